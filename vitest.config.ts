@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources of every package, so `npm test` needs no build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@kassa/protocol': src('protocol'),
+      '@kassa/contract': src('contract'),
+      '@kassa/terminal-sim': src('terminal-sim'),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
