@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// kassa-tlv: decode a frame from hex to JSON, or encode JSON back to hex, for technicians.
+import { decodeFrame, encodeFrame } from './frame.js';
+import { TlvError } from './errors.js';
+import { fromHex, toHex } from './hex.js';
+import { messageFromJson, messageToJson } from './json.js';
+
+const HELP = `kassa-tlv — the Ingenico TLV cash-register protocol, by hand
+
+Usage:
+  kassa-tlv decode [--no-mdc]   read one frame as hex on stdin, print it as JSON
+  kassa-tlv encode              read a message as JSON on stdin, print the frame as hex
+  kassa-tlv --help
+
+decode accepts whitespace and newlines in the hex. It prints the message type
+name and id, the header, the body fields by name (amounts in cents, the
+TransactionId as a decimal number, stages and results by name, every ticket
+record) and unknown tags as hex under "tag<HEX>" keys. --no-mdc skips the MDC
+check. encode reads exactly that JSON, so decode | encode gives the frame back.
+
+Example:
+  echo 000000395034592d45435221f02fe1201004000001001104000000541208313233343536373813046f646f6f14020005e2031e0100e3061c04f0e26629 \\
+    | kassa-tlv decode
+  kassa-tlv decode < frame.hex | kassa-tlv encode
+
+Bad input prints one line on stderr with the error code (and the byte offset
+where it applies), nothing on stdout, and exits with status 1. A usage error
+exits with status 2.`;
+
+/** A failure of the CLI's own input handling, with a stable code like the codec's. */
+class CliError extends Error {
+  constructor(
+    readonly code: 'CLI_BAD_HEX' | 'CLI_BAD_JSON' | 'CLI_EMPTY_INPUT',
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function decodeCommand(input: string, verifyMdc: boolean): string {
+  const hex = input.replace(/\s+/g, '');
+  if (hex.length === 0) throw new CliError('CLI_EMPTY_INPUT', 'no hex on stdin');
+  const bytes = fromHex(hex.startsWith('0x') ? hex.slice(2) : hex);
+  if (!bytes) throw new CliError('CLI_BAD_HEX', 'stdin is not an even number of hex digits');
+  return JSON.stringify(messageToJson(decodeFrame(bytes, { verifyMdc })), null, 2);
+}
+
+function encodeCommand(input: string): string {
+  if (input.trim().length === 0) throw new CliError('CLI_EMPTY_INPUT', 'no JSON on stdin');
+  let json: unknown;
+  try {
+    json = JSON.parse(input);
+  } catch (error) {
+    throw new CliError('CLI_BAD_JSON', (error as Error).message);
+  }
+  return toHex(encodeFrame(messageFromJson(json)));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...flags] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const unknownFlag = flags.find((f) => !(command === 'decode' && f === '--no-mdc'));
+  if ((command !== 'decode' && command !== 'encode') || unknownFlag !== undefined) {
+    const what = command === undefined ? 'a command is needed' : unknownFlag ?? `unknown command "${command}"`;
+    process.stderr.write(`kassa-tlv: ${what === unknownFlag ? `unknown option "${what}"` : what} (see kassa-tlv --help)\n`);
+    return 2;
+  }
+  const input = await readStdin();
+  try {
+    const output = command === 'decode' ? decodeCommand(input, !flags.includes('--no-mdc')) : encodeCommand(input);
+    process.stdout.write(`${output}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof TlvError || error instanceof CliError) {
+      process.stderr.write(`kassa-tlv: ${error.message.split('\n')[0]}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
