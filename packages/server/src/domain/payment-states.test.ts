@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { errorCode } from '../test-support/errors.js';
+import type { PaymentEvent, PaymentState } from './payment-states.js';
+import {
+  ACTIVE_STATES,
+  applyUserEvent,
+  BOX_EVENTS,
+  FINAL_STATES,
+  nextPaymentState,
+  PAYMENT_STATES,
+  PAYMENT_TRANSITIONS,
+  USER_EVENTS,
+} from './payment-states.js';
+
+const ALL_EVENTS: readonly PaymentEvent[] = [...BOX_EVENTS, ...USER_EVENTS];
+
+function run(events: readonly PaymentEvent[], from: PaymentState = 'pending'): PaymentState {
+  return events.reduce<PaymentState>((state, event) => nextPaymentState({ state, event }) ?? state, from);
+}
+
+describe('the payment state table', () => {
+  it('has a row for every state and only known events and states in its cells', () => {
+    expect(Object.keys(PAYMENT_TRANSITIONS).sort()).toEqual([...PAYMENT_STATES].sort());
+    for (const row of Object.values(PAYMENT_TRANSITIONS)) {
+      for (const [event, to] of Object.entries(row)) {
+        expect(ALL_EVENTS).toContain(event);
+        expect(PAYMENT_STATES).toContain(to);
+      }
+    }
+  });
+
+  it('leaves done, forceDone and failed with no way out', () => {
+    for (const state of ['done', 'forceDone', 'failed'] as const) {
+      for (const event of ALL_EVENTS) expect(nextPaymentState({ state, event })).toBeNull();
+    }
+  });
+
+  it('never settles by hand while the terminal may still be charging', () => {
+    for (const state of ['waiting', 'waitingCard', 'waitingCancel'] as const) {
+      expect(errorCode(() => applyUserEvent({ state, event: 'forceDone' }))).toBe('KASSA_PAYMENT_STATE');
+      expect(errorCode(() => applyUserEvent({ state, event: 'markFailed' }))).toBe('KASSA_PAYMENT_STATE');
+    }
+  });
+
+  it('reaches every state from pending', () => {
+    const seen = new Set<PaymentState>(['pending']);
+    let frontier: PaymentState[] = ['pending'];
+    while (frontier.length > 0) {
+      frontier = frontier.flatMap((state) => Object.values(PAYMENT_TRANSITIONS[state]).filter((to) => !seen.has(to)));
+      for (const state of frontier) seen.add(state);
+    }
+    expect([...seen].sort()).toEqual([...PAYMENT_STATES].sort());
+  });
+
+  it('lets the terminal result decide from every active state', () => {
+    for (const state of ACTIVE_STATES) {
+      expect(nextPaymentState({ state, event: 'approved' })).toBe('done');
+      expect(nextPaymentState({ state, event: 'declined' })).toBe('retry');
+    }
+    expect(FINAL_STATES).toEqual(expect.arrayContaining(['done', 'retry']));
+  });
+
+  it.each<[string, PaymentEvent[], PaymentState]>([
+    ['an approved payment', ['accepted', 'stage', 'stage', 'approved'], 'done'],
+    ['a declined payment', ['accepted', 'stage', 'declined'], 'retry'],
+    ['a cancel the terminal accepts', ['accepted', 'stage', 'cancel', 'declined'], 'retry'],
+    ['a cancel the terminal refuses, then approval', ['accepted', 'stage', 'cancel', 'cancelRefused', 'approved'], 'done'],
+    ['a cancel too late: the card was already charged', ['accepted', 'stage', 'cancel', 'approved'], 'done'],
+    ['a lost answer recovered as approved', ['accepted', 'stage', 'lost', 'recover', 'approved'], 'done'],
+    ['a lost answer settled by hand', ['accepted', 'lost', 'forceDone'], 'forceDone'],
+    ['a lost answer marked failed', ['accepted', 'lost', 'markFailed'], 'failed'],
+    ['a busy terminal refusing the request', ['refused'], 'retry'],
+    ['a stage arriving after the result', ['accepted', 'approved', 'stage', 'lost'], 'done'],
+    ['the result arriving before the acceptance', ['approved', 'accepted', 'stage'], 'done'],
+    ['a repeated result', ['accepted', 'declined', 'declined', 'approved'], 'retry'],
+  ])('ends %s in the right state', (_name, events, end) => {
+    expect(run(events)).toBe(end);
+  });
+
+  it('refuses user events the table has no cell for', () => {
+    expect(errorCode(() => applyUserEvent({ state: 'done', event: 'cancel' }))).toBe('KASSA_PAYMENT_STATE');
+    expect(errorCode(() => applyUserEvent({ state: 'waiting', event: 'recover' }))).toBe('KASSA_PAYMENT_STATE');
+    expect(applyUserEvent({ state: 'waitingCard', event: 'cancel' })).toBe('waitingCancel');
+  });
+});

@@ -1,0 +1,68 @@
+import { KassaError } from './errors.js';
+
+export const PAYMENT_STATES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'forceDone', 'failed'] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
+/**
+ * What moves a payment line. Box events come from the terminal through the box; user events are
+ * buttons pressed by a cashier or calls of an API client.
+ */
+export const BOX_EVENTS = ['accepted', 'stage', 'approved', 'declined', 'refused', 'cancelRefused', 'lost'] as const;
+export const USER_EVENTS = ['cancel', 'recover', 'forceDone', 'markFailed'] as const;
+export type BoxPaymentEvent = (typeof BOX_EVENTS)[number];
+export type UserPaymentEvent = (typeof USER_EVENTS)[number];
+export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
+
+/**
+ * THE payment-line state table: from-state × event → to-state. Code and tests read this one
+ * object. A missing cell means "does not apply": a user event there is refused
+ * (KASSA_PAYMENT_STATE); a box event there is recorded in the history and changes nothing, which is
+ * how late, repeated or out-of-order terminal messages stay harmless (a stage after the result, a
+ * lost link after the result...).
+ *
+ * - accepted: the box started the TransactionRequest on the terminal.
+ * - stage: the terminal reports progress (waiting for card, PIN, ...).
+ * - approved / declined: the terminal's final result (declined covers Declined, Stopped, Error,
+ *   TechnicalProblem). The terminal's answer, not the cancel button, decides: a result is accepted
+ *   in waitingCancel and in unknown.
+ * - refused: the box could not start the payment (terminal busy or gone); nothing was charged.
+ * - cancelRefused: the terminal would not stop; it is still charging.
+ * - lost: the answer was lost (box restart, link drop); the box will ask the terminal.
+ * - recover: "check again", ask the box to recover the last transaction.
+ * - forceDone / markFailed: settled by hand, with a reason and the user recorded. Never allowed
+ *   while the terminal may still be charging (waiting, waitingCard, waitingCancel).
+ */
+export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial<Record<PaymentEvent, PaymentState>>>>> = {
+  pending: { accepted: 'waiting', stage: 'waitingCard', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', cancel: 'waitingCancel', markFailed: 'failed' },
+  waiting: { stage: 'waitingCard', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', cancel: 'waitingCancel' },
+  waitingCard: { stage: 'waitingCard', approved: 'done', declined: 'retry', lost: 'unknown', cancel: 'waitingCancel' },
+  waitingCancel: { approved: 'done', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown' },
+  unknown: { stage: 'waitingCard', approved: 'done', declined: 'retry', recover: 'unknown', forceDone: 'forceDone', markFailed: 'failed' },
+  retry: { forceDone: 'forceDone', markFailed: 'failed' },
+  done: {},
+  forceDone: {},
+  failed: {},
+};
+
+export const FINAL_STATES: readonly PaymentState[] = ['done', 'forceDone', 'failed', 'retry'];
+/** States in which money counts as received. */
+export const PAID_STATES: readonly PaymentState[] = ['done', 'forceDone'];
+/** States in which no money was taken and none can still be: the line is void. */
+export const VOID_STATES: readonly PaymentState[] = ['retry', 'failed'];
+/** States in which a terminal may be charging the card right now. */
+export const ACTIVE_STATES: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown'];
+
+export function nextPaymentState({ state, event }: { state: PaymentState; event: PaymentEvent }): PaymentState | null {
+  return PAYMENT_TRANSITIONS[state][event] ?? null;
+}
+
+/** A user action: the next state, or KASSA_PAYMENT_STATE when the table has no cell for it. */
+export function applyUserEvent({ state, event }: { state: PaymentState; event: UserPaymentEvent }): PaymentState {
+  const next = nextPaymentState({ state, event });
+  if (next === null) throw new KassaError('KASSA_PAYMENT_STATE', `Cannot ${event} a payment that is ${state}.`, { state, event });
+  return next;
+}
+
+export function isPaymentState(value: string): value is PaymentState {
+  return (PAYMENT_STATES as readonly string[]).includes(value);
+}

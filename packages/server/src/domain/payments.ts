@@ -1,0 +1,45 @@
+import type { Device } from './devices.js';
+import { KassaError } from './errors.js';
+import { assertCents } from './money.js';
+import type { Terminal } from './payment-methods.js';
+import type { PaymentState } from './payment-states.js';
+import { ACTIVE_STATES, PAID_STATES } from './payment-states.js';
+
+export interface PaymentLineView {
+  readonly uuid: string;
+  readonly amountCents: number;
+  readonly state: PaymentState;
+  readonly deviceId: number | null;
+}
+
+export interface PaymentRequestCheck {
+  readonly order: { readonly state: 'draft' | 'paid'; readonly totalCents: number; readonly payments: readonly PaymentLineView[] };
+  readonly method: { readonly id: number; readonly terminal: Terminal; readonly device: Device | null };
+  readonly posMethodIds: readonly number[];
+  readonly amountCents: number;
+  /** Lines running on the method's device, whatever their order. */
+  readonly deviceActivePayments: number;
+}
+
+/** What is still due on an order: total minus the lines that are paid or may still be. */
+export function amountDue({ totalCents, payments }: { totalCents: number; payments: readonly PaymentLineView[] }): number {
+  const taken = payments.filter((p) => PAID_STATES.includes(p.state) || ACTIVE_STATES.includes(p.state)).reduce((sum, p) => sum + p.amountCents, 0);
+  return totalCents - taken;
+}
+
+/**
+ * Whether a new payment line may be requested: the order is open, the method belongs to its POS,
+ * the amount is valid, a card payment takes no more than is due, and the terminal is online and idle.
+ */
+export function checkPaymentRequest(check: PaymentRequestCheck): void {
+  const { order, method, amountCents } = check;
+  if (order.state !== 'draft') throw new KassaError('KASSA_ORDER_NOT_DRAFT');
+  if (!check.posMethodIds.includes(method.id)) throw new KassaError('KASSA_METHOD_NOT_IN_POS', undefined, { paymentMethodId: method.id });
+  assertCents({ cents: amountCents, field: 'amountCents' });
+  if (method.terminal === 'none') return;
+  const due = amountDue(order);
+  if (amountCents > due) throw new KassaError('KASSA_AMOUNT_EXCEEDS_DUE', undefined, { amountCents, dueCents: due });
+  if (method.device === null || method.device.removed) throw new KassaError('KASSA_DEVICE_GONE', undefined, { paymentMethodId: method.id });
+  if (!method.device.online) throw new KassaError('KASSA_DEVICE_OFFLINE', undefined, { deviceId: method.device.id });
+  if (check.deviceActivePayments > 0) throw new KassaError('KASSA_TERMINAL_BUSY', undefined, { deviceId: method.device.id });
+}
