@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations.js';
+import type { NotificationBus } from './notifications.js';
+import { PgNotificationBus, PGliteNotificationBus } from './notifications.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Schema } from './schema.js';
+
+export type DatabaseOptions =
+  | { readonly kind: 'pglite'; readonly dataDir: string | null }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Kysely<Schema>;
+  /** LISTEN/NOTIFY between the processes that share the database. */
+  readonly bus: NotificationBus;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+// Counts and bigint ids stay far below 2^53, so they are read as numbers, the same on both backends.
+const parseInt8 = (value: string): number => Number(value);
+
+/** Opens the database the options name and brings its schema to the latest migration. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const database = options.kind === 'pglite' ? await openPGlite(options.dataDir) : openPostgres(options);
+  try {
+    await migrate(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+async function openPGlite(dataDir: string | null): Promise<Database> {
+  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir ?? undefined, { parsers: { [INT8_OID]: parseInt8 } });
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    db,
+    bus: new PGliteNotificationBus(pglite),
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+function openPostgres(options: { url: string; schema?: string; poolSize?: number }): Database {
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format ?? 'text')),
+  };
+  // A schema other than public isolates parallel test runs sharing one database.
+  const connection = {
+    connectionString: options.url,
+    types,
+    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const bus = new PgNotificationBus(connection, options.schema ?? '');
+  return {
+    kind: 'postgres',
+    db,
+    bus,
+    close: async () => {
+      await bus.close();
+      await db.destroy();
+    },
+  };
+}
+
+async function migrate(db: Kysely<Schema>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/** The options that the environment and flags describe: DATABASE_URL wins over the data folder. */
+export function databaseOptionsFrom({ databaseUrl, dataDir }: { databaseUrl: string | undefined; dataDir: string }): DatabaseOptions {
+  if (databaseUrl !== undefined && databaseUrl !== '') return { kind: 'postgres', url: databaseUrl };
+  return { kind: 'pglite', dataDir };
+}

@@ -1,0 +1,207 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql } from 'kysely';
+
+/**
+ * Migrations live in code (not in files read at run time) so the built package needs nothing
+ * beside its JavaScript. Names sort in the order they run; never edit one that has shipped.
+ */
+const initial: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('company')
+      .addColumn('id', 'integer', (c) => c.primaryKey().defaultTo(1).check(sql`id = 1`))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('country', 'text', (c) => c.notNull())
+      .addColumn('ingenico_enabled', 'boolean', (c) => c.notNull().defaultTo(false))
+      .execute();
+    await db.schema
+      .createTable('users')
+      .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('username', 'text', (c) => c.notNull().unique())
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'cashier')`))
+      .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+    await db.schema
+      .createTable('auth_sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('journals')
+      .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull().check(sql`type in ('bank', 'cash')`))
+      .execute();
+    await db.schema
+      .createTable('boxes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('revoked_at', 'timestamptz')
+      .addColumn('online', 'boolean', (c) => c.notNull().defaultTo(false))
+      .addColumn('last_seen_at', 'timestamptz')
+      .addColumn('server_id', 'text')
+      .execute();
+    await db.schema
+      .createTable('devices')
+      .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('box_id', 'text', (c) => c.notNull().references('boxes.id'))
+      .addColumn('terminal_id', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('make', 'text', (c) => c.notNull())
+      .addColumn('model', 'text', (c) => c.notNull())
+      .addColumn('online', 'boolean', (c) => c.notNull().defaultTo(false))
+      .addColumn('last_seen_at', 'timestamptz')
+      .addColumn('removed', 'boolean', (c) => c.notNull().defaultTo(false))
+      .addUniqueConstraint('devices_box_terminal', ['box_id', 'terminal_id'])
+      .execute();
+    await db.schema
+      .createTable('payment_methods')
+      .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('cash', 'bank')`))
+      .addColumn('journal_id', 'integer', (c) => c.notNull().references('journals.id'))
+      .addColumn('terminal', 'text', (c) => c.notNull().check(sql`terminal in ('none', 'ingenico')`))
+      .addColumn('device_id', 'integer', (c) => c.references('devices.id'))
+      .execute();
+    await db.schema
+      .createTable('pos_configs')
+      .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('pos_config_methods')
+      .addColumn('pos_config_id', 'integer', (c) => c.notNull().references('pos_configs.id').onDelete('cascade'))
+      .addColumn('payment_method_id', 'integer', (c) => c.notNull().references('payment_methods.id'))
+      .addPrimaryKeyConstraint('pos_config_methods_pk', ['pos_config_id', 'payment_method_id'])
+      .execute();
+    await db.schema
+      .createTable('products')
+      .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('price_cents', 'integer', (c) => c.notNull().check(sql`price_cents >= 0`))
+      .addColumn('vat_rate', 'integer', (c) => c.notNull())
+      .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
+      .execute();
+    await db.schema
+      .createTable('pos_sessions')
+      .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('pos_config_id', 'integer', (c) => c.notNull().references('pos_configs.id'))
+      .addColumn('opened_by', 'integer', (c) => c.notNull().references('users.id'))
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('opening_cash_cents', 'integer', (c) => c.notNull())
+      .addColumn('opened_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('closed_at', 'timestamptz')
+      .addColumn('closing', 'jsonb')
+      .execute();
+    // One open session per POS, enforced by the database so two cashiers cannot race.
+    await sql`create unique index pos_sessions_one_open on pos_sessions (pos_config_id) where state = 'open'`.execute(db);
+    await db.schema
+      .createTable('orders')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('session_id', 'integer', (c) => c.notNull().references('pos_sessions.id'))
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('total_cents', 'integer', (c) => c.notNull())
+      .addColumn('vat_cents', 'integer', (c) => c.notNull())
+      .addColumn('vat', 'jsonb', (c) => c.notNull())
+      .addColumn('created_by', 'integer', (c) => c.notNull().references('users.id'))
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('validated_at', 'timestamptz')
+      .addColumn('receipt_number', 'integer', (c) => c.unique())
+      .execute();
+    await sql`create sequence receipt_numbers`.execute(db);
+    await db.schema
+      .createTable('order_lines')
+      .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id').onDelete('cascade'))
+      .addColumn('position', 'integer', (c) => c.notNull())
+      .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('quantity', 'integer', (c) => c.notNull())
+      .addColumn('unit_price_cents', 'integer', (c) => c.notNull())
+      .addColumn('vat_rate', 'integer', (c) => c.notNull())
+      .addColumn('total_cents', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('order_lines_pk', ['order_id', 'position'])
+      .execute();
+    await db.schema
+      .createTable('payments')
+      .addColumn('uuid', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+      .addColumn('method_id', 'integer', (c) => c.notNull().references('payment_methods.id'))
+      .addColumn('amount_cents', 'integer', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('device_id', 'integer', (c) => c.references('devices.id'))
+      .addColumn('box_id', 'text')
+      .addColumn('created_by', 'integer', (c) => c.notNull().references('users.id'))
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('settled_by', 'integer', (c) => c.references('users.id'))
+      .addColumn('settle_reason', 'text')
+      .execute();
+    await db.schema.createIndex('payments_order').on('payments').column('order_id').execute();
+    // At most one running payment per terminal, enforced where concurrent requests meet.
+    await sql`create unique index payments_one_active_per_device on payments (device_id)
+      where state in ('pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown') and device_id is not null`.execute(db);
+    await db.schema
+      .createTable('payment_history')
+      .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('payment_uuid', 'text', (c) => c.notNull().references('payments.uuid'))
+      .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('event', 'text', (c) => c.notNull())
+      .addColumn('from_state', 'text', (c) => c.notNull())
+      .addColumn('to_state', 'text', (c) => c.notNull())
+      .addColumn('message', 'text')
+      .addColumn('user_id', 'integer', (c) => c.references('users.id'))
+      .addColumn('data', 'jsonb')
+      .execute();
+    await db.schema.createIndex('payment_history_payment').on('payment_history').columns(['payment_uuid', 'id']).execute();
+    await db.schema
+      .createTable('payment_tickets')
+      .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('payment_uuid', 'text', (c) => c.notNull().references('payments.uuid'))
+      .addColumn('ticket_type', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+    await db.schema
+      .createTable('box_commands')
+      .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('box_id', 'text', (c) => c.notNull().references('boxes.id'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('payload', 'jsonb', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('delivered_at', 'timestamptz')
+      .execute();
+    await sql`create index box_commands_undelivered on box_commands (box_id, id) where delivered_at is null`.execute(db);
+    await db.schema
+      .createTable('box_events_seen')
+      .addColumn('box_id', 'text', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('box_events_seen_pk', ['box_id', 'event_id'])
+      .execute();
+    await db.schema
+      .createTable('events')
+      .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('topic', 'text', (c) => c.notNull())
+      .addColumn('audience', 'text', (c) => c.notNull())
+      .addColumn('data', 'jsonb', (c) => c.notNull())
+      .execute();
+  },
+};
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};

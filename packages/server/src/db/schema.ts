@@ -1,0 +1,211 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Timestamps are read as Date and written as Date or left to the database default. */
+type CreatedAt = ColumnType<Date, Date | undefined, Date>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface CompanyTable {
+  id: Generated<number>;
+  name: string;
+  country: string;
+  ingenico_enabled: boolean;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  role: 'admin' | 'cashier';
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface AuthSessionTable {
+  /** SHA-256 of the cookie value: a database leak gives no usable session. */
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface JournalTable {
+  id: Generated<number>;
+  name: string;
+  type: 'bank' | 'cash';
+}
+
+export interface BoxTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+  online: Generated<boolean>;
+  last_seen_at: Date | null;
+  /** The server process that holds the box's WebSocket, so commands can be routed to it. */
+  server_id: string | null;
+}
+
+export interface DeviceTable {
+  id: Generated<number>;
+  box_id: string;
+  terminal_id: string;
+  type: string;
+  make: string;
+  model: string;
+  online: Generated<boolean>;
+  last_seen_at: Date | null;
+  removed: Generated<boolean>;
+}
+
+export interface PaymentMethodTable {
+  id: Generated<number>;
+  name: string;
+  kind: 'cash' | 'bank';
+  journal_id: number;
+  terminal: 'none' | 'ingenico';
+  device_id: number | null;
+}
+
+export interface PosConfigTable {
+  id: Generated<number>;
+  name: string;
+}
+
+export interface PosConfigMethodTable {
+  pos_config_id: number;
+  payment_method_id: number;
+}
+
+export interface ProductTable {
+  id: Generated<number>;
+  name: string;
+  price_cents: number;
+  vat_rate: number;
+  active: Generated<boolean>;
+}
+
+export interface PosSessionTable {
+  id: Generated<number>;
+  pos_config_id: number;
+  opened_by: number;
+  state: 'open' | 'closed';
+  opening_cash_cents: number;
+  opened_at: CreatedAt;
+  closed_at: Date | null;
+  closing: Json | null;
+}
+
+export interface OrderTable {
+  id: string;
+  session_id: number;
+  state: 'draft' | 'paid' | 'cancelled';
+  total_cents: number;
+  vat_cents: number;
+  vat: Json;
+  created_by: number;
+  created_at: CreatedAt;
+  validated_at: Date | null;
+  receipt_number: number | null;
+}
+
+export interface OrderLineTable {
+  order_id: string;
+  position: number;
+  product_id: number;
+  name: string;
+  quantity: number;
+  unit_price_cents: number;
+  vat_rate: number;
+  total_cents: number;
+}
+
+export interface PaymentTable {
+  uuid: string;
+  order_id: string;
+  method_id: number;
+  amount_cents: number;
+  state: string;
+  /** SHA-256 of the canonical request body: the same uuid with another body is a conflict. */
+  request_hash: string;
+  device_id: number | null;
+  box_id: string | null;
+  created_by: number;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  settled_by: number | null;
+  settle_reason: string | null;
+}
+
+export interface PaymentHistoryTable {
+  id: Generated<number>;
+  payment_uuid: string;
+  at: CreatedAt;
+  source: 'user' | 'box' | 'server';
+  event: string;
+  from_state: string;
+  to_state: string;
+  message: string | null;
+  user_id: number | null;
+  data: Json | null;
+}
+
+export interface PaymentTicketTable {
+  id: Generated<number>;
+  payment_uuid: string;
+  ticket_type: string;
+  text: string;
+  created_at: CreatedAt;
+}
+
+export interface BoxCommandTable {
+  id: Generated<number>;
+  box_id: string;
+  kind: string;
+  payload: Json;
+  created_at: CreatedAt;
+  delivered_at: Date | null;
+}
+
+export interface BoxEventSeenTable {
+  box_id: string;
+  event_id: string;
+  at: CreatedAt;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  topic: 'payment' | 'device' | 'order' | 'box';
+  /** The minimum role that may see the event. */
+  audience: 'admin' | 'cashier';
+  data: Json;
+}
+
+export interface Schema {
+  company: CompanyTable;
+  users: UserTable;
+  auth_sessions: AuthSessionTable;
+  journals: JournalTable;
+  boxes: BoxTable;
+  devices: DeviceTable;
+  payment_methods: PaymentMethodTable;
+  pos_configs: PosConfigTable;
+  pos_config_methods: PosConfigMethodTable;
+  products: ProductTable;
+  pos_sessions: PosSessionTable;
+  orders: OrderTable;
+  order_lines: OrderLineTable;
+  payments: PaymentTable;
+  payment_history: PaymentHistoryTable;
+  payment_tickets: PaymentTicketTable;
+  box_commands: BoxCommandTable;
+  box_events_seen: BoxEventSeenTable;
+  events: EventTable;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type DeviceRow = Selectable<DeviceTable>;
+export type PaymentRow = Selectable<PaymentTable>;
+export type NewPayment = Insertable<PaymentTable>;

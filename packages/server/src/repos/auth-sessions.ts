@@ -1,0 +1,37 @@
+import type { Executor } from './executor.js';
+import type { User } from './users.js';
+
+export interface AuthSession {
+  readonly user: User;
+  readonly csrfToken: string;
+}
+
+export async function createAuthSession(db: Executor, session: { idHash: string; userId: number; csrfToken: string; expiresAt: Date }): Promise<void> {
+  await db.insertInto('auth_sessions').values({ id: session.idHash, user_id: session.userId, csrf_token: session.csrfToken, expires_at: session.expiresAt }).execute();
+}
+
+/** The live session with this id hash and its active user, or null. */
+export async function findAuthSession(db: Executor, idHash: string, now: Date): Promise<AuthSession | null> {
+  const row = await db
+    .selectFrom('auth_sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['u.id', 'u.username', 'u.role', 'u.active', 's.csrf_token'])
+    .where('s.id', '=', idHash)
+    .where('s.expires_at', '>', now)
+    .where('u.active', '=', true)
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  return { user: { id: row.id, username: row.username, role: row.role, active: row.active }, csrfToken: row.csrf_token };
+}
+
+export async function deleteAuthSession(db: Executor, idHash: string): Promise<void> {
+  await db.deleteFrom('auth_sessions').where('id', '=', idHash).execute();
+}
+
+export async function deleteUserSessions(db: Executor, userId: number): Promise<void> {
+  await db.deleteFrom('auth_sessions').where('user_id', '=', userId).execute();
+}
+
+export async function deleteExpiredSessions(db: Executor, now: Date): Promise<void> {
+  await db.deleteFrom('auth_sessions').where('expires_at', '<=', now).execute();
+}

@@ -1,0 +1,168 @@
+import type { PaymentEvent, PaymentState } from '../domain/payment-states.js';
+import type { Executor } from './executor.js';
+import { toJson } from './executor.js';
+
+export interface Payment {
+  readonly uuid: string;
+  readonly orderId: string;
+  readonly methodId: number;
+  readonly amountCents: number;
+  readonly state: PaymentState;
+  readonly requestHash: string;
+  readonly deviceId: number | null;
+  readonly boxId: string | null;
+  readonly createdBy: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly settledBy: number | null;
+  readonly settleReason: string | null;
+}
+
+export interface HistoryEntry {
+  readonly at: Date;
+  readonly source: 'user' | 'box' | 'server';
+  readonly event: string;
+  readonly fromState: PaymentState;
+  readonly toState: PaymentState;
+  readonly message: string | null;
+  readonly userId: number | null;
+  readonly data: unknown;
+}
+
+export interface Ticket {
+  readonly type: string;
+  readonly text: string;
+  readonly at: Date;
+}
+
+type Row = {
+  uuid: string;
+  order_id: string;
+  method_id: number;
+  amount_cents: number;
+  state: string;
+  request_hash: string;
+  device_id: number | null;
+  box_id: string | null;
+  created_by: number;
+  created_at: Date;
+  updated_at: Date;
+  settled_by: number | null;
+  settle_reason: string | null;
+};
+
+const toPayment = (r: Row): Payment => ({
+  uuid: r.uuid,
+  orderId: r.order_id,
+  methodId: r.method_id,
+  amountCents: r.amount_cents,
+  state: r.state as PaymentState,
+  requestHash: r.request_hash,
+  deviceId: r.device_id,
+  boxId: r.box_id,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  settledBy: r.settled_by,
+  settleReason: r.settle_reason,
+});
+
+/**
+ * Inserts a payment unless its uuid exists; returns null when it did. A second running payment on
+ * the same device violates a unique index (payments_one_active_per_device) and throws.
+ */
+export async function insertPayment(
+  db: Executor,
+  p: { uuid: string; orderId: string; methodId: number; amountCents: number; state: PaymentState; requestHash: string; deviceId: number | null; boxId: string | null; createdBy: number },
+): Promise<Payment | null> {
+  const row = await db
+    .insertInto('payments')
+    .values({ uuid: p.uuid, order_id: p.orderId, method_id: p.methodId, amount_cents: p.amountCents, state: p.state, request_hash: p.requestHash, device_id: p.deviceId, box_id: p.boxId, created_by: p.createdBy })
+    .onConflict((c) => c.column('uuid').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? null : toPayment(row);
+}
+
+export async function getPayment(db: Executor, uuid: string, options: { forUpdate?: boolean } = {}): Promise<Payment | null> {
+  let query = db.selectFrom('payments').selectAll().where('uuid', '=', uuid);
+  if (options.forUpdate === true) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row === undefined ? null : toPayment(row);
+}
+
+export async function setPaymentState(db: Executor, uuid: string, change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string }): Promise<Payment> {
+  const row = await db
+    .updateTable('payments')
+    .set({
+      state: change.state,
+      updated_at: change.at,
+      ...(change.settledBy === undefined ? {} : { settled_by: change.settledBy }),
+      ...(change.settleReason === undefined ? {} : { settle_reason: change.settleReason }),
+    })
+    .where('uuid', '=', uuid)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toPayment(row);
+}
+
+export async function addHistory(
+  db: Executor,
+  uuid: string,
+  entry: { at: Date; source: HistoryEntry['source']; event: PaymentEvent | 'requested'; fromState: PaymentState; toState: PaymentState; message?: string | null; userId?: number | null; data?: unknown },
+): Promise<void> {
+  await db
+    .insertInto('payment_history')
+    .values({
+      payment_uuid: uuid,
+      at: entry.at,
+      source: entry.source,
+      event: entry.event,
+      from_state: entry.fromState,
+      to_state: entry.toState,
+      message: entry.message ?? null,
+      user_id: entry.userId ?? null,
+      data: entry.data === undefined ? null : toJson(entry.data),
+    })
+    .execute();
+}
+
+export async function getHistory(db: Executor, uuid: string): Promise<HistoryEntry[]> {
+  const rows = await db.selectFrom('payment_history').selectAll().where('payment_uuid', '=', uuid).orderBy('id').execute();
+  return rows.map((r) => ({
+    at: r.at,
+    source: r.source,
+    event: r.event,
+    fromState: r.from_state as PaymentState,
+    toState: r.to_state as PaymentState,
+    message: r.message,
+    userId: r.user_id,
+    data: r.data,
+  }));
+}
+
+export async function addTickets(db: Executor, uuid: string, tickets: readonly { type: string; text: string }[], at: Date): Promise<void> {
+  if (tickets.length === 0) return;
+  await db.insertInto('payment_tickets').values(tickets.map((t) => ({ payment_uuid: uuid, ticket_type: t.type, text: t.text, created_at: at }))).execute();
+}
+
+export async function getTickets(db: Executor, uuid: string): Promise<Ticket[]> {
+  const rows = await db.selectFrom('payment_tickets').selectAll().where('payment_uuid', '=', uuid).orderBy('id').execute();
+  return rows.map((r) => ({ type: r.ticket_type, text: r.text, at: r.created_at }));
+}
+
+export async function countActiveOnDevice(db: Executor, deviceId: number): Promise<number> {
+  const row = await db
+    .selectFrom('payments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('device_id', '=', deviceId)
+    .where('state', 'in', ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown'])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Running payments of a box, for marking them unknown when its link drops. */
+export async function activePaymentsOfBox(db: Executor, boxId: string): Promise<Payment[]> {
+  const rows = await db.selectFrom('payments').selectAll().where('box_id', '=', boxId).where('state', 'in', ['pending', 'waiting', 'waitingCard', 'waitingCancel']).execute();
+  return rows.map(toPayment);
+}
