@@ -12,6 +12,8 @@ export const ERROR_CATALOGUE = {
   KASSA_NOT_FOUND: { status: 404, message: 'Not found.' },
   KASSA_CONFLICT: { status: 409, message: 'Conflicts with the current data.' },
   KASSA_IDEMPOTENCY_MISMATCH: { status: 409, message: 'This uuid was already used with a different request.' },
+  KASSA_BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  KASSA_UNSUPPORTED_MEDIA: { status: 415, message: 'Send JSON (content-type: application/json).' },
   KASSA_RATE_LIMITED: { status: 429, message: 'Too many attempts; wait a moment.' },
   KASSA_COUNTRY_UNKNOWN: { status: 422, message: 'The country must be a two-letter ISO code.' },
   KASSA_INGENICO_COUNTRY: { status: 422, message: 'Ingenico is available only in Belgium, the Netherlands and Luxembourg.' },

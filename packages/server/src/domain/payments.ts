@@ -1,6 +1,7 @@
 import type { Device } from './devices.js';
 import { KassaError } from './errors.js';
 import { assertCents } from './money.js';
+import type { OrderState } from './orders.js';
 import type { Terminal } from './payment-methods.js';
 import type { PaymentState } from './payment-states.js';
 import { ACTIVE_STATES, PAID_STATES } from './payment-states.js';
@@ -13,7 +14,7 @@ export interface PaymentLineView {
 }
 
 export interface PaymentRequestCheck {
-  readonly order: { readonly state: 'draft' | 'paid'; readonly totalCents: number; readonly payments: readonly PaymentLineView[] };
+  readonly order: { readonly state: OrderState; readonly totalCents: number; readonly payments: readonly PaymentLineView[] };
   readonly method: { readonly id: number; readonly terminal: Terminal; readonly device: Device | null };
   readonly posMethodIds: readonly number[];
   readonly amountCents: number;

@@ -1,0 +1,35 @@
+import type { Static, TSchema } from 'typebox';
+import { Type } from 'typebox';
+
+/** Every error of the HTTP API has this one shape; `code` is stable (KASSA_…), `message` is for people. */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }),
+      message: Type.String(),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  },
+  { $id: 'ErrorBody', description: 'The one error shape of the kassa API.' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const Cents = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Integer minor units (EUR cents).' });
+export const PositiveCents = Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Integer minor units (EUR cents).' });
+export const Uuid = Type.String({ format: 'uuid' });
+export const DateTime = Type.String({ format: 'date-time' });
+export const Name = Type.String({ minLength: 1, maxLength: 120 });
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export type IdParams = Static<typeof IdParams>;
+export const UuidParams = Type.Object({ uuid: Uuid });
+export type UuidParams = Static<typeof UuidParams>;
+export const UuidIdParams = Type.Object({ id: Uuid });
+export type UuidIdParams = Static<typeof UuidIdParams>;
+
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('cashier')]);
+export type Role = Static<typeof Role>;
+
+/** A list response wrapper, so lists can grow fields (paging) without breaking clients. */
+export function ListOf<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item) });
+}

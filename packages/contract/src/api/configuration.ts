@@ -1,0 +1,94 @@
+import type { Static } from 'typebox';
+import { Type } from 'typebox';
+import { DateTime, Name } from './common.js';
+
+export const Company = Type.Object({
+  name: Type.String(),
+  country: Type.String({ description: 'ISO 3166-1 alpha-2' }),
+  ingenicoEnabled: Type.Boolean({ description: 'The setting "Payment terminals → Ingenico" (BE, NL, LU only).' }),
+  vatRates: Type.Array(Type.Integer(), { description: 'VAT rates (percent) of the country.' }),
+});
+export type Company = Static<typeof Company>;
+
+export const UpdateCompanyBody = Type.Object(
+  { name: Type.Optional(Name), country: Type.Optional(Type.String({ minLength: 2, maxLength: 2 })), ingenicoEnabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type UpdateCompanyBody = Static<typeof UpdateCompanyBody>;
+
+export const JournalType = Type.Union([Type.Literal('bank'), Type.Literal('cash')]);
+export const Journal = Type.Object({ id: Type.Integer(), name: Type.String(), type: JournalType });
+export type Journal = Static<typeof Journal>;
+export const JournalBody = Type.Object({ name: Name, type: JournalType }, { additionalProperties: false });
+export type JournalBody = Static<typeof JournalBody>;
+
+export const Box = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: DateTime,
+  revokedAt: Type.Union([DateTime, Type.Null()]),
+  online: Type.Boolean(),
+  lastSeenAt: Type.Union([DateTime, Type.Null()]),
+});
+export type Box = Static<typeof Box>;
+export const PairBoxBody = Type.Object({ name: Name }, { additionalProperties: false });
+export type PairBoxBody = Static<typeof PairBoxBody>;
+/** The token is shown once, here; the server keeps only its hash. */
+export const PairedBox = Type.Object({ box: Box, token: Type.String(), command: Type.String({ description: 'The kassa-iotbox command to run on the box.' }) });
+export type PairedBox = Static<typeof PairedBox>;
+
+export const Device = Type.Object({
+  id: Type.Integer(),
+  boxId: Type.String(),
+  terminalId: Type.String(),
+  type: Type.String({ description: 'payment, printer, …' }),
+  make: Type.String(),
+  model: Type.String(),
+  online: Type.Boolean(),
+  lastSeenAt: Type.Union([DateTime, Type.Null()]),
+});
+export type Device = Static<typeof Device>;
+
+export const PaymentMethodKind = Type.Union([Type.Literal('cash'), Type.Literal('bank')]);
+export const TerminalKind = Type.Union([Type.Literal('none'), Type.Literal('ingenico')]);
+export const PaymentMethod = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  kind: PaymentMethodKind,
+  journalId: Type.Integer(),
+  terminal: TerminalKind,
+  deviceId: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type PaymentMethod = Static<typeof PaymentMethod>;
+export const PaymentMethodBody = Type.Object(
+  {
+    name: Name,
+    kind: PaymentMethodKind,
+    journalId: Type.Integer({ minimum: 1 }),
+    terminal: TerminalKind,
+    deviceId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type PaymentMethodBody = Static<typeof PaymentMethodBody>;
+
+export const PosConfig = Type.Object({ id: Type.Integer(), name: Type.String(), paymentMethodIds: Type.Array(Type.Integer()) });
+export type PosConfig = Static<typeof PosConfig>;
+export const PosConfigBody = Type.Object(
+  { name: Name, paymentMethodIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 50 }) },
+  { additionalProperties: false },
+);
+export type PosConfigBody = Static<typeof PosConfigBody>;
+
+export const Product = Type.Object({ id: Type.Integer(), name: Type.String(), priceCents: Type.Integer(), vatRate: Type.Integer(), active: Type.Boolean() });
+export type Product = Static<typeof Product>;
+export const ProductBody = Type.Object(
+  {
+    name: Name,
+    priceCents: Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Price including VAT, in cents.' }),
+    vatRate: Type.Integer({ minimum: 0, maximum: 100 }),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ProductBody = Static<typeof ProductBody>;

@@ -1,0 +1,68 @@
+import type { Static } from 'typebox';
+import { Type } from 'typebox';
+import { DateTime, PositiveCents, Uuid } from './common.js';
+
+export const PAYMENT_STATE_NAMES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'forceDone', 'failed'] as const;
+export const PaymentState = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('waiting'),
+  Type.Literal('waitingCard'),
+  Type.Literal('done'),
+  Type.Literal('retry'),
+  Type.Literal('waitingCancel'),
+  Type.Literal('unknown'),
+  Type.Literal('forceDone'),
+  Type.Literal('failed'),
+]);
+export type PaymentState = (typeof PAYMENT_STATE_NAMES)[number];
+
+/**
+ * PUT /api/payments/{uuid}. The uuid is the idempotency key: the same body again returns the same
+ * payment; another body for a known uuid is a 409 KASSA_IDEMPOTENCY_MISMATCH.
+ */
+export const PutPaymentBody = Type.Object(
+  { orderId: Uuid, paymentMethodId: Type.Integer({ minimum: 1 }), amountCents: PositiveCents },
+  { additionalProperties: false },
+);
+export type PutPaymentBody = Static<typeof PutPaymentBody>;
+
+export const SettleBody = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false });
+export type SettleBody = Static<typeof SettleBody>;
+
+export const PaymentHistoryEntry = Type.Object({
+  at: DateTime,
+  source: Type.Union([Type.Literal('user'), Type.Literal('box'), Type.Literal('server')]),
+  event: Type.String(),
+  fromState: PaymentState,
+  toState: PaymentState,
+  message: Type.Union([Type.String(), Type.Null()]),
+  userId: Type.Union([Type.Integer(), Type.Null()]),
+  data: Type.Unknown(),
+});
+export const PaymentTicket = Type.Object({ type: Type.String(), text: Type.String(), at: DateTime });
+
+export const Payment = Type.Object({
+  uuid: Uuid,
+  orderId: Uuid,
+  paymentMethodId: Type.Integer(),
+  amountCents: Type.Integer(),
+  state: PaymentState,
+  deviceId: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+  settledBy: Type.Union([Type.Integer(), Type.Null()]),
+  settleReason: Type.Union([Type.String(), Type.Null()]),
+});
+export type Payment = Static<typeof Payment>;
+
+export const PaymentDetail = Type.Object({ payment: Payment, history: Type.Array(PaymentHistoryEntry), tickets: Type.Array(PaymentTicket) });
+export type PaymentDetail = Static<typeof PaymentDetail>;
+
+/** One Server-Sent Event of GET /api/events: `id:` is `id`, `event:` is `topic`, `data:` is this object as JSON. */
+export const LiveEvent = Type.Object({
+  id: Type.Integer(),
+  at: DateTime,
+  topic: Type.Union([Type.Literal('payment'), Type.Literal('device'), Type.Literal('order'), Type.Literal('box')]),
+  data: Type.Unknown(),
+});
+export type LiveEvent = Static<typeof LiveEvent>;

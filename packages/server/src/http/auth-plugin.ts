@@ -1,0 +1,56 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { KassaError } from '../domain/errors.js';
+import type { User } from '../repos/users.js';
+import { checkCsrf, resolveSession } from '../services/auth.js';
+import type { ServiceContext } from '../services/context.js';
+
+/** Who may call a route: anyone, any logged-in user (cashier or admin), or admins only. */
+export type Access = 'public' | 'user' | 'admin';
+
+export const SESSION_COOKIE = 'kassa_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    user: User | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Every /api route must say who may call it (a route without `config.access` stops the server at
+ * start-up, so none is open by mistake). Sessions are checked on each request against the database,
+ * so any server process can serve any user and a logout takes effect everywhere at once.
+ */
+export function installAuth(app: FastifyInstance, ctx: ServiceContext): void {
+  app.decorateRequest('user', null);
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.access === undefined) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access.`);
+    }
+  });
+  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+    const access = request.routeOptions.config.access ?? 'public';
+    if (access === 'public') return;
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token === undefined ? null : await resolveSession(ctx, token);
+    if (session === null) throw new KassaError('KASSA_UNAUTHENTICATED');
+    if (access === 'admin' && session.user.role !== 'admin') throw new KassaError('KASSA_FORBIDDEN', undefined, { required: 'admin' });
+    if (!SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      checkCsrf({ expected: session.csrfToken, received: typeof header === 'string' ? header : undefined });
+    }
+    request.user = session.user;
+  });
+}
+
+/** The logged-in user of a route that is not public. */
+export function userOf(request: FastifyRequest): User {
+  if (request.user === null) throw new KassaError('KASSA_UNAUTHENTICATED');
+  return request.user;
+}

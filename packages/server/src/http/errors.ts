@@ -1,0 +1,37 @@
+import { ErrorBody } from '@kassa/contract';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { KassaErrorCode } from '../domain/errors.js';
+import { ERROR_CATALOGUE, isKassaError } from '../domain/errors.js';
+
+export interface ErrorPayload {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export function errorPayload(code: KassaErrorCode, message?: string, details?: Record<string, unknown>): ErrorPayload {
+  return { error: { code, message: message ?? ERROR_CATALOGUE[code].message, ...(details === undefined ? {} : { details }) } };
+}
+
+/** The error responses a route may give, for its schema (and so the OpenAPI document). */
+export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
+  const all = [400, 401, 403, 429, 500, ...statuses];
+  return Object.fromEntries(all.map((status) => [status, ErrorBody]));
+}
+
+const FRAMEWORK_CODES: Record<number, KassaErrorCode> = { 400: 'KASSA_VALIDATION', 404: 'KASSA_NOT_FOUND', 413: 'KASSA_BODY_TOO_LARGE', 415: 'KASSA_UNSUPPORTED_MEDIA', 429: 'KASSA_RATE_LIMITED' };
+
+/** One error shape for everything: domain refusals, schema validation, framework errors, bugs. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isKassaError(error)) return reply.status(error.status).send(errorPayload(error.code, error.message, error.details));
+    if (error.validation !== undefined) {
+      const issues = error.validation.map((v) => ({ path: v.instancePath, message: v.message ?? '' }));
+      return reply.status(400).send(errorPayload('KASSA_VALIDATION', `Invalid ${error.validationContext ?? 'request'}: ${error.message}`, { issues }));
+    }
+    const status = error.statusCode ?? 500;
+    const code = FRAMEWORK_CODES[status];
+    if (status < 500 && code !== undefined) return reply.status(status).send(errorPayload(code, error.message));
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(errorPayload('KASSA_INTERNAL'));
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorPayload('KASSA_NOT_FOUND', `No route ${request.method} ${request.url}.`)));
+}

@@ -1,0 +1,110 @@
+import type { Company as CompanyApi, JournalBody, PaymentMethodBody, PosConfigBody, ProductBody, UpdateCompanyBody } from '@kassa/contract';
+import type { Company } from '../domain/company.js';
+import { updateCompany } from '../domain/company.js';
+import { KassaError, notFound } from '../domain/errors.js';
+import type { Journal } from '../domain/journals.js';
+import { checkJournalChange } from '../domain/journals.js';
+import { checkPaymentMethod } from '../domain/payment-methods.js';
+import { checkPosPaymentMethods } from '../domain/pos-configs.js';
+import { checkProduct } from '../domain/products.js';
+import { vatRatesFor } from '../domain/vat.js';
+import { getCompany, saveCompany } from '../repos/company.js';
+import { getDevice } from '../repos/devices.js';
+import { countMethodsOfJournal, createJournal, deleteJournal, getJournal, updateJournal } from '../repos/journals.js';
+import type { PaymentMethod } from '../repos/payment-methods.js';
+import { countIngenicoMethods, createPaymentMethod, getPaymentMethod, listPaymentMethods, updatePaymentMethod } from '../repos/payment-methods.js';
+import type { PosConfig } from '../repos/pos-configs.js';
+import { createPosConfig, getPosConfig, updatePosConfig } from '../repos/pos-configs.js';
+import type { Product } from '../repos/products.js';
+import { createProduct, updateProduct } from '../repos/products.js';
+import type { Executor } from '../repos/executor.js';
+import type { ServiceContext } from './context.js';
+
+/** A database that was never configured behaves as a Belgian company with Ingenico off. */
+export const DEFAULT_COMPANY: Company = { name: 'My shop', country: 'BE', ingenicoEnabled: false };
+
+export async function loadCompany(db: Executor): Promise<Company> {
+  return (await getCompany(db)) ?? DEFAULT_COMPANY;
+}
+
+export function companyView(company: Company): CompanyApi {
+  return { ...company, vatRates: [...vatRatesFor(company.country)] };
+}
+
+export async function changeCompany(ctx: ServiceContext, change: UpdateCompanyBody): Promise<CompanyApi> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const company = await loadCompany(trx);
+    const next = updateCompany({ company, change, ingenicoMethodCount: await countIngenicoMethods(trx) });
+    await saveCompany(trx, next);
+    return companyView(next);
+  });
+}
+
+export async function addJournal(ctx: ServiceContext, body: JournalBody): Promise<Journal> {
+  return createJournal(ctx.db, body);
+}
+
+export async function changeJournal(ctx: ServiceContext, id: number, body: JournalBody | 'deleted'): Promise<Journal | null> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const journal = await getJournal(trx, id);
+    if (journal === null) throw notFound('Journal', id);
+    checkJournalChange({ journal, nextType: body === 'deleted' ? body : body.type, methodCount: await countMethodsOfJournal(trx, id) });
+    if (body !== 'deleted') return updateJournal(trx, id, body);
+    await deleteJournal(trx, id);
+    return null;
+  });
+}
+
+async function checkedMethod(trx: Executor, body: PaymentMethodBody): Promise<void> {
+  const journal = await getJournal(trx, body.journalId);
+  if (journal === null) throw notFound('Journal', body.journalId);
+  const device = body.deviceId === null ? null : await getDevice(trx, body.deviceId);
+  if (body.deviceId !== null && device === null) throw notFound('Device', body.deviceId);
+  checkPaymentMethod({ company: await loadCompany(trx), method: { ...body, journal, device } });
+}
+
+export async function savePaymentMethod(ctx: ServiceContext, id: number | null, body: PaymentMethodBody): Promise<PaymentMethod> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await checkedMethod(trx, body);
+    if (id === null) return createPaymentMethod(trx, body);
+    const updated = await updatePaymentMethod(trx, id, body);
+    if (updated === null) throw notFound('Payment method', id);
+    return updated;
+  });
+}
+
+export async function savePosConfig(ctx: ServiceContext, id: number | null, body: PosConfigBody): Promise<PosConfig> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = id === null ? [] : ((await getPosConfig(trx, id))?.paymentMethodIds ?? null);
+    if (before === null) throw notFound('POS configuration', id ?? 0);
+    const all = await listPaymentMethods(trx);
+    const added = body.paymentMethodIds.filter((m) => !before.includes(m));
+    const methods = await Promise.all(
+      added.map(async (methodId) => {
+        const method = all.find((m) => m.id === methodId);
+        if (method === undefined) throw notFound('Payment method', methodId);
+        return { id: method.id, terminal: method.terminal, device: method.deviceId === null ? null : await getDevice(trx, method.deviceId) };
+      }),
+    );
+    checkPosPaymentMethods({ methods });
+    if (id === null) return createPosConfig(trx, body);
+    const updated = await updatePosConfig(trx, id, body);
+    if (updated === null) throw notFound('POS configuration', id);
+    return updated;
+  });
+}
+
+export async function saveProduct(ctx: ServiceContext, id: number | null, body: ProductBody): Promise<Product> {
+  const product = { ...body, active: body.active ?? true };
+  checkProduct({ country: (await loadCompany(ctx.db)).country, product });
+  if (id === null) return createProduct(ctx.db, product);
+  const updated = await updateProduct(ctx.db, id, product);
+  if (updated === null) throw notFound('Product', id);
+  return updated;
+}
+
+export async function requireMethod(db: Executor, id: number): Promise<PaymentMethod> {
+  const method = await getPaymentMethod(db, id);
+  if (method === null) throw new KassaError('KASSA_NOT_FOUND', `Payment method ${id} does not exist.`, { what: 'Payment method', id });
+  return method;
+}

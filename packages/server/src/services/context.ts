@@ -1,0 +1,26 @@
+import type { ScryptCost } from '../auth/passwords.js';
+import type { Database } from '../db/database.js';
+import type { Executor } from '../repos/executor.js';
+
+/** What every service needs: the database, the clock, and who this server process is. */
+export interface ServiceContext {
+  readonly database: Database;
+  readonly db: Executor;
+  /** Prefix of NOTIFY channels (the schema name when several runs share one database). */
+  readonly prefix: string;
+  readonly now: () => Date;
+  /** Identifies this process among those sharing the database, for routing box commands. */
+  readonly serverId: string;
+  /** The URL boxes dial, shown in the pairing command. */
+  readonly publicUrl: string;
+  readonly passwordCost: ScryptCost;
+  readonly sessionTtlMs: number;
+}
+
+export function iso(date: Date): string {
+  return date.toISOString();
+}
+
+export function isoOrNull(date: Date | null): string | null {
+  return date === null ? null : date.toISOString();
+}

@@ -1,0 +1,158 @@
+import type { Payment as PaymentApi, PaymentDetail, PutPaymentBody } from '@kassa/contract';
+import { sha256 } from '../auth/tokens.js';
+import { KassaError, notFound } from '../domain/errors.js';
+import { checkPaymentRequest } from '../domain/payments.js';
+import type { BoxPaymentEvent, PaymentState, UserPaymentEvent } from '../domain/payment-states.js';
+import { applyUserEvent, nextPaymentState } from '../domain/payment-states.js';
+import { enqueueCommand, markBoxEventSeen } from '../repos/box-commands.js';
+import { getDevice } from '../repos/devices.js';
+import { appendEvent } from '../repos/events.js';
+import type { Executor } from '../repos/executor.js';
+import type { Payment } from '../repos/payments.js';
+import { addHistory, addTickets, countActiveOnDevice, getHistory, getPayment, getTickets, insertPayment, setPaymentState } from '../repos/payments.js';
+import { getPosConfig } from '../repos/pos-configs.js';
+import type { ServiceContext } from './context.js';
+import { iso } from './context.js';
+import { requireMethod } from './configuration.js';
+import { requireOrder, requireSession } from './sales.js';
+
+/** Commands the server gives a box about a payment; the uplink turns them into contract messages. */
+export type PaymentCommand =
+  | { kind: 'pay'; paymentUuid: string; terminalId: string; amountCents: number }
+  | { kind: 'cancel'; paymentUuid: string; terminalId: string }
+  | { kind: 'recover'; paymentUuid: string; terminalId: string };
+
+export function paymentView(p: Payment): PaymentApi {
+  return {
+    uuid: p.uuid,
+    orderId: p.orderId,
+    paymentMethodId: p.methodId,
+    amountCents: p.amountCents,
+    state: p.state,
+    deviceId: p.deviceId,
+    createdAt: iso(p.createdAt),
+    updatedAt: iso(p.updatedAt),
+    settledBy: p.settledBy,
+    settleReason: p.settleReason,
+  };
+}
+
+function requestHash(body: PutPaymentBody): string {
+  return sha256(JSON.stringify([body.orderId, body.paymentMethodId, body.amountCents]));
+}
+
+function sameRequest(existing: Payment, hash: string): Payment {
+  if (existing.requestHash !== hash) throw new KassaError('KASSA_IDEMPOTENCY_MISMATCH', undefined, { uuid: existing.uuid });
+  return existing;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+async function publish(trx: Executor, ctx: ServiceContext, payment: Payment): Promise<void> {
+  await appendEvent(trx, ctx.prefix, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
+}
+
+/**
+ * Requests a payment. The uuid is the idempotency key: the order row is locked first, so two
+ * identical requests arriving together queue on it and the second finds the first's payment; a
+ * terminal payment is queued for its box in the same transaction, so it starts exactly once.
+ */
+export async function requestPayment(ctx: ServiceContext, uuid: string, body: PutPaymentBody, userId: number): Promise<{ created: boolean; payment: PaymentApi }> {
+  const hash = requestHash(body);
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const order = await requireOrder(trx, body.orderId, true);
+      const existing = await getPayment(trx, uuid);
+      if (existing !== null) return { created: false, payment: paymentView(sameRequest(existing, hash)) };
+      const method = await requireMethod(trx, body.paymentMethodId);
+      const device = method.deviceId === null ? null : await getDevice(trx, method.deviceId);
+      const pos = await getPosConfig(trx, (await requireSession(trx, order.sessionId)).posConfigId);
+      const deviceActivePayments = device === null ? 0 : await countActiveOnDevice(trx, device.id);
+      checkPaymentRequest({ order, method: { ...method, device }, posMethodIds: pos?.paymentMethodIds ?? [], amountCents: body.amountCents, deviceActivePayments });
+      const usesTerminal = method.terminal !== 'none' && device !== null;
+      const state: PaymentState = usesTerminal ? 'pending' : 'done';
+      const payment = await insertPayment(trx, { uuid, orderId: order.id, methodId: method.id, amountCents: body.amountCents, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId });
+      if (payment === null) return { created: false, payment: paymentView(sameRequest((await getPayment(trx, uuid)) ?? missing(uuid), hash)) };
+      await addHistory(trx, uuid, { at: ctx.now(), source: 'user', event: 'requested', fromState: state, toState: state, userId, data: body });
+      if (usesTerminal) {
+        const command: PaymentCommand = { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents };
+        await enqueueCommand(trx, ctx.prefix, { boxId: device.boxId, kind: command.kind, payload: command });
+      }
+      await publish(trx, ctx, payment);
+      return { created: true, payment: paymentView(payment) };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new KassaError('KASSA_TERMINAL_BUSY');
+    throw error;
+  }
+}
+
+function missing(uuid: string): never {
+  throw notFound('Payment', uuid);
+}
+
+export async function paymentDetail(ctx: ServiceContext, uuid: string): Promise<PaymentDetail> {
+  const payment = (await getPayment(ctx.db, uuid)) ?? missing(uuid);
+  const history = await getHistory(ctx.db, uuid);
+  const tickets = await getTickets(ctx.db, uuid);
+  return {
+    payment: paymentView(payment),
+    history: history.map((h) => ({ ...h, at: iso(h.at), data: h.data ?? null })),
+    tickets: tickets.map((t) => ({ ...t, at: iso(t.at) })),
+  };
+}
+
+/**
+ * A cashier's action on a payment, through the state table: cancel and recover also go to the box
+ * (whose terminal then decides); forceDone and markFailed record the user and the reason.
+ */
+export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { event: UserPaymentEvent; userId: number; reason?: string }): Promise<PaymentApi> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const payment = (await getPayment(trx, uuid, { forUpdate: true })) ?? missing(uuid);
+    const next = applyUserEvent({ state: payment.state, event: action.event });
+    const settles = action.event === 'forceDone' || action.event === 'markFailed';
+    const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(settles ? { settledBy: action.userId, settleReason: action.reason ?? '' } : {}) });
+    await addHistory(trx, uuid, { at: ctx.now(), source: 'user', event: action.event, fromState: payment.state, toState: next, userId: action.userId, message: action.reason ?? null });
+    if ((action.event === 'cancel' || action.event === 'recover') && payment.deviceId !== null && payment.boxId !== null) {
+      const device = await getDevice(trx, payment.deviceId);
+      const command: PaymentCommand = { kind: action.event, paymentUuid: uuid, terminalId: device?.terminalId ?? '' };
+      await enqueueCommand(trx, ctx.prefix, { boxId: payment.boxId, kind: command.kind, payload: command });
+    }
+    await publish(trx, ctx, updated);
+    return paymentView(updated);
+  });
+}
+
+export interface BoxPaymentReport {
+  readonly boxId: string;
+  /** Unique per box; a repeated id is ignored. Null for what the server concludes itself (a lost link). */
+  readonly eventId: string | null;
+  readonly paymentUuid: string;
+  readonly event: BoxPaymentEvent;
+  readonly message?: string | null;
+  readonly data?: unknown;
+  readonly tickets?: readonly { type: string; text: string }[];
+  readonly source?: 'box' | 'server';
+}
+
+/**
+ * Applies what a box reports about a payment, exactly once: the event id is recorded in the same
+ * transaction. An event the state table has no cell for (late, repeated, out of order) is kept in
+ * the history and changes nothing.
+ */
+export async function applyBoxPaymentEvent(ctx: ServiceContext, report: BoxPaymentReport): Promise<'applied' | 'recorded' | 'duplicate' | 'ignored'> {
+  return ctx.db.transaction().execute(async (trx) => {
+    if (report.eventId !== null && !(await markBoxEventSeen(trx, report.boxId, report.eventId))) return 'duplicate';
+    const payment = await getPayment(trx, report.paymentUuid, { forUpdate: true });
+    if (payment === null || payment.boxId !== report.boxId) return 'ignored';
+    const next = nextPaymentState({ state: payment.state, event: report.event });
+    const at = ctx.now();
+    await addHistory(trx, payment.uuid, { at, source: report.source ?? 'box', event: report.event, fromState: payment.state, toState: next ?? payment.state, message: report.message ?? null, data: report.data ?? null });
+    await addTickets(trx, payment.uuid, report.tickets ?? [], at);
+    const updated = next === null || next === payment.state ? payment : await setPaymentState(trx, payment.uuid, { state: next, at });
+    await publish(trx, ctx, updated);
+    return next === null ? 'recorded' : 'applied';
+  });
+}

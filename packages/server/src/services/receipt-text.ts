@@ -1,0 +1,30 @@
+import type { Receipt } from '@kassa/contract';
+
+const WIDTH = 40;
+
+export function formatCents(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+}
+
+function row(left: string, right: string): string {
+  const space = Math.max(1, WIDTH - left.length - right.length);
+  return `${left}${' '.repeat(space)}${right}`;
+}
+
+/** The receipt as fixed-width text for a 40-column printer; amounts in euros with a decimal comma. */
+export function renderReceipt(r: Omit<Receipt, 'text'>): string {
+  const lines = [
+    r.company.name,
+    `Receipt ${r.receiptNumber}  ${r.validatedAt.slice(0, 16).replace('T', ' ')}`,
+    '-'.repeat(WIDTH),
+    ...r.lines.map((l) => row(`${l.quantity} x ${l.name}`.slice(0, WIDTH - 12), formatCents(l.totalCents))),
+    '-'.repeat(WIDTH),
+    row('TOTAL EUR', formatCents(r.totalCents)),
+    ...r.vat.map((g) => row(`VAT ${g.rate}% on ${formatCents(g.grossCents)}`, formatCents(g.vatCents))),
+    ...r.payments.map((p) => row(p.method, formatCents(p.amountCents))),
+    ...r.cardholderTickets.flatMap((t) => ['', t]),
+  ];
+  return lines.join('\n');
+}
