@@ -1,2 +1,2 @@
-export {};
 export * from './api/index.js';
+export * from './box/index.js';
