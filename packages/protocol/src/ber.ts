@@ -4,6 +4,12 @@ import { TlvError, TlvErrorCode } from './errors.js';
 export const MAX_TAG_BYTES = 4;
 /** The most length bytes a long-form length may use. */
 export const MAX_LENGTH_BYTES = 4;
+/**
+ * How deep constructed TLVs may nest below the body. The protocol's deepest
+ * structure is body > A6 > EF > field; the limit keeps a hostile frame of nested
+ * groups from exhausting the call stack or costing quadratic time.
+ */
+export const MAX_NESTING_DEPTH = 16;
 
 /** A constructed tag carries a sequence of TLVs: BER's bit 0x20 of the first tag byte. */
 export function isConstructed(tag: number): boolean {
@@ -58,8 +64,11 @@ export class TlvReader {
     if (count === 0) throw new TlvError(TlvErrorCode.BadLength, 'indefinite length is not allowed', { offset: start });
     if (count > MAX_LENGTH_BYTES) throw new TlvError(TlvErrorCode.BadLength, `length uses ${count} bytes`, { offset: start });
     if (start + 1 + count > this.end) throw new TlvError(TlvErrorCode.BadLength, 'long-form length is cut off', { offset: start });
+    // Only the shortest form is accepted, so that every frame the decoder accepts re-encodes to the same bytes.
+    if (bytes[this.pos] === 0) throw new TlvError(TlvErrorCode.BadLength, 'long-form length has a leading zero byte', { offset: start });
     let length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + bytes[this.pos++]!;
+    if (length < 0x80) throw new TlvError(TlvErrorCode.BadLength, `length ${length} must use the short form`, { offset: start });
     return length;
   }
 
@@ -75,6 +84,21 @@ export class TlvReader {
     }
     return { tag, valueStart, valueEnd, start };
   }
+}
+
+/**
+ * True when the tag number's bytes read back as exactly this tag: one byte whose
+ * low five bits are not all set, or a first byte with 1F, continuation bytes with
+ * bit 0x80 and a last byte without it.
+ */
+export function isWellFormedTag(tag: number): boolean {
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffffff) return false;
+  const n = tagByteLength(tag);
+  const byteAt = (i: number): number => Math.floor(tag / 256 ** (n - 1 - i)) & 0xff;
+  if (n === 1) return (tag & 0x1f) !== 0x1f;
+  if ((byteAt(0) & 0x1f) !== 0x1f) return false;
+  for (let i = 1; i < n - 1; i++) if ((byteAt(i) & 0x80) === 0) return false;
+  return (byteAt(n - 1) & 0x80) === 0;
 }
 
 /** Number of bytes BER needs for a tag number. */

@@ -32,8 +32,9 @@ class CliError extends Error {
   constructor(
     readonly code: 'CLI_BAD_HEX' | 'CLI_BAD_JSON' | 'CLI_EMPTY_INPUT',
     message: string,
+    offset?: number,
   ) {
-    super(`${code}: ${message}`);
+    super(`${code}${offset === undefined ? '' : ` at offset ${offset}`}: ${message}`);
   }
 }
 
@@ -44,10 +45,15 @@ async function readStdin(): Promise<string> {
 }
 
 function decodeCommand(input: string, verifyMdc: boolean): string {
-  const hex = input.replace(/\s+/g, '');
+  const trimmed = input.trim();
+  const prefix = /^0x/i.test(trimmed) ? 2 : 0;
+  const hex = trimmed.slice(prefix).replace(/\s+/g, '');
   if (hex.length === 0) throw new CliError('CLI_EMPTY_INPUT', 'no hex on stdin');
-  const bytes = fromHex(hex.startsWith('0x') ? hex.slice(2) : hex);
-  if (!bytes) throw new CliError('CLI_BAD_HEX', 'stdin is not an even number of hex digits');
+  const bad = /[^0-9a-fA-F\s]/.exec(trimmed.slice(prefix));
+  if (bad) throw new CliError('CLI_BAD_HEX', `${JSON.stringify(bad[0])} is not a hex digit (offset counts characters of the input)`, input.indexOf(trimmed) + prefix + bad.index);
+  if (hex.length % 2 !== 0) throw new CliError('CLI_BAD_HEX', `an odd number of hex digits (${hex.length})`, hex.length);
+  const bytes = fromHex(hex);
+  if (!bytes) throw new CliError('CLI_BAD_HEX', 'stdin is not hex');
   return JSON.stringify(messageToJson(decodeFrame(bytes, { verifyMdc })), null, 2);
 }
 
@@ -57,14 +63,16 @@ function encodeCommand(input: string): string {
   try {
     json = JSON.parse(input);
   } catch (error) {
-    throw new CliError('CLI_BAD_JSON', (error as Error).message);
+    const reason = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(reason);
+    throw new CliError('CLI_BAD_JSON', reason, position ? Number(position[1]) : undefined);
   }
   return toHex(encodeFrame(messageFromJson(json)));
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...flags] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') {
+  if (argv.some((a) => a === '--help' || a === '-h') || command === 'help') {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
@@ -80,11 +88,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${output}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof TlvError || error instanceof CliError) {
-      process.stderr.write(`kassa-tlv: ${error.message.split('\n')[0]}\n`);
-      return 1;
-    }
-    throw error;
+    // Anything else would be a defect of the codec; it is still reported as one line, never as a stack trace.
+    const message = error instanceof TlvError || error instanceof CliError ? error.message : `CLI_INTERNAL: ${String(error)}`;
+    process.stderr.write(`kassa-tlv: ${message.split('\n')[0]}\n`);
+    return 1;
   }
 }
 

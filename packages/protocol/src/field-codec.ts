@@ -1,4 +1,4 @@
-import { TlvReader } from './ber.js';
+import { MAX_NESTING_DEPTH, TlvReader } from './ber.js';
 import type { ByteWriter } from './byte-writer.js';
 import { TlvError, TlvErrorCode } from './errors.js';
 import { tagToHex } from './hex.js';
@@ -9,7 +9,10 @@ type Fields = Record<string, unknown>;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes a sequence of body TLVs into named fields, in wire order. */
-export function decodeFields(bytes: Uint8Array, start: number, end: number): Fields {
+export function decodeFields(bytes: Uint8Array, start: number, end: number, depth = 0): Fields {
+  if (depth > MAX_NESTING_DEPTH) {
+    throw new TlvError(TlvErrorCode.BadStructure, `groups nest deeper than ${MAX_NESTING_DEPTH} levels`, { offset: start });
+  }
   const out: Fields = {};
   const reader = new TlvReader(bytes, start, end);
   while (reader.pos < end) {
@@ -28,12 +31,12 @@ export function decodeFields(bytes: Uint8Array, start: number, end: number): Fie
       continue;
     }
     if (spec.format === 'records') {
-      const records = decodeRecords(bytes, valueStart, valueEnd);
+      const records = decodeRecords(bytes, valueStart, valueEnd, depth + 1);
       if (records) out[spec.name] = records;
       else out[rawKeyFor(out, tag)] = bytes.slice(valueStart, valueEnd);
       continue;
     }
-    out[spec.name] = decodeValue(spec, bytes, valueStart, valueEnd, fieldStart);
+    out[spec.name] = decodeValue(spec, bytes, valueStart, valueEnd, fieldStart, depth);
   }
   return out;
 }
@@ -48,25 +51,19 @@ function rawKeyFor(out: Fields, tag: number): RawKey {
 }
 
 /** A ticket list: every child must be an EF record, otherwise the caller keeps the group raw. */
-function decodeRecords(bytes: Uint8Array, start: number, end: number): Fields[] | undefined {
+export function decodeRecords(bytes: Uint8Array, start: number, end: number, depth: number): Fields[] | undefined {
   const records: Fields[] = [];
   const reader = new TlvReader(bytes, start, end);
   while (reader.pos < end) {
-    const recordStart = reader.pos;
     const { tag, valueStart, valueEnd } = reader.readHeader();
     if (tag !== RECORD_TAG) return undefined;
     reader.pos = valueEnd;
-    try {
-      records.push(decodeFields(bytes, valueStart, valueEnd));
-    } catch (error) {
-      if (error instanceof TlvError) throw error;
-      throw new TlvError(TlvErrorCode.BadValue, 'ticket record', { offset: recordStart });
-    }
+    records.push(decodeFields(bytes, valueStart, valueEnd, depth + 1));
   }
   return records;
 }
 
-function decodeValue(spec: TagSpec, bytes: Uint8Array, start: number, end: number, at: number): unknown {
+function decodeValue(spec: TagSpec, bytes: Uint8Array, start: number, end: number, at: number, depth: number): unknown {
   const length = end - start;
   const width = FIXED_WIDTH[spec.format];
   if (width !== undefined && length !== width) {
@@ -90,7 +87,7 @@ function decodeValue(spec: TagSpec, bytes: Uint8Array, start: number, end: numbe
     case 'bytes':
       return bytes.slice(start, end);
     case 'group':
-      return decodeFields(bytes, start, end);
+      return decodeFields(bytes, start, end, depth + 1);
     case 'records':
       throw new TlvError(TlvErrorCode.BadValue, `${spec.name} is a record list`, { offset: at });
   }
@@ -140,22 +137,50 @@ export function decodeText(bytes: Uint8Array, start: number, end: number): strin
 }
 
 /** Encodes named fields (and raw `tag…` keys) in the order of the object's keys. */
-export function encodeFields(w: ByteWriter, fields: object, path: string): void {
+export function encodeFields(w: ByteWriter, fields: object, path: string, depth = 0): void {
+  if (depth > MAX_NESTING_DEPTH) throw badValue(path, `nests deeper than ${MAX_NESTING_DEPTH} levels`);
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     const at = `${path}.${key}`;
     if (isRawKey(key)) {
       if (!(value instanceof Uint8Array)) throw badValue(at, 'a raw field must be bytes');
-      w.primitive(parseRawKey(key, at), value);
+      const tag = parseRawKey(key, at);
+      checkRawKnownTag(fields, key, tag, value, at, depth);
+      w.primitive(tag, value);
       continue;
     }
     const spec = TAG_BY_NAME.get(key);
     if (spec === undefined) throw badValue(at, 'is not a field of the protocol');
-    encodeValue(w, spec, value, at);
+    encodeValue(w, spec, value, at, depth);
   }
 }
 
-function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, at: string): void {
+/**
+ * The decoder reads a known tag by its name the first time it appears and keeps
+ * later occurrences raw. A raw key of a known tag is therefore only written after
+ * its named field, or for a ticket list that is not made of EF records (the one
+ * case the decoder keeps raw on first sight); otherwise the bytes would decode
+ * to a different message, or not at all.
+ */
+function checkRawKnownTag(fields: object, key: string, tag: number, value: Uint8Array, at: string, depth: number): void {
+  const spec = TAG_BY_NUMBER.get(tag);
+  if (spec === undefined) return;
+  const keys = Object.keys(fields);
+  const named = keys.indexOf(spec.name);
+  if (named >= 0 && named < keys.indexOf(key) && (fields as Fields)[spec.name] !== undefined) return;
+  if (spec.format === 'records') {
+    let records: Fields[] | undefined;
+    try {
+      records = decodeRecords(value, 0, value.length, depth + 1);
+    } catch {
+      throw badValue(at, 'is not a sequence of TLVs');
+    }
+    if (records === undefined) return;
+  }
+  throw badValue(at, `tag ${tagToHex(tag)} is the field "${spec.name}": write it under that name first`);
+}
+
+function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, at: string, depth: number): void {
   switch (spec.format) {
     case 'u8':
     case 'u16':
@@ -199,7 +224,7 @@ function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, at: string): 
     case 'group': {
       if (!isPlainObject(value)) throw badValue(at, 'must be a group of fields');
       const start = w.begin(spec.tag);
-      encodeFields(w, value, at);
+      encodeFields(w, value, at, depth + 1);
       w.end(start);
       return;
     }
@@ -209,7 +234,7 @@ function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, at: string): 
       value.forEach((record: unknown, i) => {
         if (!isPlainObject(record)) throw badValue(`${at}[${i}]`, 'must be a record of fields');
         const recordStart = w.begin(RECORD_TAG);
-        encodeFields(w, record, `${at}[${i}]`);
+        encodeFields(w, record, `${at}[${i}]`, depth + 2);
         w.end(recordStart);
       });
       w.end(start);

@@ -24,6 +24,8 @@ export interface DecodeOptions {
 
 /** Decodes exactly one complete frame (length prefix included). */
 export function decodeFrame(bytes: Uint8Array, options: DecodeOptions = {}): Message {
+  // The magic first: bytes that are not an Ingenico frame are best reported as such.
+  checkMagic(bytes, 0, bytes.length);
   if (bytes.length < FRAME_HEAD_BYTES) {
     throw new TlvError(TlvErrorCode.Truncated, `a frame has at least ${FRAME_HEAD_BYTES} bytes, got ${bytes.length}`, { offset: bytes.length });
   }
@@ -35,7 +37,6 @@ export function decodeFrame(bytes: Uint8Array, options: DecodeOptions = {}): Mes
   if (announced + PREFIX_BYTES < bytes.length) {
     throw new TlvError(TlvErrorCode.LengthMismatch, `length prefix announces ${announced} bytes, ${bytes.length - PREFIX_BYTES} present`, { offset: 0 });
   }
-  checkMagic(bytes, 0, FRAME_HEAD_BYTES);
   return decodeFrameBody(bytes, options.verifyMdc ?? true);
 }
 
@@ -99,12 +100,19 @@ function decodeHeader(bytes: Uint8Array, start: number, end: number, at: number)
   let ecrId: string | undefined;
   let sequenceNumber: number | undefined;
   const reader = new TlvReader(bytes, start, end);
+  let previousTag = 0;
   while (reader.pos < end) {
     const { tag, valueStart, valueEnd, start: fieldStart } = reader.readHeader();
     reader.pos = valueEnd;
     const length = valueEnd - valueStart;
+    // Header tags are 10..14 in increasing order, each at most once: the one layout the encoder writes back.
+    if (tag <= previousTag && tag >= Tag.ProtocolId && tag <= Tag.SequenceNumber) {
+      throw structure(`header tag ${tag.toString(16)} is repeated or out of order`, fieldStart);
+    }
+    previousTag = tag;
     switch (tag) {
       case Tag.ProtocolId:
+        if (length !== 4) throw new TlvError(TlvErrorCode.BadValue, `ProtocolId must be 4 bytes, not ${length}`, { offset: fieldStart });
         protocolId = bcdDigits(bytes, valueStart, valueEnd, 'ProtocolId', fieldStart);
         break;
       case Tag.MessageType:
@@ -140,6 +148,7 @@ function decodeFooter(bytes: Uint8Array, start: number, end: number, at: number)
     const { tag, valueStart, valueEnd, start: fieldStart } = reader.readHeader();
     reader.pos = valueEnd;
     if (tag !== Tag.Mdc) throw structure(`unexpected tag ${tag.toString(16).toUpperCase()} in the footer`, fieldStart);
+    if (mdc !== undefined) throw structure('the footer holds more than one MDC', fieldStart);
     if (valueEnd - valueStart !== 4) throw new TlvError(TlvErrorCode.BadValue, 'Mdc must be 4 bytes', { offset: fieldStart });
     mdc = readU32(bytes, valueStart);
   }
@@ -211,7 +220,7 @@ function resolveTypeId(message: MessageInput): number {
 function encodeHeader(w: ByteWriter, header: Header, typeId: number): void {
   if (!isPlainObject(header)) throw badValue('header', 'must be an object');
   const { protocolId, terminalId, ecrId, sequenceNumber } = header;
-  if (typeof protocolId !== 'string' || !/^(\d\d)+$/.test(protocolId)) throw badValue('header.protocolId', 'must be an even number of decimal digits');
+  if (typeof protocolId !== 'string' || !/^\d{8}$/.test(protocolId)) throw badValue('header.protocolId', 'must be 8 decimal digits');
   if (typeof terminalId !== 'string') throw badValue('header.terminalId', 'must be text');
   if (ecrId !== undefined && typeof ecrId !== 'string') throw badValue('header.ecrId', 'must be text');
   if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 0xffff) {
@@ -228,7 +237,6 @@ function encodeHeader(w: ByteWriter, header: Header, typeId: number): void {
   w.u8(sequenceNumber & 0xff);
   w.end(start);
 }
-
 
 function structure(reason: string, offset: number): TlvError {
   return new TlvError(TlvErrorCode.BadStructure, reason, { offset });

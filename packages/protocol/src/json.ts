@@ -1,3 +1,4 @@
+import { MAX_NESTING_DEPTH } from './ber.js';
 import { TlvError, TlvErrorCode } from './errors.js';
 import { isPlainObject } from './field-codec.js';
 import { fromHex, toHex } from './hex.js';
@@ -55,6 +56,9 @@ function nodeToJson(node: TlvNode): JsonValue {
 /** Reads the JSON form back into a message for `encodeFrame`; throws TlvError (TLV_BAD_VALUE) naming the field. */
 export function messageFromJson(json: unknown): MessageInput {
   if (!isPlainObject(json)) throw bad('message', 'must be a JSON object');
+  for (const key of Object.keys(json)) {
+    if (!MESSAGE_KEYS.includes(key)) throw bad(key, 'is not a key of a message (type, typeId, header, body or tlv, mdc)');
+  }
   const { type, typeId, header, body, tlv } = json;
   if (typeof type !== 'string') throw bad('type', 'must be a message type name');
   if (typeId !== undefined && !Number.isInteger(typeId)) throw bad('typeId', 'must be an integer');
@@ -63,6 +67,7 @@ export function messageFromJson(json: unknown): MessageInput {
     if (!['protocolId', 'terminalId', 'ecrId', 'sequenceNumber'].includes(key)) throw bad(`header.${key}`, 'is not a header field');
   }
   const h = header as unknown as MessageInput['header'];
+  if (body !== undefined && tlv !== undefined) throw bad('body', 'a message has "body" (typed) or "tlv" (generic), not both');
   if (body !== undefined) {
     if (!isPlainObject(body)) throw bad('body', 'must be an object');
     return { type, ...(typeId === undefined ? {} : { typeId: typeId as number }), header: h, body: fieldsFromJson(body, 'body') } as MessageInput;
@@ -72,7 +77,10 @@ export function messageFromJson(json: unknown): MessageInput {
   return { type, typeId: typeId as number, header: h, tlv: tlv.map((n, i) => nodeFromJson(n, `tlv[${i}]`)) };
 }
 
-function fieldsFromJson(fields: Record<string, unknown>, path: string): Record<string, unknown> {
+const MESSAGE_KEYS = ['type', 'typeId', 'header', 'body', 'tlv', 'mdc'];
+
+function fieldsFromJson(fields: Record<string, unknown>, path: string, depth = 0): Record<string, unknown> {
+  if (depth > MAX_NESTING_DEPTH) throw bad(path, `nests deeper than ${MAX_NESTING_DEPTH} levels`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     const at = `${path}.${key}`;
@@ -86,20 +94,21 @@ function fieldsFromJson(fields: Record<string, unknown>, path: string): Record<s
     else if (key === 'transactionResult' && typeof value === 'string') out[key] = enumValue(resultValue(value), at);
     else if (spec.format === 'u64') out[key] = bigintValue(value, at);
     else if (spec.format === 'bytes') out[key] = hexValue(value, at);
-    else if (spec.format === 'group') out[key] = isPlainObject(value) ? fieldsFromJson(value, at) : value;
+    else if (spec.format === 'group') out[key] = isPlainObject(value) ? fieldsFromJson(value, at, depth + 1) : value;
     else if (spec.format === 'records') {
-      out[key] = Array.isArray(value) ? value.map((r: unknown, i) => (isPlainObject(r) ? fieldsFromJson(r, `${at}[${i}]`) : r)) : value;
+      out[key] = Array.isArray(value) ? value.map((r: unknown, i) => (isPlainObject(r) ? fieldsFromJson(r, `${at}[${i}]`, depth + 2) : r)) : value;
     } else out[key] = value;
   }
   return out;
 }
 
-function nodeFromJson(node: unknown, at: string): TlvNode {
+function nodeFromJson(node: unknown, at: string, depth = 0): TlvNode {
+  if (depth > MAX_NESTING_DEPTH) throw bad(at, `nests deeper than ${MAX_NESTING_DEPTH} levels`);
   if (!isPlainObject(node)) throw bad(at, 'must be {tag, value} or {tag, children}');
   const tagBytes = typeof node.tag === 'string' ? fromHex(node.tag) : undefined;
   if (!tagBytes || tagBytes.length === 0 || tagBytes.length > 4) throw bad(`${at}.tag`, 'must be a tag in hex');
   const tag = tagBytes.reduce((t, b) => t * 256 + b, 0);
-  if (Array.isArray(node.children)) return { tag, children: node.children.map((c: unknown, i) => nodeFromJson(c, `${at}.children[${i}]`)) };
+  if (Array.isArray(node.children)) return { tag, children: node.children.map((c: unknown, i) => nodeFromJson(c, `${at}.children[${i}]`, depth + 1)) };
   return { tag, value: hexValue(node.value, `${at}.value`) };
 }
 

@@ -1,3 +1,5 @@
+import { TlvError, TlvErrorCode } from './errors.js';
+
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Bits of the UUID that make the TransactionId: 52, as the deployed POS takes them. */
@@ -9,6 +11,8 @@ export const TRANSACTION_ID_BITS = 52;
  * terminal's LastTransaction answer can be matched to the payment it belongs to.
  */
 export function transactionIdFromUuid(uuid: string): bigint {
-  if (!UUID.test(uuid)) throw new TypeError(`not a UUID: ${JSON.stringify(uuid)}`);
+  if (typeof uuid !== 'string' || !UUID.test(uuid)) {
+    throw new TlvError(TlvErrorCode.BadValue, `not a UUID: ${JSON.stringify(uuid)}`, { path: 'uuid' });
+  }
   return BigInt(`0x${uuid.replace(/-/g, '').slice(0, TRANSACTION_ID_BITS / 4)}`);
 }
