@@ -9,6 +9,9 @@ import {
   nextPaymentState,
   PAYMENT_STATES,
   PAYMENT_TRANSITIONS,
+  refusalEvent,
+  resultEvent,
+  stageEvent,
   USER_EVENTS,
 } from './payment-states.js';
 
@@ -73,6 +76,10 @@ describe('the payment state table', () => {
     ['a stage arriving after the result', ['accepted', 'approved', 'stage', 'lost'], 'done'],
     ['the result arriving before the acceptance', ['approved', 'accepted', 'stage'], 'done'],
     ['a repeated result', ['accepted', 'declined', 'declined', 'approved'], 'retry'],
+    ['a lost answer the terminal never ran', ['accepted', 'stage', 'lost', 'recover', 'notRun'], 'retry'],
+    ['a cancel the terminal said yes to, then approval', ['accepted', 'stage', 'cancel', 'cancelAccepted', 'approved'], 'done'],
+    ['progress before the acceptance', ['progress', 'accepted', 'stage', 'approved'], 'done'],
+    ['a recovery the box could not run', ['accepted', 'lost', 'recover', 'recoverRefused'], 'unknown'],
   ])('ends %s in the right state', (_name, events, end) => {
     expect(run(events)).toBe(end);
   });
@@ -81,5 +88,40 @@ describe('the payment state table', () => {
     expect(errorCode(() => applyUserEvent({ state: 'done', event: 'cancel' }))).toBe('KASSA_PAYMENT_STATE');
     expect(errorCode(() => applyUserEvent({ state: 'waiting', event: 'recover' }))).toBe('KASSA_PAYMENT_STATE');
     expect(applyUserEvent({ state: 'waitingCard', event: 'cancel' })).toBe('waitingCancel');
+  });
+
+  it('keeps messages and cancel answers in the history only, in every state', () => {
+    for (const state of PAYMENT_STATES) {
+      expect(nextPaymentState({ state, event: 'message' })).toBeNull();
+      expect(nextPaymentState({ state, event: 'cancelAccepted' })).toBeNull();
+      expect(nextPaymentState({ state, event: 'recoverRefused' })).toBeNull();
+    }
+  });
+
+  it('voids a line the terminal never ran from every active state', () => {
+    for (const state of ACTIVE_STATES) expect(nextPaymentState({ state, event: 'notRun' })).toBe('retry');
+  });
+});
+
+describe('terminal reports as table events', () => {
+  it('shows waitingCard only while the customer has something to do', () => {
+    expect(stageEvent('WaitingForCard')).toBe('stage');
+    expect(stageEvent('WaitingForPin')).toBe('stage');
+    expect(stageEvent('WaitingForTransaction')).toBe('progress');
+    expect(stageEvent('Finished')).toBe('progress');
+    expect(stageEvent('Stage77')).toBe('progress');
+  });
+
+  it('counts only Approved as paid and never guesses at an unnamed result', () => {
+    expect(resultEvent('Approved')).toBe('approved');
+    for (const result of ['Declined', 'Stopped', 'Error', 'TechnicalProblem']) expect(resultEvent(result)).toBe('declined');
+    expect(resultEvent('Unknown')).toBe('lost');
+    expect(resultEvent('TransparentMode')).toBe('lost');
+  });
+
+  it('maps a refused command to what it means for the money', () => {
+    expect(refusalEvent('startTransaction')).toBe('refused');
+    expect(refusalEvent('cancelTransaction')).toBe('cancelRefused');
+    expect(refusalEvent('recoverTransaction')).toBe('recoverRefused');
   });
 });

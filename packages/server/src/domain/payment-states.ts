@@ -7,7 +7,7 @@ export type PaymentState = (typeof PAYMENT_STATES)[number];
  * What moves a payment line. Box events come from the terminal through the box; user events are
  * buttons pressed by a cashier or calls of an API client.
  */
-export const BOX_EVENTS = ['accepted', 'stage', 'approved', 'declined', 'refused', 'cancelRefused', 'lost'] as const;
+export const BOX_EVENTS = ['accepted', 'stage', 'progress', 'message', 'approved', 'declined', 'refused', 'cancelAccepted', 'cancelRefused', 'recoverRefused', 'lost', 'notRun'] as const;
 export const USER_EVENTS = ['cancel', 'recover', 'forceDone', 'markFailed'] as const;
 export type BoxPaymentEvent = (typeof BOX_EVENTS)[number];
 export type UserPaymentEvent = (typeof USER_EVENTS)[number];
@@ -21,23 +21,31 @@ export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
  * lost link after the result...).
  *
  * - accepted: the box started the TransactionRequest on the terminal.
- * - stage: the terminal reports progress (waiting for card, PIN, ...).
+ * - stage: the terminal waits for the customer (card, PIN, confirmation, ...).
+ * - progress: any other stage (waiting for the host, finished, ...): the transaction runs.
+ * - message: a text the terminal shows; kept in the history only.
  * - approved / declined: the terminal's final result (declined covers Declined, Stopped, Error,
  *   TechnicalProblem). The terminal's answer, not the cancel button, decides: a result is accepted
  *   in waitingCancel and in unknown.
  * - refused: the box could not start the payment (terminal busy or gone); nothing was charged.
- * - cancelRefused: the terminal would not stop; it is still charging.
+ * - cancelAccepted: the terminal answered a cancel with yes; only its final result decides, so
+ *   this is kept in the history only.
+ * - cancelRefused: the terminal would not stop, or the cancel could not reach it; it may still be
+ *   charging.
+ * - recoverRefused: the box could not ask the terminal (offline, nothing to ask about); the
+ *   payment stays where it is until the terminal answers or a person settles it.
+ * - notRun: recovery learnt from the terminal that it never ran this payment: nothing was charged.
  * - lost: the answer was lost (box restart, link drop); the box will ask the terminal.
  * - recover: "check again", ask the box to recover the last transaction.
  * - forceDone / markFailed: settled by hand, with a reason and the user recorded. Never allowed
  *   while the terminal may still be charging (waiting, waitingCard, waitingCancel).
  */
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial<Record<PaymentEvent, PaymentState>>>>> = {
-  pending: { accepted: 'waiting', stage: 'waitingCard', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', cancel: 'waitingCancel', markFailed: 'failed' },
-  waiting: { stage: 'waitingCard', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', cancel: 'waitingCancel' },
-  waitingCard: { stage: 'waitingCard', approved: 'done', declined: 'retry', lost: 'unknown', cancel: 'waitingCancel' },
-  waitingCancel: { approved: 'done', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown' },
-  unknown: { stage: 'waitingCard', approved: 'done', declined: 'retry', recover: 'unknown', forceDone: 'forceDone', markFailed: 'failed' },
+  pending: { accepted: 'waiting', stage: 'waitingCard', progress: 'waiting', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', markFailed: 'failed' },
+  waiting: { stage: 'waitingCard', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
+  waitingCard: { stage: 'waitingCard', approved: 'done', declined: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
+  waitingCancel: { approved: 'done', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown', notRun: 'retry' },
+  unknown: { stage: 'waitingCard', approved: 'done', declined: 'retry', notRun: 'retry', recover: 'unknown', forceDone: 'forceDone', markFailed: 'failed' },
   retry: { forceDone: 'forceDone', markFailed: 'failed' },
   done: {},
   forceDone: {},
@@ -65,4 +73,45 @@ export function applyUserEvent({ state, event }: { state: PaymentState; event: U
 
 export function isPaymentState(value: string): value is PaymentState {
   return (PAYMENT_STATES as readonly string[]).includes(value);
+}
+
+/** Stages (PROTOCOL.md tag 0E) in which the terminal waits for the customer: the line shows waitingCard. */
+export const CUSTOMER_STAGES: readonly string[] = [
+  'WaitingForCard',
+  'WaitingForPin',
+  'WaitingForTipInput',
+  'WaitingForConfirmationService',
+  'WaitingForConfirmationAmount',
+  'WaitingForConfirmationServiceAndAmount',
+  'WaitingForApplicationSelection',
+  'CardDetected',
+  'WaitingForCardRemoval',
+];
+
+/** The table event of a terminal stage: the customer's turn, or any other progress. */
+export function stageEvent(stage: string): 'stage' | 'progress' {
+  return CUSTOMER_STAGES.includes(stage) ? 'stage' : 'progress';
+}
+
+/**
+ * The table event of a terminal's final result. Only Approved is paid; Declined, Stopped, Error and
+ * TechnicalProblem took nothing. A result the protocol does not name (or TransparentMode, which is
+ * no payment result) says nothing about the money, so the line goes to unknown rather than be
+ * settled by guess.
+ */
+export function resultEvent(result: string): 'approved' | 'declined' | 'lost' {
+  if (result === 'Approved') return 'approved';
+  if (result === 'Declined' || result === 'Stopped' || result === 'Error' || result === 'TechnicalProblem') return 'declined';
+  return 'lost';
+}
+
+/**
+ * The table event of a command the box refused (nothing reached the terminal): a refused start
+ * voids the line; a refused cancel means the terminal may still be charging; a refused recovery
+ * changes nothing until someone learns more.
+ */
+export function refusalEvent(commandKind: 'startTransaction' | 'cancelTransaction' | 'recoverTransaction'): 'refused' | 'cancelRefused' | 'recoverRefused' {
+  if (commandKind === 'startTransaction') return 'refused';
+  if (commandKind === 'cancelTransaction') return 'cancelRefused';
+  return 'recoverRefused';
 }
