@@ -198,8 +198,38 @@ const initial: Migration = {
   },
 };
 
+/**
+ * What the box uplink records beside the boxes table: each box's last hello (its own identity and
+ * software), and box events that name no payment the box owns, kept for inspection instead of
+ * being refused again and again.
+ */
+const boxUplink: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('box_hellos')
+      .addColumn('box_id', 'text', (c) => c.primaryKey().references('boxes.id'))
+      .addColumn('reported_id', 'text', (c) => c.notNull())
+      .addColumn('software', 'text', (c) => c.notNull())
+      .addColumn('contract_version', 'integer', (c) => c.notNull())
+      .addColumn('at', 'timestamptz', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('box_unmatched_events')
+      .addColumn('box_id', 'text', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('at', 'timestamptz', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('payment_uuid', 'text')
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('data', 'jsonb', (c) => c.notNull())
+      .addPrimaryKeyConstraint('box_unmatched_events_pk', ['box_id', 'event_id'])
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0002_box_uplink': boxUplink,
 };
 
 export const migrationProvider: MigrationProvider = {

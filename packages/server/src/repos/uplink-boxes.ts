@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import type { DeviceView } from './devices.js';
+import type { Executor } from './executor.js';
+import { toJson } from './executor.js';
+
+/** Tables of migration 0002_box_uplink, typed here so the shared schema file stays as it is. */
+export interface UplinkTables {
+  box_hellos: { box_id: string; reported_id: string; software: string; contract_version: number; at: Date };
+  box_unmatched_events: { box_id: string; event_id: string; at: Date; kind: string; payment_uuid: string | null; reason: string; data: string };
+}
+
+function uplink(db: Executor): Kysely<Schema & UplinkTables> {
+  return db.withTables<UplinkTables>();
+}
+
+export interface BoxHelloRecord {
+  readonly boxId: string;
+  /** The identity the box made for itself at first start (may differ from the paired id). */
+  readonly reportedId: string;
+  readonly software: string;
+  readonly contractVersion: number;
+  readonly at: Date;
+}
+
+export async function recordBoxHello(db: Executor, hello: BoxHelloRecord): Promise<void> {
+  const values = { box_id: hello.boxId, reported_id: hello.reportedId, software: hello.software, contract_version: hello.contractVersion, at: hello.at };
+  await uplink(db)
+    .insertInto('box_hellos')
+    .values(values)
+    .onConflict((c) => c.column('box_id').doUpdateSet({ reported_id: values.reported_id, software: values.software, contract_version: values.contract_version, at: values.at }))
+    .execute();
+}
+
+export async function getBoxHello(db: Executor, boxId: string): Promise<BoxHelloRecord | null> {
+  const row = await uplink(db).selectFrom('box_hellos').selectAll().where('box_id', '=', boxId).executeTakeFirst();
+  return row === undefined ? null : { boxId: row.box_id, reportedId: row.reported_id, software: row.software, contractVersion: row.contract_version, at: row.at };
+}
+
+/**
+ * Marks a box offline only if this server process still holds it: when the box has already
+ * reconnected elsewhere, the old link's end changes nothing.
+ */
+export async function releaseBoxLink(db: Executor, boxId: string, serverId: string, at: Date): Promise<boolean> {
+  const row = await db.updateTable('boxes').set({ online: false, server_id: null, last_seen_at: at }).where('id', '=', boxId).where('server_id', '=', serverId).returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function recordUnmatchedEvent(
+  db: Executor,
+  event: { boxId: string; eventId: string; at: Date; kind: string; paymentUuid: string | null; reason: string; data: unknown },
+): Promise<void> {
+  await uplink(db)
+    .insertInto('box_unmatched_events')
+    .values({ box_id: event.boxId, event_id: event.eventId, at: event.at, kind: event.kind, payment_uuid: event.paymentUuid, reason: event.reason, data: toJson(event.data) })
+    .onConflict((c) => c.columns(['box_id', 'event_id']).doNothing())
+    .execute();
+}
+
+export async function listUnmatchedEvents(db: Executor, boxId: string): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {
+  const rows = await uplink(db).selectFrom('box_unmatched_events').select(['event_id', 'kind', 'payment_uuid', 'reason']).where('box_id', '=', boxId).orderBy('at').execute();
+  return rows.map((r) => ({ eventId: r.event_id, kind: r.kind, paymentUuid: r.payment_uuid, reason: r.reason }));
+}
+
+const deviceColumns = ['id', 'box_id', 'terminal_id', 'type', 'make', 'model', 'online', 'last_seen_at', 'removed'] as const;
+
+/** Devices of a box the box no longer reports (its hello lists what it sees now) go offline. */
+export async function setDevicesOfflineExcept(db: Executor, boxId: string, terminalIds: readonly string[]): Promise<DeviceView[]> {
+  let query = db.updateTable('devices').set({ online: false }).where('box_id', '=', boxId).where('online', '=', true);
+  if (terminalIds.length > 0) query = query.where('terminal_id', 'not in', [...terminalIds]);
+  const rows = await query.returning(deviceColumns).execute();
+  return rows.map((r) => ({ id: r.id, boxId: r.box_id, terminalId: r.terminal_id, type: r.type, make: r.make, model: r.model, online: r.online, lastSeenAt: r.last_seen_at, removed: r.removed }));
+}
