@@ -28,8 +28,9 @@ function toVectorTlv(nodes: readonly TlvNode[]): VectorTlv[] {
 
 function bodyTlvOf(bytes: Uint8Array): VectorTlv[] {
   // F0 and E1 lengths are short in every golden frame; the body is found by walking the root.
-  const root = parseTree(bytes, 12, bytes.length);
-  const body = (root[0] as { children: TlvNode[] }).children.find((n) => n.tag === 0xe2) as { children: TlvNode[] };
+  const [root] = parseTree(bytes, 12, bytes.length);
+  const body = root && 'children' in root ? root.children.find((n) => n.tag === 0xe2) : undefined;
+  if (!body || !('children' in body)) throw new Error('no body in the frame');
   return toVectorTlv(body.children);
 }
 

@@ -1,12 +1,12 @@
 // (name, message, bytes) cases in the manner of mqtt-packet: every case is
 // decoded, encoded, round-tripped and streamed at every split point.
-import type { Message } from '../../src/index.js';
+import type { GenericMessage, TypedMessage } from '../../src/index.js';
 import { ascii, cat, frame, hex, tlv, type Bytes } from './builder.js';
 
 export interface Fixture {
   readonly name: string;
   /** The message as decodeFrame returns it, without its `mdc`. */
-  readonly message: Omit<Message, 'mdc'>;
+  readonly message: Omit<TypedMessage, 'mdc'> | Omit<GenericMessage, 'mdc'>;
   readonly bytes: Bytes;
 }
 
@@ -16,7 +16,7 @@ const box = { protocolId: '00000100', terminalId: '12345678', ecrId: 'odoo', seq
 function typed(name: string, type: string, typeId: number, head: typeof terminal | typeof box, body: Record<string, unknown>, bodyBytes: Bytes): Fixture {
   return {
     name,
-    message: { type, typeId, header: head, body } as Omit<Message, 'mdc'>,
+    message: { type, typeId, header: head, body } as Omit<TypedMessage, 'mdc'>,
     bytes: frame({ typeId, ...head }, bodyBytes),
   };
 }
