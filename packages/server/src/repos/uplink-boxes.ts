@@ -5,10 +5,10 @@ import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 
 /** Tables of migration 0002_box_uplink, typed here so the shared schema file stays as it is. */
-export interface UplinkTables {
+export type UplinkTables = {
   box_hellos: { box_id: string; reported_id: string; software: string; contract_version: number; at: Date };
   box_unmatched_events: { box_id: string; event_id: string; at: Date; kind: string; payment_uuid: string | null; reason: string; data: string };
-}
+};
 
 function uplink(db: Executor): Kysely<Schema & UplinkTables> {
   return db.withTables<UplinkTables>();

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { BoxEvent, BoxEventMessage, BoxHello, DeviceReport } from '@kassa/contract';
+import { BOX_CONTRACT_VERSION } from '@kassa/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Shop, ShopTill } from '../bench/shop.js';
+import { newOrder, openTills, serviceContext, setUpShop } from '../bench/shop.js';
+import { getBox } from '../repos/boxes.js';
+import { findDeviceOfBox } from '../repos/devices.js';
+import { eventsAfter, latestEventId } from '../repos/events.js';
+import { getHistory, getPayment, getTickets } from '../repos/payments.js';
+import { getBoxHello, listUnmatchedEvents } from '../repos/uplink-boxes.js';
+import type { TestDatabase } from '../test-support/databases.js';
+import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
+import { applyBoxEvent, boxConnected, boxDisconnected } from './box-events.js';
+import type { ServiceContext } from './context.js';
+import { requestPayment } from './payments.js';
+
+function report(terminalId: string, change: Partial<DeviceReport> = {}): DeviceReport {
+  return { terminalId, model: 'lane5000', serialNumber: null, address: '127.0.0.1', online: true, lastSeen: new Date().toISOString(), state: 'idle', ...change };
+}
+
+function hello(devices: DeviceReport[]): BoxHello {
+  return { type: 'hello', version: BOX_CONTRACT_VERSION, boxId: randomUUID(), software: 'kassa-iotbox 0.1.0', devices };
+}
+
+let sequence = 0;
+function message(event: BoxEvent, id = `e${++sequence}`): BoxEventMessage {
+  return { type: 'event', id, at: new Date().toISOString(), event };
+}
+
+const result = (paymentUuid: string, name: 'Approved' | 'Declined' | 'Stopped', tickets = 0): BoxEvent => ({
+  kind: 'transactionResult',
+  paymentUuid,
+  terminalId: 'T1',
+  transactionId: '42',
+  result: name,
+  resultId: 0,
+  amountCents: 1250,
+  authorisationCode: name === 'Approved' ? 'A1B2C3' : null,
+  cardBrand: 'Bancontact',
+  tickets: Array.from({ length: tickets }, (_, i) => ({ type: i + 1, header: null, text: `ticket ${i + 1}`, footer: null })),
+  recovered: false,
+});
+
+describe.each(BACKENDS)('box events on %s', (backend) => {
+  let database: TestDatabase;
+  let ctx: ServiceContext;
+  let shop: Shop;
+  let till: ShopTill;
+  let deviceId: number;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+    ctx = serviceContext(database, { serverId: 'server-a' });
+    shop = await setUpShop(ctx);
+    await boxConnected(ctx, shop.box.id, hello([report('T1')]));
+    deviceId = (await findDeviceOfBox(ctx.db, shop.box.id, 'T1'))?.id ?? 0;
+    till = await openTills(ctx, shop, [deviceId]);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  async function pay(): Promise<string> {
+    const methodId = till.methodOfDevice.get(deviceId) ?? 0;
+    const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0);
+    const uuid = randomUUID();
+    await requestPayment(ctx, uuid, { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    return uuid;
+  }
+
+  async function state(uuid: string): Promise<string | undefined> {
+    return (await getPayment(ctx.db, uuid))?.state;
+  }
+
+  it('stores the devices of a hello as online Ingenico payment terminals held by this process', async () => {
+    const device = await findDeviceOfBox(ctx.db, shop.box.id, 'T1');
+    expect(device).toMatchObject({ type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true });
+    expect((await getBox(ctx.db, shop.box.id))?.online).toBe(true);
+    expect((await getBoxHello(ctx.db, shop.box.id))?.software).toBe('kassa-iotbox 0.1.0');
+    const row = await ctx.db.selectFrom('boxes').select('server_id').where('id', '=', shop.box.id).executeTakeFirst();
+    expect(row?.server_id).toBe('server-a');
+  });
+
+  it('walks an approved payment to done with every stage, message and ticket in its history', async () => {
+    const uuid = await pay();
+    const before = await latestEventId(ctx.db);
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }))).toBe('applied');
+    expect(await state(uuid)).toBe('waiting');
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }));
+    expect(await state(uuid)).toBe('waitingCard');
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' }))).toBe('recorded');
+    await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Approved', 2)));
+    expect(await state(uuid)).toBe('done');
+    const history = await getHistory(ctx.db, uuid);
+    expect(history.map((h) => [h.event, h.toState])).toEqual([
+      ['requested', 'pending'],
+      ['accepted', 'waiting'],
+      ['stage', 'waitingCard'],
+      ['message', 'waitingCard'],
+      ['approved', 'done'],
+    ]);
+    expect(history[3]?.message).toBe('PRESENT CARD');
+    expect((await getTickets(ctx.db, uuid)).map((t) => t.type)).toEqual(['merchant', 'cardholder']);
+    const live = (await eventsAfter(ctx.db, before, 100)).filter((e) => e.topic === 'payment');
+    expect(live).toHaveLength(4);
+    expect(live.at(-1)?.data).toMatchObject({ payment: { uuid, state: 'done' }, entry: { event: 'approved' } });
+  });
+
+  it('applies each event id once however often and in whatever order the box sends it', async () => {
+    const uuid = await pay();
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '43', amountCents: 1250 });
+    const approved = message(result(uuid, 'Approved', 1));
+    expect(await applyBoxEvent(ctx, shop.box.id, approved)).toBe('applied');
+    expect(await applyBoxEvent(ctx, shop.box.id, sent)).toBe('recorded');
+    expect(await applyBoxEvent(ctx, shop.box.id, approved)).toBe('duplicate');
+    expect(await applyBoxEvent(ctx, shop.box.id, sent)).toBe('duplicate');
+    expect(await state(uuid)).toBe('done');
+    expect(await getTickets(ctx.db, uuid)).toHaveLength(1);
+    expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'approved', 'accepted']);
+  });
+
+  it('applies a replay of the same id sent twice at once exactly once', async () => {
+    const uuid = await pay();
+    const approved = message(result(uuid, 'Approved', 1));
+    const outcomes = await Promise.all([applyBoxEvent(ctx, shop.box.id, approved), applyBoxEvent(ctx, shop.box.id, approved)]);
+    expect(outcomes.sort()).toEqual(['applied', 'duplicate']);
+    expect(await getTickets(ctx.db, uuid)).toHaveLength(1);
+  });
+
+  it('moves a declined payment to retry and frees the terminal for a new uuid', async () => {
+    const uuid = await pay();
+    await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Declined')));
+    expect(await state(uuid)).toBe('retry');
+    const again = await pay();
+    expect(await state(again)).toBe('pending');
+    await applyBoxEvent(ctx, shop.box.id, message(result(again, 'Approved')));
+    expect(await state(again)).toBe('done');
+  });
+
+  it('moves a payment the box refused to retry with the reason in its history', async () => {
+    const uuid = await pay();
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'commandRefused', commandKind: 'startTransaction', paymentUuid: uuid, terminalId: 'T1', code: 'TERMINAL_BUSY', message: 'T1 is busy' }));
+    expect(await state(uuid)).toBe('retry');
+    expect((await getHistory(ctx.db, uuid)).at(-1)?.message).toBe('TERMINAL_BUSY: T1 is busy');
+  });
+
+  it('records a cancel answer and lets the final result decide', async () => {
+    const uuid = await pay();
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }));
+    await ctx.db.updateTable('payments').set({ state: 'waitingCancel' }).where('uuid', '=', uuid).execute();
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'T1', accepted: true, resultCode: 0 }))).toBe('recorded');
+    expect(await state(uuid)).toBe('waitingCancel');
+    await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Stopped')));
+    expect(await state(uuid)).toBe('retry');
+  });
+
+  it('marks a lost answer unknown and voids it when the terminal never ran it', async () => {
+    const uuid = await pay();
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '44', amountCents: 1250 }));
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T1', reason: 'box restarted' }));
+    expect(await state(uuid)).toBe('unknown');
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'last transaction is another one' }));
+    expect(await state(uuid)).toBe('retry');
+  });
+
+  it('records and acknowledges an event about a payment it does not know, once', async () => {
+    const stray = randomUUID();
+    const event = message({ kind: 'transactionStage', paymentUuid: stray, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
+    expect(await applyBoxEvent(ctx, shop.box.id, event)).toBe('unmatched');
+    expect(await applyBoxEvent(ctx, shop.box.id, event)).toBe('duplicate');
+    expect((await listUnmatchedEvents(ctx.db, shop.box.id)).filter((u) => u.paymentUuid === stray)).toHaveLength(1);
+    expect(await getPayment(ctx.db, stray)).toBeNull();
+  });
+
+  it('keeps the newest device report when an older one arrives late', async () => {
+    const now = Date.now();
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T7', { online: true, lastSeen: new Date(now).toISOString() }) }));
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T7', { online: false, lastSeen: new Date(now - 5000).toISOString() }) }))).toBe('recorded');
+    expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T7'))?.online).toBe(true);
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T7', { online: false, model: 'unknown', lastSeen: new Date(now + 1000).toISOString() }) }));
+    expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T7')).toMatchObject({ online: false, model: 'Lane/5000' });
+  });
+
+  it('takes a box offline with its devices and running payments only while this process holds it', async () => {
+    const uuid = await pay();
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '45', amountCents: 1250 }));
+    const other = serviceContext(database, { serverId: 'server-b' });
+    expect(await boxDisconnected(other, shop.box.id)).toBe(false);
+    expect((await getBox(ctx.db, shop.box.id))?.online).toBe(true);
+    expect(await boxDisconnected(ctx, shop.box.id)).toBe(true);
+    expect((await getBox(ctx.db, shop.box.id))?.online).toBe(false);
+    expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T1'))?.online).toBe(false);
+    expect(await state(uuid)).toBe('unknown');
+    expect((await getHistory(ctx.db, uuid)).at(-1)).toMatchObject({ source: 'server', event: 'lost' });
+    await boxConnected(ctx, shop.box.id, hello([report('T1')]));
+    await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Approved')));
+    expect(await state(uuid)).toBe('done');
+  });
+});
