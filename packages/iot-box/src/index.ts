@@ -1,1 +1,10 @@
-export {};
+export { startBox, DEFAULTS, type Box, type BoxOptions } from './box.js';
+export { parseConfig, parseHostPort, USAGE, FLAGS, type BoxConfig, type HostPort, type ParsedArgs } from './config.js';
+export { parseAllowlist, type Allowlist } from './allowlist.js';
+export { BoxError, BoxErrorCode, SessionCloseReason } from './errors.js';
+export type { BoxStatus, TerminalStatus } from './http/status.js';
+export type { Device, DeviceRegistry } from './registry.js';
+export type { TransactionView } from './transactions/manager.js';
+export type { UplinkState, UplinkStatus } from './uplink/uplink.js';
+export { JOURNAL_FILE } from './journal/journal.js';
+export { BOX_SOFTWARE, BOX_VERSION } from './version.js';

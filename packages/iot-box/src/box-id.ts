@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { BoxError, BoxErrorCode } from './errors.js';
+
+export const BOX_ID_FILE = 'box-id';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The box's identity: a UUID made at first start and kept in the data folder. */
+export function loadOrCreateBoxId(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, BOX_ID_FILE);
+  let text: string | undefined;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (text !== undefined) {
+    if (!UUID.test(text)) throw new BoxError(BoxErrorCode.BadBoxId, `${path} does not hold a UUID`);
+    return text.toLowerCase();
+  }
+  const id = randomUUID();
+  const temporary = `${path}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    writeSync(fd, `${id}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  return id;
+}

@@ -1,0 +1,248 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
+import { boxUplinkUrl, type BoxCommand } from '@kassa/contract';
+import { DEFAULT_MAX_FRAME_SIZE, isTyped, type Message } from '@kassa/protocol';
+import { parseAllowlist, type Allowlist } from './allowlist.js';
+import { loadOrCreateBoxId } from './box-id.js';
+import { parseHostPort, type HostPort } from './config.js';
+import { SessionCloseReason } from './errors.js';
+import { startHttp } from './http/http-server.js';
+import type { BoxStatus } from './http/status.js';
+import { Journal } from './journal/journal.js';
+import { KEEP_COMMAND_IDS } from './journal/state.js';
+import { createLogger, type Logger } from './logger.js';
+import { Outbox } from './outbox.js';
+import { DeviceRegistry, deviceReport, lastSeenOf } from './registry.js';
+import { listenForTerminals } from './terminal/listener.js';
+import { DEFAULT_KEEP_ALIVE_INTERVAL, versionInformationRequest } from './terminal/messages.js';
+import { identityFromVersionInformation } from './terminal/model.js';
+import { TerminalSession, type SessionHandlers } from './terminal/session.js';
+import { TransactionManager } from './transactions/manager.js';
+import type { BackoffOptions } from './uplink/backoff.js';
+import { Uplink } from './uplink/uplink.js';
+import { BOX_SOFTWARE, BOX_VERSION } from './version.js';
+
+export interface BoxOptions {
+  /** Where terminals connect, `HOST:PORT` (default `0.0.0.0:9000`; port 0 picks a free one). */
+  readonly listen?: string | HostPort;
+  /** Where /status and /healthz are served (default `127.0.0.1:9080`); `null` serves nothing. */
+  readonly http?: string | HostPort | null;
+  /** The server's base URL; without it the box runs alone and keeps its events. */
+  readonly server?: string | undefined;
+  readonly token?: string | undefined;
+  /** Box identity and journal (default `./data/iot-box`). */
+  readonly dataDir?: string;
+  /** Only these addresses may connect as terminals: `CIDR,…` or a parsed list. */
+  readonly allow?: string | Allowlist | undefined;
+  /** A pino logger; otherwise one at `logLevel` (default `info`) on stdout. */
+  readonly logger?: Logger;
+  readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** EcrId in the header of every frame the box sends (default `kassa`). */
+  readonly ecrId?: string;
+  readonly halfFrameTimeoutMs?: number;
+  readonly silenceTimeoutMs?: number;
+  readonly transactionTimeoutMs?: number;
+  readonly maxFrameSize?: number;
+  readonly backoff?: BackoffOptions;
+  readonly heartbeatMs?: number;
+}
+
+export interface Box {
+  readonly boxId: string;
+  readonly listenAddress: HostPort;
+  readonly httpAddress: HostPort | null;
+  readonly registry: DeviceRegistry;
+  status(): BoxStatus;
+  /** Runs a command as if the server had sent it (for tools and tests that run without a server). */
+  execute(command: BoxCommand): void;
+  /** Graceful stop: no new connections, Bye to every terminal, in-flight work journaled. */
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  listen: '0.0.0.0:9000',
+  http: '127.0.0.1:9080',
+  dataDir: './data/iot-box',
+  ecrId: 'kassa',
+  halfFrameTimeoutMs: 5_000,
+  silenceTimeoutMs: 120_000,
+  transactionTimeoutMs: 300_000,
+} as const;
+
+/** Starts a box in this process: terminal port, HTTP status, journal and (when configured) the uplink. */
+export async function startBox(options: BoxOptions = {}): Promise<Box> {
+  const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const dataDir = options.dataDir ?? DEFAULTS.dataDir;
+  const listen = toHostPort(options.listen ?? DEFAULTS.listen, 'listen');
+  const httpAt = options.http === null ? null : toHostPort(options.http ?? DEFAULTS.http, 'http');
+  const allow = typeof options.allow === 'string' ? parseAllowlist(options.allow) : options.allow;
+  const startedAt = new Date();
+
+  const boxId = loadOrCreateBoxId(dataDir);
+  const { journal, state, tornTail } = Journal.open(dataDir);
+  if (tornTail) log.warn({ path: journal.path }, 'journal ended with a half-written record (crash); it was dropped');
+  const outbox = new Outbox(journal, state.boot, state.events.values(), log);
+  const registry = new DeviceRegistry((device, persist) => {
+    if (persist) {
+      const { terminalId, model, serialNumber, address } = device;
+      journal.write({ k: 'device', terminalId, model, serialNumber, address, lastSeen: lastSeenOf(device) });
+    }
+    outbox.emit({ kind: 'device', device: deviceReport(device) }, false);
+  });
+  for (const known of state.devices.values()) registry.remember(known);
+  const manager = new TransactionManager(state, journal, outbox, registry, log, {
+    transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULTS.transactionTimeoutMs,
+  });
+  const commands = state.commands;
+
+  const sessions = new Set<TerminalSession>();
+  const handlers: SessionHandlers = {
+    onHello(session) {
+      const terminalId = session.terminalId!;
+      const { replaced } = registry.attach(session, terminalId);
+      if (replaced) {
+        replaced.close(SessionCloseReason.Replaced, 'the terminal connected again');
+        manager.terminalLost(terminalId, 'the terminal reconnected during the transaction');
+      }
+      manager.terminalReady(terminalId);
+      session.send(versionInformationRequest());
+    },
+    onMessage(session, message: Message) {
+      const terminalId = session.terminalId!;
+      if (!isTyped(message)) {
+        log.debug({ terminalId, type: message.type, typeId: message.typeId }, 'message not handled by the box');
+        return;
+      }
+      if (message.type === 'VersionInformationResponse') {
+        const { model, serialNumber } = identityFromVersionInformation(message.body);
+        registry.identify(terminalId, model, serialNumber);
+        return;
+      }
+      manager.terminalMessage(terminalId, message);
+    },
+    onClosed(session, reason) {
+      sessions.delete(session);
+      const terminalId = session.terminalId;
+      if (terminalId !== undefined && registry.detach(session, reason)) manager.terminalLost(terminalId, `the terminal connection closed (${reason})`);
+    },
+  };
+  const sessionOptions = {
+    ecrId: options.ecrId ?? DEFAULTS.ecrId,
+    keepAliveInterval: DEFAULT_KEEP_ALIVE_INTERVAL,
+    halfFrameTimeoutMs: options.halfFrameTimeoutMs ?? DEFAULTS.halfFrameTimeoutMs,
+    silenceTimeoutMs: options.silenceTimeoutMs ?? DEFAULTS.silenceTimeoutMs,
+    maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+    logger: log,
+  };
+
+  const onCommand = (commandId: number, command: BoxCommand): Promise<void> => {
+    if (commands.has(commandId)) return Promise.resolve();
+    commands.add(commandId);
+    if (commands.size > KEEP_COMMAND_IDS) commands.delete(commands.values().next().value!);
+    manager.handle(command);
+    // Queued after whatever the command journaled, so "received" implies its effects are on disk.
+    return journal.append({ k: 'command', commandId });
+  };
+
+  let uplink: Uplink | undefined;
+  if (options.server !== undefined) {
+    if (options.token === undefined) throw new TypeError('a server needs a token');
+    uplink = new Uplink({
+      url: boxUplinkUrl(options.server),
+      token: options.token,
+      boxId,
+      outbox,
+      devices: () => registry.list().map(deviceReport),
+      onCommand,
+      logger: log,
+      backoff: options.backoff,
+      heartbeatMs: options.heartbeatMs,
+    });
+  }
+
+  let terminals: Server;
+  let http: HttpServer | null = null;
+  try {
+    terminals = await listenForTerminals({
+      address: listen,
+      allow,
+      logger: log,
+      onConnection: (socket) => {
+        sessions.add(new TerminalSession(socket, handlers, sessionOptions));
+      },
+    });
+    if (httpAt) http = await startHttp(httpAt, () => status());
+  } catch (error) {
+    manager.stop();
+    await journal.close();
+    throw error;
+  }
+  uplink?.start();
+  const listenAddress = addressOf(terminals);
+  const httpAddress = http ? addressOf(http) : null;
+  log.info({ boxId, listen: listenAddress, http: httpAddress, server: options.server ?? null, boot: state.boot, pendingEvents: outbox.size }, 'box started');
+
+  function status(): BoxStatus {
+    const link = uplink?.snapshot();
+    const stats = journal.stats;
+    return {
+      boxId,
+      software: BOX_SOFTWARE,
+      version: BOX_VERSION,
+      startedAt: startedAt.toISOString(),
+      uptimeSeconds: Math.floor((Date.now() - startedAt.getTime()) / 1000),
+      listen: `${listenAddress.host}:${listenAddress.port}`,
+      server: {
+        configured: uplink !== undefined,
+        state: link?.state ?? 'none',
+        url: link?.url ?? null,
+        connectedSince: link?.connectedSince ?? null,
+        lastError: link?.lastError ?? null,
+        pendingEvents: outbox.size,
+      },
+      journal: { path: journal.path, records: stats.records, syncs: stats.syncs, lastSyncMs: Math.round(stats.lastSyncMs * 1000) / 1000 },
+      terminals: registry.list().map((device) => ({
+        ...deviceReport(device),
+        lastCloseReason: device.lastCloseReason,
+        transaction: manager.viewOf(device.terminalId),
+      })),
+    };
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    boxId,
+    listenAddress,
+    httpAddress,
+    registry,
+    status,
+    execute: (command) => manager.handle(command),
+    close() {
+      closing ??= (async () => {
+        log.info('box stopping');
+        const stopped = new Promise<void>((resolve) => terminals.close(() => resolve()));
+        await Promise.all([...sessions].map((session) => session.bye(1000)));
+        await stopped;
+        if (http) {
+          const h = http;
+          h.closeAllConnections();
+          await new Promise<void>((resolve) => h.close(() => resolve()));
+        }
+        manager.stop();
+        await uplink?.close();
+        await journal.close();
+        log.info('box stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function toHostPort(value: string | HostPort, what: string): HostPort {
+  return typeof value === 'string' ? parseHostPort(value, what) : value;
+}
+
+function addressOf(server: Server | HttpServer): HostPort {
+  const address = server.address() as AddressInfo;
+  return { host: address.address, port: address.port };
+}

@@ -1,0 +1,54 @@
+import { startBox } from './box.js';
+import { parseConfig, USAGE } from './config.js';
+import { BoxError } from './errors.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof BoxError) {
+      process.stderr.write(`kassa-iotbox: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (parsed.kind === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const { config } = parsed;
+  const logger = createLogger(config.logLevel);
+  let box;
+  try {
+    box = await startBox({
+      listen: config.listen,
+      http: config.http,
+      server: config.server,
+      token: config.token,
+      dataDir: config.dataDir,
+      allow: config.allow,
+      logger,
+    });
+  } catch (error) {
+    const code = error instanceof BoxError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'BOX_START_FAILED');
+    logger.fatal({ code, reason: (error as Error).message }, 'box could not start');
+    process.exitCode = 1;
+    return;
+  }
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'stop requested');
+    box.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        logger.error({ reason: error.message }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

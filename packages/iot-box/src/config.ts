@@ -1,0 +1,128 @@
+import { isIP } from 'node:net';
+import type { LevelWithSilent } from 'pino';
+import { parseAllowlist, type Allowlist } from './allowlist.js';
+import { BoxError, BoxErrorCode } from './errors.js';
+import { LOG_LEVELS } from './logger.js';
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Everything the command line and the environment decide. */
+export interface BoxConfig {
+  readonly listen: HostPort;
+  readonly http: HostPort;
+  readonly server: string | undefined;
+  readonly token: string | undefined;
+  readonly dataDir: string;
+  readonly allow: Allowlist | undefined;
+  readonly logLevel: LevelWithSilent;
+}
+
+interface FlagSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly key: 'listen' | 'http' | 'server' | 'token' | 'data' | 'allow' | 'logLevel';
+  readonly value: string;
+  readonly fallback: string | undefined;
+  readonly help: string;
+}
+
+export const FLAGS: readonly FlagSpec[] = [
+  { flag: '--listen', env: 'KASSA_BOX_LISTEN', key: 'listen', value: 'HOST:PORT', fallback: '0.0.0.0:9000', help: 'where terminals connect' },
+  { flag: '--http', env: 'KASSA_BOX_HTTP', key: 'http', value: 'HOST:PORT', fallback: '127.0.0.1:9080', help: 'GET /status and /healthz' },
+  { flag: '--server', env: 'KASSA_BOX_SERVER', key: 'server', value: 'URL', fallback: undefined, help: 'kassa server to dial (http, https, ws or wss); none: run alone' },
+  { flag: '--token', env: 'KASSA_BOX_TOKEN', key: 'token', value: 'TOKEN', fallback: undefined, help: 'the box token from pairing in the back office' },
+  { flag: '--data', env: 'KASSA_BOX_DATA', key: 'data', value: 'DIR', fallback: './data/iot-box', help: 'box identity and journal' },
+  { flag: '--allow', env: 'KASSA_BOX_ALLOW', key: 'allow', value: 'CIDR,…', fallback: undefined, help: 'only these addresses may connect as terminals' },
+  { flag: '--log-level', env: 'KASSA_BOX_LOG_LEVEL', key: 'logLevel', value: 'LEVEL', fallback: 'info', help: LOG_LEVELS.join(', ') },
+];
+
+export const USAGE = [
+  'Usage: kassa-iotbox [options]',
+  '',
+  'The kassa IoT box: Ingenico terminals connect to it, it journals their transactions',
+  'and reports them to the kassa server.',
+  '',
+  'Options (each also as an environment variable):',
+  ...FLAGS.map((f) => `  ${`${f.flag} ${f.value}`.padEnd(24)}${f.env.padEnd(22)}${f.help}${f.fallback ? ` (default ${f.fallback})` : ''}`),
+  `  ${'--help'.padEnd(46)}this text`,
+  '',
+].join('\n');
+
+export type ParsedArgs = { readonly kind: 'help' } | { readonly kind: 'run'; readonly config: BoxConfig };
+
+/** Flags win over environment variables, which win over defaults. Throws BoxError BOX_BAD_CONFIG. */
+export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+  const given = new Map<FlagSpec['key'], string>();
+  for (const spec of FLAGS) {
+    const fromEnv = env[spec.env];
+    if (fromEnv !== undefined && fromEnv !== '') given.set(spec.key, fromEnv);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const spec = FLAGS.find((f) => f.flag === name);
+    if (!spec) throw bad(`unknown option ${JSON.stringify(name)} (see --help)`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw bad(`${spec.flag} needs a value: ${spec.value}`);
+    given.set(spec.key, value);
+  }
+  const get = (key: FlagSpec['key']): string | undefined => given.get(key) ?? FLAGS.find((f) => f.key === key)!.fallback;
+
+  const server = get('server');
+  const token = get('token');
+  if (server !== undefined) checkServerUrl(server);
+  if (server !== undefined && token === undefined) throw bad('--server needs --token (or KASSA_BOX_TOKEN)');
+  if (token !== undefined && !/^[\x21-\x7e]{8,512}$/.test(token)) throw bad('--token must be 8 to 512 printable characters without spaces');
+  const logLevel = get('logLevel')!;
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw bad(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const allowText = get('allow');
+  let allow: Allowlist | undefined;
+  if (allowText !== undefined) {
+    try {
+      allow = parseAllowlist(allowText);
+    } catch (error) {
+      throw bad(`--allow: ${(error as Error).message}`);
+    }
+  }
+  return {
+    kind: 'run',
+    config: {
+      listen: parseHostPort(get('listen')!, '--listen'),
+      http: parseHostPort(get('http')!, '--http'),
+      server,
+      token,
+      dataDir: get('data')!,
+      allow,
+      logLevel: logLevel as LevelWithSilent,
+    },
+  };
+}
+
+/** `0.0.0.0:9000`, `[::]:9000`, `localhost:0`. */
+export function parseHostPort(text: string, flag: string): HostPort {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65_535) throw bad(`${flag} must be HOST:PORT with a port from 0 to 65535, got ${JSON.stringify(text)}`);
+  const host = match[1] ?? match[2]!;
+  if (match[1] !== undefined && isIP(host) !== 6) throw bad(`${flag}: ${host} is not an IPv6 address`);
+  return { host, port };
+}
+
+function checkServerUrl(text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw bad(`--server must be a URL, got ${JSON.stringify(text)}`);
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) throw bad(`--server must be http(s) or ws(s), got ${url.protocol}`);
+}
+
+function bad(message: string): BoxError {
+  return new BoxError(BoxErrorCode.BadConfig, message);
+}

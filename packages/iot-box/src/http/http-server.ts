@@ -1,0 +1,44 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { HostPort } from '../config.js';
+import type { BoxStatus } from './status.js';
+import { renderStatusPage } from './status-page.js';
+
+/** GET /healthz and GET /status (JSON, or the live page for a browser). Nothing else. */
+export function startHttp(address: HostPort, status: () => BoxStatus): Promise<Server> {
+  const server = createServer((request, response) => handle(request, response, status));
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: address.host, port: address.port }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function handle(request: IncomingMessage, response: ServerResponse, status: () => BoxStatus): void {
+  const path = (request.url ?? '/').split('?')[0];
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return send(response, 405, 'application/json', JSON.stringify({ code: 'METHOD_NOT_ALLOWED', message: 'only GET' }), { allow: 'GET, HEAD' });
+  }
+  if (path === '/healthz') return send(response, 200, 'application/json', JSON.stringify({ ok: true }));
+  if (path === '/status') {
+    const current = status();
+    if (prefersHtml(request.headers.accept)) return send(response, 200, 'text/html; charset=utf-8', renderStatusPage(current));
+    return send(response, 200, 'application/json', JSON.stringify(current));
+  }
+  send(response, 404, 'application/json', JSON.stringify({ code: 'NOT_FOUND', message: `no route ${path}` }));
+}
+
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return html >= 0 && (json < 0 || html < json);
+}
+
+function send(response: ServerResponse, code: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  response.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), ...headers });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,35 @@
+import type { TerminalModel, TerminalState } from '@kassa/contract';
+import type { TransactionView } from '../transactions/manager.js';
+
+/** The JSON of GET /status. */
+export interface BoxStatus {
+  readonly boxId: string;
+  readonly software: string;
+  readonly version: string;
+  readonly startedAt: string;
+  readonly uptimeSeconds: number;
+  readonly listen: string;
+  readonly server: {
+    readonly configured: boolean;
+    /** `none` when no server is configured; otherwise the uplink state. */
+    readonly state: 'none' | 'connecting' | 'open' | 'ready' | 'waiting' | 'stopped';
+    readonly url: string | null;
+    readonly connectedSince: string | null;
+    readonly lastError: string | null;
+    readonly pendingEvents: number;
+  };
+  readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number };
+  readonly terminals: readonly TerminalStatus[];
+}
+
+export interface TerminalStatus {
+  readonly terminalId: string;
+  readonly model: TerminalModel;
+  readonly serialNumber: string | null;
+  readonly address: string | null;
+  readonly online: boolean;
+  readonly state: TerminalState;
+  readonly lastSeen: string;
+  readonly lastCloseReason: string | null;
+  readonly transaction: TransactionView | null;
+}

@@ -1,0 +1,179 @@
+import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, write, writeSync, close as closeFd } from 'node:fs';
+import { join } from 'node:path';
+import { BoxError, BoxErrorCode } from '../errors.js';
+import { parseRecord, type JournalRecord } from './records.js';
+import { applyRecord, emptyState, snapshot, type JournalState } from './state.js';
+
+export const JOURNAL_FILE = 'journal.jsonl';
+
+export interface JournalStats {
+  /** Records appended since the box started. */
+  readonly records: number;
+  /** Write + fdatasync rounds: one round carries every record queued meanwhile. */
+  readonly syncs: number;
+  readonly lastSyncMs: number;
+}
+
+/**
+ * An append-only JSON-lines file. Every record is on disk (written and fdatasync'ed) before the
+ * promise of `append` resolves. Records queued while a sync runs go together in the next one
+ * (group commit), so a burst costs one sync, and the event loop never waits for the disk.
+ */
+export class Journal {
+  private queue: string[] = [];
+  private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private syncing = false;
+  private failure: BoxError | undefined;
+  private closed = false;
+  private idle: (() => void) | undefined;
+  private recordCount = 0;
+  private syncCount = 0;
+  private lastSync = 0;
+
+  private constructor(
+    private readonly fd: number,
+    readonly path: string,
+  ) {}
+
+  /**
+   * Reads the journal under `dataDir`, compacts it (acknowledged events and old history go), starts
+   * a new boot and returns the state the records add up to. A torn last line (a crash mid-write)
+   * is dropped; any other unreadable line is BOX_JOURNAL_CORRUPT.
+   */
+  static open(dataDir: string): { journal: Journal; state: JournalState; tornTail: boolean } {
+    mkdirSync(dataDir, { recursive: true });
+    const path = join(dataDir, JOURNAL_FILE);
+    const { state, tornTail } = readState(path);
+    state.boot += 1;
+    const lines = snapshot(state).map((r) => JSON.stringify(r) + '\n').join('');
+    const temporary = `${path}.tmp`;
+    const tmpFd = openSync(temporary, 'w');
+    try {
+      writeSync(tmpFd, lines);
+      fsyncSync(tmpFd);
+    } finally {
+      closeSync(tmpFd);
+    }
+    renameSync(temporary, path);
+    syncDirectory(dataDir);
+    return { journal: new Journal(openSync(path, 'a'), path), state, tornTail };
+  }
+
+  /** Queues a record; resolves once it is on disk. */
+  append(record: JournalRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.enqueue(record, reject)) return;
+      this.waiters.push({ resolve, reject });
+      this.flush();
+    });
+  }
+
+  /** Queues a record whose loss in a crash is harmless; it reaches the disk with the next sync. */
+  write(record: JournalRecord): void {
+    if (!this.enqueue(record, () => undefined)) return;
+    this.flush();
+  }
+
+  get stats(): JournalStats {
+    return { records: this.recordCount, syncs: this.syncCount, lastSyncMs: this.lastSync };
+  }
+
+  get failed(): BoxError | undefined {
+    return this.failure;
+  }
+
+  /** Waits for queued records, then closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.syncing || this.queue.length > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    this.closed = true;
+    await new Promise<void>((resolve) => closeFd(this.fd, () => resolve()));
+  }
+
+  private enqueue(record: JournalRecord, reject: (error: Error) => void): boolean {
+    if (this.failure || this.closed) {
+      reject(this.failure ?? new BoxError(BoxErrorCode.JournalClosed, 'the journal is closed'));
+      return false;
+    }
+    this.queue.push(JSON.stringify(record) + '\n');
+    this.recordCount++;
+    return true;
+  }
+
+  private flush(): void {
+    if (this.syncing || this.queue.length === 0) return;
+    this.syncing = true;
+    const text = this.queue.join('');
+    const waiters = this.waiters;
+    this.queue = [];
+    this.waiters = [];
+    const started = performance.now();
+    const done = (error: NodeJS.ErrnoException | null): void => {
+      this.syncing = false;
+      this.syncCount++;
+      this.lastSync = performance.now() - started;
+      if (error) {
+        this.failure = new BoxError(BoxErrorCode.JournalWriteFailed, `journal ${this.path}: ${error.message}`);
+        for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
+        this.waiters = [];
+        this.queue = [];
+      } else {
+        for (const w of waiters) w.resolve();
+      }
+      if (this.queue.length > 0 && !this.failure) this.flush();
+      else if (this.idle) this.idle();
+    };
+    const buffer = Buffer.from(text);
+    writeAll(this.fd, buffer, 0, (error) => (error ? done(error) : fdatasync(this.fd, done)));
+  }
+}
+
+function writeAll(fd: number, buffer: Buffer, offset: number, callback: (error: NodeJS.ErrnoException | null) => void): void {
+  write(fd, buffer, offset, buffer.length - offset, null, (error, written) => {
+    if (error) return callback(error);
+    if (offset + written < buffer.length) return writeAll(fd, buffer, offset + written, callback);
+    callback(null);
+  });
+}
+
+function readState(path: string): { state: JournalState; tornTail: boolean } {
+  const state = emptyState();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state, tornTail: false };
+    throw error;
+  }
+  const lines = text.split('\n');
+  let lastFilled = lines.length - 1;
+  while (lastFilled >= 0 && lines[lastFilled] === '') lastFilled--;
+  let tornTail = false;
+  for (let i = 0; i <= lastFilled; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    try {
+      applyRecord(state, parseRecord(line, i + 1));
+    } catch (error) {
+      // Only the last line can be half-written by a crash; anything earlier is real damage.
+      if (i === lastFilled) {
+        tornTail = true;
+        continue;
+      }
+      throw error;
+    }
+  }
+  return { state, tornTail };
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse to sync a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -1,0 +1,100 @@
+import { parseBoxToServer, type BoxEvent, type BoxEventOf, type TerminalModel } from '@kassa/contract';
+import { BoxError, BoxErrorCode } from '../errors.js';
+
+/** The events that end a transaction; the journal keeps them with it so a repeated command gets the same answer. */
+export type FinalEvent = BoxEventOf<'transactionResult'> | BoxEventOf<'transactionNotRun'>;
+
+export interface EventRecord {
+  readonly k: 'event';
+  readonly id: string;
+  readonly at: string;
+  readonly event: BoxEvent;
+}
+
+export interface StartedRecord {
+  readonly k: 'txStarted';
+  readonly paymentUuid: string;
+  readonly terminalId: string;
+  /** Decimal: 8 bytes on the wire do not fit a JSON number. */
+  readonly transactionId: string;
+  readonly amountCents: number;
+  readonly at: string;
+}
+
+export interface DeviceRecord {
+  readonly k: 'device';
+  readonly terminalId: string;
+  readonly model: TerminalModel;
+  readonly serialNumber: string | null;
+  readonly address: string | null;
+  readonly lastSeen: number;
+}
+
+/** One line of the journal file. */
+export type JournalRecord =
+  | { readonly k: 'boot'; readonly boot: number; readonly at: string }
+  | EventRecord
+  | { readonly k: 'ack'; readonly ids: readonly string[] }
+  | { readonly k: 'command'; readonly commandId: number }
+  | StartedRecord
+  | { readonly k: 'txUnknown'; readonly paymentUuid: string; readonly reason: string }
+  | { readonly k: 'txSettled'; readonly paymentUuid: string; readonly final: FinalEvent }
+  | DeviceRecord;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MODELS: readonly string[] = ['lane5000', 'desk5000', 'move5000', 'unknown'];
+
+type Shape = Record<string, unknown>;
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isStringOrNull = (v: unknown): boolean => v === null || isString(v);
+
+/** The event, checked against the contract exactly as it will be sent. */
+function isContractEvent(event: unknown, id = 'check', at = new Date(0).toISOString()): boolean {
+  try {
+    parseBoxToServer(JSON.stringify({ type: 'event', id, at, event }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isValid(r: Shape): boolean {
+  switch (r.k) {
+    case 'boot':
+      return isCount(r.boot) && isString(r.at);
+    case 'event':
+      return isString(r.id) && isString(r.at) && isContractEvent(r.event, r.id, r.at);
+    case 'ack':
+      return Array.isArray(r.ids) && r.ids.every(isString);
+    case 'command':
+      return isCount(r.commandId);
+    case 'txStarted':
+      return isString(r.paymentUuid) && UUID.test(r.paymentUuid) && isString(r.terminalId) && isString(r.transactionId) && /^\d{1,20}$/.test(r.transactionId) && isCount(r.amountCents) && isString(r.at);
+    case 'txUnknown':
+      return isString(r.paymentUuid) && isString(r.reason);
+    case 'txSettled': {
+      const final = r.final as Shape | null;
+      return isString(r.paymentUuid) && typeof final === 'object' && final !== null && (final.kind === 'transactionResult' || final.kind === 'transactionNotRun') && isContractEvent(final);
+    }
+    case 'device':
+      return isString(r.terminalId) && MODELS.includes(r.model as string) && isStringOrNull(r.serialNumber) && isStringOrNull(r.address) && isCount(r.lastSeen);
+    default:
+      return false;
+  }
+}
+
+/** Parses one journal line; throws BOX_JOURNAL_CORRUPT naming the line. */
+export function parseRecord(line: string, lineNumber: number): JournalRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new BoxError(BoxErrorCode.JournalCorrupt, `journal line ${lineNumber} is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !isValid(value as Shape)) {
+    throw new BoxError(BoxErrorCode.JournalCorrupt, `journal line ${lineNumber} is not a journal record`);
+  }
+  return value as JournalRecord;
+}

@@ -1,0 +1,101 @@
+import type { DeviceRecord, EventRecord, FinalEvent, JournalRecord } from './records.js';
+
+export type TransactionStatus = 'sent' | 'unknown' | 'settled';
+
+/** A transaction as the journal remembers it. */
+export interface TransactionEntry {
+  readonly paymentUuid: string;
+  readonly terminalId: string;
+  readonly transactionId: string;
+  readonly amountCents: number;
+  readonly startedAt: string;
+  status: TransactionStatus;
+  unknownReason: string | undefined;
+  final: FinalEvent | undefined;
+}
+
+/** What the journal's records add up to. Maps keep insertion order, which is journal order. */
+export interface JournalState {
+  boot: number;
+  readonly events: Map<string, EventRecord>;
+  readonly transactions: Map<string, TransactionEntry>;
+  readonly commands: Set<number>;
+  readonly devices: Map<string, DeviceRecord>;
+}
+
+/** How much history survives compaction, beyond everything still open or unacknowledged. */
+export const KEEP_SETTLED_TRANSACTIONS = 10_000;
+export const KEEP_COMMAND_IDS = 10_000;
+
+export function emptyState(): JournalState {
+  return { boot: 0, events: new Map(), transactions: new Map(), commands: new Set(), devices: new Map() };
+}
+
+/** Applies one record. Pure apart from mutating `state`; unknown references are ignored (they were compacted away). */
+export function applyRecord(state: JournalState, record: JournalRecord): void {
+  switch (record.k) {
+    case 'boot':
+      state.boot = Math.max(state.boot, record.boot);
+      return;
+    case 'event':
+      state.events.set(record.id, record);
+      return;
+    case 'ack':
+      for (const id of record.ids) state.events.delete(id);
+      return;
+    case 'command':
+      state.commands.add(record.commandId);
+      return;
+    case 'txStarted':
+      if (state.transactions.has(record.paymentUuid)) return;
+      state.transactions.set(record.paymentUuid, {
+        paymentUuid: record.paymentUuid,
+        terminalId: record.terminalId,
+        transactionId: record.transactionId,
+        amountCents: record.amountCents,
+        startedAt: record.at,
+        status: 'sent',
+        unknownReason: undefined,
+        final: undefined,
+      });
+      return;
+    case 'txUnknown': {
+      const tx = state.transactions.get(record.paymentUuid);
+      if (tx && tx.status !== 'settled') {
+        tx.status = 'unknown';
+        tx.unknownReason = record.reason;
+      }
+      return;
+    }
+    case 'txSettled': {
+      const tx = state.transactions.get(record.paymentUuid);
+      if (tx) {
+        tx.status = 'settled';
+        tx.final = record.final;
+      }
+      return;
+    }
+    case 'device':
+      state.devices.set(record.terminalId, record);
+      return;
+  }
+}
+
+/** The records a compacted journal starts with: the same state, without acknowledged events and old history. */
+export function snapshot(state: JournalState): JournalRecord[] {
+  const out: JournalRecord[] = [];
+  out.push({ k: 'boot', boot: state.boot, at: new Date().toISOString() });
+  for (const device of state.devices.values()) out.push(device);
+  const settled = [...state.transactions.values()].filter((tx) => tx.status === 'settled');
+  const dropSettled = new Set(settled.slice(0, Math.max(0, settled.length - KEEP_SETTLED_TRANSACTIONS)).map((tx) => tx.paymentUuid));
+  for (const tx of state.transactions.values()) {
+    if (dropSettled.has(tx.paymentUuid)) continue;
+    out.push({ k: 'txStarted', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents, at: tx.startedAt });
+    if (tx.status === 'unknown') out.push({ k: 'txUnknown', paymentUuid: tx.paymentUuid, reason: tx.unknownReason ?? 'unknown' });
+    if (tx.status === 'settled' && tx.final) out.push({ k: 'txSettled', paymentUuid: tx.paymentUuid, final: tx.final });
+  }
+  const commands = [...state.commands];
+  for (const commandId of commands.slice(Math.max(0, commands.length - KEEP_COMMAND_IDS))) out.push({ k: 'command', commandId });
+  for (const event of state.events.values()) out.push(event);
+  return out;
+}

@@ -1,0 +1,117 @@
+import type { DeviceReport, TerminalModel, TerminalState } from '@kassa/contract';
+import type { TerminalSession } from './terminal/session.js';
+
+/** What the box knows of one terminal it has seen. */
+export interface Device {
+  readonly terminalId: string;
+  model: TerminalModel;
+  serialNumber: string | null;
+  address: string | null;
+  online: boolean;
+  /** Epoch ms of the last frame (or, for a device known from the journal, of its last record). */
+  lastSeen: number;
+  state: TerminalState;
+  session: TerminalSession | undefined;
+  /** Why its last connection closed, for /status. */
+  lastCloseReason: string | null;
+}
+
+/** `persist` is true when a field worth keeping across restarts (model, serial, address) changed. */
+export type DeviceListener = (device: Device, persist: boolean) => void;
+
+/** Every terminal the box has seen, online or not, with the session that currently speaks for it. */
+export class DeviceRegistry {
+  private readonly devices = new Map<string, Device>();
+
+  constructor(private readonly onChange: DeviceListener) {}
+
+  get(terminalId: string): Device | undefined {
+    return this.devices.get(terminalId);
+  }
+
+  list(): Device[] {
+    return [...this.devices.values()].sort((a, b) => (a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : 0));
+  }
+
+  get size(): number {
+    return this.devices.size;
+  }
+
+  /** A device remembered from the journal: offline until it connects. */
+  remember(known: { terminalId: string; model: TerminalModel; serialNumber: string | null; address: string | null; lastSeen: number }): Device {
+    const device: Device = { ...known, online: false, state: 'idle', session: undefined, lastCloseReason: null };
+    this.devices.set(known.terminalId, device);
+    return device;
+  }
+
+  /**
+   * The session has said Hello: it now speaks for its terminal. Returns the session it replaces,
+   * which the caller closes.
+   */
+  attach(session: TerminalSession, terminalId: string): { device: Device; replaced: TerminalSession | undefined } {
+    let device = this.devices.get(terminalId);
+    let persist = false;
+    if (!device) {
+      device = { terminalId, model: 'unknown', serialNumber: null, address: null, online: false, lastSeen: Date.now(), state: 'idle', session: undefined, lastCloseReason: null };
+      this.devices.set(terminalId, device);
+      persist = true;
+    }
+    const replaced = device.session;
+    device.session = session;
+    if (device.address !== session.address) persist = true;
+    device.address = session.address;
+    device.online = true;
+    device.lastSeen = Date.now();
+    this.onChange(device, persist);
+    return { device, replaced };
+  }
+
+  /** The session closed; true when it was the one speaking for the terminal (not an already replaced one). */
+  detach(session: TerminalSession, reason: string): boolean {
+    const terminalId = session.terminalId;
+    if (terminalId === undefined) return false;
+    const device = this.devices.get(terminalId);
+    if (!device || device.session !== session) return false;
+    device.session = undefined;
+    device.online = false;
+    device.lastSeen = session.lastFrameAt;
+    device.lastCloseReason = reason;
+    this.onChange(device, false);
+    return true;
+  }
+
+  identify(terminalId: string, model: TerminalModel, serialNumber: string | null): void {
+    const device = this.devices.get(terminalId);
+    if (!device) return;
+    const nextModel = model === 'unknown' ? device.model : model;
+    const nextSerial = serialNumber ?? device.serialNumber;
+    if (nextModel === device.model && nextSerial === device.serialNumber) return;
+    device.model = nextModel;
+    device.serialNumber = nextSerial;
+    this.onChange(device, true);
+  }
+
+  setState(terminalId: string, state: TerminalState): void {
+    const device = this.devices.get(terminalId);
+    if (!device || device.state === state) return;
+    device.state = state;
+    this.onChange(device, false);
+  }
+}
+
+export function deviceReport(device: Device): DeviceReport {
+  return {
+    terminalId: device.terminalId,
+    model: device.model,
+    serialNumber: device.serialNumber,
+    address: device.address === null ? null : device.address.slice(0, 64),
+    online: device.online,
+    lastSeen: new Date(lastSeenOf(device)).toISOString(),
+    state: device.state,
+  };
+}
+
+/** An online device was last seen at its session's last frame. */
+export function lastSeenOf(device: Device): number {
+  return device.session ? device.session.lastFrameAt : device.lastSeen;
+}

@@ -1,0 +1,206 @@
+import type { Socket } from 'node:net';
+import { encodeFrame, FrameDecoder, isTyped, SequenceCounter, TlvErrorCode, type Message, type TlvError } from '@kassa/protocol';
+import { SessionCloseReason } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { byeRequest, byeResponse, helloResponse, keepAliveResponse, type Outgoing } from './messages.js';
+
+export interface SessionOptions {
+  readonly ecrId: string;
+  readonly keepAliveInterval: string;
+  /** A frame begun but not finished after this long closes the connection. */
+  readonly halfFrameTimeoutMs: number;
+  /** No byte at all for this long closes the connection (keep-alives normally arrive every few seconds). */
+  readonly silenceTimeoutMs: number;
+  readonly maxFrameSize: number;
+  readonly logger: Logger;
+}
+
+export interface SessionHandlers {
+  /** The terminal said Hello: from now on it is a device, known by its TerminalId. */
+  onHello(session: TerminalSession): void;
+  /** A message after the handshake that the session does not answer itself. */
+  onMessage(session: TerminalSession, message: Message): void;
+  /** Called once, whatever closed the connection. */
+  onClosed(session: TerminalSession, reason: SessionCloseReason, detail: string): void;
+}
+
+let connectionCounter = 0;
+
+/**
+ * One terminal connection: its own decoder, handshake, keep-alive answers and timers.
+ * Anything that goes wrong here closes this connection only.
+ */
+export class TerminalSession {
+  readonly connection = ++connectionCounter;
+  readonly address: string;
+  readonly openedAt = Date.now();
+  /** Epoch ms of the last complete frame. */
+  lastFrameAt = Date.now();
+  private terminal: string | undefined;
+  private protocolId = '00000100';
+  private readonly sequence = new SequenceCounter();
+  private readonly decoder: FrameDecoder;
+  private halfFrameTimer: NodeJS.Timeout | undefined;
+  private closedWith: SessionCloseReason | undefined;
+  private byeWaiter: (() => void) | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly handlers: SessionHandlers,
+    private readonly options: SessionOptions,
+  ) {
+    this.address = socket.remoteAddress ?? 'unknown';
+    this.log = options.logger.child({ connection: this.connection, address: this.address });
+    this.decoder = new FrameDecoder({
+      maxFrameSize: options.maxFrameSize,
+      verifyMdc: true,
+      onMessage: (message) => this.receive(message),
+      onError: (error) => this.decodeFailed(error),
+    });
+    socket.setNoDelay(true);
+    socket.setTimeout(options.silenceTimeoutMs);
+    socket.on('data', (chunk: Buffer) => this.data(chunk));
+    socket.on('timeout', () => this.close(SessionCloseReason.Silent, `no byte for ${options.silenceTimeoutMs} ms`));
+    socket.on('error', (error) => this.close(SessionCloseReason.SocketError, error.message));
+    socket.on('close', () => this.close(SessionCloseReason.PeerClosed, 'the terminal closed the connection'));
+    this.log.info('terminal connected');
+  }
+
+  /** Undefined until the terminal's Hello. */
+  get terminalId(): string | undefined {
+    return this.terminal;
+  }
+
+  get closed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
+  /** Adds the header (echoed ProtocolId, our EcrId, the next sequence number) and writes the frame. */
+  send(message: Outgoing): void {
+    if (this.closedWith || this.terminal === undefined) return;
+    const header = { protocolId: this.protocolId, terminalId: this.terminal, ecrId: this.options.ecrId, sequenceNumber: this.sequence.next() };
+    this.socket.write(encodeFrame({ type: message.type, header, body: message.body }));
+  }
+
+  close(reason: SessionCloseReason, detail: string): void {
+    if (this.closedWith) return;
+    this.closedWith = reason;
+    clearTimeout(this.halfFrameTimer);
+    this.socket.setTimeout(0);
+    if (reason === SessionCloseReason.Bye || reason === SessionCloseReason.Shutdown) {
+      // Let the last frame (ByeResponse) leave before the socket goes.
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    } else {
+      this.socket.destroy();
+    }
+    this.byeWaiter?.();
+    const level = reason === SessionCloseReason.PeerClosed || reason === SessionCloseReason.Bye || reason === SessionCloseReason.Shutdown || reason === SessionCloseReason.Replaced ? 'info' : 'warn';
+    this.log[level]({ terminalId: this.terminal, reason, detail }, 'terminal connection closed');
+    this.handlers.onClosed(this, reason, detail);
+  }
+
+  /** Graceful stop: ByeRequest, then close on the terminal's ByeResponse or after `waitMs`. */
+  bye(waitMs: number): Promise<void> {
+    if (this.closedWith) return Promise.resolve();
+    if (this.terminal === undefined) {
+      this.close(SessionCloseReason.Shutdown, 'the box is stopping');
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.close(SessionCloseReason.Shutdown, 'no ByeResponse'), waitMs);
+      this.byeWaiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.send(byeRequest());
+    });
+  }
+
+  private data(chunk: Buffer): void {
+    if (this.closedWith) return;
+    this.decoder.push(chunk);
+    if (this.closedWith) return;
+    // A frame cut by a chunk boundary starts the clock; its completion stops it.
+    if (this.decoder.buffered > 0) {
+      this.halfFrameTimer ??= setTimeout(
+        () => this.close(SessionCloseReason.HalfFrameTimeout, `a frame stayed incomplete for ${this.options.halfFrameTimeoutMs} ms`),
+        this.options.halfFrameTimeoutMs,
+      );
+    } else if (this.halfFrameTimer) {
+      clearTimeout(this.halfFrameTimer);
+      this.halfFrameTimer = undefined;
+    }
+  }
+
+  private decodeFailed(error: TlvError): void {
+    const reason = error.code === TlvErrorCode.MdcMismatch ? SessionCloseReason.MdcMismatch : SessionCloseReason.FrameError;
+    this.close(reason, `${error.code}: ${error.message}`);
+  }
+
+  private receive(message: Message): void {
+    if (this.closedWith) return;
+    this.lastFrameAt = Date.now();
+    try {
+      this.dispatch(message);
+    } catch (error) {
+      this.close(SessionCloseReason.InternalError, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private dispatch(message: Message): void {
+    if (message.type === 'HelloRequest') {
+      this.hello(message);
+      return;
+    }
+    if (this.terminal === undefined) {
+      this.close(SessionCloseReason.NoHello, `${message.type} before HelloRequest`);
+      return;
+    }
+    if (message.header.terminalId !== this.terminal) {
+      this.close(SessionCloseReason.TerminalIdChanged, `TerminalId ${message.header.terminalId} on the connection of ${this.terminal}`);
+      return;
+    }
+    if (!isTyped(message)) {
+      this.handlers.onMessage(this, message);
+      return;
+    }
+    switch (message.type) {
+      case 'KeepAliveRequest':
+        this.send(keepAliveResponse(message.body.keepAliveReason));
+        return;
+      case 'ByeRequest':
+        this.send(byeResponse());
+        this.close(SessionCloseReason.Bye, `the terminal said bye (reason ${message.body.byeReason ?? 'none'})`);
+        return;
+      case 'ByeResponse':
+        if (this.byeWaiter) this.close(SessionCloseReason.Shutdown, 'the box is stopping');
+        return;
+      default:
+        this.handlers.onMessage(this, message);
+    }
+  }
+
+  private hello(message: Message): void {
+    const { terminalId, protocolId } = message.header;
+    if (this.terminal !== undefined && terminalId !== this.terminal) {
+      this.close(SessionCloseReason.TerminalIdChanged, `Hello from ${terminalId} on the connection of ${this.terminal}`);
+      return;
+    }
+    if (!/^[\x21-\x7e]{1,32}$/.test(terminalId)) {
+      this.close(SessionCloseReason.FrameError, 'TerminalId must be 1 to 32 printable characters');
+      return;
+    }
+    const first = this.terminal === undefined;
+    this.terminal = terminalId;
+    this.protocolId = protocolId;
+    // A repeated Hello restarts the terminal's view of the connection: our numbering starts again at 0.
+    this.sequence.reset();
+    this.send(helloResponse(this.options.keepAliveInterval));
+    if (first) {
+      this.log.info({ terminalId }, 'terminal said hello');
+      this.handlers.onHello(this);
+    }
+  }
+}

@@ -1,0 +1,234 @@
+import { WebSocket, type RawData } from 'ws';
+import {
+  BOX_CONTRACT_VERSION,
+  ContractError,
+  MAX_UPLINK_MESSAGE_BYTES,
+  parseBoxToServer,
+  parseServerToBox,
+  type BoxCommand,
+  type BoxToServer,
+  type DeviceReport,
+} from '@kassa/contract';
+import type { Logger } from '../logger.js';
+import type { Outbox } from '../outbox.js';
+import { BOX_SOFTWARE } from '../version.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+
+/** `connecting`: dialling; `open`: hello sent, no welcome yet; `ready`: events flow; `waiting`: back-off before the next dial. */
+export type UplinkState = 'connecting' | 'open' | 'ready' | 'waiting' | 'stopped';
+
+export interface UplinkOptions {
+  /** The WebSocket URL (see boxUplinkUrl). */
+  readonly url: string;
+  readonly token: string;
+  readonly boxId: string;
+  readonly outbox: Outbox;
+  readonly devices: () => DeviceReport[];
+  /** Journals and executes a new command; resolves once it is on disk. Duplicates are the caller's to spot. */
+  readonly onCommand: (commandId: number, command: BoxCommand) => Promise<void>;
+  readonly logger: Logger;
+  readonly backoff?: BackoffOptions;
+  /** A link with no pong for this long is dropped and dialled again. */
+  readonly heartbeatMs?: number;
+}
+
+export interface UplinkStatus {
+  readonly state: UplinkState;
+  readonly url: string;
+  readonly connectedSince: string | null;
+  readonly lastError: string | null;
+  readonly attempts: number;
+  readonly serverName: string | null;
+}
+
+/**
+ * The box's one link to the server. The box dials out (it sits behind the shop's NAT), says hello,
+ * then sends every unacknowledged event in order; it dials again with back-off and jitter whenever
+ * the link drops. Every message either way is checked against the contract.
+ */
+export class Uplink {
+  private ws: WebSocket | undefined;
+  private status: UplinkState = 'waiting';
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private alive = true;
+  /** Highest outbox order sent on the current connection. */
+  private sentOrder = 0;
+  private connectedSince: Date | null = null;
+  private lastError: string | null = null;
+  private serverName: string | null = null;
+  private readonly log: Logger;
+
+  constructor(private readonly options: UplinkOptions) {
+    this.log = options.logger.child({ component: 'uplink' });
+    options.outbox.onReady(() => this.flush());
+  }
+
+  start(): void {
+    this.dial();
+  }
+
+  get state(): UplinkState {
+    return this.status;
+  }
+
+  snapshot(): UplinkStatus {
+    return {
+      state: this.status,
+      url: this.options.url,
+      connectedSince: this.connectedSince?.toISOString() ?? null,
+      lastError: this.lastError,
+      attempts: this.attempt,
+      serverName: this.serverName,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.status = 'stopped';
+    clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeat);
+    const ws = this.ws;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        ws.terminate();
+        resolve();
+      }, 1000);
+      ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      ws.close(1001, 'box stopping');
+    });
+  }
+
+  private dial(): void {
+    if (this.status === 'stopped') return;
+    this.status = 'connecting';
+    const ws = new WebSocket(this.options.url, {
+      headers: { Authorization: `Bearer ${this.options.token}` },
+      maxPayload: MAX_UPLINK_MESSAGE_BYTES,
+      handshakeTimeout: 10_000,
+    });
+    this.ws = ws;
+    ws.on('open', () => this.opened(ws));
+    ws.on('message', (data: RawData, isBinary: boolean) => this.received(ws, data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('unexpected-response', (_request, response) => {
+      this.lastError = `server answered HTTP ${response.statusCode}`;
+      ws.terminate();
+    });
+    ws.on('error', (error) => {
+      this.lastError = error.message;
+    });
+    ws.on('close', (code) => this.closed(ws, code));
+  }
+
+  private opened(ws: WebSocket): void {
+    this.status = 'open';
+    this.sentOrder = 0;
+    this.alive = true;
+    const heartbeatMs = this.options.heartbeatMs ?? 30_000;
+    this.heartbeat = setInterval(() => {
+      if (!this.alive) {
+        this.lastError = `no pong within ${heartbeatMs} ms`;
+        ws.terminate();
+        return;
+      }
+      this.alive = false;
+      ws.ping();
+    }, heartbeatMs);
+    this.heartbeat.unref();
+    this.send({ type: 'hello', version: BOX_CONTRACT_VERSION, boxId: this.options.boxId, software: BOX_SOFTWARE, devices: this.options.devices() }, true);
+    this.log.info({ url: this.options.url }, 'uplink open, hello sent');
+  }
+
+  private closed(ws: WebSocket, code: number): void {
+    if (ws !== this.ws) return;
+    clearInterval(this.heartbeat);
+    this.ws = undefined;
+    this.connectedSince = null;
+    if (this.status === 'stopped') return;
+    const delay = backoffDelay(this.attempt++, this.options.backoff ?? DEFAULT_BACKOFF);
+    this.status = 'waiting';
+    this.log.warn({ code, reason: this.lastError, retryInMs: delay }, 'uplink down');
+    this.retryTimer = setTimeout(() => this.dial(), delay);
+  }
+
+  private received(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    if (ws !== this.ws) return;
+    const text = isBinary ? '' : rawText(data);
+    let message;
+    try {
+      if (isBinary) throw new ContractError('CONTRACT_BAD_JSON', 'binary frames are not part of the contract');
+      message = parseServerToBox(text);
+    } catch (error) {
+      const code = error instanceof ContractError ? error.code : 'CONTRACT_INVALID';
+      this.log.warn({ code, reason: (error as Error).message }, 'invalid message from the server ignored');
+      this.send({ type: 'error', code, message: (error as Error).message.slice(0, 1000) }, true);
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        this.status = 'ready';
+        this.attempt = 0;
+        this.connectedSince = new Date();
+        this.serverName = message.name;
+        this.lastError = null;
+        if (message.boxId !== this.options.boxId) this.log.warn({ boxId: message.boxId }, 'server welcomed another box id');
+        this.log.info({ pending: this.options.outbox.size }, 'uplink ready');
+        this.flush();
+        return;
+      case 'ack':
+        this.options.outbox.ack(message.ids);
+        return;
+      case 'command': {
+        const { commandId, command } = message;
+        this.options.onCommand(commandId, command).then(
+          () => {
+            if (ws === this.ws) this.send({ type: 'commandReceived', commandId }, false);
+          },
+          (error: Error) => this.log.error({ commandId, reason: error.message }, 'command not journaled; the server will send it again'),
+        );
+        return;
+      }
+      case 'error':
+        this.log.warn({ code: message.code, reason: message.message }, 'server reported an error');
+        return;
+    }
+  }
+
+  /** Sends every ready event the server has not seen on this connection, in order. */
+  private flush(): void {
+    const ws = this.ws;
+    if (this.status !== 'ready' || !ws || ws.readyState !== WebSocket.OPEN) return;
+    for (const entry of this.options.outbox.values()) {
+      if (entry.order <= this.sentOrder) continue;
+      if (!entry.ready) break;
+      ws.send(entry.text);
+      this.sentOrder = entry.order;
+    }
+  }
+
+  private send(message: BoxToServer, validate: boolean): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    const text = JSON.stringify(message);
+    if (validate) {
+      try {
+        parseBoxToServer(text);
+      } catch (error) {
+        this.log.error({ type: message.type, reason: (error as Error).message }, 'message does not match the contract; not sent');
+        return;
+      }
+    }
+    ws.send(text);
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
