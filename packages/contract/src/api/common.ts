@@ -19,7 +19,9 @@ export const PositiveCents = Type.Integer({ minimum: 1, maximum: 1_000_000_000, 
 export const Uuid = Type.String({ format: 'uuid' });
 export const DateTime = Type.String({ format: 'date-time' });
 export const Name = Type.String({ minLength: 1, maxLength: 120 });
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** A database id: a positive 32-bit integer. */
+export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+export const IdParams = Type.Object({ id: Id });
 export type IdParams = Static<typeof IdParams>;
 export const UuidParams = Type.Object({ uuid: Uuid });
 export type UuidParams = Static<typeof UuidParams>;

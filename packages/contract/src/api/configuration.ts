@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
-import { DateTime, Name } from './common.js';
+import { DateTime, Id, Name } from './common.js';
 
 export const Company = Type.Object({
   name: Type.String(),
@@ -64,9 +64,9 @@ export const PaymentMethodBody = Type.Object(
   {
     name: Name,
     kind: PaymentMethodKind,
-    journalId: Type.Integer({ minimum: 1 }),
+    journalId: Id,
     terminal: TerminalKind,
-    deviceId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    deviceId: Type.Union([Id, Type.Null()]),
   },
   { additionalProperties: false },
 );
@@ -75,7 +75,7 @@ export type PaymentMethodBody = Static<typeof PaymentMethodBody>;
 export const PosConfig = Type.Object({ id: Type.Integer(), name: Type.String(), paymentMethodIds: Type.Array(Type.Integer()) });
 export type PosConfig = Static<typeof PosConfig>;
 export const PosConfigBody = Type.Object(
-  { name: Name, paymentMethodIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 50 }) },
+  { name: Name, paymentMethodIds: Type.Array(Id, { maxItems: 50 }) },
   { additionalProperties: false },
 );
 export type PosConfigBody = Static<typeof PosConfigBody>;

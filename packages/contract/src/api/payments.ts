@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
-import { DateTime, PositiveCents, Uuid } from './common.js';
+import { DateTime, Id, PositiveCents, Uuid } from './common.js';
 
 export const PAYMENT_STATE_NAMES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'forceDone', 'failed'] as const;
 export const PaymentState = Type.Union([
@@ -21,7 +21,7 @@ export type PaymentState = (typeof PAYMENT_STATE_NAMES)[number];
  * payment; another body for a known uuid is a 409 KASSA_IDEMPOTENCY_MISMATCH.
  */
 export const PutPaymentBody = Type.Object(
-  { orderId: Uuid, paymentMethodId: Type.Integer({ minimum: 1 }), amountCents: PositiveCents },
+  { orderId: Uuid, paymentMethodId: Id, amountCents: PositiveCents },
   { additionalProperties: false },
 );
 export type PutPaymentBody = Static<typeof PutPaymentBody>;
@@ -66,3 +66,29 @@ export const LiveEvent = Type.Object({
   data: Type.Unknown(),
 });
 export type LiveEvent = Static<typeof LiveEvent>;
+
+/** GET /api/payments: newest first; `text` matches the start of the payment uuid or order id, or the method name. */
+export const ListPaymentsQuery = Type.Object(
+  {
+    state: Type.Optional(PaymentState),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type ListPaymentsQuery = Static<typeof ListPaymentsQuery>;
+
+export const PaymentList = Type.Object({
+  items: Type.Array(Payment),
+  total: Type.Integer({ description: 'How many payments match, over all pages.' }),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type PaymentList = Static<typeof PaymentList>;
+
+/** GET /api/events: resume after this id (the `Last-Event-ID` header does the same and wins). */
+export const EventsQuery = Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
+export type EventsQuery = Static<typeof EventsQuery>;

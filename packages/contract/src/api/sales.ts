@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
-import { Cents, DateTime, Uuid } from './common.js';
+import { Cents, DateTime, Id, Uuid } from './common.js';
 
 export const MethodTotal = Type.Object({ methodId: Type.Integer(), methodName: Type.String(), totalCents: Type.Integer(), count: Type.Integer() });
 export const SessionClosing = Type.Object({
@@ -21,14 +21,14 @@ export const PosSession = Type.Object({
   closing: Type.Union([SessionClosing, Type.Null()]),
 });
 export type PosSession = Static<typeof PosSession>;
-export const OpenSessionBody = Type.Object({ posConfigId: Type.Integer({ minimum: 1 }), openingCashCents: Cents }, { additionalProperties: false });
+export const OpenSessionBody = Type.Object({ posConfigId: Id, openingCashCents: Cents }, { additionalProperties: false });
 export type OpenSessionBody = Static<typeof OpenSessionBody>;
 export const CloseSessionBody = Type.Object({ countedCashCents: Cents }, { additionalProperties: false });
 export type CloseSessionBody = Static<typeof CloseSessionBody>;
 
-export const OrderLineBody = Type.Object({ productId: Type.Integer({ minimum: 1 }), quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false });
+export const OrderLineBody = Type.Object({ productId: Id, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false });
 /** PUT /api/orders/{id}: the client makes the uuid, so a repeated request creates one order. */
-export const PutOrderBody = Type.Object({ sessionId: Type.Integer({ minimum: 1 }), lines: Type.Array(OrderLineBody, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
+export const PutOrderBody = Type.Object({ sessionId: Id, lines: Type.Array(OrderLineBody, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
 export type PutOrderBody = Static<typeof PutOrderBody>;
 
 export const VatGroup = Type.Object({ rate: Type.Integer(), grossCents: Type.Integer(), vatCents: Type.Integer(), netCents: Type.Integer() });
@@ -58,7 +58,7 @@ export const Order = Type.Object({
 });
 export type Order = Static<typeof Order>;
 export const OrderSummary = Type.Object({ id: Uuid, state: OrderState, totalCents: Type.Integer(), createdAt: DateTime });
-export const ListOrdersQuery = Type.Object({ sessionId: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) });
+export const ListOrdersQuery = Type.Object({ sessionId: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) });
 export type ListOrdersQuery = Static<typeof ListOrdersQuery>;
 
 export const Receipt = Type.Object({

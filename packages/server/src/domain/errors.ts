@@ -43,6 +43,7 @@ export const ERROR_CATALOGUE = {
   KASSA_SESSION_ORDERS_OPEN: { status: 409, message: 'Validate or cancel the open orders first.' },
   KASSA_BOX_REVOKED: { status: 409, message: 'The box is revoked.' },
   KASSA_LAST_ADMIN: { status: 409, message: 'The last admin cannot be removed or demoted.' },
+  KASSA_DATABASE_UNAVAILABLE: { status: 503, message: 'The database does not answer.' },
   KASSA_INTERNAL: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

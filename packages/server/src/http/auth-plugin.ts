@@ -17,6 +17,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     user: User | null;
+    /** The CSRF token of the caller's session, for GET /api/auth/me. */
+    csrfToken: string | null;
   }
 }
 
@@ -29,6 +31,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function installAuth(app: FastifyInstance, ctx: ServiceContext): void {
   app.decorateRequest('user', null);
+  app.decorateRequest('csrfToken', null);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/') && route.config?.access === undefined) {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access.`);
@@ -46,6 +49,7 @@ export function installAuth(app: FastifyInstance, ctx: ServiceContext): void {
       checkCsrf({ expected: session.csrfToken, received: typeof header === 'string' ? header : undefined });
     }
     request.user = session.user;
+    request.csrfToken = session.csrfToken;
   });
 }
 

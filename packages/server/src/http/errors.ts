@@ -19,7 +19,7 @@ export function errorResponses(...statuses: number[]): Record<number, typeof Err
 
 const FRAMEWORK_CODES: Record<number, KassaErrorCode> = { 400: 'KASSA_VALIDATION', 404: 'KASSA_NOT_FOUND', 413: 'KASSA_BODY_TOO_LARGE', 415: 'KASSA_UNSUPPORTED_MEDIA', 429: 'KASSA_RATE_LIMITED' };
 
-/** One error shape for everything: domain refusals, schema validation, framework errors, bugs. */
+/** One error shape for everything: domain refusals, schema validation, framework errors, bugs (404s: see web.ts). */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isKassaError(error)) return reply.status(error.status).send(errorPayload(error.code, error.message, error.details));
@@ -27,11 +27,25 @@ export function installErrorHandling(app: FastifyInstance): void {
       const issues = error.validation.map((v) => ({ path: v.instancePath, message: v.message ?? '' }));
       return reply.status(400).send(errorPayload('KASSA_VALIDATION', `Invalid ${error.validationContext ?? 'request'}: ${error.message}`, { issues }));
     }
+    const sqlCode = databaseErrorCode(error);
+    if (sqlCode !== null) return reply.status(ERROR_CATALOGUE[sqlCode].status).send(errorPayload(sqlCode));
     const status = error.statusCode ?? 500;
     const code = FRAMEWORK_CODES[status];
-    if (status < 500 && code !== undefined) return reply.status(status).send(errorPayload(code, error.message));
+    // A client error the framework found (bad JSON, wrong content type, too large…) is never a 5xx.
+    if (status >= 400 && status < 500) return reply.status(status).send(errorPayload(code ?? 'KASSA_VALIDATION', error.message));
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorPayload('KASSA_INTERNAL'));
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorPayload('KASSA_NOT_FOUND', `No route ${request.method} ${request.url}.`)));
+}
+
+/**
+ * A safety net under the services' own checks: a value the database refuses (SQLSTATE class 22,
+ * data exception) is bad input, and a broken constraint (class 23) is a conflict with stored data.
+ */
+function databaseErrorCode(error: unknown): KassaErrorCode | null {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
+  if (code.startsWith('22')) return 'KASSA_VALIDATION';
+  if (code.startsWith('23')) return 'KASSA_CONFLICT';
+  return null;
 }

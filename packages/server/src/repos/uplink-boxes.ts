@@ -71,3 +71,9 @@ export async function setDevicesOfflineExcept(db: Executor, boxId: string, termi
   const rows = await query.returning(deviceColumns).execute();
   return rows.map((r) => ({ id: r.id, boxId: r.box_id, terminalId: r.terminal_id, type: r.type, make: r.make, model: r.model, online: r.online, lastSeenAt: r.last_seen_at, removed: r.removed }));
 }
+
+/** The server process that holds the box's link now, or null when the box is offline. */
+export async function boxHolder(db: Executor, boxId: string): Promise<string | null> {
+  const row = await db.selectFrom('boxes').select('server_id').where('id', '=', boxId).executeTakeFirst();
+  return row?.server_id ?? null;
+}

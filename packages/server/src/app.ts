@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ScryptCost } from './auth/passwords.js';
+import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
+import type { Database, DatabaseOptions } from './db/database.js';
+import { openDatabase } from './db/database.js';
+import { LiveEventHub } from './events/hub.js';
+import type { EventStreamOptions } from './events/stream.js';
+import { DEFAULT_EVENT_STREAM } from './events/stream.js';
+import { installAuth } from './http/auth-plugin.js';
+import { installErrorHandling } from './http/errors.js';
+import { installOpenApi, registerOpenApiRoute } from './http/openapi.js';
+import type { LoginLimit, SecureCookies } from './http/security.js';
+import { DEFAULT_LOGIN_LIMIT, installSecurity } from './http/security.js';
+import type { App } from './http/types.js';
+import { installWeb } from './http/web.js';
+import { registerRoutes } from './routes/index.js';
+import type { ServiceContext } from './services/context.js';
+import { attachBoxUplink } from './uplink-site.js';
+import { SERVER_VERSION } from './version.js';
+
+export interface AppOptions {
+  /** An open database (the caller closes it) or the options to open one (the app closes it). */
+  readonly database: Database | DatabaseOptions;
+  /** The URL browsers and boxes use to reach this server; a function when it is known only after listen(). */
+  readonly publicUrl: string | (() => string);
+  readonly logger?: FastifyBaseLogger;
+  /** Trust X-Forwarded-* from a reverse proxy (client address for the login limit, https for Secure cookies). */
+  readonly trustProxy?: boolean;
+  readonly secureCookies?: SecureCookies;
+  /** The folder of the web build; `/` serves it when it holds an index.html. */
+  readonly webDist?: string | null;
+  readonly passwordCost?: ScryptCost;
+  readonly sessionTtlMs?: number;
+  readonly loginLimit?: LoginLimit;
+  readonly events?: Partial<EventStreamOptions>;
+  /** Identifies this process among those sharing the database. */
+  readonly serverId?: string;
+  readonly now?: () => Date;
+  /** Attach the box uplink WebSocket to the HTTP server (on by default). */
+  readonly uplink?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The services' context: database, clock, identity of this process. */
+    kassa: ServiceContext;
+  }
+}
+
+const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+function isDatabase(value: Database | DatabaseOptions): value is Database {
+  return 'db' in value;
+}
+
+/**
+ * Builds the kassa application in layers: database, services, security (cookies, sessions, CSRF,
+ * login limit), then routes, the OpenAPI document and the web build. Nothing listens yet.
+ */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const ownsDatabase = !isDatabase(options.database);
+  const database = isDatabase(options.database) ? options.database : await openDatabase(options.database);
+  const publicUrl = options.publicUrl;
+  const ctx: ServiceContext = {
+    database,
+    db: database.db,
+    prefix: database.bus.prefix,
+    now: options.now ?? (() => new Date()),
+    serverId: options.serverId ?? randomUUID(),
+    get publicUrl() {
+      return typeof publicUrl === 'string' ? publicUrl : publicUrl();
+    },
+    passwordCost: options.passwordCost ?? DEFAULT_SCRYPT_COST,
+    sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+  };
+
+  const app = Fastify({
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Hijacked event streams are ended by the hub before close; keep-alive sockets go at once.
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks bodies exactly as sent (no coercion, unknown properties refused) and converts
+  // only path and query strings to the declared types.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorate('kassa', ctx);
+
+  installErrorHandling(app);
+  await installSecurity(app);
+  installAuth(app, ctx);
+  await installOpenApi(app, SERVER_VERSION);
+
+  const hub = new LiveEventHub(ctx, app.log);
+  await hub.start();
+  registerOpenApiRoute(app);
+  registerRoutes(app, {
+    ctx,
+    hub,
+    secureCookies: options.secureCookies ?? 'auto',
+    loginLimit: options.loginLimit ?? DEFAULT_LOGIN_LIMIT,
+    events: { ...DEFAULT_EVENT_STREAM, ...options.events },
+  });
+  await installWeb(app, options.webDist ?? null);
+
+  const uplink = options.uplink === false ? null : await attachBoxUplink(app.server, ctx, app.log);
+  app.addHook('preClose', async () => {
+    hub.stop();
+  });
+  app.addHook('onClose', async () => {
+    await uplink?.close();
+    if (ownsDatabase) await database.close();
+  });
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { Audience, EventTopic, LiveEvent } from '../repos/events.js';
+
+const TOPICS: readonly EventTopic[] = ['payment', 'device', 'order', 'box'];
+const AUDIENCES: readonly Audience[] = ['admin', 'cashier'];
+
+export type Announcement = { kind: 'full'; event: LiveEvent } | { kind: 'id'; id: number };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads a NOTIFY payload of the events channel: the whole event, or only its id when the event was
+ * too large for NOTIFY. Anything else is null.
+ */
+export function parseAnnouncement(payload: string): Announcement | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  if (!isRecord(value) || typeof value['id'] !== 'number' || !Number.isSafeInteger(value['id'])) return null;
+  const id = value['id'];
+  if (!('topic' in value)) return { kind: 'id', id };
+  const { at, topic, audience, data } = value;
+  if (typeof at !== 'string' || !TOPICS.includes(topic as EventTopic) || !AUDIENCES.includes(audience as Audience)) return null;
+  return { kind: 'full', event: { id, at, topic: topic as EventTopic, audience: audience as Audience, data } };
+}

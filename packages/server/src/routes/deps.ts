@@ -1,0 +1,13 @@
+import type { EventStreamOptions } from '../events/stream.js';
+import type { LiveEventHub } from '../events/hub.js';
+import type { LoginLimit, SecureCookies } from '../http/security.js';
+import type { ServiceContext } from '../services/context.js';
+
+/** What route modules need beside the app: the services' context and the HTTP-level settings. */
+export interface RouteDeps {
+  readonly ctx: ServiceContext;
+  readonly hub: LiveEventHub;
+  readonly secureCookies: SecureCookies;
+  readonly loginLimit: LoginLimit;
+  readonly events: EventStreamOptions;
+}

@@ -1,0 +1,19 @@
+import type { App } from '../http/types.js';
+import { registerAuthRoutes } from './auth.js';
+import { registerBoxRoutes } from './boxes.js';
+import { registerConfigurationRoutes } from './configuration.js';
+import type { RouteDeps } from './deps.js';
+import { registerEventRoutes } from './events.js';
+import { registerPaymentRoutes } from './payments.js';
+import { registerSalesRoutes } from './sales.js';
+import { registerUserRoutes } from './users.js';
+
+export function registerRoutes(app: App, deps: RouteDeps): void {
+  registerAuthRoutes(app, deps);
+  registerConfigurationRoutes(app, deps);
+  registerBoxRoutes(app, deps);
+  registerUserRoutes(app, deps);
+  registerSalesRoutes(app, deps);
+  registerPaymentRoutes(app, deps);
+  registerEventRoutes(app, deps);
+}

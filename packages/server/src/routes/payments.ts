@@ -1,0 +1,50 @@
+import { ListPaymentsQuery, Payment, PaymentDetail, PaymentList, PutPaymentBody, SettleBody, UuidParams } from '@kassa/contract';
+import type { UserPaymentEvent } from '../domain/payment-states.js';
+import { userOf } from '../http/auth-plugin.js';
+import { errorResponses } from '../http/errors.js';
+import type { App } from '../http/types.js';
+import { routeOptions } from '../http/types.js';
+import { listPayments } from '../services/payment-list.js';
+import { actOnPayment, paymentDetail, requestPayment } from '../services/payments.js';
+import type { RouteDeps } from './deps.js';
+
+const ACTIONS: readonly { path: string; event: UserPaymentEvent; summary: string }[] = [
+  { path: 'cancel', event: 'cancel', summary: 'Ask the terminal to stop; its answer, not this call, decides the final state' },
+  { path: 'check', event: 'recover', summary: 'Check again: ask the box for the terminal’s last transaction (payment in unknown)' },
+];
+
+const SETTLEMENTS: readonly { path: string; event: UserPaymentEvent; summary: string }[] = [
+  { path: 'force-done', event: 'forceDone', summary: 'Settle by hand as paid, with a reason; the user is recorded' },
+  { path: 'mark-failed', event: 'markFailed', summary: 'Settle by hand as failed, with a reason; the user is recorded' },
+];
+
+export function registerPaymentRoutes(app: App, { ctx }: RouteDeps): void {
+  app.put(
+    '/api/payments/:uuid',
+    routeOptions('user', 'payments', 'Request a payment; the uuid is the idempotency key (201 new, 200 the same request again, 409 another body)', {
+      params: UuidParams,
+      body: PutPaymentBody,
+      response: { 200: Payment, 201: Payment, ...errorResponses(404, 409, 422, 503) },
+    }),
+    async (request, reply) => {
+      const { created, payment } = await requestPayment(ctx, request.params.uuid, request.body, userOf(request).id);
+      return reply.status(created ? 201 : 200).send(payment);
+    },
+  );
+  app.get('/api/payments/:uuid', routeOptions('user', 'payments', 'Read a payment with its full history and ticket records', { params: UuidParams, response: { 200: PaymentDetail, ...errorResponses(404) } }), async (request) =>
+    paymentDetail(ctx, request.params.uuid),
+  );
+  app.get('/api/payments', routeOptions('user', 'payments', 'Search payments by state, text and date range, newest first, one page at a time', { querystring: ListPaymentsQuery, response: { 200: PaymentList, ...errorResponses() } }), async (request) =>
+    listPayments(ctx, request.query),
+  );
+  for (const action of ACTIONS) {
+    app.post(`/api/payments/:uuid/${action.path}`, routeOptions('user', 'payments', action.summary, { params: UuidParams, response: { 200: Payment, ...errorResponses(404, 409) } }), async (request) =>
+      actOnPayment(ctx, request.params.uuid, { event: action.event, userId: userOf(request).id }),
+    );
+  }
+  for (const settlement of SETTLEMENTS) {
+    app.post(`/api/payments/:uuid/${settlement.path}`, routeOptions('user', 'payments', settlement.summary, { params: UuidParams, body: SettleBody, response: { 200: Payment, ...errorResponses(404, 409) } }), async (request) =>
+      actOnPayment(ctx, request.params.uuid, { event: settlement.event, userId: userOf(request).id, reason: request.body.reason }),
+    );
+  }
+}

@@ -1,0 +1,56 @@
+import { CloseSessionBody, IdParams, ListOf, ListOrdersQuery, OpenSessionBody, Order, OrderSummary, PosSession, PutOrderBody, Receipt, UuidIdParams } from '@kassa/contract';
+import { userOf } from '../http/auth-plugin.js';
+import { errorResponses } from '../http/errors.js';
+import type { App } from '../http/types.js';
+import { routeOptions } from '../http/types.js';
+import { readOrder, readOrders, readSession, readSessions } from '../services/reads.js';
+import { cancelOrder, closeOpenSession, openSession, putOrder, receiptOf, validateOrder } from '../services/sales.js';
+import type { RouteDeps } from './deps.js';
+
+export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
+  app.get('/api/sessions', routeOptions('user', 'sessions', 'List POS sessions, newest first', { response: { 200: ListOf(PosSession), ...errorResponses() } }), async () => ({ items: await readSessions(ctx) }));
+  app.get('/api/sessions/:id', routeOptions('user', 'sessions', 'Read a POS session', { params: IdParams, response: { 200: PosSession, ...errorResponses(404) } }), async (request) => readSession(ctx, request.params.id));
+  app.post(
+    '/api/sessions',
+    routeOptions('user', 'sessions', 'Open a session of a POS with the opening cash count', { body: OpenSessionBody, response: { 201: PosSession, ...errorResponses(404, 409, 422) } }),
+    async (request, reply) => reply.status(201).send(await openSession(ctx, request.body, userOf(request).id)),
+  );
+  app.post(
+    '/api/sessions/:id/close',
+    routeOptions('user', 'sessions', 'Close a session: totals per payment method and the cash difference', { params: IdParams, body: CloseSessionBody, response: { 200: PosSession, ...errorResponses(404, 409, 422) } }),
+    async (request) => closeOpenSession(ctx, request.params.id, request.body.countedCashCents),
+  );
+
+  app.get('/api/orders', routeOptions('user', 'orders', 'List orders, newest first', { querystring: ListOrdersQuery, response: { 200: ListOf(OrderSummary), ...errorResponses() } }), async (request) => ({
+    items: await readOrders(ctx, request.query),
+  }));
+  app.put(
+    '/api/orders/:id',
+    routeOptions('user', 'orders', 'Create an order with a client-made uuid (201); the same uuid again returns the order (200)', {
+      params: UuidIdParams,
+      body: PutOrderBody,
+      response: { 200: Order, 201: Order, ...errorResponses(404, 409, 422) },
+    }),
+    async (request, reply) => {
+      const { created, order } = await putOrder(ctx, request.params.id, request.body, userOf(request).id);
+      return reply.status(created ? 201 : 200).send(order);
+    },
+  );
+  app.get('/api/orders/:id', routeOptions('user', 'orders', 'Read an order with lines, VAT, payment lines and what is due', { params: UuidIdParams, response: { 200: Order, ...errorResponses(404) } }), async (request) =>
+    readOrder(ctx, request.params.id),
+  );
+  app.post(
+    '/api/orders/:id/validate',
+    routeOptions('user', 'orders', 'Validate an order: every payment line done or forceDone and the paid total equal to the order total', {
+      params: UuidIdParams,
+      response: { 200: Order, ...errorResponses(404, 409) },
+    }),
+    async (request) => validateOrder(ctx, request.params.id),
+  );
+  app.post('/api/orders/:id/cancel', routeOptions('user', 'orders', 'Cancel a draft order that took no money', { params: UuidIdParams, response: { 200: Order, ...errorResponses(404, 409) } }), async (request) =>
+    cancelOrder(ctx, request.params.id),
+  );
+  app.get('/api/orders/:id/receipt', routeOptions('user', 'orders', 'The receipt of a validated order, with the cardholder tickets', { params: UuidIdParams, response: { 200: Receipt, ...errorResponses(404, 409) } }), async (request) =>
+    receiptOf(ctx, request.params.id),
+  );
+}

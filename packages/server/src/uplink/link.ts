@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import type { BoxEventMessage, BoxHello, BoxToServer, ServerToBox } from '@kassa/contract';
+import { BOX_CONTRACT_VERSION, ContractError, parseBoxToServer } from '@kassa/contract';
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import type { BoxCommand } from '../repos/box-commands.js';
+import { markBoxCommandsDelivered, undeliveredCommandsAfter, undeliveredCommandsIn } from '../repos/uplink-commands.js';
+import { applyBoxEvent, boxConnected } from '../services/box-events.js';
+import type { ServiceContext } from '../services/context.js';
+import { toServerCommand } from './commands.js';
+import { KeyedQueue } from './keyed-queue.js';
+
+export type UplinkLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/** WebSocket close codes of the uplink (4000–4999 are the application's own). */
+export const CLOSE = {
+  goingAway: 1001,
+  serverError: 1011,
+  badHello: 4400,
+  revoked: 4403,
+  replaced: 4409,
+  unsupportedVersion: 4426,
+} as const;
+
+/** Codes of the `error` messages the server sends a box; contract errors keep their CONTRACT_ code. */
+export type UplinkErrorCode = 'HELLO_REQUIRED' | 'UNEXPECTED_HELLO' | 'UNSUPPORTED_VERSION' | 'BINARY_NOT_ACCEPTED' | 'EVENT_NOT_STORED' | 'HELLO_TIMEOUT' | ContractError['code'];
+
+export interface LinkHooks {
+  /** The hello is stored: this process now holds the box. */
+  held(link: BoxLink): Promise<void>;
+  /** The socket closed (after any hello in progress finished). */
+  closed(link: BoxLink): Promise<void>;
+}
+
+const BACKLOG_PAGE = 200;
+const MAX_ERROR_TEXT = 1000;
+
+/**
+ * One box's WebSocket: the hello first, then events applied (in arrival order per payment, side by
+ * side across payments) and acknowledged, and commands sent as they are queued and confirmed as the
+ * box journals them. Every message is checked against the contract; a bad one is answered with an
+ * error and changes nothing.
+ */
+export class BoxLink {
+  readonly id = randomUUID();
+  readonly boxId: string;
+  readonly #socket: WebSocket;
+  readonly #ctx: ServiceContext;
+  readonly #log: UplinkLogger;
+  readonly #hooks: LinkHooks;
+  #state: 'awaitingHello' | 'ready' | 'closed' = 'awaitingHello';
+  #helloStored = false;
+  /** Messages are taken in order; only the hello holds the line, events are handed to #events. */
+  #intake: Promise<void> = Promise.resolve();
+  readonly #events = new KeyedQueue();
+  readonly #tasks = new Set<Promise<unknown>>();
+  /** Commands sent on this link; a command is sent once per link and again only on a new link. */
+  readonly #sent = new Set<number>();
+  #notified: number[] = [];
+  #delivery: Promise<void> = Promise.resolve();
+  #drainQueued = false;
+  #confirmations: number[] = [];
+  #confirming: Promise<void> | null = null;
+  #alive = true;
+  readonly #helloTimer: NodeJS.Timeout;
+
+  constructor(socket: WebSocket, options: { boxId: string; ctx: ServiceContext; log: UplinkLogger; hooks: LinkHooks; helloTimeoutMs: number }) {
+    this.#socket = socket;
+    this.boxId = options.boxId;
+    this.#ctx = options.ctx;
+    this.#log = options.log;
+    this.#hooks = options.hooks;
+    this.#helloTimer = setTimeout(() => {
+      this.#sendError('HELLO_TIMEOUT', `No hello within ${options.helloTimeoutMs} ms.`);
+      this.close(CLOSE.badHello, 'hello timeout');
+    }, options.helloTimeoutMs);
+    this.#helloTimer.unref();
+    socket.on('message', (data, isBinary) => this.#receive(data, isBinary));
+    socket.on('pong', () => {
+      this.#alive = true;
+    });
+    socket.on('error', (error) => this.#log.warn({ boxId: this.boxId, err: error }, 'box link error'));
+    socket.on('close', (code) => this.#onClose(code));
+  }
+
+  get ready(): boolean {
+    return this.#state === 'ready';
+  }
+
+  get helloStored(): boolean {
+    return this.#helloStored;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#socket.readyState === this.#socket.CLOSED || this.#socket.readyState === this.#socket.CLOSING) return;
+    this.#socket.close(code, reason);
+  }
+
+  terminate(): void {
+    this.#socket.terminate();
+  }
+
+  /** A ping per interval; a link that did not answer the previous one is dead (a NAT dropped it). */
+  heartbeat(): void {
+    if (!this.#alive) {
+      this.#log.warn({ boxId: this.boxId }, 'box link silent, closing');
+      this.#socket.terminate();
+      return;
+    }
+    this.#alive = false;
+    this.#socket.ping();
+  }
+
+  /** Resolves once everything this link started (events, deliveries, its close) has finished. */
+  async settled(): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+  }
+
+  /** A command was queued for this box (NOTIFY); it is read and sent unless already sent here. */
+  commandQueued(commandId: number): void {
+    if (this.#state === 'closed') return;
+    this.#notified.push(commandId);
+    if (this.#state === 'ready') this.#drain();
+  }
+
+  /** Sends whatever is still undelivered and not yet sent here: a safety net for a missed NOTIFY. */
+  sweep(): void {
+    if (this.#state === 'ready') this.#queueDelivery(() => this.#sendBacklog());
+  }
+
+  #track<T>(promise: Promise<T>): void {
+    const tracked = promise.then(
+      () => undefined,
+      (error: unknown) => this.#log.error({ boxId: this.boxId, err: error }, 'box link task failed'),
+    );
+    this.#tasks.add(tracked);
+    void tracked.then(() => this.#tasks.delete(tracked));
+  }
+
+  #receive(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.#sendError('BINARY_NOT_ACCEPTED', 'The uplink speaks JSON text messages only.');
+      return;
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const step = this.#intake.then(() => this.#handle(text));
+    this.#track(step);
+    this.#intake = step.catch(() => undefined);
+  }
+
+  async #handle(text: string): Promise<void> {
+    if (this.#state === 'closed') return;
+    let message: BoxToServer;
+    try {
+      message = parseBoxToServer(text);
+    } catch (error) {
+      if (!(error instanceof ContractError)) throw error;
+      this.#sendError(error.code, error.message);
+      if (this.#state === 'awaitingHello') this.close(CLOSE.badHello, 'first message must be a valid hello');
+      return;
+    }
+    if (this.#state === 'awaitingHello') {
+      if (message.type !== 'hello') {
+        this.#sendError('HELLO_REQUIRED', `The first message must be a hello, got ${message.type}.`);
+        this.close(CLOSE.badHello, 'hello required');
+        return;
+      }
+      await this.#hello(message);
+      return;
+    }
+    switch (message.type) {
+      case 'hello':
+        this.#sendError('UNEXPECTED_HELLO', 'This link already said hello.');
+        return;
+      case 'event':
+        this.#track(this.#events.run(message.event.kind === 'device' ? `device:${message.event.device.terminalId}` : `payment:${message.event.paymentUuid}`, () => this.#applyEvent(message)));
+        return;
+      case 'commandReceived':
+        this.#confirm(message.commandId);
+        return;
+      case 'error':
+        this.#log.warn({ boxId: this.boxId, code: message.code, text: message.message }, 'box reported an error');
+        return;
+    }
+  }
+
+  async #hello(hello: BoxHello): Promise<void> {
+    clearTimeout(this.#helloTimer);
+    if (hello.version !== BOX_CONTRACT_VERSION) {
+      this.#sendError('UNSUPPORTED_VERSION', `This server speaks box contract version ${BOX_CONTRACT_VERSION}, not ${hello.version}.`);
+      this.close(CLOSE.unsupportedVersion, 'unsupported contract version');
+      return;
+    }
+    let name: string;
+    try {
+      ({ name } = await boxConnected(this.#ctx, this.boxId, hello));
+    } catch (error) {
+      this.#log.error({ boxId: this.boxId, err: error }, 'box hello not stored');
+      this.close(CLOSE.serverError, 'hello not stored');
+      return;
+    }
+    this.#helloStored = true;
+    if (this.#state === 'closed') return;
+    this.#state = 'ready';
+    this.#log.info({ boxId: this.boxId, reportedId: hello.boxId, software: hello.software, devices: hello.devices.length }, 'box connected');
+    this.#send({ type: 'welcome', version: BOX_CONTRACT_VERSION, boxId: this.boxId, name: name.slice(0, 120) });
+    await this.#hooks.held(this);
+    this.#queueDelivery(() => this.#sendBacklog());
+    if (this.#notified.length > 0) this.#drain();
+  }
+
+  async #applyEvent(message: BoxEventMessage): Promise<void> {
+    let outcome: Awaited<ReturnType<typeof applyBoxEvent>>;
+    try {
+      outcome = await applyBoxEvent(this.#ctx, this.boxId, message);
+    } catch (error) {
+      // Not acknowledged: the box keeps it and sends it again once the link is back.
+      this.#log.error({ boxId: this.boxId, eventId: message.id, err: error }, 'box event not stored');
+      this.#sendError('EVENT_NOT_STORED', `Event ${message.id} could not be stored; it will be taken again after a reconnect.`);
+      this.close(CLOSE.serverError, 'event not stored');
+      return;
+    }
+    if (outcome === 'unmatched') this.#log.warn({ boxId: this.boxId, eventId: message.id, kind: message.event.kind }, 'box event names no payment of this box');
+    this.#send({ type: 'ack', ids: [message.id] });
+  }
+
+  #queueDelivery(step: () => Promise<void>): void {
+    this.#delivery = this.#delivery.then(step);
+    this.#track(this.#delivery);
+    this.#delivery = this.#delivery.catch(() => undefined);
+  }
+
+  /** Reads the notified commands in one query; NOTIFYs arriving meanwhile wait for the next. */
+  #drain(): void {
+    if (this.#drainQueued) return;
+    this.#drainQueued = true;
+    this.#queueDelivery(async () => {
+      this.#drainQueued = false;
+      const ids = this.#notified.filter((id) => !this.#sent.has(id));
+      this.#notified = [];
+      if (ids.length === 0 || this.#state !== 'ready') return;
+      this.#sendCommands(await undeliveredCommandsIn(this.#ctx.db, this.boxId, ids));
+    });
+  }
+
+  async #sendBacklog(): Promise<void> {
+    let after = 0;
+    for (;;) {
+      if (this.#state !== 'ready') return;
+      const page = await undeliveredCommandsAfter(this.#ctx.db, this.boxId, after, BACKLOG_PAGE);
+      this.#sendCommands(page);
+      if (page.length < BACKLOG_PAGE) return;
+      after = page[page.length - 1]?.id ?? after;
+    }
+  }
+
+  #sendCommands(commands: readonly BoxCommand[]): void {
+    for (const queued of commands) {
+      if (this.#sent.has(queued.id) || this.#state !== 'ready') continue;
+      this.#sent.add(queued.id);
+      const message = toServerCommand(queued);
+      if ('error' in message) {
+        this.#log.error({ boxId: this.boxId, commandId: queued.id }, message.error);
+        continue;
+      }
+      this.#send(message);
+    }
+  }
+
+  /** Confirmations are written in batches: one UPDATE for all that arrived while the last ran. */
+  #confirm(commandId: number): void {
+    this.#confirmations.push(commandId);
+    if (this.#confirming !== null) return;
+    this.#confirming = (async () => {
+      while (this.#confirmations.length > 0) {
+        const ids = this.#confirmations;
+        this.#confirmations = [];
+        await markBoxCommandsDelivered(this.#ctx.db, this.boxId, ids, this.#ctx.now());
+      }
+    })().finally(() => {
+      this.#confirming = null;
+    });
+    this.#track(this.#confirming);
+  }
+
+  #send(message: ServerToBox): void {
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#socket.send(JSON.stringify(message));
+  }
+
+  #sendError(code: UplinkErrorCode, text: string): void {
+    this.#send({ type: 'error', code, message: text.slice(0, MAX_ERROR_TEXT) });
+  }
+
+  #onClose(code: number): void {
+    clearTimeout(this.#helloTimer);
+    const wasReady = this.#state === 'ready';
+    this.#state = 'closed';
+    if (wasReady) this.#log.info({ boxId: this.boxId, code }, 'box disconnected');
+    this.#track(this.#intake.then(() => this.#hooks.closed(this)));
+  }
+}
