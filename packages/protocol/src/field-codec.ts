@@ -214,7 +214,7 @@ function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, at: string, d
       writeBcd(w, spec.tag, value);
       return;
     case 'text':
-      if (typeof value !== 'string') throw badValue(at, 'must be text');
+      if (!isText(value)) throw badValue(at, 'must be text (a string without lone surrogates)');
       w.text(spec.tag, value);
       return;
     case 'bytes':
@@ -265,6 +265,13 @@ export function parseRawKey(key: string, at: string): number {
     : bytes.length === 1;
   if (!wellFormed) throw badValue(at, `${hex} is not a well-formed tag`);
   return bytes.reduce((tag, b) => tag * 256 + b, 0);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A string that UTF-8 can carry: a lone surrogate would come back as U+FFFD. */
+export function isText(value: unknown): value is string {
+  return typeof value === 'string' && !LONE_SURROGATE.test(value);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

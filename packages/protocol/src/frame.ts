@@ -2,7 +2,7 @@ import { TlvReader } from './ber.js';
 import { ByteWriter } from './byte-writer.js';
 import { crc32 } from './crc32.js';
 import { TlvError, TlvErrorCode } from './errors.js';
-import { decodeFields, decodeText, encodeFields, isPlainObject, readU32, writeBcd } from './field-codec.js';
+import { decodeFields, decodeText, encodeFields, isPlainObject, isText, readU32, writeBcd } from './field-codec.js';
 import type { Body, Header, Message, MessageInput } from './message.js';
 import { genericNameOf, isTypedMessageName, TYPED_MESSAGE_IDS, typedNameOf } from './message-types.js';
 import { Tag } from './tags.js';
@@ -221,8 +221,8 @@ function encodeHeader(w: ByteWriter, header: Header, typeId: number): void {
   if (!isPlainObject(header)) throw badValue('header', 'must be an object');
   const { protocolId, terminalId, ecrId, sequenceNumber } = header;
   if (typeof protocolId !== 'string' || !/^\d{8}$/.test(protocolId)) throw badValue('header.protocolId', 'must be 8 decimal digits');
-  if (typeof terminalId !== 'string') throw badValue('header.terminalId', 'must be text');
-  if (ecrId !== undefined && typeof ecrId !== 'string') throw badValue('header.ecrId', 'must be text');
+  if (!isText(terminalId)) throw badValue('header.terminalId', 'must be text');
+  if (ecrId !== undefined && !isText(ecrId)) throw badValue('header.ecrId', 'must be text');
   if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 0xffff) {
     throw badValue('header.sequenceNumber', 'must be an integer from 0 to 65535');
   }
