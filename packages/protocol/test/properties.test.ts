@@ -92,7 +92,7 @@ describe('properties', () => {
     const mutation = fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }), kind: fc.constantFrom('set', 'insert', 'delete') });
     fc.assert(
       fc.property(anyMessage, fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), (message, mutations, fixPrefix) => {
-        let bytes = Array.from(encodeFrame(message));
+        const bytes = Array.from(encodeFrame(message));
         for (const { at, value, kind } of mutations) {
           const i = at % (bytes.length + 1);
           if (kind === 'set' && i < bytes.length) bytes[i] = value;
