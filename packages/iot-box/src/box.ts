@@ -43,6 +43,8 @@ export interface BoxOptions {
   readonly silenceTimeoutMs?: number;
   readonly transactionTimeoutMs?: number;
   readonly maxFrameSize?: number;
+  /** Frames with a bad MDC or malformed content skipped on one connection before it is closed (default 3). */
+  readonly maxBadFrames?: number;
   readonly backoff?: BackoffOptions;
   readonly heartbeatMs?: number;
 }
@@ -67,6 +69,7 @@ export const DEFAULTS = {
   halfFrameTimeoutMs: 5_000,
   silenceTimeoutMs: 120_000,
   transactionTimeoutMs: 300_000,
+  maxBadFrames: 3,
 } as const;
 
 /** Starts a box in this process: terminal port, HTTP status, journal and (when configured) the uplink. */
@@ -132,6 +135,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
     halfFrameTimeoutMs: options.halfFrameTimeoutMs ?? DEFAULTS.halfFrameTimeoutMs,
     silenceTimeoutMs: options.silenceTimeoutMs ?? DEFAULTS.silenceTimeoutMs,
     maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+    maxBadFrames: options.maxBadFrames ?? DEFAULTS.maxBadFrames,
     logger: log,
   };
 

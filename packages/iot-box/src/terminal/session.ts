@@ -12,6 +12,8 @@ export interface SessionOptions {
   /** No byte at all for this long closes the connection (keep-alives normally arrive every few seconds). */
   readonly silenceTimeoutMs: number;
   readonly maxFrameSize: number;
+  /** Frames with a bad MDC or malformed content tolerated on one connection before it is closed. */
+  readonly maxBadFrames: number;
   readonly logger: Logger;
 }
 
@@ -42,6 +44,7 @@ export class TerminalSession {
   private readonly decoder: FrameDecoder;
   private halfFrameTimer: NodeJS.Timeout | undefined;
   private closedWith: SessionCloseReason | undefined;
+  private badFrames = 0;
   private byeWaiter: (() => void) | undefined;
   private readonly log: Logger;
 
@@ -134,9 +137,19 @@ export class TerminalSession {
     }
   }
 
+  /**
+   * A frame whose length prefix and magic were right but whose content is not (a bad MDC, a
+   * malformed TLV) is reported and skipped: the stream is still in step. A few of them, or any
+   * error that loses the stream (bad magic, huge length), close the connection.
+   */
   private decodeFailed(error: TlvError): void {
     const reason = error.code === TlvErrorCode.MdcMismatch ? SessionCloseReason.MdcMismatch : SessionCloseReason.FrameError;
-    this.close(reason, `${error.code}: ${error.message}`);
+    this.badFrames++;
+    if (error.fatal || this.badFrames >= this.options.maxBadFrames) {
+      this.close(reason, `${error.code}: ${error.message}`);
+      return;
+    }
+    this.log.warn({ terminalId: this.terminal, code: error.code, offset: error.offset, badFrames: this.badFrames }, 'bad frame skipped');
   }
 
   private receive(message: Message): void {
