@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadVectors, REPO_ROOT } from './support/vectors.js';
+
+// The CLI is compiled from the current sources into a temporary folder, so the
+// test needs no prior build and never races a build of dist/.
+let outDir = '';
+let cli = '';
+
+beforeAll(() => {
+  outDir = mkdtempSync(join(tmpdir(), 'kassa-tlv-'));
+  const tsc = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(REPO_ROOT, 'packages/protocol/tsconfig.json'), '--outDir', outDir,
+      '--composite', 'false', '--incremental', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+    { encoding: 'utf8' },
+  );
+  expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  cli = join(outDir, 'cli.js');
+}, 120_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+function run(args: string[], stdin: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { input: stdin, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const vectors = loadVectors();
+
+describe('kassa-tlv decode and encode', () => {
+  it.each(vectors.map((v) => [v.name, v.hex] as const))('round-trips golden %s: decode | encode gives the frame back', (_name, hex) => {
+    const decoded = run(['decode'], `${hex}\n`);
+    expect(decoded.stderr).toBe('');
+    expect(decoded.status).toBe(0);
+    const encoded = run(['encode'], decoded.stdout);
+    expect(encoded.stderr).toBe('');
+    expect(encoded.status).toBe(0);
+    expect(encoded.stdout).toBe(`${hex}\n`);
+  });
+
+  it('decodes hex spread over lines with spaces and upper case into named JSON', () => {
+    const hex = vectors.find((v) => v.name.startsWith('TransactionResponse final Approved'))!.hex.toUpperCase();
+    const spaced = hex.replace(/(.{8})/g, '$1 ').replace(/(.{60})/g, '$1\n');
+    const { status, stdout } = run(['decode'], spaced);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      type: 'TransactionResponse',
+      typeId: 49,
+      header: { terminalId: '12345678', sequenceNumber: 3 },
+      body: { transactionStage: 'Finished', transactionResult: 'Approved', transactionId: 123456789012345, tickets: [{ ticketBody: 'VISA CONTACTLESS  ****1234' }, { ticketBody: 'AMOUNT EUR 12.34 APPROVED' }] },
+    });
+  });
+
+  it('encodes hand-written JSON with an amount in cents', () => {
+    const json = JSON.stringify({
+      type: 'TransactionRequest',
+      header: { protocolId: '00000100', terminalId: '12345678', ecrId: 'odoo', sequenceNumber: 2 },
+      body: { transactionId: 123456789012345, transactionData: { amount: 1234 }, printData: { printOrigin: 2 } },
+    });
+    const { status, stdout } = run(['encode'], json);
+    expect(status).toBe(0);
+    expect(stdout).toBe(`${vectors.find((v) => v.name === 'TransactionRequest amount=1234')!.hex}\n`);
+  });
+
+  it('--help explains both commands with an example and exits 0', () => {
+    const { status, stdout } = run(['--help'], '');
+    expect(status).toBe(0);
+    expect(stdout).toContain('kassa-tlv decode');
+    expect(stdout).toContain('kassa-tlv encode');
+    expect(stdout).toContain('Example');
+  });
+});
+
+describe('kassa-tlv on bad input: non-zero exit, one stderr line naming code and offset, nothing on stdout', () => {
+  const good = vectors[0]!.hex;
+  const corrupt = (hex: string, at: number, byte: string): string => hex.slice(0, at * 2) + byte + hex.slice(at * 2 + 2);
+  const cases: [string, string[], string, RegExp][] = [
+    ['input that is not hex', ['decode'], 'hello', /^kassa-tlv: CLI_BAD_HEX at offset 0: /],
+    ['an odd number of hex digits', ['decode'], good.slice(1), /^kassa-tlv: CLI_BAD_HEX at offset \d+: /],
+    ['empty input', ['decode'], '  \n', /^kassa-tlv: CLI_EMPTY_INPUT: /],
+    ['hex that is not a frame', ['decode'], 'deadbeefdeadbeefdeadbeef', /^kassa-tlv: TLV_BAD_MAGIC at offset 4: /],
+    ['a truncated frame', ['decode'], good.slice(0, -2), /^kassa-tlv: TLV_TRUNCATED at offset \d+: /],
+    ['a frame whose MDC is wrong', ['decode'], corrupt(good, vectors[0]!.hex.length / 2 - 1, '00'), /^kassa-tlv: TLV_MDC_MISMATCH at offset \d+: /],
+    ['a frame with a malformed length', ['decode'], corrupt(good, 13, '80'), /^kassa-tlv: TLV_BAD_LENGTH at offset 13: /],
+    ['JSON that does not parse', ['encode'], '{"type": ', /^kassa-tlv: CLI_BAD_JSON/],
+    ['JSON that is not a message', ['encode'], '[1, 2]', /^kassa-tlv: TLV_BAD_VALUE at message: /],
+    ['JSON with a field the protocol does not have', ['encode'], JSON.stringify({ type: 'ByeRequest', header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 }, body: { colour: 'red' } }), /^kassa-tlv: TLV_BAD_VALUE at body.colour: /],
+    ['JSON with an amount that is not whole cents', ['encode'], JSON.stringify({ type: 'TransactionRequest', header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 }, body: { transactionData: { amount: 12.34 } } }), /^kassa-tlv: TLV_BAD_VALUE at body.transactionData.amount: /],
+  ];
+
+  it.each(cases)('rejects %s', (_what, args, stdin, line) => {
+    const { status, stdout, stderr } = run(args, stdin);
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).toMatch(line);
+  });
+
+  it('exits 2 with one line for an unknown command or option', () => {
+    for (const args of [['frobnicate'], [], ['decode', '--verbose']]) {
+      const { status, stdout, stderr } = run(args, '');
+      expect(status).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    }
+  });
+
+  it('decode --no-mdc accepts a frame whose MDC is wrong', () => {
+    const bad = corrupt(good, good.length / 2 - 1, '00');
+    const { status, stdout } = run(['decode', '--no-mdc'], bad);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ type: 'HelloResponse' });
+  });
+});
