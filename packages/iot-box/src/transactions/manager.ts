@@ -108,8 +108,10 @@ export class TransactionManager {
     const body = message.body;
     switch (message.type) {
       case 'TransactionResponse':
-      case 'InformationReport':
         this.progress(entry, body);
+        return;
+      case 'InformationReport':
+        this.information(entry, body);
         return;
       case 'CancelResponse':
         this.cancelAnswered(entry, body);
@@ -257,6 +259,15 @@ export class TransactionManager {
     const text = messageText(body);
     if (text !== undefined) this.outbox.emit(messageEvent(entry, text), false);
     if (body.transactionResult !== undefined) this.settle(entry, resultEvent(entry, { ...body, transactionResult: body.transactionResult }, false));
+  }
+
+  /** Terminals repeat the stage of their TransactionResponse in an InformationReport: only its text is news. */
+  private information(entry: TransactionEntry, body: Body): void {
+    const rt = this.runtime.get(entry.paymentUuid)!;
+    if (entry.status !== 'sent' || !rt.requestSent) return;
+    this.armTimer(entry, rt);
+    const text = messageText(body);
+    if (text !== undefined) this.outbox.emit(messageEvent(entry, text), false);
   }
 
   private cancelAnswered(entry: TransactionEntry, body: Body): void {
