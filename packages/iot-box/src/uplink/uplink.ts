@@ -115,12 +115,15 @@ export class Uplink {
     ws.on('open', () => this.opened(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => this.received(ws, data, isBinary));
     ws.on('pong', () => (this.alive = true));
+    let refused = false;
     ws.on('unexpected-response', (_request, response) => {
-      this.lastError = `server answered HTTP ${response.statusCode}`;
+      refused = true;
+      this.lastError = `server answered HTTP ${response.statusCode} to the upgrade`;
       ws.terminate();
     });
     ws.on('error', (error) => {
-      this.lastError = error.message;
+      // Terminating a refused upgrade raises its own error; the HTTP status says more.
+      if (!refused) this.lastError = error.message;
     });
     ws.on('close', (code) => this.closed(ws, code));
   }
