@@ -84,4 +84,25 @@ describe('kassa-terminal against a box', () => {
     expect(lines.filter((l) => l.dir === 'out').map((l) => l.type)).toContain('HelloRequest');
     expect(lines.find((l) => l.dir === 'in' && l.type === 'TransactionRequest')).toMatchObject({ terminalId: '55500001' });
   });
+
+  it('in interactive mode waits for the card and PIN keys typed on stdin, and quits on q', async () => {
+    const proc = spawn(process.execPath, [bin, '--box', box.address, '--terminal-id', '55500002', '--interactive', '--language', 'en']);
+    child = proc;
+    let stdout = '';
+    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    const session = await box.session('55500002');
+    await waitUntil(() => stdout.includes('online'), 'the screen to show online');
+    session.sendTransaction(100n, 1250);
+    await waitUntil(() => stdout.includes('Present card') && stdout.includes('EUR 12.50'), 'the card prompt');
+    expect(session.trace()).not.toContain('TransactionResponse:CardDetected');
+    proc.stdin.write('card\n');
+    await waitUntil(() => stdout.includes('Enter your PIN'), 'the PIN prompt');
+    proc.stdin.write('pin\n');
+    const final = await session.waitForFinal(100n);
+    expect(final.body.transactionResult).toBe(0);
+    proc.stdin.write('q\n');
+    expect(await exited).toBe(0);
+    expect(session.received.some((m) => m.type === 'ByeRequest')).toBe(true);
+  });
 });
