@@ -6,6 +6,7 @@ import {
   messageToJson,
   SequenceCounter,
   toHex,
+  TYPED_MESSAGE_IDS,
   type Body,
   type Header,
   type Message,
@@ -72,7 +73,7 @@ export class Link {
     if (!this.open) return false;
     const header = this.header(this.outgoing.next());
     const frame = encodeFrame({ type, header, body });
-    if (this.options.log) this.options.log({ dir: 'out', type, header: { ...header }, body: messageToJson({ type, typeId: 0, header, body }).body ?? {}, bytes: frame.length });
+    if (this.options.log) this.options.log({ dir: 'out', type, header: { ...header }, body: messageToJson({ type, typeId: TYPED_MESSAGE_IDS[type], header, body }).body ?? {}, bytes: frame.length });
     this.write(frame);
     return true;
   }
