@@ -48,6 +48,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The services' context: database, clock, identity of this process. */
     kassa: ServiceContext;
+    /** The fan-out of live events to this process's event streams. */
+    liveEvents: LiveEventHub;
   }
 }
 
@@ -98,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const hub = new LiveEventHub(ctx, app.log);
   await hub.start();
+  app.decorate('liveEvents', hub);
   registerOpenApiRoute(app);
   registerRoutes(app, {
     ctx,
