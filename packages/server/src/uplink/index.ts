@@ -61,20 +61,21 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
     },
   };
 
-  const listening = Promise.all([
-    ctx.database.bus.listen(COMMANDS_CHANNEL, (payload) => {
+  // One after another: the bus sends each LISTEN on one connection.
+  const listening = (async () => {
+    await ctx.database.bus.listen(COMMANDS_CHANNEL, (payload) => {
       const note = parseNote(payload);
       if (note !== null && typeof note['id'] === 'number') current.get(String(note['boxId']))?.commandQueued(note['id']);
-    }),
-    ctx.database.bus.listen(BOX_LINKS_CHANNEL, (payload) => {
+    });
+    await ctx.database.bus.listen(BOX_LINKS_CHANNEL, (payload) => {
       const note = parseNote(payload);
       if (note === null || note['serverId'] === ctx.serverId) return;
       const link = current.get(String(note['boxId']));
       // A link still saying hello is newer than the other process's; it will take the box back.
       if (link?.helloStored === true) void dropIfTakenElsewhere(link);
-    }),
-    ctx.database.bus.listen(BOX_REVOKED_CHANNEL, (boxId) => current.get(boxId)?.close(CLOSE.revoked, 'the box was revoked')),
-  ]);
+    });
+    await ctx.database.bus.listen(BOX_REVOKED_CHANNEL, (boxId) => current.get(boxId)?.close(CLOSE.revoked, 'the box was revoked'));
+  })();
   listening.catch((error: unknown) => log.error({ err: error }, 'uplink could not LISTEN'));
 
   async function dropIfTakenElsewhere(link: BoxLink): Promise<void> {
