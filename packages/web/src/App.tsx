@@ -1,0 +1,123 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BoxesPage } from './admin/BoxesPage';
+import { DevicesPage } from './admin/DevicesPage';
+import { JournalsPage } from './admin/JournalsPage';
+import { PaymentDetailPage } from './admin/PaymentDetailPage';
+import { PaymentMethodsPage } from './admin/PaymentMethodsPage';
+import { PaymentsPage } from './admin/PaymentsPage';
+import { PosConfigsPage } from './admin/PosConfigsPage';
+import { ProductsPage } from './admin/ProductsPage';
+import { SettingsPage } from './admin/SettingsPage';
+import { UsersPage } from './admin/UsersPage';
+import { LiveEventsProvider } from './api/live';
+import { AuthGate, useAuth } from './auth';
+import { CashierScreen } from './pos/CashierScreen';
+import { ConnectionBadge } from './ui/ConnectionBadge';
+import { LanguageSelect } from './ui/LanguageSelect';
+import { navigate, usePath } from './ui/router';
+
+const ADMIN_PAGES = [
+  ['settings', 'nav.settings'],
+  ['boxes', 'nav.boxes'],
+  ['devices', 'nav.devices'],
+  ['journals', 'nav.journals'],
+  ['methods', 'nav.methods'],
+  ['pos', 'nav.pos'],
+  ['products', 'nav.products'],
+  ['users', 'nav.users'],
+  ['payments', 'nav.payments'],
+] as const;
+
+export function App() {
+  return (
+    <AuthGate>
+      <LiveEventsProvider>
+        <Shell />
+      </LiveEventsProvider>
+    </AuthGate>
+  );
+}
+
+function Shell() {
+  const { t } = useTranslation();
+  const { user, logout } = useAuth();
+  const path = usePath();
+  const isAdmin = user.role === 'admin';
+
+  useEffect(() => {
+    if (path === '/' || (!isAdmin && path.startsWith('/admin'))) navigate(isAdmin ? '/admin/settings' : '/pos', { replace: true });
+  }, [path, isAdmin]);
+
+  useEffect(() => {
+    document.getElementById('page-title')?.focus({ preventScroll: true });
+  }, [path]);
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        {t('app.skip')}
+      </a>
+      <header className="top">
+        <span className="brand">{t('app.brand')}</span>
+        <nav aria-label={t('app.mainNav')}>
+          <ul>
+            {isAdmin
+              ? ADMIN_PAGES.map(([page, label]) => (
+                  <li key={page}>
+                    <a href={`#/admin/${page}`} aria-current={path.startsWith(`/admin/${page}`) ? 'page' : undefined}>
+                      {t(label)}
+                    </a>
+                  </li>
+                ))
+              : null}
+            <li>
+              <a href="#/pos" aria-current={path.startsWith('/pos') ? 'page' : undefined}>
+                {t('nav.cashier')}
+              </a>
+            </li>
+          </ul>
+        </nav>
+        <div className="top-end">
+          <ConnectionBadge />
+          <LanguageSelect userId={user.id} />
+          <span className="who">{t('app.signedIn', { name: user.username, role: t(`roles.${user.role}`) })}</span>
+          <button type="button" onClick={() => void logout()}>
+            {t('app.logout')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Route path={path} isAdmin={isAdmin} />
+      </main>
+    </div>
+  );
+}
+
+function Route({ path, isAdmin }: { path: string; isAdmin: boolean }) {
+  const parts = path.split('/').filter((p) => p !== '');
+  if (parts[0] === 'pos') return <CashierScreen rest={parts.slice(1)} />;
+  if (!isAdmin || parts[0] !== 'admin') return null;
+  switch (parts[1]) {
+    case 'settings':
+      return <SettingsPage />;
+    case 'boxes':
+      return <BoxesPage />;
+    case 'devices':
+      return <DevicesPage />;
+    case 'journals':
+      return <JournalsPage />;
+    case 'methods':
+      return <PaymentMethodsPage />;
+    case 'pos':
+      return <PosConfigsPage />;
+    case 'products':
+      return <ProductsPage />;
+    case 'users':
+      return <UsersPage />;
+    case 'payments':
+      return parts[2] === undefined ? <PaymentsPage /> : <PaymentDetailPage uuid={decodeURIComponent(parts[2])} />;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,160 @@
+import type { Box, PairedBox } from '@kassa/contract';
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { boxes } from '../api/endpoints';
+import { useLiveEvents } from '../api/live';
+import { ErrorAlert, Field, LoadState, OnlineBadge, Page } from '../ui/components';
+import { useDateTime, useLoad } from '../ui/hooks';
+
+export function BoxesPage() {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => boxes.list());
+  const reload = () => void loaded.reload();
+  useLiveEvents('box', reload, reload);
+  useLiveEvents('device', reload);
+  const [paired, setPaired] = useState<PairedBox | null>(null);
+
+  return (
+    <Page title={t('boxes.title')}>
+      <PairForm
+        onPaired={(result) => {
+          setPaired(result);
+          reload();
+        }}
+      />
+      {paired === null ? null : <PairingCommand paired={paired} />}
+      <LoadState loaded={loaded}>{(list) => <BoxTable list={list} onChanged={reload} />}</LoadState>
+    </Page>
+  );
+}
+
+function PairForm({ onPaired }: { onPaired: (paired: PairedBox) => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onPaired(await boxes.pair(name));
+      setName('');
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card row-form" aria-labelledby="pair-title" onSubmit={(e) => void submit(e)}>
+      <h2 id="pair-title">{t('boxes.pairTitle')}</h2>
+      <Field label={t('boxes.boxName')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+      <button type="submit" className="primary" disabled={busy}>
+        {t('boxes.pair')}
+      </button>
+      <ErrorAlert error={error} />
+    </form>
+  );
+}
+
+function PairingCommand({ paired }: { paired: PairedBox }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(paired.command);
+      setCopied('yes');
+    } catch {
+      setCopied('failed');
+    }
+  };
+  return (
+    <section className="card highlight" aria-labelledby="command-title">
+      <h2 id="command-title">{t('boxes.tokenTitle')}</h2>
+      <p>{t('boxes.tokenHelp')}</p>
+      <dl className="pairs">
+        <dt>{t('boxes.token')}</dt>
+        <dd>
+          <code data-testid="box-token">{paired.token}</code>
+        </dd>
+        <dt>{t('boxes.command')}</dt>
+        <dd>
+          <pre className="command" aria-label={t('boxes.command')}>
+            <code>{paired.command}</code>
+          </pre>
+        </dd>
+      </dl>
+      <div className="row">
+        <button type="button" onClick={() => void copy()}>
+          {t('boxes.copy')}
+        </button>
+        <span role="status">{copied === 'yes' ? t('boxes.copied') : copied === 'failed' ? t('boxes.copyFailed') : ''}</span>
+      </div>
+    </section>
+  );
+}
+
+function BoxTable({ list, onChanged }: { list: Box[]; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const dateTime = useDateTime();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const revoke = async (id: string) => {
+    setError(null);
+    try {
+      await boxes.revoke(id);
+      setConfirming(null);
+      onChanged();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  if (list.length === 0) return <p>{t('boxes.empty')}</p>;
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <div className="table-wrap">
+        <table aria-label={t('boxes.title')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('app.name')}</th>
+              <th scope="col">{t('boxes.state')}</th>
+              <th scope="col">{t('boxes.paired')}</th>
+              <th scope="col">{t('boxes.lastSeen')}</th>
+              <th scope="col">{t('app.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((box) => (
+              <tr key={box.id}>
+                <th scope="row">{box.name}</th>
+                <td>{box.revokedAt !== null ? <span className="badge badge-off">{t('boxes.revoked')}</span> : <OnlineBadge online={box.online} />}</td>
+                <td>{dateTime(box.createdAt)}</td>
+                <td>{box.lastSeenAt === null ? t('boxes.never') : dateTime(box.lastSeenAt)}</td>
+                <td>
+                  {box.revokedAt !== null ? null : confirming === box.id ? (
+                    <span className="confirm" role="group" aria-label={t('boxes.revokeConfirm', { name: box.name })}>
+                      <span>{t('boxes.revokeConfirm', { name: box.name })}</span>
+                      <button type="button" className="danger" onClick={() => void revoke(box.id)}>
+                        {t('boxes.revoke')}
+                      </button>
+                      <button type="button" onClick={() => setConfirming(null)}>
+                        {t('app.cancel')}
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" onClick={() => setConfirming(box.id)} aria-label={`${t('boxes.revoke')} ${box.name}`}>
+                      {t('boxes.revoke')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

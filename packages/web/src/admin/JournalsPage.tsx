@@ -1,0 +1,95 @@
+import type { Journal, JournalBody } from '@kassa/contract';
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { journals } from '../api/endpoints';
+import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { useLoad } from '../ui/hooks';
+
+export function JournalsPage() {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => journals.list());
+  const [error, setError] = useState<unknown>(null);
+  const remove = async (journal: Journal) => {
+    setError(null);
+    try {
+      await journals.remove(journal.id);
+      await loaded.reload();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <Page title={t('journals.title')}>
+      <JournalForm onSaved={() => void loaded.reload()} />
+      <ErrorAlert error={error} />
+      <LoadState loaded={loaded}>
+        {(list) =>
+          list.length === 0 ? (
+            <p>{t('journals.empty')}</p>
+          ) : (
+            <div className="table-wrap">
+              <table aria-label={t('journals.title')}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('app.name')}</th>
+                    <th scope="col">{t('journals.type')}</th>
+                    <th scope="col">{t('app.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((journal) => (
+                    <tr key={journal.id}>
+                      <th scope="row">{journal.name}</th>
+                      <td>{t(`journals.${journal.type}`)}</td>
+                      <td>
+                        <button type="button" onClick={() => void remove(journal)} aria-label={`${t('app.remove')} ${journal.name}`}>
+                          {t('app.remove')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </LoadState>
+    </Page>
+  );
+}
+
+function JournalForm({ onSaved }: { onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [body, setBody] = useState<JournalBody>({ name: '', type: 'bank' });
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await journals.create(body);
+      setBody({ name: '', type: body.type });
+      onSaved();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <form className="card row-form" aria-labelledby="journal-form-title" onSubmit={(e) => void submit(e)}>
+      <h2 id="journal-form-title">{t('journals.add')}</h2>
+      <Field label={t('app.name')}>{(props) => <input {...props} value={body.name} onChange={(e) => setBody({ ...body, name: e.target.value })} required maxLength={120} />}</Field>
+      <Field label={t('journals.type')}>
+        {(props) => (
+          <select {...props} value={body.type} onChange={(e) => setBody({ ...body, type: e.target.value === 'cash' ? 'cash' : 'bank' })}>
+            <option value="bank">{t('journals.bank')}</option>
+            <option value="cash">{t('journals.cash')}</option>
+          </select>
+        )}
+      </Field>
+      <button type="submit" className="primary">
+        {t('journals.add')}
+      </button>
+      <ErrorAlert error={error} />
+    </form>
+  );
+}

@@ -1,0 +1,100 @@
+import type { PaymentDetail } from '@kassa/contract';
+import { useTranslation } from 'react-i18next';
+import { payments } from '../api/endpoints';
+import { useLiveEvents } from '../api/live';
+import { paymentStatus } from '../pos/paymentStatus';
+import { LoadState, Page } from '../ui/components';
+import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { StateBadge } from './StateBadge';
+
+function paymentUuidOf(data: unknown): string | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const payment = (data as { payment?: { uuid?: unknown } }).payment;
+  return typeof payment?.uuid === 'string' ? payment.uuid : null;
+}
+
+export function PaymentDetailPage({ uuid }: { uuid: string }) {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => payments.get(uuid), [uuid]);
+  const reload = () => void loaded.reload();
+  useLiveEvents('payment', (event) => (paymentUuidOf(event.data) === uuid ? reload() : undefined), reload);
+  return (
+    <Page title={t('payments.detailTitle')} actions={<a href="#/admin/payments">{t('payments.back')}</a>}>
+      <LoadState loaded={loaded}>{(detail) => <Detail detail={detail} />}</LoadState>
+    </Page>
+  );
+}
+
+function Detail({ detail }: { detail: PaymentDetail }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const dateTime = useDateTime();
+  const { payment } = detail;
+  const status = paymentStatus(detail);
+  const source = (entry: PaymentDetail['history'][number]) =>
+    entry.source === 'user' ? t('payments.sourceUser', { id: entry.userId ?? '?' }) : entry.source === 'box' ? t('payments.sourceBox') : t('payments.sourceServer');
+  return (
+    <div className="stack">
+      <dl className="pairs card">
+        <dt>{t('payments.amount')}</dt>
+        <dd>{money(payment.amountCents)}</dd>
+        <dt>{t('payments.state')}</dt>
+        <dd>
+          <StateBadge state={payment.state} /> {t(status.key)}
+        </dd>
+        <dt>{t('payments.order')}</dt>
+        <dd>
+          <code>{payment.orderId}</code>
+        </dd>
+        <dt>{t('payments.time')}</dt>
+        <dd>{dateTime(payment.createdAt)}</dd>
+        <dt>UUID</dt>
+        <dd>
+          <code>{payment.uuid}</code>
+        </dd>
+      </dl>
+      {payment.settledBy === null ? null : <p className="note">{t('payments.settledBy', { user: payment.settledBy, reason: payment.settleReason ?? '' })}</p>}
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">{t('payments.history')}</h2>
+        <div className="table-wrap">
+          <table aria-labelledby="history-title">
+            <thead>
+              <tr>
+                <th scope="col">{t('payments.time')}</th>
+                <th scope="col">{t('payments.source')}</th>
+                <th scope="col">{t('payments.event')}</th>
+                <th scope="col">{t('payments.change')}</th>
+                <th scope="col">{t('payments.message')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.history.map((entry, index) => (
+                <tr key={index}>
+                  <td>{dateTime(entry.at)}</td>
+                  <td>{source(entry)}</td>
+                  <td>{entry.event}</td>
+                  <td>{entry.fromState === entry.toState ? t(`state.${entry.toState}`) : `${t(`state.${entry.fromState}`)} → ${t(`state.${entry.toState}`)}`}</td>
+                  <td>{entry.message ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="tickets-title">
+        <h2 id="tickets-title">{t('payments.tickets')}</h2>
+        {detail.tickets.length === 0 ? <p>{t('payments.noTickets')}</p> : null}
+        <div className="tickets">
+          {detail.tickets.map((ticket, index) => (
+            <figure key={index} className="ticket">
+              <figcaption>
+                {ticket.type} · {dateTime(ticket.at)}
+              </figcaption>
+              <pre>{ticket.text}</pre>
+            </figure>
+          ))}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import type { PaymentState } from '@kassa/contract';
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { devices, paymentMethods, payments } from '../api/endpoints';
+import { useLiveEvents } from '../api/live';
+import { LoadState, Page } from '../ui/components';
+import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { StateBadge } from './StateBadge';
+
+const STATES: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown', 'done', 'forceDone', 'retry', 'failed'];
+
+/** What was typed, once the typing pauses, so the server is not asked on every key. */
+function useSettled(value: string, delayMs: number): string {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
+
+export function PaymentsPage() {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const dateTime = useDateTime();
+  const searchId = useId();
+  const [query, setQuery] = useState('');
+  const [state, setState] = useState<PaymentState | ''>('');
+  const text = useSettled(query.trim(), 250);
+  const loaded = useLoad(async () => {
+    const [list, methods, deviceList] = await Promise.all([
+      payments.list({ text: text === '' ? undefined : text, state: state === '' ? undefined : state, limit: 100 }),
+      paymentMethods.list(),
+      devices.list(),
+    ]);
+    return { payments: list.items, total: list.total, methods, devices: deviceList };
+  }, [text, state]);
+  const reload = () => void loaded.reload();
+  useLiveEvents('payment', reload, reload);
+
+  return (
+    <Page title={t('payments.title')}>
+      <div role="search" className="search">
+        <label htmlFor={searchId}>{t('payments.search')}</label>
+        <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} aria-describedby={`${searchId}-help`} />
+        <small id={`${searchId}-help`} className="help">
+          {t('payments.searchHelp')}
+        </small>
+        <label htmlFor={`${searchId}-state`}>{t('payments.state')}</label>
+        <select id={`${searchId}-state`} value={state} onChange={(e) => setState(e.target.value as PaymentState | '')}>
+          <option value="">{t('payments.anyState')}</option>
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(`state.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <LoadState loaded={loaded}>
+        {(data) => {
+          const rows = data.payments.map((p) => ({ p, method: data.methods.find((m) => m.id === p.paymentMethodId), device: data.devices.find((d) => d.id === p.deviceId) }));
+          if (rows.length === 0) return <p>{t('payments.empty')}</p>;
+          return (
+            <div className="table-wrap">
+              <table aria-label={t('payments.title')}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('payments.time')}</th>
+                    <th scope="col" className="num">
+                      {t('payments.amount')}
+                    </th>
+                    <th scope="col">{t('payments.state')}</th>
+                    <th scope="col">{t('payments.method')}</th>
+                    <th scope="col">{t('payments.terminal')}</th>
+                    <th scope="col">{t('app.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map(({ p, method, device }) => (
+                    <tr key={p.uuid}>
+                      <td>{dateTime(p.createdAt)}</td>
+                      <td className="num">{money(p.amountCents)}</td>
+                      <td>
+                        <StateBadge state={p.state} />
+                      </td>
+                      <td>{method?.name ?? p.paymentMethodId}</td>
+                      <td>{device === undefined ? '' : `${device.model} · ${device.terminalId}`}</td>
+                      <td>
+                        <a href={`#/admin/payments/${p.uuid}`} aria-label={`${t('payments.open')} ${money(p.amountCents)} ${dateTime(p.createdAt)}`}>
+                          {t('payments.open')}
+                        </a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          );
+        }}
+      </LoadState>
+    </Page>
+  );
+}

@@ -1,0 +1,78 @@
+import type { PaymentMethod, PosConfig } from '@kassa/contract';
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { paymentMethods, posConfigs } from '../api/endpoints';
+import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { useLoad } from '../ui/hooks';
+
+export function PosConfigsPage() {
+  const { t } = useTranslation();
+  const loaded = useLoad(async () => {
+    const [configs, methods] = await Promise.all([posConfigs.list(), paymentMethods.list()]);
+    return { configs, methods };
+  });
+  return (
+    <Page title={t('posConfigs.title')}>
+      <LoadState loaded={loaded}>
+        {(data) => (
+          <div className="stack">
+            {data.configs.length === 0 ? <p>{t('posConfigs.empty')}</p> : null}
+            {data.configs.map((config) => (
+              <PosConfigForm key={`${config.id}:${config.paymentMethodIds.join(',')}`} config={config} methods={data.methods} onSaved={() => void loaded.reload()} />
+            ))}
+            <PosConfigForm key={`new:${data.configs.length}`} config={null} methods={data.methods} onSaved={() => void loaded.reload()} />
+          </div>
+        )}
+      </LoadState>
+    </Page>
+  );
+}
+
+function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null; methods: PaymentMethod[]; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(config?.name ?? '');
+  const [selected, setSelected] = useState<number[]>(config?.paymentMethodIds ?? []);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const titleId = `pos-${config?.id ?? 'new'}-title`;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      const body = { name, paymentMethodIds: selected };
+      if (config === null) await posConfigs.create(body);
+      else await posConfigs.update(config.id, body);
+      setSaved(true);
+      onSaved();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const toggle = (id: number, on: boolean) => setSelected((ids) => (on ? [...ids.filter((x) => x !== id), id] : ids.filter((x) => x !== id)));
+
+  return (
+    <form className="card" aria-labelledby={titleId} onSubmit={(e) => void submit(e)}>
+      <h2 id={titleId}>{config === null ? t('posConfigs.add') : config.name}</h2>
+      <Field label={t('app.name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+      <fieldset>
+        <legend>{t('posConfigs.methods')}</legend>
+        {methods.map((m) => (
+          <label key={m.id} className="check">
+            <input type="checkbox" checked={selected.includes(m.id)} onChange={(e) => toggle(m.id, e.target.checked)} />
+            {m.name}
+          </label>
+        ))}
+      </fieldset>
+      <ErrorAlert error={error} />
+      <div className="row">
+        <button type="submit" className="primary">
+          {config === null ? t('posConfigs.add') : t('app.save')}
+        </button>
+        {saved ? <span role="status">{t('app.saved')}</span> : null}
+      </div>
+    </form>
+  );
+}

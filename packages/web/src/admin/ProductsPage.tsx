@@ -1,0 +1,127 @@
+import type { Company, Product, ProductBody } from '@kassa/contract';
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { company, products } from '../api/endpoints';
+import { errorText } from '../i18n/errors';
+import { centsToInput, parseCents } from '../money';
+import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { useLoad, useMoney } from '../ui/hooks';
+
+export function ProductsPage() {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const loaded = useLoad(async () => {
+    const [list, c] = await Promise.all([products.list(), company.get()]);
+    return { products: list, company: c };
+  });
+  const [error, setError] = useState<unknown>(null);
+  const setActive = async (product: Product, active: boolean) => {
+    setError(null);
+    try {
+      await products.update(product.id, { name: product.name, priceCents: product.priceCents, vatRate: product.vatRate, active });
+      await loaded.reload();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <Page title={t('products.title')}>
+      <LoadState loaded={loaded}>
+        {(data) => (
+          <>
+            <ProductForm company={data.company} onSaved={() => void loaded.reload()} />
+            <ErrorAlert error={error} />
+            {data.products.length === 0 ? (
+              <p>{t('products.empty')}</p>
+            ) : (
+              <div className="table-wrap">
+                <table aria-label={t('products.title')}>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('app.name')}</th>
+                      <th scope="col" className="num">
+                        {t('products.price')}
+                      </th>
+                      <th scope="col" className="num">
+                        {t('products.vat')}
+                      </th>
+                      <th scope="col">{t('products.active')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.products.map((p) => (
+                      <tr key={p.id}>
+                        <th scope="row">{p.name}</th>
+                        <td className="num">{money(p.priceCents)}</td>
+                        <td className="num">{p.vatRate}%</td>
+                        <td>
+                          <label className="check">
+                            <input type="checkbox" checked={p.active} onChange={(e) => void setActive(p, e.target.checked)} />
+                            <span className="visually-hidden">
+                              {t('products.active')}: {p.name}
+                            </span>
+                          </label>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        )}
+      </LoadState>
+    </Page>
+  );
+}
+
+function ProductForm({ company: c, onSaved }: { company: Company; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState('');
+  const [price, setPrice] = useState('');
+  const [vatRate, setVatRate] = useState(c.vatRates[0] ?? 0);
+  const [error, setError] = useState<unknown>(null);
+  const [priceError, setPriceError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const priceCents = parseCents(price);
+    setPriceError(priceCents === null ? t('pos.badAmount') : null);
+    if (priceCents === null) return;
+    const body: ProductBody = { name, priceCents, vatRate, active: true };
+    try {
+      await products.create(body);
+      setName('');
+      setPrice('');
+      onSaved();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <form className="card row-form" aria-labelledby="product-form-title" onSubmit={(e) => void submit(e)}>
+      <h2 id="product-form-title">{t('products.add')}</h2>
+      <Field label={t('app.name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+      <Field label={t('products.price')} error={priceError}>
+        {(props) => <input {...props} inputMode="decimal" value={price} placeholder={centsToInput(0)} onChange={(e) => setPrice(e.target.value)} required className="short" />}
+      </Field>
+      <Field label={t('products.vat')} error={error !== null && (error as { code?: string }).code === 'KASSA_VAT_RATE' ? errorText(t, error) : null}>
+        {(props) => (
+          <select {...props} value={vatRate} onChange={(e) => setVatRate(Number(e.target.value))}>
+            {c.vatRates.map((r) => (
+              <option key={r} value={r}>
+                {r}%
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <button type="submit" className="primary">
+        {t('products.add')}
+      </button>
+      {error !== null && (error as { code?: string }).code !== 'KASSA_VAT_RATE' ? <ErrorAlert error={error} /> : null}
+    </form>
+  );
+}

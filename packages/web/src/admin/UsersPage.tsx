@@ -1,0 +1,103 @@
+import type { CreateUserBody, User } from '@kassa/contract';
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { users } from '../api/endpoints';
+import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { useLoad } from '../ui/hooks';
+
+export function UsersPage() {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => users.list());
+  const [error, setError] = useState<unknown>(null);
+  const change = async (user: User, body: { role?: User['role']; active?: boolean }) => {
+    setError(null);
+    try {
+      await users.update(user.id, body);
+      await loaded.reload();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <Page title={t('users.title')}>
+      <UserForm onSaved={() => void loaded.reload()} />
+      <ErrorAlert error={error} />
+      <LoadState loaded={loaded}>
+        {(list) => (
+          <div className="table-wrap">
+            <table aria-label={t('users.title')}>
+              <thead>
+                <tr>
+                  <th scope="col">{t('users.username')}</th>
+                  <th scope="col">{t('users.role')}</th>
+                  <th scope="col">{t('users.active')}</th>
+                  <th scope="col">{t('app.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((user) => (
+                  <tr key={user.id}>
+                    <th scope="row">{user.username}</th>
+                    <td>
+                      <select aria-label={`${t('users.role')}: ${user.username}`} value={user.role} onChange={(e) => void change(user, { role: e.target.value === 'admin' ? 'admin' : 'cashier' })}>
+                        <option value="admin">{t('roles.admin')}</option>
+                        <option value="cashier">{t('roles.cashier')}</option>
+                      </select>
+                    </td>
+                    <td>{user.active ? t('app.yes') : t('app.no')}</td>
+                    <td>
+                      <button type="button" onClick={() => void change(user, { active: !user.active })} aria-label={`${user.active ? t('users.deactivate') : t('users.activate')} ${user.username}`}>
+                        {user.active ? t('users.deactivate') : t('users.activate')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </LoadState>
+    </Page>
+  );
+}
+
+function UserForm({ onSaved }: { onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [body, setBody] = useState<CreateUserBody>({ username: '', password: '', role: 'cashier' });
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await users.create(body);
+      setBody({ username: '', password: '', role: body.role });
+      onSaved();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <form className="card row-form" aria-labelledby="user-form-title" onSubmit={(e) => void submit(e)}>
+      <h2 id="user-form-title">{t('users.add')}</h2>
+      <Field label={t('users.username')}>
+        {(props) => <input {...props} value={body.username} autoComplete="off" onChange={(e) => setBody({ ...body, username: e.target.value })} required maxLength={64} />}
+      </Field>
+      <Field label={t('users.password')} help={t('users.passwordHelp')}>
+        {(props) => <input {...props} type="password" autoComplete="new-password" value={body.password} onChange={(e) => setBody({ ...body, password: e.target.value })} required minLength={8} />}
+      </Field>
+      <Field label={t('users.role')}>
+        {(props) => (
+          <select {...props} value={body.role} onChange={(e) => setBody({ ...body, role: e.target.value === 'admin' ? 'admin' : 'cashier' })}>
+            <option value="cashier">{t('roles.cashier')}</option>
+            <option value="admin">{t('roles.admin')}</option>
+          </select>
+        )}
+      </Field>
+      <button type="submit" className="primary">
+        {t('users.add')}
+      </button>
+      <ErrorAlert error={error} />
+    </form>
+  );
+}

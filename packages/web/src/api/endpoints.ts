@@ -1,0 +1,118 @@
+import type {
+  Box,
+  Company,
+  CreateUserBody,
+  Device,
+  Journal,
+  JournalBody,
+  ListPaymentsQuery,
+  LoginBody,
+  Order,
+  PairedBox,
+  Payment,
+  PaymentDetail,
+  PaymentList,
+  PaymentMethod,
+  PaymentMethodBody,
+  PosConfig,
+  PosConfigBody,
+  PosSession,
+  Product,
+  ProductBody,
+  PutOrderBody,
+  PutPaymentBody,
+  Receipt,
+  SessionInfo,
+  UpdateCompanyBody,
+  UpdateUserBody,
+  User,
+} from '@kassa/contract';
+import { api } from './client';
+
+/** Every route of the kassa API the app uses, in one place; the types are the contract's. */
+interface List<T> {
+  items: T[];
+}
+const items = async <T>(promise: Promise<List<T>>): Promise<T[]> => (await promise).items;
+const enc = encodeURIComponent;
+
+export const auth = {
+  login: (body: LoginBody) => api<SessionInfo>('POST', '/api/auth/login', body),
+  me: () => api<SessionInfo>('GET', '/api/auth/me'),
+  logout: () => api<unknown>('POST', '/api/auth/logout'),
+};
+
+export const company = {
+  get: () => api<Company>('GET', '/api/company'),
+  update: (body: UpdateCompanyBody) => api<Company>('PATCH', '/api/company', body),
+};
+
+export const journals = {
+  list: () => items(api<List<Journal>>('GET', '/api/journals')),
+  create: (body: JournalBody) => api<Journal>('POST', '/api/journals', body),
+  update: (id: number, body: JournalBody) => api<Journal>('PUT', `/api/journals/${id}`, body),
+  remove: (id: number) => api<unknown>('DELETE', `/api/journals/${id}`),
+};
+
+export const boxes = {
+  list: () => items(api<List<Box>>('GET', '/api/boxes')),
+  pair: (name: string) => api<PairedBox>('POST', '/api/boxes', { name }),
+  revoke: (id: string) => api<Box>('POST', `/api/boxes/${enc(id)}/revoke`),
+};
+
+export const devices = {
+  list: () => items(api<List<Device>>('GET', '/api/devices')),
+};
+
+export const paymentMethods = {
+  list: () => items(api<List<PaymentMethod>>('GET', '/api/payment-methods')),
+  create: (body: PaymentMethodBody) => api<PaymentMethod>('POST', '/api/payment-methods', body),
+  update: (id: number, body: PaymentMethodBody) => api<PaymentMethod>('PUT', `/api/payment-methods/${id}`, body),
+};
+
+export const posConfigs = {
+  list: () => items(api<List<PosConfig>>('GET', '/api/pos-configs')),
+  create: (body: PosConfigBody) => api<PosConfig>('POST', '/api/pos-configs', body),
+  update: (id: number, body: PosConfigBody) => api<PosConfig>('PUT', `/api/pos-configs/${id}`, body),
+};
+
+export const products = {
+  list: () => items(api<List<Product>>('GET', '/api/products')),
+  create: (body: ProductBody) => api<Product>('POST', '/api/products', body),
+  update: (id: number, body: ProductBody) => api<Product>('PUT', `/api/products/${id}`, body),
+};
+
+export const users = {
+  list: () => items(api<List<User>>('GET', '/api/users')),
+  create: (body: CreateUserBody) => api<User>('POST', '/api/users', body),
+  update: (id: number, body: UpdateUserBody) => api<User>('PATCH', `/api/users/${id}`, body),
+};
+
+export const sessions = {
+  list: () => items(api<List<PosSession>>('GET', '/api/sessions')),
+  get: (id: number) => api<PosSession>('GET', `/api/sessions/${id}`),
+  open: (posConfigId: number, openingCashCents: number) => api<PosSession>('POST', '/api/sessions', { posConfigId, openingCashCents }),
+  close: (id: number, countedCashCents: number) => api<PosSession>('POST', `/api/sessions/${id}/close`, { countedCashCents }),
+};
+
+export const orders = {
+  put: (id: string, body: PutOrderBody) => api<Order>('PUT', `/api/orders/${enc(id)}`, body),
+  get: (id: string) => api<Order>('GET', `/api/orders/${enc(id)}`),
+  validate: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/validate`),
+  cancel: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/cancel`),
+  receipt: (id: string) => api<Receipt>('GET', `/api/orders/${enc(id)}/receipt`),
+};
+
+export const payments = {
+  list: (query: ListPaymentsQuery) => {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const search = params.toString();
+    return api<PaymentList>('GET', `/api/payments${search === '' ? '' : `?${search}`}`);
+  },
+  get: (uuid: string) => api<PaymentDetail>('GET', `/api/payments/${enc(uuid)}`),
+  request: (uuid: string, body: PutPaymentBody) => api<Payment>('PUT', `/api/payments/${enc(uuid)}`, body),
+  cancel: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/cancel`),
+  recover: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/check`),
+  forceDone: (uuid: string, reason: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/force-done`, { reason }),
+  markFailed: (uuid: string, reason: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/mark-failed`, { reason }),
+};

@@ -1,0 +1,101 @@
+import type { User } from '@kassa/contract';
+import type { FormEvent, ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError, onUnauthenticated, setCsrfToken } from './api/client';
+import { auth } from './api/endpoints';
+import { applyUserLanguage } from './i18n';
+import { ErrorAlert, Field, Loading } from './ui/components';
+import { LanguageSelect } from './ui/LanguageSelect';
+
+interface AuthState {
+  readonly user: User;
+  readonly logout: () => Promise<void>;
+}
+
+const AuthContext = createContext<AuthState | null>(null);
+
+export function useAuth(): AuthState {
+  const state = useContext(AuthContext);
+  if (state === null) throw new Error('useAuth outside of a signed-in screen');
+  return state;
+}
+
+/** Shows the login screen until the server knows the user, and again whenever a call answers 401. */
+export function AuthGate({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+
+  const signedIn = useCallback((info: { user: User; csrfToken: string }) => {
+    setCsrfToken(info.csrfToken);
+    applyUserLanguage(info.user.id);
+    setUser(info.user);
+  }, []);
+
+  const check = useCallback(() => {
+    setError(null);
+    auth.me().then(signedIn, (caught: unknown) => {
+      if (isApiError(caught, 'KASSA_UNAUTHENTICATED')) setUser(null);
+      else setError(caught);
+    });
+  }, [signedIn]);
+
+  useEffect(() => {
+    check();
+    return onUnauthenticated(() => {
+      setCsrfToken(null);
+      setUser(null);
+    });
+  }, [check]);
+
+  const logout = useCallback(async () => {
+    try {
+      await auth.logout();
+    } finally {
+      setCsrfToken(null);
+      setUser(null);
+    }
+  }, []);
+
+  if (user === undefined) return error === null ? <Loading /> : <ErrorAlert error={error} onRetry={check} />;
+  if (user === null) return <LoginScreen onSignedIn={signedIn} />;
+  return <AuthContext.Provider value={{ user, logout }}>{children}</AuthContext.Provider>;
+}
+
+function LoginScreen({ onSignedIn }: { onSignedIn: (info: { user: User; csrfToken: string }) => void }) {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await auth.login({ username, password }));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="login" id="main">
+      <LanguageSelect userId={null} />
+      <form onSubmit={(event) => void submit(event)} aria-labelledby="login-title" className="card">
+        <h1 id="login-title">{t('login.title')}</h1>
+        <Field label={t('login.username')}>{(props) => <input {...props} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />}</Field>
+        <Field label={t('login.password')}>
+          {(props) => <input {...props} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />}
+        </Field>
+        <ErrorAlert error={error} />
+        <button type="submit" className="primary" disabled={busy}>
+          {t('login.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,126 @@
+import type { PosConfig, PosSession } from '@kassa/contract';
+import type { FormEvent } from 'react';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/client';
+import { posConfigs, sessions } from '../api/endpoints';
+import { centsToInput, parseCents } from '../money';
+import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { useLoad } from '../ui/hooks';
+import { navigate } from '../ui/router';
+import { CloseSession } from './CloseSession';
+import { PaymentScreen } from './PaymentScreen';
+import { ReceiptView } from './ReceiptView';
+import { SellView } from './SellView';
+import { till } from './storage';
+
+/** The session this till works in: the one it opened, else an open one of the server, else none. */
+async function findSession(): Promise<PosSession | null> {
+  const stored = till.sessionId();
+  if (stored !== null) {
+    try {
+      const session = await sessions.get(stored);
+      if (session.state === 'open') return session;
+    } catch (caught) {
+      if (!isApiError(caught, 'KASSA_NOT_FOUND')) throw caught;
+    }
+  }
+  const open = (await sessions.list()).find((s) => s.state === 'open') ?? null;
+  till.setSessionId(open?.id ?? null);
+  return open;
+}
+
+export function CashierScreen({ rest }: { rest: string[] }) {
+  const loaded = useLoad(findSession);
+  const [view, id] = rest;
+
+  useEffect(() => {
+    const running = till.runningOrder();
+    if (view === undefined && running !== null) navigate(`/pos/order/${running}`, { replace: true });
+  }, [view]);
+
+  if (view === 'receipt' && id !== undefined) return <ReceiptView orderId={id} />;
+  return (
+    <LoadState loaded={loaded}>
+      {(session) => {
+        if (view === 'closed' || (view === 'close' && session !== null)) {
+          return <CloseSession session={session} onClosed={() => till.setSessionId(null)} onReopen={() => void loaded.reload().then(() => navigate('/pos'))} />;
+        }
+        if (view === 'order' && id !== undefined) return <PaymentScreen orderId={id} />;
+        if (session === null) {
+          return (
+            <OpenSession
+              onOpened={(opened) => {
+                till.setSessionId(opened.id);
+                loaded.setData(() => opened);
+              }}
+            />
+          );
+        }
+        return <SellView session={session} />;
+      }}
+    </LoadState>
+  );
+}
+
+function OpenSession({ onOpened }: { onOpened: (session: PosSession) => void }) {
+  const { t } = useTranslation();
+  const configs = useLoad(() => posConfigs.list());
+  return (
+    <Page title={t('pos.openTitle')}>
+      <LoadState loaded={configs}>{(list) => (list.length === 0 ? <p>{t('pos.noPos')}</p> : <OpenSessionForm configs={list} onOpened={onOpened} />)}</LoadState>
+    </Page>
+  );
+}
+
+function OpenSessionForm({ configs, onOpened }: { configs: PosConfig[]; onOpened: (session: PosSession) => void }) {
+  const { t } = useTranslation();
+  const [configId, setConfigId] = useState(configs[0]?.id ?? 0);
+  const [cash, setCash] = useState(centsToInput(0));
+  const [error, setError] = useState<unknown>(null);
+  const [cashError, setCashError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const cents = parseCents(cash);
+    setCashError(cents === null ? t('pos.badAmount') : null);
+    if (cents === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onOpened(await sessions.open(configId, cents));
+    } catch (caught) {
+      if (isApiError(caught, 'KASSA_SESSION_ALREADY_OPEN')) {
+        const open = (await sessions.list()).find((s) => s.state === 'open' && s.posConfigId === configId);
+        if (open !== undefined) return onOpened(open);
+      }
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card narrow" aria-label={t('pos.openTitle')} onSubmit={(e) => void submit(e)}>
+      <Field label={t('pos.posConfig')}>
+        {(props) => (
+          <select {...props} value={configId} onChange={(e) => setConfigId(Number(e.target.value))}>
+            {configs.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label={t('pos.openingCash')} error={cashError}>
+        {(props) => <input {...props} inputMode="decimal" value={cash} onChange={(e) => setCash(e.target.value)} className="short" />}
+      </Field>
+      <ErrorAlert error={error} />
+      <button type="submit" className="primary" disabled={busy}>
+        {t('pos.open')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,92 @@
+import type { Order, PaymentMethod, PaymentState } from '@kassa/contract';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { payments } from '../api/endpoints';
+import { useLiveEvents } from '../api/live';
+import { ErrorAlert } from '../ui/components';
+import { useLoad, useMoney } from '../ui/hooks';
+import { paymentStatus } from './paymentStatus';
+import { UnknownPanel } from './UnknownPanel';
+
+type Line = Order['payments'][number];
+const CANCELLABLE: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard'];
+
+function uuidOf(data: unknown): string | null {
+  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { uuid?: unknown } }).payment : undefined;
+  return typeof payment?.uuid === 'string' ? payment.uuid : null;
+}
+
+/**
+ * One payment line, live: the terminal's progress in words, its messages, and what the cashier may
+ * do now. The buttons only ask; the terminal's answer, arriving as an event, decides the state.
+ */
+export function PaymentLine({ line, method, order, onChanged }: { line: Line; method: PaymentMethod | undefined; order: Order; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const detail = useLoad(() => payments.get(line.uuid), [line.uuid]);
+  const reload = () => void detail.reload();
+  useLiveEvents('payment', (event) => (uuidOf(event.data) === line.uuid ? reload() : undefined), reload);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const state = (detail.data?.payment.state ?? line.state) as PaymentState;
+  const status = detail.data === undefined ? null : paymentStatus(detail.data);
+  const words = status === null ? t(`state.${state}`) : t(status.key);
+  const messages = status?.terminalMessages.slice(-3) ?? [];
+  const lastEvent = detail.data?.history.at(-1)?.event;
+
+  const act = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      reload();
+      onChanged();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const retry = () =>
+    act(() => payments.request(crypto.randomUUID(), { orderId: order.id, paymentMethodId: line.methodId, amountCents: Math.min(line.amountCents, Math.max(order.dueCents, 1)) }));
+
+  return (
+    <li className={`payment-line payment-${state}`} data-state={state} aria-label={`${method?.name ?? ''} ${money(line.amountCents)}`}>
+      <div className="payment-head">
+        <span className="payment-method">{method?.name ?? line.methodId}</span>
+        <span className="num">{money(line.amountCents)}</span>
+      </div>
+      <p className="payment-status" role="status" aria-live="polite">
+        {words}
+      </p>
+      {state === 'waitingCard' && lastEvent === 'cancelRefused' ? <p className="note">{t('pos.cancelRefused')}</p> : null}
+      {messages.length === 0 ? null : (
+        <ul className="terminal-messages" aria-label={t('pos.terminalMessages')}>
+          {messages.map((text, index) => (
+            <li key={index}>{t('pos.terminalSays', { text })}</li>
+          ))}
+        </ul>
+      )}
+      {state === 'unknown' ? <UnknownPanel uuid={line.uuid} onChanged={() => { reload(); onChanged(); }} /> : null}
+      <ErrorAlert error={error} />
+      <div className="row">
+        {CANCELLABLE.includes(state) ? (
+          <button type="button" className="danger" disabled={busy} onClick={() => void act(() => payments.cancel(line.uuid))}>
+            {busy ? t('pos.cancelling') : t('pos.cancelPayment')}
+          </button>
+        ) : null}
+        {state === 'waitingCancel' ? (
+          <button type="button" disabled>
+            {t('pos.cancelling')}
+          </button>
+        ) : null}
+        {state === 'retry' && order.dueCents > 0 ? (
+          <button type="button" className="primary" disabled={busy} onClick={() => void retry()}>
+            {t('pos.retry')}
+          </button>
+        ) : null}
+      </div>
+    </li>
+  );
+}

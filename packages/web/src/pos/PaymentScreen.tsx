@@ -1,0 +1,237 @@
+import type { Order, PaymentMethod, PaymentState } from '@kassa/contract';
+import type { FormEvent } from 'react';
+import { useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/client';
+import { orders, paymentMethods, payments, posConfigs, sessions } from '../api/endpoints';
+import { useLiveEvents } from '../api/live';
+import { centsToInput, parseCents } from '../money';
+import { ErrorAlert, Field, LoadState } from '../ui/components';
+import { useLoad, useMoney } from '../ui/hooks';
+import { navigate } from '../ui/router';
+import { PaymentLine } from './PaymentLine';
+import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
+import { till } from './storage';
+import { Totals } from './Totals';
+
+interface Data {
+  order: Order;
+  methods: PaymentMethod[];
+}
+
+function orderOf(data: unknown): Order | null {
+  const order = typeof data === 'object' && data !== null ? (data as { order?: Partial<Order> }).order : undefined;
+  return order !== undefined && typeof order.id === 'string' && Array.isArray(order.payments) ? (order as Order) : null;
+}
+
+function paymentOf(data: unknown): { uuid: string; orderId: string; state: PaymentState } | null {
+  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { uuid?: unknown; orderId?: unknown; state?: unknown } }).payment : undefined;
+  return typeof payment?.uuid === 'string' && typeof payment.orderId === 'string' && typeof payment.state === 'string' ? (payment as { uuid: string; orderId: string; state: PaymentState }) : null;
+}
+
+/** The methods this order's point of sale offers. */
+async function loadData(orderId: string): Promise<Data> {
+  const order = await orders.get(orderId);
+  const [allMethods, configs, session] = await Promise.all([paymentMethods.list(), posConfigs.list(), sessions.get(order.sessionId)]);
+  const offered = configs.find((c) => c.id === session.posConfigId)?.paymentMethodIds ?? allMethods.map((m) => m.id);
+  return { order, methods: allMethods.filter((m) => offered.includes(m.id)) };
+}
+
+export function PaymentScreen({ orderId }: { orderId: string }) {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => loadData(orderId), [orderId]);
+  const reloadOrder = async () => {
+    try {
+      const order = await orders.get(orderId);
+      loaded.setData((previous) => (previous === undefined ? previous : { ...previous, order }));
+    } catch {
+      await loaded.reload();
+    }
+  };
+  useLiveEvents(
+    'order',
+    (event) => {
+      const order = orderOf(event.data);
+      if (order?.id === orderId) loaded.setData((previous) => (previous === undefined ? previous : { ...previous, order }));
+    },
+    () => void loaded.reload(),
+  );
+  useLiveEvents('payment', (event) => {
+    if (paymentOf(event.data)?.orderId === orderId) void reloadOrder();
+  });
+
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title" tabIndex={-1}>
+          {t('pos.paymentTitle')}
+        </h1>
+      </div>
+      <LoadState loaded={loaded}>{(data) => <PaymentPanel data={data} onChanged={() => void reloadOrder()} />}</LoadState>
+    </section>
+  );
+}
+
+function PaymentPanel({ data, onChanged }: { data: Data; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const { order, methods } = data;
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [methodId, setMethodId] = useState(methods[0]?.id ?? 0);
+  const paidCents = order.payments.filter((p) => PAID_STATES.includes(p.state as PaymentState)).reduce((sum, p) => sum + p.amountCents, 0);
+  const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state as PaymentState));
+  const canValidate = order.state === 'draft' && allSettled && paidCents === order.totalCents;
+
+  const validate = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await orders.validate(order.id);
+      till.setRunningOrder(null);
+      navigate(`/pos/receipt/${order.id}`);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const backToProducts = async () => {
+    setError(null);
+    try {
+      await orders.cancel(order.id);
+      till.setDraft(order.lines.map((l) => ({ productId: l.productId, name: l.name, unitPriceCents: l.unitPriceCents, vatRate: l.vatRate, quantity: l.quantity })));
+      till.setRunningOrder(null);
+      navigate('/pos');
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  if (order.state === 'paid') {
+    return (
+      <p>
+        <a href={`#/pos/receipt/${order.id}`}>{t('pos.receipt')}</a>
+      </p>
+    );
+  }
+  return (
+    <div className="till">
+      <section className="card" aria-labelledby="pay-order-title">
+        <h2 id="pay-order-title">{t('pos.order')}</h2>
+        <ul className="order-lines static">
+          {order.lines.map((line) => (
+            <li key={line.productId} className="order-line">
+              <span className="line-name">
+                {line.quantity} × {line.name}
+              </span>
+              <span className="num">{money(line.totalCents)}</span>
+            </li>
+          ))}
+        </ul>
+        <Totals totalCents={order.totalCents} vatCents={order.vatCents} vat={order.vat} />
+        {order.payments.length === 0 ? (
+          <button type="button" onClick={() => void backToProducts()}>
+            {t('pos.backToProducts')}
+          </button>
+        ) : null}
+      </section>
+      <section className="card" aria-labelledby="payments-title">
+        <dl className="due">
+          <div>
+            <dt>{t('pos.paid')}</dt>
+            <dd className="num">{money(paidCents)}</dd>
+          </div>
+          <div>
+            <dt>{t('pos.due')}</dt>
+            <dd className="num" data-testid="due">
+              {money(order.dueCents)}
+            </dd>
+          </div>
+        </dl>
+        {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={methods} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
+        <h2 id="payments-title">{t('pos.payments')}</h2>
+        {order.payments.length === 0 ? <p>{t('pos.noPayments')}</p> : null}
+        <ul className="payment-lines" aria-labelledby="payments-title">
+          {order.payments.map((p) => (
+            <PaymentLine key={p.uuid} line={p} method={methods.find((m) => m.id === p.methodId)} order={order} onChanged={onChanged} />
+          ))}
+        </ul>
+        <ErrorAlert error={error} />
+        <div className="row">
+          <button type="button" className="primary big" disabled={!canValidate || busy} aria-describedby="validate-hint" onClick={() => void validate()}>
+            {t('pos.validate')}
+          </button>
+        </div>
+        <small id="validate-hint" className="help">
+          {t('pos.validateHint')}
+        </small>
+      </section>
+    </div>
+  );
+}
+
+interface NewPaymentProps {
+  order: Order;
+  methods: PaymentMethod[];
+  methodId: number;
+  setMethodId: (id: number) => void;
+  onRequested: () => void;
+}
+
+function NewPayment({ order, methods, methodId, setMethodId, onRequested }: NewPaymentProps) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const groupId = useId();
+  const [amount, setAmount] = useState(centsToInput(order.dueCents));
+  const [amountError, setAmountError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // A request whose answer was lost is sent again with the same uuid, so it starts one payment.
+  const unanswered = useRef<{ uuid: string; key: string } | null>(null);
+  const cents = parseCents(amount);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setAmountError(cents === null || cents === 0 ? t('pos.badAmount') : null);
+    if (cents === null || cents === 0) return;
+    const key = `${methodId}:${cents}`;
+    const uuid = unanswered.current?.key === key ? unanswered.current.uuid : crypto.randomUUID();
+    unanswered.current = { uuid, key };
+    setBusy(true);
+    setError(null);
+    try {
+      await payments.request(uuid, { orderId: order.id, paymentMethodId: methodId, amountCents: cents });
+      unanswered.current = null;
+      onRequested();
+    } catch (caught) {
+      if (!isApiError(caught, 'WEB_NETWORK')) unanswered.current = null;
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="new-payment" aria-label={t('pos.paymentTitle')} onSubmit={(e) => void submit(e)}>
+      <fieldset>
+        <legend id={groupId}>{t('pos.method')}</legend>
+        <div className="methods" role="radiogroup" aria-labelledby={groupId}>
+          {methods.map((m) => (
+            <label key={m.id} className={m.id === methodId ? 'method selected' : 'method'}>
+              <input type="radio" name="method" value={m.id} checked={m.id === methodId} onChange={() => setMethodId(m.id)} />
+              {m.name}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field label={t('pos.amount')} help={t('pos.amountHelp')} error={amountError}>
+        {(props) => <input {...props} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} className="short" onFocus={(e) => e.target.select()} />}
+      </Field>
+      <ErrorAlert error={error} />
+      <button type="submit" className="primary big" disabled={busy || methods.length === 0}>
+        {t('pos.payWith', { amount: cents === null ? amount : money(cents) })}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,77 @@
+import type { Receipt } from '@kassa/contract';
+import { useTranslation } from 'react-i18next';
+import { orders } from '../api/endpoints';
+import { LoadState } from '../ui/components';
+import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { navigate } from '../ui/router';
+import { Totals } from './Totals';
+
+export function ReceiptView({ orderId }: { orderId: string }) {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => orders.receipt(orderId), [orderId]);
+  return (
+    <section className="page receipt-page" aria-labelledby="page-title">
+      <div className="page-head no-print">
+        <h1 id="page-title" tabIndex={-1}>
+          {t('pos.receipt')}
+        </h1>
+        <button type="button" onClick={() => window.print()}>
+          {t('pos.print')}
+        </button>
+        <button type="button" className="primary" onClick={() => navigate('/pos')}>
+          {t('pos.newOrder')}
+        </button>
+      </div>
+      <LoadState loaded={loaded}>{(receipt) => <ReceiptPaper receipt={receipt} />}</LoadState>
+    </section>
+  );
+}
+
+function ReceiptPaper({ receipt }: { receipt: Receipt }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const dateTime = useDateTime();
+  return (
+    <article className="receipt" aria-label={t('pos.receiptNumber', { number: receipt.receiptNumber })}>
+      <header>
+        <h2>{receipt.company.name}</h2>
+        <p>{t('pos.receiptNumber', { number: receipt.receiptNumber })}</p>
+        <p>{dateTime(receipt.validatedAt)}</p>
+      </header>
+      <table className="receipt-lines">
+        <caption className="visually-hidden">{t('pos.order')}</caption>
+        <tbody>
+          {receipt.lines.map((line) => (
+            <tr key={line.productId}>
+              <td>
+                {line.quantity} × {line.name}
+              </td>
+              <td className="num">{money(line.totalCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Totals totalCents={receipt.totalCents} vatCents={receipt.vat.reduce((sum, g) => sum + g.vatCents, 0)} vat={receipt.vat} />
+      <table className="receipt-payments">
+        <caption className="visually-hidden">{t('pos.payments')}</caption>
+        <tbody>
+          {receipt.payments.map((p, index) => (
+            <tr key={index}>
+              <td>
+                {p.method}
+                {p.state === 'forceDone' ? ` (${t('state.forceDone')})` : ''}
+              </td>
+              <td className="num">{money(p.amountCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {receipt.cardholderTickets.map((ticket, index) => (
+        <figure key={index} className="ticket">
+          <figcaption>{t('pos.cardholderTicket')}</figcaption>
+          <pre>{ticket}</pre>
+        </figure>
+      ))}
+    </article>
+  );
+}

@@ -1,0 +1,102 @@
+import type { PaymentDetail, PaymentState } from '@kassa/contract';
+
+type HistoryEntry = PaymentDetail['history'][number];
+
+/** Translation keys of what the cashier reads for a payment line. */
+export type StatusKey =
+  | `state.${PaymentState}`
+  | 'stage.card'
+  | 'stage.pin'
+  | 'stage.processing'
+  | 'stage.removeCard'
+  | 'stage.confirm'
+  | 'stage.application'
+  | 'result.declined'
+  | 'result.stopped'
+  | 'result.error'
+  | 'result.technical'
+  | 'result.refused'
+  | 'result.notRun';
+
+export interface PaymentStatus {
+  readonly key: StatusKey;
+  /** The texts the terminal showed, oldest first. */
+  readonly terminalMessages: readonly string[];
+  /** Settled: nothing will change it any more. */
+  readonly settled: boolean;
+  /** Money counts as received. */
+  readonly paid: boolean;
+}
+
+export const PAID_STATES: readonly PaymentState[] = ['done', 'forceDone'];
+export const SETTLED_STATES: readonly PaymentState[] = ['done', 'forceDone', 'failed', 'retry'];
+
+function field(entry: HistoryEntry, name: string): string | null {
+  const data = entry.data;
+  if (typeof data !== 'object' || data === null) return null;
+  const value = (data as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : null;
+}
+
+const STAGE_WORDS: Record<string, StatusKey> = {
+  WaitingForCard: 'stage.card',
+  WaitingForPin: 'stage.pin',
+  WaitingForCardRemoval: 'stage.removeCard',
+  WaitingForTipInput: 'stage.confirm',
+  WaitingForConfirmationService: 'stage.confirm',
+  WaitingForConfirmationAmount: 'stage.confirm',
+  WaitingForConfirmationServiceAndAmount: 'stage.confirm',
+  WaitingForApplicationSelection: 'stage.application',
+};
+
+const RESULT_WORDS: Record<string, StatusKey> = {
+  Declined: 'result.declined',
+  Stopped: 'result.stopped',
+  Error: 'result.error',
+  TechnicalProblem: 'result.technical',
+};
+
+function stageWord(entry: HistoryEntry | undefined): StatusKey {
+  if (entry === undefined) return 'stage.card';
+  const stage = field(entry, 'stage') ?? entry.message ?? '';
+  return STAGE_WORDS[stage] ?? (entry.event === 'stage' ? 'stage.card' : 'stage.processing');
+}
+
+function resultWord(entry: HistoryEntry | undefined): StatusKey {
+  if (entry === undefined) return 'state.retry';
+  if (entry.event === 'refused') return 'result.refused';
+  if (entry.event === 'notRun') return 'result.notRun';
+  const result = field(entry, 'result') ?? entry.message ?? '';
+  return RESULT_WORDS[result] ?? 'result.declined';
+}
+
+function latest(history: readonly HistoryEntry[], events: readonly string[]): HistoryEntry | undefined {
+  for (let i = history.length - 1; i >= 0; i -= 1) {
+    const entry = history[i];
+    if (entry !== undefined && events.includes(entry.event)) return entry;
+  }
+  return undefined;
+}
+
+/**
+ * What a payment line says, in words: its state refined by the terminal's last stage (card, PIN,
+ * processing) or its result (declined, stopped, …), with the terminal's own messages.
+ */
+export function paymentStatus(detail: PaymentDetail): PaymentStatus {
+  const { state } = detail.payment;
+  const history = detail.history;
+  const terminalMessages = history.filter((h) => h.event === 'message' && h.message !== null).map((h) => h.message ?? '');
+  const base = { terminalMessages, settled: SETTLED_STATES.includes(state), paid: PAID_STATES.includes(state) };
+  switch (state) {
+    case 'waitingCard':
+      return { ...base, key: stageWord(latest(history, ['stage', 'progress'])) };
+    case 'waiting': {
+      const progress = latest(history, ['progress', 'stage']);
+      return { ...base, key: progress === undefined ? 'state.waiting' : stageWord(progress) };
+    }
+    case 'retry':
+      return { ...base, key: resultWord(latest(history, ['declined', 'refused', 'notRun'])) };
+    default:
+      return { ...base, key: `state.${state}` };
+  }
+}

@@ -1,0 +1,98 @@
+import type { ReactNode } from 'react';
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../i18n/errors';
+import type { Loaded } from './hooks';
+
+export function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p role="status" className="loading">
+      {t('app.loading')}
+    </p>
+  );
+}
+
+export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  if (error === null || error === undefined) return null;
+  return (
+    <div role="alert" className="alert">
+      <span>{errorText(t, error)}</span>
+      {onRetry === undefined ? null : (
+        <button type="button" onClick={onRetry}>
+          {t('app.tryAgain')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Shows a loading state, or an error with "try again", or the content once loaded. */
+export function LoadState<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
+  if (loaded.data === undefined) {
+    return loaded.error !== null ? <ErrorAlert error={loaded.error} onRetry={() => void loaded.reload()} /> : <Loading />;
+  }
+  return (
+    <>
+      {loaded.error !== null ? <ErrorAlert error={loaded.error} onRetry={() => void loaded.reload()} /> : null}
+      {children(loaded.data)}
+    </>
+  );
+}
+
+/**
+ * A labelled form field with its help and its error beside it; the error is tied to the input
+ * (aria-describedby, aria-invalid) so a screen reader says which rule refused it.
+ */
+export function Field({
+  label,
+  help,
+  error,
+  children,
+}: {
+  label: string;
+  help?: string | undefined;
+  error?: string | null | undefined;
+  children: (props: { id: string; 'aria-describedby': string | undefined; 'aria-invalid': boolean }) => ReactNode;
+}) {
+  const id = useId();
+  const helpId = `${id}-help`;
+  const errorId = `${id}-error`;
+  const describedBy = [help === undefined ? null : helpId, error ? errorId : null].filter((x) => x !== null).join(' ');
+  return (
+    <div className={error ? 'field field-error' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-describedby': describedBy === '' ? undefined : describedBy, 'aria-invalid': Boolean(error) })}
+      {help === undefined ? null : (
+        <small id={helpId} className="help">
+          {help}
+        </small>
+      )}
+      {error ? (
+        <small id={errorId} className="error" role="alert">
+          {error}
+        </small>
+      ) : null}
+    </div>
+  );
+}
+
+export function OnlineBadge({ online }: { online: boolean }) {
+  const { t } = useTranslation();
+  return <span className={online ? 'badge badge-ok' : 'badge badge-off'}>{online ? t('boxes.online') : t('boxes.offline')}</span>;
+}
+
+export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <div className="page-head">
+        <h1 id="page-title" tabIndex={-1}>
+          {title}
+        </h1>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}
