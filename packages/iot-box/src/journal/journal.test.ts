@@ -1,0 +1,118 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BoxError } from '../errors.js';
+import { removeDir, tempDir } from '../test-support/harness.js';
+import { Journal, JOURNAL_FILE } from './journal.js';
+import type { JournalRecord } from './records.js';
+
+const uuid = '6f1c2b8e-2a4b-4c1d-9e0f-0a1b2c3d4e5f';
+const at = '2026-11-25T10:00:00.000Z';
+const dirs: string[] = [];
+
+function dir(): string {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+}
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) removeDir(d);
+});
+
+const started: JournalRecord = { k: 'txStarted', paymentUuid: uuid, terminalId: 'T1', transactionId: '123', amountCents: 500, at };
+const stage: JournalRecord = { k: 'event', id: '1:1', at, event: { kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 } };
+const sent: JournalRecord = { k: 'event', id: '1:2', at, event: { kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '123', amountCents: 500 } };
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof BoxError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a BoxError');
+}
+
+describe('Journal', () => {
+  it('has a record on disk when append resolves, and counts boots', async () => {
+    const d = dir();
+    const { journal, state } = Journal.open(d);
+    expect(state.boot).toBe(1);
+    await journal.append(started);
+    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toEqual(started);
+    await journal.close();
+    const again = Journal.open(d);
+    expect(again.state.boot).toBe(2);
+    expect(again.state.transactions.get(uuid)).toMatchObject({ status: 'sent', amountCents: 500 });
+    await again.journal.close();
+  });
+
+  it('groups records queued during a sync into the next one', async () => {
+    const { journal } = Journal.open(dir());
+    await Promise.all(Array.from({ length: 50 }, (_, i) => journal.append({ k: 'command', commandId: i + 1 })));
+    expect(journal.stats.records).toBe(50);
+    expect(journal.stats.syncs).toBeLessThan(50);
+    await journal.close();
+  });
+
+  it('compacts on open: acknowledged events go, unacknowledged ones and open transactions stay', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    journal.write(started);
+    journal.write(stage);
+    journal.write(sent);
+    await journal.append({ k: 'ack', ids: ['1:1'] });
+    await journal.close();
+    const { journal: reopened, state } = Journal.open(d);
+    await reopened.close();
+    expect([...state.events.keys()]).toEqual(['1:2']);
+    const text = readFileSync(join(d, JOURNAL_FILE), 'utf8');
+    expect(text).not.toContain('"1:1"');
+    expect(text).toContain('txStarted');
+  });
+
+  it('remembers settled transactions with their final event across a compaction', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    journal.write(started);
+    await journal.append({ k: 'txSettled', paymentUuid: uuid, final: { kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'other id' } });
+    await journal.close();
+    await Journal.open(d).journal.close();
+    const { journal: third, state } = Journal.open(d);
+    await third.close();
+    expect(state.transactions.get(uuid)).toMatchObject({ status: 'settled', final: { kind: 'transactionNotRun' } });
+  });
+
+  it('drops a half-written last line left by a crash', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    await journal.append(started);
+    await journal.close();
+    appendFileSync(join(d, JOURNAL_FILE), '{"k":"event","id":"1:9","at":"2026-');
+    const { journal: reopened, state, tornTail } = Journal.open(d);
+    await reopened.close();
+    expect(tornTail).toBe(true);
+    expect(state.transactions.has(uuid)).toBe(true);
+  });
+
+  it('refuses to start on a damaged record that is not the last line', () => {
+    const d = dir();
+    writeFileSync(join(d, JOURNAL_FILE), `{"k":"boot","boot":1,"at":"${at}"}\n{"k":"teleport"}\n{"k":"boot","boot":2,"at":"${at}"}\n`);
+    expect(codeOf(() => Journal.open(d))).toBe('BOX_JOURNAL_CORRUPT');
+  });
+
+  it('refuses an event record that does not match the contract', () => {
+    const d = dir();
+    const bad = { ...stage, event: { kind: 'transactionStage', paymentUuid: 'nope' } };
+    writeFileSync(join(d, JOURNAL_FILE), `${JSON.stringify(bad)}\n{"k":"boot","boot":2,"at":"${at}"}\n`);
+    expect(codeOf(() => Journal.open(d))).toBe('BOX_JOURNAL_CORRUPT');
+  });
+
+  it('refuses records after close with a typed error', async () => {
+    const { journal } = Journal.open(dir());
+    await journal.close();
+    await expect(journal.append(started)).rejects.toMatchObject({ code: 'BOX_JOURNAL_CLOSED' });
+  });
+});
