@@ -31,7 +31,7 @@ describe('a fleet', () => {
 
   it('of 100 terminals connects, says hello and keeps alive, each on its own socket', async () => {
     box = await MiniBox.start();
-    fleet = startFleet({ box: box.address, terminalId: '20000000', count: 100, keepAliveIntervalMs: 50 });
+    fleet = startFleet({ box: box.address, terminalId: '20000000', count: 100, keepAliveIntervalMs: 50, keepAliveTimeoutMs: 10_000 });
     await fleet.ready();
     expect(fleet.terminals.every((t) => t.isConnected)).toBe(true);
     const sessions = box.sessions;

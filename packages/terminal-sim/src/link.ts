@@ -16,6 +16,8 @@ import {
 import { SimError, SimErrorCode } from './errors.js';
 import { randomInt, type Random } from './random.js';
 
+const END_GRACE_MS = 1000;
+
 export interface LinkOptions {
   readonly socket: Socket;
   readonly terminalId: string;
@@ -93,10 +95,11 @@ export class Link {
     this.socket.destroy();
   }
 
-  /** Half-closes after the pending writes (after a Bye). */
+  /** Half-closes after the pending writes (after a Bye); a box that never closes its side is cut off after a second. */
   end(): void {
     if (!this.open) return;
     this.socket.end();
+    setTimeout(() => this.close(), END_GRACE_MS).unref();
   }
 
   private header(sequenceNumber: number): Header {

@@ -30,6 +30,7 @@ export interface TerminalHandle {
 }
 
 const BYE_WAIT_MS = 1000;
+const CONNECT_TIMEOUT_MS = 5000;
 const MAX_AMOUNT_CENTS = 99_999_999;
 
 /** Starts an emulated terminal: it dials the box at once and keeps dialling until closed. */
@@ -135,7 +136,10 @@ class Terminal implements TerminalHandle {
     });
     this.link = link;
     this.helloDone = false;
+    // A box that does not answer the SYN would otherwise hold the dial for minutes.
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => link.close(new SimError(SimErrorCode.Socket, `no connection to ${this.options.host}:${this.options.port} within ${CONNECT_TIMEOUT_MS} ms`)));
     socket.once('connect', () => {
+      socket.setTimeout(0);
       this.log?.({ event: 'connected', box: `${this.options.host}:${this.options.port}` });
       this.events.emit('connected');
       this.sendOn(link, 'HelloRequest', {});
