@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBox } from '../../../../iot-box/src/index.js';
+import type { Box } from '../../../../iot-box/src/index.js';
+import type { RunningServer } from '../../../../server/src/main.js';
+import { startServer } from '../../../../server/src/main.js';
+import { startTerminal } from '../../../../terminal-sim/src/index.js';
+import type { ScenarioName, ScriptStep, TerminalHandle } from '../../../../terminal-sim/src/index.js';
+
+export const WEB_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+export const WEB_DIST = join(WEB_DIR, 'dist');
+export const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
+
+/** The browser suite runs against the built app, as the server serves it: build it once if missing. */
+export function ensureWebBuild(): void {
+  if (existsSync(join(WEB_DIST, 'index.html'))) return;
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
+}
+
+export interface TerminalSpec {
+  readonly terminalId: string;
+  readonly scenario?: ScenarioName | ScriptStep[];
+  /** The test presses `card` and `pin-ok` itself. */
+  readonly manualKeys?: boolean;
+  readonly model?: 'lane5000' | 'desk5000' | 'move5000';
+  readonly stageDelayMs?: number;
+}
+
+/** A real server (PGlite in a temp folder, demo data), with boxes and emulated terminals in this process. */
+export class Stack {
+  readonly boxes: Box[] = [];
+  readonly terminals = new Map<string, TerminalHandle>();
+
+  private constructor(
+    readonly server: RunningServer,
+    readonly dataDir: string,
+  ) {}
+
+  static async start(): Promise<Stack> {
+    ensureWebBuild();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const dataDir = mkdtempSync(join(tmpdir(), 'kassa-web-e2e-'));
+    const server = await startServer({ port: 0, dataDir: join(dataDir, 'server'), demo: true, logLevel: 'silent', webDist: WEB_DIST });
+    return new Stack(server, dataDir);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get demo() {
+    const demo = this.server.demo;
+    if (demo === undefined) throw new Error('the server was started without demo data');
+    return demo;
+  }
+
+  /** A box dialling the server with `token`; terminals reach it on an ephemeral port. */
+  async startBox(token: string): Promise<Box> {
+    const box = await startBox({
+      listen: '127.0.0.1:0',
+      http: null,
+      server: this.server.url,
+      token,
+      dataDir: join(this.dataDir, `box-${this.boxes.length}`),
+      logLevel: 'silent',
+      // Short, so a terminal that never answers turns into `unknown` within the test.
+      transactionTimeoutMs: 8_000,
+    });
+    this.boxes.push(box);
+    return box;
+  }
+
+  /** Starts (or restarts with another scenario) the emulated terminal with this TerminalId. */
+  async terminal(box: Box, spec: TerminalSpec): Promise<TerminalHandle> {
+    await this.terminals.get(spec.terminalId)?.close();
+    const terminal = startTerminal({
+      box: { host: box.listenAddress.host, port: box.listenAddress.port },
+      terminalId: spec.terminalId,
+      model: spec.model ?? 'lane5000',
+      scenario: spec.scenario ?? 'approve',
+      manualKeys: spec.manualKeys ?? false,
+      language: 'en',
+      stageDelayMs: spec.stageDelayMs ?? 20,
+      reconnect: { initialMs: 100, maxMs: 500 },
+    });
+    this.terminals.set(spec.terminalId, terminal);
+    await terminal.ready();
+    return terminal;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.terminals.values()].map((t) => t.close()));
+    await Promise.allSettled(this.boxes.map((b) => b.close()));
+    await this.server.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
