@@ -22,7 +22,7 @@ import { startUplinkServer } from './uplink-server.js';
 
 /**
  * The whole chain with the real parts: the kassa box and emulated Ingenico terminals on loopback,
- * this server's uplink and services on an embedded database. Payments are requested and settled
+ * this server's uplink and services on the PostgreSQL server. Payments are requested and settled
  * through the service functions the HTTP API calls.
  */
 const PATIENCE = { timeout: 20_000, interval: 50 };
@@ -42,7 +42,7 @@ describe('payments end to end through the kassa box and emulated terminals', () 
   const deviceIds = new Map<string, number>();
 
   beforeAll(async () => {
-    database = await openTestDatabase('pglite');
+    database = await openTestDatabase('postgres');
     ctx = serviceContext(database);
     shop = await setUpShop(ctx, { priceCents: 10_000 });
     server = await startUplinkServer(ctx);
