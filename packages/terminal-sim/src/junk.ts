@@ -8,6 +8,10 @@ import type { JunkKind } from './script.js';
  * - `bad-tlv`: right length prefix and magic, but a header TLV that overruns the root (skippable too).
  * - `random`: 12 to 32 random bytes whose first byte is non-zero, so they announce a frame far
  *   beyond any sane maximum: the stream cannot be resynchronised and the box must drop the connection.
+ * - `huge-length`: a length prefix of 2 GiB and the right magic, nothing more: the box must refuse
+ *   it before allocating anything.
+ * - `half-frame`: the first half of a good frame and never the rest: a box must not wait for it
+ *   forever (what follows on the stream is read as the frame's remainder).
  */
 export function junkBytes(kind: JunkKind, header: Header, random: Random): Uint8Array {
   switch (kind) {
@@ -23,6 +27,16 @@ export function junkBytes(kind: JunkKind, header: Header, random: Random): Uint8
       frame.set(MAGIC, 4);
       frame.set(root, 4 + MAGIC.length);
       return frame;
+    }
+    case 'huge-length': {
+      const frame = new Uint8Array(4 + MAGIC.length);
+      new DataView(frame.buffer).setUint32(0, 0x7fffffff);
+      frame.set(MAGIC, 4);
+      return frame;
+    }
+    case 'half-frame': {
+      const frame = encodeFrame({ type: 'InformationReport', header, body: { stageMessage: 'half' } });
+      return frame.subarray(0, Math.floor(frame.length / 2));
     }
     case 'random': {
       const bytes = randomBytes(random, randomInt(random, 12, 32));

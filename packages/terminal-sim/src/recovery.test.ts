@@ -3,6 +3,8 @@ import { SimErrorCode, type SimError } from './errors.js';
 import { SimResultCode } from './ledger.js';
 import type { TerminalHandle } from './terminal.js';
 import { keepAliveIntervalFrom } from './responses.js';
+import { startTerminal } from './terminal.js';
+import { MiniBox } from './test-support/mini-box.js';
 import { useBox } from './test-support/harness.js';
 import { waitUntil } from './test-support/wait.js';
 
@@ -127,5 +129,49 @@ describe('version, bye and the keep-alive interval', () => {
     expect(keepAliveIntervalFrom({ connectionParameters: { keepAliveInterval: '5005' } })).toBe(5005);
     expect(keepAliveIntervalFrom({})).toBe(5000);
     expect(keepAliveIntervalFrom({ connectionParameters: { keepAliveInterval: '0001' } })).toBe(1000);
+  });
+});
+
+describe('dialling', () => {
+  it('keeps dialling with back-off until the box appears', async () => {
+    const probe = await MiniBox.start();
+    const port = probe.port;
+    await probe.close();
+    const terminal = startTerminal({ box: { host: '127.0.0.1', port }, terminalId: '60000001', reconnect: { initialMs: 5, maxMs: 20 } });
+    let failures = 0;
+    terminal.events.on('disconnected', () => failures++);
+    try {
+      await waitUntil(() => failures >= 3, 'three failed dials');
+      const late = await MiniBox.start({ port });
+      try {
+        await terminal.ready();
+        expect((await late.session('60000001')).trace()).toEqual(['HelloRequest']);
+      } finally {
+        await terminal.close();
+        await late.close();
+      }
+    } finally {
+      await terminal.close();
+    }
+  });
+
+  it('rejects ready() when closed before any HelloResponse', async () => {
+    const probe = await MiniBox.start();
+    const port = probe.port;
+    await probe.close();
+    const terminal = startTerminal({ box: { host: '127.0.0.1', port }, terminalId: '60000002' });
+    const ready = terminal.ready();
+    await terminal.close();
+    await expect(ready).rejects.toMatchObject({ code: SimErrorCode.Socket });
+  });
+
+  it('answers LastTicketRequest with the last tickets', async () => {
+    const { session } = await start({ scenario: 'approve', language: 'en' });
+    session.sendTransaction(66n, 660);
+    await session.waitForFinal(66n);
+    session.send('LastTicketRequest', {});
+    const answer = await session.waitFor((m) => m.type === 'LastTicketResponse', 'LastTicketResponse');
+    expect(answer.body.transactionId).toBe(66n);
+    expect(answer.body.tickets?.[1]?.ticketBody).toContain('APPROVED');
   });
 });

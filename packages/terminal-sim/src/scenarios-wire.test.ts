@@ -167,4 +167,15 @@ describe('the amount-rule scenario', () => {
       [206n, 'Approved', false],
     ]);
   });
+
+  it('a script can announce a 2 GiB frame; the box drops that connection and the terminal dials again', async () => {
+    const { session } = await start({ scenario: [{ junk: 'huge-length' }] });
+    session.sendTransaction(41n, 100);
+    await session.waitClosed();
+    expect(session.errors.map((e) => [e.code, e.fatal])).toEqual([[TlvErrorCode.FrameTooLarge, true]]);
+    const next = await box().session('12345678', session);
+    await waitUntil(() => next.received.length === 1, 'hello again');
+    next.send('VersionInformationRequest', {});
+    await next.waitFor((m) => m.type === 'VersionInformationResponse', 'the version');
+  });
 });

@@ -5,7 +5,8 @@ import { isResultName, type ResultName } from './texts.js';
 /** A key of the terminal's keypad that a script may wait for. */
 export type AwaitedKey = 'card' | 'pin-ok';
 /** Kinds of deliberately broken bytes (see README, "garbage"). */
-export type JunkKind = 'bad-mdc' | 'bad-tlv' | 'random';
+export type JunkKind = 'bad-mdc' | 'bad-tlv' | 'random' | 'huge-length' | 'half-frame';
+const JUNK_KINDS: readonly JunkKind[] = ['bad-mdc', 'bad-tlv', 'random', 'huge-length', 'half-frame'];
 
 /**
  * One step of a transaction. Scenarios are step lists; `--script FILE.json`
@@ -98,8 +99,8 @@ function validateStep(step: unknown, index: number): ScriptStep {
       if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(v.replace(/\s+/g, '')) || v.length > 131_072) throw fail('hex must be an even number of hex digits');
       return { hex: v.replace(/\s+/g, '') };
     case 'junk':
-      if (v !== 'bad-mdc' && v !== 'bad-tlv' && v !== 'random') throw fail('junk must be "bad-mdc", "bad-tlv" or "random"');
-      return { junk: v };
+      if (!(JUNK_KINDS as readonly unknown[]).includes(v)) throw fail(`junk must be one of ${JUNK_KINDS.join(', ')}`);
+      return { junk: v as JunkKind };
   }
 }
 

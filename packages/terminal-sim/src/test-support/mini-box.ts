@@ -23,6 +23,8 @@ export interface MiniBoxOptions {
   readonly keepAliveInterval?: string;
   /** EcrId put in every header (default "odoo"). */
   readonly ecrId?: string;
+  /** Port to listen on (default 0: an ephemeral one). */
+  readonly port?: number;
 }
 
 export interface SendOptions {
@@ -47,7 +49,7 @@ export class BoxSession {
   private readonly ecrId: string;
   private readonly keepAliveInterval: string;
 
-  constructor(socket: Socket, options: Required<MiniBoxOptions>) {
+  constructor(socket: Socket, options: { keepAliveInterval: string; ecrId: string }) {
     this.socket = socket;
     this.ecrId = options.ecrId;
     this.keepAliveInterval = options.keepAliveInterval;
@@ -166,9 +168,9 @@ function resultLabel(value: number): string {
 export class MiniBox {
   readonly sessions: BoxSession[] = [];
   private readonly server: Server;
-  private readonly options: Required<MiniBoxOptions>;
+  private readonly options: { keepAliveInterval: string; ecrId: string };
 
-  private constructor(server: Server, options: Required<MiniBoxOptions>) {
+  private constructor(server: Server, options: { keepAliveInterval: string; ecrId: string }) {
     this.server = server;
     this.options = options;
     server.on('connection', (socket) => {
@@ -180,7 +182,7 @@ export class MiniBox {
   static async start(options: MiniBoxOptions = {}): Promise<MiniBox> {
     const server = createServer();
     const box = new MiniBox(server, { keepAliveInterval: options.keepAliveInterval ?? '5005', ecrId: options.ecrId ?? 'odoo' });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     return box;
   }
 
