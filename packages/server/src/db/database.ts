@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -81,8 +82,11 @@ async function migrate(db: Kysely<Schema>): Promise<void> {
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
 }
 
+/** PGlite's files sit in this folder of the data folder, apart from what else the server keeps there. */
+export const PGLITE_FOLDER = 'pglite';
+
 /** The options that the environment and flags describe: DATABASE_URL wins over the data folder. */
 export function databaseOptionsFrom({ databaseUrl, dataDir }: { databaseUrl: string | undefined; dataDir: string }): DatabaseOptions {
   if (databaseUrl !== undefined && databaseUrl !== '') return { kind: 'postgres', url: databaseUrl };
-  return { kind: 'pglite', dataDir };
+  return { kind: 'pglite', dataDir: join(dataDir, PGLITE_FOLDER) };
 }

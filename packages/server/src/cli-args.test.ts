@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { CliError, parseCli } from './cli-args.js';
+
+const run = (argv: string[], env: Record<string, string> = {}) => {
+  const command = parseCli(argv, env);
+  if (command.kind !== 'run') throw new Error('expected run');
+  return command.options;
+};
+
+const failure = (argv: string[], env: Record<string, string> = {}): string => {
+  try {
+    parseCli(argv, env);
+  } catch (error) {
+    if (error instanceof CliError) return error.code;
+    throw error;
+  }
+  return 'no error';
+};
+
+describe('parseCli', () => {
+  it('listens on 127.0.0.1:8080 with PGlite under ./data by default', () => {
+    expect(run([])).toEqual({ port: 8080, host: '127.0.0.1', dataDir: './data', logLevel: 'info', trustProxy: false, demo: false });
+  });
+
+  it('reads the environment: PORT, KASSA_DATA, DATABASE_URL, KASSA_PUBLIC_URL, KASSA_DEMO', () => {
+    const options = run([], { PORT: '9000', KASSA_DATA: '/var/kassa', DATABASE_URL: 'postgres://db/kassa', KASSA_PUBLIC_URL: 'https://pos.example/', KASSA_DEMO: '1' });
+    expect(options).toMatchObject({ port: 9000, dataDir: '/var/kassa', databaseUrl: 'postgres://db/kassa', publicUrl: 'https://pos.example', demo: true });
+  });
+
+  it('lets flags win over the environment, in both --flag value and --flag=value forms', () => {
+    expect(run(['--port', '0', '--data=/tmp/k', '--host', '0.0.0.0', '--log-level=debug', '--trust-proxy'], { PORT: '9000' })).toMatchObject({
+      port: 0,
+      dataDir: '/tmp/k',
+      host: '0.0.0.0',
+      logLevel: 'debug',
+      trustProxy: true,
+    });
+  });
+
+  it('prints help for --help', () => {
+    expect(parseCli(['--help'], {})).toEqual({ kind: 'help' });
+  });
+
+  it.each([[['--port', '70000']], [['--port', 'http']], [['--verbose']], [['--data']], [['--public-url', 'ftp://x']], [['--log-level', 'loud']], [['--database-url', 'mysql://x']]])(
+    'refuses %j with KASSA_CLI_USAGE',
+    (argv) => {
+      expect(failure(argv)).toBe('KASSA_CLI_USAGE');
+    },
+  );
+
+  it('refuses a PORT in the environment that is not a port', () => {
+    expect(failure([], { PORT: '80a' })).toBe('KASSA_CLI_USAGE');
+  });
+});

@@ -1,0 +1,55 @@
+import { CliError, parseCli, USAGE } from './cli-args.js';
+import type { RunningServer } from './main.js';
+import { startServer } from './main.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function printDemo(server: RunningServer): void {
+  if (server.demo === undefined) return;
+  const { admin, cashier, boxToken } = server.demo;
+  process.stdout.write(
+    [
+      '',
+      `kassa is running at ${server.url}`,
+      `  admin:   ${admin.username} / ${admin.password}`,
+      `  cashier: ${cashier.username} / ${cashier.password}`,
+      `  demo box: kassa-iotbox --server ${server.publicUrl} --token ${boxToken}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  let command;
+  try {
+    command = parseCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    process.stderr.write(`kassa-server: ${error.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const server = await startServer(command.options);
+  printDemo(server);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`kassa-server: ${signal}, closing\n`);
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`kassa-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { databaseOptionsFrom, openDatabase } from './db/database.js';
+import type { DemoData } from './demo.js';
+import { seedDemo } from './demo.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Default 8080. */
+  readonly port?: number;
+  /** Listening address. Default 127.0.0.1; 0.0.0.0 lets boxes and browsers on the network in. */
+  readonly host?: string;
+  /** PGlite keeps its data here (and the demo its secrets). Default ./data. */
+  readonly dataDir?: string;
+  /** A PostgreSQL server instead of PGlite. */
+  readonly databaseUrl?: string;
+  /** The URL browsers and boxes reach this server at. Default http://<host>:<port>. */
+  readonly publicUrl?: string;
+  readonly logLevel?: LogLevel;
+  readonly logger?: Logger;
+  /** Seed the demo data (idempotent) and return its credentials. */
+  readonly demo?: boolean;
+  readonly trustProxy?: boolean;
+  /** The web build to serve at `/`. Default: the web package's dist folder, when it exists. */
+  readonly webDist?: string | null;
+}
+
+export interface RunningServer {
+  /** Where the server listens, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  readonly publicUrl: string;
+  readonly demo?: DemoData;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DATA_DIR = './data';
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+function listenUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/**
+ * Starts the whole server: opens the database (PGlite under dataDir, or PostgreSQL), builds the app,
+ * seeds the demo when asked, and listens. `close()` stops taking requests, ends event streams and
+ * box links, and closes the database.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: options.logLevel ?? 'info' });
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const host = options.host ?? DEFAULT_HOST;
+  const database = await openDatabase(databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir }));
+  let port = options.port ?? DEFAULT_PORT;
+  const publicUrl = (): string => options.publicUrl ?? listenUrl(host, port);
+  try {
+    const app = await buildApp({
+      database,
+      publicUrl,
+      logger,
+      trustProxy: options.trustProxy ?? false,
+      secureCookies: options.publicUrl?.startsWith('https:') === true ? 'always' : 'auto',
+      webDist: options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist,
+    });
+    let demo: DemoData | undefined;
+    try {
+      demo = options.demo === true ? await seedDemo(app.kassa, dataDir) : undefined;
+      await app.listen({ port, host });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    const address = app.server.address();
+    if (address !== null && typeof address === 'object') port = address.port;
+    const url = listenUrl(host, port);
+    logger.info({ url, publicUrl: publicUrl(), database: database.kind }, 'kassa server listening');
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      publicUrl: publicUrl(),
+      ...(demo === undefined ? {} : { demo }),
+      close: () => {
+        closing ??= (async () => {
+          await app.close();
+          await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
