@@ -19,7 +19,7 @@ export function PosConfigsPage() {
           <div className="stack">
             {data.configs.length === 0 ? <p>{t('posConfigs.empty')}</p> : null}
             {data.configs.map((config) => (
-              <PosConfigForm key={`${config.id}:${config.paymentMethodIds.join(',')}`} config={config} methods={data.methods} onSaved={() => void loaded.reload()} />
+              <PosConfigForm key={config.id} config={config} methods={data.methods} onSaved={() => void loaded.reload()} />
             ))}
             <PosConfigForm key={`new:${data.configs.length}`} config={null} methods={data.methods} onSaved={() => void loaded.reload()} />
           </div>

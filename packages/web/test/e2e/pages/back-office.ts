@@ -1,0 +1,119 @@
+import type { Locator, Page } from 'playwright-core';
+
+export class SettingsPage {
+  readonly ingenico: Locator;
+  readonly country: Locator;
+  readonly save: Locator;
+
+  constructor(readonly page: Page) {
+    this.ingenico = page.getByRole('switch', { name: 'Ingenico' });
+    this.country = page.getByRole('textbox', { name: 'Country' });
+    this.save = page.getByRole('button', { name: 'Save' });
+  }
+
+  async setCountry(code: string): Promise<void> {
+    await this.country.fill(code);
+    await this.save.click();
+  }
+
+  /** The rule's message shown beside a field, found through the field's description. */
+  async errorOf(field: Locator): Promise<string> {
+    const ids = (await field.getAttribute('aria-describedby')) ?? '';
+    const id = ids.split(' ').find((x) => x.endsWith('-error') || x === 'ingenico-error') ?? '';
+    return (await this.page.locator(`[id="${id}"]`).textContent()) ?? '';
+  }
+}
+
+export class JournalsPage {
+  constructor(readonly page: Page) {}
+
+  async add(name: string, type: 'Bank' | 'Cash'): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Add journal' });
+    await form.getByRole('textbox', { name: 'Name' }).fill(name);
+    await form.getByRole('combobox', { name: 'Type' }).selectOption({ label: type });
+    await form.getByRole('button', { name: 'Add journal' }).click();
+    await this.page.getByRole('row', { name: new RegExp(`^${name} ${type}`) }).waitFor();
+  }
+}
+
+export class BoxesPage {
+  constructor(readonly page: Page) {}
+
+  /** Pairs a box and returns what the back office shows once: the token and the command. */
+  async pair(name: string): Promise<{ token: string; command: string }> {
+    await this.page.getByRole('textbox', { name: 'Box name' }).fill(name);
+    await this.page.getByRole('button', { name: 'Pair box' }).click();
+    const panel = this.page.getByRole('region', { name: 'Run this command on the box' });
+    await panel.waitFor();
+    const token = (await panel.getByTestId('box-token').textContent()) ?? '';
+    const command = (await panel.getByLabel('Command', { exact: true }).textContent()) ?? '';
+    return { token, command };
+  }
+
+  row(name: string): Locator {
+    return this.page.getByRole('row', { name: new RegExp(`^${name} `) });
+  }
+}
+
+export class DevicesPage {
+  constructor(readonly page: Page) {}
+
+  row(terminalId: string): Locator {
+    return this.page.getByRole('row', { name: new RegExp(`^${terminalId} `) });
+  }
+
+  get howTo(): Locator {
+    return this.page.getByRole('region', { name: 'How to connect a terminal' });
+  }
+}
+
+export class PaymentMethodsPage {
+  readonly form: Locator;
+  readonly name: Locator;
+  readonly kind: Locator;
+  readonly journal: Locator;
+  readonly terminal: Locator;
+  readonly device: Locator;
+  readonly save: Locator;
+
+  constructor(readonly page: Page) {
+    this.form = page.getByRole('form', { name: /payment method/ });
+    this.name = this.form.getByRole('textbox', { name: 'Name' });
+    this.kind = this.form.getByRole('combobox', { name: 'Kind' });
+    this.journal = this.form.getByRole('combobox', { name: 'Journal' });
+    this.terminal = this.form.getByRole('combobox', { name: 'Use a payment terminal' });
+    this.device = this.form.getByRole('combobox', { name: 'Payment terminal device' });
+    this.save = this.form.getByRole('button', { name: 'Save' });
+  }
+
+  /** The refusal shown beside a field (its accessible description holds the rule's message). */
+  async errorBeside(field: Locator): Promise<string> {
+    await this.page.waitForFunction((el) => el?.getAttribute('aria-invalid') === 'true', await field.elementHandle());
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter((id) => id.endsWith('-error'));
+    return (await this.page.locator(`[id="${ids[0] ?? 'none'}"]`).textContent()) ?? '';
+  }
+
+  async deviceOptions(): Promise<string[]> {
+    return this.device.locator('option').allTextContents();
+  }
+
+  async edit(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Edit ${name}` }).click();
+    await this.page.getByRole('heading', { name: 'Edit payment method' }).waitFor();
+  }
+
+  row(name: string): Locator {
+    return this.page.getByRole('row', { name: new RegExp(`^${name} `) });
+  }
+}
+
+export class PosConfigsPage {
+  constructor(readonly page: Page) {}
+
+  async addMethod(pos: string, method: string): Promise<void> {
+    const form = this.page.getByRole('form', { name: pos });
+    await form.getByRole('checkbox', { name: method }).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  }
+}
