@@ -8,8 +8,6 @@ export interface OutboxEntry {
   /** The `event` message as it goes on the wire, validated against the contract once. */
   readonly text: string;
   readonly kind: BoxEvent['kind'];
-  /** Position in sending order, across boots. */
-  readonly order: number;
   /** False until the journal has it on disk, for the events that must not be sent before. */
   ready: boolean;
 }
@@ -21,8 +19,10 @@ export interface OutboxEntry {
  */
 export class Outbox {
   private readonly entries = new Map<string, OutboxEntry>();
+  /** Entries not yet handed to the current connection, in order; `head` is the next one. */
+  private unsent: OutboxEntry[] = [];
+  private head = 0;
   private next = 0;
-  private orderCounter = 0;
   private listener: (() => void) | undefined;
 
   constructor(
@@ -33,7 +33,7 @@ export class Outbox {
   ) {
     for (const record of pending) {
       const text = JSON.stringify({ type: 'event', id: record.id, at: record.at, event: record.event });
-      this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, order: ++this.orderCounter, ready: true });
+      this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, ready: true });
     }
   }
 
@@ -50,7 +50,9 @@ export class Outbox {
   emit(event: BoxEvent, durable: boolean): void {
     const id = `${this.boot}:${++this.next}`;
     const at = new Date().toISOString();
-    const text = JSON.stringify({ type: 'event', id, at, event });
+    // One serialisation serves the wire message and the journal line (id and at need no escaping).
+    const eventJson = JSON.stringify(event);
+    const text = `{"type":"event","id":"${id}","at":"${at}","event":${eventJson}}`;
     try {
       parseBoxToServer(text);
     } catch (error) {
@@ -59,20 +61,21 @@ export class Outbox {
       this.log.error({ code, kind: event.kind, reason: (error as Error).message }, 'event does not match the contract; not sent');
       return;
     }
-    const entry: OutboxEntry = { id, text, kind: event.kind, order: ++this.orderCounter, ready: !durable };
+    const entry: OutboxEntry = { id, text, kind: event.kind, ready: !durable };
     this.entries.set(id, entry);
-    const record: EventRecord = { k: 'event', id, at, event };
-    if (!durable) {
-      this.journal.write(record);
+    this.unsent.push(entry);
+    const line = `{"k":"event","id":"${id}","at":"${at}","event":${eventJson}}`;
+    const synced = this.journal.appendLine(line, durable);
+    if (!synced) {
       this.listener?.();
       return;
     }
-    this.journal.append(record).then(
+    synced.then(
       () => {
         entry.ready = true;
         this.listener?.();
       },
-      (error: Error) => this.log.error({ id, reason: error.message }, 'event could not be journaled; it stays unsent'),
+      (error: Error) => this.log.error({ id, reason: (error as Error).message }, 'event could not be journaled; it stays unsent'),
     );
   }
 
@@ -86,6 +89,37 @@ export class Outbox {
   /** Unacknowledged entries in sending order. */
   values(): IterableIterator<OutboxEntry> {
     return this.entries.values();
+  }
+
+  /** A new connection: every unacknowledged entry is to be sent again, from the first. */
+  rewind(): void {
+    this.unsent = [...this.entries.values()];
+    this.head = 0;
+  }
+
+  /**
+   * The next entry to send on this connection, skipping acknowledged ones; undefined at the end or
+   * at an entry still waiting for the disk (order is kept: nothing overtakes it).
+   */
+  nextToSend(): OutboxEntry | undefined {
+    while (this.head < this.unsent.length) {
+      const entry = this.unsent[this.head]!;
+      if (!this.entries.has(entry.id)) {
+        this.head++;
+        continue;
+      }
+      if (!entry.ready) return undefined;
+      this.head++;
+      this.compact();
+      return entry;
+    }
+    return undefined;
+  }
+
+  private compact(): void {
+    if (this.head < 1024 || this.head * 2 < this.unsent.length) return;
+    this.unsent = this.unsent.slice(this.head);
+    this.head = 0;
   }
 
   get size(): number {

@@ -74,6 +74,23 @@ export class Journal {
     this.flush();
   }
 
+  /**
+   * `append` for a record the caller has already serialised (one JSON line without its newline),
+   * so a hot path does not stringify the same event twice. The caller vouches that `line` is the
+   * JSON of a JournalRecord.
+   */
+  appendLine(line: string, durable: boolean): Promise<void> | undefined {
+    if (!durable) {
+      if (this.enqueueLine(line, () => undefined)) this.flush();
+      return undefined;
+    }
+    return new Promise((resolve, reject) => {
+      if (!this.enqueueLine(line, reject)) return;
+      this.waiters.push({ resolve, reject });
+      this.flush();
+    });
+  }
+
   get stats(): JournalStats {
     return { records: this.recordCount, syncs: this.syncCount, lastSyncMs: this.lastSync };
   }
@@ -91,11 +108,15 @@ export class Journal {
   }
 
   private enqueue(record: JournalRecord, reject: (error: Error) => void): boolean {
+    return this.enqueueLine(JSON.stringify(record), reject);
+  }
+
+  private enqueueLine(line: string, reject: (error: Error) => void): boolean {
     if (this.failure || this.closed) {
       reject(this.failure ?? new BoxError(BoxErrorCode.JournalClosed, 'the journal is closed'));
       return false;
     }
-    this.queue.push(JSON.stringify(record) + '\n');
+    this.queue.push(line + '\n');
     this.recordCount++;
     return true;
   }

@@ -53,8 +53,6 @@ export class Uplink {
   private retryTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alive = true;
-  /** Highest outbox order sent on the current connection. */
-  private sentOrder = 0;
   private connectedSince: Date | null = null;
   private lastError: string | null = null;
   private serverName: string | null = null;
@@ -130,7 +128,6 @@ export class Uplink {
 
   private opened(ws: WebSocket): void {
     this.status = 'open';
-    this.sentOrder = 0;
     this.alive = true;
     const heartbeatMs = this.options.heartbeatMs ?? 30_000;
     this.heartbeat = setInterval(() => {
@@ -181,6 +178,7 @@ export class Uplink {
         this.lastError = null;
         if (message.boxId !== this.options.boxId) this.log.warn({ boxId: message.boxId }, 'server welcomed another box id');
         this.log.info({ pending: this.options.outbox.size }, 'uplink ready');
+        this.options.outbox.rewind();
         this.flush();
         return;
       case 'ack':
@@ -206,12 +204,7 @@ export class Uplink {
   private flush(): void {
     const ws = this.ws;
     if (this.status !== 'ready' || !ws || ws.readyState !== WebSocket.OPEN) return;
-    for (const entry of this.options.outbox.values()) {
-      if (entry.order <= this.sentOrder) continue;
-      if (!entry.ready) break;
-      ws.send(entry.text);
-      this.sentOrder = entry.order;
-    }
+    for (let entry = this.options.outbox.nextToSend(); entry; entry = this.options.outbox.nextToSend()) ws.send(entry.text);
   }
 
   private send(message: BoxToServer, validate: boolean): void {
