@@ -10,9 +10,9 @@ import { seededRandom, type Random } from './random.js';
 import { keepAliveIntervalFrom, lastTicketBody, lastTransactionBody, versionBody } from './responses.js';
 import { scenarioSteps } from './scenarios.js';
 import type { ScriptStep } from './script.js';
-import { Transaction } from './transaction.js';
-import { stageText } from './texts.js';
 import { KeepAlive } from './keep-alive.js';
+import { stageText } from './texts.js';
+import { Transaction } from './transaction.js';
 
 export type Key = 'card' | 'pin-ok' | 'cancel' | 'remove-card' | 'stop';
 
@@ -48,6 +48,7 @@ class Terminal implements TerminalHandle {
   private link: Link | undefined;
   private helloDone = false;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private backoffMs: number;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private current: Transaction | undefined;
@@ -96,8 +97,12 @@ class Terminal implements TerminalHandle {
     this.link?.close();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const tx of this.stepping) tx.halt();
@@ -167,6 +172,8 @@ class Terminal implements TerminalHandle {
   private receive(link: Link, message: Message): void {
     this.events.emit('frame-in', message);
     if (!isTyped(message)) return;
+    // While saying goodbye only the ByeResponse matters.
+    if (this.closed && message.type !== 'ByeResponse') return;
     if (!this.helloDone) {
       this.hello(link, message);
       return;
