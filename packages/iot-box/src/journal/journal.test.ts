@@ -116,3 +116,26 @@ describe('Journal', () => {
     await expect(journal.append(started)).rejects.toMatchObject({ code: 'BOX_JOURNAL_CLOSED' });
   });
 });
+
+describe('Journal compaction while running', () => {
+  it('rewrites a journal grown past its limit without losing open work or unacknowledged events', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d, { compactAtBytes: 4096 });
+    await journal.append(started);
+    for (let i = 1; i <= 60; i++) {
+      const id = `1:${i}`;
+      journal.write({ ...stage, id });
+      journal.write({ k: 'ack', ids: [id] });
+    }
+    await journal.append(sent);
+    expect(journal.stats.compactions).toBeGreaterThan(0);
+    await journal.append({ k: 'command', commandId: 7 });
+    await journal.close();
+    const { journal: reopened, state } = Journal.open(d);
+    await reopened.close();
+    expect([...state.events.keys()]).toEqual(['1:2']);
+    expect(state.transactions.get(uuid)?.status).toBe('sent');
+    expect(state.commands.has(7)).toBe(true);
+    expect(state.boot).toBe(2);
+  });
+});

@@ -5,10 +5,14 @@ import { parseRecord, type JournalRecord } from './records.js';
 import { applyRecord, emptyState, snapshot, type JournalState } from './state.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
+/** A journal that grows past this while the box runs is compacted between two syncs. */
+export const DEFAULT_COMPACT_AT_BYTES = 32 * 1024 * 1024;
 
 export interface JournalStats {
   /** Records appended since the box started. */
   readonly records: number;
+  /** Compactions while running (there is always one at start). */
+  readonly compactions: number;
   /** Write + fdatasync rounds: one round carries every record queued meanwhile. */
   readonly syncs: number;
   readonly lastSyncMs: number;
@@ -30,33 +34,32 @@ export class Journal {
   private syncCount = 0;
   private lastSync = 0;
 
+  private bytesWritten: number;
+  private compactions = 0;
+
   private constructor(
-    private readonly fd: number,
+    private fd: number,
     readonly path: string,
-  ) {}
+    private readonly dataDir: string,
+    size: number,
+    private readonly compactAtBytes: number,
+  ) {
+    this.bytesWritten = size;
+  }
 
   /**
    * Reads the journal under `dataDir`, compacts it (acknowledged events and old history go), starts
    * a new boot and returns the state the records add up to. A torn last line (a crash mid-write)
    * is dropped; any other unreadable line is BOX_JOURNAL_CORRUPT.
    */
-  static open(dataDir: string): { journal: Journal; state: JournalState; tornTail: boolean } {
+  static open(dataDir: string, options: { compactAtBytes?: number } = {}): { journal: Journal; state: JournalState; tornTail: boolean } {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, JOURNAL_FILE);
     const { state, tornTail } = readState(path);
     state.boot += 1;
-    const lines = snapshot(state).map((r) => JSON.stringify(r) + '\n').join('');
-    const temporary = `${path}.tmp`;
-    const tmpFd = openSync(temporary, 'w');
-    try {
-      writeSync(tmpFd, lines);
-      fsyncSync(tmpFd);
-    } finally {
-      closeSync(tmpFd);
-    }
-    renameSync(temporary, path);
-    syncDirectory(dataDir);
-    return { journal: new Journal(openSync(path, 'a'), path), state, tornTail };
+    const size = rewrite(dataDir, path, state);
+    const journal = new Journal(openSync(path, 'a'), path, dataDir, size, options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES);
+    return { journal, state, tornTail };
   }
 
   /** Queues a record; resolves once it is on disk. */
@@ -92,7 +95,7 @@ export class Journal {
   }
 
   get stats(): JournalStats {
-    return { records: this.recordCount, syncs: this.syncCount, lastSyncMs: this.lastSync };
+    return { records: this.recordCount, syncs: this.syncCount, lastSyncMs: this.lastSync, compactions: this.compactions };
   }
 
   get failed(): BoxError | undefined {
@@ -133,6 +136,7 @@ export class Journal {
       this.syncing = false;
       this.syncCount++;
       this.lastSync = performance.now() - started;
+      if (!error && this.bytesWritten > this.compactAtBytes) error = this.compactNow();
       if (error) {
         this.failure = new BoxError(BoxErrorCode.JournalWriteFailed, `journal ${this.path}: ${error.message}`);
         for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
@@ -145,8 +149,43 @@ export class Journal {
       else if (this.idle) this.idle();
     };
     const buffer = Buffer.from(text);
+    this.bytesWritten += buffer.length;
     writeAll(this.fd, buffer, 0, (error) => (error ? done(error) : fdatasync(this.fd, done)));
   }
+
+  /**
+   * Between two syncs nothing is in flight, so the file on disk is the whole journal: it is read,
+   * reduced and rewritten like at start. This pauses the box for a moment proportional to the
+   * file, which is why it waits until the file is large and happens rarely.
+   */
+  private compactNow(): NodeJS.ErrnoException | null {
+    try {
+      closeSync(this.fd);
+      const { state } = readState(this.path);
+      this.bytesWritten = rewrite(this.dataDir, this.path, state);
+      this.fd = openSync(this.path, 'a');
+      this.compactions++;
+      return null;
+    } catch (error) {
+      return error as NodeJS.ErrnoException;
+    }
+  }
+}
+
+/** Writes the snapshot of `state` to a new file, syncs it and puts it in place; returns its size. */
+function rewrite(dataDir: string, path: string, state: JournalState): number {
+  const lines = snapshot(state).map((r) => JSON.stringify(r) + '\n').join('');
+  const temporary = `${path}.tmp`;
+  const tmpFd = openSync(temporary, 'w');
+  try {
+    writeSync(tmpFd, lines);
+    fsyncSync(tmpFd);
+  } finally {
+    closeSync(tmpFd);
+  }
+  renameSync(temporary, path);
+  syncDirectory(dataDir);
+  return Buffer.byteLength(lines);
 }
 
 function writeAll(fd: number, buffer: Buffer, offset: number, callback: (error: NodeJS.ErrnoException | null) => void): void {
