@@ -174,6 +174,7 @@ function latencyTracker(server) {
   const stage = [];
   const result = [];
   let results = 0;
+  let refused = 0;
   server.state.onEvent = (event, at) => {
     if (event.kind === 'transactionStage') {
       const key = `${event.terminalId}|s${event.stageId}`;
@@ -182,6 +183,8 @@ function latencyTracker(server) {
         stage.push(at - t0);
         sentAt.delete(key);
       }
+    } else if (event.kind === 'commandRefused') {
+      refused++;
     } else if (event.kind === 'transactionResult') {
       results++;
       const key = `${event.terminalId}|r`;
@@ -198,6 +201,9 @@ function latencyTracker(server) {
     result,
     get results() {
       return results;
+    },
+    get refused() {
+      return refused;
     },
     onResult: () => undefined,
     watch(terminal) {
@@ -265,6 +271,8 @@ async function fleetRun() {
   tracker.reset();
   probe.samples.length = 0;
   const before = tracker.results;
+  const refusedBefore = tracker.refused;
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   const statusBefore = await box.status();
   const cpuBefore = box.cpuSeconds();
   const ownCpuBefore = process.cpuUsage();
@@ -272,6 +280,8 @@ async function fleetRun() {
   await sleep(FLEET_SECONDS * 1000);
   const seconds = (performance.now() - started) / 1000;
   const perSecond = (tracker.results - before) / seconds;
+  const refusedPerSecond = (tracker.refused - refusedBefore) / seconds;
+  const load = (Number(loadBefore) + Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0])) / 2;
   const statusAfter = await box.status();
   const boxCpu = (box.cpuSeconds() - cpuBefore) / seconds;
   const own = process.cpuUsage(ownCpuBefore);
@@ -284,7 +294,7 @@ async function fleetRun() {
   await fleet.close();
   await box.stop();
   await server.close();
-  return { keepAlive: percentiles(probe.samples), stage: percentiles(tracker.stage), result: percentiles(tracker.result), perSecond, rss, recordsPerSync, boxCpu, loadCpu, invalid: server.state.invalid };
+  return { keepAlive: percentiles(probe.samples), stage: percentiles(tracker.stage), result: percentiles(tracker.result), perSecond, rss, recordsPerSync, boxCpu, loadCpu, refusedPerSecond, load, compactionMs: statusAfter.journal.lastCompactionMs, invalid: server.state.invalid };
 }
 
 /** The cost of durability alone: one record appended and fdatasync'ed at a time, then a burst under group commit. */
@@ -344,6 +354,9 @@ async function main() {
   });
   triple(`${FLEET} terminals, 1 payment/s each: final frame → result at the server`, many, 'result', { p99: { bound: 'fdatasync under group commit' } });
   add(`${FLEET} terminals: payments settled per second`, m(many, (r) => r.perSecond), 'payments/s', { target: `${FLEET} payments/s offered`, reference: 'deployed integration: one terminal per port' });
+  add(`${FLEET} terminals: starts refused because the terminal was still busy`, m(many, (r) => r.refusedPerSecond), 'commands/s', { bound: 'a payment that takes longer than 1 s on a starved machine' });
+  add(`${FLEET} terminals: machine load average during the run (2 cores, shared)`, m(many, (r) => r.load), 'runnable tasks');
+  add(`${FLEET} terminals: pause of the last journal compaction while running`, m(many, (r) => r.compactionMs), 'ms', { bound: 'reads and rewrites a 32 MiB journal' });
   add(`${FLEET} terminals: box peak RSS`, m(many, (r) => r.rss), 'MB', { target: '< 200 MB' });
   add(`${FLEET} terminals: journal records per fdatasync (group commit)`, m(many, (r) => r.recordsPerSync), 'records/sync');
   add('journal: one record appended and fdatasync\'ed, p50', m(journal, (r) => r.single.p50), 'ms', { bound: 'disk flush latency' });

@@ -204,7 +204,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
         lastError: link?.lastError ?? null,
         pendingEvents: outbox.size,
       },
-      journal: { path: journal.path, records: stats.records, syncs: stats.syncs, lastSyncMs: Math.round(stats.lastSyncMs * 1000) / 1000, compactions: stats.compactions },
+      journal: { path: journal.path, records: stats.records, syncs: stats.syncs, lastSyncMs: Math.round(stats.lastSyncMs * 1000) / 1000, compactions: stats.compactions, lastCompactionMs: Math.round(stats.lastCompactionMs) },
       terminals: registry.list().map((device) => ({
         ...deviceReport(device),
         lastCloseReason: device.lastCloseReason,

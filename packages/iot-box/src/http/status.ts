@@ -18,7 +18,7 @@ export interface BoxStatus {
     readonly lastError: string | null;
     readonly pendingEvents: number;
   };
-  readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number };
+  readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number };
   readonly terminals: readonly TerminalStatus[];
 }
 
