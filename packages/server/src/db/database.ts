@@ -29,7 +29,7 @@ const parseInt8 = (value: string): number => Number(value);
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const database = options.kind === 'pglite' ? await openPGlite(options.dataDir) : openPostgres(options);
   try {
-    await migrate(database.db);
+    await migrate(database.db, options.kind === 'postgres' ? (options.schema ?? 'public') : 'public');
   } catch (error) {
     await database.close();
     throw error;
@@ -76,8 +76,12 @@ function openPostgres(options: { url: string; schema?: string; poolSize?: number
   };
 }
 
-async function migrate(db: Kysely<Schema>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * The migration bookkeeping tables are named with their schema: without it, Kysely takes such a
+ * table in any schema of the database for its own, which breaks when runs share one server.
+ */
+async function migrate(db: Kysely<Schema>, schema: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
 }

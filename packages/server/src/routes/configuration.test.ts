@@ -19,7 +19,7 @@ describe('configuration routes, as the seed document walks them', () => {
   let gone: DeviceView;
 
   beforeAll(async () => {
-    t = await buildTestApp('pglite');
+    t = await buildTestApp('postgres');
     admin = await loginAs(t.app, ADMIN);
     bank = (await admin.inject({ method: 'POST', url: '/api/journals', payload: { name: 'Bank', type: 'bank' } })).json();
     till = (await admin.inject({ method: 'POST', url: '/api/journals', payload: { name: 'Cash', type: 'cash' } })).json();

@@ -11,7 +11,7 @@ describe('sales routes', () => {
   let t: TestApp;
   let shop: Shop;
   beforeAll(async () => {
-    t = await buildTestApp('pglite');
+    t = await buildTestApp('postgres');
     shop = await setupShop(t);
   });
   afterAll(async () => {
