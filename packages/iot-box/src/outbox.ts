@@ -8,8 +8,12 @@ export interface OutboxEntry {
   /** The `event` message as it goes on the wire, validated against the contract once. */
   readonly text: string;
   readonly kind: BoxEvent['kind'];
+  /** Events of one lane (one terminal) are never reordered; different lanes may overtake each other. */
+  readonly lane: string;
   /** False until the journal has it on disk, for the events that must not be sent before. */
   ready: boolean;
+  /** Handed to the current connection. */
+  sent: boolean;
 }
 
 /**
@@ -19,9 +23,15 @@ export interface OutboxEntry {
  */
 export class Outbox {
   private readonly entries = new Map<string, OutboxEntry>();
-  /** Entries not yet handed to the current connection, in order; `head` is the next one. */
+  /** Entries in id order since the last rewind; before `head` all are sent or acknowledged. */
   private unsent: OutboxEntry[] = [];
   private head = 0;
+  /** Entries before `scan` were looked at since the last full rescan. */
+  private scan = 0;
+  /** Lanes with an entry still waiting for the disk, found before `scan`. */
+  private readonly blocked = new Set<string>();
+  private rescan = false;
+  private notifyQueued = false;
   private next = 0;
   private listener: (() => void) | undefined;
 
@@ -33,7 +43,7 @@ export class Outbox {
   ) {
     for (const record of pending) {
       const text = JSON.stringify({ type: 'event', id: record.id, at: record.at, event: record.event });
-      this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, ready: true });
+      this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, lane: laneOf(record.event), ready: true, sent: false });
     }
   }
 
@@ -61,7 +71,7 @@ export class Outbox {
       this.log.error({ code, kind: event.kind, reason: (error as Error).message }, 'event does not match the contract; not sent');
       return;
     }
-    const entry: OutboxEntry = { id, text, kind: event.kind, ready: !durable };
+    const entry: OutboxEntry = { id, text, kind: event.kind, lane: laneOf(event), ready: !durable, sent: false };
     this.entries.set(id, entry);
     this.unsent.push(entry);
     const line = `{"k":"event","id":"${id}","at":"${at}","event":${eventJson}}`;
@@ -73,7 +83,14 @@ export class Outbox {
     synced.then(
       () => {
         entry.ready = true;
-        this.listener?.();
+        this.rescan = true;
+        // A sync makes many entries ready at once: one pass sends them all.
+        if (this.notifyQueued) return;
+        this.notifyQueued = true;
+        queueMicrotask(() => {
+          this.notifyQueued = false;
+          this.listener?.();
+        });
       },
       (error: Error) => this.log.error({ id, reason: (error as Error).message }, 'event could not be journaled; it stays unsent'),
     );
@@ -94,35 +111,55 @@ export class Outbox {
   /** A new connection: every unacknowledged entry is to be sent again, from the first. */
   rewind(): void {
     this.unsent = [...this.entries.values()];
+    for (const entry of this.unsent) entry.sent = false;
     this.head = 0;
+    this.scan = 0;
+    this.blocked.clear();
+    this.rescan = false;
   }
 
   /**
-   * The next entry to send on this connection, skipping acknowledged ones; undefined at the end or
-   * at an entry still waiting for the disk (order is kept: nothing overtakes it).
+   * Hands every sendable entry to `send`, in id order within each lane. An entry waiting for the
+   * disk holds back the later entries of its lane only, so one terminal's result being synced
+   * does not delay another terminal's stage.
    */
-  nextToSend(): OutboxEntry | undefined {
-    while (this.head < this.unsent.length) {
-      const entry = this.unsent[this.head]!;
-      if (!this.entries.has(entry.id)) {
-        this.head++;
+  drain(send: (entry: OutboxEntry) => void): void {
+    if (this.rescan) {
+      this.rescan = false;
+      this.blocked.clear();
+      this.scan = this.head;
+    }
+    for (; this.scan < this.unsent.length; this.scan++) {
+      const entry = this.unsent[this.scan]!;
+      if (entry.sent || !this.entries.has(entry.id)) continue;
+      if (!entry.ready) {
+        this.blocked.add(entry.lane);
         continue;
       }
-      if (!entry.ready) return undefined;
-      this.head++;
-      this.compact();
-      return entry;
+      if (this.blocked.has(entry.lane)) continue;
+      entry.sent = true;
+      send(entry);
     }
-    return undefined;
+    while (this.head < this.unsent.length) {
+      const entry = this.unsent[this.head]!;
+      if (!entry.sent && this.entries.has(entry.id)) break;
+      this.head++;
+    }
+    this.compact();
   }
 
   private compact(): void {
     if (this.head < 1024 || this.head * 2 < this.unsent.length) return;
     this.unsent = this.unsent.slice(this.head);
+    this.scan -= this.head;
     this.head = 0;
   }
 
   get size(): number {
     return this.entries.size;
   }
+}
+
+function laneOf(event: BoxEvent): string {
+  return event.kind === 'device' ? event.device.terminalId : event.terminalId;
 }

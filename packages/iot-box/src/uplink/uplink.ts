@@ -200,11 +200,11 @@ export class Uplink {
     }
   }
 
-  /** Sends every ready event the server has not seen on this connection, in order. */
+  /** Sends every ready event not yet sent on this connection (in order within each terminal). */
   private flush(): void {
     const ws = this.ws;
     if (this.status !== 'ready' || !ws || ws.readyState !== WebSocket.OPEN) return;
-    for (let entry = this.options.outbox.nextToSend(); entry; entry = this.options.outbox.nextToSend()) ws.send(entry.text);
+    this.options.outbox.drain((entry) => ws.send(entry.text));
   }
 
   private send(message: BoxToServer, validate: boolean): void {
