@@ -94,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('kassa', ctx);
 
   installErrorHandling(app);
-  await installSecurity(app);
+  await installSecurity(app, ctx.db);
   installAuth(app, ctx);
   await installOpenApi(app, SERVER_VERSION);
 

@@ -227,9 +227,22 @@ const boxUplink: Migration = {
   },
 };
 
+/** Login attempts per client address, counted in the database so the limit holds across processes. */
+const loginRateLimits: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('rate_limits')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('window_start', 'timestamptz', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
+  '0003_login_rate_limits': loginRateLimits,
 };
 
 export const migrationProvider: MigrationProvider = {

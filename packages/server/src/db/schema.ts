@@ -183,6 +183,13 @@ export interface EventTable {
   data: Json;
 }
 
+export interface RateLimitTable {
+  /** The route and the client address. */
+  key: string;
+  count: number;
+  window_start: Date;
+}
+
 export interface Schema {
   company: CompanyTable;
   users: UserTable;
@@ -203,6 +210,7 @@ export interface Schema {
   box_commands: BoxCommandTable;
   box_events_seen: BoxEventSeenTable;
   events: EventTable;
+  rate_limits: RateLimitTable;
 }
 
 export type UserRow = Selectable<UserTable>;

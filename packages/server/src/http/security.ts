@@ -3,6 +3,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import { KassaError } from '../domain/errors.js';
+import type { Executor } from '../repos/executor.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
 import type { App } from './types.js';
 
 export interface LoginLimit {
@@ -16,11 +18,13 @@ export const DEFAULT_LOGIN_LIMIT: LoginLimit = { max: 10, windowMs: 60_000 };
 /** `always`: the public URL is https; `auto`: Secure when the request came over TLS (or a trusted proxy says so). */
 export type SecureCookies = 'always' | 'auto' | 'never';
 
-export async function installSecurity(app: App): Promise<void> {
+export async function installSecurity(app: App, db: Executor): Promise<void> {
   await app.register(cookie);
-  // Only routes that ask for it are limited (the login); the limit is per client address.
+  // Only routes that ask for it are limited (the login); the limit is per client address, counted
+  // in the database so that it holds across server processes.
   await app.register(rateLimit, {
     global: false,
+    store: databaseRateLimitStore(db),
     errorResponseBuilder: (_request, context) => new KassaError('KASSA_RATE_LIMITED', `Too many attempts; retry in ${context.after}.`, { retryAfterMs: context.ttl }),
   });
 }

@@ -45,6 +45,17 @@ describe('auth routes', () => {
       expect(other.statusCode).toBe(200);
     });
 
+    it('counts attempts across server processes that share the database', async () => {
+      const other = await buildTestApp('postgres', { schema: t.database.schema, loginLimit: { max: 3, windowMs: 60_000 }, trustProxy: true });
+      try {
+        const attempt = (app: typeof t.app) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { ...CASHIER, password: 'guess' }, remoteAddress: '10.0.0.77' });
+        const statuses = [(await attempt(t.app)).statusCode, (await attempt(other.app)).statusCode, (await attempt(t.app)).statusCode, (await attempt(other.app)).statusCode];
+        expect(statuses).toEqual([401, 401, 401, 429]);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('marks the cookie Secure when a trusted proxy says the request came over https', async () => {
       const response = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: ADMIN, remoteAddress: '10.0.0.4', headers: { 'x-forwarded-proto': 'https' } });
       expect(response.cookies.find((c) => c.name === 'kassa_session')?.secure).toBe(true);
