@@ -3,13 +3,14 @@ import type { PaymentEvent, PaymentState } from '../domain/payment-states.js';
 import { nextPaymentState, refusalEvent, resultEvent, stageEvent } from '../domain/payment-states.js';
 import type { Box } from '../repos/boxes.js';
 import { getBox, setBoxLink } from '../repos/boxes.js';
-import { markBoxEventSeen } from '../repos/box-commands.js';
 import type { DeviceView } from '../repos/devices.js';
 import { findDeviceOfBox, setBoxDevicesOffline, upsertDevice } from '../repos/devices.js';
 import { appendEvent } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
-import { activePaymentsOfBox, addHistory, addTickets, getPayment, setPaymentState } from '../repos/payments.js';
+import { activePaymentsOfBox } from '../repos/payments.js';
+import type { HistoryRow } from '../repos/uplink-batch.js';
+import { appendEvents, insertHistory, insertTickets, lockPayments, markBoxEventsSeen, setPaymentStates } from '../repos/uplink-batch.js';
 import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
@@ -35,12 +36,96 @@ interface PaymentChange {
 }
 
 export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message: BoxEventMessage): Promise<BoxEventOutcome> {
+  const [outcome] = await applyBoxEvents(ctx, boxId, [message]);
+  return outcome ?? 'duplicate';
+}
+
+/**
+ * Applies events in arrival order in one transaction, each with the record of its id: the outcome
+ * is that of one transaction per event, with one commit and a few statements for the whole batch.
+ * A box under load sends events faster than separate commits allow (every commit that NOTIFYs is
+ * serialised by PostgreSQL). If anything fails, nothing of the batch is applied.
+ */
+export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[]): Promise<BoxEventOutcome[]> {
   return ctx.db.transaction().execute(async (trx) => {
-    if (!(await markBoxEventSeen(trx, boxId, message.id))) return 'duplicate';
-    const { event } = message;
-    if (event.kind === 'device') return (await applyDeviceReport(trx, ctx, boxId, event.device)) === null ? 'recorded' : 'applied';
-    return applyPaymentEvent(trx, ctx, { boxId, eventId: message.id, boxAt: message.at, event });
+    const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
+    const fresh = await markBoxEventsSeen(trx, boxId, [...new Set(messages.map((m) => m.id))]);
+    const todo: number[] = [];
+    messages.forEach((message, i) => {
+      // A copy of an id later in the same batch is a duplicate of the first.
+      if (fresh.delete(message.id)) todo.push(i);
+    });
+    const batch = new PaymentBatch(trx, ctx, boxId);
+    const payments = await lockPayments(trx, [...new Set(todo.flatMap((i) => paymentUuidOf(messages[i])))]);
+    for (const i of todo) {
+      const message = messages[i];
+      if (message === undefined) continue;
+      const { event } = message;
+      if (event.kind === 'device') outcomes[i] = (await applyDeviceReport(trx, ctx, boxId, event.device)) === null ? 'recorded' : 'applied';
+      else outcomes[i] = batch.apply(payments.get(event.paymentUuid) ?? null, message.id, message.at, event, payments);
+    }
+    await batch.write();
+    return outcomes;
   });
+}
+
+function paymentUuidOf(message: BoxEventMessage | undefined): string[] {
+  return message === undefined || message.event.kind === 'device' ? [] : [message.event.paymentUuid];
+}
+
+/**
+ * The payment side of a batch: transitions are computed in memory through the state table, in
+ * order, then history, tickets, states, live events and unmatched events are written set-wise.
+ */
+class PaymentBatch {
+  readonly #history: HistoryRow[] = [];
+  readonly #tickets: { paymentUuid: string; type: string; text: string; at: Date }[] = [];
+  readonly #states = new Map<string, { uuid: string; state: PaymentState; at: Date }>();
+  readonly #live: { topic: 'payment'; audience: 'cashier'; data: unknown; at: Date }[] = [];
+  readonly #unmatched: { eventId: string; kind: string; paymentUuid: string; reason: string; data: unknown }[] = [];
+  readonly #at: Date;
+
+  constructor(
+    readonly trx: Executor,
+    readonly ctx: ServiceContext,
+    readonly boxId: string,
+  ) {
+    this.#at = ctx.now();
+  }
+
+  apply(payment: Payment | null, eventId: string, boxAt: string, event: PaymentBoxEvent, payments: Map<string, Payment>): BoxEventOutcome {
+    if (payment === null || payment.boxId !== this.boxId) {
+      const reason = payment === null ? 'no such payment' : 'the payment belongs to another box';
+      this.#unmatched.push({ eventId, kind: event.kind, paymentUuid: event.paymentUuid, reason, data: event });
+      return 'unmatched';
+    }
+    const change = describeChange(event, payment);
+    const next = nextPaymentState({ state: payment.state, event: change.event });
+    payments.set(payment.uuid, this.record(payment, { ...change, data: { ...change.data, eventId, boxAt } }, { source: 'box', next }));
+    return next === null ? 'recorded' : 'applied';
+  }
+
+  /** Queues the history entry, tickets, state and live event of one change; returns the payment after it. */
+  record(payment: Payment, change: PaymentChange, how: { source: 'box' | 'server'; next: PaymentState | null }): Payment {
+    const at = this.#at;
+    const toState = how.next ?? payment.state;
+    this.#history.push({ paymentUuid: payment.uuid, at, source: how.source, event: change.event, fromState: payment.state, toState, message: change.message, data: change.data });
+    if (how.next !== null) for (const ticket of change.tickets) this.#tickets.push({ paymentUuid: payment.uuid, ...ticket, at });
+    const updated = how.next === null || how.next === payment.state ? payment : { ...payment, state: how.next, updatedAt: at };
+    if (updated !== payment) this.#states.set(payment.uuid, { uuid: payment.uuid, state: toState, at });
+    const entry = { at: iso(at), source: how.source, event: change.event, fromState: payment.state, toState, message: change.message };
+    this.#live.push({ topic: 'payment', audience: 'cashier', data: { payment: paymentView(updated), entry }, at });
+    return updated;
+  }
+
+  async write(): Promise<void> {
+    const { trx, ctx } = this;
+    for (const u of this.#unmatched) await recordUnmatchedEvent(trx, { boxId: this.boxId, at: this.#at, ...u });
+    await insertHistory(trx, this.#history);
+    await insertTickets(trx, this.#tickets);
+    await setPaymentStates(trx, [...this.#states.values()]);
+    await appendEvents(trx, ctx.prefix, this.#live);
+  }
 }
 
 const MODEL_NAMES: Readonly<Record<TerminalModel, string>> = { lane5000: 'Lane/5000', desk5000: 'Desk/5000', move5000: 'Move/5000', unknown: 'unknown' };
@@ -66,42 +151,6 @@ async function publishDevice(trx: Executor, ctx: ServiceContext, device: DeviceV
 
 async function publishBox(trx: Executor, ctx: ServiceContext, box: Box | null): Promise<void> {
   if (box !== null) await appendEvent(trx, ctx.prefix, { topic: 'box', audience: 'admin', data: { box: boxView(box) } });
-}
-
-async function applyPaymentEvent(
-  trx: Executor,
-  ctx: ServiceContext,
-  input: { boxId: string; eventId: string; boxAt: string; event: PaymentBoxEvent },
-): Promise<BoxEventOutcome> {
-  const { boxId, eventId, event } = input;
-  const at = ctx.now();
-  const payment = await getPayment(trx, event.paymentUuid, { forUpdate: true });
-  if (payment === null || payment.boxId !== boxId) {
-    const reason = payment === null ? 'no such payment' : 'the payment belongs to another box';
-    await recordUnmatchedEvent(trx, { boxId, eventId, at, kind: event.kind, paymentUuid: event.paymentUuid, reason, data: event });
-    return 'unmatched';
-  }
-  const change = describeChange(event, payment);
-  const next = nextPaymentState({ state: payment.state, event: change.event });
-  await recordChange(trx, ctx, payment, { ...change, data: { ...change.data, eventId, boxAt: input.boxAt } }, { source: 'box', next, at });
-  return next === null ? 'recorded' : 'applied';
-}
-
-/** History, tickets, state and live event of one change; tickets are kept only from the result that decided. */
-async function recordChange(
-  trx: Executor,
-  ctx: ServiceContext,
-  payment: Payment,
-  change: PaymentChange,
-  how: { source: 'box' | 'server'; next: PaymentState | null; at: Date },
-): Promise<void> {
-  const { next, at } = how;
-  const toState = next ?? payment.state;
-  await addHistory(trx, payment.uuid, { at, source: how.source, event: change.event, fromState: payment.state, toState, message: change.message, data: change.data });
-  if (next !== null) await addTickets(trx, payment.uuid, change.tickets, at);
-  const updated = next === null || next === payment.state ? payment : await setPaymentState(trx, payment.uuid, { state: next, at });
-  const entry = { at: iso(at), source: how.source, event: change.event, fromState: payment.state, toState, message: change.message };
-  await appendEvent(trx, ctx.prefix, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(updated), entry } });
 }
 
 /** The table event, history text and data of one box event. */
@@ -189,13 +238,14 @@ export async function boxDisconnected(ctx: ServiceContext, boxId: string): Promi
     const at = ctx.now();
     if (!(await releaseBoxLink(trx, boxId, ctx.serverId, at))) return false;
     for (const device of await setBoxDevicesOffline(trx, boxId)) await publishDevice(trx, ctx, device);
-    for (const active of await activePaymentsOfBox(trx, boxId)) {
-      // A pending line has not reached the terminal as far as the server knows: its command waits.
-      if (active.state === 'pending') continue;
-      const payment = (await getPayment(trx, active.uuid, { forUpdate: true })) ?? active;
+    // A pending line has not reached the terminal as far as the server knows: its command waits.
+    const running = (await activePaymentsOfBox(trx, boxId)).filter((p) => p.state !== 'pending');
+    const batch = new PaymentBatch(trx, ctx, boxId);
+    for (const payment of (await lockPayments(trx, running.map((p) => p.uuid))).values()) {
       const change: PaymentChange = { event: 'lost', message: 'The link to the box dropped; waiting for the box to report.', data: {}, tickets: [] };
-      await recordChange(trx, ctx, payment, change, { source: 'server', next: nextPaymentState({ state: payment.state, event: 'lost' }), at });
+      batch.record(payment, change, { source: 'server', next: nextPaymentState({ state: payment.state, event: 'lost' }) });
     }
+    await batch.write();
     await publishBox(trx, ctx, await getBox(trx, boxId));
     return true;
   });

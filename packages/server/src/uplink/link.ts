@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { BoxCommand } from '../repos/box-commands.js';
 import { markBoxCommandsDelivered, undeliveredCommandsAfter, undeliveredCommandsIn } from '../repos/uplink-commands.js';
-import { applyBoxEvent, boxConnected } from '../services/box-events.js';
+import type { BoxEventOutcome } from '../services/box-events.js';
+import { applyBoxEvent, applyBoxEvents, boxConnected } from '../services/box-events.js';
 import type { ServiceContext } from '../services/context.js';
 import { toServerCommand } from './commands.js';
-import { KeyedQueue } from './keyed-queue.js';
+import { EventPump } from './event-pump.js';
 
 export type UplinkLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
@@ -33,6 +34,9 @@ export interface LinkHooks {
 }
 
 const BACKLOG_PAGE = 200;
+const EVENT_WORKERS = 4;
+const MAX_EVENT_BATCH = 200;
+const MAX_ACK_IDS = 1000;
 const MAX_ERROR_TEXT = 1000;
 
 /**
@@ -52,7 +56,7 @@ export class BoxLink {
   #helloStored = false;
   /** Messages are taken in order; only the hello holds the line, events are handed to #events. */
   #intake: Promise<void> = Promise.resolve();
-  readonly #events = new KeyedQueue();
+  readonly #events = new EventPump({ workers: EVENT_WORKERS, maxBatch: MAX_EVENT_BATCH, apply: (batch) => this.#applyEvents(batch) });
   readonly #tasks = new Set<Promise<unknown>>();
   /** Commands sent on this link; a command is sent once per link and again only on a new link. */
   readonly #sent = new Set<number>();
@@ -114,6 +118,7 @@ export class BoxLink {
   /** Resolves once everything this link started (events, deliveries, its close) has finished. */
   async settled(): Promise<void> {
     while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+    await this.#events.settled();
   }
 
   /** A command was queued for this box (NOTIFY); it is read and sent unless already sent here. */
@@ -173,7 +178,7 @@ export class BoxLink {
         this.#sendError('UNEXPECTED_HELLO', 'This link already said hello.');
         return;
       case 'event':
-        this.#track(this.#events.run(message.event.kind === 'device' ? `device:${message.event.device.terminalId}` : `payment:${message.event.paymentUuid}`, () => this.#applyEvent(message)));
+        this.#events.push(message.event.kind === 'device' ? `device:${message.event.device.terminalId}` : `payment:${message.event.paymentUuid}`, message);
         return;
       case 'commandReceived':
         this.#confirm(message.commandId);
@@ -209,19 +214,36 @@ export class BoxLink {
     if (this.#notified.length > 0) this.#drain();
   }
 
-  async #applyEvent(message: BoxEventMessage): Promise<void> {
-    let outcome: Awaited<ReturnType<typeof applyBoxEvent>>;
+  async #applyEvents(batch: BoxEventMessage[]): Promise<void> {
+    if (this.#state === 'closed') return;
+    let outcomes: BoxEventOutcome[];
     try {
-      outcome = await applyBoxEvent(this.#ctx, this.boxId, message);
+      outcomes = await applyBoxEvents(this.#ctx, this.boxId, batch);
     } catch (error) {
-      // Not acknowledged: the box keeps it and sends it again once the link is back.
-      this.#log.error({ boxId: this.boxId, eventId: message.id, err: error }, 'box event not stored');
-      this.#sendError('EVENT_NOT_STORED', `Event ${message.id} could not be stored; it will be taken again after a reconnect.`);
-      this.close(CLOSE.serverError, 'event not stored');
-      return;
+      // One event may be at fault: take them one by one so the others still get through.
+      this.#log.warn({ boxId: this.boxId, events: batch.length, err: error }, 'box event batch failed, applying one by one');
+      outcomes = [];
+      for (const message of batch) {
+        try {
+          outcomes.push(await applyBoxEvent(this.#ctx, this.boxId, message));
+        } catch (single) {
+          // Not acknowledged: the box keeps it and sends it again once the link is back.
+          this.#log.error({ boxId: this.boxId, eventId: message.id, err: single }, 'box event not stored');
+          this.#sendError('EVENT_NOT_STORED', `Event ${message.id} could not be stored; it will be taken again after a reconnect.`);
+          this.close(CLOSE.serverError, 'event not stored');
+          break;
+        }
+      }
     }
-    if (outcome === 'unmatched') this.#log.warn({ boxId: this.boxId, eventId: message.id, kind: message.event.kind }, 'box event names no payment of this box');
-    this.#send({ type: 'ack', ids: [message.id] });
+    outcomes.forEach((outcome, i) => {
+      if (outcome === 'unmatched') this.#log.warn({ boxId: this.boxId, eventId: batch[i]?.id, kind: batch[i]?.event.kind }, 'box event names no payment of this box');
+    });
+    const ids = batch.slice(0, outcomes.length).map((m) => m.id);
+    for (let start = 0; start < ids.length; start += MAX_ACK_IDS) {
+      const chunk = ids.slice(start, start + MAX_ACK_IDS);
+      const [first, ...rest] = chunk;
+      if (first !== undefined) this.#send({ type: 'ack', ids: [first, ...rest] });
+    }
   }
 
   #queueDelivery(step: () => Promise<void>): void {

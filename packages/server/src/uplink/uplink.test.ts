@@ -188,7 +188,9 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       const sent = event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '7', amountCents: shop.productPriceCents });
       const stage = event({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
       for (const message of [stage, sent, stage, sent, stage]) box.send(message);
-      await vi.waitFor(() => expect(box.received.filter((m) => m.type === 'ack')).toHaveLength(5), { timeout: 10_000 });
+      const acked = (): string[] => box.received.flatMap((m) => (m.type === 'ack' ? m.ids : []));
+      await vi.waitFor(() => expect(acked()).toHaveLength(5), { timeout: 10_000 });
+      expect(new Set(acked())).toEqual(new Set([sent.id, stage.id]));
       expect((await getPayment(ctx.db, uuid))?.state).toBe('waitingCard');
       expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'stage', 'accepted']);
       await settle(box, uuid);

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { pino } from 'pino';
+import type { Database } from '../db/database.js';
+import { openDatabase } from '../db/database.js';
+import { startUplinkServer } from '../uplink/uplink-server.js';
+import type { Child } from './children.js';
+import { freePort, runCli, until } from './children.js';
+import type { RoundResult } from './payments.js';
+import { PaymentWatch, runRound } from './payments.js';
+import { median, percentile, round } from './stats.js';
+import { openTills, serviceContext, setUpShop } from './shop.js';
+
+/**
+ * End-to-end payments through the server's uplink: a real kassa box and a fleet of emulated
+ * terminals, each in its own process, on loopback; payments requested through the service the HTTP
+ * API calls, and watched on the live-event channel a browser's stream reads. Run on the PostgreSQL
+ * server and on the embedded PGlite database.
+ */
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const DATABASE_URL = process.env['KASSA_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const TERMINALS = Number(process.env['KASSA_BENCH_TERMINALS'] ?? 100);
+const PER_TERMINAL = Number(process.env['KASSA_BENCH_PAYMENTS_PER_TERMINAL'] ?? 5);
+const ROUNDS = Number(process.env['KASSA_BENCH_ROUNDS'] ?? 3);
+
+type Backend = 'postgres' | 'pglite';
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  reference?: string;
+  bound?: string;
+}
+
+async function withDatabase<T>(backend: Backend, run: (database: Database) => Promise<T>): Promise<T> {
+  if (backend === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'kassa-bench-pglite-'));
+    const database = await openDatabase({ kind: 'pglite', dataDir: dir });
+    try {
+      return await run(database);
+    } finally {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const schema = `kassa_bench_${randomBytes(5).toString('hex')}`;
+  await adminQuery(`create schema "${schema}"`);
+  try {
+    const database = await openDatabase({ kind: 'postgres', url: DATABASE_URL, schema, poolSize: 10 });
+    try {
+      return await run(database);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await adminQuery(`drop schema if exists "${schema}" cascade`);
+  }
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function benchBackend(backend: Backend): Promise<RoundResult[]> {
+  return withDatabase(backend, async (database) => {
+    const ctx = serviceContext(database);
+    const shop = await setUpShop(ctx);
+    const server = await startUplinkServer(ctx, { log: pino({ level: 'warn' }) });
+    const boxData = mkdtempSync(join(tmpdir(), 'kassa-bench-box-'));
+    const children: Child[] = [];
+    try {
+      const [terminalPort, httpPort] = [await freePort(), await freePort()];
+      children.push(
+        runCli(ROOT, 'packages/iot-box/bin/kassa-iotbox.js', [
+          ...['--listen', `127.0.0.1:${terminalPort}`, '--http', `127.0.0.1:${httpPort}`],
+          ...['--server', server.baseUrl, '--token', shop.box.token, '--data', boxData, '--log-level', 'warn'],
+        ]),
+      );
+      await until('the box to listen', async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null))?.ok === true);
+      children.push(runCli(ROOT, 'packages/terminal-sim/bin/kassa-terminal.js', ['--box', `127.0.0.1:${terminalPort}`, '--terminal-id', '80000000', '--count', String(TERMINALS), '--scenario', 'approve']));
+      let deviceIds: number[] = [];
+      await until(`${TERMINALS} terminals online at the server`, async () => {
+        deviceIds = (await ctx.db.selectFrom('devices').select('id').where('box_id', '=', shop.box.id).where('online', '=', true).execute()).map((d) => d.id);
+        return deviceIds.length === TERMINALS;
+      });
+      const till = await openTills(ctx, shop, deviceIds);
+      const watch = await PaymentWatch.start(database);
+      await runRound(ctx, shop, till, watch, 2);
+      const results: RoundResult[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const result = await runRound(ctx, shop, till, watch, PER_TERMINAL);
+        results.push(result);
+        process.stdout.write(
+          `${backend} round ${i + 1}: ${result.payments} payments in ${result.seconds.toFixed(2)} s = ${(result.payments / result.seconds).toFixed(0)}/s; ` +
+            `request→waiting p50 ${percentile(result.toWaitingMs, 50).toFixed(1)} p99 ${percentile(result.toWaitingMs, 99).toFixed(1)} ms; ` +
+            `result→event p50 ${percentile(result.resultToEventMs, 50).toFixed(1)} p99 ${percentile(result.resultToEventMs, 99).toFixed(1)} ms\n`,
+        );
+      }
+      return results;
+    } finally {
+      for (const child of children.reverse()) await child.stop();
+      await server.close();
+      rmSync(boxData, { recursive: true, force: true });
+    }
+  });
+}
+
+function figures(backend: Backend, results: readonly RoundResult[]): Figure[] {
+  const label = backend === 'postgres' ? 'PostgreSQL' : 'PGlite';
+  const bound = `one shared 2-core machine running the server, ${label === 'PGlite' ? 'the embedded database' : 'PostgreSQL'}, the box and ${TERMINALS} emulated terminals`;
+  const reference = 'deployed integration: the POS polls each state at most once a second (up to 1000 ms per state)';
+  return [
+    {
+      name: `${label}: payments end to end (request → terminal → approved, stored and pushed as a live event), ${TERMINALS} terminals`,
+      value: round(median(results.map((r) => r.payments / r.seconds)), 0),
+      unit: 'payments/s',
+      target: '≥ 300 payments/s',
+      bound,
+    },
+    { name: `${label}: request → waiting live event p50`, value: round(median(results.map((r) => percentile(r.toWaitingMs, 50))), 1), unit: 'ms', reference },
+    { name: `${label}: request → waiting live event p99`, value: round(median(results.map((r) => percentile(r.toWaitingMs, 99))), 1), unit: 'ms', target: '≤ 50 ms', reference, bound },
+    { name: `${label}: terminal result at the box → done live event p50`, value: round(median(results.map((r) => percentile(r.resultToEventMs, 50))), 1), unit: 'ms', reference },
+    { name: `${label}: terminal result at the box → done live event p99`, value: round(median(results.map((r) => percentile(r.resultToEventMs, 99))), 1), unit: 'ms', target: '≤ 50 ms', reference, bound },
+  ];
+}
+
+async function main(): Promise<void> {
+  const backends = (process.env['KASSA_BENCH_BACKENDS'] ?? 'postgres,pglite').split(',') as Backend[];
+  const all: Figure[] = [];
+  for (const backend of backends) all.push(...figures(backend, await benchBackend(backend)));
+  process.stdout.write('\nmedians of the rounds:\n');
+  for (const figure of all) process.stdout.write(`  ${figure.name}: ${figure.value} ${figure.unit}${figure.target === undefined ? '' : ` (target ${figure.target})`}\n`);
+  const out = join(ROOT, 'test-output', 'bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'server.json'), `${JSON.stringify({ package: 'server', command: 'npm run bench -w @kassa/server', figures: all }, null, 2)}\n`);
+  process.stdout.write(`written ${join('test-output', 'bench', 'server.json')}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
