@@ -108,6 +108,15 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       expect(code(await put('not-a-uuid', { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 100 }))).toBe('KASSA_VALIDATION');
     });
 
+    it('treats a uuid in upper case as the same payment', async () => {
+      const order = await newOrder(shop);
+      const paymentUuid = uuid();
+      const body = { orderId: order.id.toUpperCase(), paymentMethodId: shop.cash.id, amountCents: 100 };
+      expect((await put(paymentUuid.toUpperCase(), body)).statusCode).toBe(201);
+      expect((await put(paymentUuid, { ...body, orderId: order.id })).statusCode).toBe(200);
+      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid.toUpperCase()}` })).json()).toMatchObject({ payment: { uuid: paymentUuid, orderId: order.id } });
+    });
+
     it('records a cash payment as done at once, without a box command', async () => {
       const order = await newOrder(shop);
       const paymentUuid = uuid();

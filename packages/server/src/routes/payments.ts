@@ -7,6 +7,7 @@ import { routeOptions } from '../http/types.js';
 import { listPayments } from '../services/payment-list.js';
 import { actOnPayment, paymentDetail, requestPayment } from '../services/payments.js';
 import type { RouteDeps } from './deps.js';
+import { lower } from './uuids.js';
 
 const ACTIONS: readonly { path: string; event: UserPaymentEvent; summary: string }[] = [
   { path: 'cancel', event: 'cancel', summary: 'Ask the terminal to stop; its answer, not this call, decides the final state' },
@@ -27,24 +28,24 @@ export function registerPaymentRoutes(app: App, { ctx }: RouteDeps): void {
       response: { 200: Payment, 201: Payment, ...errorResponses(404, 409, 422, 503) },
     }),
     async (request, reply) => {
-      const { created, payment } = await requestPayment(ctx, request.params.uuid, request.body, userOf(request).id);
+      const { created, payment } = await requestPayment(ctx, lower(request.params.uuid), { ...request.body, orderId: lower(request.body.orderId) }, userOf(request).id);
       return reply.status(created ? 201 : 200).send(payment);
     },
   );
   app.get('/api/payments/:uuid', routeOptions('user', 'payments', 'Read a payment with its full history and ticket records', { params: UuidParams, response: { 200: PaymentDetail, ...errorResponses(404) } }), async (request) =>
-    paymentDetail(ctx, request.params.uuid),
+    paymentDetail(ctx, lower(request.params.uuid)),
   );
   app.get('/api/payments', routeOptions('user', 'payments', 'Search payments by state, text and date range, newest first, one page at a time', { querystring: ListPaymentsQuery, response: { 200: PaymentList, ...errorResponses() } }), async (request) =>
     listPayments(ctx, request.query),
   );
   for (const action of ACTIONS) {
     app.post(`/api/payments/:uuid/${action.path}`, routeOptions('user', 'payments', action.summary, { params: UuidParams, response: { 200: Payment, ...errorResponses(404, 409) } }), async (request) =>
-      actOnPayment(ctx, request.params.uuid, { event: action.event, userId: userOf(request).id }),
+      actOnPayment(ctx, lower(request.params.uuid), { event: action.event, userId: userOf(request).id }),
     );
   }
   for (const settlement of SETTLEMENTS) {
     app.post(`/api/payments/:uuid/${settlement.path}`, routeOptions('user', 'payments', settlement.summary, { params: UuidParams, body: SettleBody, response: { 200: Payment, ...errorResponses(404, 409) } }), async (request) =>
-      actOnPayment(ctx, request.params.uuid, { event: settlement.event, userId: userOf(request).id, reason: request.body.reason }),
+      actOnPayment(ctx, lower(request.params.uuid), { event: settlement.event, userId: userOf(request).id, reason: request.body.reason }),
     );
   }
 }

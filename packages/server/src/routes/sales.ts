@@ -6,6 +6,7 @@ import { routeOptions } from '../http/types.js';
 import { readOrder, readOrders, readSession, readSessions } from '../services/reads.js';
 import { cancelOrder, closeOpenSession, openSession, putOrder, receiptOf, validateOrder } from '../services/sales.js';
 import type { RouteDeps } from './deps.js';
+import { lower } from './uuids.js';
 
 export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
   app.get('/api/sessions', routeOptions('user', 'sessions', 'List POS sessions, newest first', { response: { 200: ListOf(PosSession), ...errorResponses() } }), async () => ({ items: await readSessions(ctx) }));
@@ -32,12 +33,12 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
       response: { 200: Order, 201: Order, ...errorResponses(404, 409, 422) },
     }),
     async (request, reply) => {
-      const { created, order } = await putOrder(ctx, request.params.id, request.body, userOf(request).id);
+      const { created, order } = await putOrder(ctx, lower(request.params.id), request.body, userOf(request).id);
       return reply.status(created ? 201 : 200).send(order);
     },
   );
   app.get('/api/orders/:id', routeOptions('user', 'orders', 'Read an order with lines, VAT, payment lines and what is due', { params: UuidIdParams, response: { 200: Order, ...errorResponses(404) } }), async (request) =>
-    readOrder(ctx, request.params.id),
+    readOrder(ctx, lower(request.params.id)),
   );
   app.post(
     '/api/orders/:id/validate',
@@ -45,12 +46,12 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
       params: UuidIdParams,
       response: { 200: Order, ...errorResponses(404, 409) },
     }),
-    async (request) => validateOrder(ctx, request.params.id),
+    async (request) => validateOrder(ctx, lower(request.params.id)),
   );
   app.post('/api/orders/:id/cancel', routeOptions('user', 'orders', 'Cancel a draft order that took no money', { params: UuidIdParams, response: { 200: Order, ...errorResponses(404, 409) } }), async (request) =>
-    cancelOrder(ctx, request.params.id),
+    cancelOrder(ctx, lower(request.params.id)),
   );
   app.get('/api/orders/:id/receipt', routeOptions('user', 'orders', 'The receipt of a validated order, with the cardholder tickets', { params: UuidIdParams, response: { 200: Receipt, ...errorResponses(404, 409) } }), async (request) =>
-    receiptOf(ctx, request.params.id),
+    receiptOf(ctx, lower(request.params.id)),
   );
 }
