@@ -1,0 +1,124 @@
+/**
+ * The end-of-run check, as a pure function: the terminals' ledgers are the truth, the server's
+ * payments and orders must agree with them.
+ */
+
+export interface LedgerFact {
+  readonly terminalId: string;
+  readonly transactionId: string;
+  readonly amountCents: number;
+  readonly result: string;
+}
+
+export interface StartedFact {
+  readonly terminalId: string;
+  readonly transactionId: string;
+}
+
+export interface ServerPayment {
+  readonly uuid: string;
+  readonly transactionId: string;
+  readonly orderId: string;
+  readonly state: string;
+  readonly amountCents: number;
+  readonly card: boolean;
+  readonly tickets: number;
+}
+
+export interface ServerOrder {
+  readonly id: string;
+  readonly state: string;
+  readonly totalCents: number;
+}
+
+export interface RunFacts {
+  readonly ledger: readonly LedgerFact[];
+  /** Every TransactionRequest a terminal started running, finished or not. */
+  readonly started: readonly StartedFact[];
+  /** Transactions a terminal is still running without an answer (no-answer), by transactionId. */
+  readonly stillRunning: ReadonlySet<string>;
+  readonly payments: readonly ServerPayment[];
+  readonly orders: readonly ServerOrder[];
+}
+
+export interface Finding {
+  readonly rule: string;
+  readonly payment?: string;
+  readonly order?: string;
+  readonly detail: string;
+}
+
+export interface Verdict {
+  readonly counts: Readonly<Record<string, number>>;
+  readonly findings: readonly Finding[];
+}
+
+const PAID = new Set(['done', 'forceDone']);
+const OPEN = new Set(['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown']);
+
+export function verify(facts: RunFacts): Verdict {
+  const findings: Finding[] = [];
+  const counts: Record<string, number> = {};
+  const count = (name: string, by = 1): void => {
+    counts[name] = (counts[name] ?? 0) + by;
+  };
+
+  const byTransaction = new Map<string, ServerPayment>();
+  for (const payment of facts.payments) {
+    count(`payments ${payment.state}`);
+    if (payment.card) byTransaction.set(payment.transactionId, payment);
+  }
+
+  // No UUID ever started two terminal transactions.
+  const starts = new Map<string, string[]>();
+  for (const s of facts.started) starts.set(s.transactionId, [...(starts.get(s.transactionId) ?? []), s.terminalId]);
+  count('terminal transactions started', facts.started.length);
+  for (const [transactionId, terminals] of starts) {
+    if (terminals.length > 1) {
+      findings.push({ rule: 'one terminal transaction per uuid', payment: byTransaction.get(transactionId)?.uuid, detail: `transaction ${transactionId} started ${terminals.length} times (${terminals.join(', ')})` });
+    }
+    if (!byTransaction.has(transactionId)) findings.push({ rule: 'every terminal transaction has a payment', detail: `transaction ${transactionId} ran on ${terminals[0]} but no payment has that id` });
+  }
+
+  // Every approved transaction is exactly one done payment with tickets; nothing else is done.
+  const approved = new Set<string>();
+  for (const entry of facts.ledger) {
+    count(`ledger ${entry.result}`);
+    const payment = byTransaction.get(entry.transactionId);
+    if (entry.result === 'Approved') {
+      approved.add(entry.transactionId);
+      if (payment === undefined) findings.push({ rule: 'approved is paid', detail: `terminal ${entry.terminalId} approved transaction ${entry.transactionId} (${entry.amountCents} cents) that no payment names` });
+      else if (payment.state !== 'done') findings.push({ rule: 'approved is paid', payment: payment.uuid, detail: `terminal ${entry.terminalId} approved ${entry.amountCents} cents but the payment is ${payment.state}` });
+      else if (payment.amountCents !== entry.amountCents) findings.push({ rule: 'approved is paid', payment: payment.uuid, detail: `terminal charged ${entry.amountCents} cents, the payment says ${payment.amountCents}` });
+      else if (payment.tickets === 0) findings.push({ rule: 'approved has tickets', payment: payment.uuid, detail: 'done without a ticket record' });
+    } else if (payment !== undefined && PAID.has(payment.state)) {
+      findings.push({ rule: 'not approved is not paid', payment: payment.uuid, detail: `terminal ${entry.terminalId} answered ${entry.result} but the payment is ${payment.state}` });
+    }
+  }
+  for (const payment of facts.payments) {
+    if (payment.card && PAID.has(payment.state) && !approved.has(payment.transactionId)) {
+      findings.push({ rule: 'paid only when approved', payment: payment.uuid, detail: `payment is ${payment.state} but no terminal approved transaction ${payment.transactionId}` });
+    }
+    if (OPEN.has(payment.state)) {
+      if (payment.card && facts.stillRunning.has(payment.transactionId)) count('open: terminal never answered (no-answer)');
+      else findings.push({ rule: 'nothing left open', payment: payment.uuid, detail: `payment is still ${payment.state} after the settle period` });
+    }
+  }
+
+  // Every order's paid total matches: what the terminals approved plus cash.
+  const paidOf = new Map<string, number>();
+  for (const payment of facts.payments) {
+    if (!PAID.has(payment.state)) continue;
+    const truth = payment.card ? (approved.has(payment.transactionId) ? payment.amountCents : 0) : payment.amountCents;
+    paidOf.set(payment.orderId, (paidOf.get(payment.orderId) ?? 0) + truth);
+  }
+  for (const order of facts.orders) {
+    count(`orders ${order.state}`);
+    const paid = paidOf.get(order.id) ?? 0;
+    if (order.state === 'paid' && paid !== order.totalCents) findings.push({ rule: 'order paid total', order: order.id, detail: `paid with ${paid} cents really received of ${order.totalCents}` });
+    if (order.state === 'cancelled' && paid !== 0) findings.push({ rule: 'order paid total', order: order.id, detail: `cancelled although ${paid} cents were received` });
+    if (paid > order.totalCents) findings.push({ rule: 'order paid total', order: order.id, detail: `${paid} cents paid on an order of ${order.totalCents}` });
+  }
+  count('approved cents', facts.ledger.filter((e) => e.result === 'Approved').reduce((sum, e) => sum + e.amountCents, 0));
+  return { counts, findings };
+}
