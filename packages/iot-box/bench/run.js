@@ -329,7 +329,7 @@ async function main() {
     many.push(await fleetRun());
     process.stderr.write(`run ${run}/${RUNS} done\n`);
   }
-  const m = (runs, pick) => round(median(runs.map(pick)));
+  const m = (runs, pick, digits = 2) => round(median(runs.map(pick)), digits);
   const figures = [];
   const add = (name, value, unit, extra = {}) => figures.push({ name, value, unit, ...extra });
   const triple = (label, runs, key, extra) => {
@@ -363,6 +363,9 @@ async function main() {
   add('journal: one record appended and fdatasync\'ed, p99', m(journal, (r) => r.single.p99), 'ms', { bound: 'disk flush latency' });
   add('journal: durable records per second under group commit', Math.round(median(journal.map((r) => r.perSecond))), 'records/s');
   add(`${FLEET} terminals: box CPU (share of one core)`, m(many, (r) => r.boxCpu * 100), '%');
+  add(`${FLEET} terminals: box CPU time per settled payment (all its frames and events)`, m(many, (r) => (r.boxCpu * 1000) / r.perSecond, 3), 'ms', {
+    bound: 'contract validation and JSON of ~13 events, ~15 frames and their socket writes per payment',
+  });
   add(`${FLEET} terminals: load generator CPU (emulators, probe, server; share of one core)`, m(many, (r) => r.loadCpu * 100), '%');
   const invalid = many.reduce((sum, r) => sum + r.invalid, 0);
   if (invalid > 0) throw new Error(`${invalid} box messages did not match the contract`);

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
 import {
   BOX_CONTRACT_VERSION,
@@ -204,7 +205,15 @@ export class Uplink {
   private flush(): void {
     const ws = this.ws;
     if (this.status !== 'ready' || !ws || ws.readyState !== WebSocket.OPEN) return;
-    this.options.outbox.drain((entry) => ws.send(entry.text));
+    // ws writes each message with its own syscall; corking its socket for the pass turns a burst
+    // of events into one write. `_socket` is not public API, hence the guard.
+    const socket = (ws as unknown as { _socket?: Duplex })._socket;
+    socket?.cork();
+    try {
+      this.options.outbox.drain((entry) => ws.send(entry.text));
+    } finally {
+      socket?.uncork();
+    }
   }
 
   private send(message: BoxToServer, validate: boolean): void {
