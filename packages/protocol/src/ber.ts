@@ -72,8 +72,19 @@ export class TlvReader {
     return length;
   }
 
-  /** Reads tag and length, checks the value fits in the current range, returns the value's end. */
-  readHeader(): { tag: number; valueStart: number; valueEnd: number; start: number } {
+  /** Tag of the TLV last read by readHeader. */
+  tag = 0;
+  /** Where that TLV starts (its tag's first byte). */
+  tlvStart = 0;
+  /** Where its value starts. */
+  valueStart = 0;
+
+  /**
+   * Reads tag and length, checks the value fits in the current range, and
+   * returns the value's end; tag, tlvStart and valueStart are left on the reader
+   * (no object per TLV: this runs for every field of every frame).
+   */
+  readHeader(): number {
     const start = this.pos;
     const tag = this.readTag();
     const length = this.readLength();
@@ -82,7 +93,10 @@ export class TlvReader {
     if (valueEnd > this.end) {
       throw new TlvError(TlvErrorCode.ChildOverrun, `tag ${tag.toString(16).toUpperCase()} needs ${length} bytes, ${this.end - valueStart} left`, { offset: start });
     }
-    return { tag, valueStart, valueEnd, start };
+    this.tag = tag;
+    this.tlvStart = start;
+    this.valueStart = valueStart;
+    return valueEnd;
   }
 }
 

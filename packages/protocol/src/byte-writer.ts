@@ -1,22 +1,45 @@
 import { tagByteLength } from './ber.js';
 
 const encoder = new TextEncoder();
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function newSlab(size: number): Uint8Array {
+  return new Uint8Array(size);
+}
+
+/** Room a slab must still have for a new frame to start in it. */
+const MIN_ROOM = 2048;
 
 /**
  * A growable byte buffer for the encoder. Constructed TLVs reserve one length
  * byte and move their content only in the rare case it reaches 128 bytes, so
  * encoding is a single pass.
+ *
+ * Frames are written one after the other into a slab and handed out as views
+ * of it (as Node's Buffer pool does), because allocating an ArrayBuffer per
+ * frame cost more than the encoding itself. A handed-out range is never
+ * written again; a slab without room is left to the frames that use it.
  */
 export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
+  /** Where the frame being written starts in `buf`. */
+  base = 0;
 
-  constructor(initialSize = 256) {
-    this.buf = new Uint8Array(initialSize);
+  private view: DataView;
+
+  constructor(private readonly slabSize = 16 * 1024) {
+    this.buf = newSlab(slabSize);
+    this.view = new DataView(this.buf.buffer);
   }
 
+  /** Starts a new frame after the ones already handed out. */
   reset(): void {
-    this.pos = 0;
+    if (this.buf.length - this.pos < MIN_ROOM) {
+      this.setBuffer(newSlab(this.slabSize));
+      this.pos = 0;
+    }
+    this.base = this.pos;
   }
 
   ensure(extra: number): void {
@@ -25,8 +48,14 @@ export class ByteWriter {
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
     const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
+    // Same positions in the new buffer: callers hold offsets of TLVs still open.
+    next.set(this.buf.subarray(this.base, this.pos), this.base);
+    this.setBuffer(next);
+  }
+
+  private setBuffer(buf: Uint8Array): void {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   u8(value: number): void {
@@ -99,8 +128,12 @@ export class ByteWriter {
     for (let i = extra - 1; i >= 0; i--) this.u8((length >>> (8 * i)) & 0xff);
   }
 
-  /** UTF-8 text as a primitive TLV; the length counts bytes, not characters. */
-  text(tag: number, value: string): void {
+  /**
+   * UTF-8 text as a primitive TLV; the length counts bytes, not characters.
+   * Returns false, having written nothing, when the text holds a lone surrogate
+   * (UTF-8 cannot carry it: it would come back as U+FFFD).
+   */
+  text(tag: number, value: string): boolean {
     let ascii = value.length < 0x80;
     if (ascii) {
       for (let i = 0; i < value.length; i++) {
@@ -111,18 +144,45 @@ export class ByteWriter {
       }
     }
     if (!ascii) {
+      if (LONE_SURROGATE.test(value)) return false;
       this.primitive(tag, encoder.encode(value));
-      return;
+      return true;
     }
     this.tag(tag);
     this.u8(value.length);
     this.ensure(value.length);
     const { buf } = this;
     for (let i = 0; i < value.length; i++) buf[this.pos++] = value.charCodeAt(i);
+    return true;
   }
 
-  /** A copy of what was written. */
+  /** Packed BCD of a digit string; returns false, having written nothing, unless it is an even number of digits. */
+  bcd(tag: number, digits: string): boolean {
+    const n = digits.length;
+    if (n % 2 !== 0) return false;
+    for (let i = 0; i < n; i++) {
+      const c = digits.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+    }
+    this.tag(tag);
+    this.length(n / 2);
+    this.ensure(n / 2);
+    const { buf } = this;
+    for (let i = 0; i < n; i += 2) buf[this.pos++] = ((digits.charCodeAt(i) - 48) << 4) | (digits.charCodeAt(i + 1) - 48);
+    return true;
+  }
+
+  /** A bigint as 8 big-endian bytes (the caller checked 0 <= value < 2^64). */
+  u64(value: bigint): void {
+    this.ensure(8);
+    this.view.setBigUint64(this.pos, value);
+    this.pos += 8;
+  }
+
+  /** The frame written since the last reset, as a view of the slab. */
   result(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const frame = this.buf.subarray(this.base, this.pos);
+    this.base = this.pos;
+    return frame;
   }
 }

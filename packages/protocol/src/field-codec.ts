@@ -16,17 +16,11 @@ export function decodeFields(bytes: Uint8Array, start: number, end: number, dept
   const out: Fields = {};
   const reader = new TlvReader(bytes, start, end);
   while (reader.pos < end) {
-    const fieldStart = reader.pos;
-    const tag = reader.readTag();
-    const length = reader.readLength();
-    const valueStart = reader.pos;
-    const valueEnd = valueStart + length;
-    if (valueEnd > end) {
-      throw new TlvError(TlvErrorCode.ChildOverrun, `tag ${tagToHex(tag)} needs ${length} bytes, ${end - valueStart} left`, { offset: fieldStart });
-    }
+    const valueEnd = reader.readHeader();
+    const { tag, valueStart, tlvStart: fieldStart } = reader;
     reader.pos = valueEnd;
     const spec = TAG_BY_NUMBER.get(tag);
-    if (spec === undefined || spec.name in out) {
+    if (spec === undefined || out[spec.name] !== undefined) {
       out[rawKeyFor(out, tag)] = bytes.slice(valueStart, valueEnd);
       continue;
     }
@@ -55,10 +49,10 @@ export function decodeRecords(bytes: Uint8Array, start: number, end: number, dep
   const records: Fields[] = [];
   const reader = new TlvReader(bytes, start, end);
   while (reader.pos < end) {
-    const { tag, valueStart, valueEnd } = reader.readHeader();
-    if (tag !== RECORD_TAG) return undefined;
+    const valueEnd = reader.readHeader();
+    if (reader.tag !== RECORD_TAG) return undefined;
     reader.pos = valueEnd;
-    records.push(decodeFields(bytes, valueStart, valueEnd, depth + 1));
+    records.push(decodeFields(bytes, reader.valueStart, valueEnd, depth + 1));
   }
   return records;
 }
@@ -78,8 +72,11 @@ function decodeValue(spec: TagSpec, bytes: Uint8Array, start: number, end: numbe
       return readU32(bytes, start);
     case 'u64':
       return (BigInt(readU32(bytes, start)) << 32n) | BigInt(readU32(bytes, start + 4));
-    case 'amount':
-      return Number(decodeBcd(spec, bytes, start, end, at));
+    case 'amount': {
+      const cents = bcdNumber(bytes, start, end);
+      if (cents < 0) throw new TlvError(TlvErrorCode.BadValue, `${spec.name} is not BCD`, { offset: at });
+      return cents;
+    }
     case 'bcd':
       return decodeBcd(spec, bytes, start, end, at);
     case 'text':
@@ -97,17 +94,36 @@ export function readU32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
-const DIGITS = '0123456789';
+/** The two digits of each packed-BCD byte; undefined where a nibble is above 9. */
+const BCD_PAIRS: readonly (string | undefined)[] = Array.from({ length: 256 }, (_, b) => (b >> 4 > 9 || (b & 15) > 9 ? undefined : `${b >> 4}${b & 15}`));
 
-function decodeBcd(spec: TagSpec, bytes: Uint8Array, start: number, end: number, at: number): string {
+/** The digits of packed BCD, or undefined when a nibble is not a decimal digit. */
+export function bcdString(bytes: Uint8Array, start: number, end: number): string | undefined {
   let digits = '';
+  for (let i = start; i < end; i++) {
+    const pair = BCD_PAIRS[bytes[i]!];
+    if (pair === undefined) return undefined;
+    digits += pair;
+  }
+  return digits;
+}
+
+/** The value of packed BCD as a number, or -1 when a nibble is not a decimal digit. */
+export function bcdNumber(bytes: Uint8Array, start: number, end: number): number {
+  let value = 0;
   for (let i = start; i < end; i++) {
     const b = bytes[i]!;
     const hi = b >> 4;
     const lo = b & 15;
-    if (hi > 9 || lo > 9) throw new TlvError(TlvErrorCode.BadValue, `${spec.name} is not BCD`, { offset: at });
-    digits += DIGITS[hi]! + DIGITS[lo]!;
+    if (hi > 9 || lo > 9) return -1;
+    value = value * 100 + hi * 10 + lo;
   }
+  return value;
+}
+
+function decodeBcd(spec: TagSpec, bytes: Uint8Array, start: number, end: number, at: number): string {
+  const digits = bcdString(bytes, start, end);
+  if (digits === undefined) throw new TlvError(TlvErrorCode.BadValue, `${spec.name} is not BCD`, { offset: at });
   return digits;
 }
 
@@ -139,10 +155,13 @@ export function decodeText(bytes: Uint8Array, start: number, end: number): strin
 /** Encodes named fields (and raw `tag…` keys) in the order of the object's keys. */
 export function encodeFields(w: ByteWriter, fields: object, path: string, depth = 0): void {
   if (depth > MAX_NESTING_DEPTH) throw badValue(path, `nests deeper than ${MAX_NESTING_DEPTH} levels`);
-  for (const [key, value] of Object.entries(fields)) {
+  // for-in with an own-property check: the keys in their order, without an array of entries per group.
+  for (const key in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
+    const value = (fields as Fields)[key];
     if (value === undefined) continue;
-    const at = `${path}.${key}`;
     if (isRawKey(key)) {
+      const at = `${path}.${key}`;
       if (!(value instanceof Uint8Array)) throw badValue(at, 'a raw field must be bytes');
       const tag = parseRawKey(key, at);
       checkRawKnownTag(fields, key, tag, value, at, depth);
@@ -150,8 +169,8 @@ export function encodeFields(w: ByteWriter, fields: object, path: string, depth 
       continue;
     }
     const spec = TAG_BY_NAME.get(key);
-    if (spec === undefined) throw badValue(at, 'is not a field of the protocol');
-    encodeValue(w, spec, value, at, depth);
+    if (spec === undefined) throw badValue(`${path}.${key}`, 'is not a field of the protocol');
+    encodeValue(w, spec, value, path, key, depth);
   }
 }
 
@@ -180,61 +199,62 @@ function checkRawKnownTag(fields: object, key: string, tag: number, value: Uint8
   throw badValue(at, `tag ${tagToHex(tag)} is the field "${spec.name}": write it under that name first`);
 }
 
-function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, at: string, depth: number): void {
+// The field's path is only built when it is needed: for an error or a nested group.
+function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, path: string, key: string, depth: number): void {
   switch (spec.format) {
     case 'u8':
     case 'u16':
     case 'u32': {
       const width = FIXED_WIDTH[spec.format]!;
-      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) >= 2 ** (8 * width)) {
-        throw badValue(at, `must be an integer from 0 to ${2 ** (8 * width) - 1}`);
-      }
+      const max = MAX_UINT[width]!;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw badValue(`${path}.${key}`, `must be an integer from 0 to ${max}`);
       w.tag(spec.tag);
       w.u8(width);
-      for (let i = width - 1; i >= 0; i--) w.u8(Math.floor((value as number) / 256 ** i) & 0xff);
+      if (width === 4) w.u32(value);
+      else if (width === 2) {
+        w.u8(value >>> 8);
+        w.u8(value & 0xff);
+      } else w.u8(value);
       return;
     }
     case 'u64': {
       const big = typeof value === 'bigint' ? value : Number.isSafeInteger(value) ? BigInt(value as number) : -1n;
-      if (big < 0n || big >= 1n << 64n) throw badValue(at, 'must be an integer from 0 to 2^64-1');
+      if (big < 0n || big > MAX_U64) throw badValue(`${path}.${key}`, 'must be an integer from 0 to 2^64-1');
       w.tag(spec.tag);
       w.u8(8);
-      w.u32(Number(big >> 32n));
-      w.u32(Number(big & 0xffffffffn));
+      w.u64(big);
       return;
     }
     case 'amount':
-      if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 99_999_999) {
-        throw badValue(at, 'must be integer minor units from 0 to 99999999');
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 99_999_999) {
+        throw badValue(`${path}.${key}`, 'must be integer minor units from 0 to 99999999');
       }
-      writeBcd(w, spec.tag, String(value).padStart(8, '0'));
+      writeBcdNumber(w, spec.tag, value, 4);
       return;
     case 'bcd':
-      if (typeof value !== 'string' || !/^(\d\d)*$/.test(value)) throw badValue(at, 'must be an even number of decimal digits');
-      writeBcd(w, spec.tag, value);
+      if (typeof value !== 'string' || !w.bcd(spec.tag, value)) throw badValue(`${path}.${key}`, 'must be an even number of decimal digits');
       return;
     case 'text':
-      if (!isText(value)) throw badValue(at, 'must be text (a string without lone surrogates)');
-      w.text(spec.tag, value);
+      if (typeof value !== 'string' || !w.text(spec.tag, value)) throw badValue(`${path}.${key}`, 'must be text (a string without lone surrogates)');
       return;
     case 'bytes':
-      if (!(value instanceof Uint8Array)) throw badValue(at, 'must be bytes');
+      if (!(value instanceof Uint8Array)) throw badValue(`${path}.${key}`, 'must be bytes');
       w.primitive(spec.tag, value);
       return;
     case 'group': {
-      if (!isPlainObject(value)) throw badValue(at, 'must be a group of fields');
+      if (!isPlainObject(value)) throw badValue(`${path}.${key}`, 'must be a group of fields');
       const start = w.begin(spec.tag);
-      encodeFields(w, value, at, depth + 1);
+      encodeFields(w, value, `${path}.${key}`, depth + 1);
       w.end(start);
       return;
     }
     case 'records': {
-      if (!Array.isArray(value)) throw badValue(at, 'must be a list of records');
+      if (!Array.isArray(value)) throw badValue(`${path}.${key}`, 'must be a list of records');
       const start = w.begin(spec.tag);
       value.forEach((record: unknown, i) => {
-        if (!isPlainObject(record)) throw badValue(`${at}[${i}]`, 'must be a record of fields');
+        if (!isPlainObject(record)) throw badValue(`${`${path}.${key}`}[${i}]`, 'must be a record of fields');
         const recordStart = w.begin(RECORD_TAG);
-        encodeFields(w, record, `${at}[${i}]`, depth + 2);
+        encodeFields(w, record, `${`${path}.${key}`}[${i}]`, depth + 2);
         w.end(recordStart);
       });
       w.end(start);
@@ -243,13 +263,22 @@ function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, at: string, d
   }
 }
 
-/** Packed BCD of a digit string whose length is even (checked by the caller). */
-export function writeBcd(w: ByteWriter, tag: number, digits: string): void {
+const MAX_UINT: Readonly<Record<number, number>> = { 1: 0xff, 2: 0xffff, 4: 0xffffffff };
+const MAX_U64 = (1n << 64n) - 1n;
+
+/** A non-negative integer (below 10^(2*width), checked by the caller) as `width` bytes of packed BCD. */
+export function writeBcdNumber(w: ByteWriter, tag: number, value: number, width: number): void {
   w.tag(tag);
-  w.length(digits.length / 2);
-  for (let i = 0; i < digits.length; i += 2) {
-    w.u8(((digits.charCodeAt(i) - 48) << 4) | (digits.charCodeAt(i + 1) - 48));
+  w.u8(width);
+  w.ensure(width);
+  const { buf } = w;
+  let rest = value;
+  for (let i = w.pos + width - 1; i >= w.pos; i--) {
+    const pair = rest % 100;
+    rest = (rest - pair) / 100;
+    buf[i] = ((pair / 10) << 4) | pair % 10;
   }
+  w.pos += width;
 }
 
 /** The tag number of a raw key (`tag9F01`, `tag0E_2`), checked to be a well-formed BER tag. */
@@ -265,13 +294,6 @@ export function parseRawKey(key: string, at: string): number {
     : bytes.length === 1;
   if (!wellFormed) throw badValue(at, `${hex} is not a well-formed tag`);
   return bytes.reduce((tag, b) => tag * 256 + b, 0);
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** A string that UTF-8 can carry: a lone surrogate would come back as U+FFFD. */
-export function isText(value: unknown): value is string {
-  return typeof value === 'string' && !LONE_SURROGATE.test(value);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

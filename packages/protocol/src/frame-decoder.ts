@@ -1,6 +1,6 @@
 import { TlvError, TlvErrorCode } from './errors.js';
 import { readU32 } from './field-codec.js';
-import { checkMagic, decodeFrame, DEFAULT_MAX_FRAME_SIZE, FRAME_HEAD_BYTES, MIN_PREFIX_VALUE, PREFIX_BYTES } from './frame.js';
+import { decodeFrameAt, DEFAULT_MAX_FRAME_SIZE, FRAME_HEAD_BYTES, magicAgrees, MIN_PREFIX_VALUE, PREFIX_BYTES } from './frame.js';
 import type { Message } from './message.js';
 
 export interface FrameDecoderOptions {
@@ -11,7 +11,7 @@ export interface FrameDecoderOptions {
    * content is not (an MDC mismatch, a malformed field) costs only that frame:
    * `error.fatal` is false and decoding goes on. A bad magic or an oversized
    * prefix leaves the stream unreadable: `error.fatal` is true, and the decoder
-   * ignores everything after it.
+   * ignores everything after it. Offsets count bytes from the start of the stream.
    */
   readonly onError: (error: TlvError) => void;
   /** Largest frame accepted, length prefix included (default 64 KiB). Checked before anything is buffered. */
@@ -19,22 +19,24 @@ export interface FrameDecoderOptions {
   readonly verifyMdc?: boolean;
 }
 
+/** First size of the buffer that holds a frame cut by a chunk boundary; it grows up to maxFrameSize. */
+const INITIAL_PENDING_BYTES = 2048;
+
 /**
  * Turns TCP chunks of any size into messages. Whole frames inside a chunk are
- * decoded in place; only a frame cut by a chunk boundary is copied, into a
- * buffer sized from its (already checked) length prefix.
+ * decoded in place; only a frame cut by a chunk boundary is copied, into one
+ * buffer that the decoder reuses, sized from the (already checked) length prefix.
  */
 export class FrameDecoder {
   private readonly maxFrameSize: number;
   private readonly verifyMdc: boolean;
   private readonly onMessage: FrameDecoderOptions['onMessage'];
   private readonly onError: FrameDecoderOptions['onError'];
-  /** Bytes of the current partial frame, up to its head (prefix + magic). */
-  private readonly head = new Uint8Array(FRAME_HEAD_BYTES);
-  private headLength = 0;
-  /** The partial frame once its size is known. */
-  private frame: Uint8Array | undefined;
-  private frameFilled = 0;
+  /** The frame cut by a chunk boundary: its first `pendingFilled` bytes. */
+  private pending = new Uint8Array(INITIAL_PENDING_BYTES);
+  private pendingFilled = 0;
+  /** Size of the pending frame once its prefix is known, prefix included. */
+  private pendingSize = 0;
   /** Stream offset of the current frame's first byte. */
   private streamOffset = 0;
   private failedWith: TlvError | undefined;
@@ -51,7 +53,7 @@ export class FrameDecoder {
 
   /** Bytes held for a frame not yet complete: non-zero means a half-frame is pending. */
   get buffered(): number {
-    return this.frame ? this.frameFilled : this.headLength;
+    return this.pendingFilled;
   }
 
   /** The fatal error that stopped this decoder, if any. */
@@ -60,116 +62,105 @@ export class FrameDecoder {
   }
 
   push(chunk: Uint8Array): void {
-    let offset = 0;
     if (this.failedWith) return;
-    if (this.headLength > 0 || this.frame) {
-      offset = this.continuePartial(chunk);
+    let offset = 0;
+    if (this.pendingFilled > 0) {
+      offset = this.continuePending(chunk);
       if (offset < 0) return;
     }
     const length = chunk.length;
     while (offset < length) {
       const available = length - offset;
-      if (available >= PREFIX_BYTES) {
-        const size = readU32(chunk, offset) + PREFIX_BYTES;
-        if (!this.checkSize(size)) return;
-        if (!this.checkMagicIn(chunk, offset, length)) return;
-        if (available >= size) {
-          this.emit(chunk.subarray(offset, offset + size));
-          this.streamOffset += size;
-          offset += size;
-          continue;
-        }
+      if (!this.headIsValid(chunk, offset, available)) return;
+      if (available < FRAME_HEAD_BYTES) {
+        this.startPending(chunk, offset);
+        return;
       }
-      this.startPartial(chunk, offset);
-      return;
+      const size = readU32(chunk, offset) + PREFIX_BYTES;
+      if (available < size) {
+        this.startPending(chunk, offset);
+        return;
+      }
+      this.emit(chunk, offset, offset + size);
+      this.streamOffset += size;
+      offset += size;
     }
   }
 
-  /** Appends to the pending partial frame; returns where the rest of the chunk starts, or -1 when the chunk is used up or failed. */
-  private continuePartial(chunk: Uint8Array): number {
+  /** Appends to the pending frame; returns where the rest of the chunk starts, or -1 when the chunk is used up or the stream failed. */
+  private continuePending(chunk: Uint8Array): number {
     let offset = 0;
-    if (!this.frame) {
-      const take = Math.min(FRAME_HEAD_BYTES - this.headLength, chunk.length);
-      const before = this.headLength;
-      this.head.set(chunk.subarray(0, take), before);
-      this.headLength += take;
-      offset = take;
-      if (before < PREFIX_BYTES && this.headLength >= PREFIX_BYTES) {
-        if (!this.checkSize(readU32(this.head, 0) + PREFIX_BYTES)) return -1;
-      }
-      if (!this.checkMagicIn(this.head, 0, this.headLength)) return -1;
-      if (this.headLength < PREFIX_BYTES) return -1;
-      const size = readU32(this.head, 0) + PREFIX_BYTES;
-      if (this.headLength < Math.min(FRAME_HEAD_BYTES, size)) return -1;
-      this.frame = new Uint8Array(size);
-      this.frame.set(this.head.subarray(0, this.headLength));
-      this.frameFilled = this.headLength;
-      this.headLength = 0;
+    if (this.pendingFilled < FRAME_HEAD_BYTES) {
+      offset = Math.min(FRAME_HEAD_BYTES - this.pendingFilled, chunk.length);
+      this.append(chunk, 0, offset);
+      if (!this.headIsValid(this.pending, 0, this.pendingFilled)) return -1;
+      if (this.pendingFilled < FRAME_HEAD_BYTES) return -1;
+      this.pendingSize = readU32(this.pending, 0) + PREFIX_BYTES;
     }
-    const frame = this.frame;
-    const take = Math.min(frame.length - this.frameFilled, chunk.length - offset);
-    frame.set(chunk.subarray(offset, offset + take), this.frameFilled);
-    this.frameFilled += take;
+    const take = Math.min(this.pendingSize - this.pendingFilled, chunk.length - offset);
+    this.append(chunk, offset, offset + take);
     offset += take;
-    if (this.frameFilled < frame.length) return -1;
-    this.frame = undefined;
-    this.frameFilled = 0;
-    this.emit(frame);
-    this.streamOffset += frame.length;
+    if (this.pendingFilled < this.pendingSize) return -1;
+    const size = this.pendingSize;
+    this.pendingFilled = 0;
+    this.emit(this.pending, 0, size);
+    this.streamOffset += size;
     return offset;
   }
 
-  private startPartial(chunk: Uint8Array, offset: number): void {
-    const rest = chunk.length - offset;
-    if (rest < FRAME_HEAD_BYTES) {
-      this.head.set(chunk.subarray(offset), 0);
-      this.headLength = rest;
-      return;
-    }
-    const size = readU32(chunk, offset) + PREFIX_BYTES;
-    this.frame = new Uint8Array(size);
-    this.frame.set(chunk.subarray(offset));
-    this.frameFilled = rest;
+  private startPending(chunk: Uint8Array, offset: number): void {
+    this.pendingFilled = 0;
+    this.pendingSize = chunk.length - offset >= PREFIX_BYTES ? readU32(chunk, offset) + PREFIX_BYTES : 0;
+    this.append(chunk, offset, chunk.length);
   }
 
-  private checkSize(size: number): boolean {
-    if (size > this.maxFrameSize) {
-      this.fail(new TlvError(TlvErrorCode.FrameTooLarge, `length prefix announces ${size} bytes, the maximum is ${this.maxFrameSize}`, { offset: this.streamOffset, fatal: true }));
-      return false;
+  private append(chunk: Uint8Array, from: number, to: number): void {
+    const need = this.pendingFilled + (to - from);
+    // The size was checked against maxFrameSize before any byte past the head gets here.
+    if (need > this.pending.length) {
+      const grown = new Uint8Array(Math.max(need, Math.min(this.pending.length * 2, this.maxFrameSize)));
+      grown.set(this.pending.subarray(0, this.pendingFilled));
+      this.pending = grown;
     }
-    if (size < MIN_PREFIX_VALUE + PREFIX_BYTES) {
-      this.fail(new TlvError(TlvErrorCode.FrameTooSmall, `length prefix ${size - PREFIX_BYTES} is too small`, { offset: this.streamOffset, fatal: true }));
+    this.pending.set(chunk.subarray(from, to), this.pendingFilled);
+    this.pendingFilled = need;
+  }
+
+  /** Checks what is there of a frame head (prefix, then magic); reports a fatal error when it is wrong. */
+  private headIsValid(bytes: Uint8Array, start: number, available: number): boolean {
+    if (available >= PREFIX_BYTES) {
+      const size = readU32(bytes, start) + PREFIX_BYTES;
+      if (size > this.maxFrameSize) {
+        this.fail(new TlvError(TlvErrorCode.FrameTooLarge, `length prefix announces ${size} bytes, the maximum is ${this.maxFrameSize}`, { offset: this.streamOffset, fatal: true }));
+        return false;
+      }
+      if (size < MIN_PREFIX_VALUE + PREFIX_BYTES) {
+        this.fail(new TlvError(TlvErrorCode.FrameTooSmall, `length prefix ${size - PREFIX_BYTES} is too small`, { offset: this.streamOffset, fatal: true }));
+        return false;
+      }
+    }
+    if (!magicAgrees(bytes, start, start + available)) {
+      this.fail(new TlvError(TlvErrorCode.BadMagic, 'not an Ingenico frame (magic "P4Y-ECR!" expected)', { offset: this.streamOffset + PREFIX_BYTES, fatal: true }));
       return false;
     }
     return true;
   }
 
-  private checkMagicIn(bytes: Uint8Array, frameStart: number, available: number): boolean {
-    try {
-      checkMagic(bytes, frameStart, available);
-      return true;
-    } catch (error) {
-      this.fail((error as TlvError).shifted(this.streamOffset, true));
-      return false;
-    }
-  }
-
-  private emit(frame: Uint8Array): void {
+  private emit(bytes: Uint8Array, start: number, end: number): void {
     let message: Message;
     try {
-      message = decodeFrame(frame, { verifyMdc: this.verifyMdc });
+      message = decodeFrameAt(bytes, start, end, this.verifyMdc);
     } catch (error) {
       if (!(error instanceof TlvError)) throw error;
-      this.onError(error.shifted(this.streamOffset, false));
+      this.onError(error.shifted(this.streamOffset - start, false));
       return;
     }
-    this.onMessage(message, frame);
+    this.onMessage(message, bytes.subarray(start, end));
   }
 
   private fail(error: TlvError): void {
     this.failedWith = error;
-    this.frame = undefined;
-    this.headLength = 0;
+    this.pendingFilled = 0;
     this.onError(error);
   }
 }

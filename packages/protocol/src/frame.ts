@@ -2,7 +2,7 @@ import { TlvReader } from './ber.js';
 import { ByteWriter } from './byte-writer.js';
 import { crc32 } from './crc32.js';
 import { TlvError, TlvErrorCode } from './errors.js';
-import { decodeFields, decodeText, encodeFields, isPlainObject, isText, readU32, writeBcd } from './field-codec.js';
+import { bcdNumber, bcdString, decodeFields, decodeText, encodeFields, isPlainObject, readU32, writeBcdNumber } from './field-codec.js';
 import type { Body, Header, Message, MessageInput } from './message.js';
 import { genericNameOf, isTypedMessageName, TYPED_MESSAGE_IDS, typedNameOf } from './message-types.js';
 import { Tag } from './tags.js';
@@ -37,57 +37,70 @@ export function decodeFrame(bytes: Uint8Array, options: DecodeOptions = {}): Mes
   if (announced + PREFIX_BYTES < bytes.length) {
     throw new TlvError(TlvErrorCode.LengthMismatch, `length prefix announces ${announced} bytes, ${bytes.length - PREFIX_BYTES} present`, { offset: 0 });
   }
-  return decodeFrameBody(bytes, options.verifyMdc ?? true);
+  return decodeFrameAt(bytes, 0, bytes.length, options.verifyMdc ?? true);
 }
 
 /** Throws TLV_BAD_MAGIC unless bytes[frameStart+4 .. available) agree with the magic. */
 export function checkMagic(bytes: Uint8Array, frameStart: number, available: number): void {
-  const end = Math.min(available, frameStart + FRAME_HEAD_BYTES);
-  for (let i = frameStart + PREFIX_BYTES; i < end; i++) {
-    if (bytes[i] !== MAGIC[i - frameStart - PREFIX_BYTES]) {
-      throw new TlvError(TlvErrorCode.BadMagic, 'not an Ingenico frame (magic "P4Y-ECR!" expected)', { offset: PREFIX_BYTES, fatal: true });
-    }
+  if (!magicAgrees(bytes, frameStart, available)) {
+    throw new TlvError(TlvErrorCode.BadMagic, 'not an Ingenico frame (magic "P4Y-ECR!" expected)', { offset: frameStart + PREFIX_BYTES, fatal: true });
   }
 }
 
-/** Decodes the root TLV of a frame whose prefix and magic were already checked. */
-function decodeFrameBody(bytes: Uint8Array, verifyMdc: boolean): Message {
-  const end = bytes.length;
-  const root = new TlvReader(bytes, FRAME_HEAD_BYTES, end);
+/** Whether bytes[frameStart+4 .. available) agree with the magic (as far as they go). */
+export function magicAgrees(bytes: Uint8Array, frameStart: number, available: number): boolean {
+  const end = Math.min(available, frameStart + FRAME_HEAD_BYTES);
+  for (let i = frameStart + PREFIX_BYTES; i < end; i++) {
+    if (bytes[i] !== MAGIC[i - frameStart - PREFIX_BYTES]) return false;
+  }
+  return true;
+}
+
+/**
+ * Decodes the frame in bytes[start, end) whose prefix (announcing end - start - 4
+ * bytes) and magic were already checked. Error offsets are positions in `bytes`.
+ * The streaming decoder calls this on its chunks directly, without a view per frame.
+ */
+export function decodeFrameAt(bytes: Uint8Array, start: number, end: number, verifyMdc: boolean): Message {
+  const rootAt = start + FRAME_HEAD_BYTES;
+  const root = new TlvReader(bytes, rootAt, end);
   const rootTag = root.readTag();
-  if (rootTag !== Tag.Root) throw structure(`root tag must be F0`, FRAME_HEAD_BYTES);
+  if (rootTag !== Tag.Root) throw structure(`root tag must be F0`, rootAt);
   const rootLength = root.readLength();
   if (root.pos + rootLength !== end) {
-    throw new TlvError(TlvErrorCode.LengthMismatch, `root TLV is ${rootLength} bytes, the frame leaves ${end - root.pos}`, { offset: FRAME_HEAD_BYTES });
+    throw new TlvError(TlvErrorCode.LengthMismatch, `root TLV is ${rootLength} bytes, the frame leaves ${end - root.pos}`, { offset: rootAt });
   }
 
-  const header = root.readHeader();
-  if (header.tag !== Tag.Header) throw structure('header E1 expected first', header.start);
-  root.pos = header.valueEnd;
-  const { fields: headerFields, typeId } = decodeHeader(bytes, header.valueStart, header.valueEnd, header.start);
+  const headerEnd = root.readHeader();
+  if (root.tag !== Tag.Header) throw structure('header E1 expected first', root.tlvStart);
+  root.pos = headerEnd;
+  const { fields: headerFields, typeId } = decodeHeader(bytes, root.valueStart, headerEnd, root.tlvStart);
 
   if (root.pos >= end) throw new TlvError(TlvErrorCode.MissingField, 'body E2 is missing', { offset: root.pos });
-  const body = root.readHeader();
-  if (body.tag !== Tag.Body) throw structure('body E2 expected after the header', body.start);
-  root.pos = body.valueEnd;
+  const bodyEnd = root.readHeader();
+  const bodyTag: number = root.tag;
+  if (bodyTag !== Tag.Body) throw structure('body E2 expected after the header', root.tlvStart);
+  const bodyStart = root.valueStart;
+  root.pos = bodyEnd;
 
   if (root.pos >= end) throw new TlvError(TlvErrorCode.MissingField, 'footer E3 is missing', { offset: root.pos });
-  const footer = root.readHeader();
-  if (footer.tag !== Tag.Footer) throw structure('footer E3 expected after the body', footer.start);
-  if (footer.valueEnd !== end) throw structure('nothing may follow the footer', footer.valueEnd);
-  const mdc = decodeFooter(bytes, footer.valueStart, footer.valueEnd, footer.start);
+  const footerEnd = root.readHeader();
+  const footerTag: number = root.tag;
+  if (footerTag !== Tag.Footer) throw structure('footer E3 expected after the body', root.tlvStart);
+  if (footerEnd !== end) throw structure('nothing may follow the footer', footerEnd);
+  const mdc = decodeFooter(bytes, root.valueStart, footerEnd, root.tlvStart);
   if (verifyMdc) {
-    const computed = crc32(bytes, body.valueStart, body.valueEnd);
+    const computed = crc32(bytes, bodyStart, bodyEnd);
     if (computed !== mdc) {
-      throw new TlvError(TlvErrorCode.MdcMismatch, `MDC ${hex8(mdc)} but the body's CRC-32 is ${hex8(computed)}`, { offset: footer.start });
+      throw new TlvError(TlvErrorCode.MdcMismatch, `MDC ${hex8(mdc)} but the body's CRC-32 is ${hex8(computed)}`, { offset: root.tlvStart });
     }
   }
 
   const typed = typedNameOf(typeId);
   if (typed === undefined) {
-    return { type: genericNameOf(typeId), typeId, header: headerFields, tlv: parseTree(bytes, body.valueStart, body.valueEnd), mdc };
+    return { type: genericNameOf(typeId), typeId, header: headerFields, tlv: parseTree(bytes, bodyStart, bodyEnd), mdc };
   }
-  const fields = decodeFields(bytes, body.valueStart, body.valueEnd) as Body;
+  const fields = decodeFields(bytes, bodyStart, bodyEnd) as Body;
   // Hello request and response share type 16: only the response carries a ResultCode.
   const type = typed === 'HelloRequest' && fields.resultCode !== undefined ? 'HelloResponse' : typed;
   return { type, typeId, header: headerFields, body: fields, mdc };
@@ -102,7 +115,8 @@ function decodeHeader(bytes: Uint8Array, start: number, end: number, at: number)
   const reader = new TlvReader(bytes, start, end);
   let previousTag = 0;
   while (reader.pos < end) {
-    const { tag, valueStart, valueEnd, start: fieldStart } = reader.readHeader();
+    const valueEnd = reader.readHeader();
+    const { tag, valueStart, tlvStart: fieldStart } = reader;
     reader.pos = valueEnd;
     const length = valueEnd - valueStart;
     // Header tags are 10..14 in increasing order, each at most once: the one layout the encoder writes back.
@@ -113,11 +127,13 @@ function decodeHeader(bytes: Uint8Array, start: number, end: number, at: number)
     switch (tag) {
       case Tag.ProtocolId:
         if (length !== 4) throw new TlvError(TlvErrorCode.BadValue, `ProtocolId must be 4 bytes, not ${length}`, { offset: fieldStart });
-        protocolId = bcdDigits(bytes, valueStart, valueEnd, 'ProtocolId', fieldStart);
+        protocolId = bcdString(bytes, valueStart, valueEnd);
+        if (protocolId === undefined) throw new TlvError(TlvErrorCode.BadValue, 'ProtocolId is not BCD', { offset: fieldStart });
         break;
       case Tag.MessageType:
         if (length !== 4) throw new TlvError(TlvErrorCode.BadValue, `MessageType must be 4 bytes, not ${length}`, { offset: fieldStart });
-        typeId = Number(bcdDigits(bytes, valueStart, valueEnd, 'MessageType', fieldStart));
+        typeId = bcdNumber(bytes, valueStart, valueEnd);
+        if (typeId < 0) throw new TlvError(TlvErrorCode.BadValue, 'MessageType is not BCD', { offset: fieldStart });
         break;
       case Tag.TerminalId:
         terminalId = decodeText(bytes, valueStart, valueEnd);
@@ -145,7 +161,8 @@ function decodeFooter(bytes: Uint8Array, start: number, end: number, at: number)
   const reader = new TlvReader(bytes, start, end);
   let mdc: number | undefined;
   while (reader.pos < end) {
-    const { tag, valueStart, valueEnd, start: fieldStart } = reader.readHeader();
+    const valueEnd = reader.readHeader();
+    const { tag, valueStart, tlvStart: fieldStart } = reader;
     reader.pos = valueEnd;
     if (tag !== Tag.Mdc) throw structure(`unexpected tag ${tag.toString(16).toUpperCase()} in the footer`, fieldStart);
     if (mdc !== undefined) throw structure('the footer holds more than one MDC', fieldStart);
@@ -154,16 +171,6 @@ function decodeFooter(bytes: Uint8Array, start: number, end: number, at: number)
   }
   if (mdc === undefined) throw missing('Mdc (1C)', at);
   return mdc;
-}
-
-function bcdDigits(bytes: Uint8Array, start: number, end: number, name: string, at: number): string {
-  let digits = '';
-  for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    if (b >> 4 > 9 || (b & 15) > 9) throw new TlvError(TlvErrorCode.BadValue, `${name} is not BCD`, { offset: at });
-    digits += (b >> 4).toString() + (b & 15).toString();
-  }
-  return digits;
 }
 
 const writer = new ByteWriter(1024);
@@ -193,12 +200,12 @@ export function encodeFrame(message: MessageInput): Uint8Array {
   w.u32(mdc);
   w.end(footer);
   w.end(root);
-  const frameLength = w.pos - PREFIX_BYTES;
-  const { buf } = w;
-  buf[0] = frameLength >>> 24;
-  buf[1] = (frameLength >>> 16) & 0xff;
-  buf[2] = (frameLength >>> 8) & 0xff;
-  buf[3] = frameLength & 0xff;
+  const frameLength = w.pos - w.base - PREFIX_BYTES;
+  const { buf, base } = w;
+  buf[base] = frameLength >>> 24;
+  buf[base + 1] = (frameLength >>> 16) & 0xff;
+  buf[base + 2] = (frameLength >>> 8) & 0xff;
+  buf[base + 3] = frameLength & 0xff;
   return w.result();
 }
 
@@ -220,17 +227,17 @@ function resolveTypeId(message: MessageInput): number {
 function encodeHeader(w: ByteWriter, header: Header, typeId: number): void {
   if (!isPlainObject(header)) throw badValue('header', 'must be an object');
   const { protocolId, terminalId, ecrId, sequenceNumber } = header;
-  if (typeof protocolId !== 'string' || !/^\d{8}$/.test(protocolId)) throw badValue('header.protocolId', 'must be 8 decimal digits');
-  if (!isText(terminalId)) throw badValue('header.terminalId', 'must be text');
-  if (ecrId !== undefined && !isText(ecrId)) throw badValue('header.ecrId', 'must be text');
+  if (typeof terminalId !== 'string') throw badValue('header.terminalId', 'must be text');
+  if (ecrId !== undefined && typeof ecrId !== 'string') throw badValue('header.ecrId', 'must be text');
+  if (typeof protocolId !== 'string' || protocolId.length !== 8) throw badValue('header.protocolId', 'must be 8 decimal digits');
   if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 0xffff) {
     throw badValue('header.sequenceNumber', 'must be an integer from 0 to 65535');
   }
   const start = w.begin(Tag.Header);
-  writeBcd(w, Tag.ProtocolId, protocolId);
-  writeBcd(w, Tag.MessageType, String(typeId).padStart(8, '0'));
-  w.text(Tag.TerminalId, terminalId);
-  if (ecrId !== undefined) w.text(Tag.EcrId, ecrId);
+  if (!w.bcd(Tag.ProtocolId, protocolId)) throw badValue('header.protocolId', 'must be 8 decimal digits');
+  writeBcdNumber(w, Tag.MessageType, typeId, 4);
+  if (!w.text(Tag.TerminalId, terminalId)) throw badValue('header.terminalId', 'must be text (a string without lone surrogates)');
+  if (ecrId !== undefined && !w.text(Tag.EcrId, ecrId)) throw badValue('header.ecrId', 'must be text (a string without lone surrogates)');
   w.tag(Tag.SequenceNumber);
   w.u8(2);
   w.u8(sequenceNumber >>> 8);

@@ -110,5 +110,5 @@ export const TAG_BY_NAME: ReadonlyMap<string, TagSpec> = new Map(BODY_TAGS.map((
 export type RawKey = `tag${string}`;
 
 export function isRawKey(key: string): key is RawKey {
-  return key.startsWith('tag');
+  return key.charCodeAt(0) === 0x74 && key.startsWith('tag');
 }

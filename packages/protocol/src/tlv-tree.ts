@@ -15,7 +15,8 @@ export function parseTree(bytes: Uint8Array, start: number, end: number, depth =
   const nodes: TlvNode[] = [];
   const reader = new TlvReader(bytes, start, end);
   while (reader.pos < end) {
-    const { tag, valueStart, valueEnd } = reader.readHeader();
+    const valueEnd = reader.readHeader();
+    const { tag, valueStart } = reader;
     reader.pos = valueEnd;
     if (isConstructed(tag)) {
       try {
