@@ -143,7 +143,13 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
     if (commands.has(commandId)) return Promise.resolve();
     commands.add(commandId);
     if (commands.size > KEEP_COMMAND_IDS) commands.delete(commands.values().next().value!);
-    manager.handle(command);
+    try {
+      manager.handle(command);
+    } catch (error) {
+      // A bug, not a bad command (the contract was checked): not confirmed, so the server sends it again.
+      commands.delete(commandId);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     // Queued after whatever the command journaled, so "received" implies its effects are on disk.
     return journal.append({ k: 'command', commandId });
   };
@@ -175,7 +181,13 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
         sessions.add(new TerminalSession(socket, handlers, sessionOptions));
       },
     });
-    if (httpAt) http = await startHttp(httpAt, () => status());
+    if (httpAt) {
+      http = await startHttp(
+        httpAt,
+        () => status(),
+        () => (journal.failed ? { ok: false, code: journal.failed.code, message: journal.failed.message } : { ok: true }),
+      );
+    }
   } catch (error) {
     manager.stop();
     await journal.close();

@@ -37,6 +37,11 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // Whatever runs is journaled: dying on a bug and being restarted loses nothing, carrying on might.
+  process.once('uncaughtException', (error) => {
+    logger.fatal({ reason: error.message, stack: error.stack }, 'unexpected error; stopping');
+    process.exit(1);
+  });
   const stop = (signal: string): void => {
     logger.info({ signal }, 'stop requested');
     box.close().then(

@@ -3,9 +3,18 @@ import type { HostPort } from '../config.js';
 import type { BoxStatus } from './status.js';
 import { renderStatusPage } from './status-page.js';
 
+/** What /healthz reports: healthy unless the box can no longer keep its promises (journal failed). */
+export type Health = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
+
 /** GET /healthz and GET /status (JSON, or the live page for a browser). Nothing else. */
-export function startHttp(address: HostPort, status: () => BoxStatus): Promise<Server> {
-  const server = createServer((request, response) => handle(request, response, status));
+export function startHttp(address: HostPort, status: () => BoxStatus, health: () => Health): Promise<Server> {
+  const server = createServer((request, response) => {
+    try {
+      handle(request, response, status, health);
+    } catch (error) {
+      send(response, 500, 'application/json', JSON.stringify({ code: 'INTERNAL_ERROR', message: (error as Error).message }));
+    }
+  });
   server.headersTimeout = 10_000;
   server.requestTimeout = 10_000;
   return new Promise((resolve, reject) => {
@@ -17,12 +26,15 @@ export function startHttp(address: HostPort, status: () => BoxStatus): Promise<S
   });
 }
 
-function handle(request: IncomingMessage, response: ServerResponse, status: () => BoxStatus): void {
+function handle(request: IncomingMessage, response: ServerResponse, status: () => BoxStatus, health: () => Health): void {
   const path = (request.url ?? '/').split('?')[0];
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     return send(response, 405, 'application/json', JSON.stringify({ code: 'METHOD_NOT_ALLOWED', message: 'only GET' }), { allow: 'GET, HEAD' });
   }
-  if (path === '/healthz') return send(response, 200, 'application/json', JSON.stringify({ ok: true }));
+  if (path === '/healthz') {
+    const current = health();
+    return send(response, current.ok ? 200 : 503, 'application/json', JSON.stringify(current));
+  }
   if (path === '/status') {
     const current = status();
     if (prefersHtml(request.headers.accept)) return send(response, 200, 'text/html; charset=utf-8', renderStatusPage(current));

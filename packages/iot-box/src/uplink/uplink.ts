@@ -112,7 +112,13 @@ export class Uplink {
     });
     this.ws = ws;
     ws.on('open', () => this.opened(ws));
-    ws.on('message', (data: RawData, isBinary: boolean) => this.received(ws, data, isBinary));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      try {
+        this.received(ws, data, isBinary);
+      } catch (error) {
+        this.log.error({ reason: (error as Error).message }, 'server message could not be handled');
+      }
+    });
     ws.on('pong', () => (this.alive = true));
     let refused = false;
     ws.on('unexpected-response', (_request, response) => {
