@@ -33,7 +33,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
   const status = detail.data === undefined ? null : paymentStatus(detail.data);
   const words = status === null ? t(`state.${state}`) : t(status.key);
   const messages = status?.terminalMessages.slice(-3) ?? [];
-  const lastEvent = detail.data?.history.at(-1)?.event;
+  const cancelRefused = detail.data?.history.some((h) => h.event === 'cancelRefused') ?? false;
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -60,7 +60,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
       <p className="payment-status" role="status" aria-live="polite">
         {words}
       </p>
-      {state === 'waitingCard' && lastEvent === 'cancelRefused' ? <p className="note">{t('pos.cancelRefused')}</p> : null}
+      {state === 'waitingCard' && cancelRefused ? <p className="note">{t('pos.cancelRefused')}</p> : null}
       {messages.length === 0 ? null : (
         <ul className="terminal-messages" aria-label={t('pos.terminalMessages')}>
           {messages.map((text, index) => (

@@ -95,6 +95,8 @@ function DraftOrder({ session, lines, setLines }: { session: PosSession; lines: 
     till.setRunningOrder(orderId);
     try {
       await orders.put(orderId, { sessionId: session.id, lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) });
+      // Written at once: the screen changes before an effect would store the emptied order.
+      till.setDraft([]);
       setLines(() => []);
       navigate(`/pos/order/${orderId}`);
     } catch (caught) {

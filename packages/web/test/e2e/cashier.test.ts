@@ -1,0 +1,247 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Box } from '../../../iot-box/src/index.js';
+import type { ScriptStep, TerminalHandle } from '../../../terminal-sim/src/index.js';
+import { AppShell } from './pages/app.js';
+import { CashierPage } from './pages/cashier.js';
+import { ApiClient } from './support/api.js';
+import type { WatchedPage } from './support/browser.js';
+import { eventually, expectAccessible, launchBrowser, newContext, openPage, screenshot } from './support/browser.js';
+import { Stack } from './support/stack.js';
+
+/** After the card, the terminal reports processing and waits for a key, so a cancel then comes too late. */
+const PROCESSING_HELD: ScriptStep[] = [
+  { stage: 'WaitingForCard' },
+  { waitFor: 'card' },
+  { stage: 'CardDetected' },
+  { stage: 'WaitingForPin' },
+  { stage: 'WaitingForTransaction' },
+  { waitFor: 'pin-ok' },
+  { result: 'Approved' },
+];
+
+/**
+ * The cashier sells with the demo's Lane/5000 (an emulated terminal behind a real box), watching
+ * every payment state live in a real browser.
+ */
+describe('the cashier sells and sees every payment state live', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let watched: WatchedPage;
+  let page: Page;
+  let till: CashierPage;
+  let box: Box;
+  let admin: ApiClient;
+
+  const terminal = (scenario: 'approve' | 'decline' | 'no-answer' | 'disconnect-after-card' | ScriptStep[], manualKeys = false): Promise<TerminalHandle> =>
+    stack.terminal(box, { terminalId: stack.demo.terminalId, scenario, manualKeys });
+
+  const orderId = (): string => decodeURIComponent(new URL(page.url()).hash.split('/').pop() ?? '');
+
+  /** A new order of two fries and a cola (€9.80: VAT 6%), on the payment screen. */
+  const sellFriesAndCola = async (): Promise<void> => {
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 2);
+    await till.addBySearch('col');
+    await expect.poll(() => page.getByTestId('order-total').first().textContent()).toBe('€9.80');
+    await till.startPayment();
+  };
+
+  beforeAll(async () => {
+    stack = await Stack.start();
+    box = await stack.startBox(stack.demo.boxToken);
+    admin = await ApiClient.logIn(stack.url, stack.demo.admin);
+    browser = await launchBrowser();
+    context = await newContext(browser);
+    watched = await openPage(context, stack.url);
+    page = watched.page;
+    till = new CashierPage(page);
+    await new AppShell(page).logIn(stack.demo.cashier);
+  }, 120_000);
+
+  beforeEach(async () => {
+    // Each test starts a new sale, even when an earlier one stopped in the middle of its own.
+    await page.goto(`${stack.url}/#/pos`);
+    await page.evaluate(() => localStorage.removeItem('kassa.pos.order'));
+    await page.goto(`${stack.url}/#/pos`);
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`, { fullPage: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('sells two fries and a cola and is paid by card, approved, with the cardholder ticket on the receipt', async () => {
+    const lane = await terminal('approve', true);
+    await sellFriesAndCola();
+    await page.getByText('VAT 6% on €9.80').waitFor();
+    const line = await till.payWith('Card');
+    await till.waitForStatus(line, 'Insert or tap the card');
+    expect(await till.validate.isDisabled()).toBe(true);
+    await screenshot(page, 'payment-in-progress');
+    await expectAccessible(page);
+
+    lane.press('card');
+    await till.waitForStatus(line, 'Enter PIN');
+    lane.press('pin-ok');
+    await till.waitForStatus(line, 'Approved');
+    await till.validateOrder();
+    await till.receipt.getByText('Cardholder ticket').waitFor();
+    expect(await till.receipt.textContent()).toMatch(/2 × Fries.*€7\.00.*1 × Cola.*€2\.80.*Total.*€9\.80.*VAT 6% on €9\.80.*€0\.55.*Card.*€9\.80/);
+    await screenshot(page, 'receipt', { fullPage: true });
+    await expectAccessible(page);
+  });
+
+  it('shows a decline in words, keeps Validate disabled, and is paid after Retry with a new payment', async () => {
+    await terminal('decline');
+    await sellFriesAndCola();
+    const declined = await till.payWith('Card');
+    await till.waitForStatus(declined, 'Declined');
+    expect(await till.validate.isDisabled()).toBe(true);
+
+    await terminal('approve');
+    await declined.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => till.paymentLines.count()).toBe(2);
+    await till.waitForStatus(till.paymentLines.nth(1), 'Approved');
+    const order = await admin.order(orderId());
+    expect(order.payments.map((p) => p.state)).toEqual(['retry', 'done']);
+    expect(new Set(order.payments.map((p) => p.uuid)).size).toBe(2);
+    await till.validateOrder();
+  });
+
+  it('cancels while the terminal waits for the card: "cancelling…" until the terminal stops it', async () => {
+    await terminal('approve', true);
+    await sellFriesAndCola();
+    const line = await till.payWith('Card');
+    await till.waitForStatus(line, 'Insert or tap the card');
+    await line.getByRole('button', { name: 'Cancel payment' }).click();
+    await till.waitForStatus(line, 'Stopped');
+    const detail = await admin.payment((await admin.order(orderId())).payments[0]?.uuid ?? '');
+    expect(detail.history.map((h) => h.toState)).toContain('waitingCancel');
+    expect(detail.payment.state).toBe('retry');
+
+    await till.payWith('Cash');
+    await till.validateOrder();
+  });
+
+  it('refuses the cancel once the terminal is processing the card, and ends approved', async () => {
+    const lane = await terminal(PROCESSING_HELD, true);
+    await sellFriesAndCola();
+    const line = await till.payWith('Card');
+    await till.waitForStatus(line, 'Insert or tap the card');
+    lane.press('card');
+    await till.waitForStatus(line, 'Processing…');
+    await line.getByRole('button', { name: 'Cancel payment' }).click();
+    await line.getByText('The terminal would not cancel').waitFor();
+    lane.press('pin-ok');
+    await till.waitForStatus(line, 'Approved');
+    await till.validateOrder();
+  });
+
+  it('settles as done through recovery when the terminal drops the line after reading the card', async () => {
+    await terminal('disconnect-after-card');
+    await sellFriesAndCola();
+    const line = await till.payWith('Card');
+    await till.waitForStatus(line, 'Approved');
+    const uuid = (await admin.order(orderId())).payments[0]?.uuid ?? '';
+    const detail = await admin.payment(uuid);
+    expect(detail.history.map((h) => h.toState)).toContain('unknown');
+    expect(detail.payment.state).toBe('done');
+    await till.validateOrder();
+  });
+
+  it('resumes the same running payment live after a reload and on a second screen', async () => {
+    const lane = await terminal('approve', true);
+    await sellFriesAndCola();
+    const line = await till.payWith('Card');
+    await till.waitForStatus(line, 'Insert or tap the card');
+    const url = page.url();
+
+    await page.reload();
+    await till.waitForStatus(till.lastLine(), 'Insert or tap the card');
+    expect(page.url()).toBe(url);
+    const second = await openPage(context, url);
+    const secondTill = new CashierPage(second.page);
+    await secondTill.waitForStatus(secondTill.lastLine(), 'Insert or tap the card');
+
+    lane.press('card');
+    await secondTill.waitForStatus(secondTill.lastLine(), 'Enter PIN');
+    lane.press('pin-ok');
+    await till.waitForStatus(till.lastLine(), 'Approved');
+    await secondTill.waitForStatus(secondTill.lastLine(), 'Approved');
+    expect(await till.paymentLines.count()).toBe(1);
+    expect(second.errors).toEqual([]);
+    await second.page.close();
+    await till.validateOrder();
+    await eventually(() => (lane.ledger.length >= 1 ? true : undefined), { what: 'the terminal to record the payment' });
+  });
+
+  it('speaks Dutch and French, with amounts in each language', async () => {
+    const shell = new AppShell(page);
+    await till.ensureSession();
+    await shell.chooseLanguage('Nederlands');
+    await page.getByRole('heading', { level: 1, name: 'Producten' }).waitFor();
+    await page.getByRole('button', { name: 'Fries toevoegen, € 3,50' }).waitFor();
+    await screenshot(page, 'cashier-nl');
+    await shell.chooseLanguage('Français');
+    await page.getByRole('heading', { level: 1, name: 'Produits' }).waitFor();
+    await page.getByRole('button', { name: 'Ajouter Fries, 3,50 €' }).waitFor();
+    await expectAccessible(page);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Produits' }).waitFor();
+    await shell.chooseLanguage('English');
+    await page.getByRole('heading', { level: 1, name: 'Products' }).waitFor();
+  });
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await till.ensureSession();
+    await till.add('Beer');
+    await screenshot(page, 'cashier-phone', { fullPage: true });
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Clear order' }).click();
+    await page.setViewportSize({ width: 1024, height: 768 });
+  });
+
+  it('resolves a payment the terminal never answers by hand, with a reason that is recorded', async () => {
+    await terminal('no-answer');
+    await sellFriesAndCola();
+    const line = await till.payWith('Card');
+    const panel = line.getByRole('region', { name: 'We are checking with the terminal' });
+    await panel.waitFor({ timeout: 30_000 });
+    await panel.getByRole('button', { name: 'Check again' }).click();
+    await panel.getByRole('button', { name: 'Force done' }).click();
+    const reason = panel.getByRole('textbox', { name: /Reason/ });
+    await reason.fill('Terminal ticket shows approved');
+    await screenshot(page, 'payment-unknown');
+    await expectAccessible(page);
+    await panel.getByRole('button', { name: 'Confirm: force done' }).click();
+    await till.waitForStatus(line, 'Done (settled by hand)');
+    const detail = await admin.payment((await admin.order(orderId())).payments[0]?.uuid ?? '');
+    expect(detail.payment.settleReason).toBe('Terminal ticket shows approved');
+    expect(detail.payment.settledBy).not.toBeNull();
+    await till.validateOrder();
+  });
+
+  it('closes the session with the totals per payment method', async () => {
+    await page.goto(`${stack.url}/#/pos/close`);
+    await page.getByRole('textbox', { name: 'Counted cash' }).fill('59.80');
+    await page.getByRole('button', { name: 'Close session' }).click();
+    const totals = page.getByRole('table', { name: 'Totals per payment method' });
+    await totals.waitFor();
+    expect(await totals.getByRole('row', { name: /^Card/ }).textContent()).toMatch(/^Card6€58\.80$/);
+    expect(await totals.getByRole('row', { name: /^Cash/ }).textContent()).toMatch(/^Cash1€9\.80$/);
+    await screenshot(page, 'session-closed');
+    await expectAccessible(page);
+  });
+
+  it('left no error in the browser console', () => {
+    expect(watched.errors).toEqual([]);
+  });
+});
