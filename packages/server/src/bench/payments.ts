@@ -62,6 +62,8 @@ export interface RoundResult {
   readonly seconds: number;
   /** Request sent → the live event that shows the payment past pending (waiting). */
   readonly toWaitingMs: readonly number[];
+  /** Request sent → the service answered (the payment is stored and its command queued). */
+  readonly requestMs: readonly number[];
   /** The box received the terminal's result → the live event that shows it done. */
   readonly resultToEventMs: readonly number[];
 }
@@ -72,6 +74,7 @@ export async function runRound(ctx: ServiceContext, shop: Shop, till: ShopTill, 
   const orders = new Map<number, string>();
   for (const methodId of methods) orders.set(methodId, await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0, perTerminal));
   const toWaitingMs: number[] = [];
+  const requestMs: number[] = [];
   const doneWall = new Map<string, number>();
   const started = performance.now();
   await Promise.all(
@@ -81,6 +84,7 @@ export async function runRound(ctx: ServiceContext, shop: Shop, till: ShopTill, 
         const watched = watch.expect(uuid);
         const sentAt = performance.now();
         await requestPayment(ctx, uuid, { orderId: orders.get(methodId) ?? '', paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+        requestMs.push(performance.now() - sentAt);
         await watched.settled;
         const timing = watched.timing();
         watch.forget(uuid);
@@ -90,7 +94,7 @@ export async function runRound(ctx: ServiceContext, shop: Shop, till: ShopTill, 
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { payments: methods.length * perTerminal, seconds, toWaitingMs, resultToEventMs: await resultToEvent(ctx, doneWall) };
+  return { payments: methods.length * perTerminal, seconds, toWaitingMs, requestMs, resultToEventMs: await resultToEvent(ctx, doneWall) };
 }
 
 /** The box stamps each event when the terminal's frame arrives; the history keeps that stamp as boxAt. */

@@ -52,7 +52,7 @@ async function withDatabase<T>(backend: Backend, run: (database: Database) => Pr
   const schema = `kassa_bench_${randomBytes(5).toString('hex')}`;
   await adminQuery(`create schema "${schema}"`);
   try {
-    const database = await openDatabase({ kind: 'postgres', url: DATABASE_URL, schema, poolSize: 10 });
+    const database = await openDatabase({ kind: 'postgres', url: DATABASE_URL, schema, poolSize: Number(process.env['KASSA_BENCH_POOL'] ?? 10) });
     try {
       return await run(database);
     } finally {
@@ -104,6 +104,7 @@ async function benchBackend(backend: Backend): Promise<RoundResult[]> {
         results.push(result);
         process.stdout.write(
           `${backend} round ${i + 1}: ${result.payments} payments in ${result.seconds.toFixed(2)} s = ${(result.payments / result.seconds).toFixed(0)}/s; ` +
+            `request answered p50 ${percentile(result.requestMs, 50).toFixed(1)} p99 ${percentile(result.requestMs, 99).toFixed(1)} ms; ` +
             `request→waiting p50 ${percentile(result.toWaitingMs, 50).toFixed(1)} p99 ${percentile(result.toWaitingMs, 99).toFixed(1)} ms; ` +
             `result→event p50 ${percentile(result.resultToEventMs, 50).toFixed(1)} p99 ${percentile(result.resultToEventMs, 99).toFixed(1)} ms\n`,
         );
