@@ -151,6 +151,14 @@ describe('isolation of a misbehaving terminal', () => {
     await stillHealthy(healthy);
   });
 
+  it('drops a terminal that stays silent past the silence timeout', async () => {
+    box = await startTestBox({ silenceTimeoutMs: 200 });
+    const quiet = await open('QUIET001');
+    await quiet.waitClosed();
+    await waitFor(() => box.registry.get('QUIET001')?.lastCloseReason === 'SILENT', 'the close reason');
+    expect(box.registry.get('QUIET001')?.online).toBe(false);
+  });
+
   it('reassembles a frame split into single bytes', async () => {
     box = await startTestBox();
     const t = await open('SPLIT001');

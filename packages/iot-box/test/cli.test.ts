@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildBox, CLI } from '../src/test-support/child-box.js';
+
+beforeAll(() => buildBox(), 120_000);
+
+function run(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('kassa-iotbox command line', () => {
+  it('prints its usage with every flag and variable on --help', () => {
+    const { status, stdout } = run(['--help']);
+    expect(status).toBe(0);
+    for (const name of ['--listen', '--http', '--server', '--token', '--data', '--allow', '--log-level', 'KASSA_BOX_LISTEN', 'KASSA_BOX_TOKEN']) expect(stdout).toContain(name);
+  });
+
+  it('refuses an unknown flag with one line and exit code 2', () => {
+    const { status, stderr } = run(['--bogus']);
+    expect(status).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual(['kassa-iotbox: unknown option "--bogus" (see --help)']);
+  });
+
+  it('refuses a bad value from the environment with exit code 2', () => {
+    const { status, stderr } = run([], { KASSA_BOX_LISTEN: 'not-an-address' });
+    expect(status).toBe(2);
+    expect(stderr).toContain('--listen');
+  });
+
+  it('never prints the token when it refuses it', () => {
+    const { status, stderr } = run(['--server', 'http://127.0.0.1:1', '--token', 'has space']);
+    expect(status).toBe(2);
+    expect(stderr).not.toContain('has space');
+  });
+});
