@@ -60,3 +60,18 @@ describe('Outbox', () => {
     await journal.close();
   });
 });
+
+describe('Outbox bound', () => {
+  it('drops the oldest progress events, never a final one, when too many wait for the server', async () => {
+    const d = tempDir();
+    dirs.push(d);
+    const { journal, state } = Journal.open(d);
+    const box = new Outbox(journal, state.boot, [], createLogger('silent'), 10);
+    box.emit(notRun('A'), false);
+    for (let i = 0; i < 15; i++) box.emit(stage('A'), false);
+    const kinds = [...box.values()].map((e) => e.kind);
+    expect(kinds.length).toBeLessThanOrEqual(10);
+    expect(kinds[0]).toBe('transactionNotRun');
+    await journal.close();
+  });
+});

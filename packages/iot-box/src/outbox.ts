@@ -3,6 +3,12 @@ import type { Journal } from './journal/journal.js';
 import type { EventRecord } from './journal/records.js';
 import type { Logger } from './logger.js';
 
+/** Beyond this many unacknowledged events (a server away for weeks), the oldest progress events are dropped. */
+export const MAX_PENDING_EVENTS = 100_000;
+
+/** Events whose loss only costs detail: the server learns the outcome from the others. */
+const DROPPABLE: ReadonlySet<BoxEvent['kind']> = new Set(['transactionStage', 'transactionMessage', 'device']);
+
 export interface OutboxEntry {
   readonly id: string;
   /** The `event` message as it goes on the wire, validated against the contract once. */
@@ -32,6 +38,7 @@ export class Outbox {
   private readonly blocked = new Set<string>();
   private rescan = false;
   private notifyQueued = false;
+  private dropAbove: number;
   private next = 0;
   private listener: (() => void) | undefined;
 
@@ -40,7 +47,9 @@ export class Outbox {
     private readonly boot: number,
     pending: Iterable<EventRecord>,
     private readonly log: Logger,
+    private readonly maxPending = MAX_PENDING_EVENTS,
   ) {
+    this.dropAbove = maxPending;
     for (const record of pending) {
       const text = JSON.stringify({ type: 'event', id: record.id, at: record.at, event: record.event });
       this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, lane: laneOf(record.event), ready: true, sent: false });
@@ -74,6 +83,7 @@ export class Outbox {
     const entry: OutboxEntry = { id, text, kind: event.kind, lane: laneOf(event), ready: !durable, sent: false };
     this.entries.set(id, entry);
     this.unsent.push(entry);
+    if (this.entries.size > this.dropAbove) this.dropOldestDetail();
     const line = `{"k":"event","id":"${id}","at":"${at}","event":${eventJson}}`;
     const synced = this.journal.appendLine(line, durable);
     if (!synced) {
@@ -146,6 +156,21 @@ export class Outbox {
       this.head++;
     }
     this.compact();
+  }
+
+  /** Keeps memory and journal bounded while no server acknowledges; results and their kin are never dropped. */
+  private dropOldestDetail(): void {
+    const dropped: string[] = [];
+    for (const entry of this.entries.values()) {
+      if (this.entries.size - dropped.length <= this.maxPending * 0.9) break;
+      if (DROPPABLE.has(entry.kind)) dropped.push(entry.id);
+    }
+    for (const id of dropped) this.entries.delete(id);
+    // With nothing left to drop, look again only after another tenth has piled up.
+    this.dropAbove = Math.max(this.maxPending, Math.ceil(this.entries.size * 1.1));
+    if (dropped.length === 0) return;
+    this.journal.write({ k: 'ack', ids: dropped });
+    this.log.warn({ dropped: dropped.length, pending: this.entries.size }, 'too many events wait for the server; the oldest progress events were dropped');
   }
 
   private compact(): void {
