@@ -6,6 +6,8 @@ import { sha256 } from './auth/tokens.js';
 import { DEMO_FILE } from './demo.js';
 import type { RunningServer } from './main.js';
 import { startServer } from './main.js';
+import type { SseClient } from './test-support/sse.js';
+import { openSse } from './test-support/sse.js';
 
 async function loginStatus(server: RunningServer, credentials: { username: string; password: string }): Promise<number> {
   const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
@@ -48,6 +50,7 @@ describe('startServer with --demo on PGlite', () => {
     }
     expect(statSync(join(dataDir, DEMO_FILE)).mode & 0o777).toBe(0o600);
 
+    let stream: SseClient | null = null;
     const second = await startServer({ port: 0, dataDir, demo: true, logLevel: 'silent', webDist: null });
     try {
       expect(second.demo).toEqual(first.demo);
@@ -57,8 +60,12 @@ describe('startServer with --demo on PGlite', () => {
       expect(boxes.items[0]?.id).toBe(first.demo?.boxId);
       expect(first.demo?.boxToken.startsWith(`${first.demo.boxId}.`)).toBe(true);
       expect(sha256(first.demo?.boxToken ?? '')).toMatch(/^[0-9a-f]{64}$/);
+      // An open event stream does not hold the shutdown up.
+      stream = openSse(`${second.url}/api/events`, { cookie: await adminCookie(second) });
+      expect(await stream.status).toBe(200);
     } finally {
       await second.close();
+      stream?.close();
     }
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent, TestApp } from '../test-support/app.js';
-import { CASHIER, buildTestApp, loginAs } from '../test-support/app.js';
+import { buildTestApp, CASHIER, loginAs, SETUP_TIMEOUT_MS } from '../test-support/app.js';
 
 interface Operation {
   readonly method: string;
@@ -28,7 +28,7 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
     operations = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((m) => item[m] !== undefined).map((method) => ({ method: method.toUpperCase(), path, access: item[method]?.['x-kassa-access'] ?? 'undocumented' })),
     );
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t.close();
   });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../test-support/app.js';
-import { ADMIN, CASHIER, buildTestApp, loginAs } from '../test-support/app.js';
+import { ADMIN, buildTestApp, CASHIER, loginAs, SETUP_TIMEOUT_MS } from '../test-support/app.js';
 
 describe('auth routes', () => {
   let t: TestApp;
   beforeAll(async () => {
     // Behind a trusted proxy, as in production; requests without X-Forwarded-* use the socket address.
     t = await buildTestApp('postgres', { loginLimit: { max: 3, windowMs: 60_000 }, trustProxy: true });
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t.close();
   });

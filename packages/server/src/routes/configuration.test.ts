@@ -4,7 +4,7 @@ import { createBox } from '../repos/boxes.js';
 import type { DeviceView } from '../repos/devices.js';
 import { upsertDevice } from '../repos/devices.js';
 import type { Agent, TestApp } from '../test-support/app.js';
-import { ADMIN, buildTestApp, loginAs, uuid } from '../test-support/app.js';
+import { ADMIN, buildTestApp, loginAs, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 
 const code = (response: { json: () => unknown }): string => (response.json() as { error?: { code?: string } }).error?.code ?? 'no error';
 
@@ -32,7 +32,7 @@ describe('configuration routes, as the seed document walks them', () => {
     const doomedBox = (await admin.inject({ method: 'POST', url: '/api/boxes', payload: { name: 'Doomed' } })).json<{ box: { id: string } }>().box.id;
     gone = await upsertDevice(t.database.db, { boxId: doomedBox, terminalId: '87654321', type: 'payment', make: 'Ingenico', model: 'desk5000', online: true, at });
     await admin.inject({ method: 'POST', url: `/api/boxes/${doomedBox}/revoke` });
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t.close();
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../test-support/app.js';
-import { ADMIN, buildTestApp, loginAs, uuid } from '../test-support/app.js';
+import { ADMIN, buildTestApp, loginAs, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 import { createTestSchema, dropTestSchema } from '../test-support/databases.js';
 import type { Shop } from '../test-support/shop.js';
 import { newOrder, setupShop } from '../test-support/shop.js';
@@ -38,7 +38,7 @@ describe('GET /api/events', () => {
     t = await buildTestApp('pglite', { events: { heartbeatMs: 50, replayLimit: 20 } });
     shop = await setupShop(t);
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     for (const client of clients) client.close();
     await t.close();
@@ -145,7 +145,7 @@ describe('two server processes on one PostgreSQL database', () => {
     schema = await createTestSchema();
     writer = await buildTestApp('postgres', { schema });
     reader = await buildTestApp('postgres', { schema });
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     client?.close();
     await reader.close();

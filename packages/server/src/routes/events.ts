@@ -29,8 +29,13 @@ export function registerEventRoutes(app: App, { ctx, hub, events }: RouteDeps): 
       {
         querystring: EventsQuery,
         headers: EventHeaders,
-        produces: ['text/event-stream'],
-        response: { 200: Type.String({ description: 'text/event-stream: `id`, `event` (payment, order, device, box or reset) and `data` (JSON).' }), ...errorResponses() },
+        response: {
+          200: {
+            description: 'The stream: each event has `id`, `event` (payment, order, device, box, or reset) and `data` (JSON).',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          ...errorResponses(),
+        },
       },
     ),
     async (request, reply) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBoxPaymentEvent } from '../services/payments.js';
 import type { TestApp } from '../test-support/app.js';
-import { buildTestApp, uuid } from '../test-support/app.js';
+import { buildTestApp, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 import { BACKENDS } from '../test-support/databases.js';
 import type { Shop } from '../test-support/shop.js';
 import { newOrder, setupShop } from '../test-support/shop.js';
@@ -14,7 +14,7 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
   beforeAll(async () => {
     t = await buildTestApp(backend);
     shop = await setupShop(t);
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t.close();
   });

@@ -8,6 +8,9 @@ import { createUser } from '../repos/users.js';
 import type { Backend, TestDatabase } from './databases.js';
 import { openTestDatabase } from './databases.js';
 
+/** Building an app on PGlite takes seconds, many more on a loaded machine: setup hooks get this long. */
+export const SETUP_TIMEOUT_MS = 120_000;
+
 /** Cheap scrypt parameters: tests check behaviour, not the cost. */
 export const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
 export const ADMIN = { username: 'ada', password: 'admin-password' };
