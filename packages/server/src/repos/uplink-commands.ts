@@ -1,19 +1,41 @@
+import { sql } from 'kysely';
 import type { BoxCommand } from './box-commands.js';
 import type { Executor } from './executor.js';
 
-const columns = ['id', 'box_id', 'kind', 'payload'] as const;
-const toCommand = (r: { id: number; box_id: string; kind: string; payload: unknown }): BoxCommand => ({ id: Number(r.id), boxId: r.box_id, kind: r.kind, payload: r.payload });
+/** A queued command with the state its payment is in now (null when it names none). */
+export interface PendingCommand extends BoxCommand {
+  readonly paymentState: string | null;
+}
+
+const columns = ['box_commands.id', 'box_commands.box_id', 'box_commands.kind', 'box_commands.payload', 'payments.state as payment_state'] as const;
+const toCommand = (r: { id: number; box_id: string; kind: string; payload: unknown; payment_state: string | null }): PendingCommand => ({
+  id: Number(r.id),
+  boxId: r.box_id,
+  kind: r.kind,
+  payload: r.payload,
+  paymentState: r.payment_state,
+});
+
+// Commands name their payment inside the JSON payload; the join reads its state in the same query.
+function pending(db: Executor, boxId: string) {
+  return db
+    .selectFrom('box_commands')
+    .leftJoin('payments', (join) => join.on('payments.uuid', '=', sql<string>`box_commands.payload->>'paymentUuid'`))
+    .select(columns)
+    .where('box_commands.box_id', '=', boxId)
+    .where('box_commands.delivered_at', 'is', null);
+}
 
 /** Undelivered commands of a box after `afterId`, oldest first: paging through a long backlog. */
-export async function undeliveredCommandsAfter(db: Executor, boxId: string, afterId: number, limit: number): Promise<BoxCommand[]> {
-  const rows = await db.selectFrom('box_commands').select(columns).where('box_id', '=', boxId).where('delivered_at', 'is', null).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+export async function undeliveredCommandsAfter(db: Executor, boxId: string, afterId: number, limit: number): Promise<PendingCommand[]> {
+  const rows = await pending(db, boxId).where('box_commands.id', '>', afterId).orderBy('box_commands.id').limit(limit).execute();
   return rows.map(toCommand);
 }
 
 /** The commands among `ids` that belong to the box and are still undelivered, oldest first. */
-export async function undeliveredCommandsIn(db: Executor, boxId: string, ids: readonly number[]): Promise<BoxCommand[]> {
+export async function undeliveredCommandsIn(db: Executor, boxId: string, ids: readonly number[]): Promise<PendingCommand[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('box_commands').select(columns).where('box_id', '=', boxId).where('delivered_at', 'is', null).where('id', 'in', [...ids]).orderBy('id').execute();
+  const rows = await pending(db, boxId).where('box_commands.id', 'in', [...ids]).orderBy('box_commands.id').execute();
   return rows.map(toCommand);
 }
 

@@ -3,11 +3,12 @@ import type { BoxEventMessage, BoxHello, BoxToServer, ServerToBox } from '@kassa
 import { BOX_CONTRACT_VERSION, ContractError, parseBoxToServer } from '@kassa/contract';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import type { BoxCommand } from '../repos/box-commands.js';
+import type { PendingCommand } from '../repos/uplink-commands.js';
 import { markBoxCommandsDelivered, undeliveredCommandsAfter, undeliveredCommandsIn } from '../repos/uplink-commands.js';
 import type { BoxEventOutcome } from '../services/box-events.js';
 import { applyBoxEvent, applyBoxEvents, boxConnected } from '../services/box-events.js';
 import type { ServiceContext } from '../services/context.js';
+import { FINAL_STATES } from '../domain/payment-states.js';
 import { toServerCommand } from './commands.js';
 import { EventPump } from './event-pump.js';
 
@@ -34,6 +35,8 @@ export interface LinkHooks {
 }
 
 const BACKLOG_PAGE = 200;
+/** Payment states in which a start command must no longer reach the terminal. */
+const SETTLED: ReadonlySet<string> = new Set(FINAL_STATES);
 const EVENT_WORKERS = 4;
 const MAX_EVENT_BATCH = 200;
 const MAX_ACK_IDS = 1000;
@@ -276,10 +279,16 @@ export class BoxLink {
     }
   }
 
-  #sendCommands(commands: readonly BoxCommand[]): void {
+  #sendCommands(commands: readonly PendingCommand[]): void {
     for (const queued of commands) {
       if (this.#sent.has(queued.id) || this.#state !== 'ready') continue;
       this.#sent.add(queued.id);
+      if (queued.kind === 'pay' && queued.paymentState !== null && SETTLED.has(queued.paymentState)) {
+        // Settled (by hand, or refused) before the box got it: starting it now would charge a closed line.
+        this.#log.warn({ boxId: this.boxId, commandId: queued.id, state: queued.paymentState }, 'start command of a settled payment dropped');
+        this.#confirm(queued.id);
+        continue;
+      }
       const message = toServerCommand(queued);
       if ('error' in message) {
         this.#log.error({ boxId: this.boxId, commandId: queued.id }, message.error);

@@ -225,6 +225,25 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       expect(third.received.filter(isCommand).filter((m) => m.command.paymentUuid === uuid)).toEqual([]);
     });
 
+    it('never sends the start command of a payment settled before the box received it', async () => {
+      const box = await connect();
+      await box.hello([device('T1')]);
+      const uuid = await pay();
+      const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
+      await box.close();
+      await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), { timeout: 10_000 });
+      await actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'customer left' });
+
+      const again = await connect();
+      await again.hello([device('T1')]);
+      if (!isCommand(start)) throw new Error('not a command');
+      await vi.waitFor(async () => {
+        const row = await ctx.db.selectFrom('box_commands').select('delivered_at').where('id', '=', start.commandId).executeTakeFirst();
+        expect(row?.delivered_at).not.toBeNull();
+      });
+      expect(again.received.filter(isCommand).filter((m) => m.command.paymentUuid === uuid)).toEqual([]);
+    });
+
     it('takes the box offline on revocation', async () => {
       const paired = await pairBox(ctx, 'Box to revoke');
       const box = await connect(paired.token);
