@@ -10,7 +10,7 @@ import { oldestEventId } from './replay.js';
 export interface EventStreamOptions {
   /** At most this many missed events are replayed; a client further behind gets a `reset`. */
   readonly replayLimit: number;
-  /** A comment line this often keeps proxies from closing an idle stream. */
+  /** A comment line this often keeps proxies from closing an idle stream; the session is checked as often. */
   readonly heartbeatMs: number;
   /** A client that lets this much unsent output pile up is disconnected (it reconnects and replays). */
   readonly maxBufferedBytes: number;
@@ -44,6 +44,7 @@ export async function runEventStream({
   role,
   lastEventId,
   options,
+  sessionAlive,
 }: {
   ctx: ServiceContext;
   hub: LiveEventHub;
@@ -51,6 +52,8 @@ export async function runEventStream({
   role: Role;
   lastEventId: number | null;
   options: EventStreamOptions;
+  /** Whether the caller's session still holds the same role; a stream ends with its session. */
+  sessionAlive: () => Promise<boolean>;
 }): Promise<void> {
   const written = new Set<number>();
   let buffered: LiveEvent[] | null = [];
@@ -67,7 +70,11 @@ export async function runEventStream({
     write(formatEvent(event));
   };
   const unsubscribe = hub.subscribe((event) => (buffered === null ? send(event) : buffered.push(event)));
-  const heartbeat = setInterval(() => write(': keep-alive\n\n'), options.heartbeatMs);
+  const beat = async (): Promise<void> => {
+    if (!(await sessionAlive().catch(() => true))) close();
+    else write(': keep-alive\n\n');
+  };
+  const heartbeat = setInterval(() => void beat(), options.heartbeatMs);
   heartbeat.unref();
   const untrack = hub.track(() => close());
   function close(): void {

@@ -129,6 +129,15 @@ describe('GET /api/events', () => {
     await expect.poll(() => t.app.liveEvents.streamCount, DEADLINE).toBe(0);
   });
 
+  it('ends a stream once its session ends', async () => {
+    const cashier = await loginAs(t.app, { username: 'cas', password: 'cashier-password' });
+    const client = connect(cashier.cookie);
+    expect(await client.status).toBe(200);
+    await expect.poll(() => t.app.liveEvents.streamCount, DEADLINE).toBe(1);
+    await cashier.inject({ method: 'POST', url: '/api/auth/logout' });
+    await expect.poll(() => t.app.liveEvents.streamCount, DEADLINE).toBe(0);
+  });
+
   it('refuses a Last-Event-ID that is not an event id with 400 KASSA_VALIDATION', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/events', headers: { cookie: shop.cashier.cookie, 'last-event-id': 'yesterday' } });
     expect(response.statusCode).toBe(400);

@@ -1,7 +1,8 @@
 import { EventsQuery } from '@kassa/contract';
 import { Type } from 'typebox';
 import { KassaError } from '../domain/errors.js';
-import { userOf } from '../http/auth-plugin.js';
+import { SESSION_COOKIE, userOf } from '../http/auth-plugin.js';
+import { resolveSession } from '../services/auth.js';
 import { errorResponses } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { routeOptions } from '../http/types.js';
@@ -40,8 +41,11 @@ export function registerEventRoutes(app: App, { ctx, hub, events }: RouteDeps): 
     ),
     async (request, reply) => {
       const lastEventId = resumeFrom(request.headers['last-event-id'], request.query.lastEventId);
+      const { role } = userOf(request);
+      const token = request.cookies[SESSION_COOKIE] ?? '';
+      const sessionAlive = async (): Promise<boolean> => (await resolveSession(ctx, token))?.user.role === role;
       reply.hijack();
-      await runEventStream({ ctx, hub, raw: reply.raw, role: userOf(request).role, lastEventId, options: events });
+      await runEventStream({ ctx, hub, raw: reply.raw, role, lastEventId, options: events, sessionAlive });
     },
   );
 }
