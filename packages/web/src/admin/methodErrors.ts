@@ -1,4 +1,4 @@
-import { isApiError } from '../api/client';
+import { isApiError } from '../api/client.js';
 
 export type MethodField = 'name' | 'kind' | 'journal' | 'terminal' | 'device' | 'form';
 

@@ -92,7 +92,7 @@ export const en = {
     empty: 'No terminal has connected yet.',
     howTo: 'How to connect a terminal',
     howToIntro: 'On the Lane/5000, Desk/5000 or Move/5000:',
-    step1: 'Press the function button (F on Lane/5000, ⦿ on Desk/5000 and Move/5000).',
+    step1: 'Press the function button (F on Lane/5000, ⊙ on Desk/5000 and Move/5000).',
     step2: 'Go to the Kassa menu → Settings and enter the settings password.',
     step3: 'Choose Change Connection and press OK on the next screen.',
     step4: 'Choose TCP/IP, then IP address.',

@@ -93,7 +93,7 @@ export const fr: Messages = {
     empty: 'Aucun terminal ne s’est encore connecté.',
     howTo: 'Connecter un terminal',
     howToIntro: 'Sur le Lane/5000, le Desk/5000 ou le Move/5000 :',
-    step1: 'Appuyez sur la touche de fonction (F sur Lane/5000, ⦿ sur Desk/5000 et Move/5000).',
+    step1: 'Appuyez sur la touche de fonction (F sur Lane/5000, ⊙ sur Desk/5000 et Move/5000).',
     step2: 'Allez dans le menu Kassa → Paramètres et saisissez le mot de passe des paramètres.',
     step3: 'Choisissez Change Connection et appuyez sur OK à l’écran suivant.',
     step4: 'Choisissez TCP/IP, puis Adresse IP.',

@@ -93,7 +93,7 @@ export const nl: Messages = {
     empty: 'Er heeft nog geen terminal verbinding gemaakt.',
     howTo: 'Een terminal verbinden',
     howToIntro: 'Op de Lane/5000, Desk/5000 of Move/5000:',
-    step1: 'Druk op de functietoets (F op Lane/5000, ⦿ op Desk/5000 en Move/5000).',
+    step1: 'Druk op de functietoets (F op Lane/5000, ⊙ op Desk/5000 en Move/5000).',
     step2: 'Ga naar het menu Kassa → Instellingen en voer het instellingenwachtwoord in.',
     step3: 'Kies Change Connection en druk op OK in het volgende scherm.',
     step4: 'Kies TCP/IP en daarna IP-adres.',

@@ -6,7 +6,7 @@ import { isApiError } from '../api/client';
 import { orders, paymentMethods, payments, posConfigs, sessions } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { centsToInput, parseCents } from '../money';
-import { ErrorAlert, Field, LoadState } from '../ui/components';
+import { ErrorAlert, Field, LoadState, useDocumentTitle } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { PaymentLine } from './PaymentLine';
@@ -39,6 +39,7 @@ async function loadData(orderId: string): Promise<Data> {
 
 export function PaymentScreen({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
+  useDocumentTitle(t('pos.paymentTitle'));
   const loaded = useLoad(() => loadData(orderId), [orderId]);
   const reloadOrder = async () => {
     try {

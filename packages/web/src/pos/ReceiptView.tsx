@@ -1,13 +1,14 @@
 import type { Receipt } from '@kassa/contract';
 import { useTranslation } from 'react-i18next';
 import { orders } from '../api/endpoints';
-import { LoadState } from '../ui/components';
+import { LoadState, useDocumentTitle } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { Totals } from './Totals';
 
 export function ReceiptView({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
+  useDocumentTitle(t('pos.receipt'));
   const loaded = useLoad(() => orders.receipt(orderId), [orderId]);
   return (
     <section className="page receipt-page" aria-labelledby="page-title">

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { orders, products } from '../api/endpoints';
-import { ErrorAlert, LoadState } from '../ui/components';
+import { ErrorAlert, LoadState, useDocumentTitle } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import type { DraftLine } from '../vat';
@@ -13,6 +13,7 @@ import { Totals } from './Totals';
 
 export function SellView({ session }: { session: PosSession }) {
   const { t } = useTranslation();
+  useDocumentTitle(t('pos.products'));
   const loaded = useLoad(async () => (await products.list()).filter((p) => p.active));
   const [lines, setLines] = useState<DraftLine[]>(till.draft);
   useEffect(() => till.setDraft(lines), [lines]);

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../i18n/errors';
 import type { Loaded } from './hooks';
@@ -84,6 +84,7 @@ export function OnlineBadge({ online }: { online: boolean }) {
 }
 
 export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <section className="page" aria-labelledby="page-title">
       <div className="page-head">
@@ -95,4 +96,11 @@ export function Page({ title, children, actions }: { title: string; children: Re
       {children}
     </section>
   );
+}
+
+/** Each screen names the browser tab (and what a screen reader announces on navigation). */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} · kassa`;
+  }, [title]);
 }

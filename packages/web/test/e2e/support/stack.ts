@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,17 @@ export const WEB_DIST = join(WEB_DIR, 'dist');
 export const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 
-/** The browser suite runs against the built app, as the server serves it: build it once if missing. */
+function newestSource(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const path = join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }, 0);
+}
+
+/** The browser suite runs against the built app, as the server serves it: built when missing or older than its sources. */
 export function ensureWebBuild(): void {
-  if (existsSync(join(WEB_DIST, 'index.html'))) return;
+  const index = join(WEB_DIST, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(join(WEB_DIR, 'src'))) return;
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
 }
 

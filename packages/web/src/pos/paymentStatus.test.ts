@@ -1,0 +1,43 @@
+import type { PaymentDetail, PaymentState } from '@kassa/contract';
+import { describe, expect, it } from 'vitest';
+import { paymentStatus } from './paymentStatus.js';
+
+type Entry = PaymentDetail['history'][number];
+const at = '2026-01-01T10:00:00.000Z';
+const entry = (event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => ({ at, source: 'box', event, fromState: toState, toState, message: null, userId: null, data: null, ...extra });
+
+function detail(state: PaymentState, history: Entry[]): PaymentDetail {
+  return {
+    payment: { uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11', orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', paymentMethodId: 1, amountCents: 980, state, deviceId: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null },
+    history,
+    tickets: [],
+  };
+}
+
+describe('paymentStatus', () => {
+  it('says what the terminal waits for: the card, then the PIN, then processing', () => {
+    expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForCard' } })])).key).toBe('stage.card');
+    expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForPin' } })])).key).toBe('stage.pin');
+    expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForPin' } }), entry('progress', 'waitingCard', { data: { stage: 'WaitingForTransaction' } })])).key).toBe(
+      'stage.processing',
+    );
+  });
+
+  it('names the result of a payment that was not paid: declined, stopped, technical problem, refused', () => {
+    expect(paymentStatus(detail('retry', [entry('declined', 'retry', { data: { result: 'Declined' } })])).key).toBe('result.declined');
+    expect(paymentStatus(detail('retry', [entry('declined', 'retry', { data: { result: 'Stopped' } })])).key).toBe('result.stopped');
+    expect(paymentStatus(detail('retry', [entry('declined', 'retry', { data: { result: 'TechnicalProblem' } })])).key).toBe('result.technical');
+    expect(paymentStatus(detail('retry', [entry('refused', 'retry', { message: 'TERMINAL_BUSY: busy' })])).key).toBe('result.refused');
+  });
+
+  it('keeps the terminal’s own messages in order and tells settled from running', () => {
+    const status = paymentStatus(detail('done', [entry('message', 'waitingCard', { message: 'Present card' }), entry('message', 'waitingCard', { message: 'Enter PIN' }), entry('approved', 'done')]));
+    expect(status).toEqual({ key: 'state.done', terminalMessages: ['Present card', 'Enter PIN'], settled: true, paid: true });
+    expect(paymentStatus(detail('unknown', [entry('lost', 'unknown')]))).toMatchObject({ key: 'state.unknown', settled: false, paid: false });
+  });
+
+  it('says "sent to the terminal" until the terminal reports a stage', () => {
+    expect(paymentStatus(detail('waiting', [entry('accepted', 'waiting')])).key).toBe('state.waiting');
+    expect(paymentStatus(detail('pending', [])).key).toBe('state.pending');
+  });
+});
