@@ -294,7 +294,7 @@ async function fleetRun() {
   await fleet.close();
   await box.stop();
   await server.close();
-  return { keepAlive: percentiles(probe.samples), stage: percentiles(tracker.stage), result: percentiles(tracker.result), perSecond, rss, recordsPerSync, boxCpu, loadCpu, refusedPerSecond, load, compactionMs: statusAfter.journal.lastCompactionMs, invalid: server.state.invalid };
+  return { keepAlive: percentiles(probe.samples), stage: percentiles(tracker.stage), result: percentiles(tracker.result), perSecond, rss, recordsPerSync, boxCpu, loadCpu, refusedPerSecond, load, loopDelayP99: statusAfter.eventLoopDelayMs.p99, compactionMs: statusAfter.journal.lastCompactionMs, invalid: server.state.invalid };
 }
 
 /** The cost of durability alone: one record appended and fdatasync'ed at a time, then a burst under group commit. */
@@ -362,6 +362,9 @@ async function main() {
   add('journal: one record appended and fdatasync\'ed, p50', m(journal, (r) => r.single.p50), 'ms', { bound: 'disk flush latency' });
   add('journal: one record appended and fdatasync\'ed, p99', m(journal, (r) => r.single.p99), 'ms', { bound: 'disk flush latency' });
   add('journal: durable records per second under group commit', Math.round(median(journal.map((r) => r.perSecond))), 'records/s');
+  add(`${FLEET} terminals: box event-loop delay p99 (its own measure, since start)`, m(many, (r) => r.loopDelayP99), 'ms', {
+    bound: 'time the box had work ready but did not run: its own load plus the machine\'s',
+  });
   add(`${FLEET} terminals: box CPU (share of one core)`, m(many, (r) => r.boxCpu * 100), '%');
   add(`${FLEET} terminals: box CPU time per settled payment (all its frames and events)`, m(many, (r) => (r.boxCpu * 1000) / r.perSecond, 3), 'ms', {
     bound: 'contract validation and JSON of ~13 events, ~15 frames and their socket writes per payment',

@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { boxUplinkUrl, type BoxCommand } from '@kassa/contract';
 import { DEFAULT_MAX_FRAME_SIZE, isTyped, type Message } from '@kassa/protocol';
 import { parseAllowlist, type Allowlist } from './allowlist.js';
@@ -80,6 +81,9 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
   const httpAt = options.http === null ? null : toHostPort(options.http ?? DEFAULTS.http, 'http');
   const allow = typeof options.allow === 'string' ? parseAllowlist(options.allow) : options.allow;
   const startedAt = new Date();
+  // How long ready work waited for the event loop: the box's own measure of being overloaded.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
 
   const boxId = loadOrCreateBoxId(dataDir);
   const { journal, state, tornTail } = Journal.open(dataDir);
@@ -216,6 +220,11 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
         lastError: link?.lastError ?? null,
         pendingEvents: outbox.size,
       },
+      eventLoopDelayMs: {
+        p50: round3(loopDelay.percentile(50) / 1e6),
+        p99: round3(loopDelay.percentile(99) / 1e6),
+        max: round3(loopDelay.max / 1e6),
+      },
       journal: { path: journal.path, records: stats.records, syncs: stats.syncs, lastSyncMs: Math.round(stats.lastSyncMs * 1000) / 1000, compactions: stats.compactions, lastCompactionMs: Math.round(stats.lastCompactionMs) },
       terminals: registry.list().map((device) => ({
         ...deviceReport(device),
@@ -245,6 +254,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
           await new Promise<void>((resolve) => h.close(() => resolve()));
         }
         manager.stop();
+        loopDelay.disable();
         await uplink?.close();
         await journal.close();
         log.info('box stopped');
@@ -252,6 +262,10 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
       return closing;
     },
   };
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function toHostPort(value: string | HostPort, what: string): HostPort {

@@ -18,6 +18,8 @@ export interface BoxStatus {
     readonly lastError: string | null;
     readonly pendingEvents: number;
   };
+  /** Event-loop delay since start (10 ms resolution): high values mean the box cannot keep up. */
+  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number };
   readonly terminals: readonly TerminalStatus[];
 }
