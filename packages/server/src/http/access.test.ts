@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent, TestApp } from '../test-support/app.js';
-import { buildTestApp, CASHIER, loginAs, SETUP_TIMEOUT_MS } from '../test-support/app.js';
+import { ADMIN, buildTestApp, CASHIER, loginAs, SETUP_TIMEOUT_MS } from '../test-support/app.js';
 
 interface Operation {
   readonly method: string;
@@ -72,6 +72,26 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
     );
     expect(answers.filter((a) => a.status === 401 || a.status === 403)).toEqual([]);
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+  });
+
+  it('answers malformed bodies and parameters on every route with a 4xx in the one error shape, never a 5xx', async () => {
+    const admin = await loginAs(t.app, ADMIN);
+    const badBodies: unknown[] = [[], 'text', 42, { unknown: true }, { name: { nested: 1 }, amountCents: -1, id: 1e30 }];
+    const badIds = ['-1', 'abc', '1.5', '99999999999999999999', '%00'];
+    const targets = operations.filter((o) => o.path !== '/api/events' && o.path !== '/api/auth/logout' && o.path !== '/api/auth/login');
+    const answers: string[] = [];
+    for (const o of targets) {
+      const urls = o.path.includes('{') ? badIds.map((bad) => o.path.replace(/\{[a-z]+\}/, bad)) : [o.path];
+      for (const url of urls) {
+        const payloads = o.method === 'GET' || o.method === 'DELETE' ? [undefined] : badBodies;
+        for (const payload of payloads) {
+          const response = await admin.inject({ method: o.method as 'POST', url, ...(payload === undefined ? {} : { payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }) });
+          const body = response.headers['content-type']?.includes('json') ? response.json<{ error?: { code?: string } }>() : {};
+          if (response.statusCode >= 500 || (response.statusCode >= 400 && body.error?.code === undefined)) answers.push(`${o.method} ${url} ${JSON.stringify(payload)} → ${response.statusCode}`);
+        }
+      }
+    }
+    expect(answers).toEqual([]);
   });
 
   it('GET /api/openapi.json describes the payments API with its schemas and the one error shape', async () => {
