@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// npm run bench: runs every package's bench in order and collects the figures
+// they write to test-output/bench/<pkg>.json into BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PACKAGES = ['protocol', 'contract', 'terminal-sim', 'iot-box', 'server'];
+const RESULTS = `${ROOT}test-output/bench/`;
+const OUTPUT = `${ROOT}BENCHMARKS.md`;
+const COMMAND = 'npm run bench';
+
+/** @typedef {{ name: string, value: number, unit: string, target?: string, reference?: string, bound?: string }} Figure */
+/** @typedef {{ pkg: string, status: 'ok' | 'failed' | 'absent' | 'silent', exitCode?: number | null, command: string, figures: Figure[], seconds: number }} Outcome */
+
+function hasBenchScript(pkg) {
+  const file = `${ROOT}packages/${pkg}/package.json`;
+  if (!existsSync(file)) return false;
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  return typeof json.scripts?.bench === 'string';
+}
+
+/** Result files written since `since` (ms), by the package they name. */
+function freshResults(since) {
+  if (!existsSync(RESULTS)) return new Map();
+  const found = new Map();
+  for (const name of readdirSync(RESULTS)) {
+    if (!name.endsWith('.json')) continue;
+    const path = `${RESULTS}${name}`;
+    if (statSync(path).mtimeMs < since) continue;
+    try {
+      const json = JSON.parse(readFileSync(path, 'utf8'));
+      const pkg = typeof json.package === 'string' ? json.package.replace(/^@kassa\//, '') : name.replace(/\.json$/, '');
+      found.set(pkg, json);
+    } catch (error) {
+      process.stderr.write(`bench: ${path} is not JSON (${error.message}); ignored\n`);
+    }
+  }
+  return found;
+}
+
+/** @returns {Figure[]} the figures of a result file that have the documented shape. */
+function figuresOf(json) {
+  if (!Array.isArray(json?.figures)) return [];
+  return json.figures.filter((f) => typeof f?.name === 'string' && typeof f?.value === 'number' && typeof f?.unit === 'string');
+}
+
+/** @returns {Outcome} */
+function runBench(pkg) {
+  const command = `npm run bench -w @kassa/${pkg}`;
+  if (!hasBenchScript(pkg)) {
+    process.stdout.write(`\n== @kassa/${pkg}: no bench script\n`);
+    return { pkg, status: 'absent', command, figures: [], seconds: 0 };
+  }
+  process.stdout.write(`\n== @kassa/${pkg}: ${command}\n`);
+  // mtime resolution on some file systems is coarse: leave a second of slack.
+  const started = Date.now();
+  const result = spawnSync('npm', ['run', 'bench', '-w', `@kassa/${pkg}`, '--if-present'], { cwd: ROOT, stdio: 'inherit' });
+  const seconds = (Date.now() - started) / 1000;
+  if (result.status !== 0) {
+    const why = result.error ? result.error.message : result.signal ? `signal ${result.signal}` : `exit code ${result.status}`;
+    process.stderr.write(`bench: @kassa/${pkg} failed (${why})\n`);
+    return { pkg, status: 'failed', exitCode: result.status, command, figures: [], seconds };
+  }
+  const json = freshResults(started - 1000).get(pkg);
+  const figures = figuresOf(json);
+  return { pkg, status: json ? 'ok' : 'silent', command: json?.command ?? command, figures, seconds };
+}
+
+function formatValue(figure) {
+  const { value, unit } = figure;
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: 0 })} ${unit}`;
+}
+
+function cell(text) {
+  return (text ?? '').toString().replace(/\|/g, '\\|').replace(/\n/g, ' ') || '—';
+}
+
+function reference(figure) {
+  return figure.reference?.replace(/^deployed integration:?\s*/i, '');
+}
+
+function section(outcome) {
+  const title = `## @kassa/${outcome.pkg}`;
+  switch (outcome.status) {
+    case 'absent':
+      return `${title}\n\nNo bench script yet.\n`;
+    case 'failed':
+      return `${title}\n\n**FAILED**: \`${outcome.command}\` exited with ${outcome.exitCode ?? 'a signal'} after ${outcome.seconds.toFixed(0)} s; no figures.\n`;
+    case 'silent':
+      return `${title}\n\n\`${outcome.command}\` ran (${outcome.seconds.toFixed(0)} s) but wrote no \`test-output/bench/${outcome.pkg}.json\`.\n`;
+    default: {
+      const rows = outcome.figures.map((f) => `| ${cell(f.name)} | ${cell(formatValue(f))} | ${cell(f.target)} | ${cell(reference(f))} | ${cell(f.bound)} |`);
+      return [
+        title,
+        '',
+        `Command: \`${outcome.command}\` (${outcome.seconds.toFixed(0)} s)`,
+        '',
+        '| figure | median | target | deployed integration | what bounds it |',
+        '|---|---|---|---|---|',
+        ...(rows.length > 0 ? rows : ['| (no figures in the result file) | — | — | — | — |']),
+        '',
+      ].join('\n');
+    }
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model?.trim() || 'unknown CPU';
+  const memory = `${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+  return `${model}, ${cpus.length} cores, ${memory} RAM, ${os.type()} ${os.release()} (${os.arch()}), Node ${process.version}`;
+}
+
+const outcomes = PACKAGES.map(runBench);
+const failed = outcomes.filter((o) => o.status === 'failed');
+const markdown = [
+  '# Benchmarks',
+  '',
+  `- Date: ${new Date().toISOString()}`,
+  `- Machine: ${machine()}`,
+  `- Load average when written: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (the machine is shared; figures vary between runs)`,
+  `- Command: \`${COMMAND}\` (builds, then runs each package's bench in order: ${PACKAGES.join(', ')})`,
+  '',
+  'Each figure is the median of several runs, as the package bench prints it.',
+  '',
+  ...outcomes.map(section),
+].join('\n');
+writeFileSync(OUTPUT, markdown);
+process.stdout.write(`\nwrote ${OUTPUT}\n`);
+if (failed.length > 0) {
+  process.stderr.write(`bench: failed: ${failed.map((o) => `@kassa/${o.pkg}`).join(', ')}\n`);
+  process.exitCode = 1;
+}
