@@ -49,17 +49,32 @@ export class ApiClient {
     return this.#cookie !== '';
   }
 
+  /** The session cookie value (to look for it in logs). */
+  get sessionCookie(): string {
+    return this.#cookie.replace(/^kassa_session=/, '');
+  }
+
   async call(server: string, method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    return body === undefined ? this.raw(server, method, path) : this.raw(server, method, path, { text: JSON.stringify(body), contentType: 'application/json' });
+  }
+
+  /** Any body with any content type, as a hostile or broken client would send it. */
+  /** An empty header value leaves that header out. */
+  async raw(server: string, method: string, path: string, payload?: { text: string; contentType: string }, extraHeaders: Readonly<Record<string, string>> = {}): Promise<ApiAnswer> {
     this.calls++;
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (payload !== undefined) headers['content-type'] = payload.contentType;
     if (this.#cookie !== '') headers['cookie'] = this.#cookie;
     if (this.#csrf !== '' && method !== 'GET') headers['x-csrf-token'] = this.#csrf;
+    for (const [name, value] of Object.entries(extraHeaders)) {
+      if (value === '') delete headers[name];
+      else headers[name] = value;
+    }
     try {
       const response = await fetch(`${server}${path}`, {
         method,
         headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(payload === undefined ? {} : { body: payload.text }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const setCookie = response.headers.get('set-cookie');

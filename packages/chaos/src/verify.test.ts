@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { RunFacts, ServerPayment } from './verify.js';
+import { verify } from './verify.js';
+
+const payment = (over: Partial<ServerPayment> & { uuid: string; transactionId: string }): ServerPayment => ({
+  orderId: 'o1',
+  state: 'done',
+  amountCents: 1200,
+  card: true,
+  tickets: 2,
+  ...over,
+});
+
+function facts(over: Partial<RunFacts>): RunFacts {
+  return {
+    ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Approved' }],
+    started: [{ terminalId: 't1', transactionId: '1' }],
+    stillRunning: new Set(),
+    payments: [payment({ uuid: 'p1', transactionId: '1' })],
+    orders: [{ id: 'o1', state: 'paid', totalCents: 1200 }],
+    ...over,
+  };
+}
+
+const rules = (f: RunFacts) => verify(f).findings.map((x) => x.rule);
+
+describe('verify', () => {
+  it('finds nothing when every approval is one done payment with tickets and the order adds up', () => {
+    const verdict = verify(facts({}));
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.counts).toMatchObject({ 'ledger Approved': 1, 'payments done': 1, 'orders paid': 1, 'approved cents': 1200 });
+  });
+
+  it('names an approved transaction whose payment is not done', () => {
+    const found = verify(facts({ payments: [payment({ uuid: 'p1', transactionId: '1', state: 'retry' })], orders: [] })).findings;
+    expect(found).toContainEqual(expect.objectContaining({ rule: 'approved is paid', payment: 'p1' }));
+  });
+
+  it('names a done payment that no terminal approved', () => {
+    expect(rules(facts({ ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Declined' }] }))).toEqual(
+      expect.arrayContaining(['not approved is not paid', 'paid only when approved', 'order paid total']),
+    );
+  });
+
+  it('names a uuid that started two terminal transactions', () => {
+    expect(rules(facts({ started: [{ terminalId: 't1', transactionId: '1' }, { terminalId: 't1', transactionId: '1' }] }))).toContain('one terminal transaction per uuid');
+  });
+
+  it('names a done payment without tickets', () => {
+    expect(rules(facts({ payments: [payment({ uuid: 'p1', transactionId: '1', tickets: 0 })] }))).toContain('approved has tickets');
+  });
+
+  it('names a payment left unknown, unless its terminal never answered', () => {
+    const open = facts({ ledger: [], payments: [payment({ uuid: 'p1', transactionId: '1', state: 'unknown' })], orders: [{ id: 'o1', state: 'draft', totalCents: 1200 }] });
+    expect(rules(open)).toEqual(['nothing left open']);
+    const noAnswer = verify({ ...open, stillRunning: new Set(['1']) });
+    expect(noAnswer.findings).toEqual([]);
+    expect(noAnswer.counts['open: terminal never answered (no-answer)']).toBe(1);
+  });
+
+  it('counts cash in the paid total of an order', () => {
+    const f = facts({
+      ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Declined' }],
+      payments: [payment({ uuid: 'p1', transactionId: '1', state: 'retry' }), payment({ uuid: 'p2', transactionId: '2', card: false })],
+    });
+    expect(verify(f).findings).toEqual([]);
+  });
+});

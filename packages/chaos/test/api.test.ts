@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiAnswer } from '../src/api.js';
+import { ApiClient, errorCode } from '../src/api.js';
+import { BAD_PARAMS, bodyMutations, exampleOf, operationsOf, wrongValues, type Operation } from '../src/openapi-mutations.js';
+import { Random } from '../src/random.js';
+import { isErrorShape, snapshot, startTestServer, uplinkAnswer, type TestServer } from '../src/test-support/server.js';
+
+/**
+ * One server for the whole file (PGlite takes long to start on a busy machine): the HTTP fuzz,
+ * then the security sweep, then the login limit, which spends this address's attempts.
+ *
+ * Requests made from the OpenAPI document — fields missing, extra, of the wrong type, huge, in
+ * odd unicode, bad uuids, negative and overflowing amounts — against every route, logged in as
+ * an admin and as a cashier: never a 5xx, every error in the one shape, and a refused request
+ * changes nothing the back office can see.
+ */
+let server: TestServer;
+let admin: ApiClient;
+let cashier: ApiClient;
+let operations: Operation[];
+
+/** `CHAOS_FUZZ_FULL=1` sends every mutation; by default a seeded sample keeps `npm test` short. */
+const FULL = process.env['CHAOS_FUZZ_FULL'] === '1';
+function sample<T>(items: readonly T[], count: number, random: Random): T[] {
+  if (FULL || items.length <= count) return [...items];
+  const pool = [...items];
+  const out: T[] = [];
+  while (out.length < count) out.push(pool.splice(random.int(0, pool.length - 1), 1)[0]!);
+  return out;
+}
+
+// Streams forever, and ends the session: both have tests of their own.
+const SKIP = new Set(['GET /api/events', 'POST /api/auth/logout', 'POST /api/auth/login']);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await server.login('admin');
+  cashier = await server.login('cashier');
+  const doc = await admin.call(server.url, 'GET', '/api/openapi.json');
+  operations = operationsOf(doc.body).filter((op) => !SKIP.has(`${op.method} ${op.path}`));
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+function fill(path: string, value: (name: string) => string): string {
+  return path.replace(/\{([^}]+)\}/g, (_m, name: string) => value(name));
+}
+
+function examplePath(op: Operation, random: Random): string {
+  return fill(op.path, (name) => {
+    const schema = op.params.find((p) => p.name === name)?.schema ?? {};
+    return encodeURIComponent(String(exampleOf(schema, random)));
+  });
+}
+
+interface Outcome {
+  readonly label: string;
+  readonly answer: ApiAnswer;
+}
+
+/** One line per route and kind of problem, so a systematic fault reads as one finding. */
+function problemsOf(outcomes: readonly Outcome[]): string[] {
+  const problems = new Set<string>();
+  for (const { label, answer } of outcomes) {
+    const code = (answer.body as { code?: unknown } | null)?.code;
+    if (answer.status === 0) problems.add(`${label}: no answer`);
+    else if (answer.status >= 500) problems.add(`${label}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+    else if (answer.status >= 400 && !isErrorShape(answer.body)) problems.add(`${label}: ${answer.status} not in the one error shape (code ${String(code)})`);
+  }
+  return [...problems];
+}
+
+/** Sends a batch as one caller; when every request of it was refused, the data must be as before. */
+async function batch(caller: ApiClient, requests: readonly (() => Promise<Outcome>)[]): Promise<string[]> {
+  const before = await snapshot(admin);
+  const outcomes = await Promise.all(requests.map((send) => send()));
+  const problems = problemsOf(outcomes);
+  if (outcomes.every((o) => o.answer.status >= 400)) {
+    const after = await snapshot(admin);
+    if (after !== before) problems.push(`data changed after only refused requests: ${outcomes.map((o) => o.label).join(', ').slice(0, 500)}`);
+  }
+  void caller;
+  return problems;
+}
+
+describe('HTTP fuzz from the OpenAPI document', () => {
+  it('finds operations to fuzz in the document', () => {
+    expect(operations.length).toBeGreaterThan(30);
+  });
+
+  it('answers bad path parameters on every route with a 4xx in the one shape and changes nothing', async () => {
+    const problems: string[] = [];
+    const random = new Random(7);
+    for (const op of operations.filter((o) => o.params.length > 0)) {
+      for (const caller of op.access === 'admin' ? [admin, cashier] : [cashier]) {
+        problems.push(
+          ...(await batch(
+            caller,
+            sample(BAD_PARAMS, 3, random).map((bad) => async () => {
+              const path = fill(op.path, () => bad);
+              const body = op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(1))), contentType: 'application/json' };
+              const label = `${op.method} ${op.path} with ${bad.length > 20 ? `a ${bad.length}-character parameter` : JSON.stringify(bad)}`;
+              return { label, answer: await caller.raw(server.url, op.method, path, body) };
+            }),
+          )),
+        );
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('answers mutated bodies on every route with a 4xx in the one shape, and refused ones change nothing', async () => {
+    const random = new Random(2026);
+    const problems: string[] = [];
+    for (const op of operations.filter((o) => o.body !== undefined)) {
+      const mutations = sample(bodyMutations(op.body!, random), 10, random);
+      for (const caller of op.access === 'admin' ? [admin, cashier] : [admin]) {
+        problems.push(
+          ...(await batch(
+            caller,
+            mutations.map((m) => async () => {
+              const path = examplePath(op, random);
+              const answer = await caller.raw(server.url, op.method, path, { text: m.text, contentType: m.contentType });
+              return { label: `${op.method} ${op.path} [${m.name}]`, answer };
+            }),
+          )),
+        );
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('answers bad query strings on every listing with a 4xx in the one shape', async () => {
+    const problems: string[] = [];
+    const random = new Random(11);
+    for (const op of operations.filter((o) => o.query.length > 0)) {
+      const requests = op.query.flatMap((q) =>
+        sample(wrongValues(q.schema), 4, random)
+          .filter((v) => typeof v !== 'object' || v === null)
+          .map((value) => async () => {
+            const path = `${fill(op.path, () => '1')}?${q.name}=${encodeURIComponent(String(value)).slice(0, 5000)}`;
+            return { label: `${op.method} ${op.path}?${q.name}=${String(value).slice(0, 20)}`, answer: await admin.raw(server.url, op.method, path) };
+          }),
+      );
+      problems.push(...(await batch(admin, requests)));
+    }
+    expect(problems).toEqual([]);
+  }, 90_000);
+});
+
+describe('security sweep', () => {
+  it('answers every non-public operation of the document with 401 KASSA_UNAUTHENTICATED without a session', async () => {
+    const anonymous = new ApiClient([server.url]);
+    const wrong: string[] = [];
+    const all = operationsOf((await admin.call(server.url, 'GET', '/api/openapi.json')).body);
+    for (const op of all.filter((o) => o.access !== 'public')) {
+      const answer = await anonymous.raw(server.url, op.method, examplePath(op, new Random(3)), op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(3))), contentType: 'application/json' });
+      if (answer.status !== 401 || errorCode(answer) !== 'KASSA_UNAUTHENTICATED') wrong.push(`${op.method} ${op.path}: ${answer.status} ${errorCode(answer)}`);
+    }
+    expect(all.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'POST /api/auth/login']);
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers a cashier on every admin operation with 403 KASSA_FORBIDDEN', async () => {
+    const wrong: string[] = [];
+    const all = operationsOf((await admin.call(server.url, 'GET', '/api/openapi.json')).body);
+    const adminOnly = all.filter((o) => o.access === 'admin');
+    expect(adminOnly.length).toBeGreaterThan(5);
+    for (const op of adminOnly) {
+      const answer = await cashier.raw(server.url, op.method, examplePath(op, new Random(4)), op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(4))), contentType: 'application/json' });
+      if (answer.status !== 403 || errorCode(answer) !== 'KASSA_FORBIDDEN') wrong.push(`${op.method} ${op.path}: ${answer.status} ${errorCode(answer)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('refuses a cross-site form post and any write without the CSRF token, and changes nothing', async () => {
+    const before = await snapshot(admin);
+    const noToken = { 'x-csrf-token': '' };
+    const form = await admin.raw(server.url, 'POST', '/api/products', { text: 'name=Evil&priceCents=1&vatRate=21', contentType: 'application/x-www-form-urlencoded' }, { ...noToken, origin: 'https://evil.example', referer: 'https://evil.example/' });
+    expect(form.status).toBeGreaterThanOrEqual(400);
+    expect(form.status).toBeLessThan(500);
+    expect(isErrorShape(form.body)).toBe(true);
+    const json = await admin.raw(server.url, 'POST', '/api/products', { text: JSON.stringify({ name: 'Evil', priceCents: 1, vatRate: 21 }), contentType: 'application/json' }, noToken);
+    expect([json.status, errorCode(json)]).toEqual([403, 'KASSA_CSRF']);
+    const forged = await admin.raw(server.url, 'POST', '/api/products', { text: JSON.stringify({ name: 'Evil', priceCents: 1, vatRate: 21 }), contentType: 'application/json' }, { 'x-csrf-token': 'forged-token-value' });
+    expect([forged.status, errorCode(forged)]).toEqual([403, 'KASSA_CSRF']);
+    expect(await snapshot(admin)).toBe(before);
+  });
+
+  it('refuses a box with a wrong, a revoked or a replayed token, and welcomes a paired one', async () => {
+    const paired = (await admin.call(server.url, 'POST', '/api/boxes', { name: 'Sweep box' })).body as { box: { id: string }; token: string };
+    expect(await uplinkAnswer(server.url, paired.token)).toBe('welcome');
+    expect(await uplinkAnswer(server.url, 'not-a-token')).toBe('refused');
+    expect(await uplinkAnswer(server.url, `${paired.token.slice(0, -2)}xx`)).toBe('refused');
+    expect(await uplinkAnswer(server.url, undefined)).toBe('refused');
+    const revoke = await admin.call(server.url, 'POST', `/api/boxes/${paired.box.id}/revoke`);
+    expect(revoke.status).toBe(200);
+    // The same token, replayed after the revocation, opens nothing.
+    expect(await uplinkAnswer(server.url, paired.token)).toBe('refused');
+    expect(await uplinkAnswer(server.url, server.boxToken)).toBe('welcome');
+  });
+
+  it('never writes a password, a box token or a session cookie to the log', async () => {
+    const secrets = [server.admin.password, server.cashier.password, server.boxToken, admin.sessionCookie, cashier.sessionCookie];
+    expect(server.logs.length).toBeGreaterThan(10);
+    const leaks = server.logs.filter((line) => secrets.some((secret) => line.includes(secret)));
+    expect(leaks).toEqual([]);
+  });
+
+  it('holds the login limit: after 10 attempts in a minute the address gets 429 KASSA_RATE_LIMITED, even with the right password', async () => {
+    const stranger = new ApiClient([server.url]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await stranger.login('admin', `wrong-${i}`)).status);
+    expect(statuses).toContain(429);
+    const right = await stranger.login(server.admin.username, server.admin.password);
+    expect([right.status, errorCode(right)]).toEqual([429, 'KASSA_RATE_LIMITED']);
+  });
+});
