@@ -29,6 +29,7 @@ export class ByteWriter {
   private view: DataView;
 
   constructor(private readonly slabSize = 16 * 1024) {
+    if (slabSize < 2 * MIN_ROOM) throw new RangeError(`a slab holds at least ${2 * MIN_ROOM} bytes`);
     this.buf = newSlab(slabSize);
     this.view = new DataView(this.buf.buffer);
   }

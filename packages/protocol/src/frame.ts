@@ -173,7 +173,7 @@ function decodeFooter(bytes: Uint8Array, start: number, end: number, at: number)
   return mdc;
 }
 
-const writer = new ByteWriter(1024);
+const writer = new ByteWriter();
 
 /** Encodes a message as one frame: length prefix, magic, F0 { E1 header, E2 body, E3 MDC }. */
 export function encodeFrame(message: MessageInput): Uint8Array {

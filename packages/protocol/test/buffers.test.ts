@@ -24,6 +24,13 @@ describe('encodeFrame output buffers', () => {
     expect(decodeFrame(after).header.sequenceNumber).toBe(3);
   });
 
+  it('consecutive small frames are views of one shared buffer, not an allocation each', () => {
+    const first = encodeFrame(ticket(10, 1));
+    const second = encodeFrame(ticket(10, 2));
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.byteOffset).toBeGreaterThanOrEqual(first.byteOffset + first.length);
+  });
+
   it('a frame can be modified by its owner without touching the next one', () => {
     const first = encodeFrame(ticket(10, 1));
     const second = encodeFrame(ticket(10, 2));
