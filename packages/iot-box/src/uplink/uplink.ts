@@ -54,6 +54,7 @@ export class Uplink {
   private retryTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alive = true;
+  private flushQueued = false;
   private connectedSince: Date | null = null;
   private lastError: string | null = null;
   private serverName: string | null = null;
@@ -61,7 +62,7 @@ export class Uplink {
 
   constructor(private readonly options: UplinkOptions) {
     this.log = options.logger.child({ component: 'uplink' });
-    options.outbox.onReady(() => this.flush());
+    options.outbox.onReady(() => this.scheduleFlush());
   }
 
   start(): void {
@@ -205,6 +206,19 @@ export class Uplink {
         this.log.warn({ code: message.code, reason: message.message }, 'server reported an error');
         return;
     }
+  }
+
+  /**
+   * Events made while handling one batch of socket reads go out together, in one write, right
+   * after it (setImmediate runs before the next batch of I/O).
+   */
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
   }
 
   /** Sends every ready event not yet sent on this connection (in order within each terminal). */
