@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BoxEvent, BoxEventMessage, BoxHello, DeviceReport } from '@kassa/contract';
 import { BOX_CONTRACT_VERSION } from '@kassa/contract';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Shop, ShopTill } from '../bench/shop.js';
 import { newOrder, openTills, serviceContext, setUpShop } from '../bench/shop.js';
 import { getBox } from '../repos/boxes.js';
@@ -14,6 +14,9 @@ import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
 import { applyBoxEvent, boxConnected, boxDisconnected } from './box-events.js';
 import type { ServiceContext } from './context.js';
 import { requestPayment } from './payments.js';
+
+// Opening an embedded database or starting a box can take long on a loaded machine; waits stay bounded.
+vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
 
 function report(terminalId: string, change: Partial<DeviceReport> = {}): DeviceReport {
   return { terminalId, model: 'lane5000', serialNumber: null, address: '127.0.0.1', online: true, lastSeen: new Date().toISOString(), state: 'idle', ...change };

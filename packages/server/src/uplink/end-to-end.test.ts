@@ -20,12 +20,15 @@ import { openTestDatabase } from '../test-support/databases.js';
 import type { UplinkServer } from './uplink-server.js';
 import { startUplinkServer } from './uplink-server.js';
 
+// Opening an embedded database or starting a box can take long on a loaded machine; waits stay bounded.
+vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
+
 /**
  * The whole chain with the real parts: the kassa box and emulated Ingenico terminals on loopback,
  * this server's uplink and services on the PostgreSQL server. Payments are requested and settled
  * through the service functions the HTTP API calls.
  */
-const PATIENCE = { timeout: 20_000, interval: 50 };
+const PATIENCE = { timeout: 30_000, interval: 50 };
 
 // A terminal that waits for keys, so a cancel can land before the card and after authorisation starts.
 const CANCEL_SCRIPT: ScriptStep[] = [{ stage: 'WaitingForCard' }, { waitFor: 'card' }, { stage: 'WaitingForTransaction' }, { waitFor: 'pin-ok' }, { result: 'Approved', tickets: true }];

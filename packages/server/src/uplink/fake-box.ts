@@ -52,7 +52,7 @@ export class FakeBox {
   }
 
   /** The first message (received so far or later) that matches, within the deadline. */
-  waitFor(match: (message: ServerToBox) => boolean, deadlineMs = 10_000): Promise<ServerToBox> {
+  waitFor(match: (message: ServerToBox) => boolean, deadlineMs = 30_000): Promise<ServerToBox> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const found = this.received.find(match);

@@ -21,6 +21,10 @@ import { CLOSE } from './index.js';
 import type { UplinkServer } from './uplink-server.js';
 import { startUplinkServer } from './uplink-server.js';
 
+// Opening an embedded database or starting a box can take long on a loaded machine; waits stay bounded.
+vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
+const PATIENCE = { timeout: 30_000, interval: 25 };
+
 function device(terminalId: string, online = true): DeviceReport {
   return { terminalId, model: 'desk5000', serialNumber: 'SN1', address: '10.0.0.5', online, lastSeen: new Date().toISOString(), state: 'idle' };
 }
@@ -64,7 +68,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
   });
   afterEach(async () => {
     await Promise.all(boxes.splice(0).map((box) => box.close()));
-    await vi.waitFor(() => expect(server.uplink.connectedBoxIds()).toEqual([]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(server.uplink.connectedBoxIds()).toEqual([]), PATIENCE);
   });
   afterAll(async () => {
     await server.close();
@@ -129,7 +133,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     box.send(JSON.stringify({ type: 'event', id: 'x1', at: 'yesterday', event: { kind: 'device', device: device('T5') } }));
     box.send(JSON.stringify({ type: 'launch', id: 1 }));
     box.send(JSON.stringify(event({ kind: 'device', device: { ...device('T5'), terminalId: '' } })));
-    await vi.waitFor(() => expect(box.received.filter((m) => m.type === 'error')).toHaveLength(4), { timeout: 10_000 });
+    await vi.waitFor(() => expect(box.received.filter((m) => m.type === 'error')).toHaveLength(4), PATIENCE);
     expect(box.received.filter((m) => m.type === 'error').map((m) => (m.type === 'error' ? m.code : ''))).toEqual(['CONTRACT_BAD_JSON', 'CONTRACT_INVALID', 'CONTRACT_INVALID', 'CONTRACT_INVALID']);
     expect(await latestEventId(ctx.db)).toBe(before);
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T5')).toBeNull();
@@ -152,7 +156,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     const box = await connect();
     await box.hello([device('T1')]);
     await box.close();
-    await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), PATIENCE);
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T1')).toMatchObject({ online: false });
   });
 
@@ -178,7 +182,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
 
     async function settle(box: FakeBox, uuid: string): Promise<void> {
       box.send(event({ kind: 'transactionResult', paymentUuid: uuid, terminalId: 'T1', transactionId: '1', result: 'Declined', resultId: 2, amountCents: null, authorisationCode: null, cardBrand: null, tickets: [], recovered: false }));
-      await vi.waitFor(async () => expect((await getPayment(ctx.db, uuid))?.state).toBe('retry'), { timeout: 10_000 });
+      await vi.waitFor(async () => expect((await getPayment(ctx.db, uuid))?.state).toBe('retry'), PATIENCE);
     }
 
     it('applies events once and acknowledges every copy, replayed and out of order', async () => {
@@ -189,7 +193,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       const stage = event({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
       for (const message of [stage, sent, stage, sent, stage]) box.send(message);
       const acked = (): string[] => box.received.flatMap((m) => (m.type === 'ack' ? m.ids : []));
-      await vi.waitFor(() => expect(acked()).toHaveLength(5), { timeout: 10_000 });
+      await vi.waitFor(() => expect(acked()).toHaveLength(5), PATIENCE);
       expect(new Set(acked())).toEqual(new Set([sent.id, stage.id]));
       expect((await getPayment(ctx.db, uuid))?.state).toBe('waitingCard');
       expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'stage', 'accepted']);
@@ -203,7 +207,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
       expect(start).toMatchObject({ command: { kind: 'startTransaction', terminalId: 'T1', amountCents: shop.productPriceCents } });
       await box.close();
-      await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), { timeout: 10_000 });
+      await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), PATIENCE);
       await actOnPayment(ctx, uuid, { event: 'cancel', userId: shop.userId });
 
       const again = await connect();
@@ -216,7 +220,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
         const ids = commands.map((m) => m.commandId);
         const rows = await ctx.db.selectFrom('box_commands').select('id').where('id', 'in', ids).where('delivered_at', 'is', null).execute();
         expect(rows).toEqual([]);
-      });
+      }, PATIENCE);
       await again.close();
 
       const third = await connect();
@@ -231,7 +235,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       const uuid = await pay();
       const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
       await box.close();
-      await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), { timeout: 10_000 });
+      await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), PATIENCE);
       await actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'customer left' });
 
       const again = await connect();
@@ -240,7 +244,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       await vi.waitFor(async () => {
         const row = await ctx.db.selectFrom('box_commands').select('delivered_at').where('id', '=', start.commandId).executeTakeFirst();
         expect(row?.delivered_at).not.toBeNull();
-      });
+      }, PATIENCE);
       expect(again.received.filter(isCommand).filter((m) => m.command.paymentUuid === uuid)).toEqual([]);
     });
 
@@ -295,7 +299,7 @@ describe('two server processes on one PostgreSQL schema', () => {
     const onA = await FakeBox.connect(serverA.url, shop.box.token);
     await onA.hello([device('T1')]);
     expect((await onB.closed).code).toBe(CLOSE.replaced);
-    await vi.waitFor(() => expect(serverB.uplink.connectedBoxIds()).toEqual([]), { timeout: 10_000 });
+    await vi.waitFor(() => expect(serverB.uplink.connectedBoxIds()).toEqual([]), PATIENCE);
     expect(await getBox(a.db, shop.box.id)).toMatchObject({ online: true });
     await actOnPayment(b, uuid, { event: 'cancel', userId: shop.userId });
     expect(await onA.waitFor((m) => isCommand(m) && m.command.kind === 'cancelTransaction')).toMatchObject({ command: { paymentUuid: uuid } });
