@@ -189,7 +189,7 @@ export class TransactionManager {
     session.send(transactionRequest(BigInt(entry.transactionId), entry.amountCents));
     rt.requestSent = true;
     this.armTimer(entry, rt);
-    this.log.info({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, amountCents: entry.amountCents }, 'transaction sent');
+    this.log.debug({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, amountCents: entry.amountCents }, 'transaction sent');
     this.outbox.emit({ kind: 'transactionSent', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, amountCents: entry.amountCents }, false);
   }
 
@@ -341,7 +341,18 @@ export class TransactionManager {
     this.journal.write({ k: 'txSettled', paymentUuid: entry.paymentUuid, final });
     this.outbox.emit(final, true);
     const outcome = final.kind === 'transactionResult' ? final.result : 'NotRun';
-    this.log.info({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, outcome, recovered: final.kind === 'transactionResult' ? final.recovered : false }, 'transaction settled');
+    // The one info line per transaction: what ran, on which terminal, and how it ended.
+    this.log.info(
+      {
+        paymentUuid: entry.paymentUuid,
+        terminalId: entry.terminalId,
+        transactionId: entry.transactionId,
+        amountCents: entry.amountCents,
+        outcome,
+        recovered: final.kind === 'transactionResult' ? final.recovered : false,
+      },
+      'transaction settled',
+    );
     this.settledCount++;
     this.trimSettled();
   }
