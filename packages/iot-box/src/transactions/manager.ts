@@ -1,5 +1,5 @@
 import { transactionIdFromUuid, type Body, type TypedMessage } from '@kassa/protocol';
-import type { BoxCommand, BoxEvent, BoxEventOf, RefusalCode } from '@kassa/contract';
+import type { BoxCommand, RefusalCode } from '@kassa/contract';
 import type { Journal } from '../journal/journal.js';
 import type { FinalEvent } from '../journal/records.js';
 import { KEEP_SETTLED_TRANSACTIONS, type JournalState, type TransactionEntry } from '../journal/state.js';
@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox.js';
 import type { DeviceRegistry } from '../registry.js';
 import { cancelRequest, lastTransactionRequest, transactionRequest } from '../terminal/messages.js';
-import { messageEvent, messageText, resultEvent, stageEvent } from './mapping.js';
+import { messageEvent, messageText, refusalEvent, resultEvent, stageEvent } from './mapping.js';
 
 type StartCommand = Extract<BoxCommand, { kind: 'startTransaction' }>;
 
@@ -388,15 +388,7 @@ export class TransactionManager {
   }
 
   private refuse(command: BoxCommand, code: RefusalCode, message: string): void {
-    const event: BoxEventOf<'commandRefused'> = {
-      kind: 'commandRefused',
-      commandKind: command.kind,
-      paymentUuid: command.paymentUuid,
-      terminalId: command.terminalId,
-      code,
-      message: message.slice(0, 500),
-    };
     this.log.info({ paymentUuid: command.paymentUuid, terminalId: command.terminalId, code }, 'command refused');
-    this.outbox.emit(event satisfies BoxEvent, false);
+    this.outbox.emit(refusalEvent(command, code, message), false);
   }
 }

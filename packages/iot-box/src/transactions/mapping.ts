@@ -1,5 +1,5 @@
 import { resultName, stageName, type Body, type TicketRecord } from '@kassa/protocol';
-import type { BoxEventOf, Ticket, TransactionResultName } from '@kassa/contract';
+import type { BoxCommand, BoxEventOf, RefusalCode, Ticket, TransactionResultName } from '@kassa/contract';
 
 /** The payment a transaction belongs to, as events name it. */
 export interface TransactionRef {
@@ -63,4 +63,16 @@ export function messageText(body: Body): string | undefined {
 
 export function messageEvent(ref: TransactionRef, text: string): BoxEventOf<'transactionMessage'> {
   return { kind: 'transactionMessage', paymentUuid: ref.paymentUuid, terminalId: ref.terminalId, text };
+}
+
+/** Why a command was not carried out; nothing was sent to the terminal. */
+export function refusalEvent(command: BoxCommand, code: RefusalCode, message: string): BoxEventOf<'commandRefused'> {
+  return {
+    kind: 'commandRefused',
+    commandKind: command.kind,
+    paymentUuid: command.paymentUuid,
+    terminalId: command.terminalId,
+    code,
+    message: message.slice(0, 500),
+  };
 }
