@@ -86,7 +86,7 @@ describe('crash safety of a child-process box killed with SIGKILL', () => {
     expect(after.terminals.find((x) => x.terminalId === '60000001')).toMatchObject({ state: 'idle', transaction: null });
     expect(resultsFor(uuid).ids).toHaveLength(1);
     expect(server.eventsOf('transactionNotRun', uuid)).toHaveLength(0);
-  });
+  }, 60_000);
 
   it('after the result and before the ack: on restart the journaled result is sent again under the same id, so it counts once', async () => {
     server = await FakeServer.start({ token: TOKEN, autoAck: false });
@@ -110,7 +110,7 @@ describe('crash safety of a child-process box killed with SIGKILL', () => {
     expect(server.eventsOf('transactionUnknown', uuid)).toHaveLength(0);
     expect(t.ledger).toHaveLength(1);
     await waitForAsync(async () => (await status(second)).server.pendingEvents === 0, 'the outbox to drain');
-  });
+  }, 60_000);
 
   it('stops gracefully on SIGTERM with exit code 0', async () => {
     server = await FakeServer.start({ token: TOKEN });
@@ -120,5 +120,5 @@ describe('crash safety of a child-process box killed with SIGKILL', () => {
     expect(await child.exited).toBe(0);
     children.splice(children.indexOf(child), 1);
     expect(child.lines.some((l) => l.msg === 'box stopped')).toBe(true);
-  });
+  }, 60_000);
 });

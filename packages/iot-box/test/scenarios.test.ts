@@ -247,5 +247,5 @@ describe('sessions with the emulator', () => {
     expect(finals.every((f) => f!.result === 'Approved')).toBe(true);
     expect(fleet.terminals.every((t) => t.ledger.length === 1)).toBe(true);
     expect(server!.duplicates).toEqual([]);
-  });
+  }, 90_000);
 });
