@@ -95,7 +95,7 @@ export class ManagedProcess {
     this.#exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         if (this.#child === child) this.#child = null;
-        if (!this.#expectExit) this.unexpectedExits.push(`${this.spec.name} exited by itself (code ${code}, signal ${signal})`);
+        if (!this.#expectExit) this.unexpectedExits.push(`${this.spec.name} exited by itself (code ${code}, signal ${signal}); see ${this.spec.logFile}`);
         resolve(code);
       });
     });

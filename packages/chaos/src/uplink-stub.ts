@@ -15,6 +15,9 @@ export class UplinkStub {
   hellos = 0;
   refusedUpgrades = 0;
   #nextCommand = 1;
+  /** Commands not yet confirmed by the box: sent again after every hello, as the server does. */
+  readonly #pending = new Map<number, string>();
+  readonly received = new Set<number>();
   readonly #sockets = new Set<WebSocket>();
   readonly #waiters = new Map<string, (event: BoxEvent) => void>();
 
@@ -48,9 +51,10 @@ export class UplinkStub {
     return this.#sockets.size > 0;
   }
 
-  command(command: BoxCommand): number {
-    const commandId = this.#nextCommand++;
-    this.sendRaw(JSON.stringify({ type: 'command', commandId, command }));
+  command(command: BoxCommand, commandId = this.#nextCommand++): number {
+    const text = JSON.stringify({ type: 'command', commandId, command });
+    this.#pending.set(commandId, text);
+    this.sendRaw(text);
     return commandId;
   }
 
@@ -91,6 +95,10 @@ export class UplinkStub {
       if (message.type === 'hello') {
         this.hellos++;
         ws.send(JSON.stringify({ type: 'welcome', version: BOX_CONTRACT_VERSION, boxId: message.boxId, name: 'stub' }));
+        for (const text of this.#pending.values()) ws.send(text);
+      } else if (message.type === 'commandReceived') {
+        this.received.add(message.commandId);
+        this.#pending.delete(message.commandId);
       } else if (message.type === 'event') {
         if (this.events.has(message.id)) this.duplicates++;
         else {

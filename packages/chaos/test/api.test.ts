@@ -3,7 +3,7 @@ import type { ApiAnswer } from '../src/api.js';
 import { ApiClient, errorCode } from '../src/api.js';
 import { BAD_PARAMS, bodyMutations, exampleOf, operationsOf, wrongValues, type Operation } from '../src/openapi-mutations.js';
 import { Random } from '../src/random.js';
-import { isErrorShape, snapshot, startTestServer, uplinkAnswer, type TestServer } from '../src/test-support/server.js';
+import { isErrorShape, sendAsBox, snapshot, startTestServer, uplinkAnswer, type TestServer } from '../src/test-support/server.js';
 
 /**
  * One server for the whole file (PGlite takes long to start on a busy machine): the HTTP fuzz,
@@ -148,6 +148,38 @@ describe('HTTP fuzz from the OpenAPI document', () => {
     }
     expect(problems).toEqual([]);
   }, 90_000);
+});
+
+describe('box uplink fuzz (box to server)', () => {
+  it('survives malformed and replayed box messages, and an event about no known payment changes nothing', async () => {
+    const payments = async () => JSON.stringify((await admin.call(server.url, 'GET', '/api/payments?limit=200')).body);
+    const before = await payments();
+    const uuid = '0b7a2c1e-9d4f-4a6b-8c3d-2e1f0a9b8c7d';
+    const result = { kind: 'transactionResult', paymentUuid: uuid, terminalId: '12345678', transactionId: '1', result: 'Approved', resultId: 0, amountCents: 100, authorisationCode: null, cardBrand: null, tickets: [], recovered: false };
+    const event = (id: string, body: unknown) => JSON.stringify({ type: 'event', id, at: '2026-11-25T10:00:00.000Z', event: body });
+    const texts = [
+      'not json',
+      '{}',
+      '[]',
+      JSON.stringify({ type: 'event' }),
+      JSON.stringify({ type: 'commandReceived', commandId: -1 }),
+      JSON.stringify({ type: 'commandReceived', commandId: 999_999 }),
+      event('fuzz-1', { kind: 'noSuchKind' }),
+      event('fuzz-2', { ...result, amountCents: -1 }),
+      event('fuzz-3', { ...result, paymentUuid: 'not-a-uuid' }),
+      event('fuzz-4', result),
+      event('fuzz-4', result),
+      event('fuzz-4', result),
+      JSON.stringify({ type: 'hello', version: 99, boxId: 'x', software: 'x', devices: [] }),
+      'x'.repeat(200_000),
+    ];
+    await sendAsBox(server.url, server.boxToken, texts);
+    const health = await admin.call(server.url, 'GET', '/api/healthz');
+    expect(health.status).toBe(200);
+    expect(await payments()).toBe(before);
+    // The link still works for the real box afterwards.
+    expect(await uplinkAnswer(server.url, server.boxToken)).toBe('welcome');
+  });
 });
 
 describe('security sweep', () => {

@@ -98,3 +98,25 @@ export function uplinkAnswer(serverUrl: string, token: string | undefined): Prom
 function boxIdFromToken(token: string): string {
   return token.split('.')[0] ?? '';
 }
+
+/** Opens the uplink as a box would, says hello, sends each text, and reports what came back. */
+export async function sendAsBox(serverUrl: string, token: string, texts: readonly string[]): Promise<{ answers: string[]; closed: boolean }> {
+  const ws = new WebSocket(boxUplinkUrl(serverUrl), { headers: { authorization: `Bearer ${token}` } });
+  const answers: string[] = [];
+  let closed = false;
+  ws.on('message', (data) => answers.push(String(data)));
+  ws.on('close', () => {
+    closed = true;
+  });
+  ws.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', () => reject(new Error('uplink refused')));
+  });
+  ws.send(JSON.stringify({ type: 'hello', version: BOX_CONTRACT_VERSION, boxId: boxIdFromToken(token), software: 'fuzz', devices: [] }));
+  for (const text of texts) if (!closed) ws.send(text);
+  // A round trip that needs an answer: once it is back, everything before it was handled.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  ws.terminate();
+  return { answers, closed };
+}
