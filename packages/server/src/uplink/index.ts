@@ -49,7 +49,13 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
   const everyLink = new Set<BoxLink>();
   let closing = false;
 
+  // A box's previous link may still be going offline; its next hello waits for that to finish.
+  const releases = new Map<string, Promise<unknown>>();
+
   const hooks = {
+    released: async (link: BoxLink): Promise<void> => {
+      await releases.get(link.boxId)?.catch(() => undefined);
+    },
     held: async (link: BoxLink): Promise<void> => {
       await notify(ctx.db, ctx.prefix, BOX_LINKS_CHANNEL, toJson({ boxId: link.boxId, serverId: ctx.serverId, linkId: link.id }));
     },
@@ -57,7 +63,14 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
       everyLink.delete(link);
       if (current.get(link.boxId) !== link) return;
       current.delete(link.boxId);
-      if (link.helloStored) await boxDisconnected(ctx, link.boxId);
+      if (!link.helloStored) return;
+      const release = boxDisconnected(ctx, link.boxId);
+      releases.set(link.boxId, release);
+      try {
+        await release;
+      } finally {
+        if (releases.get(link.boxId) === release) releases.delete(link.boxId);
+      }
     },
   };
 

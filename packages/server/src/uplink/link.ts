@@ -28,6 +28,8 @@ export const CLOSE = {
 export type UplinkErrorCode = 'HELLO_REQUIRED' | 'UNEXPECTED_HELLO' | 'UNSUPPORTED_VERSION' | 'BINARY_NOT_ACCEPTED' | 'EVENT_NOT_STORED' | 'HELLO_TIMEOUT' | ContractError['code'];
 
 export interface LinkHooks {
+  /** Resolves when the box may be taken: an earlier link's release of it has finished. */
+  released(link: BoxLink): Promise<void>;
   /** The hello is stored: this process now holds the box. */
   held(link: BoxLink): Promise<void>;
   /** The socket closed (after any hello in progress finished). */
@@ -201,6 +203,7 @@ export class BoxLink {
     }
     let name: string;
     try {
+      await this.#hooks.released(this);
       ({ name } = await boxConnected(this.#ctx, this.boxId, hello));
     } catch (error) {
       this.#log.error({ boxId: this.boxId, err: error }, 'box hello not stored');

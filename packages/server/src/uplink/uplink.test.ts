@@ -160,6 +160,20 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T1')).toMatchObject({ online: false });
   });
 
+  it('keeps a box online that reconnects the moment its link ended', async () => {
+    for (let i = 0; i < 3; i++) {
+      const box = await connect();
+      await box.hello([device('T1')]);
+      await box.close();
+    }
+    const last = await connect();
+    await last.hello([device('T1')]);
+    // Give any late release of the earlier links the time to run: it must not take the box offline.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: true });
+    expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T1')).toMatchObject({ online: true });
+  });
+
   describe('with payments', () => {
     let till: ShopTill;
     let deviceId: number;
