@@ -135,6 +135,17 @@ describe('each emulator scenario end to end through the box', () => {
     expect(server!.eventsOf('transactionNotRun', uuid)).toHaveLength(0);
     expect(box!.status().terminals[0]).toMatchObject({ state: 'unknown', transaction: { paymentUuid: uuid, status: 'unknown' } });
   });
+
+  it('no-answer: a cancel reaches the silent terminal and its final answer settles the unknown payment', async () => {
+    await setup({ transactionTimeoutMs: 300 });
+    await terminal('70000007', 'no-answer', { manualKeys: true });
+    const uuid = start('70000007');
+    await waitFor(() => server!.eventsOf('transactionUnknown', uuid)[0], 'the unknown event');
+    server!.command({ kind: 'cancelTransaction', paymentUuid: uuid, terminalId: '70000007' });
+    expect(await waitFor(() => server!.eventsOf('cancelAnswer', uuid)[0], 'the cancel answer')).toMatchObject({ accepted: true });
+    expect(await finalOf(uuid)).toMatchObject({ kind: 'transactionResult', result: 'Stopped', recovered: false });
+    expect(box!.status().terminals[0]?.state).toBe('idle');
+  });
 });
 
 describe('commands', () => {

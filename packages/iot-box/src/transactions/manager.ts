@@ -197,7 +197,8 @@ export class TransactionManager {
     const entry = this.lookup(command);
     if (!entry) return;
     if (entry.status === 'settled') return this.repeatState(entry);
-    if (entry.status === 'unknown') return this.refuse(command, 'NO_SUCH_TRANSACTION', 'the outcome of this payment is being checked; nothing to cancel');
+    // An unknown payment may still be running on the terminal (it stopped answering): asking it to
+    // stop is harmless, and its final answer, matched by TransactionId, settles the payment.
     const session = this.registry.get(entry.terminalId)?.session;
     if (!session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${entry.terminalId} is offline`);
     const rt = this.runtime.get(entry.paymentUuid)!;
