@@ -54,6 +54,7 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
       const api = cashier.sharingSession();
       tills.push(new Till(api, { terminal, cardMethodId: shop.cardMethodOf.get(terminal.terminalId)!, cashMethodId: shop.cashMethodId, sessionId: shop.sessionId, productIds: shop.productIds }, random.fork(), verbose));
     }
+    for (const proc of [...world.servers, world.box]) proc.supervise = true;
     const watch = new TerminalWatch(world.terminals);
     const faults = new FaultInjector(world, database, random.fork(), verbose);
     log(`selling on ${tills.length} tills for ${options.durationS} s with faults (seed ${options.seed})`);
@@ -115,6 +116,7 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
 }
 
 async function stopWorld(world: World): Promise<void> {
+  for (const proc of [...world.servers, world.box]) proc.supervise = false;
   await Promise.all(world.terminals.map((t) => t.close().catch(() => undefined)));
   await world.box.stop();
   await Promise.all(world.servers.map((s) => s.stop()));

@@ -68,6 +68,8 @@ export class ManagedProcess {
   /** Exits nobody asked for. */
   readonly unexpectedExits: string[] = [];
   #expectExit = false;
+  /** Start the process again when it exits without being asked to. */
+  supervise = false;
 
   constructor(readonly spec: ProcessSpec) {
     this.#log = createWriteStream(spec.logFile, { flags: 'a' });
@@ -95,7 +97,11 @@ export class ManagedProcess {
     this.#exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         if (this.#child === child) this.#child = null;
-        if (!this.#expectExit) this.unexpectedExits.push(`${this.spec.name} exited by itself (code ${code}, signal ${signal}); see ${this.spec.logFile}`);
+        if (!this.#expectExit) {
+          this.unexpectedExits.push(`${this.spec.name} exited by itself (code ${code}, signal ${signal}); see ${this.spec.logFile}`);
+          // As a service manager would: the crash is recorded as a finding, and the process comes back.
+          if (this.supervise) setTimeout(() => void this.start(60_000).catch(() => undefined), 1000).unref();
+        }
         resolve(code);
       });
     });
