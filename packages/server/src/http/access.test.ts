@@ -86,7 +86,7 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
         const payloads = o.method === 'GET' || o.method === 'DELETE' ? [undefined] : badBodies;
         for (const payload of payloads) {
           const response = await admin.inject({ method: o.method as 'POST', url, ...(payload === undefined ? {} : { payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }) });
-          const body = response.headers['content-type']?.includes('json') ? response.json<{ error?: { code?: string } }>() : {};
+          const body = String(response.headers['content-type'] ?? '').includes('json') ? response.json<{ error?: { code?: string } }>() : {};
           if (response.statusCode >= 500 || (response.statusCode >= 400 && body.error?.code === undefined)) answers.push(`${o.method} ${url} ${JSON.stringify(payload)} → ${response.statusCode}`);
         }
       }
