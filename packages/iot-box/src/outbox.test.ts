@@ -24,7 +24,10 @@ const notRun = (terminalId: string): BoxEvent => ({ kind: 'transactionNotRun', p
 
 function drained(box: Outbox): string[] {
   const sent: OutboxEntry[] = [];
-  box.drain((e) => sent.push(e));
+  box.drain((e) => {
+    sent.push(e);
+    return true;
+  });
   return sent.map((e) => `${e.lane}/${e.kind}`);
 }
 
@@ -50,6 +53,16 @@ describe('Outbox', () => {
     expect(box.ack([ids[0]!, ids[0]!, 'nope'])).toBe(1);
     box.rewind();
     expect(drained(box)).toEqual(['B/transactionStage']);
+    await journal.close();
+  });
+
+  it('stops when the link is full and goes on from the same event', async () => {
+    const { box, journal } = outbox();
+    for (const id of ['A', 'B', 'C']) box.emit(stage(id), false);
+    const first: string[] = [];
+    box.drain((e) => (first.length < 1 ? (first.push(e.lane), true) : false));
+    expect(first).toEqual(['A']);
+    expect(drained(box)).toEqual(['B/transactionStage', 'C/transactionStage']);
     await journal.close();
   });
 

@@ -129,11 +129,12 @@ export class Outbox {
   }
 
   /**
-   * Hands every sendable entry to `send`, in id order within each lane. An entry waiting for the
+   * Hands every sendable entry to `send` (which returns false when it cannot take more), in id
+   * order within each lane. An entry waiting for the
    * disk holds back the later entries of its lane only, so one terminal's result being synced
    * does not delay another terminal's stage.
    */
-  drain(send: (entry: OutboxEntry) => void): void {
+  drain(send: (entry: OutboxEntry) => boolean): void {
     if (this.rescan) {
       this.rescan = false;
       this.blocked.clear();
@@ -147,8 +148,9 @@ export class Outbox {
         continue;
       }
       if (this.blocked.has(entry.lane)) continue;
+      // The link is full: stop here, the next pass starts with this entry.
+      if (!send(entry)) break;
       entry.sent = true;
-      send(entry);
     }
     while (this.head < this.unsent.length) {
       const entry = this.unsent[this.head]!;

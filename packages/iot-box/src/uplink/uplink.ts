@@ -15,6 +15,9 @@ import type { Outbox } from '../outbox.js';
 import { BOX_SOFTWARE } from '../version.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
+/** Bytes the WebSocket may hold unwritten before the box waits: a long backlog resent to a slow server is not copied into it all at once. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
 /** `connecting`: dialling; `open`: hello sent, no welcome yet; `ready`: events flow; `waiting`: back-off before the next dial. */
 export type UplinkState = 'connecting' | 'open' | 'ready' | 'waiting' | 'stopped';
 
@@ -230,7 +233,13 @@ export class Uplink {
     const socket = (ws as unknown as { _socket?: Duplex })._socket;
     socket?.cork();
     try {
-      this.options.outbox.drain((entry) => ws.send(entry.text));
+      this.options.outbox.drain((entry) => {
+        if (ws.bufferedAmount >= MAX_BUFFERED_BYTES) return false;
+        // The send that fills the link asks to be called back once written, to go on from there.
+        const fills = ws.bufferedAmount + entry.text.length >= MAX_BUFFERED_BYTES;
+        ws.send(entry.text, fills ? () => this.scheduleFlush() : undefined);
+        return true;
+      });
     } finally {
       socket?.uncork();
     }
