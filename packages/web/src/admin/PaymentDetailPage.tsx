@@ -1,6 +1,6 @@
-import type { PaymentDetail } from '@kassa/contract';
+import type { PaymentDetail, User } from '@kassa/contract';
 import { useTranslation } from 'react-i18next';
-import { payments } from '../api/endpoints';
+import { payments, users } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { paymentStatus } from '../pos/paymentStatus';
 import { LoadState, Page } from '../ui/components';
@@ -15,24 +15,28 @@ function paymentUuidOf(data: unknown): string | null {
 
 export function PaymentDetailPage({ uuid }: { uuid: string }) {
   const { t } = useTranslation();
-  const loaded = useLoad(() => payments.get(uuid), [uuid]);
+  const loaded = useLoad(async () => {
+    const [detail, people] = await Promise.all([payments.get(uuid), users.list()]);
+    return { detail, people };
+  }, [uuid]);
   const reload = () => void loaded.reload();
   useLiveEvents('payment', (event) => (paymentUuidOf(event.data) === uuid ? reload() : undefined), reload);
   return (
     <Page title={t('payments.detailTitle')} actions={<a href="#/admin/payments">{t('payments.back')}</a>}>
-      <LoadState loaded={loaded}>{(detail) => <Detail detail={detail} />}</LoadState>
+      <LoadState loaded={loaded}>{({ detail, people }) => <Detail detail={detail} people={people} />}</LoadState>
     </Page>
   );
 }
 
-function Detail({ detail }: { detail: PaymentDetail }) {
+function Detail({ detail, people }: { detail: PaymentDetail; people: User[] }) {
   const { t } = useTranslation();
   const money = useMoney();
   const dateTime = useDateTime();
   const { payment } = detail;
   const status = paymentStatus(detail);
+  const nameOf = (id: number | null) => people.find((p) => p.id === id)?.username ?? String(id ?? '?');
   const source = (entry: PaymentDetail['history'][number]) =>
-    entry.source === 'user' ? t('payments.sourceUser', { id: entry.userId ?? '?' }) : entry.source === 'box' ? t('payments.sourceBox') : t('payments.sourceServer');
+    entry.source === 'user' ? nameOf(entry.userId) : entry.source === 'box' ? t('payments.sourceBox') : t('payments.sourceServer');
   return (
     <div className="stack">
       <dl className="pairs card">
@@ -53,7 +57,7 @@ function Detail({ detail }: { detail: PaymentDetail }) {
           <code>{payment.uuid}</code>
         </dd>
       </dl>
-      {payment.settledBy === null ? null : <p className="note">{t('payments.settledBy', { user: payment.settledBy, reason: payment.settleReason ?? '' })}</p>}
+      {payment.settledBy === null ? null : <p className="note">{t('payments.settledBy', { user: nameOf(payment.settledBy), reason: payment.settleReason ?? '' })}</p>}
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t('payments.history')}</h2>
         <div className="table-wrap">

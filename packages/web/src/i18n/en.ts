@@ -174,7 +174,6 @@ export const en = {
     noTickets: 'No ticket.',
     settledBy: 'Settled by hand by {{user}}: {{reason}}',
     back: 'All payments',
-    sourceUser: 'user {{id}}',
     sourceBox: 'terminal',
     sourceServer: 'server',
   },

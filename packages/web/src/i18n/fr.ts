@@ -175,7 +175,6 @@ export const fr: Messages = {
     noTickets: 'Aucun ticket.',
     settledBy: 'Réglé à la main par {{user}} : {{reason}}',
     back: 'Tous les paiements',
-    sourceUser: 'utilisateur {{id}}',
     sourceBox: 'terminal',
     sourceServer: 'serveur',
   },

@@ -175,7 +175,6 @@ export const nl: Messages = {
     noTickets: 'Geen ticket.',
     settledBy: 'Met de hand afgehandeld door {{user}}: {{reason}}',
     back: 'Alle betalingen',
-    sourceUser: 'gebruiker {{id}}',
     sourceBox: 'terminal',
     sourceServer: 'server',
   },

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Box } from '../../../iot-box/src/index.js';
 import type { ScriptStep, TerminalHandle } from '../../../terminal-sim/src/index.js';
 import { AppShell } from './pages/app.js';
+import { PaymentsPage } from './pages/back-office.js';
 import { CashierPage } from './pages/cashier.js';
 import { ApiClient } from './support/api.js';
 import type { WatchedPage } from './support/browser.js';
@@ -69,7 +70,9 @@ describe('the cashier sells and sees every payment state live', () => {
   });
 
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') await screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`, { fullPage: true });
+    if (context.task.result?.state !== 'fail') return;
+    await screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`, { fullPage: true });
+    console.log('browser errors so far:', watched.errors, 'url:', page.url());
   });
 
   afterAll(async () => {
@@ -227,6 +230,26 @@ describe('the cashier sells and sees every payment state live', () => {
     expect(detail.payment.settleReason).toBe('Terminal ticket shows approved');
     expect(detail.payment.settledBy).not.toBeNull();
     await till.validateOrder();
+  });
+
+  it('lets the admin find each payment with every step, who settled it by hand and why, and its tickets', async () => {
+    const office = await openPage(await newContext(browser), `${stack.url}/#/admin/payments`);
+    await new AppShell(office.page).logIn(stack.demo.admin);
+    const payments = new PaymentsPage(office.page);
+    await payments.filterState('Done (settled by hand)');
+    await payments.openFirst();
+    await office.page.getByText('Settled by hand by cashier: Terminal ticket shows approved').waitFor();
+    await payments.historyRow('lost').waitFor();
+    expect(await payments.historyRow('forceDone').textContent()).toMatch(/cashier.*forceDone.*Terminal ticket shows approved/);
+    await screenshot(office.page, 'payment-history', { fullPage: true });
+    await expectAccessible(office.page);
+
+    await office.page.getByRole('link', { name: 'All payments' }).click();
+    await payments.filterState('Approved');
+    await payments.openFirst();
+    await office.page.getByRole('figure').filter({ hasText: 'CARDHOLDER COPY' }).waitFor();
+    expect(office.errors).toEqual([]);
+    await office.page.context().close();
   });
 
   it('closes the session with the totals per payment method', async () => {

@@ -117,3 +117,29 @@ export class PosConfigsPage {
     await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
   }
 }
+
+export class PaymentsPage {
+  readonly search: Locator;
+  readonly state: Locator;
+  readonly table: Locator;
+
+  constructor(readonly page: Page) {
+    this.search = page.getByRole('searchbox', { name: 'Search payments' });
+    this.state = page.getByRole('combobox', { name: 'State' });
+    this.table = page.getByRole('table', { name: 'Payments' });
+  }
+
+  async filterState(label: string): Promise<void> {
+    await this.state.selectOption({ label });
+    await this.table.getByRole('row').nth(1).filter({ hasText: label }).waitFor();
+  }
+
+  async openFirst(): Promise<void> {
+    await this.table.getByRole('link', { name: /^Details/ }).first().click();
+    await this.page.getByRole('heading', { level: 1, name: 'Payment' }).waitFor();
+  }
+
+  historyRow(event: string): Locator {
+    return this.page.getByRole('table', { name: 'History' }).getByRole('row').filter({ has: this.page.getByRole('cell', { name: event, exact: true }) });
+  }
+}

@@ -28,6 +28,11 @@ export async function openPage(context: BrowserContext, url: string): Promise<Wa
     if (message.type() === 'error' && !EXPECTED_CONSOLE.test(message.text())) errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
+  // A request the browser gave up on (not a refusal of the API, which is an answer).
+  page.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? '';
+    if (!/\/api\/events/.test(request.url()) && failure !== 'net::ERR_ABORTED') errors.push(`request failed: ${request.url()} ${failure}`);
+  });
   page.setDefaultTimeout(15_000);
   await page.goto(url);
   return { page, errors };
