@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoxError } from '../errors.js';
@@ -137,5 +137,21 @@ describe('Journal compaction while running', () => {
     expect(state.transactions.get(uuid)?.status).toBe('sent');
     expect(state.commands.has(7)).toBe(true);
     expect(state.boot).toBe(2);
+  });
+});
+
+describe('Journal after a power loss', () => {
+  it('ends the journal at the first line a crash left unreadable, and keeps that tail aside', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    await journal.append(started);
+    await journal.close();
+    appendFileSync(join(d, JOURNAL_FILE), '\0\0\0\0\0\0\n' + JSON.stringify(sent) + '\n');
+    const { journal: reopened, state, tornTail } = Journal.open(d);
+    await reopened.close();
+    expect(tornTail).toBe(true);
+    expect(state.transactions.has(uuid)).toBe(true);
+    expect(state.events.size).toBe(0);
+    expect(readdirSync(d).some((name) => name.startsWith(`${JOURNAL_FILE}.damaged-`))).toBe(true);
   });
 });

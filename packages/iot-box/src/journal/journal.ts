@@ -1,7 +1,7 @@
-import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, write, writeSync, close as closeFd } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, write, writeFileSync, writeSync, close as closeFd } from 'node:fs';
 import { join } from 'node:path';
 import { BoxError, BoxErrorCode } from '../errors.js';
-import { parseRecord, type JournalRecord } from './records.js';
+import { toRecord, type JournalRecord } from './records.js';
 import { applyRecord, emptyState, snapshot, type JournalState } from './state.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -58,7 +58,9 @@ export class Journal {
   static open(dataDir: string, options: { compactAtBytes?: number } = {}): { journal: Journal; state: JournalState; tornTail: boolean } {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, JOURNAL_FILE);
-    const { state, tornTail } = readState(path);
+    const { state, tornTail, damagedTail } = readState(path);
+    // Kept beside the journal for whoever wants to look; the box no longer needs it.
+    if (damagedTail !== undefined) writeFileSync(`${path}.damaged-${Date.now()}`, damagedTail);
     state.boot += 1;
     const size = rewrite(dataDir, path, state);
     const journal = new Journal(openSync(path, 'a'), path, dataDir, size, options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES);
@@ -202,34 +204,41 @@ function writeAll(fd: number, buffer: Buffer, offset: number, callback: (error: 
   });
 }
 
-function readState(path: string, validate = true): { state: JournalState; tornTail: boolean } {
+/**
+ * Replays the file. A line that is not JSON is where a crash cut the file (a half-written record,
+ * or the zeros a power loss can leave after the last sync): it and everything after it were never
+ * acknowledged as durable, so they are set aside in `damagedTail`. A line that is JSON but not a
+ * record is damage of another kind (a bug, a foreign file) and stops the box, unless it is the last.
+ */
+function readState(path: string, validate = true): { state: JournalState; tornTail: boolean; damagedTail: string | undefined } {
   const state = emptyState();
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state, tornTail: false };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state, tornTail: false, damagedTail: undefined };
     throw error;
   }
   const lines = text.split('\n');
   let lastFilled = lines.length - 1;
   while (lastFilled >= 0 && lines[lastFilled] === '') lastFilled--;
-  let tornTail = false;
   for (let i = 0; i <= lastFilled; i++) {
     const line = lines[i]!;
     if (line === '') continue;
+    let value: unknown;
     try {
-      applyRecord(state, validate ? parseRecord(line, i + 1) : (JSON.parse(line) as JournalRecord));
+      value = JSON.parse(line);
+    } catch {
+      return { state, tornTail: true, damagedTail: lines.slice(i).join('\n') };
+    }
+    try {
+      applyRecord(state, validate ? toRecord(value, i + 1) : (value as JournalRecord));
     } catch (error) {
-      // Only the last line can be half-written by a crash; anything earlier is real damage.
-      if (i === lastFilled) {
-        tornTail = true;
-        continue;
-      }
+      if (i === lastFilled) return { state, tornTail: true, damagedTail: line };
       throw error;
     }
   }
-  return { state, tornTail };
+  return { state, tornTail: false, damagedTail: undefined };
 }
 
 function syncDirectory(dir: string): void {

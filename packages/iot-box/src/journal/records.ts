@@ -85,14 +85,8 @@ function isValid(r: Shape): boolean {
   }
 }
 
-/** Parses one journal line; throws BOX_JOURNAL_CORRUPT naming the line. */
-export function parseRecord(line: string, lineNumber: number): JournalRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    throw new BoxError(BoxErrorCode.JournalCorrupt, `journal line ${lineNumber} is not JSON`);
-  }
+/** Checks one parsed journal line; throws BOX_JOURNAL_CORRUPT naming the line. */
+export function toRecord(value: unknown, lineNumber: number): JournalRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !isValid(value as Shape)) {
     throw new BoxError(BoxErrorCode.JournalCorrupt, `journal line ${lineNumber} is not a journal record`);
   }
