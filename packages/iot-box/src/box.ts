@@ -87,7 +87,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
 
   const boxId = loadOrCreateBoxId(dataDir);
   const { journal, state, tornTail } = Journal.open(dataDir);
-  if (tornTail) log.warn({ path: journal.path }, 'journal ended with a half-written record (crash); it was dropped');
+  if (tornTail) log.warn({ path: journal.path }, 'the journal was cut by a crash; its unreadable tail was set aside');
   const outbox = new Outbox(journal, state.boot, state.events.values(), log);
   const registry = new DeviceRegistry((device, persist) => {
     if (persist) {
