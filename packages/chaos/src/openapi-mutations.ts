@@ -141,4 +141,4 @@ export function bodyMutations(schema: Schema, random: Random): BodyMutation[] {
 }
 
 /** Path parameter values that are not what the route takes. */
-export const BAD_PARAMS: readonly string[] = ['not-a-uuid', '-1', '1.5', '99999999999999999999999', '%F0%9F%A7%BE', '%00', 'x'.repeat(2000), '6F1C1A39-1B1E-4C57-9A0E-3C1F1D1E2F3'];
+export const BAD_PARAMS: readonly string[] = ['not-a-uuid', '-1', '1.5', '99999999999999999999999', '%F0%9F%A7%BE', '%00', '%E0%A4%A', 'x'.repeat(2000), '6F1C1A39-1B1E-4C57-9A0E-3C1F1D1E2F3'];
