@@ -4,7 +4,11 @@ import { decodeFrameAt, DEFAULT_MAX_FRAME_SIZE, FRAME_HEAD_BYTES, magicAgrees, M
 import type { Message } from './message.js';
 
 export interface FrameDecoderOptions {
-  /** Called for every complete, valid frame, in order. `frame` is a view that is valid only during the call. */
+  /**
+   * Called for every complete, valid frame, in order, from inside push(). `frame`
+   * is a view that is valid only during the call. An exception thrown here
+   * propagates out of push() and the rest of that chunk is not read.
+   */
   readonly onMessage: (message: Message, frame: Uint8Array) => void;
   /**
    * Called for every error. A frame whose prefix and magic were right but whose
