@@ -99,6 +99,14 @@ describe('the cashier sells and sees every payment state live', () => {
     expect(await till.receipt.textContent()).toMatch(/2 × Fries.*€7\.00.*1 × Cola.*€2\.80.*Total.*€9\.80.*VAT 6% on €9\.80.*€0\.55.*Card.*€9\.80/);
     await screenshot(page, 'receipt', { fullPage: true });
     await expectAccessible(page);
+
+    // Printed, only the receipt remains, at the width of 80 mm paper.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('navigation').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Print receipt' }).isVisible()).toBe(false);
+    const width = (await till.receipt.boundingBox())?.width ?? 0;
+    expect(Math.round(width)).toBe(Math.round((74 / 25.4) * 96));
+    await page.emulateMedia({ media: 'screen' });
   });
 
   it('shows a decline in words, keeps Validate disabled, and is paid after Retry with a new payment', async () => {
