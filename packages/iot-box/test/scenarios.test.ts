@@ -148,6 +148,24 @@ describe('each emulator scenario end to end through the box', () => {
   });
 });
 
+describe('isolation with emulated terminals', () => {
+  it('garbage and split terminals run beside a healthy one that never notices', async () => {
+    await setup();
+    const healthy = await terminal('73000001', 'approve');
+    let healthyDrops = 0;
+    healthy.events.on('disconnected', () => healthyDrops++);
+    await terminal('73000002', 'garbage');
+    await terminal('73000003', 'split');
+    const uuids = ['73000001', '73000002', '73000003'].map((id) => start(id));
+    const finals = await Promise.all(uuids.map((uuid) => finalOf(uuid)));
+    expect(finals.map((f) => (f.kind === 'transactionResult' ? f.result : f.kind))).toEqual(['Approved', 'Approved', 'Approved']);
+    await waitFor(() => box!.registry.get('73000002')?.lastCloseReason === 'FRAME_ERROR', 'the garbage terminal dropped for its random bytes');
+    expect(healthyDrops).toBe(0);
+    expect(box!.registry.get('73000001')?.online).toBe(true);
+    expect(box!.registry.get('73000001')?.lastCloseReason).toBeNull();
+  });
+});
+
 describe('commands', () => {
   it('refuses a second transaction on a busy terminal and sends the terminal nothing', async () => {
     await setup();
