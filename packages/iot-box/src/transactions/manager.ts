@@ -232,7 +232,7 @@ export class TransactionManager {
   private repeatState(entry: TransactionEntry): void {
     const ref = { paymentUuid: entry.paymentUuid, terminalId: entry.terminalId };
     if (entry.status === 'settled' && entry.final) this.outbox.emit(entry.final, false);
-    else if (entry.status === 'unknown') this.outbox.emit({ kind: 'transactionUnknown', ...ref, reason: entry.unknownReason ?? 'the answer was lost' }, false);
+    else if (entry.status === 'unknown') this.outbox.emit({ kind: 'transactionUnknown', ...ref, reason: (entry.unknownReason ?? 'the answer was lost').slice(0, 500) }, false);
     else if (this.runtime.get(entry.paymentUuid)?.requestSent) {
       this.outbox.emit({ kind: 'transactionSent', ...ref, transactionId: entry.transactionId, amountCents: entry.amountCents }, false);
     }
