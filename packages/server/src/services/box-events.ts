@@ -47,7 +47,7 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
  * serialised by PostgreSQL). If anything fails, nothing of the batch is applied.
  */
 export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[]): Promise<BoxEventOutcome[]> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async (trx) => {
     const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
     const fresh = await markBoxEventsSeen(trx, boxId, [...new Set(messages.map((m) => m.id))]);
     const todo: number[] = [];
@@ -67,6 +67,24 @@ export async function applyBoxEvents(ctx: ServiceContext, boxId: string, message
     await batch.write();
     return outcomes;
   });
+}
+
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+
+/**
+ * A transaction that is run again when PostgreSQL gave it up to break a deadlock (a box's device
+ * rows are written by its events and, all at once, by its hello and its link's end).
+ */
+async function inTransaction<T>(ctx: ServiceContext, work: (trx: Executor) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction().execute(work);
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+    }
+  }
 }
 
 function paymentUuidOf(message: BoxEventMessage | undefined): string[] {
@@ -215,7 +233,7 @@ function ticketRecord(ticket: Ticket): { type: string; text: string } {
  * longer reports go offline. Returns the box's name for the welcome.
  */
 export async function boxConnected(ctx: ServiceContext, boxId: string, hello: BoxHello): Promise<{ name: string }> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async (trx) => {
     const at = ctx.now();
     await setBoxLink(trx, boxId, { online: true, serverId: ctx.serverId, at });
     await recordBoxHello(trx, { boxId, reportedId: hello.boxId, software: hello.software, contractVersion: hello.version, at });
@@ -234,7 +252,7 @@ export async function boxConnected(ctx: ServiceContext, boxId: string, hello: Bo
  * process), nothing changes. Returns whether the box went offline.
  */
 export async function boxDisconnected(ctx: ServiceContext, boxId: string): Promise<boolean> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async (trx) => {
     const at = ctx.now();
     if (!(await releaseBoxLink(trx, boxId, ctx.serverId, at))) return false;
     for (const device of await setBoxDevicesOffline(trx, boxId)) await publishDevice(trx, ctx, device);

@@ -1,27 +1,35 @@
 import type { BoxEventMessage } from '@kassa/contract';
 
+export interface EventPumpOptions<S> {
+  readonly workers: number;
+  readonly maxBatch: number;
+  /** Runs one worker's drain; lets the caller give it a database session of its own. */
+  readonly session: (work: (session: S) => Promise<void>) => Promise<void>;
+  readonly apply: (batch: BoxEventMessage[], session: S) => Promise<void>;
+  /** A drain failed outside `apply` (no session could be had): its events stay queued. */
+  readonly failed: (error: unknown) => void;
+}
+
 /**
  * Hands a box's events to a few workers in batches. An event goes to the worker its key (payment
  * or terminal) hashes to, so the events of one payment are applied in the order they arrived; a
  * worker takes everything queued for it at once, so under load many events share one commit.
  */
-export class EventPump {
+export class EventPump<S> {
   readonly #queues: BoxEventMessage[][];
   readonly #running: (Promise<void> | null)[];
-  readonly #apply: (batch: BoxEventMessage[]) => Promise<void>;
-  readonly #maxBatch: number;
+  readonly #options: EventPumpOptions<S>;
 
-  constructor(options: { workers: number; maxBatch: number; apply: (batch: BoxEventMessage[]) => Promise<void> }) {
+  constructor(options: EventPumpOptions<S>) {
+    this.#options = options;
     this.#queues = Array.from({ length: options.workers }, () => []);
     this.#running = Array.from({ length: options.workers }, () => null);
-    this.#apply = options.apply;
-    this.#maxBatch = options.maxBatch;
   }
 
   push(key: string, message: BoxEventMessage): void {
     const worker = hash(key) % this.#queues.length;
     this.#queues[worker]?.push(message);
-    if (this.#running[worker] === null) this.#running[worker] = this.#drain(worker);
+    this.#start(worker);
   }
 
   /** Resolves when every queued event has been handed to `apply` and it finished. */
@@ -29,13 +37,25 @@ export class EventPump {
     while (this.#running.some((r) => r !== null)) await Promise.allSettled(this.#running);
   }
 
+  #start(worker: number): void {
+    if (this.#running[worker] !== null || (this.#queues[worker]?.length ?? 0) === 0) return;
+    this.#running[worker] = this.#drain(worker);
+  }
+
   async #drain(worker: number): Promise<void> {
     const queue = this.#queues[worker] ?? [];
     try {
-      while (queue.length > 0) await this.#apply(queue.splice(0, this.#maxBatch));
+      await this.#options.session(async (session) => {
+        while (queue.length > 0) await this.#options.apply(queue.splice(0, this.#options.maxBatch), session);
+      });
+    } catch (error) {
+      this.#options.failed(error);
+      return;
     } finally {
       this.#running[worker] = null;
     }
+    // Events pushed while the session was being given back would otherwise wait for the next push.
+    this.#start(worker);
   }
 }
 

@@ -61,7 +61,16 @@ export class BoxLink {
   #helloStored = false;
   /** Messages are taken in order; only the hello holds the line, events are handed to #events. */
   #intake: Promise<void> = Promise.resolve();
-  readonly #events = new EventPump({ workers: EVENT_WORKERS, maxBatch: MAX_EVENT_BATCH, apply: (batch) => this.#applyEvents(batch) });
+  readonly #events = new EventPump<ServiceContext>({
+    workers: EVENT_WORKERS,
+    maxBatch: MAX_EVENT_BATCH,
+    session: (work) => this.#eventSession(work),
+    apply: (batch, ctx) => this.#applyEvents(batch, ctx),
+    failed: (error) => {
+      this.#log.error({ boxId: this.boxId, err: error }, 'box events could not be applied');
+      this.close(CLOSE.serverError, 'events not stored');
+    },
+  });
   readonly #tasks = new Set<Promise<unknown>>();
   /** Commands sent on this link; a command is sent once per link and again only on a new link. */
   readonly #sent = new Set<number>();
@@ -220,18 +229,27 @@ export class BoxLink {
     if (this.#notified.length > 0) this.#drain();
   }
 
-  async #applyEvents(batch: BoxEventMessage[]): Promise<void> {
-    if (this.#state === 'closed') return;
+  /**
+   * On PostgreSQL a worker keeps one pool connection while it has events to apply, so box events
+   * never queue behind HTTP requests for a connection; PGlite has only one connection to share.
+   */
+  async #eventSession(work: (ctx: ServiceContext) => Promise<void>): Promise<void> {
+    if (this.#ctx.database.kind !== 'postgres') return work(this.#ctx);
+    await this.#ctx.db.connection().execute((db) => work({ ...this.#ctx, db }));
+  }
+
+  /** Events received before the link closed are still applied: a replay would only repeat them. */
+  async #applyEvents(batch: BoxEventMessage[], ctx: ServiceContext): Promise<void> {
     let outcomes: BoxEventOutcome[];
     try {
-      outcomes = await applyBoxEvents(this.#ctx, this.boxId, batch);
+      outcomes = await applyBoxEvents(ctx, this.boxId, batch);
     } catch (error) {
       // One event may be at fault: take them one by one so the others still get through.
       this.#log.warn({ boxId: this.boxId, events: batch.length, err: error }, 'box event batch failed, applying one by one');
       outcomes = [];
       for (const message of batch) {
         try {
-          outcomes.push(await applyBoxEvent(this.#ctx, this.boxId, message));
+          outcomes.push(await applyBoxEvent(ctx, this.boxId, message));
         } catch (single) {
           // Not acknowledged: the box keeps it and sends it again once the link is back.
           this.#log.error({ boxId: this.boxId, eventId: message.id, err: single }, 'box event not stored');
@@ -331,6 +349,7 @@ export class BoxLink {
     const wasReady = this.#state === 'ready';
     this.#state = 'closed';
     if (wasReady) this.#log.info({ boxId: this.boxId, code }, 'box disconnected');
-    this.#track(this.#intake.then(() => this.#hooks.closed(this)));
+    // Events already taken are applied before the box is let go, so nothing writes behind the release.
+    this.#track(this.#intake.then(() => this.#events.settled()).then(() => this.#hooks.closed(this)));
   }
 }
