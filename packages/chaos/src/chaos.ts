@@ -95,6 +95,8 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
       ['admin password', world.admin.password],
       ['cashier password', world.cashier.password],
       ['box token', world.boxToken],
+      ['admin session cookie', admin.sessionCookie],
+      ['cashier session cookie', cashier.sessionCookie],
     ]);
     for (const leak of findSecrets(world.logFiles, secrets)) findings.push({ rule: 'no secret in a log', detail: `${leak.secret} in ${leak.file} line ${leak.line}` });
     ok = findings.length === 0;
