@@ -155,3 +155,17 @@ describe('Journal after a power loss', () => {
     expect(readdirSync(d).some((name) => name.startsWith(`${JOURNAL_FILE}.damaged-`))).toBe(true);
   });
 });
+
+describe('Journal replay of a crash between a result and its settled record', () => {
+  it('treats the final event on disk as the settlement of its transaction', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    journal.write(started);
+    await journal.append({ k: 'event', id: '1:3', at, event: { kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'other id' } });
+    await journal.close();
+    const { journal: reopened, state } = Journal.open(d);
+    await reopened.close();
+    expect(state.transactions.get(uuid)).toMatchObject({ status: 'settled', final: { kind: 'transactionNotRun' } });
+    expect([...state.events.keys()]).toEqual(['1:3']);
+  });
+});

@@ -37,9 +37,20 @@ export function applyRecord(state: JournalState, record: JournalRecord): void {
     case 'boot':
       state.boot = Math.max(state.boot, record.boot);
       return;
-    case 'event':
+    case 'event': {
       state.events.set(record.id, record);
+      // A final event on disk settles its transaction by itself: a crash between it and the
+      // txSettled record must not send the payment back to recovery (and report it twice).
+      const event = record.event;
+      if (event.kind === 'transactionResult' || event.kind === 'transactionNotRun') {
+        const tx = state.transactions.get(event.paymentUuid);
+        if (tx && tx.status !== 'settled') {
+          tx.status = 'settled';
+          tx.final = event;
+        }
+      }
       return;
+    }
     case 'ack':
       for (const id of record.ids) state.events.delete(id);
       return;

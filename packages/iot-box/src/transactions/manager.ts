@@ -339,8 +339,9 @@ export class TransactionManager {
     entry.final = final;
     this.active.delete(entry.terminalId);
     this.registry.setState(entry.terminalId, 'idle');
-    this.journal.write({ k: 'txSettled', paymentUuid: entry.paymentUuid, final });
+    // The final event first: on disk, it settles the transaction even without the record after it.
     this.outbox.emit(final, true);
+    this.journal.write({ k: 'txSettled', paymentUuid: entry.paymentUuid, final });
     const outcome = final.kind === 'transactionResult' ? final.result : 'NotRun';
     // The one info line per transaction: what ran, on which terminal, and how it ended.
     this.log.info(
