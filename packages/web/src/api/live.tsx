@@ -98,7 +98,13 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     };
     const goneOffline = () => setState('offline');
     const backOnline = () => {
-      if (source?.readyState === EventSource.OPEN) setState('live');
+      if (source?.readyState === EventSource.OPEN) return setState('live');
+      // Back on the network: reconnect now rather than at the end of the back-off.
+      setState('reconnecting');
+      clearTimeout(timer);
+      source?.close();
+      attempt = 0;
+      connect();
     };
     window.addEventListener('offline', goneOffline);
     window.addEventListener('online', backOnline);

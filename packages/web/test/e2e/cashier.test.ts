@@ -210,6 +210,17 @@ describe('the cashier sells and sees every payment state live', () => {
     await page.getByRole('heading', { level: 1, name: 'Products' }).waitFor();
   });
 
+  it('shows when the screen is offline, and comes back live by itself', async () => {
+    const shell = new AppShell(page);
+    await till.ensureSession();
+    await expect.poll(() => shell.connection.getAttribute('data-state')).toBe('live');
+    await context.setOffline(true);
+    await expect.poll(() => shell.connection.getAttribute('data-state')).toBe('offline');
+    expect(await shell.connection.textContent()).toBe('Offline');
+    await context.setOffline(false);
+    await expect.poll(() => shell.connection.getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
+  });
+
   it('fits a phone screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await till.ensureSession();
