@@ -39,7 +39,7 @@ export const TransactionStageEvent = Type.Object(
     kind: Type.Literal('transactionStage'),
     paymentUuid: PaymentUuid,
     terminalId: TerminalId,
-    stage: Type.String({ maxLength: 64, description: 'Stage name of PROTOCOL.md, or Stage<n> for a value it does not name.' }),
+    stage: Type.String({ maxLength: 64, description: 'Stage name of PROTOCOL.md, or Stage(n) for a value it does not name.' }),
     stageId: Type.Integer({ minimum: 0, maximum: 255 }),
   },
   { additionalProperties: false },

@@ -36,7 +36,10 @@ export const UplinkErrorMessage = Type.Object(
 export const BoxToServer = Type.Union([BoxHello, BoxEventMessage, BoxCommandReceived, UplinkErrorMessage]);
 export type BoxToServer = Static<typeof BoxToServer>;
 
-/** The server accepted the hello; events may flow. */
+/**
+ * The server accepted the hello; events may flow. `boxId` is the id of the pairing the token belongs
+ * to, which the server knows the box by; it need not equal the id the box made for itself.
+ */
 export const ServerWelcome = Type.Object(
   { type: Type.Literal('welcome'), version: Type.Integer({ minimum: 1 }), boxId: BoxId, name: Type.String({ maxLength: 120 }) },
   { additionalProperties: false },

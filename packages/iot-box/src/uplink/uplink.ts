@@ -187,8 +187,8 @@ export class Uplink {
         this.connectedSince = new Date();
         this.serverName = message.name;
         this.lastError = null;
-        if (message.boxId !== this.options.boxId) this.log.warn({ boxId: message.boxId }, 'server welcomed another box id');
-        this.log.info({ pending: this.options.outbox.size }, 'uplink ready');
+        // The server knows the box by its pairing, which need not be the id the box made for itself.
+        this.log.info({ pairedAs: message.boxId, pending: this.options.outbox.size }, 'uplink ready');
         this.options.outbox.rewind();
         this.flush();
         return;
