@@ -34,6 +34,8 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
   const words = status === null ? t(`state.${state}`) : t(status.key);
   const messages = status?.terminalMessages.slice(-3) ?? [];
   const cancelRefused = detail.data?.history.some((h) => h.event === 'cancelRefused') ?? false;
+  // Why the box would not start it (busy, offline…), as the box said it.
+  const refusal = state === 'retry' ? (detail.data?.history.findLast((h) => h.event === 'refused')?.message ?? null) : null;
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -61,6 +63,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
         {words}
       </p>
       {state === 'waitingCard' && cancelRefused ? <p className="note">{t('pos.cancelRefused')}</p> : null}
+      {refusal === null ? null : <p className="note">{refusal}</p>}
       {messages.length === 0 ? null : (
         <ul className="terminal-messages" aria-label={t('pos.terminalMessages')}>
           {messages.map((text, index) => (
