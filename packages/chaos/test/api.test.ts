@@ -38,7 +38,7 @@ beforeAll(async () => {
   cashier = await server.login('cashier');
   const doc = await admin.call(server.url, 'GET', '/api/openapi.json');
   operations = operationsOf(doc.body).filter((op) => !SKIP.has(`${op.method} ${op.path}`));
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();
@@ -93,20 +93,19 @@ describe('HTTP fuzz from the OpenAPI document', () => {
   it('answers bad path parameters on every route with a 4xx in the one shape and changes nothing', async () => {
     const problems: string[] = [];
     const random = new Random(7);
-    for (const op of operations.filter((o) => o.params.length > 0)) {
-      for (const caller of op.access === 'admin' ? [admin, cashier] : [cashier]) {
-        problems.push(
-          ...(await batch(
-            caller,
-            sample(BAD_PARAMS, 3, random).map((bad) => async () => {
-              const path = fill(op.path, () => bad);
-              const body = op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(1))), contentType: 'application/json' };
-              const label = `${op.method} ${op.path} with ${bad.length > 20 ? `a ${bad.length}-character parameter` : JSON.stringify(bad)}`;
-              return { label, answer: await caller.raw(server.url, op.method, path, body) };
-            }),
-          )),
+    // One batch per caller: a refused request with a bad parameter can never be the one that wrote.
+    for (const caller of [admin, cashier]) {
+      const requests = operations
+        .filter((op) => op.params.length > 0 && (caller === admin || op.access !== 'admin'))
+        .flatMap((op) =>
+          sample(BAD_PARAMS, 3, random).map((bad) => async () => {
+            const path = fill(op.path, () => bad);
+            const body = op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(1))), contentType: 'application/json' };
+            const label = `${op.method} ${op.path} with ${bad.length > 20 ? `a ${bad.length}-character parameter` : JSON.stringify(bad)}`;
+            return { label, answer: await caller.raw(server.url, op.method, path, body) };
+          }),
         );
-      }
+      problems.push(...(await batch(caller, requests)));
     }
     expect(problems).toEqual([]);
   }, 90_000);
@@ -115,7 +114,7 @@ describe('HTTP fuzz from the OpenAPI document', () => {
     const random = new Random(2026);
     const problems: string[] = [];
     for (const op of operations.filter((o) => o.body !== undefined)) {
-      const mutations = sample(bodyMutations(op.body!, random), 10, random);
+      const mutations = sample(bodyMutations(op.body!, random), 6, random);
       for (const caller of op.access === 'admin' ? [admin, cashier] : [admin]) {
         problems.push(
           ...(await batch(
