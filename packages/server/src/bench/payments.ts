@@ -68,9 +68,9 @@ export interface RoundResult {
   readonly resultToEventMs: readonly number[];
 }
 
-/** Every terminal runs `perTerminal` payments back to back; all terminals at once. */
-export async function runRound(ctx: ServiceContext, shop: Shop, till: ShopTill, watch: PaymentWatch, perTerminal: number): Promise<RoundResult> {
-  const methods = [...till.methodOfDevice.values()];
+/** Every terminal (all, or the first `terminals`) runs `perTerminal` payments back to back, all at once. */
+export async function runRound(ctx: ServiceContext, shop: Shop, till: ShopTill, watch: PaymentWatch, perTerminal: number, terminals?: number): Promise<RoundResult> {
+  const methods = [...till.methodOfDevice.values()].slice(0, terminals);
   const orders = new Map<number, string>();
   for (const methodId of methods) orders.set(methodId, await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0, perTerminal));
   const toWaitingMs: number[] = [];

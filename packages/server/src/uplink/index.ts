@@ -78,7 +78,9 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
   const listening = (async () => {
     await ctx.database.bus.listen(COMMANDS_CHANNEL, (payload) => {
       const note = parseNote(payload);
-      if (note !== null && typeof note['id'] === 'number') current.get(String(note['boxId']))?.commandQueued(note['id']);
+      if (note === null || typeof note['id'] !== 'number') return;
+      const carried = typeof note['kind'] === 'string' && note['payload'] !== undefined ? { kind: note['kind'], payload: note['payload'] } : undefined;
+      current.get(String(note['boxId']))?.commandQueued(note['id'], carried);
     });
     await ctx.database.bus.listen(BOX_LINKS_CHANNEL, (payload) => {
       const note = parseNote(payload);

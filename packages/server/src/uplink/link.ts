@@ -75,6 +75,8 @@ export class BoxLink {
   /** Commands sent on this link; a command is sent once per link and again only on a new link. */
   readonly #sent = new Set<number>();
   #notified: number[] = [];
+  /** Commands whose NOTIFY carried them whole: sent without reading them back. */
+  readonly #carried = new Map<number, PendingCommand>();
   #delivery: Promise<void> = Promise.resolve();
   #drainQueued = false;
   #confirmations: number[] = [];
@@ -135,10 +137,14 @@ export class BoxLink {
     await this.#events.settled();
   }
 
-  /** A command was queued for this box (NOTIFY); it is read and sent unless already sent here. */
-  commandQueued(commandId: number): void {
+  /**
+   * A command was queued for this box (NOTIFY). When the notification carries the command it is
+   * sent as is; otherwise it is read first. Either way only once per link.
+   */
+  commandQueued(commandId: number, carried?: { kind: string; payload: unknown }): void {
     if (this.#state === 'closed') return;
     this.#notified.push(commandId);
+    if (carried !== undefined) this.#carried.set(commandId, { id: commandId, boxId: this.boxId, kind: carried.kind, payload: carried.payload, paymentState: null });
     if (this.#state === 'ready') this.#drain();
   }
 
@@ -283,9 +289,13 @@ export class BoxLink {
     this.#queueDelivery(async () => {
       this.#drainQueued = false;
       const ids = this.#notified.filter((id) => !this.#sent.has(id));
+      const carried = ids.flatMap((id) => this.#carried.get(id) ?? []);
+      const unread = ids.filter((id) => !this.#carried.has(id));
       this.#notified = [];
+      this.#carried.clear();
       if (ids.length === 0 || this.#state !== 'ready') return;
-      this.#sendCommands(await undeliveredCommandsIn(this.#ctx.db, this.boxId, ids));
+      const read = unread.length === 0 ? [] : await undeliveredCommandsIn(this.#ctx.db, this.boxId, unread);
+      this.#sendCommands([...carried, ...read].sort((a, b) => a.id - b.id));
     });
   }
 

@@ -7,9 +7,11 @@ import { BOX_UPLINK_PATH } from '@kassa/contract';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Shop, ShopTill } from '../bench/shop.js';
 import { newOrder, openTills, serviceContext, setUpShop } from '../bench/shop.js';
+import { COMMANDS_CHANNEL } from '../repos/box-commands.js';
 import { getBox } from '../repos/boxes.js';
 import { findDeviceOfBox } from '../repos/devices.js';
 import { latestEventId } from '../repos/events.js';
+import { notify } from '../repos/notify.js';
 import { getHistory, getPayment } from '../repos/payments.js';
 import { pairBox, revokePairedBox } from '../services/boxes.js';
 import type { ServiceContext } from '../services/context.js';
@@ -172,6 +174,21 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: true });
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T1')).toMatchObject({ online: true });
+  });
+
+  it('sends a command that its notification carries whole', async () => {
+    const box = await connect();
+    await box.hello([device('T1')]);
+    const paymentUuid = randomUUID();
+    const payload = { kind: 'recover', paymentUuid, terminalId: 'T1' };
+    const row = await ctx.db.insertInto('box_commands').values({ box_id: shop.box.id, kind: 'recover', payload: JSON.stringify(payload) }).returning('id').executeTakeFirstOrThrow();
+    await notify(ctx.db, ctx.prefix, COMMANDS_CHANNEL, JSON.stringify({ boxId: shop.box.id, id: Number(row.id), kind: 'recover', payload }));
+    expect(await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === paymentUuid)).toMatchObject({ commandId: Number(row.id), command: { kind: 'recoverTransaction', terminalId: 'T1' } });
+    box.send({ type: 'commandReceived', commandId: Number(row.id) });
+    await vi.waitFor(async () => {
+      const delivered = await ctx.db.selectFrom('box_commands').select('delivered_at').where('id', '=', Number(row.id)).executeTakeFirst();
+      expect(delivered?.delivered_at).not.toBeNull();
+    }, PATIENCE);
   });
 
   describe('with payments', () => {
