@@ -48,15 +48,13 @@ describe('the back office walks the seed document', () => {
 
     const settings = new SettingsPage(page);
     await app.goTo('Settings');
-    await settings.ingenico.uncheck();
-    await expect.poll(() => settings.ingenico.isChecked()).toBe(false);
+    await settings.setIngenico(false);
     await app.goTo('Payment methods');
     await page.getByText('To use a payment terminal, switch on Settings').waitFor();
     expect(await methods.terminal.count()).toBe(0);
 
     await app.goTo('Settings');
-    await settings.ingenico.check();
-    await expect.poll(() => settings.ingenico.isChecked()).toBe(true);
+    await settings.setIngenico(true);
     await expectAccessible(page);
     await screenshot(page, 'settings');
     await app.goTo('Payment methods');

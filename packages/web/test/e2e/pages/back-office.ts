@@ -11,6 +11,12 @@ export class SettingsPage {
     this.save = page.getByRole('button', { name: 'Save' });
   }
 
+  /** The switch follows the server's answer, not the click: flip it, then wait for the saved state. */
+  async setIngenico(on: boolean): Promise<void> {
+    if ((await this.ingenico.isChecked()) !== on) await this.ingenico.click();
+    await this.page.waitForFunction(([el, want]) => (el as { checked?: boolean } | null)?.checked === want, [await this.ingenico.elementHandle(), on] as const);
+  }
+
   async setCountry(code: string): Promise<void> {
     await this.country.fill(code);
     await this.save.click();
