@@ -22,11 +22,35 @@ function newestSource(dir: string): number {
   }, 0);
 }
 
-/** The browser suite runs against the built app, as the server serves it: built when missing or older than its sources. */
-export function ensureWebBuild(): void {
+function buildIsCurrent(): boolean {
   const index = join(WEB_DIST, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(join(WEB_DIR, 'src'))) return;
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
+  return existsSync(index) && statSync(index).mtimeMs >= newestSource(join(WEB_DIR, 'src'));
+}
+
+const BUILD_LOCK = join(WEB_DIR, '.build-lock');
+const STALE_LOCK_MS = 120_000;
+
+/**
+ * The browser suite runs against the built app, as the server serves it: built when missing or
+ * older than its sources. Test files run in parallel, and a build empties dist/ while another file's
+ * browser may be loading it, so one build at a time (a lock directory), re-checked under the lock.
+ */
+export function ensureWebBuild(): void {
+  if (buildIsCurrent()) return;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      if (existsSync(BUILD_LOCK) && Date.now() - statSync(BUILD_LOCK).mtimeMs > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (!buildIsCurrent()) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, stdio: 'inherit' });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 export interface TerminalSpec {
