@@ -1,20 +1,35 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVectors, REPO_ROOT } from './support/vectors.js';
 
-// The CLI is compiled from the current sources into a temporary folder, so the
-// test needs no prior build and never races a build of dist/.
+// The CLI runs from dist/ when the build there is newer than every source
+// (CI builds before testing); otherwise it is compiled from the current sources
+// into a temporary folder, so the test needs no prior build and never races a
+// build of dist/.
+const PACKAGE = join(REPO_ROOT, 'packages/protocol');
 let outDir = '';
 let cli = '';
 
+function distIsFresh(): boolean {
+  const sources = readdirSync(join(PACKAGE, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  return sources.every((f) => {
+    const built = join(PACKAGE, 'dist', f.replace(/\.ts$/, '.js'));
+    return existsSync(built) && statSync(built).mtimeMs >= statSync(join(PACKAGE, 'src', f)).mtimeMs;
+  });
+}
+
 beforeAll(() => {
+  if (distIsFresh()) {
+    cli = join(PACKAGE, 'dist/cli.js');
+    return;
+  }
   outDir = mkdtempSync(join(tmpdir(), 'kassa-tlv-'));
   const tsc = spawnSync(
     process.execPath,
-    [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(REPO_ROOT, 'packages/protocol/tsconfig.json'), '--outDir', outDir,
+    [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(PACKAGE, 'tsconfig.json'), '--outDir', outDir,
       '--composite', 'false', '--incremental', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
     { encoding: 'utf8' },
   );
@@ -26,28 +41,63 @@ afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-function run(args: string[], stdin: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cli, ...args], { input: stdin, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(args: string[], stdin: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+/** Runs `work` on every item, a few processes at a time: starting Node dominates these tests. */
+async function inParallel<T, R>(items: readonly T[], work: (item: T) => Promise<R>, width = 4): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+  return results;
 }
 
 const vectors = loadVectors();
 
 describe('kassa-tlv decode and encode', () => {
-  it.each(vectors.map((v) => [v.name, v.hex] as const))('round-trips golden %s: decode | encode gives the frame back', (_name, hex) => {
-    const decoded = run(['decode'], `${hex}\n`);
+  let roundTrips: { decoded: Run; encoded: Run }[] = [];
+  beforeAll(async () => {
+    roundTrips = await inParallel(vectors, async (v) => {
+      const decoded = await run(['decode'], `${v.hex}\n`);
+      return { decoded, encoded: await run(['encode'], decoded.stdout) };
+    });
+  }, 120_000);
+
+  it.each(vectors.map((v, i) => [v.name, v.hex, i] as const))('round-trips golden %s: decode | encode gives the frame back', (_name, hex, i) => {
+    const { decoded, encoded } = roundTrips[i]!;
     expect(decoded.stderr).toBe('');
     expect(decoded.status).toBe(0);
-    const encoded = run(['encode'], decoded.stdout);
     expect(encoded.stderr).toBe('');
     expect(encoded.status).toBe(0);
     expect(encoded.stdout).toBe(`${hex}\n`);
   });
 
-  it('decodes hex spread over lines with spaces and upper case into named JSON', () => {
+  it('decodes hex spread over lines with spaces and upper case into named JSON', async () => {
     const hex = vectors.find((v) => v.name.startsWith('TransactionResponse final Approved'))!.hex.toUpperCase();
     const spaced = hex.replace(/(.{8})/g, '$1 ').replace(/(.{60})/g, '$1\n');
-    const { status, stdout } = run(['decode'], spaced);
+    const { status, stdout } = await run(['decode'], spaced);
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
       type: 'TransactionResponse',
@@ -57,19 +107,19 @@ describe('kassa-tlv decode and encode', () => {
     });
   });
 
-  it('encodes hand-written JSON with an amount in cents', () => {
+  it('encodes hand-written JSON with an amount in cents', async () => {
     const json = JSON.stringify({
       type: 'TransactionRequest',
       header: { protocolId: '00000100', terminalId: '12345678', ecrId: 'odoo', sequenceNumber: 2 },
       body: { transactionId: 123456789012345, transactionData: { amount: 1234 }, printData: { printOrigin: 2 } },
     });
-    const { status, stdout } = run(['encode'], json);
+    const { status, stdout } = await run(['encode'], json);
     expect(status).toBe(0);
     expect(stdout).toBe(`${vectors.find((v) => v.name === 'TransactionRequest amount=1234')!.hex}\n`);
   });
 
-  it('--help explains both commands with an example and exits 0', () => {
-    const { status, stdout } = run(['--help'], '');
+  it('--help explains both commands with an example and exits 0', async () => {
+    const { status, stdout } = await run(['--help'], '');
     expect(status).toBe(0);
     expect(stdout).toContain('kassa-tlv decode');
     expect(stdout).toContain('kassa-tlv encode');
@@ -94,26 +144,30 @@ describe('kassa-tlv on bad input: non-zero exit, one stderr line naming code and
     ['JSON with an amount that is not whole cents', ['encode'], JSON.stringify({ type: 'TransactionRequest', header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 }, body: { transactionData: { amount: 12.34 } } }), /^kassa-tlv: TLV_BAD_VALUE at body.transactionData.amount: /],
   ];
 
-  it.each(cases)('rejects %s', (_what, args, stdin, line) => {
-    const { status, stdout, stderr } = run(args, stdin);
+  let outcomes: Run[] = [];
+  beforeAll(async () => {
+    outcomes = await inParallel(cases, ([, args, stdin]) => run(args, stdin));
+  }, 120_000);
+
+  it.each(cases.map((c, i) => [c[0], c[3], i] as const))('rejects %s', (_what, line, i) => {
+    const { status, stdout, stderr } = outcomes[i]!;
     expect(status).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(stderr).toMatch(line);
   });
 
-  it('exits 2 with one line for an unknown command or option', () => {
-    for (const args of [['frobnicate'], [], ['decode', '--verbose']]) {
-      const { status, stdout, stderr } = run(args, '');
+  it('exits 2 with one line for an unknown command or option', async () => {
+    for (const { status, stdout, stderr } of await inParallel([['frobnicate'], [], ['decode', '--verbose']], (args) => run(args, ''))) {
       expect(status).toBe(2);
       expect(stdout).toBe('');
       expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
     }
   });
 
-  it('decode --no-mdc accepts a frame whose MDC is wrong', () => {
+  it('decode --no-mdc accepts a frame whose MDC is wrong', async () => {
     const bad = corrupt(good, good.length / 2 - 1, '00');
-    const { status, stdout } = run(['decode', '--no-mdc'], bad);
+    const { status, stdout } = await run(['decode', '--no-mdc'], bad);
     expect(status).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ type: 'HelloResponse' });
   });

@@ -42,7 +42,7 @@ describe('properties', () => {
         expect(decoded).toEqual(expectedDecoding(message));
         expect(encodeFrame(decoded)).toEqual(bytes);
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 
@@ -70,7 +70,7 @@ describe('properties', () => {
         onlyTlvErrors(() => decodeFrame(bytes));
         streamDecode(bytes, cuts);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -84,7 +84,7 @@ describe('properties', () => {
         onlyTlvErrors(() => decodeFrame(bytes));
         onlyTlvErrors(() => decodeFrame(bytes, { verifyMdc: false }));
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -118,7 +118,7 @@ describe('properties', () => {
         }
         streamDecode(frame, [mutations[0]!.at % (frame.length + 1)]);
       }),
-      { numRuns: 1500 },
+      { numRuns: 800 },
     );
   });
 });
