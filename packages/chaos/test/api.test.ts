@@ -41,6 +41,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (FULL) console.log(`HTTP fuzz: ${admin.calls + cashier.calls} requests as admin and cashier`);
   await server?.close();
 });
 
