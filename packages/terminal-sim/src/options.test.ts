@@ -37,6 +37,7 @@ describe('resolveOptions', () => {
     ['an unknown language', { language: 'de' }],
     ['an unknown scenario', { scenario: 'dance' }],
     ['an odd protocol id', { protocolId: '100' }],
+    ['a protocol id that is not 4 BCD bytes', { protocolId: '0000000100' }],
     ['a negative stage delay', { stageDelayMs: -1 }],
     ['a back-off maximum below its start', { reconnect: { initialMs: 500, maxMs: 100 } }],
   ];

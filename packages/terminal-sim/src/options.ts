@@ -93,7 +93,7 @@ export function resolveOptions(options: TerminalOptions): ResolvedOptions {
   const scenario = options.scenario ?? 'approve';
   if (!Array.isArray(scenario) && !isScenarioName(scenario)) throw bad(`scenario "${String(scenario)}" is not known`);
   const protocolId = options.protocolId ?? DEFAULT_PROTOCOL_ID;
-  if (typeof protocolId !== 'string' || !/^(\d\d){1,8}$/.test(protocolId)) throw bad('protocolId must be an even number (2 to 16) of decimal digits');
+  if (typeof protocolId !== 'string' || !/^\d{8}$/.test(protocolId)) throw bad('protocolId must be 8 decimal digits (4 BCD bytes)');
   const shopName = options.shopName ?? 'Kassa Demo Shop';
   if (typeof shopName !== 'string' || shopName.length === 0 || shopName.length > 60) throw bad('shopName must be text of 1 to 60 characters');
   const reconnect = options.reconnect ?? {};
