@@ -90,7 +90,7 @@ export async function seedDemo(ctx: ServiceContext, dataDir: string): Promise<De
     await ensureUser(trx, ctx, secrets.cashier, 'cashier');
     await ensureBox(trx, secrets);
     const device = (await findDeviceOfBox(trx, secrets.boxId, DEMO_TERMINAL_ID)) ??
-      (await upsertDevice(trx, { boxId: secrets.boxId, terminalId: DEMO_TERMINAL_ID, type: 'payment', make: 'Ingenico', model: 'lane5000', online: false, at: ctx.now() }));
+      (await upsertDevice(trx, { boxId: secrets.boxId, terminalId: DEMO_TERMINAL_ID, type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: false, at: ctx.now() }));
     const journals = await listJournals(trx);
     const bank = journals.find((j) => j.type === 'bank') ?? (await createJournal(trx, { name: 'Bank', type: 'bank' }));
     const cash = journals.find((j) => j.type === 'cash') ?? (await createJournal(trx, { name: 'Cash', type: 'cash' }));
