@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/database.js';
 import { startUplinkServer } from '../uplink/uplink-server.js';
+import { notifyingCommitsPerSecond } from './ceiling.js';
 import type { Child } from './children.js';
 import { freePort, runCli, until } from './children.js';
 import type { RoundResult } from './payments.js';
@@ -152,9 +153,28 @@ function figures(backend: Backend, { singles, rounds: results }: { singles: read
   ];
 }
 
+async function ceiling(): Promise<Figure> {
+  const schema = `kassa_bench_${randomBytes(5).toString('hex')}`;
+  await adminQuery(`create schema "${schema}"`);
+  try {
+    const runs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) runs.push(await notifyingCommitsPerSecond(DATABASE_URL, schema, 10, 3));
+    process.stdout.write(`postgres notifying commits: ${runs.map((r) => r.toFixed(0)).join(', ')} /s\n`);
+    return {
+      name: 'PostgreSQL: commits that NOTIFY, 10 connections (each payment request is one; PostgreSQL serialises them)',
+      value: round(median(runs), 0),
+      unit: 'commits/s',
+      bound: 'one WAL flush per commit, taken one at a time under the NOTIFY lock, on this machine’s disk',
+    };
+  } finally {
+    await adminQuery(`drop schema if exists "${schema}" cascade`);
+  }
+}
+
 async function main(): Promise<void> {
   const backends = (process.env['KASSA_BENCH_BACKENDS'] ?? 'postgres,pglite').split(',') as Backend[];
   const all: Figure[] = [];
+  if (backends.includes('postgres')) all.push(await ceiling());
   for (const backend of backends) all.push(...figures(backend, await benchBackend(backend)));
   process.stdout.write('\nmedians of the rounds:\n');
   for (const figure of all) process.stdout.write(`  ${figure.name}: ${figure.value} ${figure.unit}${figure.target === undefined ? '' : ` (target ${figure.target})`}\n`);
