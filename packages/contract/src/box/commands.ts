@@ -21,6 +21,16 @@ export const RecoverTransactionCommand = Type.Object(
   { additionalProperties: false },
 );
 
-export const BoxCommand = Type.Union([StartTransactionCommand, CancelTransactionCommand, RecoverTransactionCommand]);
+/**
+ * A person settled the payment by hand (force done / mark failed) while its answer was lost: the box
+ * stops waiting for it, so the terminal takes payments again. Only an `unknown` transaction is
+ * released; one the terminal is still reporting on runs to its end.
+ */
+export const ReleaseTransactionCommand = Type.Object(
+  { kind: Type.Literal('releaseTransaction'), paymentUuid: PaymentUuid, terminalId: TerminalId, reason: Type.String({ maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+export const BoxCommand = Type.Union([StartTransactionCommand, CancelTransactionCommand, RecoverTransactionCommand, ReleaseTransactionCommand]);
 export type BoxCommand = Static<typeof BoxCommand>;
 export type BoxCommandKind = BoxCommand['kind'];

@@ -24,7 +24,7 @@ export type RefusalCode = Static<typeof RefusalCode>;
 export const CommandRefusedEvent = Type.Object(
   {
     kind: Type.Literal('commandRefused'),
-    commandKind: Type.Union([Type.Literal('startTransaction'), Type.Literal('cancelTransaction'), Type.Literal('recoverTransaction')]),
+    commandKind: Type.Union([Type.Literal('startTransaction'), Type.Literal('cancelTransaction'), Type.Literal('recoverTransaction'), Type.Literal('releaseTransaction')]),
     paymentUuid: PaymentUuid,
     terminalId: TerminalId,
     code: RefusalCode,

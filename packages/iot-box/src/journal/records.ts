@@ -39,6 +39,8 @@ export type JournalRecord =
   | StartedRecord
   | { readonly k: 'txUnknown'; readonly paymentUuid: string; readonly reason: string }
   | { readonly k: 'txSettled'; readonly paymentUuid: string; readonly final: FinalEvent }
+  /** Settled by hand on the server while unknown: no result of the terminal's to keep. */
+  | { readonly k: 'txReleased'; readonly paymentUuid: string; readonly reason: string }
   | DeviceRecord;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -73,6 +75,7 @@ function isValid(r: Shape): boolean {
     case 'txStarted':
       return isString(r.paymentUuid) && UUID.test(r.paymentUuid) && isString(r.terminalId) && isString(r.transactionId) && /^\d{1,20}$/.test(r.transactionId) && isCount(r.amountCents) && isString(r.at);
     case 'txUnknown':
+    case 'txReleased':
       return isString(r.paymentUuid) && isString(r.reason);
     case 'txSettled': {
       const final = r.final as Shape | null;

@@ -86,6 +86,15 @@ export function applyRecord(state: JournalState, record: JournalRecord): void {
       }
       return;
     }
+    case 'txReleased': {
+      const tx = state.transactions.get(record.paymentUuid);
+      if (tx && tx.status === 'unknown') {
+        tx.status = 'settled';
+        tx.final = undefined;
+        tx.unknownReason = record.reason;
+      }
+      return;
+    }
     case 'device':
       state.devices.set(record.terminalId, record);
       return;
@@ -104,6 +113,9 @@ export function snapshot(state: JournalState): JournalRecord[] {
     out.push({ k: 'txStarted', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents, at: tx.startedAt });
     if (tx.status === 'unknown') out.push({ k: 'txUnknown', paymentUuid: tx.paymentUuid, reason: tx.unknownReason ?? 'unknown' });
     if (tx.status === 'settled' && tx.final) out.push({ k: 'txSettled', paymentUuid: tx.paymentUuid, final: tx.final });
+    if (tx.status === 'settled' && !tx.final) {
+      out.push({ k: 'txUnknown', paymentUuid: tx.paymentUuid, reason: 'released' }, { k: 'txReleased', paymentUuid: tx.paymentUuid, reason: tx.unknownReason ?? 'settled by hand' });
+    }
   }
   const commands = [...state.commands];
   for (const commandId of commands.slice(Math.max(0, commands.length - KEEP_COMMAND_IDS))) out.push({ k: 'command', commandId });

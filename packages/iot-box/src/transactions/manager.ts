@@ -81,6 +81,9 @@ export class TransactionManager {
       case 'recoverTransaction':
         this.recover(command);
         return;
+      case 'releaseTransaction':
+        this.release(command);
+        return;
     }
   }
 
@@ -213,6 +216,24 @@ export class TransactionManager {
     if (entry.status !== 'unknown') return this.repeatState(entry);
     if (!this.registry.get(entry.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${entry.terminalId} is offline; it is asked as soon as it connects`);
     this.askTerminal(entry);
+  }
+
+  /**
+   * The payment was settled by hand while its answer was lost: stop waiting, so the terminal takes
+   * payments again. A transaction the terminal is still reporting on is not released: its own
+   * answer will end it.
+   */
+  private release(command: Extract<BoxCommand, { kind: 'releaseTransaction' }>): void {
+    const entry = this.lookup(command);
+    if (!entry || entry.status !== 'unknown') return;
+    clearTimeout(this.runtime.get(entry.paymentUuid)?.timer);
+    this.runtime.delete(entry.paymentUuid);
+    entry.status = 'settled';
+    entry.final = undefined;
+    if (this.active.get(entry.terminalId) === entry) this.active.delete(entry.terminalId);
+    this.registry.setState(entry.terminalId, 'idle');
+    this.journal.write({ k: 'txReleased', paymentUuid: entry.paymentUuid, reason: command.reason });
+    this.log.info({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId }, 'transaction released: settled by hand on the server');
   }
 
   private lookup(command: Exclude<BoxCommand, StartCommand>): TransactionEntry | undefined {

@@ -110,8 +110,9 @@ export function resultEvent(result: string): 'approved' | 'declined' | 'lost' {
  * voids the line; a refused cancel means the terminal may still be charging; a refused recovery
  * changes nothing until someone learns more.
  */
-export function refusalEvent(commandKind: 'startTransaction' | 'cancelTransaction' | 'recoverTransaction'): 'refused' | 'cancelRefused' | 'recoverRefused' {
+export function refusalEvent(commandKind: 'startTransaction' | 'cancelTransaction' | 'recoverTransaction' | 'releaseTransaction'): 'refused' | 'cancelRefused' | 'recoverRefused' {
   if (commandKind === 'startTransaction') return 'refused';
   if (commandKind === 'cancelTransaction') return 'cancelRefused';
+  // A refused release (the box had nothing waiting) changes nothing, like a refused recovery.
   return 'recoverRefused';
 }

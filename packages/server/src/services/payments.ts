@@ -20,7 +20,9 @@ import { requireOrder, requireSession } from './sales.js';
 export type PaymentCommand =
   | { kind: 'pay'; paymentUuid: string; terminalId: string; amountCents: number }
   | { kind: 'cancel'; paymentUuid: string; terminalId: string }
-  | { kind: 'recover'; paymentUuid: string; terminalId: string };
+  | { kind: 'recover'; paymentUuid: string; terminalId: string }
+  /** Settled by hand while unknown: the box stops waiting for the terminal's answer. */
+  | { kind: 'release'; paymentUuid: string; terminalId: string; reason: string };
 
 export function paymentView(p: Payment): PaymentApi {
   return {
@@ -115,14 +117,24 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     const settles = action.event === 'forceDone' || action.event === 'markFailed';
     const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(settles ? { settledBy: action.userId, settleReason: action.reason ?? '' } : {}) });
     await addHistory(trx, uuid, { at: ctx.now(), source: 'user', event: action.event, fromState: payment.state, toState: next, userId: action.userId, message: action.reason ?? null });
-    if ((action.event === 'cancel' || action.event === 'recover') && payment.deviceId !== null && payment.boxId !== null) {
-      const device = await getDevice(trx, payment.deviceId);
-      const command: PaymentCommand = { kind: action.event, paymentUuid: uuid, terminalId: device?.terminalId ?? '' };
-      await enqueueCommand(trx, ctx.prefix, { boxId: payment.boxId, kind: command.kind, payload: command });
+    const command = boxCommandFor(action, payment);
+    if (command !== null && payment.deviceId !== null && payment.boxId !== null) {
+      const terminalId = (await getDevice(trx, payment.deviceId))?.terminalId ?? '';
+      await enqueueCommand(trx, ctx.prefix, { boxId: payment.boxId, kind: command.kind, payload: { ...command, paymentUuid: uuid, terminalId } });
     }
     await publish(trx, ctx, updated);
     return paymentView(updated);
   });
+}
+
+/**
+ * What the box must hear of a cashier's action: cancel and recover go to the terminal; a payment
+ * settled by hand while unknown releases the terminal, which the box holds until then.
+ */
+function boxCommandFor(action: { event: UserPaymentEvent; reason?: string }, payment: Payment): Pick<PaymentCommand, 'kind'> & { reason?: string } | null {
+  if (action.event === 'cancel' || action.event === 'recover') return { kind: action.event };
+  if ((action.event === 'forceDone' || action.event === 'markFailed') && payment.state === 'unknown') return { kind: 'release', reason: action.reason ?? '' };
+  return null;
 }
 
 export interface BoxPaymentReport {

@@ -36,6 +36,10 @@ function contractCommand(queued: QueuedCommand): ContractCommand | null {
       return { kind: 'cancelTransaction', paymentUuid, terminalId };
     case 'recover':
       return { kind: 'recoverTransaction', paymentUuid, terminalId };
+    case 'release': {
+      const reason = fields['reason'];
+      return typeof reason === 'string' ? { kind: 'releaseTransaction', paymentUuid, terminalId, reason: reason.slice(0, 500) } : null;
+    }
     default:
       return null;
   }

@@ -151,5 +151,12 @@ describe('payments end to end through the kassa box and emulated terminals', () 
     await actOnPayment(ctx, failed, { event: 'markFailed', userId: shop.userId, reason: 'terminal shows nothing' });
     expect(await getPayment(ctx.db, forced)).toMatchObject({ state: 'forceDone', settledBy: shop.userId, settleReason: 'customer receipt shows approved' });
     expect(await getPayment(ctx.db, failed)).toMatchObject({ state: 'failed', settleReason: 'terminal shows nothing' });
+    // Settled by hand, the box no longer holds the terminals: the next payments reach them, and the
+    // terminals answer for themselves.
+    for (const terminalId of ['70000004', '70000005']) {
+      const next = await pay(terminalId, 1300);
+      await historyHas(next, (h) => h.event === 'accepted' || h.event === 'refused');
+      expect((await getHistory(ctx.db, next)).map((h) => h.event)).not.toContain('refused');
+    }
   });
 });
