@@ -11,7 +11,7 @@ import { LiveEventHub } from './events/hub.js';
 import type { EventStreamOptions } from './events/stream.js';
 import { DEFAULT_EVENT_STREAM } from './events/stream.js';
 import { installAuth } from './http/auth-plugin.js';
-import { installErrorHandling } from './http/errors.js';
+import { frameworkErrorReply, installErrorHandling } from './http/errors.js';
 import { installOpenApi, registerOpenApiRoute } from './http/openapi.js';
 import type { LoginLimit, SecureCookies } from './http/security.js';
 import { DEFAULT_LOGIN_LIMIT, installSecurity } from './http/security.js';
@@ -87,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: BODY_LIMIT_BYTES,
     // Hijacked event streams are ended by the hub before close; keep-alive sockets go at once.
     forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorReply,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks bodies exactly as sent (no coercion, unknown properties refused) and converts
   // only path and query strings to the declared types.

@@ -115,6 +115,15 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
     expect(response.json().error.code).toBe('KASSA_VALIDATION');
   });
 
+  it('answers a malformed percent-encoding and an over-long path parameter in the one error shape', async () => {
+    const badUrl = await t.app.inject({ method: 'GET', url: '/api/payments/%E0%A4%A' });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json()).toEqual({ error: { code: 'KASSA_VALIDATION', message: expect.any(String) } });
+    const longParam = await t.app.inject({ method: 'GET', url: `/api/payments/${'a'.repeat(2000)}` });
+    expect(longParam.statusCode).toBe(414);
+    expect(longParam.json()).toEqual({ error: { code: 'KASSA_VALIDATION', message: expect.any(String) } });
+  });
+
   it('answers a body that is not JSON with 415 KASSA_UNSUPPORTED_MEDIA', async () => {
     const response = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
     expect(response.statusCode).toBe(415);

@@ -1,5 +1,5 @@
 import { ErrorBody } from '@kassa/contract';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KassaErrorCode } from '../domain/errors.js';
 import { ERROR_CATALOGUE, isKassaError } from '../domain/errors.js';
 
@@ -18,6 +18,15 @@ export function errorResponses(...statuses: number[]): Record<number, typeof Err
 }
 
 const FRAMEWORK_CODES: Record<number, KassaErrorCode> = { 400: 'KASSA_VALIDATION', 404: 'KASSA_NOT_FOUND', 413: 'KASSA_BODY_TOO_LARGE', 415: 'KASSA_UNSUPPORTED_MEDIA', 429: 'KASSA_RATE_LIMITED' };
+
+/**
+ * Errors the router finds before any route runs (a malformed percent-encoding, a parameter longer
+ * than the router takes): answered in the one shape too. Given to Fastify as `frameworkErrors`.
+ */
+export function frameworkErrorReply(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.status(status).send(errorPayload('KASSA_VALIDATION', status === 414 ? 'A path parameter is too long.' : 'The request path is not valid.'));
+}
 
 /** One error shape for everything: domain refusals, schema validation, framework errors, bugs (404s: see web.ts). */
 export function installErrorHandling(app: FastifyInstance): void {
