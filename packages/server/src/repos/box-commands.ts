@@ -14,7 +14,8 @@ export const COMMANDS_CHANNEL = 'box_commands';
 /** Queues a command for a box and tells every server process; the one holding the box sends it. */
 export async function enqueueCommand(db: Executor, prefix: string, command: { boxId: string; kind: string; payload: unknown }): Promise<number> {
   const row = await db.insertInto('box_commands').values({ box_id: command.boxId, kind: command.kind, payload: toJson(command.payload) }).returning('id').executeTakeFirstOrThrow();
-  await notify(db, prefix, COMMANDS_CHANNEL, toJson({ boxId: command.boxId, id: Number(row.id) }));
+  // The command travels with its notification, so the process holding the box sends it without reading it back.
+  await notify(db, prefix, COMMANDS_CHANNEL, toJson({ boxId: command.boxId, id: Number(row.id), kind: command.kind, payload: command.payload }));
   return Number(row.id);
 }
 
