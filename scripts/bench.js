@@ -7,7 +7,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PACKAGES = ['protocol', 'contract', 'terminal-sim', 'iot-box', 'server'];
+const PACKAGES = ['protocol', 'contract', 'terminal-sim', 'iot-box', 'server', 'chaos'];
 const RESULTS = `${ROOT}test-output/bench/`;
 const OUTPUT = `${ROOT}BENCHMARKS.md`;
 const COMMAND = 'npm run bench';
