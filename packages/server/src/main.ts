@@ -56,7 +56,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? pino({ level: options.logLevel ?? 'info' });
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const host = options.host ?? DEFAULT_HOST;
-  const database = await openDatabase(databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir }));
+  const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir });
+  const database = await openDatabase(
+    chosen.kind === 'postgres' ? { ...chosen, onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool opens a new one') } : chosen,
+  );
   let port = options.port ?? DEFAULT_PORT;
   const publicUrl = (): string => options.publicUrl ?? listenUrl(host, port);
   try {

@@ -11,7 +11,14 @@ import type { Schema } from './schema.js';
 
 export type DatabaseOptions =
   | { readonly kind: 'pglite'; readonly dataDir: string | null }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly schema?: string;
+      readonly poolSize?: number;
+      /** Told when PostgreSQL drops an idle pooled connection (restart, pg_terminate_backend, network). */
+      readonly onIdleConnectionError?: (error: Error) => void;
+    };
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
@@ -52,7 +59,7 @@ async function openPGlite(dataDir: string | null): Promise<Database> {
   };
 }
 
-function openPostgres(options: { url: string; schema?: string; poolSize?: number }): Database {
+function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): Database {
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format ?? 'text')),
   };
@@ -63,6 +70,9 @@ function openPostgres(options: { url: string; schema?: string; poolSize?: number
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   };
   const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+  // An idle client that PostgreSQL drops makes the pool emit 'error'; unheard, it would end the
+  // process. The pool has already discarded that client and the next query opens a fresh one.
+  pool.on('error', (error) => options.onIdleConnectionError?.(error));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const bus = new PgNotificationBus(connection, options.schema ?? '');
   return {
