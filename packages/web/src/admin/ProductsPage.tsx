@@ -16,6 +16,7 @@ export function ProductsPage() {
     return { products: list, company: c };
   });
   const [error, setError] = useState<unknown>(null);
+  const [editing, setEditing] = useState<Product | null>(null);
   const setActive = async (product: Product, active: boolean) => {
     setError(null);
     try {
@@ -30,7 +31,16 @@ export function ProductsPage() {
       <LoadState loaded={loaded}>
         {(data) => (
           <>
-            <ProductForm company={data.company} onSaved={() => void loaded.reload()} />
+            <ProductForm
+              key={editing?.id ?? 'new'}
+              company={data.company}
+              editing={editing}
+              onDone={() => {
+                setEditing(null);
+                void loaded.reload();
+              }}
+              onCancel={() => setEditing(null)}
+            />
             <ErrorAlert error={error} />
             {data.products.length === 0 ? (
               <p>{t('products.empty')}</p>
@@ -47,6 +57,7 @@ export function ProductsPage() {
                         {t('products.vat')}
                       </th>
                       <th scope="col">{t('products.active')}</th>
+                      <th scope="col">{t('app.actions')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -63,6 +74,11 @@ export function ProductsPage() {
                             </span>
                           </label>
                         </td>
+                        <td>
+                          <button type="button" onClick={() => setEditing(p)} aria-label={t('products.editTitle', { name: p.name })}>
+                            {t('app.edit')}
+                          </button>
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -76,11 +92,12 @@ export function ProductsPage() {
   );
 }
 
-function ProductForm({ company: c, onSaved }: { company: Company; onSaved: () => void }) {
+/** Adds a product, or edits the one given (its name, price and VAT rate; "for sale" stays as it is). */
+function ProductForm({ company: c, editing, onDone, onCancel }: { company: Company; editing: Product | null; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
-  const [name, setName] = useState('');
-  const [price, setPrice] = useState('');
-  const [vatRate, setVatRate] = useState(c.vatRates[0] ?? 0);
+  const [name, setName] = useState(editing?.name ?? '');
+  const [price, setPrice] = useState(editing === null ? '' : centsToInput(editing.priceCents));
+  const [vatRate, setVatRate] = useState(editing?.vatRate ?? c.vatRates[0] ?? 0);
   const [error, setError] = useState<unknown>(null);
   const [priceError, setPriceError] = useState<string | null>(null);
 
@@ -90,19 +107,20 @@ function ProductForm({ company: c, onSaved }: { company: Company; onSaved: () =>
     const priceCents = parseCents(price);
     setPriceError(priceCents === null ? t('pos.badAmount') : null);
     if (priceCents === null) return;
-    const body: ProductBody = { name, priceCents, vatRate, active: true };
+    const body: ProductBody = { name, priceCents, vatRate, active: editing?.active ?? true };
     try {
-      await products.create(body);
+      if (editing === null) await products.create(body);
+      else await products.update(editing.id, body);
       setName('');
       setPrice('');
-      onSaved();
+      onDone();
     } catch (caught) {
       setError(caught);
     }
   };
   return (
     <form className="card row-form" aria-labelledby="product-form-title" onSubmit={(e) => void submit(e)}>
-      <h2 id="product-form-title">{t('products.add')}</h2>
+      <h2 id="product-form-title">{editing === null ? t('products.add') : t('products.editTitle', { name: editing.name })}</h2>
       <Field label={t('app.name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
       <Field label={t('products.price')} error={priceError}>
         {(props) => <input {...props} inputMode="decimal" value={price} placeholder={centsToInput(0)} onChange={(e) => setPrice(e.target.value)} required className="short" />}
@@ -119,8 +137,13 @@ function ProductForm({ company: c, onSaved }: { company: Company; onSaved: () =>
         )}
       </Field>
       <button type="submit" className="primary">
-        {t('products.add')}
+        {editing === null ? t('products.add') : t('app.save')}
       </button>
+      {editing === null ? null : (
+        <button type="button" onClick={onCancel}>
+          {t('app.cancel')}
+        </button>
+      )}
       {error !== null && (error as { code?: string }).code !== 'KASSA_VAT_RATE' ? <ErrorAlert error={error} /> : null}
     </form>
   );

@@ -139,6 +139,7 @@ export const en = {
     vat: 'VAT',
     active: 'For sale',
     empty: 'No product yet.',
+    editTitle: 'Edit {{name}}',
   },
   users: {
     title: 'Users and roles',

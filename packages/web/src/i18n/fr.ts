@@ -140,6 +140,7 @@ export const fr: Messages = {
     vat: 'TVA',
     active: 'En vente',
     empty: 'Aucun produit.',
+    editTitle: 'Modifier {{name}}',
   },
   users: {
     title: 'Utilisateurs et rôles',

@@ -140,6 +140,7 @@ export const nl: Messages = {
     vat: 'Btw',
     active: 'Te koop',
     empty: 'Nog geen product.',
+    editTitle: '{{name}} bewerken',
   },
   users: {
     title: 'Gebruikers en rollen',

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppShell } from './pages/app.js';
-import { BoxesPage, DevicesPage, JournalsPage, PaymentMethodsPage, PosConfigsPage, SettingsPage } from './pages/back-office.js';
+import { BoxesPage, DevicesPage, JournalsPage, PaymentMethodsPage, PosConfigsPage, ProductsPage, SettingsPage } from './pages/back-office.js';
 import type { WatchedPage } from './support/browser.js';
 import { expectAccessible, launchBrowser, newContext, openPage, screenshot } from './support/browser.js';
 import { Stack } from './support/stack.js';
@@ -140,6 +140,15 @@ describe('the back office walks the seed document', () => {
     await new PosConfigsPage(page).addMethod('Shop', 'Card counter');
     await page.reload();
     await expect.poll(() => page.getByRole('form', { name: 'Shop' }).getByRole('checkbox', { name: 'Card counter' }).isChecked()).toBe(true);
+  });
+
+  it('changes the price of a product', async () => {
+    const products = new ProductsPage(page);
+    await app.goTo('Products');
+    await products.changePrice('Cola', '3.10');
+    await expect.poll(() => products.row('Cola').textContent()).toContain('3.10');
+    await page.reload();
+    await expect.poll(() => products.row('Cola').textContent()).toContain('3.10');
   });
 
   it('left no error in the browser console', () => {

@@ -113,6 +113,23 @@ export class PaymentMethodsPage {
   }
 }
 
+export class ProductsPage {
+  constructor(readonly page: Page) {}
+
+  row(name: string): Locator {
+    return this.page.getByRole('table', { name: 'Products' }).getByRole('row', { name: new RegExp(`^${name} `) });
+  }
+
+  /** Changes a product's price (text as typed on the till, e.g. "3.80") through its Edit form. */
+  async changePrice(name: string, price: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Edit ${name}` }).click();
+    const form = this.page.getByRole('form', { name: `Edit ${name}` });
+    await form.getByRole('textbox', { name: 'Price incl. VAT' }).fill(price);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await this.page.getByRole('form', { name: 'Add product' }).waitFor();
+  }
+}
+
 export class PosConfigsPage {
   constructor(readonly page: Page) {}
 
