@@ -73,6 +73,10 @@ function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): 
   // An idle client that PostgreSQL drops makes the pool emit 'error'; unheard, it would end the
   // process. The pool has already discarded that client and the next query opens a fresh one.
   pool.on('error', (error) => options.onIdleConnectionError?.(error));
+  // A client checked out and waiting between two queries (a connection held for a unit of work)
+  // is not heard by the pool: without its own listener, its drop would end the process too. Its
+  // next query fails and is answered like any other database error.
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleConnectionError?.(error)));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const bus = new PgNotificationBus(connection, options.schema ?? '');
   return {
