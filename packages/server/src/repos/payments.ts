@@ -51,7 +51,8 @@ type Row = {
   settle_reason: string | null;
 };
 
-const toPayment = (r: Row): Payment => ({
+/** A payments row as the services see it. */
+export const toPayment = (r: Row): Payment => ({
   uuid: r.uuid,
   orderId: r.order_id,
   methodId: r.method_id,

@@ -7,6 +7,7 @@ import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
 import type { Payment } from './payments.js';
+import { toPayment } from './payments.js';
 
 /**
  * Set-at-a-time writes for a batch of box events: a handful of statements per batch instead of a
@@ -29,26 +30,7 @@ export async function markBoxEventsSeen(db: Executor, boxId: string, eventIds: r
 export async function lockPayments(db: Executor, uuids: readonly string[]): Promise<Map<string, Payment>> {
   if (uuids.length === 0) return new Map();
   const rows = await db.selectFrom('payments').selectAll().where('uuid', 'in', [...uuids]).orderBy('uuid').forUpdate().execute();
-  return new Map(
-    rows.map((r) => [
-      r.uuid,
-      {
-        uuid: r.uuid,
-        orderId: r.order_id,
-        methodId: r.method_id,
-        amountCents: r.amount_cents,
-        state: r.state as PaymentState,
-        requestHash: r.request_hash,
-        deviceId: r.device_id,
-        boxId: r.box_id,
-        createdBy: r.created_by,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-        settledBy: r.settled_by,
-        settleReason: r.settle_reason,
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.uuid, toPayment(r)]));
 }
 
 export interface HistoryRow {
