@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { boxes } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
-import { ErrorAlert, Field, LoadState, OnlineBadge, Page } from '../ui/components';
+import { DataTable, ErrorAlert, Field, LoadState, OnlineBadge, Page } from '../ui/components';
 import { useDateTime, useLoad } from '../ui/hooks';
 
 export function BoxesPage() {
@@ -115,46 +115,33 @@ function BoxTable({ list, onChanged }: { list: Box[]; onChanged: () => void }) {
   return (
     <>
       <ErrorAlert error={error} />
-      <div className="table-wrap">
-        <table aria-label={t('boxes.title')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('app.name')}</th>
-              <th scope="col">{t('boxes.state')}</th>
-              <th scope="col">{t('boxes.paired')}</th>
-              <th scope="col">{t('boxes.lastSeen')}</th>
-              <th scope="col">{t('app.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((box) => (
-              <tr key={box.id}>
-                <th scope="row">{box.name}</th>
-                <td>{box.revokedAt !== null ? <span className="badge badge-off">{t('boxes.revoked')}</span> : <OnlineBadge online={box.online} />}</td>
-                <td>{dateTime(box.createdAt)}</td>
-                <td>{box.lastSeenAt === null ? t('boxes.never') : dateTime(box.lastSeenAt)}</td>
-                <td>
-                  {box.revokedAt !== null ? null : confirming === box.id ? (
-                    <span className="confirm" role="group" aria-label={t('boxes.revokeConfirm', { name: box.name })}>
-                      <span>{t('boxes.revokeConfirm', { name: box.name })}</span>
-                      <button type="button" className="danger" onClick={() => void revoke(box.id)}>
-                        {t('boxes.revoke')}
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        {t('app.cancel')}
-                      </button>
-                    </span>
-                  ) : (
-                    <button type="button" onClick={() => setConfirming(box.id)} aria-label={`${t('boxes.revoke')} ${box.name}`}>
-                      {t('boxes.revoke')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable label={t('boxes.title')} columns={[t('app.name'), t('boxes.state'), t('boxes.paired'), t('boxes.lastSeen'), t('app.actions')]}>
+        {list.map((box) => (
+          <tr key={box.id}>
+            <th scope="row">{box.name}</th>
+            <td>{box.revokedAt !== null ? <span className="badge badge-off">{t('boxes.revoked')}</span> : <OnlineBadge online={box.online} />}</td>
+            <td>{dateTime(box.createdAt)}</td>
+            <td>{box.lastSeenAt === null ? t('boxes.never') : dateTime(box.lastSeenAt)}</td>
+            <td>
+              {box.revokedAt !== null ? null : confirming === box.id ? (
+                <span className="confirm" role="group" aria-label={t('boxes.revokeConfirm', { name: box.name })}>
+                  <span>{t('boxes.revokeConfirm', { name: box.name })}</span>
+                  <button type="button" className="danger" onClick={() => void revoke(box.id)}>
+                    {t('boxes.revoke')}
+                  </button>
+                  <button type="button" onClick={() => setConfirming(null)}>
+                    {t('app.cancel')}
+                  </button>
+                </span>
+              ) : (
+                <button type="button" onClick={() => setConfirming(box.id)} aria-label={`${t('boxes.revoke')} ${box.name}`}>
+                  {t('boxes.revoke')}
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

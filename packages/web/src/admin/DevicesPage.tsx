@@ -2,7 +2,7 @@ import type { Box, Device } from '@kassa/contract';
 import { useTranslation } from 'react-i18next';
 import { boxes, devices } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
-import { LoadState, OnlineBadge, Page } from '../ui/components';
+import { DataTable, LoadState, OnlineBadge, Page } from '../ui/components';
 import { useDateTime, useLoad } from '../ui/hooks';
 
 function deviceOf(data: unknown): Device | null {
@@ -50,36 +50,21 @@ function DeviceTable({ devices: list, boxes: boxList }: { devices: Device[]; box
   const dateTime = useDateTime();
   if (list.length === 0) return <p>{t('devices.empty')}</p>;
   return (
-    <div className="table-wrap">
-      <table aria-label={t('devices.title')}>
-        <thead>
-          <tr>
-            <th scope="col">{t('devices.terminalId')}</th>
-            <th scope="col">{t('devices.model')}</th>
-            <th scope="col">{t('devices.make')}</th>
-            <th scope="col">{t('devices.type')}</th>
-            <th scope="col">{t('devices.box')}</th>
-            <th scope="col">{t('devices.state')}</th>
-            <th scope="col">{t('devices.lastSeen')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((device) => (
-            <tr key={device.id}>
-              <th scope="row">{device.terminalId}</th>
-              <td>{device.model}</td>
-              <td>{device.make}</td>
-              <td>{device.type}</td>
-              <td>{boxList.find((b) => b.id === device.boxId)?.name ?? device.boxId}</td>
-              <td>
-                <OnlineBadge online={device.online} />
-              </td>
-              <td>{device.lastSeenAt === null ? t('boxes.never') : dateTime(device.lastSeenAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label={t('devices.title')} columns={[t('devices.terminalId'), t('devices.model'), t('devices.make'), t('devices.type'), t('devices.box'), t('devices.state'), t('devices.lastSeen')]}>
+      {list.map((device) => (
+        <tr key={device.id}>
+          <th scope="row">{device.terminalId}</th>
+          <td>{device.model}</td>
+          <td>{device.make}</td>
+          <td>{device.type}</td>
+          <td>{boxList.find((b) => b.id === device.boxId)?.name ?? device.boxId}</td>
+          <td>
+            <OnlineBadge online={device.online} />
+          </td>
+          <td>{device.lastSeenAt === null ? t('boxes.never') : dateTime(device.lastSeenAt)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { journals } from '../api/endpoints';
-import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
 
 export function JournalsPage() {
@@ -28,30 +28,19 @@ export function JournalsPage() {
           list.length === 0 ? (
             <p>{t('journals.empty')}</p>
           ) : (
-            <div className="table-wrap">
-              <table aria-label={t('journals.title')}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('app.name')}</th>
-                    <th scope="col">{t('journals.type')}</th>
-                    <th scope="col">{t('app.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((journal) => (
-                    <tr key={journal.id}>
-                      <th scope="row">{journal.name}</th>
-                      <td>{t(`journals.${journal.type}`)}</td>
-                      <td>
-                        <button type="button" onClick={() => void remove(journal)} aria-label={`${t('app.remove')} ${journal.name}`}>
-                          {t('app.remove')}
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable label={t('journals.title')} columns={[t('app.name'), t('journals.type'), t('app.actions')]}>
+              {list.map((journal) => (
+                <tr key={journal.id}>
+                  <th scope="row">{journal.name}</th>
+                  <td>{t(`journals.${journal.type}`)}</td>
+                  <td>
+                    <button type="button" onClick={() => void remove(journal)} aria-label={`${t('app.remove')} ${journal.name}`}>
+                      {t('app.remove')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </LoadState>

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { company, devices, journals, paymentMethods } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { errorText } from '../i18n/errors';
-import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
 import { methodFieldOf } from './methodErrors';
 
@@ -151,38 +151,24 @@ function MethodTable({ data, onEdit }: { data: Data; onEdit: (method: PaymentMet
   const { t } = useTranslation();
   if (data.methods.length === 0) return <p>{t('methods.empty')}</p>;
   return (
-    <div className="table-wrap">
-      <table aria-label={t('methods.title')}>
-        <thead>
-          <tr>
-            <th scope="col">{t('app.name')}</th>
-            <th scope="col">{t('methods.kind')}</th>
-            <th scope="col">{t('methods.journal')}</th>
-            <th scope="col">{t('methods.terminal')}</th>
-            <th scope="col">{t('methods.device')}</th>
-            <th scope="col">{t('app.actions')}</th>
+    <DataTable label={t('methods.title')} columns={[t('app.name'), t('methods.kind'), t('methods.journal'), t('methods.terminal'), t('methods.device'), t('app.actions')]}>
+      {data.methods.map((m) => {
+        const device = data.devices.find((d) => d.id === m.deviceId);
+        return (
+          <tr key={m.id}>
+            <th scope="row">{m.name}</th>
+            <td>{m.kind === 'cash' ? t('methods.kindCash') : t('methods.kindBank')}</td>
+            <td>{data.journals.find((j) => j.id === m.journalId)?.name ?? m.journalId}</td>
+            <td>{m.terminal === 'ingenico' ? t('methods.terminalIngenico') : t('methods.terminalNone')}</td>
+            <td>{device === undefined ? '' : `${device.model} · ${device.terminalId}`}</td>
+            <td>
+              <button type="button" onClick={() => onEdit(m)} aria-label={`${t('app.edit')} ${m.name}`}>
+                {t('app.edit')}
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {data.methods.map((m) => {
-            const device = data.devices.find((d) => d.id === m.deviceId);
-            return (
-              <tr key={m.id}>
-                <th scope="row">{m.name}</th>
-                <td>{m.kind === 'cash' ? t('methods.kindCash') : t('methods.kindBank')}</td>
-                <td>{data.journals.find((j) => j.id === m.journalId)?.name ?? m.journalId}</td>
-                <td>{m.terminal === 'ingenico' ? t('methods.terminalIngenico') : t('methods.terminalNone')}</td>
-                <td>{device === undefined ? '' : `${device.model} · ${device.terminalId}`}</td>
-                <td>
-                  <button type="button" onClick={() => onEdit(m)} aria-label={`${t('app.edit')} ${m.name}`}>
-                    {t('app.edit')}
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { devices, paymentMethods, payments } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
-import { LoadState, Page } from '../ui/components';
+import { DataTable, LoadState, Page } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
 import { StateBadge } from './StateBadge';
 
@@ -61,40 +61,24 @@ export function PaymentsPage() {
           const rows = data.payments.map((p) => ({ p, method: data.methods.find((m) => m.id === p.paymentMethodId), device: data.devices.find((d) => d.id === p.deviceId) }));
           if (rows.length === 0) return <p>{t('payments.empty')}</p>;
           return (
-            <div className="table-wrap">
-              <table aria-label={t('payments.title')}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('payments.time')}</th>
-                    <th scope="col" className="num">
-                      {t('payments.amount')}
-                    </th>
-                    <th scope="col">{t('payments.state')}</th>
-                    <th scope="col">{t('payments.method')}</th>
-                    <th scope="col">{t('payments.terminal')}</th>
-                    <th scope="col">{t('app.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map(({ p, method, device }) => (
-                    <tr key={p.uuid}>
-                      <td>{dateTime(p.createdAt)}</td>
-                      <td className="num">{money(p.amountCents)}</td>
-                      <td>
-                        <StateBadge state={p.state} />
-                      </td>
-                      <td>{method?.name ?? p.paymentMethodId}</td>
-                      <td>{device === undefined ? '' : `${device.model} · ${device.terminalId}`}</td>
-                      <td>
-                        <a href={`#/admin/payments/${p.uuid}`} aria-label={`${t('payments.open')} ${money(p.amountCents)} ${dateTime(p.createdAt)}`}>
-                          {t('payments.open')}
-                        </a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable label={t('payments.title')} columns={[t('payments.time'), { label: t('payments.amount'), numeric: true }, t('payments.state'), t('payments.method'), t('payments.terminal'), t('app.actions')]}>
+              {rows.map(({ p, method, device }) => (
+                <tr key={p.uuid}>
+                  <td>{dateTime(p.createdAt)}</td>
+                  <td className="num">{money(p.amountCents)}</td>
+                  <td>
+                    <StateBadge state={p.state} />
+                  </td>
+                  <td>{method?.name ?? p.paymentMethodId}</td>
+                  <td>{device === undefined ? '' : `${device.model} · ${device.terminalId}`}</td>
+                  <td>
+                    <a href={`#/admin/payments/${p.uuid}`} aria-label={`${t('payments.open')} ${money(p.amountCents)} ${dateTime(p.createdAt)}`}>
+                      {t('payments.open')}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           );
         }}
       </LoadState>

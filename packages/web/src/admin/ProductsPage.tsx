@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { company, products } from '../api/endpoints';
 import { errorText } from '../i18n/errors';
 import { centsToInput, parseCents } from '../money';
-import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
 
 export function ProductsPage() {
@@ -45,45 +45,28 @@ export function ProductsPage() {
             {data.products.length === 0 ? (
               <p>{t('products.empty')}</p>
             ) : (
-              <div className="table-wrap">
-                <table aria-label={t('products.title')}>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('app.name')}</th>
-                      <th scope="col" className="num">
-                        {t('products.price')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('products.vat')}
-                      </th>
-                      <th scope="col">{t('products.active')}</th>
-                      <th scope="col">{t('app.actions')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.products.map((p) => (
-                      <tr key={p.id}>
-                        <th scope="row">{p.name}</th>
-                        <td className="num">{money(p.priceCents)}</td>
-                        <td className="num">{p.vatRate}%</td>
-                        <td>
-                          <label className="check">
-                            <input type="checkbox" checked={p.active} onChange={(e) => void setActive(p, e.target.checked)} />
-                            <span className="visually-hidden">
-                              {t('products.active')}: {p.name}
-                            </span>
-                          </label>
-                        </td>
-                        <td>
-                          <button type="button" onClick={() => setEditing(p)} aria-label={t('products.editTitle', { name: p.name })}>
-                            {t('app.edit')}
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable label={t('products.title')} columns={[t('app.name'), { label: t('products.price'), numeric: true }, { label: t('products.vat'), numeric: true }, t('products.active'), t('app.actions')]}>
+                {data.products.map((p) => (
+                  <tr key={p.id}>
+                    <th scope="row">{p.name}</th>
+                    <td className="num">{money(p.priceCents)}</td>
+                    <td className="num">{p.vatRate}%</td>
+                    <td>
+                      <label className="check">
+                        <input type="checkbox" checked={p.active} onChange={(e) => void setActive(p, e.target.checked)} />
+                        <span className="visually-hidden">
+                          {t('products.active')}: {p.name}
+                        </span>
+                      </label>
+                    </td>
+                    <td>
+                      <button type="button" onClick={() => setEditing(p)} aria-label={t('products.editTitle', { name: p.name })}>
+                        {t('app.edit')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
           </>
         )}

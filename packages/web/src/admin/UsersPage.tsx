@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { users } from '../api/endpoints';
-import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
 
 export function UsersPage() {
@@ -25,37 +25,25 @@ export function UsersPage() {
       <ErrorAlert error={error} />
       <LoadState loaded={loaded}>
         {(list) => (
-          <div className="table-wrap">
-            <table aria-label={t('users.title')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.username')}</th>
-                  <th scope="col">{t('users.role')}</th>
-                  <th scope="col">{t('users.active')}</th>
-                  <th scope="col">{t('app.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((user) => (
-                  <tr key={user.id}>
-                    <th scope="row">{user.username}</th>
-                    <td>
-                      <select aria-label={`${t('users.role')}: ${user.username}`} value={user.role} onChange={(e) => void change(user, { role: e.target.value === 'admin' ? 'admin' : 'cashier' })}>
-                        <option value="admin">{t('roles.admin')}</option>
-                        <option value="cashier">{t('roles.cashier')}</option>
-                      </select>
-                    </td>
-                    <td>{user.active ? t('app.yes') : t('app.no')}</td>
-                    <td>
-                      <button type="button" onClick={() => void change(user, { active: !user.active })} aria-label={`${user.active ? t('users.deactivate') : t('users.activate')} ${user.username}`}>
-                        {user.active ? t('users.deactivate') : t('users.activate')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label={t('users.title')} columns={[t('users.username'), t('users.role'), t('users.active'), t('app.actions')]}>
+            {list.map((user) => (
+              <tr key={user.id}>
+                <th scope="row">{user.username}</th>
+                <td>
+                  <select aria-label={`${t('users.role')}: ${user.username}`} value={user.role} onChange={(e) => void change(user, { role: e.target.value === 'admin' ? 'admin' : 'cashier' })}>
+                    <option value="admin">{t('roles.admin')}</option>
+                    <option value="cashier">{t('roles.cashier')}</option>
+                  </select>
+                </td>
+                <td>{user.active ? t('app.yes') : t('app.no')}</td>
+                <td>
+                  <button type="button" onClick={() => void change(user, { active: !user.active })} aria-label={`${user.active ? t('users.deactivate') : t('users.activate')} ${user.username}`}>
+                    {user.active ? t('users.deactivate') : t('users.activate')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </LoadState>
     </Page>

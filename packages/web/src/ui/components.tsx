@@ -104,3 +104,36 @@ export function useDocumentTitle(title: string): void {
     document.title = `${title} · kassa`;
   }, [title]);
 }
+
+/** A column heading; numeric columns are right-aligned, as amounts are. */
+export type Column = ReactNode | { readonly label: ReactNode; readonly numeric: true };
+
+function isNumeric(column: Column): column is { readonly label: ReactNode; readonly numeric: true } {
+  return typeof column === 'object' && column !== null && 'numeric' in column;
+}
+
+/** The back office's list table: a labelled table that scrolls sideways on a narrow screen. */
+export function DataTable({ label, columns, children }: { label: string; columns: readonly Column[]; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table aria-label={label}>
+        <thead>
+          <tr>
+            {columns.map((column, i) =>
+              isNumeric(column) ? (
+                <th key={i} scope="col" className="num">
+                  {column.label}
+                </th>
+              ) : (
+                <th key={i} scope="col">
+                  {column}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
