@@ -68,33 +68,92 @@ export interface RoundResult {
   readonly resultToEventMs: readonly number[];
 }
 
-/** Every terminal (all, or the first `terminals`) runs `perTerminal` payments back to back, all at once. */
+/** What one payment's timings add to a round. */
+class Samples {
+  readonly toWaitingMs: number[] = [];
+  readonly requestMs: number[] = [];
+  readonly doneWall = new Map<string, number>();
+}
+
+/** Requests one payment on a terminal's method and waits for it to be shown done. */
+async function onePayment(ctx: ServiceContext, shop: Shop, watch: PaymentWatch, line: { orderId: string; methodId: number }, samples: Samples): Promise<void> {
+  const uuid = randomUUID();
+  const watched = watch.expect(uuid);
+  const sentAt = performance.now();
+  await requestPayment(ctx, uuid, { orderId: line.orderId, paymentMethodId: line.methodId, amountCents: shop.productPriceCents }, shop.userId);
+  samples.requestMs.push(performance.now() - sentAt);
+  await watched.settled;
+  const timing = watched.timing();
+  watch.forget(uuid);
+  if (timing.waitingAt !== null) samples.toWaitingMs.push(timing.waitingAt - sentAt);
+  if (timing.doneWall !== null) samples.doneWall.set(uuid, timing.doneWall);
+}
+
+async function ordersFor(ctx: ServiceContext, shop: Shop, till: ShopTill, methods: readonly number[], payments: number): Promise<Map<number, string>> {
+  const orders = new Map<number, string>();
+  for (const methodId of methods) orders.set(methodId, await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0, payments));
+  return orders;
+}
+
+async function finish(ctx: ServiceContext, samples: Samples, payments: number, startedAt: number): Promise<RoundResult> {
+  const seconds = (performance.now() - startedAt) / 1000;
+  return { payments, seconds, toWaitingMs: samples.toWaitingMs, requestMs: samples.requestMs, resultToEventMs: await resultToEvent(ctx, samples.doneWall) };
+}
+
+/**
+ * Closed loop: every terminal (all, or the first `terminals`) runs `perTerminal` payments back to
+ * back, all at once. This finds the most the whole chain settles per second; its latencies are
+ * mostly time spent queueing, since the load always exceeds what the chain can take.
+ */
 export async function runRound(ctx: ServiceContext, shop: Shop, till: ShopTill, watch: PaymentWatch, perTerminal: number, terminals?: number): Promise<RoundResult> {
   const methods = [...till.methodOfDevice.values()].slice(0, terminals);
-  const orders = new Map<number, string>();
-  for (const methodId of methods) orders.set(methodId, await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0, perTerminal));
-  const toWaitingMs: number[] = [];
-  const requestMs: number[] = [];
-  const doneWall = new Map<string, number>();
-  const started = performance.now();
+  const orders = await ordersFor(ctx, shop, till, methods, perTerminal);
+  const samples = new Samples();
+  const startedAt = performance.now();
   await Promise.all(
     methods.map(async (methodId) => {
-      for (let i = 0; i < perTerminal; i++) {
-        const uuid = randomUUID();
-        const watched = watch.expect(uuid);
-        const sentAt = performance.now();
-        await requestPayment(ctx, uuid, { orderId: orders.get(methodId) ?? '', paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
-        requestMs.push(performance.now() - sentAt);
-        await watched.settled;
-        const timing = watched.timing();
-        watch.forget(uuid);
-        if (timing.waitingAt !== null) toWaitingMs.push(timing.waitingAt - sentAt);
-        if (timing.doneWall !== null) doneWall.set(uuid, timing.doneWall);
-      }
+      for (let i = 0; i < perTerminal; i++) await onePayment(ctx, shop, watch, { orderId: orders.get(methodId) ?? '', methodId }, samples);
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  return { payments: methods.length * perTerminal, seconds, toWaitingMs, requestMs, resultToEventMs: await resultToEvent(ctx, doneWall) };
+  return finish(ctx, samples, methods.length * perTerminal, startedAt);
+}
+
+export interface PacedResult extends RoundResult {
+  /** Starts that found every terminal still busy with its previous payment, and were not made. */
+  readonly skipped: number;
+}
+
+/**
+ * Open loop, as a shop sees it: payments start at a fixed rate whatever happens to earlier ones,
+ * each on the next terminal that is free (a terminal runs one payment at a time). The latencies
+ * are those of the chain carrying `perSecond` payments a second.
+ */
+export async function runPacedRound(ctx: ServiceContext, shop: Shop, till: ShopTill, watch: PaymentWatch, load: { perSecond: number; seconds: number }): Promise<PacedResult> {
+  const methods = [...till.methodOfDevice.values()];
+  const total = Math.round(load.perSecond * load.seconds);
+  const orders = await ordersFor(ctx, shop, till, methods, Math.ceil(total / methods.length) + 1);
+  const samples = new Samples();
+  const busy = new Set<number>();
+  const running: Promise<void>[] = [];
+  let next = 0;
+  let skipped = 0;
+  const startedAt = performance.now();
+  for (let i = 0; i < total; i++) {
+    const wait = startedAt + (i * 1000) / load.perSecond - performance.now();
+    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const free = methods.findIndex((_, k) => !busy.has((next + k) % methods.length));
+    if (free < 0) {
+      skipped++;
+      continue;
+    }
+    const index = (next + free) % methods.length;
+    next = index + 1;
+    const methodId = methods[index] ?? 0;
+    busy.add(index);
+    running.push(onePayment(ctx, shop, watch, { orderId: orders.get(methodId) ?? '', methodId }, samples).finally(() => busy.delete(index)));
+  }
+  await Promise.all(running);
+  return { ...(await finish(ctx, samples, running.length, startedAt)), skipped };
 }
 
 /** The box stamps each event when the terminal's frame arrives; the history keeps that stamp as boxAt. */
