@@ -11,6 +11,8 @@ const PACKAGES = ['protocol', 'contract', 'terminal-sim', 'iot-box', 'server', '
 const RESULTS = `${ROOT}test-output/bench/`;
 const OUTPUT = `${ROOT}BENCHMARKS.md`;
 const COMMAND = 'npm run bench';
+/** Chaos runs too long for a bench (the hour-long one) are kept as records and shown as they were. */
+const CHAOS_RECORDS = `${ROOT}packages/chaos/records/`;
 
 /** @typedef {{ name: string, value: number, unit: string, target?: string, reference?: string, bound?: string }} Figure */
 /** @typedef {{ pkg: string, status: 'ok' | 'failed' | 'absent' | 'silent', exitCode?: number | null, command: string, figures: Figure[], seconds: number }} Outcome */
@@ -115,6 +117,27 @@ function machine() {
   return `${model}, ${cpus.length} cores, ${memory} RAM, ${os.type()} ${os.release()} (${os.arch()}), Node ${process.version}`;
 }
 
+/** The chaos runs kept in packages/chaos/records/, newest first, as one section. */
+function chaosRecords() {
+  if (!existsSync(CHAOS_RECORDS)) return [];
+  const records = readdirSync(CHAOS_RECORDS)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(`${CHAOS_RECORDS}${name}`, 'utf8')))
+    .filter((r) => r?.kind === 'kassa-chaos-run')
+    .sort((a, b) => String(b.finishedAt).localeCompare(String(a.finishedAt)));
+  if (records.length === 0) return [];
+  const lines = ['## Chaos runs on record', '', 'Kept in `packages/chaos/records/` (each run writes its record to `test-output/chaos/`); not re-run by `npm run bench`.', ''];
+  for (const r of records) {
+    lines.push(`### ${r.passed ? 'PASS' : 'FAIL'}: \`${r.command}\``, '');
+    lines.push(`Finished ${r.finishedAt} on ${r.machine}; ${r.terminals} terminals; ${r.seconds.traffic} s of traffic and faults, ${r.seconds.settle} s to settle, ${r.seconds.total} s in all; ${r.findings} difference(s).`, '');
+    lines.push(`Faults: ${Object.entries(r.faults).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+    lines.push('| count | value |', '|---|---|');
+    for (const [name, value] of Object.entries(r.counts).sort(([a], [b]) => a.localeCompare(b))) lines.push(`| ${cell(name)} | ${cell(value)} |`);
+    lines.push('');
+  }
+  return lines;
+}
+
 const outcomes = PACKAGES.map(runBench);
 const failed = outcomes.filter((o) => o.status === 'failed');
 const markdown = [
@@ -128,6 +151,7 @@ const markdown = [
   'Each figure is the median of several runs, as the package bench prints it.',
   '',
   ...outcomes.map(section),
+  ...chaosRecords(),
 ].join('\n');
 writeFileSync(OUTPUT, markdown);
 process.stdout.write(`\nwrote ${OUTPUT}\n`);

@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 import { randomInt } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { parseChaosArgs, USAGE } from './args.js';
 import { runChaos } from './chaos.js';
 import { ChaosError } from './errors.js';
+import { chaosRecord, writeChaosRecord } from './record.js';
+
+/** Where each run's record goes; a long run's record is kept in packages/chaos/records/ for the report. */
+const RECORDS = fileURLToPath(new URL('../../../test-output/chaos/', import.meta.url));
 
 async function main(): Promise<number> {
   let parsed;
@@ -26,6 +31,8 @@ async function main(): Promise<number> {
   console.log(`chaos: seed ${report.seed}, ${report.seconds.traffic} s of traffic and faults, ${report.seconds.settle} s to settle, ${report.seconds.total} s in all`);
   console.log(`faults: ${Object.entries(report.faults).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const [name, value] of Object.entries(report.counts).sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${name.padEnd(44)} ${value}`);
+  const recorded = writeChaosRecord(RECORDS, chaosRecord(options, report, new Date()));
+  console.log(`chaos: the run's record is in ${recorded}`);
   if (report.ok) {
     console.log(`chaos: PASS (seed ${report.seed}): every approved transaction is exactly one done payment; nothing lost, nothing doubled`);
     return 0;
