@@ -225,7 +225,15 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
         p99: round3(loopDelay.percentile(99) / 1e6),
         max: round3(loopDelay.max / 1e6),
       },
-      journal: { path: journal.path, records: stats.records, syncs: stats.syncs, lastSyncMs: Math.round(stats.lastSyncMs * 1000) / 1000, compactions: stats.compactions, lastCompactionMs: Math.round(stats.lastCompactionMs) },
+      journal: {
+        path: journal.path,
+        records: stats.records,
+        syncs: stats.syncs,
+        lastSyncMs: round3(stats.lastSyncMs),
+        compactions: stats.compactions,
+        lastCompactionMs: Math.round(stats.lastCompactionMs),
+        lastCompactionPauseMs: round3(stats.lastCompactionPauseMs),
+      },
       terminals: registry.list().map((device) => ({
         ...deviceReport(device),
         lastCloseReason: device.lastCloseReason,

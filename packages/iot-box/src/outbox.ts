@@ -85,7 +85,7 @@ export class Outbox {
     this.unsent.push(entry);
     if (this.entries.size > this.dropAbove) this.dropOldestDetail();
     const line = `{"k":"event","id":"${id}","at":"${at}","event":${eventJson}}`;
-    const synced = this.journal.appendLine(line, durable);
+    const synced = this.journal.appendEvent({ k: 'event', id, at, event }, line, durable);
     if (!synced) {
       this.listener?.();
       return;

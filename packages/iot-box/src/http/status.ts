@@ -20,7 +20,7 @@ export interface BoxStatus {
   };
   /** Event-loop delay since start (10 ms resolution): high values mean the box cannot keep up. */
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
-  readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number };
+  readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number; readonly lastCompactionPauseMs: number };
   readonly terminals: readonly TerminalStatus[];
 }
 

@@ -5,6 +5,7 @@ import { BoxError } from '../errors.js';
 import { removeDir, tempDir } from '../test-support/harness.js';
 import { Journal, JOURNAL_FILE } from './journal.js';
 import type { JournalRecord } from './records.js';
+import type { SnapshotStep } from './snapshot-file.js';
 
 const uuid = '6f1c2b8e-2a4b-4c1d-9e0f-0a1b2c3d4e5f';
 const at = '2026-11-25T10:00:00.000Z';
@@ -128,9 +129,11 @@ describe('Journal compaction while running', () => {
       journal.write({ k: 'ack', ids: [id] });
     }
     await journal.append(sent);
-    expect(journal.stats.compactions).toBeGreaterThan(0);
+    // Queued while the compaction runs: it waits for the new file.
     await journal.append({ k: 'command', commandId: 7 });
+    expect(journal.stats.compactions).toBeGreaterThan(0);
     await journal.close();
+    expect(readFileSync(join(d, JOURNAL_FILE), 'utf8')).not.toContain('"1:60"');
     const { journal: reopened, state } = Journal.open(d);
     await reopened.close();
     expect([...state.events.keys()]).toEqual(['1:2']);
@@ -138,7 +141,97 @@ describe('Journal compaction while running', () => {
     expect(state.commands.has(7)).toBe(true);
     expect(state.boot).toBe(2);
   });
+
+  it('writes the state it keeps in memory, not what it reads back from the file', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d, { compactAtBytes: 1024 });
+    await journal.append(started);
+    // Whatever the file says now is not read again: the live state is the source of the snapshot.
+    writeFileSync(join(d, JOURNAL_FILE), '');
+    for (let i = 1; i <= 20; i++) journal.write({ k: 'command', commandId: i });
+    await journal.append(sent);
+    await journal.append({ k: 'command', commandId: 99 });
+    expect(journal.stats.compactions).toBeGreaterThan(0);
+    await journal.close();
+    const { journal: reopened, state } = Journal.open(d);
+    await reopened.close();
+    expect(state.transactions.get(uuid)?.status).toBe('sent');
+    expect([...state.events.keys()]).toEqual(['1:2']);
+    expect(state.commands.size).toBe(21);
+  });
+
+  it('holds records queued during a compaction until the new file has them, after the snapshot and in order', async () => {
+    const d = dir();
+    const resolvedAt: Record<string, SnapshotStep | 'after'> = {};
+    let step: SnapshotStep | 'after' = 'after';
+    const pending: Promise<void>[] = [];
+    const { journal } = Journal.open(d, {
+      compactAtBytes: 1024,
+      onCompactionStep: (s) => {
+        step = s;
+        if (s !== 'written' || pending.length > 0) return;
+        for (let i = 1; i <= 3; i++) pending.push(journal.append({ k: 'command', commandId: 1000 + i }).then(() => void (resolvedAt[i] = step)));
+      },
+    });
+    for (let i = 1; i <= 30; i++) journal.write({ k: 'command', commandId: i });
+    await journal.append(started);
+    await waitUntil(() => pending.length === 3);
+    await Promise.all(pending);
+    expect(resolvedAt).toEqual({ 1: 'directorySynced', 2: 'directorySynced', 3: 'directorySynced' });
+    await journal.close();
+    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalRecord);
+    expect(lines[0]).toMatchObject({ k: 'boot' });
+    expect(lines.slice(-3)).toEqual([1001, 1002, 1003].map((commandId) => ({ k: 'command', commandId })));
+  });
 });
+
+describe('Journal compaction cut by a crash', () => {
+  const steps: SnapshotStep[] = ['written', 'synced', 'renamed', 'directorySynced'];
+
+  it.each(steps)('opens to the same state when the box dies right after the step "%s"', async (crashAt) => {
+    const d = dir();
+    const { journal } = Journal.open(d, {
+      compactAtBytes: 1024,
+      onCompactionStep: (s) => {
+        // What a crash leaves: the files as they are at this step, nothing after it.
+        if (s === crashAt) throw new Error(`crash after ${s}`);
+      },
+    });
+    await journal.append(started);
+    for (let i = 1; i <= 30; i++) {
+      journal.write({ ...stage, id: `1:${10 + i}` });
+      journal.write({ k: 'ack', ids: [`1:${10 + i}`] });
+    }
+    await journal.append(sent);
+    // Queued while the compaction runs: it waits for the new file, which the crash never lets it reach.
+    await expect(journal.append({ k: 'command', commandId: 5 })).rejects.toMatchObject({ code: 'BOX_JOURNAL_WRITE_FAILED' });
+    await journal.close();
+    const { journal: reopened, state } = Journal.open(d);
+    await reopened.close();
+    expect(state.transactions.get(uuid)?.status).toBe('sent');
+    expect([...state.events.keys()]).toEqual(['1:2']);
+    expect(state.boot).toBe(2);
+    expect(readdirSync(d).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('ignores and removes a half-written temporary file', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    await journal.append(started);
+    await journal.close();
+    writeFileSync(join(d, `${JOURNAL_FILE}.tmp`), '{"k":"boot","boot":9,"at":"2026-');
+    const { journal: reopened, state } = Journal.open(d);
+    await reopened.close();
+    expect(state.boot).toBe(2);
+    expect(state.transactions.has(uuid)).toBe(true);
+    expect(readdirSync(d)).not.toContain(`${JOURNAL_FILE}.tmp`);
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(condition()).toBe(true);
+}
 
 describe('Journal after a power loss', () => {
   it('ends the journal at the first line a crash left unreadable, and keeps that tail aside', async () => {

@@ -1,34 +1,58 @@
-import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, write, writeFileSync, writeSync, close as closeFd } from 'node:fs';
+import { fdatasync, mkdirSync, open as openFd, openSync, write, writeFileSync, close as closeFd } from 'node:fs';
 import { join } from 'node:path';
 import { BoxError, BoxErrorCode } from '../errors.js';
-import { toRecord, type JournalRecord } from './records.js';
-import { applyRecord, emptyState, snapshot, type JournalState } from './state.js';
+import type { EventRecord, JournalRecord } from './records.js';
+import { readJournalFile, replay } from './replay.js';
+import { removeTemporary, writeSnapshot, writeSnapshotSync, type SnapshotStep } from './snapshot-file.js';
+import { applyRecord, pruneHistory, snapshot, type JournalState } from './state.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
-/** A journal that grows past this while the box runs is compacted between two syncs. */
-export const DEFAULT_COMPACT_AT_BYTES = 32 * 1024 * 1024;
+/**
+ * A journal that grows past this while the box runs is compacted (and past twice its last
+ * snapshot, so a large live state is not rewritten over and over). Compaction writes the live
+ * state without reading the file or stopping the box, so it can happen often and the file stays small.
+ */
+export const DEFAULT_COMPACT_AT_BYTES = 8 * 1024 * 1024;
+
+export interface JournalOptions {
+  readonly compactAtBytes?: number;
+  /** Called after each step of a compaction while running (tests stop there to play a crash). */
+  readonly onCompactionStep?: (step: SnapshotStep) => void;
+}
 
 export interface JournalStats {
   /** Records appended since the box started. */
   readonly records: number;
   /** Compactions while running (there is always one at start). */
   readonly compactions: number;
-  /** How long the last compaction while running held the box, ms. */
+  /** How long the last compaction while running took from start to the new file in place, ms (the box goes on meanwhile). */
   readonly lastCompactionMs: number;
+  /** The longest stretch the last compaction held the event loop, ms. */
+  readonly lastCompactionPauseMs: number;
   /** Write + fdatasync rounds: one round carries every record queued meanwhile. */
   readonly syncs: number;
   readonly lastSyncMs: number;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
 }
 
 /**
  * An append-only JSON-lines file. Every record is on disk (written and fdatasync'ed) before the
  * promise of `append` resolves. Records queued while a sync runs go together in the next one
  * (group commit), so a burst costs one sync, and the event loop never waits for the disk.
+ *
+ * The journal also keeps, in memory, the state its file adds up to (each record applied as it is
+ * queued, with the reducer used at start), so compaction writes that state out instead of reading
+ * the file back.
  */
 export class Journal {
   private queue: string[] = [];
-  private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  private syncing = false;
+  private waiters: Waiter[] = [];
+  /** A sync or a compaction is in flight: new records wait in the queue. */
+  private busy = false;
   private failure: BoxError | undefined;
   private closed = false;
   private idle: (() => void) | undefined;
@@ -37,163 +61,178 @@ export class Journal {
   private lastSync = 0;
 
   private bytesWritten: number;
+  private snapshotBytes: number;
   private compactions = 0;
   private lastCompaction = 0;
+  private lastCompactionPause = 0;
 
   private constructor(
     private fd: number,
     readonly path: string,
     private readonly dataDir: string,
     size: number,
-    private readonly compactAtBytes: number,
+    private readonly live: JournalState,
+    private readonly options: JournalOptions,
   ) {
     this.bytesWritten = size;
+    this.snapshotBytes = size;
   }
 
   /**
    * Reads the journal under `dataDir`, compacts it (acknowledged events and old history go), starts
-   * a new boot and returns the state the records add up to. A torn last line (a crash mid-write)
-   * is dropped; any other unreadable line is BOX_JOURNAL_CORRUPT.
+   * a new boot and returns the state the records add up to, for the box to own. A torn last line
+   * (a crash mid-write) is dropped; any other unreadable line is BOX_JOURNAL_CORRUPT. A temporary
+   * file left by a crash during a compaction is not part of the journal and is removed.
    */
-  static open(dataDir: string, options: { compactAtBytes?: number } = {}): { journal: Journal; state: JournalState; tornTail: boolean } {
+  static open(dataDir: string, options: JournalOptions = {}): { journal: Journal; state: JournalState; tornTail: boolean } {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, JOURNAL_FILE);
-    const { state, tornTail, damagedTail } = readState(path);
+    removeTemporary(path);
+    const { state, tornTail, damagedTail } = readJournalFile(path);
     // Kept beside the journal for whoever wants to look; the box no longer needs it.
     if (damagedTail !== undefined) writeFileSync(`${path}.damaged-${Date.now()}`, damagedTail);
     state.boot += 1;
-    const size = rewrite(dataDir, path, state);
-    const journal = new Journal(openSync(path, 'a'), path, dataDir, size, options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES);
+    const records = snapshot(state);
+    const size = writeSnapshotSync(dataDir, path, records);
+    // The journal's own copy, built from the file just written: the box changes its state in place.
+    const journal = new Journal(openSync(path, 'a'), path, dataDir, size, replay(records), options);
     return { journal, state, tornTail };
   }
 
   /** Queues a record; resolves once it is on disk. */
   append(record: JournalRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (!this.enqueue(record, reject)) return;
-      this.waiters.push({ resolve, reject });
-      this.flush();
-    });
+    return this.appendLine(record, JSON.stringify(record), true)!;
   }
 
   /** Queues a record whose loss in a crash is harmless; it reaches the disk with the next sync. */
   write(record: JournalRecord): void {
-    if (!this.enqueue(record, () => undefined)) return;
-    this.flush();
+    void this.appendLine(record, JSON.stringify(record), false);
   }
 
   /**
-   * `append` for a record the caller has already serialised (one JSON line without its newline),
-   * so a hot path does not stringify the same event twice. The caller vouches that `line` is the
-   * JSON of a JournalRecord.
+   * `append` (durable) or `write` for an event the caller has already serialised (`line`: its JSON
+   * without the newline), so a hot path does not stringify the same event twice.
    */
-  appendLine(line: string, durable: boolean): Promise<void> | undefined {
-    if (!durable) {
-      if (this.enqueueLine(line, () => undefined)) this.flush();
-      return undefined;
-    }
-    return new Promise((resolve, reject) => {
-      if (!this.enqueueLine(line, reject)) return;
-      this.waiters.push({ resolve, reject });
-      this.flush();
-    });
+  appendEvent(record: EventRecord, line: string, durable: boolean): Promise<void> | undefined {
+    return this.appendLine(record, line, durable);
   }
 
   get stats(): JournalStats {
-    return { records: this.recordCount, syncs: this.syncCount, lastSyncMs: this.lastSync, compactions: this.compactions, lastCompactionMs: this.lastCompaction };
+    return {
+      records: this.recordCount,
+      syncs: this.syncCount,
+      lastSyncMs: this.lastSync,
+      compactions: this.compactions,
+      lastCompactionMs: this.lastCompaction,
+      lastCompactionPauseMs: this.lastCompactionPause,
+    };
   }
 
   get failed(): BoxError | undefined {
     return this.failure;
   }
 
-  /** Waits for queued records, then closes the file. */
+  /** Waits for queued records (and a compaction in flight), then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.syncing || this.queue.length > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.busy || this.queue.length > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     this.closed = true;
     await new Promise<void>((resolve) => closeFd(this.fd, () => resolve()));
   }
 
-  private enqueue(record: JournalRecord, reject: (error: Error) => void): boolean {
-    return this.enqueueLine(JSON.stringify(record), reject);
-  }
-
-  private enqueueLine(line: string, reject: (error: Error) => void): boolean {
+  private appendLine(record: JournalRecord, line: string, durable: boolean): Promise<void> | undefined {
     if (this.failure || this.closed) {
-      reject(this.failure ?? new BoxError(BoxErrorCode.JournalClosed, 'the journal is closed'));
-      return false;
+      const error = this.failure ?? new BoxError(BoxErrorCode.JournalClosed, 'the journal is closed');
+      return durable ? Promise.reject(error) : undefined;
     }
+    applyRecord(this.live, record);
     this.queue.push(line + '\n');
     this.recordCount++;
-    return true;
+    const synced = durable ? new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject })) : undefined;
+    this.flush();
+    return synced;
   }
 
   private flush(): void {
-    if (this.syncing || this.queue.length === 0) return;
-    this.syncing = true;
+    if (this.busy || this.failure || this.queue.length === 0) return;
+    this.busy = true;
     const text = this.queue.join('');
     const waiters = this.waiters;
     this.queue = [];
     this.waiters = [];
     const started = performance.now();
     const done = (error: NodeJS.ErrnoException | null): void => {
-      this.syncing = false;
+      this.busy = false;
       this.syncCount++;
       this.lastSync = performance.now() - started;
-      if (!error && this.bytesWritten > this.compactAtBytes) error = this.compactNow();
-      if (error) {
-        this.failure = new BoxError(BoxErrorCode.JournalWriteFailed, `journal ${this.path}: ${error.message}`);
-        for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
-        this.waiters = [];
-        this.queue = [];
-      } else {
-        for (const w of waiters) w.resolve();
-      }
-      if (this.queue.length > 0 && !this.failure) this.flush();
-      else if (this.idle) this.idle();
+      if (error) return this.fail(error, waiters);
+      for (const w of waiters) w.resolve();
+      if (this.bytesWritten > Math.max(this.options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, 2 * this.snapshotBytes)) this.compact();
+      else this.next();
     };
     const buffer = Buffer.from(text);
     this.bytesWritten += buffer.length;
     writeAll(this.fd, buffer, 0, (error) => (error ? done(error) : fdatasync(this.fd, done)));
   }
 
-  /**
-   * Between two syncs nothing is in flight, so the file on disk is the whole journal: it is read,
-   * reduced and rewritten like at start. This pauses the box for a moment proportional to the
-   * file, which is why it waits until the file is large and happens rarely.
-   */
-  private compactNow(): NodeJS.ErrnoException | null {
-    try {
-      closeSync(this.fd);
-      const started = performance.now();
-      // Every line was written by this process since the start-up check: JSON parsing is enough.
-      const { state } = readState(this.path, false);
-      this.bytesWritten = rewrite(this.dataDir, this.path, state);
-      this.fd = openSync(this.path, 'a');
-      this.compactions++;
-      this.lastCompaction = performance.now() - started;
-      return null;
-    } catch (error) {
-      return error as NodeJS.ErrnoException;
-    }
+  /** Goes on with what queued meanwhile, or tells `close` that all is written. */
+  private next(): void {
+    if (this.queue.length > 0 && !this.failure) this.flush();
+    else if (!this.busy && this.idle) this.idle();
   }
-}
 
-/** Writes the snapshot of `state` to a new file, syncs it and puts it in place; returns its size. */
-function rewrite(dataDir: string, path: string, state: JournalState): number {
-  const lines = snapshot(state).map((r) => JSON.stringify(r) + '\n').join('');
-  const temporary = `${path}.tmp`;
-  const tmpFd = openSync(temporary, 'w');
-  try {
-    writeSync(tmpFd, lines);
-    fsyncSync(tmpFd);
-  } finally {
-    closeSync(tmpFd);
+  /**
+   * Replaces the file by a snapshot of the live state, between two syncs. The records queued so far
+   * are already in the live state, so the snapshot carries them and their waiters resolve once it
+   * is in place; records queued meanwhile wait and go to the new file after it, in order.
+   */
+  private compact(): void {
+    this.busy = true;
+    const started = performance.now();
+    const covered = this.waiters;
+    this.queue = [];
+    this.waiters = [];
+    const records = snapshot(this.live);
+    pruneHistory(this.live);
+    const snapshotPause = performance.now() - started;
+    writeSnapshot(this.dataDir, this.path, records, this.options.onCompactionStep)
+      .then(({ bytes, longestSliceMs }) =>
+        this.reopen().then(() => {
+          this.bytesWritten = bytes;
+          this.snapshotBytes = bytes;
+          this.compactions++;
+          this.lastCompaction = performance.now() - started;
+          this.lastCompactionPause = Math.max(snapshotPause, longestSliceMs);
+        }),
+      )
+      .then(
+        () => {
+          this.busy = false;
+          for (const w of covered) w.resolve();
+          this.next();
+        },
+        (error: NodeJS.ErrnoException) => {
+          this.busy = false;
+          this.fail(error, covered);
+        },
+      );
   }
-  renameSync(temporary, path);
-  syncDirectory(dataDir);
-  return Buffer.byteLength(lines);
+
+  /** The old file was renamed over: appends go to the new one. */
+  private async reopen(): Promise<void> {
+    const fd = await new Promise<number>((resolve, reject) => openFd(this.path, 'a', (error, opened) => (error ? reject(error) : resolve(opened))));
+    const old = this.fd;
+    this.fd = fd;
+    await new Promise<void>((resolve) => closeFd(old, () => resolve()));
+  }
+
+  private fail(error: NodeJS.ErrnoException, waiters: readonly Waiter[]): void {
+    this.failure = new BoxError(BoxErrorCode.JournalWriteFailed, `journal ${this.path}: ${error.message}`);
+    for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
+    this.waiters = [];
+    this.queue = [];
+    this.idle?.();
+  }
 }
 
 function writeAll(fd: number, buffer: Buffer, offset: number, callback: (error: NodeJS.ErrnoException | null) => void): void {
@@ -202,53 +241,4 @@ function writeAll(fd: number, buffer: Buffer, offset: number, callback: (error: 
     if (offset + written < buffer.length) return writeAll(fd, buffer, offset + written, callback);
     callback(null);
   });
-}
-
-/**
- * Replays the file. A line that is not JSON is where a crash cut the file (a half-written record,
- * or the zeros a power loss can leave after the last sync): it and everything after it were never
- * acknowledged as durable, so they are set aside in `damagedTail`. A line that is JSON but not a
- * record is damage of another kind (a bug, a foreign file) and stops the box, unless it is the last.
- */
-function readState(path: string, validate = true): { state: JournalState; tornTail: boolean; damagedTail: string | undefined } {
-  const state = emptyState();
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state, tornTail: false, damagedTail: undefined };
-    throw error;
-  }
-  const lines = text.split('\n');
-  let lastFilled = lines.length - 1;
-  while (lastFilled >= 0 && lines[lastFilled] === '') lastFilled--;
-  for (let i = 0; i <= lastFilled; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return { state, tornTail: true, damagedTail: lines.slice(i).join('\n') };
-    }
-    try {
-      applyRecord(state, validate ? toRecord(value, i + 1) : (value as JournalRecord));
-    } catch (error) {
-      if (i === lastFilled) return { state, tornTail: true, damagedTail: line };
-      throw error;
-    }
-  }
-  return { state, tornTail: false, damagedTail: undefined };
-}
-
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some file systems refuse to sync a directory; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }

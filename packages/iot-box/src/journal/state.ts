@@ -122,3 +122,24 @@ export function snapshot(state: JournalState): JournalRecord[] {
   for (const event of state.events.values()) out.push(event);
   return out;
 }
+
+/**
+ * Forgets what `snapshot` leaves out (settled transactions and command ids beyond the history
+ * kept), so a state kept live in memory stays as small as the compacted journal it mirrors.
+ */
+export function pruneHistory(state: JournalState): void {
+  let settled = 0;
+  for (const tx of state.transactions.values()) if (tx.status === 'settled') settled++;
+  let excess = settled - KEEP_SETTLED_TRANSACTIONS;
+  for (const [uuid, tx] of state.transactions) {
+    if (excess <= 0) break;
+    if (tx.status !== 'settled') continue;
+    state.transactions.delete(uuid);
+    excess--;
+  }
+  let commands = state.commands.size - KEEP_COMMAND_IDS;
+  for (const commandId of state.commands) {
+    if (commands-- <= 0) break;
+    state.commands.delete(commandId);
+  }
+}

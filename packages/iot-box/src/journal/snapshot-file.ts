@@ -1,0 +1,113 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import type { JournalRecord } from './records.js';
+
+/** The name a new journal is written under until it is complete and synced. */
+export function temporaryPathOf(path: string): string {
+  return `${path}.tmp`;
+}
+
+/**
+ * Records serialised per slice while the box runs: small enough that one slice holds the event
+ * loop for about a millisecond, large enough that a snapshot takes few writes.
+ */
+const RECORDS_PER_SLICE = 1000;
+
+export interface SnapshotWritten {
+  readonly bytes: number;
+  /** The longest stretch the event loop was held (serialising one slice), ms. */
+  readonly longestSliceMs: number;
+}
+
+/**
+ * The steps that replace a journal by a snapshot, in the order a crash may cut them. Until the
+ * rename the old file is whole and the temporary one is ignored (and removed) at the next start;
+ * the rename swaps one complete file for another in one step; the directory sync makes the swap
+ * itself durable.
+ */
+export type SnapshotStep = 'written' | 'synced' | 'renamed' | 'directorySynced';
+
+/** At start: the whole snapshot in one go, the box serves nothing yet. Returns its size. */
+export function writeSnapshotSync(dataDir: string, path: string, records: readonly JournalRecord[]): number {
+  const text = records.map((r) => JSON.stringify(r) + '\n').join('');
+  const temporary = temporaryPathOf(path);
+  const fd = openSync(temporary, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  syncDirectorySync(dataDir);
+  return Buffer.byteLength(text);
+}
+
+/**
+ * While the box runs: the same steps with asynchronous calls, serialising a slice of records at a
+ * time, so the event loop goes on serving terminals between slices. `records` must not change
+ * meanwhile (journal records are never mutated once made). `onStep` lets a test stop at each step.
+ */
+export async function writeSnapshot(
+  dataDir: string,
+  path: string,
+  records: readonly JournalRecord[],
+  onStep: (step: SnapshotStep) => void = () => undefined,
+): Promise<SnapshotWritten> {
+  const temporary = temporaryPathOf(path);
+  let bytes = 0;
+  let longestSliceMs = 0;
+  const handle = await open(temporary, 'w');
+  try {
+    for (let from = 0; from < records.length; from += RECORDS_PER_SLICE) {
+      const started = performance.now();
+      let text = '';
+      const to = Math.min(records.length, from + RECORDS_PER_SLICE);
+      for (let i = from; i < to; i++) text += JSON.stringify(records[i]) + '\n';
+      const buffer = Buffer.from(text);
+      longestSliceMs = Math.max(longestSliceMs, performance.now() - started);
+      for (let offset = 0; offset < buffer.length; ) offset += (await handle.write(buffer, offset)).bytesWritten;
+      bytes += buffer.length;
+    }
+    onStep('written');
+    await handle.sync();
+    onStep('synced');
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, path);
+  onStep('renamed');
+  await syncDirectory(dataDir);
+  onStep('directorySynced');
+  return { bytes, longestSliceMs };
+}
+
+/** A temporary file left by a crash before its rename: never part of the journal. */
+export function removeTemporary(path: string): void {
+  rmSync(temporaryPathOf(path), { force: true });
+}
+
+function syncDirectorySync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse to sync a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some file systems refuse to sync a directory; the rename is still atomic.
+  }
+}
