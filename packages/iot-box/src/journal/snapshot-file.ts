@@ -11,7 +11,7 @@ export function temporaryPathOf(path: string): string {
  * Records serialised per slice while the box runs: small enough that one slice holds the event
  * loop for about a millisecond, large enough that a snapshot takes few writes.
  */
-const RECORDS_PER_SLICE = 1000;
+const RECORDS_PER_SLICE = 200;
 
 export interface SnapshotWritten {
   readonly bytes: number;
