@@ -104,7 +104,9 @@ export async function saveProduct(ctx: ServiceContext, id: number | null, body: 
 }
 
 export async function requireMethod(db: Executor, id: number): Promise<PaymentMethod> {
-  const method = await getPaymentMethod(db, id);
-  if (method === null) throw new KassaError('KASSA_NOT_FOUND', `Payment method ${id} does not exist.`, { what: 'Payment method', id });
-  return method;
+  return (await getPaymentMethod(db, id)) ?? methodMissing(id);
+}
+
+export function methodMissing(id: number): never {
+  throw new KassaError('KASSA_NOT_FOUND', `Payment method ${id} does not exist.`, { what: 'Payment method', id });
 }

@@ -9,12 +9,11 @@ import { getDevice } from '../repos/devices.js';
 import { appendEvent } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
-import { addHistory, addTickets, countActiveOnDevice, getHistory, getPayment, getTickets, insertPayment, setPaymentState } from '../repos/payments.js';
-import { getPosConfig } from '../repos/pos-configs.js';
+import { addHistory, addTickets, getHistory, getPayment, getTickets, setPaymentState } from '../repos/payments.js';
+import { readPaymentRequest, writePaymentRequest } from '../repos/payment-requests.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './context.js';
-import { requireMethod } from './configuration.js';
-import { requireOrder, requireSession } from './sales.js';
+import { methodMissing } from './configuration.js';
 
 /** Commands the server gives a box about a payment; the uplink turns them into contract messages. */
 export type PaymentCommand =
@@ -60,30 +59,36 @@ async function publish(trx: Executor, ctx: ServiceContext, payment: Payment): Pr
  * Requests a payment. The uuid is the idempotency key: the order row is locked first, so two
  * identical requests arriving together queue on it and the second finds the first's payment; a
  * terminal payment is queued for its box in the same transaction, so it starts exactly once.
+ * One statement reads what the rules need, the rules decide, one statement writes.
  */
 export async function requestPayment(ctx: ServiceContext, uuid: string, body: PutPaymentBody, userId: number): Promise<{ created: boolean; payment: PaymentApi }> {
   const hash = requestHash(body);
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      const order = await requireOrder(trx, body.orderId, true);
-      const existing = await getPayment(trx, uuid);
-      if (existing !== null) return { created: false, payment: paymentView(sameRequest(existing, hash)) };
-      const method = await requireMethod(trx, body.paymentMethodId);
-      const device = method.deviceId === null ? null : await getDevice(trx, method.deviceId);
-      const pos = await getPosConfig(trx, (await requireSession(trx, order.sessionId)).posConfigId);
-      const deviceActivePayments = device === null ? 0 : await countActiveOnDevice(trx, device.id);
-      checkPaymentRequest({ order, method: { ...method, device }, posMethodIds: pos?.paymentMethodIds ?? [], amountCents: body.amountCents, deviceActivePayments });
-      const usesTerminal = method.terminal !== 'none' && device !== null;
-      const state: PaymentState = usesTerminal ? 'pending' : 'done';
-      const payment = await insertPayment(trx, { uuid, orderId: order.id, methodId: method.id, amountCents: body.amountCents, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId });
-      if (payment === null) return { created: false, payment: paymentView(sameRequest((await getPayment(trx, uuid)) ?? missing(uuid), hash)) };
-      await addHistory(trx, uuid, { at: ctx.now(), source: 'user', event: 'requested', fromState: state, toState: state, userId, data: body });
-      if (usesTerminal) {
-        const command: PaymentCommand = { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents };
-        await enqueueCommand(trx, ctx.prefix, { boxId: device.boxId, kind: command.kind, payload: command });
+      // A second pass only after the first read waited for the lock and missed the holder's payment.
+      for (let pass = 1; pass <= 2; pass++) {
+        const facts = await readPaymentRequest(trx, { orderId: body.orderId, paymentUuid: uuid, methodId: body.paymentMethodId });
+        if (facts === null) throw notFound('Order', body.orderId);
+        if (facts.existing !== null) return { created: false, payment: paymentView(sameRequest(facts.existing, hash)) };
+        const { order, device } = facts;
+        const method = facts.method ?? methodMissing(body.paymentMethodId);
+        checkPaymentRequest({ order, method: { ...method, device }, posMethodIds: facts.posMethodIds, amountCents: body.amountCents, deviceActivePayments: facts.deviceActivePayments });
+        const usesTerminal = method.terminal !== 'none' && device !== null;
+        const state: PaymentState = usesTerminal ? 'pending' : 'done';
+        const at = ctx.now();
+        const payment: Payment = { uuid, orderId: order.id, methodId: method.id, amountCents: body.amountCents, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null };
+        const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
+        const written = await writePaymentRequest(trx, ctx.prefix, {
+          payment,
+          linesSeen: order.payments.length,
+          history: { userId, data: body },
+          command: command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command },
+          eventData: { payment: paymentView(payment) },
+        });
+        if (written.outcome === 'created') return { created: true, payment: paymentView(written.payment) };
+        if (written.outcome === 'conflict') return { created: false, payment: paymentView(sameRequest((await getPayment(trx, uuid)) ?? missing(uuid), hash)) };
       }
-      await publish(trx, ctx, payment);
-      return { created: true, payment: paymentView(payment) };
+      throw new Error(`The payment lines of order ${body.orderId} changed while the order was locked.`);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new KassaError('KASSA_TERMINAL_BUSY');

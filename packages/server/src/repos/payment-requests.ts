@@ -1,0 +1,208 @@
+import { sql } from 'kysely';
+import { channelName } from '../db/notifications.js';
+import type { DeviceView } from './devices.js';
+import { COMMANDS_CHANNEL } from './box-commands.js';
+import { EVENTS_CHANNEL } from './events.js';
+import type { Executor } from './executor.js';
+import { toJson } from './executor.js';
+import { MAX_NOTIFY_BYTES } from './notify.js';
+import type { Payment } from './payments.js';
+import { toPayment } from './payments.js';
+import type { PaymentMethod } from './payment-methods.js';
+import type { PaymentLineView } from '../domain/payments.js';
+import type { PaymentState } from '../domain/payment-states.js';
+import { ACTIVE_STATES } from '../domain/payment-states.js';
+
+/**
+ * A payment request in two statements: one read of everything the rules need (with the order
+ * locked), one write of everything a new payment makes. A request used to take a round trip per
+ * fact and per row; on a busy server the round trips, not the work, were the cost.
+ */
+
+/** What the rules of a payment request look at, read in one statement. */
+export interface PaymentRequestFacts {
+  readonly order: { readonly id: string; readonly sessionId: number; readonly state: 'draft' | 'paid' | 'cancelled'; readonly totalCents: number; readonly payments: readonly PaymentLineView[] };
+  /** The payment already made with this uuid, whatever its order. */
+  readonly existing: Payment | null;
+  readonly method: PaymentMethod | null;
+  readonly device: DeviceView | null;
+  /** Payment methods of the POS configuration of the order's session. */
+  readonly posMethodIds: readonly number[];
+  /** Payments running on the method's device, whatever their order. */
+  readonly deviceActivePayments: number;
+}
+
+type FactsRow = {
+  order_id: string;
+  session_id: number;
+  order_state: 'draft' | 'paid' | 'cancelled';
+  total_cents: number;
+  order_payments: { uuid: string; amountCents: number; state: PaymentState; deviceId: number | null }[];
+  pos_method_ids: number[];
+  device_active: number;
+  e_uuid: string | null;
+  e_order_id: string;
+  e_method_id: number;
+  e_amount_cents: number;
+  e_state: string;
+  e_request_hash: string;
+  e_device_id: number | null;
+  e_box_id: string | null;
+  e_created_by: number;
+  e_created_at: Date;
+  e_updated_at: Date;
+  e_settled_by: number | null;
+  e_settle_reason: string | null;
+  m_id: number | null;
+  m_name: string;
+  m_kind: PaymentMethod['kind'];
+  m_journal_id: number;
+  m_terminal: PaymentMethod['terminal'];
+  m_device_id: number | null;
+  d_id: number | null;
+  d_box_id: string;
+  d_terminal_id: string;
+  d_type: string;
+  d_make: string;
+  d_model: string;
+  d_online: boolean;
+  d_last_seen_at: Date | null;
+  d_removed: boolean;
+};
+
+/**
+ * Locks the order (FOR UPDATE OF orders) and reads, in the same statement, its payment lines, the
+ * payment already made with the uuid, the method, its device, the POS's methods and the device's
+ * running payments. Null when the order does not exist.
+ *
+ * A request that waited for the lock reads with the snapshot taken before it waited, so it may miss
+ * a payment the lock holder just made: `writePaymentRequest` checks the number of payment lines
+ * again and the caller reads once more when it changed.
+ */
+export async function readPaymentRequest(db: Executor, request: { orderId: string; paymentUuid: string; methodId: number }): Promise<PaymentRequestFacts | null> {
+  const { rows } = await sql<FactsRow>`
+    select o.id as order_id, o.session_id, o.state as order_state, o.total_cents,
+      coalesce((select json_agg(json_build_object('uuid', p.uuid, 'amountCents', p.amount_cents, 'state', p.state, 'deviceId', p.device_id) order by p.created_at)
+        from payments p where p.order_id = o.id), '[]'::json) as order_payments,
+      coalesce((select json_agg(pcm.payment_method_id order by pcm.payment_method_id)
+        from pos_sessions s join pos_config_methods pcm on pcm.pos_config_id = s.pos_config_id where s.id = o.session_id), '[]'::json) as pos_method_ids,
+      (select count(*) from payments a where a.device_id = m.device_id and a.state in (${sql.join([...ACTIVE_STATES])})) as device_active,
+      e.uuid as e_uuid, e.order_id as e_order_id, e.method_id as e_method_id, e.amount_cents as e_amount_cents, e.state as e_state,
+      e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.created_by as e_created_by,
+      e.created_at as e_created_at, e.updated_at as e_updated_at, e.settled_by as e_settled_by, e.settle_reason as e_settle_reason,
+      m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id,
+      d.id as d_id, d.box_id as d_box_id, d.terminal_id as d_terminal_id, d.type as d_type, d.make as d_make, d.model as d_model,
+      d.online as d_online, d.last_seen_at as d_last_seen_at, d.removed as d_removed
+    from orders o
+    left join payments e on e.uuid = ${request.paymentUuid}::text
+    left join payment_methods m on m.id = ${request.methodId}::integer
+    left join devices d on d.id = m.device_id
+    where o.id = ${request.orderId}::text
+    for update of o`.execute(db);
+  const r = rows[0];
+  if (r === undefined) return null;
+  return {
+    order: { id: r.order_id, sessionId: r.session_id, state: r.order_state, totalCents: r.total_cents, payments: r.order_payments },
+    existing:
+      r.e_uuid === null
+        ? null
+        : toPayment({
+            uuid: r.e_uuid,
+            order_id: r.e_order_id,
+            method_id: r.e_method_id,
+            amount_cents: r.e_amount_cents,
+            state: r.e_state,
+            request_hash: r.e_request_hash,
+            device_id: r.e_device_id,
+            box_id: r.e_box_id,
+            created_by: r.e_created_by,
+            created_at: r.e_created_at,
+            updated_at: r.e_updated_at,
+            settled_by: r.e_settled_by,
+            settle_reason: r.e_settle_reason,
+          }),
+    method: r.m_id === null ? null : { id: r.m_id, name: r.m_name, kind: r.m_kind, journalId: r.m_journal_id, terminal: r.m_terminal, deviceId: r.m_device_id },
+    device:
+      r.d_id === null
+        ? null
+        : { id: r.d_id, boxId: r.d_box_id, terminalId: r.d_terminal_id, type: r.d_type, make: r.d_make, model: r.d_model, online: r.d_online, lastSeenAt: r.d_last_seen_at, removed: r.d_removed },
+    posMethodIds: r.pos_method_ids,
+    deviceActivePayments: Number(r.device_active),
+  };
+}
+
+export interface NewPaymentRequest {
+  /** The payment as it is to be stored; created and updated at `payment.createdAt`. */
+  readonly payment: Payment;
+  /** The number of payment lines of the order the rules were checked against. */
+  readonly linesSeen: number;
+  readonly history: { readonly userId: number; readonly data: unknown };
+  /** The box command that starts it on the terminal, if it uses one. */
+  readonly command: { readonly boxId: string; readonly kind: string; readonly payload: unknown } | null;
+  /** The `data` of the live event that announces it. */
+  readonly eventData: unknown;
+}
+
+/**
+ * `stale`: a payment line was added to the order since it was read (the read waited for the lock),
+ * nothing was written. `conflict`: the uuid exists (on another order), nothing was written.
+ */
+export type PaymentRequestWrite = { readonly outcome: 'created'; readonly payment: Payment } | { readonly outcome: 'stale' | 'conflict' };
+
+type WriteRow = { fresh: boolean; uuid: string | null } & Omit<Parameters<typeof toPayment>[0], 'uuid'>;
+
+/**
+ * Writes a new payment in one statement: the payment (unless its uuid exists), its first history
+ * entry, the box command and the live event, with the NOTIFYs of the command and of the event (in
+ * that order). The notifications carry what the listeners would otherwise read back, as
+ * `enqueueCommand` and `appendEvent` send them, and only the id when that exceeds MAX_NOTIFY_BYTES.
+ * A second running payment on the device violates payments_one_active_per_device and throws.
+ */
+export async function writePaymentRequest(db: Executor, prefix: string, request: NewPaymentRequest): Promise<PaymentRequestWrite> {
+  const p = request.payment;
+  const at = p.createdAt;
+  const command = request.command;
+  const commandHead = command === null ? '' : `{"boxId":${toJson(command.boxId)},"id":`;
+  const commandTail = command === null ? '' : `,"kind":${toJson(command.kind)},"payload":${toJson(command.payload)}}`;
+  const eventData = toJson(request.eventData);
+  const eventTail = `,"at":${toJson(at.toISOString())},"topic":"payment","audience":"cashier","data":${eventData}}`;
+  const { rows } = await sql<WriteRow>`
+    with fresh as (
+      select count(*) = ${request.linesSeen}::bigint as ok from payments where order_id = ${p.orderId}::text
+    ),
+    inserted as (
+      insert into payments (uuid, order_id, method_id, amount_cents, state, request_hash, device_id, box_id, created_by, created_at, updated_at)
+      select ${p.uuid}::text, ${p.orderId}::text, ${p.methodId}::integer, ${p.amountCents}::integer, ${p.state}::text, ${p.requestHash}::text,
+        ${p.deviceId}::integer, ${p.boxId}::text, ${p.createdBy}::integer, ${at}::timestamptz, ${at}::timestamptz
+      from fresh where fresh.ok
+      on conflict (uuid) do nothing
+      returning *
+    ),
+    history as (
+      insert into payment_history (payment_uuid, at, source, event, from_state, to_state, message, user_id, data)
+      select uuid, ${at}::timestamptz, 'user', 'requested', state, state, null, ${request.history.userId}::integer, ${toJson(request.history.data)}::jsonb from inserted
+    ),
+    command as (
+      insert into box_commands (box_id, kind, payload)
+      select ${command?.boxId ?? ''}::text, ${command?.kind ?? ''}::text, ${command === null ? 'null' : toJson(command.payload)}::jsonb from inserted where ${command !== null}::boolean
+      returning id
+    ),
+    event as (
+      insert into events (topic, audience, data, at) select 'payment', 'cashier', ${eventData}::jsonb, ${at}::timestamptz from inserted
+      returning id
+    ),
+    notes as (
+      select ${commandHead}::text || command.id || ${commandTail}::text as command_note, '{"id":' || event.id || ${eventTail}::text as event_note, command.id as command_id, event.id as event_id
+      from fresh left join command on true left join event on true
+    )
+    select fresh.ok as fresh, inserted.*,
+      case when notes.command_id is not null then pg_notify(${channelName(prefix, COMMANDS_CHANNEL)}::text,
+        case when octet_length(notes.command_note) <= ${MAX_NOTIFY_BYTES}::integer then notes.command_note else ${commandHead}::text || notes.command_id || '}' end) end as command_notified,
+      case when notes.event_id is not null then pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
+        case when octet_length(notes.event_note) <= ${MAX_NOTIFY_BYTES}::integer then notes.event_note else '{"id":' || notes.event_id || '}' end) end as event_notified
+    from fresh left join inserted on true left join notes on true`.execute(db);
+  const row = rows[0];
+  if (row === undefined || !row.fresh) return { outcome: 'stale' };
+  if (row.uuid === null) return { outcome: 'conflict' };
+  return { outcome: 'created', payment: toPayment({ ...row, uuid: row.uuid }) };
+}
