@@ -8,7 +8,7 @@
 // is the median of BENCH_RUNS runs (default 3).
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,8 @@ import { Journal } from '../dist/journal/journal.js';
 import { cpuSecondsOf, driven, freePort, median, peakRssMbOf, percentiles, sleep, TOKEN } from './support.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// BENCH_BOX_CLI=PATH runs another build of the box (an A/B comparison of two builds, back to back).
+const cli = process.env.BENCH_BOX_CLI ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FLEET = Number(process.env.BENCH_TERMINALS ?? 1000);
 const FLEET_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -26,8 +27,10 @@ async function startBoxProcess(serverUrl) {
   const port = await freePort();
   const httpPort = await freePort();
   const nodeArgs = process.env.BENCH_BOX_NODE_ARGS ? process.env.BENCH_BOX_NODE_ARGS.split(' ') : [];
+  // BENCH_BOX_STDOUT=FILE keeps the box's output (its log lines, or --trace-gc through BENCH_BOX_NODE_ARGS).
+  const stdout = process.env.BENCH_BOX_STDOUT ? openSync(process.env.BENCH_BOX_STDOUT, 'a') : 'ignore';
   const child = spawn(process.execPath, [...nodeArgs, cli, '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--server', serverUrl, '--token', TOKEN, '--data', dataDir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
   for (let i = 0; ; i++) {
     try {

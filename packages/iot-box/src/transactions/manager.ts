@@ -143,7 +143,10 @@ export class TransactionManager {
 
   /** Stops every timer (the box is stopping). Transactions stay as journaled. */
   stop(): void {
-    for (const rt of this.runtime.values()) clearTimeout(rt.timer);
+    for (const rt of this.runtime.values()) {
+      clearTimeout(rt.timer);
+      rt.timer = undefined;
+    }
   }
 
   private start(command: StartCommand): void {
@@ -360,9 +363,9 @@ export class TransactionManager {
     entry.final = final;
     this.active.delete(entry.terminalId);
     this.registry.setState(entry.terminalId, 'idle');
-    // The final event first: on disk, it settles the transaction even without the record after it.
+    // The final event on disk settles the transaction by itself; compaction keeps the outcome as a
+    // txSettled record once the event is acknowledged, so it is not written twice here.
     this.outbox.emit(final, true);
-    this.journal.write({ k: 'txSettled', paymentUuid: entry.paymentUuid, final });
     const outcome = final.kind === 'transactionResult' ? final.result : 'NotRun';
     // The one info line per transaction: what ran, on which terminal, and how it ended.
     this.log.info(
@@ -400,7 +403,12 @@ export class TransactionManager {
   }
 
   private armTimer(entry: TransactionEntry, rt: Runtime): void {
-    clearTimeout(rt.timer);
+    // Every frame of a running transaction re-arms its timer: refreshing the one timer is cheaper
+    // than a new one per frame.
+    if (rt.timer) {
+      rt.timer.refresh();
+      return;
+    }
     rt.timer = setTimeout(() => {
       rt.timer = undefined;
       if (entry.status !== 'sent') return;
