@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from './records.js';
-import { applyRecord, emptyState, snapshot } from './state.js';
+import { applyRecord, emptyState, KEEP_SETTLED_TRANSACTIONS, pruneHistory, snapshot } from './state.js';
 
 const uuid = '0b7e8f52-3d5c-4a8e-9f00-6a2d1c9b7e41';
 const started: JournalRecord = { k: 'txStarted', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1200, at: '2026-11-25T10:00:00.000Z' };
@@ -25,5 +25,39 @@ describe('a transaction released after a settlement by hand', () => {
   it('releases nothing that the terminal is still reporting on', () => {
     const state = replay([started, { k: 'txReleased', paymentUuid: uuid, reason: 'forced by the cashier' }]);
     expect(state.transactions.get(uuid)?.status).toBe('sent');
+  });
+});
+
+describe('a transaction settled by its final event alone', () => {
+  const final = { kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'another transaction' } as const;
+  const settledByEvent: JournalRecord[] = [started, { k: 'event', id: '1:7', at: '2026-11-25T10:00:01.000Z', event: final }, { k: 'ack', ids: ['1:7'] }];
+
+  it('keeps its outcome after the event is acknowledged', () => {
+    const state = replay(settledByEvent);
+    expect(state.events.size).toBe(0);
+    expect(state.transactions.get(uuid)).toMatchObject({ status: 'settled', final });
+  });
+
+  it('keeps its outcome through a compaction, as a settled record', () => {
+    const records = snapshot(replay(settledByEvent));
+    expect(records).toContainEqual({ k: 'txSettled', paymentUuid: uuid, final });
+    expect(replay(records).transactions.get(uuid)).toMatchObject({ status: 'settled', final });
+  });
+});
+
+describe('pruneHistory', () => {
+  it('forgets what a snapshot leaves out, and nothing else', () => {
+    const records: JournalRecord[] = [];
+    for (let i = 0; i < KEEP_SETTLED_TRANSACTIONS + 5; i++) {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      records.push({ ...started, paymentUuid: id }, { k: 'txSettled', paymentUuid: id, final: { kind: 'transactionNotRun', paymentUuid: id, terminalId: 'T1', reason: 'x' } });
+    }
+    records.push(started);
+    const state = replay(records);
+    const before = snapshot(state).filter((r) => r.k !== 'boot');
+    pruneHistory(state);
+    expect(state.transactions.size).toBe(KEEP_SETTLED_TRANSACTIONS + 1);
+    expect(state.transactions.get(uuid)?.status).toBe('sent');
+    expect(snapshot(state).filter((r) => r.k !== 'boot')).toEqual(before);
   });
 });
