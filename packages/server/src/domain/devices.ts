@@ -17,3 +17,18 @@ export interface Device {
 export function isIngenicoPaymentDevice(device: Pick<Device, 'type' | 'make'>): boolean {
   return device.type === 'payment' && device.make.toLowerCase() === 'ingenico';
 }
+
+/**
+ * Of several reports about the same terminals, the one to keep per terminal: the newest, and of
+ * equally new ones the last to arrive (as if they had been applied one after another, each only
+ * when not older than the one before). Returns their positions in `reports`, in arrival order.
+ */
+export function newestReportPerTerminal(reports: readonly { readonly terminalId: string; readonly lastSeenMs: number }[]): number[] {
+  const newest = new Map<string, number>();
+  reports.forEach((report, i) => {
+    const kept = newest.get(report.terminalId);
+    const keptAt = kept === undefined ? undefined : reports[kept]?.lastSeenMs;
+    if (keptAt === undefined || report.lastSeenMs >= keptAt) newest.set(report.terminalId, i);
+  });
+  return [...newest.values()].sort((a, b) => a - b);
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Device } from '../domain/devices.js';
 import type { Executor } from './executor.js';
 
@@ -46,6 +47,55 @@ export async function upsertDevice(
     .returning(columns)
     .executeTakeFirstOrThrow();
   return toDevice(row);
+}
+
+/** What a box reports about one of its Ingenico terminals. `model` 'unknown' keeps the model already learnt. */
+export interface DeviceReportRow {
+  readonly terminalId: string;
+  readonly model: string;
+  readonly online: boolean;
+  readonly at: Date;
+}
+
+/**
+ * Stores many reports of one box's terminals in one statement (at most one report per terminal)
+ * and returns the devices it wrote. A report older than the stored one changes nothing. With
+ * `quietMs`, a report that changes nothing the server keeps but the last-seen time, and moves it
+ * by less than `quietMs`, writes nothing either: last-seen is kept to that precision, and a box's
+ * terminal going idle → busy → idle at each payment costs no write and no live event.
+ * Rows are written in TerminalId order, so two writers of one box never wait on each other in a circle.
+ */
+export async function upsertDeviceReports(db: Executor, boxId: string, reports: readonly DeviceReportRow[], options: { quietMs: number | null }): Promise<DeviceView[]> {
+  if (reports.length === 0) return [];
+  const sorted = [...reports].sort((a, b) => (a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : 0));
+  const quiet = options.quietMs;
+  const changed =
+    quiet === null
+      ? sql<boolean>`true`
+      : sql<boolean>`(devices.last_seen_at is null
+          or devices.last_seen_at < excluded.last_seen_at - ${quiet}::integer * interval '1 millisecond'
+          or devices.online <> excluded.online or devices.removed
+          or devices.type <> excluded.type or devices.make <> excluded.make
+          or (excluded.model <> 'unknown' and devices.model <> excluded.model))`;
+  const rows = await db
+    .insertInto('devices')
+    .values(sorted.map((r) => ({ box_id: boxId, terminal_id: r.terminalId, type: 'payment', make: 'Ingenico', model: r.model, online: r.online, last_seen_at: r.at, removed: false })))
+    .onConflict((c) =>
+      c
+        .columns(['box_id', 'terminal_id'])
+        .doUpdateSet({
+          type: sql`excluded.type`,
+          make: sql`excluded.make`,
+          model: sql`case when excluded.model = 'unknown' then devices.model else excluded.model end`,
+          online: sql`excluded.online`,
+          last_seen_at: sql`excluded.last_seen_at`,
+          removed: false,
+        })
+        .where(sql<boolean>`(devices.last_seen_at is null or devices.last_seen_at <= excluded.last_seen_at) and ${changed}`),
+    )
+    .returning(columns)
+    .execute();
+  return rows.map(toDevice);
 }
 
 export async function setBoxDevicesOffline(db: Executor, boxId: string): Promise<DeviceView[]> {

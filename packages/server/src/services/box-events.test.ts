@@ -11,7 +11,7 @@ import { getHistory, getPayment, getTickets } from '../repos/payments.js';
 import { getBoxHello, listUnmatchedEvents } from '../repos/uplink-boxes.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
-import { applyBoxEvent, boxConnected, boxDisconnected } from './box-events.js';
+import { applyBoxEvent, applyBoxEvents, boxConnected, boxDisconnected, DEVICE_LAST_SEEN_PRECISION_MS } from './box-events.js';
 import type { ServiceContext } from './context.js';
 import { requestPayment } from './payments.js';
 
@@ -183,6 +183,50 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T7'))?.online).toBe(true);
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T7', { online: false, model: 'unknown', lastSeen: new Date(now + 1000).toISOString() }) }));
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T7')).toMatchObject({ online: false, model: 'Lane/5000' });
+  });
+
+  it('writes nothing for a report that only moves last-seen by less than the precision kept, and writes it after', async () => {
+    const start = Date.now();
+    const at = (ms: number): string => new Date(start + ms).toISOString();
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { lastSeen: at(0) }) }))).toBe('applied');
+    const before = await latestEventId(ctx.db);
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { state: 'inTransaction', lastSeen: at(1000) }) }))).toBe('recorded');
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { state: 'idle', lastSeen: at(DEVICE_LAST_SEEN_PRECISION_MS) }) }))).toBe('recorded');
+    expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T8'))?.lastSeenAt?.toISOString()).toBe(at(0));
+    expect(await eventsAfter(ctx.db, before, 10)).toEqual([]);
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { lastSeen: at(DEVICE_LAST_SEEN_PRECISION_MS + 1) }) }))).toBe('applied');
+    expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T8'))?.lastSeenAt?.toISOString()).toBe(at(DEVICE_LAST_SEEN_PRECISION_MS + 1));
+    expect((await eventsAfter(ctx.db, before, 10)).map((e) => e.topic)).toEqual(['device']);
+  });
+
+  it('writes a report that changes what the server keeps at once, however close to the last one', async () => {
+    const start = Date.now();
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { lastSeen: new Date(start).toISOString() }) }));
+    const before = await latestEventId(ctx.db);
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { online: false, lastSeen: new Date(start + 10).toISOString() }) }))).toBe('applied');
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { model: 'desk5000', online: false, lastSeen: new Date(start + 20).toISOString() }) }))).toBe('applied');
+    expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T9')).toMatchObject({ online: false, model: 'Desk/5000' });
+    expect((await eventsAfter(ctx.db, before, 10)).map((e) => (e.data as { device: { online: boolean } }).device.online)).toEqual([false, false]);
+  });
+
+  it('keeps the newest report per terminal of a batch, whatever their order, with one write and one live event', async () => {
+    const start = Date.now();
+    const at = (ms: number): string => new Date(start + ms).toISOString();
+    const before = await latestEventId(ctx.db);
+    const outcomes = await applyBoxEvents(ctx, shop.box.id, [
+      message({ kind: 'device', device: report('T10', { online: true, lastSeen: at(0) }) }),
+      message({ kind: 'device', device: report('T10', { online: false, lastSeen: at(2000) }) }),
+      message({ kind: 'device', device: report('T11', { lastSeen: at(0) }) }),
+      message({ kind: 'device', device: report('T10', { online: true, lastSeen: at(1000) }) }),
+    ]);
+    expect(outcomes).toEqual(['recorded', 'applied', 'applied', 'recorded']);
+    expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T10')).toMatchObject({ online: false });
+    expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T10'))?.lastSeenAt?.toISOString()).toBe(at(2000));
+    const live = await eventsAfter(ctx.db, before, 10);
+    expect(live.map((e) => (e.data as { device: { terminalId: string; online: boolean } }).device)).toMatchObject([
+      { terminalId: 'T10', online: false },
+      { terminalId: 'T11', online: true },
+    ]);
   });
 
   it('takes a box offline with its devices and running payments only while this process holds it', async () => {

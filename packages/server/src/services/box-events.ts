@@ -1,11 +1,10 @@
 import type { BoxEvent, BoxEventMessage, BoxEventOf, BoxHello, DeviceReport, TerminalModel, Ticket } from '@kassa/contract';
 import type { PaymentEvent, PaymentState } from '../domain/payment-states.js';
 import { nextPaymentState, refusalEvent, resultEvent, stageEvent } from '../domain/payment-states.js';
-import type { Box } from '../repos/boxes.js';
+import { newestReportPerTerminal } from '../domain/devices.js';
 import { getBox, setBoxLink } from '../repos/boxes.js';
-import type { DeviceView } from '../repos/devices.js';
-import { findDeviceOfBox, setBoxDevicesOffline, upsertDevice } from '../repos/devices.js';
-import { appendEvent } from '../repos/events.js';
+import { setBoxDevicesOffline, upsertDeviceReports } from '../repos/devices.js';
+import type { Audience, EventTopic } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
 import { activePaymentsOfBox } from '../repos/payments.js';
@@ -22,8 +21,20 @@ import { paymentView } from './payments.js';
  * the record of its id, so a replayed or repeated event is acknowledged and applied once. Payment
  * changes go through the state table; an event the table has no cell for is kept in the history
  * and changes nothing.
+ *
+ * Outcomes: 'applied' changed what the server keeps (a payment's state, a device row); 'recorded'
+ * was taken and changed nothing (a history-only payment event; a device report that is older than
+ * the stored one, outdone by a newer one in the same batch, or new only in its last-seen time);
+ * 'duplicate' was applied before; 'unmatched' names no payment of the box.
  */
 export type BoxEventOutcome = 'applied' | 'recorded' | 'duplicate' | 'unmatched';
+
+/**
+ * The server keeps a device's last-seen time to this precision: a report that changes nothing else
+ * writes nothing (no row, no live event) unless the stored last-seen is older than this. The box
+ * reports every terminal state change, twice per payment, and the server keeps no such state.
+ */
+export const DEVICE_LAST_SEEN_PRECISION_MS = 60_000;
 
 type PaymentBoxEvent = Exclude<BoxEvent, { kind: 'device' }>;
 
@@ -57,12 +68,16 @@ export async function applyBoxEvents(ctx: ServiceContext, boxId: string, message
     });
     const batch = new PaymentBatch(trx, ctx, boxId);
     const payments = await lockPayments(trx, [...new Set(todo.flatMap((i) => paymentUuidOf(messages[i])))]);
+    const reports = todo.flatMap((i) => {
+      const event = messages[i]?.event;
+      return event?.kind === 'device' ? [{ index: i, report: event.device }] : [];
+    });
+    for (const [i, outcome] of await applyDeviceReports(trx, batch, boxId, reports, DEVICE_LAST_SEEN_PRECISION_MS)) outcomes[i] = outcome;
     for (const i of todo) {
       const message = messages[i];
-      if (message === undefined) continue;
+      if (message === undefined || message.event.kind === 'device') continue;
       const { event } = message;
-      if (event.kind === 'device') outcomes[i] = (await applyDeviceReport(trx, ctx, boxId, event.device)) === null ? 'recorded' : 'applied';
-      else outcomes[i] = batch.apply(payments.get(event.paymentUuid) ?? null, message.id, message.at, event, payments);
+      outcomes[i] = batch.apply(payments.get(event.paymentUuid) ?? null, message.id, message.at, event, payments);
     }
     await batch.write();
     return outcomes;
@@ -99,7 +114,7 @@ class PaymentBatch {
   readonly #history: HistoryRow[] = [];
   readonly #tickets: { paymentUuid: string; type: string; text: string; at: Date }[] = [];
   readonly #states = new Map<string, { uuid: string; state: PaymentState; at: Date }>();
-  readonly #live: { topic: 'payment'; audience: 'cashier'; data: unknown; at: Date }[] = [];
+  readonly #live: { topic: EventTopic; audience: Audience; data: unknown; at: Date }[] = [];
   readonly #unmatched: { eventId: string; kind: string; paymentUuid: string; reason: string; data: unknown }[] = [];
   readonly #at: Date;
 
@@ -136,6 +151,11 @@ class PaymentBatch {
     return updated;
   }
 
+  /** Queues a live event about something else than a payment (a device, the box), in order with the rest. */
+  announce(topic: EventTopic, audience: Audience, data: unknown): void {
+    this.#live.push({ topic, audience, data, at: this.#at });
+  }
+
   async write(): Promise<void> {
     const { trx, ctx } = this;
     for (const u of this.#unmatched) await recordUnmatchedEvent(trx, { boxId: this.boxId, at: this.#at, ...u });
@@ -149,26 +169,23 @@ class PaymentBatch {
 const MODEL_NAMES: Readonly<Record<TerminalModel, string>> = { lane5000: 'Lane/5000', desk5000: 'Desk/5000', move5000: 'Move/5000', unknown: 'unknown' };
 
 /**
- * Stores what the box says about one terminal and announces it. Reports can arrive out of order
- * (a replay after a reconnect), so an older report than the stored one changes nothing; a model the
- * box does not know yet keeps the one already learnt.
+ * Stores what the box says about its terminals, set-wise, and queues a `device` live event for
+ * each device written. Reports can arrive out of order (a replay after a reconnect), so an older
+ * report than the stored one changes nothing; a model the box does not know yet keeps the one
+ * already learnt. Returns the outcome of each report by its position.
  */
-export async function applyDeviceReport(trx: Executor, ctx: ServiceContext, boxId: string, report: DeviceReport): Promise<DeviceView | null> {
-  const at = new Date(report.lastSeen);
-  const known = await findDeviceOfBox(trx, boxId, report.terminalId);
-  if (known !== null && known.lastSeenAt !== null && known.lastSeenAt.getTime() > at.getTime()) return null;
-  const model = report.model === 'unknown' && known !== null ? known.model : MODEL_NAMES[report.model];
-  const device = await upsertDevice(trx, { boxId, terminalId: report.terminalId, type: 'payment', make: 'Ingenico', model, online: report.online, at });
-  await publishDevice(trx, ctx, device);
-  return device;
-}
-
-async function publishDevice(trx: Executor, ctx: ServiceContext, device: DeviceView): Promise<void> {
-  await appendEvent(trx, ctx.prefix, { topic: 'device', audience: 'cashier', data: { device: deviceView(device) } });
-}
-
-async function publishBox(trx: Executor, ctx: ServiceContext, box: Box | null): Promise<void> {
-  if (box !== null) await appendEvent(trx, ctx.prefix, { topic: 'box', audience: 'admin', data: { box: boxView(box) } });
+async function applyDeviceReports(trx: Executor, batch: PaymentBatch, boxId: string, reports: readonly { index: number; report: DeviceReport }[], quietMs: number | null): Promise<Map<number, BoxEventOutcome>> {
+  const outcomes = new Map<number, BoxEventOutcome>(reports.map((r) => [r.index, 'recorded']));
+  const kept = newestReportPerTerminal(reports.map((r) => ({ terminalId: r.report.terminalId, lastSeenMs: Date.parse(r.report.lastSeen) }))).flatMap((k) => reports[k] ?? []);
+  const rows = kept.map(({ report }) => ({ terminalId: report.terminalId, model: MODEL_NAMES[report.model], online: report.online, at: new Date(report.lastSeen) }));
+  const written = new Map((await upsertDeviceReports(trx, boxId, rows, { quietMs })).map((d) => [d.terminalId, d]));
+  for (const { index, report } of kept) {
+    const device = written.get(report.terminalId);
+    if (device === undefined) continue;
+    outcomes.set(index, 'applied');
+    batch.announce('device', 'cashier', { device: deviceView(device) });
+  }
+  return outcomes;
 }
 
 /** The table event, history text and data of one box event. */
@@ -237,10 +254,13 @@ export async function boxConnected(ctx: ServiceContext, boxId: string, hello: Bo
     const at = ctx.now();
     await setBoxLink(trx, boxId, { online: true, serverId: ctx.serverId, at });
     await recordBoxHello(trx, { boxId, reportedId: hello.boxId, software: hello.software, contractVersion: hello.version, at });
-    for (const report of hello.devices) await applyDeviceReport(trx, ctx, boxId, report);
-    for (const device of await setDevicesOfflineExcept(trx, boxId, hello.devices.map((d) => d.terminalId))) await publishDevice(trx, ctx, device);
+    const batch = new PaymentBatch(trx, ctx, boxId);
+    // Every reported device is written (and announced) at a hello, whatever changed.
+    await applyDeviceReports(trx, batch, boxId, hello.devices.map((report, index) => ({ index, report })), null);
+    for (const device of await setDevicesOfflineExcept(trx, boxId, hello.devices.map((d) => d.terminalId))) batch.announce('device', 'cashier', { device: deviceView(device) });
     const box = await getBox(trx, boxId);
-    await publishBox(trx, ctx, box);
+    if (box !== null) batch.announce('box', 'admin', { box: boxView(box) });
+    await batch.write();
     return { name: box?.name ?? '' };
   });
 }
@@ -255,16 +275,17 @@ export async function boxDisconnected(ctx: ServiceContext, boxId: string): Promi
   return inTransaction(ctx, async (trx) => {
     const at = ctx.now();
     if (!(await releaseBoxLink(trx, boxId, ctx.serverId, at))) return false;
-    for (const device of await setBoxDevicesOffline(trx, boxId)) await publishDevice(trx, ctx, device);
+    const batch = new PaymentBatch(trx, ctx, boxId);
+    for (const device of await setBoxDevicesOffline(trx, boxId)) batch.announce('device', 'cashier', { device: deviceView(device) });
     // A pending line has not reached the terminal as far as the server knows: its command waits.
     const running = (await activePaymentsOfBox(trx, boxId)).filter((p) => p.state !== 'pending');
-    const batch = new PaymentBatch(trx, ctx, boxId);
     for (const payment of (await lockPayments(trx, running.map((p) => p.uuid))).values()) {
       const change: PaymentChange = { event: 'lost', message: 'The link to the box dropped; waiting for the box to report.', data: {}, tickets: [] };
       batch.record(payment, change, { source: 'server', next: nextPaymentState({ state: payment.state, event: 'lost' }) });
     }
+    const box = await getBox(trx, boxId);
+    if (box !== null) batch.announce('box', 'admin', { box: boxView(box) });
     await batch.write();
-    await publishBox(trx, ctx, await getBox(trx, boxId));
     return true;
   });
 }
