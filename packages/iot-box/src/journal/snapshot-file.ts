@@ -45,13 +45,13 @@ export function writeSnapshotSync(dataDir: string, path: string, records: readon
 
 /**
  * While the box runs: the same steps with asynchronous calls, serialising a slice of records at a
- * time, so the event loop goes on serving terminals between slices. `records` must not change
- * meanwhile (journal records are never mutated once made). `onStep` lets a test stop at each step.
+ * time, so the event loop goes on serving terminals between slices. `records` is read slice by
+ * slice: it must not depend on anything that changes meanwhile (see `planSnapshot`). `onStep` lets a test stop at each step.
  */
 export async function writeSnapshot(
   dataDir: string,
   path: string,
-  records: readonly JournalRecord[],
+  records: Iterable<JournalRecord>,
   onStep: (step: SnapshotStep) => void = () => undefined,
 ): Promise<SnapshotWritten> {
   const temporary = temporaryPathOf(path);
@@ -59,11 +59,18 @@ export async function writeSnapshot(
   let longestSliceMs = 0;
   const handle = await open(temporary, 'w');
   try {
-    for (let from = 0; from < records.length; from += RECORDS_PER_SLICE) {
+    const source = records[Symbol.iterator]();
+    for (let done = false; !done; ) {
       const started = performance.now();
       let text = '';
-      const to = Math.min(records.length, from + RECORDS_PER_SLICE);
-      for (let i = from; i < to; i++) text += JSON.stringify(records[i]) + '\n';
+      for (let i = 0; i < RECORDS_PER_SLICE; i++) {
+        const next = source.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        text += JSON.stringify(next.value) + '\n';
+      }
       const buffer = Buffer.from(text);
       longestSliceMs = Math.max(longestSliceMs, performance.now() - started);
       for (let offset = 0; offset < buffer.length; ) offset += (await handle.write(buffer, offset)).bytesWritten;

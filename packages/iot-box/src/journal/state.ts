@@ -101,26 +101,60 @@ export function applyRecord(state: JournalState, record: JournalRecord): void {
   }
 }
 
-/** The records a compacted journal starts with: the same state, without acknowledged events and old history. */
-export function snapshot(state: JournalState): JournalRecord[] {
-  const out: JournalRecord[] = [];
-  out.push({ k: 'boot', boot: state.boot, at: new Date().toISOString() });
-  for (const device of state.devices.values()) out.push(device);
-  const settled = [...state.transactions.values()].filter((tx) => tx.status === 'settled');
-  const dropSettled = new Set(settled.slice(0, Math.max(0, settled.length - KEEP_SETTLED_TRANSACTIONS)).map((tx) => tx.paymentUuid));
+/**
+ * What a snapshot will hold, taken in one quick pass so a running box can write it out slice by
+ * slice while its state goes on changing: the settled history is kept by reference (a settled
+ * transaction never changes again), whatever can still change is copied now.
+ */
+export interface SnapshotPlan {
+  readonly boot: number;
+  readonly devices: readonly DeviceRecord[];
+  readonly transactions: readonly TransactionEntry[];
+  readonly commands: readonly number[];
+  readonly events: readonly EventRecord[];
+}
+
+export function planSnapshot(state: JournalState): SnapshotPlan {
+  let settled = 0;
+  for (const tx of state.transactions.values()) if (tx.status === 'settled') settled++;
+  // The oldest settled transactions beyond the history kept are left out.
+  let drop = Math.max(0, settled - KEEP_SETTLED_TRANSACTIONS);
+  const transactions: TransactionEntry[] = [];
   for (const tx of state.transactions.values()) {
-    if (dropSettled.has(tx.paymentUuid)) continue;
-    out.push({ k: 'txStarted', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents, at: tx.startedAt });
-    if (tx.status === 'unknown') out.push({ k: 'txUnknown', paymentUuid: tx.paymentUuid, reason: tx.unknownReason ?? 'unknown' });
-    if (tx.status === 'settled' && tx.final) out.push({ k: 'txSettled', paymentUuid: tx.paymentUuid, final: tx.final });
-    if (tx.status === 'settled' && !tx.final) {
-      out.push({ k: 'txUnknown', paymentUuid: tx.paymentUuid, reason: 'released' }, { k: 'txReleased', paymentUuid: tx.paymentUuid, reason: tx.unknownReason ?? 'settled by hand' });
-    }
+    if (tx.status !== 'settled') transactions.push({ ...tx });
+    else if (drop > 0) drop--;
+    else transactions.push(tx);
   }
   const commands = [...state.commands];
-  for (const commandId of commands.slice(Math.max(0, commands.length - KEEP_COMMAND_IDS))) out.push({ k: 'command', commandId });
-  for (const event of state.events.values()) out.push(event);
-  return out;
+  return {
+    boot: state.boot,
+    devices: [...state.devices.values()],
+    transactions,
+    commands: commands.slice(Math.max(0, commands.length - KEEP_COMMAND_IDS)),
+    events: [...state.events.values()],
+  };
+}
+
+/** The records of a planned snapshot, made one by one as they are written. */
+export function* snapshotRecords(plan: SnapshotPlan): Generator<JournalRecord> {
+  yield { k: 'boot', boot: plan.boot, at: new Date().toISOString() };
+  yield* plan.devices;
+  for (const tx of plan.transactions) {
+    yield { k: 'txStarted', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents, at: tx.startedAt };
+    if (tx.status === 'unknown') yield { k: 'txUnknown', paymentUuid: tx.paymentUuid, reason: tx.unknownReason ?? 'unknown' };
+    if (tx.status === 'settled' && tx.final) yield { k: 'txSettled', paymentUuid: tx.paymentUuid, final: tx.final };
+    if (tx.status === 'settled' && !tx.final) {
+      yield { k: 'txUnknown', paymentUuid: tx.paymentUuid, reason: 'released' };
+      yield { k: 'txReleased', paymentUuid: tx.paymentUuid, reason: tx.unknownReason ?? 'settled by hand' };
+    }
+  }
+  for (const commandId of plan.commands) yield { k: 'command', commandId };
+  yield* plan.events;
+}
+
+/** The records a compacted journal starts with: the same state, without acknowledged events and old history. */
+export function snapshot(state: JournalState): JournalRecord[] {
+  return [...snapshotRecords(planSnapshot(state))];
 }
 
 /**
