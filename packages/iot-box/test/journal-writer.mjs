@@ -8,11 +8,11 @@ const base = state.boot * 100_000;
 const uuid = '6f1c2b8e-2a4b-4c1d-9e0f-0a1b2c3d4e5f';
 const at = new Date().toISOString();
 
-// Every command comes with an event; every event but each tenth is acknowledged at once.
+// Every command comes with an event; every event but each hundredth is acknowledged at once.
 for (let n = 1; ; n++) {
   const id = `${state.boot}:${n}`;
   journal.write({ k: 'event', id, at, event: { kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 } });
-  if (n % 10 !== 0) journal.write({ k: 'ack', ids: [id] });
+  if (n % 100 !== 0) journal.write({ k: 'ack', ids: [id] });
   const commandId = base + n;
   await journal.append({ k: 'command', commandId });
   process.stdout.write(`durable ${commandId} ${id} ${journal.stats.compactions}\n`);
