@@ -118,6 +118,39 @@ describe('Journal', () => {
   });
 });
 
+describe('Journal records whose loss is harmless', () => {
+  it('go to the disk with the next durable record, in one sync', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    journal.write(stage);
+    journal.write(sent);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(journal.stats.syncs).toBe(0);
+    await journal.append(started);
+    expect(journal.stats.syncs).toBe(1);
+    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as JournalRecord);
+    expect(lines).toEqual([stage, sent, started]);
+    await journal.close();
+  });
+
+  it('go to the disk by themselves when no durable record comes', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    journal.write(started);
+    await waitUntil(() => journal.stats.syncs === 1);
+    expect(readFileSync(join(d, JOURNAL_FILE), 'utf8')).toContain('txStarted');
+    await journal.close();
+  });
+
+  it('are written when the journal closes', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    journal.write(started);
+    await journal.close();
+    expect(readFileSync(join(d, JOURNAL_FILE), 'utf8')).toContain('txStarted');
+  });
+});
+
 describe('Journal compaction while running', () => {
   it('rewrites a journal grown past its limit without losing open work or unacknowledged events', async () => {
     const d = dir();
