@@ -174,6 +174,27 @@ export interface BoxEventSeenTable {
   at: CreatedAt;
 }
 
+/** The last hello of each box (migration 0002_box_uplink). */
+export interface BoxHelloTable {
+  box_id: string;
+  /** The identity the box made for itself at first start (may differ from the paired id). */
+  reported_id: string;
+  software: string;
+  contract_version: number;
+  at: Date;
+}
+
+/** Box events that name no payment the box owns, kept for inspection (migration 0002_box_uplink). */
+export interface BoxUnmatchedEventTable {
+  box_id: string;
+  event_id: string;
+  at: Date;
+  kind: string;
+  payment_uuid: string | null;
+  reason: string;
+  data: Json;
+}
+
 export interface EventTable {
   id: Generated<number>;
   at: CreatedAt;
@@ -209,6 +230,8 @@ export interface Schema {
   payment_tickets: PaymentTicketTable;
   box_commands: BoxCommandTable;
   box_events_seen: BoxEventSeenTable;
+  box_hellos: BoxHelloTable;
+  box_unmatched_events: BoxUnmatchedEventTable;
   events: EventTable;
   rate_limits: RateLimitTable;
 }

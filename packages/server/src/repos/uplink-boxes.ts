@@ -1,18 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Schema } from '../db/schema.js';
 import type { DeviceView } from './devices.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
-
-/** Tables of migration 0002_box_uplink, typed here so the shared schema file stays as it is. */
-export type UplinkTables = {
-  box_hellos: { box_id: string; reported_id: string; software: string; contract_version: number; at: Date };
-  box_unmatched_events: { box_id: string; event_id: string; at: Date; kind: string; payment_uuid: string | null; reason: string; data: string };
-};
-
-function uplink(db: Executor): Kysely<Schema & UplinkTables> {
-  return db.withTables<UplinkTables>();
-}
 
 export interface BoxHelloRecord {
   readonly boxId: string;
@@ -25,7 +13,7 @@ export interface BoxHelloRecord {
 
 export async function recordBoxHello(db: Executor, hello: BoxHelloRecord): Promise<void> {
   const values = { box_id: hello.boxId, reported_id: hello.reportedId, software: hello.software, contract_version: hello.contractVersion, at: hello.at };
-  await uplink(db)
+  await db
     .insertInto('box_hellos')
     .values(values)
     .onConflict((c) => c.column('box_id').doUpdateSet({ reported_id: values.reported_id, software: values.software, contract_version: values.contract_version, at: values.at }))
@@ -33,7 +21,7 @@ export async function recordBoxHello(db: Executor, hello: BoxHelloRecord): Promi
 }
 
 export async function getBoxHello(db: Executor, boxId: string): Promise<BoxHelloRecord | null> {
-  const row = await uplink(db).selectFrom('box_hellos').selectAll().where('box_id', '=', boxId).executeTakeFirst();
+  const row = await db.selectFrom('box_hellos').selectAll().where('box_id', '=', boxId).executeTakeFirst();
   return row === undefined ? null : { boxId: row.box_id, reportedId: row.reported_id, software: row.software, contractVersion: row.contract_version, at: row.at };
 }
 
@@ -50,7 +38,7 @@ export async function recordUnmatchedEvent(
   db: Executor,
   event: { boxId: string; eventId: string; at: Date; kind: string; paymentUuid: string | null; reason: string; data: unknown },
 ): Promise<void> {
-  await uplink(db)
+  await db
     .insertInto('box_unmatched_events')
     .values({ box_id: event.boxId, event_id: event.eventId, at: event.at, kind: event.kind, payment_uuid: event.paymentUuid, reason: event.reason, data: toJson(event.data) })
     .onConflict((c) => c.columns(['box_id', 'event_id']).doNothing())
@@ -58,7 +46,7 @@ export async function recordUnmatchedEvent(
 }
 
 export async function listUnmatchedEvents(db: Executor, boxId: string): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {
-  const rows = await uplink(db).selectFrom('box_unmatched_events').select(['event_id', 'kind', 'payment_uuid', 'reason']).where('box_id', '=', boxId).orderBy('at').execute();
+  const rows = await db.selectFrom('box_unmatched_events').select(['event_id', 'kind', 'payment_uuid', 'reason']).where('box_id', '=', boxId).orderBy('at').execute();
   return rows.map((r) => ({ eventId: r.event_id, kind: r.kind, paymentUuid: r.payment_uuid, reason: r.reason }));
 }
 

@@ -12,6 +12,8 @@ import type { ServiceContext } from '../services/context.js';
 import { authenticateBox } from './auth.js';
 import type { UplinkLogger } from './link.js';
 import { BoxLink, CLOSE } from './link.js';
+import type { SeenRetentionOptions } from './seen-retention.js';
+import { DEFAULT_SEEN_RETENTION, startSeenRetention } from './seen-retention.js';
 
 export { CLOSE } from './link.js';
 export type { UplinkErrorCode, UplinkLogger } from './link.js';
@@ -26,6 +28,8 @@ export interface UplinkOptions {
   readonly heartbeatMs?: number;
   /** How often each link looks for undelivered commands a lost NOTIFY did not bring. */
   readonly sweepMs?: number;
+  /** How long applied box event ids are kept, and how often they are pruned. */
+  readonly seenRetention?: SeenRetentionOptions;
 }
 
 export interface Uplink {
@@ -137,6 +141,7 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
   }, settings.sweepMs);
   heartbeat.unref();
   sweep.unref();
+  const retention = startSeenRetention(ctx, log, options.seenRetention ?? DEFAULT_SEEN_RETENTION);
 
   return {
     connectedBoxIds: () => [...current.values()].filter((link) => link.ready).map((link) => link.boxId),
@@ -146,6 +151,7 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
       server.off('upgrade', onUpgrade);
       clearInterval(heartbeat);
       clearInterval(sweep);
+      await retention.stop();
       const links = [...everyLink];
       for (const link of links) link.close(CLOSE.goingAway, 'server stopping');
       const forced = setTimeout(() => links.forEach((link) => link.terminate()), 2000);
