@@ -186,6 +186,7 @@ async function main() {
   });
   triple('1 terminal: final frame → transactionResult event at the server (journaled first)', one, 'result', { p50: { bound: 'one write + fdatasync of the journal before the event leaves' } });
   const shared = 'the box, the probe and the load generator share 2 cores';
+  add('1 terminal: probe process event-loop delay p99', m(one, (r) => r.loopDelayP99), 'ms', { bound: 'how late the probe itself may have read an answer' });
   add('1 terminal: box CPU time per payment (one at a time, nothing to batch)', m(one, (r) => r.boxCpuPerPaymentMs, 3), 'ms', { bound: 'the figure to compare two builds on a busy machine' });
   triple(`${FLEET} terminals, 1 payment/s each: KeepAlive answered (probe terminal)`, many, 'keepAlive', { p99: { target: '< 20 ms', bound: shared } });
   triple(`${FLEET} terminals, 1 payment/s each: stage frame → event at the server (probe terminal)`, many, 'stage', {
