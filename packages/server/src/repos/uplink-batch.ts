@@ -79,21 +79,31 @@ export async function setPaymentStates(db: Executor, changes: readonly { uuid: s
   await sql`update payments set state = v.state, updated_at = v.at from (values ${values}) as v(uuid, state, at) where payments.uuid = v.uuid`.execute(db);
 }
 
-/** appendEvent for many events: stored for replay and announced, in order, in two statements. */
+/**
+ * appendEvent for many events, in one statement: stored for replay and announced, in order. The
+ * announcement is made in SQL from the stored id and the rest of the event serialised here, so it
+ * is byte for byte what `appendEvent` sends (only the id when that exceeds MAX_NOTIFY_BYTES).
+ */
 export async function appendEvents(db: Executor, prefix: string, events: readonly { topic: EventTopic; audience: Audience; data: unknown; at: Date }[]): Promise<LiveEvent[]> {
   if (events.length === 0) return [];
-  const rows = await db
-    .insertInto('events')
-    .values(events.map((e) => ({ topic: e.topic, audience: e.audience, data: toJson(e.data), at: e.at })))
-    .returning('id')
-    .execute();
-  // Identity values are drawn in the order of the VALUES rows.
-  const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-  const live = events.map((e, i): LiveEvent => ({ id: ids[i] ?? 0, at: e.at.toISOString(), topic: e.topic, audience: e.audience, data: e.data }));
-  const payloads = live.map((event) => {
-    const payload = toJson(event);
-    return Buffer.byteLength(payload) <= MAX_NOTIFY_BYTES ? payload : toJson({ id: event.id });
-  });
-  await sql`select pg_notify(${channelName(prefix, EVENTS_CHANNEL)}, p) from unnest(${payloads}::text[]) with ordinality as n(p, i) order by i`.execute(db);
-  return live;
+  const ats = events.map((e) => e.at.toISOString());
+  // Everything of the announcement after its id: `{"id":N,` + rest is toJson({ id, at, topic, audience, data }).
+  const rests = events.map((e, i) => toJson({ at: ats[i], topic: e.topic, audience: e.audience, data: e.data }).slice(1));
+  const { rows } = await sql<{ id: number }>`
+    with input as (
+      select * from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[], ${rests}::text[])
+        with ordinality as u(topic, audience, data, at, rest, i)
+    ),
+    inserted as (
+      insert into events (topic, audience, data, at) select topic, audience, data::jsonb, at::timestamptz from input order by i returning id
+    ),
+    -- Identity values are drawn in the order the rows are inserted.
+    numbered as (
+      select id, row_number() over (order by id) as i from inserted
+    )
+    select n.id, pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
+      case when octet_length('{"id":' || n.id || ',' || u.rest) <= ${MAX_NOTIFY_BYTES}::integer then '{"id":' || n.id || ',' || u.rest else '{"id":' || n.id || '}' end) as notified
+    from numbered n join input u on u.i = n.i
+    order by n.i`.execute(db);
+  return events.map((e, i): LiveEvent => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }));
 }
