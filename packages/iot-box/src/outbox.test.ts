@@ -32,6 +32,15 @@ function drained(box: Outbox): string[] {
 }
 
 describe('Outbox', () => {
+  it('hands a stage to the uplink at once, before the journal has synced anything', async () => {
+    const { box, journal } = outbox();
+    box.emit(stage('A'), false);
+    expect(drained(box)).toEqual(['A/transactionStage']);
+    expect(journal.stats.syncs).toBe(0);
+    await journal.close();
+    expect(journal.stats.syncs).toBe(1);
+  });
+
   it('holds back the later events of a terminal behind one waiting for the disk, not those of other terminals', async () => {
     const { box, journal } = outbox();
     box.emit(notRun('A'), true);
