@@ -18,6 +18,13 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js
 /** Bytes the WebSocket may hold unwritten before the box waits: a long backlog resent to a slow server is not copied into it all at once. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Events made during one I/O pass normally leave together at its end; past this many, they leave
+ * at once, so a busy pass (hundreds of terminals ready together) does not hold its first events
+ * back until it ends.
+ */
+const FLUSH_EVERY_EVENTS = 32;
+
 /** `connecting`: dialling; `open`: hello sent, no welcome yet; `ready`: events flow; `waiting`: back-off before the next dial. */
 export type UplinkState = 'connecting' | 'open' | 'ready' | 'waiting' | 'stopped';
 
@@ -58,6 +65,7 @@ export class Uplink {
   private heartbeat: NodeJS.Timeout | undefined;
   private alive = true;
   private flushQueued = false;
+  private readySinceFlush = 0;
   private connectedSince: Date | null = null;
   private lastError: string | null = null;
   private serverName: string | null = null;
@@ -213,9 +221,14 @@ export class Uplink {
 
   /**
    * Events made while handling one batch of socket reads go out together, in one write, right
-   * after it (setImmediate runs before the next batch of I/O).
+   * after it (setImmediate runs before the next batch of I/O), or every FLUSH_EVERY_EVENTS events
+   * when the batch is large.
    */
   private scheduleFlush(): void {
+    if (++this.readySinceFlush >= FLUSH_EVERY_EVENTS) {
+      this.flush();
+      return;
+    }
     if (this.flushQueued) return;
     this.flushQueued = true;
     setImmediate(() => {
@@ -226,6 +239,7 @@ export class Uplink {
 
   /** Sends every ready event not yet sent on this connection (in order within each terminal). */
   private flush(): void {
+    this.readySinceFlush = 0;
     const ws = this.ws;
     if (this.status !== 'ready' || !ws || ws.readyState !== WebSocket.OPEN) return;
     // ws writes each message with its own syscall; corking its socket for the pass turns a burst
