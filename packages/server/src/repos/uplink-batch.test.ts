@@ -4,11 +4,15 @@ import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
 import { EVENTS_CHANNEL, eventsAfter, latestEventId } from './events.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
-import { appendEvents } from './uplink-batch.js';
+import { appendEvents, writeBatch } from './uplink-batch.js';
+import { getHistory, getPayment, getTickets } from './payments.js';
+import { serviceContext, setUpShop, openTills, newOrder } from '../bench/shop.js';
+import { upsertDevice } from './devices.js';
+import { requestPayment } from '../services/payments.js';
 
 vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
 
-describe.each(BACKENDS)('appendEvents on %s', (backend) => {
+describe.each(BACKENDS)('batch writes on %s', (backend) => {
   let database: TestDatabase;
   const heard: string[] = [];
   beforeAll(async () => {
@@ -35,5 +39,38 @@ describe.each(BACKENDS)('appendEvents on %s', (backend) => {
     const [first, second, third] = live;
     await vi.waitFor(() => expect(heard).toHaveLength(3));
     expect(heard).toEqual([toJson(first), toJson({ id: second?.id }), toJson(third)]);
+  });
+
+  it('writes history in order (with and without message or data), tickets, states and events in one call', async () => {
+    const ctx = serviceContext(database);
+    const shop = await setUpShop(ctx);
+    const device = await upsertDevice(ctx.db, { boxId: shop.box.id, terminalId: 'TB1', type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true, at: new Date() });
+    const till = await openTills(ctx, shop, [device.id]);
+    const methodId = till.methodOfDevice.get(device.id) ?? 0;
+    const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0);
+    const { payment } = await requestPayment(ctx, 'b7c1d2e3-0000-4000-8000-000000000001', { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    const at = new Date('2026-11-25T10:03:51.374Z');
+    const uuid = payment.uuid;
+    await writeBatch(database.db, database.bus.prefix, {
+      history: [
+        { paymentUuid: uuid, at, source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', message: null, data: { eventId: 'e1' } },
+        { paymentUuid: uuid, at, source: 'box', event: 'message', fromState: 'waiting', toState: 'waiting', message: 'PRESENT CARD', data: undefined },
+        { paymentUuid: uuid, at, source: 'box', event: 'approved', fromState: 'waiting', toState: 'done', message: 'Approved', data: { tickets: 2 } },
+      ],
+      tickets: [
+        { paymentUuid: uuid, type: 'merchant', text: 'm', at },
+        { paymentUuid: uuid, type: 'cardholder', text: 'c', at },
+      ],
+      states: [{ uuid, state: 'done', at }],
+      events: [],
+    });
+    expect((await getHistory(ctx.db, uuid)).map((h) => [h.event, h.message, h.data])).toEqual([
+      ['requested', null, { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }],
+      ['accepted', null, { eventId: 'e1' }],
+      ['message', 'PRESENT CARD', null],
+      ['approved', 'Approved', { tickets: 2 }],
+    ]);
+    expect((await getTickets(ctx.db, uuid)).map((t) => [t.type, t.text])).toEqual([['merchant', 'm'], ['cardholder', 'c']]);
+    expect(await getPayment(ctx.db, uuid)).toMatchObject({ state: 'done', updatedAt: at });
   });
 });

@@ -44,66 +44,71 @@ export interface HistoryRow {
   readonly data: unknown;
 }
 
-export async function insertHistory(db: Executor, rows: readonly HistoryRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('payment_history')
-    .values(
-      rows.map((r) => ({
-        payment_uuid: r.paymentUuid,
-        at: r.at,
-        source: r.source,
-        event: r.event,
-        from_state: r.fromState,
-        to_state: r.toState,
-        message: r.message,
-        user_id: null,
-        data: r.data === undefined ? null : toJson(r.data),
-      })),
-    )
-    .execute();
-}
-
-export async function insertTickets(db: Executor, rows: readonly { paymentUuid: string; type: string; text: string; at: Date }[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('payment_tickets')
-    .values(rows.map((t) => ({ payment_uuid: t.paymentUuid, ticket_type: t.type, text: t.text, created_at: t.at })))
-    .execute();
-}
-
-/** Sets the state of several payments in one statement. */
-export async function setPaymentStates(db: Executor, changes: readonly { uuid: string; state: PaymentState; at: Date }[]): Promise<void> {
-  if (changes.length === 0) return;
-  const values = sql.join(changes.map((c) => sql`(${c.uuid}::text, ${c.state}::text, ${c.at}::timestamptz)`));
-  await sql`update payments set state = v.state, updated_at = v.at from (values ${values}) as v(uuid, state, at) where payments.uuid = v.uuid`.execute(db);
+export interface BatchWrite {
+  readonly history: readonly HistoryRow[];
+  readonly tickets: readonly { paymentUuid: string; type: string; text: string; at: Date }[];
+  /** New states of payments, at most one per payment. */
+  readonly states: readonly { uuid: string; state: PaymentState; at: Date }[];
+  /** Live events, stored for replay and announced in this order. */
+  readonly events: readonly { topic: EventTopic; audience: Audience; data: unknown; at: Date }[];
 }
 
 /**
- * appendEvent for many events, in one statement: stored for replay and announced, in order. The
- * announcement is made in SQL from the stored id and the rest of the event serialised here, so it
- * is byte for byte what `appendEvent` sends (only the id when that exceeds MAX_NOTIFY_BYTES).
+ * Everything a batch of box events writes, in one statement: history entries and tickets (their
+ * ids in the given order), payment states, and the live events, stored and announced in order.
+ * The announcement is made in SQL from the stored id and the rest of the event serialised here,
+ * so it is byte for byte what `appendEvent` sends (only the id when that exceeds MAX_NOTIFY_BYTES).
+ * Returns the live events with their ids.
  */
-export async function appendEvents(db: Executor, prefix: string, events: readonly { topic: EventTopic; audience: Audience; data: unknown; at: Date }[]): Promise<LiveEvent[]> {
-  if (events.length === 0) return [];
-  const ats = events.map((e) => e.at.toISOString());
+export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite): Promise<LiveEvent[]> {
+  const { history, tickets, states, events } = batch;
+  if (history.length + tickets.length + states.length + events.length === 0) return [];
+  const iso = (d: Date): string => d.toISOString();
+  const ats = events.map((e) => iso(e.at));
   // Everything of the announcement after its id: `{"id":N,` + rest is toJson({ id, at, topic, audience, data }).
   const rests = events.map((e, i) => toJson({ at: ats[i], topic: e.topic, audience: e.audience, data: e.data }).slice(1));
   const { rows } = await sql<{ id: number }>`
-    with input as (
+    with history_input as (
+      select * from unnest(${history.map((h) => h.paymentUuid)}::text[], ${history.map((h) => iso(h.at))}::text[], ${history.map((h) => h.source)}::text[],
+        ${history.map((h) => h.event)}::text[], ${history.map((h) => h.fromState)}::text[], ${history.map((h) => h.toState)}::text[],
+        ${history.map((h) => h.message)}::text[], ${history.map((h) => (h.data === undefined ? null : toJson(h.data)))}::text[])
+        with ordinality as u(payment_uuid, at, source, event, from_state, to_state, message, data, i)
+    ),
+    history_rows as (
+      insert into payment_history (payment_uuid, at, source, event, from_state, to_state, message, user_id, data)
+      select payment_uuid, at::timestamptz, source, event, from_state, to_state, message, null, data::jsonb from history_input order by i
+    ),
+    ticket_rows as (
+      insert into payment_tickets (payment_uuid, ticket_type, text, created_at)
+      select payment_uuid, ticket_type, text, created_at::timestamptz
+      from unnest(${tickets.map((t) => t.paymentUuid)}::text[], ${tickets.map((t) => t.type)}::text[], ${tickets.map((t) => t.text)}::text[], ${tickets.map((t) => iso(t.at))}::text[])
+        with ordinality as u(payment_uuid, ticket_type, text, created_at, i)
+      order by i
+    ),
+    state_rows as (
+      update payments set state = v.state, updated_at = v.at::timestamptz
+      from unnest(${states.map((c) => c.uuid)}::text[], ${states.map((c) => c.state)}::text[], ${states.map((c) => iso(c.at))}::text[]) as v(uuid, state, at)
+      where payments.uuid = v.uuid
+    ),
+    event_input as (
       select * from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[], ${rests}::text[])
         with ordinality as u(topic, audience, data, at, rest, i)
     ),
-    inserted as (
-      insert into events (topic, audience, data, at) select topic, audience, data::jsonb, at::timestamptz from input order by i returning id
+    event_rows as (
+      insert into events (topic, audience, data, at) select topic, audience, data::jsonb, at::timestamptz from event_input order by i returning id
     ),
     -- Identity values are drawn in the order the rows are inserted.
     numbered as (
-      select id, row_number() over (order by id) as i from inserted
+      select id, row_number() over (order by id) as i from event_rows
     )
     select n.id, pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
       case when octet_length('{"id":' || n.id || ',' || u.rest) <= ${MAX_NOTIFY_BYTES}::integer then '{"id":' || n.id || ',' || u.rest else '{"id":' || n.id || '}' end) as notified
-    from numbered n join input u on u.i = n.i
+    from numbered n join event_input u on u.i = n.i
     order by n.i`.execute(db);
   return events.map((e, i): LiveEvent => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }));
+}
+
+/** appendEvent for many events: stored for replay and announced, in order, in one statement. */
+export async function appendEvents(db: Executor, prefix: string, events: BatchWrite['events']): Promise<LiveEvent[]> {
+  return writeBatch(db, prefix, { history: [], tickets: [], states: [], events });
 }

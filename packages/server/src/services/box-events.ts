@@ -9,7 +9,7 @@ import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
 import { activePaymentsOfBox } from '../repos/payments.js';
 import type { HistoryRow } from '../repos/uplink-batch.js';
-import { appendEvents, insertHistory, insertTickets, lockPayments, markBoxEventsSeen, setPaymentStates } from '../repos/uplink-batch.js';
+import { lockPayments, markBoxEventsSeen, writeBatch } from '../repos/uplink-batch.js';
 import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
@@ -159,10 +159,7 @@ class PaymentBatch {
   async write(): Promise<void> {
     const { trx, ctx } = this;
     for (const u of this.#unmatched) await recordUnmatchedEvent(trx, { boxId: this.boxId, at: this.#at, ...u });
-    await insertHistory(trx, this.#history);
-    await insertTickets(trx, this.#tickets);
-    await setPaymentStates(trx, [...this.#states.values()]);
-    await appendEvents(trx, ctx.prefix, this.#live);
+    await writeBatch(trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
   }
 }
 
