@@ -6,7 +6,7 @@ import { EVENTS_CHANNEL } from './events.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
-import type { Payment } from './payments.js';
+import type { Payment, PaymentRecord } from './payments.js';
 import { toPayment } from './payments.js';
 import type { PaymentMethod } from './payment-methods.js';
 import type { PaymentLineView } from '../domain/payments.js';
@@ -149,7 +149,7 @@ export interface NewPaymentRequest {
  */
 export type PaymentRequestWrite = { readonly outcome: 'created'; readonly payment: Payment } | { readonly outcome: 'stale' | 'conflict' };
 
-type WriteRow = { fresh: boolean; uuid: string | null } & Omit<Parameters<typeof toPayment>[0], 'uuid'>;
+type WriteRow = { fresh: boolean; uuid: string | null } & Omit<PaymentRecord, 'uuid'>;
 
 /**
  * Writes a new payment in one statement: the payment (unless its uuid exists), its first history

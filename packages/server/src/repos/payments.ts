@@ -35,7 +35,8 @@ export interface Ticket {
   readonly at: Date;
 }
 
-type Row = {
+/** A payments row as the database returns it. */
+export type PaymentRecord = {
   uuid: string;
   order_id: string;
   method_id: number;
@@ -52,7 +53,7 @@ type Row = {
 };
 
 /** A payments row as the services see it. */
-export const toPayment = (r: Row): Payment => ({
+export const toPayment = (r: PaymentRecord): Payment => ({
   uuid: r.uuid,
   orderId: r.order_id,
   methodId: r.method_id,

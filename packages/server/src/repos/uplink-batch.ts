@@ -6,7 +6,7 @@ import { EVENTS_CHANNEL } from './events.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
-import type { Payment } from './payments.js';
+import type { Payment, PaymentRecord } from './payments.js';
 import { toPayment } from './payments.js';
 
 /**
@@ -31,6 +31,33 @@ export async function lockPayments(db: Executor, uuids: readonly string[]): Prom
   if (uuids.length === 0) return new Map();
   const rows = await db.selectFrom('payments').selectAll().where('uuid', 'in', [...uuids]).orderBy('uuid').forUpdate().execute();
   return new Map(rows.map((r) => [r.uuid, toPayment(r)]));
+}
+
+/**
+ * markBoxEventsSeen and lockPayments in one statement: the event ids are recorded (those that were
+ * new are returned) and the payments the batch names are read and locked, in uuid order. The
+ * payments of ids seen before are locked too: harmless, and one round trip less per batch.
+ */
+export async function markSeenAndLockPayments(db: Executor, boxId: string, eventIds: readonly string[], paymentUuids: readonly string[]): Promise<{ fresh: Set<string>; payments: Map<string, Payment> }> {
+  // A batch that names no payment still gets its one row, with the payment columns null.
+  type Row = { fresh: string[] } & ({ [K in keyof PaymentRecord]: PaymentRecord[K] } | { [K in keyof PaymentRecord]: null });
+  const { rows } = await sql<Row>`
+    with seen as (
+      insert into box_events_seen (box_id, event_id) select ${boxId}::text, id from unnest(${[...eventIds]}::text[]) as u(id)
+      on conflict (box_id, event_id) do nothing
+      returning event_id
+    ),
+    locked as (
+      select * from payments where uuid = any(${[...paymentUuids]}::text[]) order by uuid for update
+    )
+    select (select coalesce(json_agg(event_id), '[]'::json) from seen) as fresh, locked.*
+    from (select 1) as one left join locked on true`.execute(db);
+  const payments = new Map<string, Payment>();
+  for (const row of rows) {
+    const { fresh: _fresh, ...payment } = row;
+    if (payment.uuid !== null) payments.set(payment.uuid, toPayment(payment as PaymentRecord));
+  }
+  return { fresh: new Set(rows[0]?.fresh ?? []), payments };
 }
 
 export interface HistoryRow {

@@ -9,7 +9,7 @@ import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
 import { activePaymentsOfBox } from '../repos/payments.js';
 import type { HistoryRow } from '../repos/uplink-batch.js';
-import { lockPayments, markBoxEventsSeen, writeBatch } from '../repos/uplink-batch.js';
+import { lockPayments, markSeenAndLockPayments, writeBatch } from '../repos/uplink-batch.js';
 import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
@@ -60,14 +60,14 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
 export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[]): Promise<BoxEventOutcome[]> {
   return inTransaction(ctx, async (trx) => {
     const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
-    const fresh = await markBoxEventsSeen(trx, boxId, [...new Set(messages.map((m) => m.id))]);
+    const uuids = [...new Set(messages.flatMap(paymentUuidOf))];
+    const { fresh, payments } = await markSeenAndLockPayments(trx, boxId, [...new Set(messages.map((m) => m.id))], uuids);
     const todo: number[] = [];
     messages.forEach((message, i) => {
       // A copy of an id later in the same batch is a duplicate of the first.
       if (fresh.delete(message.id)) todo.push(i);
     });
     const batch = new PaymentBatch(trx, ctx, boxId);
-    const payments = await lockPayments(trx, [...new Set(todo.flatMap((i) => paymentUuidOf(messages[i])))]);
     const reports = todo.flatMap((i) => {
       const event = messages[i]?.event;
       return event?.kind === 'device' ? [{ index: i, report: event.device }] : [];
