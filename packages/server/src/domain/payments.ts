@@ -44,3 +44,28 @@ export function checkPaymentRequest(check: PaymentRequestCheck): void {
   if (!method.device.online) throw new KassaError('KASSA_DEVICE_OFFLINE', undefined, { deviceId: method.device.id });
   if (check.deviceActivePayments > 0) throw new KassaError('KASSA_TERMINAL_BUSY', undefined, { deviceId: method.device.id });
 }
+
+/** What the server knows of whether a pending line's start command may have reached its terminal. */
+export interface StartReach {
+  /** The box is linked to a server process now: a queued start leaves for it within moments. */
+  readonly boxOnline: boolean;
+  /** The box confirmed it journaled the start command: it will run it, now or after a restart. */
+  readonly startDelivered: boolean;
+}
+
+/**
+ * A pending line may be marked failed by hand only while its start cannot reach the terminal: its
+ * box is offline and never confirmed the command (the command is then dropped when the box comes
+ * back). Otherwise the terminal may be charging the card, and a line marked failed would invite a
+ * second charge: the cashier cancels instead, and the terminal's answer decides.
+ */
+export function checkMarkFailedWhilePending(reach: StartReach): void {
+  if (!reach.boxOnline && !reach.startDelivered) return;
+  const why = reach.startDelivered ? 'its box has already received the start command' : 'its box is online and is sending the start command to the terminal';
+  throw new KassaError('KASSA_PAYMENT_STATE', `Cannot mark failed a pending payment: ${why}. Cancel it, and the terminal's answer settles it.`, {
+    state: 'pending',
+    event: 'markFailed',
+    boxOnline: reach.boxOnline,
+    startDelivered: reach.startDelivered,
+  });
+}

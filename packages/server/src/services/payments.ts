@@ -1,7 +1,8 @@
 import type { Payment as PaymentApi, PaymentDetail, PutPaymentBody } from '@kassa/contract';
 import { sha256 } from '../auth/tokens.js';
 import { KassaError, notFound } from '../domain/errors.js';
-import { checkPaymentRequest } from '../domain/payments.js';
+import type { StartReach } from '../domain/payments.js';
+import { checkMarkFailedWhilePending, checkPaymentRequest } from '../domain/payments.js';
 import type { BoxPaymentEvent, PaymentState, UserPaymentEvent } from '../domain/payment-states.js';
 import { applyUserEvent, nextPaymentState } from '../domain/payment-states.js';
 import { enqueueCommand, markBoxEventSeen } from '../repos/box-commands.js';
@@ -11,6 +12,7 @@ import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
 import { addHistory, addTickets, getHistory, getPayment, getTickets, setPaymentState } from '../repos/payments.js';
 import { readPaymentRequest, writePaymentRequest } from '../repos/payment-requests.js';
+import { startReach } from '../repos/start-reach.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './context.js';
 import { methodMissing } from './configuration.js';
@@ -117,8 +119,11 @@ export async function paymentDetail(ctx: ServiceContext, uuid: string): Promise<
  */
 export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { event: UserPaymentEvent; userId: number; reason?: string }): Promise<PaymentApi> {
   return ctx.db.transaction().execute(async (trx) => {
+    // The box row is locked before the payment row, in the order a box's link takes them.
+    const reach = action.event === 'markFailed' ? await reachOfPending(trx, uuid) : null;
     const payment = (await getPayment(trx, uuid, { forUpdate: true })) ?? missing(uuid);
     const next = applyUserEvent({ state: payment.state, event: action.event });
+    if (payment.state === 'pending' && action.event === 'markFailed' && payment.boxId !== null) checkMarkFailedWhilePending(reach ?? (await startReach(trx, { uuid, boxId: payment.boxId })));
     const settles = action.event === 'forceDone' || action.event === 'markFailed';
     const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(settles ? { settledBy: action.userId, settleReason: action.reason ?? '' } : {}) });
     await addHistory(trx, uuid, { at: ctx.now(), source: 'user', event: action.event, fromState: payment.state, toState: next, userId: action.userId, message: action.reason ?? null });
@@ -130,6 +135,12 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     await publish(trx, ctx, updated);
     return paymentView(updated);
   });
+}
+
+/** Whether a payment that is pending may have its start on the way to the terminal; null when it is not pending. */
+async function reachOfPending(trx: Executor, uuid: string): Promise<StartReach | null> {
+  const payment = await getPayment(trx, uuid);
+  return payment?.state === 'pending' && payment.boxId !== null ? startReach(trx, { uuid, boxId: payment.boxId }) : null;
 }
 
 /**

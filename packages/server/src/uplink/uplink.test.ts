@@ -279,6 +279,38 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       expect(again.received.filter(isCommand).filter((m) => m.command.paymentUuid === uuid)).toEqual([]);
     });
 
+    it('refuses to mark failed a pending payment while its box is online, and changes nothing', async () => {
+      const box = await connect();
+      await box.hello([device('T1')]);
+      const uuid = await pay();
+      await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
+      await expect(actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'impatient' })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { boxOnline: true } });
+      expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
+      await settle(box, uuid);
+      await box.close();
+    });
+
+    it('refuses to mark failed a pending payment whose box confirmed the start, even offline', async () => {
+      const box = await connect();
+      await box.hello([device('T1')]);
+      const uuid = await pay();
+      const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
+      if (!isCommand(start)) throw new Error('not a command');
+      box.send({ type: 'commandReceived', commandId: start.commandId });
+      await vi.waitFor(async () => {
+        const row = await ctx.db.selectFrom('box_commands').select('delivered_at').where('id', '=', start.commandId).executeTakeFirst();
+        expect(row?.delivered_at).not.toBeNull();
+      }, PATIENCE);
+      await box.close();
+      await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), PATIENCE);
+      await expect(actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'box gone' })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { startDelivered: true } });
+      expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
+      const again = await connect();
+      await again.hello([device('T1')]);
+      await settle(again, uuid);
+      await again.close();
+    });
+
     it('takes the box offline on revocation', async () => {
       const paired = await pairBox(ctx, 'Box to revoke');
       const box = await connect(paired.token);
