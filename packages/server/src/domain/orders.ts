@@ -1,5 +1,5 @@
 import { KassaError } from './errors.js';
-import type { PaymentLineView } from './payments.js';
+import type { PaymentLineView } from './payment-states.js';
 import { ACTIVE_STATES, PAID_STATES } from './payment-states.js';
 
 export const ORDER_STATES = ['draft', 'paid', 'cancelled'] as const;

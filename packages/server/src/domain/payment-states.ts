@@ -3,6 +3,14 @@ import { KassaError } from './errors.js';
 export const PAYMENT_STATES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'forceDone', 'failed'] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
 
+/** A payment line as the order rules see it. */
+export interface PaymentLineView {
+  readonly uuid: string;
+  readonly amountCents: number;
+  readonly state: PaymentState;
+  readonly deviceId: number | null;
+}
+
 /**
  * What moves a payment line. Box events come from the terminal through the box; user events are
  * buttons pressed by a cashier or calls of an API client.

@@ -3,15 +3,8 @@ import { KassaError } from './errors.js';
 import { assertCents } from './money.js';
 import type { OrderState } from './orders.js';
 import type { Terminal } from './payment-methods.js';
-import type { PaymentState } from './payment-states.js';
+import type { PaymentLineView } from './payment-states.js';
 import { ACTIVE_STATES, PAID_STATES } from './payment-states.js';
-
-export interface PaymentLineView {
-  readonly uuid: string;
-  readonly amountCents: number;
-  readonly state: PaymentState;
-  readonly deviceId: number | null;
-}
 
 export interface PaymentRequestCheck {
   readonly order: { readonly state: OrderState; readonly totalCents: number; readonly payments: readonly PaymentLineView[] };

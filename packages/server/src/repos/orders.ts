@@ -1,5 +1,5 @@
 import type { OrderState } from '../domain/orders.js';
-import type { PaymentLineView } from '../domain/payments.js';
+import type { PaymentLineView } from '../domain/payment-states.js';
 import type { PaymentState } from '../domain/payment-states.js';
 import type { VatGroup } from '../domain/totals.js';
 import type { Executor } from './executor.js';

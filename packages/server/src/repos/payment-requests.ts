@@ -9,7 +9,7 @@ import { MAX_NOTIFY_BYTES } from './notify.js';
 import type { Payment, PaymentRecord } from './payments.js';
 import { toPayment } from './payments.js';
 import type { PaymentMethod } from './payment-methods.js';
-import type { PaymentLineView } from '../domain/payments.js';
+import type { PaymentLineView } from '../domain/payment-states.js';
 import type { PaymentState } from '../domain/payment-states.js';
 import { ACTIVE_STATES } from '../domain/payment-states.js';
 
