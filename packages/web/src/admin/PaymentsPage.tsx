@@ -5,7 +5,11 @@ import { devices, paymentMethods, payments } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { DataTable, LoadState, Page } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { pageView } from './paging';
 import { StateBadge } from './StateBadge';
+
+/** Payments per page; the server gives at most 200. */
+const PAGE = 50;
 
 const STATES: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown', 'done', 'forceDone', 'retry', 'failed'];
 
@@ -27,14 +31,17 @@ export function PaymentsPage() {
   const [query, setQuery] = useState('');
   const [state, setState] = useState<PaymentState | ''>('');
   const text = useSettled(query.trim(), 250);
+  const [offset, setOffset] = useState(0);
+  // A new search starts at the first page.
+  useEffect(() => setOffset(0), [text, state]);
   const loaded = useLoad(async () => {
     const [list, methods, deviceList] = await Promise.all([
-      payments.list({ text: text === '' ? undefined : text, state: state === '' ? undefined : state, limit: 100 }),
+      payments.list({ text: text === '' ? undefined : text, state: state === '' ? undefined : state, limit: PAGE, offset }),
       paymentMethods.list(),
       devices.list(),
     ]);
-    return { payments: list.items, total: list.total, methods, devices: deviceList };
-  }, [text, state]);
+    return { payments: list.items, page: pageView({ offset: list.offset, limit: PAGE, shown: list.items.length, total: list.total }), methods, devices: deviceList };
+  }, [text, state, offset]);
   const reload = () => void loaded.reload();
   useLiveEvents('payment', reload, reload);
 
@@ -60,25 +67,37 @@ export function PaymentsPage() {
         {(data) => {
           const rows = data.payments.map((p) => ({ p, method: data.methods.find((m) => m.id === p.paymentMethodId), device: data.devices.find((d) => d.id === p.deviceId) }));
           if (rows.length === 0) return <p>{t('payments.empty')}</p>;
+          const { page } = data;
           return (
-            <DataTable label={t('payments.title')} columns={[t('payments.time'), { label: t('payments.amount'), numeric: true }, t('payments.state'), t('payments.method'), t('payments.terminal'), t('app.actions')]}>
-              {rows.map(({ p, method, device }) => (
-                <tr key={p.uuid}>
-                  <td>{dateTime(p.createdAt)}</td>
-                  <td className="num">{money(p.amountCents)}</td>
-                  <td>
-                    <StateBadge state={p.state} />
-                  </td>
-                  <td>{method?.name ?? p.paymentMethodId}</td>
-                  <td>{device === undefined ? '' : `${device.model} · ${device.terminalId}`}</td>
-                  <td>
-                    <a href={`#/admin/payments/${p.uuid}`} aria-label={`${t('payments.open')} ${money(p.amountCents)} ${dateTime(p.createdAt)}`}>
-                      {t('payments.open')}
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
+            <>
+              <nav aria-label={t('payments.pages')} className="pager">
+                <button type="button" disabled={page.previous === null} onClick={() => page.previous !== null && setOffset(page.previous)}>
+                  {t('payments.previous')}
+                </button>
+                <span role="status">{t('payments.range', { from: page.from, to: page.to, total: page.total })}</span>
+                <button type="button" disabled={page.next === null} onClick={() => page.next !== null && setOffset(page.next)}>
+                  {t('payments.next')}
+                </button>
+              </nav>
+              <DataTable label={t('payments.title')} columns={[t('payments.time'), { label: t('payments.amount'), numeric: true }, t('payments.state'), t('payments.method'), t('payments.terminal'), t('app.actions')]}>
+                {rows.map(({ p, method, device }) => (
+                  <tr key={p.uuid}>
+                    <td>{dateTime(p.createdAt)}</td>
+                    <td className="num">{money(p.amountCents)}</td>
+                    <td>
+                      <StateBadge state={p.state} />
+                    </td>
+                    <td>{method?.name ?? p.paymentMethodId}</td>
+                    <td>{device === undefined ? '' : `${device.model} · ${device.terminalId}`}</td>
+                    <td>
+                      <a href={`#/admin/payments/${p.uuid}`} aria-label={`${t('payments.open')} ${money(p.amountCents)} ${dateTime(p.createdAt)}`}>
+                        {t('payments.open')}
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
+            </>
           );
         }}
       </LoadState>

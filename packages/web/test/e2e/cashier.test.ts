@@ -265,6 +265,11 @@ describe('the cashier sells and sees every payment state live', () => {
 
     await office.page.getByRole('link', { name: 'All payments' }).click();
     await payments.filterState('Approved');
+    // The demo's few approved payments fit on the first page: no page before or after it.
+    const approved = await payments.table.getByRole('link', { name: /^Details/ }).count();
+    expect(await payments.pager.getByRole('status').textContent()).toBe(`1–${approved} of ${approved}`);
+    expect(await payments.pager.getByRole('button', { name: 'Previous page' }).isDisabled()).toBe(true);
+    expect(await payments.pager.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await payments.openFirst();
     await office.page.getByRole('figure').filter({ hasText: 'CARDHOLDER COPY' }).waitFor();
     expect(office.errors).toEqual([]);

@@ -145,9 +145,11 @@ export class PaymentsPage {
   readonly search: Locator;
   readonly state: Locator;
   readonly table: Locator;
+  readonly pager: Locator;
 
   constructor(readonly page: Page) {
     this.search = page.getByRole('searchbox', { name: 'Search payments' });
+    this.pager = page.getByRole('navigation', { name: 'Pages of payments' });
     this.state = page.getByRole('combobox', { name: 'State' });
     this.table = page.getByRole('table', { name: 'Payments' });
   }
