@@ -37,6 +37,13 @@ describe('parseCli', () => {
     });
   });
 
+  it('prepares repeated statements unless told not to, by flag or environment', () => {
+    expect(run(['--database-url', 'postgres://db/kassa'])).not.toHaveProperty('preparedStatements');
+    expect(run(['--no-prepared-statements'])).toMatchObject({ preparedStatements: false });
+    expect(run([], { KASSA_NO_PREPARED_STATEMENTS: '1' })).toMatchObject({ preparedStatements: false });
+    expect(failure(['--no-prepared-statements=yes'])).toBe('KASSA_CLI_USAGE');
+  });
+
   it('prints help for --help', () => {
     expect(parseCli(['--help'], {})).toEqual({ kind: 'help' });
   });

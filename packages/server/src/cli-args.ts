@@ -7,6 +7,9 @@ export const USAGE = `Usage: kassa-server [options]
   --host ADDR         listening address (env KASSA_HOST, default ${DEFAULT_HOST}; 0.0.0.0 for the network)
   --data DIR          PGlite data folder and demo secrets (env KASSA_DATA, default ${DEFAULT_DATA_DIR})
   --database-url URL  PostgreSQL server instead of PGlite (env DATABASE_URL)
+  --no-prepared-statements
+                      do not prepare repeated statements on PostgreSQL connections, for a pooler
+                      that cannot keep them (env KASSA_NO_PREPARED_STATEMENTS=1)
   --public-url URL    URL browsers and boxes use (env KASSA_PUBLIC_URL, default http://HOST:PORT)
   --log-level LEVEL   ${LOG_LEVELS.join(', ')} (env KASSA_LOG_LEVEL, default info)
   --trust-proxy       trust X-Forwarded-* headers of a reverse proxy (env KASSA_TRUST_PROXY=1)
@@ -22,7 +25,7 @@ export type CliCommand = { kind: 'help' } | { kind: 'run'; options: ServerOption
 type Env = Readonly<Record<string, string | undefined>>;
 
 const VALUE_FLAGS = ['--port', '--host', '--data', '--database-url', '--public-url', '--log-level'] as const;
-const BOOLEAN_FLAGS = ['--demo', '--trust-proxy', '--help'] as const;
+const BOOLEAN_FLAGS = ['--demo', '--trust-proxy', '--no-prepared-statements', '--help'] as const;
 
 function parsePort(text: string): number {
   if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65_535) throw new CliError(`port must be a number from 0 to 65535, got "${text}"`);
@@ -78,6 +81,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       logLevel: logLevel === undefined || logLevel === '' ? 'info' : parseLevel(logLevel),
       trustProxy: flags.has('--trust-proxy') || truthy(env['KASSA_TRUST_PROXY']),
       demo: flags.has('--demo') || truthy(env['KASSA_DEMO']),
+      ...(flags.has('--no-prepared-statements') || truthy(env['KASSA_NO_PREPARED_STATEMENTS']) ? { preparedStatements: false } : {}),
     },
   };
 }

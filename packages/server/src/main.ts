@@ -18,6 +18,8 @@ export interface ServerOptions {
   readonly dataDir?: string;
   /** A PostgreSQL server instead of PGlite. */
   readonly databaseUrl?: string;
+  /** Prepare repeated statements on PostgreSQL connections (default true); off behind a pooler that cannot keep them. */
+  readonly preparedStatements?: boolean;
   /** The URL browsers and boxes reach this server at. Default http://<host>:<port>. */
   readonly publicUrl?: string;
   readonly logLevel?: LogLevel;
@@ -56,7 +58,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? pino({ level: options.logLevel ?? 'info' });
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const host = options.host ?? DEFAULT_HOST;
-  const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir });
+  const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir, ...(options.preparedStatements === false ? { preparedStatements: false } : {}) });
   const database = await openDatabase(
     chosen.kind === 'postgres' ? { ...chosen, onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool opens a new one') } : chosen,
   );

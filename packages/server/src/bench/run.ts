@@ -57,7 +57,7 @@ async function withDatabase<T>(backend: Backend, run: (database: Database) => Pr
   const schema = `kassa_bench_${randomBytes(5).toString('hex')}`;
   await adminQuery(`create schema "${schema}"`);
   try {
-    const database = await openDatabase({ kind: 'postgres', url: DATABASE_URL, schema, poolSize: Number(process.env['KASSA_BENCH_POOL'] ?? 10) });
+    const database = await openDatabase({ kind: 'postgres', url: DATABASE_URL, schema, poolSize: Number(process.env['KASSA_BENCH_POOL'] ?? 10), preparedStatements: process.env['KASSA_BENCH_PREPARED'] !== '0' });
     try {
       return await run(database);
     } finally {

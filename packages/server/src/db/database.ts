@@ -7,6 +7,7 @@ import { migrationProvider } from './migrations.js';
 import type { NotificationBus } from './notifications.js';
 import { PgNotificationBus, PGliteNotificationBus } from './notifications.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { prepareRepeatedStatements } from './prepared-statements.js';
 import type { Schema } from './schema.js';
 
 export type DatabaseOptions =
@@ -16,6 +17,8 @@ export type DatabaseOptions =
       readonly url: string;
       readonly schema?: string;
       readonly poolSize?: number;
+      /** Prepare repeated statements on each connection (default true); off behind a pooler that cannot keep them. */
+      readonly preparedStatements?: boolean;
       /** Told when PostgreSQL drops an idle pooled connection (restart, pg_terminate_backend, network). */
       readonly onIdleConnectionError?: (error: Error) => void;
     };
@@ -77,6 +80,7 @@ function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): 
   // is not heard by the pool: without its own listener, its drop would end the process too. Its
   // next query fails and is answered like any other database error.
   pool.on('connect', (client) => client.on('error', (error) => options.onIdleConnectionError?.(error)));
+  if (options.preparedStatements !== false) pool.on('connect', (client) => prepareRepeatedStatements(client));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const bus = new PgNotificationBus(connection, options.schema ?? '');
   return {
@@ -104,7 +108,7 @@ async function migrate(db: Kysely<Schema>, schema: string): Promise<void> {
 export const PGLITE_FOLDER = 'pglite';
 
 /** The options that the environment and flags describe: DATABASE_URL wins over the data folder. */
-export function databaseOptionsFrom({ databaseUrl, dataDir }: { databaseUrl: string | undefined; dataDir: string }): DatabaseOptions {
-  if (databaseUrl !== undefined && databaseUrl !== '') return { kind: 'postgres', url: databaseUrl };
+export function databaseOptionsFrom({ databaseUrl, dataDir, preparedStatements }: { databaseUrl: string | undefined; dataDir: string; preparedStatements?: boolean }): DatabaseOptions {
+  if (databaseUrl !== undefined && databaseUrl !== '') return { kind: 'postgres', url: databaseUrl, ...(preparedStatements === false ? { preparedStatements } : {}) };
   return { kind: 'pglite', dataDir: join(dataDir, PGLITE_FOLDER) };
 }
