@@ -4,7 +4,7 @@ import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
 import { EVENTS_CHANNEL, eventsAfter, latestEventId } from './events.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
-import { appendEvents, writeBatch } from './uplink-batch.js';
+import { writeBatch } from './uplink-batch.js';
 import { getHistory, getPayment, getTickets } from './payments.js';
 import { serviceContext, setUpShop, openTills, newOrder } from '../bench/shop.js';
 import { upsertDevice } from './devices.js';
@@ -27,11 +27,16 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     const at = new Date('2026-11-25T10:03:51.374Z');
     const large = { text: 'x'.repeat(MAX_NOTIFY_BYTES) };
     const before = await latestEventId(database.db);
-    const live = await appendEvents(database.db, database.bus.prefix, [
-      { topic: 'device', audience: 'cashier', data: { device: { terminalId: 'T1', note: 'é "quoted" \\ back' } }, at },
-      { topic: 'payment', audience: 'cashier', data: large, at },
-      { topic: 'box', audience: 'admin', data: { box: { id: 'b' } }, at },
-    ]);
+    const live = await writeBatch(database.db, database.bus.prefix, {
+      history: [],
+      tickets: [],
+      states: [],
+      events: [
+        { topic: 'device', audience: 'cashier', data: { device: { terminalId: 'T1', note: 'é "quoted" \\ back' } }, at },
+        { topic: 'payment', audience: 'cashier', data: large, at },
+        { topic: 'box', audience: 'admin', data: { box: { id: 'b' } }, at },
+      ],
+    });
     const stored = await eventsAfter(database.db, before, 10);
     expect(stored).toEqual(live);
     expect(live.map((e) => e.topic)).toEqual(['device', 'payment', 'box']);

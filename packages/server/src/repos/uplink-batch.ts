@@ -134,8 +134,3 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
     order by n.i`.execute(db);
   return events.map((e, i): LiveEvent => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }));
 }
-
-/** appendEvent for many events: stored for replay and announced, in order, in one statement. */
-export async function appendEvents(db: Executor, prefix: string, events: BatchWrite['events']): Promise<LiveEvent[]> {
-  return writeBatch(db, prefix, { history: [], tickets: [], states: [], events });
-}

@@ -12,7 +12,7 @@ import { getCompany, saveCompany } from '../repos/company.js';
 import { getDevice } from '../repos/devices.js';
 import { countMethodsOfJournal, createJournal, deleteJournal, getJournal, updateJournal } from '../repos/journals.js';
 import type { PaymentMethod } from '../repos/payment-methods.js';
-import { countIngenicoMethods, createPaymentMethod, getPaymentMethod, listPaymentMethods, updatePaymentMethod } from '../repos/payment-methods.js';
+import { countIngenicoMethods, createPaymentMethod, listPaymentMethods, updatePaymentMethod } from '../repos/payment-methods.js';
 import type { PosConfig } from '../repos/pos-configs.js';
 import { createPosConfig, getPosConfig, updatePosConfig } from '../repos/pos-configs.js';
 import type { Product } from '../repos/products.js';
@@ -101,10 +101,6 @@ export async function saveProduct(ctx: ServiceContext, id: number | null, body: 
   const updated = await updateProduct(ctx.db, id, product);
   if (updated === null) throw notFound('Product', id);
   return updated;
-}
-
-export async function requireMethod(db: Executor, id: number): Promise<PaymentMethod> {
-  return (await getPaymentMethod(db, id)) ?? methodMissing(id);
 }
 
 export function methodMissing(id: number): never {

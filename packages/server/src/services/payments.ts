@@ -123,7 +123,8 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     const reach = action.event === 'markFailed' ? await reachOfPending(trx, uuid) : null;
     const payment = (await getPayment(trx, uuid, { forUpdate: true })) ?? missing(uuid);
     const next = applyUserEvent({ state: payment.state, event: action.event });
-    if (payment.state === 'pending' && action.event === 'markFailed' && payment.boxId !== null) checkMarkFailedWhilePending(reach ?? (await startReach(trx, { uuid, boxId: payment.boxId })));
+    // Pending is only ever the first state: a payment pending now was pending when its box was read.
+    if (reach !== null && payment.state === 'pending') checkMarkFailedWhilePending(reach);
     const settles = action.event === 'forceDone' || action.event === 'markFailed';
     const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(settles ? { settledBy: action.userId, settleReason: action.reason ?? '' } : {}) });
     await addHistory(trx, uuid, { at: ctx.now(), source: 'user', event: action.event, fromState: payment.state, toState: next, userId: action.userId, message: action.reason ?? null });

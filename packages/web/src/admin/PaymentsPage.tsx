@@ -31,9 +31,11 @@ export function PaymentsPage() {
   const [query, setQuery] = useState('');
   const [state, setState] = useState<PaymentState | ''>('');
   const text = useSettled(query.trim(), 250);
-  const [offset, setOffset] = useState(0);
-  // A new search starts at the first page.
-  useEffect(() => setOffset(0), [text, state]);
+  // The page belongs to the search it was chosen in: a new search starts at the first page.
+  const search = `${state}\n${text}`;
+  const [paging, setPaging] = useState({ search, offset: 0 });
+  const offset = paging.search === search ? paging.offset : 0;
+  const setOffset = (next: number) => setPaging({ search, offset: next });
   const loaded = useLoad(async () => {
     const [list, methods, deviceList] = await Promise.all([
       payments.list({ text: text === '' ? undefined : text, state: state === '' ? undefined : state, limit: PAGE, offset }),
