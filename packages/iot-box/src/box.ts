@@ -12,7 +12,8 @@ import type { BoxStatus } from './http/status.js';
 import { Journal } from './journal/journal.js';
 import { KEEP_COMMAND_IDS } from './journal/state.js';
 import { createLogger, type Logger } from './logger.js';
-import { Outbox } from './outbox.js';
+import { BoxLatency, readLatency } from './latency.js';
+import { MAX_PENDING_EVENTS, Outbox } from './outbox.js';
 import { DeviceRegistry, deviceReport, lastSeenOf } from './registry.js';
 import { listenForTerminals } from './terminal/listener.js';
 import { DEFAULT_KEEP_ALIVE_INTERVAL, versionInformationRequest } from './terminal/messages.js';
@@ -88,7 +89,8 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
   const boxId = loadOrCreateBoxId(dataDir);
   const { journal, state, tornTail } = Journal.open(dataDir);
   if (tornTail) log.warn({ path: journal.path }, 'the journal was cut by a crash; its unreadable tail was set aside');
-  const outbox = new Outbox(journal, state.boot, state.events.values(), log);
+  const latency = new BoxLatency();
+  const outbox = new Outbox(journal, state.boot, state.events.values(), log, MAX_PENDING_EVENTS, latency);
   const registry = new DeviceRegistry((device, persist) => {
     if (persist) {
       const { terminalId, model, serialNumber, address } = device;
@@ -141,6 +143,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
     maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
     maxBadFrames: options.maxBadFrames ?? DEFAULTS.maxBadFrames,
     logger: log,
+    latency,
   };
 
   const onCommand = (commandId: number, command: BoxCommand): Promise<void> => {
@@ -225,6 +228,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
         p99: round3(loopDelay.percentile(99) / 1e6),
         max: round3(loopDelay.max / 1e6),
       },
+      latency: readLatency(latency),
       journal: {
         path: journal.path,
         records: stats.records,

@@ -1,5 +1,6 @@
-import { ContractError, parseBoxToServer, type BoxEvent } from '@kassa/contract';
+import { checkBoxEvent, ContractError, type BoxEvent } from '@kassa/contract';
 import type { Journal } from './journal/journal.js';
+import type { BoxLatency } from './latency.js';
 import type { EventRecord } from './journal/records.js';
 import type { Logger } from './logger.js';
 
@@ -20,6 +21,10 @@ export interface OutboxEntry {
   ready: boolean;
   /** Handed to the current connection. */
   sent: boolean;
+  /** Journaled before it may leave. */
+  readonly durable: boolean;
+  /** performance.now() of the terminal frame that caused it, while its latency is still to be recorded. */
+  frameAt: number | undefined;
 }
 
 /**
@@ -48,11 +53,12 @@ export class Outbox {
     pending: Iterable<EventRecord>,
     private readonly log: Logger,
     private readonly maxPending = MAX_PENDING_EVENTS,
+    readonly latency?: BoxLatency,
   ) {
     this.dropAbove = maxPending;
     for (const record of pending) {
       const text = JSON.stringify({ type: 'event', id: record.id, at: record.at, event: record.event });
-      this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, lane: laneOf(record.event), ready: true, sent: false });
+      this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, lane: laneOf(record.event), ready: true, sent: false, durable: false, frameAt: undefined });
     }
   }
 
@@ -67,20 +73,21 @@ export class Outbox {
    * because losing them in a crash loses nothing that is not asked again.
    */
   emit(event: BoxEvent, durable: boolean): void {
-    const id = `${this.boot}:${++this.next}`;
-    const at = new Date().toISOString();
-    // One serialisation serves the wire message and the journal line (id and at need no escaping).
-    const eventJson = JSON.stringify(event);
-    const text = `{"type":"event","id":"${id}","at":"${at}","event":${eventJson}}`;
     try {
-      parseBoxToServer(text);
+      // The envelope is the box's own making; the event carries what the terminal said.
+      checkBoxEvent(event);
     } catch (error) {
       // Only a bug in the box gets here; sending it would only earn an error from the server.
       const code = error instanceof ContractError ? error.code : 'UNKNOWN';
       this.log.error({ code, kind: event.kind, reason: (error as Error).message }, 'event does not match the contract; not sent');
       return;
     }
-    const entry: OutboxEntry = { id, text, kind: event.kind, lane: laneOf(event), ready: !durable, sent: false };
+    const id = `${this.boot}:${++this.next}`;
+    const at = new Date().toISOString();
+    // One serialisation serves the wire message and the journal line (id and at need no escaping).
+    const eventJson = JSON.stringify(event);
+    const text = `{"type":"event","id":"${id}","at":"${at}","event":${eventJson}}`;
+    const entry: OutboxEntry = { id, text, kind: event.kind, lane: laneOf(event), ready: !durable, sent: false, durable, frameAt: this.latency?.frameAt };
     this.entries.set(id, entry);
     this.unsent.push(entry);
     if (this.entries.size > this.dropAbove) this.dropOldestDetail();

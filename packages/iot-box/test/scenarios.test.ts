@@ -96,6 +96,30 @@ describe('each emulator scenario end to end through the box', () => {
     expect(final.transactionId).toBe(t.ledger[0]!.transactionId.toString());
   });
 
+  it('times each answer and each event from the terminal frame that caused it, and shows it on /status', async () => {
+    await setup();
+    await terminal('70000009', 'approve');
+    const uuid = start('70000009', 1500);
+    await finalOf(uuid);
+    await waitFor(() => box!.status().latency.journaledEvent.count >= 1, 'the result timed');
+    const { answer, event, journaledEvent } = box!.status().latency;
+    // Stages and messages come from terminal frames; the command's own event (transactionSent) does not.
+    const fromFrames = server!.eventsOf('transactionStage', uuid).length + server!.eventsOf('transactionMessage', uuid).length;
+    expect(fromFrames).toBeGreaterThan(0);
+    expect(event.count).toBeGreaterThanOrEqual(fromFrames);
+    expect(journaledEvent.count).toBe(1);
+    // Hello and VersionInformation are answered from frames too.
+    expect(answer.count).toBeGreaterThanOrEqual(1);
+    for (const reading of [answer, event, journaledEvent]) {
+      expect(reading.buckets.reduce((sum, n) => sum + n, 0)).toBe(reading.count);
+      expect(reading.p50Ms).not.toBeNull();
+      expect(reading.p99Ms!).toBeGreaterThanOrEqual(reading.p50Ms!);
+      expect(reading.maxMs!).toBeGreaterThan(0);
+    }
+    const html = await (await fetch(`http://127.0.0.1:${box!.httpAddress!.port}/status`, { headers: { accept: 'text/html' } })).text();
+    expect(html).toMatch(/answers: p50 ≤ [\d.]+ ms, p99 ≤ [\d.]+ ms/);
+  });
+
   it('passes on the text the terminal shows (pin-then-approve: wrong PIN)', async () => {
     await setup();
     await terminal('70000003', 'pin-then-approve');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxUplinkUrl } from './version.js';
-import { ContractError, MAX_UPLINK_MESSAGE_BYTES, parseBoxToServer, parseServerToBox } from './validate.js';
+import { checkBoxEvent, ContractError, MAX_UPLINK_MESSAGE_BYTES, parseBoxToServer, parseServerToBox } from './validate.js';
 
 const uuid = '6f1c2b8e-2a4b-4c1d-9e0f-0a1b2c3d4e5f';
 const at = '2026-11-25T10:00:00.000Z';
@@ -98,5 +98,33 @@ describe('boxUplinkUrl', () => {
 
   it('refuses a URL that is not http or ws', () => {
     expect(() => boxUplinkUrl('ftp://x')).toThrow(TypeError);
+  });
+});
+
+describe('checkBoxEvent', () => {
+  const stage = { kind: 'transactionStage', paymentUuid: uuid, terminalId: '12345678', stage: 'WaitingForCard', stageId: 1 };
+
+  it('accepts an event of any kind that parseBoxToServer accepts inside a message', () => {
+    expect(() => checkBoxEvent(stage)).not.toThrow();
+    expect(parseBoxToServer(JSON.stringify({ type: 'event', id: 'j:1', at, event: stage })).type).toBe('event');
+  });
+
+  it('refuses what parseBoxToServer refuses, with the path from the message root', () => {
+    const tooLong = { ...stage, stage: 'x'.repeat(65) };
+    let error: unknown;
+    try {
+      checkBoxEvent(tooLong);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ContractError);
+    expect((error as ContractError).path).toBe('/event/stage');
+    expect(codeOf(() => parseBoxToServer(JSON.stringify({ type: 'event', id: 'j:1', at, event: tooLong })))).toBe('CONTRACT_INVALID');
+  });
+
+  it('refuses a field the kind does not have and an unknown kind', () => {
+    expect(codeOf(() => checkBoxEvent({ ...stage, extra: 1 }))).toBe('CONTRACT_INVALID');
+    expect(codeOf(() => checkBoxEvent({ ...stage, kind: 'teleport' }))).toBe('CONTRACT_INVALID');
+    expect(codeOf(() => checkBoxEvent(null))).toBe('CONTRACT_INVALID');
   });
 });

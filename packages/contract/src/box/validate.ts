@@ -1,5 +1,6 @@
 import type { TSchema, Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { BoxEvent } from './events.js';
 import { BoxToServer, ServerToBox } from './messages.js';
 
 export type ContractErrorCode = 'CONTRACT_BAD_JSON' | 'CONTRACT_INVALID' | 'CONTRACT_TOO_LARGE';
@@ -19,6 +20,13 @@ export class ContractError extends Error {
 /** A WebSocket message larger than this is refused before parsing. */
 export const MAX_UPLINK_MESSAGE_BYTES = 1_048_576;
 
+function invalid(compiled: { Errors(value: unknown): readonly { keyword: string; instancePath: string; message: string }[] }, value: unknown, what: string, prefix = ''): ContractError {
+  const errors = compiled.Errors(value);
+  const first = errors.find((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf') ?? errors[0];
+  const path = `${prefix}${first?.instancePath ?? ''}`;
+  return new ContractError('CONTRACT_INVALID', `${what} invalid at ${path || '/'}: ${first?.message ?? 'does not match the contract'}`, path);
+}
+
 function parser<T extends TSchema>(schema: T, what: string): (text: string) => Static<T> {
   const compiled = Compile(schema);
   return (text) => {
@@ -32,9 +40,7 @@ function parser<T extends TSchema>(schema: T, what: string): (text: string) => S
       throw new ContractError('CONTRACT_BAD_JSON', `${what} is not JSON`);
     }
     if (compiled.Check(value)) return value as Static<T>;
-    const first = [...compiled.Errors(value)].find((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf') ?? compiled.Errors(value)[0];
-    const path = first?.instancePath ?? '';
-    throw new ContractError('CONTRACT_INVALID', `${what} invalid at ${path || '/'}: ${first?.message ?? 'does not match the contract'}`, path);
+    throw invalid(compiled, value, what);
   };
 }
 
@@ -42,3 +48,18 @@ function parser<T extends TSchema>(schema: T, what: string): (text: string) => S
 export const parseBoxToServer = parser(BoxToServer, 'box message');
 /** Parses and validates a message a server sent; throws ContractError. */
 export const parseServerToBox = parser(ServerToBox, 'server message');
+
+/** One compiled check per event kind: an event is checked against its own kind only. */
+const eventChecks = new Map(BoxEvent.anyOf.map((schema) => [schema.properties.kind.const as string, Compile(schema)]));
+
+/**
+ * Checks one event object as a box is about to send it (without the envelope, which the box makes
+ * itself, and without going through JSON): what `parseBoxToServer` would say of its `event`.
+ * Throws ContractError with the path from the message root (`/event/...`).
+ */
+export function checkBoxEvent(event: unknown): asserts event is BoxEvent {
+  const kind = typeof event === 'object' && event !== null ? (event as { kind?: unknown }).kind : undefined;
+  const compiled = typeof kind === 'string' ? eventChecks.get(kind) : undefined;
+  if (compiled === undefined) throw new ContractError('CONTRACT_INVALID', `box event invalid at /event/kind: ${JSON.stringify(kind) ?? 'undefined'} is not an event kind`, '/event/kind');
+  if (!compiled.Check(event)) throw invalid(compiled, event, 'box event', '/event');
+}

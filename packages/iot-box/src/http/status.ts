@@ -1,4 +1,5 @@
 import type { TerminalModel, TerminalState } from '@kassa/contract';
+import type { BoxLatencyReading } from '../latency.js';
 import type { TransactionView } from '../transactions/manager.js';
 
 /** The JSON of GET /status. */
@@ -20,6 +21,8 @@ export interface BoxStatus {
   };
   /** Event-loop delay since start (10 ms resolution): high values mean the box cannot keep up. */
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Frame in → answer or event out, since start (see latency.ts). */
+  readonly latency: BoxLatencyReading;
   readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number; readonly lastCompactionPauseMs: number };
   readonly terminals: readonly TerminalStatus[];
 }

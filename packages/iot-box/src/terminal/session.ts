@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, isTyped, SequenceCounter, TlvErrorCode, type Message, type TlvError } from '@kassa/protocol';
 import { SessionCloseReason } from '../errors.js';
+import type { BoxLatency } from '../latency.js';
 import type { Logger } from '../logger.js';
 import { byeRequest, byeResponse, helloResponse, keepAliveResponse, type Outgoing } from './messages.js';
 
@@ -15,6 +16,8 @@ export interface SessionOptions {
   /** Frames with a bad MDC or malformed content tolerated on one connection before it is closed. */
   readonly maxBadFrames: number;
   readonly logger: Logger;
+  /** Times each answer from the arrival of the bytes that caused it. */
+  readonly latency?: BoxLatency;
 }
 
 export interface SessionHandlers {
@@ -84,6 +87,8 @@ export class TerminalSession {
     if (this.closedWith || this.terminal === undefined) return;
     const header = { protocolId: this.protocolId, terminalId: this.terminal, ecrId: this.options.ecrId, sequenceNumber: this.sequence.next() };
     this.socket.write(encodeFrame({ type: message.type, header, body: message.body }));
+    const latency = this.options.latency;
+    if (latency?.frameAt !== undefined) latency.answer.record(performance.now() - latency.frameAt);
   }
 
   close(reason: SessionCloseReason, detail: string): void {
@@ -123,7 +128,13 @@ export class TerminalSession {
 
   private data(chunk: Buffer): void {
     if (this.closedWith) return;
-    this.decoder.push(chunk);
+    const latency = this.options.latency;
+    if (latency) latency.frameAt = performance.now();
+    try {
+      this.decoder.push(chunk);
+    } finally {
+      if (latency) latency.frameAt = undefined;
+    }
     if (this.closedWith) return;
     // A frame cut by a chunk boundary starts the clock; its completion stops it.
     if (this.decoder.buffered > 0) {

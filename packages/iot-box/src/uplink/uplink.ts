@@ -11,7 +11,7 @@ import {
   type DeviceReport,
 } from '@kassa/contract';
 import type { Logger } from '../logger.js';
-import type { Outbox } from '../outbox.js';
+import type { Outbox, OutboxEntry } from '../outbox.js';
 import { BOX_SOFTWARE } from '../version.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
@@ -245,6 +245,7 @@ export class Uplink {
     // ws writes each message with its own syscall; corking its socket for the pass turns a burst
     // of events into one write. `_socket` is not public API, hence the guard.
     const socket = (ws as unknown as { _socket?: Duplex })._socket;
+    const timed: OutboxEntry[] = [];
     socket?.cork();
     try {
       this.options.outbox.drain((entry) => {
@@ -252,10 +253,23 @@ export class Uplink {
         // The send that fills the link asks to be called back once written, to go on from there.
         const fills = ws.bufferedAmount + entry.text.length >= MAX_BUFFERED_BYTES;
         ws.send(entry.text, fills ? () => this.scheduleFlush() : undefined);
+        if (entry.frameAt !== undefined) timed.push(entry);
         return true;
       });
     } finally {
       socket?.uncork();
+    }
+    this.recordLatency(timed);
+  }
+
+  /** Events caused by a terminal frame, timed once written (a resent event is timed only the first time). */
+  private recordLatency(entries: readonly OutboxEntry[]): void {
+    const latency = this.options.outbox.latency;
+    if (latency === undefined || entries.length === 0) return;
+    const now = performance.now();
+    for (const entry of entries) {
+      (entry.durable ? latency.journaledEvent : latency.event).record(now - entry.frameAt!);
+      entry.frameAt = undefined;
     }
   }
 
