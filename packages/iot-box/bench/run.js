@@ -240,7 +240,7 @@ async function main() {
   triple('1 terminal: final frame sent → transactionResult event at the server (journaled first)', one, 'result', { p50: { bound: 'one write + fdatasync of the journal before the event leaves' } });
   const shared = 'the box, the probes and the load generator share 2 cores';
   add('1 terminal: probe process event-loop delay p99', m(one, (r) => r.loopDelayP99), 'ms', { bound: 'how late the probe itself may have read an answer' });
-  add('1 terminal: box CPU time per payment (one at a time, nothing to batch)', m(one, (r) => r.boxCpuPerPaymentMs, 3), 'ms', { bound: 'kernel CPU accounting in 10 ms ticks: coarse for a box that wakes briefly' });
+  add('1 terminal: box CPU time per payment (one at a time, nothing to batch)', m(one, (r) => r.boxCpuPerPaymentMs, 3), 'ms', { bound: 'with nothing to batch, each frame and event pays its own wake-up, read and write' });
   inBox(`${FLEET} terminals, 1 payment/s each, in the box: frame in → answer out`, many, 'answer', { p50: { bound: bucket }, p99: { target: '< 20 ms', bound: bucket } });
   inBox(`${FLEET} terminals, 1 payment/s each, in the box: frame in → event out to the server`, many, 'event', { p50: { bound: bucket }, p99: { target: '< 20 ms', bound: bucket } });
   inBox(`${FLEET} terminals, 1 payment/s each, in the box: final frame in → result out (journaled first)`, many, 'journaledEvent', { p99: { bound: 'fdatasync under group commit' } });

@@ -14,7 +14,17 @@ export interface Device {
   session: TerminalSession | undefined;
   /** Why its last connection closed, for /status. */
   lastCloseReason: string | null;
+  /** Epoch ms of the last report to the listener (0: never). */
+  reportedAt: number;
 }
+
+/**
+ * A change of state alone (idle, in transaction, unknown) is reported at most this often per
+ * terminal: the server keeps no such state (it follows each payment's own events), so the report
+ * only refreshes the terminal's last-seen time there, which the server keeps to the minute. The
+ * box's own registry and /status always have the current state, and every other report carries it.
+ */
+export const STATE_REPORT_EVERY_MS = 60_000;
 
 /** `persist` is true when a field worth keeping across restarts (model, serial, address) changed. */
 export type DeviceListener = (device: Device, persist: boolean) => void;
@@ -39,7 +49,7 @@ export class DeviceRegistry {
 
   /** A device remembered from the journal: offline until it connects. */
   remember(known: { terminalId: string; model: TerminalModel; serialNumber: string | null; address: string | null; lastSeen: number }): Device {
-    const device: Device = { ...known, online: false, state: 'idle', session: undefined, lastCloseReason: null };
+    const device: Device = { ...known, online: false, state: 'idle', session: undefined, lastCloseReason: null, reportedAt: 0 };
     this.devices.set(known.terminalId, device);
     return device;
   }
@@ -52,7 +62,7 @@ export class DeviceRegistry {
     let device = this.devices.get(terminalId);
     let persist = false;
     if (!device) {
-      device = { terminalId, model: 'unknown', serialNumber: null, address: null, online: false, lastSeen: Date.now(), state: 'idle', session: undefined, lastCloseReason: null };
+      device = { terminalId, model: 'unknown', serialNumber: null, address: null, online: false, lastSeen: Date.now(), state: 'idle', session: undefined, lastCloseReason: null, reportedAt: 0 };
       this.devices.set(terminalId, device);
       persist = true;
     }
@@ -62,7 +72,7 @@ export class DeviceRegistry {
     device.address = session.address;
     device.online = true;
     device.lastSeen = Date.now();
-    this.onChange(device, persist);
+    this.report(device, persist);
     return { device, replaced };
   }
 
@@ -76,7 +86,7 @@ export class DeviceRegistry {
     device.online = false;
     device.lastSeen = session.lastFrameAt;
     device.lastCloseReason = reason;
-    this.onChange(device, false);
+    this.report(device, false);
     return true;
   }
 
@@ -88,14 +98,19 @@ export class DeviceRegistry {
     if (nextModel === device.model && nextSerial === device.serialNumber) return;
     device.model = nextModel;
     device.serialNumber = nextSerial;
-    this.onChange(device, true);
+    this.report(device, true);
   }
 
   setState(terminalId: string, state: TerminalState): void {
     const device = this.devices.get(terminalId);
     if (!device || device.state === state) return;
     device.state = state;
-    this.onChange(device, false);
+    if (Date.now() - device.reportedAt >= STATE_REPORT_EVERY_MS) this.report(device, false);
+  }
+
+  private report(device: Device, persist: boolean): void {
+    device.reportedAt = Date.now();
+    this.onChange(device, persist);
   }
 }
 
