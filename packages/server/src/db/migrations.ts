@@ -239,10 +239,27 @@ const loginRateLimits: Migration = {
   },
 };
 
+/**
+ * A payment's history records the id of the box event it came from, unique per payment: the history
+ * entry itself is the record that the event was applied, in place of a box_events_seen row (which
+ * device events still use). Entries written before keep the id in their data. The new index also
+ * serves the reads of a payment's history (a few dozen rows, sorted by id once read), so it
+ * replaces the one on (payment_uuid, id) and an entry costs no more index writes than before.
+ */
+const historyEventIds: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table payment_history add column event_id text`.execute(db);
+    await sql`update payment_history set event_id = data->>'eventId' where source = 'box' and data ? 'eventId'`.execute(db);
+    await sql`create unique index payment_history_event on payment_history (payment_uuid, event_id)`.execute(db);
+    await sql`drop index payment_history_payment`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
   '0003_login_rate_limits': loginRateLimits,
+  '0004_history_event_ids': historyEventIds,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -149,6 +149,8 @@ export interface PaymentHistoryTable {
   message: string | null;
   user_id: number | null;
   data: Json | null;
+  /** The box event the entry came from, unique per payment (migration 0004_history_event_ids); null for the others. */
+  event_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PaymentTicketTable {

@@ -29,11 +29,3 @@ export async function markCommandsDelivered(db: Executor, ids: readonly number[]
   await db.updateTable('box_commands').set({ delivered_at: at }).where('id', 'in', [...ids]).execute();
 }
 
-/**
- * Records a box event id; true when it is new. Run in the transaction that applies the event, so an
- * event is applied exactly once however often the box sends it.
- */
-export async function markBoxEventSeen(db: Executor, boxId: string, eventId: string): Promise<boolean> {
-  const row = await db.insertInto('box_events_seen').values({ box_id: boxId, event_id: eventId }).onConflict((c) => c.columns(['box_id', 'event_id']).doNothing()).returning('event_id').executeTakeFirst();
-  return row !== undefined;
-}

@@ -86,7 +86,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
         from payments p where p.order_id = o.id), '[]'::json) as order_payments,
       coalesce((select json_agg(pcm.payment_method_id order by pcm.payment_method_id)
         from pos_sessions s join pos_config_methods pcm on pcm.pos_config_id = s.pos_config_id where s.id = o.session_id), '[]'::json) as pos_method_ids,
-      (select count(*) from payments a where a.device_id = m.device_id and a.state in (${sql.join([...ACTIVE_STATES])})) as device_active,
+      (select count(*) from payments a where a.device_id = m.device_id and a.state in (${sql.join(ACTIVE_STATES.map((s) => sql.lit(s)))})) as device_active,
       e.uuid as e_uuid, e.order_id as e_order_id, e.method_id as e_method_id, e.amount_cents as e_amount_cents, e.state as e_state,
       e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.created_by as e_created_by,
       e.created_at as e_created_at, e.updated_at as e_updated_at, e.settled_by as e_settled_by, e.settle_reason as e_settle_reason,

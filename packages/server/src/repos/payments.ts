@@ -111,7 +111,7 @@ export async function setPaymentState(db: Executor, uuid: string, change: { stat
 export async function addHistory(
   db: Executor,
   uuid: string,
-  entry: { at: Date; source: HistoryEntry['source']; event: PaymentEvent | 'requested'; fromState: PaymentState; toState: PaymentState; message?: string | null; userId?: number | null; data?: unknown },
+  entry: { at: Date; source: HistoryEntry['source']; event: PaymentEvent | 'requested'; fromState: PaymentState; toState: PaymentState; message?: string | null; userId?: number | null; data?: unknown; eventId?: string | null },
 ): Promise<void> {
   await db
     .insertInto('payment_history')
@@ -125,8 +125,15 @@ export async function addHistory(
       message: entry.message ?? null,
       user_id: entry.userId ?? null,
       data: entry.data === undefined ? null : toJson(entry.data),
+      event_id: entry.eventId ?? null,
     })
     .execute();
+}
+
+/** Whether the payment's history holds the entry of this box event. */
+export async function historyHasEvent(db: Executor, uuid: string, eventId: string): Promise<boolean> {
+  const row = await db.selectFrom('payment_history').select('id').where('payment_uuid', '=', uuid).where('event_id', '=', eventId).executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function getHistory(db: Executor, uuid: string): Promise<HistoryEntry[]> {

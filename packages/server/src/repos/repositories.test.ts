@@ -3,7 +3,8 @@ import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
 import { createAuthSession, findAuthSession } from './auth-sessions.js';
 import { createBox, getActiveBoxTokenHash, revokeBox } from './boxes.js';
-import { enqueueCommand, markBoxEventSeen, markCommandsDelivered, undeliveredCommands } from './box-commands.js';
+import { enqueueCommand, markCommandsDelivered, undeliveredCommands } from './box-commands.js';
+import { markBoxEventsSeen } from './uplink-batch.js';
 import { getCompany, saveCompany } from './company.js';
 import { listDevices, upsertDevice } from './devices.js';
 import { appendEvent, eventsAfter, pruneEvents } from './events.js';
@@ -101,11 +102,11 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     expect(first).toBeGreaterThan(0);
   });
 
-  it('applies a box event id once', async () => {
+  it('records a box event id once per box', async () => {
     const { db } = database;
-    expect(await markBoxEventSeen(db, 'box-2', '17')).toBe(true);
-    expect(await markBoxEventSeen(db, 'box-2', '17')).toBe(false);
-    expect(await markBoxEventSeen(db, 'box-1', '17')).toBe(true);
+    expect(await markBoxEventsSeen(db, 'box-2', ['17'])).toEqual(new Set(['17']));
+    expect(await markBoxEventsSeen(db, 'box-2', ['17'])).toEqual(new Set());
+    expect(await markBoxEventsSeen(db, 'box-1', ['17'])).toEqual(new Set(['17']));
   });
 
   it('queues commands until they are delivered', async () => {

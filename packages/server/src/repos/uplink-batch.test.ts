@@ -58,9 +58,9 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     const uuid = payment.uuid;
     await writeBatch(database.db, database.bus.prefix, {
       history: [
-        { paymentUuid: uuid, at, source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', message: null, data: { eventId: 'e1' } },
-        { paymentUuid: uuid, at, source: 'box', event: 'message', fromState: 'waiting', toState: 'waiting', message: 'PRESENT CARD', data: undefined },
-        { paymentUuid: uuid, at, source: 'box', event: 'approved', fromState: 'waiting', toState: 'done', message: 'Approved', data: { tickets: 2 } },
+        { paymentUuid: uuid, at, source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', message: null, data: { eventId: 'e1' }, eventId: 'e1' },
+        { paymentUuid: uuid, at, source: 'box', event: 'message', fromState: 'waiting', toState: 'waiting', message: 'PRESENT CARD', data: undefined, eventId: 'e2' },
+        { paymentUuid: uuid, at, source: 'box', event: 'approved', fromState: 'waiting', toState: 'done', message: 'Approved', data: { tickets: 2 }, eventId: null },
       ],
       tickets: [
         { paymentUuid: uuid, type: 'merchant', text: 'm', at },

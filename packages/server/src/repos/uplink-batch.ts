@@ -33,31 +33,46 @@ export async function lockPayments(db: Executor, uuids: readonly string[]): Prom
   return new Map(rows.map((r) => [r.uuid, toPayment(r)]));
 }
 
+/** The constraint that makes a box event's history entry the record of its having been applied. */
+export const HISTORY_EVENT_INDEX = 'payment_history_event';
+
 /**
- * markBoxEventsSeen and lockPayments in one statement: the event ids are recorded (those that were
- * new are returned) and the payments the batch names are read and locked, in uuid order. The
- * payments of ids seen before are locked too: harmless, and one round trip less per batch.
+ * What a batch needs before it applies anything, in one statement: the ids of its device events are
+ * recorded (those that were new are returned), the payments it names are read and locked in uuid
+ * order, and the ids of its payment events that those payments' history already holds are read.
+ *
+ * A statement that waited for a payment's lock reads the history with the snapshot taken before it
+ * waited, so it can miss an entry that the lock holder just committed; the entry the batch then
+ * writes again violates HISTORY_EVENT_INDEX and the batch is run again, seeing it.
  */
-export async function markSeenAndLockPayments(db: Executor, boxId: string, eventIds: readonly string[], paymentUuids: readonly string[]): Promise<{ fresh: Set<string>; payments: Map<string, Payment> }> {
+export async function lockBatch(
+  db: Executor,
+  boxId: string,
+  ids: { readonly device: readonly string[]; readonly payment: readonly string[] },
+  paymentUuids: readonly string[],
+): Promise<{ fresh: Set<string>; applied: Set<string>; payments: Map<string, Payment> }> {
   // A batch that names no payment still gets its one row, with the payment columns null.
-  type Row = { fresh: string[] } & ({ [K in keyof PaymentRecord]: PaymentRecord[K] } | { [K in keyof PaymentRecord]: null });
+  type Row = { fresh: string[]; applied: string[] } & ({ [K in keyof PaymentRecord]: PaymentRecord[K] } | { [K in keyof PaymentRecord]: null });
   const { rows } = await sql<Row>`
     with seen as (
-      insert into box_events_seen (box_id, event_id) select ${boxId}::text, id from unnest(${[...eventIds]}::text[]) as u(id)
+      insert into box_events_seen (box_id, event_id) select ${boxId}::text, id from unnest(${[...ids.device]}::text[]) as u(id)
       on conflict (box_id, event_id) do nothing
       returning event_id
     ),
     locked as (
       select * from payments where uuid = any(${[...paymentUuids]}::text[]) order by uuid for update
+    ),
+    applied as (
+      select event_id from payment_history where payment_uuid = any(${[...paymentUuids]}::text[]) and event_id = any(${[...ids.payment]}::text[])
     )
-    select (select coalesce(json_agg(event_id), '[]'::json) from seen) as fresh, locked.*
+    select (select coalesce(json_agg(event_id), '[]'::json) from seen) as fresh, (select coalesce(json_agg(event_id), '[]'::json) from applied) as applied, locked.*
     from (select 1) as one left join locked on true`.execute(db);
   const payments = new Map<string, Payment>();
   for (const row of rows) {
-    const { fresh: _fresh, ...payment } = row;
+    const { fresh: _fresh, applied: _applied, ...payment } = row;
     if (payment.uuid !== null) payments.set(payment.uuid, toPayment(payment as PaymentRecord));
   }
-  return { fresh: new Set(rows[0]?.fresh ?? []), payments };
+  return { fresh: new Set(rows[0]?.fresh ?? []), applied: new Set(rows[0]?.applied ?? []), payments };
 }
 
 export interface HistoryRow {
@@ -69,6 +84,8 @@ export interface HistoryRow {
   readonly toState: PaymentState;
   readonly message: string | null;
   readonly data: unknown;
+  /** The box event the entry records; null for what the server concludes itself. */
+  readonly eventId: string | null;
 }
 
 export interface BatchWrite {
@@ -98,12 +115,12 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
     with history_input as (
       select * from unnest(${history.map((h) => h.paymentUuid)}::text[], ${history.map((h) => iso(h.at))}::text[], ${history.map((h) => h.source)}::text[],
         ${history.map((h) => h.event)}::text[], ${history.map((h) => h.fromState)}::text[], ${history.map((h) => h.toState)}::text[],
-        ${history.map((h) => h.message)}::text[], ${history.map((h) => (h.data === undefined ? null : toJson(h.data)))}::text[])
-        with ordinality as u(payment_uuid, at, source, event, from_state, to_state, message, data, i)
+        ${history.map((h) => h.message)}::text[], ${history.map((h) => (h.data === undefined ? null : toJson(h.data)))}::text[], ${history.map((h) => h.eventId)}::text[])
+        with ordinality as u(payment_uuid, at, source, event, from_state, to_state, message, data, event_id, i)
     ),
     history_rows as (
-      insert into payment_history (payment_uuid, at, source, event, from_state, to_state, message, user_id, data)
-      select payment_uuid, at::timestamptz, source, event, from_state, to_state, message, null, data::jsonb from history_input order by i
+      insert into payment_history (payment_uuid, at, source, event, from_state, to_state, message, user_id, data, event_id)
+      select payment_uuid, at::timestamptz, source, event, from_state, to_state, message, null, data::jsonb, event_id from history_input order by i
     ),
     ticket_rows as (
       insert into payment_tickets (payment_uuid, ticket_type, text, created_at)
@@ -115,7 +132,8 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
     state_rows as (
       update payments set state = v.state, updated_at = v.at::timestamptz
       from unnest(${states.map((c) => c.uuid)}::text[], ${states.map((c) => c.state)}::text[], ${states.map((c) => iso(c.at))}::text[]) as v(uuid, state, at)
-      where payments.uuid = v.uuid
+      -- The second condition lets the plan find the rows by key whatever it guesses of the list's length.
+      where payments.uuid = v.uuid and payments.uuid = any(${states.map((c) => c.uuid)}::text[])
     ),
     event_input as (
       select * from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[], ${rests}::text[])

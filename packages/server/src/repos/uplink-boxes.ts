@@ -34,15 +34,18 @@ export async function releaseBoxLink(db: Executor, boxId: string, serverId: stri
   return row !== undefined;
 }
 
+/** Keeps a box event that names no payment of the box; false when it was kept before. */
 export async function recordUnmatchedEvent(
   db: Executor,
   event: { boxId: string; eventId: string; at: Date; kind: string; paymentUuid: string | null; reason: string; data: unknown },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const row = await db
     .insertInto('box_unmatched_events')
     .values({ box_id: event.boxId, event_id: event.eventId, at: event.at, kind: event.kind, payment_uuid: event.paymentUuid, reason: event.reason, data: toJson(event.data) })
     .onConflict((c) => c.columns(['box_id', 'event_id']).doNothing())
-    .execute();
+    .returning('event_id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function listUnmatchedEvents(db: Executor, boxId: string): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {

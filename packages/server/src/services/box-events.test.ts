@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { BoxEvent, BoxEventMessage, BoxHello, DeviceReport } from '@kassa/contract';
 import { BOX_CONTRACT_VERSION } from '@kassa/contract';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Shop, ShopTill } from '../bench/shop.js';
 import { newOrder, openTills, serviceContext, setUpShop } from '../bench/shop.js';
 import { getBox } from '../repos/boxes.js';
 import { findDeviceOfBox } from '../repos/devices.js';
 import { eventsAfter, latestEventId } from '../repos/events.js';
-import { getHistory, getPayment, getTickets } from '../repos/payments.js';
+import { addHistory, getHistory, getPayment, getTickets, setPaymentState } from '../repos/payments.js';
 import { getBoxHello, listUnmatchedEvents } from '../repos/uplink-boxes.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
@@ -130,6 +131,59 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     expect(outcomes.sort()).toEqual(['applied', 'duplicate']);
     expect(await getTickets(ctx.db, uuid)).toHaveLength(1);
   });
+
+  it('announces a payment once per batch, as the batch leaves it, and keeps every entry in its history', async () => {
+    const uuid = await pay();
+    const before = await latestEventId(ctx.db);
+    const outcomes = await applyBoxEvents(ctx, shop.box.id, [
+      message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '44', amountCents: 1250 }),
+      message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }),
+      message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' }),
+      message(result(uuid, 'Approved', 1)),
+    ]);
+    expect(outcomes).toEqual(['applied', 'applied', 'recorded', 'applied']);
+    const live = (await eventsAfter(ctx.db, before, 100)).filter((e) => e.topic === 'payment');
+    expect(live).toHaveLength(1);
+    expect(live[0]?.data).toMatchObject({ payment: { uuid, state: 'done' }, entry: { event: 'approved', fromState: 'waitingCard', toState: 'done' } });
+    expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted', 'stage', 'message', 'approved']);
+  });
+
+  // Two connections at once: PGlite has one.
+  if (backend === 'postgres') {
+    it('takes an event as applied when another process applied it while this one waited for the payment', async () => {
+      const uuid = await pay();
+      const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '45', amountCents: 1250 });
+      let lockHeld!: (pid: number) => void;
+      const holder = new Promise<number>((resolve) => (lockHeld = resolve));
+      let letGo!: () => void;
+      const release = new Promise<void>((resolve) => (letGo = resolve));
+      // The other process: it holds the payment's lock and writes the event's entry meanwhile.
+      const other = ctx.db.transaction().execute(async (trx) => {
+        await trx.selectFrom('payments').select('uuid').where('uuid', '=', uuid).forUpdate().execute();
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        lockHeld(rows[0]?.pid ?? 0);
+        await release;
+        await addHistory(trx, uuid, { at: new Date(), source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', eventId: sent.id });
+        await setPaymentState(trx, uuid, { state: 'waiting', at: new Date() });
+      });
+      const pid = await holder;
+      const mine = applyBoxEvent(ctx, shop.box.id, sent);
+      await vi.waitFor(
+        async () => {
+          const { rows } = await sql<{ waiting: number }>`select count(*)::integer as waiting from pg_stat_activity where ${pid}::integer = any(pg_blocking_pids(pid))`.execute(ctx.db);
+          expect(rows[0]?.waiting).toBe(1);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      letGo();
+      await other;
+      expect(await mine).toBe('duplicate');
+      expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted']);
+      expect(await state(uuid)).toBe('waiting');
+      // The terminal is free again for the tests that follow.
+      expect(await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Declined')))).toBe('applied');
+    });
+  }
 
   it('moves a declined payment to retry and frees the terminal for a new uuid', async () => {
     const uuid = await pay();

@@ -9,7 +9,7 @@ import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
 import { activePaymentsOfBox } from '../repos/payments.js';
 import type { HistoryRow } from '../repos/uplink-batch.js';
-import { lockPayments, markSeenAndLockPayments, writeBatch } from '../repos/uplink-batch.js';
+import { HISTORY_EVENT_INDEX, lockBatch, lockPayments, writeBatch } from '../repos/uplink-batch.js';
 import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
@@ -56,16 +56,24 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
  * is that of one transaction per event, with one commit and a few statements for the whole batch.
  * A box under load sends events faster than separate commits allow (every commit that NOTIFYs is
  * serialised by PostgreSQL). If anything fails, nothing of the batch is applied.
+ *
+ * The record of a payment event is its history entry (read under the payment's lock); of an event
+ * that names no payment of the box, its unmatched row; of a device event, a box_events_seen row.
  */
 export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[]): Promise<BoxEventOutcome[]> {
   return inTransaction(ctx, async (trx) => {
     const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
     const uuids = [...new Set(messages.flatMap(paymentUuidOf))];
-    const { fresh, payments } = await markSeenAndLockPayments(trx, boxId, [...new Set(messages.map((m) => m.id))], uuids);
+    const ids = { device: new Set<string>(), payment: new Set<string>() };
+    for (const m of messages) (m.event.kind === 'device' ? ids.device : ids.payment).add(m.id);
+    const { fresh, applied, payments } = await lockBatch(trx, boxId, { device: [...ids.device], payment: [...ids.payment] }, uuids);
+    const taken = new Set<string>();
     const todo: number[] = [];
     messages.forEach((message, i) => {
       // A copy of an id later in the same batch is a duplicate of the first.
-      if (fresh.delete(message.id)) todo.push(i);
+      if (taken.has(message.id)) return;
+      taken.add(message.id);
+      if (message.event.kind === 'device' ? fresh.has(message.id) : !applied.has(message.id)) todo.push(i);
     });
     const batch = new PaymentBatch(trx, ctx, boxId);
     const reports = todo.flatMap((i) => {
@@ -79,12 +87,16 @@ export async function applyBoxEvents(ctx: ServiceContext, boxId: string, message
       const { event } = message;
       outcomes[i] = batch.apply(payments.get(event.paymentUuid) ?? null, message.id, message.at, event, payments);
     }
-    await batch.write();
+    const recordedBefore = await batch.write();
+    messages.forEach((message, i) => {
+      if (outcomes[i] === 'unmatched' && recordedBefore.has(message.id)) outcomes[i] = 'duplicate';
+    });
     return outcomes;
   });
 }
 
 const RETRYABLE = new Set(['40P01', '40001']);
+const UNIQUE_VIOLATION = '23505';
 const ATTEMPTS = 3;
 
 /**
@@ -96,10 +108,19 @@ async function inTransaction<T>(ctx: ServiceContext, work: (trx: Executor) => Pr
     try {
       return await ctx.db.transaction().execute(work);
     } catch (error) {
-      const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      if (attempt >= ATTEMPTS || !retryable(error)) throw error;
     }
   }
+}
+
+/**
+ * A deadlock given up, or an event applied by another process while this one waited for the
+ * payment's lock (see lockBatch): run again, the transaction sees it as applied.
+ */
+function retryable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return typeof code === 'string' && (RETRYABLE.has(code) || (code === UNIQUE_VIOLATION && constraint === HISTORY_EVENT_INDEX));
 }
 
 function paymentUuidOf(message: BoxEventMessage | undefined): string[] {
@@ -115,6 +136,8 @@ class PaymentBatch {
   readonly #tickets: { paymentUuid: string; type: string; text: string; at: Date }[] = [];
   readonly #states = new Map<string, { uuid: string; state: PaymentState; at: Date }>();
   readonly #live: { topic: EventTopic; audience: Audience; data: unknown; at: Date }[] = [];
+  /** Where each payment's live event sits in #live: a batch announces a payment once, as it leaves it. */
+  readonly #liveOf = new Map<string, number>();
   readonly #unmatched: { eventId: string; kind: string; paymentUuid: string; reason: string; data: unknown }[] = [];
   readonly #at: Date;
 
@@ -134,20 +157,27 @@ class PaymentBatch {
     }
     const change = describeChange(event, payment);
     const next = nextPaymentState({ state: payment.state, event: change.event });
-    payments.set(payment.uuid, this.record(payment, { ...change, data: { ...change.data, eventId, boxAt } }, { source: 'box', next }));
+    payments.set(payment.uuid, this.record(payment, { ...change, data: { ...change.data, eventId, boxAt } }, { source: 'box', next, eventId }));
     return next === null ? 'recorded' : 'applied';
   }
 
-  /** Queues the history entry, tickets, state and live event of one change; returns the payment after it. */
-  record(payment: Payment, change: PaymentChange, how: { source: 'box' | 'server'; next: PaymentState | null }): Payment {
+  /**
+   * Queues the history entry, tickets, state and live event of one change; returns the payment after
+   * it. The live event takes the place of one queued earlier for the same payment: it carries the
+   * payment as the batch leaves it and the newest entry (every entry is in the payment's history).
+   */
+  record(payment: Payment, change: PaymentChange, how: { source: 'box' | 'server'; next: PaymentState | null; eventId?: string }): Payment {
     const at = this.#at;
     const toState = how.next ?? payment.state;
-    this.#history.push({ paymentUuid: payment.uuid, at, source: how.source, event: change.event, fromState: payment.state, toState, message: change.message, data: change.data });
+    this.#history.push({ paymentUuid: payment.uuid, at, source: how.source, event: change.event, fromState: payment.state, toState, message: change.message, data: change.data, eventId: how.eventId ?? null });
     if (how.next !== null) for (const ticket of change.tickets) this.#tickets.push({ paymentUuid: payment.uuid, ...ticket, at });
     const updated = how.next === null || how.next === payment.state ? payment : { ...payment, state: how.next, updatedAt: at };
     if (updated !== payment) this.#states.set(payment.uuid, { uuid: payment.uuid, state: toState, at });
     const entry = { at: iso(at), source: how.source, event: change.event, fromState: payment.state, toState, message: change.message };
-    this.#live.push({ topic: 'payment', audience: 'cashier', data: { payment: paymentView(updated), entry }, at });
+    const live = { topic: 'payment' as const, audience: 'cashier' as const, data: { payment: paymentView(updated), entry }, at };
+    const index = this.#liveOf.get(payment.uuid);
+    if (index === undefined) this.#liveOf.set(payment.uuid, this.#live.push(live) - 1);
+    else this.#live[index] = live;
     return updated;
   }
 
@@ -156,10 +186,13 @@ class PaymentBatch {
     this.#live.push({ topic, audience, data, at: this.#at });
   }
 
-  async write(): Promise<void> {
+  /** Writes what was queued; returns the ids of unmatched events that were recorded before. */
+  async write(): Promise<Set<string>> {
     const { trx, ctx } = this;
-    for (const u of this.#unmatched) await recordUnmatchedEvent(trx, { boxId: this.boxId, at: this.#at, ...u });
+    const recordedBefore = new Set<string>();
+    for (const u of this.#unmatched) if (!(await recordUnmatchedEvent(trx, { boxId: this.boxId, at: this.#at, ...u }))) recordedBefore.add(u.eventId);
     await writeBatch(trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
+    return recordedBefore;
   }
 }
 

@@ -5,12 +5,12 @@ import type { StartReach } from '../domain/payments.js';
 import { checkMarkFailedWhilePending, checkPaymentRequest } from '../domain/payments.js';
 import type { BoxPaymentEvent, PaymentState, UserPaymentEvent } from '../domain/payment-states.js';
 import { applyUserEvent, nextPaymentState } from '../domain/payment-states.js';
-import { enqueueCommand, markBoxEventSeen } from '../repos/box-commands.js';
+import { enqueueCommand } from '../repos/box-commands.js';
 import { getDevice } from '../repos/devices.js';
 import { appendEvent } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
-import { addHistory, addTickets, getHistory, getPayment, getTickets, setPaymentState } from '../repos/payments.js';
+import { addHistory, addTickets, getHistory, getPayment, getTickets, historyHasEvent, setPaymentState } from '../repos/payments.js';
 import { readPaymentRequest, writePaymentRequest } from '../repos/payment-requests.js';
 import { startReach } from '../repos/start-reach.js';
 import type { ServiceContext } from './context.js';
@@ -167,18 +167,19 @@ export interface BoxPaymentReport {
 }
 
 /**
- * Applies what a box reports about a payment, exactly once: the event id is recorded in the same
- * transaction. An event the state table has no cell for (late, repeated, out of order) is kept in
- * the history and changes nothing.
+ * Applies what a box reports about a payment, exactly once: the history entry records the event id,
+ * and a later copy finds it under the payment's lock. An event the state table has no cell for
+ * (late, repeated, out of order) is kept in the history and changes nothing.
  */
 export async function applyBoxPaymentEvent(ctx: ServiceContext, report: BoxPaymentReport): Promise<'applied' | 'recorded' | 'duplicate' | 'ignored'> {
   return ctx.db.transaction().execute(async (trx) => {
-    if (report.eventId !== null && !(await markBoxEventSeen(trx, report.boxId, report.eventId))) return 'duplicate';
     const payment = await getPayment(trx, report.paymentUuid, { forUpdate: true });
     if (payment === null || payment.boxId !== report.boxId) return 'ignored';
+    if (report.eventId !== null && (await historyHasEvent(trx, payment.uuid, report.eventId))) return 'duplicate';
     const next = nextPaymentState({ state: payment.state, event: report.event });
     const at = ctx.now();
-    await addHistory(trx, payment.uuid, { at, source: report.source ?? 'box', event: report.event, fromState: payment.state, toState: next ?? payment.state, message: report.message ?? null, data: report.data ?? null });
+    const entry = { at, source: report.source ?? 'box', event: report.event, fromState: payment.state, toState: next ?? payment.state, message: report.message ?? null, data: report.data ?? null };
+    await addHistory(trx, payment.uuid, { ...entry, eventId: report.eventId });
     await addTickets(trx, payment.uuid, report.tickets ?? [], at);
     const updated = next === null || next === payment.state ? payment : await setPaymentState(trx, payment.uuid, { state: next, at });
     await publish(trx, ctx, updated);

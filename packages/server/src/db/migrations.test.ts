@@ -1,0 +1,48 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { migrationProvider } from './migrations.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Schema } from './schema.js';
+
+vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
+
+describe('migration 0004_history_event_ids', () => {
+  let pglite: PGlite;
+  let db: Kysely<Schema>;
+
+  beforeAll(async () => {
+    pglite = await PGlite.create();
+    db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo('0003_login_rate_limits');
+    expect(error).toBeUndefined();
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await pglite.close();
+  });
+
+  it('gives the entries of box events applied before it their event id, so a replay of them stays a duplicate', async () => {
+    // History rows alone, without the payments they belong to: foreign keys are not what is tested.
+    await sql`set session_replication_role = replica`.execute(db);
+    await sql`
+      insert into payment_history (payment_uuid, source, event, from_state, to_state, data) values
+        ('p1', 'user', 'requested', 'pending', 'pending', '{"orderId": "o1"}'),
+        ('p1', 'box', 'accepted', 'pending', 'waiting', '{"eventId": "e1", "boxAt": "2026-11-25T10:00:00.000Z"}'),
+        ('p1', 'box', 'message', 'waiting', 'waiting', '{"eventId": "e2"}'),
+        ('p1', 'server', 'lost', 'waiting', 'unknown', '{}')`.execute(db);
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    expect(error).toBeUndefined();
+    const rows = await db.selectFrom('payment_history').select(['event', 'event_id']).orderBy('id').execute();
+    expect(rows.map((r) => [r.event, r.event_id])).toEqual([
+      ['requested', null],
+      ['accepted', 'e1'],
+      ['message', 'e2'],
+      ['lost', null],
+    ]);
+    await expect(sql`insert into payment_history (payment_uuid, source, event, from_state, to_state, event_id) values ('p1', 'box', 'message', 'waiting', 'waiting', 'e2')`.execute(db)).rejects.toMatchObject({
+      code: '23505',
+    });
+    await sql`set session_replication_role = origin`.execute(db);
+  });
+});
