@@ -25,7 +25,7 @@ export function prepareRepeatedStatements(client: pg.PoolClient, limit = MAX_PRE
   const unusable = new Set<string>();
   const query: Query = (config, values, callback) => {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
-      const name = `kassa_${createHash('sha1').update(config).digest('base64url').slice(0, 27)}`;
+      const name = statementName(config);
       if (!unusable.has(name) && (prepared.has(name) || prepared.size < limit)) {
         prepared.add(name);
         return (send({ name, text: config, values }) as Promise<unknown>).catch((error: unknown) => {
@@ -39,4 +39,18 @@ export function prepareRepeatedStatements(client: pg.PoolClient, limit = MAX_PRE
     return send(config, values, callback);
   };
   (client as unknown as { query: Query }).query = query;
+}
+
+/** Names by text, shared by every connection: hashing each statement's text cost more than its lookup. */
+const names = new Map<string, string>();
+const MAX_NAMES = 1000;
+
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `kassa_${createHash('sha1').update(text).digest('base64url').slice(0, 27)}`;
+    // The server's statements are a few hundred texts; texts beyond them are hashed each time.
+    if (names.size < MAX_NAMES) names.set(text, name);
+  }
+  return name;
 }
