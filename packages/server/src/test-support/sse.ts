@@ -9,6 +9,7 @@ export interface SseMessage {
 
 /** A Server-Sent Events client that keeps every message and comment it reads. */
 export interface SseClient {
+  /** The response's status; 0 when the client was closed before the response came. */
   readonly status: Promise<number>;
   readonly messages: SseMessage[];
   readonly comments: string[];
@@ -20,6 +21,7 @@ export function openSse(url: string, headers: Record<string, string>): SseClient
   const comments: string[] = [];
   let buffer = '';
   let req: ClientRequest | null = null;
+  let closed = false;
   const status = new Promise<number>((resolve, reject) => {
     req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
       resolve(response.statusCode ?? 0);
@@ -36,14 +38,18 @@ export function openSse(url: string, headers: Record<string, string>): SseClient
       });
       response.on('error', () => undefined);
     });
-    req.on('error', reject);
+    // Closing before the response hangs the request up: that is the caller's doing, not an error.
+    req.on('error', (error) => (closed ? resolve(0) : reject(error)));
     req.end();
   });
   return {
     status,
     messages,
     comments,
-    close: () => req?.destroy(),
+    close: () => {
+      closed = true;
+      req?.destroy();
+    },
   };
 }
 
