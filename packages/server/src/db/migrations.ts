@@ -268,12 +268,26 @@ const paymentChildrenUnchecked: Migration = {
   },
 };
 
+/**
+ * A payment request reads its order without locking it and writes only if the order's payment lines
+ * are still those it read: the version it read is compared (and moved on) by the write's own UPDATE,
+ * which PostgreSQL checks against the newest row. Two statements, each its own transaction, instead
+ * of a locked read and a write between BEGIN and COMMIT. Servers of an earlier version lock the
+ * order instead and leave the version as it is: run one version at a time on a database.
+ */
+const orderPaymentsVersion: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table orders add column payments_version integer not null default 0`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
   '0003_login_rate_limits': loginRateLimits,
   '0004_history_event_ids': historyEventIds,
   '0005_payment_children_unchecked': paymentChildrenUnchecked,
+  '0006_order_payments_version': orderPaymentsVersion,
 };
 
 export const migrationProvider: MigrationProvider = {

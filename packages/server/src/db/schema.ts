@@ -108,6 +108,8 @@ export interface OrderTable {
   created_at: CreatedAt;
   validated_at: Date | null;
   receipt_number: number | null;
+  /** Moves on at every payment request written to the order (migration 0006_order_payments_version). */
+  payments_version: Generated<number>;
 }
 
 export interface OrderLineTable {

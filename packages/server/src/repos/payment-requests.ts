@@ -30,10 +30,13 @@ export interface PaymentRequestFacts {
   readonly posMethodIds: readonly number[];
   /** Payments running on the method's device, whatever their order. */
   readonly deviceActivePayments: number;
+  /** The order's payments version: the write takes place only while it is unchanged. */
+  readonly paymentsVersion: number;
 }
 
 type FactsRow = {
   order_id: string;
+  payments_version: number;
   session_id: number;
   order_state: 'draft' | 'paid' | 'cancelled';
   total_cents: number;
@@ -71,17 +74,14 @@ type FactsRow = {
 };
 
 /**
- * Locks the order (FOR UPDATE OF orders) and reads, in the same statement, its payment lines, the
- * payment already made with the uuid, the method, its device, the POS's methods and the device's
- * running payments. Null when the order does not exist.
- *
- * A request that waited for the lock reads with the snapshot taken before it waited, so it may miss
- * a payment the lock holder just made: `writePaymentRequest` checks the number of payment lines
- * again and the caller reads once more when it changed.
+ * Reads the order with its payment lines and payments version, the payment already made with the
+ * uuid, the method, its device, the POS's methods and the device's running payments. Null when the
+ * order does not exist. Nothing is locked: `writePaymentRequest` writes only while the order's
+ * payments version is the one read here, and the caller reads again when it moved on.
  */
 export async function readPaymentRequest(db: Executor, request: { orderId: string; paymentUuid: string; methodId: number }): Promise<PaymentRequestFacts | null> {
   const { rows } = await sql<FactsRow>`
-    select o.id as order_id, o.session_id, o.state as order_state, o.total_cents,
+    select o.id as order_id, o.payments_version, o.session_id, o.state as order_state, o.total_cents,
       coalesce((select json_agg(json_build_object('uuid', p.uuid, 'amountCents', p.amount_cents, 'state', p.state, 'deviceId', p.device_id) order by p.created_at)
         from payments p where p.order_id = o.id), '[]'::json) as order_payments,
       coalesce((select json_agg(pcm.payment_method_id order by pcm.payment_method_id)
@@ -97,8 +97,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
     left join payments e on e.uuid = ${request.paymentUuid}::text
     left join payment_methods m on m.id = ${request.methodId}::integer
     left join devices d on d.id = m.device_id
-    where o.id = ${request.orderId}::text
-    for update of o`.execute(db);
+    where o.id = ${request.orderId}::text`.execute(db);
   const r = rows[0];
   if (r === undefined) return null;
   return {
@@ -128,14 +127,15 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
         : { id: r.d_id, boxId: r.d_box_id, terminalId: r.d_terminal_id, type: r.d_type, make: r.d_make, model: r.d_model, online: r.d_online, lastSeenAt: r.d_last_seen_at, removed: r.d_removed },
     posMethodIds: r.pos_method_ids,
     deviceActivePayments: Number(r.device_active),
+    paymentsVersion: r.payments_version,
   };
 }
 
 export interface NewPaymentRequest {
   /** The payment as it is to be stored; created and updated at `payment.createdAt`. */
   readonly payment: Payment;
-  /** The number of payment lines of the order the rules were checked against. */
-  readonly linesSeen: number;
+  /** The order's payments version the rules were checked against. */
+  readonly paymentsVersion: number;
   readonly history: { readonly userId: number; readonly data: unknown };
   /** The box command that starts it on the terminal, if it uses one. */
   readonly command: { readonly boxId: string; readonly kind: string; readonly payload: unknown } | null;
@@ -144,17 +144,19 @@ export interface NewPaymentRequest {
 }
 
 /**
- * `stale`: a payment line was added to the order since it was read (the read waited for the lock),
- * nothing was written. `conflict`: the uuid exists (on another order), nothing was written.
+ * `stale`: another request was written to the order since it was read, or the order is no longer a
+ * draft; nothing was written. `conflict`: the uuid exists (on another order), nothing was written.
  */
 export type PaymentRequestWrite = { readonly outcome: 'created'; readonly payment: Payment } | { readonly outcome: 'stale' | 'conflict' };
 
 type WriteRow = { fresh: boolean; uuid: string | null } & Omit<PaymentRecord, 'uuid'>;
 
 /**
- * Writes a new payment in one statement: the payment (unless its uuid exists), its first history
- * entry, the box command and the live event, with the NOTIFYs of the command and of the event (in
- * that order). The notifications carry what the listeners would otherwise read back, as
+ * Writes a new payment in one statement, a transaction of its own: the order's payments version is
+ * compared and moved on (an UPDATE, so a request or a validation of the same order that committed
+ * meanwhile is seen, and one running now is waited for), then the payment (unless its uuid exists),
+ * its first history entry, the box command and the live event, with the NOTIFYs of the command and
+ * of the event (in that order). The notifications carry what the listeners would otherwise read back, as
  * `enqueueCommand` and `appendEvent` send them, and only the id when that exceeds MAX_NOTIFY_BYTES.
  * A second running payment on the device violates payments_one_active_per_device and throws.
  */
@@ -168,13 +170,15 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
   const eventTail = `,"at":${toJson(at.toISOString())},"topic":"payment","audience":"cashier","data":${eventData}}`;
   const { rows } = await sql<WriteRow>`
     with fresh as (
-      select count(*) = ${request.linesSeen}::bigint as ok from payments where order_id = ${p.orderId}::text
+      update orders set payments_version = payments_version + 1
+      where id = ${p.orderId}::text and payments_version = ${request.paymentsVersion}::integer and state = 'draft'
+      returning true as ok
     ),
     inserted as (
       insert into payments (uuid, order_id, method_id, amount_cents, state, request_hash, device_id, box_id, created_by, created_at, updated_at)
       select ${p.uuid}::text, ${p.orderId}::text, ${p.methodId}::integer, ${p.amountCents}::integer, ${p.state}::text, ${p.requestHash}::text,
         ${p.deviceId}::integer, ${p.boxId}::text, ${p.createdBy}::integer, ${at}::timestamptz, ${at}::timestamptz
-      from fresh where fresh.ok
+      from fresh
       on conflict (uuid) do nothing
       returning *
     ),

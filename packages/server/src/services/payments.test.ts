@@ -93,7 +93,7 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
   });
 });
 
-describe('requestPayment on postgres, behind another transaction holding the order', () => {
+describe('requestPayment on postgres, behind another request writing to the same order', () => {
   let database: TestDatabase;
   let ctx: ServiceContext;
   let shop: Shop;
@@ -110,23 +110,24 @@ describe('requestPayment on postgres, behind another transaction holding the ord
     await database.close();
   });
 
-  /** Waits until a request waits for the order's row lock. */
+  /** Waits until a request's write waits for the order's row, which the other request updated. */
   async function someoneWaitsForALock(): Promise<void> {
     await vi.waitFor(
       async () => {
         // Asked on a pooled connection: inside the holder's transaction the view would not change.
-        const { rows } = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%select o.id as order_id%'`.execute(ctx.db);
+        const { rows } = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%update orders set payments_version%'`.execute(ctx.db);
         expect(Number(rows[0]?.n)).toBeGreaterThan(0);
       },
       { timeout: 20_000, interval: 50 },
     );
   }
 
-  it('sees the line the lock holder added: a card payment above what is then due is refused', async () => {
+  it('sees the line the other request added: a card payment above what is then due is refused', async () => {
     const cardOfT2 = till.methodOfDevice.get(devices[1] ?? 0) ?? 0;
     const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(cardOfT2) ?? 0);
     await other.query('begin');
-    await other.query('select id from orders where id = $1 for update', [orderId]);
+    // What a request's write does first: it moves the order's payments version on.
+    await other.query('update orders set payments_version = payments_version + 1 where id = $1', [orderId]);
     const waiting = errorCode(requestPayment(ctx, randomUUID(), { orderId, paymentMethodId: cardOfT2, amountCents: shop.productPriceCents }, shop.userId));
     await someoneWaitsForALock();
     // A line for the whole amount, still running on the other terminal, made while the request waited.
@@ -138,12 +139,13 @@ describe('requestPayment on postgres, behind another transaction holding the ord
     expect(await waiting).toBe('KASSA_AMOUNT_EXCEEDS_DUE');
   });
 
-  it('finds the payment the lock holder made with the same uuid: another body is KASSA_IDEMPOTENCY_MISMATCH', async () => {
+  it('finds the payment the other request made with the same uuid: another body is KASSA_IDEMPOTENCY_MISMATCH', async () => {
     const method = till.methodOfDevice.get(devices[1] ?? 0) ?? 0;
     const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(method) ?? 0);
     const uuid = randomUUID();
     await other.query('begin');
-    await other.query('select id from orders where id = $1 for update', [orderId]);
+    // What a request's write does first: it moves the order's payments version on.
+    await other.query('update orders set payments_version = payments_version + 1 where id = $1', [orderId]);
     const waiting = errorCode(requestPayment(ctx, uuid, { orderId, paymentMethodId: method, amountCents: 100 }, shop.userId));
     await someoneWaitsForALock();
     await other.query(

@@ -57,41 +57,42 @@ async function publish(trx: Executor, ctx: ServiceContext, payment: Payment): Pr
   await appendEvent(trx, ctx.prefix, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
 }
 
+/** Reads before a request gives up: each read but the last was overtaken by another request's write. */
+const REQUEST_PASSES = 5;
+
 /**
- * Requests a payment. The uuid is the idempotency key: the order row is locked first, so two
- * identical requests arriving together queue on it and the second finds the first's payment; a
- * terminal payment is queued for its box in the same transaction, so it starts exactly once.
- * One statement reads what the rules need, the rules decide, one statement writes.
+ * Requests a payment. The uuid is the idempotency key: the write inserts the payment unless its
+ * uuid exists, so two identical requests arriving together make one payment and the second finds
+ * it; a terminal payment is queued for its box in the same statement, so it starts exactly once.
+ * One statement reads what the rules need, the rules decide, one statement writes if the order's
+ * payment lines are still those read (otherwise it reads again). No transaction spans the two.
  */
 export async function requestPayment(ctx: ServiceContext, uuid: string, body: PutPaymentBody, userId: number): Promise<{ created: boolean; payment: PaymentApi }> {
   const hash = requestHash(body);
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
-      // A second pass only after the first read waited for the lock and missed the holder's payment.
-      for (let pass = 1; pass <= 2; pass++) {
-        const facts = await readPaymentRequest(trx, { orderId: body.orderId, paymentUuid: uuid, methodId: body.paymentMethodId });
-        if (facts === null) throw notFound('Order', body.orderId);
-        if (facts.existing !== null) return { created: false, payment: paymentView(sameRequest(facts.existing, hash)) };
-        const { order, device } = facts;
-        const method = facts.method ?? methodMissing(body.paymentMethodId);
-        checkPaymentRequest({ order, method: { ...method, device }, posMethodIds: facts.posMethodIds, amountCents: body.amountCents, deviceActivePayments: facts.deviceActivePayments });
-        const usesTerminal = method.terminal !== 'none' && device !== null;
-        const state: PaymentState = usesTerminal ? 'pending' : 'done';
-        const at = ctx.now();
-        const payment: Payment = { uuid, orderId: order.id, methodId: method.id, amountCents: body.amountCents, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null };
-        const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
-        const written = await writePaymentRequest(trx, ctx.prefix, {
-          payment,
-          linesSeen: order.payments.length,
-          history: { userId, data: body },
-          command: command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command },
-          eventData: { payment: paymentView(payment) },
-        });
-        if (written.outcome === 'created') return { created: true, payment: paymentView(written.payment) };
-        if (written.outcome === 'conflict') return { created: false, payment: paymentView(sameRequest((await getPayment(trx, uuid)) ?? missing(uuid), hash)) };
-      }
-      throw new Error(`The payment lines of order ${body.orderId} changed while the order was locked.`);
-    });
+    for (let pass = 1; pass <= REQUEST_PASSES; pass++) {
+      const facts = await readPaymentRequest(ctx.db, { orderId: body.orderId, paymentUuid: uuid, methodId: body.paymentMethodId });
+      if (facts === null) throw notFound('Order', body.orderId);
+      if (facts.existing !== null) return { created: false, payment: paymentView(sameRequest(facts.existing, hash)) };
+      const { order, device } = facts;
+      const method = facts.method ?? methodMissing(body.paymentMethodId);
+      checkPaymentRequest({ order, method: { ...method, device }, posMethodIds: facts.posMethodIds, amountCents: body.amountCents, deviceActivePayments: facts.deviceActivePayments });
+      const usesTerminal = method.terminal !== 'none' && device !== null;
+      const state: PaymentState = usesTerminal ? 'pending' : 'done';
+      const at = ctx.now();
+      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, amountCents: body.amountCents, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null };
+      const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
+      const written = await writePaymentRequest(ctx.db, ctx.prefix, {
+        payment,
+        paymentsVersion: facts.paymentsVersion,
+        history: { userId, data: body },
+        command: command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command },
+        eventData: { payment: paymentView(payment) },
+      });
+      if (written.outcome === 'created') return { created: true, payment: paymentView(written.payment) };
+      if (written.outcome === 'conflict') return { created: false, payment: paymentView(sameRequest((await getPayment(ctx.db, uuid)) ?? missing(uuid), hash)) };
+    }
+    throw new Error(`The payment lines of order ${body.orderId} changed at each of ${REQUEST_PASSES} reads.`);
   } catch (error) {
     if (isUniqueViolation(error)) throw new KassaError('KASSA_TERMINAL_BUSY');
     throw error;
