@@ -100,8 +100,9 @@ export interface BatchWrite {
 /**
  * Everything a batch of box events writes, in one statement: history entries and tickets (their
  * ids in the given order), payment states, and the live events, stored and announced in order.
- * The announcement is made in SQL from the stored id and the rest of the event serialised here,
- * so it is byte for byte what `appendEvent` sends (only the id when that exceeds MAX_NOTIFY_BYTES).
+ * The announcement is made in SQL from the stored id and the event's fields, the data serialised
+ * once for both, so it is byte for byte what `appendEvent` sends (only the id when that exceeds
+ * MAX_NOTIFY_BYTES): the time, topic and audience need no JSON escaping.
  * Returns the live events with their ids.
  */
 export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite): Promise<LiveEvent[]> {
@@ -109,8 +110,6 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
   if (history.length + tickets.length + states.length + events.length === 0) return [];
   const iso = (d: Date): string => d.toISOString();
   const ats = events.map((e) => iso(e.at));
-  // Everything of the announcement after its id: `{"id":N,` + rest is toJson({ id, at, topic, audience, data }).
-  const rests = events.map((e, i) => toJson({ at: ats[i], topic: e.topic, audience: e.audience, data: e.data }).slice(1));
   const { rows } = await sql<{ id: number }>`
     with history_input as (
       select * from unnest(${history.map((h) => h.paymentUuid)}::text[], ${history.map((h) => iso(h.at))}::text[], ${history.map((h) => h.source)}::text[],
@@ -136,8 +135,9 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       where payments.uuid = v.uuid and payments.uuid = any(${states.map((c) => c.uuid)}::text[])
     ),
     event_input as (
-      select * from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[], ${rests}::text[])
-        with ordinality as u(topic, audience, data, at, rest, i)
+      select *, ',"at":"' || at || '","topic":"' || topic || '","audience":"' || audience || '","data":' || data || '}' as tail
+      from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[])
+        with ordinality as u(topic, audience, data, at, i)
     ),
     event_rows as (
       insert into events (topic, audience, data, at) select topic, audience, data::jsonb, at::timestamptz from event_input order by i returning id
@@ -147,7 +147,7 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       select id, row_number() over (order by id) as i from event_rows
     )
     select n.id, pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
-      case when octet_length('{"id":' || n.id || ',' || u.rest) <= ${MAX_NOTIFY_BYTES}::integer then '{"id":' || n.id || ',' || u.rest else '{"id":' || n.id || '}' end) as notified
+      case when octet_length('{"id":' || n.id || u.tail) <= ${MAX_NOTIFY_BYTES}::integer then '{"id":' || n.id || u.tail else '{"id":' || n.id || '}' end) as notified
     from numbered n join event_input u on u.i = n.i
     order by n.i`.execute(db);
   return events.map((e, i): LiveEvent => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }));

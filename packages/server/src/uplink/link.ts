@@ -167,7 +167,7 @@ export class BoxLink {
       this.#sendError('BINARY_NOT_ACCEPTED', 'The uplink speaks JSON text messages only.');
       return;
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
     const step = this.#intake.then(() => this.#handle(text));
     this.#track(step);
     this.#intake = step.catch(() => undefined);
