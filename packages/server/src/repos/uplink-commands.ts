@@ -16,6 +16,11 @@ const toCommand = (r: { id: number; box_id: string; kind: string; payload: unkno
   paymentState: r.payment_state,
 });
 
+/** One statement text whatever the number of ids (`in (…)` makes one per count): prepared and planned once. */
+function anyId(column: 'id' | 'box_commands.id', ids: readonly number[]) {
+  return sql<boolean>`${sql.ref(column)} = any(${[...ids]}::bigint[])`;
+}
+
 // Commands name their payment inside the JSON payload; the join reads its state in the same query.
 function pending(db: Executor, boxId: string) {
   return db
@@ -35,13 +40,13 @@ export async function undeliveredCommandsAfter(db: Executor, boxId: string, afte
 /** The commands among `ids` that belong to the box and are still undelivered, oldest first. */
 export async function undeliveredCommandsIn(db: Executor, boxId: string, ids: readonly number[]): Promise<PendingCommand[]> {
   if (ids.length === 0) return [];
-  const rows = await pending(db, boxId).where('box_commands.id', 'in', [...ids]).orderBy('box_commands.id').execute();
+  const rows = await pending(db, boxId).where(anyId('box_commands.id', ids)).orderBy('box_commands.id').execute();
   return rows.map(toCommand);
 }
 
 /** A box confirms only its own commands; an id of another box's command changes nothing. */
 export async function markBoxCommandsDelivered(db: Executor, boxId: string, ids: readonly number[], at: Date): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db.updateTable('box_commands').set({ delivered_at: at }).where('box_id', '=', boxId).where('id', 'in', [...ids]).where('delivered_at', 'is', null).executeTakeFirst();
+  const result = await db.updateTable('box_commands').set({ delivered_at: at }).where('box_id', '=', boxId).where(anyId('id', ids)).where('delivered_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
