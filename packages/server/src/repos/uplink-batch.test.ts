@@ -4,7 +4,7 @@ import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
 import { EVENTS_CHANNEL, eventsAfter, latestEventId } from './events.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
-import { writeBatch } from './uplink-batch.js';
+import { readBatch, writeBatch } from './uplink-batch.js';
 import { getHistory, getPayment, getTickets } from './payments.js';
 import { serviceContext, setUpShop, openTills, newOrder } from '../bench/shop.js';
 import { upsertDevice } from './devices.js';
@@ -37,6 +37,7 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
         { topic: 'box', audience: 'admin', data: { box: { id: 'b' } }, at },
       ],
     });
+    if (live === null) throw new Error('writeBatch wrote nothing without a version to check');
     const stored = await eventsAfter(database.db, before, 10);
     expect(stored).toEqual(live);
     expect(live.map((e) => e.topic)).toEqual(['device', 'payment', 'box']);
@@ -77,5 +78,37 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     ]);
     expect((await getTickets(ctx.db, uuid)).map((t) => [t.type, t.text])).toEqual([['merchant', 'm'], ['cardholder', 'c']]);
     expect(await getPayment(ctx.db, uuid)).toMatchObject({ state: 'done', updatedAt: at });
+  });
+
+  it('writes a batch read without locks only while its payments keep the version read, and nothing otherwise', async () => {
+    const ctx = serviceContext(database);
+    const shop = await setUpShop(ctx);
+    const device = await upsertDevice(ctx.db, { boxId: shop.box.id, terminalId: 'TB2', type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true, at: new Date() });
+    const till = await openTills(ctx, shop, [device.id]);
+    const methodId = till.methodOfDevice.get(device.id) ?? 0;
+    const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0);
+    const { payment } = await requestPayment(ctx, 'b7c1d2e3-0000-4000-8000-000000000002', { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    const uuid = payment.uuid;
+    const at = new Date('2026-11-25T10:03:52.000Z');
+    const write = (eventId: string, versions: ReadonlyMap<string, string>) =>
+      writeBatch(database.db, database.bus.prefix, {
+        history: [{ paymentUuid: uuid, at, source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', message: null, data: {}, eventId }],
+        tickets: [],
+        states: [{ uuid, state: 'waiting', at }],
+        events: [{ topic: 'payment', audience: 'cashier', data: { payment: { uuid } }, at }],
+        unchanged: versions,
+      });
+    const before = await latestEventId(database.db);
+    const read = await readBatch(database.db, [uuid], ['u1']);
+    expect(read.applied).toEqual(new Set());
+    await database.db.updateTable('payments').set({ updated_at: new Date() }).where('uuid', '=', uuid).execute();
+    expect(await write('u1', read.versions)).toBeNull();
+    expect(await eventsAfter(database.db, before, 10)).toEqual([]);
+    expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested']);
+    const again = await readBatch(database.db, [uuid], ['u1']);
+    expect(await write('u1', again.versions)).toHaveLength(1);
+    expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted']);
+    expect(await getPayment(ctx.db, uuid)).toMatchObject({ state: 'waiting' });
+    expect((await readBatch(database.db, [uuid], ['u1'])).applied).toEqual(new Set(['u1']));
   });
 });

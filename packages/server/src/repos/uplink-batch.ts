@@ -75,6 +75,34 @@ export async function lockBatch(
   return { fresh: new Set(rows[0]?.fresh ?? []), applied: new Set(rows[0]?.applied ?? []), payments };
 }
 
+/**
+ * lockBatch's reads without its locks, for a batch of payment events alone: the payments, each
+ * with its row version (xmin, which every update of the row changes), and the ids their history
+ * already holds. The batch is then written by writeBatch with `unchanged`, which writes only if
+ * every payment still has the version read here.
+ */
+export async function readBatch(
+  db: Executor,
+  paymentUuids: readonly string[],
+  eventIds: readonly string[],
+): Promise<{ applied: Set<string>; payments: Map<string, Payment>; versions: Map<string, string> }> {
+  type Row = { applied: string[]; row_version: string | null } & ({ [K in keyof PaymentRecord]: PaymentRecord[K] } | { [K in keyof PaymentRecord]: null });
+  const { rows } = await sql<Row>`
+    select (select coalesce(json_agg(event_id), '[]'::json) from payment_history
+        where payment_uuid = any(${[...paymentUuids]}::text[]) and event_id = any(${[...eventIds]}::text[])) as applied,
+      p.*, p.xmin::text as row_version
+    from (select 1) as one left join payments p on p.uuid = any(${[...paymentUuids]}::text[])`.execute(db);
+  const payments = new Map<string, Payment>();
+  const versions = new Map<string, string>();
+  for (const row of rows) {
+    const { applied: _applied, row_version, ...payment } = row;
+    if (payment.uuid === null || row_version === null) continue;
+    payments.set(payment.uuid, toPayment(payment as PaymentRecord));
+    versions.set(payment.uuid, row_version);
+  }
+  return { applied: new Set(rows[0]?.applied ?? []), payments, versions };
+}
+
 export interface HistoryRow {
   readonly paymentUuid: string;
   readonly at: Date;
@@ -95,6 +123,11 @@ export interface BatchWrite {
   readonly states: readonly { uuid: string; state: PaymentState; at: Date }[];
   /** Live events, stored for replay and announced in this order. */
   readonly events: readonly { topic: EventTopic; audience: Audience; data: unknown; at: Date }[];
+  /**
+   * Row versions (from readBatch) that the payments must still have, each locked and checked first;
+   * if any moved on, nothing is written. Without it the caller holds the payments' locks.
+   */
+  readonly unchanged?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -103,15 +136,26 @@ export interface BatchWrite {
  * The announcement is made in SQL from the stored id and the event's fields, the data serialised
  * once for both, so it is byte for byte what `appendEvent` sends (only the id when that exceeds
  * MAX_NOTIFY_BYTES): the time, topic and audience need no JSON escaping.
- * Returns the live events with their ids.
+ * Returns the live events with their ids, or null when a payment of `unchanged` had changed.
  */
-export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite): Promise<LiveEvent[]> {
-  const { history, tickets, states, events } = batch;
+export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite): Promise<LiveEvent[] | null> {
+  const { history, tickets, states, events, unchanged } = batch;
   if (history.length + tickets.length + states.length + events.length === 0) return [];
   const iso = (d: Date): string => d.toISOString();
   const ats = events.map((e) => iso(e.at));
-  const { rows } = await sql<{ id: number }>`
-    with history_input as (
+  const versions = [...(unchanged ?? new Map<string, string>())];
+  // Each payment is locked; one that was updated meanwhile is checked again as it is now, and fails.
+  const guard = sql`guard as (
+      select count(*) = ${versions.length}::bigint as ok from (
+        select 1 from payments p join unnest(${versions.map(([uuid]) => uuid)}::text[], ${versions.map(([, version]) => version)}::text[]) as g(uuid, version) on p.uuid = g.uuid
+        where p.uuid = any(${versions.map(([uuid]) => uuid)}::text[]) and p.xmin = g.version::xid
+        for update of p
+      ) as locked
+    ),`;
+  const ok = unchanged === undefined ? sql`true` : sql`(select ok from guard)`;
+  const { rows } = await sql<{ ok: boolean; id: number | null }>`
+    with ${unchanged === undefined ? sql`` : guard}
+    history_input as (
       select * from unnest(${history.map((h) => h.paymentUuid)}::text[], ${history.map((h) => iso(h.at))}::text[], ${history.map((h) => h.source)}::text[],
         ${history.map((h) => h.event)}::text[], ${history.map((h) => h.fromState)}::text[], ${history.map((h) => h.toState)}::text[],
         ${history.map((h) => h.message)}::text[], ${history.map((h) => (h.data === undefined ? null : toJson(h.data)))}::text[], ${history.map((h) => h.eventId)}::text[])
@@ -119,25 +163,27 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
     ),
     history_rows as (
       insert into payment_history (payment_uuid, at, source, event, from_state, to_state, message, user_id, data, event_id)
-      select payment_uuid, at::timestamptz, source, event, from_state, to_state, message, null, data::jsonb, event_id from history_input order by i
+      select payment_uuid, at::timestamptz, source, event, from_state, to_state, message, null, data::jsonb, event_id from history_input where ${ok} order by i
     ),
     ticket_rows as (
       insert into payment_tickets (payment_uuid, ticket_type, text, created_at)
       select payment_uuid, ticket_type, text, created_at::timestamptz
       from unnest(${tickets.map((t) => t.paymentUuid)}::text[], ${tickets.map((t) => t.type)}::text[], ${tickets.map((t) => t.text)}::text[], ${tickets.map((t) => iso(t.at))}::text[])
         with ordinality as u(payment_uuid, ticket_type, text, created_at, i)
+      where ${ok}
       order by i
     ),
     state_rows as (
       update payments set state = v.state, updated_at = v.at::timestamptz
       from unnest(${states.map((c) => c.uuid)}::text[], ${states.map((c) => c.state)}::text[], ${states.map((c) => iso(c.at))}::text[]) as v(uuid, state, at)
       -- The second condition lets the plan find the rows by key whatever it guesses of the list's length.
-      where payments.uuid = v.uuid and payments.uuid = any(${states.map((c) => c.uuid)}::text[])
+      where payments.uuid = v.uuid and payments.uuid = any(${states.map((c) => c.uuid)}::text[]) and ${ok}
     ),
     event_input as (
       select *, ',"at":"' || at || '","topic":"' || topic || '","audience":"' || audience || '","data":' || data || '}' as tail
       from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[])
         with ordinality as u(topic, audience, data, at, i)
+      where ${ok}
     ),
     event_rows as (
       insert into events (topic, audience, data, at) select topic, audience, data::jsonb, at::timestamptz from event_input order by i returning id
@@ -146,9 +192,13 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
     numbered as (
       select id, row_number() over (order by id) as i from event_rows
     )
-    select n.id, pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
-      case when octet_length('{"id":' || n.id || u.tail) <= ${MAX_NOTIFY_BYTES}::integer then '{"id":' || n.id || u.tail else '{"id":' || n.id || '}' end) as notified
-    from numbered n join event_input u on u.i = n.i
-    order by n.i`.execute(db);
+    -- One row at least, saying whether anything was written.
+    select ${ok} as ok, e.id, e.notified from (select 1) as one left join (
+      select n.id, n.i, pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
+        case when octet_length('{"id":' || n.id || u.tail) <= ${MAX_NOTIFY_BYTES}::integer then '{"id":' || n.id || u.tail else '{"id":' || n.id || '}' end) as notified
+      from numbered n join event_input u on u.i = n.i
+    ) as e on true
+    order by e.i`.execute(db);
+  if (rows[0]?.ok !== true) return null;
   return events.map((e, i): LiveEvent => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }));
 }

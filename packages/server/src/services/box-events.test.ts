@@ -9,9 +9,11 @@ import { getBox } from '../repos/boxes.js';
 import { findDeviceOfBox } from '../repos/devices.js';
 import { eventsAfter, latestEventId } from '../repos/events.js';
 import { addHistory, getHistory, getPayment, getTickets, setPaymentState } from '../repos/payments.js';
+import type { Executor } from '../repos/executor.js';
 import { getBoxHello, listUnmatchedEvents } from '../repos/uplink-boxes.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
+import type { BoxEventOutcome } from './box-events.js';
 import { applyBoxEvent, applyBoxEvents, boxConnected, boxDisconnected, DEVICE_LAST_SEEN_PRECISION_MS } from './box-events.js';
 import type { ServiceContext } from './context.js';
 import { requestPayment } from './payments.js';
@@ -150,24 +152,24 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   // Two connections at once: PGlite has one.
   if (backend === 'postgres') {
-    it('takes an event as applied when another process applied it while this one waited for the payment', async () => {
-      const uuid = await pay();
-      const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '45', amountCents: 1250 });
+    /**
+     * Applies `event` while another process holds the payment's lock and, meanwhile, writes the
+     * same event's entry with `write`; returns the outcome here once the other one committed.
+     */
+    async function appliedMeanwhile(uuid: string, event: BoxEventMessage, write: (trx: Executor) => Promise<void>): Promise<BoxEventOutcome> {
       let lockHeld!: (pid: number) => void;
       const holder = new Promise<number>((resolve) => (lockHeld = resolve));
       let letGo!: () => void;
       const release = new Promise<void>((resolve) => (letGo = resolve));
-      // The other process: it holds the payment's lock and writes the event's entry meanwhile.
       const other = ctx.db.transaction().execute(async (trx) => {
         await trx.selectFrom('payments').select('uuid').where('uuid', '=', uuid).forUpdate().execute();
         const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
         lockHeld(rows[0]?.pid ?? 0);
         await release;
-        await addHistory(trx, uuid, { at: new Date(), source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', eventId: sent.id });
-        await setPaymentState(trx, uuid, { state: 'waiting', at: new Date() });
+        await write(trx);
       });
       const pid = await holder;
-      const mine = applyBoxEvent(ctx, shop.box.id, sent);
+      const mine = applyBoxEvent(ctx, shop.box.id, event);
       await vi.waitFor(
         async () => {
           const { rows } = await sql<{ waiting: number }>`select count(*)::integer as waiting from pg_stat_activity where ${pid}::integer = any(pg_blocking_pids(pid))`.execute(ctx.db);
@@ -177,10 +179,31 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
       );
       letGo();
       await other;
-      expect(await mine).toBe('duplicate');
+      return mine;
+    }
+
+    it('takes an event as applied when another process applied it while this one waited for the payment', async () => {
+      const uuid = await pay();
+      const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '45', amountCents: 1250 });
+      const outcome = await appliedMeanwhile(uuid, sent, async (trx) => {
+        await addHistory(trx, uuid, { at: new Date(), source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', eventId: sent.id });
+        await setPaymentState(trx, uuid, { state: 'waiting', at: new Date() });
+      });
+      expect(outcome).toBe('duplicate');
       expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted']);
       expect(await state(uuid)).toBe('waiting');
       // The terminal is free again for the tests that follow.
+      expect(await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Declined')))).toBe('applied');
+    });
+
+    it('takes a history-only event as applied when another process wrote its entry meanwhile', async () => {
+      const uuid = await pay();
+      const text = message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' });
+      const outcome = await appliedMeanwhile(uuid, text, async (trx) => {
+        await addHistory(trx, uuid, { at: new Date(), source: 'box', event: 'message', fromState: 'pending', toState: 'pending', message: 'PRESENT CARD', eventId: text.id });
+      });
+      expect(outcome).toBe('duplicate');
+      expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'message']);
       expect(await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Declined')))).toBe('applied');
     });
   }

@@ -9,7 +9,7 @@ import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
 import { activePaymentsOfBox } from '../repos/payments.js';
 import type { HistoryRow } from '../repos/uplink-batch.js';
-import { HISTORY_EVENT_INDEX, lockBatch, lockPayments, writeBatch } from '../repos/uplink-batch.js';
+import { HISTORY_EVENT_INDEX, lockBatch, lockPayments, readBatch, writeBatch } from '../repos/uplink-batch.js';
 import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
@@ -57,42 +57,78 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
  * A box under load sends events faster than separate commits allow (every commit that NOTIFYs is
  * serialised by PostgreSQL). If anything fails, nothing of the batch is applied.
  *
- * The record of a payment event is its history entry (read under the payment's lock); of an event
- * that names no payment of the box, its unmatched row; of a device event, a box_events_seen row.
+ * The record of a payment event is its history entry; of an event that names no payment of the
+ * box, its unmatched row; of a device event, a box_events_seen row.
+ *
+ * A batch of payment events alone (the usual one) is first tried in two statements, each a
+ * transaction of its own: a read without locks, and a write that locks the payments and writes
+ * only if none changed since the read. Otherwise (a device event or an unmatched one, a payment
+ * changed meanwhile, or an entry written meanwhile by another process) it runs in a transaction
+ * that locks the payments before reading them.
  */
 export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[]): Promise<BoxEventOutcome[]> {
+  if (messages.every((m) => m.event.kind !== 'device')) {
+    const outcomes = await applyUnlocked(ctx, boxId, messages);
+    if (outcomes !== null) return outcomes;
+  }
   return inTransaction(ctx, async (trx) => {
     const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
     const uuids = [...new Set(messages.flatMap(paymentUuidOf))];
     const ids = { device: new Set<string>(), payment: new Set<string>() };
     for (const m of messages) (m.event.kind === 'device' ? ids.device : ids.payment).add(m.id);
     const { fresh, applied, payments } = await lockBatch(trx, boxId, { device: [...ids.device], payment: [...ids.payment] }, uuids);
-    const taken = new Set<string>();
-    const todo: number[] = [];
-    messages.forEach((message, i) => {
-      // A copy of an id later in the same batch is a duplicate of the first.
-      if (taken.has(message.id)) return;
-      taken.add(message.id);
-      if (message.event.kind === 'device' ? fresh.has(message.id) : !applied.has(message.id)) todo.push(i);
-    });
+    const todo = firstCopies(messages, (m) => (m.event.kind === 'device' ? fresh.has(m.id) : !applied.has(m.id)));
     const batch = new PaymentBatch(trx, ctx, boxId);
     const reports = todo.flatMap((i) => {
       const event = messages[i]?.event;
       return event?.kind === 'device' ? [{ index: i, report: event.device }] : [];
     });
     for (const [i, outcome] of await applyDeviceReports(trx, batch, boxId, reports, DEVICE_LAST_SEEN_PRECISION_MS)) outcomes[i] = outcome;
-    for (const i of todo) {
-      const message = messages[i];
-      if (message === undefined || message.event.kind === 'device') continue;
-      const { event } = message;
-      outcomes[i] = batch.apply(payments.get(event.paymentUuid) ?? null, message.id, message.at, event, payments);
-    }
+    applyPaymentEvents(batch, messages, todo, payments, outcomes);
     const recordedBefore = await batch.write();
     messages.forEach((message, i) => {
       if (outcomes[i] === 'unmatched' && recordedBefore.has(message.id)) outcomes[i] = 'duplicate';
     });
     return outcomes;
   });
+}
+
+/** A batch of payment events read without locks and written if its payments are unchanged; null when it was not. */
+async function applyUnlocked(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[]): Promise<BoxEventOutcome[] | null> {
+  const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
+  const { applied, payments, versions } = await readBatch(ctx.db, [...new Set(messages.flatMap(paymentUuidOf))], [...new Set(messages.map((m) => m.id))]);
+  const batch = new PaymentBatch(ctx.db, ctx, boxId);
+  applyPaymentEvents(batch, messages, firstCopies(messages, (m) => !applied.has(m.id)), payments, outcomes);
+  // Unmatched events are kept by the locking path, which also tells a repeated one.
+  if (outcomes.includes('unmatched')) return null;
+  try {
+    return (await batch.writeIfUnchanged(versions)) ? outcomes : null;
+  } catch (error) {
+    if (historyConflict(error)) return null;
+    throw error;
+  }
+}
+
+/** Indexes of the events to apply: the first copy of each id, if `fresh` says it was not applied before. */
+function firstCopies(messages: readonly BoxEventMessage[], fresh: (message: BoxEventMessage) => boolean): number[] {
+  const taken = new Set<string>();
+  const todo: number[] = [];
+  messages.forEach((message, i) => {
+    // A copy of an id later in the same batch is a duplicate of the first.
+    if (taken.has(message.id)) return;
+    taken.add(message.id);
+    if (fresh(message)) todo.push(i);
+  });
+  return todo;
+}
+
+function applyPaymentEvents(batch: PaymentBatch, messages: readonly BoxEventMessage[], todo: readonly number[], payments: Map<string, Payment>, outcomes: BoxEventOutcome[]): void {
+  for (const i of todo) {
+    const message = messages[i];
+    if (message === undefined || message.event.kind === 'device') continue;
+    const { event } = message;
+    outcomes[i] = batch.apply(payments.get(event.paymentUuid) ?? null, message.id, message.at, event, payments);
+  }
 }
 
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -118,9 +154,16 @@ async function inTransaction<T>(ctx: ServiceContext, work: (trx: Executor) => Pr
  * payment's lock (see lockBatch): run again, the transaction sees it as applied.
  */
 function retryable(error: unknown): boolean {
+  if (historyConflict(error)) return true;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/** The entry of an event that another process wrote after this one read the history. */
+function historyConflict(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return typeof code === 'string' && (RETRYABLE.has(code) || (code === UNIQUE_VIOLATION && constraint === HISTORY_EVENT_INDEX));
+  return code === UNIQUE_VIOLATION && constraint === HISTORY_EVENT_INDEX;
 }
 
 function paymentUuidOf(message: BoxEventMessage | undefined): string[] {
@@ -184,6 +227,15 @@ class PaymentBatch {
   /** Queues a live event about something else than a payment (a device, the box), in order with the rest. */
   announce(topic: EventTopic, audience: Audience, data: unknown): void {
     this.#live.push({ topic, audience, data, at: this.#at });
+  }
+
+  /** Writes what was queued if the payments still have these row versions; false when one moved on. */
+  async writeIfUnchanged(versions: ReadonlyMap<string, string>): Promise<boolean> {
+    const { ctx } = this;
+    // Every payment the batch applied an event to has an entry in it; '0' is no row's version.
+    const unchanged = new Map(this.#history.map((h) => [h.paymentUuid, versions.get(h.paymentUuid) ?? '0']));
+    const written = await writeBatch(this.trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live, unchanged });
+    return written !== null;
   }
 
   /** Writes what was queued; returns the ids of unmatched events that were recorded before. */
