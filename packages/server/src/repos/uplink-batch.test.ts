@@ -47,14 +47,20 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     expect(heard).toEqual([toJson(first), toJson({ id: second?.id }), toJson(third)]);
   });
 
-  it('writes history in order (with and without message or data), tickets, states and events in one call', async () => {
+  /** A shop with one terminal and a payment requested on it. */
+  async function pendingPayment(terminalId: string, uuid: string) {
     const ctx = serviceContext(database);
     const shop = await setUpShop(ctx);
-    const device = await upsertDevice(ctx.db, { boxId: shop.box.id, terminalId: 'TB1', type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true, at: new Date() });
+    const device = await upsertDevice(ctx.db, { boxId: shop.box.id, terminalId, type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true, at: new Date() });
     const till = await openTills(ctx, shop, [device.id]);
     const methodId = till.methodOfDevice.get(device.id) ?? 0;
     const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0);
-    const { payment } = await requestPayment(ctx, 'b7c1d2e3-0000-4000-8000-000000000001', { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    const { payment } = await requestPayment(ctx, uuid, { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    return { ctx, shop, methodId, orderId, payment };
+  }
+
+  it('writes history in order (with and without message or data), tickets, states and events in one call', async () => {
+    const { ctx, orderId, methodId, shop, payment } = await pendingPayment('TB1', 'b7c1d2e3-0000-4000-8000-000000000001');
     const at = new Date('2026-11-25T10:03:51.374Z');
     const uuid = payment.uuid;
     await writeBatch(database.db, database.bus.prefix, {
@@ -81,13 +87,7 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
   });
 
   it('writes a batch read without locks only while its payments keep the version read, and nothing otherwise', async () => {
-    const ctx = serviceContext(database);
-    const shop = await setUpShop(ctx);
-    const device = await upsertDevice(ctx.db, { boxId: shop.box.id, terminalId: 'TB2', type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true, at: new Date() });
-    const till = await openTills(ctx, shop, [device.id]);
-    const methodId = till.methodOfDevice.get(device.id) ?? 0;
-    const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0);
-    const { payment } = await requestPayment(ctx, 'b7c1d2e3-0000-4000-8000-000000000002', { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    const { ctx, payment } = await pendingPayment('TB2', 'b7c1d2e3-0000-4000-8000-000000000002');
     const uuid = payment.uuid;
     const at = new Date('2026-11-25T10:03:52.000Z');
     const write = (eventId: string, versions: ReadonlyMap<string, string>) =>
