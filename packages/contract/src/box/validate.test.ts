@@ -111,14 +111,7 @@ describe('checkBoxEvent', () => {
 
   it('refuses what parseBoxToServer refuses, with the path from the message root', () => {
     const tooLong = { ...stage, stage: 'x'.repeat(65) };
-    let error: unknown;
-    try {
-      checkBoxEvent(tooLong);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(ContractError);
-    expect((error as ContractError).path).toBe('/event/stage');
+    expect(() => checkBoxEvent(tooLong)).toThrow(expect.objectContaining({ name: 'ContractError', code: 'CONTRACT_INVALID', path: '/event/stage' }));
     expect(codeOf(() => parseBoxToServer(JSON.stringify({ type: 'event', id: 'j:1', at, event: tooLong })))).toBe('CONTRACT_INVALID');
   });
 
