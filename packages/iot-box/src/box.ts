@@ -12,8 +12,8 @@ import type { BoxStatus } from './http/status.js';
 import { Journal } from './journal/journal.js';
 import { KEEP_COMMAND_IDS } from './journal/state.js';
 import { createLogger, type Logger } from './logger.js';
-import { BoxLatency, readLatency } from './latency.js';
-import { MAX_PENDING_EVENTS, Outbox } from './outbox.js';
+import { BoxLatency } from './latency.js';
+import { Outbox } from './outbox.js';
 import { DeviceRegistry, deviceReport, lastSeenOf } from './registry.js';
 import { listenForTerminals } from './terminal/listener.js';
 import { DEFAULT_KEEP_ALIVE_INTERVAL, versionInformationRequest } from './terminal/messages.js';
@@ -90,7 +90,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
   const { journal, state, tornTail } = Journal.open(dataDir);
   if (tornTail) log.warn({ path: journal.path }, 'the journal was cut by a crash; its unreadable tail was set aside');
   const latency = new BoxLatency();
-  const outbox = new Outbox(journal, state.boot, state.events.values(), log, MAX_PENDING_EVENTS, latency);
+  const outbox = new Outbox(journal, state.boot, state.events.values(), log, { latency });
   const registry = new DeviceRegistry((device, persist) => {
     if (persist) {
       const { terminalId, model, serialNumber, address } = device;
@@ -174,6 +174,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
       logger: log,
       backoff: options.backoff,
       heartbeatMs: options.heartbeatMs,
+      latency,
     });
   }
 
@@ -228,7 +229,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
         p99: round3(loopDelay.percentile(99) / 1e6),
         max: round3(loopDelay.max / 1e6),
       },
-      latency: readLatency(latency),
+      latency: latency.reading(),
       journal: {
         path: journal.path,
         records: stats.records,

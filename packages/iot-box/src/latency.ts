@@ -44,7 +44,7 @@ export class LatencyHistogram {
       count: this.total,
       p50Ms: this.percentile(50),
       p99Ms: this.percentile(99),
-      maxMs: this.total === 0 ? null : Math.round(this.max * 1000) / 1000,
+      maxMs: this.total === 0 ? null : this.roundedMax(),
       buckets: [...this.counts],
     };
   }
@@ -52,7 +52,11 @@ export class LatencyHistogram {
   /** Above the last bound, the largest sample stands in for the bound. */
   private percentile(percentile: number): number | null {
     const bound = bucketPercentile(this.counts, percentile);
-    return bound === Number.POSITIVE_INFINITY ? Math.round(this.max * 1000) / 1000 : bound;
+    return bound === Number.POSITIVE_INFINITY ? this.roundedMax() : bound;
+  }
+
+  private roundedMax(): number {
+    return Math.round(this.max * 1000) / 1000;
   }
 }
 
@@ -86,6 +90,10 @@ export class BoxLatency {
   readonly journaledEvent = new LatencyHistogram();
   /** performance.now() of the socket read being handled; undefined outside one. */
   frameAt: number | undefined;
+
+  reading(): BoxLatencyReading {
+    return { answer: this.answer.reading(), event: this.event.reading(), journaledEvent: this.journaledEvent.reading() };
+  }
 }
 
 export interface BoxLatencyReading {
@@ -94,6 +102,3 @@ export interface BoxLatencyReading {
   readonly journaledEvent: LatencyReading;
 }
 
-export function readLatency(latency: BoxLatency): BoxLatencyReading {
-  return { answer: latency.answer.reading(), event: latency.event.reading(), journaledEvent: latency.journaledEvent.reading() };
-}

@@ -88,7 +88,7 @@ describe('Outbox bound', () => {
     const d = tempDir();
     dirs.push(d);
     const { journal, state } = Journal.open(d);
-    const box = new Outbox(journal, state.boot, [], createLogger('silent'), 10);
+    const box = new Outbox(journal, state.boot, [], createLogger('silent'), { maxPending: 10 });
     box.emit(notRun('A'), false);
     for (let i = 0; i < 15; i++) box.emit(stage('A'), false);
     const kinds = [...box.values()].map((e) => e.kind);

@@ -46,16 +46,20 @@ export class Outbox {
   private dropAbove: number;
   private next = 0;
   private listener: (() => void) | undefined;
+  private readonly maxPending: number;
+  /** Where the frame being handled began, for the entries it causes. */
+  private readonly latency: BoxLatency | undefined;
 
   constructor(
     private readonly journal: Journal,
     private readonly boot: number,
     pending: Iterable<EventRecord>,
     private readonly log: Logger,
-    private readonly maxPending = MAX_PENDING_EVENTS,
-    readonly latency?: BoxLatency,
+    options: { readonly maxPending?: number; readonly latency?: BoxLatency } = {},
   ) {
-    this.dropAbove = maxPending;
+    this.maxPending = options.maxPending ?? MAX_PENDING_EVENTS;
+    this.latency = options.latency;
+    this.dropAbove = this.maxPending;
     for (const record of pending) {
       const text = JSON.stringify({ type: 'event', id: record.id, at: record.at, event: record.event });
       this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, lane: laneOf(record.event), ready: true, sent: false, durable: false, frameAt: undefined });

@@ -10,6 +10,7 @@ import {
   type BoxToServer,
   type DeviceReport,
 } from '@kassa/contract';
+import type { BoxLatency } from '../latency.js';
 import type { Logger } from '../logger.js';
 import type { Outbox, OutboxEntry } from '../outbox.js';
 import { BOX_SOFTWARE } from '../version.js';
@@ -41,6 +42,8 @@ export interface UplinkOptions {
   readonly backoff?: BackoffOptions;
   /** A link with no pong for this long is dropped and dialled again. */
   readonly heartbeatMs?: number;
+  /** Times each event caused by a terminal frame once it is written to the link. */
+  readonly latency?: BoxLatency;
 }
 
 export interface UplinkStatus {
@@ -264,7 +267,7 @@ export class Uplink {
 
   /** Events caused by a terminal frame, timed once written (a resent event is timed only the first time). */
   private recordLatency(entries: readonly OutboxEntry[]): void {
-    const latency = this.options.outbox.latency;
+    const latency = this.options.latency;
     if (latency === undefined || entries.length === 0) return;
     const now = performance.now();
     for (const entry of entries) {
