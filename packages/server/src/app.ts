@@ -8,6 +8,7 @@ import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
 import type { Database, DatabaseOptions } from './db/database.js';
 import { openDatabase } from './db/database.js';
 import { LiveEventHub } from './events/hub.js';
+import { LocalLinks } from './services/local-links.js';
 import type { EventStreamOptions } from './events/stream.js';
 import { DEFAULT_EVENT_STREAM } from './events/stream.js';
 import { installAuth } from './http/auth-plugin.js';
@@ -74,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     prefix: database.bus.prefix,
     now: options.now ?? (() => new Date()),
     serverId: options.serverId ?? randomUUID(),
+    links: new LocalLinks(),
     get publicUrl() {
       return typeof publicUrl === 'string' ? publicUrl : publicUrl();
     },

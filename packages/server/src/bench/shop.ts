@@ -5,6 +5,7 @@ import { createUser } from '../repos/users.js';
 import { pairBox } from '../services/boxes.js';
 import { addJournal, changeCompany, savePaymentMethod, savePosConfig, saveProduct } from '../services/configuration.js';
 import type { ServiceContext } from '../services/context.js';
+import { LocalLinks } from '../services/local-links.js';
 import { openSession, putOrder } from '../services/sales.js';
 
 /**
@@ -34,6 +35,7 @@ export function serviceContext(database: Database, options: { serverId?: string;
     prefix: database.bus.prefix,
     now: options.now ?? (() => new Date()),
     serverId: options.serverId ?? randomUUID(),
+    links: new LocalLinks(),
     publicUrl: options.publicUrl ?? 'http://127.0.0.1:8080',
     passwordCost: DEFAULT_SCRYPT_COST,
     sessionTtlMs: 60_000,

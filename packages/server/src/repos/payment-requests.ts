@@ -147,9 +147,18 @@ export interface NewPaymentRequest {
  * `stale`: another request was written to the order since it was read, or the order is no longer a
  * draft; nothing was written. `conflict`: the uuid exists (on another order), nothing was written.
  */
-export type PaymentRequestWrite = { readonly outcome: 'created'; readonly payment: Payment } | { readonly outcome: 'stale' | 'conflict' };
+export type PaymentRequestWrite =
+  | {
+      readonly outcome: 'created';
+      readonly payment: Payment;
+      /** The row version (xmin) the insert gave the payment. */
+      readonly version: string;
+      /** The id of the box command queued with it, if any. */
+      readonly commandId: number | null;
+    }
+  | { readonly outcome: 'stale' | 'conflict' };
 
-type WriteRow = { fresh: boolean; uuid: string | null } & Omit<PaymentRecord, 'uuid'>;
+type WriteRow = { fresh: boolean; uuid: string | null; row_version: string | null; command_id: string | number | null } & Omit<PaymentRecord, 'uuid'>;
 
 /**
  * Writes a new payment in one statement, a transaction of its own: the order's payments version is
@@ -180,7 +189,7 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
         ${p.deviceId}::integer, ${p.boxId}::text, ${p.createdBy}::integer, ${at}::timestamptz, ${at}::timestamptz
       from fresh
       on conflict (uuid) do nothing
-      returning *
+      returning *, xmin::text as row_version
     ),
     history as (
       insert into payment_history (payment_uuid, at, source, event, from_state, to_state, message, user_id, data)
@@ -199,7 +208,7 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
       select ${commandHead}::text || command.id || ${commandTail}::text as command_note, '{"id":' || event.id || ${eventTail}::text as event_note, command.id as command_id, event.id as event_id
       from fresh left join command on true left join event on true
     )
-    select fresh.ok as fresh, inserted.*,
+    select fresh.ok as fresh, inserted.*, notes.command_id,
       case when notes.command_id is not null then pg_notify(${channelName(prefix, COMMANDS_CHANNEL)}::text,
         case when octet_length(notes.command_note) <= ${MAX_NOTIFY_BYTES}::integer then notes.command_note else ${commandHead}::text || notes.command_id || '}' end) end as command_notified,
       case when notes.event_id is not null then pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
@@ -208,5 +217,6 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
   const row = rows[0];
   if (row === undefined || !row.fresh) return { outcome: 'stale' };
   if (row.uuid === null) return { outcome: 'conflict' };
-  return { outcome: 'created', payment: toPayment({ ...row, uuid: row.uuid }) };
+  const { row_version, command_id, ...record } = row;
+  return { outcome: 'created', payment: toPayment({ ...record, uuid: row.uuid }), version: row_version ?? '0', commandId: command_id === null ? null : Number(command_id) };
 }

@@ -130,17 +130,24 @@ export interface BatchWrite {
   readonly unchanged?: ReadonlyMap<string, string>;
 }
 
+export interface BatchWritten {
+  readonly events: LiveEvent[];
+  /** The new row version of each payment whose state was written, by uuid. */
+  readonly versions: ReadonlyMap<string, string>;
+}
+
 /**
  * Everything a batch of box events writes, in one statement: history entries and tickets (their
  * ids in the given order), payment states, and the live events, stored and announced in order.
  * The announcement is made in SQL from the stored id and the event's fields, the data serialised
  * once for both, so it is byte for byte what `appendEvent` sends (only the id when that exceeds
  * MAX_NOTIFY_BYTES): the time, topic and audience need no JSON escaping.
- * Returns the live events with their ids, or null when a payment of `unchanged` had changed.
+ * Returns the live events with their ids and the row version (xmin) each payment whose state it
+ * wrote now has, or null when a payment of `unchanged` had changed.
  */
-export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite): Promise<LiveEvent[] | null> {
+export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite): Promise<BatchWritten | null> {
   const { history, tickets, states, events, unchanged } = batch;
-  if (history.length + tickets.length + states.length + events.length === 0) return [];
+  if (history.length + tickets.length + states.length + events.length === 0) return { events: [], versions: new Map() };
   const iso = (d: Date): string => d.toISOString();
   const ats = events.map((e) => iso(e.at));
   const versions = [...(unchanged ?? new Map<string, string>())];
@@ -153,7 +160,7 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       ) as locked
     ),`;
   const ok = unchanged === undefined ? sql`true` : sql`(select ok from guard)`;
-  const { rows } = await sql<{ ok: boolean; id: number | null }>`
+  const { rows } = await sql<{ ok: boolean; versions: Record<string, string>; id: number | null }>`
     with ${unchanged === undefined ? sql`` : guard}
     history_input as (
       select * from unnest(${history.map((h) => h.paymentUuid)}::text[], ${history.map((h) => iso(h.at))}::text[], ${history.map((h) => h.source)}::text[],
@@ -178,6 +185,7 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       from unnest(${states.map((c) => c.uuid)}::text[], ${states.map((c) => c.state)}::text[], ${states.map((c) => iso(c.at))}::text[]) as v(uuid, state, at)
       -- The second condition lets the plan find the rows by key whatever it guesses of the list's length.
       where payments.uuid = v.uuid and payments.uuid = any(${states.map((c) => c.uuid)}::text[]) and ${ok}
+      returning payments.uuid, payments.xmin::text as version
     ),
     event_input as (
       select *, ',"at":"' || at || '","topic":"' || topic || '","audience":"' || audience || '","data":' || data || '}' as tail
@@ -193,12 +201,15 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       select id, row_number() over (order by id) as i from event_rows
     )
     -- One row at least, saying whether anything was written.
-    select ${ok} as ok, e.id, e.notified from (select 1) as one left join (
+    select ${ok} as ok, (select coalesce(json_object_agg(uuid, version), '{}'::json) from state_rows) as versions, e.id, e.notified from (select 1) as one left join (
       select n.id, n.i, pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
         case when octet_length('{"id":' || n.id || u.tail) <= ${MAX_NOTIFY_BYTES}::integer then '{"id":' || n.id || u.tail else '{"id":' || n.id || '}' end) as notified
       from numbered n join event_input u on u.i = n.i
     ) as e on true
     order by e.i`.execute(db);
   if (rows[0]?.ok !== true) return null;
-  return events.map((e, i): LiveEvent => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }));
+  return {
+    events: events.map((e, i): LiveEvent => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data })),
+    versions: new Map(Object.entries(rows[0].versions)),
+  };
 }

@@ -16,6 +16,7 @@ import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
 import type { BoxEventOutcome } from './box-events.js';
 import { applyBoxEvent, applyBoxEvents, boxConnected, boxDisconnected, DEVICE_LAST_SEEN_PRECISION_MS } from './box-events.js';
 import type { ServiceContext } from './context.js';
+import { KnownPayments } from './known-payments.js';
 import { requestPayment } from './payments.js';
 
 // Opening an embedded database or starting a box can take long on a loaded machine; waits stay bounded.
@@ -304,6 +305,49 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
       { terminalId: 'T10', online: false },
       { terminalId: 'T11', online: true },
     ]);
+  });
+
+  it('writes the next events of a payment it remembers as its last write left it, in order', async () => {
+    const known = new KnownPayments();
+    const uuid = await pay();
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '46', amountCents: 1250 });
+    expect(await applyBoxEvents(ctx, shop.box.id, [sent], known)).toEqual(['applied']);
+    expect(known.recall([uuid])?.payments.get(uuid)?.state).toBe('waiting');
+    const stage = message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
+    const text = message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' });
+    expect(await applyBoxEvents(ctx, shop.box.id, [stage, text], known)).toEqual(['applied', 'recorded']);
+    expect(await state(uuid)).toBe('waitingCard');
+    expect(await applyBoxEvents(ctx, shop.box.id, [message(result(uuid, 'Approved', 2))], known)).toEqual(['applied']);
+    expect(await state(uuid)).toBe('done');
+    expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted', 'stage', 'message', 'approved']);
+    expect(await getTickets(ctx.db, uuid)).toHaveLength(2);
+    // A settled payment has no more events to expect: it is not kept.
+    expect(known.size).toBe(0);
+  });
+
+  it('applies what the database holds when a remembered payment was changed by anything else', async () => {
+    const known = new KnownPayments();
+    const uuid = await pay();
+    await applyBoxEvents(ctx, shop.box.id, [message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '47', amountCents: 1250 })], known);
+    // A cashier forces it done meanwhile: the remembered row (waiting) is out of date.
+    await setPaymentState(ctx.db, uuid, { state: 'forceDone', at: new Date(), settledBy: shop.userId, settleReason: 'paid by other means' });
+    const outcomes = await applyBoxEvents(ctx, shop.box.id, [message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 })], known);
+    expect(outcomes).toEqual(['recorded']);
+    expect(await state(uuid)).toBe('forceDone');
+    expect((await getHistory(ctx.db, uuid)).at(-1)).toMatchObject({ event: 'stage', fromState: 'forceDone', toState: 'forceDone' });
+    expect(known.size).toBe(0);
+  });
+
+  it('tells an event already applied from a new one for a remembered payment', async () => {
+    const known = new KnownPayments();
+    const uuid = await pay();
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '48', amountCents: 1250 });
+    await applyBoxEvents(ctx, shop.box.id, [sent], known);
+    const stage = message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
+    expect(await applyBoxEvents(ctx, shop.box.id, [sent, stage], known)).toEqual(['duplicate', 'applied']);
+    expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted', 'stage']);
+    expect(await state(uuid)).toBe('waitingCard');
+    expect(await applyBoxEvents(ctx, shop.box.id, [message(result(uuid, 'Approved'))], known)).toEqual(['applied']);
   });
 
   it('takes a box offline with its devices and running payments only while this process holds it', async () => {

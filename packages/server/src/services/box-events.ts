@@ -14,6 +14,7 @@ import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOffline
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './context.js';
+import type { KnownPayments } from './known-payments.js';
 import { paymentView } from './payments.js';
 
 /**
@@ -66,14 +67,15 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
  * changed meanwhile, or an entry written meanwhile by another process) it runs in a transaction
  * that locks the payments before reading them.
  */
-export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[]): Promise<BoxEventOutcome[]> {
+export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[], known?: KnownPayments): Promise<BoxEventOutcome[]> {
+  const uuids = [...new Set(messages.flatMap(paymentUuidOf))];
   if (messages.every((m) => m.event.kind !== 'device')) {
-    const outcomes = await applyUnlocked(ctx, boxId, messages);
+    const outcomes = await applyUnlocked(ctx, boxId, messages, uuids, known);
     if (outcomes !== null) return outcomes;
   }
+  known?.forget(uuids);
   return inTransaction(ctx, async (trx) => {
     const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
-    const uuids = [...new Set(messages.flatMap(paymentUuidOf))];
     const ids = { device: new Set<string>(), payment: new Set<string>() };
     for (const m of messages) (m.event.kind === 'device' ? ids.device : ids.payment).add(m.id);
     const { fresh, applied, payments } = await lockBatch(trx, boxId, { device: [...ids.device], payment: [...ids.payment] }, uuids);
@@ -93,20 +95,41 @@ export async function applyBoxEvents(ctx: ServiceContext, boxId: string, message
   });
 }
 
-/** A batch of payment events read without locks and written if its payments are unchanged; null when it was not. */
-async function applyUnlocked(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[]): Promise<BoxEventOutcome[] | null> {
+/**
+ * A batch of payment events read without locks and written if its payments are unchanged; null
+ * when it was not. Only the payments that `known` does not hold are read: the events of the others
+ * are taken as new (one already applied trips the history's unique index, and the batch goes the
+ * locking way).
+ */
+async function applyUnlocked(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[], uuids: readonly string[], known?: KnownPayments): Promise<BoxEventOutcome[] | null> {
   const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
-  const { applied, payments, versions } = await readBatch(ctx.db, [...new Set(messages.flatMap(paymentUuidOf))], [...new Set(messages.map((m) => m.id))]);
+  const { payments, versions, unknown } = known?.recall(uuids) ?? { payments: new Map<string, Payment>(), versions: new Map<string, string>(), unknown: uuids };
+  let applied = new Set<string>();
+  if (unknown.length > 0) {
+    const ofUnknown = new Set(unknown);
+    const read = await readBatch(ctx.db, unknown, [...new Set(messages.filter((m) => paymentUuidOf(m).some((u) => ofUnknown.has(u))).map((m) => m.id))]);
+    ({ applied } = read);
+    for (const [uuid, payment] of read.payments) payments.set(uuid, payment);
+    for (const [uuid, version] of read.versions) versions.set(uuid, version);
+  }
   const batch = new PaymentBatch(ctx.db, ctx, boxId);
   applyPaymentEvents(batch, messages, firstCopies(messages, (m) => !applied.has(m.id)), payments, outcomes);
   // Unmatched events are kept by the locking path, which also tells a repeated one.
   if (outcomes.includes('unmatched')) return null;
+  let written: ReadonlyMap<string, string> | null;
   try {
-    return (await batch.writeIfUnchanged(versions)) ? outcomes : null;
+    written = await batch.writeIfUnchanged(versions);
   } catch (error) {
     if (historyConflict(error)) return null;
     throw error;
   }
+  if (written === null) return null;
+  for (const uuid of uuids) {
+    const payment = payments.get(uuid);
+    const version = written.get(uuid) ?? versions.get(uuid);
+    if (payment !== undefined && version !== undefined) known?.remember(payment, version);
+  }
+  return outcomes;
 }
 
 /** Indexes of the events to apply: the first copy of each id, if `fresh` says it was not applied before. */
@@ -229,13 +252,16 @@ class PaymentBatch {
     this.#live.push({ topic, audience, data, at: this.#at });
   }
 
-  /** Writes what was queued if the payments still have these row versions; false when one moved on. */
-  async writeIfUnchanged(versions: ReadonlyMap<string, string>): Promise<boolean> {
+  /**
+   * Writes what was queued if the payments still have these row versions; returns the new version
+   * of each payment whose state it wrote, or null when one had moved on (nothing is written).
+   */
+  async writeIfUnchanged(versions: ReadonlyMap<string, string>): Promise<ReadonlyMap<string, string> | null> {
     const { ctx } = this;
     // Every payment the batch applied an event to has an entry in it; '0' is no row's version.
     const unchanged = new Map(this.#history.map((h) => [h.paymentUuid, versions.get(h.paymentUuid) ?? '0']));
     const written = await writeBatch(this.trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live, unchanged });
-    return written !== null;
+    return written?.versions ?? null;
   }
 
   /** Writes what was queued; returns the ids of unmatched events that were recorded before. */

@@ -1,6 +1,7 @@
 import type { ScryptCost } from '../auth/passwords.js';
 import type { Database } from '../db/database.js';
 import type { Executor } from '../repos/executor.js';
+import type { LocalLinks } from './local-links.js';
 
 /** What every service needs: the database, the clock, and who this server process is. */
 export interface ServiceContext {
@@ -11,6 +12,8 @@ export interface ServiceContext {
   readonly now: () => Date;
   /** Identifies this process among those sharing the database, for routing box commands. */
   readonly serverId: string;
+  /** The box links this process holds, for commands it queues itself. */
+  readonly links: LocalLinks;
   /** The URL boxes dial, shown in the pairing command. */
   readonly publicUrl: string;
   readonly passwordCost: ScryptCost;

@@ -82,14 +82,12 @@ export async function requestPayment(ctx: ServiceContext, uuid: string, body: Pu
       const at = ctx.now();
       const payment: Payment = { uuid, orderId: order.id, methodId: method.id, amountCents: body.amountCents, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null };
       const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
-      const written = await writePaymentRequest(ctx.db, ctx.prefix, {
-        payment,
-        paymentsVersion: facts.paymentsVersion,
-        history: { userId, data: body },
-        command: command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command },
-        eventData: { payment: paymentView(payment) },
-      });
-      if (written.outcome === 'created') return { created: true, payment: paymentView(written.payment) };
+      const queued = command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command };
+      const written = await writePaymentRequest(ctx.db, ctx.prefix, { payment, paymentsVersion: facts.paymentsVersion, history: { userId, data: body }, command: queued, eventData: { payment: paymentView(payment) } });
+      if (written.outcome === 'created') {
+        if (queued !== null && written.commandId !== null) ctx.links.queued({ ...queued, id: written.commandId, started: { payment: written.payment, version: written.version } });
+        return { created: true, payment: paymentView(written.payment) };
+      }
       if (written.outcome === 'conflict') return { created: false, payment: paymentView(sameRequest((await getPayment(ctx.db, uuid)) ?? missing(uuid), hash)) };
     }
     throw new Error(`The payment lines of order ${body.orderId} changed at each of ${REQUEST_PASSES} reads.`);

@@ -96,6 +96,8 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
     await ctx.database.bus.listen(BOX_REVOKED_CHANNEL, (boxId) => current.get(boxId)?.close(CLOSE.revoked, 'the box was revoked'));
   })();
   listening.catch((error: unknown) => log.error({ err: error }, 'uplink could not LISTEN'));
+  // A command queued by this process reaches a link held here at once, before its NOTIFY.
+  const detachLocal = ctx.links.attach((command) => current.get(command.boxId)?.commandQueued(command.id, command, command.started));
 
   async function dropIfTakenElsewhere(link: BoxLink): Promise<void> {
     try {
@@ -148,6 +150,7 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
     close: async () => {
       if (closing) return;
       closing = true;
+      detachLocal();
       server.off('upgrade', onUpgrade);
       clearInterval(heartbeat);
       clearInterval(sweep);

@@ -8,6 +8,8 @@ import { markBoxCommandsDelivered, undeliveredCommandsAfter, undeliveredCommands
 import type { BoxEventOutcome } from '../services/box-events.js';
 import { applyBoxEvent, applyBoxEvents, boxConnected } from '../services/box-events.js';
 import type { ServiceContext } from '../services/context.js';
+import { KnownPayments } from '../services/known-payments.js';
+import type { QueuedCommand } from '../services/local-links.js';
 import { FINAL_STATES } from '../domain/payment-states.js';
 import { toServerCommand } from './commands.js';
 import { EventPump } from './event-pump.js';
@@ -71,6 +73,8 @@ export class BoxLink {
       this.close(CLOSE.serverError, 'events not stored');
     },
   });
+  /** The running payments this link wrote last: their next events are written without reading them. */
+  readonly #known = new KnownPayments();
   readonly #tasks = new Set<Promise<unknown>>();
   /** Commands sent on this link; a command is sent once per link and again only on a new link. */
   readonly #sent = new Set<number>();
@@ -138,11 +142,13 @@ export class BoxLink {
   }
 
   /**
-   * A command was queued for this box (NOTIFY). When the notification carries the command it is
-   * sent as is; otherwise it is read first. Either way only once per link.
+   * A command was queued for this box (by NOTIFY, or by this process itself). When it comes with the
+   * command it is sent as is; otherwise it is read first. Either way only once per link. A payment
+   * it starts, as its request wrote it, is remembered so that its first events need no read.
    */
-  commandQueued(commandId: number, carried?: { kind: string; payload: unknown }): void {
+  commandQueued(commandId: number, carried?: { kind: string; payload: unknown }, started?: QueuedCommand['started']): void {
     if (this.#state === 'closed') return;
+    if (started !== undefined) this.#known.remember(started.payment, started.version);
     this.#notified.push(commandId);
     if (carried !== undefined) this.#carried.set(commandId, { id: commandId, boxId: this.boxId, kind: carried.kind, payload: carried.payload, paymentState: null });
     if (this.#state === 'ready') this.#drain();
@@ -248,10 +254,11 @@ export class BoxLink {
   async #applyEvents(batch: BoxEventMessage[], ctx: ServiceContext): Promise<void> {
     let outcomes: BoxEventOutcome[];
     try {
-      outcomes = await applyBoxEvents(ctx, this.boxId, batch);
+      outcomes = await applyBoxEvents(ctx, this.boxId, batch, this.#known);
     } catch (error) {
       // One event may be at fault: take them one by one so the others still get through.
       this.#log.warn({ boxId: this.boxId, events: batch.length, err: error }, 'box event batch failed, applying one by one');
+      this.#known.clear();
       outcomes = [];
       for (const message of batch) {
         try {

@@ -369,3 +369,40 @@ describe('two server processes on one PostgreSQL schema', () => {
     await onA.close();
   });
 });
+
+describe.each(BACKENDS)('a payment requested in the process that holds its box, on %s', (backend) => {
+  let database: TestDatabase;
+  let ctx: ServiceContext;
+  let server: UplinkServer;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+    ctx = serviceContext(database, { serverId: 'holder' });
+    // No sweep for undelivered commands: only the request itself can bring its command here.
+    server = await startUplinkServer(ctx, { sweepMs: 3_600_000 });
+  });
+  afterAll(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  it('reaches the box without waiting for the notification, once, and its first event is written from what the request wrote', async () => {
+    const shop = await setUpShop(ctx);
+    const box = await FakeBox.connect(server.url, shop.box.token);
+    await box.hello([device('T1')]);
+    const deviceId = (await findDeviceOfBox(ctx.db, shop.box.id, 'T1'))?.id ?? 0;
+    const till = await openTills(ctx, shop, [deviceId]);
+    const methodId = till.methodOfDevice.get(deviceId) ?? 0;
+    const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0);
+    const uuid = randomUUID();
+    // Its NOTIFYs go to channels nobody listens to.
+    await requestPayment({ ...ctx, prefix: `${ctx.prefix}_unheard` }, uuid, { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
+    expect(start).toMatchObject({ command: { kind: 'startTransaction', terminalId: 'T1', amountCents: shop.productPriceCents } });
+    box.send(event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '9', amountCents: shop.productPriceCents }));
+    await vi.waitFor(async () => expect((await getPayment(ctx.db, uuid))?.state).toBe('waiting'), PATIENCE);
+    expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted']);
+    expect(box.received.filter(isCommand)).toHaveLength(1);
+    await box.close();
+  });
+});

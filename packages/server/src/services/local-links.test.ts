@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { QueuedCommand } from './local-links.js';
+import { LocalLinks } from './local-links.js';
+
+const command: QueuedCommand = { boxId: 'b', id: 7, kind: 'pay', payload: { paymentUuid: 'p' } };
+
+describe('LocalLinks', () => {
+  it('hands what is queued to the uplink attached, and nothing once it let go', () => {
+    const links = new LocalLinks();
+    links.queued(command);
+    const taken: QueuedCommand[] = [];
+    const detach = links.attach((c) => taken.push(c));
+    links.queued(command);
+    expect(taken).toEqual([command]);
+    detach();
+    links.queued(command);
+    expect(taken).toHaveLength(1);
+  });
+
+  it('keeps a newer uplink attached when an older one lets go', () => {
+    const links = new LocalLinks();
+    const first: QueuedCommand[] = [];
+    const second: QueuedCommand[] = [];
+    const detachFirst = links.attach((c) => first.push(c));
+    links.attach((c) => second.push(c));
+    detachFirst();
+    links.queued(command);
+    expect(first).toEqual([]);
+    expect(second).toEqual([command]);
+  });
+});
