@@ -3,12 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/database.js';
 import { startUplinkServer } from '../uplink/uplink-server.js';
 import { notifyingCommitsPerSecond } from './ceiling.js';
+import { seedHistory } from './history.js';
 import type { Child } from './children.js';
 import { freePort, runCli, until } from './children.js';
 import type { PacedResult, RoundResult } from './payments.js';
@@ -31,6 +33,8 @@ const SINGLE_PAYMENTS = Number(process.env['KASSA_BENCH_SINGLE_PAYMENTS'] ?? 30)
 /** The offered loads of the paced rounds: the issue's 300 payments a second, and a lighter one beside it. */
 const RATES = (process.env['KASSA_BENCH_RATES'] ?? '300,100').split(',').map(Number);
 const PACED_SECONDS = Number(process.env['KASSA_BENCH_PACED_SECONDS'] ?? 5);
+/** Settled payments the shop has before the bench starts (see seedHistory). */
+const PAST_PAYMENTS = Number(process.env['KASSA_BENCH_PAST_PAYMENTS'] ?? 20_000);
 
 type Backend = 'postgres' | 'pglite';
 
@@ -107,6 +111,9 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
         return deviceIds.length === TERMINALS;
       });
       const till = await openTills(ctx, shop, deviceIds);
+      const seeding = performance.now();
+      await seedHistory(ctx, shop, till, PAST_PAYMENTS);
+      process.stdout.write(`${backend}: ${PAST_PAYMENTS} past payments with their history in ${((performance.now() - seeding) / 1000).toFixed(1)} s\n`);
       const watch = await PaymentWatch.start(database);
       await runRound(ctx, shop, till, watch, 2);
       const singles: RoundResult[] = [];
