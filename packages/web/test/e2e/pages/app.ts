@@ -13,7 +13,8 @@ export class AppShell {
     this.username = page.getByLabel(/^(Username|Gebruikersnaam|Nom d’utilisateur)$/);
     this.password = page.getByLabel(/^(Password|Wachtwoord|Mot de passe)$/);
     this.signIn = page.getByRole('button', { name: /^(Sign in|Aanmelden|Se connecter)$/ });
-    this.nav = page.getByRole('navigation');
+    // By name: a screen may have navigation of its own (the payments pager).
+    this.nav = page.getByRole('navigation', { name: /^(Main|Hoofdmenu|Menu principal)$/ });
     this.connection = page.getByRole('status', { name: /Live updates|Live-updates|Mises à jour en direct/ });
     this.language = page.getByRole('combobox', { name: /^(Language|Taal|Langue)$/ }).first();
   }
