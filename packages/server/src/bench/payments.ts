@@ -57,6 +57,26 @@ export class PaymentWatch {
   }
 }
 
+/**
+ * Where the time of each payment went, hop by hop, from the wall-clock stamps its history keeps:
+ * the box's (`boxAt`, when it emitted the event) and the server's (`at`, when the batch that applied
+ * it started writing). Box, server and bench share the machine's clock.
+ */
+export interface Hops {
+  /** Request sent → the service answered: the payment stored, its command queued. */
+  readonly stored: number[];
+  /** Answered → the box sent the TransactionRequest to the terminal (its `transactionSent` event). */
+  readonly toTerminal: number[];
+  /** That event → its batch at the server (the uplink, the queue of its worker, any read). */
+  readonly sentToBatch: number[];
+  /** The batch → the live event showing `waiting` heard (the write, its commit and NOTIFY). */
+  readonly batchToWaiting: number[];
+  /** The terminal's result at the box → its batch at the server (journaled first). */
+  readonly resultToBatch: number[];
+  /** That batch → the live event showing `done` heard. */
+  readonly batchToDone: number[];
+}
+
 export interface RoundResult {
   readonly payments: number;
   readonly seconds: number;
@@ -66,14 +86,25 @@ export interface RoundResult {
   readonly requestMs: readonly number[];
   /** The box received the terminal's result → the live event that shows it done. */
   readonly resultToEventMs: readonly number[];
+  readonly hops: Hops;
+}
+
+/** Wall-clock times (ms, sub-ms precision) of one payment as the bench saw it. */
+interface Seen {
+  readonly sent: number;
+  readonly stored: number;
+  readonly waiting: number | null;
+  readonly done: number | null;
 }
 
 /** What one payment's timings add to a round. */
 class Samples {
   readonly toWaitingMs: number[] = [];
   readonly requestMs: number[] = [];
-  readonly doneWall = new Map<string, number>();
+  readonly seen = new Map<string, Seen>();
 }
+
+const wall = (monotonic: number): number => performance.timeOrigin + monotonic;
 
 /** Requests one payment on a terminal's method and waits for it to be shown done. */
 async function onePayment(ctx: ServiceContext, shop: Shop, watch: PaymentWatch, line: { orderId: string; methodId: number }, samples: Samples): Promise<void> {
@@ -81,12 +112,13 @@ async function onePayment(ctx: ServiceContext, shop: Shop, watch: PaymentWatch, 
   const watched = watch.expect(uuid);
   const sentAt = performance.now();
   await requestPayment(ctx, uuid, { orderId: line.orderId, paymentMethodId: line.methodId, amountCents: shop.productPriceCents }, shop.userId);
-  samples.requestMs.push(performance.now() - sentAt);
+  const storedAt = performance.now();
+  samples.requestMs.push(storedAt - sentAt);
   await watched.settled;
   const timing = watched.timing();
   watch.forget(uuid);
   if (timing.waitingAt !== null) samples.toWaitingMs.push(timing.waitingAt - sentAt);
-  if (timing.doneWall !== null) samples.doneWall.set(uuid, timing.doneWall);
+  samples.seen.set(uuid, { sent: wall(sentAt), stored: wall(storedAt), waiting: timing.waitingAt === null ? null : wall(timing.waitingAt), done: timing.doneWall });
 }
 
 async function ordersFor(ctx: ServiceContext, shop: Shop, till: ShopTill, methods: readonly number[], payments: number): Promise<Map<number, string>> {
@@ -97,7 +129,8 @@ async function ordersFor(ctx: ServiceContext, shop: Shop, till: ShopTill, method
 
 async function finish(ctx: ServiceContext, samples: Samples, payments: number, startedAt: number): Promise<RoundResult> {
   const seconds = (performance.now() - startedAt) / 1000;
-  return { payments, seconds, toWaitingMs: samples.toWaitingMs, requestMs: samples.requestMs, resultToEventMs: await resultToEvent(ctx, samples.doneWall) };
+  const { resultToEventMs, hops } = await stampsOf(ctx, samples.seen);
+  return { payments, seconds, toWaitingMs: samples.toWaitingMs, requestMs: samples.requestMs, resultToEventMs, hops };
 }
 
 /**
@@ -156,17 +189,32 @@ export async function runPacedRound(ctx: ServiceContext, shop: Shop, till: ShopT
   return { ...(await finish(ctx, samples, running.length, startedAt)), skipped };
 }
 
-/** The box stamps each event when the terminal's frame arrives; the history keeps that stamp as boxAt. */
-async function resultToEvent(ctx: ServiceContext, doneWall: ReadonlyMap<string, number>): Promise<number[]> {
-  const uuids = [...doneWall.keys()];
-  const samples: number[] = [];
+/**
+ * The box stamps each event when it emits it; the history keeps that stamp as `boxAt` and the
+ * server's batch time as `at`. Reads the entries of the first and the last event of each payment.
+ */
+async function stampsOf(ctx: ServiceContext, seen: ReadonlyMap<string, Seen>): Promise<{ resultToEventMs: number[]; hops: Hops }> {
+  const uuids = [...seen.keys()];
+  const resultToEventMs: number[] = [];
+  const hops: Hops = { stored: [], toTerminal: [], sentToBatch: [], batchToWaiting: [], resultToBatch: [], batchToDone: [] };
+  for (const s of seen.values()) hops.stored.push(s.stored - s.sent);
   for (let start = 0; start < uuids.length; start += 500) {
-    const rows = await ctx.db.selectFrom('payment_history').select(['payment_uuid', 'data']).where('event', '=', 'approved').where('payment_uuid', 'in', uuids.slice(start, start + 500)).execute();
+    const rows = await ctx.db.selectFrom('payment_history').select(['payment_uuid', 'event', 'at', 'data']).where('event', 'in', ['accepted', 'approved']).where('payment_uuid', 'in', uuids.slice(start, start + 500)).execute();
     for (const row of rows) {
-      const boxAt = (row.data as { boxAt?: string } | null)?.boxAt;
-      const arrived = doneWall.get(row.payment_uuid);
-      if (boxAt !== undefined && arrived !== undefined) samples.push(arrived - Date.parse(boxAt));
+      const boxAt = Date.parse((row.data as { boxAt?: string } | null)?.boxAt ?? '');
+      const s = seen.get(row.payment_uuid);
+      if (s === undefined || Number.isNaN(boxAt)) continue;
+      const batchAt = row.at.getTime();
+      if (row.event === 'accepted' && s.waiting !== null) {
+        hops.toTerminal.push(boxAt - s.stored);
+        hops.sentToBatch.push(batchAt - boxAt);
+        hops.batchToWaiting.push(s.waiting - batchAt);
+      } else if (row.event === 'approved' && s.done !== null) {
+        resultToEventMs.push(s.done - boxAt);
+        hops.resultToBatch.push(batchAt - boxAt);
+        hops.batchToDone.push(s.done - batchAt);
+      }
     }
   }
-  return samples;
+  return { resultToEventMs, hops };
 }

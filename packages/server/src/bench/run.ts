@@ -13,7 +13,7 @@ import { notifyingCommitsPerSecond } from './ceiling.js';
 import { seedHistory } from './history.js';
 import type { Child } from './children.js';
 import { freePort, runCli, until } from './children.js';
-import type { PacedResult, RoundResult } from './payments.js';
+import type { Hops, PacedResult, RoundResult } from './payments.js';
 import { PaymentWatch, runPacedRound, runRound } from './payments.js';
 import { median, percentile, round } from './stats.js';
 import { openTills, serviceContext, setUpShop } from './shop.js';
@@ -145,7 +145,8 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
           process.stdout.write(
             `${backend} paced round ${i + 1}: ${rate}/s offered for ${PACED_SECONDS} s, ${result.payments} payments settled in ${result.seconds.toFixed(2)} s (${result.skipped} starts found every terminal busy); ` +
               `request→waiting p50 ${percentile(result.toWaitingMs, 50).toFixed(1)} p99 ${percentile(result.toWaitingMs, 99).toFixed(1)} ms; ` +
-              `result→event p50 ${percentile(result.resultToEventMs, 50).toFixed(1)} p99 ${percentile(result.resultToEventMs, 99).toFixed(1)} ms\n`,
+              `result→event p50 ${percentile(result.resultToEventMs, 50).toFixed(1)} p99 ${percentile(result.resultToEventMs, 99).toFixed(1)} ms\n` +
+              `  by hop, p50/p99 ms: ${hopLine(result.hops)}\n`,
           );
         }
         paced.set(rate, runs);
@@ -202,6 +203,7 @@ function pacedFigures(label: string, rate: number, runs: readonly PacedResult[],
     { name: `${offered}: request → waiting live event p99`, value: at((r) => r.toWaitingMs, 99), unit: 'ms', ...(target === undefined ? {} : { target }), reference: notes.reference, bound: notes.bound },
     { name: `${offered}: terminal result at the box → done live event p50`, value: at((r) => r.resultToEventMs, 50), unit: 'ms', reference: notes.reference },
     { name: `${offered}: terminal result at the box → done live event p99`, value: at((r) => r.resultToEventMs, 99), unit: 'ms', ...(target === undefined ? {} : { target }), reference: notes.reference, bound: notes.bound },
+    ...(rate >= 300 ? hopFigures(offered, runs) : []),
     {
       name: `${offered}: starts that found every terminal still busy (not made)`,
       value: median(runs.map((r) => r.skipped)),
@@ -209,6 +211,31 @@ function pacedFigures(label: string, rate: number, runs: readonly PacedResult[],
       bound: 'none while the chain keeps up with the offer; a terminal is busy about 100 ms per payment',
     },
   ];
+}
+
+/** The hops of request → waiting and of result → done, from the stamps of the box and of the server. */
+const HOPS: readonly (readonly [keyof Hops, string])[] = [
+  ['stored', 'request → stored (the service answered)'],
+  ['toTerminal', 'stored → the box sent the TransactionRequest'],
+  ['sentToBatch', 'the box sent it → its event in a batch at the server'],
+  ['batchToWaiting', 'that batch → waiting live event heard'],
+  ['resultToBatch', 'terminal result at the box → its batch at the server'],
+  ['batchToDone', 'that batch → done live event heard'],
+];
+
+function hopFigures(offered: string, runs: readonly PacedResult[]): Figure[] {
+  return HOPS.flatMap(([hop, name]) =>
+    [50, 99].map((p) => ({
+      name: `${offered}, by hop: ${name} p${p}`,
+      value: round(median(runs.map((r) => percentile(r.hops[hop], p))), 1),
+      unit: 'ms',
+      bound: 'wall-clock stamps of the bench, the box (boxAt) and the server (the batch time) on one machine',
+    })),
+  );
+}
+
+function hopLine(hops: Hops): string {
+  return HOPS.map(([hop]) => `${hop} ${percentile(hops[hop], 50).toFixed(1)}/${percentile(hops[hop], 99).toFixed(1)}`).join(', ');
 }
 
 async function ceiling(): Promise<Figure> {
