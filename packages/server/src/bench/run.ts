@@ -10,6 +10,8 @@ import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/database.js';
 import { startUplinkServer } from '../uplink/uplink-server.js';
 import { notifyingCommitsPerSecond } from './ceiling.js';
+import type { CpuTimes } from './cpu.js';
+import { cpuTimes, perPayment } from './cpu.js';
 import { seedHistory } from './history.js';
 import type { Child } from './children.js';
 import { freePort, runCli, until } from './children.js';
@@ -86,6 +88,8 @@ interface BackendResult {
   singles: RoundResult[];
   rounds: RoundResult[];
   paced: Map<number, PacedResult[]>;
+  /** CPU per settled payment of each paced round, by offered rate (absent without /proc). */
+  cpu: Map<number, CpuTimes[]>;
 }
 
 async function benchBackend(backend: Backend): Promise<BackendResult> {
@@ -137,21 +141,29 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
         );
       }
       const paced = new Map<number, PacedResult[]>();
+      const cpu = new Map<number, CpuTimes[]>();
+      const pids = { box: children[0]?.process.pid, terminals: children[1]?.process.pid };
       for (const rate of RATES) {
         const runs: PacedResult[] = [];
+        const spent: CpuTimes[] = [];
         for (let i = 0; i < ROUNDS; i++) {
+          const before = cpuTimes(pids);
           const result = await runPacedRound(ctx, shop, till, watch, { perSecond: rate, seconds: PACED_SECONDS });
+          const after = cpuTimes(pids);
+          if (before !== null && after !== null) spent.push(perPayment(before, after, result.payments));
           runs.push(result);
           process.stdout.write(
             `${backend} paced round ${i + 1}: ${rate}/s offered for ${PACED_SECONDS} s, ${result.payments} payments settled in ${result.seconds.toFixed(2)} s (${result.skipped} starts found every terminal busy); ` +
               `request→waiting p50 ${percentile(result.toWaitingMs, 50).toFixed(1)} p99 ${percentile(result.toWaitingMs, 99).toFixed(1)} ms; ` +
               `result→event p50 ${percentile(result.resultToEventMs, 50).toFixed(1)} p99 ${percentile(result.resultToEventMs, 99).toFixed(1)} ms\n` +
-              `  by hop, p50/p99 ms: ${hopLine(result.hops)}\n`,
+              `  by hop, p50/p99 ms: ${hopLine(result.hops)}\n` +
+              (spent.length === i + 1 ? `  CPU per payment, ms: ${cpuLine(spent[i])}\n` : ''),
           );
         }
         paced.set(rate, runs);
+        cpu.set(rate, spent);
       }
-      return { singles, rounds: results, paced };
+      return { singles, rounds: results, paced, cpu };
     } finally {
       for (const child of children.reverse()) await child.stop();
       await server.close();
@@ -160,7 +172,7 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
   });
 }
 
-function figures(backend: Backend, { singles, rounds: results, paced }: BackendResult): Figure[] {
+function figures(backend: Backend, { singles, rounds: results, paced, cpu }: BackendResult): Figure[] {
   const single = (pick: (r: RoundResult) => readonly number[], p: number): number => round(median(singles.map((r) => percentile(pick(r), p))), 1);
   const label = backend === 'postgres' ? 'PostgreSQL' : 'PGlite';
   const bound = `one shared 2-core machine running the server, ${label === 'PGlite' ? 'the embedded database' : 'PostgreSQL'}, the box and ${TERMINALS} emulated terminals`;
@@ -180,6 +192,7 @@ function figures(backend: Backend, { singles, rounds: results, paced }: BackendR
       bound,
     },
     ...[...paced].flatMap(([rate, runs]) => pacedFigures(label, rate, runs, { reference, bound })),
+    ...cpuFigures(backend, label, cpu.get(Math.max(...RATES)) ?? []),
     { name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: request → waiting live event p50`, value: single((r) => r.toWaitingMs, 50), unit: 'ms', reference },
     { name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: request → waiting live event p99`, value: single((r) => r.toWaitingMs, 99), unit: 'ms', target: '≤ 50 ms', reference },
     { name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: terminal result → done live event p50`, value: single((r) => r.resultToEventMs, 50), unit: 'ms', reference },
@@ -211,6 +224,31 @@ function pacedFigures(label: string, rate: number, runs: readonly PacedResult[],
       bound: 'none while the chain keeps up with the offer; a terminal is busy about 100 ms per payment',
     },
   ];
+}
+
+const CPU_PARTS: readonly (readonly [keyof CpuTimes, string])[] = [
+  ['postgres', 'PostgreSQL (all its processes)'],
+  ['server', 'the server process (services, uplink and the bench driver)'],
+  ['box', 'the box'],
+  ['terminals', 'the emulated terminals'],
+];
+
+/** CPU time per settled payment of each part of the chain, at the highest offered rate. */
+function cpuFigures(backend: Backend, label: string, spent: readonly CpuTimes[]): Figure[] {
+  if (spent.length === 0) return [];
+  const rate = Math.max(...RATES);
+  // PGlite runs inside the server process.
+  const parts = CPU_PARTS.filter(([part]) => backend === 'postgres' || part !== 'postgres');
+  return parts.map(([part, name]) => ({
+    name: `${label}: ${rate} payments/s offered: CPU time per settled payment, ${backend === 'pglite' && part === 'server' ? `${name} with the embedded database` : name}`,
+    value: round(median(spent.map((c) => c[part])), 2),
+    unit: 'ms',
+    bound: `user and system time from /proc over each paced round, divided by its payments; two cores give ${round(2000 / rate, 1)} ms a payment at this rate`,
+  }));
+}
+
+function cpuLine(spent: CpuTimes | undefined): string {
+  return spent === undefined ? '' : CPU_PARTS.map(([part]) => `${part} ${spent[part].toFixed(2)}`).join(', ');
 }
 
 /** The hops of request → waiting and of result → done, from the stamps of the box and of the server. */
