@@ -150,14 +150,15 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
           const before = cpuTimes(pids);
           const result = await runPacedRound(ctx, shop, till, watch, { perSecond: rate, seconds: PACED_SECONDS });
           const after = cpuTimes(pids);
-          if (before !== null && after !== null) spent.push(perPayment(before, after, result.payments));
+          const used = before === null || after === null ? null : perPayment(before, after, result.payments);
+          if (used !== null) spent.push(used);
           runs.push(result);
           process.stdout.write(
             `${backend} paced round ${i + 1}: ${rate}/s offered for ${PACED_SECONDS} s, ${result.payments} payments settled in ${result.seconds.toFixed(2)} s (${result.skipped} starts found every terminal busy); ` +
               `request→waiting p50 ${percentile(result.toWaitingMs, 50).toFixed(1)} p99 ${percentile(result.toWaitingMs, 99).toFixed(1)} ms; ` +
               `result→event p50 ${percentile(result.resultToEventMs, 50).toFixed(1)} p99 ${percentile(result.resultToEventMs, 99).toFixed(1)} ms\n` +
               `  by hop, p50/p99 ms: ${hopLine(result.hops)}\n` +
-              (spent.length === i + 1 ? `  CPU per payment, ms: ${cpuLine(spent[i])}\n` : ''),
+              (used === null ? '' : `  CPU per payment, ms: ${cpuLine(used)}\n`),
           );
         }
         paced.set(rate, runs);
@@ -247,8 +248,8 @@ function cpuFigures(backend: Backend, label: string, spent: readonly CpuTimes[])
   }));
 }
 
-function cpuLine(spent: CpuTimes | undefined): string {
-  return spent === undefined ? '' : CPU_PARTS.map(([part]) => `${part} ${spent[part].toFixed(2)}`).join(', ');
+function cpuLine(spent: CpuTimes): string {
+  return CPU_PARTS.map(([part]) => `${part} ${spent[part].toFixed(2)}`).join(', ');
 }
 
 /** The hops of request → waiting and of result → done, from the stamps of the box and of the server. */
