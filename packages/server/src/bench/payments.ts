@@ -7,10 +7,10 @@ import { requestPayment } from '../services/payments.js';
 import type { Shop, ShopTill } from './shop.js';
 import { newOrder } from './shop.js';
 
+/** When the live events showing the payment past pending and done arrived (performance.now()). */
 interface Watched {
   waitingAt: number | null;
-  /** Wall clock (ms, sub-ms precision) when the `done` live event arrived. */
-  doneWall: number | null;
+  doneAt: number | null;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -28,13 +28,13 @@ export class PaymentWatch {
     return watch;
   }
 
-  expect(uuid: string): { settled: Promise<void>; timing: () => { waitingAt: number | null; doneWall: number | null } } {
+  expect(uuid: string): { settled: Promise<void>; timing: () => { waitingAt: number | null; doneAt: number | null } } {
     let entry!: Watched;
     const settled = new Promise<void>((resolve, reject) => {
-      entry = { waitingAt: null, doneWall: null, resolve, reject };
+      entry = { waitingAt: null, doneAt: null, resolve, reject };
     });
     this.#watched.set(uuid, entry);
-    return { settled, timing: () => ({ waitingAt: entry.waitingAt, doneWall: entry.doneWall }) };
+    return { settled, timing: () => ({ waitingAt: entry.waitingAt, doneAt: entry.doneAt }) };
   }
 
   forget(uuid: string): void {
@@ -49,7 +49,7 @@ export class PaymentWatch {
     if (entry === undefined || payment?.state === undefined) return;
     if (payment.state !== 'pending' && entry.waitingAt === null) entry.waitingAt = now;
     if (payment.state === 'done') {
-      entry.doneWall = performance.timeOrigin + now;
+      entry.doneAt = now;
       entry.resolve();
     } else if (payment.state === 'retry' || payment.state === 'unknown' || payment.state === 'failed') {
       entry.reject(new Error(`payment ${payment.uuid} ended ${payment.state}`));
@@ -118,7 +118,7 @@ async function onePayment(ctx: ServiceContext, shop: Shop, watch: PaymentWatch, 
   const timing = watched.timing();
   watch.forget(uuid);
   if (timing.waitingAt !== null) samples.toWaitingMs.push(timing.waitingAt - sentAt);
-  samples.seen.set(uuid, { sent: wall(sentAt), stored: wall(storedAt), waiting: timing.waitingAt === null ? null : wall(timing.waitingAt), done: timing.doneWall });
+  samples.seen.set(uuid, { sent: wall(sentAt), stored: wall(storedAt), waiting: timing.waitingAt === null ? null : wall(timing.waitingAt), done: timing.doneAt === null ? null : wall(timing.doneAt) });
 }
 
 async function ordersFor(ctx: ServiceContext, shop: Shop, till: ShopTill, methods: readonly number[], payments: number): Promise<Map<number, string>> {

@@ -49,6 +49,18 @@ async function refusal(url: string, token: string | null): Promise<number> {
 
 const isCommand = (m: ServerToBox): m is Extract<ServerToBox, { type: 'command' }> => m.type === 'command';
 
+/** A shop whose box says hello on `url` with terminal T1, and the body of a card payment of a draft order on it. */
+async function shopOnBox(ctx: ServiceContext, url: string) {
+  const shop = await setUpShop(ctx);
+  const box = await FakeBox.connect(url, shop.box.token);
+  await box.hello([device('T1')]);
+  const deviceId = (await findDeviceOfBox(ctx.db, shop.box.id, 'T1'))?.id ?? 0;
+  const till = await openTills(ctx, shop, [deviceId]);
+  const paymentMethodId = till.methodOfDevice.get(deviceId) ?? 0;
+  const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(paymentMethodId) ?? 0);
+  return { shop, box, payment: { orderId, paymentMethodId, amountCents: shop.productPriceCents } };
+}
+
 describe.each(BACKENDS)('the box uplink on %s', (backend) => {
   let database: TestDatabase;
   let ctx: ServiceContext;
@@ -346,15 +358,9 @@ describe('two server processes on one PostgreSQL schema', () => {
   });
 
   it('routes a command queued by one process to the box connected to the other, and follows the box when it moves', async () => {
-    const shop = await setUpShop(a);
-    const onB = await FakeBox.connect(serverB.url, shop.box.token);
-    await onB.hello([device('T1')]);
-    const deviceId = (await findDeviceOfBox(a.db, shop.box.id, 'T1'))?.id ?? 0;
-    const till = await openTills(a, shop, [deviceId]);
-    const methodId = till.methodOfDevice.get(deviceId) ?? 0;
-    const orderId = await newOrder(a, shop, till.sessionOfMethod.get(methodId) ?? 0);
+    const { shop, box: onB, payment } = await shopOnBox(a, serverB.url);
     const uuid = randomUUID();
-    await requestPayment(a, uuid, { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    await requestPayment(a, uuid, payment, shop.userId);
     const command = await onB.waitFor(isCommand);
     expect(command).toMatchObject({ command: { kind: 'startTransaction', paymentUuid: uuid } });
     expect(serverA.uplink.connectedBoxIds()).toEqual([]);
@@ -387,16 +393,10 @@ describe.each(BACKENDS)('a payment requested in the process that holds its box, 
   });
 
   it('reaches the box without waiting for the notification, once, and its first event is written from what the request wrote', async () => {
-    const shop = await setUpShop(ctx);
-    const box = await FakeBox.connect(server.url, shop.box.token);
-    await box.hello([device('T1')]);
-    const deviceId = (await findDeviceOfBox(ctx.db, shop.box.id, 'T1'))?.id ?? 0;
-    const till = await openTills(ctx, shop, [deviceId]);
-    const methodId = till.methodOfDevice.get(deviceId) ?? 0;
-    const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0);
+    const { shop, box, payment } = await shopOnBox(ctx, server.url);
     const uuid = randomUUID();
     // Its NOTIFYs go to channels nobody listens to.
-    await requestPayment({ ...ctx, prefix: `${ctx.prefix}_unheard` }, uuid, { orderId, paymentMethodId: methodId, amountCents: shop.productPriceCents }, shop.userId);
+    await requestPayment({ ...ctx, prefix: `${ctx.prefix}_unheard` }, uuid, payment, shop.userId);
     const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
     expect(start).toMatchObject({ command: { kind: 'startTransaction', terminalId: 'T1', amountCents: shop.productPriceCents } });
     box.send(event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '9', amountCents: shop.productPriceCents }));
