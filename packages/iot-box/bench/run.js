@@ -167,6 +167,7 @@ async function fleetRun() {
     compactions: statusAfter.journal.compactions - statusBefore.journal.compactions,
     compactionMs: statusAfter.journal.lastCompactionMs,
     compactionPauseMs: statusAfter.journal.lastCompactionPauseMs,
+    compactionHoldMs: statusAfter.journal.lastCompactionHoldMs,
   };
 }
 
@@ -256,6 +257,7 @@ async function main() {
   add(`${FLEET} terminals: journal compactions while running`, m(many, (r) => r.compactions), 'compactions');
   add(`${FLEET} terminals: pause of the last journal compaction while running`, m(many, (r) => r.compactionPauseMs), 'ms', { bound: 'the longest slice of the live state serialised at once' });
   add(`${FLEET} terminals: duration of the last journal compaction (the box serves meanwhile)`, m(many, (r) => r.compactionMs), 'ms', { bound: 'writes and syncs the snapshot' });
+  add(`${FLEET} terminals: records held back by the last journal compaction`, m(many, (r) => r.compactionHoldMs), 'ms', { bound: 'the tail written after the snapshot, the rename and the directory sync' });
   add(`${FLEET} terminals: box peak RSS`, m(many, (r) => r.rss), 'MB', { target: '< 200 MB' });
   add(`${FLEET} terminals: journal records per fdatasync (group commit)`, m(many, (r) => r.recordsPerSync), 'records/sync');
   add('journal: one record appended and fdatasync\'ed, p50', m(journal, (r) => r.single.p50), 'ms', { bound: 'disk flush latency' });

@@ -238,6 +238,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
         compactions: stats.compactions,
         lastCompactionMs: Math.round(stats.lastCompactionMs),
         lastCompactionPauseMs: round3(stats.lastCompactionPauseMs),
+        lastCompactionHoldMs: round3(stats.lastCompactionHoldMs),
       },
       terminals: registry.list().map((device) => ({
         ...deviceReport(device),

@@ -23,7 +23,7 @@ export interface BoxStatus {
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Frame in → answer or event out, since start (see latency.ts). */
   readonly latency: BoxLatencyReading;
-  readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number; readonly lastCompactionPauseMs: number };
+  readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number; readonly lastCompactionPauseMs: number; readonly lastCompactionHoldMs: number };
   readonly terminals: readonly TerminalStatus[];
 }
 

@@ -162,10 +162,10 @@ describe('Journal compaction while running', () => {
       journal.write({ k: 'ack', ids: [id] });
     }
     await journal.append(sent);
-    // Queued while the compaction runs: it waits for the new file.
+    // Its sync starts the compaction, whose snapshot holds it.
     await journal.append({ k: 'command', commandId: 7 });
-    expect(journal.stats.compactions).toBeGreaterThan(0);
     await journal.close();
+    expect(journal.stats.compactions).toBe(1);
     expect(readFileSync(join(d, JOURNAL_FILE), 'utf8')).not.toContain('"1:60"');
     const { journal: reopened, state } = Journal.open(d);
     await reopened.close();
@@ -184,8 +184,8 @@ describe('Journal compaction while running', () => {
     for (let i = 1; i <= 20; i++) journal.write({ k: 'command', commandId: i });
     await journal.append(sent);
     await journal.append({ k: 'command', commandId: 99 });
-    expect(journal.stats.compactions).toBeGreaterThan(0);
     await journal.close();
+    expect(journal.stats.compactions).toBe(1);
     const { journal: reopened, state } = Journal.open(d);
     await reopened.close();
     expect(state.transactions.get(uuid)?.status).toBe('sent');
@@ -193,7 +193,36 @@ describe('Journal compaction while running', () => {
     expect(state.commands.size).toBe(21);
   });
 
-  it('holds records queued during a compaction until the new file has them, after the snapshot and in order', async () => {
+  it('syncs records to the old file while the snapshot is written, and gives them to the new file after it, in order', async () => {
+    const d = dir();
+    const compactionsWhenSynced: number[] = [];
+    const pending: Promise<void>[] = [];
+    const { journal } = Journal.open(d, {
+      compactAtBytes: 1024,
+      onCompactionStep: (s) => {
+        if (s !== 'written' || pending.length > 0) return;
+        for (let i = 1; i <= 3; i++) pending.push(journal.append({ k: 'command', commandId: 1000 + i }).then(() => void compactionsWhenSynced.push(journal.stats.compactions)));
+      },
+    });
+    for (let i = 1; i <= 30; i++) journal.write({ k: 'command', commandId: i });
+    await journal.append(started);
+    await journal.append(sent);
+    await waitUntil(() => pending.length === 3);
+    await Promise.all(pending);
+    // On disk before the new file took the old one's place.
+    expect(compactionsWhenSynced).toEqual([0, 0, 0]);
+    await journal.close();
+    expect(journal.stats.compactions).toBe(1);
+    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalRecord);
+    expect(lines[0]).toMatchObject({ k: 'boot' });
+    expect(lines.slice(-3)).toEqual([1001, 1002, 1003].map((commandId) => ({ k: 'command', commandId })));
+    const { journal: reopened, state } = Journal.open(d);
+    await reopened.close();
+    expect(state.commands.size).toBe(33);
+    expect(state.transactions.get(uuid)?.status).toBe('sent');
+  });
+
+  it('holds records queued while the new file catches up until it is in place, then writes them after the tail', async () => {
     const d = dir();
     const resolvedAt: Record<string, SnapshotStep | 'after'> = {};
     let step: SnapshotStep | 'after' = 'after';
@@ -202,32 +231,39 @@ describe('Journal compaction while running', () => {
       compactAtBytes: 1024,
       onCompactionStep: (s) => {
         step = s;
-        if (s !== 'written' || pending.length > 0) return;
-        for (let i = 1; i <= 3; i++) pending.push(journal.append({ k: 'command', commandId: 1000 + i }).then(() => void (resolvedAt[i] = step)));
+        if (s === 'written') pending.push(journal.append({ k: 'command', commandId: 500 }).then(() => void (resolvedAt[500] = step)));
+        if (s !== 'caughtUp') return;
+        for (let i = 1; i <= 3; i++) pending.push(journal.append({ k: 'command', commandId: 1000 + i }).then(() => void (resolvedAt[1000 + i] = step)));
       },
     });
     for (let i = 1; i <= 30; i++) journal.write({ k: 'command', commandId: i });
     await journal.append(started);
-    await waitUntil(() => pending.length === 3);
+    await journal.append(sent);
+    await waitUntil(() => pending.length === 4);
     await Promise.all(pending);
-    expect(resolvedAt).toEqual({ 1: 'directorySynced', 2: 'directorySynced', 3: 'directorySynced' });
+    // Synced to the old file alongside the snapshot's own sync; the catch-up waited for it.
+    expect(['written', 'synced']).toContain(resolvedAt[500]);
+    expect([1001, 1002, 1003].map((id) => resolvedAt[id])).toEqual(['directorySynced', 'directorySynced', 'directorySynced']);
+    expect(journal.stats.lastCompactionHoldMs).toBeGreaterThan(0);
     await journal.close();
     const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalRecord);
-    expect(lines[0]).toMatchObject({ k: 'boot' });
-    expect(lines.slice(-3)).toEqual([1001, 1002, 1003].map((commandId) => ({ k: 'command', commandId })));
+    expect(lines.slice(-4)).toEqual([500, 1001, 1002, 1003].map((commandId) => ({ k: 'command', commandId })));
   });
 });
 
 describe('Journal compaction cut by a crash', () => {
-  const steps: SnapshotStep[] = ['written', 'synced', 'renamed', 'directorySynced'];
+  const steps: SnapshotStep[] = ['written', 'synced', 'caughtUp', 'renamed', 'directorySynced'];
 
-  it.each(steps)('opens to the same state when the box dies right after the step "%s"', async (crashAt) => {
+  it.each(steps)('opens with every record it said was on disk when the box dies right after the step "%s"', async (crashAt) => {
     const d = dir();
+    const appends: Promise<number | null>[] = [];
+    const append = (commandId: number): void => void appends.push(journal.append({ k: 'command', commandId }).then(() => commandId, () => null));
     const { journal } = Journal.open(d, {
       compactAtBytes: 1024,
       onCompactionStep: (s) => {
         // What a crash leaves: the files as they are at this step, nothing after it.
         if (s === crashAt) throw new Error(`crash after ${s}`);
+        append(steps.indexOf(s) + 10);
       },
     });
     await journal.append(started);
@@ -236,11 +272,16 @@ describe('Journal compaction cut by a crash', () => {
       journal.write({ k: 'ack', ids: [`1:${10 + i}`] });
     }
     await journal.append(sent);
-    // Queued while the compaction runs: it waits for the new file, which the crash never lets it reach.
-    await expect(journal.append({ k: 'command', commandId: 5 })).rejects.toMatchObject({ code: 'BOX_JOURNAL_WRITE_FAILED' });
+    // Its sync starts the compaction; the steps before the crash add one record each.
+    append(5);
+    await waitUntil(() => appends.length === steps.indexOf(crashAt) + 1);
+    const onDisk = (await Promise.all(appends)).filter((id) => id !== null);
     await journal.close();
+    expect(journal.failed?.code).toBe('BOX_JOURNAL_WRITE_FAILED');
     const { journal: reopened, state } = Journal.open(d);
     await reopened.close();
+    expect(onDisk).toContain(5);
+    for (const id of onDisk) expect(state.commands.has(id)).toBe(true);
     expect(state.transactions.get(uuid)?.status).toBe('sent');
     expect([...state.events.keys()]).toEqual(['1:2']);
     expect(state.boot).toBe(2);

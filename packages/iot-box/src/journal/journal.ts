@@ -40,6 +40,8 @@ export interface JournalStats {
   readonly lastCompactionMs: number;
   /** The longest stretch the last compaction held the event loop, ms. */
   readonly lastCompactionPauseMs: number;
+  /** How long the last compaction held records back: the tail written after the snapshot and the new file put in place, ms. */
+  readonly lastCompactionHoldMs: number;
   /** Write + fdatasync rounds: one round carries every record queued meanwhile. */
   readonly syncs: number;
   readonly lastSyncMs: number;
@@ -50,6 +52,14 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
+/** A compaction in flight: its snapshot is being written while the old file goes on taking records. */
+interface Compaction {
+  /** What the old file took since the snapshot's state was planned, in order: the new file gets it after the snapshot. */
+  readonly tail: string[];
+  /** Set once the snapshot is on disk: takes the tail as soon as no sync is in flight. */
+  catchUp?: { readonly resolve: (tail: string) => void; readonly reject: (error: Error) => void };
+}
+
 /**
  * An append-only JSON-lines file. Every record is on disk (written and fdatasync'ed) before the
  * promise of `append` resolves. Records queued while a sync runs go together in the next one
@@ -57,13 +67,15 @@ interface Waiter {
  *
  * The journal also keeps, in memory, the state its file adds up to (each record applied as it is
  * queued, with the reducer used at start), so compaction writes that state out instead of reading
- * the file back.
+ * the file back. Records go on to the old file, synced as usual, while the snapshot is written;
+ * they are held back only while the new file catches up with them and takes the old one's place.
  */
 export class Journal {
   private queue: string[] = [];
   private waiters: Waiter[] = [];
-  /** A sync or a compaction is in flight: new records wait in the queue. */
+  /** A sync, or the catch-up and swap that end a compaction, is in flight: new records wait in the queue. */
   private busy = false;
+  private compaction: Compaction | undefined;
   private failure: BoxError | undefined;
   private closed = false;
   private idle: (() => void) | undefined;
@@ -77,6 +89,7 @@ export class Journal {
   private compactions = 0;
   private lastCompaction = 0;
   private lastCompactionPause = 0;
+  private lastCompactionHold = 0;
 
   private constructor(
     private fd: number,
@@ -137,6 +150,7 @@ export class Journal {
       compactions: this.compactions,
       lastCompactionMs: this.lastCompaction,
       lastCompactionPauseMs: this.lastCompactionPause,
+      lastCompactionHoldMs: this.lastCompactionHold,
     };
   }
 
@@ -147,7 +161,7 @@ export class Journal {
   /** Waits for queued records (and a compaction in flight), then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.busy || this.queue.length > 0) {
+    if (this.busy || this.queue.length > 0 || this.compaction !== undefined) {
       const idle = new Promise<void>((resolve) => (this.idle = resolve));
       this.flush();
       await idle;
@@ -184,11 +198,15 @@ export class Journal {
     clearTimeout(this.lazySync);
     this.lazySync = undefined;
     if (this.busy || this.failure || this.queue.length === 0) return;
+    // Planned now, the snapshot holds every record queued so far: those of this sync are not its tail.
+    const tail = this.compaction?.tail;
+    if (tail === undefined && this.bytesWritten > Math.max(this.options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, COMPACT_AT_SNAPSHOT_MULTIPLE * this.snapshotBytes)) this.compact();
     this.busy = true;
     const text = this.queue.join('');
     const waiters = this.waiters;
     this.queue = [];
     this.waiters = [];
+    tail?.push(text);
     const started = performance.now();
     const done = (error: NodeJS.ErrnoException | null): void => {
       this.busy = false;
@@ -196,37 +214,57 @@ export class Journal {
       this.lastSync = performance.now() - started;
       if (error) return this.fail(error, waiters);
       for (const w of waiters) w.resolve();
-      if (this.bytesWritten > Math.max(this.options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, COMPACT_AT_SNAPSHOT_MULTIPLE * this.snapshotBytes)) this.compact();
-      else this.next();
+      this.next();
     };
     const buffer = Buffer.from(text);
     this.bytesWritten += buffer.length;
     writeAll(this.fd, buffer, 0, (error) => (error ? done(error) : fdatasync(this.fd, done)));
   }
 
-  /** Goes on with what queued meanwhile (at once when someone waits for it), or tells `close` that all is written. */
+  /**
+   * Hands a compaction waiting for it the tail (and holds new records until its file is in place),
+   * or goes on with what queued meanwhile (at once when someone waits for it), or tells `close`
+   * that all is written.
+   */
   private next(): void {
-    if (this.queue.length > 0 && !this.failure) {
+    if (this.busy || this.failure) return;
+    const catchUp = this.compaction?.catchUp;
+    if (this.compaction !== undefined && catchUp !== undefined) {
+      this.busy = true;
+      this.compaction.catchUp = undefined;
+      catchUp.resolve(this.compaction.tail.join(''));
+    } else if (this.queue.length > 0) {
       if (this.waiters.length > 0 || this.idle) this.flush();
       else this.flushSoon();
-    } else if (!this.busy && this.idle) this.idle();
+    } else if (this.compaction === undefined) this.idle?.();
   }
 
   /**
-   * Replaces the file by a snapshot of the live state, between two syncs. The records queued so far
-   * are already in the live state, so the snapshot carries them and their waiters resolve once it
-   * is in place; records queued meanwhile wait and go to the new file after it, in order.
+   * Writes a snapshot of the live state to a new file while the old one goes on taking records
+   * (each sync also keeps its text as the tail). Once the snapshot is on disk, the next moment no
+   * sync is in flight, new records are held, the tail is written after the snapshot, and the new
+   * file takes the old one's place; then the held records go to it.
    */
   private compact(): void {
-    this.busy = true;
     const started = performance.now();
-    const covered = this.waiters;
-    this.queue = [];
-    this.waiters = [];
+    const compaction: Compaction = { tail: [] };
+    this.compaction = compaction;
     const plan = planSnapshot(this.live);
     pruneHistory(this.live);
     const snapshotPause = performance.now() - started;
-    writeSnapshot(this.dataDir, this.path, snapshotRecords(plan), this.options.onCompactionStep)
+    let holding = 0;
+    const catchUp = (): Promise<string> =>
+      new Promise<string>((resolve, reject) => {
+        compaction.catchUp = {
+          resolve: (tail) => {
+            holding = performance.now();
+            resolve(tail);
+          },
+          reject,
+        };
+        this.next();
+      });
+    writeSnapshot(this.dataDir, this.path, snapshotRecords(plan), catchUp, this.options.onCompactionStep)
       .then(({ bytes, longestSliceMs }) =>
         this.reopen().then(() => {
           this.bytesWritten = bytes;
@@ -234,17 +272,19 @@ export class Journal {
           this.compactions++;
           this.lastCompaction = performance.now() - started;
           this.lastCompactionPause = Math.max(snapshotPause, longestSliceMs);
+          this.lastCompactionHold = performance.now() - holding;
         }),
       )
       .then(
         () => {
+          this.compaction = undefined;
           this.busy = false;
-          for (const w of covered) w.resolve();
           this.next();
         },
         (error: NodeJS.ErrnoException) => {
+          this.compaction = undefined;
           this.busy = false;
-          this.fail(error, covered);
+          this.fail(error, []);
         },
       );
   }
@@ -259,7 +299,8 @@ export class Journal {
 
   private fail(error: NodeJS.ErrnoException, waiters: readonly Waiter[]): void {
     clearTimeout(this.lazySync);
-    this.failure = new BoxError(BoxErrorCode.JournalWriteFailed, `journal ${this.path}: ${error.message}`);
+    this.failure ??= new BoxError(BoxErrorCode.JournalWriteFailed, `journal ${this.path}: ${error.message}`);
+    this.compaction?.catchUp?.reject(this.failure);
     for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
     this.waiters = [];
     this.queue = [];

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { open, rename, type FileHandle } from 'node:fs/promises';
 import type { JournalRecord } from './records.js';
 
 /** The name a new journal is written under until it is complete and synced. */
@@ -25,7 +25,7 @@ export interface SnapshotWritten {
  * the rename swaps one complete file for another in one step; the directory sync makes the swap
  * itself durable.
  */
-export type SnapshotStep = 'written' | 'synced' | 'renamed' | 'directorySynced';
+export type SnapshotStep = 'written' | 'synced' | 'caughtUp' | 'renamed' | 'directorySynced';
 
 /** At start: the whole snapshot in one go, the box serves nothing yet. Returns its size. */
 export function writeSnapshotSync(dataDir: string, path: string, records: readonly JournalRecord[]): number {
@@ -46,12 +46,18 @@ export function writeSnapshotSync(dataDir: string, path: string, records: readon
 /**
  * While the box runs: the same steps with asynchronous calls, serialising a slice of records at a
  * time, so the event loop goes on serving terminals between slices. `records` is read slice by
- * slice: it must not depend on anything that changes meanwhile (see `planSnapshot`). `onStep` lets a test stop at each step.
+ * slice: it must not depend on anything that changes meanwhile (see `planSnapshot`).
+ *
+ * The old file goes on taking records while the snapshot is written. Once the snapshot is on disk,
+ * `catchUp` stops the old file and returns what it took since the snapshot's state (the tail); the
+ * tail is written and synced after the snapshot, then the rename makes the new file the journal.
+ * `onStep` lets a test stop at each step.
  */
 export async function writeSnapshot(
   dataDir: string,
   path: string,
   records: Iterable<JournalRecord>,
+  catchUp: () => Promise<string>,
   onStep: (step: SnapshotStep) => void = () => undefined,
 ): Promise<SnapshotWritten> {
   const temporary = temporaryPathOf(path);
@@ -73,12 +79,17 @@ export async function writeSnapshot(
       }
       const buffer = Buffer.from(text);
       longestSliceMs = Math.max(longestSliceMs, performance.now() - started);
-      for (let offset = 0; offset < buffer.length; ) offset += (await handle.write(buffer, offset)).bytesWritten;
-      bytes += buffer.length;
+      bytes += await writeWhole(handle, buffer);
     }
     onStep('written');
     await handle.sync();
     onStep('synced');
+    const tail = Buffer.from(await catchUp());
+    if (tail.length > 0) {
+      bytes += await writeWhole(handle, tail);
+      await handle.sync();
+    }
+    onStep('caughtUp');
   } finally {
     await handle.close();
   }
@@ -87,6 +98,11 @@ export async function writeSnapshot(
   await syncDirectory(dataDir);
   onStep('directorySynced');
   return { bytes, longestSliceMs };
+}
+
+async function writeWhole(handle: FileHandle, buffer: Buffer): Promise<number> {
+  for (let offset = 0; offset < buffer.length; ) offset += (await handle.write(buffer, offset)).bytesWritten;
+  return buffer.length;
 }
 
 /** A temporary file left by a crash before its rename: never part of the journal. */
