@@ -255,6 +255,7 @@ export class Journal {
     let holding = 0;
     const catchUp = (): Promise<string> =>
       new Promise<string>((resolve, reject) => {
+        if (this.failure) return reject(this.failure);
         compaction.catchUp = {
           resolve: (tail) => {
             holding = performance.now();
