@@ -19,6 +19,8 @@ export type DatabaseOptions =
       readonly poolSize?: number;
       /** Prepare repeated statements on each connection (default true); off behind a pooler that cannot keep them. */
       readonly preparedStatements?: boolean;
+      /** A pooled connection is replaced once it is this old (default CONNECTION_LIFETIME_SECONDS), as soon as it is idle. */
+      readonly connectionLifetimeSeconds?: number;
       /** Told when PostgreSQL drops an idle pooled connection (restart, pg_terminate_backend, network). */
       readonly onIdleConnectionError?: (error: Error) => void;
     };
@@ -30,6 +32,13 @@ export interface Database {
   readonly bus: NotificationBus;
   close(): Promise<void>;
 }
+
+/**
+ * PostgreSQL keeps a prepared statement's generic plan for the connection's life, chosen from the
+ * table sizes of the moment it was made: a connection opened on a young shop's small tables would
+ * go on scanning them whole once they have grown. Renewing connections bounds how old a plan gets.
+ */
+export const CONNECTION_LIFETIME_SECONDS = 30 * 60;
 
 const INT8_OID = 20;
 // Counts and bigint ids stay far below 2^53, so they are read as numbers, the same on both backends.
@@ -72,7 +81,7 @@ function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): 
     types,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   };
-  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10, maxLifetimeSeconds: options.connectionLifetimeSeconds ?? CONNECTION_LIFETIME_SECONDS });
   // An idle client that PostgreSQL drops makes the pool emit 'error'; unheard, it would end the
   // process. The pool has already discarded that client and the next query opens a fresh one.
   pool.on('error', (error) => options.onIdleConnectionError?.(error));
