@@ -27,6 +27,14 @@ export interface SnapshotWritten {
  */
 export type SnapshotStep = 'written' | 'synced' | 'caughtUp' | 'renamed' | 'directorySynced';
 
+/** What the old file took since the snapshot's state, in order, taken in two parts. */
+export interface TailSource {
+  /** What it took so far; it goes on taking records. */
+  sofar(): string | Promise<string>;
+  /** The rest, once no record is on its way to the old file; records wait from then on until the new file is in place. */
+  rest(): Promise<string>;
+}
+
 /** At start: the whole snapshot in one go, the box serves nothing yet. Returns its size. */
 export function writeSnapshotSync(dataDir: string, path: string, records: readonly JournalRecord[]): number {
   const text = records.map((r) => JSON.stringify(r) + '\n').join('');
@@ -48,16 +56,16 @@ export function writeSnapshotSync(dataDir: string, path: string, records: readon
  * time, so the event loop goes on serving terminals between slices. `records` is read slice by
  * slice: it must not depend on anything that changes meanwhile (see `planSnapshot`).
  *
- * The old file goes on taking records while the snapshot is written. Once the snapshot is on disk,
- * `catchUp` stops the old file and returns what it took since the snapshot's state (the tail); the
- * tail is written and synced after the snapshot, then the rename makes the new file the journal.
- * `onStep` lets a test stop at each step.
+ * The old file goes on taking records while the snapshot is written (the tail). Once the snapshot
+ * is on disk, the tail so far is written and synced after it while the old file still goes on;
+ * then the old file is stopped, the rest of the tail written and synced, and the rename makes the
+ * new file the journal. `onStep` lets a test stop at each step.
  */
 export async function writeSnapshot(
   dataDir: string,
   path: string,
   records: Iterable<JournalRecord>,
-  catchUp: () => Promise<string>,
+  tail: TailSource,
   onStep: (step: SnapshotStep) => void = () => undefined,
 ): Promise<SnapshotWritten> {
   const temporary = temporaryPathOf(path);
@@ -84,9 +92,10 @@ export async function writeSnapshot(
     onStep('written');
     await handle.sync();
     onStep('synced');
-    const tail = Buffer.from(await catchUp());
-    if (tail.length > 0) {
-      bytes += await writeWhole(handle, tail);
+    for (const take of [tail.sofar, tail.rest]) {
+      const part = Buffer.from(await take());
+      if (part.length === 0) continue;
+      bytes += await writeWhole(handle, part);
       await handle.sync();
     }
     onStep('caughtUp');
