@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
 /** A free TCP port on loopback, for a child that must be told its port up front. */
 export function freePort(): Promise<number> {
@@ -23,7 +23,7 @@ export interface Child {
 
 /** Runs a package's CLI as its own process, so its CPU is not the server's. */
 export function runCli(root: string, bin: string, args: readonly string[]): Child {
-  const child = spawn(process.execPath, [join(root, bin), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [resolve(root, bin), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     process: child,

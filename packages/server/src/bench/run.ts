@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,8 @@ const RATES = (process.env['KASSA_BENCH_RATES'] ?? '300,100').split(',').map(Num
 const PACED_SECONDS = Number(process.env['KASSA_BENCH_PACED_SECONDS'] ?? 5);
 /** Settled payments the shop has before the bench starts (see seedHistory). */
 const PAST_PAYMENTS = Number(process.env['KASSA_BENCH_PAST_PAYMENTS'] ?? 20_000);
+/** The box to run: this checkout's, or another build's `kassa-iotbox` script or `dist/cli.js` (two builds compared on one server). */
+const BOX_CLI = process.env['KASSA_BENCH_BOX_CLI'] ?? join(ROOT, 'packages/iot-box/bin/kassa-iotbox.js');
 
 type Backend = 'postgres' | 'pglite';
 
@@ -102,7 +104,7 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
     try {
       const [terminalPort, httpPort] = [await freePort(), await freePort()];
       children.push(
-        runCli(ROOT, 'packages/iot-box/bin/kassa-iotbox.js', [
+        runCli(ROOT, BOX_CLI, [
           ...['--listen', `127.0.0.1:${terminalPort}`, '--http', `127.0.0.1:${httpPort}`],
           ...['--server', server.baseUrl, '--token', shop.box.token, '--data', boxData, '--log-level', 'warn'],
         ]),
@@ -296,6 +298,7 @@ async function ceiling(): Promise<Figure> {
 }
 
 async function main(): Promise<void> {
+  if (!existsSync(BOX_CLI)) throw new Error(`KASSA_BENCH_BOX_CLI: no file at ${BOX_CLI}`);
   const backends = (process.env['KASSA_BENCH_BACKENDS'] ?? 'postgres,pglite').split(',') as Backend[];
   const all: Figure[] = [];
   if (backends.includes('postgres')) all.push(await ceiling());
