@@ -58,6 +58,8 @@ interface Compaction {
   readonly tail: string[];
   /** Set once the snapshot is on disk: takes the tail as soon as no sync is in flight. */
   catchUp?: { readonly resolve: (tail: string) => void; readonly reject: (error: Error) => void };
+  /** When it took the rest of the tail and began holding new records (performance.now()). */
+  heldAt?: number;
 }
 
 /**
@@ -232,6 +234,7 @@ export class Journal {
     if (this.compaction !== undefined && catchUp !== undefined) {
       this.busy = true;
       this.compaction.catchUp = undefined;
+      this.compaction.heldAt = performance.now();
       catchUp.resolve(this.compaction.tail.splice(0).join(''));
     } else if (this.queue.length > 0) {
       if (this.waiters.length > 0 || this.idle) this.flush();
@@ -252,19 +255,12 @@ export class Journal {
     const plan = planSnapshot(this.live);
     pruneHistory(this.live);
     const snapshotPause = performance.now() - started;
-    let holding = 0;
     const tail: TailSource = {
       sofar: () => compaction.tail.splice(0).join(''),
       rest: () =>
         new Promise<string>((resolve, reject) => {
           if (this.failure) return reject(this.failure);
-          compaction.catchUp = {
-            resolve: (rest) => {
-              holding = performance.now();
-              resolve(rest);
-            },
-            reject,
-          };
+          compaction.catchUp = { resolve, reject };
           this.next();
         }),
     };
@@ -276,7 +272,7 @@ export class Journal {
           this.compactions++;
           this.lastCompaction = performance.now() - started;
           this.lastCompactionPause = Math.max(snapshotPause, longestSliceMs);
-          this.lastCompactionHold = performance.now() - holding;
+          this.lastCompactionHold = performance.now() - (compaction.heldAt ?? started);
         }),
       )
       .then(
@@ -286,8 +282,9 @@ export class Journal {
           this.next();
         },
         (error: NodeJS.ErrnoException) => {
+          // Before its hold, `busy` belongs to a sync in flight on the old file.
+          if (compaction.heldAt !== undefined) this.busy = false;
           this.compaction = undefined;
-          this.busy = false;
           this.fail(error, []);
         },
       );

@@ -30,7 +30,7 @@ export type SnapshotStep = 'written' | 'synced' | 'caughtUp' | 'renamed' | 'dire
 /** What the old file took since the snapshot's state, in order, taken in two parts. */
 export interface TailSource {
   /** What it took so far; it goes on taking records. */
-  sofar(): string | Promise<string>;
+  sofar(): string;
   /** The rest, once no record is on its way to the old file; records wait from then on until the new file is in place. */
   rest(): Promise<string>;
 }
@@ -92,12 +92,8 @@ export async function writeSnapshot(
     onStep('written');
     await handle.sync();
     onStep('synced');
-    for (const take of [tail.sofar, tail.rest]) {
-      const part = Buffer.from(await take());
-      if (part.length === 0) continue;
-      bytes += await writeWhole(handle, part);
-      await handle.sync();
-    }
+    bytes += await appendSynced(handle, tail.sofar());
+    bytes += await appendSynced(handle, await tail.rest());
     onStep('caughtUp');
   } finally {
     await handle.close();
@@ -112,6 +108,14 @@ export async function writeSnapshot(
 async function writeWhole(handle: FileHandle, buffer: Buffer): Promise<number> {
   for (let offset = 0; offset < buffer.length; ) offset += (await handle.write(buffer, offset)).bytesWritten;
   return buffer.length;
+}
+
+/** Writes and syncs text after what the file holds; nothing to do for none. Returns its size. */
+async function appendSynced(handle: FileHandle, text: string): Promise<number> {
+  if (text === '') return 0;
+  const bytes = await writeWhole(handle, Buffer.from(text));
+  await handle.sync();
+  return bytes;
 }
 
 /** A temporary file left by a crash before its rename: never part of the journal. */
