@@ -18,7 +18,10 @@ export type PaymentState = (typeof PAYMENT_STATE_NAMES)[number];
 
 /**
  * PUT /api/payments/{uuid}. The uuid is the idempotency key: the same body again returns the same
- * payment; another body for a known uuid is a 409 KASSA_IDEMPOTENCY_MISMATCH.
+ * payment; another body for a known uuid is a 409 KASSA_IDEMPOTENCY_MISMATCH. For a cash method,
+ * `amountCents` is what the customer hands: above what is due, the line counts what is due and the
+ * rest is the change (the payment's `tenderedCents` and `changeCents`). Any other line takes no
+ * more than is due.
  */
 export const PutPaymentBody = Type.Object(
   { orderId: Uuid, paymentMethodId: Id, amountCents: PositiveCents },
@@ -52,6 +55,8 @@ export const Payment = Type.Object({
   updatedAt: DateTime,
   settledBy: Type.Union([Type.Integer(), Type.Null()]),
   settleReason: Type.Union([Type.String(), Type.Null()]),
+  tenderedCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: what the customer handed.' }),
+  changeCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: the change given back (tenderedCents − amountCents).' }),
 });
 export type Payment = Static<typeof Payment>;
 

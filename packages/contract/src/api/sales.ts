@@ -40,7 +40,14 @@ export const OrderLine = Type.Object({
   vatRate: Type.Integer(),
   totalCents: Type.Integer(),
 });
-export const OrderPaymentLine = Type.Object({ uuid: Uuid, methodId: Type.Integer(), amountCents: Type.Integer(), state: Type.String() });
+export const OrderPaymentLine = Type.Object({
+  uuid: Uuid,
+  methodId: Type.Integer(),
+  amountCents: Type.Integer(),
+  state: Type.String(),
+  tenderedCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: what the customer handed.' }),
+  changeCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: the change given back.' }),
+});
 export const OrderState = Type.Union([Type.Literal('draft'), Type.Literal('paid'), Type.Literal('cancelled')]);
 export const Order = Type.Object({
   id: Uuid,
@@ -49,6 +56,8 @@ export const Order = Type.Object({
   totalCents: Type.Integer(),
   vatCents: Type.Integer(),
   dueCents: Type.Integer({ description: 'What is still due: total minus paid and running payment lines.' }),
+  paidCents: Type.Integer({ description: 'What the done and forceDone lines count.' }),
+  runningCents: Type.Integer({ description: 'What lines still running on a terminal (or unknown) may take.' }),
   vat: Type.Array(VatGroup),
   lines: Type.Array(OrderLine),
   payments: Type.Array(OrderPaymentLine),
@@ -69,7 +78,15 @@ export const Receipt = Type.Object({
   lines: Type.Array(OrderLine),
   totalCents: Type.Integer(),
   vat: Type.Array(VatGroup),
-  payments: Type.Array(Type.Object({ method: Type.String(), amountCents: Type.Integer(), state: Type.String() })),
+  payments: Type.Array(
+    Type.Object({
+      method: Type.String(),
+      amountCents: Type.Integer(),
+      state: Type.String(),
+      tenderedCents: Type.Union([Type.Integer(), Type.Null()]),
+      changeCents: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
   cardholderTickets: Type.Array(Type.String(), { description: 'The terminal tickets for the cardholder, as printed text.' }),
   text: Type.String({ description: 'The receipt as plain text, ready to print.' }),
 });

@@ -281,6 +281,17 @@ const orderPaymentsVersion: Migration = {
   },
 };
 
+/**
+ * A cash line keeps what the customer handed and the change given back; `amount_cents` is what the
+ * line counts toward the order (never more than was due). Other lines leave both null.
+ */
+const cashTender: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table payments add column tendered_cents integer check (tendered_cents > 0)`.execute(db);
+    await sql`alter table payments add column change_cents integer check (change_cents >= 0)`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -288,6 +299,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_history_event_ids': historyEventIds,
   '0005_payment_children_unchecked': paymentChildrenUnchecked,
   '0006_order_payments_version': orderPaymentsVersion,
+  '0012_cash_tender': cashTender,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -138,6 +138,9 @@ export interface PaymentTable {
   updated_at: CreatedAt;
   settled_by: number | null;
   settle_reason: string | null;
+  /** Cash lines only: what the customer handed, and the change given back. */
+  tendered_cents: ColumnType<number | null, number | null | undefined, number | null>;
+  change_cents: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PaymentHistoryTable {

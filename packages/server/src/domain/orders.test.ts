@@ -39,15 +39,20 @@ describe('checkOrderCancel', () => {
     expect(errorCode(() => checkOrderCancel({ order: order([line('retry', 1000)]) }))).toBe('no error');
   });
 
-  it('refuses to cancel an order with money taken', () => {
-    expect(errorCode(() => checkOrderCancel({ order: order([line('done', 10)]) }))).toBe('KASSA_PAYMENT_IN_PROGRESS');
+  it('refuses to cancel an order whose card line took money, or may be taking it', () => {
+    expect(errorCode(() => checkOrderCancel({ order: order([line('done', 10)]) }))).toBe('KASSA_ORDER_CARD_PAID');
+    expect(errorCode(() => checkOrderCancel({ order: order([line('unknown', 10)]) }))).toBe('KASSA_PAYMENT_IN_PROGRESS');
+  });
+
+  it('cancels an order paid in cash: the cash is handed back', () => {
+    expect(errorCode(() => checkOrderCancel({ order: order([{ ...line('done', 1000), deviceId: null }]) }))).toBe('no error');
   });
 });
 
 const lane: Device = { id: 7, boxId: 'b', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T', online: true, removed: false };
 const request: PaymentRequestCheck = {
   order: order([]),
-  method: { id: 3, terminal: 'ingenico', device: lane },
+  method: { id: 3, kind: 'bank', terminal: 'ingenico', device: lane },
   posMethodIds: [3],
   amountCents: 1000,
   deviceActivePayments: 0,
@@ -68,9 +73,18 @@ describe('checkPaymentRequest', () => {
     expect(amountDue(running.order)).toBe(400);
   });
 
-  it('lets cash exceed what is due (change is given back)', () => {
-    const cash = { ...request, method: { id: 3, terminal: 'none' as const, device: null }, amountCents: 5000 };
-    expect(errorCode(() => checkPaymentRequest(cash))).toBe('no error');
+  it('lets cash exceed what is due: the line counts what is due and the rest is the change', () => {
+    const cash = { ...request, method: { id: 3, kind: 'cash' as const, terminal: 'none' as const, device: null }, amountCents: 5000 };
+    expect(checkPaymentRequest(cash)).toEqual({ amountCents: 1000, tenderedCents: 5000, changeCents: 4000 });
+    expect(checkPaymentRequest({ ...cash, amountCents: 400 })).toEqual({ amountCents: 400, tenderedCents: 400, changeCents: 0 });
+  });
+
+  it('refuses any line once nothing is due, and a bank line entered by hand above what is due', () => {
+    const paid = { ...request, order: order([line('done', 1000)]) };
+    expect(errorCode(() => checkPaymentRequest(paid))).toBe('KASSA_AMOUNT_EXCEEDS_DUE');
+    expect(errorCode(() => checkPaymentRequest({ ...paid, method: { id: 3, kind: 'cash', terminal: 'none', device: null } }))).toBe('KASSA_NOTHING_DUE');
+    const byHand = { ...request, method: { id: 3, kind: 'bank' as const, terminal: 'none' as const, device: null }, amountCents: 1001 };
+    expect(errorCode(() => checkPaymentRequest(byHand))).toBe('KASSA_AMOUNT_EXCEEDS_DUE');
   });
 
   it('refuses an offline terminal', () => {

@@ -19,10 +19,15 @@ export function checkOrderValidation({ order }: { order: { state: OrderState; to
   return { paidCents };
 }
 
-/** A draft order can be cancelled when no line is running and no money was taken. */
+/**
+ * A draft order can be cancelled while no line is running and no terminal took money: cash (and
+ * any line entered by hand, without a terminal) is simply handed back, and the cancelled order
+ * counts none of it. A settled card line needs a refund first.
+ */
 export function checkOrderCancel({ order }: { order: { state: OrderState; payments: readonly PaymentLineView[] } }): void {
   if (order.state !== 'draft') throw new KassaError('KASSA_ORDER_NOT_DRAFT');
-  if (order.payments.some((p) => ACTIVE_STATES.includes(p.state) || PAID_STATES.includes(p.state))) {
-    throw new KassaError('KASSA_PAYMENT_IN_PROGRESS');
-  }
+  const running = order.payments.filter((p) => ACTIVE_STATES.includes(p.state));
+  if (running.length > 0) throw new KassaError('KASSA_PAYMENT_IN_PROGRESS', undefined, { payments: running.map((p) => p.uuid) });
+  const cardPaid = order.payments.filter((p) => p.deviceId !== null && PAID_STATES.includes(p.state));
+  if (cardPaid.length > 0) throw new KassaError('KASSA_ORDER_CARD_PAID', undefined, { payments: cardPaid.map((p) => p.uuid) });
 }

@@ -2,13 +2,13 @@ import type { Device } from './devices.js';
 import { KassaError } from './errors.js';
 import { assertCents } from './money.js';
 import type { OrderState } from './orders.js';
-import type { Terminal } from './payment-methods.js';
+import type { PaymentMethodKind, Terminal } from './payment-methods.js';
 import type { PaymentLineView } from './payment-states.js';
 import { ACTIVE_STATES, PAID_STATES } from './payment-states.js';
 
 export interface PaymentRequestCheck {
   readonly order: { readonly state: OrderState; readonly totalCents: number; readonly payments: readonly PaymentLineView[] };
-  readonly method: { readonly id: number; readonly terminal: Terminal; readonly device: Device | null };
+  readonly method: { readonly id: number; readonly kind: PaymentMethodKind; readonly terminal: Terminal; readonly device: Device | null };
   readonly posMethodIds: readonly number[];
   readonly amountCents: number;
   /** Lines running on the method's device, whatever their order. */
@@ -21,21 +21,56 @@ export function amountDue({ totalCents, payments }: { totalCents: number; paymen
   return totalCents - taken;
 }
 
+/** What a new payment line counts toward its order, and for cash what was handed and given back. */
+export interface PaymentLineFigures {
+  readonly amountCents: number;
+  /** Cash only: what the customer handed. */
+  readonly tenderedCents: number | null;
+  /** Cash only: the change given back, tendered − amount. */
+  readonly changeCents: number | null;
+}
+
 /**
- * Whether a new payment line may be requested: the order is open, the method belongs to its POS,
- * the amount is valid, a card payment takes no more than is due, and the terminal is online and idle.
+ * The figures of a cash line: the customer hands `tenderedCents`; the line counts what is due at
+ * most, and the rest is the change. Nothing due means nothing to take.
  */
-export function checkPaymentRequest(check: PaymentRequestCheck): void {
+export function cashTender({ dueCents, tenderedCents }: { dueCents: number; tenderedCents: number }): PaymentLineFigures {
+  assertCents({ cents: tenderedCents, field: 'amountCents' });
+  if (dueCents <= 0) throw new KassaError('KASSA_NOTHING_DUE', undefined, { dueCents });
+  const amountCents = Math.min(tenderedCents, dueCents);
+  return { amountCents, tenderedCents, changeCents: tenderedCents - amountCents };
+}
+
+/** What the lines of an order have taken (paid) and may still be taking (running on a terminal). */
+export function paidAndRunning(payments: readonly PaymentLineView[]): { paidCents: number; runningCents: number } {
+  let paidCents = 0;
+  let runningCents = 0;
+  for (const p of payments) {
+    if (PAID_STATES.includes(p.state)) paidCents += p.amountCents;
+    else if (ACTIVE_STATES.includes(p.state)) runningCents += p.amountCents;
+  }
+  return { paidCents, runningCents };
+}
+
+/**
+ * Whether a new payment line may be requested, and what it counts: the order is open, the method
+ * belongs to its POS, the amount is valid; cash may exceed what is due (the excess is the change),
+ * any other line takes no more than is due; a terminal must be online and idle.
+ */
+export function checkPaymentRequest(check: PaymentRequestCheck): PaymentLineFigures {
   const { order, method, amountCents } = check;
   if (order.state !== 'draft') throw new KassaError('KASSA_ORDER_NOT_DRAFT');
   if (!check.posMethodIds.includes(method.id)) throw new KassaError('KASSA_METHOD_NOT_IN_POS', undefined, { paymentMethodId: method.id });
   assertCents({ cents: amountCents, field: 'amountCents' });
-  if (method.terminal === 'none') return;
   const due = amountDue(order);
+  if (method.kind === 'cash') return cashTender({ dueCents: due, tenderedCents: amountCents });
   if (amountCents > due) throw new KassaError('KASSA_AMOUNT_EXCEEDS_DUE', undefined, { amountCents, dueCents: due });
+  const figures = { amountCents, tenderedCents: null, changeCents: null };
+  if (method.terminal === 'none') return figures;
   if (method.device === null || method.device.removed) throw new KassaError('KASSA_DEVICE_GONE', undefined, { paymentMethodId: method.id });
   if (!method.device.online) throw new KassaError('KASSA_DEVICE_OFFLINE', undefined, { deviceId: method.device.id });
   if (check.deviceActivePayments > 0) throw new KassaError('KASSA_TERMINAL_BUSY', undefined, { deviceId: method.device.id });
+  return figures;
 }
 
 /** What the server knows of whether a pending line's start command may have reached its terminal. */

@@ -26,7 +26,7 @@ export interface Order {
   readonly validatedAt: Date | null;
   readonly receiptNumber: number | null;
   readonly lines: OrderLine[];
-  readonly payments: (PaymentLineView & { methodId: number })[];
+  readonly payments: (PaymentLineView & { methodId: number; tenderedCents: number | null; changeCents: number | null })[];
 }
 
 export interface NewOrder {
@@ -61,7 +61,7 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
   const row = await query.executeTakeFirst();
   if (row === undefined) return null;
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
-  const payments = await db.selectFrom('payments').select(['uuid', 'amount_cents', 'state', 'device_id', 'method_id']).where('order_id', '=', id).orderBy('created_at').execute();
+  const payments = await db.selectFrom('payments').select(['uuid', 'amount_cents', 'state', 'device_id', 'method_id', 'tendered_cents', 'change_cents']).where('order_id', '=', id).orderBy('created_at').execute();
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -74,7 +74,7 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
     validatedAt: row.validated_at,
     receiptNumber: row.receipt_number,
     lines: lines.map((l) => ({ productId: l.product_id, name: l.name, quantity: l.quantity, unitPriceCents: l.unit_price_cents, vatRate: l.vat_rate, totalCents: l.total_cents })),
-    payments: payments.map((p) => ({ uuid: p.uuid, amountCents: p.amount_cents, state: p.state as PaymentState, deviceId: p.device_id, methodId: p.method_id })),
+    payments: payments.map((p) => ({ uuid: p.uuid, amountCents: p.amount_cents, state: p.state as PaymentState, deviceId: p.device_id, methodId: p.method_id, tenderedCents: p.tendered_cents, changeCents: p.change_cents })),
   };
 }
 

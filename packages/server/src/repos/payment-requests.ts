@@ -56,6 +56,8 @@ type FactsRow = {
   e_updated_at: Date;
   e_settled_by: number | null;
   e_settle_reason: string | null;
+  e_tendered_cents: number | null;
+  e_change_cents: number | null;
   m_id: number | null;
   m_name: string;
   m_kind: PaymentMethod['kind'];
@@ -90,6 +92,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
       e.uuid as e_uuid, e.order_id as e_order_id, e.method_id as e_method_id, e.amount_cents as e_amount_cents, e.state as e_state,
       e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.created_by as e_created_by,
       e.created_at as e_created_at, e.updated_at as e_updated_at, e.settled_by as e_settled_by, e.settle_reason as e_settle_reason,
+      e.tendered_cents as e_tendered_cents, e.change_cents as e_change_cents,
       m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id,
       d.id as d_id, d.box_id as d_box_id, d.terminal_id as d_terminal_id, d.type as d_type, d.make as d_make, d.model as d_model,
       d.online as d_online, d.last_seen_at as d_last_seen_at, d.removed as d_removed
@@ -119,6 +122,8 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
             updated_at: r.e_updated_at,
             settled_by: r.e_settled_by,
             settle_reason: r.e_settle_reason,
+            tendered_cents: r.e_tendered_cents,
+            change_cents: r.e_change_cents,
           }),
     method: r.m_id === null ? null : { id: r.m_id, name: r.m_name, kind: r.m_kind, journalId: r.m_journal_id, terminal: r.m_terminal, deviceId: r.m_device_id },
     device:
@@ -184,9 +189,9 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
       returning true as ok
     ),
     inserted as (
-      insert into payments (uuid, order_id, method_id, amount_cents, state, request_hash, device_id, box_id, created_by, created_at, updated_at)
+      insert into payments (uuid, order_id, method_id, amount_cents, state, request_hash, device_id, box_id, created_by, created_at, updated_at, tendered_cents, change_cents)
       select ${p.uuid}::text, ${p.orderId}::text, ${p.methodId}::integer, ${p.amountCents}::integer, ${p.state}::text, ${p.requestHash}::text,
-        ${p.deviceId}::integer, ${p.boxId}::text, ${p.createdBy}::integer, ${at}::timestamptz, ${at}::timestamptz
+        ${p.deviceId}::integer, ${p.boxId}::text, ${p.createdBy}::integer, ${at}::timestamptz, ${at}::timestamptz, ${p.tenderedCents}::integer, ${p.changeCents}::integer
       from fresh
       on conflict (uuid) do nothing
       returning *, xmin::text as row_version

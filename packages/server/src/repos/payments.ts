@@ -16,6 +16,9 @@ export interface Payment {
   readonly updatedAt: Date;
   readonly settledBy: number | null;
   readonly settleReason: string | null;
+  /** Cash lines: what the customer handed and the change given back; null on other lines. */
+  readonly tenderedCents: number | null;
+  readonly changeCents: number | null;
 }
 
 export interface HistoryEntry {
@@ -50,6 +53,8 @@ export type PaymentRecord = {
   updated_at: Date;
   settled_by: number | null;
   settle_reason: string | null;
+  tendered_cents: number | null;
+  change_cents: number | null;
 };
 
 /** A payments row as the services see it. */
@@ -67,6 +72,8 @@ export const toPayment = (r: PaymentRecord): Payment => ({
   updatedAt: r.updated_at,
   settledBy: r.settled_by,
   settleReason: r.settle_reason,
+  tenderedCents: r.tendered_cents,
+  changeCents: r.change_cents,
 });
 
 /**

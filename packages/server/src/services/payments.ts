@@ -37,6 +37,8 @@ export function paymentView(p: Payment): PaymentApi {
     updatedAt: iso(p.updatedAt),
     settledBy: p.settledBy,
     settleReason: p.settleReason,
+    tenderedCents: p.tenderedCents,
+    changeCents: p.changeCents,
   };
 }
 
@@ -76,11 +78,11 @@ export async function requestPayment(ctx: ServiceContext, uuid: string, body: Pu
       if (facts.existing !== null) return { created: false, payment: paymentView(sameRequest(facts.existing, hash)) };
       const { order, device } = facts;
       const method = facts.method ?? methodMissing(body.paymentMethodId);
-      checkPaymentRequest({ order, method: { ...method, device }, posMethodIds: facts.posMethodIds, amountCents: body.amountCents, deviceActivePayments: facts.deviceActivePayments });
+      const figures = checkPaymentRequest({ order, method: { ...method, device }, posMethodIds: facts.posMethodIds, amountCents: body.amountCents, deviceActivePayments: facts.deviceActivePayments });
       const usesTerminal = method.terminal !== 'none' && device !== null;
       const state: PaymentState = usesTerminal ? 'pending' : 'done';
       const at = ctx.now();
-      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, amountCents: body.amountCents, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null };
+      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null };
       const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
       const queued = command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command };
       const written = await writePaymentRequest(ctx.db, ctx.prefix, { payment, paymentsVersion: facts.paymentsVersion, history: { userId, data: body }, command: queued, eventData: { payment: paymentView(payment) } });

@@ -23,7 +23,11 @@ export function renderReceipt(r: Omit<Receipt, 'text'>): string {
     '-'.repeat(WIDTH),
     row('TOTAL EUR', formatCents(r.totalCents)),
     ...r.vat.map((g) => row(`VAT ${g.rate}% on ${formatCents(g.grossCents)}`, formatCents(g.vatCents))),
-    ...r.payments.map((p) => row(p.method, formatCents(p.amountCents))),
+    ...r.payments.flatMap((p) =>
+      p.tenderedCents === null || p.changeCents === null || p.changeCents === 0
+        ? [row(p.method, formatCents(p.amountCents))]
+        : [row(p.method, formatCents(p.tenderedCents)), row('CHANGE', formatCents(p.changeCents))],
+    ),
     ...r.cardholderTickets.flatMap((t) => ['', t]),
   ];
   return lines.join('\n');

@@ -2,7 +2,7 @@ import type { Order as OrderApi, PosSession as PosSessionApi, PutOrderBody, Rece
 import { randomUUID } from 'node:crypto';
 import { KassaError, notFound } from '../domain/errors.js';
 import { checkOrderCancel, checkOrderValidation } from '../domain/orders.js';
-import { amountDue } from '../domain/payments.js';
+import { amountDue, paidAndRunning } from '../domain/payments.js';
 import { checkSessionOpen, closeSession } from '../domain/sessions.js';
 import { computeOrderTotals } from '../domain/totals.js';
 import { appendEvent } from '../repos/events.js';
@@ -32,9 +32,10 @@ export function orderView(o: Order): OrderApi {
     totalCents: o.totalCents,
     vatCents: o.vatCents,
     dueCents: o.state === 'draft' ? amountDue(o) : 0,
+    ...paidAndRunning(o.payments),
     vat: o.vat,
     lines: o.lines,
-    payments: o.payments.map((p) => ({ uuid: p.uuid, methodId: p.methodId, amountCents: p.amountCents, state: p.state })),
+    payments: o.payments.map((p) => ({ uuid: p.uuid, methodId: p.methodId, amountCents: p.amountCents, state: p.state, tenderedCents: p.tenderedCents, changeCents: p.changeCents })),
     createdAt: iso(o.createdAt),
     validatedAt: isoOrNull(o.validatedAt),
     receiptNumber: o.receiptNumber,
@@ -124,7 +125,7 @@ export async function receiptOf(ctx: ServiceContext, id: string): Promise<Receip
     lines: order.lines,
     totalCents: order.totalCents,
     vat: order.vat,
-    payments: paid.map((p) => ({ method: methods.find((m) => m.id === p.methodId)?.name ?? String(p.methodId), amountCents: p.amountCents, state: p.state })),
+    payments: paid.map((p) => ({ method: methods.find((m) => m.id === p.methodId)?.name ?? String(p.methodId), amountCents: p.amountCents, state: p.state, tenderedCents: p.tenderedCents, changeCents: p.changeCents })),
     cardholderTickets: tickets.filter((t) => !/merchant/i.test(t.type)).map((t) => t.text),
   };
   return { ...receipt, text: renderReceipt(receipt) };

@@ -31,7 +31,8 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
 
   const state = (detail.data?.payment.state ?? line.state) as PaymentState;
   const status = detail.data === undefined ? null : paymentStatus(detail.data);
-  const words = status === null ? t(`state.${state}`) : t(status.key);
+  const cashWords = line.tenderedCents !== null && state === 'done' ? t('pos.cashReceived', { tendered: money(line.tenderedCents), change: money(line.changeCents ?? 0) }) : null;
+  const words = cashWords ?? (status === null ? t(`state.${state}`) : t(status.key));
   const messages = status?.terminalMessages.slice(-3) ?? [];
   const cancelRefused = detail.data?.history.some((h) => h.event === 'cancelRefused') ?? false;
   // Why the box would not start it (busy, offline…), as the box said it.

@@ -1,6 +1,6 @@
 import type { Order, PaymentMethod, PaymentState } from '@kassa/contract';
 import type { FormEvent } from 'react';
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
 import { orders, paymentMethods, payments, posConfigs, sessions } from '../api/endpoints';
@@ -11,6 +11,7 @@ import { useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { PaymentLine } from './PaymentLine';
 import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
+import { changeFor, quickTenders } from './tender';
 import { till } from './storage';
 import { Totals } from './Totals';
 
@@ -80,9 +81,17 @@ function PaymentPanel({ data, onChanged }: { data: Data; onChanged: () => void }
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [methodId, setMethodId] = useState(methods[0]?.id ?? 0);
-  const paidCents = order.payments.filter((p) => PAID_STATES.includes(p.state as PaymentState)).reduce((sum, p) => sum + p.amountCents, 0);
+  const { paidCents, runningCents } = order;
   const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state as PaymentState));
   const canValidate = order.state === 'draft' && allSettled && paidCents === order.totalCents;
+  // The change of the last cash line, shown large until the order is validated.
+  const lastCash = order.payments.findLast((p) => p.changeCents !== null && PAID_STATES.includes(p.state as PaymentState));
+  const changeCents = lastCash?.changeCents ?? 0;
+  const validateButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // One keystroke: once the order can be validated, Enter validates it.
+    if (canValidate) validateButton.current?.focus();
+  }, [canValidate]);
 
   const validate = async () => {
     setBusy(true);
@@ -143,6 +152,14 @@ function PaymentPanel({ data, onChanged }: { data: Data; onChanged: () => void }
             <dt>{t('pos.paid')}</dt>
             <dd className="num">{money(paidCents)}</dd>
           </div>
+          {runningCents > 0 ? (
+            <div>
+              <dt>{t('pos.inProgress')}</dt>
+              <dd className="num" data-testid="in-progress">
+                {money(runningCents)}
+              </dd>
+            </div>
+          ) : null}
           <div>
             <dt>{t('pos.due')}</dt>
             <dd className="num" data-testid="due">
@@ -150,6 +167,11 @@ function PaymentPanel({ data, onChanged }: { data: Data; onChanged: () => void }
             </dd>
           </div>
         </dl>
+        {changeCents > 0 ? (
+          <p className="change" role="status" data-testid="change">
+            <span>{t('pos.change')}</span> <strong className="num">{money(changeCents)}</strong>
+          </p>
+        ) : null}
         {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={methods} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
         <h2 id="payments-title">{t('pos.payments')}</h2>
         {order.payments.length === 0 ? <p>{t('pos.noPayments')}</p> : null}
@@ -160,7 +182,7 @@ function PaymentPanel({ data, onChanged }: { data: Data; onChanged: () => void }
         </ul>
         <ErrorAlert error={error} />
         <div className="row">
-          <button type="button" className="primary big" disabled={!canValidate || busy} aria-describedby="validate-hint" onClick={() => void validate()}>
+          <button ref={validateButton} type="button" className="primary big" disabled={!canValidate || busy} aria-describedby="validate-hint" onClick={() => void validate()}>
             {t('pos.validate')}
           </button>
         </div>
@@ -191,18 +213,18 @@ function NewPayment({ order, methods, methodId, setMethodId, onRequested }: NewP
   // A request whose answer was lost is sent again with the same uuid, so it starts one payment.
   const unanswered = useRef<{ uuid: string; key: string } | null>(null);
   const cents = parseCents(amount);
+  const method = methods.find((m) => m.id === methodId);
+  const isCash = method?.kind === 'cash';
+  const change = isCash && cents !== null ? changeFor({ dueCents: order.dueCents, tenderedCents: cents }) : 0;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setAmountError(cents === null || cents === 0 ? t('pos.badAmount') : null);
-    if (cents === null || cents === 0) return;
-    const key = `${methodId}:${cents}`;
+  const pay = async (amountCents: number) => {
+    const key = `${methodId}:${amountCents}`;
     const uuid = unanswered.current?.key === key ? unanswered.current.uuid : crypto.randomUUID();
     unanswered.current = { uuid, key };
     setBusy(true);
     setError(null);
     try {
-      await payments.request(uuid, { orderId: order.id, paymentMethodId: methodId, amountCents: cents });
+      await payments.request(uuid, { orderId: order.id, paymentMethodId: methodId, amountCents });
       unanswered.current = null;
       onRequested();
     } catch (caught) {
@@ -211,6 +233,14 @@ function NewPayment({ order, methods, methodId, setMethodId, onRequested }: NewP
     } finally {
       setBusy(false);
     }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const problem = cents === null || cents === 0 ? t('pos.badAmount') : !isCash && cents > order.dueCents ? t('pos.cardAboveDue', { due: money(order.dueCents) }) : null;
+    setAmountError(problem);
+    if (problem !== null || cents === null) return;
+    await pay(cents);
   };
 
   return (
@@ -226,12 +256,26 @@ function NewPayment({ order, methods, methodId, setMethodId, onRequested }: NewP
           ))}
         </div>
       </fieldset>
-      <Field label={t('pos.amount')} help={t('pos.amountHelp')} error={amountError}>
+      <Field label={isCash ? t('pos.received') : t('pos.amount')} help={isCash ? t('pos.receivedHelp') : t('pos.amountHelp')} error={amountError}>
         {(props) => <input {...props} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} className="short" onFocus={(e) => e.target.select()} />}
       </Field>
+      {isCash ? (
+        <>
+          <div className="row quick-tenders" role="group" aria-label={t('pos.quickTenders')}>
+            {quickTenders(order.dueCents).map((tender) => (
+              <button key={tender} type="button" disabled={busy} onClick={() => void pay(tender)}>
+                {tender === order.dueCents ? t('pos.exact', { amount: money(tender) }) : money(tender)}
+              </button>
+            ))}
+          </div>
+          <p className="change-preview" aria-live="polite">
+            {t('pos.change')} <strong className="num">{money(change)}</strong>
+          </p>
+        </>
+      ) : null}
       <ErrorAlert error={error} />
       <button type="submit" className="primary big" disabled={busy || methods.length === 0}>
-        {t('pos.payWith', { amount: cents === null ? amount : money(cents) })}
+        {isCash ? t('pos.takeCash', { amount: cents === null ? amount : money(cents) }) : t('pos.payWith', { amount: cents === null ? amount : money(cents) })}
       </button>
     </form>
   );

@@ -1,4 +1,5 @@
 import type { Receipt } from '@kassa/contract';
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { orders } from '../api/endpoints';
 import { LoadState, useDocumentTitle } from '../ui/components';
@@ -56,15 +57,28 @@ function ReceiptPaper({ receipt }: { receipt: Receipt }) {
       <table className="receipt-payments">
         <caption className="visually-hidden">{t('pos.payments')}</caption>
         <tbody>
-          {receipt.payments.map((p, index) => (
-            <tr key={index}>
-              <td>
-                {p.method}
-                {p.state === 'forceDone' ? ` (${t('state.forceDone')})` : ''}
-              </td>
-              <td className="num">{money(p.amountCents)}</td>
-            </tr>
-          ))}
+          {receipt.payments.map((p, index) =>
+            p.tenderedCents !== null && p.changeCents !== null && p.changeCents > 0 ? (
+              <Fragment key={index}>
+                <tr>
+                  <td>{p.method}</td>
+                  <td className="num">{money(p.tenderedCents)}</td>
+                </tr>
+                <tr>
+                  <td>{t('pos.change')}</td>
+                  <td className="num">{money(p.changeCents)}</td>
+                </tr>
+              </Fragment>
+            ) : (
+              <tr key={index}>
+                <td>
+                  {p.method}
+                  {p.state === 'forceDone' ? ` (${t('state.forceDone')})` : ''}
+                </td>
+                <td className="num">{money(p.amountCents)}</td>
+              </tr>
+            ),
+          )}
         </tbody>
       </table>
       {receipt.cardholderTickets.map((ticket, index) => (

@@ -109,6 +109,42 @@ describe('the cashier sells and sees every payment state live', () => {
     await page.emulateMedia({ media: 'screen' });
   });
 
+  it('takes cash with change: the change in large type, and Enter validates the order', async () => {
+    await sellFriesAndCola();
+    await page.getByRole('radio', { name: 'Cash' }).check();
+    await page.getByRole('button', { name: 'Exact €9.80' }).waitFor();
+    await till.amount.fill('20.00');
+    await page.getByText('Change €10.20').waitFor();
+    const line = await till.payWith('Cash', '20.00');
+    await till.waitForStatus(line, 'Cash received €20.00 · change €10.20');
+    expect(await page.getByTestId('change').textContent()).toContain('€10.20');
+    expect(await page.getByTestId('due').textContent()).toBe('€0.00');
+    await expect.poll(() => till.validate.evaluate((button) => button === document.activeElement)).toBe(true);
+    await screenshot(page, 'cash-change');
+    await expectAccessible(page);
+    await page.keyboard.press('Enter');
+    await till.receipt.waitFor();
+    expect(await till.receipt.textContent()).toMatch(/Cash.*€20\.00.*Change.*€10\.20/);
+  });
+
+  it('splits a card and cash: the running card shows in progress, and a quick tender pays the rest', async () => {
+    const lane = await terminal('approve', true);
+    await sellFriesAndCola();
+    const card = await till.payWith('Card', '5.00');
+    await till.waitForStatus(card, 'Insert or tap the card');
+    expect(await page.getByTestId('in-progress').textContent()).toBe('€5.00');
+    expect(await page.getByTestId('due').textContent()).toBe('€4.80');
+    await page.getByRole('radio', { name: 'Cash' }).check();
+    await page.getByRole('button', { name: '€5.00', exact: true }).click();
+    await expect.poll(() => till.paymentLines.count()).toBe(2);
+    await till.waitForStatus(till.paymentLines.nth(1), 'Cash received €5.00 · change €0.20');
+    lane.press('card');
+    await till.waitForStatus(card, 'Enter PIN');
+    lane.press('pin-ok');
+    await till.waitForStatus(card, 'Approved');
+    await till.validateOrder();
+  });
+
   it('shows a decline in words, keeps Validate disabled, and is paid after Retry with a new payment', async () => {
     await terminal('decline');
     await sellFriesAndCola();

@@ -17,7 +17,8 @@ export class CashierPage {
     this.openSession = page.getByRole('button', { name: 'Open session' });
     this.search = page.getByRole('searchbox', { name: 'Search products' });
     this.pay = page.getByRole('button', { name: /^Pay €/ });
-    this.amount = page.getByRole('textbox', { name: 'Amount' });
+    // Labelled "Amount", or "Cash received" while a cash method is chosen.
+    this.amount = page.getByRole('textbox', { name: /^(Amount|Cash received)$/ });
     this.validate = page.getByRole('button', { name: 'Validate' });
     this.paymentLines = page.getByRole('list', { name: 'Payment lines' }).locator(':scope > li');
     this.receipt = page.getByRole('article', { name: /^Receipt \d+/ });
