@@ -12,6 +12,7 @@ import { SettingsPage } from './admin/SettingsPage';
 import { UsersPage } from './admin/UsersPage';
 import { LiveEventsProvider } from './api/live';
 import { AuthGate, useAuth } from './auth';
+import { OrdersPage } from './orders/OrdersPage';
 import { CashierScreen } from './pos/CashierScreen';
 import { ConnectionBadge } from './ui/ConnectionBadge';
 import { LanguageSelect } from './ui/LanguageSelect';
@@ -27,6 +28,7 @@ const ADMIN_PAGES = [
   ['products', 'nav.products'],
   ['users', 'nav.users'],
   ['payments', 'nav.payments'],
+  ['orders', 'nav.orders'],
 ] as const;
 
 export function App() {
@@ -95,8 +97,9 @@ function Shell() {
 }
 
 function Route({ path, isAdmin }: { path: string; isAdmin: boolean }) {
-  const parts = path.split('/').filter((p) => p !== '');
-  if (parts[0] === 'pos') return <CashierScreen rest={parts.slice(1)} />;
+  const [pathname = '', search = ''] = path.split('?');
+  const parts = pathname.split('/').filter((p) => p !== '');
+  if (parts[0] === 'pos') return <CashierScreen rest={parts.slice(1)} search={search} />;
   if (!isAdmin || parts[0] !== 'admin') return null;
   switch (parts[1]) {
     case 'settings':
@@ -115,6 +118,8 @@ function Route({ path, isAdmin }: { path: string; isAdmin: boolean }) {
       return <ProductsPage />;
     case 'users':
       return <UsersPage />;
+    case 'orders':
+      return <OrdersPage basePath="/admin/orders" search={search} posConfigId={null} />;
     case 'payments':
       return parts[2] === undefined ? <PaymentsPage /> : <PaymentDetailPage uuid={decodeURIComponent(parts[2])} />;
     default:

@@ -66,9 +66,56 @@ export const Order = Type.Object({
   receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type Order = Static<typeof Order>;
-export const OrderSummary = Type.Object({ id: Uuid, state: OrderState, totalCents: Type.Integer(), createdAt: DateTime });
-export const ListOrdersQuery = Type.Object({ sessionId: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) });
+/**
+ * Where an order stands for the people at the till: `open` (draft, not fully paid), `paidNotValidated`
+ * (draft whose paid lines cover the total), `validated`, `cancelled`.
+ */
+export const ORDER_STATUSES = ['open', 'paidNotValidated', 'validated', 'cancelled'] as const;
+export const OrderStatus = Type.Union([Type.Literal('open'), Type.Literal('paidNotValidated'), Type.Literal('validated'), Type.Literal('cancelled')]);
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const OrderSummary = Type.Object({
+  id: Uuid,
+  state: OrderState,
+  status: OrderStatus,
+  attention: Type.Boolean({ description: 'A card payment of this draft order is settled but the order was never validated: validate or refund it.' }),
+  sessionId: Type.Integer(),
+  posConfigId: Type.Integer(),
+  posName: Type.String(),
+  totalCents: Type.Integer(),
+  paidCents: Type.Integer(),
+  receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: DateTime,
+  validatedAt: Type.Union([DateTime, Type.Null()]),
+});
+export type OrderSummary = Static<typeof OrderSummary>;
+
+/** GET /api/orders: newest first. `text` matches the start of the order id or a receipt number. */
+export const ListOrdersQuery = Type.Object(
+  {
+    sessionId: Type.Optional(Id),
+    posConfigId: Type.Optional(Id),
+    state: Type.Optional(OrderState),
+    status: Type.Optional(OrderStatus),
+    attention: Type.Optional(Type.Boolean()),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    amountCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 99_999_999, description: 'The order total, exactly.' })),
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+  },
+  { additionalProperties: false },
+);
 export type ListOrdersQuery = Static<typeof ListOrdersQuery>;
+
+export const OrderList = Type.Object({
+  items: Type.Array(OrderSummary),
+  total: Type.Integer({ description: 'How many orders match, over all pages.' }),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type OrderList = Static<typeof OrderList>;
 
 export const Receipt = Type.Object({
   company: Type.Object({ name: Type.String(), country: Type.String() }),

@@ -114,7 +114,7 @@ describe('sessions', () => {
       state: 'open',
       openingCashCents: 10_000,
       countedCashCents: 12_450,
-      draftOrders: 0,
+      draftOrders: [],
       payments: [
         { methodId: 1, methodName: 'Cash', kind: 'cash', amountCents: 2500, state: 'done' },
         { methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 1800, state: 'done' },
@@ -132,7 +132,7 @@ describe('sessions', () => {
 
   it('refuses to close with draft orders or twice', () => {
     const base = { openingCashCents: 0, countedCashCents: 0, payments: [] };
-    expect(errorCode(() => closeSession({ ...base, state: 'open', draftOrders: 1 }))).toBe('KASSA_SESSION_ORDERS_OPEN');
-    expect(errorCode(() => closeSession({ ...base, state: 'closed', draftOrders: 0 }))).toBe('KASSA_SESSION_CLOSED');
+    expect(errorCode(() => closeSession({ ...base, state: 'open', draftOrders: ['o-1'] }))).toBe('KASSA_SESSION_ORDERS_OPEN');
+    expect(errorCode(() => closeSession({ ...base, state: 'closed', draftOrders: [] }))).toBe('KASSA_SESSION_CLOSED');
   });
 });

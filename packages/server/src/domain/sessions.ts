@@ -46,11 +46,15 @@ export function closeSession({
   state: 'open' | 'closed';
   openingCashCents: number;
   countedCashCents: number;
-  draftOrders: number;
+  /** Ids of the session's draft orders: each must be validated or cancelled first. */
+  draftOrders: readonly string[];
   payments: readonly SessionPayment[];
 }): SessionClosing {
   if (state !== 'open') throw new KassaError('KASSA_SESSION_CLOSED');
-  if (draftOrders > 0) throw new KassaError('KASSA_SESSION_ORDERS_OPEN', undefined, { draftOrders });
+  if (draftOrders.length > 0) {
+    const count = draftOrders.length;
+    throw new KassaError('KASSA_SESSION_ORDERS_OPEN', `Validate or cancel the ${count} open order${count === 1 ? '' : 's'} of this session first.`, { draftOrders: count, orders: draftOrders });
+  }
   assertCents({ cents: countedCashCents, field: 'countedCashCents', allowZero: true });
   const byMethod = new Map<number, { methodId: number; methodName: string; totalCents: number; count: number }>();
   let cashCents = 0;

@@ -78,12 +78,6 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
   };
 }
 
-export async function listOrders(db: Executor, filter: { sessionId?: number; limit: number }): Promise<{ id: string; state: OrderState; totalCents: number; createdAt: Date }[]> {
-  let query = db.selectFrom('orders').select(['id', 'state', 'total_cents', 'created_at']).orderBy('created_at', 'desc').limit(filter.limit);
-  if (filter.sessionId !== undefined) query = query.where('session_id', '=', filter.sessionId);
-  return (await query.execute()).map((r) => ({ id: r.id, state: r.state, totalCents: r.total_cents, createdAt: r.created_at }));
-}
-
 export async function markOrderPaid(db: Executor, id: string, at: Date): Promise<number> {
   const row = await db
     .updateTable('orders')

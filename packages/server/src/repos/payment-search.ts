@@ -1,5 +1,6 @@
 import type { PaymentState } from '../domain/payment-states.js';
 import type { Executor } from './executor.js';
+import { escapeLike } from './like.js';
 import type { Payment } from './payments.js';
 import { getPayment } from './payments.js';
 
@@ -11,10 +12,6 @@ export interface PaymentFilter {
   readonly to?: Date | undefined;
   readonly limit: number;
   readonly offset: number;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** The payments that match, newest first, one page of them, and how many match in all. */

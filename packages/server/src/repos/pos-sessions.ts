@@ -54,9 +54,10 @@ export async function closePosSession(db: Executor, id: number, closing: Session
   return toSession(row);
 }
 
-export async function countDraftOrders(db: Executor, sessionId: number): Promise<number> {
-  const row = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', sessionId).where('state', '=', 'draft').executeTakeFirstOrThrow();
-  return Number(row.n);
+/** The draft orders of a session, oldest first: what stands in the way of closing it. */
+export async function draftOrderIds(db: Executor, sessionId: number): Promise<string[]> {
+  const rows = await db.selectFrom('orders').select('id').where('session_id', '=', sessionId).where('state', '=', 'draft').orderBy('created_at').execute();
+  return rows.map((r) => r.id);
 }
 
 export async function sessionPayments(db: Executor, sessionId: number): Promise<SessionPayment[]> {

@@ -1,4 +1,4 @@
-import { CloseSessionBody, IdParams, ListOf, ListOrdersQuery, OpenSessionBody, Order, OrderSummary, PosSession, PutOrderBody, Receipt, UuidIdParams } from '@kassa/contract';
+import { CloseSessionBody, IdParams, ListOf, ListOrdersQuery, OpenSessionBody, Order, OrderList, PosSession, PutOrderBody, Receipt, UuidIdParams } from '@kassa/contract';
 import { userOf } from '../http/auth-plugin.js';
 import { errorResponses } from '../http/errors.js';
 import type { App } from '../http/types.js';
@@ -22,9 +22,14 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
     async (request) => closeOpenSession(ctx, request.params.id, request.body.countedCashCents),
   );
 
-  app.get('/api/orders', routeOptions('user', 'orders', 'List orders, newest first', { querystring: ListOrdersQuery, response: { 200: ListOf(OrderSummary), ...errorResponses() } }), async (request) => ({
-    items: await readOrders(ctx, request.query),
-  }));
+  app.get(
+    '/api/orders',
+    routeOptions('user', 'orders', 'Find orders, newest first: by session, POS, status (open, paid but not validated, validated, cancelled), attention, order id or receipt number, total, time; one page and the count', {
+      querystring: ListOrdersQuery,
+      response: { 200: OrderList, ...errorResponses() },
+    }),
+    async (request) => readOrders(ctx, request.query),
+  );
   app.put(
     '/api/orders/:id',
     routeOptions('user', 'orders', 'Create an order with a client-made uuid (201); the same uuid again returns the order (200)', {

@@ -1,9 +1,9 @@
-import type { Box, Company, Device, Journal, Order, PaymentMethod, PosConfig, PosSession, Product, User } from '@kassa/contract';
+import type { Box, Company, Device, Journal, ListOrdersQuery, Order, OrderList, PaymentMethod, PosConfig, PosSession, Product, User } from '@kassa/contract';
 import { notFound } from '../domain/errors.js';
 import { listBoxes } from '../repos/boxes.js';
 import { listDevices } from '../repos/devices.js';
 import { listJournals } from '../repos/journals.js';
-import { listOrders } from '../repos/orders.js';
+import { searchOrders } from '../repos/order-search.js';
 import { listPaymentMethods } from '../repos/payment-methods.js';
 import { getPosConfig, listPosConfigs } from '../repos/pos-configs.js';
 import { listPosSessions } from '../repos/pos-sessions.js';
@@ -63,9 +63,17 @@ export async function readSession(ctx: ServiceContext, id: number): Promise<PosS
   return sessionView(await requireSession(ctx.db, id));
 }
 
-export async function readOrders(ctx: ServiceContext, filter: { sessionId?: number | undefined; limit?: number | undefined }): Promise<{ id: string; state: Order['state']; totalCents: number; createdAt: string }[]> {
-  const rows = await listOrders(ctx.db, { ...(filter.sessionId === undefined ? {} : { sessionId: filter.sessionId }), limit: filter.limit ?? 100 });
-  return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
+export async function readOrders(ctx: ServiceContext, query: ListOrdersQuery): Promise<OrderList> {
+  const limit = query.limit ?? 50;
+  const offset = query.offset ?? 0;
+  const { items, total } = await searchOrders(ctx.db, {
+    ...query,
+    from: query.from === undefined ? undefined : new Date(query.from),
+    to: query.to === undefined ? undefined : new Date(query.to),
+    limit,
+    offset,
+  });
+  return { items: items.map((o) => ({ ...o, createdAt: iso(o.createdAt), validatedAt: o.validatedAt === null ? null : iso(o.validatedAt) })), total, limit, offset };
 }
 
 export async function readOrder(ctx: ServiceContext, id: string): Promise<Order> {

@@ -13,7 +13,7 @@ import { listPaymentMethods } from '../repos/payment-methods.js';
 import { getTickets } from '../repos/payments.js';
 import { getPosConfig } from '../repos/pos-configs.js';
 import type { PosSession } from '../repos/pos-sessions.js';
-import { closePosSession, countDraftOrders, countOpenSessions, getPosSession, openPosSession, sessionPayments } from '../repos/pos-sessions.js';
+import { closePosSession, countOpenSessions, draftOrderIds, getPosSession, openPosSession, sessionPayments } from '../repos/pos-sessions.js';
 import { getProducts } from '../repos/products.js';
 import type { ServiceContext } from './context.js';
 import { iso, isoOrNull } from './context.js';
@@ -59,7 +59,7 @@ export async function requireSession(db: Executor, id: number): Promise<PosSessi
 export async function closeOpenSession(ctx: ServiceContext, id: number, countedCashCents: number): Promise<PosSessionApi> {
   return ctx.db.transaction().execute(async (trx) => {
     const session = await requireSession(trx, id);
-    const closing = closeSession({ ...session, countedCashCents, draftOrders: await countDraftOrders(trx, id), payments: await sessionPayments(trx, id) });
+    const closing = closeSession({ ...session, countedCashCents, draftOrders: await draftOrderIds(trx, id), payments: await sessionPayments(trx, id) });
     return sessionView(await closePosSession(trx, id, closing, ctx.now()));
   });
 }

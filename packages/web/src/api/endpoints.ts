@@ -5,9 +5,11 @@ import type {
   Device,
   Journal,
   JournalBody,
+  ListOrdersQuery,
   ListPaymentsQuery,
   LoginBody,
   Order,
+  OrderList,
   PairedBox,
   Payment,
   PaymentDetail,
@@ -96,6 +98,7 @@ export const sessions = {
 };
 
 export const orders = {
+  list: (query: ListOrdersQuery) => api<OrderList>('GET', `/api/orders${queryString(query)}`),
   put: (id: string, body: PutOrderBody) => api<Order>('PUT', `/api/orders/${enc(id)}`, body),
   get: (id: string) => api<Order>('GET', `/api/orders/${enc(id)}`),
   validate: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/validate`),
@@ -103,12 +106,15 @@ export const orders = {
   receipt: (id: string) => api<Receipt>('GET', `/api/orders/${enc(id)}/receipt`),
 };
 
+/** `?a=1&b=2` of the defined values of a query, or nothing. */
+function queryString(query: object): string {
+  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  const search = params.toString();
+  return search === '' ? '' : `?${search}`;
+}
+
 export const payments = {
-  list: (query: ListPaymentsQuery) => {
-    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-    const search = params.toString();
-    return api<PaymentList>('GET', `/api/payments${search === '' ? '' : `?${search}`}`);
-  },
+  list: (query: ListPaymentsQuery) => api<PaymentList>('GET', `/api/payments${queryString(query)}`),
   get: (uuid: string) => api<PaymentDetail>('GET', `/api/payments/${enc(uuid)}`),
   request: (uuid: string, body: PutPaymentBody) => api<Payment>('PUT', `/api/payments/${enc(uuid)}`, body),
   cancel: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/cancel`),

@@ -8,6 +8,7 @@ import { centsToInput, parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
 import { navigate } from '../ui/router';
+import { OrdersPage } from '../orders/OrdersPage';
 import { CloseSession } from './CloseSession';
 import { PaymentScreen } from './PaymentScreen';
 import { ReceiptView } from './ReceiptView';
@@ -30,7 +31,7 @@ async function findSession(): Promise<PosSession | null> {
   return open;
 }
 
-export function CashierScreen({ rest }: { rest: string[] }) {
+export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: string }) {
   const loaded = useLoad(findSession);
   const [view, id] = rest;
 
@@ -47,6 +48,7 @@ export function CashierScreen({ rest }: { rest: string[] }) {
           return <CloseSession session={session} onClosed={() => till.setSessionId(null)} onReopen={() => void loaded.reload().then(() => navigate('/pos'))} />;
         }
         if (view === 'order' && id !== undefined) return <PaymentScreen orderId={id} />;
+        if (view === 'orders' && session !== null) return <OrdersPage basePath="/pos/orders" search={search} posConfigId={session.posConfigId} />;
         if (session === null) {
           return (
             <OpenSession

@@ -2,10 +2,11 @@ import type { PosSession } from '@kassa/contract';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { sessions } from '../api/endpoints';
+import { orders, sessions } from '../api/endpoints';
+import { useLiveEvents } from '../api/live';
 import { centsToInput, parseCents } from '../money';
 import { ErrorAlert, Field, Page } from '../ui/components';
-import { useMoney } from '../ui/hooks';
+import { useLoad, useMoney } from '../ui/hooks';
 
 export function CloseSession({ session, onClosed, onReopen }: { session: PosSession | null; onClosed: () => void; onReopen: () => void }) {
   const { t } = useTranslation();
@@ -77,6 +78,7 @@ export function CloseSession({ session, onClosed, onReopen }: { session: PosSess
   }
   return (
     <Page title={t('pos.closeTitle')} actions={<a href="#/pos">{t('pos.backToProducts')}</a>}>
+      {session === null ? null : <ClosingBlockers sessionId={session.id} />}
       <form className="card narrow" aria-label={t('pos.closeTitle')} onSubmit={(e) => void submit(e)}>
         <Field label={t('pos.countedCash')} error={countedError}>
           {(props) => <input {...props} inputMode="decimal" value={counted} onChange={(e) => setCounted(e.target.value)} className="short" />}
@@ -87,5 +89,31 @@ export function CloseSession({ session, onClosed, onReopen }: { session: PosSess
         </button>
       </form>
     </Page>
+  );
+}
+
+/** What stands in the way of closing: the session's open orders, each a link to resume it. */
+function ClosingBlockers({ sessionId }: { sessionId: number }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const loaded = useLoad(() => orders.list({ sessionId, state: 'draft', limit: 500 }), [sessionId]);
+  const reload = () => void loaded.reload();
+  useLiveEvents('order', reload, reload);
+  const list = loaded.data;
+  if (list === undefined || list.total === 0) return null;
+  return (
+    <section className="card blockers" aria-labelledby="blockers-title">
+      <h2 id="blockers-title">{t('orders.blockersTitle', { count: list.total })}</h2>
+      <p>{t('orders.blockersText')}</p>
+      <ul>
+        {list.items.map((o) => (
+          <li key={o.id} className={o.attention ? 'attention' : undefined}>
+            <a href={`#/pos/order/${o.id}`}>{t('orders.resumeOrder', { number: o.id.slice(0, 8), total: money(o.totalCents) })}</a>{' '}
+            <span className={`badge badge-${o.attention ? 'off' : 'busy'}`}>{t(`orders.statuses.${o.status}`)}</span>
+            {o.attention ? <span className="attention-note">{t('orders.attention')}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { orders, products } from '../api/endpoints';
 import { ErrorAlert, LoadState, useDocumentTitle } from '../ui/components';
+import { useLiveEvents } from '../api/live';
 import { useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import type { DraftLine } from '../vat';
@@ -33,12 +34,31 @@ export function SellView({ session }: { session: PosSession }) {
             <span id="products-title">{t('pos.products')}</span>
           </h1>
           <span className="help">{t('pos.session', { id: session.id })}</span>
+          <a href="#/pos/orders">{t('orders.title')}</a>
           <a href="#/pos/close">{t('pos.closeSession')}</a>
         </div>
+        <OpenOrdersNotice sessionId={session.id} />
         <LoadState loaded={loaded}>{(list) => <ProductPicker products={list} onAdd={add} />}</LoadState>
       </section>
       <DraftOrder session={session} lines={lines} setLines={setLines} />
     </div>
+  );
+}
+
+/** Tells the cashier about the open orders of the session (from any device), flagged when a card was paid. */
+function OpenOrdersNotice({ sessionId }: { sessionId: number }) {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => Promise.all([orders.list({ sessionId, state: 'draft', limit: 1 }), orders.list({ sessionId, state: 'draft', attention: true, limit: 1 })]), [sessionId]);
+  const reload = () => void loaded.reload();
+  useLiveEvents('order', reload, reload);
+  const [open, attention] = loaded.data ?? [];
+  if (open === undefined || open.total === 0) return null;
+  const flagged = attention?.total ?? 0;
+  return (
+    <p className={flagged > 0 ? 'notice notice-bad' : 'notice'} role="status">
+      {t('orders.openInSession', { count: open.total })} {flagged > 0 ? t('orders.attentionInSession', { count: flagged }) : null}{' '}
+      <a href={`#/pos/orders?session=${sessionId}${flagged > 0 ? '&attention=true' : ''}`}>{t('orders.show')}</a>
+    </p>
   );
 }
 

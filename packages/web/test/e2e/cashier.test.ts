@@ -312,14 +312,44 @@ describe('the cashier sells and sees every payment state live', () => {
     await office.page.context().close();
   });
 
+  it('finds a card-paid order never validated from another device, flagged in red, and resumes it there', async () => {
+    await terminal('approve');
+    await sellFriesAndCola();
+    await till.waitForStatus(await till.payWith('Card'), 'Approved');
+    const id = orderId();
+    // This screen walks away; the cashier logs in on another device.
+    const otherDevice = await newContext(browser);
+    const other = await openPage(otherDevice, stack.url);
+    await new AppShell(other.page).logIn(stack.demo.cashier);
+    const notice = other.page.getByText('This session has 1 open order.');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('1 of them has a card payment that was never validated.');
+    await other.page.getByRole('link', { name: 'Show them' }).click();
+    const row = other.page.locator(`tr[data-order="${id}"]`);
+    await row.getByText('Card paid, not validated').waitFor();
+    expect(await row.getAttribute('class')).toBe('attention');
+    expect(other.page.url()).toContain('attention=true');
+    await screenshot(other.page, 'orders');
+    await expectAccessible(other.page);
+    // Closing names the order in the way, with a link to resume it.
+    await other.page.goto(`${stack.url}/#/pos/close`);
+    await other.page.getByRole('heading', { name: '1 open order stands in the way' }).waitFor();
+    await other.page.getByRole('link', { name: new RegExp(`^Order ${id.slice(0, 8)}`) }).click();
+    await other.page.getByRole('heading', { level: 1, name: 'Payment' }).waitFor();
+    await other.page.getByRole('button', { name: 'Validate' }).click();
+    await other.page.getByRole('article', { name: /^Receipt \d+/ }).waitFor();
+    expect(other.errors).toEqual([]);
+    await otherDevice.close();
+  });
+
   it('closes the session with the totals per payment method', async () => {
     await page.goto(`${stack.url}/#/pos/close`);
     await page.getByRole('textbox', { name: 'Counted cash' }).fill('59.80');
     await page.getByRole('button', { name: 'Close session' }).click();
     const totals = page.getByRole('table', { name: 'Totals per payment method' });
     await totals.waitFor();
-    expect(await totals.getByRole('row', { name: /^Card/ }).textContent()).toMatch(/^Card6€58\.80$/);
-    expect(await totals.getByRole('row', { name: /^Cash/ }).textContent()).toMatch(/^Cash1€9\.80$/);
+    expect(await totals.getByRole('row', { name: /^Card/ }).textContent()).toMatch(/^Card8€73\.60$/);
+    expect(await totals.getByRole('row', { name: /^Cash/ }).textContent()).toMatch(/^Cash3€24\.40$/);
     await screenshot(page, 'session-closed');
     await expectAccessible(page);
   });
