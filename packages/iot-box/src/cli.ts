@@ -2,6 +2,7 @@ import { startBox } from './box.js';
 import { parseConfig, USAGE } from './config.js';
 import { BoxError } from './errors.js';
 import { createLogger } from './logger.js';
+import { BOX_SOFTWARE } from './version.js';
 
 async function main(): Promise<void> {
   let parsed;
@@ -16,6 +17,10 @@ async function main(): Promise<void> {
   }
   if (parsed.kind === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`${BOX_SOFTWARE}\n`);
     return;
   }
   const { config } = parsed;
