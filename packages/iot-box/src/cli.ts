@@ -1,7 +1,7 @@
 import { startBox } from './box.js';
 import { parseConfig, USAGE } from './config.js';
 import { BoxError } from './errors.js';
-import { createLogger } from './logger.js';
+import { createLogger, logFormatFor } from './logger.js';
 import { BOX_SOFTWARE } from './version.js';
 
 async function main(): Promise<void> {
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = parsed;
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, logFormatFor(process.stdout));
   let box;
   try {
     box = await startBox({

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { databaseOptionsFrom, openDatabase } from './db/database.js';
 import type { DemoData } from './demo.js';
 import { seedDemo } from './demo.js';
+import { createLogger, logFormatFor } from './logger.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -67,7 +67,7 @@ function listenUrl(host: string, port: number): string {
  * box links, and closes the database.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ level: options.logLevel ?? 'info' });
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'info', logFormatFor(process.stdout));
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const host = options.host ?? DEFAULT_HOST;
   const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir, ...(options.preparedStatements === false ? { preparedStatements: false } : {}) });
