@@ -1,7 +1,8 @@
 import { startBox } from './box.js';
 import { parseConfig, USAGE } from './config.js';
 import { BoxError } from './errors.js';
-import { createLogger } from './logger.js';
+import { createLogger, logFormatFor } from './logger.js';
+import { BOX_SOFTWARE } from './version.js';
 
 async function main(): Promise<void> {
   let parsed;
@@ -18,8 +19,12 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`${BOX_SOFTWARE}\n`);
+    return;
+  }
   const { config } = parsed;
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, logFormatFor(process.stdout));
   let box;
   try {
     box = await startBox({

@@ -47,11 +47,12 @@ export const USAGE = [
   '',
   'Options (each also as an environment variable):',
   ...FLAGS.map((f) => `  ${`${f.flag} ${f.value}`.padEnd(24)}${f.env.padEnd(22)}${f.help}${f.fallback ? ` (default ${f.fallback})` : ''}`),
-  `  ${'--help'.padEnd(46)}this text`,
+  `  ${'--version'.padEnd(46)}print the version`,
+  `  ${'-h, --help'.padEnd(46)}this text`,
   '',
 ].join('\n');
 
-export type ParsedArgs = { readonly kind: 'help' } | { readonly kind: 'run'; readonly config: BoxConfig };
+export type ParsedArgs = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'run'; readonly config: BoxConfig };
 
 /** Flags win over environment variables, which win over defaults. Throws BoxError BOX_BAD_CONFIG. */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
@@ -63,6 +64,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--version') return { kind: 'version' };
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const spec = FLAGS.find((f) => f.flag === name);

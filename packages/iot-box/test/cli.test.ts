@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBox, CLI } from '../src/test-support/child-box.js';
 
@@ -14,6 +15,19 @@ describe('kassa-iotbox command line', () => {
     const { status, stdout } = run(['--help']);
     expect(status).toBe(0);
     for (const name of ['--listen', '--http', '--server', '--token', '--data', '--allow', '--log-level', 'KASSA_BOX_LISTEN', 'KASSA_BOX_TOKEN']) expect(stdout).toContain(name);
+  });
+
+  it('prints its usage on -h too', () => {
+    const { status, stdout } = run(['-h']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('--listen');
+  });
+
+  it('prints the version of its package on --version', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { status, stdout } = run(['--version']);
+    expect(status).toBe(0);
+    expect(stdout).toBe(`kassa-iotbox ${version}\n`);
   });
 
   it('refuses an unknown flag with one line and exit code 2', () => {

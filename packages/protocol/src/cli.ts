@@ -4,13 +4,15 @@ import { decodeFrame, encodeFrame } from './frame.js';
 import { TlvError } from './errors.js';
 import { fromHex, toHex } from './hex.js';
 import { messageFromJson, messageToJson } from './json.js';
+import { PROTOCOL_VERSION } from './version.js';
 
 const HELP = `kassa-tlv — the Ingenico TLV cash-register protocol, by hand
 
 Usage:
   kassa-tlv decode [--no-mdc]   read one frame as hex on stdin, print it as JSON
   kassa-tlv encode              read a message as JSON on stdin, print the frame as hex
-  kassa-tlv --help
+  kassa-tlv --version
+  kassa-tlv -h | --help
 
 decode accepts whitespace and newlines in the hex. It prints the message type
 name and id, the header, the body fields by name (amounts in cents, the
@@ -74,6 +76,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...flags] = argv;
   if (argv.some((a) => a === '--help' || a === '-h') || command === 'help') {
     process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`kassa-tlv ${PROTOCOL_VERSION}\n`);
     return 0;
   }
   const unknownFlag = flags.find((f) => !(command === 'decode' && f === '--no-mdc'));

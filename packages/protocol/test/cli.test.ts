@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,12 +118,27 @@ describe('kassa-tlv decode and encode', () => {
     expect(stdout).toBe(`${vectors.find((v) => v.name === 'TransactionRequest amount=1234')!.hex}\n`);
   });
 
-  it('--help explains both commands with an example and exits 0', async () => {
-    const { status, stdout } = await run(['--help'], '');
+  it('--help and -h explain both commands with an example and exit 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const { status, stdout } = await run([flag], '');
+      expect(status).toBe(0);
+      expect(stdout).toContain('kassa-tlv decode');
+      expect(stdout).toContain('kassa-tlv encode');
+      expect(stdout).toContain('Example');
+    }
+  });
+
+  it('--version prints the version of the package and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as { version: string };
+    const { status, stdout } = await run(['--version'], '');
     expect(status).toBe(0);
-    expect(stdout).toContain('kassa-tlv decode');
-    expect(stdout).toContain('kassa-tlv encode');
-    expect(stdout).toContain('Example');
+    expect(stdout).toBe(`kassa-tlv ${version}\n`);
+  });
+
+  it('a bad flag exits 2 with one line on stderr', async () => {
+    const { status, stderr } = await run(['decode', '--bogus'], '');
+    expect(status).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

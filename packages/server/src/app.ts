@@ -11,6 +11,7 @@ import { LiveEventHub } from './events/hub.js';
 import { LocalLinks } from './services/local-links.js';
 import type { EventStreamOptions } from './events/stream.js';
 import { DEFAULT_EVENT_STREAM } from './events/stream.js';
+import { installApiDocs } from './http/api-docs.js';
 import { installAuth } from './http/auth-plugin.js';
 import { frameworkErrorReply, installErrorHandling } from './http/errors.js';
 import { installOpenApi, registerOpenApiRoute } from './http/openapi.js';
@@ -99,12 +100,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installErrorHandling(app);
   await installSecurity(app, ctx.db);
   installAuth(app, ctx);
-  await installOpenApi(app, SERVER_VERSION);
+  await installOpenApi(app, SERVER_VERSION, () => ctx.publicUrl);
 
   const hub = new LiveEventHub(ctx, app.log);
   await hub.start();
   app.decorate('liveEvents', hub);
   registerOpenApiRoute(app);
+  await installApiDocs(app);
   registerRoutes(app, {
     ctx,
     hub,

@@ -44,8 +44,10 @@ describe('parseCli', () => {
     expect(failure(['--no-prepared-statements=yes'])).toBe('KASSA_CLI_USAGE');
   });
 
-  it('prints help for --help', () => {
+  it('prints help for --help and -h, the version for --version', () => {
     expect(parseCli(['--help'], {})).toEqual({ kind: 'help' });
+    expect(parseCli(['-h'], {})).toEqual({ kind: 'help' });
+    expect(parseCli(['--version'], {})).toEqual({ kind: 'version' });
   });
 
   it.each([[['--port', '70000']], [['--port', 'http']], [['--verbose']], [['--data']], [['--public-url', 'ftp://x']], [['--log-level', 'loud']], [['--database-url', 'mysql://x']]])(

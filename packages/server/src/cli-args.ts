@@ -14,18 +14,19 @@ export const USAGE = `Usage: kassa-server [options]
   --log-level LEVEL   ${LOG_LEVELS.join(', ')} (env KASSA_LOG_LEVEL, default info)
   --trust-proxy       trust X-Forwarded-* headers of a reverse proxy (env KASSA_TRUST_PROXY=1)
   --demo              seed demo data and print its credentials (env KASSA_DEMO=1)
-  --help              print this help`;
+  --version           print the version
+  -h, --help          print this help`;
 
 export class CliError extends Error {
   readonly code = 'KASSA_CLI_USAGE';
 }
 
-export type CliCommand = { kind: 'help' } | { kind: 'run'; options: ServerOptions & { dataDir: string } };
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: ServerOptions & { dataDir: string } };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 const VALUE_FLAGS = ['--port', '--host', '--data', '--database-url', '--public-url', '--log-level'] as const;
-const BOOLEAN_FLAGS = ['--demo', '--trust-proxy', '--no-prepared-statements', '--help'] as const;
+const BOOLEAN_FLAGS = ['--demo', '--trust-proxy', '--no-prepared-statements', '--help', '-h', '--version'] as const;
 
 function parsePort(text: string): number {
   if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65_535) throw new CliError(`port must be a number from 0 to 65535, got "${text}"`);
@@ -63,9 +64,10 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       const value = inline ?? argv[(i += 1)];
       if (value === undefined || value === '') throw new CliError(`${name} needs a value`);
       values.set(name, value);
-    } else throw new CliError(`unknown option "${arg}"`);
+    } else throw new CliError(`unknown option "${arg}" (see --help)`);
   }
-  if (flags.has('--help')) return { kind: 'help' };
+  if (flags.has('--help') || flags.has('-h')) return { kind: 'help' };
+  if (flags.has('--version')) return { kind: 'version' };
   const port = values.get('--port') ?? env['PORT'];
   const databaseUrl = values.get('--database-url') ?? env['DATABASE_URL'];
   const publicUrl = values.get('--public-url') ?? env['KASSA_PUBLIC_URL'];

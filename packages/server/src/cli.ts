@@ -1,6 +1,7 @@
 import { CliError, parseCli, USAGE } from './cli-args.js';
 import type { RunningServer } from './main.js';
 import { startServer } from './main.js';
+import { SERVER_VERSION } from './version.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -25,11 +26,15 @@ async function main(): Promise<void> {
     command = parseCli(process.argv.slice(2), process.env);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    process.stderr.write(`kassa-server: ${error.message}\n${USAGE}\n`);
+    process.stderr.write(`kassa-server: ${error.message}\n`);
     process.exit(2);
   }
   if (command.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`kassa-server ${SERVER_VERSION}\n`);
     return;
   }
   const server = await startServer(command.options);

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from './auth/tokens.js';
 import { DEMO_FILE } from './demo.js';
 import type { RunningServer } from './main.js';
-import { startServer } from './main.js';
+import { findWebDist, startServer, WEB_DIST_CANDIDATES } from './main.js';
 import type { SseClient } from './test-support/sse.js';
 import { openSse } from './test-support/sse.js';
 
@@ -68,4 +68,26 @@ describe('startServer with --demo on PGlite', () => {
       stream?.close();
     }
   }, 120_000);
+});
+
+describe('findWebDist', () => {
+  it('looks in the package\'s own web/ folder first, then in the web package\'s dist/', () => {
+    expect(WEB_DIST_CANDIDATES[0]).toMatch(/[/\\]server[/\\]web$/);
+    expect(WEB_DIST_CANDIDATES[1]).toMatch(/[/\\]web[/\\]dist$/);
+  });
+
+  it('takes the first folder that holds an index.html, and none when no folder does', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kassa-web-'));
+    try {
+      const [own, beside, empty] = ['own', 'beside', 'empty'].map((name) => join(root, name)) as [string, string, string];
+      for (const dir of [own, beside, empty]) mkdirSync(dir);
+      writeFileSync(join(beside, 'index.html'), '<!doctype html>');
+      expect(findWebDist([own, beside])).toBe(beside);
+      writeFileSync(join(own, 'index.html'), '<!doctype html>');
+      expect(findWebDist([own, beside])).toBe(own);
+      expect(findWebDist([empty])).toBeNull();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { databaseOptionsFrom, openDatabase } from './db/database.js';
 import type { DemoData } from './demo.js';
 import { seedDemo } from './demo.js';
+import { createLogger, logFormatFor } from './logger.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -27,7 +29,7 @@ export interface ServerOptions {
   /** Seed the demo data (idempotent) and return its credentials. */
   readonly demo?: boolean;
   readonly trustProxy?: boolean;
-  /** The web build to serve at `/`. Default: the web package's dist folder, when it exists. */
+  /** The web build to serve at `/`. Default: the package's own `web/` folder, else the web package's dist folder (see findWebDist). */
   readonly webDist?: string | null;
 }
 
@@ -42,7 +44,17 @@ export interface RunningServer {
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = './data';
-const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/**
+ * Where the web build is looked for, first found wins: the `web/` folder inside this package (the
+ * release copies the build there, so an installed server carries its own), then the web package's
+ * `dist/` beside it in the repository.
+ */
+export const WEB_DIST_CANDIDATES: readonly string[] = [fileURLToPath(new URL('../web', import.meta.url)), fileURLToPath(new URL('../../web/dist', import.meta.url))];
+
+/** The first candidate folder that holds an index.html, or null when no web build is installed. */
+export function findWebDist(candidates: readonly string[] = WEB_DIST_CANDIDATES): string | null {
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}
 
 function listenUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -55,7 +67,7 @@ function listenUrl(host: string, port: number): string {
  * box links, and closes the database.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ level: options.logLevel ?? 'info' });
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'info', logFormatFor(process.stdout));
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const host = options.host ?? DEFAULT_HOST;
   const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir, ...(options.preparedStatements === false ? { preparedStatements: false } : {}) });
@@ -71,7 +83,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       logger,
       trustProxy: options.trustProxy ?? false,
       secureCookies: options.publicUrl?.startsWith('https:') === true ? 'always' : 'auto',
-      webDist: options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist,
+      webDist: options.webDist === undefined ? findWebDist() : options.webDist,
     });
     let demo: DemoData | undefined;
     try {

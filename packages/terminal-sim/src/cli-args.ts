@@ -7,6 +7,7 @@ import { isLanguage, LANGUAGES, type Language } from './texts.js';
 
 export interface CliConfig {
   readonly help: boolean;
+  readonly version: boolean;
   readonly box: { host: string; port: number };
   readonly terminalId: string;
   readonly model: ModelName;
@@ -41,7 +42,8 @@ Emulates Ingenico Lane/5000, Desk/5000 or Move/5000 terminals that dial a kassa 
   --stage-delay MS         pause between stages (default ${DEFAULT_STAGE_DELAY_MS})
   --keep-alive-interval MS override the interval given by the box's HelloResponse
   --seed N                 seed of garbage and split randomness (default 1)
-  --help                   print this text
+  --version                print the version
+  -h, --help               print this text
 `;
 
 const VALUE_FLAGS = new Set([
@@ -58,7 +60,7 @@ const VALUE_FLAGS = new Set([
   'keep-alive-interval',
   'seed',
 ]);
-const SWITCHES = new Set(['interactive', 'verbose', 'help']);
+const SWITCHES = new Set(['interactive', 'verbose', 'help', 'version']);
 
 function bad(reason: string): SimError {
   return new SimError(SimErrorCode.BadFlag, reason);
@@ -68,7 +70,7 @@ function bad(reason: string): SimError {
 function readFlags(argv: readonly string[]): Map<string, string | true> {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i] === '-h' ? '--help' : argv[i]!;
     if (!arg.startsWith('--')) throw bad(`unexpected argument "${arg}" (flags start with --)`);
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
@@ -136,6 +138,7 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
   const keepAlive = flags.get('keep-alive-interval');
   return {
     help: flags.get('help') === true,
+    version: flags.get('version') === true,
     box,
     terminalId,
     model,

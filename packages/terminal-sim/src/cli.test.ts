@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { waitUntil } from './test-support/wait.js';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/kassa-terminal.js', import.meta.url));
+const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 // The command runs from dist/, so the package is built once for these tests.
 beforeAll(async () => {
@@ -48,10 +50,24 @@ describe('kassa-terminal flags', () => {
     });
   }
 
-  it('prints its usage with --help', async () => {
-    const result = await cli(['--help']);
+  it('prints its usage with --help and with -h', async () => {
+    for (const flag of ['--help', '-h']) {
+      const result = await cli([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('--scenario NAME');
+    }
+  });
+
+  it('prints the version of its package with --version', async () => {
+    const result = await cli(['--version']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('--scenario NAME');
+    expect(result.stdout).toBe(`kassa-terminal ${packageVersion}\n`);
+  });
+
+  it('refuses an unknown flag with one line on stderr', async () => {
+    const result = await cli(['--colour', 'red']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual(['kassa-terminal: SIM_BAD_FLAG: unknown flag --colour (see --help)']);
   });
 });
 

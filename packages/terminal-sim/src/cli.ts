@@ -7,6 +7,7 @@ import type { LedgerEntry } from './ledger.js';
 import type { TerminalOptions } from './options.js';
 import { parseScript, type ScriptStep } from './script.js';
 import type { TerminalHandle } from './terminal.js';
+import { SIM_VERSION } from './version.js';
 
 /** Exit codes: 0 done, 1 failed while running, 2 bad command line or script. */
 const EXIT_USAGE = 2;
@@ -57,7 +58,7 @@ function narrate(terminal: TerminalHandle): void {
 
 function fail(error: unknown): never {
   if (error instanceof SimError) {
-    process.stderr.write(`kassa-terminal: ${error.message}\nRun kassa-terminal --help for the flags.\n`);
+    process.stderr.write(`kassa-terminal: ${error.message} (see --help)\n`);
     process.exit(EXIT_USAGE);
   }
   throw error;
@@ -70,6 +71,10 @@ function main(argv: readonly string[]): void {
     config = parseCliArgs(argv);
     if (config.help) {
       process.stdout.write(USAGE);
+      return;
+    }
+    if (config.version) {
+      process.stdout.write(`kassa-terminal ${SIM_VERSION}\n`);
       return;
     }
     fleetTerminalIds(config.terminalId, config.count);

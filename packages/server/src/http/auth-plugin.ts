@@ -4,6 +4,7 @@ import { KassaError } from '../domain/errors.js';
 import type { User } from '../repos/users.js';
 import { checkCsrf, resolveSession } from '../services/auth.js';
 import type { ServiceContext } from '../services/context.js';
+import { isApiDocsRoute } from './api-docs.js';
 
 /** Who may call a route: anyone, any logged-in user (cashier or admin), or admins only. */
 export type Access = 'public' | 'user' | 'admin';
@@ -33,6 +34,8 @@ export function installAuth(app: FastifyInstance, ctx: ServiceContext): void {
   app.decorateRequest('user', null);
   app.decorateRequest('csrfToken', null);
   app.addHook('onRoute', (route) => {
+    // The API reference's pages and assets are registered by its plugin, which sets no config: public.
+    if (isApiDocsRoute(route.url) && route.config?.access === undefined) route.config = { ...route.config, access: 'public' };
     if (route.url.startsWith('/api/') && route.config?.access === undefined) {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access.`);
     }

@@ -1,0 +1,47 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/kassa-server.js', import.meta.url));
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+// The command runs from dist/: compile the server (incremental) so it runs the current sources.
+beforeAll(() => {
+  execFileSync('npx', ['tsc', '-b', 'packages/server'], { cwd: repoRoot, stdio: 'pipe' });
+}, 180_000);
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' }, timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('kassa-server command line', () => {
+  it('prints its usage on --help and on -h, and exits 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const { status, stdout } = run([flag]);
+      expect(status).toBe(0);
+      for (const name of ['--port', '--data', '--database-url', '--public-url', '--trust-proxy', '--version']) expect(stdout).toContain(name);
+    }
+  });
+
+  it('prints the version of its package on --version', () => {
+    const { status, stdout } = run(['--version']);
+    expect(status).toBe(0);
+    expect(stdout).toBe(`kassa-server ${version}\n`);
+  });
+
+  it('refuses an unknown flag with one line and exit code 2', () => {
+    const { status, stdout, stderr } = run(['--bogus']);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual(['kassa-server: unknown option "--bogus" (see --help)']);
+  });
+
+  it('refuses a bad value with one line and exit code 2', () => {
+    const { status, stderr } = run(['--port', 'eighty']);
+    expect(status).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

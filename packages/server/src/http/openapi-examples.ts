@@ -1,0 +1,32 @@
+/**
+ * Hand-written examples for the OpenAPI document, for the answers an integrator reads first: the
+ * payment and the payment with its history and tickets. An example is used for a response whose
+ * schema has exactly its top-level properties; other answers get one sampled from their schema.
+ */
+const PAYMENT = {
+  uuid: '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11',
+  orderId: '9b2e7f40-5c1d-4a8e-b3f6-2c4d8e1a7b90',
+  paymentMethodId: 1,
+  amountCents: 1000,
+  state: 'done',
+  deviceId: 1,
+  createdAt: '2026-03-14T10:21:05.120Z',
+  updatedAt: '2026-03-14T10:21:09.804Z',
+  settledBy: null,
+  settleReason: null,
+};
+
+const at = (seconds: number): string => new Date(Date.parse(PAYMENT.createdAt) + seconds * 1000).toISOString();
+
+const PAYMENT_DETAIL = {
+  payment: PAYMENT,
+  history: [
+    { at: at(0.2), source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', message: null, userId: null, data: { terminalId: '12345678' } },
+    { at: at(0.6), source: 'box', event: 'stage', fromState: 'waiting', toState: 'waitingCard', message: 'WaitingForCard', userId: null, data: { stage: 'WaitingForCard' } },
+    { at: at(2.1), source: 'box', event: 'stage', fromState: 'waitingCard', toState: 'waitingCard', message: 'WaitingForPin', userId: null, data: { stage: 'WaitingForPin' } },
+    { at: at(4.7), source: 'box', event: 'approved', fromState: 'waitingCard', toState: 'done', message: 'Approved', userId: null, data: { result: 'Approved', amountCents: 1000 } },
+  ],
+  tickets: [{ type: 'cardholder', text: 'BANCONTACT\n**** **** **** 1234\nTOTAL EUR 10,00\nAPPROVED', at: at(4.7) }],
+};
+
+export const RESPONSE_EXAMPLES: readonly Record<string, unknown>[] = [PAYMENT, PAYMENT_DETAIL];

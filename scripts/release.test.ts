@@ -1,0 +1,189 @@
+// The release as an integrator gets it: `npm run release`, the tarballs installed together into an
+// empty folder away from the repository, and one card payment through the installed server, box
+// and emulated terminal, driven over the HTTP API.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BINS = ['kassa-server', 'kassa-iotbox', 'kassa-terminal', 'kassa-tlv'] as const;
+const PACKAGES = ['@kassa/contract', '@kassa/iot-box', '@kassa/protocol', '@kassa/server', '@kassa/terminal-sim'];
+
+/** The environment of a person's shell: none of the npm variables of the `npm test` running this, no kassa settings. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|KASSA_|DATABASE_URL$|PORT$)/i.test(key)));
+}
+
+const work = mkdtempSync(join(tmpdir(), 'kassa-release-'));
+const out = join(work, 'release');
+const install = join(work, 'shop');
+const children: ChildProcess[] = [];
+
+/** A started command whose output lines can be awaited. */
+interface Started {
+  readonly child: ChildProcess;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+}
+
+function start(bin: (typeof BINS)[number], args: string[]): Started {
+  const child = spawn(join(install, 'node_modules/.bin', bin), args, { cwd: install, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let text = '';
+  const waiters = new Set<() => void>();
+  const take = (chunk: Buffer): void => {
+    text += chunk.toString('utf8');
+    for (const check of waiters) check();
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return {
+    child,
+    output: () => text,
+    waitFor: (pattern, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const match = pattern.exec(text);
+          if (match === null) return;
+          done();
+          resolve(match);
+        };
+        const onExit = (code: number | null): void => {
+          done();
+          reject(new Error(`${bin} exited (${String(code)}) before printing ${String(pattern)}:\n${text}`));
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${bin} did not print ${String(pattern)} within ${timeoutMs} ms:\n${text}`));
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          child.off('exit', onExit);
+        };
+        waiters.add(check);
+        child.once('exit', onExit);
+        check();
+      }),
+  };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A logged-in API caller: keeps the session cookie and sends the CSRF token with every write. */
+async function login(base: string, username: string, password: string) {
+  const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  expect(response.status).toBe(200);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const headers: Record<string, string> = { cookie, 'x-csrf-token': csrfToken };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const answer = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: answer.status, json: (await answer.json()) as Record<string, unknown> };
+  };
+}
+
+async function eventually<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+beforeAll(async () => {
+  // The release builds everything first; then npm fetches the third-party dependencies.
+  await run(process.execPath, [join(ROOT, 'scripts/release.js'), '--out', out], { cwd: ROOT, env: cleanEnv(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+  mkdirSync(install);
+  writeFileSync(join(install, 'package.json'), JSON.stringify({ name: 'a-shop', private: true }));
+  const tarballs = readdirSync(out).filter((name) => name.endsWith('.tgz')).map((name) => join(out, name));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: install, env: cleanEnv(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all(children.map(stop));
+  rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+describe('npm run release, installed away from the repository', () => {
+  it('writes one tarball per published package, each with its LICENSE, engines and no private flag', async () => {
+    const names = readdirSync(out).sort();
+    expect(names).toEqual(['kassa-contract-0.1.0.tgz', 'kassa-iot-box-0.1.0.tgz', 'kassa-protocol-0.1.0.tgz', 'kassa-server-0.1.0.tgz', 'kassa-terminal-sim-0.1.0.tgz']);
+    for (const name of PACKAGES) {
+      const dir = join(install, 'node_modules', name);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      expect(manifest).toMatchObject({ license: 'MIT', engines: { node: expect.any(String) } });
+      expect(manifest['private']).toBeUndefined();
+      expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toContain('MIT License');
+      expect(readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.test\.|test-support/.test(file))).toEqual([]);
+    }
+    // The web app travels inside the server's package.
+    expect(readFileSync(join(install, 'node_modules/@kassa/server/web/index.html'), 'utf8')).toBe(readFileSync(join(ROOT, 'packages/web/dist/index.html'), 'utf8'));
+  });
+
+  it('gives bins that answer --version and --help', async () => {
+    for (const bin of BINS) {
+      const version = await run(join(install, 'node_modules/.bin', bin), ['--version'], { cwd: install, env: cleanEnv() });
+      expect(version.stdout).toMatch(new RegExp(`^${bin} \\d+\\.\\d+\\.\\d+\\n$`));
+      const help = await run(join(install, 'node_modules/.bin', bin), ['--help'], { cwd: install, env: cleanEnv() });
+      expect(help.stdout).toContain(bin);
+    }
+  }, 60_000);
+
+  it('takes a card payment through the installed server, box and emulated terminal, and serves the web app', async () => {
+    const server = start('kassa-server', ['--demo', '--port', '0', '--data', join(install, 'data'), '--log-level', 'warn']);
+    const [, base] = await server.waitFor(/running at (http:\/\/\S+)/, 120_000);
+    const [, adminName, adminPassword] = await server.waitFor(/admin:\s+(\S+) \/ (\S+)/);
+    const [, cashierName, cashierPassword] = await server.waitFor(/cashier:\s+(\S+) \/ (\S+)/);
+    const [, token] = await server.waitFor(/--token (\S+)/);
+
+    const box = start('kassa-iotbox', ['--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--server', base!, '--token', token!, '--data', join(install, 'box'), '--log-level', 'info']);
+    const [, started] = await box.waitFor(/^(\{.*"box started".*\})$/m);
+    const terminalPort = (JSON.parse(started!) as { listen: { port: number } }).listen.port;
+    const terminal = start('kassa-terminal', ['--box', `127.0.0.1:${terminalPort}`, '--terminal-id', '12345678', '--scenario', 'approve', '--stage-delay', '20']);
+    await terminal.waitFor(/connected/);
+
+    const admin = await login(base!, adminName!, adminPassword!);
+    await eventually('the demo terminal online', async () => {
+      const { json } = await admin('GET', '/api/devices');
+      return (json['items'] as { terminalId: string; online: boolean }[]).some((d) => d.terminalId === '12345678' && d.online) ? true : undefined;
+    });
+
+    const cashier = await login(base!, cashierName!, cashierPassword!);
+    const session = await cashier('POST', '/api/sessions', { posConfigId: 1, openingCashCents: 5000 });
+    expect(session.status).toBe(201);
+    const order = randomUUID();
+    const created = await cashier('PUT', `/api/orders/${order}`, { sessionId: session.json['id'], lines: [{ productId: 1, quantity: 2 }, { productId: 4, quantity: 1 }] });
+    expect(created.status).toBe(201);
+    const payment = randomUUID();
+    const requested = await cashier('PUT', `/api/payments/${payment}`, { orderId: order, paymentMethodId: 1, amountCents: created.json['totalCents'] });
+    expect(requested.status).toBe(201);
+    const done = await eventually('the payment done', async () => {
+      const { json } = await cashier('GET', `/api/payments/${payment}`);
+      const read = json['payment'] as { state: string };
+      return read.state === 'done' ? json : undefined;
+    });
+    expect((done['history'] as unknown[]).length).toBeGreaterThan(2);
+    expect((await cashier('POST', `/api/orders/${order}/validate`)).status).toBe(200);
+
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe(readFileSync(join(ROOT, 'packages/web/dist/index.html'), 'utf8'));
+  }, 240_000);
+});
