@@ -14,6 +14,8 @@ const PAYMENT = {
   updatedAt: '2026-03-14T10:21:09.804Z',
   settledBy: null,
   settleReason: null,
+  tenderedCents: null,
+  changeCents: null,
 };
 
 const at = (seconds: number): string => new Date(Date.parse(PAYMENT.createdAt) + seconds * 1000).toISOString();
