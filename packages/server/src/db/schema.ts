@@ -15,9 +15,11 @@ export interface UserTable {
   id: Generated<number>;
   username: string;
   password_hash: string;
-  role: 'admin' | 'cashier';
+  role: 'admin' | 'manager' | 'cashier';
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** The approval PIN's hash, as password_hash (migration 0009_manager_role); null: no PIN. */
+  pin_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuthSessionTable {
@@ -138,6 +140,8 @@ export interface PaymentTable {
   updated_at: CreatedAt;
   settled_by: number | null;
   settle_reason: string | null;
+  /** The manager or admin who approved a settlement by hand (migration 0009_manager_role). */
+  approved_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PaymentHistoryTable {

@@ -16,6 +16,8 @@ export interface Payment {
   readonly updatedAt: Date;
   readonly settledBy: number | null;
   readonly settleReason: string | null;
+  /** The manager or admin who approved a settlement by hand. */
+  readonly approvedBy: number | null;
 }
 
 export interface HistoryEntry {
@@ -50,6 +52,7 @@ export type PaymentRecord = {
   updated_at: Date;
   settled_by: number | null;
   settle_reason: string | null;
+  approved_by: number | null;
 };
 
 /** A payments row as the services see it. */
@@ -67,6 +70,7 @@ export const toPayment = (r: PaymentRecord): Payment => ({
   updatedAt: r.updated_at,
   settledBy: r.settled_by,
   settleReason: r.settle_reason,
+  approvedBy: r.approved_by,
 });
 
 /**
@@ -93,7 +97,7 @@ export async function getPayment(db: Executor, uuid: string, options: { forUpdat
   return row === undefined ? null : toPayment(row);
 }
 
-export async function setPaymentState(db: Executor, uuid: string, change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string }): Promise<Payment> {
+export async function setPaymentState(db: Executor, uuid: string, change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string; approvedBy?: number }): Promise<Payment> {
   const row = await db
     .updateTable('payments')
     .set({
@@ -101,6 +105,7 @@ export async function setPaymentState(db: Executor, uuid: string, change: { stat
       updated_at: change.at,
       ...(change.settledBy === undefined ? {} : { settled_by: change.settledBy }),
       ...(change.settleReason === undefined ? {} : { settle_reason: change.settleReason }),
+      ...(change.approvedBy === undefined ? {} : { approved_by: change.approvedBy }),
     })
     .where('uuid', '=', uuid)
     .returningAll()
