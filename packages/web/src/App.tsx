@@ -10,6 +10,7 @@ import { PosConfigsPage } from './admin/PosConfigsPage';
 import { ProductsPage } from './admin/ProductsPage';
 import { SettingsPage } from './admin/SettingsPage';
 import { UsersPage } from './admin/UsersPage';
+import { PinPage } from './account/PinPage';
 import { LiveEventsProvider } from './api/live';
 import { AuthGate, useAuth } from './auth';
 import { CashierScreen } from './pos/CashierScreen';
@@ -44,6 +45,8 @@ function Shell() {
   const { user, logout } = useAuth();
   const path = usePath();
   const isAdmin = user.role === 'admin';
+  // Managers and admins approve overrides at a till, with a PIN of their own.
+  const approves = user.role === 'admin' || user.role === 'manager';
 
   useEffect(() => {
     if (path === '/' || (!isAdmin && path.startsWith('/admin'))) navigate(isAdmin ? '/admin/settings' : '/pos', { replace: true });
@@ -76,6 +79,13 @@ function Shell() {
                 {t('nav.cashier')}
               </a>
             </li>
+            {approves ? (
+              <li>
+                <a href="#/account/pin" aria-current={path.startsWith('/account/pin') ? 'page' : undefined}>
+                  {t('nav.myPin')}
+                </a>
+              </li>
+            ) : null}
           </ul>
         </nav>
         <div className="top-end">
@@ -88,15 +98,16 @@ function Shell() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Route path={path} isAdmin={isAdmin} />
+        <Route path={path} isAdmin={isAdmin} approves={approves} />
       </main>
     </div>
   );
 }
 
-function Route({ path, isAdmin }: { path: string; isAdmin: boolean }) {
+function Route({ path, isAdmin, approves }: { path: string; isAdmin: boolean; approves: boolean }) {
   const parts = path.split('/').filter((p) => p !== '');
   if (parts[0] === 'pos') return <CashierScreen rest={parts.slice(1)} />;
+  if (parts[0] === 'account' && parts[1] === 'pin' && approves) return <PinPage />;
   if (!isAdmin || parts[0] !== 'admin') return null;
   switch (parts[1]) {
     case 'settings':

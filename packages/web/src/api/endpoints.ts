@@ -7,6 +7,7 @@ import type {
   JournalBody,
   ListPaymentsQuery,
   LoginBody,
+  ManagerApproval,
   Order,
   PairedBox,
   Payment,
@@ -22,6 +23,7 @@ import type {
   PutOrderBody,
   PutPaymentBody,
   Receipt,
+  SetOwnPinBody,
   SessionInfo,
   UpdateCompanyBody,
   UpdateUserBody,
@@ -86,6 +88,7 @@ export const users = {
   list: () => items(api<List<User>>('GET', '/api/users')),
   create: (body: CreateUserBody) => api<User>('POST', '/api/users', body),
   update: (id: number, body: UpdateUserBody) => api<User>('PATCH', `/api/users/${id}`, body),
+  setOwnPin: (body: SetOwnPinBody) => api<User>('PUT', '/api/users/me/pin', body),
 };
 
 export const sessions = {
@@ -113,6 +116,7 @@ export const payments = {
   request: (uuid: string, body: PutPaymentBody) => api<Payment>('PUT', `/api/payments/${enc(uuid)}`, body),
   cancel: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/cancel`),
   recover: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/check`),
-  forceDone: (uuid: string, reason: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/force-done`, { reason }),
-  markFailed: (uuid: string, reason: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/mark-failed`, { reason }),
+  /** An override: a cashier sends a manager's approval given on the spot; a manager or admin sends none. */
+  forceDone: (uuid: string, reason: string, approval?: ManagerApproval) => api<Payment>('POST', `/api/payments/${enc(uuid)}/force-done`, approval === undefined ? { reason } : { reason, approval }),
+  markFailed: (uuid: string, reason: string, approval?: ManagerApproval) => api<Payment>('POST', `/api/payments/${enc(uuid)}/mark-failed`, approval === undefined ? { reason } : { reason, approval }),
 };
