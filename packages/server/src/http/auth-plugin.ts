@@ -5,7 +5,7 @@ import type { User } from '../repos/users.js';
 import { checkCsrf, resolveSession } from '../services/auth.js';
 import type { ServiceContext } from '../services/context.js';
 
-/** Who may call a route: anyone, any logged-in user (cashier or admin), or admins only. */
+/** Who may call a route: anyone, any logged-in user (cashier, manager or admin), or admins only (configuration). Overrides and the till rule are checked by the services (domain/roles.ts). */
 export type Access = 'public' | 'user' | 'admin';
 
 export const SESSION_COOKIE = 'kassa_session';
