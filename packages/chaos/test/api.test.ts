@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiAnswer } from '../src/api.js';
 import { ApiClient, errorCode } from '../src/api.js';
@@ -232,6 +233,43 @@ describe('security sweep', () => {
     // The same token, replayed after the revocation, opens nothing.
     expect(await uplinkAnswer(server.url, paired.token)).toBe('refused');
     expect(await uplinkAnswer(server.url, server.boxToken)).toBe('welcome');
+  });
+
+  it('keeps a cashier to the tills of its own POS: another POS’s cashier is refused its orders, payments and session, and nothing changes', async () => {
+    const cash = ((await admin.call(server.url, 'GET', '/api/payment-methods')).body as { items: { id: number; kind: string }[] }).items.find((m) => m.kind === 'cash');
+    const product = ((await admin.call(server.url, 'GET', '/api/products')).body as { items: { id: number; active: boolean }[] }).items.find((p) => p.active);
+    expect(cash !== undefined && product !== undefined).toBe(true);
+    const posOf = async (name: string) => ((await admin.call(server.url, 'POST', '/api/pos-configs', { name, paymentMethodIds: [cash!.id] })).body as { id: number }).id;
+    const [counter, terrace] = [await posOf('Sweep counter'), await posOf('Sweep terrace')];
+    expect((await admin.call(server.url, 'POST', '/api/users', { username: 'sweep-terrace', password: 'sweep-terrace-cashier', role: 'cashier' })).status).toBe(201);
+    const other = new ApiClient([server.url]);
+    expect((await other.login('sweep-terrace', 'sweep-terrace-cashier')).status).toBe(200);
+    const open = async (caller: ApiClient, posConfigId: number) => ((await caller.call(server.url, 'POST', '/api/sessions', { posConfigId, openingCashCents: 0 })).body as { id: number }).id;
+    const session = await open(cashier, counter);
+    await open(other, terrace);
+    const orderId = randomUUID();
+    expect((await cashier.call(server.url, 'PUT', `/api/orders/${orderId}`, { sessionId: session, lines: [{ productId: product!.id, quantity: 2 }] })).status).toBe(201);
+    const paymentUuid = randomUUID();
+    expect((await cashier.call(server.url, 'PUT', `/api/payments/${paymentUuid}`, { orderId, paymentMethodId: cash!.id, amountCents: 1 })).status).toBe(201);
+    const before = await snapshot(admin);
+    const tries: [string, string, unknown?][] = [
+      ['PUT', `/api/orders/${randomUUID()}`, { sessionId: session, lines: [{ productId: product!.id, quantity: 1 }] }],
+      ['PUT', `/api/payments/${randomUUID()}`, { orderId, paymentMethodId: cash!.id, amountCents: 1 }],
+      ['POST', `/api/payments/${paymentUuid}/cancel`],
+      ['POST', `/api/payments/${paymentUuid}/check`],
+      ['POST', `/api/payments/${paymentUuid}/force-done`, { reason: 'not my till' }],
+      ['POST', `/api/payments/${paymentUuid}/mark-failed`, { reason: 'not my till' }],
+      ['POST', `/api/orders/${orderId}/validate`],
+      ['POST', `/api/orders/${orderId}/cancel`],
+      ['POST', `/api/sessions/${session}/close`, { countedCashCents: 0 }],
+    ];
+    const wrong: string[] = [];
+    for (const [method, path, body] of tries) {
+      const answer = await other.call(server.url, method, path, body);
+      if (answer.status !== 403 || errorCode(answer) !== 'KASSA_FORBIDDEN') wrong.push(`${method} ${path}: ${answer.status} ${errorCode(answer)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await snapshot(admin)).toBe(before);
   });
 
   it('never writes a password, a box token or a session cookie to the log', async () => {

@@ -10,6 +10,7 @@ import { PosConfigsPage } from './admin/PosConfigsPage';
 import { ProductsPage } from './admin/ProductsPage';
 import { SettingsPage } from './admin/SettingsPage';
 import { UsersPage } from './admin/UsersPage';
+import { PinPage } from './account/PinPage';
 import { LiveEventsProvider } from './api/live';
 import { AuthGate, useAuth } from './auth';
 import { OrdersPage } from './orders/OrdersPage';
@@ -28,7 +29,6 @@ const ADMIN_PAGES = [
   ['products', 'nav.products'],
   ['users', 'nav.users'],
   ['payments', 'nav.payments'],
-  ['orders', 'nav.orders'],
 ] as const;
 
 export function App() {
@@ -46,6 +46,8 @@ function Shell() {
   const { user, logout } = useAuth();
   const path = usePath();
   const isAdmin = user.role === 'admin';
+  // Managers and admins approve overrides at a till, with a PIN of their own.
+  const approves = user.role === 'admin' || user.role === 'manager';
 
   useEffect(() => {
     if (path === '/' || (!isAdmin && path.startsWith('/admin'))) navigate(isAdmin ? '/admin/settings' : '/pos', { replace: true });
@@ -78,6 +80,20 @@ function Shell() {
                 {t('nav.cashier')}
               </a>
             </li>
+            {approves ? (
+              <li>
+                <a href="#/orders" aria-current={path.startsWith('/orders') ? 'page' : undefined}>
+                  {t('nav.orders')}
+                </a>
+              </li>
+            ) : null}
+            {approves ? (
+              <li>
+                <a href="#/account/pin" aria-current={path.startsWith('/account/pin') ? 'page' : undefined}>
+                  {t('nav.myPin')}
+                </a>
+              </li>
+            ) : null}
           </ul>
         </nav>
         <div className="top-end">
@@ -90,16 +106,19 @@ function Shell() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Route path={path} isAdmin={isAdmin} />
+        <Route path={path} isAdmin={isAdmin} approves={approves} />
       </main>
     </div>
   );
 }
 
-function Route({ path, isAdmin }: { path: string; isAdmin: boolean }) {
+function Route({ path, isAdmin, approves }: { path: string; isAdmin: boolean; approves: boolean }) {
   const [pathname = '', search = ''] = path.split('?');
   const parts = pathname.split('/').filter((p) => p !== '');
   if (parts[0] === 'pos') return <CashierScreen rest={parts.slice(1)} search={search} />;
+  if (parts[0] === 'account' && parts[1] === 'pin' && approves) return <PinPage />;
+  // Managers and admins find the orders of every POS; a cashier those of its own, on the till.
+  if (parts[0] === 'orders' && approves) return <OrdersPage basePath="/orders" search={search} posConfigId={null} />;
   if (!isAdmin || parts[0] !== 'admin') return null;
   switch (parts[1]) {
     case 'settings':
@@ -118,8 +137,6 @@ function Route({ path, isAdmin }: { path: string; isAdmin: boolean }) {
       return <ProductsPage />;
     case 'users':
       return <UsersPage />;
-    case 'orders':
-      return <OrdersPage basePath="/admin/orders" search={search} posConfigId={null} />;
     case 'payments':
       return parts[2] === undefined ? <PaymentsPage /> : <PaymentDetailPage uuid={decodeURIComponent(parts[2])} />;
     default:

@@ -8,24 +8,59 @@ export const LoginBody = Type.Object(
 );
 export type LoginBody = Static<typeof LoginBody>;
 
-export const User = Type.Object({ id: Type.Integer(), username: Type.String(), role: Role, active: Type.Boolean() });
+export const User = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  role: Role,
+  active: Type.Boolean(),
+  hasPin: Type.Boolean({ description: 'Whether the user has an approval PIN (used while the user is a manager or an admin).' }),
+});
 export type User = Static<typeof User>;
 
 /** The session cookie is HttpOnly; state-changing requests repeat `csrfToken` in the `x-csrf-token` header. */
 export const SessionInfo = Type.Object({ user: User, csrfToken: Type.String() });
 export type SessionInfo = Static<typeof SessionInfo>;
 
+/** A manager's (or admin's) approval PIN: 4 to 8 digits, stored hashed like a password. */
+export const Pin = Type.String({ pattern: '^[0-9]{4,8}$', description: 'An approval PIN: 4 to 8 digits.' });
+
 export const CreateUserBody = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }), password: Type.String({ minLength: 8, maxLength: 256 }), role: Role },
+  {
+    username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }),
+    password: Type.String({ minLength: 8, maxLength: 256 }),
+    role: Role,
+    pin: Type.Optional(Pin),
+  },
   { additionalProperties: false },
 );
 export type CreateUserBody = Static<typeof CreateUserBody>;
 
 export const UpdateUserBody = Type.Object(
-  { role: Type.Optional(Role), active: Type.Optional(Type.Boolean()), password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })) },
+  {
+    role: Type.Optional(Role),
+    active: Type.Optional(Type.Boolean()),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+    /** A new approval PIN, or null to remove it. */
+    pin: Type.Optional(Type.Union([Pin, Type.Null()])),
+  },
   { additionalProperties: false },
 );
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+/** PUT /api/auth/pin: a manager or admin sets (or, with null, removes) their own approval PIN. */
+export const SetOwnPinBody = Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), pin: Type.Union([Pin, Type.Null()]) }, { additionalProperties: false });
+export type SetOwnPinBody = Static<typeof SetOwnPinBody>;
+
+/**
+ * A manager's approval given on the spot at a till: the manager's username and their PIN or
+ * password. It lets a cashier perform an override (settle a payment by hand, and later refunds,
+ * cancelling a paid order, accepting a cash difference); both users are recorded.
+ */
+export const ManagerApproval = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 64 }), secret: Type.String({ minLength: 1, maxLength: 256, description: 'The manager’s PIN or password.' }) },
+  { additionalProperties: false },
+);
+export type ManagerApproval = Static<typeof ManagerApproval>;
 
 export const Health = Type.Object({ status: Type.Literal('ok'), database: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]) });
 export type Health = Static<typeof Health>;

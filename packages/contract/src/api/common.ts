@@ -28,8 +28,14 @@ export type UuidParams = Static<typeof UuidParams>;
 export const UuidIdParams = Type.Object({ id: Uuid });
 export type UuidIdParams = Static<typeof UuidIdParams>;
 
-export const Role = Type.Union([Type.Literal('admin'), Type.Literal('cashier')]);
-export type Role = Static<typeof Role>;
+/**
+ * admin: configuration, and everything a manager may. manager: overrides at the till (settle a
+ * payment by hand, refunds, cancel a paid order, accept a cash difference) and selling on any POS.
+ * cashier: selling, on the tills of its own POS.
+ */
+export const ROLE_NAMES = ['admin', 'manager', 'cashier'] as const;
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('manager'), Type.Literal('cashier')]);
+export type Role = (typeof ROLE_NAMES)[number];
 
 /** A list response wrapper, so lists can grow fields (paging) without breaking clients. */
 export function ListOf<T extends TSchema>(item: T) {

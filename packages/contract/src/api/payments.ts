@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
+import { ManagerApproval } from './auth.js';
 import { DateTime, Id, PositiveCents, Uuid } from './common.js';
 
 export const PAYMENT_STATE_NAMES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'forceDone', 'failed'] as const;
@@ -29,7 +30,12 @@ export const PutPaymentBody = Type.Object(
 );
 export type PutPaymentBody = Static<typeof PutPaymentBody>;
 
-export const SettleBody = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false });
+/**
+ * POST /api/payments/{uuid}/force-done and /mark-failed: an override, for a manager or an admin.
+ * A cashier sends a manager's `approval` given on the spot; without one the answer is 403
+ * KASSA_FORBIDDEN with `details.needs: 'managerApproval'`.
+ */
+export const SettleBody = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }), approval: Type.Optional(ManagerApproval) }, { additionalProperties: false });
 export type SettleBody = Static<typeof SettleBody>;
 
 export const PaymentHistoryEntry = Type.Object({
@@ -57,6 +63,8 @@ export const Payment = Type.Object({
   settleReason: Type.Union([Type.String(), Type.Null()]),
   tenderedCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: what the customer handed.' }),
   changeCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: the change given back (tenderedCents − amountCents).' }),
+  /** The manager (or admin) who approved a settlement by hand: the settling user themself, or the manager who approved it on the spot. */
+  approvedBy: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type Payment = Static<typeof Payment>;
 

@@ -282,6 +282,20 @@ const orderPaymentsVersion: Migration = {
 };
 
 /**
+ * Roles at the till: a manager beside admin and cashier (overrides at the till, selling on any
+ * POS), an approval PIN for managers and admins (hashed like a password), and the manager who
+ * approved a payment settled by hand. The role check was named by PostgreSQL when 0001 made it.
+ */
+const managerRole: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table users drop constraint users_role_check`.execute(db);
+    await sql`alter table users add constraint users_role_check check (role in ('admin', 'manager', 'cashier'))`.execute(db);
+    await sql`alter table users add column pin_hash text`.execute(db);
+    await sql`alter table payments add column approved_by integer references users (id)`.execute(db);
+  },
+};
+
+/**
  * A cash line keeps what the customer handed and the change given back; `amount_cents` is what the
  * line counts toward the order (never more than was due). Other lines leave both null.
  */
@@ -299,6 +313,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_history_event_ids': historyEventIds,
   '0005_payment_children_unchecked': paymentChildrenUnchecked,
   '0006_order_payments_version': orderPaymentsVersion,
+  '0009_manager_role': managerRole,
   '0012_cash_tender': cashTender,
 };
 

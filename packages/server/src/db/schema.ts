@@ -15,9 +15,11 @@ export interface UserTable {
   id: Generated<number>;
   username: string;
   password_hash: string;
-  role: 'admin' | 'cashier';
+  role: 'admin' | 'manager' | 'cashier';
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** The approval PIN's hash, as password_hash (migration 0009_manager_role); null: no PIN. */
+  pin_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuthSessionTable {
@@ -141,6 +143,8 @@ export interface PaymentTable {
   /** Cash lines only: what the customer handed, and the change given back. */
   tendered_cents: ColumnType<number | null, number | null | undefined, number | null>;
   change_cents: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The manager or admin who approved a settlement by hand (migration 0009_manager_role). */
+  approved_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PaymentHistoryTable {

@@ -8,6 +8,7 @@ export const ERROR_CATALOGUE = {
   KASSA_UNAUTHENTICATED: { status: 401, message: 'Log in first.' },
   KASSA_BAD_CREDENTIALS: { status: 401, message: 'Unknown user or wrong password.' },
   KASSA_FORBIDDEN: { status: 403, message: 'Your role may not do this.' },
+  KASSA_APPROVAL_REFUSED: { status: 403, message: 'The approval was refused: unknown manager, wrong PIN or password, or a user who may not approve.' },
   KASSA_CSRF: { status: 403, message: 'Missing or wrong CSRF token.' },
   KASSA_NOT_FOUND: { status: 404, message: 'Not found.' },
   KASSA_CONFLICT: { status: 409, message: 'Conflicts with the current data.' },

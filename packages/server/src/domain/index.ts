@@ -12,3 +12,4 @@ export * from './payment-states.js';
 export * from './payments.js';
 export * from './orders.js';
 export * from './sessions.js';
+export * from './roles.js';

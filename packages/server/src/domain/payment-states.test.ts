@@ -45,6 +45,18 @@ describe('the payment state table', () => {
     }
   });
 
+  it('never settles a declined payment by hand: the terminal said it took nothing', () => {
+    expect(errorCode(() => applyUserEvent({ state: 'retry', event: 'forceDone' }))).toBe('KASSA_PAYMENT_STATE');
+    expect(errorCode(() => applyUserEvent({ state: 'retry', event: 'markFailed' }))).toBe('KASSA_PAYMENT_STATE');
+  });
+
+  it('settles by hand only where the outcome is unknown, or a pending start that never reached the terminal fails', () => {
+    const forceDone = PAYMENT_STATES.filter((state) => nextPaymentState({ state, event: 'forceDone' }) !== null);
+    const markFailed = PAYMENT_STATES.filter((state) => nextPaymentState({ state, event: 'markFailed' }) !== null);
+    expect(forceDone).toEqual(['unknown']);
+    expect(markFailed.sort()).toEqual(['pending', 'unknown']);
+  });
+
   it('reaches every state from pending', () => {
     const seen = new Set<PaymentState>(['pending']);
     let frontier: PaymentState[] = ['pending'];

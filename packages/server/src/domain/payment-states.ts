@@ -45,8 +45,12 @@ export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
  * - notRun: recovery learnt from the terminal that it never ran this payment: nothing was charged.
  * - lost: the answer was lost (box restart, link drop); the box will ask the terminal.
  * - recover: "check again", ask the box to recover the last transaction.
- * - forceDone / markFailed: settled by hand, with a reason and the user recorded. Never allowed
- *   while the terminal may still be charging (waiting, waitingCard, waitingCancel).
+ * - forceDone / markFailed: settled by hand, with a reason, the user and the approving manager
+ *   recorded (an override: see domain/roles.ts). Only where the terminal's outcome is truly
+ *   unknown; never while the terminal may still be charging (waiting, waitingCard, waitingCancel),
+ *   and never on a declined payment (retry): the terminal said it took nothing, so nothing may
+ *   turn it into paid. A pending payment whose start cannot have reached the terminal may be
+ *   marked failed (checkMarkFailedWhilePending).
  */
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial<Record<PaymentEvent, PaymentState>>>>> = {
   pending: { accepted: 'waiting', stage: 'waitingCard', progress: 'waiting', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', markFailed: 'failed' },
@@ -54,7 +58,7 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial
   waitingCard: { stage: 'waitingCard', approved: 'done', declined: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
   waitingCancel: { approved: 'done', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown', notRun: 'retry' },
   unknown: { stage: 'waitingCard', approved: 'done', declined: 'retry', notRun: 'retry', recover: 'unknown', forceDone: 'forceDone', markFailed: 'failed' },
-  retry: { forceDone: 'forceDone', markFailed: 'failed' },
+  retry: {},
   done: {},
   forceDone: {},
   failed: {},

@@ -6,7 +6,7 @@ import { checkCsrf, resolveSession } from '../services/auth.js';
 import type { ServiceContext } from '../services/context.js';
 import { isApiDocsRoute } from './api-docs.js';
 
-/** Who may call a route: anyone, any logged-in user (cashier or admin), or admins only. */
+/** Who may call a route: anyone, any logged-in user (cashier, manager or admin), or admins only (configuration). Overrides and the till rule are checked by the services (domain/roles.ts). */
 export type Access = 'public' | 'user' | 'admin';
 
 export const SESSION_COOKIE = 'kassa_session';

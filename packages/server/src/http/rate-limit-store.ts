@@ -26,6 +26,11 @@ export async function countHit(db: Executor, key: string, windowMs: number): Pro
   return { current: Number(row.count), ttl: Number(row.ttl) };
 }
 
+/** Forgets the hits of `key` (a right approval starts its count again). */
+export async function clearHits(db: Executor, key: string): Promise<void> {
+  await db.deleteFrom('rate_limits').where('key', '=', key).execute();
+}
+
 /**
  * A store for @fastify/rate-limit that keeps its counters in PostgreSQL, so every server process
  * sharing the database counts the same attempts.

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from './executor.js';
 import type { User } from './users.js';
 
@@ -15,13 +16,13 @@ export async function findAuthSession(db: Executor, idHash: string, now: Date): 
   const row = await db
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.username', 'u.role', 'u.active', 's.csrf_token'])
+    .select(['u.id', 'u.username', 'u.role', 'u.active', 's.csrf_token', sql<boolean>`u.pin_hash is not null`.as('has_pin')])
     .where('s.id', '=', idHash)
     .where('s.expires_at', '>', now)
     .where('u.active', '=', true)
     .executeTakeFirst();
   if (row === undefined) return null;
-  return { user: { id: row.id, username: row.username, role: row.role, active: row.active }, csrfToken: row.csrf_token };
+  return { user: { id: row.id, username: row.username, role: row.role, active: row.active, hasPin: row.has_pin }, csrfToken: row.csrf_token };
 }
 
 export async function deleteAuthSession(db: Executor, idHash: string): Promise<void> {

@@ -19,6 +19,8 @@ export interface Payment {
   /** Cash lines: what the customer handed and the change given back; null on other lines. */
   readonly tenderedCents: number | null;
   readonly changeCents: number | null;
+  /** The manager or admin who approved a settlement by hand. */
+  readonly approvedBy: number | null;
 }
 
 export interface HistoryEntry {
@@ -55,6 +57,7 @@ export type PaymentRecord = {
   settle_reason: string | null;
   tendered_cents: number | null;
   change_cents: number | null;
+  approved_by: number | null;
 };
 
 /** A payments row as the services see it. */
@@ -74,6 +77,7 @@ export const toPayment = (r: PaymentRecord): Payment => ({
   settleReason: r.settle_reason,
   tenderedCents: r.tendered_cents,
   changeCents: r.change_cents,
+  approvedBy: r.approved_by,
 });
 
 /**
@@ -100,7 +104,7 @@ export async function getPayment(db: Executor, uuid: string, options: { forUpdat
   return row === undefined ? null : toPayment(row);
 }
 
-export async function setPaymentState(db: Executor, uuid: string, change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string }): Promise<Payment> {
+export async function setPaymentState(db: Executor, uuid: string, change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string; approvedBy?: number }): Promise<Payment> {
   const row = await db
     .updateTable('payments')
     .set({
@@ -108,6 +112,7 @@ export async function setPaymentState(db: Executor, uuid: string, change: { stat
       updated_at: change.at,
       ...(change.settledBy === undefined ? {} : { settled_by: change.settledBy }),
       ...(change.settleReason === undefined ? {} : { settle_reason: change.settleReason }),
+      ...(change.approvedBy === undefined ? {} : { approved_by: change.approvedBy }),
     })
     .where('uuid', '=', uuid)
     .returningAll()

@@ -1,49 +1,63 @@
+import { sql } from 'kysely';
 import type { Executor } from './executor.js';
 
-export type Role = 'admin' | 'cashier';
+import type { Role } from '../domain/roles.js';
+
+export type { Role };
 
 export interface User {
   readonly id: number;
   readonly username: string;
   readonly role: Role;
   readonly active: boolean;
+  /** Whether an approval PIN is set (it counts only while the user is a manager or admin). */
+  readonly hasPin: boolean;
 }
 
+/** A user with the hashes an approval or a login is checked against. */
+export interface UserSecrets extends User {
+  readonly passwordHash: string;
+  readonly pinHash: string | null;
+}
+
+const hasPin = sql<boolean>`pin_hash is not null`.as('hasPin');
 const columns = ['id', 'username', 'role', 'active'] as const;
 
 export async function listUsers(db: Executor): Promise<User[]> {
-  return db.selectFrom('users').select(columns).orderBy('id').execute();
+  return db.selectFrom('users').select([...columns, hasPin]).orderBy('id').execute();
 }
 
 export async function getUser(db: Executor, id: number): Promise<User | null> {
-  return (await db.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst()) ?? null;
+  return (await db.selectFrom('users').select([...columns, hasPin]).where('id', '=', id).executeTakeFirst()) ?? null;
 }
 
-export async function findUserForLogin(db: Executor, username: string): Promise<(User & { passwordHash: string }) | null> {
-  const row = await db.selectFrom('users').select([...columns, 'password_hash']).where('username', '=', username).executeTakeFirst();
-  return row === undefined ? null : { id: row.id, username: row.username, role: row.role, active: row.active, passwordHash: row.password_hash };
+export async function findUserForLogin(db: Executor, username: string): Promise<UserSecrets | null> {
+  const row = await db.selectFrom('users').select([...columns, 'password_hash', 'pin_hash']).where('username', '=', username).executeTakeFirst();
+  return row === undefined ? null : { id: row.id, username: row.username, role: row.role, active: row.active, hasPin: row.pin_hash !== null, passwordHash: row.password_hash, pinHash: row.pin_hash };
 }
 
-export async function createUser(db: Executor, user: { username: string; role: Role; passwordHash: string }): Promise<User | null> {
+export async function createUser(db: Executor, user: { username: string; role: Role; passwordHash: string; pinHash?: string | null }): Promise<User | null> {
   const row = await db
     .insertInto('users')
-    .values({ username: user.username, role: user.role, password_hash: user.passwordHash })
+    .values({ username: user.username, role: user.role, password_hash: user.passwordHash, pin_hash: user.pinHash ?? null })
     .onConflict((c) => c.column('username').doNothing())
-    .returning(columns)
+    .returning([...columns, hasPin])
     .executeTakeFirst();
   return row ?? null;
 }
 
-export async function updateUser(db: Executor, id: number, change: { role?: Role; active?: boolean; passwordHash?: string }): Promise<User | null> {
+/** `pinHash: null` removes the PIN; leaving it out keeps it. */
+export async function updateUser(db: Executor, id: number, change: { role?: Role; active?: boolean; passwordHash?: string; pinHash?: string | null }): Promise<User | null> {
   const row = await db
     .updateTable('users')
     .set({
       ...(change.role === undefined ? {} : { role: change.role }),
       ...(change.active === undefined ? {} : { active: change.active }),
       ...(change.passwordHash === undefined ? {} : { password_hash: change.passwordHash }),
+      ...(change.pinHash === undefined ? {} : { pin_hash: change.pinHash }),
     })
     .where('id', '=', id)
-    .returning(columns)
+    .returning([...columns, hasPin])
     .executeTakeFirst();
   return row ?? null;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBoxPaymentEvent } from '../services/payments.js';
 import type { TestApp } from '../test-support/app.js';
-import { buildTestApp, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
+import { ADMIN, buildTestApp, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 import { BACKENDS } from '../test-support/databases.js';
 import type { Shop } from '../test-support/shop.js';
 import { newOrder, setupShop } from '../test-support/shop.js';
@@ -148,9 +148,11 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       expect(checked.json()).toMatchObject({ state: 'unknown' });
       expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['pay', 'recover']);
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: {} }))).toBe('KASSA_VALIDATION');
-      const forced = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: { reason: 'ticket seen on the terminal' } });
+      const approval = { username: ADMIN.username, secret: ADMIN.password };
+      const forced = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: { reason: 'ticket seen on the terminal', approval } });
       const me = (await shop.cashier.inject({ method: 'GET', url: '/api/auth/me' })).json<{ user: { id: number } }>();
-      expect(forced.json()).toMatchObject({ state: 'forceDone', settledBy: me.user.id, settleReason: 'ticket seen on the terminal' });
+      const admin = (await shop.admin.inject({ method: 'GET', url: '/api/auth/me' })).json<{ user: { id: number } }>();
+      expect(forced.json()).toMatchObject({ state: 'forceDone', settledBy: me.user.id, approvedBy: admin.user.id, settleReason: 'ticket seen on the terminal' });
       const detail = (await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json<{ history: { event: string; toState: string; userId: number | null; message: string | null }[] }>();
       expect(detail.history.map((h) => [h.event, h.toState])).toEqual([
         ['requested', 'pending'],
@@ -161,14 +163,15 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       expect(detail.history.at(-1)).toMatchObject({ userId: me.user.id, message: 'ticket seen on the terminal' });
     });
 
-    it('marks a declined payment failed by hand, and refuses a check on a payment that is not unknown', async () => {
+    it('settles a declined payment by hand for nobody, and refuses a check on a payment that is not unknown', async () => {
       const order = await newOrder(shop);
       const paymentUuid = uuid();
       await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 });
       await settle(paymentUuid);
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/check` }))).toBe('KASSA_PAYMENT_STATE');
-      const failed = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/mark-failed`, payload: { reason: 'card refused twice' } });
-      expect(failed.json()).toMatchObject({ state: 'failed', settleReason: 'card refused twice' });
+      const failed = await shop.admin.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/mark-failed`, payload: { reason: 'card refused twice' } });
+      expect(code(failed)).toBe('KASSA_PAYMENT_STATE');
+      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json()).toMatchObject({ payment: { state: 'retry', settledBy: null, approvedBy: null } });
     });
 
     it('answers 404 for a payment that does not exist', async () => {

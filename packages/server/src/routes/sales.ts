@@ -5,8 +5,11 @@ import type { App } from '../http/types.js';
 import { routeOptions } from '../http/types.js';
 import { readOrder, readOrders, readSession, readSessions } from '../services/reads.js';
 import { cancelOrder, closeOpenSession, openSession, putOrder, receiptOf, validateOrder } from '../services/sales.js';
+import { requireTill } from '../services/till-access.js';
 import type { RouteDeps } from './deps.js';
 import { lower } from './uuids.js';
+
+const TILL_RULE = 'A cashier acts only on the sessions and orders of their own POS (403 KASSA_FORBIDDEN otherwise).';
 
 export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
   app.get('/api/sessions', routeOptions('user', 'sessions', 'List POS sessions, newest first', { response: { 200: ListOf(PosSession), ...errorResponses() } }), async () => ({ items: await readSessions(ctx) }));
@@ -18,8 +21,11 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
   );
   app.post(
     '/api/sessions/:id/close',
-    routeOptions('user', 'sessions', 'Close a session: totals per payment method and the cash difference', { params: IdParams, body: CloseSessionBody, response: { 200: PosSession, ...errorResponses(404, 409, 422) } }),
-    async (request) => closeOpenSession(ctx, request.params.id, request.body.countedCashCents),
+    routeOptions('user', 'sessions', `Close a session: totals per payment method and the cash difference. ${TILL_RULE}`, { params: IdParams, body: CloseSessionBody, response: { 200: PosSession, ...errorResponses(404, 409, 422) } }),
+    async (request) => {
+      await requireTill(ctx, userOf(request), { sessionId: request.params.id });
+      return closeOpenSession(ctx, request.params.id, request.body.countedCashCents);
+    },
   );
 
   app.get(
@@ -32,12 +38,13 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
   );
   app.put(
     '/api/orders/:id',
-    routeOptions('user', 'orders', 'Create an order with a client-made uuid (201); the same uuid again returns the order (200)', {
+    routeOptions('user', 'orders', `Create an order with a client-made uuid (201); the same uuid again returns the order (200). ${TILL_RULE}`, {
       params: UuidIdParams,
       body: PutOrderBody,
       response: { 200: Order, 201: Order, ...errorResponses(404, 409, 422) },
     }),
     async (request, reply) => {
+      await requireTill(ctx, userOf(request), { sessionId: request.body.sessionId });
       const { created, order } = await putOrder(ctx, lower(request.params.id), request.body, userOf(request).id);
       return reply.status(created ? 201 : 200).send(order);
     },
@@ -47,15 +54,19 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
   );
   app.post(
     '/api/orders/:id/validate',
-    routeOptions('user', 'orders', 'Validate an order: every payment line done or forceDone and the paid total equal to the order total', {
+    routeOptions('user', 'orders', `Validate an order: every payment line done or forceDone and the paid total equal to the order total. ${TILL_RULE}`, {
       params: UuidIdParams,
       response: { 200: Order, ...errorResponses(404, 409) },
     }),
-    async (request) => validateOrder(ctx, lower(request.params.id)),
+    async (request) => {
+      await requireTill(ctx, userOf(request), { orderId: lower(request.params.id) });
+      return validateOrder(ctx, lower(request.params.id));
+    },
   );
-  app.post('/api/orders/:id/cancel', routeOptions('user', 'orders', 'Cancel a draft order that took no money', { params: UuidIdParams, response: { 200: Order, ...errorResponses(404, 409) } }), async (request) =>
-    cancelOrder(ctx, lower(request.params.id)),
-  );
+  app.post('/api/orders/:id/cancel', routeOptions('user', 'orders', `Cancel a draft order that took no money. ${TILL_RULE}`, { params: UuidIdParams, response: { 200: Order, ...errorResponses(404, 409) } }), async (request) => {
+    await requireTill(ctx, userOf(request), { orderId: lower(request.params.id) });
+    return cancelOrder(ctx, lower(request.params.id));
+  });
   app.get('/api/orders/:id/receipt', routeOptions('user', 'orders', 'The receipt of a validated order, with the cardholder tickets', { params: UuidIdParams, response: { 200: Receipt, ...errorResponses(404, 409) } }), async (request) =>
     receiptOf(ctx, lower(request.params.id)),
   );

@@ -16,7 +16,7 @@ export interface LoggedIn {
 const dummyHashes = new Map<string, Promise<string>>();
 
 /** Verifying against a dummy hash when the user is unknown makes both answers take as long. */
-function dummyHash(cost: ScryptCost): Promise<string> {
+export function dummyHash(cost: ScryptCost): Promise<string> {
   const key = `${cost.N}/${cost.r}/${cost.p}`;
   let hash = dummyHashes.get(key);
   if (hash === undefined) {
@@ -35,7 +35,7 @@ export async function login(ctx: ServiceContext, credentials: { username: string
   const now = ctx.now();
   await deleteExpiredSessions(ctx.db, now);
   await createAuthSession(ctx.db, { idHash: sha256(sessionToken), userId: user.id, csrfToken, expiresAt: new Date(now.getTime() + ctx.sessionTtlMs) });
-  return { sessionToken, csrfToken, user: { id: user.id, username: user.username, role: user.role, active: user.active } };
+  return { sessionToken, csrfToken, user: { id: user.id, username: user.username, role: user.role, active: user.active, hasPin: user.hasPin } };
 }
 
 export async function logout(ctx: ServiceContext, sessionToken: string): Promise<void> {

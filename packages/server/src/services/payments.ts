@@ -13,6 +13,7 @@ import type { Payment } from '../repos/payments.js';
 import { addHistory, addTickets, getHistory, getPayment, getTickets, historyHasEvent, setPaymentState } from '../repos/payments.js';
 import { readPaymentRequest, writePaymentRequest } from '../repos/payment-requests.js';
 import { startReach } from '../repos/start-reach.js';
+import type { Override } from './approvals.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './context.js';
 import { methodMissing } from './configuration.js';
@@ -39,6 +40,7 @@ export function paymentView(p: Payment): PaymentApi {
     settleReason: p.settleReason,
     tenderedCents: p.tenderedCents,
     changeCents: p.changeCents,
+    approvedBy: p.approvedBy,
   };
 }
 
@@ -82,7 +84,7 @@ export async function requestPayment(ctx: ServiceContext, uuid: string, body: Pu
       const usesTerminal = method.terminal !== 'none' && device !== null;
       const state: PaymentState = usesTerminal ? 'pending' : 'done';
       const at = ctx.now();
-      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null };
+      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null };
       const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
       const queued = command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command };
       const written = await writePaymentRequest(ctx.db, ctx.prefix, { payment, paymentsVersion: facts.paymentsVersion, history: { userId, data: body }, command: queued, eventData: { payment: paymentView(payment) } });
@@ -116,9 +118,13 @@ export async function paymentDetail(ctx: ServiceContext, uuid: string): Promise<
 
 /**
  * A cashier's action on a payment, through the state table: cancel and recover also go to the box
- * (whose terminal then decides); forceDone and markFailed record the user and the reason.
+ * (whose terminal then decides); forceDone and markFailed are overrides: they need an authorized
+ * `override` (see authorizeOverride) and record the user, the approving manager and the reason.
  */
-export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { event: UserPaymentEvent; userId: number; reason?: string }): Promise<PaymentApi> {
+export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { event: UserPaymentEvent; userId: number; reason?: string; override?: Override }): Promise<PaymentApi> {
+  const settles = action.event === 'forceDone' || action.event === 'markFailed';
+  if (settles && action.override?.actorId !== action.userId) throw new KassaError('KASSA_FORBIDDEN', 'A settlement by hand needs a manager’s approval.', { needs: 'managerApproval' });
+  const approval = settles && action.override !== undefined ? { approvedBy: action.override.approvedBy, approverName: action.override.approverName } : null;
   return ctx.db.transaction().execute(async (trx) => {
     // The box row is locked before the payment row, in the order a box's link takes them.
     const reach = action.event === 'markFailed' ? await reachOfPending(trx, uuid) : null;
@@ -126,9 +132,17 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     const next = applyUserEvent({ state: payment.state, event: action.event });
     // Pending is only ever the first state: a payment pending now was pending when its box was read.
     if (reach !== null && payment.state === 'pending') checkMarkFailedWhilePending(reach);
-    const settles = action.event === 'forceDone' || action.event === 'markFailed';
-    const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(settles ? { settledBy: action.userId, settleReason: action.reason ?? '' } : {}) });
-    await addHistory(trx, uuid, { at: ctx.now(), source: 'user', event: action.event, fromState: payment.state, toState: next, userId: action.userId, message: action.reason ?? null });
+    const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(approval === null ? {} : { settledBy: action.userId, settleReason: action.reason ?? '', approvedBy: approval.approvedBy }) });
+    await addHistory(trx, uuid, {
+      at: ctx.now(),
+      source: 'user',
+      event: action.event,
+      fromState: payment.state,
+      toState: next,
+      userId: action.userId,
+      message: action.reason ?? null,
+      ...(approval === null ? {} : { data: { approvedBy: { id: approval.approvedBy, username: approval.approverName } } }),
+    });
     const command = boxCommandFor(action, payment);
     if (command !== null && payment.deviceId !== null && payment.boxId !== null) {
       const terminalId = (await getDevice(trx, payment.deviceId))?.terminalId ?? '';

@@ -147,8 +147,8 @@ describe('payments end to end through the kassa box and emulated terminals', () 
     const failed = await pay('70000005', 1200);
     await reaches(forced, 'unknown');
     await reaches(failed, 'unknown');
-    await actOnPayment(ctx, forced, { event: 'forceDone', userId: shop.userId, reason: 'customer receipt shows approved' });
-    await actOnPayment(ctx, failed, { event: 'markFailed', userId: shop.userId, reason: 'terminal shows nothing' });
+    await actOnPayment(ctx, forced, { event: 'forceDone', userId: shop.userId, reason: 'customer receipt shows approved', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } });
+    await actOnPayment(ctx, failed, { event: 'markFailed', userId: shop.userId, reason: 'terminal shows nothing', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } });
     expect(await getPayment(ctx.db, forced)).toMatchObject({ state: 'forceDone', settledBy: shop.userId, settleReason: 'customer receipt shows approved' });
     expect(await getPayment(ctx.db, failed)).toMatchObject({ state: 'failed', settleReason: 'terminal shows nothing' });
     // Settled by hand, the box no longer holds the terminals: the next payments reach them, and the

@@ -279,7 +279,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
       await box.close();
       await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), PATIENCE);
-      await actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'customer left' });
+      await actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'customer left', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } });
 
       const again = await connect();
       await again.hello([device('T1')]);
@@ -296,7 +296,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       await box.hello([device('T1')]);
       const uuid = await pay();
       await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
-      await expect(actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'impatient' })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { boxOnline: true } });
+      await expect(actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'impatient', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { boxOnline: true } });
       expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
       await settle(box, uuid);
       await box.close();
@@ -315,7 +315,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       }, PATIENCE);
       await box.close();
       await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), PATIENCE);
-      await expect(actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'box gone' })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { startDelivered: true } });
+      await expect(actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'box gone', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { startDelivered: true } });
       expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
       const again = await connect();
       await again.hello([device('T1')]);

@@ -58,6 +58,7 @@ function Detail({ detail, people }: { detail: PaymentDetail; people: User[] }) {
         </dd>
       </dl>
       {payment.settledBy === null ? null : <p className="note">{t('payments.settledBy', { user: nameOf(payment.settledBy), reason: payment.settleReason ?? '' })}</p>}
+      {payment.approvedBy === null || payment.approvedBy === payment.settledBy ? null : <p className="note">{t('payments.approvedBy', { user: nameOf(payment.approvedBy) })}</p>}
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t('payments.history')}</h2>
         <div className="table-wrap">

@@ -1,4 +1,4 @@
-import type { CreateUserBody, User } from '@kassa/contract';
+import type { CreateUserBody, Role, UpdateUserBody, User } from '@kassa/contract';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ export function UsersPage() {
   const { t } = useTranslation();
   const loaded = useLoad(() => users.list());
   const [error, setError] = useState<unknown>(null);
-  const change = async (user: User, body: { role?: User['role']; active?: boolean }) => {
+  const change = async (user: User, body: UpdateUserBody) => {
     setError(null);
     try {
       await users.update(user.id, body);
@@ -25,18 +25,19 @@ export function UsersPage() {
       <ErrorAlert error={error} />
       <LoadState loaded={loaded}>
         {(list) => (
-          <DataTable label={t('users.title')} columns={[t('users.username'), t('users.role'), t('users.active'), t('app.actions')]}>
+          <DataTable label={t('users.title')} columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('app.actions')]}>
             {list.map((user) => (
               <tr key={user.id}>
                 <th scope="row">{user.username}</th>
                 <td>
-                  <select aria-label={`${t('users.role')}: ${user.username}`} value={user.role} onChange={(e) => void change(user, { role: e.target.value === 'admin' ? 'admin' : 'cashier' })}>
-                    <option value="admin">{t('roles.admin')}</option>
-                    <option value="cashier">{t('roles.cashier')}</option>
+                  <select aria-label={`${t('users.role')}: ${user.username}`} value={user.role} onChange={(e) => void change(user, { role: roleOf(e.target.value) })}>
+                    <RoleOptions />
                   </select>
                 </td>
                 <td>{user.active ? t('app.yes') : t('app.no')}</td>
+                <td>{user.hasPin ? t('app.yes') : t('app.no')}</td>
                 <td>
+                  <PinForm user={user} onSet={(pin) => change(user, { pin })} />
                   <button type="button" onClick={() => void change(user, { active: !user.active })} aria-label={`${user.active ? t('users.deactivate') : t('users.activate')} ${user.username}`}>
                     {user.active ? t('users.deactivate') : t('users.activate')}
                   </button>
@@ -53,13 +54,15 @@ export function UsersPage() {
 function UserForm({ onSaved }: { onSaved: () => void }) {
   const { t } = useTranslation();
   const [body, setBody] = useState<CreateUserBody>({ username: '', password: '', role: 'cashier' });
+  const [pin, setPin] = useState('');
   const [error, setError] = useState<unknown>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
     try {
-      await users.create(body);
+      await users.create(pin === '' ? body : { ...body, pin });
       setBody({ username: '', password: '', role: body.role });
+      setPin('');
       onSaved();
     } catch (caught) {
       setError(caught);
@@ -76,16 +79,70 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
       </Field>
       <Field label={t('users.role')}>
         {(props) => (
-          <select {...props} value={body.role} onChange={(e) => setBody({ ...body, role: e.target.value === 'admin' ? 'admin' : 'cashier' })}>
-            <option value="cashier">{t('roles.cashier')}</option>
-            <option value="admin">{t('roles.admin')}</option>
+          <select {...props} value={body.role} onChange={(e) => setBody({ ...body, role: roleOf(e.target.value) })}>
+            <RoleOptions />
           </select>
         )}
+      </Field>
+      <Field label={t('users.pin')} help={t('users.pinHelp')}>
+        {(props) => <input {...props} type="password" inputMode="numeric" autoComplete="off" pattern="[0-9]{4,8}" value={pin} onChange={(e) => setPin(e.target.value)} className="short" />}
       </Field>
       <button type="submit" className="primary">
         {t('users.add')}
       </button>
       <ErrorAlert error={error} />
+    </form>
+  );
+}
+
+/** The contract's roles (types only reach the browser), in the order the select offers them. */
+const ROLE_NAMES: readonly Role[] = ['cashier', 'manager', 'admin'];
+
+function roleOf(value: string): Role {
+  return ROLE_NAMES.find((role) => role === value) ?? 'cashier';
+}
+
+function RoleOptions() {
+  const { t } = useTranslation();
+  return (
+    <>
+      {ROLE_NAMES.map((role) => (
+        <option key={role} value={role}>
+          {t(`roles.${role}`)}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** Sets a user's approval PIN (4 to 8 digits), or removes it. */
+function PinForm({ user, onSet }: { user: User; onSet: (pin: string | null) => Promise<void> }) {
+  const { t } = useTranslation();
+  const [pin, setPin] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await onSet(pin);
+    setPin('');
+  };
+  return (
+    <form className="row" onSubmit={(e) => void submit(e)}>
+      <input
+        aria-label={t('users.setPinFor', { name: user.username })}
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        pattern="[0-9]{4,8}"
+        required
+        className="short"
+        value={pin}
+        onChange={(e) => setPin(e.target.value)}
+      />
+      <button type="submit">{t('users.setPin')}</button>
+      {user.hasPin ? (
+        <button type="button" aria-label={`${t('users.removePin')} ${user.username}`} onClick={() => void onSet(null)}>
+          {t('users.removePin')}
+        </button>
+      ) : null}
     </form>
   );
 }

@@ -8,6 +8,7 @@ import type {
   ListOrdersQuery,
   ListPaymentsQuery,
   LoginBody,
+  ManagerApproval,
   Order,
   OrderList,
   PairedBox,
@@ -24,6 +25,7 @@ import type {
   PutOrderBody,
   PutPaymentBody,
   Receipt,
+  SetOwnPinBody,
   SessionInfo,
   UpdateCompanyBody,
   UpdateUserBody,
@@ -88,6 +90,7 @@ export const users = {
   list: () => items(api<List<User>>('GET', '/api/users')),
   create: (body: CreateUserBody) => api<User>('POST', '/api/users', body),
   update: (id: number, body: UpdateUserBody) => api<User>('PATCH', `/api/users/${id}`, body),
+  setOwnPin: (body: SetOwnPinBody) => api<User>('PUT', '/api/users/me/pin', body),
 };
 
 export const sessions = {
@@ -119,6 +122,7 @@ export const payments = {
   request: (uuid: string, body: PutPaymentBody) => api<Payment>('PUT', `/api/payments/${enc(uuid)}`, body),
   cancel: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/cancel`),
   recover: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/check`),
-  forceDone: (uuid: string, reason: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/force-done`, { reason }),
-  markFailed: (uuid: string, reason: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/mark-failed`, { reason }),
+  /** An override: a cashier sends a manager's approval given on the spot; a manager or admin sends none. */
+  forceDone: (uuid: string, reason: string, approval?: ManagerApproval) => api<Payment>('POST', `/api/payments/${enc(uuid)}/force-done`, approval === undefined ? { reason } : { reason, approval }),
+  markFailed: (uuid: string, reason: string, approval?: ManagerApproval) => api<Payment>('POST', `/api/payments/${enc(uuid)}/mark-failed`, approval === undefined ? { reason } : { reason, approval }),
 };

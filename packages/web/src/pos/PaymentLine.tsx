@@ -5,7 +5,7 @@ import { payments } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { ErrorAlert } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
-import { paymentStatus } from './paymentStatus';
+import { paymentStatus, settlementApprover } from './paymentStatus';
 import { UnknownPanel } from './UnknownPanel';
 
 type Line = Order['payments'][number];
@@ -35,6 +35,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
   const words = cashWords ?? (status === null ? t(`state.${state}`) : t(status.key));
   const messages = status?.terminalMessages.slice(-3) ?? [];
   const cancelRefused = detail.data?.history.some((h) => h.event === 'cancelRefused') ?? false;
+  const approver = detail.data === undefined ? null : settlementApprover(detail.data);
   // Why the box would not start it (busy, offline…), as the box said it.
   const refusal = state === 'retry' ? (detail.data?.history.findLast((h) => h.event === 'refused')?.message ?? null) : null;
 
@@ -65,6 +66,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
       </p>
       {state === 'waitingCard' && cancelRefused ? <p className="note">{t('pos.cancelRefused')}</p> : null}
       {refusal === null ? null : <p className="note">{refusal}</p>}
+      {approver === null ? null : <p className="note">{t('pos.approvedBy', { user: approver })}</p>}
       {messages.length === 0 ? null : (
         <ul className="terminal-messages" aria-label={t('pos.terminalMessages')}>
           {messages.map((text, index) => (

@@ -1,22 +1,40 @@
+import type { ManagerApproval } from '@kassa/contract';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/client';
 import { payments } from '../api/endpoints';
+import { useAuth } from '../auth';
 import { ErrorAlert, Field } from '../ui/components';
+import { ManagerApprovalDialog } from './ManagerApprovalDialog';
 
 type Settle = 'forceDone' | 'markFailed';
 
+/** Whether the signed-in role approves its own overrides (the server decides; this only spares a cashier the refusal). */
+const APPROVES_ITSELF = new Set(['admin', 'manager']);
+
+/** The server's answer to an override without approval by a cashier: ask a manager. */
+function needsApproval(error: unknown): boolean {
+  return isApiError(error, 'KASSA_FORBIDDEN') && error.details?.['needs'] === 'managerApproval';
+}
+
 /**
  * A payment whose answer was lost. Nothing is guessed: the box asks the terminal; the cashier can
- * ask again, or settle by hand only after confirming with a reason (recorded with their name).
+ * ask again, or have it settled by hand. Settling by hand is a manager's override: a manager (or
+ * admin) confirms with a reason; a cashier gets a manager's approval on the spot in a dialog. The
+ * server records the cashier, the manager and the reason.
  */
 export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () => void }) {
   const { t } = useTranslation();
+  const { user } = useAuth();
+  const approvesItself = APPROVES_ITSELF.has(user.role);
   const [settling, setSettling] = useState<Settle | null>(null);
+  const [approving, setApproving] = useState<Settle | null>(null);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
+  const settle = (how: Settle, text: string, approval?: ManagerApproval) => (how === 'forceDone' ? payments.forceDone(uuid, text, approval) : payments.markFailed(uuid, text, approval));
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
@@ -25,7 +43,8 @@ export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () 
       setSettling(null);
       onChanged();
     } catch (caught) {
-      setError(caught);
+      if (settling !== null && needsApproval(caught)) setApproving(settling);
+      else setError(caught);
     } finally {
       setBusy(false);
     }
@@ -33,8 +52,12 @@ export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () 
   const confirm = (event: FormEvent) => {
     event.preventDefault();
     if (settling === null) return;
-    const text = reason.trim();
-    void run(() => (settling === 'forceDone' ? payments.forceDone(uuid, text) : payments.markFailed(uuid, text)));
+    void run(() => settle(settling, reason.trim()));
+  };
+  const choose = (how: Settle) => {
+    setError(null);
+    if (approvesItself) setSettling(how);
+    else setApproving(how);
   };
 
   return (
@@ -48,10 +71,10 @@ export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () 
       </div>
       <p className="help">{t('pos.unknownManual')}</p>
       <div className="row">
-        <button type="button" aria-pressed={settling === 'forceDone'} onClick={() => setSettling('forceDone')}>
+        <button type="button" aria-pressed={settling === 'forceDone'} onClick={() => choose('forceDone')}>
           {t('pos.forceDone')}
         </button>
-        <button type="button" aria-pressed={settling === 'markFailed'} onClick={() => setSettling('markFailed')}>
+        <button type="button" aria-pressed={settling === 'markFailed'} onClick={() => choose('markFailed')}>
           {t('pos.markFailed')}
         </button>
       </div>
@@ -67,6 +90,20 @@ export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () 
             </button>
           </div>
         </form>
+      )}
+      {approving === null ? null : (
+        <ManagerApprovalDialog
+          summary={approving === 'forceDone' ? t('pos.approvalForceDone') : t('pos.approvalMarkFailed')}
+          submitLabel={t('pos.approve')}
+          initialReason={reason}
+          approve={async (approval, text) => {
+            await settle(approving, text, approval);
+            setApproving(null);
+            setSettling(null);
+            onChanged();
+          }}
+          onClose={() => setApproving(null)}
+        />
       )}
       <ErrorAlert error={error} />
     </section>

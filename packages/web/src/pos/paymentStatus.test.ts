@@ -1,6 +1,6 @@
 import type { PaymentDetail, PaymentState } from '@kassa/contract';
 import { describe, expect, it } from 'vitest';
-import { paymentStatus } from './paymentStatus.js';
+import { paymentStatus, settlementApprover } from './paymentStatus.js';
 
 type Entry = PaymentDetail['history'][number];
 const at = '2026-01-01T10:00:00.000Z';
@@ -8,7 +8,7 @@ const entry = (event: string, toState: PaymentState, extra: Partial<Entry> = {})
 
 function detail(state: PaymentState, history: Entry[]): PaymentDetail {
   return {
-    payment: { uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11', orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', paymentMethodId: 1, amountCents: 980, state, deviceId: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, tenderedCents: null, changeCents: null },
+    payment: { uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11', orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', paymentMethodId: 1, amountCents: 980, state, deviceId: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null },
     history,
     tickets: [],
   };
@@ -39,5 +39,13 @@ describe('paymentStatus', () => {
   it('says "sent to the terminal" until the terminal reports a stage', () => {
     expect(paymentStatus(detail('waiting', [entry('accepted', 'waiting')])).key).toBe('state.waiting');
     expect(paymentStatus(detail('pending', [])).key).toBe('state.pending');
+  });
+});
+
+describe('settlementApprover', () => {
+  it('names the manager who approved a settlement by hand, and nobody for a payment the terminal settled', () => {
+    const forced = entry('forceDone', 'forceDone', { source: 'user', userId: 3, message: 'ticket seen', data: { approvedBy: { id: 2, username: 'manon' } } });
+    expect(settlementApprover(detail('forceDone', [entry('lost', 'unknown'), forced]))).toBe('manon');
+    expect(settlementApprover(detail('done', [entry('approved', 'done')]))).toBeNull();
   });
 });

@@ -100,3 +100,12 @@ export function paymentStatus(detail: PaymentDetail): PaymentStatus {
       return { ...base, key: `state.${state}` };
   }
 }
+
+/** The manager who approved the payment's settlement by hand, as its history names them; null when it was not settled by hand. */
+export function settlementApprover(detail: PaymentDetail): string | null {
+  const entry = detail.history.findLast((h) => h.source === 'user' && (h.event === 'forceDone' || h.event === 'markFailed'));
+  const data = entry?.data;
+  if (typeof data !== 'object' || data === null) return null;
+  const approvedBy = (data as { approvedBy?: { username?: unknown } }).approvedBy;
+  return typeof approvedBy?.username === 'string' ? approvedBy.username : null;
+}

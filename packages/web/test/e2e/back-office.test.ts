@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppShell } from './pages/app.js';
-import { BoxesPage, DevicesPage, JournalsPage, PaymentMethodsPage, PosConfigsPage, ProductsPage, SettingsPage } from './pages/back-office.js';
+import { BoxesPage, DevicesPage, JournalsPage, PaymentMethodsPage, PosConfigsPage, ProductsPage, SettingsPage, UsersPage } from './pages/back-office.js';
 import type { WatchedPage } from './support/browser.js';
 import { expectAccessible, launchBrowser, newContext, openPage, screenshot } from './support/browser.js';
 import { Stack } from './support/stack.js';
@@ -149,6 +149,33 @@ describe('the back office walks the seed document', () => {
     await expect.poll(() => products.row('Cola').textContent()).toContain('3.10');
     await page.reload();
     await expect.poll(() => products.row('Cola').textContent()).toContain('3.10');
+  });
+
+  it('adds a manager with an approval PIN; the manager gets the till and their own PIN, not the back office', async () => {
+    const users = new UsersPage(page);
+    await app.goTo('Users');
+    const mia = { username: 'mia', password: 'mia-approves-overrides' };
+    await users.add({ ...mia, role: 'Manager', pin: '4321' });
+    expect(await users.row(mia.username).getByRole('combobox').inputValue()).toBe('manager');
+    expect(await users.cell(mia.username, 2).textContent()).toBe('Yes');
+    await expectAccessible(page);
+    await users.row(mia.username).getByRole('button', { name: `Remove PIN ${mia.username}` }).click();
+    await expect.poll(() => users.cell(mia.username, 2).textContent()).toBe('No');
+
+    const manager = await openPage(await newContext(browser), stack.url);
+    const shell = new AppShell(manager.page);
+    await shell.logIn(mia);
+    expect(await shell.nav.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await shell.goTo('My PIN');
+    const form = manager.page.getByRole('form', { name: 'My approval PIN' });
+    await form.getByLabel('Current password').fill(mia.password);
+    await form.getByLabel('Approval PIN', { exact: true }).fill('8642');
+    await form.getByRole('button', { name: 'Save PIN' }).click();
+    await form.getByRole('status').filter({ hasText: 'PIN saved.' }).waitFor();
+    await expectAccessible(manager.page);
+    await page.reload();
+    await expect.poll(() => users.cell(mia.username, 2).textContent()).toBe('Yes');
+    expect(manager.errors).toEqual([]);
   });
 
   it('left no error in the browser console', () => {

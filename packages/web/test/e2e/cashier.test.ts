@@ -1,3 +1,4 @@
+import type { User } from '@kassa/contract';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Box } from '../../../iot-box/src/index.js';
@@ -21,6 +22,9 @@ const PROCESSING_HELD: ScriptStep[] = [
   { result: 'Approved' },
 ];
 
+/** A manager who approves overrides at the till with a PIN. */
+const MANAGER = { username: 'manon', password: 'manon-approves-overrides', pin: '2468' };
+
 /**
  * The cashier sells with the demo's Lane/5000 (an emulated terminal behind a real box), watching
  * every payment state live in a real browser.
@@ -34,6 +38,7 @@ describe('the cashier sells and sees every payment state live', () => {
   let till: CashierPage;
   let box: Box;
   let admin: ApiClient;
+  let manager: User;
 
   const terminal = (scenario: 'approve' | 'decline' | 'no-answer' | 'disconnect-after-card' | ScriptStep[], manualKeys = false): Promise<TerminalHandle> =>
     stack.terminal(box, { terminalId: stack.demo.terminalId, scenario, manualKeys });
@@ -54,6 +59,7 @@ describe('the cashier sells and sees every payment state live', () => {
     stack = await Stack.start();
     box = await stack.startBox(stack.demo.boxToken);
     admin = await ApiClient.logIn(stack.url, stack.demo.admin);
+    manager = await admin.post<User>('/api/users', { username: MANAGER.username, password: MANAGER.password, role: 'manager', pin: MANAGER.pin });
     browser = await launchBrowser();
     context = await newContext(browser);
     watched = await openPage(context, stack.url);
@@ -151,6 +157,8 @@ describe('the cashier sells and sees every payment state live', () => {
     const declined = await till.payWith('Card');
     await till.waitForStatus(declined, 'Declined');
     expect(await till.validate.isDisabled()).toBe(true);
+    // A declined card was not charged: nobody may settle it by hand.
+    expect(await declined.getByRole('button', { name: /Force done|Mark failed/ }).count()).toBe(0);
 
     await terminal('approve');
     await declined.getByRole('button', { name: 'Retry' }).click();
@@ -267,23 +275,31 @@ describe('the cashier sells and sees every payment state live', () => {
     await page.setViewportSize({ width: 1024, height: 768 });
   });
 
-  it('resolves a payment the terminal never answers by hand, with a reason that is recorded', async () => {
+  it('resolves a payment the terminal never answers by hand with a manager’s approval: a wrong PIN is refused, the right one settles', async () => {
     await terminal('no-answer');
     await sellFriesAndCola();
     const line = await till.payWith('Card');
     const panel = line.getByRole('region', { name: 'We are checking with the terminal' });
     await panel.waitFor({ timeout: 30_000 });
     await panel.getByRole('button', { name: 'Check again' }).click();
+    // A cashier settles nothing by hand alone: the button asks for a manager.
     await panel.getByRole('button', { name: 'Force done' }).click();
-    const reason = panel.getByRole('textbox', { name: /Reason/ });
-    await reason.fill('Terminal ticket shows approved');
-    await screenshot(page, 'payment-unknown');
+    const dialog = till.approvalDialog();
+    await dialog.waitFor();
+    await till.approveAsManager({ username: MANAGER.username, secret: '0000', reason: 'Terminal ticket shows approved' });
+    await dialog.getByRole('alert').filter({ hasText: 'Approval refused' }).waitFor();
+    const paymentUuid = (await admin.order(orderId())).payments[0]?.uuid ?? '';
+    expect((await admin.payment(paymentUuid)).payment.state).toBe('unknown');
+    await screenshot(page, 'manager-approval');
     await expectAccessible(page);
-    await panel.getByRole('button', { name: 'Confirm: force done' }).click();
+    await till.approveAsManager({ username: MANAGER.username, secret: MANAGER.pin });
     await till.waitForStatus(line, 'Done (settled by hand)');
-    const detail = await admin.payment((await admin.order(orderId())).payments[0]?.uuid ?? '');
-    expect(detail.payment.settleReason).toBe('Terminal ticket shows approved');
-    expect(detail.payment.settledBy).not.toBeNull();
+    await line.getByText(`Approved by ${MANAGER.username}`).waitFor();
+    expect(await dialog.count()).toBe(0);
+    const detail = await admin.payment(paymentUuid);
+    expect(detail.payment).toMatchObject({ state: 'forceDone', settleReason: 'Terminal ticket shows approved', approvedBy: manager.id });
+    expect(detail.payment.settledBy).not.toBe(manager.id);
+    expect(detail.history.at(-1)).toMatchObject({ event: 'forceDone', userId: detail.payment.settledBy, data: { approvedBy: { id: manager.id, username: MANAGER.username } } });
     await till.validateOrder();
   });
 
@@ -294,6 +310,7 @@ describe('the cashier sells and sees every payment state live', () => {
     await payments.filterState('Done (settled by hand)');
     await payments.openFirst();
     await office.page.getByText('Settled by hand by cashier: Terminal ticket shows approved').waitFor();
+    await office.page.getByText(`Approved on the spot by the manager ${MANAGER.username}`).waitFor();
     await payments.historyRow('lost').waitFor();
     expect(await payments.historyRow('forceDone').textContent()).toMatch(/cashier.*forceDone.*Terminal ticket shows approved/);
     await screenshot(office.page, 'payment-history', { fullPage: true });

@@ -168,3 +168,29 @@ export class PaymentsPage {
     return this.page.getByRole('table', { name: 'History' }).getByRole('row').filter({ has: this.page.getByRole('cell', { name: event, exact: true }) });
   }
 }
+
+export class UsersPage {
+  readonly form: Locator;
+
+  constructor(readonly page: Page) {
+    this.form = page.getByRole('form', { name: 'Add user' });
+  }
+
+  row(username: string): Locator {
+    return this.page.getByRole('table', { name: 'Users and roles' }).getByRole('row', { name: new RegExp(`^${username} `) });
+  }
+
+  /** The text of one column of a user's row: 0 role, 1 active, 2 PIN. */
+  cell(username: string, column: number): Locator {
+    return this.row(username).getByRole('cell').nth(column);
+  }
+
+  async add(user: { username: string; password: string; role: 'Cashier' | 'Manager' | 'Admin'; pin?: string }): Promise<void> {
+    await this.form.getByRole('textbox', { name: 'Username' }).fill(user.username);
+    await this.form.getByLabel('Password', { exact: true }).fill(user.password);
+    await this.form.getByRole('combobox', { name: 'Role' }).selectOption({ label: user.role });
+    if (user.pin !== undefined) await this.form.getByLabel('Approval PIN', { exact: true }).fill(user.pin);
+    await this.form.getByRole('button', { name: 'Add user' }).click();
+    await this.row(user.username).waitFor();
+  }
+}

@@ -71,6 +71,20 @@ export class CashierPage {
     await this.statusOf(line).filter({ hasText: text }).waitFor();
   }
 
+  /** The dialog in which a manager approves an override at the till. */
+  approvalDialog(): Locator {
+    return this.page.getByRole('dialog', { name: 'Manager approval' });
+  }
+
+  /** A manager types their username and PIN (or password) with the reason, and approves. */
+  async approveAsManager(approval: { username: string; secret: string; reason?: string }): Promise<void> {
+    const dialog = this.approvalDialog();
+    await dialog.getByRole('textbox', { name: 'Manager username' }).fill(approval.username);
+    await dialog.getByLabel('PIN or password').fill(approval.secret);
+    if (approval.reason !== undefined) await dialog.getByRole('textbox', { name: /Reason/ }).fill(approval.reason);
+    await dialog.getByRole('button', { name: 'Approve and settle' }).click();
+  }
+
   async validateOrder(): Promise<void> {
     await this.validate.click();
     await this.receipt.waitFor();

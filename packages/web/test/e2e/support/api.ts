@@ -22,6 +22,12 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const response = await fetch(`${this.base}${path}`, { method: 'POST', headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
   payments(): Promise<PaymentList> {
     return this.get<PaymentList>('/api/payments?limit=200');
   }
