@@ -26,7 +26,8 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Seed the demo data (idempotent) and return its credentials. */
   readonly demo?: boolean;
-  readonly trustProxy?: boolean;
+  /** Reverse proxies (IPs or CIDRs) whose X-Forwarded-* headers are believed; none by default. */
+  readonly trustProxy?: readonly string[];
   /** The web build to serve at `/`. Default: the web package's dist folder, when it exists. */
   readonly webDist?: string | null;
 }
@@ -69,7 +70,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       database,
       publicUrl,
       logger,
-      trustProxy: options.trustProxy ?? false,
+      trustProxy: options.trustProxy ?? [],
       secureCookies: options.publicUrl?.startsWith('https:') === true ? 'always' : 'auto',
       webDist: options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist,
     });

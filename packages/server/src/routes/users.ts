@@ -1,7 +1,9 @@
 import { CreateUserBody, IdParams, ListOf, UpdateUserBody, User } from '@kassa/contract';
+import { Type } from 'typebox';
 import { errorResponses } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { routeOptions } from '../http/types.js';
+import { unlockUser } from '../services/auth.js';
 import { readUsers } from '../services/reads.js';
 import { addUser, changeUser } from '../services/users.js';
 import type { RouteDeps } from './deps.js';
@@ -19,5 +21,16 @@ export function registerUserRoutes(app: App, { ctx }: RouteDeps): void {
       response: { 200: User, ...errorResponses(404, 409) },
     }),
     async (request) => changeUser(ctx, request.params.id, request.body),
+  );
+  app.post(
+    '/api/users/:id/unlock',
+    routeOptions('admin', 'users', 'Lift the user’s login lock after failed attempts (the username’s and its known devices’)', {
+      params: IdParams,
+      response: { 204: Type.Null(), ...errorResponses(404) },
+    }),
+    async (request, reply) => {
+      await unlockUser(ctx, request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 }

@@ -1,5 +1,5 @@
 import type { CreateUserBody, UpdateUserBody } from '@kassa/contract';
-import { hashPassword } from '../auth/passwords.js';
+import { checkNewPassword, hashPassword } from '../auth/passwords.js';
 import { KassaError, notFound } from '../domain/errors.js';
 import { deleteUserSessions } from '../repos/auth-sessions.js';
 import type { User } from '../repos/users.js';
@@ -7,6 +7,7 @@ import { countActiveAdmins, createUser, getUser, updateUser } from '../repos/use
 import type { ServiceContext } from './context.js';
 
 export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promise<User> {
+  checkNewPassword(body.password);
   const user = await createUser(ctx.db, { username: body.username, role: body.role, passwordHash: await hashPassword(body.password, ctx.passwordCost) });
   if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { username: body.username });
   return user;
@@ -14,6 +15,7 @@ export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promis
 
 /** Changes a user; a demotion, deactivation or new password ends the user's sessions. The last admin stays. */
 export async function changeUser(ctx: ServiceContext, id: number, body: UpdateUserBody): Promise<User> {
+  if (body.password !== undefined) checkNewPassword(body.password);
   const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password, ctx.passwordCost);
   return ctx.db.transaction().execute(async (trx) => {
     const user = await getUser(trx, id);
