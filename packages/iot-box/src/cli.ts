@@ -2,8 +2,10 @@ import { startBox } from './box.js';
 import { parseConfig, USAGE } from './config.js';
 import { BoxError } from './errors.js';
 import { createLogger } from './logger.js';
+import { restrictNewFiles } from './private-files.js';
 
 async function main(): Promise<void> {
+  restrictNewFiles();
   let parsed;
   try {
     parsed = parseConfig(process.argv.slice(2), process.env);

@@ -1,6 +1,7 @@
 import { CliError, parseCli, USAGE } from './cli-args.js';
 import type { RunningServer } from './main.js';
 import { startServer } from './main.js';
+import { restrictNewFiles } from './private-files.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -20,6 +21,7 @@ function printDemo(server: RunningServer): void {
 }
 
 async function main(): Promise<void> {
+  restrictNewFiles();
   let command;
   try {
     command = parseCli(process.argv.slice(2), process.env);
@@ -33,7 +35,6 @@ async function main(): Promise<void> {
     return;
   }
   const server = await startServer(command.options);
-  printDemo(server);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) process.exit(1);
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Only once a stop request is handled: whoever waits for this banner may send one at once.
+  printDemo(server);
 }
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { databaseOptionsFrom, openDatabase } from './db/database.js';
 import type { DemoData } from './demo.js';
 import { seedDemo } from './demo.js';
+import { makePrivateDir } from './private-files.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -60,6 +61,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const host = options.host ?? DEFAULT_HOST;
   const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir, ...(options.preparedStatements === false ? { preparedStatements: false } : {}) });
+  if (chosen.kind === 'pglite' || options.demo === true) makePrivateDir(dataDir);
   const database = await openDatabase(
     chosen.kind === 'postgres' ? { ...chosen, onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool opens a new one') } : chosen,
   );
