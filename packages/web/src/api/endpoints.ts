@@ -86,6 +86,8 @@ export const users = {
   list: () => items(api<List<User>>('GET', '/api/users')),
   create: (body: CreateUserBody) => api<User>('POST', '/api/users', body),
   update: (id: number, body: UpdateUserBody) => api<User>('PATCH', `/api/users/${id}`, body),
+  /** Lifts the user's login lock after failed attempts. */
+  unlock: (id: number) => api<null>('POST', `/api/users/${id}/unlock`),
 };
 
 export const sessions = {

@@ -168,3 +168,27 @@ export class PaymentsPage {
     return this.page.getByRole('table', { name: 'History' }).getByRole('row').filter({ has: this.page.getByRole('cell', { name: event, exact: true }) });
   }
 }
+
+/** Users and roles: adding a user, and lifting a login lock. */
+export class UsersPage {
+  readonly form: Locator;
+
+  constructor(readonly page: Page) {
+    this.form = page.getByRole('form', { name: 'Add user' });
+  }
+
+  async add(user: { username: string; password: string; role: 'Cashier' | 'Admin' }): Promise<void> {
+    await this.form.getByRole('textbox', { name: 'Username' }).fill(user.username);
+    await this.form.getByLabel('Password').fill(user.password);
+    await this.form.getByRole('combobox', { name: 'Role' }).selectOption({ label: user.role });
+    await this.form.getByRole('button', { name: 'Add user' }).click();
+  }
+
+  row(username: string): Locator {
+    return this.page.getByRole('row').filter({ has: this.page.getByRole('rowheader', { name: username, exact: true }) });
+  }
+
+  unlock(username: string): Locator {
+    return this.page.getByRole('button', { name: `Unlock sign-in ${username}` });
+  }
+}
