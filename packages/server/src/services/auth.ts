@@ -3,7 +3,7 @@ import type { ScryptCost } from '../auth/passwords.js';
 import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords.js';
 import { randomToken, sha256 } from '../auth/tokens.js';
 import { KassaError, notFound } from '../domain/errors.js';
-import type { LoginLockout, ThrottleScope } from '../domain/login-lockout.js';
+import type { ThrottleScope } from '../domain/login-lockout.js';
 import { throttleKey } from '../domain/login-lockout.js';
 import { createAuthSession, deleteAuthSession, deleteExpiredSessions, findAuthSession } from '../repos/auth-sessions.js';
 import { clearThrottles, deleteStaleThrottles, findLoginDevice, lockedKeys, listLoginDeviceHashes, recordFailure, saveLoginDevice } from '../repos/login-throttles.js';
