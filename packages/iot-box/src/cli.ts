@@ -3,8 +3,10 @@ import { parseConfig, USAGE } from './config.js';
 import { BoxError } from './errors.js';
 import { createLogger, logFormatFor } from './logger.js';
 import { BOX_SOFTWARE } from './version.js';
+import { restrictNewFiles } from './private-files.js';
 
 async function main(): Promise<void> {
+  restrictNewFiles();
   let parsed;
   try {
     parsed = parseConfig(process.argv.slice(2), process.env);

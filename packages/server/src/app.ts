@@ -7,6 +7,8 @@ import type { ScryptCost } from './auth/passwords.js';
 import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
 import type { Database, DatabaseOptions } from './db/database.js';
 import { openDatabase } from './db/database.js';
+import type { LoginLockout } from './domain/login-lockout.js';
+import { DEFAULT_LOGIN_LOCKOUT } from './domain/login-lockout.js';
 import { LiveEventHub } from './events/hub.js';
 import { LocalLinks } from './services/local-links.js';
 import type { EventStreamOptions } from './events/stream.js';
@@ -21,7 +23,7 @@ import type { App } from './http/types.js';
 import { installWeb } from './http/web.js';
 import { registerRoutes } from './routes/index.js';
 import type { ServiceContext } from './services/context.js';
-import { attachBoxUplink } from './uplink-site.js';
+import { attachBoxUplink, refuseStrayUpgrades } from './uplink-site.js';
 import { SERVER_VERSION } from './version.js';
 
 export interface AppOptions {
@@ -30,14 +32,21 @@ export interface AppOptions {
   /** The URL browsers and boxes use to reach this server; a function when it is known only after listen(). */
   readonly publicUrl: string | (() => string);
   readonly logger?: FastifyBaseLogger;
-  /** Trust X-Forwarded-* from a reverse proxy (client address for the login limit, https for Secure cookies). */
-  readonly trustProxy?: boolean;
+  /**
+   * The reverse proxies (IP addresses or CIDR ranges) whose X-Forwarded-* headers are believed: the
+   * client address for the login limits, https for Secure cookies. From any other peer they are ignored.
+   */
+  readonly trustProxy?: readonly string[];
+  readonly timeouts?: Partial<ServerTimeouts>;
   readonly secureCookies?: SecureCookies;
   /** The folder of the web build; `/` serves it when it holds an index.html. */
   readonly webDist?: string | null;
   readonly passwordCost?: ScryptCost;
   readonly sessionTtlMs?: number;
+  /** Attempts per client address and minute, whatever their outcome: a flood guard before any password is checked. */
   readonly loginLimit?: LoginLimit;
+  /** Locks after failed logins, per username, address and known device (domain/login-lockout.ts). */
+  readonly loginLockout?: Partial<LoginLockout>;
   readonly events?: Partial<EventStreamOptions>;
   /** Identifies this process among those sharing the database. */
   readonly serverId?: string;
@@ -54,6 +63,18 @@ declare module 'fastify' {
     liveEvents: LiveEventHub;
   }
 }
+
+/** How long a client may take; a slow or idle one is dropped instead of holding a socket. */
+export interface ServerTimeouts {
+  /** To send the request's headers. */
+  readonly headersMs: number;
+  /** To send the whole request, body included (not the answer: event streams last). */
+  readonly requestMs: number;
+  /** A keep-alive connection with no request in flight is closed after this. */
+  readonly keepAliveMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
 
 const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -82,11 +103,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     passwordCost: options.passwordCost ?? DEFAULT_SCRYPT_COST,
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+    loginLockout: { ...DEFAULT_LOGIN_LOCKOUT, ...options.loginLockout },
   };
 
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const trustProxy = options.trustProxy ?? [];
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
-    trustProxy: options.trustProxy ?? false,
+    // A list of addresses, never `true`: a forged X-Forwarded-For from anyone else changes nothing.
+    trustProxy: trustProxy.length === 0 ? false : [...trustProxy],
+    // Node checks the headers and request timeouts on an interval (30 s by default): check often
+    // enough that they hold to about a second.
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
     bodyLimit: BODY_LIMIT_BYTES,
     // Hijacked event streams are ended by the hub before close; keep-alive sockets go at once.
     forceCloseConnections: 'idle',
@@ -98,7 +128,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('kassa', ctx);
 
   installErrorHandling(app);
-  await installSecurity(app, ctx.db);
+  const secureCookies = options.secureCookies ?? 'auto';
+  await installSecurity(app, ctx.db, secureCookies);
   installAuth(app, ctx);
   await installOpenApi(app, SERVER_VERSION, () => ctx.publicUrl);
 
@@ -110,13 +141,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerRoutes(app, {
     ctx,
     hub,
-    secureCookies: options.secureCookies ?? 'auto',
+    secureCookies,
     loginLimit: options.loginLimit ?? DEFAULT_LOGIN_LIMIT,
     events: { ...DEFAULT_EVENT_STREAM, ...options.events },
   });
   await installWeb(app, options.webDist ?? null);
 
   const uplink = options.uplink === false ? null : await attachBoxUplink(app.server, ctx, app.log);
+  refuseStrayUpgrades(app.server, uplink !== null);
   app.addHook('preClose', async () => {
     hub.stop();
   });

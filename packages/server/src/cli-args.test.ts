@@ -19,7 +19,7 @@ const failure = (argv: string[], env: Record<string, string> = {}): string => {
 
 describe('parseCli', () => {
   it('listens on 127.0.0.1:8080 with PGlite under ./data by default', () => {
-    expect(run([])).toEqual({ port: 8080, host: '127.0.0.1', dataDir: './data', logLevel: 'info', trustProxy: false, demo: false });
+    expect(run([])).toEqual({ port: 8080, host: '127.0.0.1', dataDir: './data', logLevel: 'info', trustProxy: [], demo: false });
   });
 
   it('reads the environment: PORT, KASSA_DATA, DATABASE_URL, KASSA_PUBLIC_URL, KASSA_DEMO', () => {
@@ -28,13 +28,30 @@ describe('parseCli', () => {
   });
 
   it('lets flags win over the environment, in both --flag value and --flag=value forms', () => {
-    expect(run(['--port', '0', '--data=/tmp/k', '--host', '0.0.0.0', '--log-level=debug', '--trust-proxy'], { PORT: '9000' })).toMatchObject({
+    expect(run(['--port', '0', '--data=/tmp/k', '--host', '0.0.0.0', '--log-level=debug', '--trust-proxy', '127.0.0.1'], { PORT: '9000' })).toMatchObject({
       port: 0,
       dataDir: '/tmp/k',
       host: '0.0.0.0',
       logLevel: 'debug',
-      trustProxy: true,
+      trustProxy: ['127.0.0.1'],
     });
+  });
+
+  it('takes the trusted proxies as a comma list of addresses and CIDR ranges, by flag or KASSA_TRUST_PROXY', () => {
+    expect(run(['--trust-proxy=127.0.0.1, 10.0.0.0/8,::1,fd00::/8'])).toMatchObject({ trustProxy: ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8'] });
+    expect(run([], { KASSA_TRUST_PROXY: '192.168.1.2' })).toMatchObject({ trustProxy: ['192.168.1.2'] });
+    expect(run(['--trust-proxy', '10.1.1.1'], { KASSA_TRUST_PROXY: '192.168.1.2' })).toMatchObject({ trustProxy: ['10.1.1.1'] });
+  });
+
+  it.each([[['--trust-proxy']], [['--trust-proxy', 'true']], [['--trust-proxy', '10.0.0.0/33']], [['--trust-proxy', '10.0.0.300']], [['--trust-proxy', '10.0.0.0/8/1']]])(
+    'refuses a trusted proxy that is not an address or range: %j',
+    (argv) => {
+      expect(failure(argv)).toBe('KASSA_CLI_USAGE');
+    },
+  );
+
+  it('refuses the old KASSA_TRUST_PROXY=1, which would have trusted everyone', () => {
+    expect(failure([], { KASSA_TRUST_PROXY: '1' })).toBe('KASSA_CLI_USAGE');
   });
 
   it('prepares repeated statements unless told not to, by flag or environment', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { LogLevel, ServerOptions } from './main.js';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, LOG_LEVELS } from './main.js';
 
@@ -12,7 +13,9 @@ export const USAGE = `Usage: kassa-server [options]
                       that cannot keep them (env KASSA_NO_PREPARED_STATEMENTS=1)
   --public-url URL    URL browsers and boxes use (env KASSA_PUBLIC_URL, default http://HOST:PORT)
   --log-level LEVEL   ${LOG_LEVELS.join(', ')} (env KASSA_LOG_LEVEL, default info)
-  --trust-proxy       trust X-Forwarded-* headers of a reverse proxy (env KASSA_TRUST_PROXY=1)
+  --trust-proxy LIST  the reverse proxies whose X-Forwarded-* headers are believed: IP addresses
+                      or CIDR ranges, comma separated, e.g. 127.0.0.1,10.0.0.0/8 (env KASSA_TRUST_PROXY);
+                      from any other peer those headers are ignored
   --demo              seed demo data and print its credentials (env KASSA_DEMO=1)
   --version           print the version
   -h, --help          print this help`;
@@ -25,8 +28,8 @@ export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const VALUE_FLAGS = ['--port', '--host', '--data', '--database-url', '--public-url', '--log-level'] as const;
-const BOOLEAN_FLAGS = ['--demo', '--trust-proxy', '--no-prepared-statements', '--help', '-h', '--version'] as const;
+const VALUE_FLAGS = ['--port', '--host', '--data', '--database-url', '--public-url', '--log-level', '--trust-proxy'] as const;
+const BOOLEAN_FLAGS = ['--demo', '--no-prepared-statements', '--help', '-h', '--version'] as const;
 
 function parsePort(text: string): number {
   if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65_535) throw new CliError(`port must be a number from 0 to 65535, got "${text}"`);
@@ -48,6 +51,24 @@ function parseLevel(text: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === text);
   if (level === undefined) throw new CliError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
   return level;
+}
+
+/** One proxy: an IPv4 or IPv6 address, optionally with a /prefix. */
+function parseProxy(text: string): string {
+  const [address = '', prefix, extra] = text.split('/');
+  const family = isIP(address);
+  const maxPrefix = family === 4 ? 32 : 128;
+  const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+  if (family === 0 || !prefixOk || extra !== undefined) throw new CliError(`--trust-proxy takes IP addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8), got "${text}"`);
+  return text;
+}
+
+function parseProxies(text: string): string[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map(parseProxy);
 }
 
 const truthy = (value: string | undefined): boolean => value !== undefined && ['1', 'true', 'yes'].includes(value.toLowerCase());
@@ -72,6 +93,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   const databaseUrl = values.get('--database-url') ?? env['DATABASE_URL'];
   const publicUrl = values.get('--public-url') ?? env['KASSA_PUBLIC_URL'];
   const logLevel = values.get('--log-level') ?? env['KASSA_LOG_LEVEL'];
+  const trustProxy = values.get('--trust-proxy') ?? env['KASSA_TRUST_PROXY'];
   return {
     kind: 'run',
     options: {
@@ -81,7 +103,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl: parseUrl(databaseUrl, 'DATABASE_URL', ['postgres:', 'postgresql:']) }),
       ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl: parseUrl(publicUrl, 'public URL', ['http:', 'https:']) }),
       logLevel: logLevel === undefined || logLevel === '' ? 'info' : parseLevel(logLevel),
-      trustProxy: flags.has('--trust-proxy') || truthy(env['KASSA_TRUST_PROXY']),
+      trustProxy: trustProxy === undefined ? [] : parseProxies(trustProxy),
       demo: flags.has('--demo') || truthy(env['KASSA_DEMO']),
       ...(flags.has('--no-prepared-statements') || truthy(env['KASSA_NO_PREPARED_STATEMENTS']) ? { preparedStatements: false } : {}),
     },

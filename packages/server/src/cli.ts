@@ -2,6 +2,7 @@ import { CliError, parseCli, USAGE } from './cli-args.js';
 import type { RunningServer } from './main.js';
 import { startServer } from './main.js';
 import { SERVER_VERSION } from './version.js';
+import { restrictNewFiles } from './private-files.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -21,6 +22,7 @@ function printDemo(server: RunningServer): void {
 }
 
 async function main(): Promise<void> {
+  restrictNewFiles();
   let command;
   try {
     command = parseCli(process.argv.slice(2), process.env);
@@ -38,7 +40,6 @@ async function main(): Promise<void> {
     return;
   }
   const server = await startServer(command.options);
-  printDemo(server);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) process.exit(1);
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Only once a stop request is handled: whoever waits for this banner may send one at once.
+  printDemo(server);
 }
 
 main().catch((error: unknown) => {

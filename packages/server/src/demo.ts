@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPassword, verifyPassword } from './auth/passwords.js';
 import { issueBoxToken, randomToken, sha256 } from './auth/tokens.js';
@@ -9,6 +9,7 @@ import { createJournal, listJournals } from './repos/journals.js';
 import { createPaymentMethod, listPaymentMethods } from './repos/payment-methods.js';
 import { createPosConfig, listPosConfigs } from './repos/pos-configs.js';
 import { createProduct, listProducts } from './repos/products.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.js';
 import { createUser, findUserForLogin, updateUser } from './repos/users.js';
 import type { ServiceContext } from './services/context.js';
 
@@ -57,9 +58,11 @@ export function readDemoFile(dataDir: string): DemoData | null {
 }
 
 function writeDemoFile(dataDir: string, demo: DemoData): void {
-  mkdirSync(dataDir, { recursive: true });
-  // The file holds passwords and the box token: readable by the owner only.
-  writeFileSync(join(dataDir, DEMO_FILE), `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+  makePrivateDir(dataDir);
+  // The file holds passwords and the box token: readable by the owner only (also when it was there before).
+  const path = join(dataDir, DEMO_FILE);
+  writeFileSync(path, `${JSON.stringify(demo, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  chmodSync(path, PRIVATE_FILE_MODE);
 }
 
 function freshSecrets(boxId: string | null): DemoData {

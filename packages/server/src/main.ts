@@ -7,6 +7,7 @@ import { databaseOptionsFrom, openDatabase } from './db/database.js';
 import type { DemoData } from './demo.js';
 import { seedDemo } from './demo.js';
 import { createLogger, logFormatFor } from './logger.js';
+import { makePrivateDir } from './private-files.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,7 +29,8 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Seed the demo data (idempotent) and return its credentials. */
   readonly demo?: boolean;
-  readonly trustProxy?: boolean;
+  /** Reverse proxies (IPs or CIDRs) whose X-Forwarded-* headers are believed; none by default. */
+  readonly trustProxy?: readonly string[];
   /** The web build to serve at `/`. Default: the package's own `web/` folder, else the web package's dist folder (see findWebDist). */
   readonly webDist?: string | null;
 }
@@ -71,6 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const host = options.host ?? DEFAULT_HOST;
   const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir, ...(options.preparedStatements === false ? { preparedStatements: false } : {}) });
+  if (chosen.kind === 'pglite' || options.demo === true) makePrivateDir(dataDir);
   const database = await openDatabase(
     chosen.kind === 'postgres' ? { ...chosen, onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool opens a new one') } : chosen,
   );
@@ -81,7 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       database,
       publicUrl,
       logger,
-      trustProxy: options.trustProxy ?? false,
+      trustProxy: options.trustProxy ?? [],
       secureCookies: options.publicUrl?.startsWith('https:') === true ? 'always' : 'auto',
       webDist: options.webDist === undefined ? findWebDist() : options.webDist,
     });

@@ -14,6 +14,8 @@ export const User = Type.Object({
   role: Role,
   active: Type.Boolean(),
   hasPin: Type.Boolean({ description: 'Whether the user has an approval PIN (used while the user is a manager or an admin).' }),
+  /** In the users list: until when failed logins lock this username (an admin can unlock it), or null. */
+  lockedUntil: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type User = Static<typeof User>;
 
@@ -24,10 +26,14 @@ export type SessionInfo = Static<typeof SessionInfo>;
 /** A manager's (or admin's) approval PIN: 4 to 8 digits, stored hashed like a password. */
 export const Pin = Type.String({ pattern: '^[0-9]{4,8}$', description: 'An approval PIN: 4 to 8 digits.' });
 
+/** A new password: at least this long (and, checked by the server, not among the most common ones). */
+export const PASSWORD_MIN_LENGTH = 12;
+const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 256 });
+
 export const CreateUserBody = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }),
-    password: Type.String({ minLength: 8, maxLength: 256 }),
+    password: NewPassword,
     role: Role,
     pin: Type.Optional(Pin),
   },
@@ -39,7 +45,7 @@ export const UpdateUserBody = Type.Object(
   {
     role: Type.Optional(Role),
     active: Type.Optional(Type.Boolean()),
-    password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+    password: Type.Optional(NewPassword),
     /** A new approval PIN, or null to remove it. */
     pin: Type.Optional(Type.Union([Pin, Type.Null()])),
   },

@@ -1,6 +1,7 @@
-import { fdatasync, mkdirSync, open as openFd, openSync, write, writeFileSync, close as closeFd } from 'node:fs';
+import { fdatasync, open as openFd, openSync, write, writeFileSync, close as closeFd } from 'node:fs';
 import { join } from 'node:path';
 import { BoxError, BoxErrorCode } from '../errors.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.js';
 import type { EventRecord, JournalRecord } from './records.js';
 import { readJournalFile, replay } from './replay.js';
 import { removeTemporary, writeSnapshot, writeSnapshotSync, type SnapshotStep, type TailSource } from './snapshot-file.js';
@@ -112,12 +113,12 @@ export class Journal {
    * file left by a crash during a compaction is not part of the journal and is removed.
    */
   static open(dataDir: string, options: JournalOptions = {}): { journal: Journal; state: JournalState; tornTail: boolean } {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     const path = join(dataDir, JOURNAL_FILE);
     removeTemporary(path);
     const { state, tornTail, damagedTail } = readJournalFile(path);
     // Kept beside the journal for whoever wants to look; the box no longer needs it.
-    if (damagedTail !== undefined) writeFileSync(`${path}.damaged-${Date.now()}`, damagedTail);
+    if (damagedTail !== undefined) writeFileSync(`${path}.damaged-${Date.now()}`, damagedTail, { mode: PRIVATE_FILE_MODE });
     state.boot += 1;
     const records = snapshot(state);
     const size = writeSnapshotSync(dataDir, path, records);

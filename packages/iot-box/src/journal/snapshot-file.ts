@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
+import { PRIVATE_FILE_MODE } from '../private-files.js';
 import type { JournalRecord } from './records.js';
 
 /** The name a new journal is written under until it is complete and synced. */
@@ -39,7 +40,7 @@ export interface TailSource {
 export function writeSnapshotSync(dataDir: string, path: string, records: readonly JournalRecord[]): number {
   const text = records.map((r) => JSON.stringify(r) + '\n').join('');
   const temporary = temporaryPathOf(path);
-  const fd = openSync(temporary, 'w');
+  const fd = openSync(temporary, 'w', PRIVATE_FILE_MODE);
   try {
     writeSync(fd, text);
     fsyncSync(fd);
@@ -71,7 +72,7 @@ export async function writeSnapshot(
   const temporary = temporaryPathOf(path);
   let bytes = 0;
   let longestSliceMs = 0;
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'w', PRIVATE_FILE_MODE);
   try {
     const source = records[Symbol.iterator]();
     for (let done = false; !done; ) {

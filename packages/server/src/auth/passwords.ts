@@ -1,4 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { PASSWORD_MIN_LENGTH } from '@kassa/contract';
+import { KassaError } from '../domain/errors.js';
+import { COMMON_PASSWORDS } from './common-passwords.js';
 
 export interface ScryptCost {
   /** CPU/memory cost, a power of two. */
@@ -7,13 +10,21 @@ export interface ScryptCost {
   readonly p: number;
 }
 
-/** About 50 ms and 32 MiB per hash on a laptop: slow for a guesser, fine for a login. */
-export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 2 ** 15, r: 8, p: 1 };
+/**
+ * OWASP's minimum for scrypt (Password Storage Cheat Sheet): N=2^17, r=8, p=1, so 128 MiB and a few
+ * hundred milliseconds per hash. Tests pass a lower cost explicitly; nothing else should.
+ */
+export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
+
+/** scrypt needs 128·N·r bytes; Node refuses anything above maxmem (32 MiB by default), so give it room. */
+function maxmemOf(cost: ScryptCost): number {
+  return 128 * cost.N * cost.r + 16 * 1024 * 1024;
+}
 
 function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...cost, maxmem: 256 * cost.N * cost.r }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...cost, maxmem: maxmemOf(cost) }, (error, key) => (error ? reject(error) : resolve(key)));
   });
 }
 
@@ -24,13 +35,43 @@ export async function hashPassword(password: string, cost: ScryptCost = DEFAULT_
   return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** The cost a stored hash was made with, or null when it is not one of ours. */
+export function costOfHash(stored: string): ScryptCost | null {
   const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || salt === undefined || key === undefined) return false;
+  if (scheme !== 'scrypt' || salt === undefined || key === undefined) return null;
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
-  if (![cost.N, cost.r, cost.p].every((v) => Number.isSafeInteger(v) && v > 0)) return false;
+  return [cost.N, cost.r, cost.p].every((v) => Number.isSafeInteger(v) && v > 0) ? cost : null;
+}
+
+/** A hash made with less work than `target` (in any parameter) is made again at the next login. */
+export function needsRehash(stored: string, target: ScryptCost): boolean {
+  const cost = costOfHash(stored);
+  return cost === null || cost.N < target.N || cost.r < target.r || cost.p < target.p;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const cost = costOfHash(stored);
+  const [, , , , salt, key] = stored.split('$');
+  if (cost === null || salt === undefined || key === undefined) return false;
   const expected = Buffer.from(key, 'base64');
   const actual = await derive(password, Buffer.from(salt, 'base64'), cost);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+const COMMON = new Set(COMMON_PASSWORDS.map((p) => p.toLowerCase()));
+
+/** Why a new password is refused, or null when it may be used. Common is checked without regard to case. */
+export function passwordWeakness(password: string): 'too-short' | 'common' | null {
+  if ([...password].length < PASSWORD_MIN_LENGTH) return 'too-short';
+  if (COMMON.has(password.toLowerCase())) return 'common';
+  return null;
+}
+
+/** Refuses a weak new password with KASSA_VALIDATION naming the field, as a schema refusal does. */
+export function checkNewPassword(password: string, field = 'password'): void {
+  const weakness = passwordWeakness(password);
+  if (weakness === null) return;
+  const message =
+    weakness === 'too-short' ? `The ${field} needs at least ${PASSWORD_MIN_LENGTH} characters.` : `The ${field} is among the 10,000 most common passwords; choose another.`;
+  throw new KassaError('KASSA_VALIDATION', message, { field, reason: weakness, issues: [{ path: `/${field}`, message }] });
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_SCRYPT_COST } from '../auth/passwords.js';
 import type { Database } from '../db/database.js';
+import { DEFAULT_LOGIN_LOCKOUT } from '../domain/login-lockout.js';
 import { createUser } from '../repos/users.js';
 import { pairBox } from '../services/boxes.js';
 import { addJournal, changeCompany, savePaymentMethod, savePosConfig, saveProduct } from '../services/configuration.js';
@@ -39,6 +40,7 @@ export function serviceContext(database: Database, options: { serverId?: string;
     publicUrl: options.publicUrl ?? 'http://127.0.0.1:8080',
     passwordCost: DEFAULT_SCRYPT_COST,
     sessionTtlMs: 60_000,
+    loginLockout: DEFAULT_LOGIN_LOCKOUT,
   };
 }
 

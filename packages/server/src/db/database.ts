@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { makePrivateDir } from '../private-files.js';
 import { migrationProvider } from './migrations.js';
 import type { NotificationBus } from './notifications.js';
 import { PgNotificationBus, PGliteNotificationBus } from './notifications.js';
@@ -57,7 +57,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPGlite(dataDir: string | null): Promise<Database> {
-  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  if (dataDir !== null) makePrivateDir(dataDir);
   const pglite = await PGlite.create(dataDir ?? undefined, { parsers: { [INT8_OID]: parseInt8 } });
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
   return {

@@ -46,3 +46,30 @@ describe('migration 0004_history_event_ids', () => {
     await sql`set session_replication_role = origin`.execute(db);
   });
 });
+
+describe('migration 0010_trust_boundaries_at_rest', () => {
+  let pglite: PGlite;
+  let db: Kysely<Schema>;
+
+  beforeAll(async () => {
+    pglite = await PGlite.create();
+    db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo('0006_order_payments_version');
+    expect(error).toBeUndefined();
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await pglite.close();
+  });
+
+  it('ends the sessions that kept their CSRF token in clear and keeps only its hash from then on', async () => {
+    await sql`insert into users (username, password_hash, role) values ('ann', 'h', 'cashier')`.execute(db);
+    await sql`insert into auth_sessions (id, user_id, csrf_token, expires_at) values ('s1', 1, 'token-in-clear', now() + interval '1 hour')`.execute(db);
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    expect(error).toBeUndefined();
+    expect(await db.selectFrom('auth_sessions').selectAll().execute()).toEqual([]);
+    const columns = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = 'auth_sessions'`.execute(db);
+    expect(columns.rows.map((c) => c.column_name)).toContain('csrf_token_hash');
+    expect(columns.rows.map((c) => c.column_name)).not.toContain('csrf_token');
+  });
+});

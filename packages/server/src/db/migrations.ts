@@ -296,6 +296,33 @@ const managerRole: Migration = {
 };
 
 /**
+ * Trust boundaries at rest and at the login. A session's CSRF token is kept as its SHA-256 only
+ * (sessions made before hold it in clear, so they end: everyone logs in again). Failed logins are
+ * counted per username, per client address and per known device (`login_throttles`, see
+ * services/login-throttle.ts); a browser that logged in as a user gets a device token, stored hashed
+ * in `login_devices`, that exempts it from that username's lock.
+ */
+const trustBoundariesAtRest: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`delete from auth_sessions`.execute(db);
+    await sql`alter table auth_sessions rename column csrf_token to csrf_token_hash`.execute(db);
+    await db.schema
+      .createTable('login_throttles')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('locked_until', 'timestamptz')
+      .addColumn('last_failure_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('login_devices')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .execute();
+  },
+};
+
+/**
  * A cash line keeps what the customer handed and the change given back; `amount_cents` is what the
  * line counts toward the order (never more than was due). Other lines leave both null.
  */
@@ -314,6 +341,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_payment_children_unchecked': paymentChildrenUnchecked,
   '0006_order_payments_version': orderPaymentsVersion,
   '0009_manager_role': managerRole,
+  '0010_trust_boundaries_at_rest': trustBoundariesAtRest,
   '0012_cash_tender': cashTender,
 };
 

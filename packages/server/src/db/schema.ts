@@ -26,7 +26,8 @@ export interface AuthSessionTable {
   /** SHA-256 of the cookie value: a database leak gives no usable session. */
   id: string;
   user_id: number;
-  csrf_token: string;
+  /** SHA-256 of the session's CSRF token (which is derived from the cookie, see services/auth.ts). */
+  csrf_token_hash: string;
   created_at: CreatedAt;
   expires_at: Date;
 }
@@ -222,6 +223,21 @@ export interface RateLimitTable {
   window_start: Date;
 }
 
+export interface LoginThrottleTable {
+  /** `user:<username>`, `address:<ip>` or `device:<token hash>`. */
+  key: string;
+  failures: number;
+  locked_until: Date | null;
+  last_failure_at: Date;
+}
+
+export interface LoginDeviceTable {
+  /** SHA-256 of the device cookie. */
+  token_hash: string;
+  user_id: number;
+  expires_at: Date;
+}
+
 export interface Schema {
   company: CompanyTable;
   users: UserTable;
@@ -245,6 +261,8 @@ export interface Schema {
   box_unmatched_events: BoxUnmatchedEventTable;
   events: EventTable;
   rate_limits: RateLimitTable;
+  login_throttles: LoginThrottleTable;
+  login_devices: LoginDeviceTable;
 }
 
 export type UserRow = Selectable<UserTable>;

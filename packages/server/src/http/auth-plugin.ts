@@ -11,6 +11,8 @@ export type Access = 'public' | 'user' | 'admin';
 
 export const SESSION_COOKIE = 'kassa_session';
 export const CSRF_HEADER = 'x-csrf-token';
+/** Marks a browser that has logged in as a user before (see domain/login-lockout.ts); sent only to the login. */
+export const DEVICE_COOKIE = 'kassa_device';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,7 +51,7 @@ export function installAuth(app: FastifyInstance, ctx: ServiceContext): void {
     if (access === 'admin' && session.user.role !== 'admin') throw new KassaError('KASSA_FORBIDDEN', undefined, { required: 'admin' });
     if (!SAFE_METHODS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];
-      checkCsrf({ expected: session.csrfToken, received: typeof header === 'string' ? header : undefined });
+      checkCsrf({ expectedHash: session.csrfTokenHash, received: typeof header === 'string' ? header : undefined });
     }
     request.user = session.user;
     request.csrfToken = session.csrfToken;

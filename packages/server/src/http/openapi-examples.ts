@@ -16,6 +16,7 @@ const PAYMENT = {
   settleReason: null,
   tenderedCents: null,
   changeCents: null,
+  approvedBy: null,
 };
 
 const at = (seconds: number): string => new Date(Date.parse(PAYMENT.createdAt) + seconds * 1000).toISOString();

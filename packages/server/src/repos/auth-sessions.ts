@@ -4,11 +4,12 @@ import type { User } from './users.js';
 
 export interface AuthSession {
   readonly user: User;
-  readonly csrfToken: string;
+  /** SHA-256 (hex) of the session's CSRF token; the token itself is never stored. */
+  readonly csrfTokenHash: string;
 }
 
-export async function createAuthSession(db: Executor, session: { idHash: string; userId: number; csrfToken: string; expiresAt: Date }): Promise<void> {
-  await db.insertInto('auth_sessions').values({ id: session.idHash, user_id: session.userId, csrf_token: session.csrfToken, expires_at: session.expiresAt }).execute();
+export async function createAuthSession(db: Executor, session: { idHash: string; userId: number; csrfTokenHash: string; expiresAt: Date }): Promise<void> {
+  await db.insertInto('auth_sessions').values({ id: session.idHash, user_id: session.userId, csrf_token_hash: session.csrfTokenHash, expires_at: session.expiresAt }).execute();
 }
 
 /** The live session with this id hash and its active user, or null. */
@@ -16,13 +17,13 @@ export async function findAuthSession(db: Executor, idHash: string, now: Date): 
   const row = await db
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.username', 'u.role', 'u.active', 's.csrf_token', sql<boolean>`u.pin_hash is not null`.as('has_pin')])
+    .select(['u.id', 'u.username', 'u.role', 'u.active', 's.csrf_token_hash', sql<boolean>`u.pin_hash is not null`.as('has_pin')])
     .where('s.id', '=', idHash)
     .where('s.expires_at', '>', now)
     .where('u.active', '=', true)
     .executeTakeFirst();
   if (row === undefined) return null;
-  return { user: { id: row.id, username: row.username, role: row.role, active: row.active, hasPin: row.has_pin }, csrfToken: row.csrf_token };
+  return { user: { id: row.id, username: row.username, role: row.role, active: row.active, hasPin: row.has_pin }, csrfTokenHash: row.csrf_token_hash };
 }
 
 export async function deleteAuthSession(db: Executor, idHash: string): Promise<void> {

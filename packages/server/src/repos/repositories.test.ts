@@ -41,7 +41,7 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     expect(await createUser(db, { username: 'ann', role: 'admin', passwordHash: 'x' })).toBeNull();
     expect((await findUserForLogin(db, 'ann'))?.passwordHash).toBe('h');
     const now = new Date();
-    await createAuthSession(db, { idHash: 'sess', userId: user?.id ?? 0, csrfToken: 'c', expiresAt: new Date(now.getTime() + 60_000) });
+    await createAuthSession(db, { idHash: 'sess', userId: user?.id ?? 0, csrfTokenHash: 'c', expiresAt: new Date(now.getTime() + 60_000) });
     expect((await findAuthSession(db, 'sess', now))?.user.username).toBe('ann');
     expect(await findAuthSession(db, 'sess', new Date(now.getTime() + 120_000))).toBeNull();
   });

@@ -2,12 +2,12 @@ import { Health, LoginBody, SessionInfo } from '@kassa/contract';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { KassaError } from '../domain/errors.js';
-import { SESSION_COOKIE, userOf } from '../http/auth-plugin.js';
+import { DEVICE_COOKIE, SESSION_COOKIE, userOf } from '../http/auth-plugin.js';
 import { errorResponses } from '../http/errors.js';
-import { sessionCookieOptions } from '../http/security.js';
+import { deviceCookieOptions, LOGIN_PATH, sessionCookieOptions } from '../http/security.js';
 import type { App } from '../http/types.js';
 import { routeOptions } from '../http/types.js';
-import { login, logout } from '../services/auth.js';
+import { DEVICE_TTL_MS, login, logout } from '../services/auth.js';
 import type { RouteDeps } from './deps.js';
 
 export function registerAuthRoutes(app: App, { ctx, secureCookies, loginLimit }: RouteDeps): void {
@@ -15,9 +15,10 @@ export function registerAuthRoutes(app: App, { ctx, secureCookies, loginLimit }:
     body: LoginBody,
     response: { 200: SessionInfo, ...errorResponses() },
   });
-  app.post('/api/auth/login', { ...loginOptions, config: { ...loginOptions.config, rateLimit: { max: loginLimit.max, timeWindow: loginLimit.windowMs } } }, async (request, reply) => {
-    const session = await login(ctx, request.body);
+  app.post(LOGIN_PATH, { ...loginOptions, config: { ...loginOptions.config, rateLimit: { max: loginLimit.max, timeWindow: loginLimit.windowMs } } }, async (request, reply) => {
+    const session = await login(ctx, { ...request.body, address: request.ip, deviceToken: request.cookies[DEVICE_COOKIE] });
     reply.setCookie(SESSION_COOKIE, session.sessionToken, sessionCookieOptions(request, secureCookies, ctx.sessionTtlMs));
+    reply.setCookie(DEVICE_COOKIE, session.deviceToken, deviceCookieOptions(request, secureCookies, DEVICE_TTL_MS));
     return { user: session.user, csrfToken: session.csrfToken };
   });
 

@@ -1,8 +1,10 @@
 import { CreateUserBody, IdParams, ListOf, SetOwnPinBody, UpdateUserBody, User } from '@kassa/contract';
+import { Type } from 'typebox';
 import { userOf } from '../http/auth-plugin.js';
 import { errorResponses } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { routeOptions } from '../http/types.js';
+import { unlockUser } from '../services/auth.js';
 import { readUsers } from '../services/reads.js';
 import { addUser, changeUser, setOwnPin } from '../services/users.js';
 import type { RouteDeps } from './deps.js';
@@ -28,5 +30,16 @@ export function registerUserRoutes(app: App, { ctx }: RouteDeps): void {
       response: { 200: User, ...errorResponses() },
     }),
     async (request) => setOwnPin(ctx, userOf(request).id, request.body),
+  );
+  app.post(
+    '/api/users/:id/unlock',
+    routeOptions('admin', 'users', 'Lift the user’s login lock after failed attempts (the username’s and its known devices’)', {
+      params: IdParams,
+      response: { 204: Type.Null(), ...errorResponses(404) },
+    }),
+    async (request, reply) => {
+      await unlockUser(ctx, request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 }

@@ -1,5 +1,6 @@
 import type { ScryptCost } from '../auth/passwords.js';
 import type { Database } from '../db/database.js';
+import type { LoginLockout } from '../domain/login-lockout.js';
 import type { Executor } from '../repos/executor.js';
 import type { LocalLinks } from './local-links.js';
 
@@ -18,6 +19,7 @@ export interface ServiceContext {
   readonly publicUrl: string;
   readonly passwordCost: ScryptCost;
   readonly sessionTtlMs: number;
+  readonly loginLockout: LoginLockout;
 }
 
 export function iso(date: Date): string {

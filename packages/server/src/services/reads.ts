@@ -3,6 +3,7 @@ import { notFound } from '../domain/errors.js';
 import { listBoxes } from '../repos/boxes.js';
 import { listDevices } from '../repos/devices.js';
 import { listJournals } from '../repos/journals.js';
+import { lockedUsernames } from '../repos/login-throttles.js';
 import { searchOrders } from '../repos/order-search.js';
 import { listPaymentMethods } from '../repos/payment-methods.js';
 import { getPosConfig, listPosConfigs } from '../repos/pos-configs.js';
@@ -12,7 +13,7 @@ import { listUsers } from '../repos/users.js';
 import { boxView, deviceView } from './boxes.js';
 import { companyView, loadCompany } from './configuration.js';
 import type { ServiceContext } from './context.js';
-import { iso } from './context.js';
+import { iso, isoOrNull } from './context.js';
 import { orderView, requireOrder, requireSession, sessionView } from './sales.js';
 
 // Read-only views for the HTTP API, each in the contract's shape.
@@ -51,8 +52,10 @@ export async function readProducts(ctx: ServiceContext): Promise<Product[]> {
   return listProducts(ctx.db);
 }
 
-export async function readUsers(ctx: ServiceContext): Promise<User[]> {
-  return listUsers(ctx.db);
+/** The users, each with the time its login lock ends (null when not locked). */
+export async function readUsers(ctx: ServiceContext): Promise<(User & { lockedUntil: string | null })[]> {
+  const locked = await lockedUsernames(ctx.db, ctx.now());
+  return (await listUsers(ctx.db)).map((user) => ({ ...user, lockedUntil: isoOrNull(locked.get(user.username) ?? null) }));
 }
 
 export async function readSessions(ctx: ServiceContext): Promise<PosSession[]> {

@@ -1,5 +1,5 @@
 import type { CreateUserBody, SetOwnPinBody, UpdateUserBody } from '@kassa/contract';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { checkNewPassword, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { KassaError, notFound } from '../domain/errors.js';
 import { mayOverride } from '../domain/roles.js';
 import { deleteUserSessions } from '../repos/auth-sessions.js';
@@ -13,6 +13,7 @@ async function pinHashOf(ctx: ServiceContext, pin: string | null | undefined): P
 }
 
 export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promise<User> {
+  checkNewPassword(body.password);
   const pinHash = await pinHashOf(ctx, body.pin);
   const user = await createUser(ctx.db, { username: body.username, role: body.role, passwordHash: await hashPassword(body.password, ctx.passwordCost), pinHash: pinHash ?? null });
   if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { username: body.username });
@@ -24,6 +25,7 @@ export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promis
  * The last admin stays.
  */
 export async function changeUser(ctx: ServiceContext, id: number, body: UpdateUserBody): Promise<User> {
+  if (body.password !== undefined) checkNewPassword(body.password);
   const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password, ctx.passwordCost);
   const pinHash = await pinHashOf(ctx, body.pin);
   return ctx.db.transaction().execute(async (trx) => {

@@ -166,7 +166,8 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
   };
 }
 
-function pathOf(url: string | undefined): string {
+/** The path of an upgrade request, without query or trailing slash: what is compared with BOX_UPLINK_PATH. */
+export function pathOf(url: string | undefined): string {
   const path = (url ?? '/').split('?', 1)[0] ?? '/';
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }

@@ -2,30 +2,35 @@ import type { CreateUserBody, Role, UpdateUserBody, User } from '@kassa/contract
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/client';
 import { users } from '../api/endpoints';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
+
+/** The contract's PASSWORD_MIN_LENGTH; the app takes only types from the contract, so the number is repeated here for the browser's own check. */
+const PASSWORD_MIN_LENGTH = 12;
 
 export function UsersPage() {
   const { t } = useTranslation();
   const loaded = useLoad(() => users.list());
   const [error, setError] = useState<unknown>(null);
-  const change = async (user: User, body: UpdateUserBody) => {
+  const act = async (action: () => Promise<unknown>) => {
     setError(null);
     try {
-      await users.update(user.id, body);
+      await action();
       await loaded.reload();
     } catch (caught) {
       setError(caught);
     }
   };
+  const change = (user: User, body: UpdateUserBody) => act(() => users.update(user.id, body));
   return (
     <Page title={t('users.title')}>
       <UserForm onSaved={() => void loaded.reload()} />
       <ErrorAlert error={error} />
       <LoadState loaded={loaded}>
         {(list) => (
-          <DataTable label={t('users.title')} columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('app.actions')]}>
+          <DataTable label={t('users.title')} columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('users.signIn'), t('app.actions')]}>
             {list.map((user) => (
               <tr key={user.id}>
                 <th scope="row">{user.username}</th>
@@ -36,7 +41,13 @@ export function UsersPage() {
                 </td>
                 <td>{user.active ? t('app.yes') : t('app.no')}</td>
                 <td>{user.hasPin ? t('app.yes') : t('app.no')}</td>
+                <td>{user.lockedUntil ? t('users.lockedUntil', { time: new Date(user.lockedUntil).toLocaleTimeString() }) : t('users.signInOpen')}</td>
                 <td>
+                  {user.lockedUntil ? (
+                    <button type="button" onClick={() => void act(() => users.unlock(user.id))} aria-label={`${t('users.unlock')} ${user.username}`}>
+                      {t('users.unlock')}
+                    </button>
+                  ) : null}
                   <PinForm user={user} onSet={(pin) => change(user, { pin })} />
                   <button type="button" onClick={() => void change(user, { active: !user.active })} aria-label={`${user.active ? t('users.deactivate') : t('users.activate')} ${user.username}`}>
                     {user.active ? t('users.deactivate') : t('users.activate')}
@@ -75,7 +86,7 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
         {(props) => <input {...props} value={body.username} autoComplete="off" onChange={(e) => setBody({ ...body, username: e.target.value })} required maxLength={64} />}
       </Field>
       <Field label={t('users.password')} help={t('users.passwordHelp')}>
-        {(props) => <input {...props} type="password" autoComplete="new-password" value={body.password} onChange={(e) => setBody({ ...body, password: e.target.value })} required minLength={8} />}
+        {(props) => <input {...props} type="password" autoComplete="new-password" value={body.password} onChange={(e) => setBody({ ...body, password: e.target.value })} required minLength={PASSWORD_MIN_LENGTH} />}
       </Field>
       <Field label={t('users.role')}>
         {(props) => (
@@ -90,7 +101,7 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
       <button type="submit" className="primary">
         {t('users.add')}
       </button>
-      <ErrorAlert error={error} />
+      {passwordRefusal(error) === null ? <ErrorAlert error={error} /> : <div role="alert" className="alert">{t(passwordRefusal(error) === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}</div>}
     </form>
   );
 }
@@ -145,4 +156,11 @@ function PinForm({ user, onSet }: { user: User; onSet: (pin: string | null) => P
       ) : null}
     </form>
   );
+}
+
+/** Why the server refused the new password (too short, or among the most common), or null. */
+function passwordRefusal(error: unknown): 'too-short' | 'common' | null {
+  if (!isApiError(error, 'KASSA_VALIDATION')) return null;
+  const reason = error.details?.['reason'];
+  return error.details?.['field'] === 'password' && (reason === 'too-short' || reason === 'common') ? reason : null;
 }

@@ -91,6 +91,8 @@ export const users = {
   create: (body: CreateUserBody) => api<User>('POST', '/api/users', body),
   update: (id: number, body: UpdateUserBody) => api<User>('PATCH', `/api/users/${id}`, body),
   setOwnPin: (body: SetOwnPinBody) => api<User>('PUT', '/api/users/me/pin', body),
+  /** Lifts the user's login lock after failed attempts. */
+  unlock: (id: number) => api<null>('POST', `/api/users/${id}/unlock`),
 };
 
 export const sessions = {

@@ -1,5 +1,4 @@
 import type { OrderSummary, PosConfig } from '@kassa/contract';
-import { ORDER_STATUSES } from '@kassa/contract';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { orders, posConfigs } from '../api/endpoints';
@@ -10,7 +9,7 @@ import { DataTable, LoadState, Page } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import type { OrderFilters } from './orderQuery';
-import { formatOrderFilters, ORDERS_PAGE, parseOrderFilters, toListQuery } from './orderQuery';
+import { formatOrderFilters, ORDER_STATUSES, ORDERS_PAGE, parseOrderFilters, toListQuery } from './orderQuery';
 
 const TONE: Record<OrderSummary['status'], string> = { open: 'busy', paidNotValidated: 'warn', validated: 'ok', cancelled: 'off' };
 

@@ -1,5 +1,11 @@
 import type { ListOrdersQuery, OrderStatus } from '@kassa/contract';
-import { ORDER_STATUSES } from '@kassa/contract';
+
+/**
+ * The contract's order statuses, in the order the screens offer them. The app takes only types from
+ * the contract; the record makes the type-check fail when the contract gains or loses one.
+ */
+const STATUS_ORDER: Record<OrderStatus, number> = { open: 0, paidNotValidated: 1, validated: 2, cancelled: 3 };
+export const ORDER_STATUSES = (Object.keys(STATUS_ORDER) as OrderStatus[]).sort((a, b) => STATUS_ORDER[a] - STATUS_ORDER[b]);
 
 /** Orders per page; the server gives at most 500. */
 export const ORDERS_PAGE = 50;

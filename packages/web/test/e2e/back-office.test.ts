@@ -156,6 +156,7 @@ describe('the back office walks the seed document', () => {
     await app.goTo('Users');
     const mia = { username: 'mia', password: 'mia-approves-overrides' };
     await users.add({ ...mia, role: 'Manager', pin: '4321' });
+    await users.row(mia.username).waitFor();
     expect(await users.row(mia.username).getByRole('combobox').inputValue()).toBe('manager');
     expect(await users.cell(mia.username, 2).textContent()).toBe('Yes');
     await expectAccessible(page);

@@ -169,6 +169,7 @@ export class PaymentsPage {
   }
 }
 
+/** Users and roles: adding a user, and lifting a login lock. */
 export class UsersPage {
   readonly form: Locator;
 
@@ -180,17 +181,21 @@ export class UsersPage {
     return this.page.getByRole('table', { name: 'Users and roles' }).getByRole('row', { name: new RegExp(`^${username} `) });
   }
 
-  /** The text of one column of a user's row: 0 role, 1 active, 2 PIN. */
+  /** The text of one column of a user's row: 0 role, 1 active, 2 PIN, 3 sign-in. */
   cell(username: string, column: number): Locator {
     return this.row(username).getByRole('cell').nth(column);
   }
 
+  /** Fills the form and submits it; the answer (a new row, or an alert) is for the caller to wait for. */
   async add(user: { username: string; password: string; role: 'Cashier' | 'Manager' | 'Admin'; pin?: string }): Promise<void> {
     await this.form.getByRole('textbox', { name: 'Username' }).fill(user.username);
     await this.form.getByLabel('Password', { exact: true }).fill(user.password);
     await this.form.getByRole('combobox', { name: 'Role' }).selectOption({ label: user.role });
     if (user.pin !== undefined) await this.form.getByLabel('Approval PIN', { exact: true }).fill(user.pin);
     await this.form.getByRole('button', { name: 'Add user' }).click();
-    await this.row(user.username).waitFor();
+  }
+
+  unlock(username: string): Locator {
+    return this.page.getByRole('button', { name: `Unlock sign-in ${username}` });
   }
 }

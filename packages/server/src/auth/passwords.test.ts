@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { KassaError } from '../domain/errors.js';
+import { checkNewPassword, costOfHash, DEFAULT_SCRYPT_COST, hashPassword, needsRehash, passwordWeakness, verifyPassword } from './passwords.js';
+
+const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
+
+describe('password hashes', () => {
+  it('uses the OWASP minimum for scrypt by default (N=2^17, r=8, p=1) and stores it in the hash', async () => {
+    expect(DEFAULT_SCRYPT_COST).toEqual({ N: 2 ** 17, r: 8, p: 1 });
+    const hash = await hashPassword('a long secret phrase');
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(await verifyPassword('a long secret phrase', hash)).toBe(true);
+    expect(await verifyPassword('another phrase', hash)).toBe(false);
+  });
+
+  it('asks for a new hash when the stored one was made with less work than the target', async () => {
+    const old = await hashPassword('a long secret phrase', CHEAP);
+    expect(costOfHash(old)).toEqual(CHEAP);
+    expect(needsRehash(old, DEFAULT_SCRYPT_COST)).toBe(true);
+    expect(needsRehash(old, CHEAP)).toBe(false);
+    expect(needsRehash(old, { ...CHEAP, r: 16 })).toBe(true);
+    expect(needsRehash('not a hash', CHEAP)).toBe(true);
+  });
+});
+
+describe('new passwords', () => {
+  it('needs at least 12 characters, counted as characters, not bytes', () => {
+    expect(passwordWeakness('elevenchars')).toBe('too-short');
+    expect(passwordWeakness('éééééééééééé')).toBeNull();
+    expect(passwordWeakness('twelve chars')).toBeNull();
+  });
+
+  it('refuses the most common passwords whatever their case', () => {
+    expect(passwordWeakness('qwerty123456')).toBe('common');
+    expect(passwordWeakness('LeaveMeAlone')).toBe('common');
+    expect(passwordWeakness('1qaz2wsx3edc')).toBe('common');
+  });
+
+  it('throws KASSA_VALIDATION naming the field', () => {
+    let caught: unknown;
+    try {
+      checkNewPassword('qwertyqwerty');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(KassaError);
+    expect(caught).toMatchObject({ code: 'KASSA_VALIDATION', details: { field: 'password', reason: 'common', issues: [{ path: '/password' }] } });
+  });
+});
