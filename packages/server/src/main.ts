@@ -2,9 +2,11 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
+import { BackupError, serverHoldsData, startControlSocket } from './db/backup.js';
 import { databaseOptionsFrom, openDatabase } from './db/database.js';
 import type { DemoData } from './demo.js';
 import { seedDemo } from './demo.js';
+import { openSetup, setupLink } from './services/setup.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -27,6 +29,8 @@ export interface ServerOptions {
   /** Seed the demo data (idempotent) and return its credentials. */
   readonly demo?: boolean;
   readonly trustProxy?: boolean;
+  /** The bearer token for GET /metrics (admins' sessions may read it too). */
+  readonly metricsToken?: string;
   /** The web build to serve at `/`. Default: the web package's dist folder, when it exists. */
   readonly webDist?: string | null;
 }
@@ -36,6 +40,8 @@ export interface RunningServer {
   readonly url: string;
   readonly publicUrl: string;
   readonly demo?: DemoData;
+  /** On a database without an admin: the one-time link that creates the first one. */
+  readonly setupUrl?: string;
   close(): Promise<void>;
 }
 
@@ -59,12 +65,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const host = options.host ?? DEFAULT_HOST;
   const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir, ...(options.preparedStatements === false ? { preparedStatements: false } : {}) });
+  if (chosen.kind === 'pglite' && (await serverHoldsData(dataDir))) throw new BackupError('KASSA_BACKUP_DATA_IN_USE', `another kassa-server runs on the data folder ${dataDir}`);
   const database = await openDatabase(
     chosen.kind === 'postgres' ? { ...chosen, onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool opens a new one') } : chosen,
   );
   let port = options.port ?? DEFAULT_PORT;
   const publicUrl = (): string => options.publicUrl ?? listenUrl(host, port);
+  let control: { close(): Promise<void> } | null = null;
   try {
+    if (database.dump !== undefined) control = await startControlSocket(dataDir, database.dump);
     const app = await buildApp({
       database,
       publicUrl,
@@ -72,11 +81,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       trustProxy: options.trustProxy ?? false,
       secureCookies: options.publicUrl?.startsWith('https:') === true ? 'always' : 'auto',
       webDist: options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist,
+      ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
     });
     let demo: DemoData | undefined;
+    let setupToken: string | null = null;
     try {
       demo = options.demo === true ? await seedDemo(app.kassa, dataDir) : undefined;
       await app.listen({ port, host });
+      setupToken = await openSetup(app.kassa);
     } catch (error) {
       await app.close();
       throw error;
@@ -85,20 +97,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (address !== null && typeof address === 'object') port = address.port;
     const url = listenUrl(host, port);
     logger.info({ url, publicUrl: publicUrl(), database: database.kind }, 'kassa server listening');
+    const setupUrl = setupToken === null ? undefined : setupLink(publicUrl(), setupToken);
     let closing: Promise<void> | null = null;
     return {
       url,
       publicUrl: publicUrl(),
       ...(demo === undefined ? {} : { demo }),
+      ...(setupUrl === undefined ? {} : { setupUrl }),
       close: () => {
         closing ??= (async () => {
           await app.close();
+          await control?.close();
           await database.close();
         })();
         return closing;
       },
     };
   } catch (error) {
+    await control?.close();
     await database.close();
     throw error;
   }

@@ -281,6 +281,30 @@ const orderPaymentsVersion: Migration = {
   },
 };
 
+/**
+ * First run and pairing by code. A setup token lets the first admin be created from the link the
+ * server prints; every token is void once an admin exists. A pairing code is six digits that a box
+ * exchanges once, within minutes, for its token; only hashes of both are kept.
+ */
+const setupAndPairingCodes: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('setup_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+    await db.schema
+      .createTable('pairing_codes')
+      .addColumn('code_hash', 'text', (c) => c.primaryKey())
+      .addColumn('box_name', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('used_at', 'timestamptz')
+      .addColumn('box_id', 'text')
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -288,6 +312,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_history_event_ids': historyEventIds,
   '0005_payment_children_unchecked': paymentChildrenUnchecked,
   '0006_order_payments_version': orderPaymentsVersion,
+  '0011_setup_and_pairing_codes': setupAndPairingCodes,
 };
 
 export const migrationProvider: MigrationProvider = {

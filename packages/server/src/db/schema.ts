@@ -215,6 +215,22 @@ export interface RateLimitTable {
   window_start: Date;
 }
 
+/** A one-time link to create the first admin; all are void once an admin exists. */
+export interface SetupTokenTable {
+  token_hash: string;
+  created_at: CreatedAt;
+}
+
+/** A short code a box exchanges once for its token (see services/pairing-codes.ts). */
+export interface PairingCodeTable {
+  code_hash: string;
+  box_name: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+  box_id: string | null;
+}
+
 export interface Schema {
   company: CompanyTable;
   users: UserTable;
@@ -238,6 +254,8 @@ export interface Schema {
   box_unmatched_events: BoxUnmatchedEventTable;
   events: EventTable;
   rate_limits: RateLimitTable;
+  setup_tokens: SetupTokenTable;
+  pairing_codes: PairingCodeTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -14,13 +14,15 @@ export interface LoginLimit {
 }
 
 export const DEFAULT_LOGIN_LIMIT: LoginLimit = { max: 10, windowMs: 60_000 };
+/** A box pairs once; a few mistyped codes are fine, guessing among a million is not. */
+export const DEFAULT_PAIRING_LIMIT: LoginLimit = { max: 10, windowMs: 10 * 60_000 };
 
 /** `always`: the public URL is https; `auto`: Secure when the request came over TLS (or a trusted proxy says so). */
 export type SecureCookies = 'always' | 'auto' | 'never';
 
 export async function installSecurity(app: App, db: Executor): Promise<void> {
   await app.register(cookie);
-  // Only routes that ask for it are limited (the login); the limit is per client address, counted
+  // Only routes that ask for it are limited (the login, the setup, a box's pairing code); the limit is per client address, counted
   // in the database so that it holds across server processes.
   await app.register(rateLimit, {
     global: false,

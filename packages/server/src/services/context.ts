@@ -1,5 +1,7 @@
 import type { ScryptCost } from '../auth/passwords.js';
 import type { Database } from '../db/database.js';
+import { FINAL_STATES } from '../domain/payment-states.js';
+import type { PaymentState } from '../domain/payment-states.js';
 import type { Executor } from '../repos/executor.js';
 import type { LocalLinks } from './local-links.js';
 
@@ -18,6 +20,14 @@ export interface ServiceContext {
   readonly publicUrl: string;
   readonly passwordCost: ScryptCost;
   readonly sessionTtlMs: number;
+  /** Told when a payment reaches a final state (the metrics' payment latency). */
+  readonly payments?: { finished(payment: { readonly createdAt: Date }, state: PaymentState, at: Date): void };
+}
+
+/** Tells the observer about a payment that has just left the running states for a final one. */
+export function noteFinished(ctx: ServiceContext, payment: { readonly createdAt: Date; readonly state: PaymentState }, next: PaymentState | null, at: Date): void {
+  if (next === null || ctx.payments === undefined || FINAL_STATES.includes(payment.state) || !FINAL_STATES.includes(next)) return;
+  ctx.payments.finished(payment, next, at);
 }
 
 export function iso(date: Date): string {

@@ -14,7 +14,7 @@ import { addHistory, addTickets, getHistory, getPayment, getTickets, historyHasE
 import { readPaymentRequest, writePaymentRequest } from '../repos/payment-requests.js';
 import { startReach } from '../repos/start-reach.js';
 import type { ServiceContext } from './context.js';
-import { iso } from './context.js';
+import { iso, noteFinished } from './context.js';
 import { methodMissing } from './configuration.js';
 
 /** Commands the server gives a box about a payment; the uplink turns them into contract messages. */
@@ -125,6 +125,7 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     // Pending is only ever the first state: a payment pending now was pending when its box was read.
     if (reach !== null && payment.state === 'pending') checkMarkFailedWhilePending(reach);
     const settles = action.event === 'forceDone' || action.event === 'markFailed';
+    noteFinished(ctx, payment, next, ctx.now());
     const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(settles ? { settledBy: action.userId, settleReason: action.reason ?? '' } : {}) });
     await addHistory(trx, uuid, { at: ctx.now(), source: 'user', event: action.event, fromState: payment.state, toState: next, userId: action.userId, message: action.reason ?? null });
     const command = boxCommandFor(action, payment);
@@ -181,6 +182,7 @@ export async function applyBoxPaymentEvent(ctx: ServiceContext, report: BoxPayme
     await addHistory(trx, payment.uuid, { ...entry, eventId: report.eventId });
     await addTickets(trx, payment.uuid, report.tickets ?? [], at);
     const updated = next === null || next === payment.state ? payment : await setPaymentState(trx, payment.uuid, { state: next, at });
+    noteFinished(ctx, payment, next, at);
     await publish(trx, ctx, updated);
     return next === null ? 'recorded' : 'applied';
   });
