@@ -36,7 +36,6 @@ describe('backup and restore of the embedded database', () => {
 
   it('copies the data of a running server through its control socket, and a fresh folder restored from it reads the same orders', async () => {
     const server = await startServer({ port: 0, dataDir: live, demo: true, logLevel: 'silent', webDist: null });
-    let before: string[];
     try {
       const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(server.demo?.cashier) });
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -56,7 +55,7 @@ describe('backup and restore of the embedded database', () => {
     } finally {
       await server.close();
     }
-    before = await orderIds(live);
+    const before = await orderIds(live);
     expect(before).toHaveLength(2);
     expect(statSync(file).mode & 0o777).toBe(0o600);
 

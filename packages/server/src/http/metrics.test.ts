@@ -28,7 +28,7 @@ describe.each(BACKENDS)('GET /metrics on %s', (backend) => {
   });
 
   it('answers the bearer token and an admin session in the Prometheus text format', async () => {
-    for (const headers of [{ authorization: `Bearer ${TOKEN}` }, { cookie: shop.admin.cookie }]) {
+    for (const headers of [{ authorization: `Bearer ${TOKEN}` }, { cookie: shop.admin.cookie }] as Record<string, string>[]) {
       const response = await scrape(headers);
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toContain('text/plain');
