@@ -30,8 +30,10 @@ function sample<T>(items: readonly T[], count: number, random: Random): T[] {
   return out;
 }
 
-// Streams forever, and ends the session: both have tests of their own.
-const SKIP = new Set(['GET /api/events', 'POST /api/auth/logout', 'POST /api/auth/login']);
+// Streams forever, and ends the session: both have tests of their own. A valid change of a user
+// (which the sample may draw for the caller's own id) ends that user's sessions and changes the
+// password the sweep below logs in with; the route tests of the server cover it.
+const SKIP = new Set(['GET /api/events', 'POST /api/auth/logout', 'POST /api/auth/login', 'PATCH /api/users/{id}']);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -192,7 +194,7 @@ describe('security sweep', () => {
       const answer = await anonymous.raw(server.url, op.method, examplePath(op, new Random(3)), op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(3))), contentType: 'application/json' });
       if (answer.status !== 401 || errorCode(answer) !== 'KASSA_UNAUTHENTICATED') wrong.push(`${op.method} ${op.path}: ${answer.status} ${errorCode(answer)}`);
     }
-    expect(all.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'POST /api/auth/login']);
+    expect(all.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'GET /api/setup', 'POST /api/auth/login', 'POST /api/boxes/pair', 'POST /api/setup']);
     expect(wrong).toEqual([]);
   });
 

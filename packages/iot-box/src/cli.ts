@@ -1,15 +1,41 @@
 import { startBox } from './box.js';
-import { parseConfig, USAGE } from './config.js';
+import { parseConfig, parsePairArgs, USAGE } from './config.js';
 import { BoxError } from './errors.js';
 import { createLogger, logFormatFor } from './logger.js';
-import { BOX_SOFTWARE } from './version.js';
+import { pairByCode, readPairing } from './pairing.js';
 import { restrictNewFiles } from './private-files.js';
+import { BOX_SOFTWARE } from './version.js';
+
+/** `kassa-iotbox pair`: exit 0 paired, 1 refused or unreachable, 2 bad arguments. */
+async function pair(argv: readonly string[]): Promise<void> {
+  let args;
+  try {
+    args = parsePairArgs(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof BoxError)) throw error;
+    process.stderr.write(`kassa-iotbox: ${error.message}\n`);
+    process.exit(2);
+  }
+  if ('kind' in args) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  try {
+    const { boxId, path } = await pairByCode(args);
+    process.stdout.write(`kassa-iotbox: paired as box ${boxId}; token stored in ${path}\nStart the box with: kassa-iotbox --data ${args.dataDir}\n`);
+  } catch (error) {
+    if (!(error instanceof BoxError)) throw error;
+    process.stderr.write(`kassa-iotbox pair: ${error.message}\n`);
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   restrictNewFiles();
+  if (process.argv[2] === 'pair') return pair(process.argv.slice(3));
   let parsed;
   try {
-    parsed = parseConfig(process.argv.slice(2), process.env);
+    parsed = parseConfig(process.argv.slice(2), process.env, readPairing);
   } catch (error) {
     if (error instanceof BoxError) {
       process.stderr.write(`kassa-iotbox: ${error.message}\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoxError } from './errors.js';
-import { parseConfig, parseHostPort, type BoxConfig } from './config.js';
+import { isLoopbackHost, parseConfig, parseHostPort, parsePairArgs, type BoxConfig } from './config.js';
 
 function run(argv: string[], env: Record<string, string> = {}): BoxConfig {
   const parsed = parseConfig(argv, env);
@@ -51,6 +51,61 @@ describe('parseConfig', () => {
     [['--allow', 'not-an-ip']],
   ])('refuses %j with BOX_BAD_CONFIG', (argv) => {
     expect(codeOf(() => parseConfig(argv, {}))).toBe('BOX_BAD_CONFIG');
+  });
+
+  describe('a server that is not encrypted', () => {
+    it.each(['http://pos.example.be', 'ws://10.0.0.5:8080', 'http://[fe80::1]:8080', 'http://127.example.com'])('refuses %s without --insecure, naming the flag', (server) => {
+      let message = '';
+      try {
+        parseConfig(['--server', server, '--token', 'abcdefgh'], {});
+      } catch (error) {
+        message = (error as BoxError).message;
+        expect((error as BoxError).code).toBe('BOX_BAD_CONFIG');
+      }
+      expect(message).toContain('--insecure');
+      expect(message.split('\n')).toHaveLength(1);
+    });
+
+    it('is allowed with --insecure or KASSA_BOX_INSECURE=1', () => {
+      expect(run(['--server', 'http://pos.example.be', '--token', 'abcdefgh', '--insecure'])).toMatchObject({ server: 'http://pos.example.be', insecure: true });
+      expect(run(['--server', 'ws://10.0.0.5', '--token', 'abcdefgh'], { KASSA_BOX_INSECURE: '1' }).insecure).toBe(true);
+    });
+
+    it.each(['http://127.0.0.1:8080', 'ws://127.3.4.5', 'http://localhost:8080', 'http://[::1]:8080', 'https://pos.example.be', 'wss://pos.example.be'])('is not needed for %s', (server) => {
+      expect(run(['--server', server, '--token', 'abcdefgh']).server).toBe(server);
+    });
+
+    it('knows loopback from what only looks like it', () => {
+      expect(['127.0.0.1', '127.255.0.9', '::1', '[::1]', 'localhost', 'LOCALHOST', 'box.localhost'].every(isLoopbackHost)).toBe(true);
+      expect(['128.0.0.1', '10.0.0.1', '::2', '127.0.0.1.nip.io', 'localhost.example.com', '0.0.0.0'].some(isLoopbackHost)).toBe(false);
+    });
+  });
+
+  describe('the pairing stored by kassa-iotbox pair', () => {
+    const stored = () => ({ server: 'https://pos.example.be', token: 'stored-token-123' });
+
+    it('gives the server and token when no flag or variable does', () => {
+      const parsed = parseConfig(['--data', '/srv/box'], {}, (dir) => (dir === '/srv/box' ? stored() : null));
+      expect(parsed.kind === 'run' && parsed.config).toMatchObject({ server: 'https://pos.example.be', token: 'stored-token-123' });
+    });
+
+    it('gives way to flags and variables', () => {
+      const parsed = parseConfig(['--server', 'https://other.example.be'], { KASSA_BOX_TOKEN: 'env-token-456' }, stored);
+      expect(parsed.kind === 'run' && parsed.config).toMatchObject({ server: 'https://other.example.be', token: 'env-token-456' });
+    });
+  });
+
+  describe('parsePairArgs', () => {
+    it('reads the server, the code and the data folder', () => {
+      expect(parsePairArgs(['--server', 'https://pos.example.be/', '--code', '483-921', '--data', '/srv/box'], {})).toEqual({ server: 'https://pos.example.be', code: '483-921', dataDir: '/srv/box', insecure: false });
+    });
+
+    it.each([[['--code', '483-921']], [['--server', 'https://x.example']], [['--server', 'https://x.example', '--code', '4839']], [['--server', 'http://x.example', '--code', '483-921']], [['--server', 'https://x.example', '--code', '483-921', '--token', 'x']]])(
+      'refuses %j with BOX_BAD_CONFIG',
+      (argv) => {
+        expect(codeOf(() => parsePairArgs(argv, {}))).toBe('BOX_BAD_CONFIG');
+      },
+    );
   });
 
   it('parses IPv6 and host names in HOST:PORT', () => {

@@ -18,6 +18,14 @@ export interface BoxConfig {
   readonly dataDir: string;
   readonly allow: Allowlist | undefined;
   readonly logLevel: LevelWithSilent;
+  /** Plain http/ws to a server that is not on this machine was allowed with --insecure. */
+  readonly insecure: boolean;
+}
+
+/** What `kassa-iotbox pair` stored in the data folder; flags and variables win over it. */
+export interface StoredPairing {
+  readonly server: string;
+  readonly token: string;
 }
 
 interface FlagSpec {
@@ -47,16 +55,24 @@ export const USAGE = [
   '',
   'Options (each also as an environment variable):',
   ...FLAGS.map((f) => `  ${`${f.flag} ${f.value}`.padEnd(24)}${f.env.padEnd(22)}${f.help}${f.fallback ? ` (default ${f.fallback})` : ''}`),
+  `  ${'--insecure'.padEnd(24)}${'KASSA_BOX_INSECURE=1'.padEnd(22)}allow plain http/ws to a server that is not on this machine`,
   `  ${'--version'.padEnd(46)}print the version`,
   `  ${'-h, --help'.padEnd(46)}this text`,
+  '',
+  'Usage: kassa-iotbox pair --server URL --code CODE [--data DIR] [--insecure]',
+  '',
+  'Exchanges the pairing code shown in the back office (Boxes → Pair a box) for the box token,',
+  'stores it with the server URL in DIR/pairing.json (mode 0600); from then on kassa-iotbox',
+  'starts without --server and --token.',
   '',
 ].join('\n');
 
 export type ParsedArgs = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'run'; readonly config: BoxConfig };
 
 /** Flags win over environment variables, which win over defaults. Throws BoxError BOX_BAD_CONFIG. */
-export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, stored: (dataDir: string) => StoredPairing | null = () => null): ParsedArgs {
   const given = new Map<FlagSpec['key'], string>();
+  let insecure = truthy(env['KASSA_BOX_INSECURE']);
   for (const spec of FLAGS) {
     const fromEnv = env[spec.env];
     if (fromEnv !== undefined && fromEnv !== '') given.set(spec.key, fromEnv);
@@ -65,6 +81,10 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     if (arg === '--version') return { kind: 'version' };
+    if (arg === '--insecure') {
+      insecure = true;
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const spec = FLAGS.find((f) => f.flag === name);
@@ -75,9 +95,10 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   }
   const get = (key: FlagSpec['key']): string | undefined => given.get(key) ?? FLAGS.find((f) => f.key === key)!.fallback;
 
-  const server = get('server');
-  const token = get('token');
-  if (server !== undefined) checkServerUrl(server);
+  const pairing = given.has('server') && given.has('token') ? null : stored(get('data')!);
+  const server = get('server') ?? pairing?.server;
+  const token = get('token') ?? pairing?.token;
+  if (server !== undefined) checkServerUrl(server, insecure);
   if (server !== undefined && token === undefined) throw bad('--server needs --token (or KASSA_BOX_TOKEN)');
   if (token !== undefined && !/^[\x21-\x7e]{8,512}$/.test(token)) throw bad('--token must be 8 to 512 printable characters without spaces');
   const logLevel = get('logLevel')!;
@@ -101,8 +122,53 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
       dataDir: get('data')!,
       allow,
       logLevel: logLevel as LevelWithSilent,
+      insecure,
     },
   };
+}
+
+const truthy = (value: string | undefined): boolean => value !== undefined && ['1', 'true', 'yes'].includes(value.toLowerCase());
+
+/** 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return /^::ffff:127\./.test(host);
+}
+
+export interface PairArgs {
+  readonly server: string;
+  readonly code: string;
+  readonly dataDir: string;
+  readonly insecure: boolean;
+}
+
+/** `kassa-iotbox pair --server URL --code CODE [--data DIR] [--insecure]`. */
+export function parsePairArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): PairArgs | { readonly kind: 'help' } {
+  const given = new Map<string, string>();
+  let insecure = truthy(env['KASSA_BOX_INSECURE']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--insecure') {
+      insecure = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!['--server', '--code', '--data'].includes(name)) throw bad(`pair: unknown option ${JSON.stringify(name)} (see --help)`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw bad(`pair: ${name} needs a value`);
+    given.set(name, value);
+  }
+  const server = given.get('--server') ?? env['KASSA_BOX_SERVER'];
+  const code = given.get('--code');
+  if (server === undefined || server === '') throw bad('pair needs --server URL');
+  if (code === undefined) throw bad('pair needs --code CODE (shown in the back office under Boxes → Pair a box)');
+  if (!/^[0-9]{3}-?[0-9]{3}$/.test(code)) throw bad('--code must be six digits, as 483-921');
+  checkServerUrl(server, insecure);
+  return { server: server.replace(/\/+$/, ''), code, dataDir: given.get('--data') ?? (env['KASSA_BOX_DATA'] || FLAGS.find((f) => f.key === 'data')!.fallback!), insecure };
 }
 
 /** `0.0.0.0:9000`, `[::]:9000`, `localhost:0`. */
@@ -115,7 +181,8 @@ export function parseHostPort(text: string, flag: string): HostPort {
   return { host, port };
 }
 
-function checkServerUrl(text: string): void {
+/** The token travels to the server: in clear text only to this machine, or when the installer says so. */
+function checkServerUrl(text: string, insecure: boolean): void {
   let url: URL;
   try {
     url = new URL(text);
@@ -123,6 +190,9 @@ function checkServerUrl(text: string): void {
     throw bad(`--server must be a URL, got ${JSON.stringify(text)}`);
   }
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) throw bad(`--server must be http(s) or ws(s), got ${url.protocol}`);
+  if ((url.protocol === 'http:' || url.protocol === 'ws:') && !isLoopbackHost(url.hostname) && !insecure) {
+    throw bad(`--server ${url.protocol}//${url.host} is not encrypted and not on this machine: use https:// (or wss://), or add --insecure`);
+  }
 }
 
 function bad(message: string): BoxError {

@@ -8,6 +8,10 @@ export const BoxErrorCode = {
   JournalWriteFailed: 'BOX_JOURNAL_WRITE_FAILED',
   /** The journal was closed while records were still queued. */
   JournalClosed: 'BOX_JOURNAL_CLOSED',
+  /** The server refused a pairing code, or could not be reached to exchange it. */
+  PairingFailed: 'BOX_PAIRING_FAILED',
+  /** The stored pairing (pairing.json in the data folder) cannot be read. */
+  BadPairingFile: 'BOX_BAD_PAIRING_FILE',
   /** The box identity file exists but does not hold a UUID. */
   BadBoxId: 'BOX_BAD_BOX_ID',
 } as const;

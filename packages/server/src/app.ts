@@ -16,13 +16,15 @@ import { DEFAULT_EVENT_STREAM } from './events/stream.js';
 import { installApiDocs } from './http/api-docs.js';
 import { installAuth } from './http/auth-plugin.js';
 import { frameworkErrorReply, installErrorHandling } from './http/errors.js';
+import { registerMetricsRoute, ServerMetrics } from './http/metrics.js';
 import { installOpenApi, registerOpenApiRoute } from './http/openapi.js';
 import type { LoginLimit, SecureCookies } from './http/security.js';
-import { DEFAULT_LOGIN_LIMIT, installSecurity } from './http/security.js';
+import { DEFAULT_LOGIN_LIMIT, DEFAULT_PAIRING_LIMIT, installSecurity } from './http/security.js';
 import type { App } from './http/types.js';
 import { installWeb } from './http/web.js';
 import { registerRoutes } from './routes/index.js';
 import type { ServiceContext } from './services/context.js';
+import { SetupGate } from './services/setup.js';
 import { attachBoxUplink, refuseStrayUpgrades } from './uplink-site.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -47,12 +49,15 @@ export interface AppOptions {
   readonly loginLimit?: LoginLimit;
   /** Locks after failed logins, per username, address and known device (domain/login-lockout.ts). */
   readonly loginLockout?: Partial<LoginLockout>;
+  readonly pairingLimit?: LoginLimit;
   readonly events?: Partial<EventStreamOptions>;
   /** Identifies this process among those sharing the database. */
   readonly serverId?: string;
   readonly now?: () => Date;
   /** Attach the box uplink WebSocket to the HTTP server (on by default). */
   readonly uplink?: boolean;
+  /** The bearer token a Prometheus scraper sends for GET /metrics; admins' sessions may read it too. */
+  readonly metricsToken?: string;
 }
 
 declare module 'fastify' {
@@ -91,6 +96,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const ownsDatabase = !isDatabase(options.database);
   const database = isDatabase(options.database) ? options.database : await openDatabase(options.database);
   const publicUrl = options.publicUrl;
+  let hub: LiveEventHub | null = null;
+  const metrics = new ServerMetrics(database.db, () => hub);
   const ctx: ServiceContext = {
     database,
     db: database.db,
@@ -104,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     passwordCost: options.passwordCost ?? DEFAULT_SCRYPT_COST,
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     loginLockout: { ...DEFAULT_LOGIN_LOCKOUT, ...options.loginLockout },
+    payments: metrics,
   };
 
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -130,27 +138,32 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installErrorHandling(app);
   const secureCookies = options.secureCookies ?? 'auto';
   await installSecurity(app, ctx.db, secureCookies);
-  installAuth(app, ctx);
+  const setup = new SetupGate(ctx);
+  installAuth(app, ctx, setup);
   await installOpenApi(app, SERVER_VERSION, () => ctx.publicUrl);
 
-  const hub = new LiveEventHub(ctx, app.log);
-  await hub.start();
-  app.decorate('liveEvents', hub);
+  const liveEvents = new LiveEventHub(ctx, app.log);
+  hub = liveEvents;
+  await liveEvents.start();
+  app.decorate('liveEvents', liveEvents);
   registerOpenApiRoute(app);
   await installApiDocs(app);
+  registerMetricsRoute(app, ctx, metrics, options.metricsToken);
   registerRoutes(app, {
     ctx,
-    hub,
+    hub: liveEvents,
     secureCookies,
     loginLimit: options.loginLimit ?? DEFAULT_LOGIN_LIMIT,
+    pairingLimit: options.pairingLimit ?? DEFAULT_PAIRING_LIMIT,
     events: { ...DEFAULT_EVENT_STREAM, ...options.events },
+    setup,
   });
   await installWeb(app, options.webDist ?? null);
 
   const uplink = options.uplink === false ? null : await attachBoxUplink(app.server, ctx, app.log);
   refuseStrayUpgrades(app.server, uplink !== null);
   app.addHook('preClose', async () => {
-    hub.stop();
+    liveEvents.stop();
   });
   app.addHook('onClose', async () => {
     await uplink?.close();

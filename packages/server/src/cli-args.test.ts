@@ -78,3 +78,40 @@ describe('parseCli', () => {
     expect(failure([], { PORT: '80a' })).toBe('KASSA_CLI_USAGE');
   });
 });
+
+describe('parseCli commands', () => {
+  it('reads create-admin with the password from a file, the environment or a prompt', () => {
+    expect(parseCli(['create-admin', '--username', 'owner', '--password-file', '/run/pw'], { DATABASE_URL: 'postgres://db/kassa' })).toEqual({
+      kind: 'create-admin',
+      target: { dataDir: './data', databaseUrl: 'postgres://db/kassa' },
+      username: 'owner',
+      password: { from: 'file', path: '/run/pw' },
+    });
+    expect(parseCli(['create-admin', '--username', 'owner', '--data', '/srv/kassa'], { KASSA_ADMIN_PASSWORD: 'secret-password' })).toMatchObject({ target: { dataDir: '/srv/kassa' }, password: { from: 'env', value: 'secret-password' } });
+    expect(parseCli(['create-admin', '--username', 'owner'], {})).toMatchObject({ password: { from: 'prompt' } });
+  });
+
+  it('reads backup and restore of the embedded database', () => {
+    expect(parseCli(['backup', '--to', '/b/kassa.tar.gz', '--data', '/srv/kassa'], {})).toEqual({ kind: 'backup', dataDir: '/srv/kassa', to: '/b/kassa.tar.gz' });
+    expect(parseCli(['restore', '/b/kassa.tar.gz'], { KASSA_DATA: '/srv/new' })).toEqual({ kind: 'restore', dataDir: '/srv/new', from: '/b/kassa.tar.gz' });
+  });
+
+  it.each([
+    [['create-admin']],
+    [['create-admin', '--username', 'x', '--role', 'admin']],
+    [['backup']],
+    [['restore']],
+    [['restore', 'a', 'b']],
+    [['--metrics-token', 'short']],
+  ])('refuses %j with a usage error', (argv) => {
+    expect(failure(argv)).toBe('KASSA_CLI_USAGE');
+  });
+
+  it('sends PostgreSQL backups to pg_dump', () => {
+    expect(failure(['backup', '--to', 'x'], { DATABASE_URL: 'postgres://db/kassa' })).toBe('KASSA_CLI_USAGE');
+  });
+
+  it('takes the metrics token from --metrics-token or KASSA_METRICS_TOKEN', () => {
+    expect(run([], { KASSA_METRICS_TOKEN: 'a-token-of-16-chars+' }).metricsToken).toBe('a-token-of-16-chars+');
+  });
+});

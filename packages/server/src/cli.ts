@@ -1,10 +1,27 @@
 import { CliError, parseCli, USAGE } from './cli-args.js';
+import { backup, createAdmin, restore } from './commands.js';
+import { BackupError } from './db/backup.js';
+import { isKassaError } from './domain/errors.js';
 import type { RunningServer } from './main.js';
 import { startServer } from './main.js';
 import { SERVER_VERSION } from './version.js';
 import { restrictNewFiles } from './private-files.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+
+function printSetup(server: RunningServer): void {
+  if (server.setupUrl === undefined) return;
+  process.stdout.write(
+    [
+      '',
+      `kassa is running at ${server.url} and has no admin yet. Create the first one:`,
+      `  in a browser: ${server.setupUrl}`,
+      '  or in a shell: kassa-server create-admin --username NAME',
+      'The link works once, until an admin exists.',
+      '',
+    ].join('\n'),
+  );
+}
 
 function printDemo(server: RunningServer): void {
   if (server.demo === undefined) return;
@@ -39,6 +56,23 @@ async function main(): Promise<void> {
     process.stdout.write(`kassa-server ${SERVER_VERSION}\n`);
     return;
   }
+  if (command.kind !== 'run') {
+    try {
+      const done = command.kind === 'create-admin' ? await createAdmin(command) : command.kind === 'backup' ? await backup(command) : await restore(command);
+      process.stdout.write(`${done}\n`);
+      return;
+    } catch (error) {
+      if (error instanceof CliError) {
+        process.stderr.write(`kassa-server ${command.kind}: ${error.message}\n`);
+        process.exit(2);
+      }
+      if (error instanceof BackupError || isKassaError(error)) {
+        process.stderr.write(`kassa-server ${command.kind}: ${error.message}\n`);
+        process.exit(1);
+      }
+      throw error;
+    }
+  }
   const server = await startServer(command.options);
   let stopping = false;
   const stop = (signal: string): void => {
@@ -55,6 +89,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   // Only once a stop request is handled: whoever waits for this banner may send one at once.
   printDemo(server);
+  printSetup(server);
 }
 
 main().catch((error: unknown) => {

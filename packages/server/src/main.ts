@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
+import { BackupError, serverHoldsData, startControlSocket } from './db/backup.js';
 import { databaseOptionsFrom, openDatabase } from './db/database.js';
 import type { DemoData } from './demo.js';
 import { seedDemo } from './demo.js';
 import { createLogger, logFormatFor } from './logger.js';
 import { makePrivateDir } from './private-files.js';
+import { openSetup, setupLink } from './services/setup.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -31,6 +33,8 @@ export interface ServerOptions {
   readonly demo?: boolean;
   /** Reverse proxies (IPs or CIDRs) whose X-Forwarded-* headers are believed; none by default. */
   readonly trustProxy?: readonly string[];
+  /** The bearer token for GET /metrics (admins' sessions may read it too). */
+  readonly metricsToken?: string;
   /** The web build to serve at `/`. Default: the package's own `web/` folder, else the web package's dist folder (see findWebDist). */
   readonly webDist?: string | null;
 }
@@ -40,6 +44,8 @@ export interface RunningServer {
   readonly url: string;
   readonly publicUrl: string;
   readonly demo?: DemoData;
+  /** On a database without an admin: the one-time link that creates the first one. */
+  readonly setupUrl?: string;
   close(): Promise<void>;
 }
 
@@ -74,12 +80,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? DEFAULT_HOST;
   const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir, ...(options.preparedStatements === false ? { preparedStatements: false } : {}) });
   if (chosen.kind === 'pglite' || options.demo === true) makePrivateDir(dataDir);
+  if (chosen.kind === 'pglite' && (await serverHoldsData(dataDir))) throw new BackupError('KASSA_BACKUP_DATA_IN_USE', `another kassa-server runs on the data folder ${dataDir}`);
   const database = await openDatabase(
     chosen.kind === 'postgres' ? { ...chosen, onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool opens a new one') } : chosen,
   );
   let port = options.port ?? DEFAULT_PORT;
   const publicUrl = (): string => options.publicUrl ?? listenUrl(host, port);
+  let control: { close(): Promise<void> } | null = null;
   try {
+    if (database.dump !== undefined) control = await startControlSocket(dataDir, database.dump);
     const app = await buildApp({
       database,
       publicUrl,
@@ -87,11 +96,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       trustProxy: options.trustProxy ?? [],
       secureCookies: options.publicUrl?.startsWith('https:') === true ? 'always' : 'auto',
       webDist: options.webDist === undefined ? findWebDist() : options.webDist,
+      ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
     });
     let demo: DemoData | undefined;
+    let setupToken: string | null = null;
     try {
       demo = options.demo === true ? await seedDemo(app.kassa, dataDir) : undefined;
       await app.listen({ port, host });
+      setupToken = await openSetup(app.kassa);
     } catch (error) {
       await app.close();
       throw error;
@@ -100,20 +112,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (address !== null && typeof address === 'object') port = address.port;
     const url = listenUrl(host, port);
     logger.info({ url, publicUrl: publicUrl(), database: database.kind }, 'kassa server listening');
+    const setupUrl = setupToken === null ? undefined : setupLink(publicUrl(), setupToken);
     let closing: Promise<void> | null = null;
     return {
       url,
       publicUrl: publicUrl(),
       ...(demo === undefined ? {} : { demo }),
+      ...(setupUrl === undefined ? {} : { setupUrl }),
       close: () => {
         closing ??= (async () => {
           await app.close();
+          await control?.close();
           await database.close();
         })();
         return closing;
       },
     };
   } catch (error) {
+    await control?.close();
     await database.close();
     throw error;
   }

@@ -32,11 +32,16 @@ export function AuthGate({ children }: { children: ReactNode }) {
     setUser(info.user);
   }, []);
 
+  const [setupNeeded, setSetupNeeded] = useState(false);
+
   const check = useCallback(() => {
     setError(null);
     auth.me().then(signedIn, (caught: unknown) => {
       if (isApiError(caught, 'KASSA_UNAUTHENTICATED')) setUser(null);
-      else setError(caught);
+      else if (isApiError(caught, 'KASSA_SETUP_REQUIRED')) {
+        setSetupNeeded(true);
+        setUser(null);
+      } else setError(caught);
     });
   }, [signedIn]);
 
@@ -58,6 +63,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
   }, []);
 
   if (user === undefined) return error === null ? <Loading /> : <ErrorAlert error={error} onRetry={check} />;
+  if (user === null && setupNeeded) return <SetupScreen token={setupTokenOf(window.location.hash)} onSignedIn={(info) => { setSetupNeeded(false); window.location.hash = '#/'; signedIn(info); }} />;
   if (user === null) return <LoginScreen onSignedIn={signedIn} />;
   return <AuthContext.Provider value={{ user, logout }}>{children}</AuthContext.Provider>;
 }
@@ -95,6 +101,60 @@ function LoginScreen({ onSignedIn }: { onSignedIn: (info: { user: User; csrfToke
         <button type="submit" className="primary" disabled={busy}>
           {t('login.submit')}
         </button>
+      </form>
+    </main>
+  );
+}
+
+/** The token of a setup link, `…/#/setup/TOKEN`; null when the page was opened otherwise. */
+export function setupTokenOf(hash: string): string | null {
+  return /^#\/setup\/([A-Za-z0-9_-]{20,128})$/.exec(hash)?.[1] ?? null;
+}
+
+/** First run: the server has no admin yet; the setup link the server printed creates the first one. */
+function SetupScreen({ token, onSignedIn }: { token: string | null; onSignedIn: (info: { user: User; csrfToken: string }) => void }) {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (token === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await auth.setup({ token, username, password }));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="login" id="main">
+      <LanguageSelect userId={null} />
+      <form onSubmit={(event) => void submit(event)} aria-labelledby="setup-title" className="card">
+        <h1 id="setup-title">{t('setup.title')}</h1>
+        {token === null ? (
+          <p>{t('setup.noLink')}</p>
+        ) : (
+          <>
+            <p>{t('setup.intro')}</p>
+            <Field label={t('login.username')}>
+              {(props) => <input {...props} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required maxLength={64} pattern="[A-Za-z0-9_.@\-]+" />}
+            </Field>
+            <Field label={t('login.password')} help={t('setup.passwordHint')}>
+              {(props) => <input {...props} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={12} maxLength={256} />}
+            </Field>
+            <ErrorAlert error={error} />
+            <button type="submit" className="primary" disabled={busy}>
+              {t('setup.submit')}
+            </button>
+          </>
+        )}
       </form>
     </main>
   );

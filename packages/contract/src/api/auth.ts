@@ -41,6 +41,17 @@ export const CreateUserBody = Type.Object(
 );
 export type CreateUserBody = Static<typeof CreateUserBody>;
 
+/** Whether the server still waits for its first admin (GET /api/setup). */
+export const SetupState = Type.Object({ needed: Type.Boolean() });
+export type SetupState = Static<typeof SetupState>;
+
+/** The first admin, created from the one-time setup link the server printed (POST /api/setup). */
+export const SetupBody = Type.Object(
+  { token: Type.String({ minLength: 20, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }), username: CreateUserBody.properties.username, password: CreateUserBody.properties.password },
+  { additionalProperties: false },
+);
+export type SetupBody = Static<typeof SetupBody>;
+
 export const UpdateUserBody = Type.Object(
   {
     role: Type.Optional(Role),

@@ -37,6 +37,22 @@ export type PairBoxBody = Static<typeof PairBoxBody>;
 export const PairedBox = Type.Object({ box: Box, token: Type.String(), command: Type.String({ description: 'The kassa-iotbox command to run on the box.' }) });
 export type PairedBox = Static<typeof PairedBox>;
 
+/** A pairing code as shown in the back office: six digits, `483-921`. */
+export const PAIRING_CODE_PATTERN = '^[0-9]{3}-?[0-9]{3}$';
+/** A short code a box exchanges once, within minutes, for its token (`kassa-iotbox pair`). */
+export const PairingCode = Type.Object({
+  code: Type.String({ pattern: '^[0-9]{3}-[0-9]{3}$' }),
+  expiresAt: DateTime,
+  command: Type.String({ description: 'The kassa-iotbox pair command to run on the box.' }),
+});
+export type PairingCode = Static<typeof PairingCode>;
+/** What the box sends to POST /api/boxes/pair: the code, with or without its dash. */
+export const PairWithCodeBody = Type.Object({ code: Type.String({ pattern: PAIRING_CODE_PATTERN }) }, { additionalProperties: false });
+export type PairWithCodeBody = Static<typeof PairWithCodeBody>;
+/** The box's identity and token, given once in exchange for a pairing code. */
+export const BoxCredentials = Type.Object({ boxId: Type.String(), token: Type.String() });
+export type BoxCredentials = Static<typeof BoxCredentials>;
+
 export const Device = Type.Object({
   id: Type.Integer(),
   boxId: Type.String(),

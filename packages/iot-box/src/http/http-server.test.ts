@@ -38,6 +38,22 @@ describe('the status HTTP server', () => {
     expect(html).not.toContain('<b>X</b>');
   });
 
+  it('GET /metrics gives the journal, uplink and terminals in the Prometheus format, with event-loop delay', async () => {
+    box = await startTestBox();
+    const t = await RawTerminal.hello(box.port, 'METRIC01');
+    const response = await fetch(`http://127.0.0.1:${box.httpAddress!.port}/metrics`);
+    const text = await response.text();
+    t.close();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/^kassa_box_journal_bytes [1-9]\d*$/m);
+    expect(text).toMatch(/^kassa_box_journal_compactions_total \d+$/m);
+    expect(text).toContain('kassa_box_uplink_state{state="none"} 1');
+    expect(text).toContain('kassa_box_uplink_state{state="ready"} 0');
+    expect(text).toContain('kassa_box_terminals{online="true"} 1');
+    expect(text).toMatch(/^kassa_box_nodejs_eventloop_lag_p99_seconds /m);
+  });
+
   it('answers 404 elsewhere and 405 to anything but GET', async () => {
     box = await startTestBox();
     const base = `http://127.0.0.1:${box.httpAddress!.port}`;

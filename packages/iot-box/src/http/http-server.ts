@@ -1,18 +1,28 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HostPort } from '../config.js';
+import { boxMetrics } from './metrics.js';
 import type { BoxStatus } from './status.js';
 import { renderStatusPage } from './status-page.js';
 
 /** What /healthz reports: healthy unless the box can no longer keep its promises (journal failed). */
 export type Health = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
 
-/** GET /healthz and GET /status (JSON, or the live page for a browser). Nothing else. */
+/**
+ * GET /healthz, GET /status (JSON, or the live page for a browser) and GET /metrics (Prometheus).
+ * Nothing else. Like /status, the metrics tell only what anyone on the box's HTTP address may see.
+ */
 export function startHttp(address: HostPort, status: () => BoxStatus, health: () => Health): Promise<Server> {
+  const metrics = boxMetrics(status);
   const server = createServer((request, response) => {
+    const fail = (error: unknown): void => send(response, 500, 'application/json', JSON.stringify({ code: 'INTERNAL_ERROR', message: (error as Error).message }));
     try {
+      if ((request.url ?? '/').split('?')[0] === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
+        metrics().then(({ contentType, body }) => send(response, 200, contentType, body), fail);
+        return;
+      }
       handle(request, response, status, health);
     } catch (error) {
-      send(response, 500, 'application/json', JSON.stringify({ code: 'INTERNAL_ERROR', message: (error as Error).message }));
+      fail(error);
     }
   });
   server.headersTimeout = 10_000;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BOX_UPLINK_PATH, parseBoxToServer, type BoxCommand, type BoxEvent, type BoxToServer } from '@kassa/contract';
@@ -16,6 +16,25 @@ export interface FakeServerOptions {
   /** Listen on this port (to come back where a box expects it). */
   readonly port?: number;
   readonly name?: string;
+  /** Answer POST /api/boxes/pair: this code, once, gives the token. */
+  readonly pairingCode?: string;
+}
+
+/** POST /api/boxes/pair as the server answers it: the code once for the token, else KASSA_PAIRING_CODE. */
+function pairingHandler(code: string | undefined, token: string): (req: IncomingMessage, res: ServerResponse) => void {
+  let used = false;
+  return (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/api/boxes/pair' || code === undefined) return void res.writeHead(404).end();
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const sent = (JSON.parse(body) as { code?: string }).code?.replace('-', '');
+      const json = (status: number, value: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (sent !== code.replace('-', '') || used) return json(422, { error: { code: 'KASSA_PAIRING_CODE', message: 'The pairing code is wrong, expired or already used.', details: { reason: used ? 'used' : 'unknown' } } });
+      used = true;
+      json(201, { boxId: token.split('.')[0], token });
+    });
+  };
 }
 
 /**
@@ -47,7 +66,7 @@ export class FakeServer {
 
   static async start(options: FakeServerOptions = {}): Promise<FakeServer> {
     const token = options.token ?? 'test-token-123';
-    const http = createServer((_req, res) => res.writeHead(404).end());
+    const http = createServer(pairingHandler(options.pairingCode, token));
     const wss = new WebSocketServer({ noServer: true });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);

@@ -323,6 +323,30 @@ const trustBoundariesAtRest: Migration = {
 };
 
 /**
+ * First run and pairing by code. A setup token lets the first admin be created from the link the
+ * server prints; every token is void once an admin exists. A pairing code is six digits that a box
+ * exchanges once, within minutes, for its token; only hashes of both are kept.
+ */
+const setupAndPairingCodes: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('setup_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+    await db.schema
+      .createTable('pairing_codes')
+      .addColumn('code_hash', 'text', (c) => c.primaryKey())
+      .addColumn('box_name', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+      .addColumn('used_at', 'timestamptz')
+      .addColumn('box_id', 'text')
+      .execute();
+  },
+};
+
+/**
  * A cash line keeps what the customer handed and the change given back; `amount_cents` is what the
  * line counts toward the order (never more than was due). Other lines leave both null.
  */
@@ -342,6 +366,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_order_payments_version': orderPaymentsVersion,
   '0009_manager_role': managerRole,
   '0010_trust_boundaries_at_rest': trustBoundariesAtRest,
+  '0011_setup_and_pairing_codes': setupAndPairingCodes,
   '0012_cash_tender': cashTender,
 };
 

@@ -238,6 +238,22 @@ export interface LoginDeviceTable {
   expires_at: Date;
 }
 
+/** A one-time link to create the first admin; all are void once an admin exists. */
+export interface SetupTokenTable {
+  token_hash: string;
+  created_at: CreatedAt;
+}
+
+/** A short code a box exchanges once for its token (see services/pairing-codes.ts). */
+export interface PairingCodeTable {
+  code_hash: string;
+  box_name: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+  box_id: string | null;
+}
+
 export interface Schema {
   company: CompanyTable;
   users: UserTable;
@@ -263,6 +279,8 @@ export interface Schema {
   rate_limits: RateLimitTable;
   login_throttles: LoginThrottleTable;
   login_devices: LoginDeviceTable;
+  setup_tokens: SetupTokenTable;
+  pairing_codes: PairingCodeTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -46,6 +46,10 @@ export const ERROR_CATALOGUE = {
   KASSA_SESSION_ORDERS_OPEN: { status: 409, message: 'Validate or cancel the open orders first.' },
   KASSA_BOX_REVOKED: { status: 409, message: 'The box is revoked.' },
   KASSA_LAST_ADMIN: { status: 409, message: 'The last admin cannot be removed or demoted.' },
+  KASSA_SETUP_REQUIRED: { status: 409, message: 'No admin exists yet: open the setup link the server printed at start, or run kassa-server create-admin.' },
+  KASSA_SETUP_DONE: { status: 409, message: 'An admin exists already; log in instead.' },
+  KASSA_SETUP_TOKEN: { status: 403, message: 'This setup link is not valid; use the newest link the server printed.' },
+  KASSA_PAIRING_CODE: { status: 422, message: 'The pairing code is wrong, expired or already used; show a new one in the back office.' },
   KASSA_DATABASE_UNAVAILABLE: { status: 503, message: 'The database does not answer.' },
   KASSA_INTERNAL: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, { status: number; message: string }>;

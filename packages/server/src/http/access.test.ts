@@ -36,7 +36,7 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
   it('documents who may call each operation', () => {
     expect(operations.length).toBeGreaterThan(30);
     expect(operations.filter((o) => !['public', 'user', 'admin'].includes(o.access))).toEqual([]);
-    expect(operations.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'POST /api/auth/login']);
+    expect(operations.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'GET /api/setup', 'POST /api/auth/login', 'POST /api/boxes/pair', 'POST /api/setup']);
   });
 
   it('answers 401 KASSA_UNAUTHENTICATED on every non-public route without a session', async () => {

@@ -5,6 +5,7 @@ import type { User } from '../repos/users.js';
 import { checkCsrf, resolveSession } from '../services/auth.js';
 import type { ServiceContext } from '../services/context.js';
 import { isApiDocsRoute } from './api-docs.js';
+import type { SetupGate } from '../services/setup.js';
 
 /** Who may call a route: anyone, any logged-in user (cashier, manager or admin), or admins only (configuration). Overrides and the till rule are checked by the services (domain/roles.ts). */
 export type Access = 'public' | 'user' | 'admin';
@@ -30,9 +31,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Every /api route must say who may call it (a route without `config.access` stops the server at
  * start-up, so none is open by mistake). Sessions are checked on each request against the database,
- * so any server process can serve any user and a logout takes effect everywhere at once.
+ * so any server process can serve any user and a logout takes effect everywhere at once. Until the
+ * first admin exists, a caller without a session is told so (KASSA_SETUP_REQUIRED).
  */
-export function installAuth(app: FastifyInstance, ctx: ServiceContext): void {
+export function installAuth(app: FastifyInstance, ctx: ServiceContext, setup: SetupGate): void {
   app.decorateRequest('user', null);
   app.decorateRequest('csrfToken', null);
   app.addHook('onRoute', (route) => {
@@ -47,7 +49,7 @@ export function installAuth(app: FastifyInstance, ctx: ServiceContext): void {
     if (access === 'public') return;
     const token = request.cookies[SESSION_COOKIE];
     const session = token === undefined ? null : await resolveSession(ctx, token);
-    if (session === null) throw new KassaError('KASSA_UNAUTHENTICATED');
+    if (session === null) throw new KassaError((await setup.needed()) ? 'KASSA_SETUP_REQUIRED' : 'KASSA_UNAUTHENTICATED');
     if (access === 'admin' && session.user.role !== 'admin') throw new KassaError('KASSA_FORBIDDEN', undefined, { required: 'admin' });
     if (!SAFE_METHODS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];

@@ -17,6 +17,8 @@ export interface LoginLimit {
 }
 
 export const DEFAULT_LOGIN_LIMIT: LoginLimit = { max: 30, windowMs: 60_000 };
+/** A box pairs once; a few mistyped codes are fine, guessing among a million is not. */
+export const DEFAULT_PAIRING_LIMIT: LoginLimit = { max: 10, windowMs: 10 * 60_000 };
 
 /** `always`: the public URL is https; `auto`: Secure when the request came over TLS (or a trusted proxy says so). */
 export type SecureCookies = 'always' | 'auto' | 'never';
@@ -55,9 +57,10 @@ export async function installSecurity(app: App, db: Executor, secure: SecureCook
     strictTransportSecurity: secure === 'always' ? { maxAge: 31_536_000 } : false,
   });
   await app.register(cookie);
-  // Only routes that ask for it are limited (the login): attempts per client address whatever their
-  // outcome, before any password is checked, counted in the database so that it holds across server
-  // processes. Failed logins are judged beside it by services/auth.ts (domain/login-lockout.ts).
+  // Only routes that ask for it are limited (the login, the setup, a box's pairing code): attempts
+  // per client address whatever their outcome, before any password or code is checked, counted in the
+  // database so that it holds across server processes. Failed logins are judged beside it by
+  // services/auth.ts (domain/login-lockout.ts).
   await app.register(rateLimit, {
     global: false,
     store: databaseRateLimitStore(db),

@@ -10,12 +10,13 @@ import { routeOptions } from '../http/types.js';
 import { DEVICE_TTL_MS, login, logout } from '../services/auth.js';
 import type { RouteDeps } from './deps.js';
 
-export function registerAuthRoutes(app: App, { ctx, secureCookies, loginLimit }: RouteDeps): void {
+export function registerAuthRoutes(app: App, { ctx, secureCookies, loginLimit, setup }: RouteDeps): void {
   const loginOptions = routeOptions('public', 'auth', 'Log in: sets the session cookie and returns the CSRF token', {
     body: LoginBody,
-    response: { 200: SessionInfo, ...errorResponses() },
+    response: { 200: SessionInfo, ...errorResponses(409) },
   });
   app.post(LOGIN_PATH, { ...loginOptions, config: { ...loginOptions.config, rateLimit: { max: loginLimit.max, timeWindow: loginLimit.windowMs } } }, async (request, reply) => {
+    if (await setup.needed()) throw new KassaError('KASSA_SETUP_REQUIRED');
     const session = await login(ctx, { ...request.body, address: request.ip, deviceToken: request.cookies[DEVICE_COOKIE] });
     reply.setCookie(SESSION_COOKIE, session.sessionToken, sessionCookieOptions(request, secureCookies, ctx.sessionTtlMs));
     reply.setCookie(DEVICE_COOKIE, session.deviceToken, deviceCookieOptions(request, secureCookies, DEVICE_TTL_MS));

@@ -6,10 +6,12 @@ import type { RouteDeps } from './deps.js';
 import { registerEventRoutes } from './events.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerSalesRoutes } from './sales.js';
+import { registerSetupRoutes } from './setup.js';
 import { registerUserRoutes } from './users.js';
 
 export function registerRoutes(app: App, deps: RouteDeps): void {
   registerAuthRoutes(app, deps);
+  registerSetupRoutes(app, deps);
   registerConfigurationRoutes(app, deps);
   registerBoxRoutes(app, deps);
   registerUserRoutes(app, deps);

@@ -13,7 +13,7 @@ import { HISTORY_EVENT_INDEX, lockBatch, lockPayments, readBatch, writeBatch } f
 import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
-import { iso } from './context.js';
+import { iso, noteFinished } from './context.js';
 import type { KnownPayments } from './known-payments.js';
 import { paymentView } from './payments.js';
 
@@ -205,6 +205,8 @@ class PaymentBatch {
   /** Where each payment's live event sits in #live: a batch announces a payment once, as it leaves it. */
   readonly #liveOf = new Map<string, number>();
   readonly #unmatched: { eventId: string; kind: string; paymentUuid: string; reason: string; data: unknown }[] = [];
+  /** Payments this batch brings to a final state, told to the metrics once it is written. */
+  readonly #finishing: { payment: Payment; next: PaymentState }[] = [];
   readonly #at: Date;
 
   constructor(
@@ -239,6 +241,7 @@ class PaymentBatch {
     if (how.next !== null) for (const ticket of change.tickets) this.#tickets.push({ paymentUuid: payment.uuid, ...ticket, at });
     const updated = how.next === null || how.next === payment.state ? payment : { ...payment, state: how.next, updatedAt: at };
     if (updated !== payment) this.#states.set(payment.uuid, { uuid: payment.uuid, state: toState, at });
+    if (how.next !== null) this.#finishing.push({ payment, next: how.next });
     const entry = { at: iso(at), source: how.source, event: change.event, fromState: payment.state, toState, message: change.message };
     const live = { topic: 'payment' as const, audience: 'cashier' as const, data: { payment: paymentView(updated), entry }, at };
     const index = this.#liveOf.get(payment.uuid);
@@ -261,6 +264,7 @@ class PaymentBatch {
     // Every payment the batch applied an event to has an entry in it; '0' is no row's version.
     const unchanged = new Map(this.#history.map((h) => [h.paymentUuid, versions.get(h.paymentUuid) ?? '0']));
     const written = await writeBatch(this.trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live, unchanged });
+    if (written !== null) this.#noteFinished();
     return written?.versions ?? null;
   }
 
@@ -270,7 +274,12 @@ class PaymentBatch {
     const recordedBefore = new Set<string>();
     for (const u of this.#unmatched) if (!(await recordUnmatchedEvent(trx, { boxId: this.boxId, at: this.#at, ...u }))) recordedBefore.add(u.eventId);
     await writeBatch(trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
+    this.#noteFinished();
     return recordedBefore;
+  }
+
+  #noteFinished(): void {
+    for (const { payment, next } of this.#finishing) noteFinished(this.ctx, payment, next, this.#at);
   }
 }
 

@@ -1,6 +1,8 @@
 import type { ScryptCost } from '../auth/passwords.js';
 import type { Database } from '../db/database.js';
 import type { LoginLockout } from '../domain/login-lockout.js';
+import { FINAL_STATES } from '../domain/payment-states.js';
+import type { PaymentState } from '../domain/payment-states.js';
 import type { Executor } from '../repos/executor.js';
 import type { LocalLinks } from './local-links.js';
 
@@ -20,6 +22,14 @@ export interface ServiceContext {
   readonly passwordCost: ScryptCost;
   readonly sessionTtlMs: number;
   readonly loginLockout: LoginLockout;
+  /** Told when a payment reaches a final state (the metrics' payment latency). */
+  readonly payments?: { finished(payment: { readonly createdAt: Date }, state: PaymentState, at: Date): void };
+}
+
+/** Tells the observer about a payment that has just left the running states for a final one. */
+export function noteFinished(ctx: ServiceContext, payment: { readonly createdAt: Date; readonly state: PaymentState }, next: PaymentState | null, at: Date): void {
+  if (next === null || ctx.payments === undefined || FINAL_STATES.includes(payment.state) || !FINAL_STATES.includes(next)) return;
+  ctx.payments.finished(payment, next, at);
 }
 
 export function iso(date: Date): string {

@@ -15,7 +15,7 @@ import { readPaymentRequest, writePaymentRequest } from '../repos/payment-reques
 import { startReach } from '../repos/start-reach.js';
 import type { Override } from './approvals.js';
 import type { ServiceContext } from './context.js';
-import { iso } from './context.js';
+import { iso, noteFinished } from './context.js';
 import { methodMissing } from './configuration.js';
 
 /** Commands the server gives a box about a payment; the uplink turns them into contract messages. */
@@ -132,6 +132,7 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     const next = applyUserEvent({ state: payment.state, event: action.event });
     // Pending is only ever the first state: a payment pending now was pending when its box was read.
     if (reach !== null && payment.state === 'pending') checkMarkFailedWhilePending(reach);
+    noteFinished(ctx, payment, next, ctx.now());
     const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(approval === null ? {} : { settledBy: action.userId, settleReason: action.reason ?? '', approvedBy: approval.approvedBy }) });
     await addHistory(trx, uuid, {
       at: ctx.now(),
@@ -197,6 +198,7 @@ export async function applyBoxPaymentEvent(ctx: ServiceContext, report: BoxPayme
     await addHistory(trx, payment.uuid, { ...entry, eventId: report.eventId });
     await addTickets(trx, payment.uuid, report.tickets ?? [], at);
     const updated = next === null || next === payment.state ? payment : await setPaymentState(trx, payment.uuid, { state: next, at });
+    noteFinished(ctx, payment, next, at);
     await publish(trx, ctx, updated);
     return next === null ? 'recorded' : 'applied';
   });

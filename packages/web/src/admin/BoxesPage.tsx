@@ -1,4 +1,4 @@
-import type { Box, PairedBox } from '@kassa/contract';
+import type { Box, PairedBox, PairingCode } from '@kassa/contract';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,32 +14,42 @@ export function BoxesPage() {
   useLiveEvents('box', reload, reload);
   useLiveEvents('device', reload);
   const [paired, setPaired] = useState<PairedBox | null>(null);
+  const [code, setCode] = useState<PairingCode | null>(null);
 
   return (
     <Page title={t('boxes.title')}>
       <PairForm
         onPaired={(result) => {
+          setCode(null);
           setPaired(result);
           reload();
         }}
+        onCode={(result) => {
+          setPaired(null);
+          setCode(result);
+        }}
       />
+      {code === null ? null : <PairingCodeCard code={code} />}
       {paired === null ? null : <PairingCommand paired={paired} />}
       <LoadState loaded={loaded}>{(list) => <BoxTable list={list} onChanged={reload} />}</LoadState>
     </Page>
   );
 }
 
-function PairForm({ onPaired }: { onPaired: (paired: PairedBox) => void }) {
+function PairForm({ onPaired, onCode }: { onPaired: (paired: PairedBox) => void; onCode: (code: PairingCode) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // The code is the way for a person at the box; the token, for scripts that set boxes up.
+    const withToken = (event.nativeEvent as SubmitEvent).submitter?.getAttribute('value') === 'token';
     setBusy(true);
     setError(null);
     try {
-      onPaired(await boxes.pair(name));
+      if (withToken) onPaired(await boxes.pair(name));
+      else onCode(await boxes.pairingCode(name));
       setName('');
     } catch (caught) {
       setError(caught);
@@ -51,11 +61,39 @@ function PairForm({ onPaired }: { onPaired: (paired: PairedBox) => void }) {
     <form className="card row-form" aria-labelledby="pair-title" onSubmit={(e) => void submit(e)}>
       <h2 id="pair-title">{t('boxes.pairTitle')}</h2>
       <Field label={t('boxes.boxName')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" value="code" disabled={busy}>
+        {t('boxes.showCode')}
+      </button>
+      <button type="submit" value="token" disabled={busy}>
         {t('boxes.pair')}
       </button>
       <ErrorAlert error={error} />
     </form>
+  );
+}
+
+function PairingCodeCard({ code }: { code: PairingCode }) {
+  const { t } = useTranslation();
+  const dateTime = useDateTime();
+  return (
+    <section className="card highlight" aria-labelledby="code-title">
+      <h2 id="code-title">{t('boxes.codeTitle')}</h2>
+      <p>{t('boxes.codeHelp', { until: dateTime(code.expiresAt) })}</p>
+      <dl className="pairs">
+        <dt>{t('boxes.code')}</dt>
+        <dd>
+          <code className="pairing-code" data-testid="pairing-code">
+            {code.code}
+          </code>
+        </dd>
+        <dt>{t('boxes.command')}</dt>
+        <dd>
+          <pre className="command" aria-label={t('boxes.command')}>
+            <code>{code.command}</code>
+          </pre>
+        </dd>
+      </dl>
+    </section>
   );
 }
 

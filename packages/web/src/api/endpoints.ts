@@ -12,6 +12,7 @@ import type {
   Order,
   OrderList,
   PairedBox,
+  PairingCode,
   Payment,
   PaymentDetail,
   PaymentList,
@@ -27,6 +28,8 @@ import type {
   Receipt,
   SetOwnPinBody,
   SessionInfo,
+  SetupBody,
+  SetupState,
   UpdateCompanyBody,
   UpdateUserBody,
   User,
@@ -44,6 +47,8 @@ export const auth = {
   login: (body: LoginBody) => api<SessionInfo>('POST', '/api/auth/login', body),
   me: () => api<SessionInfo>('GET', '/api/auth/me'),
   logout: () => api<unknown>('POST', '/api/auth/logout'),
+  setupState: () => api<SetupState>('GET', '/api/setup'),
+  setup: (body: SetupBody) => api<SessionInfo>('POST', '/api/setup', body),
 };
 
 export const company = {
@@ -61,6 +66,7 @@ export const journals = {
 export const boxes = {
   list: () => items(api<List<Box>>('GET', '/api/boxes')),
   pair: (name: string) => api<PairedBox>('POST', '/api/boxes', { name }),
+  pairingCode: (name: string) => api<PairingCode>('POST', '/api/boxes/pairing-codes', { name }),
   revoke: (id: string) => api<Box>('POST', `/api/boxes/${enc(id)}/revoke`),
 };
 

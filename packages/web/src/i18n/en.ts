@@ -32,6 +32,13 @@ export const en = {
     password: 'Password',
     submit: 'Sign in',
   },
+  setup: {
+    title: 'Set up kassa',
+    intro: 'No admin exists yet. Choose the username and password of the first admin.',
+    noLink: 'No admin exists yet. Open the setup link the server printed when it started, or run \'kassa-server create-admin\' on the server.',
+    passwordHint: 'At least 12 characters, and not a common password.',
+    submit: 'Create the admin',
+  },
   roles: { admin: 'Admin', manager: 'Manager', cashier: 'Cashier' },
   nav: {
     myPin: 'My PIN',
@@ -59,6 +66,10 @@ export const en = {
     ingenicoHelp: 'Lane/5000, Desk/5000 and Move/5000 terminals, connected through an IoT box. Available in Belgium, the Netherlands and Luxembourg.',
   },
   boxes: {
+    showCode: 'Show a pairing code',
+    codeTitle: 'Type this on the box',
+    codeHelp: 'The code works once, until {{until}}. The box exchanges it for its token and keeps it.',
+    code: 'Pairing code',
     title: 'IoT boxes',
     pairTitle: 'Pair a box',
     boxName: 'Box name',
@@ -343,6 +354,10 @@ export const en = {
     openAnother: 'Open a new session',
   },
   errors: {
+    KASSA_SETUP_REQUIRED: 'No admin exists yet: open the setup link the server printed, or run kassa-server create-admin.',
+    KASSA_SETUP_DONE: 'An admin exists already; sign in instead.',
+    KASSA_SETUP_TOKEN: 'This setup link is not valid; use the newest link the server printed.',
+    KASSA_PAIRING_CODE: 'The pairing code is wrong, expired or already used; show a new one.',
     WEB_NETWORK: 'The server cannot be reached. Check the connection and try again.',
     WEB_BAD_RESPONSE: 'The server gave an answer kassa does not understand.',
     WEB_COPY: 'Copying is not allowed here.',

@@ -33,6 +33,13 @@ export const fr: Messages = {
     password: 'Mot de passe',
     submit: 'Se connecter',
   },
+  setup: {
+    title: 'Configurer kassa',
+    intro: 'Aucun administrateur n’existe encore. Choisissez le nom d’utilisateur et le mot de passe du premier administrateur.',
+    noLink: 'Aucun administrateur n’existe encore. Ouvrez le lien de configuration affiché par le serveur au démarrage, ou lancez « kassa-server create-admin » sur le serveur.',
+    passwordHint: 'Au moins 12 caractères, et pas un mot de passe courant.',
+    submit: 'Créer l’administrateur',
+  },
   roles: { admin: 'Administrateur', manager: 'Responsable', cashier: 'Caissier' },
   nav: {
     myPin: 'Mon PIN',
@@ -60,6 +67,10 @@ export const fr: Messages = {
     ingenicoHelp: 'Terminaux Lane/5000, Desk/5000 et Move/5000, connectés par un boîtier IoT. Disponible en Belgique, aux Pays-Bas et au Luxembourg.',
   },
   boxes: {
+    showCode: 'Afficher un code d’appairage',
+    codeTitle: 'Tapez ceci sur le boîtier',
+    codeHelp: 'Le code fonctionne une fois, jusqu’à {{until}}. Le boîtier l’échange contre son jeton et le garde.',
+    code: 'Code d’appairage',
     title: 'Boîtiers IoT',
     pairTitle: 'Appairer un boîtier',
     boxName: 'Nom du boîtier',
@@ -344,6 +355,10 @@ export const fr: Messages = {
     openAnother: 'Ouvrir une nouvelle session',
   },
   errors: {
+    KASSA_SETUP_REQUIRED: 'Aucun administrateur n’existe encore : ouvrez le lien de configuration affiché par le serveur, ou lancez kassa-server create-admin.',
+    KASSA_SETUP_DONE: 'Un administrateur existe déjà ; connectez-vous.',
+    KASSA_SETUP_TOKEN: 'Ce lien de configuration n’est pas valide ; utilisez le plus récent affiché par le serveur.',
+    KASSA_PAIRING_CODE: 'Le code d’appairage est faux, expiré ou déjà utilisé ; affichez-en un nouveau.',
     WEB_NETWORK: 'Le serveur est injoignable. Vérifiez la connexion et réessayez.',
     WEB_BAD_RESPONSE: 'Le serveur a donné une réponse que kassa ne comprend pas.',
     WEB_COPY: 'La copie n’est pas autorisée ici.',

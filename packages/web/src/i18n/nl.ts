@@ -33,6 +33,13 @@ export const nl: Messages = {
     password: 'Wachtwoord',
     submit: 'Aanmelden',
   },
+  setup: {
+    title: 'kassa instellen',
+    intro: 'Er is nog geen beheerder. Kies de gebruikersnaam en het wachtwoord van de eerste beheerder.',
+    noLink: 'Er is nog geen beheerder. Open de instellink die de server bij het starten toonde, of voer \'kassa-server create-admin\' uit op de server.',
+    passwordHint: 'Minstens 12 tekens, en geen veelgebruikt wachtwoord.',
+    submit: 'Beheerder aanmaken',
+  },
   roles: { admin: 'Beheerder', manager: 'Manager', cashier: 'Kassier' },
   nav: {
     myPin: 'Mijn pincode',
@@ -60,6 +67,10 @@ export const nl: Messages = {
     ingenicoHelp: 'Lane/5000-, Desk/5000- en Move/5000-terminals, verbonden via een IoT-box. Beschikbaar in België, Nederland en Luxemburg.',
   },
   boxes: {
+    showCode: 'Koppelcode tonen',
+    codeTitle: 'Typ dit op de box',
+    codeHelp: 'De code werkt één keer, tot {{until}}. De box ruilt hem in voor zijn token en bewaart dat.',
+    code: 'Koppelcode',
     title: 'IoT-boxen',
     pairTitle: 'Een box koppelen',
     boxName: 'Naam van de box',
@@ -344,6 +355,10 @@ export const nl: Messages = {
     openAnother: 'Een nieuwe sessie openen',
   },
   errors: {
+    KASSA_SETUP_REQUIRED: 'Er is nog geen beheerder: open de instellink die de server toonde, of voer kassa-server create-admin uit.',
+    KASSA_SETUP_DONE: 'Er is al een beheerder; meld je aan.',
+    KASSA_SETUP_TOKEN: 'Deze instellink is niet geldig; gebruik de nieuwste link die de server toonde.',
+    KASSA_PAIRING_CODE: 'De koppelcode is fout, verlopen of al gebruikt; toon een nieuwe.',
     WEB_NETWORK: 'De server is niet bereikbaar. Controleer de verbinding en probeer opnieuw.',
     WEB_BAD_RESPONSE: 'De server gaf een antwoord dat kassa niet begrijpt.',
     WEB_COPY: 'Kopiëren is hier niet toegestaan.',
