@@ -119,8 +119,8 @@ export interface HistoryRow {
 export interface BatchWrite {
   readonly history: readonly HistoryRow[];
   readonly tickets: readonly { paymentUuid: string; type: string; text: string; at: Date }[];
-  /** New states of payments, at most one per payment. */
-  readonly states: readonly { uuid: string; state: PaymentState; at: Date }[];
+  /** New states of payments, at most one per payment, with the TransactionId learnt (a known one is kept). */
+  readonly states: readonly { uuid: string; state: PaymentState; transactionId?: string | null; at: Date }[];
   /** Live events, stored for replay and announced in this order. */
   readonly events: readonly { topic: EventTopic; audience: Audience; data: unknown; at: Date }[];
   /**
@@ -181,8 +181,8 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       order by i
     ),
     state_rows as (
-      update payments set state = v.state, updated_at = v.at::timestamptz
-      from unnest(${states.map((c) => c.uuid)}::text[], ${states.map((c) => c.state)}::text[], ${states.map((c) => iso(c.at))}::text[]) as v(uuid, state, at)
+      update payments set state = v.state, updated_at = v.at::timestamptz, transaction_id = coalesce(payments.transaction_id, v.transaction_id)
+      from unnest(${states.map((c) => c.uuid)}::text[], ${states.map((c) => c.state)}::text[], ${states.map((c) => c.transactionId ?? null)}::text[], ${states.map((c) => iso(c.at))}::text[]) as v(uuid, state, transaction_id, at)
       -- The second condition lets the plan find the rows by key whatever it guesses of the list's length.
       where payments.uuid = v.uuid and payments.uuid = any(${states.map((c) => c.uuid)}::text[]) and ${ok}
       returning payments.uuid, payments.xmin::text as version
