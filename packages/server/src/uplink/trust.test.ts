@@ -17,7 +17,6 @@ import { startUplinkServer } from './uplink-server.js';
 
 // Opening an embedded database or starting a box can take long on a loaded machine; waits stay bounded.
 vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
-const PATIENCE = { timeout: 30_000, interval: 25 };
 const PRICE = 301;
 
 function device(terminalId: string): DeviceReport {
