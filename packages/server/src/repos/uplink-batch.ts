@@ -17,19 +17,18 @@ import { toPayment } from './payments.js';
 /** Records event ids of a box; returns those that were new. */
 export async function markBoxEventsSeen(db: Executor, boxId: string, eventIds: readonly string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
-  const rows = await db
-    .insertInto('box_events_seen')
-    .values(eventIds.map((id) => ({ box_id: boxId, event_id: id })))
-    .onConflict((c) => c.columns(['box_id', 'event_id']).doNothing())
-    .returning('event_id')
-    .execute();
+  // Two array parameters, however many ids.
+  const { rows } = await sql<{ event_id: string }>`
+    insert into box_events_seen (box_id, event_id) select ${boxId}::text, id from unnest(${[...eventIds]}::text[]) as u(id)
+    on conflict (box_id, event_id) do nothing
+    returning event_id`.execute(db);
   return new Set(rows.map((r) => r.event_id));
 }
 
 /** Reads and locks payments, in uuid order so that two lockers never wait on each other in a circle. */
 export async function lockPayments(db: Executor, uuids: readonly string[]): Promise<Map<string, Payment>> {
   if (uuids.length === 0) return new Map();
-  const rows = await db.selectFrom('payments').selectAll().where('uuid', 'in', [...uuids]).orderBy('uuid').forUpdate().execute();
+  const rows = await db.selectFrom('payments').selectAll().where(sql<boolean>`uuid = any(${[...uuids]}::text[])`).orderBy('uuid').forUpdate().execute();
   return new Map(rows.map((r) => [r.uuid, toPayment(r)]));
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DeviceView } from './devices.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
@@ -58,7 +59,8 @@ const deviceColumns = ['id', 'box_id', 'terminal_id', 'type', 'make', 'model', '
 /** Devices of a box the box no longer reports (its hello lists what it sees now) go offline. */
 export async function setDevicesOfflineExcept(db: Executor, boxId: string, terminalIds: readonly string[]): Promise<DeviceView[]> {
   let query = db.updateTable('devices').set({ online: false }).where('box_id', '=', boxId).where('online', '=', true);
-  if (terminalIds.length > 0) query = query.where('terminal_id', 'not in', [...terminalIds]);
+  // One array parameter, however many terminals the box reports.
+  if (terminalIds.length > 0) query = query.where(sql<boolean>`terminal_id <> all(${[...terminalIds]}::text[])`);
   const rows = await query.returning(deviceColumns).execute();
   return rows.map((r) => ({ id: r.id, boxId: r.box_id, terminalId: r.terminal_id, type: r.type, make: r.make, model: r.model, online: r.online, lastSeenAt: r.last_seen_at, removed: r.removed }));
 }
