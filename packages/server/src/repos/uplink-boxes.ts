@@ -35,18 +35,26 @@ export async function releaseBoxLink(db: Executor, boxId: string, serverId: stri
   return row !== undefined;
 }
 
-/** Keeps a box event that names no payment of the box; false when it was kept before. */
-export async function recordUnmatchedEvent(
+/**
+ * Keeps box events that name no payment of the box, in one statement whatever their number (each
+ * column travels as one array parameter); returns the ids that were new (the others were kept before).
+ */
+export async function recordUnmatchedEvents(
   db: Executor,
-  event: { boxId: string; eventId: string; at: Date; kind: string; paymentUuid: string | null; reason: string; data: unknown },
-): Promise<boolean> {
-  const row = await db
-    .insertInto('box_unmatched_events')
-    .values({ box_id: event.boxId, event_id: event.eventId, at: event.at, kind: event.kind, payment_uuid: event.paymentUuid, reason: event.reason, data: toJson(event.data) })
-    .onConflict((c) => c.columns(['box_id', 'event_id']).doNothing())
-    .returning('event_id')
-    .executeTakeFirst();
-  return row !== undefined;
+  boxId: string,
+  at: Date,
+  events: readonly { eventId: string; kind: string; paymentUuid: string | null; reason: string; data: unknown }[],
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const { rows } = await sql<{ event_id: string }>`
+    insert into box_unmatched_events (box_id, event_id, at, kind, payment_uuid, reason, data)
+    select ${boxId}::text, event_id, ${at}::timestamptz, kind, payment_uuid, reason, data::jsonb
+    from unnest(${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.kind)}::text[], ${events.map((e) => e.paymentUuid)}::text[],
+      ${events.map((e) => e.reason)}::text[], ${events.map((e) => toJson(e.data))}::text[]) with ordinality as u(event_id, kind, payment_uuid, reason, data, i)
+    order by i
+    on conflict (box_id, event_id) do nothing
+    returning event_id`.execute(db);
+  return new Set(rows.map((r) => r.event_id));
 }
 
 export async function listUnmatchedEvents(db: Executor, boxId: string): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {

@@ -11,7 +11,7 @@ import type { Payment } from '../repos/payments.js';
 import { activePaymentsOfBox } from '../repos/payments.js';
 import type { HistoryRow } from '../repos/uplink-batch.js';
 import { HISTORY_EVENT_INDEX, lockBatch, lockPayments, readBatch, writeBatch } from '../repos/uplink-batch.js';
-import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
+import { recordBoxHello, recordUnmatchedEvents, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './context.js';
@@ -281,8 +281,8 @@ class PaymentBatch {
   /** Writes what was queued; returns the ids of unmatched events that were recorded before. */
   async write(): Promise<Set<string>> {
     const { trx, ctx } = this;
-    const recordedBefore = new Set<string>();
-    for (const u of this.#unmatched) if (!(await recordUnmatchedEvent(trx, { boxId: this.boxId, at: this.#at, ...u }))) recordedBefore.add(u.eventId);
+    const fresh = await recordUnmatchedEvents(trx, this.boxId, this.#at, this.#unmatched);
+    const recordedBefore = new Set(this.#unmatched.map((u) => u.eventId).filter((id) => !fresh.has(id)));
     await writeBatch(trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
     return recordedBefore;
   }
