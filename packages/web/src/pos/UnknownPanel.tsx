@@ -9,8 +9,10 @@ type Settle = 'forceDone' | 'markFailed';
 /**
  * A payment whose answer was lost. Nothing is guessed: the box asks the terminal; the cashier can
  * ask again, or settle by hand only after confirming with a reason (recorded with their name).
+ * With `mismatch` (the terminal approved another amount than asked), the terminal has answered:
+ * the panel says what it approved and offers only the settling by hand.
  */
-export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () => void }) {
+export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onChanged: () => void; mismatch?: { approved: string; requested: string } }) {
   const { t } = useTranslation();
   const [settling, setSettling] = useState<Settle | null>(null);
   const [reason, setReason] = useState('');
@@ -39,14 +41,23 @@ export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () 
 
   return (
     <section className="unknown" role="region" aria-labelledby={`unknown-${uuid}`}>
-      <h3 id={`unknown-${uuid}`}>{t('pos.unknownTitle')}</h3>
-      <p>{t('pos.unknownText')}</p>
-      <div className="row">
-        <button type="button" className="primary" disabled={busy} onClick={() => void run(() => payments.recover(uuid))}>
-          {t('pos.checkAgain')}
-        </button>
-      </div>
-      <p className="help">{t('pos.unknownManual')}</p>
+      {mismatch === undefined ? (
+        <>
+          <h3 id={`unknown-${uuid}`}>{t('pos.unknownTitle')}</h3>
+          <p>{t('pos.unknownText')}</p>
+          <div className="row">
+            <button type="button" className="primary" disabled={busy} onClick={() => void run(() => payments.recover(uuid))}>
+              {t('pos.checkAgain')}
+            </button>
+          </div>
+          <p className="help">{t('pos.unknownManual')}</p>
+        </>
+      ) : (
+        <>
+          <h3 id={`unknown-${uuid}`}>{t('state.mismatch')}</h3>
+          <p role="alert">{t('pos.mismatchText', mismatch)}</p>
+        </>
+      )}
       <div className="row">
         <button type="button" aria-pressed={settling === 'forceDone'} onClick={() => setSettling('forceDone')}>
           {t('pos.forceDone')}
