@@ -31,7 +31,8 @@ export interface TillAnomaly {
   readonly body: unknown;
 }
 
-const FINAL = new Set(['done', 'forceDone', 'retry', 'failed']);
+// mismatch waits for a manager: the till cannot move it, and the run's check names it.
+const FINAL = new Set(['done', 'forceDone', 'retry', 'failed', 'mismatch']);
 /** Answers after which a till sends the very same request again. */
 const RESEND_CODES = new Set(['KASSA_DEVICE_OFFLINE', 'KASSA_TERMINAL_BUSY', 'KASSA_DATABASE_UNAVAILABLE', 'KASSA_RATE_LIMITED', 'KASSA_INTERNAL']);
 /** Card attempts per order before the customer pays the rest in cash. */

@@ -42,6 +42,10 @@ describe('verify', () => {
     );
   });
 
+  it('names a payment a person must settle because the terminal approved another amount', () => {
+    expect(rules(facts({ payments: [payment({ uuid: 'p1', transactionId: '1', state: 'mismatch' })], orders: [] }))).toEqual(expect.arrayContaining(['nothing left for a person', 'approved is paid']));
+  });
+
   it('names a uuid that started two terminal transactions', () => {
     expect(rules(facts({ started: [{ terminalId: 't1', transactionId: '1' }, { terminalId: 't1', transactionId: '1' }] }))).toContain('one terminal transaction per uuid');
   });

@@ -55,6 +55,8 @@ export interface Verdict {
 
 const PAID = new Set(['done', 'forceDone']);
 const OPEN = new Set(['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown']);
+/** Lines only a person can settle: the terminal approved another amount than asked (the emulators never do). */
+const FOR_A_PERSON = new Set(['mismatch']);
 
 export function verify(facts: RunFacts): Verdict {
   const findings: Finding[] = [];
@@ -99,6 +101,7 @@ export function verify(facts: RunFacts): Verdict {
     if (payment.card && PAID.has(payment.state) && !approved.has(payment.transactionId)) {
       findings.push({ rule: 'paid only when approved', payment: payment.uuid, detail: `payment is ${payment.state} but no terminal approved transaction ${payment.transactionId}` });
     }
+    if (FOR_A_PERSON.has(payment.state)) findings.push({ rule: 'nothing left for a person', payment: payment.uuid, detail: `payment is ${payment.state}: a terminal approved another amount than asked` });
     if (OPEN.has(payment.state)) {
       if (payment.card && facts.stillRunning.has(payment.transactionId)) count('open: terminal never answered (no-answer)');
       else findings.push({ rule: 'nothing left open', payment: payment.uuid, detail: `payment is still ${payment.state} after the settle period` });

@@ -14,7 +14,7 @@ import { KEEP_COMMAND_IDS } from './journal/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { BoxLatency } from './latency.js';
 import { Outbox } from './outbox.js';
-import { DeviceRegistry, deviceReport, lastSeenOf } from './registry.js';
+import { DeviceRegistry, deviceReport, helloDevices, lastSeenOf } from './registry.js';
 import { listenForTerminals } from './terminal/listener.js';
 import { DEFAULT_KEEP_ALIVE_INTERVAL, versionInformationRequest } from './terminal/messages.js';
 import { identityFromVersionInformation } from './terminal/model.js';
@@ -169,7 +169,8 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
       token: options.token,
       boxId,
       outbox,
-      devices: () => registry.list().map(deviceReport),
+      // The contract takes at most MAX_BOX_TERMINALS in a hello: the most recently seen ones.
+      devices: () => helloDevices(registry.list()).map(deviceReport),
       onCommand,
       logger: log,
       backoff: options.backoff,

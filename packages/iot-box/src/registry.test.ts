@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DeviceRegistry, STATE_REPORT_EVERY_MS, type Device } from './registry.js';
+import { MAX_BOX_TERMINALS } from '@kassa/contract';
+import { DeviceRegistry, helloDevices, STATE_REPORT_EVERY_MS, type Device } from './registry.js';
 import type { TerminalSession } from './terminal/session.js';
 
 function session(terminalId: string): TerminalSession {
@@ -41,5 +42,17 @@ describe('DeviceRegistry', () => {
     registry.setState('T2', 'unknown');
     expect(reported).toEqual(['T1:idle', 'T2:idle', 'T1:inTransaction', 'T2:unknown']);
     expect(registry.get('T1')?.state).toBe('idle');
+  });
+});
+
+describe('helloDevices', () => {
+  it('lists every device up to the contract limit, and the most recently seen beyond it', () => {
+    const registry = new DeviceRegistry(() => undefined);
+    for (let i = 0; i < MAX_BOX_TERMINALS + 5; i++) registry.remember({ terminalId: `T${String(i).padStart(4, '0')}`, model: 'lane5000', serialNumber: null, address: null, lastSeen: 1000 + i });
+    const listed = helloDevices(registry.list());
+    expect(listed).toHaveLength(MAX_BOX_TERMINALS);
+    expect(listed.map((d) => d.terminalId)).not.toContain('T0000');
+    expect(listed.at(-1)?.terminalId).toBe(`T${MAX_BOX_TERMINALS + 4}`);
+    expect(helloDevices(registry.list().slice(0, 3))).toHaveLength(3);
   });
 });

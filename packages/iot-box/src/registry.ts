@@ -1,4 +1,4 @@
-import type { DeviceReport, TerminalModel, TerminalState } from '@kassa/contract';
+import { MAX_BOX_TERMINALS, type DeviceReport, type TerminalModel, type TerminalState } from '@kassa/contract';
 import type { TerminalSession } from './terminal/session.js';
 
 /** What the box knows of one terminal it has seen. */
@@ -112,6 +112,16 @@ export class DeviceRegistry {
     device.reportedAt = Date.now();
     this.onChange(device, persist);
   }
+}
+
+/**
+ * The devices a hello lists: all of them, or the MAX_BOX_TERMINALS most recently seen when the box
+ * knows more (the contract refuses a longer hello), in TerminalId order.
+ */
+export function helloDevices(devices: readonly Device[]): Device[] {
+  if (devices.length <= MAX_BOX_TERMINALS) return [...devices];
+  const recent = [...devices].sort((a, b) => b.lastSeen - a.lastSeen).slice(0, MAX_BOX_TERMINALS);
+  return recent.sort((a, b) => (a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : 0));
 }
 
 export function deviceReport(device: Device): DeviceReport {

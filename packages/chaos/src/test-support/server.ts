@@ -14,6 +14,8 @@ export interface TestServer {
   readonly admin: { username: string; password: string };
   readonly cashier: { username: string; password: string };
   readonly boxToken: string;
+  /** The TerminalId of the demo box's card terminal. */
+  readonly terminalId: string;
   readonly logs: string[];
   login(role: 'admin' | 'cashier'): Promise<ApiClient>;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startTestServer(): Promise<TestServer> {
     admin: demo.admin,
     cashier: demo.cashier,
     boxToken: demo.boxToken,
+    terminalId: demo.terminalId,
     logs,
     async login(role) {
       const api = new ApiClient([server.url], 15_000);

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { ManagerApproval } from './auth.js';
 import { DateTime, Id, PositiveCents, Uuid } from './common.js';
 
-export const PAYMENT_STATE_NAMES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'forceDone', 'failed'] as const;
+export const PAYMENT_STATE_NAMES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'mismatch', 'forceDone', 'failed'] as const;
 export const PaymentState = Type.Union([
   Type.Literal('pending'),
   Type.Literal('waiting'),
@@ -12,6 +12,8 @@ export const PaymentState = Type.Union([
   Type.Literal('retry'),
   Type.Literal('waitingCancel'),
   Type.Literal('unknown'),
+  /** The terminal approved another amount than the one requested: neither paid nor void until a manager settles it. */
+  Type.Literal('mismatch'),
   Type.Literal('forceDone'),
   Type.Literal('failed'),
 ]);

@@ -57,7 +57,7 @@ export const Order = Type.Object({
   vatCents: Type.Integer(),
   dueCents: Type.Integer({ description: 'What is still due: total minus paid and running payment lines.' }),
   paidCents: Type.Integer({ description: 'What the done and forceDone lines count.' }),
-  runningCents: Type.Integer({ description: 'What lines still running on a terminal (or unknown) may take.' }),
+  runningCents: Type.Integer({ description: 'What lines still running on a terminal, or waiting for a person (unknown, mismatch), may take.' }),
   vat: Type.Array(VatGroup),
   lines: Type.Array(OrderLine),
   payments: Type.Array(OrderPaymentLine),

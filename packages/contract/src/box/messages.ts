@@ -4,6 +4,12 @@ import { BoxCommand } from './commands.js';
 import { BoxEvent } from './events.js';
 import { At, BoxId, CommandId, DeviceReport, ErrorCode, EventId } from './schemas.js';
 
+/**
+ * The most terminals one box reports in its hello. A shop has a few; a box serves at most this many
+ * (its terminal port takes more connections, but reports only the most recently seen ones).
+ */
+export const MAX_BOX_TERMINALS = 1000;
+
 /** First message of a box on every connection: who it is and what it sees now. */
 export const BoxHello = Type.Object(
   {
@@ -11,7 +17,7 @@ export const BoxHello = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     boxId: BoxId,
     software: Type.String({ maxLength: 64 }),
-    devices: Type.Array(DeviceReport, { maxItems: 10_000 }),
+    devices: Type.Array(DeviceReport, { maxItems: MAX_BOX_TERMINALS }),
   },
   { additionalProperties: false },
 );

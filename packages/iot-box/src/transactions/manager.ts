@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox.js';
 import type { DeviceRegistry } from '../registry.js';
 import { cancelRequest, lastTransactionRequest, transactionRequest } from '../terminal/messages.js';
-import { messageEvent, messageText, refusalEvent, resultEvent, stageEvent } from './mapping.js';
+import { foreignAnswer, messageEvent, messageText, refusalEvent, resultEvent, stageEvent } from './mapping.js';
 
 type StartCommand = Extract<BoxCommand, { kind: 'startTransaction' }>;
 
@@ -19,7 +19,12 @@ interface Runtime {
   recoveryAsked: boolean;
   lastStage: number | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Answers for another transaction reported so far (a terminal repeating one is reported a few times only). */
+  foreignAnswers: number;
 }
+
+/** Answers for another transaction reported per transaction; further ones are only logged. */
+export const MAX_FOREIGN_ANSWERS_REPORTED = 10;
 
 export interface TransactionManagerOptions {
   /** No frame about a running transaction for this long: its answer is treated as lost. */
@@ -61,7 +66,7 @@ export class TransactionManager {
         continue;
       }
       this.active.set(entry.terminalId, entry);
-      this.runtime.set(entry.paymentUuid, { requestSent: true, cancelRequested: false, recoveryAsked: false, lastStage: undefined, timer: undefined });
+      this.runtime.set(entry.paymentUuid, { requestSent: true, cancelRequested: false, recoveryAsked: false, lastStage: undefined, timer: undefined, foreignAnswers: 0 });
       if (!this.registry.get(entry.terminalId)) {
         this.registry.remember({ terminalId: entry.terminalId, model: 'unknown', serialNumber: null, address: null, lastSeen: Date.now() });
       }
@@ -171,7 +176,7 @@ export class TransactionManager {
     const transactionId = transactionIdFromUuid(paymentUuid).toString();
     const startedAt = new Date().toISOString();
     const entry: TransactionEntry = { paymentUuid, terminalId, transactionId, amountCents, startedAt, status: 'sent', unknownReason: undefined, final: undefined };
-    const rt: Runtime = { requestSent: false, cancelRequested: false, recoveryAsked: false, lastStage: undefined, timer: undefined };
+    const rt: Runtime = { requestSent: false, cancelRequested: false, recoveryAsked: false, lastStage: undefined, timer: undefined, foreignAnswers: 0 };
     this.all.set(paymentUuid, entry);
     this.active.set(terminalId, entry);
     this.runtime.set(paymentUuid, rt);
@@ -264,8 +269,12 @@ export class TransactionManager {
 
   private progress(entry: TransactionEntry, body: Body): void {
     const rt = this.runtime.get(entry.paymentUuid)!;
-    if (body.transactionId !== undefined && body.transactionId.toString() !== entry.transactionId) {
-      this.log.warn({ terminalId: entry.terminalId, expected: entry.transactionId, got: body.transactionId.toString() }, 'answer for another transaction ignored');
+    const foreign = foreignAnswer(entry, body);
+    if (foreign !== undefined) {
+      // Not this transaction's answer: kept as evidence (journaled before it is sent), never taken
+      // as its result; the transaction waits for its own answer (or its timeout, then recovery).
+      this.log.warn({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, reason: foreign }, 'answer for another transaction ignored');
+      if (rt.foreignAnswers++ < MAX_FOREIGN_ANSWERS_REPORTED) this.outbox.emit(messageEvent(entry, foreign), true);
       return;
     }
     // After a reconnect the terminal may go on with the payment: an answer that names it is live again.

@@ -65,6 +65,22 @@ export function messageEvent(ref: TransactionRef, text: string): BoxEventOf<'tra
   return { kind: 'transactionMessage', paymentUuid: ref.paymentUuid, terminalId: ref.terminalId, text };
 }
 
+/**
+ * Why a TransactionResponse is not the running transaction's answer, as the text the server keeps
+ * in the payment's history; undefined when it is. It names another TransactionId, or (when it
+ * carries one) another amount than the one requested. Such an answer is never taken as the result.
+ */
+export function foreignAnswer(entry: TransactionRef & { readonly amountCents: number }, body: Body): string | undefined {
+  const id = body.transactionId?.toString();
+  const amount = body.transactionData?.amount;
+  const otherId = id !== undefined && id !== entry.transactionId;
+  const otherAmount = typeof amount === 'number' && amount !== entry.amountCents;
+  if (!otherId && !otherAmount) return undefined;
+  const what = body.transactionResult === undefined ? 'an update' : `a ${resultNameOf(body.transactionResult)} result`;
+  const named = [otherId ? `transaction ${id}` : null, otherAmount ? `${amount} cents` : null].filter((part) => part !== null).join(' for ');
+  return `The terminal sent ${what} for ${named}; this payment is transaction ${entry.transactionId} for ${entry.amountCents} cents. Ignored: still waiting for its own answer.`.slice(0, MAX_MESSAGE);
+}
+
 /** Why a command was not carried out; nothing was sent to the terminal. */
 export function refusalEvent(command: BoxCommand, code: RefusalCode, message: string): BoxEventOf<'commandRefused'> {
   return {

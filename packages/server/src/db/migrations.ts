@@ -357,6 +357,23 @@ const cashTender: Migration = {
   },
 };
 
+/**
+ * The server believes a box only about what it asked: a payment keeps the TerminalId its start
+ * command named and the TransactionId the box reported sending, so every event of the box is checked
+ * against the payment row it already reads. Payments written before take their device's TerminalId.
+ * The new state `mismatch` needs no change here: states are not constrained, and a mismatched line
+ * is not running (payments_one_active_per_device leaves it out, and the terminal is free).
+ */
+const paymentTrust: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table payments add column terminal_id text`.execute(db);
+    await sql`alter table payments add column transaction_id text`.execute(db);
+    await sql`update payments set terminal_id = d.terminal_id from devices d where d.id = payments.device_id`.execute(db);
+    await sql`update payments set transaction_id = h.data->>'transactionId' from payment_history h
+      where h.payment_uuid = payments.uuid and h.source = 'box' and h.event = 'accepted' and h.data ? 'transactionId'`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -364,6 +381,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_history_event_ids': historyEventIds,
   '0005_payment_children_unchecked': paymentChildrenUnchecked,
   '0006_order_payments_version': orderPaymentsVersion,
+  '0007_payment_trust': paymentTrust,
   '0009_manager_role': managerRole,
   '0010_trust_boundaries_at_rest': trustBoundariesAtRest,
   '0011_setup_and_pairing_codes': setupAndPairingCodes,

@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { DatabaseConnection, DatabaseIntrospector, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler, QueryResult } from 'kysely';
 import { CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { MAX_STATEMENT_PARAMETERS, TooManyParametersError } from './parameters.js';
 
 /**
  * A Kysely dialect for PGlite (embedded PostgreSQL in WebAssembly). PGlite has one session, so the
@@ -39,6 +40,8 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    // Past this, PGlite would take the statement and answer every later query out of step.
+    if (compiledQuery.parameters.length > MAX_STATEMENT_PARAMETERS) throw new TooManyParametersError(compiledQuery.parameters.length);
     const result = await this.#pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
     return {
       rows: result.rows,

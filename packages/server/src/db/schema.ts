@@ -136,6 +136,10 @@ export interface PaymentTable {
   request_hash: string;
   device_id: number | null;
   box_id: string | null;
+  /** The TerminalId of the device the payment was started on (migration 0007_payment_trust). */
+  terminal_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The TransactionId the box reported sending (migration 0007_payment_trust). */
+  transaction_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: number;
   created_at: CreatedAt;
   updated_at: CreatedAt;

@@ -20,7 +20,7 @@ describe('checkOrderValidation', () => {
     expect(checkOrderValidation({ order: order([line('retry', 1000), line('failed', 1000), line('done', 1000)]) })).toEqual({ paidCents: 1000 });
   });
 
-  it.each<PaymentState>(['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown'])('refuses while a line is %s', (state) => {
+  it.each<PaymentState>(['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown', 'mismatch'])('refuses while a line is %s', (state) => {
     expect(errorCode(() => checkOrderValidation({ order: order([line('done', 1000), line(state, 1)]) }))).toBe('KASSA_PAYMENT_IN_PROGRESS');
   });
 
@@ -46,6 +46,16 @@ describe('checkOrderCancel', () => {
 
   it('cancels an order paid in cash: the cash is handed back', () => {
     expect(errorCode(() => checkOrderCancel({ order: order([{ ...line('done', 1000), deviceId: null }]) }))).toBe('no error');
+  });
+
+  it('refuses to cancel an order whose terminal approved another amount than asked', () => {
+    expect(errorCode(() => checkOrderCancel({ order: order([line('mismatch', 10)]) }))).toBe('KASSA_PAYMENT_IN_PROGRESS');
+  });
+});
+
+describe('amountDue', () => {
+  it('counts a mismatched line as taken, so the amount is not asked of a card twice', () => {
+    expect(amountDue(order([line('mismatch', 400)]))).toBe(600);
   });
 });
 

@@ -1,18 +1,19 @@
 import { KassaError } from './errors.js';
 import type { PaymentLineView } from './payment-states.js';
-import { ACTIVE_STATES, PAID_STATES } from './payment-states.js';
+import { PAID_STATES, UNSETTLED_STATES } from './payment-states.js';
 
 export const ORDER_STATES = ['draft', 'paid', 'cancelled'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /**
  * An order can be validated only when no payment line is still running (never while a terminal is
- * charging), every line that carries money is done or forceDone (void lines, retry and failed, carry
- * none), and the paid total equals the order total.
+ * charging, never while a person must settle what a terminal charged: mismatch), every line that
+ * carries money is done or forceDone (void lines, retry and failed, carry none), and the paid total
+ * equals the order total.
  */
 export function checkOrderValidation({ order }: { order: { state: OrderState; totalCents: number; payments: readonly PaymentLineView[] } }): { paidCents: number } {
   if (order.state !== 'draft') throw new KassaError('KASSA_ORDER_NOT_DRAFT');
-  const running = order.payments.filter((p) => ACTIVE_STATES.includes(p.state));
+  const running = order.payments.filter((p) => UNSETTLED_STATES.includes(p.state));
   if (running.length > 0) throw new KassaError('KASSA_PAYMENT_IN_PROGRESS', undefined, { payments: running.map((p) => p.uuid) });
   const paidCents = order.payments.filter((p) => PAID_STATES.includes(p.state)).reduce((sum, p) => sum + p.amountCents, 0);
   if (paidCents !== order.totalCents) throw new KassaError('KASSA_ORDER_UNPAID', undefined, { paidCents, totalCents: order.totalCents });
@@ -26,7 +27,7 @@ export function checkOrderValidation({ order }: { order: { state: OrderState; to
  */
 export function checkOrderCancel({ order }: { order: { state: OrderState; payments: readonly PaymentLineView[] } }): void {
   if (order.state !== 'draft') throw new KassaError('KASSA_ORDER_NOT_DRAFT');
-  const running = order.payments.filter((p) => ACTIVE_STATES.includes(p.state));
+  const running = order.payments.filter((p) => UNSETTLED_STATES.includes(p.state));
   if (running.length > 0) throw new KassaError('KASSA_PAYMENT_IN_PROGRESS', undefined, { payments: running.map((p) => p.uuid) });
   const cardPaid = order.payments.filter((p) => p.deviceId !== null && PAID_STATES.includes(p.state));
   if (cardPaid.length > 0) throw new KassaError('KASSA_ORDER_CARD_PAID', undefined, { payments: cardPaid.map((p) => p.uuid) });

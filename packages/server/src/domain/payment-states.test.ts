@@ -7,12 +7,15 @@ import {
   BOX_EVENTS,
   FINAL_STATES,
   nextPaymentState,
+  PAID_STATES,
   PAYMENT_STATES,
   PAYMENT_TRANSITIONS,
   refusalEvent,
   resultEvent,
   stageEvent,
+  UNSETTLED_STATES,
   USER_EVENTS,
+  VOID_STATES,
 } from './payment-states.js';
 
 const ALL_EVENTS: readonly PaymentEvent[] = [...BOX_EVENTS, ...USER_EVENTS];
@@ -50,11 +53,11 @@ describe('the payment state table', () => {
     expect(errorCode(() => applyUserEvent({ state: 'retry', event: 'markFailed' }))).toBe('KASSA_PAYMENT_STATE');
   });
 
-  it('settles by hand only where the outcome is unknown, or a pending start that never reached the terminal fails', () => {
+  it('settles by hand only where the outcome needs a person (unknown, or approved for another amount), or a pending start that never reached the terminal fails', () => {
     const forceDone = PAYMENT_STATES.filter((state) => nextPaymentState({ state, event: 'forceDone' }) !== null);
     const markFailed = PAYMENT_STATES.filter((state) => nextPaymentState({ state, event: 'markFailed' }) !== null);
-    expect(forceDone).toEqual(['unknown']);
-    expect(markFailed.sort()).toEqual(['pending', 'unknown']);
+    expect(forceDone).toEqual(['unknown', 'mismatch']);
+    expect(markFailed.sort()).toEqual(['mismatch', 'pending', 'unknown']);
   });
 
   it('reaches every state from pending', () => {
@@ -108,6 +111,26 @@ describe('the payment state table', () => {
       expect(nextPaymentState({ state, event: 'cancelAccepted' })).toBeNull();
       expect(nextPaymentState({ state, event: 'recoverRefused' })).toBeNull();
     }
+  });
+
+  it('sends an approval of another amount to mismatch from every active state, which only a person settles', () => {
+    for (const state of ACTIVE_STATES) expect(nextPaymentState({ state, event: 'approvedOtherAmount' })).toBe('mismatch');
+    for (const event of BOX_EVENTS) expect(nextPaymentState({ state: 'mismatch', event })).toBeNull();
+    expect(applyUserEvent({ state: 'mismatch', event: 'forceDone' })).toBe('forceDone');
+    expect(applyUserEvent({ state: 'mismatch', event: 'markFailed' })).toBe('failed');
+    expect(errorCode(() => applyUserEvent({ state: 'mismatch', event: 'cancel' }))).toBe('KASSA_PAYMENT_STATE');
+    expect(errorCode(() => applyUserEvent({ state: 'mismatch', event: 'recover' }))).toBe('KASSA_PAYMENT_STATE');
+  });
+
+  it('never counts a mismatched line as paid or void, and holds it among the unsettled', () => {
+    expect(PAID_STATES).not.toContain('mismatch');
+    expect(VOID_STATES).not.toContain('mismatch');
+    expect(ACTIVE_STATES).not.toContain('mismatch');
+    expect(UNSETTLED_STATES).toContain('mismatch');
+  });
+
+  it('changes no state on an untrusted box event', () => {
+    for (const state of PAYMENT_STATES) expect(nextPaymentState({ state, event: 'untrusted' })).toBeNull();
   });
 
   it('voids a line the terminal never ran from every active state', () => {

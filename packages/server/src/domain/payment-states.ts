@@ -1,6 +1,6 @@
 import { KassaError } from './errors.js';
 
-export const PAYMENT_STATES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'forceDone', 'failed'] as const;
+export const PAYMENT_STATES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'mismatch', 'forceDone', 'failed'] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
 
 /** A payment line as the order rules see it. */
@@ -15,7 +15,22 @@ export interface PaymentLineView {
  * What moves a payment line. Box events come from the terminal through the box; user events are
  * buttons pressed by a cashier or calls of an API client.
  */
-export const BOX_EVENTS = ['accepted', 'stage', 'progress', 'message', 'approved', 'declined', 'refused', 'cancelAccepted', 'cancelRefused', 'recoverRefused', 'lost', 'notRun'] as const;
+export const BOX_EVENTS = [
+  'accepted',
+  'stage',
+  'progress',
+  'message',
+  'approved',
+  'approvedOtherAmount',
+  'declined',
+  'refused',
+  'cancelAccepted',
+  'cancelRefused',
+  'recoverRefused',
+  'lost',
+  'notRun',
+  'untrusted',
+] as const;
 export const USER_EVENTS = ['cancel', 'recover', 'forceDone', 'markFailed'] as const;
 export type BoxPaymentEvent = (typeof BOX_EVENTS)[number];
 export type UserPaymentEvent = (typeof USER_EVENTS)[number];
@@ -35,6 +50,13 @@ export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
  * - approved / declined: the terminal's final result (declined covers Declined, Stopped, Error,
  *   TechnicalProblem). The terminal's answer, not the cancel button, decides: a result is accepted
  *   in waitingCancel and in unknown.
+ * - approvedOtherAmount: the terminal approved another amount than the one requested. The amount it
+ *   approved is what the card paid, so the requested amount is never counted: the line goes to
+ *   mismatch, which counts as neither paid nor void, blocks the order, and waits for a manager to
+ *   settle it by hand (forceDone or markFailed, with a reason).
+ * - untrusted: an event the server did not ask for (another terminal than the payment's, another
+ *   transaction than the one the box reported sending, another amount in that report). It is kept
+ *   in the history with the reason and has no cell anywhere: it never changes a payment.
  * - refused: the box could not start the payment (terminal busy or gone); nothing was charged.
  * - cancelAccepted: the terminal answered a cancel with yes; only its final result decides, so
  *   this is kept in the history only.
@@ -53,24 +75,32 @@ export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
  *   marked failed (checkMarkFailedWhilePending).
  */
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial<Record<PaymentEvent, PaymentState>>>>> = {
-  pending: { accepted: 'waiting', stage: 'waitingCard', progress: 'waiting', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', markFailed: 'failed' },
-  waiting: { stage: 'waitingCard', approved: 'done', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
-  waitingCard: { stage: 'waitingCard', approved: 'done', declined: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
-  waitingCancel: { approved: 'done', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown', notRun: 'retry' },
-  unknown: { stage: 'waitingCard', approved: 'done', declined: 'retry', notRun: 'retry', recover: 'unknown', forceDone: 'forceDone', markFailed: 'failed' },
+  pending: { accepted: 'waiting', stage: 'waitingCard', progress: 'waiting', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', markFailed: 'failed' },
+  waiting: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
+  waitingCard: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
+  waitingCancel: { approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown', notRun: 'retry' },
+  unknown: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', notRun: 'retry', recover: 'unknown', forceDone: 'forceDone', markFailed: 'failed' },
+  mismatch: { forceDone: 'forceDone', markFailed: 'failed' },
   retry: {},
   done: {},
   forceDone: {},
   failed: {},
 };
 
-export const FINAL_STATES: readonly PaymentState[] = ['done', 'forceDone', 'failed', 'retry'];
+/** States the terminal is done with: no start command may reach it again, and box events only add to the history. */
+export const FINAL_STATES: readonly PaymentState[] = ['done', 'forceDone', 'failed', 'retry', 'mismatch'];
 /** States in which money counts as received. */
 export const PAID_STATES: readonly PaymentState[] = ['done', 'forceDone'];
 /** States in which no money was taken and none can still be: the line is void. */
 export const VOID_STATES: readonly PaymentState[] = ['retry', 'failed'];
 /** States in which a terminal may be charging the card right now. */
 export const ACTIVE_STATES: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown'];
+/**
+ * States that are neither paid nor void: a terminal may be charging, or it charged what a person
+ * must settle (mismatch). An order with such a line can be neither validated nor cancelled, and its
+ * amount is not due again.
+ */
+export const UNSETTLED_STATES: readonly PaymentState[] = [...ACTIVE_STATES, 'mismatch'];
 
 export function nextPaymentState({ state, event }: { state: PaymentState; event: PaymentEvent }): PaymentState | null {
   return PAYMENT_TRANSITIONS[state][event] ?? null;

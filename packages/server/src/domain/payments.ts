@@ -4,7 +4,7 @@ import { assertCents } from './money.js';
 import type { OrderState } from './orders.js';
 import type { PaymentMethodKind, Terminal } from './payment-methods.js';
 import type { PaymentLineView } from './payment-states.js';
-import { ACTIVE_STATES, PAID_STATES } from './payment-states.js';
+import { PAID_STATES, UNSETTLED_STATES } from './payment-states.js';
 
 export interface PaymentRequestCheck {
   readonly order: { readonly state: OrderState; readonly totalCents: number; readonly payments: readonly PaymentLineView[] };
@@ -17,7 +17,7 @@ export interface PaymentRequestCheck {
 
 /** What is still due on an order: total minus the lines that are paid or may still be. */
 export function amountDue({ totalCents, payments }: { totalCents: number; payments: readonly PaymentLineView[] }): number {
-  const taken = payments.filter((p) => PAID_STATES.includes(p.state) || ACTIVE_STATES.includes(p.state)).reduce((sum, p) => sum + p.amountCents, 0);
+  const taken = payments.filter((p) => PAID_STATES.includes(p.state) || UNSETTLED_STATES.includes(p.state)).reduce((sum, p) => sum + p.amountCents, 0);
   return totalCents - taken;
 }
 
@@ -47,7 +47,7 @@ export function paidAndRunning(payments: readonly PaymentLineView[]): { paidCent
   let runningCents = 0;
   for (const p of payments) {
     if (PAID_STATES.includes(p.state)) paidCents += p.amountCents;
-    else if (ACTIVE_STATES.includes(p.state)) runningCents += p.amountCents;
+    else if (UNSETTLED_STATES.includes(p.state)) runningCents += p.amountCents;
   }
   return { paidCents, runningCents };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { notify } from './notify.js';
@@ -26,6 +27,6 @@ export async function undeliveredCommands(db: Executor, boxId: string, limit = 1
 
 export async function markCommandsDelivered(db: Executor, ids: readonly number[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('box_commands').set({ delivered_at: at }).where('id', 'in', [...ids]).execute();
+  await db.updateTable('box_commands').set({ delivered_at: at }).where(sql<boolean>`id = any(${[...ids]}::bigint[])`).execute();
 }
 

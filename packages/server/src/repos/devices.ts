@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { inChunks } from '../db/parameters.js';
 import type { Device } from '../domain/devices.js';
 import type { Executor } from './executor.js';
 
@@ -58,8 +59,8 @@ export interface DeviceReportRow {
 }
 
 /**
- * Stores many reports of one box's terminals in one statement (at most one report per terminal)
- * and returns the devices it wrote. A report older than the stored one changes nothing. With
+ * Stores many reports of one box's terminals set-wise (at most one report per terminal, in
+ * statements under the parameter limit) and returns the devices it wrote. A report older than the stored one changes nothing. With
  * `quietMs`, a report that changes nothing the server keeps but the last-seen time, and moves it
  * by less than `quietMs`, writes nothing either: last-seen is kept to that precision, and a box's
  * terminal going idle → busy → idle at each payment costs no write and no live event.
@@ -77,25 +78,30 @@ export async function upsertDeviceReports(db: Executor, boxId: string, reports: 
           or devices.online <> excluded.online or devices.removed
           or devices.type <> excluded.type or devices.make <> excluded.make
           or (excluded.model <> 'unknown' and devices.model <> excluded.model))`;
-  const rows = await db
-    .insertInto('devices')
-    .values(sorted.map((r) => ({ box_id: boxId, terminal_id: r.terminalId, type: 'payment', make: 'Ingenico', model: r.model, online: r.online, last_seen_at: r.at, removed: false })))
-    .onConflict((c) =>
-      c
-        .columns(['box_id', 'terminal_id'])
-        .doUpdateSet({
-          type: sql`excluded.type`,
-          make: sql`excluded.make`,
-          model: sql`case when excluded.model = 'unknown' then devices.model else excluded.model end`,
-          online: sql`excluded.online`,
-          last_seen_at: sql`excluded.last_seen_at`,
-          removed: false,
-        })
-        .where(sql<boolean>`(devices.last_seen_at is null or devices.last_seen_at <= excluded.last_seen_at) and ${changed}`),
-    )
-    .returning(columns)
-    .execute();
-  return rows.map(toDevice);
+  const written: DeviceView[] = [];
+  // Eight parameters a row, the quiet time and the update's `removed`.
+  for (const chunk of inChunks(sorted, 8, 2)) {
+    const rows = await db
+      .insertInto('devices')
+      .values(chunk.map((r) => ({ box_id: boxId, terminal_id: r.terminalId, type: 'payment', make: 'Ingenico', model: r.model, online: r.online, last_seen_at: r.at, removed: false })))
+      .onConflict((c) =>
+        c
+          .columns(['box_id', 'terminal_id'])
+          .doUpdateSet({
+            type: sql`excluded.type`,
+            make: sql`excluded.make`,
+            model: sql`case when excluded.model = 'unknown' then devices.model else excluded.model end`,
+            online: sql`excluded.online`,
+            last_seen_at: sql`excluded.last_seen_at`,
+            removed: false,
+          })
+          .where(sql<boolean>`(devices.last_seen_at is null or devices.last_seen_at <= excluded.last_seen_at) and ${changed}`),
+      )
+      .returning(columns)
+      .execute();
+    for (const row of rows) written.push(toDevice(row));
+  }
+  return written;
 }
 
 export async function setBoxDevicesOffline(db: Executor, boxId: string): Promise<DeviceView[]> {

@@ -51,6 +51,8 @@ type FactsRow = {
   e_request_hash: string;
   e_device_id: number | null;
   e_box_id: string | null;
+  e_terminal_id: string | null;
+  e_transaction_id: string | null;
   e_created_by: number;
   e_created_at: Date;
   e_updated_at: Date;
@@ -91,7 +93,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
         from pos_sessions s join pos_config_methods pcm on pcm.pos_config_id = s.pos_config_id where s.id = o.session_id), '[]'::json) as pos_method_ids,
       (select count(*) from payments a where a.device_id = m.device_id and a.state in (${sql.join(ACTIVE_STATES.map((s) => sql.lit(s)))})) as device_active,
       e.uuid as e_uuid, e.order_id as e_order_id, e.method_id as e_method_id, e.amount_cents as e_amount_cents, e.state as e_state,
-      e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.created_by as e_created_by,
+      e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.terminal_id as e_terminal_id, e.transaction_id as e_transaction_id, e.created_by as e_created_by,
       e.created_at as e_created_at, e.updated_at as e_updated_at, e.settled_by as e_settled_by, e.settle_reason as e_settle_reason, e.approved_by as e_approved_by,
       e.tendered_cents as e_tendered_cents, e.change_cents as e_change_cents,
       m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id,
@@ -118,6 +120,8 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
             request_hash: r.e_request_hash,
             device_id: r.e_device_id,
             box_id: r.e_box_id,
+            terminal_id: r.e_terminal_id,
+            transaction_id: r.e_transaction_id,
             created_by: r.e_created_by,
             created_at: r.e_created_at,
             updated_at: r.e_updated_at,
@@ -191,9 +195,9 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
       returning true as ok
     ),
     inserted as (
-      insert into payments (uuid, order_id, method_id, amount_cents, state, request_hash, device_id, box_id, created_by, created_at, updated_at, tendered_cents, change_cents)
+      insert into payments (uuid, order_id, method_id, amount_cents, state, request_hash, device_id, box_id, terminal_id, created_by, created_at, updated_at, tendered_cents, change_cents)
       select ${p.uuid}::text, ${p.orderId}::text, ${p.methodId}::integer, ${p.amountCents}::integer, ${p.state}::text, ${p.requestHash}::text,
-        ${p.deviceId}::integer, ${p.boxId}::text, ${p.createdBy}::integer, ${at}::timestamptz, ${at}::timestamptz, ${p.tenderedCents}::integer, ${p.changeCents}::integer
+        ${p.deviceId}::integer, ${p.boxId}::text, ${p.terminalId}::text, ${p.createdBy}::integer, ${at}::timestamptz, ${at}::timestamptz, ${p.tenderedCents}::integer, ${p.changeCents}::integer
       from fresh
       on conflict (uuid) do nothing
       returning *, xmin::text as row_version

@@ -11,6 +11,10 @@ export interface Payment {
   readonly requestHash: string;
   readonly deviceId: number | null;
   readonly boxId: string | null;
+  /** The TerminalId of the device the start command went to: the only terminal whose events it takes. */
+  readonly terminalId: string | null;
+  /** The TransactionId the box reported sending (transactionSent); null until then. */
+  readonly transactionId: string | null;
   readonly createdBy: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -50,6 +54,8 @@ export type PaymentRecord = {
   request_hash: string;
   device_id: number | null;
   box_id: string | null;
+  terminal_id: string | null;
+  transaction_id: string | null;
   created_by: number;
   created_at: Date;
   updated_at: Date;
@@ -70,6 +76,8 @@ export const toPayment = (r: PaymentRecord): Payment => ({
   requestHash: r.request_hash,
   deviceId: r.device_id,
   boxId: r.box_id,
+  terminalId: r.terminal_id,
+  transactionId: r.transaction_id,
   createdBy: r.created_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -86,11 +94,11 @@ export const toPayment = (r: PaymentRecord): Payment => ({
  */
 export async function insertPayment(
   db: Executor,
-  p: { uuid: string; orderId: string; methodId: number; amountCents: number; state: PaymentState; requestHash: string; deviceId: number | null; boxId: string | null; createdBy: number },
+  p: { uuid: string; orderId: string; methodId: number; amountCents: number; state: PaymentState; requestHash: string; deviceId: number | null; boxId: string | null; terminalId?: string | null; createdBy: number },
 ): Promise<Payment | null> {
   const row = await db
     .insertInto('payments')
-    .values({ uuid: p.uuid, order_id: p.orderId, method_id: p.methodId, amount_cents: p.amountCents, state: p.state, request_hash: p.requestHash, device_id: p.deviceId, box_id: p.boxId, created_by: p.createdBy })
+    .values({ uuid: p.uuid, order_id: p.orderId, method_id: p.methodId, amount_cents: p.amountCents, state: p.state, request_hash: p.requestHash, device_id: p.deviceId, box_id: p.boxId, terminal_id: p.terminalId ?? null, created_by: p.createdBy })
     .onConflict((c) => c.column('uuid').doNothing())
     .returningAll()
     .executeTakeFirst();

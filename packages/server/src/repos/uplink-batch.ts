@@ -17,19 +17,18 @@ import { toPayment } from './payments.js';
 /** Records event ids of a box; returns those that were new. */
 export async function markBoxEventsSeen(db: Executor, boxId: string, eventIds: readonly string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
-  const rows = await db
-    .insertInto('box_events_seen')
-    .values(eventIds.map((id) => ({ box_id: boxId, event_id: id })))
-    .onConflict((c) => c.columns(['box_id', 'event_id']).doNothing())
-    .returning('event_id')
-    .execute();
+  // Two array parameters, however many ids.
+  const { rows } = await sql<{ event_id: string }>`
+    insert into box_events_seen (box_id, event_id) select ${boxId}::text, id from unnest(${[...eventIds]}::text[]) as u(id)
+    on conflict (box_id, event_id) do nothing
+    returning event_id`.execute(db);
   return new Set(rows.map((r) => r.event_id));
 }
 
 /** Reads and locks payments, in uuid order so that two lockers never wait on each other in a circle. */
 export async function lockPayments(db: Executor, uuids: readonly string[]): Promise<Map<string, Payment>> {
   if (uuids.length === 0) return new Map();
-  const rows = await db.selectFrom('payments').selectAll().where('uuid', 'in', [...uuids]).orderBy('uuid').forUpdate().execute();
+  const rows = await db.selectFrom('payments').selectAll().where(sql<boolean>`uuid = any(${[...uuids]}::text[])`).orderBy('uuid').forUpdate().execute();
   return new Map(rows.map((r) => [r.uuid, toPayment(r)]));
 }
 
@@ -119,8 +118,8 @@ export interface HistoryRow {
 export interface BatchWrite {
   readonly history: readonly HistoryRow[];
   readonly tickets: readonly { paymentUuid: string; type: string; text: string; at: Date }[];
-  /** New states of payments, at most one per payment. */
-  readonly states: readonly { uuid: string; state: PaymentState; at: Date }[];
+  /** New states of payments, at most one per payment, with the TransactionId learnt (a known one is kept). */
+  readonly states: readonly { uuid: string; state: PaymentState; transactionId?: string | null; at: Date }[];
   /** Live events, stored for replay and announced in this order. */
   readonly events: readonly { topic: EventTopic; audience: Audience; data: unknown; at: Date }[];
   /**
@@ -181,8 +180,8 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       order by i
     ),
     state_rows as (
-      update payments set state = v.state, updated_at = v.at::timestamptz
-      from unnest(${states.map((c) => c.uuid)}::text[], ${states.map((c) => c.state)}::text[], ${states.map((c) => iso(c.at))}::text[]) as v(uuid, state, at)
+      update payments set state = v.state, updated_at = v.at::timestamptz, transaction_id = coalesce(payments.transaction_id, v.transaction_id)
+      from unnest(${states.map((c) => c.uuid)}::text[], ${states.map((c) => c.state)}::text[], ${states.map((c) => c.transactionId ?? null)}::text[], ${states.map((c) => iso(c.at))}::text[]) as v(uuid, state, transaction_id, at)
       -- The second condition lets the plan find the rows by key whatever it guesses of the list's length.
       where payments.uuid = v.uuid and payments.uuid = any(${states.map((c) => c.uuid)}::text[]) and ${ok}
       returning payments.uuid, payments.xmin::text as version

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DeviceView } from './devices.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
@@ -34,18 +35,26 @@ export async function releaseBoxLink(db: Executor, boxId: string, serverId: stri
   return row !== undefined;
 }
 
-/** Keeps a box event that names no payment of the box; false when it was kept before. */
-export async function recordUnmatchedEvent(
+/**
+ * Keeps box events that name no payment of the box, in one statement whatever their number (each
+ * column travels as one array parameter); returns the ids that were new (the others were kept before).
+ */
+export async function recordUnmatchedEvents(
   db: Executor,
-  event: { boxId: string; eventId: string; at: Date; kind: string; paymentUuid: string | null; reason: string; data: unknown },
-): Promise<boolean> {
-  const row = await db
-    .insertInto('box_unmatched_events')
-    .values({ box_id: event.boxId, event_id: event.eventId, at: event.at, kind: event.kind, payment_uuid: event.paymentUuid, reason: event.reason, data: toJson(event.data) })
-    .onConflict((c) => c.columns(['box_id', 'event_id']).doNothing())
-    .returning('event_id')
-    .executeTakeFirst();
-  return row !== undefined;
+  boxId: string,
+  at: Date,
+  events: readonly { eventId: string; kind: string; paymentUuid: string | null; reason: string; data: unknown }[],
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const { rows } = await sql<{ event_id: string }>`
+    insert into box_unmatched_events (box_id, event_id, at, kind, payment_uuid, reason, data)
+    select ${boxId}::text, event_id, ${at}::timestamptz, kind, payment_uuid, reason, data::jsonb
+    from unnest(${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.kind)}::text[], ${events.map((e) => e.paymentUuid)}::text[],
+      ${events.map((e) => e.reason)}::text[], ${events.map((e) => toJson(e.data))}::text[]) with ordinality as u(event_id, kind, payment_uuid, reason, data, i)
+    order by i
+    on conflict (box_id, event_id) do nothing
+    returning event_id`.execute(db);
+  return new Set(rows.map((r) => r.event_id));
 }
 
 export async function listUnmatchedEvents(db: Executor, boxId: string): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {
@@ -58,7 +67,8 @@ const deviceColumns = ['id', 'box_id', 'terminal_id', 'type', 'make', 'model', '
 /** Devices of a box the box no longer reports (its hello lists what it sees now) go offline. */
 export async function setDevicesOfflineExcept(db: Executor, boxId: string, terminalIds: readonly string[]): Promise<DeviceView[]> {
   let query = db.updateTable('devices').set({ online: false }).where('box_id', '=', boxId).where('online', '=', true);
-  if (terminalIds.length > 0) query = query.where('terminal_id', 'not in', [...terminalIds]);
+  // One array parameter, however many terminals the box reports.
+  if (terminalIds.length > 0) query = query.where(sql<boolean>`terminal_id <> all(${[...terminalIds]}::text[])`);
   const rows = await query.returning(deviceColumns).execute();
   return rows.map((r) => ({ id: r.id, boxId: r.box_id, terminalId: r.terminal_id, type: r.type, make: r.make, model: r.model, online: r.online, lastSeenAt: r.last_seen_at, removed: r.removed }));
 }

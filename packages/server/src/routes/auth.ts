@@ -1,6 +1,6 @@
 import { Health, LoginBody, SessionInfo } from '@kassa/contract';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { databaseAnswers } from '../db/health.js';
 import { KassaError } from '../domain/errors.js';
 import { DEVICE_COOKIE, SESSION_COOKIE, userOf } from '../http/auth-plugin.js';
 import { errorResponses } from '../http/errors.js';
@@ -35,9 +35,7 @@ export function registerAuthRoutes(app: App, { ctx, secureCookies, loginLimit, s
   });
 
   app.get('/api/healthz', routeOptions('public', 'meta', 'Liveness and database check', { response: { 200: Health, ...errorResponses(503) } }), async () => {
-    await sql`select 1`.execute(ctx.db).catch(() => {
-      throw new KassaError('KASSA_DATABASE_UNAVAILABLE');
-    });
+    if (!(await databaseAnswers(ctx.db))) throw new KassaError('KASSA_DATABASE_UNAVAILABLE');
     return { status: 'ok' as const, database: ctx.database.kind };
   });
 }

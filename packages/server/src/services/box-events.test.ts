@@ -116,7 +116,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('applies each event id once however often and in whatever order the box sends it', async () => {
     const uuid = await pay();
-    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '43', amountCents: 1250 });
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 });
     const approved = message(result(uuid, 'Approved', 1));
     expect(await applyBoxEvent(ctx, shop.box.id, approved)).toBe('applied');
     expect(await applyBoxEvent(ctx, shop.box.id, sent)).toBe('recorded');
@@ -139,7 +139,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     const uuid = await pay();
     const before = await latestEventId(ctx.db);
     const outcomes = await applyBoxEvents(ctx, shop.box.id, [
-      message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '44', amountCents: 1250 }),
+      message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }),
       message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }),
       message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' }),
       message(result(uuid, 'Approved', 1)),
@@ -185,7 +185,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
     it('takes an event as applied when another process applied it while this one waited for the payment', async () => {
       const uuid = await pay();
-      const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '45', amountCents: 1250 });
+      const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 });
       const outcome = await appliedMeanwhile(uuid, sent, async (trx) => {
         await addHistory(trx, uuid, { at: new Date(), source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', eventId: sent.id });
         await setPaymentState(trx, uuid, { state: 'waiting', at: new Date() });
@@ -238,7 +238,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('marks a lost answer unknown and voids it when the terminal never ran it', async () => {
     const uuid = await pay();
-    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '44', amountCents: 1250 }));
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }));
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T1', reason: 'box restarted' }));
     expect(await state(uuid)).toBe('unknown');
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'last transaction is another one' }));
@@ -310,7 +310,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   it('writes the next events of a payment it remembers as its last write left it, in order', async () => {
     const known = new KnownPayments();
     const uuid = await pay();
-    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '46', amountCents: 1250 });
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 });
     expect(await applyBoxEvents(ctx, shop.box.id, [sent], known)).toEqual(['applied']);
     expect(known.recall([uuid])?.payments.get(uuid)?.state).toBe('waiting');
     const stage = message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
@@ -328,7 +328,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   it('applies what the database holds when a remembered payment was changed by anything else', async () => {
     const known = new KnownPayments();
     const uuid = await pay();
-    await applyBoxEvents(ctx, shop.box.id, [message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '47', amountCents: 1250 })], known);
+    await applyBoxEvents(ctx, shop.box.id, [message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 })], known);
     // A cashier forces it done meanwhile: the remembered row (waiting) is out of date.
     await setPaymentState(ctx.db, uuid, { state: 'forceDone', at: new Date(), settledBy: shop.userId, settleReason: 'paid by other means' });
     const outcomes = await applyBoxEvents(ctx, shop.box.id, [message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 })], known);
@@ -341,7 +341,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   it('tells an event already applied from a new one for a remembered payment', async () => {
     const known = new KnownPayments();
     const uuid = await pay();
-    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '48', amountCents: 1250 });
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 });
     await applyBoxEvents(ctx, shop.box.id, [sent], known);
     const stage = message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
     expect(await applyBoxEvents(ctx, shop.box.id, [sent, stage], known)).toEqual(['duplicate', 'applied']);
@@ -352,7 +352,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('takes a box offline with its devices and running payments only while this process holds it', async () => {
     const uuid = await pay();
-    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '45', amountCents: 1250 }));
+    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }));
     const other = serviceContext(database, { serverId: 'server-b' });
     expect(await boxDisconnected(other, shop.box.id)).toBe(false);
     expect((await getBox(ctx.db, shop.box.id))?.online).toBe(true);

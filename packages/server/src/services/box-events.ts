@@ -1,6 +1,7 @@
 import type { BoxEvent, BoxEventMessage, BoxEventOf, BoxHello, DeviceReport, TerminalModel, Ticket } from '@kassa/contract';
 import type { PaymentEvent, PaymentState } from '../domain/payment-states.js';
-import { nextPaymentState, refusalEvent, resultEvent, stageEvent } from '../domain/payment-states.js';
+import { FINAL_STATES, nextPaymentState, refusalEvent, resultEvent, stageEvent } from '../domain/payment-states.js';
+import { approvedOtherAmount, distrust } from '../domain/box-trust.js';
 import { newestReportPerTerminal } from '../domain/devices.js';
 import { getBox, setBoxLink } from '../repos/boxes.js';
 import { setBoxDevicesOffline, upsertDeviceReports } from '../repos/devices.js';
@@ -10,7 +11,7 @@ import type { Payment } from '../repos/payments.js';
 import { activePaymentsOfBox } from '../repos/payments.js';
 import type { HistoryRow } from '../repos/uplink-batch.js';
 import { HISTORY_EVENT_INDEX, lockBatch, lockPayments, readBatch, writeBatch } from '../repos/uplink-batch.js';
-import { recordBoxHello, recordUnmatchedEvent, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
+import { recordBoxHello, recordUnmatchedEvents, releaseBoxLink, setDevicesOfflineExcept } from '../repos/uplink-boxes.js';
 import { boxView, deviceView } from './boxes.js';
 import type { ServiceContext } from './context.js';
 import { iso, noteFinished } from './context.js';
@@ -200,7 +201,7 @@ function paymentUuidOf(message: BoxEventMessage | undefined): string[] {
 class PaymentBatch {
   readonly #history: HistoryRow[] = [];
   readonly #tickets: { paymentUuid: string; type: string; text: string; at: Date }[] = [];
-  readonly #states = new Map<string, { uuid: string; state: PaymentState; at: Date }>();
+  readonly #states = new Map<string, { uuid: string; state: PaymentState; transactionId: string | null; at: Date }>();
   readonly #live: { topic: EventTopic; audience: Audience; data: unknown; at: Date }[] = [];
   /** Where each payment's live event sits in #live: a batch announces a payment once, as it leaves it. */
   readonly #liveOf = new Map<string, number>();
@@ -223,10 +224,21 @@ class PaymentBatch {
       this.#unmatched.push({ eventId, kind: event.kind, paymentUuid: event.paymentUuid, reason, data: event });
       return 'unmatched';
     }
+    const refused = distrust({ payment, claim: claimOf(event) });
+    if (refused !== null) {
+      // Kept with what the box said, so that a person can see it; the payment does not move.
+      const change: PaymentChange = { event: 'untrusted', message: refused.reason, data: { refused: refused.code, eventId, boxAt, event }, tickets: [] };
+      payments.set(payment.uuid, this.record(payment, change, { source: 'box', next: null, eventId }));
+      return 'recorded';
+    }
     const change = describeChange(event, payment);
     const next = nextPaymentState({ state: payment.state, event: change.event });
-    payments.set(payment.uuid, this.record(payment, { ...change, data: { ...change.data, eventId, boxAt } }, { source: 'box', next, eventId }));
-    return next === null ? 'recorded' : 'applied';
+    // The transaction the box reports sending is the only one whose answers count from now on (a
+    // payment the terminal is done with has nothing more to count).
+    const learnt = event.kind === 'transactionSent' && payment.transactionId === null && !FINAL_STATES.includes(payment.state) ? event.transactionId : null;
+    const updated = this.record(payment, { ...change, data: { ...change.data, eventId, boxAt } }, { source: 'box', next, eventId, transactionId: learnt });
+    payments.set(payment.uuid, updated);
+    return next === null && learnt === null ? 'recorded' : 'applied';
   }
 
   /**
@@ -234,13 +246,15 @@ class PaymentBatch {
    * it. The live event takes the place of one queued earlier for the same payment: it carries the
    * payment as the batch leaves it and the newest entry (every entry is in the payment's history).
    */
-  record(payment: Payment, change: PaymentChange, how: { source: 'box' | 'server'; next: PaymentState | null; eventId?: string }): Payment {
+  record(payment: Payment, change: PaymentChange, how: { source: 'box' | 'server'; next: PaymentState | null; eventId?: string; transactionId?: string | null }): Payment {
     const at = this.#at;
     const toState = how.next ?? payment.state;
     this.#history.push({ paymentUuid: payment.uuid, at, source: how.source, event: change.event, fromState: payment.state, toState, message: change.message, data: change.data, eventId: how.eventId ?? null });
     if (how.next !== null) for (const ticket of change.tickets) this.#tickets.push({ paymentUuid: payment.uuid, ...ticket, at });
-    const updated = how.next === null || how.next === payment.state ? payment : { ...payment, state: how.next, updatedAt: at };
-    if (updated !== payment) this.#states.set(payment.uuid, { uuid: payment.uuid, state: toState, at });
+    const transactionId = how.transactionId ?? null;
+    const moved = how.next !== null && how.next !== payment.state;
+    const updated = !moved && transactionId === null ? payment : { ...payment, state: toState, updatedAt: at, transactionId: transactionId ?? payment.transactionId };
+    if (updated !== payment) this.#states.set(payment.uuid, { uuid: payment.uuid, state: toState, transactionId: updated.transactionId, at });
     if (how.next !== null) this.#finishing.push({ payment, next: how.next });
     const entry = { at: iso(at), source: how.source, event: change.event, fromState: payment.state, toState, message: change.message };
     const live = { topic: 'payment' as const, audience: 'cashier' as const, data: { payment: paymentView(updated), entry }, at };
@@ -271,8 +285,8 @@ class PaymentBatch {
   /** Writes what was queued; returns the ids of unmatched events that were recorded before. */
   async write(): Promise<Set<string>> {
     const { trx, ctx } = this;
-    const recordedBefore = new Set<string>();
-    for (const u of this.#unmatched) if (!(await recordUnmatchedEvent(trx, { boxId: this.boxId, at: this.#at, ...u }))) recordedBefore.add(u.eventId);
+    const fresh = await recordUnmatchedEvents(trx, this.boxId, this.#at, this.#unmatched);
+    const recordedBefore = new Set(this.#unmatched.map((u) => u.eventId).filter((id) => !fresh.has(id)));
     await writeBatch(trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
     this.#noteFinished();
     return recordedBefore;
@@ -337,8 +351,11 @@ function describeResult(event: BoxEventOf<'transactionResult'>, payment: Payment
   const parts = [event.recovered ? `${event.result} (recovered from the terminal)` : event.result];
   // The terminal's amount is what was charged; a difference is shown, never corrected by guess.
   if (event.amountCents !== null && event.amountCents !== payment.amountCents) parts.push(`terminal amount ${event.amountCents} cents, requested ${payment.amountCents}`);
+  const kind = resultEvent(event.result);
+  // An approval of another amount paid that amount, not the one requested: a person settles it.
+  const otherAmount = kind === 'approved' && approvedOtherAmount({ requestedCents: payment.amountCents, approvedCents: event.amountCents });
   return {
-    event: resultEvent(event.result),
+    event: otherAmount ? 'approvedOtherAmount' : kind,
     message: parts.join('; '),
     data: {
       result: event.result,
@@ -352,6 +369,13 @@ function describeResult(event: BoxEventOf<'transactionResult'>, payment: Payment
     },
     tickets: event.tickets.map(ticketRecord),
   };
+}
+
+/** The terminal, transaction and amount a payment event names, for the trust check. */
+function claimOf(event: PaymentBoxEvent): { kind: string; terminalId: string; transactionId?: string; sentAmountCents?: number } {
+  if (event.kind === 'transactionSent') return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId, sentAmountCents: event.amountCents };
+  if (event.kind === 'transactionResult') return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId };
+  return { kind: event.kind, terminalId: event.terminalId };
 }
 
 /** TicketType 1 is the merchant's copy, 2 the cardholder's (the receipt prints the latter). */

@@ -84,7 +84,7 @@ export async function requestPayment(ctx: ServiceContext, uuid: string, body: Pu
       const usesTerminal = method.terminal !== 'none' && device !== null;
       const state: PaymentState = usesTerminal ? 'pending' : 'done';
       const at = ctx.now();
-      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null };
+      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, terminalId: usesTerminal ? device.terminalId : null, transactionId: null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null };
       const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
       const queued = command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command };
       const written = await writePaymentRequest(ctx.db, ctx.prefix, { payment, paymentsVersion: facts.paymentsVersion, history: { userId, data: body }, command: queued, eventData: { payment: paymentView(payment) } });

@@ -61,6 +61,27 @@ describe.each(BACKENDS)('box event id retention on %s', (backend) => {
     }
   });
 
+  it('prunes unmatched box events with the same window, keeping the recent ones', async () => {
+    const unmatched = (eventId: string, daysAgo: number) => ({
+      box_id: 'box-r4',
+      event_id: eventId,
+      at: new Date(NOW.getTime() - daysAgo * DAY),
+      kind: 'transactionResult',
+      payment_uuid: null,
+      reason: 'no such payment',
+      data: '{}',
+    });
+    await ctx.db.insertInto('box_unmatched_events').values([unmatched('u-old-1', 31), unmatched('u-old-2', 45), unmatched('u-old-3', 31), unmatched('u-recent', 2)]).execute();
+    const retention = startSeenRetention(ctx, pino({ level: 'silent' }), { retentionMs: 30 * DAY, everyMs: 60_000, batchSize: 2 });
+    try {
+      expect(await retention.prune()).toBe(3);
+      const kept = await ctx.db.selectFrom('box_unmatched_events').select('event_id').where('box_id', '=', 'box-r4').execute();
+      expect(kept.map((r) => r.event_id)).toEqual(['u-recent']);
+    } finally {
+      await retention.stop();
+    }
+  });
+
   it('treats an id again as new once it was pruned, as a box that never sent it', async () => {
     await seen('box-r3', ['e1'], 31);
     const retention = startSeenRetention(ctx, pino({ level: 'silent' }), { retentionMs: 30 * DAY, everyMs: 60_000, batchSize: 10 });

@@ -224,7 +224,9 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     }
 
     async function settle(box: FakeBox, uuid: string): Promise<void> {
-      box.send(event({ kind: 'transactionResult', paymentUuid: uuid, terminalId: 'T1', transactionId: '1', result: 'Declined', resultId: 2, amountCents: null, authorisationCode: null, cardBrand: null, tickets: [], recovered: false }));
+      // The transaction the box reported sending, if it did: a result for another one settles nothing.
+      const transactionId = (await getPayment(ctx.db, uuid))?.transactionId ?? '1';
+      box.send(event({ kind: 'transactionResult', paymentUuid: uuid, terminalId: 'T1', transactionId, result: 'Declined', resultId: 2, amountCents: null, authorisationCode: null, cardBrand: null, tickets: [], recovered: false }));
       await vi.waitFor(async () => expect((await getPayment(ctx.db, uuid))?.state).toBe('retry'), PATIENCE);
     }
 

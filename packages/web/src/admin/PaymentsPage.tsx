@@ -11,7 +11,7 @@ import { StateBadge } from './StateBadge';
 /** Payments per page; the server gives at most 200. */
 const PAGE = 50;
 
-const STATES: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown', 'done', 'forceDone', 'retry', 'failed'];
+const STATES: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown', 'mismatch', 'done', 'forceDone', 'retry', 'failed'];
 
 /** What was typed, once the typing pauses, so the server is not asked on every key. */
 function useSettled(value: string, delayMs: number): string {

@@ -7,6 +7,7 @@ const TONE: Record<PaymentState, string> = {
   waitingCard: 'busy',
   waitingCancel: 'busy',
   unknown: 'warn',
+  mismatch: 'warn',
   done: 'ok',
   forceDone: 'ok',
   retry: 'off',

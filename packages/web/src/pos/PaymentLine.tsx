@@ -5,7 +5,7 @@ import { payments } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { ErrorAlert } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
-import { paymentStatus, settlementApprover } from './paymentStatus';
+import { approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
 import { UnknownPanel } from './UnknownPanel';
 
 type Line = Order['payments'][number];
@@ -75,6 +75,13 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
         </ul>
       )}
       {state === 'unknown' ? <UnknownPanel uuid={line.uuid} onChanged={() => { reload(); onChanged(); }} /> : null}
+      {state === 'mismatch' ? (
+        <UnknownPanel
+          uuid={line.uuid}
+          onChanged={() => { reload(); onChanged(); }}
+          mismatch={{ approved: detail.data === undefined ? '?' : money(approvedOtherCents(detail.data) ?? 0), requested: money(line.amountCents) }}
+        />
+      ) : null}
       <ErrorAlert error={error} />
       <div className="row">
         {CANCELLABLE.includes(state) ? (

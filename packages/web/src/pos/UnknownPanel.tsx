@@ -23,8 +23,10 @@ function needsApproval(error: unknown): boolean {
  * ask again, or have it settled by hand. Settling by hand is a manager's override: a manager (or
  * admin) confirms with a reason; a cashier gets a manager's approval on the spot in a dialog. The
  * server records the cashier, the manager and the reason.
+ * With `mismatch` (the terminal approved another amount than asked), the terminal has answered:
+ * the panel says what it approved and offers only the settling by hand.
  */
-export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () => void }) {
+export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onChanged: () => void; mismatch?: { approved: string; requested: string } }) {
   const { t } = useTranslation();
   const { user } = useAuth();
   const approvesItself = APPROVES_ITSELF.has(user.role);
@@ -62,14 +64,23 @@ export function UnknownPanel({ uuid, onChanged }: { uuid: string; onChanged: () 
 
   return (
     <section className="unknown" role="region" aria-labelledby={`unknown-${uuid}`}>
-      <h3 id={`unknown-${uuid}`}>{t('pos.unknownTitle')}</h3>
-      <p>{t('pos.unknownText')}</p>
-      <div className="row">
-        <button type="button" className="primary" disabled={busy} onClick={() => void run(() => payments.recover(uuid))}>
-          {t('pos.checkAgain')}
-        </button>
-      </div>
-      <p className="help">{t('pos.unknownManual')}</p>
+      {mismatch === undefined ? (
+        <>
+          <h3 id={`unknown-${uuid}`}>{t('pos.unknownTitle')}</h3>
+          <p>{t('pos.unknownText')}</p>
+          <div className="row">
+            <button type="button" className="primary" disabled={busy} onClick={() => void run(() => payments.recover(uuid))}>
+              {t('pos.checkAgain')}
+            </button>
+          </div>
+          <p className="help">{t('pos.unknownManual')}</p>
+        </>
+      ) : (
+        <>
+          <h3 id={`unknown-${uuid}`}>{t('state.mismatch')}</h3>
+          <p role="alert">{t('pos.mismatchText', mismatch)}</p>
+        </>
+      )}
       <div className="row">
         <button type="button" aria-pressed={settling === 'forceDone'} onClick={() => choose('forceDone')}>
           {t('pos.forceDone')}

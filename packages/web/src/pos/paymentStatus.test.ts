@@ -1,6 +1,6 @@
 import type { PaymentDetail, PaymentState } from '@kassa/contract';
 import { describe, expect, it } from 'vitest';
-import { paymentStatus, settlementApprover } from './paymentStatus.js';
+import { approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus.js';
 
 type Entry = PaymentDetail['history'][number];
 const at = '2026-01-01T10:00:00.000Z';
@@ -15,6 +15,14 @@ function detail(state: PaymentState, history: Entry[]): PaymentDetail {
 }
 
 describe('paymentStatus', () => {
+  it('says an approval of another amount is neither paid nor settled, and what the terminal approved', () => {
+    const mismatch = detail('mismatch', [entry('approvedOtherAmount', 'mismatch', { data: { result: 'Approved', amountCents: 1 } })]);
+    expect(paymentStatus(mismatch)).toMatchObject({ key: 'state.mismatch', settled: false, paid: false });
+    expect(approvedOtherCents(mismatch)).toBe(1);
+    expect(approvedOtherCents(detail('done', []))).toBeNull();
+  });
+
+
   it('says what the terminal waits for: the card, then the PIN, then processing', () => {
     expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForCard' } })])).key).toBe('stage.card');
     expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForPin' } })])).key).toBe('stage.pin');

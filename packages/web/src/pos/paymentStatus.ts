@@ -70,6 +70,15 @@ function resultWord(entry: HistoryEntry | undefined): StatusKey {
   return RESULT_WORDS[result] ?? 'result.declined';
 }
 
+/** The amount the terminal approved when it was not the one asked for (state mismatch); null otherwise. */
+export function approvedOtherCents(detail: PaymentDetail): number | null {
+  if (detail.payment.state !== 'mismatch') return null;
+  const entry = latest(detail.history, ['approvedOtherAmount']);
+  const data = entry?.data;
+  const amount = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['amountCents'] : undefined;
+  return typeof amount === 'number' ? amount : null;
+}
+
 function latest(history: readonly HistoryEntry[], events: readonly string[]): HistoryEntry | undefined {
   for (let i = history.length - 1; i >= 0; i -= 1) {
     const entry = history[i];
