@@ -44,7 +44,7 @@ describe('checkOrderCancel', () => {
   });
 });
 
-const lane: Device = { id: 7, boxId: 'b', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T', online: true, removed: false };
+const lane: Device = { id: 7, boxId: 'b', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T', online: true, removed: false, approval: 'approved', sharedWith: [] };
 const request: PaymentRequestCheck = {
   order: order([]),
   method: { id: 3, terminal: 'ingenico', device: lane },
@@ -71,6 +71,14 @@ describe('checkPaymentRequest', () => {
   it('lets cash exceed what is due (change is given back)', () => {
     const cash = { ...request, method: { id: 3, terminal: 'none' as const, device: null }, amountCents: 5000 };
     expect(errorCode(() => checkPaymentRequest(cash))).toBe('no error');
+  });
+
+  it.each([
+    ['a terminal that waits for approval', { approval: 'new' as const }, 'KASSA_DEVICE_NOT_APPROVED'],
+    ['a quarantined terminal', { approval: 'quarantined' as const }, 'KASSA_DEVICE_QUARANTINED'],
+    ['a TerminalId another box reports too', { sharedWith: [9] }, 'KASSA_DEVICE_DUPLICATE'],
+  ])('refuses %s', (_what, change, code) => {
+    expect(errorCode(() => checkPaymentRequest({ ...request, method: { ...request.method, device: { ...lane, ...change } } }))).toBe(code);
   });
 
   it('refuses an offline terminal', () => {

@@ -1,4 +1,5 @@
 import type { Device } from './devices.js';
+import { checkDeviceTrusted } from './device-approval.js';
 import { KassaError } from './errors.js';
 import { assertCents } from './money.js';
 import type { OrderState } from './orders.js';
@@ -23,7 +24,8 @@ export function amountDue({ totalCents, payments }: { totalCents: number; paymen
 
 /**
  * Whether a new payment line may be requested: the order is open, the method belongs to its POS,
- * the amount is valid, a card payment takes no more than is due, and the terminal is online and idle.
+ * the amount is valid, a card payment takes no more than is due, and the terminal is approved (not
+ * new, not quarantined, not reported by two boxes), online and idle.
  */
 export function checkPaymentRequest(check: PaymentRequestCheck): void {
   const { order, method, amountCents } = check;
@@ -34,6 +36,7 @@ export function checkPaymentRequest(check: PaymentRequestCheck): void {
   const due = amountDue(order);
   if (amountCents > due) throw new KassaError('KASSA_AMOUNT_EXCEEDS_DUE', undefined, { amountCents, dueCents: due });
   if (method.device === null || method.device.removed) throw new KassaError('KASSA_DEVICE_GONE', undefined, { paymentMethodId: method.id });
+  checkDeviceTrusted(method.device);
   if (!method.device.online) throw new KassaError('KASSA_DEVICE_OFFLINE', undefined, { deviceId: method.device.id });
   if (check.deviceActivePayments > 0) throw new KassaError('KASSA_TERMINAL_BUSY', undefined, { deviceId: method.device.id });
 }
