@@ -66,6 +66,7 @@ export const Device = Type.Object({
   model: Type.String(),
   online: Type.Boolean(),
   lastSeenAt: Type.Union([DateTime, Type.Null()]),
+  removed: Type.Boolean({ description: 'Removed by an admin or its box revoked: no longer listed (a live event says so once).' }),
   approval: DeviceApproval,
   serialNumber: Type.Union([Type.String(), Type.Null()], { description: 'As the box last reported it (VersionInformation).' }),
   address: Type.Union([Type.String(), Type.Null()], { description: 'The address the terminal last connected from.' }),

@@ -26,6 +26,7 @@ export function deviceView(device: DeviceView): DeviceApi {
     model: device.model,
     online: device.online,
     lastSeenAt: isoOrNull(device.lastSeenAt),
+    removed: device.removed,
     approval: device.approval,
     serialNumber: device.serialNumber,
     address: device.address,
