@@ -115,7 +115,7 @@ class Till {
   constructor(
     private readonly options: HostileBoxOptions,
     private readonly sessionId: number,
-    private readonly methodId: number,
+    readonly methodId: number,
     private readonly product: { id: number; priceCents: number },
   ) {}
 
@@ -239,7 +239,7 @@ export async function hostileBox(options: HostileBoxOptions): Promise<HostileBox
     if ((await till.validate(orderId)).status !== 409) problems.push('an order validated on forged answers');
 
     // Results for this box's payment sent by another paired box.
-    const other = body<{ token: string }>(await admin.call(serverUrl, 'POST', '/api/boxes', { name: `Hostile ${options.seed}` }));
+    const other = body<{ box: { id: string }; token: string }>(await admin.call(serverUrl, 'POST', '/api/boxes', { name: `Hostile ${options.seed}` }));
     const intruder = await open(other.token);
     await intruder.hello([device(terminalId)]);
     await intruder.event(result(uuid, terminalId, transactionId, amount));
@@ -262,8 +262,14 @@ export async function hostileBox(options: HostileBoxOptions): Promise<HostileBox
     await expectState(till, uuid, ['mismatch'], 'after an approval of 1 cent');
     if ((await till.validate(orderId)).status !== 409) problems.push('an order validated with a mismatched payment');
 
-    // A normal payment still goes through, end to end.
+    // The same TerminalId on two boxes takes no payment until an admin removes the wrong device.
     const nextOrder = await till.order();
+    const refused = await options.cashier.call(serverUrl, 'PUT', `/api/payments/${randomUUID()}`, { orderId: nextOrder, paymentMethodId: till.methodId, amountCents: amount });
+    if (body<{ error?: { code?: string } }>(refused).error?.code !== 'KASSA_DEVICE_DUPLICATE') problems.push(`a payment to a TerminalId on two boxes was answered ${refused.status}`);
+    const devices = body<{ items: { id: number; boxId: string; terminalId: string }[] }>(await admin.call(serverUrl, 'GET', '/api/devices')).items;
+    for (const d of devices.filter((d) => d.terminalId === terminalId && d.boxId === other.box.id)) await admin.call(serverUrl, 'POST', `/api/devices/${d.id}/remove`);
+
+    // A normal payment still goes through, end to end.
     const next = await till.pay(nextOrder);
     const nextStart = await honest.waitFor((m) => m['type'] === 'command' && (m['command'] as Json)['paymentUuid'] === next);
     if (nextStart === undefined) problems.push('the start command of a normal payment never reached the box');

@@ -124,7 +124,7 @@ function must(answer: ApiAnswer, what: string): unknown {
   return answer.body;
 }
 
-/** Configures the shop through the API as a back office would: a card method per terminal, products, a POS and its open session. */
+/** Configures the shop through the API as a back office would: each terminal approved, a card method per terminal, products, a POS and its open session. */
 export async function setUpShop(world: World, admin: ApiClient, cashier: ApiClient): Promise<Shop> {
   const server = world.serverUrls[0]!;
   const ids = new Set(world.terminals.map((t) => t.terminalId));
@@ -141,6 +141,8 @@ export async function setUpShop(world: World, admin: ApiClient, cashier: ApiClie
   if (bank === undefined || cash === undefined) throw new ChaosError(ChaosErrorCode.Setup, 'the demo data has no Bank journal or Cash method');
   const cardMethodOf = new Map<string, number>();
   for (const [terminalId, deviceId] of deviceOf) {
+    // A terminal the server has never seen waits for an admin's approval before a method may choose it.
+    must(await admin.call(server, 'POST', `/api/devices/${deviceId}/approve`), 'approve the terminal');
     const method = must(await admin.call(server, 'POST', '/api/payment-methods', { name: `Card ${terminalId}`, kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId }), 'card method') as { id: number };
     cardMethodOf.set(terminalId, method.id);
   }

@@ -17,7 +17,8 @@ import { Outbox } from './outbox.js';
 import { DeviceRegistry, deviceReport, helloDevices, lastSeenOf } from './registry.js';
 import { listenForTerminals } from './terminal/listener.js';
 import { DEFAULT_KEEP_ALIVE_INTERVAL, versionInformationRequest } from './terminal/messages.js';
-import { identityFromVersionInformation } from './terminal/model.js';
+import { TerminalGate } from './terminal/gate.js';
+import { identityFromVersionInformation, type TerminalIdentity } from './terminal/model.js';
 import { TerminalSession, type SessionHandlers } from './terminal/session.js';
 import { TransactionManager } from './transactions/manager.js';
 import type { BackoffOptions } from './uplink/backoff.js';
@@ -47,6 +48,8 @@ export interface BoxOptions {
   readonly maxFrameSize?: number;
   /** Frames with a bad MDC or malformed content skipped on one connection before it is closed (default 3). */
   readonly maxBadFrames?: number;
+  /** How long a connection claiming the id of an online terminal from its address has to show the same serial number (default 5 s). */
+  readonly identifyTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
   readonly heartbeatMs?: number;
 }
@@ -72,6 +75,7 @@ export const DEFAULTS = {
   silenceTimeoutMs: 120_000,
   transactionTimeoutMs: 300_000,
   maxBadFrames: 3,
+  identifyTimeoutMs: 5_000,
 } as const;
 
 /** Starts a box in this process: terminal port, HTTP status, journal and (when configured) the uplink. */
@@ -105,25 +109,39 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
   const commands = state.commands;
 
   const sessions = new Set<TerminalSession>();
+  /** The session now speaks for its terminal; the one it replaces (the same terminal's old connection) is closed. */
+  const attach = (session: TerminalSession, identity: TerminalIdentity | undefined): void => {
+    const terminalId = session.terminalId!;
+    const { replaced } = registry.attach(session, terminalId);
+    if (replaced) {
+      replaced.close(SessionCloseReason.Replaced, 'the terminal connected again');
+      manager.terminalLost(terminalId, 'the terminal reconnected during the transaction');
+    }
+    if (identity) registry.identify(terminalId, identity.model, identity.serialNumber);
+    manager.terminalReady(terminalId);
+    if (!identity) session.send(versionInformationRequest());
+  };
+  const gate = new TerminalGate({
+    registry,
+    identifyTimeoutMs: options.identifyTimeoutMs ?? DEFAULTS.identifyTimeoutMs,
+    logger: log,
+    attach,
+    askIdentity: (session) => session.send(versionInformationRequest()),
+    report: (conflict) => outbox.emit({ kind: 'terminalConflict', ...conflict, address: conflict.address.slice(0, 64) }, false),
+  });
   const handlers: SessionHandlers = {
-    onHello(session) {
-      const terminalId = session.terminalId!;
-      const { replaced } = registry.attach(session, terminalId);
-      if (replaced) {
-        replaced.close(SessionCloseReason.Replaced, 'the terminal connected again');
-        manager.terminalLost(terminalId, 'the terminal reconnected during the transaction');
-      }
-      manager.terminalReady(terminalId);
-      session.send(versionInformationRequest());
-    },
+    onClaim: (session) => gate.claim(session),
+    onHello: (session) => gate.greeted(session),
     onMessage(session, message: Message) {
       const terminalId = session.terminalId!;
       if (!isTyped(message)) {
         log.debug({ terminalId, type: message.type, typeId: message.typeId }, 'message not handled by the box');
         return;
       }
+      const identity = (): TerminalIdentity => identityFromVersionInformation(message.body);
+      if (gate.intercept(session, message, identity)) return;
       if (message.type === 'VersionInformationResponse') {
-        const { model, serialNumber } = identityFromVersionInformation(message.body);
+        const { model, serialNumber } = identity();
         registry.identify(terminalId, model, serialNumber);
         return;
       }
@@ -131,6 +149,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
     },
     onClosed(session, reason) {
       sessions.delete(session);
+      gate.closed(session);
       const terminalId = session.terminalId;
       if (terminalId !== undefined && registry.detach(session, reason)) manager.terminalLost(terminalId, `the terminal connection closed (${reason})`);
     },
@@ -241,6 +260,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
         lastCompactionPauseMs: round3(stats.lastCompactionPauseMs),
         lastCompactionHoldMs: round3(stats.lastCompactionHoldMs),
       },
+      terminalConflicts: { total: gate.conflicts.total, recent: gate.conflicts.recent },
       terminals: registry.list().map((device) => ({
         ...deviceReport(device),
         lastCloseReason: device.lastCloseReason,
@@ -269,6 +289,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
           await new Promise<void>((resolve) => h.close(() => resolve()));
         }
         manager.stop();
+        gate.stop();
         loopDelay.disable();
         await uplink?.close();
         await journal.close();

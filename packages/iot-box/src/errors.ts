@@ -36,6 +36,8 @@ export const SessionCloseReason = {
   NoHello: 'NO_HELLO',
   TerminalIdChanged: 'TERMINAL_ID_CHANGED',
   Replaced: 'REPLACED',
+  /** The connection claimed the TerminalId of a terminal online from another address or with another serial number. */
+  TerminalConflict: 'TERMINAL_CONFLICT',
   Bye: 'BYE',
   PeerClosed: 'PEER_CLOSED',
   SocketError: 'SOCKET_ERROR',

@@ -8,7 +8,7 @@ import type { Logger } from './logger.js';
 export const MAX_PENDING_EVENTS = 100_000;
 
 /** Events whose loss only costs detail: the server learns the outcome from the others. */
-const DROPPABLE: ReadonlySet<BoxEvent['kind']> = new Set(['transactionStage', 'transactionMessage', 'device']);
+const DROPPABLE: ReadonlySet<BoxEvent['kind']> = new Set(['transactionStage', 'transactionMessage', 'device', 'terminalConflict']);
 
 export interface OutboxEntry {
   readonly id: string;

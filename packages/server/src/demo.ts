@@ -79,7 +79,7 @@ function freshSecrets(boxId: string | null): DemoData {
 
 /**
  * Seeds the demo: a Belgian company with the Ingenico setting on, Bank and Cash journals, a paired
- * box with a Lane/5000 (TerminalId 12345678), a card and a cash method, a POS with a few products,
+ * box with an approved Lane/5000 (TerminalId 12345678), a card and a cash method, a POS with a few products,
  * an admin and a cashier. Each piece is added only when missing, so a second start adds nothing;
  * the passwords and box token live in `<dataDir>/demo.json` so they keep working after a restart.
  */
@@ -92,8 +92,14 @@ export async function seedDemo(ctx: ServiceContext, dataDir: string): Promise<De
     await ensureUser(trx, ctx, secrets.admin, 'admin');
     await ensureUser(trx, ctx, secrets.cashier, 'cashier');
     await ensureBox(trx, secrets);
-    const device = (await findDeviceOfBox(trx, secrets.boxId, DEMO_TERMINAL_ID)) ??
-      (await upsertDevice(trx, { boxId: secrets.boxId, terminalId: DEMO_TERMINAL_ID, type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: false, at: ctx.now() }));
+    // The demo approves its own emulated terminal: the serial number and address of its first
+    // report become the approved ones. One the demo finds new (e.g. removed and reported again) is
+    // approved as well; a quarantined one is left for the admin.
+    const known = await findDeviceOfBox(trx, secrets.boxId, DEMO_TERMINAL_ID);
+    const device =
+      known !== null && known.approval !== 'new'
+        ? known
+        : await upsertDevice(trx, { boxId: secrets.boxId, terminalId: DEMO_TERMINAL_ID, type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: known?.online ?? false, at: known?.lastSeenAt ?? ctx.now(), approved: true });
     const journals = await listJournals(trx);
     const bank = journals.find((j) => j.type === 'bank') ?? (await createJournal(trx, { name: 'Bank', type: 'bank' }));
     const cash = journals.find((j) => j.type === 'cash') ?? (await createJournal(trx, { name: 'Cash', type: 'cash' }));

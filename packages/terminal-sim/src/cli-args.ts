@@ -1,7 +1,7 @@
 import { SimError, SimErrorCode } from './errors.js';
 import { MAX_FLEET } from './fleet.js';
 import { isModelName, MODELS, type ModelName } from './models.js';
-import { DEFAULT_PROTOCOL_ID, DEFAULT_STAGE_DELAY_MS, isTerminalId, parseBoxAddress } from './options.js';
+import { DEFAULT_PROTOCOL_ID, DEFAULT_STAGE_DELAY_MS, isLocalAddress, isSerialNumber, isTerminalId, parseBoxAddress } from './options.js';
 import { isScenarioName, SCENARIOS, type ScenarioName } from './scenarios.js';
 import { isLanguage, LANGUAGES, type Language } from './texts.js';
 
@@ -22,6 +22,8 @@ export interface CliConfig {
   readonly stageDelayMs: number;
   readonly keepAliveIntervalMs: number | undefined;
   readonly seed: number;
+  readonly serialNumber: string | undefined;
+  readonly localAddress: string | undefined;
 }
 
 export const USAGE = `Usage: kassa-terminal [flags]
@@ -42,6 +44,9 @@ Emulates Ingenico Lane/5000, Desk/5000 or Move/5000 terminals that dial a kassa 
   --stage-delay MS         pause between stages (default ${DEFAULT_STAGE_DELAY_MS})
   --keep-alive-interval MS override the interval given by the box's HelloResponse
   --seed N                 seed of garbage and split randomness (default 1)
+  --serial SERIAL          SerialNumber the terminal reports in VersionInformation
+                           (default: model prefix, S, last 8 digits of the TerminalId; one terminal only)
+  --local-address ADDR     dial from this local address (e.g. 127.0.0.2: another device on this machine)
   --version                print the version
   -h, --help               print this text
 `;
@@ -59,6 +64,8 @@ const VALUE_FLAGS = new Set([
   'stage-delay',
   'keep-alive-interval',
   'seed',
+  'serial',
+  'local-address',
 ]);
 const SWITCHES = new Set(['interactive', 'verbose', 'help', 'version']);
 
@@ -135,6 +142,11 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
   const count = integerFlag(flags, 'count', 1, 1, MAX_FLEET);
   const interactive = flags.get('interactive') === true;
   if (interactive && count > 1) throw bad('--interactive runs one terminal: leave out --count');
+  const serialNumber = stringFlag(flags, 'serial');
+  if (serialNumber !== undefined && !isSerialNumber(serialNumber)) throw bad(`--serial "${serialNumber}" must be 1 to 32 printable ASCII characters without spaces`);
+  if (serialNumber !== undefined && count > 1) throw bad('--serial names one terminal: leave out --count');
+  const localAddress = stringFlag(flags, 'local-address');
+  if (localAddress !== undefined && !isLocalAddress(localAddress)) throw bad(`--local-address "${localAddress}" must be an IPv4 or IPv6 address`);
   const keepAlive = flags.get('keep-alive-interval');
   return {
     help: flags.get('help') === true,
@@ -152,5 +164,7 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
     stageDelayMs: integerFlag(flags, 'stage-delay', DEFAULT_STAGE_DELAY_MS, 0, 3_600_000),
     keepAliveIntervalMs: keepAlive === undefined ? undefined : integerFlag(flags, 'keep-alive-interval', 0, 10, 3_600_000),
     seed: integerFlag(flags, 'seed', 1, 0, 2 ** 31 - 1),
+    serialNumber,
+    localAddress,
   };
 }

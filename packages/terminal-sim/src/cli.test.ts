@@ -40,6 +40,9 @@ describe('kassa-terminal flags', () => {
     [['--scenario', 'approve', '--script', 'x.json'], /exclude each other/],
     [['--interactive', '--count', '2'], /--interactive runs one terminal/],
     [['--script', '/nonexistent/steps.json'], /SIM_BAD_SCRIPT: cannot read/],
+    [['--serial', 'a b'], /--serial "a b" must be 1 to 32 printable/],
+    [['--serial', '216S1', '--count', '2'], /--serial names one terminal/],
+    [['--local-address', 'nowhere'], /--local-address "nowhere" must be an IPv4 or IPv6 address/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(' ')} with exit code 2 and a clear reason`, async () => {

@@ -39,6 +39,8 @@ function terminalOptions(config: CliConfig): TerminalOptions {
     seed: config.seed,
     manualKeys: config.interactive,
     ...(config.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: config.keepAliveIntervalMs } : {}),
+    ...(config.serialNumber !== undefined ? { serialNumber: config.serialNumber } : {}),
+    ...(config.localAddress !== undefined ? { localAddress: config.localAddress } : {}),
     ...(config.verbose ? { logger: (line: Record<string, unknown>) => process.stdout.write(`${jsonLine(line)}\n`) } : {}),
   };
 }

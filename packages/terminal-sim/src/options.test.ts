@@ -28,6 +28,8 @@ describe('resolveOptions', () => {
       reconnectInitialMs: 200,
       reconnectMaxMs: 5000,
       manualKeys: false,
+      serialNumber: '216S12345678',
+      localAddress: undefined,
     });
   });
 
@@ -40,6 +42,9 @@ describe('resolveOptions', () => {
     ['a protocol id that is not 4 BCD bytes', { protocolId: '0000000100' }],
     ['a negative stage delay', { stageDelayMs: -1 }],
     ['a back-off maximum below its start', { reconnect: { initialMs: 500, maxMs: 100 } }],
+    ['a serial number with a space', { serialNumber: '216S 1234' }],
+    ['an empty serial number', { serialNumber: '' }],
+    ['a local address that is not an IP address', { localAddress: 'my-laptop' }],
   ];
   for (const [what, change] of bad) {
     it(`refuses ${what} with SIM_BAD_OPTION`, () => {

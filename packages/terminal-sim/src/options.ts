@@ -1,5 +1,6 @@
+import { isIP } from 'node:net';
 import type { ModelName } from './models.js';
-import { isModelName } from './models.js';
+import { isModelName, serialNumberOf } from './models.js';
 import { SimError, SimErrorCode } from './errors.js';
 import { isScenarioName, type ScenarioName } from './scenarios.js';
 import { validateScript, type ScriptStep } from './script.js';
@@ -30,6 +31,10 @@ export interface TerminalOptions {
   keepAliveTimeoutMs?: number;
   /** Wait for `press('card')` / `press('pin-ok')` instead of pressing them after the stage delay (interactive mode). */
   manualKeys?: boolean;
+  /** SerialNumber (tag 82) of the VersionInformationResponse; default derived from the model and TerminalId. */
+  serialNumber?: string;
+  /** Local address the TCP connection is made from (e.g. `127.0.0.2`, to play a second device on one machine). */
+  localAddress?: string;
 }
 
 export interface ResolvedOptions {
@@ -49,6 +54,8 @@ export interface ResolvedOptions {
   readonly keepAliveIntervalMs: number | undefined;
   readonly keepAliveTimeoutMs: number | undefined;
   readonly manualKeys: boolean;
+  readonly serialNumber: string;
+  readonly localAddress: string | undefined;
 }
 
 export const DEFAULT_PORT = 9000;
@@ -72,6 +79,16 @@ export function parseBoxAddress(text: string): { host: string; port: number } {
 
 export function isTerminalId(value: unknown): value is string {
   return typeof value === 'string' && /^[\x21-\x7e]{1,32}$/.test(value);
+}
+
+/** A serial number as a terminal sends it: 1 to 32 printable ASCII characters, no spaces. */
+export function isSerialNumber(value: unknown): value is string {
+  return typeof value === 'string' && /^[\x21-\x7e]{1,32}$/.test(value);
+}
+
+/** An IPv4 or IPv6 address to bind the connection to. */
+export function isLocalAddress(value: unknown): value is string {
+  return typeof value === 'string' && isIP(value) !== 0;
 }
 
 function integerIn(name: string, value: unknown, min: number, max: number): number {
@@ -100,6 +117,8 @@ export function resolveOptions(options: TerminalOptions): ResolvedOptions {
   const reconnectInitialMs = integerIn('reconnect.initialMs', reconnect.initialMs ?? 200, 1, MAX_DELAY_MS);
   const reconnectMaxMs = integerIn('reconnect.maxMs', reconnect.maxMs ?? 5000, reconnectInitialMs, MAX_DELAY_MS);
   if (options.logger !== undefined && typeof options.logger !== 'function') throw bad('logger must be a function');
+  if (options.serialNumber !== undefined && !isSerialNumber(options.serialNumber)) throw bad('serialNumber must be 1 to 32 printable ASCII characters without spaces');
+  if (options.localAddress !== undefined && !isLocalAddress(options.localAddress)) throw bad('localAddress must be an IPv4 or IPv6 address');
   return {
     host: box.host,
     port: box.port,
@@ -117,6 +136,8 @@ export function resolveOptions(options: TerminalOptions): ResolvedOptions {
     keepAliveIntervalMs: options.keepAliveIntervalMs === undefined ? undefined : integerIn('keepAliveIntervalMs', options.keepAliveIntervalMs, 10, MAX_DELAY_MS),
     keepAliveTimeoutMs: options.keepAliveTimeoutMs === undefined ? undefined : integerIn('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 10, MAX_DELAY_MS),
     manualKeys: options.manualKeys === true,
+    serialNumber: options.serialNumber ?? serialNumberOf(model, options.terminalId),
+    localAddress: options.localAddress,
   };
 }
 

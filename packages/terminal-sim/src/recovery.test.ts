@@ -109,6 +109,14 @@ describe('version, bye and the keep-alive interval', () => {
     expect(answer.body.versionString).toContain('Move/5000');
   });
 
+  it('reports the serial number it was given, and dials from the local address it was given', async () => {
+    const { session } = await start({ serialNumber: 'IMPOSTOR-0001', localAddress: '127.0.0.2' });
+    session.send('VersionInformationRequest', {});
+    const answer = await session.waitFor((m) => m.type === 'VersionInformationResponse', 'version');
+    expect(answer.body.serialNumber).toBe('IMPOSTOR-0001');
+    expect(session.remoteAddress).toMatch(/127\.0\.0\.2$/);
+  });
+
   it('answers the box ByeRequest, lets the line close and dials again', async () => {
     const { session } = await start();
     session.send('ByeRequest', { byeReason: 4 });

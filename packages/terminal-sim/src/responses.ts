@@ -1,6 +1,6 @@
 import type { Body } from '@kassa/protocol';
 import { SimResultCode, type FinishedTransaction } from './ledger.js';
-import { modelInfo, serialNumberOf, type ModelName } from './models.js';
+import { modelInfo, type ModelName } from './models.js';
 
 /** Default keep-alive interval when the HelloResponse gives none the emulator can read. */
 export const DEFAULT_KEEP_ALIVE_MS = 5000;
@@ -20,12 +20,12 @@ export function keepAliveIntervalFrom(body: Body): number {
   return Math.min(MAX_KEEP_ALIVE_MS, Math.max(MIN_KEEP_ALIVE_MS, ms));
 }
 
-export function versionBody(model: ModelName, terminalId: string): Body {
+export function versionBody(model: ModelName, serialNumber: string): Body {
   const info = modelInfo(model);
   return {
     resultCode: SimResultCode.Ok,
     applicationId: info.applicationId,
-    serialNumber: serialNumberOf(model, terminalId),
+    serialNumber,
     versionNumber: info.versionNumber,
     versionString: info.versionString,
   };

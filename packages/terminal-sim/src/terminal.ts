@@ -126,7 +126,7 @@ class Terminal implements TerminalHandle {
   private dial(): void {
     this.reconnectTimer = undefined;
     if (this.closed) return;
-    const socket = connect({ host: this.options.host, port: this.options.port });
+    const socket = connect({ host: this.options.host, port: this.options.port, ...(this.options.localAddress !== undefined ? { localAddress: this.options.localAddress } : {}) });
     socket.setNoDelay(true);
     const split = this.options.scenario === 'split';
     const link = new Link({
@@ -196,7 +196,7 @@ class Terminal implements TerminalHandle {
         this.sendOn(link, 'LastTicketResponse', lastTicketBody(this.last));
         return;
       case 'VersionInformationRequest':
-        this.sendOn(link, 'VersionInformationResponse', versionBody(this.options.model, this.terminalId));
+        this.sendOn(link, 'VersionInformationResponse', versionBody(this.options.model, this.options.serialNumber));
         return;
       case 'ByeRequest':
         this.sendOn(link, 'ByeResponse', { resultCode: SimResultCode.Ok });

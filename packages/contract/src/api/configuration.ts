@@ -52,6 +52,25 @@ export type PairWithCodeBody = Static<typeof PairWithCodeBody>;
 /** The box's identity and token, given once in exchange for a pairing code. */
 export const BoxCredentials = Type.Object({ boxId: Type.String(), token: Type.String() });
 export type BoxCredentials = Static<typeof BoxCredentials>;
+/**
+ * A terminal's approval: `new` (never approved: no payment, no payment method may choose it),
+ * `approved`, `quarantined` (came back with another serial number or address than approved: no
+ * payment until an admin approves the change).
+ */
+export const DeviceApproval = Type.Union([Type.Literal('new'), Type.Literal('approved'), Type.Literal('quarantined')]);
+export type DeviceApproval = Static<typeof DeviceApproval>;
+
+/** Something a box refused about the device, until an admin dismisses it. */
+export const DeviceAlert = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Literal('impostor', { description: 'A connection claimed this TerminalId while the terminal was online, and the box refused it.' }),
+  at: DateTime,
+  address: Type.Union([Type.String(), Type.Null()]),
+  serialNumber: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String({ description: 'otherAddress, otherSerialNumber or notIdentified' }),
+  attempts: Type.Integer({ description: 'Refused attempts this alert stands for.' }),
+});
+export type DeviceAlert = Static<typeof DeviceAlert>;
 
 export const Device = Type.Object({
   id: Type.Integer(),
@@ -62,8 +81,19 @@ export const Device = Type.Object({
   model: Type.String(),
   online: Type.Boolean(),
   lastSeenAt: Type.Union([DateTime, Type.Null()]),
+  removed: Type.Boolean({ description: 'Removed by an admin or its box revoked: no longer listed (a live event says so once).' }),
+  approval: DeviceApproval,
+  serialNumber: Type.Union([Type.String(), Type.Null()], { description: 'As the box last reported it (VersionInformation).' }),
+  address: Type.Union([Type.String(), Type.Null()], { description: 'The address the terminal last connected from.' }),
+  approvedSerialNumber: Type.Union([Type.String(), Type.Null()]),
+  approvedAddress: Type.Union([Type.String(), Type.Null()]),
+  approvedAt: Type.Union([DateTime, Type.Null()]),
+  sharedWith: Type.Array(Type.Integer(), { description: 'Devices of other boxes reported with the same TerminalId: no payment goes to it while there are any.' }),
+  alerts: Type.Array(DeviceAlert, { description: 'Open alerts, newest first (at most 20).' }),
 });
 export type Device = Static<typeof Device>;
+export const DeviceAlertParams = Type.Object({ id: Id, alertId: Id });
+export type DeviceAlertParams = Static<typeof DeviceAlertParams>;
 
 export const PaymentMethodKind = Type.Union([Type.Literal('cash'), Type.Literal('bank')]);
 export const TerminalKind = Type.Union([Type.Literal('none'), Type.Literal('ingenico')]);

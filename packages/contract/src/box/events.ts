@@ -94,6 +94,36 @@ export const TransactionNotRunEvent = Type.Object(
   { additionalProperties: false },
 );
 
+/** Why a box refused a connection that claimed the TerminalId of a terminal online on it. */
+export const TerminalConflictReason = Type.Union([
+  /** It dialled from another address than the online terminal. */
+  Type.Literal('otherAddress'),
+  /** Same address, but its VersionInformation named another serial number. */
+  Type.Literal('otherSerialNumber'),
+  /** Same address, but it did not answer VersionInformation in time. */
+  Type.Literal('notIdentified'),
+]);
+export type TerminalConflictReason = Static<typeof TerminalConflictReason>;
+
+/**
+ * A connection claimed the TerminalId of a terminal online on this box, from another address or
+ * with another serial number: the box refused and closed it, and the online terminal's session
+ * went on untouched. One event stands for `attempts` refusals of the same claimant (the box
+ * reports a claimant at most once a minute, so a flood of attempts is not a flood of events).
+ * (Contract version 2.)
+ */
+export const TerminalConflictEvent = Type.Object(
+  {
+    kind: Type.Literal('terminalConflict'),
+    terminalId: TerminalId,
+    address: Type.String({ maxLength: 64 }),
+    serialNumber: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    reason: TerminalConflictReason,
+    attempts: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
 export const BoxEvent = Type.Union([
   DeviceEvent,
   TransactionSentEvent,
@@ -104,8 +134,17 @@ export const BoxEvent = Type.Union([
   TransactionResultEvent,
   TransactionUnknownEvent,
   TransactionNotRunEvent,
+  TerminalConflictEvent,
 ]);
 export type BoxEvent = Static<typeof BoxEvent>;
 export type BoxEventKind = BoxEvent['kind'];
 export type BoxEventOf<K extends BoxEventKind> = Extract<BoxEvent, { kind: K }>;
+/** The events about a terminal rather than a payment. */
+export type TerminalBoxEvent = BoxEventOf<'device' | 'terminalConflict'>;
+/** The events about one payment: each names its paymentUuid. */
+export type PaymentBoxEvent = Exclude<BoxEvent, TerminalBoxEvent>;
+
+export function isTerminalBoxEvent(event: BoxEvent): event is TerminalBoxEvent {
+  return event.kind === 'device' || event.kind === 'terminalConflict';
+}
 

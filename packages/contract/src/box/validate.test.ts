@@ -52,6 +52,14 @@ describe('parseBoxToServer', () => {
     expect(parseBoxToServer(JSON.stringify(message))).toEqual(message);
   });
 
+  it('accepts a terminal conflict and refuses one without a known reason', () => {
+    const event = { kind: 'terminalConflict', terminalId: '12345678', address: '10.0.0.66', serialNumber: '999S00000000', reason: 'otherAddress', attempts: 3 };
+    const message = { type: 'event', id: 'j:43', at, event };
+    expect(parseBoxToServer(JSON.stringify(message))).toEqual(message);
+    expect(codeOf(() => parseBoxToServer(JSON.stringify({ ...message, event: { ...event, reason: 'because' } })))).toBe('CONTRACT_INVALID');
+    expect(codeOf(() => parseBoxToServer(JSON.stringify({ ...message, event: { ...event, attempts: 0 } })))).toBe('CONTRACT_INVALID');
+  });
+
   it('refuses text that is not JSON', () => {
     expect(codeOf(() => parseBoxToServer('{nope'))).toBe('CONTRACT_BAD_JSON');
   });

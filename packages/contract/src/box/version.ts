@@ -2,7 +2,13 @@
  * The box ⇄ server contract version. A box sends it in its hello; the server refuses a version it
  * does not speak, so both sides can evolve without guessing.
  */
-export const BOX_CONTRACT_VERSION = 1;
+export const BOX_CONTRACT_VERSION = 2;
+
+/**
+ * The versions a server accepts in a hello. Version 2 added the `terminalConflict` event; a box of
+ * version 1 simply never sends it, so the server speaks both.
+ */
+export const SUPPORTED_BOX_CONTRACT_VERSIONS: readonly number[] = [1, 2];
 
 /** Where a box dials the server: `ws(s)://<server>/api/box/uplink`, token in `Authorization: Bearer …`. */
 export const BOX_UPLINK_PATH = '/api/box/uplink';

@@ -11,9 +11,20 @@ export function renderStatusPage(status: BoxStatus): string {
   const rows = status.terminals
     .map((t) => {
       const tx = t.transaction ? `${esc(t.transaction.status)} ${(t.transaction.amountCents / 100).toFixed(2)} EUR${t.transaction.stage ? ` · ${esc(t.transaction.stage)}` : ''}` : '';
-      return `<tr><td>${esc(t.terminalId)}</td><td>${esc(t.model)}</td><td>${esc(t.address ?? '')}</td><td class="${t.online ? 'on' : 'off'}">${t.online ? 'online' : 'offline'}</td><td>${esc(t.state)}</td><td>${esc(t.lastSeen)}</td><td>${tx}</td></tr>`;
+      return `<tr><td>${esc(t.terminalId)}</td><td>${esc(t.model)}</td><td>${esc(t.serialNumber ?? '')}</td><td>${esc(t.address ?? '')}</td><td class="${t.online ? 'on' : 'off'}">${t.online ? 'online' : 'offline'}</td><td>${esc(t.state)}</td><td>${esc(t.lastSeen)}</td><td>${tx}</td></tr>`;
     })
     .join('\n');
+  const conflicts = status.terminalConflicts.recent
+    .map((c) => `<tr><td>${esc(c.at)}</td><td>${esc(c.terminalId)}</td><td>${esc(c.address)}</td><td>${esc(c.serialNumber ?? '')}</td><td>${esc(c.reason)}</td></tr>`)
+    .join('\n');
+  const conflictTable =
+    status.terminalConflicts.total === 0
+      ? ''
+      : `<h2>Refused claims of an online terminal's id: ${status.terminalConflicts.total}</h2>
+<table><thead><tr><th>At</th><th>Terminal</th><th>Address</th><th>Serial number</th><th>Why</th></tr></thead>
+<tbody>
+${conflicts}
+</tbody></table>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
 <title>kassa IoT box</title>
@@ -21,10 +32,11 @@ export function renderStatusPage(status: BoxStatus): string {
 </head><body>
 <h1>kassa IoT box</h1>
 <p>Box ${esc(status.boxId)} · ${esc(status.software)} · up ${status.uptimeSeconds} s · server: ${esc(status.server.state)} · events waiting for the server: ${status.server.pendingEvents}${timing('answers', answer)}${timing('events', event)}</p>
-<table><thead><tr><th>Terminal</th><th>Model</th><th>Address</th><th>Link</th><th>State</th><th>Last seen</th><th>Transaction</th></tr></thead>
+<table><thead><tr><th>Terminal</th><th>Model</th><th>Serial number</th><th>Address</th><th>Link</th><th>State</th><th>Last seen</th><th>Transaction</th></tr></thead>
 <tbody>
-${rows || '<tr><td colspan="7">No terminal has connected yet. Type this box\'s address and port on the terminal.</td></tr>'}
+${rows || '<tr><td colspan="8">No terminal has connected yet. Type this box\'s address and port on the terminal.</td></tr>'}
 </tbody></table>
+${conflictTable}
 </body></html>
 `;
 }

@@ -1,5 +1,6 @@
 import type { TerminalModel, TerminalState } from '@kassa/contract';
 import type { BoxLatencyReading } from '../latency.js';
+import type { TerminalConflict } from '../terminal/conflicts.js';
 import type { TransactionView } from '../transactions/manager.js';
 
 /** The JSON of GET /status. */
@@ -24,6 +25,8 @@ export interface BoxStatus {
   /** Frame in → answer or event out, since start (see latency.ts). */
   readonly latency: BoxLatencyReading;
   readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number; readonly lastCompactionPauseMs: number; readonly lastCompactionHoldMs: number };
+  /** Connections refused because they claimed the TerminalId of an online terminal: how many since start, the newest first. */
+  readonly terminalConflicts: { readonly total: number; readonly recent: readonly TerminalConflict[] };
   readonly terminals: readonly TerminalStatus[];
 }
 

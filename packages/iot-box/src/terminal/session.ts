@@ -21,7 +21,12 @@ export interface SessionOptions {
 }
 
 export interface SessionHandlers {
-  /** The terminal said Hello: from now on it is a device, known by its TerminalId. */
+  /**
+   * The connection's first Hello, before it is answered: false when the connection may not speak
+   * for that TerminalId (the handler has closed it, and no HelloResponse goes out).
+   */
+  onClaim(session: TerminalSession): boolean;
+  /** The terminal said Hello and was answered: from now on it is a device, known by its TerminalId. */
   onHello(session: TerminalSession): void;
   /** A message after the handshake that the session does not answer itself. */
   onMessage(session: TerminalSession, message: Message): void;
@@ -219,6 +224,7 @@ export class TerminalSession {
     const first = this.terminal === undefined;
     this.terminal = terminalId;
     this.protocolId = protocolId;
+    if (first && !this.handlers.onClaim(this)) return;
     // A repeated Hello restarts the terminal's view of the connection: our numbering starts again at 0.
     this.sequence.reset();
     this.send(helloResponse(this.options.keepAliveInterval));

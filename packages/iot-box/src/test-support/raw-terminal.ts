@@ -21,8 +21,9 @@ export class RawTerminal {
     socket.on('error', () => undefined);
   }
 
-  static async connect(port: number, terminalId: string, protocolId = '00000100'): Promise<RawTerminal> {
-    const socket = connect({ host: '127.0.0.1', port });
+  /** `localAddress` dials from another loopback address (127.0.0.2), as another machine on the shop network would. */
+  static async connect(port: number, terminalId: string, protocolId = '00000100', localAddress?: string): Promise<RawTerminal> {
+    const socket = connect({ host: '127.0.0.1', port, ...(localAddress !== undefined ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);

@@ -7,6 +7,7 @@ import { pairBox } from '../services/boxes.js';
 import { addJournal, changeCompany, savePaymentMethod, savePosConfig, saveProduct } from '../services/configuration.js';
 import type { ServiceContext } from '../services/context.js';
 import { LocalLinks } from '../services/local-links.js';
+import { approveTerminal } from '../services/devices.js';
 import { openSession, putOrder } from '../services/sales.js';
 
 /**
@@ -57,10 +58,11 @@ export async function setUpShop(ctx: ServiceContext, options: { priceCents?: num
 
 const METHODS_PER_POS = 50;
 
-/** One card payment method per terminal device, grouped into POS configurations, each with an open session. */
+/** Each terminal device approved, one card payment method per device, grouped into POS configurations, each with an open session. */
 export async function openTills(ctx: ServiceContext, shop: Shop, deviceIds: readonly number[]): Promise<ShopTill> {
   const methodOfDevice = new Map<number, number>();
   for (const deviceId of deviceIds) {
+    await approveTerminal(ctx, deviceId, shop.userId);
     const method = await savePaymentMethod(ctx, null, { name: `Card ${deviceId}`, kind: 'bank', journalId: shop.bankJournalId, terminal: 'ingenico', deviceId });
     methodOfDevice.set(deviceId, method.id);
   }

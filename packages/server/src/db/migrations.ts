@@ -374,6 +374,40 @@ const paymentTrust: Migration = {
   },
 };
 
+/**
+ * Terminals are approved. A device the server has never seen is `new` and takes no payment until an
+ * admin approves it, which keeps its serial number and address as the approved ones; an approved
+ * device reported with another serial number or address is `quarantined` until an admin approves
+ * the change. Devices that existed before were trusted already: they are `approved`, and the serial
+ * number and address of their next report become their approved ones (their boxes have reported
+ * them all along; the server did not keep them). Alerts record what a box refused about a device.
+ * The index on terminal_id finds the same TerminalId on another box.
+ */
+const deviceApproval: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table devices add column approval text not null default 'new' check (approval in ('new', 'approved', 'quarantined'))`.execute(db);
+    await sql`update devices set approval = 'approved'`.execute(db);
+    await sql`alter table devices add column serial_number text, add column address text,
+      add column approved_serial_number text, add column approved_address text,
+      add column approved_at timestamptz, add column approved_by integer references users (id)`.execute(db);
+    await sql`create index devices_terminal on devices (terminal_id)`.execute(db);
+    await db.schema
+      .createTable('device_alerts')
+      .addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+      .addColumn('device_id', 'integer', (c) => c.notNull().references('devices.id'))
+      .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('impostor')`))
+      .addColumn('at', 'timestamptz', (c) => c.notNull())
+      .addColumn('address', 'text')
+      .addColumn('serial_number', 'text')
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('dismissed_at', 'timestamptz')
+      .addColumn('dismissed_by', 'integer', (c) => c.references('users.id'))
+      .execute();
+    await sql`create index device_alerts_open on device_alerts (device_id) where dismissed_at is null`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -382,6 +416,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_payment_children_unchecked': paymentChildrenUnchecked,
   '0006_order_payments_version': orderPaymentsVersion,
   '0007_payment_trust': paymentTrust,
+  '0008_device_approval': deviceApproval,
   '0009_manager_role': managerRole,
   '0010_trust_boundaries_at_rest': trustBoundariesAtRest,
   '0011_setup_and_pairing_codes': setupAndPairingCodes,

@@ -60,6 +60,30 @@ export interface DeviceTable {
   online: Generated<boolean>;
   last_seen_at: Date | null;
   removed: Generated<boolean>;
+  /** new (never approved), approved, quarantined (came back changed) — migration 0008. */
+  approval: Generated<'new' | 'approved' | 'quarantined'>;
+  /** The serial number (VersionInformation) and address the box last reported. */
+  serial_number: string | null;
+  address: string | null;
+  /** The ones an admin approved; null until known (taken from the next report while approved). */
+  approved_serial_number: string | null;
+  approved_address: string | null;
+  approved_at: Date | null;
+  approved_by: number | null;
+}
+
+/** Alerts raised about a device (migration 0008): a box refused an impostor claiming its TerminalId. */
+export interface DeviceAlertTable {
+  id: Generated<number>;
+  device_id: number;
+  kind: 'impostor';
+  at: Date;
+  address: string | null;
+  serial_number: string | null;
+  reason: string;
+  attempts: number;
+  dismissed_at: Date | null;
+  dismissed_by: number | null;
 }
 
 export interface PaymentMethodTable {
@@ -265,6 +289,7 @@ export interface Schema {
   journals: JournalTable;
   boxes: BoxTable;
   devices: DeviceTable;
+  device_alerts: DeviceAlertTable;
   payment_methods: PaymentMethodTable;
   pos_configs: PosConfigTable;
   pos_config_methods: PosConfigMethodTable;

@@ -1,3 +1,5 @@
+import type { DeviceApproval } from './device-approval.js';
+
 export const DEVICE_TYPES = ['payment', 'printer', 'scanner', 'display'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 
@@ -12,6 +14,10 @@ export interface Device {
   readonly online: boolean;
   /** The box was revoked or the device removed: it no longer exists for configuration. */
   readonly removed: boolean;
+  /** See device-approval.ts. */
+  readonly approval: DeviceApproval;
+  /** Other devices (on other boxes, not removed) reported with the same TerminalId. */
+  readonly sharedWith: readonly number[];
 }
 
 export function isIngenicoPaymentDevice(device: Pick<Device, 'type' | 'make'>): boolean {

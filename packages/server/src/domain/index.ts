@@ -3,6 +3,7 @@ export * from './money.js';
 export * from './company.js';
 export * from './journals.js';
 export * from './devices.js';
+export * from './device-approval.js';
 export * from './payment-methods.js';
 export * from './pos-configs.js';
 export * from './vat.js';

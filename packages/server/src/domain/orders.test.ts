@@ -59,7 +59,7 @@ describe('amountDue', () => {
   });
 });
 
-const lane: Device = { id: 7, boxId: 'b', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T', online: true, removed: false };
+const lane: Device = { id: 7, boxId: 'b', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T', online: true, removed: false, approval: 'approved', sharedWith: [] };
 const request: PaymentRequestCheck = {
   order: order([]),
   method: { id: 3, kind: 'bank', terminal: 'ingenico', device: lane },
@@ -95,6 +95,14 @@ describe('checkPaymentRequest', () => {
     expect(errorCode(() => checkPaymentRequest({ ...paid, method: { id: 3, kind: 'cash', terminal: 'none', device: null } }))).toBe('KASSA_NOTHING_DUE');
     const byHand = { ...request, method: { id: 3, kind: 'bank' as const, terminal: 'none' as const, device: null }, amountCents: 1001 };
     expect(errorCode(() => checkPaymentRequest(byHand))).toBe('KASSA_AMOUNT_EXCEEDS_DUE');
+  });
+
+  it.each([
+    ['a terminal that waits for approval', { approval: 'new' as const }, 'KASSA_DEVICE_NOT_APPROVED'],
+    ['a quarantined terminal', { approval: 'quarantined' as const }, 'KASSA_DEVICE_QUARANTINED'],
+    ['a TerminalId another box reports too', { sharedWith: [9] }, 'KASSA_DEVICE_DUPLICATE'],
+  ])('refuses %s', (_what, change, code) => {
+    expect(errorCode(() => checkPaymentRequest({ ...request, method: { ...request.method, device: { ...lane, ...change } } }))).toBe(code);
   });
 
   it('refuses an offline terminal', () => {

@@ -10,7 +10,7 @@ import { checkPosPaymentMethods } from './pos-configs.js';
 const company: Company = { name: 'Shop', country: 'BE', ingenicoEnabled: true };
 const bank: Journal = { id: 1, name: 'Bank', type: 'bank' };
 const cash: Journal = { id: 2, name: 'Cash', type: 'cash' };
-const lane: Device = { id: 7, boxId: 'box', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T1', online: true, removed: false };
+const lane: Device = { id: 7, boxId: 'box', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T1', online: true, removed: false, approval: 'approved', sharedWith: [] };
 const card: PaymentMethodDraft = { name: 'Card', kind: 'bank', journal: bank, terminal: 'ingenico', device: lane };
 
 describe('checkPaymentMethod', () => {
@@ -44,6 +44,11 @@ describe('checkPaymentMethod', () => {
 
   it('refuses a device whose box was revoked', () => {
     expect(errorCode(() => checkPaymentMethod({ company, method: { ...card, device: { ...lane, removed: true } } }))).toBe('KASSA_DEVICE_GONE');
+  });
+
+  it('refuses a device that is new or quarantined: only an approved terminal may be chosen', () => {
+    expect(errorCode(() => checkPaymentMethod({ company, method: { ...card, device: { ...lane, approval: 'new' } } }))).toBe('KASSA_DEVICE_NOT_APPROVED');
+    expect(errorCode(() => checkPaymentMethod({ company, method: { ...card, device: { ...lane, approval: 'quarantined' } } }))).toBe('KASSA_DEVICE_NOT_APPROVED');
   });
 
   it('accepts an offline device: the device is known even when the terminal is off', () => {

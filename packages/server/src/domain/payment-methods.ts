@@ -2,6 +2,7 @@ import type { Company } from './company.js';
 import { INGENICO_COUNTRIES, isIngenicoCountry } from './company.js';
 import type { Device } from './devices.js';
 import { isIngenicoPaymentDevice } from './devices.js';
+import { checkDeviceChoosable } from './device-approval.js';
 import { KassaError } from './errors.js';
 import type { Journal } from './journals.js';
 
@@ -43,4 +44,5 @@ export function checkPaymentMethod({ company, method }: { company: Company; meth
   if (!isIngenicoPaymentDevice(method.device)) {
     throw new KassaError('KASSA_DEVICE_NOT_INGENICO', undefined, { deviceId: method.device.id, type: method.device.type, make: method.device.make });
   }
+  checkDeviceChoosable(method.device, 'deviceId');
 }

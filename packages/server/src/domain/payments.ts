@@ -1,4 +1,5 @@
 import type { Device } from './devices.js';
+import { checkDeviceTrusted } from './device-approval.js';
 import { KassaError } from './errors.js';
 import { assertCents } from './money.js';
 import type { OrderState } from './orders.js';
@@ -68,6 +69,7 @@ export function checkPaymentRequest(check: PaymentRequestCheck): PaymentLineFigu
   const figures = { amountCents, tenderedCents: null, changeCents: null };
   if (method.terminal === 'none') return figures;
   if (method.device === null || method.device.removed) throw new KassaError('KASSA_DEVICE_GONE', undefined, { paymentMethodId: method.id });
+  checkDeviceTrusted(method.device);
   if (!method.device.online) throw new KassaError('KASSA_DEVICE_OFFLINE', undefined, { deviceId: method.device.id });
   if (check.deviceActivePayments > 0) throw new KassaError('KASSA_TERMINAL_BUSY', undefined, { deviceId: method.device.id });
   return figures;

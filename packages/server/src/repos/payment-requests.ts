@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { channelName } from '../db/notifications.js';
-import type { DeviceView } from './devices.js';
+import type { DeviceApproval } from '../domain/device-approval.js';
+import type { Device } from '../domain/devices.js';
 import { COMMANDS_CHANNEL } from './box-commands.js';
 import { EVENTS_CHANNEL } from './events.js';
 import type { Executor } from './executor.js';
@@ -25,7 +26,7 @@ export interface PaymentRequestFacts {
   /** The payment already made with this uuid, whatever its order. */
   readonly existing: Payment | null;
   readonly method: PaymentMethod | null;
-  readonly device: DeviceView | null;
+  readonly device: (Device & { readonly lastSeenAt: Date | null }) | null;
   /** Payment methods of the POS configuration of the order's session. */
   readonly posMethodIds: readonly number[];
   /** Payments running on the method's device, whatever their order. */
@@ -76,6 +77,8 @@ type FactsRow = {
   d_online: boolean;
   d_last_seen_at: Date | null;
   d_removed: boolean;
+  d_approval: DeviceApproval;
+  d_shared_with: number[];
 };
 
 /**
@@ -98,7 +101,8 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
       e.tendered_cents as e_tendered_cents, e.change_cents as e_change_cents,
       m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id,
       d.id as d_id, d.box_id as d_box_id, d.terminal_id as d_terminal_id, d.type as d_type, d.make as d_make, d.model as d_model,
-      d.online as d_online, d.last_seen_at as d_last_seen_at, d.removed as d_removed
+      d.online as d_online, d.last_seen_at as d_last_seen_at, d.removed as d_removed, d.approval as d_approval,
+      coalesce((select json_agg(x.id order by x.id) from devices x where x.terminal_id = d.terminal_id and x.id <> d.id and not x.removed), '[]'::json) as d_shared_with
     from orders o
     left join payments e on e.uuid = ${request.paymentUuid}::text
     left join payment_methods m on m.id = ${request.methodId}::integer
@@ -135,7 +139,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
     device:
       r.d_id === null
         ? null
-        : { id: r.d_id, boxId: r.d_box_id, terminalId: r.d_terminal_id, type: r.d_type, make: r.d_make, model: r.d_model, online: r.d_online, lastSeenAt: r.d_last_seen_at, removed: r.d_removed },
+        : { id: r.d_id, boxId: r.d_box_id, terminalId: r.d_terminal_id, type: r.d_type, make: r.d_make, model: r.d_model, online: r.d_online, lastSeenAt: r.d_last_seen_at, removed: r.d_removed, approval: r.d_approval, sharedWith: r.d_shared_with },
     posMethodIds: r.pos_method_ids,
     deviceActivePayments: Number(r.device_active),
     paymentsVersion: r.payments_version,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DeviceView } from './devices.js';
+import { DEVICE_SELECTION, toDevice } from './devices.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 
@@ -62,15 +63,12 @@ export async function listUnmatchedEvents(db: Executor, boxId: string): Promise<
   return rows.map((r) => ({ eventId: r.event_id, kind: r.kind, paymentUuid: r.payment_uuid, reason: r.reason }));
 }
 
-const deviceColumns = ['id', 'box_id', 'terminal_id', 'type', 'make', 'model', 'online', 'last_seen_at', 'removed'] as const;
-
 /** Devices of a box the box no longer reports (its hello lists what it sees now) go offline. */
 export async function setDevicesOfflineExcept(db: Executor, boxId: string, terminalIds: readonly string[]): Promise<DeviceView[]> {
   let query = db.updateTable('devices').set({ online: false }).where('box_id', '=', boxId).where('online', '=', true);
   // One array parameter, however many terminals the box reports.
   if (terminalIds.length > 0) query = query.where(sql<boolean>`terminal_id <> all(${[...terminalIds]}::text[])`);
-  const rows = await query.returning(deviceColumns).execute();
-  return rows.map((r) => ({ id: r.id, boxId: r.box_id, terminalId: r.terminal_id, type: r.type, make: r.make, model: r.model, online: r.online, lastSeenAt: r.last_seen_at, removed: r.removed }));
+  return (await query.returning(DEVICE_SELECTION).execute()).map(toDevice);
 }
 
 /** The server process that holds the box's link now, or null when the box is offline. */

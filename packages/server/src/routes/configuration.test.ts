@@ -17,6 +17,7 @@ describe('configuration routes, as the seed document walks them', () => {
   let printer: DeviceView;
   let otherMake: DeviceView;
   let gone: DeviceView;
+  let fresh: DeviceView;
 
   beforeAll(async () => {
     t = await buildTestApp('postgres');
@@ -26,7 +27,8 @@ describe('configuration routes, as the seed document walks them', () => {
     const boxId = uuid();
     await createBox(t.database.db, { id: boxId, name: 'Shop box', tokenHash: 'x' });
     const at = new Date();
-    lane = await upsertDevice(t.database.db, { boxId, terminalId: '12345678', type: 'payment', make: 'Ingenico', model: 'lane5000', online: true, at });
+    lane = await upsertDevice(t.database.db, { boxId, terminalId: '12345678', type: 'payment', make: 'Ingenico', model: 'lane5000', online: true, at, approved: true });
+    fresh = await upsertDevice(t.database.db, { boxId, terminalId: '55556666', type: 'payment', make: 'Ingenico', model: 'desk5000', online: true, at });
     printer = await upsertDevice(t.database.db, { boxId, terminalId: 'PRN1', type: 'printer', make: 'Ingenico', model: 'x', online: true, at });
     otherMake = await upsertDevice(t.database.db, { boxId, terminalId: 'OTHER', type: 'payment', make: 'Acme', model: 'a1', online: true, at });
     const doomedBox = (await admin.inject({ method: 'POST', url: '/api/boxes', payload: { name: 'Doomed' } })).json<{ box: { id: string } }>().box.id;
@@ -111,6 +113,17 @@ describe('configuration routes, as the seed document walks them', () => {
       expect((await admin.inject({ method: 'GET', url: '/api/payment-methods' })).json().items).toHaveLength(1);
     });
 
+    it('refuses a device that waits for approval with KASSA_DEVICE_NOT_APPROVED naming the field, and takes it once an admin approved it', async () => {
+      const refused = await postMethod(ingenicoMethod({ name: 'Desk', deviceId: fresh.id }));
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json()).toMatchObject({ error: { code: 'KASSA_DEVICE_NOT_APPROVED', message: expect.stringMatching(/^deviceId: .*new/), details: { field: 'deviceId', deviceId: fresh.id, approval: 'new' } } });
+      expect((await admin.inject({ method: 'GET', url: '/api/payment-methods' })).json<{ items: { name: string }[] }>().items.map((m) => m.name)).not.toContain('Desk');
+      const approved = await admin.inject({ method: 'POST', url: `/api/devices/${fresh.id}/approve` });
+      expect(approved.json()).toMatchObject({ id: fresh.id, approval: 'approved', approvedAt: expect.any(String) });
+      const created = await postMethod(ingenicoMethod({ name: 'Desk', deviceId: fresh.id }));
+      expect(created.statusCode).toBe(201);
+    });
+
     it('keeps the Ingenico setting on while a method uses it (KASSA_INGENICO_IN_USE)', async () => {
       const response = await admin.inject({ method: 'PATCH', url: '/api/company', payload: { ingenicoEnabled: false } });
       expect(response.statusCode).toBe(409);
@@ -147,7 +160,7 @@ describe('configuration routes, as the seed document walks them', () => {
     it('refuses a terminal method whose device is gone with KASSA_DEVICE_GONE', async () => {
       const boxId = uuid();
       await createBox(t.database.db, { id: boxId, name: 'Short-lived', tokenHash: 'y' });
-      const device = await upsertDevice(t.database.db, { boxId, terminalId: '11112222', type: 'payment', make: 'Ingenico', model: 'move5000', online: true, at: new Date() });
+      const device = await upsertDevice(t.database.db, { boxId, terminalId: '11112222', type: 'payment', make: 'Ingenico', model: 'move5000', online: true, at: new Date(), approved: true });
       const method = (await postMethod(ingenicoMethod({ name: 'Move', deviceId: device.id }))).json<{ id: number }>();
       await admin.inject({ method: 'POST', url: `/api/boxes/${boxId}/revoke` });
       const response = await admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Terrace', paymentMethodIds: [method.id] } });

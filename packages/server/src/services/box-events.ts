@@ -1,10 +1,11 @@
-import type { BoxEvent, BoxEventMessage, BoxEventOf, BoxHello, DeviceReport, TerminalModel, Ticket } from '@kassa/contract';
+import type { BoxEventMessage, BoxEventOf, BoxHello, DeviceReport, PaymentBoxEvent, TerminalModel, Ticket } from '@kassa/contract';
+import { isTerminalBoxEvent } from '@kassa/contract';
 import type { PaymentEvent, PaymentState } from '../domain/payment-states.js';
 import { FINAL_STATES, nextPaymentState, refusalEvent, resultEvent, stageEvent } from '../domain/payment-states.js';
 import { approvedOtherAmount, distrust } from '../domain/box-trust.js';
 import { newestReportPerTerminal } from '../domain/devices.js';
 import { getBox, setBoxLink } from '../repos/boxes.js';
-import { setBoxDevicesOffline, upsertDeviceReports } from '../repos/devices.js';
+import { devicesWithTerminalIds, setBoxDevicesOffline, upsertDeviceReports } from '../repos/devices.js';
 import type { Audience, EventTopic } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
@@ -17,6 +18,7 @@ import type { ServiceContext } from './context.js';
 import { iso, noteFinished } from './context.js';
 import type { KnownPayments } from './known-payments.js';
 import { paymentView } from './payments.js';
+import { applyTerminalConflicts } from './terminal-conflicts.js';
 
 /**
  * What the box reports, applied to the database. Each event runs in one transaction together with
@@ -38,8 +40,6 @@ export type BoxEventOutcome = 'applied' | 'recorded' | 'duplicate' | 'unmatched'
  */
 export const DEVICE_LAST_SEEN_PRECISION_MS = 60_000;
 
-type PaymentBoxEvent = Exclude<BoxEvent, { kind: 'device' }>;
-
 /** One box event as the payment history keeps it. */
 interface PaymentChange {
   readonly event: PaymentEvent;
@@ -60,7 +60,7 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
  * serialised by PostgreSQL). If anything fails, nothing of the batch is applied.
  *
  * The record of a payment event is its history entry; of an event that names no payment of the
- * box, its unmatched row; of a device event, a box_events_seen row.
+ * box, its unmatched row; of a terminal event (device, terminalConflict), a box_events_seen row.
  *
  * A batch of payment events alone (the usual one) is first tried in two statements, each a
  * transaction of its own: a read without locks, and a write that locks the payments and writes
@@ -70,7 +70,7 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
  */
 export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[], known?: KnownPayments): Promise<BoxEventOutcome[]> {
   const uuids = [...new Set(messages.flatMap(paymentUuidOf))];
-  if (messages.every((m) => m.event.kind !== 'device')) {
+  if (messages.every((m) => !isTerminalBoxEvent(m.event))) {
     const outcomes = await applyUnlocked(ctx, boxId, messages, uuids, known);
     if (outcomes !== null) return outcomes;
   }
@@ -78,15 +78,20 @@ export async function applyBoxEvents(ctx: ServiceContext, boxId: string, message
   return inTransaction(ctx, async (trx) => {
     const outcomes: BoxEventOutcome[] = messages.map(() => 'duplicate');
     const ids = { device: new Set<string>(), payment: new Set<string>() };
-    for (const m of messages) (m.event.kind === 'device' ? ids.device : ids.payment).add(m.id);
+    for (const m of messages) (isTerminalBoxEvent(m.event) ? ids.device : ids.payment).add(m.id);
     const { fresh, applied, payments } = await lockBatch(trx, boxId, { device: [...ids.device], payment: [...ids.payment] }, uuids);
-    const todo = firstCopies(messages, (m) => (m.event.kind === 'device' ? fresh.has(m.id) : !applied.has(m.id)));
+    const todo = firstCopies(messages, (m) => (isTerminalBoxEvent(m.event) ? fresh.has(m.id) : !applied.has(m.id)));
     const batch = new PaymentBatch(trx, ctx, boxId);
     const reports = todo.flatMap((i) => {
       const event = messages[i]?.event;
       return event?.kind === 'device' ? [{ index: i, report: event.device }] : [];
     });
     for (const [i, outcome] of await applyDeviceReports(trx, batch, boxId, reports, DEVICE_LAST_SEEN_PRECISION_MS)) outcomes[i] = outcome;
+    const conflicts = todo.flatMap((i) => {
+      const message = messages[i];
+      return message?.event.kind === 'terminalConflict' ? [{ index: i, at: message.at, conflict: message.event }] : [];
+    });
+    for (const [i, outcome] of await applyTerminalConflicts(trx, batch, boxId, conflicts)) outcomes[i] = outcome;
     applyPaymentEvents(batch, messages, todo, payments, outcomes);
     const recordedBefore = await batch.write();
     messages.forEach((message, i) => {
@@ -149,7 +154,7 @@ function firstCopies(messages: readonly BoxEventMessage[], fresh: (message: BoxE
 function applyPaymentEvents(batch: PaymentBatch, messages: readonly BoxEventMessage[], todo: readonly number[], payments: Map<string, Payment>, outcomes: BoxEventOutcome[]): void {
   for (const i of todo) {
     const message = messages[i];
-    if (message === undefined || message.event.kind === 'device') continue;
+    if (message === undefined || isTerminalBoxEvent(message.event)) continue;
     const { event } = message;
     outcomes[i] = batch.apply(payments.get(event.paymentUuid) ?? null, message.id, message.at, event, payments);
   }
@@ -191,7 +196,7 @@ function historyConflict(error: unknown): boolean {
 }
 
 function paymentUuidOf(message: BoxEventMessage | undefined): string[] {
-  return message === undefined || message.event.kind === 'device' ? [] : [message.event.paymentUuid];
+  return message === undefined || isTerminalBoxEvent(message.event) ? [] : [message.event.paymentUuid];
 }
 
 /**
@@ -303,18 +308,32 @@ const MODEL_NAMES: Readonly<Record<TerminalModel, string>> = { lane5000: 'Lane/5
  * Stores what the box says about its terminals, set-wise, and queues a `device` live event for
  * each device written. Reports can arrive out of order (a replay after a reconnect), so an older
  * report than the stored one changes nothing; a model the box does not know yet keeps the one
- * already learnt. Returns the outcome of each report by its position.
+ * already learnt. The serial number and address decide the device's approval (see
+ * domain/device-approval.ts). A device that shares its TerminalId with another box's device makes
+ * that one change too (it is now in conflict): it is announced as well. Returns the outcome of
+ * each report by its position.
  */
 async function applyDeviceReports(trx: Executor, batch: PaymentBatch, boxId: string, reports: readonly { index: number; report: DeviceReport }[], quietMs: number | null): Promise<Map<number, BoxEventOutcome>> {
   const outcomes = new Map<number, BoxEventOutcome>(reports.map((r) => [r.index, 'recorded']));
   const kept = newestReportPerTerminal(reports.map((r) => ({ terminalId: r.report.terminalId, lastSeenMs: Date.parse(r.report.lastSeen) }))).flatMap((k) => reports[k] ?? []);
-  const rows = kept.map(({ report }) => ({ terminalId: report.terminalId, model: MODEL_NAMES[report.model], online: report.online, at: new Date(report.lastSeen) }));
+  const rows = kept.map(({ report }) => ({
+    terminalId: report.terminalId,
+    model: MODEL_NAMES[report.model],
+    online: report.online,
+    at: new Date(report.lastSeen),
+    serialNumber: report.serialNumber,
+    address: report.address,
+  }));
   const written = new Map((await upsertDeviceReports(trx, boxId, rows, { quietMs })).map((d) => [d.terminalId, d]));
   for (const { index, report } of kept) {
     const device = written.get(report.terminalId);
     if (device === undefined) continue;
     outcomes.set(index, 'applied');
     batch.announce('device', 'cashier', { device: deviceView(device) });
+  }
+  const shared = [...written.values()].filter((d) => d.sharedWith.length > 0);
+  if (shared.length > 0) {
+    for (const other of await devicesWithTerminalIds(trx, shared.map((d) => d.terminalId), [...written.values()].map((d) => d.id))) batch.announce('device', 'cashier', { device: deviceView(other) });
   }
   return outcomes;
 }

@@ -17,7 +17,25 @@ export function boxView(box: Box): BoxApi {
 }
 
 export function deviceView(device: DeviceView): DeviceApi {
-  return { id: device.id, boxId: device.boxId, terminalId: device.terminalId, type: device.type, make: device.make, model: device.model, online: device.online, lastSeenAt: isoOrNull(device.lastSeenAt) };
+  return {
+    id: device.id,
+    boxId: device.boxId,
+    terminalId: device.terminalId,
+    type: device.type,
+    make: device.make,
+    model: device.model,
+    online: device.online,
+    lastSeenAt: isoOrNull(device.lastSeenAt),
+    removed: device.removed,
+    approval: device.approval,
+    serialNumber: device.serialNumber,
+    address: device.address,
+    approvedSerialNumber: device.approvedSerialNumber,
+    approvedAddress: device.approvedAddress,
+    approvedAt: isoOrNull(device.approvedAt),
+    sharedWith: [...device.sharedWith],
+    alerts: device.alerts.map((a) => ({ ...a, at: iso(a.at) })),
+  };
 }
 
 /** The command an installer runs on the box; quoted so it can be pasted into a shell as is. */

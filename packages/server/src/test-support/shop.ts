@@ -1,7 +1,7 @@
 import type { PaymentMethod, PosConfig, PosSession, Product } from '@kassa/contract';
 import { expect } from 'vitest';
 import { createBox } from '../repos/boxes.js';
-import { upsertDevice } from '../repos/devices.js';
+import { findDeviceOfBox, upsertDevice } from '../repos/devices.js';
 import type { DeviceView } from '../repos/devices.js';
 import type { Agent, TestApp } from './app.js';
 import { ADMIN, CASHIER, loginAs, uuid } from './app.js';
@@ -26,7 +26,7 @@ async function ok<T>(agent: Agent, method: 'POST' | 'PUT' | 'PATCH', url: string
 
 /**
  * A Belgian shop configured through the API as the seed document walks it: Ingenico on, Bank and
- * Cash journals, a box with an online Lane/5000, a card and a cash method, a POS, two products and
+ * Cash journals, a box with an online Lane/5000 the admin approved, a card and a cash method, a POS, two products and
  * an open session.
  */
 export async function setupShop(t: TestApp, terminalId = '12345678'): Promise<Shop> {
@@ -37,7 +37,11 @@ export async function setupShop(t: TestApp, terminalId = '12345678'): Promise<Sh
   const till = await ok<{ id: number }>(admin, 'POST', '/api/journals', { name: 'Cash', type: 'cash' });
   const boxId = uuid();
   await createBox(t.database.db, { id: boxId, name: 'Counter box', tokenHash: 'unused' });
-  const device = await upsertDevice(t.database.db, { boxId, terminalId, type: 'payment', make: 'Ingenico', model: 'lane5000', online: true, at: new Date() });
+  await upsertDevice(t.database.db, { boxId, terminalId, type: 'payment', make: 'Ingenico', model: 'lane5000', online: true, at: new Date() });
+  const reported = await findDeviceOfBox(t.database.db, boxId, terminalId);
+  // A terminal the server has never seen is new: the admin approves it before a method may choose it.
+  await ok(admin, 'POST', `/api/devices/${reported!.id}/approve`, {});
+  const device = (await findDeviceOfBox(t.database.db, boxId, terminalId))!;
   const card = await ok<PaymentMethod>(admin, 'POST', '/api/payment-methods', { name: 'Card', kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId: device.id });
   const cash = await ok<PaymentMethod>(admin, 'POST', '/api/payment-methods', { name: 'Cash', kind: 'cash', journalId: till.id, terminal: 'none', deviceId: null });
   const pos = await ok<PosConfig>(admin, 'POST', '/api/pos-configs', { name: 'Counter', paymentMethodIds: [card.id, cash.id] });

@@ -159,4 +159,30 @@ describe('payments end to end through the kassa box and emulated terminals', () 
       expect((await getHistory(ctx.db, next)).map((h) => h.event)).not.toContain('refused');
     }
   });
+
+  it('refuses at the box a device that claims an online terminal from another address, raises an alert, and pays on the real terminal', async () => {
+    const address = `${box.listenAddress.host}:${box.listenAddress.port}`;
+    const impostor = startTerminal({ box: address, terminalId: '70000001', serialNumber: '999S00000000', localAddress: '127.0.0.2', stageDelayMs: 5, reconnect: { initialMs: 50, maxMs: 200 } });
+    terminals.set('impostor-70000001', impostor);
+    await vi.waitFor(async () => expect((await findDeviceOfBox(ctx.db, shop.box.id, '70000001'))?.alerts).toEqual([expect.objectContaining({ kind: 'impostor', address: expect.stringMatching(/127\.0\.0\.2$/) })]), PATIENCE);
+    const before = terminals.get('70000001')?.ledger.length ?? 0;
+    const uuid = await pay('70000001', 1200);
+    await reaches(uuid, 'done');
+    expect(terminals.get('70000001')?.ledger.length).toBe(before + 1);
+    expect(impostor.ledger).toHaveLength(0);
+    expect(await findDeviceOfBox(ctx.db, shop.box.id, '70000001')).toMatchObject({ approval: 'approved', address: expect.stringMatching(/127\.0\.0\.1$/) });
+  });
+
+  it('quarantines a terminal that comes back from another address while the real one is away: no payment reaches it', async () => {
+    await terminals.get('70000003')?.close();
+    await vi.waitFor(async () => expect((await findDeviceOfBox(ctx.db, shop.box.id, '70000003'))?.online).toBe(false), PATIENCE);
+    const address = `${box.listenAddress.host}:${box.listenAddress.port}`;
+    // It even names the real terminal's serial number: the address still differs from the approved one.
+    const stranger = startTerminal({ box: address, terminalId: '70000003', localAddress: '127.0.0.2', stageDelayMs: 5, reconnect: { initialMs: 50, maxMs: 200 } });
+    terminals.set('70000003', stranger);
+    await stranger.ready();
+    await vi.waitFor(async () => expect((await findDeviceOfBox(ctx.db, shop.box.id, '70000003'))?.approval).toBe('quarantined'), PATIENCE);
+    await expect(pay('70000003', 1200)).rejects.toMatchObject({ code: 'KASSA_DEVICE_QUARANTINED' });
+    expect(stranger.ledger).toHaveLength(0);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BoxEventMessage, BoxHello, BoxToServer, ServerToBox } from '@kassa/contract';
-import { BOX_CONTRACT_VERSION, ContractError, parseBoxToServer } from '@kassa/contract';
+import { BOX_CONTRACT_VERSION, ContractError, parseBoxToServer, SUPPORTED_BOX_CONTRACT_VERSIONS, type BoxEvent } from '@kassa/contract';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { PendingCommand } from '../repos/uplink-commands.js';
@@ -204,7 +204,7 @@ export class BoxLink {
         this.#sendError('UNEXPECTED_HELLO', 'This link already said hello.');
         return;
       case 'event':
-        this.#events.push(message.event.kind === 'device' ? `device:${message.event.device.terminalId}` : `payment:${message.event.paymentUuid}`, message);
+        this.#events.push(laneOf(message.event), message);
         return;
       case 'commandReceived':
         this.#confirm(message.commandId);
@@ -217,8 +217,8 @@ export class BoxLink {
 
   async #hello(hello: BoxHello): Promise<void> {
     clearTimeout(this.#helloTimer);
-    if (hello.version !== BOX_CONTRACT_VERSION) {
-      this.#sendError('UNSUPPORTED_VERSION', `This server speaks box contract version ${BOX_CONTRACT_VERSION}, not ${hello.version}.`);
+    if (!SUPPORTED_BOX_CONTRACT_VERSIONS.includes(hello.version)) {
+      this.#sendError('UNSUPPORTED_VERSION', `This server speaks box contract versions ${SUPPORTED_BOX_CONTRACT_VERSIONS.join(', ')}, not ${hello.version}.`);
       this.close(CLOSE.unsupportedVersion, 'unsupported contract version');
       return;
     }
@@ -369,4 +369,11 @@ export class BoxLink {
     // Events already taken are applied before the box is let go, so nothing writes behind the release.
     this.#track(this.#intake.then(() => this.#events.settled()).then(() => this.#hooks.closed(this)));
   }
+}
+
+/** Events of one lane are applied in order: a terminal's events together, each payment's together. */
+function laneOf(event: BoxEvent): string {
+  if (event.kind === 'device') return `device:${event.device.terminalId}`;
+  if (event.kind === 'terminalConflict') return `device:${event.terminalId}`;
+  return `payment:${event.paymentUuid}`;
 }

@@ -157,7 +157,7 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     const other = await pairBox(ctx, 'Other box');
     const intruder = await FakeBox.connect(server.url, other.token);
     try {
-      await intruder.hello([device('T1')]);
+      await intruder.hello([device('T9')]);
       await send(event(result(uuid)), intruder);
       expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
     } finally {

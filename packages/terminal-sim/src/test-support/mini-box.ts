@@ -44,6 +44,8 @@ export class BoxSession {
   answerKeepAlive = true;
   terminalId: string | undefined;
   protocolId = '00000100';
+  /** The address the terminal dialled from. */
+  readonly remoteAddress: string;
   private readonly socket: Socket;
   private readonly sequence = new SequenceCounter();
   private readonly ecrId: string;
@@ -51,6 +53,7 @@ export class BoxSession {
 
   constructor(socket: Socket, options: { keepAliveInterval: string; ecrId: string }) {
     this.socket = socket;
+    this.remoteAddress = socket.remoteAddress ?? '';
     this.ecrId = options.ecrId;
     this.keepAliveInterval = options.keepAliveInterval;
     const decoder = new FrameDecoder({

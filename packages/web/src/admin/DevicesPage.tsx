@@ -1,8 +1,9 @@
-import type { Box, Device } from '@kassa/contract';
+import type { Box, Device, DeviceAlert } from '@kassa/contract';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { boxes, devices } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
-import { DataTable, LoadState, OnlineBadge, Page } from '../ui/components';
+import { DataTable, ErrorAlert, LoadState, OnlineBadge, Page } from '../ui/components';
 import { useDateTime, useLoad } from '../ui/hooks';
 
 function deviceOf(data: unknown): Device | null {
@@ -10,7 +11,7 @@ function deviceOf(data: unknown): Device | null {
   const device = (data as { device?: unknown }).device;
   if (typeof device !== 'object' || device === null) return null;
   const d = device as Partial<Device>;
-  return typeof d.id === 'number' && typeof d.terminalId === 'string' && typeof d.boxId === 'string' ? (device as Device) : null;
+  return typeof d.id === 'number' && typeof d.terminalId === 'string' && typeof d.boxId === 'string' && typeof d.approval === 'string' ? (device as Device) : null;
 }
 
 export function DevicesPage() {
@@ -20,17 +21,21 @@ export function DevicesPage() {
     return { devices: deviceList, boxes: boxList };
   });
   const reload = () => void loaded.reload();
+  /** A device as the server answered or announced it: replaces the one shown, joins the list, or leaves it once removed. */
+  const show = (device: Device) =>
+    loaded.setData((previous) => {
+      if (previous === undefined) return previous;
+      if (device.removed) return { ...previous, devices: previous.devices.filter((d) => d.id !== device.id) };
+      const known = previous.devices.some((d) => d.id === device.id);
+      if (!known && !previous.boxes.some((b) => b.id === device.boxId)) reload();
+      return { ...previous, devices: known ? previous.devices.map((d) => (d.id === device.id ? device : d)) : [...previous.devices, device] };
+    });
   useLiveEvents(
     'device',
     (event) => {
       const device = deviceOf(event.data);
-      if (device === null) return reload();
-      loaded.setData((previous) => {
-        if (previous === undefined) return previous;
-        const known = previous.devices.some((d) => d.id === device.id);
-        if (!known && !previous.boxes.some((b) => b.id === device.boxId)) reload();
-        return { ...previous, devices: known ? previous.devices.map((d) => (d.id === device.id ? device : d)) : [...previous.devices, device] };
-      });
+      if (device === null) reload();
+      else show(device);
     },
     reload,
   );
@@ -39,32 +44,160 @@ export function DevicesPage() {
   return (
     <Page title={t('devices.title')}>
       <p className="help">{t('devices.liveHint')}</p>
-      <LoadState loaded={loaded}>{(data) => <DeviceTable devices={data.devices} boxes={data.boxes} />}</LoadState>
+      <p className="help">{t('devices.approvalHint')}</p>
+      <LoadState loaded={loaded}>
+        {(data) => (
+          <>
+            <AlertList devices={data.devices} onChanged={show} />
+            <DeviceTable devices={data.devices} boxes={data.boxes} onChanged={show} />
+          </>
+        )}
+      </LoadState>
       <HowToConnect />
     </Page>
   );
 }
 
-function DeviceTable({ devices: list, boxes: boxList }: { devices: Device[]; boxes: Box[] }) {
+function ApprovalBadge({ device }: { device: Device }) {
+  const { t } = useTranslation();
+  if (device.approval === 'approved') return <span className="badge badge-ok">{t('devices.approvalApproved')}</span>;
+  if (device.approval === 'new') return <span className="badge badge-warn">{t('devices.approvalNew')}</span>;
+  return <span className="badge badge-off">{t('devices.approvalQuarantined')}</span>;
+}
+
+function DeviceTable({ devices: list, boxes: boxList, onChanged }: { devices: Device[]; boxes: Box[]; onChanged: (device: Device) => void }) {
   const { t } = useTranslation();
   const dateTime = useDateTime();
+  const [error, setError] = useState<unknown>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const act = async (work: () => Promise<Device>, after: (device: Device) => void) => {
+    setError(null);
+    try {
+      after(await work());
+      setConfirming(null);
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  const boxName = (id: string) => boxList.find((b) => b.id === id)?.name ?? id;
   if (list.length === 0) return <p>{t('devices.empty')}</p>;
   return (
-    <DataTable label={t('devices.title')} columns={[t('devices.terminalId'), t('devices.model'), t('devices.make'), t('devices.type'), t('devices.box'), t('devices.state'), t('devices.lastSeen')]}>
-      {list.map((device) => (
-        <tr key={device.id}>
-          <th scope="row">{device.terminalId}</th>
-          <td>{device.model}</td>
-          <td>{device.make}</td>
-          <td>{device.type}</td>
-          <td>{boxList.find((b) => b.id === device.boxId)?.name ?? device.boxId}</td>
-          <td>
-            <OnlineBadge online={device.online} />
-          </td>
-          <td>{device.lastSeenAt === null ? t('boxes.never') : dateTime(device.lastSeenAt)}</td>
-        </tr>
-      ))}
-    </DataTable>
+    <>
+      <ErrorAlert error={error} />
+      <DataTable
+        label={t('devices.title')}
+        columns={[
+          t('devices.terminalId'),
+          t('devices.model'),
+          t('devices.serialNumber'),
+          t('devices.address'),
+          t('devices.box'),
+          t('devices.state'),
+          t('devices.approval'),
+          t('devices.lastSeen'),
+          t('app.actions'),
+        ]}
+      >
+        {list.map((device) => (
+          <tr key={device.id}>
+            <th scope="row">{device.terminalId}</th>
+            <td>
+              {device.model} <small className="muted">{device.make}</small>
+            </td>
+            <td>{device.serialNumber ?? t('devices.notReported')}</td>
+            <td>{device.address ?? t('devices.notReported')}</td>
+            <td>{boxName(device.boxId)}</td>
+            <td>
+              <OnlineBadge online={device.online} />
+            </td>
+            <td>
+              <ApprovalBadge device={device} />
+              {device.approval === 'quarantined' ? (
+                <small className="help block">
+                  {t('devices.approvedWas', { serialNumber: device.approvedSerialNumber ?? t('devices.notReported'), address: device.approvedAddress ?? t('devices.notReported') })}
+                </small>
+              ) : null}
+              {device.sharedWith.length > 0 ? (
+                <small className="help block" role="note">
+                  {t('devices.sharedWith', { boxes: device.sharedWith.map((id) => boxName(list.find((d) => d.id === id)?.boxId ?? String(id))).join(', ') })}
+                </small>
+              ) : null}
+            </td>
+            <td>{device.lastSeenAt === null ? t('boxes.never') : dateTime(device.lastSeenAt)}</td>
+            <td>
+              {device.approval === 'approved' ? null : (
+                <button type="button" className="primary" aria-label={t('devices.approveLabel', { terminalId: device.terminalId })} onClick={() => void act(() => devices.approve(device.id), onChanged)}>
+                  {device.approval === 'new' ? t('devices.approve') : t('devices.approveChange')}
+                </button>
+              )}{' '}
+              {confirming === device.id ? (
+                <span className="confirm" role="group" aria-label={t('devices.removeConfirm', { terminalId: device.terminalId })}>
+                  <span>{t('devices.removeConfirm', { terminalId: device.terminalId })}</span>
+                  <button type="button" className="danger" onClick={() => void act(() => devices.remove(device.id), onChanged)}>
+                    {t('devices.remove')}
+                  </button>
+                  <button type="button" onClick={() => setConfirming(null)}>
+                    {t('app.cancel')}
+                  </button>
+                </span>
+              ) : (
+                <button type="button" aria-label={t('devices.removeLabel', { terminalId: device.terminalId })} onClick={() => setConfirming(device.id)}>
+                  {t('devices.remove')}
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </>
+  );
+}
+
+const REASONS: Record<string, 'reasonOtherAddress' | 'reasonOtherSerialNumber' | 'reasonNotIdentified'> = {
+  otherAddress: 'reasonOtherAddress',
+  otherSerialNumber: 'reasonOtherSerialNumber',
+  notIdentified: 'reasonNotIdentified',
+};
+
+/** The open alerts of every device, newest first, each with Dismiss. */
+function AlertList({ devices: list, onChanged }: { devices: Device[]; onChanged: (device: Device) => void }) {
+  const { t } = useTranslation();
+  const dateTime = useDateTime();
+  const [error, setError] = useState<unknown>(null);
+  const alerts = list.flatMap((device) => device.alerts.map((alert) => ({ device, alert }))).sort((a, b) => b.alert.at.localeCompare(a.alert.at));
+  if (alerts.length === 0) return null;
+  const dismiss = async (device: Device, alert: DeviceAlert) => {
+    setError(null);
+    try {
+      onChanged(await devices.dismissAlert(device.id, alert.id));
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+  return (
+    <section className="card highlight" aria-labelledby="device-alerts-title">
+      <h2 id="device-alerts-title">{t('devices.alerts')}</h2>
+      <ErrorAlert error={error} />
+      <ul className="alerts">
+        {alerts.map(({ device, alert }) => (
+          <li key={alert.id}>
+            <span>
+              {t('devices.alertImpostor', {
+                at: dateTime(alert.at),
+                terminalId: device.terminalId,
+                address: alert.address ?? t('devices.notReported'),
+                serialNumber: alert.serialNumber ?? t('devices.notReported'),
+                attempts: alert.attempts,
+              })}{' '}
+              {REASONS[alert.reason] === undefined ? alert.reason : t(`devices.${REASONS[alert.reason]!}`)}
+            </span>{' '}
+            <button type="button" aria-label={t('devices.dismissLabel', { terminalId: device.terminalId })} onClick={() => void dismiss(device, alert)}>
+              {t('devices.dismiss')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

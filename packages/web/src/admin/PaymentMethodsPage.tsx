@@ -123,8 +123,10 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
               <select {...props} value={body.deviceId === null ? '' : String(body.deviceId)} onChange={(e) => setBody({ ...body, deviceId: e.target.value === '' ? null : Number(e.target.value) })}>
                 <option value="">{t('methods.chooseDevice')}</option>
                 {ingenicoDevices.map((d) => (
-                  <option key={d.id} value={d.id}>
+                  // Only an approved terminal may be chosen; the others are shown, marked, and not selectable.
+                  <option key={d.id} value={d.id} disabled={d.approval !== 'approved' && d.id !== body.deviceId}>
                     {d.model} · {d.terminalId}
+                    {d.approval === 'new' ? ` — ${t('devices.approvalNew')}` : d.approval === 'quarantined' ? ` — ${t('devices.approvalQuarantined')}` : ''}
                   </option>
                 ))}
               </select>

@@ -12,6 +12,7 @@ const FIELD_OF_CODE: Record<string, MethodField> = {
   KASSA_DEVICE_NOT_INGENICO: 'device',
   KASSA_DEVICE_UNEXPECTED: 'device',
   KASSA_DEVICE_GONE: 'device',
+  KASSA_DEVICE_NOT_APPROVED: 'device',
 };
 
 /** Which field of the payment-method form a refusal of the server is about, from its stable code. */

@@ -72,6 +72,9 @@ export const boxes = {
 
 export const devices = {
   list: () => items(api<List<Device>>('GET', '/api/devices')),
+  approve: (id: number) => api<Device>('POST', `/api/devices/${id}/approve`),
+  remove: (id: number) => api<Device>('POST', `/api/devices/${id}/remove`),
+  dismissAlert: (id: number, alertId: number) => api<Device>('POST', `/api/devices/${id}/alerts/${alertId}/dismiss`),
 };
 
 export const paymentMethods = {

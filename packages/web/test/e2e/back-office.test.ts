@@ -98,9 +98,39 @@ describe('the back office walks the seed document', () => {
     await stack.terminal(box, { terminalId: '87654321', model: 'lane5000' });
     const row = devices.row('87654321');
     await row.getByText('Online').waitFor();
-    await expect.poll(() => row.textContent()).toMatch(/Lane\/5000.*Ingenico.*payment.*Counter box/);
+    await expect.poll(() => row.textContent()).toMatch(/Lane\/5000.*Ingenico.*216S87654321.*127\.0\.0\.1.*Counter box.*New, waiting for approval/);
     await screenshot(page, 'devices');
     await expectAccessible(page);
+  });
+
+  it('offers a new terminal to a payment method only once the admin approved it on Devices', async () => {
+    await app.goTo('Payment methods');
+    const methods = new PaymentMethodsPage(page);
+    await methods.terminal.selectOption({ label: 'Ingenico' });
+    expect(await methods.disabledDeviceOptions()).toEqual(['Lane/5000 · 87654321 — New, waiting for approval']);
+
+    await app.goTo('Devices');
+    const devices = new DevicesPage(page);
+    await devices.approve('87654321');
+    await devices.row('87654321').getByText('Approved').waitFor();
+    await page.reload();
+    await devices.row('87654321').getByText('Approved').waitFor();
+    expect(await page.getByRole('button', { name: 'Approve terminal 87654321' }).count()).toBe(0);
+  });
+
+  it('shows a device that claims an online terminal\'s id as an alert, live, which the admin dismisses', async () => {
+    const devices = new DevicesPage(page);
+    const box = stack.boxes[0];
+    if (box === undefined) throw new Error('no box');
+    stack.impostor(box, '87654321');
+    await devices.alerts.getByText(/127\.0\.0\.2.*claimed terminal 87654321 while it was online/).waitFor();
+    // The real terminal keeps its place.
+    await devices.row('87654321').getByText('Online').waitFor();
+    await expect.poll(() => devices.row('87654321').textContent()).toMatch(/127\.0\.0\.1.*Approved/);
+    await screenshot(page, 'device-alert');
+    await expectAccessible(page);
+    await devices.dismissAlert('87654321');
+    await expect.poll(() => devices.alerts.count()).toBe(0);
   });
 
   it('creates the Ingenico payment method, each rule refusing a wrong choice beside its field', async () => {

@@ -71,6 +71,18 @@ export class DevicesPage {
   get howTo(): Locator {
     return this.page.getByRole('region', { name: 'How to connect a terminal' });
   }
+
+  get alerts(): Locator {
+    return this.page.getByRole('region', { name: 'Alerts' });
+  }
+
+  async approve(terminalId: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Approve terminal ${terminalId}` }).click();
+  }
+
+  async dismissAlert(terminalId: string): Promise<void> {
+    await this.alerts.getByRole('button', { name: `Dismiss the alert of terminal ${terminalId}` }).first().click();
+  }
 }
 
 export class PaymentMethodsPage {
@@ -101,6 +113,11 @@ export class PaymentMethodsPage {
 
   async deviceOptions(): Promise<string[]> {
     return this.device.locator('option').allTextContents();
+  }
+
+  /** The device options a person cannot pick (terminals not approved). */
+  async disabledDeviceOptions(): Promise<string[]> {
+    return this.device.locator('option:disabled').allTextContents();
   }
 
   async edit(name: string): Promise<void> {

@@ -60,12 +60,16 @@ export interface TerminalSpec {
   readonly manualKeys?: boolean;
   readonly model?: 'lane5000' | 'desk5000' | 'move5000';
   readonly stageDelayMs?: number;
+  /** Plays another device: its own serial number, dialling from another loopback address. */
+  readonly serialNumber?: string;
+  readonly localAddress?: string;
 }
 
 /** A real server (PGlite in a temp folder, demo data), with boxes and emulated terminals in this process. */
 export class Stack {
   readonly boxes: Box[] = [];
   readonly terminals = new Map<string, TerminalHandle>();
+  readonly impostors: TerminalHandle[] = [];
 
   private constructor(
     readonly server: RunningServer,
@@ -109,7 +113,24 @@ export class Stack {
   /** Starts (or restarts with another scenario) the emulated terminal with this TerminalId. */
   async terminal(box: Box, spec: TerminalSpec): Promise<TerminalHandle> {
     await this.terminals.get(spec.terminalId)?.close();
-    const terminal = startTerminal({
+    const terminal = this.dial(box, spec);
+    this.terminals.set(spec.terminalId, terminal);
+    await terminal.ready();
+    return terminal;
+  }
+
+  /**
+   * Another device on the shop network claiming the TerminalId of a terminal online on `box`, from
+   * 127.0.0.2 with another serial number: the box refuses it at every attempt, so it never gets ready.
+   */
+  impostor(box: Box, terminalId: string): TerminalHandle {
+    const impostor = this.dial(box, { terminalId, serialNumber: '999S00000000', localAddress: '127.0.0.2' });
+    this.impostors.push(impostor);
+    return impostor;
+  }
+
+  private dial(box: Box, spec: TerminalSpec): TerminalHandle {
+    return startTerminal({
       box: { host: box.listenAddress.host, port: box.listenAddress.port },
       terminalId: spec.terminalId,
       model: spec.model ?? 'lane5000',
@@ -118,14 +139,13 @@ export class Stack {
       language: 'en',
       stageDelayMs: spec.stageDelayMs ?? 20,
       reconnect: { initialMs: 100, maxMs: 500 },
+      ...(spec.serialNumber !== undefined ? { serialNumber: spec.serialNumber } : {}),
+      ...(spec.localAddress !== undefined ? { localAddress: spec.localAddress } : {}),
     });
-    this.terminals.set(spec.terminalId, terminal);
-    await terminal.ready();
-    return terminal;
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.terminals.values()].map((t) => t.close()));
+    await Promise.allSettled([...this.terminals.values(), ...this.impostors].map((t) => t.close()));
     await Promise.allSettled(this.boxes.map((b) => b.close()));
     await this.server.close();
     rmSync(this.dataDir, { recursive: true, force: true });
