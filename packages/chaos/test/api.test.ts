@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiAnswer } from '../src/api.js';
 import { ApiClient, errorCode } from '../src/api.js';
@@ -272,6 +273,49 @@ describe('security sweep', () => {
     }
     expect(wrong).toEqual([]);
     expect(await snapshot(admin)).toBe(before);
+  });
+
+  it('sends the security headers: a CSP without inline script, no framing, nosniff, no referrer', async () => {
+    for (const path of ['/', '/api/healthz', '/api/openapi.json', '/api/nothing-here']) {
+      const response = await fetch(`${server.url}${path}`);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).not.toContain('unsafe-inline');
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+    }
+  });
+
+  it('answers an upgrade request on any path but the box uplink, and closes it', async () => {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('GET /api/events HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+      });
+      let text = '';
+      socket.setTimeout(10_000, () => reject(new Error(`the upgrade was left hanging: ${text}`)));
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 404/);
+  });
+
+  it('refuses a weak or common password for a new user, naming the field, and changes nothing', async () => {
+    const before = await snapshot(admin);
+    for (const password of ['short1', '123456qwerty', '1q2w3e4r5t6y']) {
+      const answer = await admin.call(server.url, 'POST', '/api/users', { username: `weak-${password}`, password, role: 'cashier' });
+      expect([answer.status, errorCode(answer)], password).toEqual([400, 'KASSA_VALIDATION']);
+    }
+    expect(await snapshot(admin)).toBe(before);
+  });
+
+  it('answers the health check from the database', async () => {
+    const health = await admin.call(server.url, 'GET', '/api/healthz');
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'ok' });
   });
 
   it('never writes a password, a box token or a session cookie to the log', async () => {
