@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
-import type { LogLevel } from './main.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** `pretty`: one readable line per record, for a person at a terminal; `json`: one JSON object per line, for journald, files and pipes. */
 export type LogFormat = 'json' | 'pretty';

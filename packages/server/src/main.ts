@@ -7,12 +7,12 @@ import { BackupError, serverHoldsData, startControlSocket } from './db/backup.js
 import { databaseOptionsFrom, openDatabase } from './db/database.js';
 import type { DemoData } from './demo.js';
 import { seedDemo } from './demo.js';
+import type { LogLevel } from './logger.js';
 import { createLogger, logFormatFor } from './logger.js';
 import { makePrivateDir } from './private-files.js';
 import { openSetup, setupLink } from './services/setup.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from './logger.js';
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. Default 8080. */

@@ -1,8 +1,8 @@
 import swaggerUi from '@fastify/swagger-ui';
 import type { App } from './types.js';
+import { API_DOCS_PATH } from './api-docs-path.js';
 
-/** The readable API reference; its pages and assets are served from the installed package, no CDN. */
-export const API_DOCS_PATH = '/api/docs';
+export { API_DOCS_PATH, isApiDocsRoute } from './api-docs-path.js';
 
 /**
  * The reference page's own Content-Security-Policy, set on every answer under /api/docs (it replaces
@@ -26,9 +26,6 @@ export const API_DOCS_CSP = [
 const LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="0" y="30" font-family="sans-serif" font-size="28" font-weight="bold" fill="#ffffff">kassa API</text></svg>';
 
 /** True for the reference's routes, which the Swagger UI plugin registers itself (all public: they show the same document as /api/openapi.json). */
-export function isApiDocsRoute(url: string): boolean {
-  return url === API_DOCS_PATH || url.startsWith(`${API_DOCS_PATH}/`);
-}
 
 /** Serves Swagger UI at /api/docs over the same OpenAPI document as /api/openapi.json. */
 export async function installApiDocs(app: App): Promise<void> {

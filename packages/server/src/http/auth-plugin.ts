@@ -4,7 +4,7 @@ import { KassaError } from '../domain/errors.js';
 import type { User } from '../repos/users.js';
 import { checkCsrf, resolveSession } from '../services/auth.js';
 import type { ServiceContext } from '../services/context.js';
-import { isApiDocsRoute } from './api-docs.js';
+import { isApiDocsRoute } from './api-docs-path.js';
 import type { SetupGate } from '../services/setup.js';
 
 /** Who may call a route: anyone, any logged-in user (cashier, manager or admin), or admins only (configuration). Overrides and the till rule are checked by the services (domain/roles.ts). */
