@@ -41,19 +41,28 @@ export const TransactionStageEvent = Type.Object(
     terminalId: TerminalId,
     stage: Type.String({ maxLength: 64, description: 'Stage name of PROTOCOL.md, or Stage(n) for a value it does not name.' }),
     stageId: Type.Integer({ minimum: 0, maximum: 255 }),
+    /** The transaction the box sent (contract version 2 boxes name it on every event about it). */
+    transactionId: Type.Optional(TransactionIdText),
   },
   { additionalProperties: false },
 );
 
 /** A text the terminal shows (StageMessage of an InformationReport or TransactionResponse). */
 export const TransactionMessageEvent = Type.Object(
-  { kind: Type.Literal('transactionMessage'), paymentUuid: PaymentUuid, terminalId: TerminalId, text: Type.String({ maxLength: 1000 }) },
+  { kind: Type.Literal('transactionMessage'), paymentUuid: PaymentUuid, terminalId: TerminalId, text: Type.String({ maxLength: 1000 }), transactionId: Type.Optional(TransactionIdText) },
   { additionalProperties: false },
 );
 
 /** The terminal answered a CancelRequest. `accepted` is only its answer; the final result decides. */
 export const CancelAnswerEvent = Type.Object(
-  { kind: Type.Literal('cancelAnswer'), paymentUuid: PaymentUuid, terminalId: TerminalId, accepted: Type.Boolean(), resultCode: Type.Integer({ minimum: 0, maximum: 65_535 }) },
+  {
+    kind: Type.Literal('cancelAnswer'),
+    paymentUuid: PaymentUuid,
+    terminalId: TerminalId,
+    accepted: Type.Boolean(),
+    resultCode: Type.Integer({ minimum: 0, maximum: 65_535 }),
+    transactionId: Type.Optional(TransactionIdText),
+  },
   { additionalProperties: false },
 );
 
@@ -81,7 +90,7 @@ export const TransactionResultEvent = Type.Object(
  * recovery settles it. Never a guess at the result.
  */
 export const TransactionUnknownEvent = Type.Object(
-  { kind: Type.Literal('transactionUnknown'), paymentUuid: PaymentUuid, terminalId: TerminalId, reason: Type.String({ maxLength: 500 }) },
+  { kind: Type.Literal('transactionUnknown'), paymentUuid: PaymentUuid, terminalId: TerminalId, reason: Type.String({ maxLength: 500 }), transactionId: Type.Optional(TransactionIdText) },
   { additionalProperties: false },
 );
 
@@ -90,7 +99,7 @@ export const TransactionUnknownEvent = Type.Object(
  * it, so it was not charged.
  */
 export const TransactionNotRunEvent = Type.Object(
-  { kind: Type.Literal('transactionNotRun'), paymentUuid: PaymentUuid, terminalId: TerminalId, reason: Type.String({ maxLength: 500 }) },
+  { kind: Type.Literal('transactionNotRun'), paymentUuid: PaymentUuid, terminalId: TerminalId, reason: Type.String({ maxLength: 500 }), transactionId: Type.Optional(TransactionIdText) },
   { additionalProperties: false },
 );
 

@@ -261,7 +261,7 @@ export class TransactionManager {
   private repeatState(entry: TransactionEntry): void {
     const ref = { paymentUuid: entry.paymentUuid, terminalId: entry.terminalId };
     if (entry.status === 'settled' && entry.final) this.outbox.emit(entry.final, false);
-    else if (entry.status === 'unknown') this.outbox.emit({ kind: 'transactionUnknown', ...ref, reason: (entry.unknownReason ?? 'the answer was lost').slice(0, 500) }, false);
+    else if (entry.status === 'unknown') this.outbox.emit({ kind: 'transactionUnknown', ...ref, reason: (entry.unknownReason ?? 'the answer was lost').slice(0, 500), transactionId: entry.transactionId }, false);
     else if (this.runtime.get(entry.paymentUuid)?.requestSent) {
       this.outbox.emit({ kind: 'transactionSent', ...ref, transactionId: entry.transactionId, amountCents: entry.amountCents }, false);
     }
@@ -309,7 +309,7 @@ export class TransactionManager {
     if (!rt.cancelRequested) return;
     rt.cancelRequested = false;
     const resultCode = body.resultCode ?? 0;
-    this.outbox.emit({ kind: 'cancelAnswer', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, accepted: resultCode === 0, resultCode }, false);
+    this.outbox.emit({ kind: 'cancelAnswer', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, accepted: resultCode === 0, resultCode, transactionId: entry.transactionId }, false);
   }
 
   private lastTransaction(entry: TransactionEntry, body: Body): void {
@@ -327,6 +327,7 @@ export class TransactionManager {
         paymentUuid: entry.paymentUuid,
         terminalId: entry.terminalId,
         reason: `the terminal's last transaction is ${id}, not ${entry.transactionId}`,
+        transactionId: entry.transactionId,
       });
       return;
     }
@@ -360,7 +361,7 @@ export class TransactionManager {
     entry.unknownReason = reason;
     this.registry.setState(entry.terminalId, 'unknown');
     this.journal.write({ k: 'txUnknown', paymentUuid: entry.paymentUuid, reason });
-    this.outbox.emit({ kind: 'transactionUnknown', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, reason: reason.slice(0, 500) }, true);
+    this.outbox.emit({ kind: 'transactionUnknown', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, reason: reason.slice(0, 500), transactionId: entry.transactionId }, true);
     this.log.warn({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, reason }, 'transaction outcome unknown');
   }
 

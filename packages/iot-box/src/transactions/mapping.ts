@@ -52,7 +52,7 @@ export function resultEvent(ref: TransactionRef, body: Body & { transactionResul
 }
 
 export function stageEvent(ref: TransactionRef, stageId: number): BoxEventOf<'transactionStage'> {
-  return { kind: 'transactionStage', paymentUuid: ref.paymentUuid, terminalId: ref.terminalId, stage: stageName(stageId).slice(0, 64), stageId: stageId & 0xff };
+  return { kind: 'transactionStage', paymentUuid: ref.paymentUuid, terminalId: ref.terminalId, stage: stageName(stageId).slice(0, 64), stageId: stageId & 0xff, transactionId: ref.transactionId };
 }
 
 /** The text a terminal shows, from a TransactionResponse or an InformationReport. */
@@ -62,7 +62,7 @@ export function messageText(body: Body): string | undefined {
 }
 
 export function messageEvent(ref: TransactionRef, text: string): BoxEventOf<'transactionMessage'> {
-  return { kind: 'transactionMessage', paymentUuid: ref.paymentUuid, terminalId: ref.terminalId, text };
+  return { kind: 'transactionMessage', paymentUuid: ref.paymentUuid, terminalId: ref.terminalId, text, transactionId: ref.transactionId };
 }
 
 /**

@@ -27,7 +27,7 @@ export interface AskedPayment {
 export interface EventClaim {
   readonly kind: string;
   readonly terminalId: string;
-  /** Carried by transactionSent and transactionResult only. */
+  /** Carried by transactionSent and transactionResult, and by every other event about the transaction a box names it on. */
   readonly transactionId?: string;
   /** Carried by transactionSent: the amount the box asked the terminal for. */
   readonly sentAmountCents?: number;

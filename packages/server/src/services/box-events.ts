@@ -393,7 +393,7 @@ function describeResult(event: BoxEventOf<'transactionResult'>, payment: Payment
 /** The terminal, transaction and amount a payment event names, for the trust check. */
 function claimOf(event: PaymentBoxEvent): { kind: string; terminalId: string; transactionId?: string; sentAmountCents?: number } {
   if (event.kind === 'transactionSent') return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId, sentAmountCents: event.amountCents };
-  if (event.kind === 'transactionResult') return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId };
+  if ('transactionId' in event && event.transactionId !== undefined) return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId };
   return { kind: event.kind, terminalId: event.terminalId };
 }
 

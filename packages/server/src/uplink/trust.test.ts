@@ -152,6 +152,26 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     expect(await lastEntry(uuid)).toMatchObject({ event: 'untrusted', toState: 'waiting', data: { refused: 'OTHER_TERMINAL' } });
   });
 
+  it.each<[string, (uuid: string) => BoxEvent]>([
+    ['a stage', (uuid) => ({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1, transactionId: '9999' })],
+    ['a cancel answer', (uuid) => ({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'T1', accepted: false, resultCode: 1, transactionId: '9999' })],
+    ['an unknown', (uuid) => ({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T1', reason: 'forged', transactionId: '9999' })],
+    ['a not-run', (uuid) => ({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'forged', transactionId: '9999' })],
+  ])('refuses %s naming another transaction than the one sent, and changes nothing', async (_name, forged) => {
+    const { uuid } = await pay();
+    await sent(uuid, '7001');
+    await send(event(forged(uuid)));
+    expect((await getPayment(ctx.db, uuid))?.state).toBe('waiting');
+    expect(await lastEntry(uuid)).toMatchObject({ event: 'untrusted', toState: 'waiting', data: { refused: 'OTHER_TRANSACTION' } });
+  });
+
+  it('takes a stage naming the transaction sent', async () => {
+    const { uuid } = await pay();
+    await sent(uuid, '7001');
+    await send(event({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1, transactionId: '7001' }));
+    expect((await getPayment(ctx.db, uuid))?.state).toBe('waitingCard');
+  });
+
   it('refuses results for the payments of another box', async () => {
     const { uuid } = await pay();
     const other = await pairBox(ctx, 'Other box');
