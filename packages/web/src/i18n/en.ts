@@ -25,6 +25,7 @@ export const en = {
     live: 'Live',
     reconnecting: 'Reconnecting…',
     offline: 'Offline',
+    offlineSince: 'Offline since {{time}}',
   },
   login: {
     title: 'Sign in to kassa',

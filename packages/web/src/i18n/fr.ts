@@ -26,6 +26,7 @@ export const fr: Messages = {
     live: 'En direct',
     reconnecting: 'Reconnexion…',
     offline: 'Hors ligne',
+    offlineSince: 'Hors ligne depuis {{time}}',
   },
   login: {
     title: 'Connexion à kassa',

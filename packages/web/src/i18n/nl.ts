@@ -26,6 +26,7 @@ export const nl: Messages = {
     live: 'Live',
     reconnecting: 'Opnieuw verbinden…',
     offline: 'Offline',
+    offlineSince: 'Offline sinds {{time}}',
   },
   login: {
     title: 'Aanmelden bij kassa',

@@ -1,15 +1,17 @@
 import type { Order, PaymentMethod, PaymentState } from '@kassa/contract';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { payments } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { ErrorAlert } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
-import { approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
+import { SETTLED_STATES, approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
 import { UnknownPanel } from './UnknownPanel';
 
 type Line = Order['payments'][number];
 const CANCELLABLE: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard'];
+/** While a payment runs and no event about it arrives for this long, the line re-reads it. */
+export const QUIET_REREAD_MS = 5_000;
 
 function uuidOf(data: unknown): string | null {
   const payment = typeof data === 'object' && data !== null ? (data as { payment?: { uuid?: unknown } }).payment : undefined;
@@ -30,6 +32,21 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
   const [busy, setBusy] = useState(false);
 
   const state = (detail.data?.payment.state ?? line.state) as PaymentState;
+  const running = !SETTLED_STATES.includes(state);
+  // An event about it, or a read, restarts the wait: a running line is never quiet for long.
+  useEffect(() => {
+    if (!running || detail.loading) return undefined;
+    const timer = setTimeout(reload, QUIET_REREAD_MS);
+    return () => clearTimeout(timer);
+  }, [running, detail.loading, detail.data]);
+  // The line learned a new state on its own (after a gap): the order's totals follow.
+  const told = useRef(line.state);
+  useEffect(() => {
+    const read = detail.data?.payment.state;
+    if (read === undefined || read === line.state || read === told.current) return;
+    told.current = read;
+    onChanged();
+  }, [detail.data, line.state]);
   const status = detail.data === undefined ? null : paymentStatus(detail.data);
   const cashWords = line.tenderedCents !== null && state === 'done' ? t('pos.cashReceived', { tendered: money(line.tenderedCents), change: money(line.changeCents ?? 0) }) : null;
   const words = cashWords ?? (status === null ? t(`state.${state}`) : t(status.key));
@@ -48,6 +65,8 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
       onChanged();
     } catch (caught) {
       setError(caught);
+      // Refused (often because the payment moved on meanwhile): show what it is now.
+      reload();
     } finally {
       setBusy(false);
     }
