@@ -127,6 +127,7 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
                   <option key={d.id} value={d.id} disabled={d.approval !== 'approved' && d.id !== body.deviceId}>
                     {d.model} · {d.terminalId}
                     {d.approval === 'new' ? ` — ${t('devices.approvalNew')}` : d.approval === 'quarantined' ? ` — ${t('devices.approvalQuarantined')}` : ''}
+                    {d.online ? '' : ` — ${t('pos.terminalOffline')}`}
                   </option>
                 ))}
               </select>

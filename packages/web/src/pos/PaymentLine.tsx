@@ -22,7 +22,20 @@ function uuidOf(data: unknown): string | null {
  * One payment line, live: the terminal's progress in words, its messages, and what the cashier may
  * do now. The buttons only ask; the terminal's answer, arriving as an event, decides the state.
  */
-export function PaymentLine({ line, method, order, onChanged }: { line: Line; method: PaymentMethod | undefined; order: Order; onChanged: () => void }) {
+export function PaymentLine({
+  line,
+  method,
+  order,
+  onChanged,
+  superseded = false,
+}: {
+  line: Line;
+  method: PaymentMethod | undefined;
+  order: Order;
+  onChanged: () => void;
+  /** A declined line retried since with the same method: kept short, one line, without actions. */
+  superseded?: boolean;
+}) {
   const { t } = useTranslation();
   const money = useMoney();
   const detail = useLoad(() => payments.get(line.uuid), [line.uuid]);
@@ -75,7 +88,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
     act(() => payments.request(crypto.randomUUID(), { orderId: order.id, paymentMethodId: line.methodId, amountCents: Math.min(line.amountCents, Math.max(order.dueCents, 1)) }));
 
   return (
-    <li className={`payment-line payment-${state}`} data-state={state} aria-label={`${method?.name ?? ''} ${money(line.amountCents)}`}>
+    <li className={`payment-line payment-${state}${superseded ? ' superseded' : ''}`} data-state={state} aria-label={`${method?.name ?? ''} ${money(line.amountCents)}`}>
       <div className="payment-head">
         <span className="payment-method">{method?.name ?? line.methodId}</span>
         <span className="num">{money(line.amountCents)}</span>
@@ -83,10 +96,11 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
       <p className="payment-status" role="status" aria-live="polite">
         {words}
       </p>
+      {status === null || status.hint === null || superseded ? null : <p className="note">{t(status.hint)}</p>}
       {state === 'waitingCard' && cancelRefused ? <p className="note">{t('pos.cancelRefused')}</p> : null}
       {refusal === null ? null : <p className="note">{refusal}</p>}
       {approver === null ? null : <p className="note">{t('pos.approvedBy', { user: approver })}</p>}
-      {messages.length === 0 ? null : (
+      {messages.length === 0 || superseded ? null : (
         <ul className="terminal-messages" aria-label={t('pos.terminalMessages')}>
           {messages.map((text, index) => (
             <li key={index}>{t('pos.terminalSays', { text })}</li>
@@ -113,7 +127,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
             {t('pos.cancelling')}
           </button>
         ) : null}
-        {state === 'retry' && order.dueCents > 0 ? (
+        {state === 'retry' && order.dueCents > 0 && !superseded ? (
           <button type="button" className="primary" disabled={busy} onClick={() => void retry()}>
             {t('pos.retry')}
           </button>

@@ -141,7 +141,7 @@ describe('the back office walks the seed document', () => {
     await methods.journal.selectOption({ label: 'Cash (Cash)' });
     await methods.terminal.selectOption({ label: 'Ingenico' });
     // Only Ingenico payment terminals are offered.
-    expect(await methods.deviceOptions()).toEqual(['Choose a device', 'Lane/5000 · 12345678', 'Lane/5000 · 87654321']);
+    expect(await methods.deviceOptions()).toEqual(['Choose a device', 'Lane/5000 · 12345678 — terminal offline', 'Lane/5000 · 87654321']);
 
     await methods.save.click();
     expect(await methods.errorBeside(methods.journal)).toBe('A payment method that uses a terminal needs a journal of type Bank.');

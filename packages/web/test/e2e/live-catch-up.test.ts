@@ -61,7 +61,9 @@ describe('the payment screen catches up after any gap', () => {
   };
 
   /** From now on the event stream opens but never says anything: the screen hears no events. */
+  let silenced = false;
   const silenceTheStream = async (): Promise<void> => {
+    silenced = true;
     await page.route('**/api/events**', (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 600000\n\n' }));
   };
 
@@ -83,6 +85,9 @@ describe('the payment screen catches up after any gap', () => {
     await page.goto(`${stack.url}/#/pos`);
     await page.evaluate(() => localStorage.removeItem('kassa.pos.order'));
     await page.goto(`${stack.url}/#/pos`);
+    // A full load, so a stream silenced by an earlier test is opened again for real.
+    if (silenced) await page.reload();
+    silenced = false;
   });
 
   afterEach(async (context) => {
@@ -135,6 +140,44 @@ describe('the payment screen catches up after any gap', () => {
     await approveOnTerminal(lane, uuid);
     await setHidden(false);
     await expectApprovedOnScreen();
+  });
+
+  it('says why a line was not paid, and keeps Retry only on the newest declined line of a method', async () => {
+    await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'decline' });
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 1);
+    await till.startPayment();
+    const first = await till.payWith('Card');
+    await till.waitForStatus(first, 'Declined');
+    await first.getByText('The card was declined: ask for another card, or pay another way.').waitFor();
+    await first.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => till.paymentLines.count()).toBe(2);
+    const second = till.paymentLines.nth(1);
+    await till.waitForStatus(second, 'Declined');
+    expect(await first.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await first.getByText('The card was declined').count()).toBe(0);
+    await second.getByRole('button', { name: 'Retry' }).waitFor();
+    await till.payWith('Cash');
+    await till.validateOrder();
+  });
+
+  it('marks a method whose terminal is offline on the payment screen, live', { timeout: 60_000 }, async () => {
+    const lane = await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve' });
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 1);
+    await till.startPayment();
+    const card = page.getByRole('radio', { name: 'Card' });
+    await card.waitFor();
+    expect(await card.getAttribute('aria-label')).toBeNull();
+    await expect.poll(() => page.locator('label.method', { has: card }).textContent()).toBe('Card');
+    await lane.close();
+    await expect.poll(() => page.locator('label.method', { has: card }).textContent(), { timeout: 20_000 }).toBe('Card — terminal offline');
+    await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve' });
+    await expect.poll(() => page.locator('label.method', { has: card }).textContent(), { timeout: 20_000 }).toBe('Card');
+    await till.payWith('Cash');
+    await till.validateOrder();
   });
 
   it('left no error in the browser console', () => {
