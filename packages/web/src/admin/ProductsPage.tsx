@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { company, products } from '../api/endpoints';
 import { errorText, fieldErrors } from '../i18n/errors';
-import { centsToInput, parseCents } from '../money';
+import { parseCents } from '../money';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad, useMoney } from '../ui/hooks';
+import { useCentsInput, useLoad, useMoney } from '../ui/hooks';
 
 export function ProductsPage() {
   const { t } = useTranslation();
@@ -79,7 +79,8 @@ export function ProductsPage() {
 function ProductForm({ company: c, editing, onDone, onCancel }: { company: Company; editing: Product | null; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState(editing?.name ?? '');
-  const [price, setPrice] = useState(editing === null ? '' : centsToInput(editing.priceCents));
+  const toInput = useCentsInput();
+  const [price, setPrice] = useState(editing === null ? '' : toInput(editing.priceCents));
   const [vatRate, setVatRate] = useState(editing?.vatRate ?? c.vatRates[0] ?? 0);
   const [error, setError] = useState<unknown>(null);
   const [priceError, setPriceError] = useState<string | null>(null);
@@ -108,7 +109,7 @@ function ProductForm({ company: c, editing, onDone, onCancel }: { company: Compa
       <h2 id="product-form-title">{editing === null ? t('products.add') : t('products.editTitle', { name: editing.name })}</h2>
       <Field label={t('app.name')} error={errorFor('name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
       <Field label={t('products.price')} error={priceError ?? errorFor('priceCents')}>
-        {(props) => <input {...props} inputMode="decimal" value={price} placeholder={centsToInput(0)} onChange={(e) => setPrice(e.target.value)} required className="short" />}
+        {(props) => <input {...props} inputMode="decimal" value={price} placeholder={toInput(0)} onChange={(e) => setPrice(e.target.value)} required className="short" />}
       </Field>
       <Field label={t('products.vat')} error={vatRefused ? errorText(t, error) : errorFor('vatRate')}>
         {(props) => (

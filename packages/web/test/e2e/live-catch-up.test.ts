@@ -180,6 +180,24 @@ describe('the payment screen catches up after any gap', () => {
     await till.validateOrder();
   });
 
+  it('types and shows amounts in the language of the cashier: 1,20 then the rest prefilled as 2,30 in Dutch, exact to the cent', async () => {
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 1);
+    await till.startPayment();
+    await shell.chooseLanguage('Nederlands');
+    const amount = page.locator('form.new-payment input[inputmode="decimal"]');
+    await page.getByRole('radio', { name: 'Cash' }).check();
+    await amount.fill('1,20');
+    await amount.press('Enter');
+    await expect.poll(() => amount.inputValue()).toBe('2,30');
+    await expect.poll(() => page.getByTestId('due').textContent()).toBe('€\u00a02,30');
+    await amount.press('Enter');
+    await expect.poll(async () => (await admin.order(orderId())).paidCents).toBe(350);
+    await shell.chooseLanguage('English');
+    await till.validateOrder();
+  });
+
   it('left no error in the browser console', () => {
     expect(watched.errors).toEqual([]);
   });
