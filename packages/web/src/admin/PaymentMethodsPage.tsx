@@ -25,7 +25,7 @@ export function PaymentMethodsPage() {
     const [m, j, d, c] = await Promise.all([paymentMethods.list(), journals.list(), devices.list(), company.get()]);
     return { methods: m, journals: j, devices: d, company: c };
   });
-  useLiveEvents('device', () => void loaded.reload());
+  useLiveEvents('device', () => void loaded.reload(), () => void loaded.reload());
   const [editing, setEditing] = useState<PaymentMethod | null>(null);
 
   return (
