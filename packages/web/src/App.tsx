@@ -17,6 +17,7 @@ import { OrdersPage } from './orders/OrdersPage';
 import { CashierScreen } from './pos/CashierScreen';
 import { ConnectionBadge } from './ui/ConnectionBadge';
 import { LanguageSelect } from './ui/LanguageSelect';
+import { NotFoundPage } from './ui/NotFoundPage';
 import { navigate, usePath } from './ui/router';
 
 const ADMIN_PAGES = [
@@ -119,7 +120,10 @@ function Route({ path, isAdmin, approves }: { path: string; isAdmin: boolean; ap
   if (parts[0] === 'account' && parts[1] === 'pin' && approves) return <PinPage />;
   // Managers and admins find the orders of every POS; a cashier those of its own, on the till.
   if (parts[0] === 'orders' && approves) return <OrdersPage basePath="/orders" search={search} posConfigId={null} />;
-  if (!isAdmin || parts[0] !== 'admin') return null;
+  const notFound = <NotFoundPage path={pathname} home={isAdmin ? '/admin/settings' : '/pos'} />;
+  // The start page, and a non-admin's /admin, are redirected by the shell.
+  if (parts.length === 0 || (!isAdmin && parts[0] === 'admin')) return null;
+  if (parts[0] !== 'admin') return notFound;
   switch (parts[1]) {
     case 'settings':
       return <SettingsPage />;
@@ -140,6 +144,6 @@ function Route({ path, isAdmin, approves }: { path: string; isAdmin: boolean; ap
     case 'payments':
       return parts[2] === undefined ? <PaymentsPage /> : <PaymentDetailPage uuid={decodeURIComponent(parts[2])} />;
     default:
-      return null;
+      return notFound;
   }
 }

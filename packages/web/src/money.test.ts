@@ -24,6 +24,14 @@ describe('parseCents', () => {
     expect(centsToInput(5)).toBe('0.05');
     expect(parseCents(centsToInput(123456))).toBe(123456);
   });
+
+  it('writes cents back with the decimal separator of the language, read back to the same cents', () => {
+    expect(centsToInput(630, 'nl')).toBe('6,30');
+    expect(centsToInput(630, 'fr')).toBe('6,30');
+    expect(centsToInput(630, 'en')).toBe('6.30');
+    expect(centsToInput(123456, 'fr')).toBe('1234,56');
+    for (const locale of ['en', 'nl', 'fr']) for (const cents of [0, 5, 29, 115, 1999, 99_999_999]) expect(parseCents(centsToInput(cents, locale))).toBe(cents);
+  });
 });
 
 describe('formatCents', () => {

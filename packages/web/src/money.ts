@@ -24,7 +24,16 @@ export function parseCents(text: string): number | null {
   return euros * 100 + Number(fraction);
 }
 
-/** The amount as a cashier would type it back ("12.50"), for prefilled inputs. */
-export function centsToInput(cents: number): string {
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+/** The decimal separator of a language ("." in en, "," in nl and fr). */
+export function decimalSeparator(locale: string): string {
+  return new Intl.NumberFormat(locale).formatToParts(1.5).find((part) => part.type === 'decimal')?.value ?? '.';
+}
+
+/**
+ * The amount as a cashier of that language types it back ("12.50" in en, "12,50" in nl and fr),
+ * without grouping, for prefilled inputs; `parseCents` reads it back to the same cents.
+ */
+export function centsToInput(cents: number, locale = 'en'): string {
+  const separator = decimalSeparator(locale) === ',' ? ',' : '.';
+  return `${Math.floor(cents / 100)}${separator}${String(cents % 100).padStart(2, '0')}`;
 }

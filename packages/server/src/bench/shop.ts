@@ -47,11 +47,13 @@ export function serviceContext(database: Database, options: { serverId?: string;
 
 export async function setUpShop(ctx: ServiceContext, options: { priceCents?: number } = {}): Promise<Shop> {
   await changeCompany(ctx, { name: 'Frituur Kassa', country: 'BE', ingenicoEnabled: true });
-  const user = await createUser(ctx.db, { username: `cashier-${randomUUID().slice(0, 8)}`, role: 'cashier', passwordHash: 'not used' });
+  // Names are unique per kind: a second shop in the same database gets its own.
+  const suffix = randomUUID().slice(0, 8);
+  const user = await createUser(ctx.db, { username: `cashier-${suffix}`, role: 'cashier', passwordHash: 'not used' });
   if (user === null) throw new Error('the cashier could not be created');
-  const bank = await addJournal(ctx, { name: 'Bank', type: 'bank' });
+  const bank = await addJournal(ctx, { name: `Bank ${suffix}`, type: 'bank' });
   const priceCents = options.priceCents ?? 1250;
-  const product = await saveProduct(ctx, null, { name: 'Stoofvlees', priceCents, vatRate: 21 });
+  const product = await saveProduct(ctx, null, { name: `Stoofvlees ${suffix}`, priceCents, vatRate: 21 });
   const paired = await pairBox(ctx, 'Counter box');
   return { userId: user.id, productId: product.id, productPriceCents: priceCents, bankJournalId: bank.id, box: { id: paired.box.id, token: paired.token } };
 }
@@ -68,9 +70,10 @@ export async function openTills(ctx: ServiceContext, shop: Shop, deviceIds: read
   }
   const sessionOfMethod = new Map<number, number>();
   const methodIds = [...methodOfDevice.values()];
+  const suffix = randomUUID().slice(0, 8);
   for (let start = 0; start < methodIds.length; start += METHODS_PER_POS) {
     const group = methodIds.slice(start, start + METHODS_PER_POS);
-    const pos = await savePosConfig(ctx, null, { name: `Till ${start / METHODS_PER_POS + 1}`, paymentMethodIds: group });
+    const pos = await savePosConfig(ctx, null, { name: `Till ${start / METHODS_PER_POS + 1} ${suffix}`, paymentMethodIds: group });
     const session = await openSession(ctx, { posConfigId: pos.id, openingCashCents: 0 }, shop.userId);
     for (const methodId of group) sessionOfMethod.set(methodId, session.id);
   }

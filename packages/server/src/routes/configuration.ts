@@ -17,10 +17,10 @@ export function registerConfigurationRoutes(app: App, { ctx }: RouteDeps): void 
   );
 
   app.get('/api/journals', routeOptions('admin', 'journals', 'List journals', { response: { 200: ListOf(Journal), ...errorResponses() } }), async () => ({ items: await readJournals(ctx) }));
-  app.post('/api/journals', routeOptions('admin', 'journals', 'Create a journal (Bank or Cash)', { body: JournalBody, response: { 201: Journal, ...errorResponses() } }), async (request, reply) =>
+  app.post('/api/journals', routeOptions('admin', 'journals', 'Create a journal (Bank or Cash); its name, trimmed, is not blank and not another journal\'s', { body: JournalBody, response: { 201: Journal, ...errorResponses(409, 422) } }), async (request, reply) =>
     reply.status(201).send(await addJournal(ctx, request.body)),
   );
-  app.put('/api/journals/:id', routeOptions('admin', 'journals', 'Change a journal', { params: IdParams, body: JournalBody, response: { 200: Journal, ...errorResponses(404, 409) } }), async (request) => {
+  app.put('/api/journals/:id', routeOptions('admin', 'journals', 'Change a journal', { params: IdParams, body: JournalBody, response: { 200: Journal, ...errorResponses(404, 409, 422) } }), async (request) => {
     const journal = await changeJournal(ctx, request.params.id, request.body);
     if (journal === null) throw notFound('Journal', request.params.id);
     return journal;
@@ -33,15 +33,15 @@ export function registerConfigurationRoutes(app: App, { ctx }: RouteDeps): void 
   app.get('/api/payment-methods', routeOptions('user', 'payment methods', 'List payment methods', { response: { 200: ListOf(PaymentMethod), ...errorResponses() } }), async () => ({ items: await readPaymentMethods(ctx) }));
   app.post(
     '/api/payment-methods',
-    routeOptions('admin', 'payment methods', 'Create a payment method; a terminal method needs the Ingenico setting, a Bank journal and an Ingenico payment device', {
+    routeOptions('admin', 'payment methods', 'Create a payment method; its name, trimmed, is not blank and not another method\'s; a terminal method needs the Ingenico setting, a Bank journal and an Ingenico payment device no other method uses', {
       body: PaymentMethodBody,
-      response: { 201: PaymentMethod, ...errorResponses(404, 422) },
+      response: { 201: PaymentMethod, ...errorResponses(404, 409, 422) },
     }),
     async (request, reply) => reply.status(201).send(await savePaymentMethod(ctx, null, request.body)),
   );
   app.put(
     '/api/payment-methods/:id',
-    routeOptions('admin', 'payment methods', 'Change a payment method (same rules as creating one)', { params: IdParams, body: PaymentMethodBody, response: { 200: PaymentMethod, ...errorResponses(404, 422) } }),
+    routeOptions('admin', 'payment methods', 'Change a payment method (same rules as creating one)', { params: IdParams, body: PaymentMethodBody, response: { 200: PaymentMethod, ...errorResponses(404, 409, 422) } }),
     async (request) => savePaymentMethod(ctx, request.params.id, request.body),
   );
 
@@ -51,7 +51,7 @@ export function registerConfigurationRoutes(app: App, { ctx }: RouteDeps): void 
   );
   app.post(
     '/api/pos-configs',
-    routeOptions('admin', 'POS configurations', 'Create a POS configuration with its payment methods', { body: PosConfigBody, response: { 201: PosConfig, ...errorResponses(404, 422) } }),
+    routeOptions('admin', 'POS configurations', 'Create a POS configuration with at least one payment method; its name, trimmed, is not blank and not another POS configuration\'s', { body: PosConfigBody, response: { 201: PosConfig, ...errorResponses(404, 409, 422) } }),
     async (request, reply) => reply.status(201).send(await savePosConfig(ctx, null, request.body)),
   );
   app.put(
@@ -59,16 +59,16 @@ export function registerConfigurationRoutes(app: App, { ctx }: RouteDeps): void 
     routeOptions('admin', 'POS configurations', 'Change a POS configuration; a terminal method can be added only while its device exists', {
       params: IdParams,
       body: PosConfigBody,
-      response: { 200: PosConfig, ...errorResponses(404, 422) },
+      response: { 200: PosConfig, ...errorResponses(404, 409, 422) },
     }),
     async (request) => savePosConfig(ctx, request.params.id, request.body),
   );
 
   app.get('/api/products', routeOptions('user', 'products', 'List products (prices in cents, VAT included)', { response: { 200: ListOf(Product), ...errorResponses() } }), async () => ({ items: await readProducts(ctx) }));
-  app.post('/api/products', routeOptions('admin', 'products', 'Create a product; the VAT rate must exist in the company country', { body: ProductBody, response: { 201: Product, ...errorResponses(422) } }), async (request, reply) =>
+  app.post('/api/products', routeOptions('admin', 'products', 'Create a product; the VAT rate must exist in the company country; its name, trimmed, is not blank and not another product\'s', { body: ProductBody, response: { 201: Product, ...errorResponses(409, 422) } }), async (request, reply) =>
     reply.status(201).send(await saveProduct(ctx, null, request.body)),
   );
-  app.put('/api/products/:id', routeOptions('admin', 'products', 'Change a product', { params: IdParams, body: ProductBody, response: { 200: Product, ...errorResponses(404, 422) } }), async (request) =>
+  app.put('/api/products/:id', routeOptions('admin', 'products', 'Change a product', { params: IdParams, body: ProductBody, response: { 200: Product, ...errorResponses(404, 409, 422) } }), async (request) =>
     saveProduct(ctx, request.params.id, request.body),
   );
 }

@@ -4,19 +4,21 @@ import { updateCompany } from '../domain/company.js';
 import { KassaError, notFound } from '../domain/errors.js';
 import type { Journal } from '../domain/journals.js';
 import { checkJournalChange } from '../domain/journals.js';
+import type { NamedKind } from '../domain/names.js';
+import { checkNameFree, cleanName } from '../domain/names.js';
 import { checkPaymentMethod } from '../domain/payment-methods.js';
 import { checkPosPaymentMethods } from '../domain/pos-configs.js';
 import { checkProduct } from '../domain/products.js';
 import { vatRatesFor } from '../domain/vat.js';
 import { getCompany, saveCompany } from '../repos/company.js';
 import { getDevice } from '../repos/devices.js';
-import { countMethodsOfJournal, createJournal, deleteJournal, getJournal, updateJournal } from '../repos/journals.js';
+import { countMethodsOfJournal, createJournal, deleteJournal, getJournal, listJournals, updateJournal } from '../repos/journals.js';
 import type { PaymentMethod } from '../repos/payment-methods.js';
 import { countIngenicoMethods, createPaymentMethod, listPaymentMethods, updatePaymentMethod } from '../repos/payment-methods.js';
 import type { PosConfig } from '../repos/pos-configs.js';
-import { createPosConfig, getPosConfig, updatePosConfig } from '../repos/pos-configs.js';
+import { createPosConfig, getPosConfig, listPosConfigs, updatePosConfig } from '../repos/pos-configs.js';
 import type { Product } from '../repos/products.js';
-import { createProduct, updateProduct } from '../repos/products.js';
+import { createProduct, listProducts, updateProduct } from '../repos/products.js';
 import type { Executor } from '../repos/executor.js';
 import type { ServiceContext } from './context.js';
 
@@ -40,8 +42,15 @@ export async function changeCompany(ctx: ServiceContext, change: UpdateCompanyBo
   });
 }
 
+/** The name trimmed, not blank, and not the name of another object of its kind (`id` is the one saved). */
+function uniqueName(kind: NamedKind, name: string, id: number | null, all: readonly { id: number; name: string }[]): string {
+  const clean = cleanName(name);
+  checkNameFree({ kind, name: clean, others: all.filter((o) => o.id !== id).map((o) => o.name) });
+  return clean;
+}
+
 export async function addJournal(ctx: ServiceContext, body: JournalBody): Promise<Journal> {
-  return createJournal(ctx.db, body);
+  return ctx.db.transaction().execute(async (trx) => createJournal(trx, { ...body, name: uniqueName('Journal', body.name, null, await listJournals(trx)) }));
 }
 
 export async function changeJournal(ctx: ServiceContext, id: number, body: JournalBody | 'deleted'): Promise<Journal | null> {
@@ -49,34 +58,52 @@ export async function changeJournal(ctx: ServiceContext, id: number, body: Journ
     const journal = await getJournal(trx, id);
     if (journal === null) throw notFound('Journal', id);
     checkJournalChange({ journal, nextType: body === 'deleted' ? body : body.type, methodCount: await countMethodsOfJournal(trx, id) });
-    if (body !== 'deleted') return updateJournal(trx, id, body);
+    if (body !== 'deleted') return updateJournal(trx, id, { ...body, name: uniqueName('Journal', body.name, id, await listJournals(trx)) });
     await deleteJournal(trx, id);
     return null;
   });
 }
 
-async function checkedMethod(trx: Executor, body: PaymentMethodBody): Promise<void> {
+async function checkedMethod(trx: Executor, id: number | null, body: PaymentMethodBody): Promise<PaymentMethodBody> {
+  const all = await listPaymentMethods(trx);
+  const name = uniqueName('Payment method', body.name, id, all);
   const journal = await getJournal(trx, body.journalId);
   if (journal === null) throw notFound('Journal', body.journalId);
   const device = body.deviceId === null ? null : await getDevice(trx, body.deviceId);
   if (body.deviceId !== null && device === null) throw notFound('Device', body.deviceId);
   checkPaymentMethod({ company: await loadCompany(trx), method: { ...body, journal, device } });
+  // One terminal takes one method's payments: two methods on it would make two doors to one till.
+  const sharing = body.deviceId === null ? undefined : all.find((m) => m.id !== id && m.deviceId === body.deviceId);
+  if (sharing !== undefined) {
+    throw new KassaError('KASSA_DEVICE_IN_USE', `deviceId: the payment method "${sharing.name}" uses this payment terminal already.`, {
+      field: 'deviceId',
+      reason: 'inUse',
+      deviceId: body.deviceId,
+      paymentMethodId: sharing.id,
+      paymentMethodName: sharing.name,
+    });
+  }
+  return { ...body, name };
 }
 
 export async function savePaymentMethod(ctx: ServiceContext, id: number | null, body: PaymentMethodBody): Promise<PaymentMethod> {
   return ctx.db.transaction().execute(async (trx) => {
-    await checkedMethod(trx, body);
-    if (id === null) return createPaymentMethod(trx, body);
-    const updated = await updatePaymentMethod(trx, id, body);
+    const clean = await checkedMethod(trx, id, body);
+    if (id === null) return createPaymentMethod(trx, clean);
+    const updated = await updatePaymentMethod(trx, id, clean);
     if (updated === null) throw notFound('Payment method', id);
     return updated;
   });
 }
 
-export async function savePosConfig(ctx: ServiceContext, id: number | null, body: PosConfigBody): Promise<PosConfig> {
+export async function savePosConfig(ctx: ServiceContext, id: number | null, posted: PosConfigBody): Promise<PosConfig> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = id === null ? [] : ((await getPosConfig(trx, id))?.paymentMethodIds ?? null);
     if (before === null) throw notFound('POS configuration', id ?? 0);
+    const body = { ...posted, name: uniqueName('POS configuration', posted.name, id, await listPosConfigs(trx)) };
+    if (body.paymentMethodIds.length === 0) {
+      throw new KassaError('KASSA_POS_NO_METHOD', 'paymentMethodIds: choose at least one payment method.', { field: 'paymentMethodIds', reason: 'empty' });
+    }
     const all = await listPaymentMethods(trx);
     const added = body.paymentMethodIds.filter((m) => !before.includes(m));
     const methods = await Promise.all(
@@ -95,12 +122,14 @@ export async function savePosConfig(ctx: ServiceContext, id: number | null, body
 }
 
 export async function saveProduct(ctx: ServiceContext, id: number | null, body: ProductBody): Promise<Product> {
-  const product = { ...body, active: body.active ?? true };
-  checkProduct({ country: (await loadCompany(ctx.db)).country, product });
-  if (id === null) return createProduct(ctx.db, product);
-  const updated = await updateProduct(ctx.db, id, product);
-  if (updated === null) throw notFound('Product', id);
-  return updated;
+  return ctx.db.transaction().execute(async (trx) => {
+    const product = { ...body, name: uniqueName('Product', body.name, id, await listProducts(trx)), active: body.active ?? true };
+    checkProduct({ country: (await loadCompany(trx)).country, product });
+    if (id === null) return createProduct(trx, product);
+    const updated = await updateProduct(trx, id, product);
+    if (updated === null) throw notFound('Product', id);
+    return updated;
+  });
 }
 
 export function methodMissing(id: number): never {

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { journals } from '../api/endpoints';
+import { fieldErrors } from '../i18n/errors';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
 
@@ -52,6 +53,7 @@ function JournalForm({ onSaved }: { onSaved: () => void }) {
   const { t } = useTranslation();
   const [body, setBody] = useState<JournalBody>({ name: '', type: 'bank' });
   const [error, setError] = useState<unknown>(null);
+  const { errorFor, formError } = fieldErrors(t, error, ['name']);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
@@ -66,7 +68,7 @@ function JournalForm({ onSaved }: { onSaved: () => void }) {
   return (
     <form className="card row-form" aria-labelledby="journal-form-title" onSubmit={(e) => void submit(e)}>
       <h2 id="journal-form-title">{t('journals.add')}</h2>
-      <Field label={t('app.name')}>{(props) => <input {...props} value={body.name} onChange={(e) => setBody({ ...body, name: e.target.value })} required maxLength={120} />}</Field>
+      <Field label={t('app.name')} error={errorFor('name')}>{(props) => <input {...props} value={body.name} onChange={(e) => setBody({ ...body, name: e.target.value })} required maxLength={120} />}</Field>
       <Field label={t('journals.type')}>
         {(props) => (
           <select {...props} value={body.type} onChange={(e) => setBody({ ...body, type: e.target.value === 'cash' ? 'cash' : 'bank' })}>
@@ -78,7 +80,7 @@ function JournalForm({ onSaved }: { onSaved: () => void }) {
       <button type="submit" className="primary">
         {t('journals.add')}
       </button>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={formError} />
     </form>
   );
 }

@@ -44,7 +44,9 @@ function Detail({ detail, people }: { detail: PaymentDetail; people: User[] }) {
         <dd>{money(payment.amountCents)}</dd>
         <dt>{t('payments.state')}</dt>
         <dd>
-          <StateBadge state={payment.state} /> {t(status.key)}
+          <StateBadge state={payment.state} />
+          {/* The words add to the badge only when they say more than the state (a stage, a reason). */}
+          {status.key === `state.${payment.state}` ? null : <> {t(status.key)}</>}
         </dd>
         <dt>{t('payments.order')}</dt>
         <dd>

@@ -25,7 +25,7 @@ export function PaymentMethodsPage() {
     const [m, j, d, c] = await Promise.all([paymentMethods.list(), journals.list(), devices.list(), company.get()]);
     return { methods: m, journals: j, devices: d, company: c };
   });
-  useLiveEvents('device', () => void loaded.reload());
+  useLiveEvents('device', () => void loaded.reload(), () => void loaded.reload());
   const [editing, setEditing] = useState<PaymentMethod | null>(null);
 
   return (
@@ -127,6 +127,7 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
                   <option key={d.id} value={d.id} disabled={d.approval !== 'approved' && d.id !== body.deviceId}>
                     {d.model} · {d.terminalId}
                     {d.approval === 'new' ? ` — ${t('devices.approvalNew')}` : d.approval === 'quarantined' ? ` — ${t('devices.approvalQuarantined')}` : ''}
+                    {d.online ? '' : ` — ${t('pos.terminalOffline')}`}
                   </option>
                 ))}
               </select>

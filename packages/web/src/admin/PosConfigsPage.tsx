@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { paymentMethods, posConfigs } from '../api/endpoints';
+import { fieldErrors } from '../i18n/errors';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
 
@@ -36,6 +37,8 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const titleId = `pos-${config?.id ?? 'new'}-title`;
+  const { errorFor, formError } = fieldErrors(t, error, ['name', 'paymentMethodIds']);
+  const methodsError = errorFor('paymentMethodIds');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -56,9 +59,14 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
   return (
     <form className="card" aria-labelledby={titleId} onSubmit={(e) => void submit(e)}>
       <h2 id={titleId}>{config === null ? t('posConfigs.add') : config.name}</h2>
-      <Field label={t('app.name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
-      <fieldset>
+      <Field label={t('app.name')} error={errorFor('name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+      <fieldset aria-describedby={methodsError === null ? undefined : `${titleId}-methods-error`} aria-invalid={methodsError !== null}>
         <legend>{t('posConfigs.methods')}</legend>
+        {methodsError === null ? null : (
+          <p id={`${titleId}-methods-error`} className="error">
+            {methodsError}
+          </p>
+        )}
         {methods.map((m) => (
           <label key={m.id} className="check">
             <input type="checkbox" checked={selected.includes(m.id)} onChange={(e) => toggle(m.id, e.target.checked)} />
@@ -66,7 +74,7 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
           </label>
         ))}
       </fieldset>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={formError} />
       <div className="row">
         <button type="submit" className="primary">
           {config === null ? t('posConfigs.add') : t('app.save')}

@@ -3,10 +3,10 @@ import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { company, products } from '../api/endpoints';
-import { errorText } from '../i18n/errors';
-import { centsToInput, parseCents } from '../money';
+import { errorText, fieldErrors } from '../i18n/errors';
+import { parseCents } from '../money';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad, useMoney } from '../ui/hooks';
+import { useCentsInput, useLoad, useMoney } from '../ui/hooks';
 
 export function ProductsPage() {
   const { t } = useTranslation();
@@ -79,10 +79,13 @@ export function ProductsPage() {
 function ProductForm({ company: c, editing, onDone, onCancel }: { company: Company; editing: Product | null; onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState(editing?.name ?? '');
-  const [price, setPrice] = useState(editing === null ? '' : centsToInput(editing.priceCents));
+  const toInput = useCentsInput();
+  const [price, setPrice] = useState(editing === null ? '' : toInput(editing.priceCents));
   const [vatRate, setVatRate] = useState(editing?.vatRate ?? c.vatRates[0] ?? 0);
   const [error, setError] = useState<unknown>(null);
   const [priceError, setPriceError] = useState<string | null>(null);
+  const vatRefused = error !== null && (error as { code?: string }).code === 'KASSA_VAT_RATE';
+  const { errorFor, formError } = fieldErrors(t, vatRefused ? null : error, ['name', 'priceCents', 'vatRate']);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -104,11 +107,11 @@ function ProductForm({ company: c, editing, onDone, onCancel }: { company: Compa
   return (
     <form className="card row-form" aria-labelledby="product-form-title" onSubmit={(e) => void submit(e)}>
       <h2 id="product-form-title">{editing === null ? t('products.add') : t('products.editTitle', { name: editing.name })}</h2>
-      <Field label={t('app.name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
-      <Field label={t('products.price')} error={priceError}>
-        {(props) => <input {...props} inputMode="decimal" value={price} placeholder={centsToInput(0)} onChange={(e) => setPrice(e.target.value)} required className="short" />}
+      <Field label={t('app.name')} error={errorFor('name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+      <Field label={t('products.price')} error={priceError ?? errorFor('priceCents')}>
+        {(props) => <input {...props} inputMode="decimal" value={price} placeholder={toInput(0)} onChange={(e) => setPrice(e.target.value)} required className="short" />}
       </Field>
-      <Field label={t('products.vat')} error={error !== null && (error as { code?: string }).code === 'KASSA_VAT_RATE' ? errorText(t, error) : null}>
+      <Field label={t('products.vat')} error={vatRefused ? errorText(t, error) : errorFor('vatRate')}>
         {(props) => (
           <select {...props} value={vatRate} onChange={(e) => setVatRate(Number(e.target.value))}>
             {c.vatRates.map((r) => (
@@ -127,7 +130,7 @@ function ProductForm({ company: c, editing, onDone, onCancel }: { company: Compa
           {t('app.cancel')}
         </button>
       )}
-      {error !== null && (error as { code?: string }).code !== 'KASSA_VAT_RATE' ? <ErrorAlert error={error} /> : null}
+      <ErrorAlert error={formError} />
     </form>
   );
 }

@@ -12,6 +12,8 @@ describe('methodFieldOf', () => {
     expect(methodFieldOf(refusal('KASSA_DEVICE_NOT_INGENICO'))).toBe('device');
     expect(methodFieldOf(refusal('KASSA_CASH_WITH_TERMINAL'))).toBe('terminal');
     expect(methodFieldOf(refusal('KASSA_INGENICO_DISABLED'))).toBe('terminal');
+    expect(methodFieldOf(refusal('KASSA_DEVICE_IN_USE', { field: 'deviceId' }))).toBe('device');
+    expect(methodFieldOf(refusal('KASSA_NAME_TAKEN', { field: 'name' }))).toBe('name');
   });
 
   it('uses the path of a validation error and the kind of a missing thing', () => {

@@ -13,6 +13,9 @@ const FIELD_OF_CODE: Record<string, MethodField> = {
   KASSA_DEVICE_UNEXPECTED: 'device',
   KASSA_DEVICE_GONE: 'device',
   KASSA_DEVICE_NOT_APPROVED: 'device',
+  KASSA_DEVICE_IN_USE: 'device',
+  KASSA_NAME_BLANK: 'name',
+  KASSA_NAME_TAKEN: 'name',
 };
 
 /** Which field of the payment-method form a refusal of the server is about, from its stable code. */

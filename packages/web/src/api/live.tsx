@@ -12,12 +12,21 @@ const MAX_BACKOFF_MS = 10_000;
 
 interface Hub {
   subscribe(topic: Topic, listener: Listener): () => void;
-  /** Called on every (re)connection, so a screen can reload what it shows in case events were missed. */
+  /**
+   * Called after every gap in which events may have been missed — the stream (re)connecting, a
+   * `reset`, the browser back online, the tab visible again — so a screen re-reads what it shows.
+   */
   onOpen(listener: () => void): () => void;
 }
 
+export interface Connection {
+  readonly state: ConnectionState;
+  /** When the stream stopped being live (ms since the epoch), while it is not live; else null. */
+  readonly since: number | null;
+}
+
 const HubContext = createContext<Hub | null>(null);
-const StateContext = createContext<ConnectionState>('connecting');
+const StateContext = createContext<Connection>({ state: 'connecting', since: null });
 
 function parseEvent(raw: MessageEvent<string>): LiveEvent | null {
   try {
@@ -42,7 +51,10 @@ function streamUrl(): string {
  * which is also kept across a reload so a cashier's screen resumes where it was.
  */
 export function LiveEventsProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<ConnectionState>('connecting');
+  const [connection, setConnection] = useState<Connection>({ state: 'connecting', since: null });
+  // "Since" is when it stopped being live, kept while it goes from reconnecting to offline and back.
+  const setState = (state: ConnectionState) =>
+    setConnection((previous) => (previous.state === state ? previous : { state, since: state === 'live' ? null : (previous.since ?? Date.now()) }));
   const listeners = useRef(new Map<Topic, Set<Listener>>());
   const openListeners = useRef(new Set<() => void>());
   const hub = useRef<Hub>({
@@ -63,6 +75,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let stopped = false;
+    const resync = () => openListeners.current.forEach((listener) => listener());
 
     const deliver = (raw: MessageEvent<string>) => {
       const event = parseEvent(raw);
@@ -76,7 +89,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       source.onopen = () => {
         attempt = 0;
         setState('live');
-        openListeners.current.forEach((listener) => listener());
+        resync();
       };
       source.onerror = () => {
         if (source?.readyState === EventSource.CLOSED) {
@@ -92,22 +105,30 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       // The server could not replay everything missed: every screen reloads what it shows.
       source.addEventListener('reset', (raw: MessageEvent<string>) => {
         if (/^[0-9]+$/.test(raw.lastEventId)) sessionStorage.setItem(LAST_ID_KEY, raw.lastEventId);
-        openListeners.current.forEach((listener) => listener());
+        resync();
       });
       TOPICS.forEach((topic) => source?.addEventListener(topic, deliver));
     };
     const goneOffline = () => setState('offline');
-    const backOnline = () => {
-      if (source?.readyState === EventSource.OPEN) return setState('live');
-      // Back on the network: reconnect now rather than at the end of the back-off.
+    const reconnectNow = () => {
       setState('reconnecting');
       clearTimeout(timer);
       source?.close();
       attempt = 0;
       connect();
     };
+    // Back on the network: a stream that looks open may have lost events while the network was
+    // gone, so it is replaced now (not at the end of the back-off), and its opening re-reads.
+    const backOnline = () => reconnectNow();
+    // A tab that was hidden may have been frozen or throttled: re-read, and reconnect if needed.
+    const becameVisible = () => {
+      if (document.visibilityState !== 'visible') return;
+      if (source?.readyState === EventSource.OPEN) resync();
+      else reconnectNow();
+    };
     window.addEventListener('offline', goneOffline);
     window.addEventListener('online', backOnline);
+    document.addEventListener('visibilitychange', becameVisible);
     connect();
     return () => {
       stopped = true;
@@ -115,21 +136,27 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       source?.close();
       window.removeEventListener('offline', goneOffline);
       window.removeEventListener('online', backOnline);
+      document.removeEventListener('visibilitychange', becameVisible);
     };
   }, []);
 
   return (
     <HubContext.Provider value={hub.current}>
-      <StateContext.Provider value={state}>{children}</StateContext.Provider>
+      <StateContext.Provider value={connection}>{children}</StateContext.Provider>
     </HubContext.Provider>
   );
 }
 
 export function useConnectionState(): ConnectionState {
+  return useContext(StateContext).state;
+}
+
+/** The stream's state and since when it has not been live. */
+export function useConnection(): Connection {
   return useContext(StateContext);
 }
 
-/** Calls `listener` for every event of `topic`, and `onOpen` whenever the stream (re)connects. */
+/** Calls `listener` for every event of `topic`, and `onOpen` after every gap (see `Hub.onOpen`). */
 export function useLiveEvents(topic: Topic, listener: Listener, onOpen?: () => void): void {
   const hub = useContext(HubContext);
   const latest = useRef({ listener, onOpen });

@@ -1,12 +1,36 @@
 import type { TFunction } from 'i18next';
 import { isApiError } from '../api/client';
+import { errorField } from '../api/errorField';
 import i18n from './index';
 
-/** A refusal in the user's language: the translation of the server's code, else the server's message. */
+/** A field of a form in the user's language (the server's name of it when there is no label). */
+export function fieldLabel(t: TFunction, field: string): string {
+  const key = `fields.${field}`;
+  return i18n.exists(key) ? t(key as 'fields.name') : field;
+}
+
+/**
+ * A refusal in the user's language: the translation of the server's code, filled in with its
+ * `details` (the name taken, the method that uses a device), naming the field of a schema
+ * refusal; a conflict in the server's own words ("User cashier exists."); else the server's message.
+ */
 export function errorText(t: TFunction, error: unknown): string {
   if (isApiError(error)) {
+    if (error.code === 'KASSA_CONFLICT') return error.message;
+    const field = errorField(error);
+    if (error.code === 'KASSA_VALIDATION' && field !== null) return t('errors.fieldInvalid', { field: fieldLabel(t, field) });
     const key = `errors.${error.code}`;
-    return i18n.exists(key) ? t(key as 'errors.KASSA_INTERNAL') : error.message;
+    return i18n.exists(key) ? t(key as 'errors.KASSA_INTERNAL', { ...error.details }) : error.message;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Splits a refusal between a form's fields: `errorFor(field)` is the text beside the field the
+ * server named (one of `fields`), `formError` what is left for the form as a whole.
+ */
+export function fieldErrors(t: TFunction, error: unknown, fields: readonly string[]): { errorFor: (field: string) => string | null; formError: unknown } {
+  const field = errorField(error);
+  const shown = field !== null && fields.includes(field) ? field : null;
+  return { errorFor: (name) => (name === shown ? errorText(t, error) : null), formError: shown === null ? error : null };
 }

@@ -4,9 +4,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
 import { posConfigs, sessions } from '../api/endpoints';
-import { centsToInput, parseCents } from '../money';
+import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad } from '../ui/hooks';
+import { useCentsInput, useLoad } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { OrdersPage } from '../orders/OrdersPage';
 import { CloseSession } from './CloseSession';
@@ -78,7 +78,8 @@ function OpenSession({ onOpened }: { onOpened: (session: PosSession) => void }) 
 function OpenSessionForm({ configs, onOpened }: { configs: PosConfig[]; onOpened: (session: PosSession) => void }) {
   const { t } = useTranslation();
   const [configId, setConfigId] = useState(configs[0]?.id ?? 0);
-  const [cash, setCash] = useState(centsToInput(0));
+  const toInput = useCentsInput();
+  const [cash, setCash] = useState(() => toInput(0));
   const [error, setError] = useState<unknown>(null);
   const [cashError, setCashError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -1,15 +1,17 @@
 import type { Order, PaymentMethod, PaymentState } from '@kassa/contract';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { payments } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { ErrorAlert } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
-import { approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
+import { SETTLED_STATES, approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
 import { UnknownPanel } from './UnknownPanel';
 
 type Line = Order['payments'][number];
 const CANCELLABLE: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard'];
+/** While a payment runs and no event about it arrives for this long, the line re-reads it. */
+export const QUIET_REREAD_MS = 5_000;
 
 function uuidOf(data: unknown): string | null {
   const payment = typeof data === 'object' && data !== null ? (data as { payment?: { uuid?: unknown } }).payment : undefined;
@@ -20,7 +22,20 @@ function uuidOf(data: unknown): string | null {
  * One payment line, live: the terminal's progress in words, its messages, and what the cashier may
  * do now. The buttons only ask; the terminal's answer, arriving as an event, decides the state.
  */
-export function PaymentLine({ line, method, order, onChanged }: { line: Line; method: PaymentMethod | undefined; order: Order; onChanged: () => void }) {
+export function PaymentLine({
+  line,
+  method,
+  order,
+  onChanged,
+  superseded = false,
+}: {
+  line: Line;
+  method: PaymentMethod | undefined;
+  order: Order;
+  onChanged: () => void;
+  /** A declined line retried since with the same method: kept short, one line, without actions. */
+  superseded?: boolean;
+}) {
   const { t } = useTranslation();
   const money = useMoney();
   const detail = useLoad(() => payments.get(line.uuid), [line.uuid]);
@@ -30,6 +45,21 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
   const [busy, setBusy] = useState(false);
 
   const state = (detail.data?.payment.state ?? line.state) as PaymentState;
+  const running = !SETTLED_STATES.includes(state);
+  // An event about it, or a read, restarts the wait: a running line is never quiet for long.
+  useEffect(() => {
+    if (!running || detail.loading) return undefined;
+    const timer = setTimeout(reload, QUIET_REREAD_MS);
+    return () => clearTimeout(timer);
+  }, [running, detail.loading, detail.data]);
+  // The line learned a new state on its own (after a gap): the order's totals follow.
+  const told = useRef(line.state);
+  useEffect(() => {
+    const read = detail.data?.payment.state;
+    if (read === undefined || read === line.state || read === told.current) return;
+    told.current = read;
+    onChanged();
+  }, [detail.data, line.state]);
   const status = detail.data === undefined ? null : paymentStatus(detail.data);
   const cashWords = line.tenderedCents !== null && state === 'done' ? t('pos.cashReceived', { tendered: money(line.tenderedCents), change: money(line.changeCents ?? 0) }) : null;
   const words = cashWords ?? (status === null ? t(`state.${state}`) : t(status.key));
@@ -48,6 +78,8 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
       onChanged();
     } catch (caught) {
       setError(caught);
+      // Refused (often because the payment moved on meanwhile): show what it is now.
+      reload();
     } finally {
       setBusy(false);
     }
@@ -56,7 +88,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
     act(() => payments.request(crypto.randomUUID(), { orderId: order.id, paymentMethodId: line.methodId, amountCents: Math.min(line.amountCents, Math.max(order.dueCents, 1)) }));
 
   return (
-    <li className={`payment-line payment-${state}`} data-state={state} aria-label={`${method?.name ?? ''} ${money(line.amountCents)}`}>
+    <li className={`payment-line payment-${state}${superseded ? ' superseded' : ''}`} data-state={state} aria-label={`${method?.name ?? ''} ${money(line.amountCents)}`}>
       <div className="payment-head">
         <span className="payment-method">{method?.name ?? line.methodId}</span>
         <span className="num">{money(line.amountCents)}</span>
@@ -64,10 +96,11 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
       <p className="payment-status" role="status" aria-live="polite">
         {words}
       </p>
+      {status === null || status.hint === null || superseded ? null : <p className="note">{t(status.hint)}</p>}
       {state === 'waitingCard' && cancelRefused ? <p className="note">{t('pos.cancelRefused')}</p> : null}
       {refusal === null ? null : <p className="note">{refusal}</p>}
       {approver === null ? null : <p className="note">{t('pos.approvedBy', { user: approver })}</p>}
-      {messages.length === 0 ? null : (
+      {messages.length === 0 || superseded ? null : (
         <ul className="terminal-messages" aria-label={t('pos.terminalMessages')}>
           {messages.map((text, index) => (
             <li key={index}>{t('pos.terminalSays', { text })}</li>
@@ -94,7 +127,7 @@ export function PaymentLine({ line, method, order, onChanged }: { line: Line; me
             {t('pos.cancelling')}
           </button>
         ) : null}
-        {state === 'retry' && order.dueCents > 0 ? (
+        {state === 'retry' && order.dueCents > 0 && !superseded ? (
           <button type="button" className="primary" disabled={busy} onClick={() => void retry()}>
             {t('pos.retry')}
           </button>

@@ -3,11 +3,11 @@ import type { FormEvent } from 'react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
-import { orders, paymentMethods, payments, posConfigs, sessions } from '../api/endpoints';
+import { devices, orders, paymentMethods, payments, posConfigs, sessions } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
-import { centsToInput, parseCents } from '../money';
+import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, useDocumentTitle } from '../ui/components';
-import { useLoad, useMoney } from '../ui/hooks';
+import { useCentsInput, useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { PaymentLine } from './PaymentLine';
 import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
@@ -61,6 +61,10 @@ export function PaymentScreen({ orderId }: { orderId: string }) {
   useLiveEvents('payment', (event) => {
     if (paymentOf(event.data)?.orderId === orderId) void reloadOrder();
   });
+  // Which terminals are offline, to mark their methods before the cashier chooses one.
+  const terminals = useLoad(() => devices.list());
+  useLiveEvents('device', () => void terminals.reload(), () => void terminals.reload());
+  const offlineDeviceIds = terminals.data?.filter((d) => !d.online).map((d) => d.id) ?? [];
 
   return (
     <section className="page" aria-labelledby="page-title">
@@ -69,12 +73,12 @@ export function PaymentScreen({ orderId }: { orderId: string }) {
           {t('pos.paymentTitle')}
         </h1>
       </div>
-      <LoadState loaded={loaded}>{(data) => <PaymentPanel data={data} onChanged={() => void reloadOrder()} />}</LoadState>
+      <LoadState loaded={loaded}>{(data) => <PaymentPanel data={data} offlineDeviceIds={offlineDeviceIds} onChanged={() => void reloadOrder()} />}</LoadState>
     </section>
   );
 }
 
-function PaymentPanel({ data, onChanged }: { data: Data; onChanged: () => void }) {
+function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offlineDeviceIds: readonly number[]; onChanged: () => void }) {
   const { t } = useTranslation();
   const money = useMoney();
   const { order, methods } = data;
@@ -172,12 +176,19 @@ function PaymentPanel({ data, onChanged }: { data: Data; onChanged: () => void }
             <span>{t('pos.change')}</span> <strong className="num">{money(changeCents)}</strong>
           </p>
         ) : null}
-        {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={methods} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
+        {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={methods} offlineDeviceIds={offlineDeviceIds} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
         <h2 id="payments-title">{t('pos.payments')}</h2>
         {order.payments.length === 0 ? <p>{t('pos.noPayments')}</p> : null}
         <ul className="payment-lines" aria-labelledby="payments-title">
-          {order.payments.map((p) => (
-            <PaymentLine key={p.uuid} line={p} method={methods.find((m) => m.id === p.methodId)} order={order} onChanged={onChanged} />
+          {order.payments.map((p, index) => (
+            <PaymentLine
+              key={p.uuid}
+              line={p}
+              method={methods.find((m) => m.id === p.methodId)}
+              order={order}
+              onChanged={onChanged}
+              superseded={p.state === 'retry' && order.payments.slice(index + 1).some((later) => later.methodId === p.methodId)}
+            />
           ))}
         </ul>
         <ErrorAlert error={error} />
@@ -197,16 +208,18 @@ function PaymentPanel({ data, onChanged }: { data: Data; onChanged: () => void }
 interface NewPaymentProps {
   order: Order;
   methods: PaymentMethod[];
+  offlineDeviceIds: readonly number[];
   methodId: number;
   setMethodId: (id: number) => void;
   onRequested: () => void;
 }
 
-function NewPayment({ order, methods, methodId, setMethodId, onRequested }: NewPaymentProps) {
+function NewPayment({ order, methods, offlineDeviceIds, methodId, setMethodId, onRequested }: NewPaymentProps) {
   const { t } = useTranslation();
   const money = useMoney();
   const groupId = useId();
-  const [amount, setAmount] = useState(centsToInput(order.dueCents));
+  const toInput = useCentsInput();
+  const [amount, setAmount] = useState(() => toInput(order.dueCents));
   const [amountError, setAmountError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -252,6 +265,7 @@ function NewPayment({ order, methods, methodId, setMethodId, onRequested }: NewP
             <label key={m.id} className={m.id === methodId ? 'method selected' : 'method'}>
               <input type="radio" name="method" value={m.id} checked={m.id === methodId} onChange={() => setMethodId(m.id)} />
               {m.name}
+              {m.deviceId !== null && offlineDeviceIds.includes(m.deviceId) ? <span className="offline-mark"> — {t('pos.terminalOffline')}</span> : null}
             </label>
           ))}
         </div>

@@ -27,7 +27,7 @@ function needsApproval(error: unknown): boolean {
  * the panel says what it approved and offers only the settling by hand.
  */
 export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onChanged: () => void; mismatch?: { approved: string; requested: string } }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user } = useAuth();
   const approvesItself = APPROVES_ITSELF.has(user.role);
   const [settling, setSettling] = useState<Settle | null>(null);
@@ -35,6 +35,8 @@ export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onCh
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // "Check again" always answers on screen: asked (and when), or why not (the terminal is offline…).
+  const [askedAt, setAskedAt] = useState<Date | null>(null);
 
   const settle = (how: Settle, text: string, approval?: ManagerApproval) => (how === 'forceDone' ? payments.forceDone(uuid, text, approval) : payments.markFailed(uuid, text, approval));
   const run = async (action: () => Promise<unknown>) => {
@@ -69,10 +71,24 @@ export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onCh
           <h3 id={`unknown-${uuid}`}>{t('pos.unknownTitle')}</h3>
           <p>{t('pos.unknownText')}</p>
           <div className="row">
-            <button type="button" className="primary" disabled={busy} onClick={() => void run(() => payments.recover(uuid))}>
-              {t('pos.checkAgain')}
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => {
+                setAskedAt(null);
+                void run(async () => {
+                  await payments.recover(uuid);
+                  setAskedAt(new Date());
+                });
+              }}
+            >
+              {busy ? t('pos.checking') : t('pos.checkAgain')}
             </button>
           </div>
+          <p role="status" className="note">
+            {askedAt === null ? '' : t('pos.checkAsked', { time: new Intl.DateTimeFormat(i18n.resolvedLanguage ?? 'en', { timeStyle: 'medium' }).format(askedAt) })}
+          </p>
           <p className="help">{t('pos.unknownManual')}</p>
         </>
       ) : (

@@ -23,6 +23,15 @@ describe('paymentStatus', () => {
   });
 
 
+  it('says why a line was not paid and what to do, for each result of the terminal', () => {
+    const notPaid = (result: string) => paymentStatus(detail('retry', [entry('declined', 'retry', { data: { result } })]));
+    expect(notPaid('Declined')).toMatchObject({ key: 'result.declined', hint: 'hint.declined' });
+    expect(notPaid('Stopped')).toMatchObject({ key: 'result.stopped', hint: 'hint.stopped' });
+    expect(notPaid('Error')).toMatchObject({ key: 'result.error', hint: 'hint.error' });
+    expect(notPaid('TechnicalProblem')).toMatchObject({ key: 'result.technical', hint: 'hint.technical' });
+    expect(paymentStatus(detail('done', [])).hint).toBeNull();
+  });
+
   it('says what the terminal waits for: the card, then the PIN, then processing', () => {
     expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForCard' } })])).key).toBe('stage.card');
     expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForPin' } })])).key).toBe('stage.pin');
@@ -40,7 +49,7 @@ describe('paymentStatus', () => {
 
   it('keeps the terminal’s own messages in order and tells settled from running', () => {
     const status = paymentStatus(detail('done', [entry('message', 'waitingCard', { message: 'Present card' }), entry('message', 'waitingCard', { message: 'Enter PIN' }), entry('approved', 'done')]));
-    expect(status).toEqual({ key: 'state.done', terminalMessages: ['Present card', 'Enter PIN'], settled: true, paid: true });
+    expect(status).toEqual({ key: 'state.done', terminalMessages: ['Present card', 'Enter PIN'], settled: true, paid: true, hint: null });
     expect(paymentStatus(detail('unknown', [entry('lost', 'unknown')]))).toMatchObject({ key: 'state.unknown', settled: false, paid: false });
   });
 

@@ -18,8 +18,20 @@ export type StatusKey =
   | 'result.refused'
   | 'result.notRun';
 
+/** Why a line was not paid and what the cashier can do, for each result of the terminal. */
+export type HintKey = 'hint.declined' | 'hint.stopped' | 'hint.error' | 'hint.technical';
+
+const HINTS: Partial<Record<StatusKey, HintKey>> = {
+  'result.declined': 'hint.declined',
+  'result.stopped': 'hint.stopped',
+  'result.error': 'hint.error',
+  'result.technical': 'hint.technical',
+};
+
 export interface PaymentStatus {
   readonly key: StatusKey;
+  /** For a line that was not paid: why, and what to do now; null otherwise. */
+  readonly hint: HintKey | null;
   /** The texts the terminal showed, oldest first. */
   readonly terminalMessages: readonly string[];
   /** Settled: nothing will change it any more. */
@@ -95,7 +107,7 @@ export function paymentStatus(detail: PaymentDetail): PaymentStatus {
   const { state } = detail.payment;
   const history = detail.history;
   const terminalMessages = history.filter((h) => h.event === 'message' && h.message !== null).map((h) => h.message ?? '');
-  const base = { terminalMessages, settled: SETTLED_STATES.includes(state), paid: PAID_STATES.includes(state) };
+  const base = { terminalMessages, settled: SETTLED_STATES.includes(state), paid: PAID_STATES.includes(state), hint: null };
   switch (state) {
     case 'waitingCard':
       return { ...base, key: stageWord(latest(history, ['stage', 'progress'])) };
@@ -103,8 +115,10 @@ export function paymentStatus(detail: PaymentDetail): PaymentStatus {
       const progress = latest(history, ['progress', 'stage']);
       return { ...base, key: progress === undefined ? 'state.waiting' : stageWord(progress) };
     }
-    case 'retry':
-      return { ...base, key: resultWord(latest(history, ['declined', 'refused', 'notRun'])) };
+    case 'retry': {
+      const key = resultWord(latest(history, ['declined', 'refused', 'notRun']));
+      return { ...base, key, hint: HINTS[key] ?? null };
+    }
     default:
       return { ...base, key: `state.${state}` };
   }

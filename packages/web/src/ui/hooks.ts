@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../i18n';
-import { formatCents } from '../money';
+import { centsToInput, formatCents } from '../money';
 
 export interface Loaded<T> {
   readonly data: T | undefined;
@@ -49,6 +49,13 @@ export function useMoney(): (cents: number) => string {
   const { i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? currentLanguage();
   return useCallback((cents: number) => formatCents(cents, language), [language]);
+}
+
+/** Writes cents as a person of the current language types an amount ("6,30" in nl and fr). */
+export function useCentsInput(): (cents: number) => string {
+  const { i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? currentLanguage();
+  return useCallback((cents: number) => centsToInput(cents, language), [language]);
 }
 
 export function useDateTime(): (iso: string | null) => string {

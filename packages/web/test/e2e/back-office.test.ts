@@ -141,7 +141,7 @@ describe('the back office walks the seed document', () => {
     await methods.journal.selectOption({ label: 'Cash (Cash)' });
     await methods.terminal.selectOption({ label: 'Ingenico' });
     // Only Ingenico payment terminals are offered.
-    expect(await methods.deviceOptions()).toEqual(['Choose a device', 'Lane/5000 · 12345678', 'Lane/5000 · 87654321']);
+    expect(await methods.deviceOptions()).toEqual(['Choose a device', 'Lane/5000 · 12345678 — terminal offline', 'Lane/5000 · 87654321']);
 
     await methods.save.click();
     expect(await methods.errorBeside(methods.journal)).toBe('A payment method that uses a terminal needs a journal of type Bank.');
@@ -170,6 +170,33 @@ describe('the back office walks the seed document', () => {
     await new PosConfigsPage(page).addMethod('Shop', 'Card counter');
     await page.reload();
     await expect.poll(() => page.getByRole('form', { name: 'Shop' }).getByRole('checkbox', { name: 'Card counter' }).isChecked()).toBe(true);
+  });
+
+  it('refuses a blank POS name and a POS without a method beside the field, with the server’s reason in words', async () => {
+    await app.goTo('POS configurations');
+    const form = page.getByRole('form', { name: 'Add POS configuration' });
+    const name = form.getByRole('textbox', { name: 'Name' });
+    await name.fill('   ');
+    await form.getByRole('checkbox', { name: 'Card counter' }).check();
+    await form.getByRole('button', { name: 'Add POS configuration' }).click();
+    await expect.poll(() => new PaymentMethodsPage(page).errorBeside(name)).toBe('The name cannot be blank.');
+    await name.fill('Shop');
+    await form.getByRole('button', { name: 'Add POS configuration' }).click();
+    await expect.poll(() => new PaymentMethodsPage(page).errorBeside(name)).toBe('The name “Shop” is used already.');
+    await name.fill('Terrace');
+    await form.getByRole('checkbox', { name: 'Card counter' }).uncheck();
+    await form.getByRole('button', { name: 'Add POS configuration' }).click();
+    await form.getByText('Choose at least one payment method.').waitFor();
+    expect(await form.getByRole('group', { name: 'Payment methods' }).getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page);
+  });
+
+  it('shows a page not found for an unknown address, with the way back', async () => {
+    await page.goto(`${stack.url}/#/admin/nowhere`);
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    await page.getByText('There is no page at /admin/nowhere.').waitFor();
+    await page.getByRole('link', { name: 'Back to the start page' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
   });
 
   it('changes the price of a product', async () => {

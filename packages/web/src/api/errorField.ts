@@ -1,0 +1,17 @@
+import { isApiError } from './client.js';
+
+/**
+ * The field of a form a refusal of the server is about: `details.field` when the server names it,
+ * else the first path of a schema refusal (`/paymentMethodIds/0` → `paymentMethodIds`); null when
+ * it is about the form as a whole.
+ */
+export function errorField(error: unknown): string | null {
+  if (!isApiError(error)) return null;
+  const named = error.details?.['field'];
+  if (typeof named === 'string' && named !== '') return named;
+  if (error.code !== 'KASSA_VALIDATION') return null;
+  const issues = error.details?.['issues'];
+  const path = Array.isArray(issues) ? (issues[0] as { path?: unknown } | undefined)?.path : undefined;
+  if (typeof path !== 'string') return null;
+  return path.split('/').find((part) => part !== '' && !/^[0-9]+$/.test(part)) ?? null;
+}

@@ -1,0 +1,204 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Box } from '../../../iot-box/src/index.js';
+import type { TerminalHandle } from '../../../terminal-sim/src/index.js';
+import { AppShell } from './pages/app.js';
+import { CashierPage } from './pages/cashier.js';
+import { ApiClient } from './support/api.js';
+import type { WatchedPage } from './support/browser.js';
+import { eventually, launchBrowser, newContext, openPage, screenshot } from './support/browser.js';
+import { Stack } from './support/stack.js';
+
+/**
+ * A settled payment is never shown as running: whatever gap the screen went through (offline, a
+ * stream that stays silent, a hidden tab), the line catches up with the truth by itself.
+ */
+describe('the payment screen catches up after any gap', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let watched: WatchedPage;
+  let page: Page;
+  let till: CashierPage;
+  let shell: AppShell;
+  let box: Box;
+  let admin: ApiClient;
+
+  const orderId = (): string => decodeURIComponent(new URL(page.url()).hash.split('/').pop() ?? '');
+
+  /** A card payment of fries, waiting for the card on a terminal whose keys the test presses. */
+  const startCardPayment = async (): Promise<{ lane: TerminalHandle; uuid: string }> => {
+    const lane = await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve', manualKeys: true });
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 1);
+    await till.startPayment();
+    const line = await till.payWith('Card');
+    await till.waitForStatus(line, 'Insert or tap the card');
+    const uuid = (await admin.order(orderId())).payments[0]?.uuid ?? '';
+    return { lane, uuid };
+  };
+
+  /** The terminal approves, and the server knows it. */
+  const approveOnTerminal = async (lane: TerminalHandle, uuid: string): Promise<void> => {
+    lane.press('card');
+    // The PIN key counts once the terminal asks for it; until then a press is ignored.
+    await eventually(
+      async () => {
+        lane.press('pin-ok');
+        return (await admin.payment(uuid)).payment.state === 'done' ? true : undefined;
+      },
+      { what: 'the server to record the approval' },
+    );
+  };
+
+  /** The line says Approved, Cancel is gone, and the order can be validated. */
+  const expectApprovedOnScreen = async (): Promise<void> => {
+    const line = till.lastLine();
+    await till.waitForStatus(line, 'Approved');
+    expect(await line.getByRole('button', { name: 'Cancel payment' }).count()).toBe(0);
+    await till.validateOrder();
+  };
+
+  /** From now on the event stream opens but never says anything: the screen hears no events. */
+  let silenced = false;
+  const silenceTheStream = async (): Promise<void> => {
+    silenced = true;
+    await page.route('**/api/events**', (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 600000\n\n' }));
+  };
+
+  beforeAll(async () => {
+    stack = await Stack.start();
+    box = await stack.startBox(stack.demo.boxToken);
+    admin = await ApiClient.logIn(stack.url, stack.demo.admin);
+    browser = await launchBrowser();
+    context = await newContext(browser);
+    watched = await openPage(context, stack.url);
+    page = watched.page;
+    till = new CashierPage(page);
+    shell = new AppShell(page);
+    await shell.logIn(stack.demo.cashier);
+  }, 120_000);
+
+  beforeEach(async () => {
+    await page.unrouteAll();
+    await page.goto(`${stack.url}/#/pos`);
+    await page.evaluate(() => localStorage.removeItem('kassa.pos.order'));
+    await page.goto(`${stack.url}/#/pos`);
+    // A full load, so a stream silenced by an earlier test is opened again for real.
+    if (silenced) await page.reload();
+    silenced = false;
+  });
+
+  afterEach(async (context) => {
+    await page.context().setOffline(false);
+    if (context.task.result?.state !== 'fail') return;
+    await screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`, { fullPage: true });
+    console.log('browser errors so far:', watched.errors, 'url:', page.url());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('shows Approved without Cancel once back online, when the terminal approved while the browser was offline', async () => {
+    const { lane, uuid } = await startCardPayment();
+    await context.setOffline(true);
+    await expect.poll(() => shell.connection.getAttribute('data-state')).toBe('offline');
+    expect(await shell.connection.textContent()).toMatch(/^Offline since \d/);
+    await approveOnTerminal(lane, uuid);
+    await context.setOffline(false);
+    // What the screen tried to read while offline failed, as it should have.
+    const offlineFailures = watched.errors.filter((e) => e.includes('ERR_INTERNET_DISCONNECTED'));
+    watched.errors.splice(0, watched.errors.length, ...watched.errors.filter((e) => !offlineFailures.includes(e)));
+    await expectApprovedOnScreen();
+    await expect.poll(() => shell.connection.getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
+  });
+
+  it('re-reads a running payment when no event about it arrives for a few seconds', async () => {
+    const { lane, uuid } = await startCardPayment();
+    await silenceTheStream();
+    await page.reload();
+    await till.waitForStatus(till.lastLine(), 'Insert or tap the card');
+    await approveOnTerminal(lane, uuid);
+    await expectApprovedOnScreen();
+  });
+
+  it('re-reads what it shows when the tab becomes visible again after being hidden during the approval', async () => {
+    const { lane, uuid } = await startCardPayment();
+    await silenceTheStream();
+    await page.reload();
+    await till.waitForStatus(till.lastLine(), 'Insert or tap the card');
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (value ? 'hidden' : 'visible') });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    await approveOnTerminal(lane, uuid);
+    await setHidden(false);
+    await expectApprovedOnScreen();
+  });
+
+  it('says why a line was not paid, and keeps Retry only on the newest declined line of a method', async () => {
+    await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'decline' });
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 1);
+    await till.startPayment();
+    const first = await till.payWith('Card');
+    await till.waitForStatus(first, 'Declined');
+    await first.getByText('The card was declined: ask for another card, or pay another way.').waitFor();
+    await first.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => till.paymentLines.count()).toBe(2);
+    const second = till.paymentLines.nth(1);
+    await till.waitForStatus(second, 'Declined');
+    expect(await first.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(await first.getByText('The card was declined').count()).toBe(0);
+    await second.getByRole('button', { name: 'Retry' }).waitFor();
+    await till.payWith('Cash');
+    await till.validateOrder();
+  });
+
+  it('marks a method whose terminal is offline on the payment screen, live', { timeout: 60_000 }, async () => {
+    const lane = await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve' });
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 1);
+    await till.startPayment();
+    const card = page.getByRole('radio', { name: 'Card' });
+    await card.waitFor();
+    expect(await card.getAttribute('aria-label')).toBeNull();
+    await expect.poll(() => page.locator('label.method', { has: card }).textContent()).toBe('Card');
+    await lane.close();
+    await expect.poll(() => page.locator('label.method', { has: card }).textContent(), { timeout: 20_000 }).toBe('Card — terminal offline');
+    await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve' });
+    await expect.poll(() => page.locator('label.method', { has: card }).textContent(), { timeout: 20_000 }).toBe('Card');
+    await till.payWith('Cash');
+    await till.validateOrder();
+  });
+
+  it('types and shows amounts in the language of the cashier: 1,20 then the rest prefilled as 2,30 in Dutch, exact to the cent', async () => {
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 1);
+    await till.startPayment();
+    await shell.chooseLanguage('Nederlands');
+    const amount = page.locator('form.new-payment input[inputmode="decimal"]');
+    await page.getByRole('radio', { name: 'Cash' }).check();
+    await amount.fill('1,20');
+    await amount.press('Enter');
+    await expect.poll(() => amount.inputValue()).toBe('2,30');
+    await expect.poll(() => page.getByTestId('due').textContent()).toBe('€\u00a02,30');
+    await amount.press('Enter');
+    await expect.poll(async () => (await admin.order(orderId())).paidCents).toBe(350);
+    await shell.chooseLanguage('English');
+    await till.validateOrder();
+  });
+
+  it('left no error in the browser console', () => {
+    expect(watched.errors).toEqual([]);
+  });
+});
