@@ -70,6 +70,7 @@ export const ZReport = Type.Object({
   cashDifferenceCents: Type.Integer({ description: 'countedCashCents − expectedCashCents.' }),
   count: Type.Union([Type.Array(DenominationCount), Type.Null()]),
   differenceApprovedBy: Type.Union([Type.String(), Type.Null()]),
+  differenceReason: Type.Union([Type.String(), Type.Null()]),
 });
 export type ZReport = Static<typeof ZReport>;
 export const ReopenSessionBody = Type.Object({ approval: Type.Optional(ManagerApproval) }, { additionalProperties: false });
@@ -92,6 +93,7 @@ export const CloseSessionBody = Type.Object(
     countedCashCents: Type.Optional(Cents),
     count: Type.Optional(Type.Array(DenominationCount, { maxItems: 15, description: 'A count by note and coin: its sum is the counted cash.' })),
     approval: Type.Optional(ManagerApproval),
+    reason: Type.Optional(Type.String({ minLength: 3, maxLength: 500, description: 'Why the cash differs, kept with an approved difference.' })),
   },
   { additionalProperties: false, description: 'Send countedCashCents, a count by note and coin, or both when they agree. A difference beyond the threshold needs a manager (approval).' },
 );

@@ -20,6 +20,8 @@ export interface SessionClosing extends ClosingFigures {
   readonly closedBy: string | null;
   /** The manager or admin who accepted a difference beyond the threshold; null when none was needed. */
   readonly differenceApprovedBy: string | null;
+  /** Why the cash differs, as given with the approval; null when no approval was needed. */
+  readonly differenceReason: string | null;
 }
 
 export function checkSessionOpen({ openSessions, openingCashCents }: { openSessions: number; openingCashCents: number }): void {
@@ -44,6 +46,7 @@ export function closeSession({
   thresholdCents = DEFAULT_CLOSING_THRESHOLD_CENTS,
   closedBy = null,
   approvedBy = null,
+  reason = null,
 }: {
   state: 'open' | 'closed';
   openingCashCents: number;
@@ -57,6 +60,7 @@ export function closeSession({
   thresholdCents?: number;
   closedBy?: string | null;
   approvedBy?: string | null;
+  reason?: string | null;
 }): SessionClosing {
   if (state !== 'open') throw new KassaError('KASSA_SESSION_CLOSED');
   if (draftOrders.length > 0) {
@@ -74,5 +78,5 @@ export function closeSession({
       thresholdCents,
     });
   }
-  return { ...figures, countedCashCents, cashDifferenceCents, count, thresholdCents, closedBy, differenceApprovedBy: needsApproval ? approvedBy : null };
+  return { ...figures, countedCashCents, cashDifferenceCents, count, thresholdCents, closedBy, differenceApprovedBy: needsApproval ? approvedBy : null, differenceReason: needsApproval ? reason : null };
 }

@@ -107,9 +107,11 @@ describe.each(BACKENDS)('closing the till on %s', (backend) => {
     expect([bare.statusCode, code(bare), details(bare)['needs']]).toEqual([403, 'KASSA_FORBIDDEN', 'managerApproval']);
     expect(code(await close(shop.cashier, { countedCashCents: 10_000, approval: { username: 'mia', secret: '0000' } }))).toBe('KASSA_APPROVAL_REFUSED');
     expect(await state()).toBe('open');
-    const closed = await close(shop.cashier, { countedCashCents: 10_000, approval: APPROVAL });
+    const closed = await close(shop.cashier, { countedCashCents: 10_000, approval: APPROVAL, reason: 'a note fell behind the drawer' });
     expect(closed.json()).toMatchObject({ state: 'closed', closing: { cashDifferenceCents: -950 } });
-    expect((await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/report` })).json()).toMatchObject({ cashDifferenceCents: -950, differenceApprovedBy: 'mia', count: null });
+    expect((await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/report` })).json()).toMatchObject({ cashDifferenceCents: -950, differenceApprovedBy: 'mia', differenceReason: 'a note fell behind the drawer', count: null });
+    const csv = (await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/report.csv` })).body;
+    expect(csv).toContain('cash,difference approved by mia: a note fell behind the drawer,,,,,\r\n');
   });
 
   it('a difference within the threshold closes without a manager', async () => {

@@ -60,6 +60,7 @@ export async function closeOpenSession(ctx: ServiceContext, actor: Actor, id: nu
       thresholdCents,
       closedBy: actor.username,
       approvedBy,
+      reason: body.reason ?? null,
     });
     return sessionView(await closePosSession(trx, id, closing, ctx.now()));
   });
@@ -100,6 +101,7 @@ async function reportOf(ctx: ServiceContext, session: PosSession, closing: KeptC
     thresholdCents: closing.thresholdCents ?? thresholdOf(ctx),
     count: closing.count === undefined || closing.count === null ? null : [...closing.count],
     differenceApprovedBy: closing.differenceApprovedBy ?? null,
+    differenceReason: closing.differenceReason ?? null,
     totals: [...closing.totals],
     cards: [...figures.cards],
     settledByHand: [...figures.settledByHand],

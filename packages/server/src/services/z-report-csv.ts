@@ -29,7 +29,7 @@ export function zReportCsv(report: ZReport): string {
   add('cash', 'expected', report.expectedCashCents);
   add('cash', 'counted', report.countedCashCents);
   add('cash', 'difference', report.cashDifferenceCents);
-  if (report.differenceApprovedBy !== null) add('cash', `difference approved by ${report.differenceApprovedBy}`, null);
+  if (report.differenceApprovedBy !== null) add('cash', `difference approved by ${report.differenceApprovedBy}: ${report.differenceReason ?? ''}`, null);
   for (const piece of report.count ?? []) add('count', euros(piece.valueCents), piece.valueCents * piece.quantity, { count: piece.quantity });
   for (const total of report.totals) add('method', 'sales', total.totalCents, { method: total.methodName, count: total.count });
   for (const card of report.cards) {
