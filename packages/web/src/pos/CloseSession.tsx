@@ -156,7 +156,7 @@ function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClo
           <dt>{t('closing.changeGiven')}</dt>
           <dd className="muted">{money(preview.changeGivenCents)}</dd>
           <dt>{t('closing.cashRefunds')}</dt>
-          <dd>{money(-preview.cashRefundsCents)}</dd>
+          <dd>{money(preview.cashRefundsCents === 0 ? 0 : -preview.cashRefundsCents)}</dd>
           <dt>{t('pos.expectedCash')}</dt>
           <dd data-testid="expected-cash">
             <strong>{money(preview.expectedCashCents)}</strong>

@@ -66,7 +66,7 @@ function ZReportPaper({ report, paper }: { report: ZReport; paper: Paper }) {
         <dt>{t('closing.changeGiven')}</dt>
         <dd>{money(report.changeGivenCents)}</dd>
         <dt>{t('closing.cashRefunds')}</dt>
-        <dd>{money(-report.cashRefundsCents)}</dd>
+        <dd>{money(report.cashRefundsCents === 0 ? 0 : -report.cashRefundsCents)}</dd>
         <dt>{t('pos.expectedCash')}</dt>
         <dd>{money(report.expectedCashCents)}</dd>
         <dt>{t('pos.countedCash')}</dt>
