@@ -10,14 +10,17 @@ export function euros(cents: number): string {
 
 const HEADER = ['section', 'item', 'method', 'terminal', 'count', 'cents', 'euro'] as const;
 
+/** Text a spreadsheet would take for a formula (=, +, -, @, tab, CR first) gets a leading apostrophe. */
+const safeText = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
 /**
- * The Z report as CSV: one row per figure, with the amount in integer cents and in euros. Text that
- * a spreadsheet would take for a formula (=, +, -, @ at the start) is escaped.
+ * The Z report as CSV: one row per figure, with the amount in integer cents and in euros (a minus
+ * sign for a negative one). Text that a spreadsheet would take for a formula is escaped.
  */
 export function zReportCsv(report: ZReport): string {
   const rows: (string | number | null)[][] = [];
   const add = (section: string, item: string, cents: number | null, extra: { method?: string; terminal?: string | null; count?: number } = {}): void => {
-    rows.push([section, item, extra.method ?? '', extra.terminal ?? '', extra.count ?? '', cents ?? '', cents === null ? '' : euros(cents)]);
+    rows.push([section, safeText(item), safeText(extra.method ?? ''), safeText(extra.terminal ?? ''), extra.count ?? '', cents ?? '', cents === null ? '' : euros(cents)]);
   };
   add('session', `session ${report.sessionId} ${report.posName}`, null);
   add('session', `opened ${report.openedAt} by ${report.openedBy ?? ''}`, null);
@@ -39,5 +42,5 @@ export function zReportCsv(report: ZReport): string {
   for (const p of report.settledByHand) {
     add('settled by hand', `${p.state} receipt ${p.receiptNumber ?? ''} by ${p.settledBy ?? ''} approved by ${p.approvedBy ?? ''}: ${p.reason ?? ''}`, p.amountCents, { method: p.methodName, terminal: p.terminalId });
   }
-  return stringify([[...HEADER], ...rows], { escape_formulas: true, record_delimiter: 'windows' });
+  return stringify([[...HEADER], ...rows], { record_delimiter: 'windows' });
 }
