@@ -41,7 +41,8 @@ export async function closeOpenSession(ctx: ServiceContext, actor: Actor, id: nu
   const thresholdCents = thresholdOf(ctx);
   const preview = await requireSession(ctx.db, id);
   let approvedBy: string | null = null;
-  if (preview.state === 'open') {
+  // The approval is asked for last: a closed session or open orders are said first, changing nothing.
+  if (preview.state === 'open' && (await draftOrderIds(ctx.db, id)).length === 0) {
     const figures = closingFigures({ openingCashCents: preview.openingCashCents, payments: await sessionPayments(ctx.db, id), ...(await sessionRefunds(ctx.db, id)) });
     if (differenceNeedsApproval({ differenceCents: countedCashCents - figures.expectedCashCents, thresholdCents })) {
       approvedBy = (await authorizeOverride(ctx, actor, body.approval)).approverName;
