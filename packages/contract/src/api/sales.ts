@@ -5,6 +5,7 @@ import { Cents, DateTime, Id, Uuid } from './common.js';
 
 /** The euro notes and coins a drawer is counted in, largest first (500 € … 0.01 €). */
 export const EURO_DENOMINATIONS_CENTS = [50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1] as const;
+export type EuroDenominationCents = (typeof EURO_DENOMINATIONS_CENTS)[number];
 export const DenominationCount = Type.Object(
   { valueCents: Type.Integer({ minimum: 1, maximum: 50_000, description: 'A euro note or coin, in cents.' }), quantity: Type.Integer({ minimum: 0, maximum: 100_000 }) },
   { additionalProperties: false },

@@ -1,5 +1,4 @@
-import type { ClosingPreview, DenominationCount, ManagerApproval, PosSession } from '@kassa/contract';
-import { EURO_DENOMINATIONS_CENTS } from '@kassa/contract';
+import type { ClosingPreview, DenominationCount, EuroDenominationCents, ManagerApproval, PosSession } from '@kassa/contract';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +10,9 @@ import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
 import { CardTotalsTable, SettledByHandTable } from './ZReportView';
+
+/** The euro notes and coins of the count, largest first; typed against the contract's list (the app imports only its types). */
+const EURO_DENOMINATIONS_CENTS = [50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1] as const satisfies readonly EuroDenominationCents[];
 
 /** The server's answer to a difference beyond the threshold without approval: ask a manager. */
 function needsApproval(error: unknown): boolean {

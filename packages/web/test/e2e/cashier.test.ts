@@ -390,6 +390,24 @@ describe('the cashier sells and sees every payment state live', () => {
     expect(await page.getByRole('button', { name: 'Print Z report' }).isVisible()).toBe(false);
     await screenshot(page, 'z-report', { fullPage: true });
     await page.emulateMedia({ media: null });
+    await page.getByRole('radio', { name: 'A4' }).check();
+    expect(await report.getAttribute('class')).toBe('z-report paper-a4');
+  });
+
+  it('lets a manager find the Z report under Sessions and reopen the last session of its POS', async () => {
+    const office = await openPage(await newContext(browser), stack.url);
+    await new AppShell(office.page).logIn(MANAGER);
+    await office.page.getByRole('navigation').getByRole('link', { name: 'Sessions' }).click();
+    const sessionsTable = office.page.getByRole('table', { name: 'Sessions' });
+    // The session closed above, 7.50 short, with its Z report.
+    const closedRow = sessionsTable.getByRole('row').filter({ hasText: '-€7.50' });
+    await closedRow.waitFor();
+    expect(await closedRow.getByRole('link', { name: 'Z report' }).getAttribute('href')).toMatch(/^#\/pos\/report\/[0-9]+$/);
+    await expectAccessible(office.page);
+    await closedRow.getByRole('button', { name: 'Reopen' }).click();
+    await office.page.getByRole('status').filter({ hasText: /is open again/ }).waitFor();
+    expect(office.errors).toEqual([]);
+    await office.page.context().close();
   });
 
   it('left no error in the browser console', () => {
