@@ -418,6 +418,7 @@ export const en = {
     difference: 'Difference',
     states: { open: 'Open', closed: 'Closed' },
     reopen: 'Reopen',
+    reopenFinal: 'Session {{id}} cannot be reopened: a later session of its POS was opened, so its closing is final.',
     reopened: 'Session {{id}} is open again.',
     empty: 'No session yet.',
   },

@@ -419,6 +419,7 @@ export const fr: Messages = {
     difference: 'Écart',
     states: { open: 'Ouverte', closed: 'Fermée' },
     reopen: 'Rouvrir',
+    reopenFinal: 'La session {{id}} ne peut pas être rouverte : une session suivante de la même caisse a été ouverte, sa clôture est donc définitive.',
     reopened: 'La session {{id}} est de nouveau ouverte.',
     empty: 'Aucune session pour l’instant.',
   },

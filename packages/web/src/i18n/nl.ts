@@ -419,6 +419,7 @@ export const nl: Messages = {
     difference: 'Verschil',
     states: { open: 'Open', closed: 'Gesloten' },
     reopen: 'Heropenen',
+    reopenFinal: 'Sessie {{id}} kan niet heropend worden: er werd nadien een sessie van dezelfde kassa geopend, dus de afsluiting is definitief.',
     reopened: 'Sessie {{id}} is weer open.',
     empty: 'Nog geen sessie.',
   },

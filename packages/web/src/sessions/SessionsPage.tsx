@@ -1,6 +1,7 @@
 import type { PosSession } from '@kassa/contract';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/client';
 import { posConfigs, sessions } from '../api/endpoints';
 import { ErrorAlert, LoadState, Page } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
@@ -25,7 +26,9 @@ export function SessionsPage() {
       setNotice(t('sessions.reopened', { id: session.id }));
       await loaded.reload();
     } catch (caught) {
-      setError(caught);
+      // A later session of the POS makes the closing final: say so rather than a bare conflict.
+      const final = isApiError(caught, 'KASSA_CONFLICT') && caught.details?.['laterSessions'] !== undefined;
+      setError(final ? new Error(t('sessions.reopenFinal', { id: session.id })) : caught);
     }
   };
 
