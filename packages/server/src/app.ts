@@ -50,6 +50,8 @@ export interface AppOptions {
   /** Locks after failed logins, per username, address and known device (domain/login-lockout.ts). */
   readonly loginLockout?: Partial<LoginLockout>;
   readonly pairingLimit?: LoginLimit;
+  /** A cash difference beyond this many cents needs a manager's approval to close a session (default 500). */
+  readonly closingThresholdCents?: number;
   readonly events?: Partial<EventStreamOptions>;
   /** Identifies this process among those sharing the database. */
   readonly serverId?: string;
@@ -111,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     passwordCost: options.passwordCost ?? DEFAULT_SCRYPT_COST,
     sessionTtlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
     loginLockout: { ...DEFAULT_LOGIN_LOCKOUT, ...options.loginLockout },
+    ...(options.closingThresholdCents === undefined ? {} : { closingThresholdCents: options.closingThresholdCents }),
     payments: metrics,
   };
 

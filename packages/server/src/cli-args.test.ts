@@ -103,6 +103,8 @@ describe('parseCli commands', () => {
     [['restore']],
     [['restore', 'a', 'b']],
     [['--metrics-token', 'short']],
+    [['--closing-threshold', '-5']],
+    [['--closing-threshold', '2.50']],
   ])('refuses %j with a usage error', (argv) => {
     expect(failure(argv)).toBe('KASSA_CLI_USAGE');
   });
@@ -113,5 +115,11 @@ describe('parseCli commands', () => {
 
   it('takes the metrics token from --metrics-token or KASSA_METRICS_TOKEN', () => {
     expect(run([], { KASSA_METRICS_TOKEN: 'a-token-of-16-chars+' }).metricsToken).toBe('a-token-of-16-chars+');
+  });
+
+  it('takes the closing threshold in cents from --closing-threshold or KASSA_CLOSING_THRESHOLD_CENTS', () => {
+    expect(run(['--closing-threshold', '1000'], {}).closingThresholdCents).toBe(1000);
+    expect(run([], { KASSA_CLOSING_THRESHOLD_CENTS: '0' }).closingThresholdCents).toBe(0);
+    expect(run([], {}).closingThresholdCents).toBeUndefined();
   });
 });

@@ -23,6 +23,9 @@ Without a command: runs the server. On a database without an admin it prints a o
                       from any other peer those headers are ignored
   --demo              seed demo data and print its credentials (env KASSA_DEMO=1)
   --metrics-token T   bearer token for GET /metrics, 16+ characters (env KASSA_METRICS_TOKEN); admins may read it too
+  --closing-threshold CENTS
+                      a cash difference beyond this many cents needs a manager to close a session
+                      (env KASSA_CLOSING_THRESHOLD_CENTS, default 500)
   --version           print the version
   -h, --help          print this help
 
@@ -52,7 +55,7 @@ export type CliCommand =
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const VALUE_FLAGS = ['--port', '--host', '--data', '--database-url', '--public-url', '--log-level', '--metrics-token', '--trust-proxy'] as const;
+const VALUE_FLAGS = ['--port', '--host', '--data', '--database-url', '--public-url', '--log-level', '--metrics-token', '--trust-proxy', '--closing-threshold'] as const;
 const BOOLEAN_FLAGS = ['--demo', '--no-prepared-statements', '--help', '-h', '--version'] as const;
 const MIN_METRICS_TOKEN = 16;
 
@@ -179,6 +182,10 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   const publicUrl = values.get('--public-url') ?? env['KASSA_PUBLIC_URL'];
   const logLevel = values.get('--log-level') ?? env['KASSA_LOG_LEVEL'];
   const metricsToken = values.get('--metrics-token') ?? env['KASSA_METRICS_TOKEN'];
+  const threshold = values.get('--closing-threshold') ?? env['KASSA_CLOSING_THRESHOLD_CENTS'];
+  if (threshold !== undefined && threshold !== '' && (!/^[0-9]{1,9}$/.test(threshold) || Number(threshold) > 1_000_000_000)) {
+    throw new CliError(`the closing threshold must be whole cents from 0 to 1000000000, got "${threshold}"`);
+  }
   if (metricsToken !== undefined && metricsToken !== '' && !new RegExp(`^[\\x21-\\x7e]{${MIN_METRICS_TOKEN},512}$`).test(metricsToken)) {
     throw new CliError(`the metrics token must be ${MIN_METRICS_TOKEN} to 512 printable characters without spaces`);
   }
@@ -195,6 +202,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       demo: flags.has('--demo') || truthy(env['KASSA_DEMO']),
       ...(flags.has('--no-prepared-statements') || truthy(env['KASSA_NO_PREPARED_STATEMENTS']) ? { preparedStatements: false } : {}),
       ...(metricsToken === undefined || metricsToken === '' ? {} : { metricsToken }),
+      ...(threshold === undefined || threshold === '' ? {} : { closingThresholdCents: Number(threshold) }),
     },
   };
 }

@@ -35,6 +35,8 @@ export interface ServerOptions {
   readonly trustProxy?: readonly string[];
   /** The bearer token for GET /metrics (admins' sessions may read it too). */
   readonly metricsToken?: string;
+  /** A cash difference beyond this many cents needs a manager to close a session (default 500). */
+  readonly closingThresholdCents?: number;
   /** The web build to serve at `/`. Default: the package's own `web/` folder, else the web package's dist folder (see findWebDist). */
   readonly webDist?: string | null;
 }
@@ -97,6 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       secureCookies: options.publicUrl?.startsWith('https:') === true ? 'always' : 'auto',
       webDist: options.webDist === undefined ? findWebDist() : options.webDist,
       ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
+      ...(options.closingThresholdCents === undefined ? {} : { closingThresholdCents: options.closingThresholdCents }),
     });
     let demo: DemoData | undefined;
     let setupToken: string | null = null;

@@ -15,6 +15,7 @@ import { LiveEventsProvider } from './api/live';
 import { AuthGate, useAuth } from './auth';
 import { OrdersPage } from './orders/OrdersPage';
 import { CashierScreen } from './pos/CashierScreen';
+import { SessionsPage } from './sessions/SessionsPage';
 import { ConnectionBadge } from './ui/ConnectionBadge';
 import { LanguageSelect } from './ui/LanguageSelect';
 import { NotFoundPage } from './ui/NotFoundPage';
@@ -90,6 +91,13 @@ function Shell() {
             ) : null}
             {approves ? (
               <li>
+                <a href="#/sessions" aria-current={path.startsWith('/sessions') ? 'page' : undefined}>
+                  {t('nav.sessions')}
+                </a>
+              </li>
+            ) : null}
+            {approves ? (
+              <li>
                 <a href="#/account/pin" aria-current={path.startsWith('/account/pin') ? 'page' : undefined}>
                   {t('nav.myPin')}
                 </a>
@@ -120,6 +128,7 @@ function Route({ path, isAdmin, approves }: { path: string; isAdmin: boolean; ap
   if (parts[0] === 'account' && parts[1] === 'pin' && approves) return <PinPage />;
   // Managers and admins find the orders of every POS; a cashier those of its own, on the till.
   if (parts[0] === 'orders' && approves) return <OrdersPage basePath="/orders" search={search} posConfigId={null} />;
+  if (parts[0] === 'sessions' && approves) return <SessionsPage />;
   const notFound = <NotFoundPage path={pathname} home={isAdmin ? '/admin/settings' : '/pos'} />;
   // The start page, and a non-admin's /admin, are redirected by the shell.
   if (parts.length === 0 || (!isAdmin && parts[0] === 'admin')) return null;

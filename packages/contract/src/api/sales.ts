@@ -1,7 +1,16 @@
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
+import { ManagerApproval } from './auth.js';
 import { Cents, DateTime, Id, Uuid } from './common.js';
 
+/** The euro notes and coins a drawer is counted in, largest first (500 € … 0.01 €). */
+export const EURO_DENOMINATIONS_CENTS = [50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1] as const;
+export type EuroDenominationCents = (typeof EURO_DENOMINATIONS_CENTS)[number];
+export const DenominationCount = Type.Object(
+  { valueCents: Type.Integer({ minimum: 1, maximum: 50_000, description: 'A euro note or coin, in cents.' }), quantity: Type.Integer({ minimum: 0, maximum: 100_000 }) },
+  { additionalProperties: false },
+);
+export type DenominationCount = Static<typeof DenominationCount>;
 export const MethodTotal = Type.Object({ methodId: Type.Integer(), methodName: Type.String(), totalCents: Type.Integer(), count: Type.Integer() });
 export const SessionClosing = Type.Object({
   openingCashCents: Type.Integer(),
@@ -10,6 +19,63 @@ export const SessionClosing = Type.Object({
   countedCashCents: Type.Integer(),
   cashDifferenceCents: Type.Integer(),
 });
+export const CardTotal = Type.Object({
+  methodId: Type.Integer(),
+  methodName: Type.String(),
+  deviceId: Type.Union([Type.Integer(), Type.Null()]),
+  terminalId: Type.Union([Type.String(), Type.Null()]),
+  salesCount: Type.Integer(),
+  salesCents: Type.Integer(),
+  refundsCount: Type.Integer(),
+  refundsCents: Type.Integer(),
+});
+export type CardTotal = Static<typeof CardTotal>;
+export const SettledPayment = Type.Object({
+  uuid: Uuid,
+  orderId: Uuid,
+  receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
+  methodName: Type.String(),
+  amountCents: Type.Integer(),
+  state: Type.String(),
+  terminalId: Type.Union([Type.String(), Type.Null()]),
+  settledBy: Type.Union([Type.String(), Type.Null()]),
+  approvedBy: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
+export type SettledPayment = Static<typeof SettledPayment>;
+/** The figures of a session before it is counted: what the closing form shows. */
+export const ClosingPreview = Type.Object({
+  sessionId: Type.Integer(),
+  openingCashCents: Type.Integer(),
+  cashSalesCents: Type.Integer({ description: 'Cash lines, already net of the change.' }),
+  cashSalesCount: Type.Integer(),
+  changeGivenCents: Type.Integer({ description: 'The change handed back: information only.' }),
+  cashRefundsCents: Type.Integer(),
+  expectedCashCents: Type.Integer({ description: 'openingCashCents + cashSalesCents − cashRefundsCents.' }),
+  thresholdCents: Type.Integer({ description: 'A difference beyond this many cents needs a manager.' }),
+  totals: Type.Array(MethodTotal),
+  cards: Type.Array(CardTotal),
+  settledByHand: Type.Array(SettledPayment),
+});
+export type ClosingPreview = Static<typeof ClosingPreview>;
+/** The Z report of a closed session. */
+export const ZReport = Type.Object({
+  ...ClosingPreview.properties,
+  posConfigId: Type.Integer(),
+  posName: Type.String(),
+  openedBy: Type.Union([Type.String(), Type.Null()]),
+  closedBy: Type.Union([Type.String(), Type.Null()]),
+  openedAt: DateTime,
+  closedAt: DateTime,
+  countedCashCents: Type.Integer(),
+  cashDifferenceCents: Type.Integer({ description: 'countedCashCents − expectedCashCents.' }),
+  count: Type.Union([Type.Array(DenominationCount), Type.Null()]),
+  differenceApprovedBy: Type.Union([Type.String(), Type.Null()]),
+  differenceReason: Type.Union([Type.String(), Type.Null()]),
+});
+export type ZReport = Static<typeof ZReport>;
+export const ReopenSessionBody = Type.Object({ approval: Type.Optional(ManagerApproval) }, { additionalProperties: false });
+export type ReopenSessionBody = Static<typeof ReopenSessionBody>;
 export const PosSession = Type.Object({
   id: Type.Integer(),
   posConfigId: Type.Integer(),
@@ -23,7 +89,15 @@ export const PosSession = Type.Object({
 export type PosSession = Static<typeof PosSession>;
 export const OpenSessionBody = Type.Object({ posConfigId: Id, openingCashCents: Cents }, { additionalProperties: false });
 export type OpenSessionBody = Static<typeof OpenSessionBody>;
-export const CloseSessionBody = Type.Object({ countedCashCents: Cents }, { additionalProperties: false });
+export const CloseSessionBody = Type.Object(
+  {
+    countedCashCents: Type.Optional(Cents),
+    count: Type.Optional(Type.Array(DenominationCount, { maxItems: 15, description: 'A count by note and coin: its sum is the counted cash.' })),
+    approval: Type.Optional(ManagerApproval),
+    reason: Type.Optional(Type.String({ minLength: 3, maxLength: 500, description: 'Why the cash differs, kept with an approved difference.' })),
+  },
+  { additionalProperties: false, description: 'Send countedCashCents, a count by note and coin, or both when they agree. A difference beyond the threshold needs a manager (approval).' },
+);
 export type CloseSessionBody = Static<typeof CloseSessionBody>;
 
 export const OrderLineBody = Type.Object({ productId: Id, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false });

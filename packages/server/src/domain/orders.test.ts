@@ -7,6 +7,7 @@ import type { PaymentRequestCheck } from './payments.js';
 import { amountDue, checkPaymentRequest } from './payments.js';
 import type { PaymentState } from './payment-states.js';
 import { closeSession, checkSessionOpen } from './sessions.js';
+import { pay } from '../test-support/closing.js';
 
 const line = (state: PaymentState, amountCents: number, uuid = `p-${state}-${amountCents}`): PaymentLineView => ({ uuid, amountCents, state, deviceId: 7 });
 const order = (payments: PaymentLineView[], totalCents = 1000) => ({ state: 'draft' as const, totalCents, payments });
@@ -134,10 +135,10 @@ describe('sessions', () => {
       countedCashCents: 12_450,
       draftOrders: [],
       payments: [
-        { methodId: 1, methodName: 'Cash', kind: 'cash', amountCents: 2500, state: 'done' },
-        { methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 1800, state: 'done' },
-        { methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 900, state: 'forceDone' },
-        { methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 700, state: 'retry' },
+        pay({ methodId: 1, methodName: 'Cash', kind: 'cash', amountCents: 2500, state: 'done' }),
+        pay({ methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 1800, state: 'done' }),
+        pay({ methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 900, state: 'forceDone' }),
+        pay({ methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 700, state: 'retry' }),
       ],
     });
     expect(closing.totals).toEqual([
@@ -146,6 +147,7 @@ describe('sessions', () => {
     ]);
     expect(closing.expectedCashCents).toBe(12_500);
     expect(closing.cashDifferenceCents).toBe(-50);
+    expect(closing.differenceApprovedBy).toBeNull();
   });
 
   it('refuses to close with draft orders or twice', () => {

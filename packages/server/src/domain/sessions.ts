@@ -1,16 +1,7 @@
 import { KassaError } from './errors.js';
 import { assertCents } from './money.js';
-import type { PaymentMethodKind } from './payment-methods.js';
-import type { PaymentState } from './payment-states.js';
-import { PAID_STATES } from './payment-states.js';
-
-export interface SessionPayment {
-  readonly methodId: number;
-  readonly methodName: string;
-  readonly kind: PaymentMethodKind;
-  readonly amountCents: number;
-  readonly state: PaymentState;
-}
+import type { CardRefund, CashRefund, ClosingFigures, ClosingPayment, DenominationCount } from './closing.js';
+import { closingFigures, DEFAULT_CLOSING_THRESHOLD_CENTS, differenceNeedsApproval } from './closing.js';
 
 export interface MethodTotal {
   readonly methodId: number;
@@ -19,12 +10,18 @@ export interface MethodTotal {
   readonly count: number;
 }
 
-export interface SessionClosing {
-  readonly openingCashCents: number;
-  readonly totals: readonly MethodTotal[];
-  readonly expectedCashCents: number;
+/** What a closed session keeps: the closing figures, the count and who approved a difference (its Z report's body). */
+export interface SessionClosing extends ClosingFigures {
   readonly countedCashCents: number;
   readonly cashDifferenceCents: number;
+  /** The count by note and coin, when the cash was counted that way. */
+  readonly count: readonly DenominationCount[] | null;
+  readonly thresholdCents: number;
+  readonly closedBy: string | null;
+  /** The manager or admin who accepted a difference beyond the threshold; null when none was needed. */
+  readonly differenceApprovedBy: string | null;
+  /** Why the cash differs, as given with the approval; null when no approval was needed. */
+  readonly differenceReason: string | null;
 }
 
 export function checkSessionOpen({ openSessions, openingCashCents }: { openSessions: number; openingCashCents: number }): void {
@@ -33,45 +30,53 @@ export function checkSessionOpen({ openSessions, openingCashCents }: { openSessi
 }
 
 /**
- * Closing totals: the paid amount per payment method (done and forceDone lines only), and the cash
- * that should be in the drawer: the opening count plus every paid cash line.
+ * Closes a session: no draft order may remain, the figures come from closingFigures, and a cash
+ * difference beyond `thresholdCents` needs `approvedBy` (a verified manager or admin), else
+ * KASSA_FORBIDDEN with `details.needs: 'managerApproval'`.
  */
 export function closeSession({
   state,
   openingCashCents,
   countedCashCents,
+  count = null,
   draftOrders,
   payments,
+  cashRefunds = [],
+  cardRefunds = [],
+  thresholdCents = DEFAULT_CLOSING_THRESHOLD_CENTS,
+  closedBy = null,
+  approvedBy = null,
+  reason = null,
 }: {
   state: 'open' | 'closed';
   openingCashCents: number;
   countedCashCents: number;
+  count?: readonly DenominationCount[] | null;
   /** Ids of the session's draft orders: each must be validated or cancelled first. */
   draftOrders: readonly string[];
-  payments: readonly SessionPayment[];
+  payments: readonly ClosingPayment[];
+  cashRefunds?: readonly CashRefund[];
+  cardRefunds?: readonly CardRefund[];
+  thresholdCents?: number;
+  closedBy?: string | null;
+  approvedBy?: string | null;
+  reason?: string | null;
 }): SessionClosing {
   if (state !== 'open') throw new KassaError('KASSA_SESSION_CLOSED');
   if (draftOrders.length > 0) {
-    const count = draftOrders.length;
-    throw new KassaError('KASSA_SESSION_ORDERS_OPEN', `Validate or cancel the ${count} open order${count === 1 ? '' : 's'} of this session first.`, { draftOrders: count, orders: draftOrders });
+    const n = draftOrders.length;
+    throw new KassaError('KASSA_SESSION_ORDERS_OPEN', `Validate or cancel the ${n} open order${n === 1 ? '' : 's'} of this session first.`, { draftOrders: n, orders: draftOrders });
   }
   assertCents({ cents: countedCashCents, field: 'countedCashCents', allowZero: true });
-  const byMethod = new Map<number, { methodId: number; methodName: string; totalCents: number; count: number }>();
-  let cashCents = 0;
-  for (const payment of payments) {
-    if (!PAID_STATES.includes(payment.state)) continue;
-    const entry = byMethod.get(payment.methodId) ?? { methodId: payment.methodId, methodName: payment.methodName, totalCents: 0, count: 0 };
-    entry.totalCents += payment.amountCents;
-    entry.count += 1;
-    byMethod.set(payment.methodId, entry);
-    if (payment.kind === 'cash') cashCents += payment.amountCents;
+  const figures = closingFigures({ openingCashCents, payments, cashRefunds, cardRefunds });
+  const cashDifferenceCents = countedCashCents - figures.expectedCashCents;
+  const needsApproval = differenceNeedsApproval({ differenceCents: cashDifferenceCents, thresholdCents });
+  if (needsApproval && approvedBy === null) {
+    throw new KassaError('KASSA_FORBIDDEN', `The cash difference of ${cashDifferenceCents} cents is beyond ${thresholdCents} cents: a manager must approve it.`, {
+      needs: 'managerApproval',
+      cashDifferenceCents,
+      thresholdCents,
+    });
   }
-  const expectedCashCents = openingCashCents + cashCents;
-  return {
-    openingCashCents,
-    totals: [...byMethod.values()].sort((a, b) => a.methodId - b.methodId),
-    expectedCashCents,
-    countedCashCents,
-    cashDifferenceCents: countedCashCents - expectedCashCents,
-  };
+  return { ...figures, countedCashCents, cashDifferenceCents, count, thresholdCents, closedBy, differenceApprovedBy: needsApproval ? approvedBy : null, differenceReason: needsApproval ? reason : null };
 }

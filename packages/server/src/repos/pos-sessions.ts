@@ -1,4 +1,6 @@
-import type { SessionClosing, SessionPayment } from '../domain/sessions.js';
+import type { ClosingPayment } from '../domain/closing.js';
+import type { PaymentState } from '../domain/payment-states.js';
+import type { SessionClosing } from '../domain/sessions.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 
@@ -60,14 +62,59 @@ export async function draftOrderIds(db: Executor, sessionId: number): Promise<st
   return rows.map((r) => r.id);
 }
 
-export async function sessionPayments(db: Executor, sessionId: number): Promise<SessionPayment[]> {
+/** The payments of a session's paid orders, with their terminal, cash tender and who settled them by hand. */
+export async function sessionPayments(db: Executor, sessionId: number): Promise<ClosingPayment[]> {
   const rows = await db
     .selectFrom('payments as p')
     .innerJoin('orders as o', 'o.id', 'p.order_id')
     .innerJoin('payment_methods as m', 'm.id', 'p.method_id')
-    .select(['p.method_id', 'm.name', 'm.kind', 'p.amount_cents', 'p.state'])
+    .leftJoin('users as s', 's.id', 'p.settled_by')
+    .leftJoin('users as a', 'a.id', 'p.approved_by')
+    .select(['p.uuid', 'p.order_id', 'o.receipt_number', 'p.method_id', 'm.name', 'm.kind', 'p.amount_cents', 'p.state', 'p.device_id', 'p.terminal_id', 'p.tendered_cents', 'p.change_cents', 'p.settle_reason'])
+    .select(['s.username as settled_by_name', 'a.username as approved_by_name'])
     .where('o.session_id', '=', sessionId)
     .where('o.state', '=', 'paid')
+    .orderBy('p.created_at')
+    .orderBy('p.uuid')
     .execute();
-  return rows.map((r) => ({ methodId: r.method_id, methodName: r.name, kind: r.kind, amountCents: r.amount_cents, state: r.state as SessionPayment['state'] }));
+  return rows.map((r) => ({
+    uuid: r.uuid,
+    orderId: r.order_id,
+    receiptNumber: r.receipt_number,
+    methodId: r.method_id,
+    methodName: r.name,
+    kind: r.kind,
+    amountCents: r.amount_cents,
+    state: r.state as PaymentState,
+    deviceId: r.device_id,
+    terminalId: r.terminal_id,
+    tenderedCents: r.tendered_cents,
+    changeCents: r.change_cents,
+    settledBy: r.settled_by_name ?? null,
+    approvedBy: r.approved_by_name ?? null,
+    settleReason: r.settle_reason,
+  }));
+}
+
+/** How many sessions of the same POS were opened after this one. */
+export async function countLaterSessions(db: Executor, session: { id: number; posConfigId: number }): Promise<number> {
+  const row = await db
+    .selectFrom('pos_sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('pos_config_id', '=', session.posConfigId)
+    .where('id', '>', session.id)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Opens a closed session again: its closing and Z report are dropped, the next closing makes new ones. */
+export async function reopenPosSession(db: Executor, id: number): Promise<PosSession> {
+  const row = await db.updateTable('pos_sessions').set({ state: 'open', closed_at: null, closing: null }).where('id', '=', id).where('state', '=', 'closed').returning(columns).executeTakeFirstOrThrow();
+  return toSession(row);
+}
+
+/** The session row locked for the rest of the transaction (closing and reopening take it). */
+export async function lockPosSession(db: Executor, id: number): Promise<PosSession | null> {
+  const row = await db.selectFrom('pos_sessions').select(columns).where('id', '=', id).forUpdate().executeTakeFirst();
+  return row === undefined ? null : toSession(row);
 }

@@ -1,10 +1,13 @@
-import { CloseSessionBody, IdParams, ListOf, ListOrdersQuery, OpenSessionBody, Order, OrderList, PosSession, PutOrderBody, Receipt, UuidIdParams } from '@kassa/contract';
+import { ClosingPreview, CloseSessionBody, IdParams, ListOf, ListOrdersQuery, OpenSessionBody, Order, OrderList, PosSession, PutOrderBody, Receipt, ReopenSessionBody, UuidIdParams, ZReport } from '@kassa/contract';
+import { Type } from 'typebox';
 import { userOf } from '../http/auth-plugin.js';
 import { errorResponses } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { routeOptions } from '../http/types.js';
 import { readOrder, readOrders, readSession, readSessions } from '../services/reads.js';
-import { cancelOrder, closeOpenSession, openSession, putOrder, receiptOf, validateOrder } from '../services/sales.js';
+import { closeOpenSession, closingPreview, reopenSession, sessionReport } from '../services/closing.js';
+import { zReportCsv } from '../services/z-report-csv.js';
+import { cancelOrder, openSession, putOrder, receiptOf, validateOrder } from '../services/sales.js';
 import { requireTill } from '../services/till-access.js';
 import type { RouteDeps } from './deps.js';
 import { lower } from './uuids.js';
@@ -19,12 +22,65 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
     routeOptions('user', 'sessions', 'Open a session of a POS with the opening cash count', { body: OpenSessionBody, response: { 201: PosSession, ...errorResponses(404, 409, 422) } }),
     async (request, reply) => reply.status(201).send(await openSession(ctx, request.body, userOf(request).id)),
   );
+  app.get(
+    '/api/sessions/:id/closing-preview',
+    routeOptions('user', 'sessions', `The closing figures of an open session before its cash is counted: expected cash, totals per method, card totals per terminal, payments settled by hand (a read, open to every user)`, {
+      params: IdParams,
+      response: { 200: ClosingPreview, ...errorResponses(404, 409) },
+    }),
+    async (request) => closingPreview(ctx, request.params.id),
+  );
   app.post(
     '/api/sessions/:id/close',
-    routeOptions('user', 'sessions', `Close a session: totals per payment method and the cash difference. ${TILL_RULE}`, { params: IdParams, body: CloseSessionBody, response: { 200: PosSession, ...errorResponses(404, 409, 422) } }),
+    routeOptions(
+      'user',
+      'sessions',
+      `Close a session with the counted cash (typed, or counted by note and coin) and keep its Z report. Expected cash = opening cash + cash sales (net of the change) − cash refunds; a difference beyond the threshold (500 cents unless configured) needs a manager: the caller when a manager or admin, else \`approval\` (403 KASSA_FORBIDDEN with details.needs "managerApproval" without one). ${TILL_RULE}`,
+      { params: IdParams, body: CloseSessionBody, response: { 200: PosSession, ...errorResponses(404, 409, 422) } },
+    ),
     async (request) => {
-      await requireTill(ctx, userOf(request), { sessionId: request.params.id });
-      return closeOpenSession(ctx, request.params.id, request.body.countedCashCents);
+      const actor = userOf(request);
+      await requireTill(ctx, actor, { sessionId: request.params.id });
+      return closeOpenSession(ctx, actor, request.params.id, request.body);
+    },
+  );
+  app.get(
+    '/api/sessions/:id/report',
+    routeOptions('user', 'sessions', 'The Z report of a closed session (409 KASSA_CONFLICT while it is open; a read, open to every user)', { params: IdParams, response: { 200: ZReport, ...errorResponses(404, 409) } }),
+    async (request) => sessionReport(ctx, request.params.id),
+  );
+  app.get(
+    '/api/sessions/:id/report.csv',
+    routeOptions('user', 'sessions', `The Z report of a closed session as CSV: one row per figure, amounts in integer cents and in euros (a read, open to every user)`, {
+      params: IdParams,
+      response: {
+        200: {
+          description: 'CSV (RFC 4180, CRLF): section, item, method, terminal, count, cents, euro.',
+          content: { 'text/csv': { schema: Type.String(), example: 'section,item,method,terminal,count,cents,euro\r\ncash,expected,,,,12500,125.00\r\n' } },
+        },
+        ...errorResponses(404, 409),
+      },
+    }),
+    async (request, reply) => {
+      const report = await sessionReport(ctx, request.params.id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="z-report-${report.sessionId}.csv"`)
+        .send(zReportCsv(report));
+    },
+  );
+  app.post(
+    '/api/sessions/:id/reopen',
+    routeOptions(
+      'user',
+      'sessions',
+      `Reopen a closed session: a manager or admin, or a cashier with \`approval\`; only while no later session of its POS was opened, else 409 KASSA_CONFLICT (the closing is final). The Z report is dropped; the next closing makes a new one. ${TILL_RULE}`,
+      { params: IdParams, body: ReopenSessionBody, response: { 200: PosSession, ...errorResponses(404, 409) } },
+    ),
+    async (request) => {
+      const actor = userOf(request);
+      await requireTill(ctx, actor, { sessionId: request.params.id });
+      return reopenSession(ctx, actor, request.params.id, request.body.approval);
     },
   );
 

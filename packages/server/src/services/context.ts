@@ -22,6 +22,8 @@ export interface ServiceContext {
   readonly passwordCost: ScryptCost;
   readonly sessionTtlMs: number;
   readonly loginLockout: LoginLockout;
+  /** A cash difference beyond this many cents needs a manager to close a session (domain/closing.ts, default 500). */
+  readonly closingThresholdCents?: number;
   /** Told when a payment reaches a final state (the metrics' payment latency). */
   readonly payments?: { finished(payment: { readonly createdAt: Date }, state: PaymentState, at: Date): void };
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { KassaError, notFound } from '../domain/errors.js';
 import { checkOrderCancel, checkOrderValidation } from '../domain/orders.js';
 import { amountDue, paidAndRunning } from '../domain/payments.js';
-import { checkSessionOpen, closeSession } from '../domain/sessions.js';
+import { checkSessionOpen } from '../domain/sessions.js';
 import { computeOrderTotals } from '../domain/totals.js';
 import { appendEvent } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
@@ -13,7 +13,7 @@ import { listPaymentMethods } from '../repos/payment-methods.js';
 import { getTickets } from '../repos/payments.js';
 import { getPosConfig } from '../repos/pos-configs.js';
 import type { PosSession } from '../repos/pos-sessions.js';
-import { closePosSession, countOpenSessions, draftOrderIds, getPosSession, openPosSession, sessionPayments } from '../repos/pos-sessions.js';
+import { countOpenSessions, getPosSession, openPosSession } from '../repos/pos-sessions.js';
 import { getProducts } from '../repos/products.js';
 import type { ServiceContext } from './context.js';
 import { iso, isoOrNull } from './context.js';
@@ -54,14 +54,6 @@ export async function requireSession(db: Executor, id: number): Promise<PosSessi
   const session = await getPosSession(db, id);
   if (session === null) throw notFound('Session', id);
   return session;
-}
-
-export async function closeOpenSession(ctx: ServiceContext, id: number, countedCashCents: number): Promise<PosSessionApi> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const session = await requireSession(trx, id);
-    const closing = closeSession({ ...session, countedCashCents, draftOrders: await draftOrderIds(trx, id), payments: await sessionPayments(trx, id) });
-    return sessionView(await closePosSession(trx, id, closing, ctx.now()));
-  });
 }
 
 export async function requireOrder(db: Executor, id: string, forUpdate = false): Promise<Order> {

@@ -1,5 +1,8 @@
 import type {
   Box,
+  CloseSessionBody,
+  ClosingPreview,
+  ZReport,
   Company,
   CreateUserBody,
   Device,
@@ -108,7 +111,13 @@ export const sessions = {
   list: () => items(api<List<PosSession>>('GET', '/api/sessions')),
   get: (id: number) => api<PosSession>('GET', `/api/sessions/${id}`),
   open: (posConfigId: number, openingCashCents: number) => api<PosSession>('POST', '/api/sessions', { posConfigId, openingCashCents }),
-  close: (id: number, countedCashCents: number) => api<PosSession>('POST', `/api/sessions/${id}/close`, { countedCashCents }),
+  close: (id: number, body: CloseSessionBody) => api<PosSession>('POST', `/api/sessions/${id}/close`, body),
+  closingPreview: (id: number) => api<ClosingPreview>('GET', `/api/sessions/${id}/closing-preview`),
+  report: (id: number) => api<ZReport>('GET', `/api/sessions/${id}/report`),
+  /** The Z report as CSV: a plain link, the session cookie goes with it. */
+  reportCsvUrl: (id: number) => `/api/sessions/${id}/report.csv`,
+  reportJsonUrl: (id: number) => `/api/sessions/${id}/report`,
+  reopen: (id: number, approval?: ManagerApproval) => api<PosSession>('POST', `/api/sessions/${id}/reopen`, approval === undefined ? {} : { approval }),
 };
 
 export const orders = {

@@ -12,6 +12,7 @@ import { OrdersPage } from '../orders/OrdersPage';
 import { CloseSession } from './CloseSession';
 import { PaymentScreen } from './PaymentScreen';
 import { ReceiptView } from './ReceiptView';
+import { ZReportView } from './ZReportView';
 import { SellView } from './SellView';
 import { till } from './storage';
 
@@ -41,6 +42,7 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
   }, [view]);
 
   if (view === 'receipt' && id !== undefined) return <ReceiptView orderId={id} />;
+  if (view === 'report' && id !== undefined && /^[0-9]+$/.test(id)) return <ZReportView sessionId={Number(id)} />;
   return (
     <LoadState loaded={loaded}>
       {(session) => {

@@ -365,14 +365,53 @@ describe('the cashier sells and sees every payment state live', () => {
 
   it('closes the session with the totals per payment method', async () => {
     await page.goto(`${stack.url}/#/pos/close`);
-    await page.getByRole('textbox', { name: 'Counted cash' }).fill('59.80');
+    // Counted 7.50 € short of the expected cash: beyond the 5 € threshold, a manager approves.
+    const expected = (await page.getByTestId('expected-cash').textContent()) ?? '';
+    const expectedCents = Math.round(Number(expected.replace(/[^0-9.]/g, '')) * 100);
+    expect(expectedCents).toBeGreaterThan(750);
+    await page.getByRole('textbox', { name: 'Counted cash' }).fill(((expectedCents - 750) / 100).toFixed(2));
+    await expect.poll(() => page.getByTestId('cash-difference').textContent()).toMatch(/7\.50/);
+    expect(await page.getByTestId('cash-difference').textContent()).toContain('a manager must approve');
+    await page.getByRole('table', { name: 'Card totals per method and terminal' }).waitFor();
     await page.getByRole('button', { name: 'Close session' }).click();
+    await till.approvalDialog().waitFor();
+    await till.approveAsManager({ username: MANAGER.username, secret: MANAGER.pin, reason: 'Counted twice: 7.50 short' }, 'Approve and close');
     const totals = page.getByRole('table', { name: 'Totals per payment method' });
     await totals.waitFor();
     expect(await totals.getByRole('row', { name: /^Card/ }).textContent()).toMatch(/^Card8€73\.60$/);
     expect(await totals.getByRole('row', { name: /^Cash/ }).textContent()).toMatch(/^Cash3€24\.40$/);
     await screenshot(page, 'session-closed');
     await expectAccessible(page);
+
+    // The Z report keeps the figures and who approved the difference, and prints on the receipt printer.
+    await page.getByRole('link', { name: 'Z report' }).click();
+    const report = page.getByRole('article', { name: /^Z report of session/ });
+    await report.waitFor();
+    expect(await report.textContent()).toContain(`Difference approved by ${MANAGER.username}: Counted twice: 7.50 short`);
+    expect(await page.getByRole('link', { name: 'CSV' }).getAttribute('href')).toMatch(/^\/api\/sessions\/[0-9]+\/report\.csv$/);
+    await expectAccessible(page);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('button', { name: 'Print Z report' }).isVisible()).toBe(false);
+    await screenshot(page, 'z-report', { fullPage: true });
+    await page.emulateMedia({ media: null });
+    await page.getByRole('radio', { name: 'A4' }).check();
+    expect(await report.getAttribute('class')).toBe('z-report paper-a4');
+  });
+
+  it('lets a manager find the Z report under Sessions and reopen the last session of its POS', async () => {
+    const office = await openPage(await newContext(browser), stack.url);
+    await new AppShell(office.page).logIn(MANAGER);
+    await office.page.getByRole('navigation').getByRole('link', { name: 'Sessions' }).click();
+    const sessionsTable = office.page.getByRole('table', { name: 'Sessions' });
+    // The session closed above, 7.50 short, with its Z report.
+    const closedRow = sessionsTable.getByRole('row').filter({ hasText: '-€7.50' });
+    await closedRow.waitFor();
+    expect(await closedRow.getByRole('link', { name: 'Z report' }).getAttribute('href')).toMatch(/^#\/pos\/report\/[0-9]+$/);
+    await expectAccessible(office.page);
+    await closedRow.getByRole('button', { name: 'Reopen' }).click();
+    await office.page.getByRole('status').filter({ hasText: /is open again/ }).waitFor();
+    expect(office.errors).toEqual([]);
+    await office.page.context().close();
   });
 
   it('left no error in the browser console', () => {

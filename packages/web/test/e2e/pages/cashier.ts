@@ -77,12 +77,12 @@ export class CashierPage {
   }
 
   /** A manager types their username and PIN (or password) with the reason, and approves. */
-  async approveAsManager(approval: { username: string; secret: string; reason?: string }): Promise<void> {
+  async approveAsManager(approval: { username: string; secret: string; reason?: string }, button = 'Approve and settle'): Promise<void> {
     const dialog = this.approvalDialog();
     await dialog.getByRole('textbox', { name: 'Manager username' }).fill(approval.username);
     await dialog.getByLabel('PIN or password').fill(approval.secret);
     if (approval.reason !== undefined) await dialog.getByRole('textbox', { name: /Reason/ }).fill(approval.reason);
-    await dialog.getByRole('button', { name: 'Approve and settle' }).click();
+    await dialog.getByRole('button', { name: button }).click();
   }
 
   async validateOrder(): Promise<void> {
