@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { Cents, DateTime, Id, Uuid } from './common.js';
+import { Refund, RefundLine } from './refunds.js';
 
 export const MethodTotal = Type.Object({ methodId: Type.Integer(), methodName: Type.String(), totalCents: Type.Integer(), count: Type.Integer() });
 export const SessionClosing = Type.Object({
@@ -60,7 +61,9 @@ export const Order = Type.Object({
   runningCents: Type.Integer({ description: 'What lines still running on a terminal, or waiting for a person (unknown, mismatch), may take.' }),
   vat: Type.Array(VatGroup),
   lines: Type.Array(OrderLine),
-  payments: Type.Array(OrderPaymentLine),
+  payments: Type.Array(OrderPaymentLine, { description: 'The payment lines that took the money (refunds are apart).' }),
+  refunds: Type.Array(Refund, { description: 'What was given back, newest last.' }),
+  refundedCents: Type.Integer({ description: 'What the refunds gave back (done and forceDone refund lines).' }),
   createdAt: DateTime,
   validatedAt: Type.Union([DateTime, Type.Null()]),
   receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
@@ -133,6 +136,10 @@ export const Receipt = Type.Object({
       tenderedCents: Type.Union([Type.Integer(), Type.Null()]),
       changeCents: Type.Union([Type.Integer(), Type.Null()]),
     }),
+  ),
+  refunds: Type.Array(
+    Type.Object({ uuid: Uuid, method: Type.String(), amountCents: Type.Integer(), state: Type.String(), reason: Type.String(), lines: Type.Array(RefundLine), createdAt: DateTime }),
+    { description: 'The returns of this order.' },
   ),
   cardholderTickets: Type.Array(Type.String(), { description: 'The terminal tickets for the cardholder, as printed text.' }),
   text: Type.String({ description: 'The receipt as plain text, ready to print.' }),

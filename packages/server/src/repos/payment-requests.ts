@@ -62,6 +62,7 @@ type FactsRow = {
   e_tendered_cents: number | null;
   e_change_cents: number | null;
   e_approved_by: number | null;
+  e_kind: 'payment' | 'refund';
   m_id: number | null;
   m_name: string;
   m_kind: PaymentMethod['kind'];
@@ -97,7 +98,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
       (select count(*) from payments a where a.device_id = m.device_id and a.state in (${sql.join(ACTIVE_STATES.map((s) => sql.lit(s)))})) as device_active,
       e.uuid as e_uuid, e.order_id as e_order_id, e.method_id as e_method_id, e.amount_cents as e_amount_cents, e.state as e_state,
       e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.terminal_id as e_terminal_id, e.transaction_id as e_transaction_id, e.created_by as e_created_by,
-      e.created_at as e_created_at, e.updated_at as e_updated_at, e.settled_by as e_settled_by, e.settle_reason as e_settle_reason, e.approved_by as e_approved_by,
+      e.created_at as e_created_at, e.updated_at as e_updated_at, e.settled_by as e_settled_by, e.settle_reason as e_settle_reason, e.approved_by as e_approved_by, e.kind as e_kind,
       e.tendered_cents as e_tendered_cents, e.change_cents as e_change_cents,
       m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id,
       d.id as d_id, d.box_id as d_box_id, d.terminal_id as d_terminal_id, d.type as d_type, d.make as d_make, d.model as d_model,
@@ -134,6 +135,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
             tendered_cents: r.e_tendered_cents,
             change_cents: r.e_change_cents,
             approved_by: r.e_approved_by,
+            kind: r.e_kind,
           }),
     method: r.m_id === null ? null : { id: r.m_id, name: r.m_name, kind: r.m_kind, journalId: r.m_journal_id, terminal: r.m_terminal, deviceId: r.m_device_id },
     device:

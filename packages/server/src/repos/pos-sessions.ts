@@ -68,6 +68,8 @@ export async function sessionPayments(db: Executor, sessionId: number): Promise<
     .select(['p.method_id', 'm.name', 'm.kind', 'p.amount_cents', 'p.state'])
     .where('o.session_id', '=', sessionId)
     .where('o.state', '=', 'paid')
+    // Refund lines give money back; they are not sales.
+    .where('p.kind', '=', 'payment')
     .execute();
   return rows.map((r) => ({ methodId: r.method_id, methodName: r.name, kind: r.kind, amountCents: r.amount_cents, state: r.state as SessionPayment['state'] }));
 }
