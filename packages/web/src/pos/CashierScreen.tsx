@@ -12,6 +12,7 @@ import { OrdersPage } from '../orders/OrdersPage';
 import { CloseSession } from './CloseSession';
 import { PaymentScreen } from './PaymentScreen';
 import { ReceiptView } from './ReceiptView';
+import { RefundReceiptView } from './RefundReceiptView';
 import { SellView } from './SellView';
 import { till } from './storage';
 
@@ -33,7 +34,7 @@ async function findSession(): Promise<PosSession | null> {
 
 export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: string }) {
   const loaded = useLoad(findSession);
-  const [view, id] = rest;
+  const [view, id, refundId] = rest;
 
   useEffect(() => {
     const running = till.runningOrder();
@@ -41,6 +42,7 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
   }, [view]);
 
   if (view === 'receipt' && id !== undefined) return <ReceiptView orderId={id} />;
+  if (view === 'refund' && id !== undefined && refundId !== undefined) return <RefundReceiptView orderId={id} refundId={refundId} />;
   return (
     <LoadState loaded={loaded}>
       {(session) => {

@@ -12,12 +12,15 @@ import { ErrorAlert, Field } from '../ui/components';
  */
 export function ManagerApprovalDialog({
   summary,
+  text,
   submitLabel,
   initialReason,
   approve,
   onClose,
 }: {
   summary: ReactNode;
+  /** What needs the approval; settling by hand when not given. */
+  text?: string;
   submitLabel: string;
   initialReason: string;
   approve: (approval: ManagerApproval, reason: string) => Promise<void>;
@@ -64,7 +67,7 @@ export function ManagerApprovalDialog({
     >
       <form onSubmit={(e) => void submit(e)}>
         <h2 id={titleId}>{t('pos.approvalTitle')}</h2>
-        <p>{t('pos.approvalText')}</p>
+        <p>{text ?? t('pos.approvalText')}</p>
         <p className="note">{summary}</p>
         <Field label={t('pos.managerUsername')}>
           {(props) => <input {...props} value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" required maxLength={64} />}
