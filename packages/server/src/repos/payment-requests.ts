@@ -69,6 +69,7 @@ type FactsRow = {
   m_journal_id: number;
   m_terminal: PaymentMethod['terminal'];
   m_device_id: number | null;
+  m_refund_transaction_type: string | null;
   d_id: number | null;
   d_box_id: string;
   d_terminal_id: string;
@@ -100,7 +101,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
       e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.terminal_id as e_terminal_id, e.transaction_id as e_transaction_id, e.created_by as e_created_by,
       e.created_at as e_created_at, e.updated_at as e_updated_at, e.settled_by as e_settled_by, e.settle_reason as e_settle_reason, e.approved_by as e_approved_by, e.kind as e_kind,
       e.tendered_cents as e_tendered_cents, e.change_cents as e_change_cents,
-      m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id,
+      m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id, m.refund_transaction_type as m_refund_transaction_type,
       d.id as d_id, d.box_id as d_box_id, d.terminal_id as d_terminal_id, d.type as d_type, d.make as d_make, d.model as d_model,
       d.online as d_online, d.last_seen_at as d_last_seen_at, d.removed as d_removed, d.approval as d_approval,
       coalesce((select json_agg(x.id order by x.id) from devices x where x.terminal_id = d.terminal_id and x.id <> d.id and not x.removed), '[]'::json) as d_shared_with
@@ -137,7 +138,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
             approved_by: r.e_approved_by,
             kind: r.e_kind,
           }),
-    method: r.m_id === null ? null : { id: r.m_id, name: r.m_name, kind: r.m_kind, journalId: r.m_journal_id, terminal: r.m_terminal, deviceId: r.m_device_id },
+    method: r.m_id === null ? null : { id: r.m_id, name: r.m_name, kind: r.m_kind, journalId: r.m_journal_id, terminal: r.m_terminal, deviceId: r.m_device_id, refundTransactionType: r.m_refund_transaction_type },
     device:
       r.d_id === null
         ? null

@@ -100,12 +100,6 @@ export async function orderMoneyLines(db: Executor, orderId: string): Promise<{ 
   return rows.map((r) => ({ uuid: r.uuid, kind: r.kind, methodId: r.method_id, amountCents: r.amount_cents, state: r.state as PaymentState, deviceId: r.device_id }));
 }
 
-/** The TransactionType a method's terminal takes for a refund; null: the default. */
-export async function refundTransactionType(db: Executor, methodId: number): Promise<string | null> {
-  const row = await db.selectFrom('payment_methods').select('refund_transaction_type').where('id', '=', methodId).executeTakeFirst();
-  return row?.refund_transaction_type ?? null;
-}
-
 /** Lines running on a device, whatever their kind or order. */
 export async function activeOnDevice(db: Executor, deviceId: number, states: readonly PaymentState[]): Promise<number> {
   const row = await db

@@ -126,6 +126,22 @@ describe.each(BACKENDS)('refund routes on %s', (backend) => {
     expect(await readOrder(order.id)).toMatchObject({ refundedCents: 250, refunds: [{ state: 'done' }] });
   });
 
+  it('sends the TransactionType the card method names for refunds, a setting the admin changes', async () => {
+    const order = await paidOrder();
+    const { id: _id, refundTransactionType: before, ...method } = shop.card;
+    expect(before).toBeNull();
+    const set = await shop.admin.inject({ method: 'PUT', url: `/api/payment-methods/${shop.card.id}`, payload: { ...method, refundTransactionType: '21' } });
+    expect([set.statusCode, set.json<{ refundTransactionType: string }>().refundTransactionType]).toEqual([200, '21']);
+    const bad = await shop.admin.inject({ method: 'PUT', url: `/api/payment-methods/${shop.card.id}`, payload: { ...method, refundTransactionType: 'refund' } });
+    expect(code(bad)).toBe('KASSA_VALIDATION');
+    const refundUuid = uuid();
+    expect((await refund(manager, order.id, refundUuid, { paymentMethodId: shop.card.id, reason: 'with the setting', amountCents: 100 })).statusCode).toBe(201);
+    expect((await startCommands(refundUuid)).map((c) => c.payload)).toEqual([{ kind: 'pay', paymentUuid: refundUuid, terminalId: '12345678', amountCents: 100, transactionKind: 'refund', transactionType: '21' }]);
+    await boxEvent(refundUuid, 'declined');
+    const reset = await shop.admin.inject({ method: 'PUT', url: `/api/payment-methods/${shop.card.id}`, payload: { ...method, refundTransactionType: null } });
+    expect(reset.json<{ refundTransactionType: string | null }>().refundTransactionType).toBeNull();
+  });
+
   it('refunds in cash at once', async () => {
     const order = await paidOrder(0);
     const response = await refund(manager, order.id, uuid(), { paymentMethodId: shop.cash.id, reason: 'customer changed their mind', lines: [{ position: 0, quantity: 2 }, { position: 1, quantity: 1 }] });

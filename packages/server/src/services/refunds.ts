@@ -11,7 +11,7 @@ import { appendEvent } from '../repos/events.js';
 import { getPaymentMethod } from '../repos/payment-methods.js';
 import { addHistory, getPayment, getTickets } from '../repos/payments.js';
 import { getPosConfig } from '../repos/pos-configs.js';
-import { activeOnDevice, insertRefund, insertRefundLine, orderMoneyLines, refundTransactionType } from '../repos/refunds.js';
+import { activeOnDevice, insertRefund, insertRefundLine, orderMoneyLines } from '../repos/refunds.js';
 import { authorizeOverride } from './approvals.js';
 import { loadCompany } from './configuration.js';
 import type { ServiceContext } from './context.js';
@@ -75,7 +75,7 @@ export async function requestRefund(ctx: ServiceContext, actor: Actor, orderId: 
         data: { refund: { amountCents, lines }, approvedBy: { id: override.approvedBy, username: override.approverName } },
       });
       if (usesTerminal) {
-        const transactionType = await refundTransactionType(trx, method.id);
+        const transactionType = method.refundTransactionType;
         const command: PaymentCommand = { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents, transactionKind: 'refund', ...(transactionType !== null ? { transactionType } : {}) };
         await enqueueCommand(trx, ctx.prefix, { boxId: device.boxId, kind: command.kind, payload: command });
       }
