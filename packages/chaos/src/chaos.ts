@@ -83,6 +83,7 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     counts['cash payments'] = sum((t) => t.stats.cashPayments);
     counts['requests sent again'] = sum((t) => t.stats.resends);
     counts['double submits'] = sum((t) => t.stats.duplicateSubmits);
+    counts['refunds asked'] = sum((t) => t.stats.refunds);
     counts['check again pressed'] = sum((t) => t.stats.checks);
     counts['terminals restarted by a cashier'] = sum((t) => t.stats.reboots);
     counts['flood frames'] = faults.stats.floodFrames;
