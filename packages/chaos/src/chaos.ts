@@ -52,7 +52,7 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     const tills: Till[] = [];
     for (const terminal of world.terminals) {
       const api = cashier.sharingSession();
-      tills.push(new Till(api, { terminal, cardMethodId: shop.cardMethodOf.get(terminal.terminalId)!, cashMethodId: shop.cashMethodId, sessionId: shop.sessionId, productIds: shop.productIds }, random.fork(), verbose));
+      tills.push(new Till(api, { terminal, cardMethodId: shop.cardMethodOf.get(terminal.terminalId)!, cashMethodId: shop.cashMethodId, sessionId: shop.sessionId, productIds: shop.productIds, approval: { username: world.admin.username, secret: world.admin.password } }, random.fork(), verbose));
     }
     for (const proc of [...world.servers, world.box]) proc.supervise = true;
     const watch = new TerminalWatch(world.terminals);
@@ -83,6 +83,7 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     counts['cash payments'] = sum((t) => t.stats.cashPayments);
     counts['requests sent again'] = sum((t) => t.stats.resends);
     counts['double submits'] = sum((t) => t.stats.duplicateSubmits);
+    counts['refunds asked'] = sum((t) => t.stats.refunds);
     counts['check again pressed'] = sum((t) => t.stats.checks);
     counts['terminals restarted by a cashier'] = sum((t) => t.stats.reboots);
     counts['flood frames'] = faults.stats.floodFrames;

@@ -42,7 +42,8 @@ export async function collectFacts(api: ApiClient, tills: readonly Till[], termi
       const answer = await api.call(api.servers[0]!, 'GET', `/api/payments/${made.uuid}`);
       // A request that never reached the server made no payment: nothing to compare.
       if (answer.status === 404) continue;
-      const detail = answer.status === 200 ? (answer.body as { payment: { state: string; amountCents: number; orderId: string }; tickets: unknown[] }) : await getJson<{ payment: { state: string; amountCents: number; orderId: string }; tickets: unknown[] }>(api, `/api/payments/${made.uuid}`);
+      type Detail = { payment: { state: string; amountCents: number; orderId: string; kind: 'payment' | 'refund' }; tickets: unknown[] };
+      const detail = answer.status === 200 ? (answer.body as Detail) : await getJson<Detail>(api, `/api/payments/${made.uuid}`);
       payments.push({
         uuid: made.uuid,
         transactionId: transactionIdFromUuid(made.uuid).toString(),
@@ -50,6 +51,7 @@ export async function collectFacts(api: ApiClient, tills: readonly Till[], termi
         state: detail.payment.state,
         amountCents: detail.payment.amountCents,
         card: made.card,
+        kind: detail.payment.kind,
         tickets: detail.tickets.length,
       });
     }
@@ -59,6 +61,6 @@ export async function collectFacts(api: ApiClient, tills: readonly Till[], termi
     const order = await getJson<{ id: string; state: string; totalCents: number }>(api, `/api/orders/${id}`);
     orders.push({ id: order.id, state: order.state, totalCents: order.totalCents });
   }
-  const ledger: LedgerFact[] = terminals.flatMap((t) => t.ledger.map((e) => ({ terminalId: t.terminalId, transactionId: e.transactionId.toString(), amountCents: e.amountCents, result: e.result })));
+  const ledger: LedgerFact[] = terminals.flatMap((t) => t.ledger.map((e) => ({ terminalId: t.terminalId, transactionId: e.transactionId.toString(), amountCents: e.amountCents, result: e.result, kind: e.kind })));
   return { ledger, started: watch.started, stillRunning: watch.running, payments, orders };
 }

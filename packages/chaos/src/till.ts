@@ -11,6 +11,8 @@ export interface TillSetup {
   readonly sessionId: number;
   /** Products the till sells, one per order. */
   readonly productIds: readonly number[];
+  /** A manager's (or admin's) approval the cashier brings for refunds; none: the till refunds nothing. */
+  readonly approval?: { readonly username: string; readonly secret: string };
 }
 
 export interface TillStats {
@@ -22,6 +24,7 @@ export interface TillStats {
   checks: number;
   reboots: number;
   duplicateSubmits: number;
+  refunds: number;
 }
 
 /** An answer that a till cannot resend its way out of: reported as a finding. */
@@ -41,6 +44,8 @@ const CARD_ATTEMPTS = 2;
 const STUCK_MS = 20_000;
 /** A payment unknown this long: the cashier presses "check again". */
 const CHECK_AFTER_MS = 4_000;
+/** Validated orders a customer brings back for a refund (part or all of what was paid). */
+const REFUND_CHANCE = 0.25;
 
 /**
  * One cashier's till: sells an order, asks its terminal for the amount, follows the payment to its
@@ -48,10 +53,10 @@ const CHECK_AFTER_MS = 4_000;
  * timeout — the behaviour the idempotency keys exist for.
  */
 export class Till {
-  readonly stats: TillStats = { orders: 0, validated: 0, cardPayments: 0, cashPayments: 0, resends: 0, checks: 0, reboots: 0, duplicateSubmits: 0 };
+  readonly stats: TillStats = { orders: 0, validated: 0, cardPayments: 0, cashPayments: 0, resends: 0, checks: 0, reboots: 0, duplicateSubmits: 0, refunds: 0 };
   readonly anomalies: TillAnomaly[] = [];
-  /** Every payment uuid this till created, with its order. */
-  readonly payments: { uuid: string; orderId: string; card: boolean }[] = [];
+  /** Every payment and refund uuid this till created, with its order. */
+  readonly payments: { uuid: string; orderId: string; card: boolean; refund?: boolean }[] = [];
   #selling = true;
   #deadline = Number.POSITIVE_INFINITY;
 
@@ -102,16 +107,44 @@ export class Till {
     const order = await this.resend('order', 'PUT', `/api/orders/${orderId}`, { sessionId: this.setup.sessionId, lines: [{ productId, quantity: 1 }] }, (a) => a.status === 200 || a.status === 201);
     if (order === null) return;
     this.stats.orders++;
-    let due = (order.body as { totalCents: number }).totalCents;
+    const total = (order.body as { totalCents: number }).totalCents;
+    let due = total;
+    let paidByCard = false;
     for (let attempt = 0; due > 0 && Date.now() < this.#deadline; attempt++) {
       const card = attempt < CARD_ATTEMPTS;
       const state = await this.pay(orderId, due, card);
       if (state === null) return;
-      if (state === 'done' || state === 'forceDone') due = 0;
+      if (state === 'done' || state === 'forceDone') {
+        due = 0;
+        paidByCard = card;
+      }
     }
     if (due > 0) return;
     const validated = await this.resend('validate', 'POST', `/api/orders/${orderId}/validate`, undefined, (a) => a.status === 200 || errorCode(a) === 'KASSA_ORDER_NOT_DRAFT');
-    if (validated !== null) this.stats.validated++;
+    if (validated === null) return;
+    this.stats.validated++;
+    if (this.setup.approval !== undefined && this.random.chance(REFUND_CHANCE)) await this.refund(orderId, this.random.int(1, total), paidByCard);
+  }
+
+  /**
+   * The customer brings the order back: a refund of part or all of it, the way it was paid (card
+   * through the terminal, or cash), followed to its end like a payment. A refund the terminal refuses
+   * is not tried again: the customer is paid back in cash.
+   */
+  private async refund(orderId: string, amountCents: number, card: boolean): Promise<void> {
+    const uuid = seededUuid(this.random);
+    const body = { paymentMethodId: card ? this.setup.cardMethodId : this.setup.cashMethodId, reason: 'chaos: customer returns the order', amountCents, approval: this.setup.approval };
+    this.payments.push({ uuid, orderId, card, refund: true });
+    this.stats.refunds++;
+    const created = await this.resend('refund', 'PUT', `/api/orders/${orderId}/refunds/${uuid}`, body, (a) => a.status === 200 || a.status === 201);
+    if (created === null) return;
+    if (this.random.chance(0.15)) {
+      this.stats.duplicateSubmits++;
+      const again = await this.resend('refund again', 'PUT', `/api/orders/${orderId}/refunds/${uuid}`, body, (a) => a.status === 200);
+      if (again === null) return;
+    }
+    const state = await this.follow(uuid, (created.body as { state: string }).state);
+    if (card && (state === 'retry' || state === 'failed')) await this.refund(orderId, amountCents, false);
   }
 
   /** One payment line, to its final state; null when the till had to give up. */

@@ -7,13 +7,14 @@ const payment = (over: Partial<ServerPayment> & { uuid: string; transactionId: s
   state: 'done',
   amountCents: 1200,
   card: true,
+  kind: 'payment',
   tickets: 2,
   ...over,
 });
 
 function facts(over: Partial<RunFacts>): RunFacts {
   return {
-    ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Approved' }],
+    ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Approved', kind: 'purchase' }],
     started: [{ terminalId: 't1', transactionId: '1' }],
     stillRunning: new Set(),
     payments: [payment({ uuid: 'p1', transactionId: '1' })],
@@ -37,7 +38,7 @@ describe('verify', () => {
   });
 
   it('names a done payment that no terminal approved', () => {
-    expect(rules(facts({ ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Declined' }] }))).toEqual(
+    expect(rules(facts({ ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Declined', kind: 'purchase' }] }))).toEqual(
       expect.arrayContaining(['not approved is not paid', 'paid only when approved', 'order paid total']),
     );
   });
@@ -64,9 +65,26 @@ describe('verify', () => {
 
   it('counts cash in the paid total of an order', () => {
     const f = facts({
-      ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Declined' }],
+      ledger: [{ terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Declined', kind: 'purchase' }],
       payments: [payment({ uuid: 'p1', transactionId: '1', state: 'retry' }), payment({ uuid: 'p2', transactionId: '2', card: false })],
     });
     expect(verify(f).findings).toEqual([]);
+  });
+
+  it('matches a refund line with the terminal’s refund and keeps refunds within what was paid', () => {
+    const sale = { terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Approved', kind: 'purchase' } as const;
+    const back = { terminalId: 't1', transactionId: '2', amountCents: 500, result: 'Approved', kind: 'refund' } as const;
+    const started = [{ terminalId: 't1', transactionId: '1' }, { terminalId: 't1', transactionId: '2' }];
+    const refundLine = payment({ uuid: 'r1', transactionId: '2', amountCents: 500, kind: 'refund' });
+    const good = verify(facts({ ledger: [sale, back], started, payments: [payment({ uuid: 'p1', transactionId: '1' }), refundLine] }));
+    expect(good.findings).toEqual([]);
+    expect(good.counts).toMatchObject({ 'approved cents': 1200, 'refunded cents': 500 });
+    // The terminal refunded but the server lost it: named.
+    expect(rules(facts({ ledger: [sale, back], started, payments: [payment({ uuid: 'p1', transactionId: '1' }), { ...refundLine, state: 'retry' }] }))).toContain('approved is paid');
+    // The terminal ran a purchase for a refund line: named.
+    expect(rules(facts({ ledger: [sale, { ...back, kind: 'purchase' }], started, payments: [payment({ uuid: 'p1', transactionId: '1' }), refundLine] }))).toContain('the terminal ran what was asked');
+    // Refunds beyond what was paid (a refund doubled in cash): named.
+    const doubled = [payment({ uuid: 'p1', transactionId: '1' }), refundLine, payment({ uuid: 'r2', transactionId: '3', amountCents: 800, kind: 'refund', card: false })];
+    expect(rules(facts({ ledger: [sale, back], started, payments: doubled }))).toContain('refunds within paid');
   });
 });

@@ -8,6 +8,8 @@ export interface LedgerFact {
   readonly transactionId: string;
   readonly amountCents: number;
   readonly result: string;
+  /** What the terminal ran: a purchase or a refund (money back to the card). */
+  readonly kind: 'purchase' | 'refund';
 }
 
 export interface StartedFact {
@@ -22,6 +24,8 @@ export interface ServerPayment {
   readonly state: string;
   readonly amountCents: number;
   readonly card: boolean;
+  /** A payment line takes money, a refund line gives it back. */
+  readonly kind: 'payment' | 'refund';
   readonly tickets: number;
 }
 
@@ -91,6 +95,7 @@ export function verify(facts: RunFacts): Verdict {
       approved.add(entry.transactionId);
       if (payment === undefined) findings.push({ rule: 'approved is paid', detail: `terminal ${entry.terminalId} approved transaction ${entry.transactionId} (${entry.amountCents} cents) that no payment names` });
       else if (payment.state !== 'done') findings.push({ rule: 'approved is paid', payment: payment.uuid, detail: `terminal ${entry.terminalId} approved ${entry.amountCents} cents but the payment is ${payment.state}` });
+      else if ((payment.kind === 'refund') !== (entry.kind === 'refund')) findings.push({ rule: 'the terminal ran what was asked', payment: payment.uuid, detail: `terminal ${entry.terminalId} ran a ${entry.kind} for a ${payment.kind} line` });
       else if (payment.amountCents !== entry.amountCents) findings.push({ rule: 'approved is paid', payment: payment.uuid, detail: `terminal charged ${entry.amountCents} cents, the payment says ${payment.amountCents}` });
       else if (payment.tickets === 0) findings.push({ rule: 'approved has tickets', payment: payment.uuid, detail: 'done without a ticket record' });
     } else if (payment !== undefined && PAID.has(payment.state)) {
@@ -108,12 +113,15 @@ export function verify(facts: RunFacts): Verdict {
     }
   }
 
-  // Every order's paid total matches: what the terminals approved plus cash.
+  // Every order's paid total matches: what the terminals approved plus cash. Refunds (what the
+  // terminals gave back plus cash) never exceed it: no refund doubled, none beyond what was paid.
   const paidOf = new Map<string, number>();
+  const refundedOf = new Map<string, number>();
   for (const payment of facts.payments) {
     if (!PAID.has(payment.state)) continue;
     const truth = payment.card ? (approved.has(payment.transactionId) ? payment.amountCents : 0) : payment.amountCents;
-    paidOf.set(payment.orderId, (paidOf.get(payment.orderId) ?? 0) + truth);
+    const into = payment.kind === 'refund' ? refundedOf : paidOf;
+    into.set(payment.orderId, (into.get(payment.orderId) ?? 0) + truth);
   }
   for (const order of facts.orders) {
     count(`orders ${order.state}`);
@@ -121,7 +129,11 @@ export function verify(facts: RunFacts): Verdict {
     if (order.state === 'paid' && paid !== order.totalCents) findings.push({ rule: 'order paid total', order: order.id, detail: `paid with ${paid} cents really received of ${order.totalCents}` });
     if (order.state === 'cancelled' && paid !== 0) findings.push({ rule: 'order paid total', order: order.id, detail: `cancelled although ${paid} cents were received` });
     if (paid > order.totalCents) findings.push({ rule: 'order paid total', order: order.id, detail: `${paid} cents paid on an order of ${order.totalCents}` });
+    const refunded = refundedOf.get(order.id) ?? 0;
+    if (refunded > paid) findings.push({ rule: 'refunds within paid', order: order.id, detail: `${refunded} cents given back of ${paid} received` });
+    if (refunded > 0 && order.state !== 'paid') findings.push({ rule: 'refunds within paid', order: order.id, detail: `${refunded} cents given back on an order that is ${order.state}` });
   }
-  count('approved cents', facts.ledger.filter((e) => e.result === 'Approved').reduce((sum, e) => sum + e.amountCents, 0));
+  count('approved cents', facts.ledger.filter((e) => e.result === 'Approved' && e.kind !== 'refund').reduce((sum, e) => sum + e.amountCents, 0));
+  count('refunded cents', facts.ledger.filter((e) => e.result === 'Approved' && e.kind === 'refund').reduce((sum, e) => sum + e.amountCents, 0));
   return { counts, findings };
 }

@@ -1,9 +1,9 @@
 export { startTerminal, type Key, type TerminalHandle } from './terminal.js';
 export { startFleet, fleetTerminalIds, MAX_FLEET, type FleetHandle } from './fleet.js';
 export { resolveOptions, parseBoxAddress, DEFAULT_PORT, DEFAULT_PROTOCOL_ID, DEFAULT_STAGE_DELAY_MS, type TerminalOptions } from './options.js';
-export { SCENARIOS, isScenarioName, scenarioSteps, amountRuleScenario, type ScenarioName } from './scenarios.js';
+export { SCENARIOS, REFUND_NOT_ALLOWED, isScenarioName, scenarioSteps, amountRuleScenario, type ScenarioName } from './scenarios.js';
 export { parseScript, validateScript, type ScriptStep, type AwaitedKey, type JunkKind } from './script.js';
-export { SimResultCode, type LedgerEntry } from './ledger.js';
+export { SimResultCode, SimTransactionType, ledgerTotals, transactionKindOf, type LedgerEntry, type LedgerTotals, type TransactionKind } from './ledger.js';
 export { SimError, SimErrorCode } from './errors.js';
 export { MODELS, modelInfo, serialNumberOf, type ModelName } from './models.js';
 export { LANGUAGES, type Language, type ResultName } from './texts.js';

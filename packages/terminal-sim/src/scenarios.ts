@@ -1,3 +1,4 @@
+import type { TransactionKind } from './ledger.js';
 import type { ScriptStep } from './script.js';
 import type { Language, ResultName } from './texts.js';
 
@@ -14,6 +15,7 @@ export const SCENARIOS = [
   'garbage',
   'split',
   'amount-rule',
+  'refund-refused',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -25,7 +27,16 @@ export interface PlanInput {
   readonly amountCents: number;
   readonly stageDelayMs: number;
   readonly language: Language;
+  /** A purchase unless the request's TransactionType asked for a refund. */
+  readonly kind?: TransactionKind;
 }
+
+/** What a terminal whose acquirer contract has no refunds shows before refusing one. */
+export const REFUND_NOT_ALLOWED: Readonly<Record<Language, string>> = {
+  nl: 'Terugbetaling niet toegestaan',
+  fr: 'Remboursement non autorisé',
+  en: 'Refund not allowed',
+};
 
 const WRONG_PIN: Readonly<Record<Language, string>> = { nl: 'PIN onjuist, probeer opnieuw', fr: 'Code incorrect, réessayez', en: 'Wrong PIN, try again' };
 
@@ -82,6 +93,10 @@ export function scenarioSteps(scenario: ScenarioName, input: PlanInput): ScriptS
       ];
     case 'amount-rule':
       return amountRule(input);
+    case 'refund-refused':
+      // The contract has no refunds: refused at once, before any card, without tickets. Purchases are approved.
+      if (input.kind === 'refund') return [{ info: REFUND_NOT_ALLOWED[input.language] }, { result: 'Error', tickets: false }];
+      return chipAndPin(d, 'Approved');
   }
 }
 

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { ByeReason, fromHex, isTyped, TransactionResult, TransactionStage, type Body, type Message, type TypedMessage, type TypedMessageName } from '@kassa/protocol';
 import { SimError, SimErrorCode } from './errors.js';
 import { junkBytes } from './junk.js';
-import { SimResultCode, type FinishedTransaction, type LedgerEntry } from './ledger.js';
+import { SimResultCode, transactionKindOf, type FinishedTransaction, type LedgerEntry } from './ledger.js';
 import { Link } from './link.js';
 import { resolveOptions, type ResolvedOptions, type TerminalOptions } from './options.js';
 import { seededRandom, type Random } from './random.js';
@@ -235,6 +235,7 @@ class Terminal implements TerminalHandle {
   private transactionRequest(link: Link, body: Body): void {
     const id = body.transactionId;
     const amount = body.transactionData?.amount;
+    const kind = transactionKindOf(body.transactionData?.transactionType);
     const refuse = (): void => {
       this.sendOn(link, 'TransactionResponse', {
         transactionStage: TransactionStage.Finished,
@@ -242,12 +243,12 @@ class Terminal implements TerminalHandle {
         ...(id !== undefined ? { transactionId: id } : {}),
       });
     };
-    if (id === undefined || amount === undefined || !Number.isInteger(amount) || amount <= 0 || amount > MAX_AMOUNT_CENTS) return refuse();
+    if (id === undefined || amount === undefined || !Number.isInteger(amount) || amount <= 0 || amount > MAX_AMOUNT_CENTS || kind === undefined) return refuse();
     if (this.current && !this.current.isFinished) return refuse();
     for (const tx of this.stepping) if (!tx.hasPendingSteps) this.stepping.delete(tx);
     const steps: readonly ScriptStep[] =
       typeof this.options.scenario === 'string'
-        ? scenarioSteps(this.options.scenario, { amountCents: amount, stageDelayMs: this.options.stageDelayMs, language: this.options.language })
+        ? scenarioSteps(this.options.scenario, { amountCents: amount, stageDelayMs: this.options.stageDelayMs, language: this.options.language, kind })
         : this.options.scenario;
     const tx: Transaction = new Transaction(
       {
@@ -268,12 +269,12 @@ class Terminal implements TerminalHandle {
         screen: (text) => this.screen(text),
         finished: (entry, finalBody) => this.finished(tx, entry, finalBody),
       },
-      { id, amountCents: amount },
+      { id, amountCents: amount, kind },
       steps,
     );
     this.current = tx;
     this.stepping.add(tx);
-    this.events.emit('transaction-started', { transactionId: id, amountCents: amount });
+    this.events.emit('transaction-started', { transactionId: id, amountCents: amount, kind });
     tx.start();
   }
 

@@ -77,6 +77,7 @@ export interface TicketWords {
   readonly declineReason: string;
   readonly keepReceipt: string;
   readonly sale: string;
+  readonly refund: string;
 }
 
 const TICKET_WORDS: Readonly<Record<Language, TicketWords>> = {
@@ -91,6 +92,7 @@ const TICKET_WORDS: Readonly<Record<Language, TicketWords>> = {
     declineReason: 'Geweigerd door de bank',
     keepReceipt: 'Bewaar dit ticket',
     sale: 'AANKOOP',
+    refund: 'TERUGBETALING',
   },
   fr: {
     merchantCopy: 'COPIE COMMERÇANT',
@@ -103,6 +105,7 @@ const TICKET_WORDS: Readonly<Record<Language, TicketWords>> = {
     declineReason: 'Refusé par la banque',
     keepReceipt: 'Conservez ce ticket',
     sale: 'ACHAT',
+    refund: 'REMBOURSEMENT',
   },
   en: {
     merchantCopy: 'MERCHANT COPY',
@@ -115,6 +118,7 @@ const TICKET_WORDS: Readonly<Record<Language, TicketWords>> = {
     declineReason: 'Declined by the card issuer',
     keepReceipt: 'Please keep this receipt',
     sale: 'SALE',
+    refund: 'REFUND',
   },
 };
 

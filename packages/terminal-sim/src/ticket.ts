@@ -1,5 +1,6 @@
 import type { TicketRecord } from '@kassa/protocol';
 import type { CardBrand } from './card.js';
+import type { TransactionKind } from './ledger.js';
 import { formatAmount, resultText, ticketWords, type Language, type ResultName } from './texts.js';
 
 /** TicketType (4A) of the two records a terminal prints: the shop keeps one, the customer the other. */
@@ -13,6 +14,8 @@ export interface TicketInput {
   readonly brand: CardBrand;
   readonly maskedPan: string;
   readonly amountCents: number;
+  /** A purchase prints SALE, a refund REFUND (in the terminal's language). */
+  readonly kind?: TransactionKind;
   readonly result: ResultName;
   readonly authorisationCode?: string | undefined;
 }
@@ -32,7 +35,7 @@ function ticketText(input: TicketInput, copy: 'merchant' | 'cardholder'): { tick
     `${words.date}: ${formatDate(input.date)}`,
     `${input.brand.scheme}`,
     `${words.card}: ${input.maskedPan}`,
-    words.sale,
+    input.kind === 'refund' ? words.refund : words.sale,
     `${words.amount}: ${formatAmount(input.language, input.amountCents)}`,
   ];
   if (input.result === 'Approved' && input.authorisationCode) lines.push(`${words.authorisation}: ${input.authorisationCode}`);

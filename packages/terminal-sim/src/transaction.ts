@@ -1,6 +1,6 @@
 import { TransactionResult, TransactionStage, type Body, type TicketRecord, type TransactionData, type TransactionStageName, type TypedMessageName } from '@kassa/protocol';
 import { brandByIdentifier, cardFor } from './card.js';
-import type { LedgerEntry } from './ledger.js';
+import { SimTransactionType, type LedgerEntry, type TransactionKind } from './ledger.js';
 import type { AwaitedKey, JunkKind, ScriptStep } from './script.js';
 import { stageText, type Language, type ResultName } from './texts.js';
 import { buildTickets } from './ticket.js';
@@ -30,6 +30,7 @@ const CANCELLABLE: ReadonlySet<TransactionStageName> = new Set(['None', 'Waiting
 export class Transaction {
   readonly id: bigint;
   readonly amountCents: number;
+  readonly kind: TransactionKind;
   readonly startedAt = new Date();
   private stage: TransactionStageName = 'None';
   private readonly steps: readonly ScriptStep[];
@@ -41,10 +42,11 @@ export class Transaction {
   private halted = false;
   private cardRead = false;
 
-  constructor(env: TransactionEnv, request: { id: bigint; amountCents: number }, steps: readonly ScriptStep[]) {
+  constructor(env: TransactionEnv, request: { id: bigint; amountCents: number; kind?: TransactionKind }, steps: readonly ScriptStep[]) {
     this.env = env;
     this.id = request.id;
     this.amountCents = request.amountCents;
+    this.kind = request.kind ?? 'purchase';
     this.steps = steps;
   }
 
@@ -167,9 +169,14 @@ export class Transaction {
     const withTickets = step.tickets ?? (result === 'Approved' || result === 'Declined');
     const finishedAt = new Date();
     const tickets: TicketRecord[] | undefined = withTickets
-      ? buildTickets({ language: this.env.language, shopName: this.env.shopName, terminalId: this.env.terminalId, date: this.startedAt, brand, maskedPan: card.maskedPan, amountCents: this.amountCents, result, authorisationCode })
+      ? buildTickets({ language: this.env.language, shopName: this.env.shopName, terminalId: this.env.terminalId, date: this.startedAt, brand, maskedPan: card.maskedPan, amountCents: this.amountCents, kind: this.kind, result, authorisationCode })
       : undefined;
-    const transactionData: TransactionData = authorisationCode === undefined ? { amount: this.amountCents } : { amount: this.amountCents, authorisationCode };
+    const transactionData: TransactionData = {
+      amount: this.amountCents,
+      // A refund's answer says it was a refund, so LastTransaction tells a box recovering it what ran.
+      ...(this.kind === 'refund' ? { transactionType: Uint8Array.of(SimTransactionType.Refund) } : {}),
+      ...(authorisationCode !== undefined ? { authorisationCode } : {}),
+    };
     const body: Body = {
       transactionStage: TransactionStage.Finished,
       transactionResult: TransactionResult[result],
@@ -182,7 +189,9 @@ export class Transaction {
     this.env.screen(`${stageText(this.env.language, 'Finished')}: ${result}`);
     const entry: LedgerEntry = {
       transactionId: this.id,
+      kind: this.kind,
       amountCents: this.amountCents,
+      signedCents: this.kind === 'refund' ? -this.amountCents : this.amountCents,
       result,
       ...(authorisationCode !== undefined ? { authorisationCode } : {}),
       ...(withCard ? { cardBrand: brandId, cardScheme: brand.scheme } : {}),

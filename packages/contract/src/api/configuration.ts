@@ -104,6 +104,7 @@ export const PaymentMethod = Type.Object({
   journalId: Type.Integer(),
   terminal: TerminalKind,
   deviceId: Type.Union([Type.Integer(), Type.Null()]),
+  refundTransactionType: Type.Union([Type.String(), Type.Null()], { description: 'The TransactionType (two hex digits) its terminal takes for a refund; null: the default, 20.' }),
 });
 export type PaymentMethod = Static<typeof PaymentMethod>;
 export const PaymentMethodBody = Type.Object(
@@ -113,6 +114,8 @@ export const PaymentMethodBody = Type.Object(
     journalId: Id,
     terminal: TerminalKind,
     deviceId: Type.Union([Id, Type.Null()]),
+    /** Absent: unchanged (null on a new method); null: the default, 20. */
+    refundTransactionType: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9A-Fa-f]{2}$', description: 'TransactionType (A3/54) of a refund, two hex digits.' }), Type.Null()])),
   },
   { additionalProperties: false },
 );

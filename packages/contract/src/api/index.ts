@@ -4,3 +4,4 @@ export * from './auth.js';
 export * from './configuration.js';
 export * from './sales.js';
 export * from './payments.js';
+export * from './refunds.js';

@@ -67,6 +67,7 @@ export const Payment = Type.Object({
   changeCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: the change given back (tenderedCents − amountCents).' }),
   /** The manager (or admin) who approved a settlement by hand: the settling user themself, or the manager who approved it on the spot. */
   approvedBy: Type.Union([Type.Integer(), Type.Null()]),
+  kind: Type.Union([Type.Literal('payment'), Type.Literal('refund')], { description: 'A refund line gives its amount back to the customer.' }),
 });
 export type Payment = Static<typeof Payment>;
 

@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { ManagerApproval } from './auth.js';
 import { Cents, DateTime, Id, Uuid } from './common.js';
+import { Refund, RefundLine } from './refunds.js';
 
 /** The euro notes and coins a drawer is counted in, largest first (500 € … 0.01 €). */
 export const EURO_DENOMINATIONS_CENTS = [50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1] as const;
@@ -134,7 +135,9 @@ export const Order = Type.Object({
   runningCents: Type.Integer({ description: 'What lines still running on a terminal, or waiting for a person (unknown, mismatch), may take.' }),
   vat: Type.Array(VatGroup),
   lines: Type.Array(OrderLine),
-  payments: Type.Array(OrderPaymentLine),
+  payments: Type.Array(OrderPaymentLine, { description: 'The payment lines that took the money (refunds are apart).' }),
+  refunds: Type.Array(Refund, { description: 'What was given back, newest last.' }),
+  refundedCents: Type.Integer({ description: 'What the refunds gave back (done and forceDone refund lines).' }),
   createdAt: DateTime,
   validatedAt: Type.Union([DateTime, Type.Null()]),
   receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
@@ -207,6 +210,10 @@ export const Receipt = Type.Object({
       tenderedCents: Type.Union([Type.Integer(), Type.Null()]),
       changeCents: Type.Union([Type.Integer(), Type.Null()]),
     }),
+  ),
+  refunds: Type.Array(
+    Type.Object({ uuid: Uuid, method: Type.String(), amountCents: Type.Integer(), state: Type.String(), reason: Type.String(), lines: Type.Array(RefundLine), createdAt: DateTime }),
+    { description: 'The returns of this order.' },
   ),
   cardholderTickets: Type.Array(Type.String(), { description: 'The terminal tickets for the cardholder, as printed text.' }),
   text: Type.String({ description: 'The receipt as plain text, ready to print.' }),

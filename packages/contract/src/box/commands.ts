@@ -1,13 +1,22 @@
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
-import { AmountCents, PaymentUuid, TerminalId } from './schemas.js';
+import { AmountCents, PaymentUuid, TerminalId, TransactionKind, TransactionTypeHex } from './schemas.js';
 
 /**
  * What the server asks a box to do. Every command names the payment: the box derives the
  * TransactionId from its UUID and never starts a second terminal transaction for the same UUID.
  */
 export const StartTransactionCommand = Type.Object(
-  { kind: Type.Literal('startTransaction'), paymentUuid: PaymentUuid, terminalId: TerminalId, amountCents: AmountCents },
+  {
+    kind: Type.Literal('startTransaction'),
+    paymentUuid: PaymentUuid,
+    terminalId: TerminalId,
+    amountCents: AmountCents,
+    /** Absent: a purchase (what every box before refunds understood). */
+    transactionKind: Type.Optional(TransactionKind),
+    /** Absent: DEFAULT_TRANSACTION_TYPE of the kind (a purchase sends none at all). */
+    transactionType: Type.Optional(TransactionTypeHex),
+  },
   { additionalProperties: false },
 );
 /** Sends CancelRequest; the terminal's answer and final result decide what happened. */

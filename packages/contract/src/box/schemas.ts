@@ -11,6 +11,18 @@ export const CommandId = Type.Integer({ minimum: 1 });
 /** TransactionId as a decimal string: it is 8 bytes on the wire and JSON numbers stop at 2^53. */
 export const TransactionIdText = Type.String({ pattern: '^[0-9]{1,20}$' });
 export const AmountCents = Type.Integer({ minimum: 1, maximum: 99_999_999, description: 'EUR cents; the terminal takes 8 BCD digits.' });
+/** What a terminal transaction does with the money: take it (purchase) or give it back to the card (refund). */
+export const TransactionKind = Type.Union([Type.Literal('purchase'), Type.Literal('refund')], {
+  description: 'purchase takes the amount from the card; refund pays it back. The amount is positive either way.',
+});
+export type TransactionKind = Static<typeof TransactionKind>;
+/**
+ * The TransactionType byte (A3/54) as two hex digits, the EMV transaction type: 00 purchase, 20 refund
+ * (PROTOCOL.md, "Refunds"). A setting of the payment method; absent means the default for the kind.
+ */
+export const TransactionTypeHex = Type.String({ pattern: '^[0-9A-Fa-f]{2}$', description: 'TransactionType (A3/54) as two hex digits, e.g. "20".' });
+/** The TransactionType a box sends for a kind when the command names none. */
+export const DEFAULT_TRANSACTION_TYPE: Readonly<Record<TransactionKind, string>> = { purchase: '00', refund: '20' };
 export const At = Type.String({ format: 'date-time' });
 export const ErrorCode = Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 64 });
 

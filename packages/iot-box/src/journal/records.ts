@@ -18,6 +18,10 @@ export interface StartedRecord {
   /** Decimal: 8 bytes on the wire do not fit a JSON number. */
   readonly transactionId: string;
   readonly amountCents: number;
+  /** Absent in a purchase's record (and in every record written before refunds). */
+  readonly transactionKind?: 'refund';
+  /** The TransactionType byte sent, two hex digits; absent when none was sent. */
+  readonly transactionType?: string;
   readonly at: string;
 }
 
@@ -73,7 +77,7 @@ function isValid(r: Shape): boolean {
     case 'command':
       return isCount(r.commandId);
     case 'txStarted':
-      return isString(r.paymentUuid) && UUID.test(r.paymentUuid) && isString(r.terminalId) && isString(r.transactionId) && /^\d{1,20}$/.test(r.transactionId) && isCount(r.amountCents) && isString(r.at);
+      return isString(r.paymentUuid) && UUID.test(r.paymentUuid) && isString(r.terminalId) && isString(r.transactionId) && /^\d{1,20}$/.test(r.transactionId) && isCount(r.amountCents) && isString(r.at) && (r.transactionKind === undefined || r.transactionKind === 'refund') && (r.transactionType === undefined || (isString(r.transactionType) && /^[0-9A-Fa-f]{2}$/.test(r.transactionType)));
     case 'txUnknown':
     case 'txReleased':
       return isString(r.paymentUuid) && isString(r.reason);

@@ -1,4 +1,5 @@
-import type { DeviceRecord, EventRecord, FinalEvent, JournalRecord } from './records.js';
+import type { TransactionKind } from '@kassa/contract';
+import type { DeviceRecord, EventRecord, FinalEvent, JournalRecord, StartedRecord } from './records.js';
 
 export type TransactionStatus = 'sent' | 'unknown' | 'settled';
 
@@ -8,6 +9,9 @@ export interface TransactionEntry {
   readonly terminalId: string;
   readonly transactionId: string;
   readonly amountCents: number;
+  readonly transactionKind: TransactionKind;
+  /** The TransactionType byte sent, two hex digits; undefined when none was sent (a purchase by default). */
+  readonly transactionType: string | undefined;
   readonly startedAt: string;
   status: TransactionStatus;
   unknownReason: string | undefined;
@@ -64,6 +68,8 @@ export function applyRecord(state: JournalState, record: JournalRecord): void {
         terminalId: record.terminalId,
         transactionId: record.transactionId,
         amountCents: record.amountCents,
+        transactionKind: record.transactionKind ?? 'purchase',
+        transactionType: record.transactionType,
         startedAt: record.at,
         status: 'sent',
         unknownReason: undefined,
@@ -135,12 +141,26 @@ export function planSnapshot(state: JournalState): SnapshotPlan {
   };
 }
 
+/** The txStarted record of a transaction: a purchase's carries no kind, so older boxes read it too. */
+export function startedRecord(tx: TransactionEntry): StartedRecord {
+  return {
+    k: 'txStarted',
+    paymentUuid: tx.paymentUuid,
+    terminalId: tx.terminalId,
+    transactionId: tx.transactionId,
+    amountCents: tx.amountCents,
+    ...(tx.transactionKind === 'refund' ? { transactionKind: 'refund' as const } : {}),
+    ...(tx.transactionType !== undefined ? { transactionType: tx.transactionType } : {}),
+    at: tx.startedAt,
+  };
+}
+
 /** The records of a planned snapshot, made one by one as they are written. */
 export function* snapshotRecords(plan: SnapshotPlan): Generator<JournalRecord> {
   yield { k: 'boot', boot: plan.boot, at: new Date().toISOString() };
   yield* plan.devices;
   for (const tx of plan.transactions) {
-    yield { k: 'txStarted', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents, at: tx.startedAt };
+    yield startedRecord(tx);
     if (tx.status === 'unknown') yield { k: 'txUnknown', paymentUuid: tx.paymentUuid, reason: tx.unknownReason ?? 'unknown' };
     if (tx.status === 'settled' && tx.final) yield { k: 'txSettled', paymentUuid: tx.paymentUuid, final: tx.final };
     if (tx.status === 'settled' && !tx.final) {

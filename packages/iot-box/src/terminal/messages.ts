@@ -27,10 +27,15 @@ export function byeRequest(): Outgoing {
   return { type: 'ByeRequest', body: { byeReason: ByeReason.Reconnect } };
 }
 
-export function transactionRequest(transactionId: bigint, amountCents: number): Outgoing {
+/**
+ * A payment or a refund: `transactionType` (two hex digits, A3/54) is sent when given; a purchase
+ * without one sends none, as the deployed box does.
+ */
+export function transactionRequest(transactionId: bigint, amountCents: number, transactionType?: string): Outgoing {
+  const transactionData = transactionType === undefined ? { amount: amountCents } : { amount: amountCents, transactionType: Uint8Array.of(Number.parseInt(transactionType, 16)) };
   return {
     type: 'TransactionRequest',
-    body: { transactionId, transactionData: { amount: amountCents }, printData: { printOrigin: PRINT_ORIGIN_CASH_REGISTER } },
+    body: { transactionId, transactionData, printData: { printOrigin: PRINT_ORIGIN_CASH_REGISTER } },
   };
 }
 

@@ -1,8 +1,8 @@
 import { transactionIdFromUuid, type Body, type TypedMessage } from '@kassa/protocol';
-import type { BoxCommand, RefusalCode } from '@kassa/contract';
+import { DEFAULT_TRANSACTION_TYPE, type BoxCommand, type RefusalCode } from '@kassa/contract';
 import type { Journal } from '../journal/journal.js';
 import type { FinalEvent } from '../journal/records.js';
-import { KEEP_SETTLED_TRANSACTIONS, type JournalState, type TransactionEntry } from '../journal/state.js';
+import { KEEP_SETTLED_TRANSACTIONS, startedRecord, type JournalState, type TransactionEntry } from '../journal/state.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox.js';
 import type { DeviceRegistry } from '../registry.js';
@@ -156,10 +156,11 @@ export class TransactionManager {
 
   private start(command: StartCommand): void {
     const { paymentUuid, terminalId, amountCents } = command;
+    const transactionKind = command.transactionKind ?? 'purchase';
     const existing = this.all.get(paymentUuid);
     if (existing) {
-      if (existing.terminalId !== terminalId || existing.amountCents !== amountCents) {
-        this.refuse(command, 'PAYMENT_MISMATCH', `payment ${paymentUuid} was started on ${existing.terminalId} for ${existing.amountCents} cents`);
+      if (existing.terminalId !== terminalId || existing.amountCents !== amountCents || existing.transactionKind !== transactionKind) {
+        this.refuse(command, 'PAYMENT_MISMATCH', `payment ${paymentUuid} was started on ${existing.terminalId} as a ${existing.transactionKind} of ${existing.amountCents} cents`);
         return;
       }
       this.repeatState(existing);
@@ -175,13 +176,15 @@ export class TransactionManager {
     }
     const transactionId = transactionIdFromUuid(paymentUuid).toString();
     const startedAt = new Date().toISOString();
-    const entry: TransactionEntry = { paymentUuid, terminalId, transactionId, amountCents, startedAt, status: 'sent', unknownReason: undefined, final: undefined };
+    // A purchase sends a TransactionType only when told to; a refund always does (PROTOCOL.md, "Refunds").
+    const transactionType = command.transactionType?.toUpperCase() ?? (transactionKind === 'refund' ? DEFAULT_TRANSACTION_TYPE.refund : undefined);
+    const entry: TransactionEntry = { paymentUuid, terminalId, transactionId, amountCents, transactionKind, transactionType, startedAt, status: 'sent', unknownReason: undefined, final: undefined };
     const rt: Runtime = { requestSent: false, cancelRequested: false, recoveryAsked: false, lastStage: undefined, timer: undefined, foreignAnswers: 0 };
     this.all.set(paymentUuid, entry);
     this.active.set(terminalId, entry);
     this.runtime.set(paymentUuid, rt);
     this.registry.setState(terminalId, 'inTransaction');
-    this.journal.append({ k: 'txStarted', paymentUuid, terminalId, transactionId, amountCents, at: startedAt }).then(
+    this.journal.append(startedRecord(entry)).then(
       () => this.sendRequest(entry, rt),
       (error: Error) => {
         this.log.error({ paymentUuid, terminalId, reason: error.message }, 'transaction not started: the journal failed');
@@ -197,10 +200,10 @@ export class TransactionManager {
       this.settle(entry, { kind: 'transactionNotRun', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, reason: 'the terminal went offline before the request was sent' });
       return;
     }
-    session.send(transactionRequest(BigInt(entry.transactionId), entry.amountCents));
+    session.send(transactionRequest(BigInt(entry.transactionId), entry.amountCents, entry.transactionType));
     rt.requestSent = true;
     this.armTimer(entry, rt);
-    this.log.debug({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, amountCents: entry.amountCents }, 'transaction sent');
+    this.log.debug({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, amountCents: entry.amountCents, transactionKind: entry.transactionKind }, 'transaction sent');
     this.outbox.emit({ kind: 'transactionSent', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, amountCents: entry.amountCents }, false);
   }
 

@@ -408,6 +408,32 @@ const deviceApproval: Migration = {
   },
 };
 
+/**
+ * Refunds. A refund is a payment line of kind `refund` on a validated order: money going back, by
+ * card through the terminal (the same states, journal, idempotency and recovery as a payment) or in
+ * cash. Its amount is stored positive; the kind gives the sign. `refunds` keeps what the line
+ * returns (the order lines and quantities, or none for an amount), the reason, and who asked and
+ * approved it. A payment method may name the TransactionType its terminal takes for a refund (two
+ * hex digits; none means the default, 20).
+ */
+const refunds: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table payments add column kind text not null default 'payment' check (kind in ('payment', 'refund'))`.execute(db);
+    await sql`alter table payment_methods add column refund_transaction_type text check (refund_transaction_type ~ '^[0-9A-F]{2}$')`.execute(db);
+    await db.schema
+      .createTable('refunds')
+      .addColumn('payment_uuid', 'text', (c) => c.primaryKey().references('payments.uuid'))
+      .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('lines', 'jsonb', (c) => c.notNull())
+      .addColumn('created_by', 'integer', (c) => c.notNull().references('users.id'))
+      .addColumn('approved_by', 'integer', (c) => c.notNull().references('users.id'))
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+    await sql`create index refunds_order on refunds (order_id)`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -421,6 +447,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010_trust_boundaries_at_rest': trustBoundariesAtRest,
   '0011_setup_and_pairing_codes': setupAndPairingCodes,
   '0012_cash_tender': cashTender,
+  '0014_refunds': refunds,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -93,6 +93,8 @@ export interface PaymentMethodTable {
   journal_id: number;
   terminal: 'none' | 'ingenico';
   device_id: number | null;
+  /** The TransactionType (two hex digits) the terminal takes for a refund; null: the default, 20 (migration 0014_refunds). */
+  refund_transaction_type: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PosConfigTable {
@@ -174,6 +176,20 @@ export interface PaymentTable {
   change_cents: ColumnType<number | null, number | null | undefined, number | null>;
   /** The manager or admin who approved a settlement by hand (migration 0009_manager_role). */
   approved_by: ColumnType<number | null, number | null | undefined, number | null>;
+  /** `payment` takes money, `refund` gives it back; the amount is positive either way (migration 0014_refunds). */
+  kind: ColumnType<'payment' | 'refund', 'payment' | 'refund' | undefined, 'payment' | 'refund'>;
+}
+
+/** What a refund line returns and why (migration 0014_refunds); one row per refund payment line. */
+export interface RefundTable {
+  payment_uuid: string;
+  order_id: string;
+  reason: string;
+  /** [{ position, quantity, amountCents }] of the order lines returned; [] for a refund of an amount. */
+  lines: Json;
+  created_by: number;
+  approved_by: number;
+  created_at: CreatedAt;
 }
 
 export interface PaymentHistoryTable {
@@ -300,6 +316,7 @@ export interface Schema {
   payments: PaymentTable;
   payment_history: PaymentHistoryTable;
   payment_tickets: PaymentTicketTable;
+  refunds: RefundTable;
   box_commands: BoxCommandTable;
   box_events_seen: BoxEventSeenTable;
   box_hellos: BoxHelloTable;

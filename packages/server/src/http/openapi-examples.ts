@@ -1,6 +1,6 @@
 /**
  * Hand-written examples for the OpenAPI document, for the answers an integrator reads first: the
- * payment and the payment with its history and tickets. An example is used for a response whose
+ * payment, the payment with its history and tickets, and a refund. An example is used for a response whose
  * schema has exactly its top-level properties; other answers get one sampled from their schema.
  */
 const PAYMENT = {
@@ -17,6 +17,7 @@ const PAYMENT = {
   tenderedCents: null,
   changeCents: null,
   approvedBy: null,
+  kind: 'payment',
 };
 
 const at = (seconds: number): string => new Date(Date.parse(PAYMENT.createdAt) + seconds * 1000).toISOString();
@@ -32,4 +33,19 @@ const PAYMENT_DETAIL = {
   tickets: [{ type: 'cardholder', text: 'BANCONTACT\n**** **** **** 1234\nTOTAL EUR 10,00\nAPPROVED', at: at(4.7) }],
 };
 
-export const RESPONSE_EXAMPLES: readonly Record<string, unknown>[] = [PAYMENT, PAYMENT_DETAIL];
+/** A card refund of one returned line, approved by a manager on the spot, paid back by the terminal. */
+const REFUND = {
+  uuid: '7c1e9a03-2b6d-4f58-8e3a-5d0c9b4f1a27',
+  orderId: PAYMENT.orderId,
+  paymentMethodId: 1,
+  methodName: 'Card',
+  amountCents: 350,
+  state: 'done',
+  reason: 'Cola returned unopened',
+  lines: [{ position: 1, name: 'Cola', quantity: 1, amountCents: 350 }],
+  createdBy: 3,
+  approvedBy: 2,
+  createdAt: at(600),
+};
+
+export const RESPONSE_EXAMPLES: readonly Record<string, unknown>[] = [PAYMENT, PAYMENT_DETAIL, REFUND];

@@ -85,7 +85,7 @@ export async function searchOrders(db: Executor, filter: OrderFilter): Promise<{
       left join lateral (
         select sum(amount_cents) filter (where state in (${paid})) as paid_cents,
           bool_or(device_id is not null and state in (${paid})) as card_paid
-        from payments where order_id = o.id
+        from payments where order_id = o.id and kind = 'payment'
       ) p on true
     )
     select *, count(*) over () as total from o

@@ -4,6 +4,8 @@ import type { PaymentState } from '../domain/payment-states.js';
 import type { VatGroup } from '../domain/totals.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
+import type { RefundRecord } from './refunds.js';
+import { listOrderRefunds } from './refunds.js';
 
 export interface OrderLine {
   readonly productId: number;
@@ -26,7 +28,9 @@ export interface Order {
   readonly validatedAt: Date | null;
   readonly receiptNumber: number | null;
   readonly lines: OrderLine[];
+  /** The payment lines that took money; refund lines are in `refunds`. */
   readonly payments: (PaymentLineView & { methodId: number; tenderedCents: number | null; changeCents: number | null })[];
+  readonly refunds: RefundRecord[];
 }
 
 export interface NewOrder {
@@ -61,7 +65,8 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
   const row = await query.executeTakeFirst();
   if (row === undefined) return null;
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
-  const payments = await db.selectFrom('payments').select(['uuid', 'amount_cents', 'state', 'device_id', 'method_id', 'tendered_cents', 'change_cents']).where('order_id', '=', id).orderBy('created_at').execute();
+  const payments = await db.selectFrom('payments').select(['uuid', 'amount_cents', 'state', 'device_id', 'method_id', 'tendered_cents', 'change_cents']).where('order_id', '=', id).where('kind', '=', 'payment').orderBy('created_at').execute();
+  const refunds = row.state === 'paid' ? await listOrderRefunds(db, id) : [];
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -75,6 +80,7 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
     receiptNumber: row.receipt_number,
     lines: lines.map((l) => ({ productId: l.product_id, name: l.name, quantity: l.quantity, unitPriceCents: l.unit_price_cents, vatRate: l.vat_rate, totalCents: l.total_cents })),
     payments: payments.map((p) => ({ uuid: p.uuid, amountCents: p.amount_cents, state: p.state as PaymentState, deviceId: p.device_id, methodId: p.method_id, tenderedCents: p.tendered_cents, changeCents: p.change_cents })),
+    refunds,
   };
 }
 

@@ -8,6 +8,8 @@ export interface PaymentMethod {
   readonly journalId: number;
   readonly terminal: Terminal;
   readonly deviceId: number | null;
+  /** The TransactionType a refund sends on its terminal (two hex digits); null: the default, 20. */
+  readonly refundTransactionType: string | null;
 }
 
 export interface PaymentMethodInput {
@@ -16,12 +18,21 @@ export interface PaymentMethodInput {
   readonly journalId: number;
   readonly terminal: Terminal;
   readonly deviceId: number | null;
+  /** Undefined: unchanged (null on a new method). */
+  readonly refundTransactionType?: string | null | undefined;
 }
 
-const columns = ['id', 'name', 'kind', 'journal_id', 'terminal', 'device_id'] as const;
-type Row = { id: number; name: string; kind: PaymentMethodKind; journal_id: number; terminal: Terminal; device_id: number | null };
-const toMethod = (row: Row): PaymentMethod => ({ id: row.id, name: row.name, kind: row.kind, journalId: row.journal_id, terminal: row.terminal, deviceId: row.device_id });
-const toRow = (m: PaymentMethodInput) => ({ name: m.name, kind: m.kind, journal_id: m.journalId, terminal: m.terminal, device_id: m.deviceId });
+const columns = ['id', 'name', 'kind', 'journal_id', 'terminal', 'device_id', 'refund_transaction_type'] as const;
+type Row = { id: number; name: string; kind: PaymentMethodKind; journal_id: number; terminal: Terminal; device_id: number | null; refund_transaction_type: string | null };
+const toMethod = (row: Row): PaymentMethod => ({ id: row.id, name: row.name, kind: row.kind, journalId: row.journal_id, terminal: row.terminal, deviceId: row.device_id, refundTransactionType: row.refund_transaction_type });
+const toRow = (m: PaymentMethodInput) => ({
+  name: m.name,
+  kind: m.kind,
+  journal_id: m.journalId,
+  terminal: m.terminal,
+  device_id: m.deviceId,
+  ...(m.refundTransactionType === undefined ? {} : { refund_transaction_type: m.refundTransactionType === null ? null : m.refundTransactionType.toUpperCase() }),
+});
 
 export async function listPaymentMethods(db: Executor): Promise<PaymentMethod[]> {
   return (await db.selectFrom('payment_methods').select(columns).orderBy('id').execute()).map(toMethod);

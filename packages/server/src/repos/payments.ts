@@ -25,6 +25,8 @@ export interface Payment {
   readonly changeCents: number | null;
   /** The manager or admin who approved a settlement by hand. */
   readonly approvedBy: number | null;
+  /** `refund` gives the amount back (migration 0014_refunds). */
+  readonly kind: 'payment' | 'refund';
 }
 
 export interface HistoryEntry {
@@ -64,6 +66,7 @@ export type PaymentRecord = {
   tendered_cents: number | null;
   change_cents: number | null;
   approved_by: number | null;
+  kind: 'payment' | 'refund';
 };
 
 /** A payments row as the services see it. */
@@ -86,6 +89,7 @@ export const toPayment = (r: PaymentRecord): Payment => ({
   tenderedCents: r.tendered_cents,
   changeCents: r.change_cents,
   approvedBy: r.approved_by,
+  kind: r.kind,
 });
 
 /**

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { ClosingPayment } from '../domain/closing.js';
 import type { PaymentState } from '../domain/payment-states.js';
+import { PAID_STATES } from '../domain/payment-states.js';
 import type { SessionClosing } from '../domain/sessions.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
@@ -74,6 +76,8 @@ export async function sessionPayments(db: Executor, sessionId: number): Promise<
     .select(['s.username as settled_by_name', 'a.username as approved_by_name'])
     .where('o.session_id', '=', sessionId)
     .where('o.state', '=', 'paid')
+    // Refund lines give money back; they are not sales.
+    .where('p.kind', '=', 'payment')
     .orderBy('p.created_at')
     .orderBy('p.uuid')
     .execute();
@@ -117,4 +121,23 @@ export async function reopenPosSession(db: Executor, id: number): Promise<PosSes
 export async function lockPosSession(db: Executor, id: number): Promise<PosSession | null> {
   const row = await db.selectFrom('pos_sessions').select(columns).where('id', '=', id).forUpdate().executeTakeFirst();
   return row === undefined ? null : toSession(row);
+}
+
+/**
+ * The refunds paid back during a session: refund lines (done or forceDone) of any order of the
+ * session's POS, made while the session was open. A refund belongs to the drawer it came out of,
+ * not to the session of the sale it returns.
+ */
+export async function sessionRefundLines(db: Executor, sessionId: number): Promise<{ methodId: number; methodName: string; kind: string; deviceId: number | null; terminalId: string | null; amountCents: number }[]> {
+  const { rows } = await sql<{ method_id: number; name: string; kind: string; device_id: number | null; terminal_id: string | null; amount_cents: number }>`
+    select p.method_id, m.name, m.kind, p.device_id, p.terminal_id, p.amount_cents
+    from pos_sessions s
+    join pos_sessions os on os.pos_config_id = s.pos_config_id
+    join orders o on o.session_id = os.id
+    join payments p on p.order_id = o.id
+    join payment_methods m on m.id = p.method_id
+    where s.id = ${sessionId}::integer and p.kind = 'refund' and p.state in (${sql.join(PAID_STATES.map((state) => sql.lit(state)))})
+      and p.created_at >= s.opened_at and (s.closed_at is null or p.created_at < s.closed_at)
+    order by p.created_at, p.uuid`.execute(db);
+  return rows.map((r) => ({ methodId: r.method_id, methodName: r.name, kind: r.kind, deviceId: r.device_id, terminalId: r.terminal_id, amountCents: r.amount_cents }));
 }

@@ -130,3 +130,36 @@ describe.each(BACKENDS)('closing the till on %s', (backend) => {
     expect(code(await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${next.json<PosSession>().id}/report` }))).toBe('KASSA_CONFLICT');
   });
 });
+
+describe.each(BACKENDS)('refunds in the closing on %s', (backend) => {
+  let t: TestApp;
+  let shop: Shop;
+  beforeAll(async () => {
+    t = await buildTestApp(backend);
+    shop = await setupShop(t);
+  }, SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('takes the cash paid back out of the expected cash, and counts a card refund on its terminal', async () => {
+    // A cash sale and a card sale, each validated, then part of each refunded by the admin.
+    const cash = await newOrder(shop);
+    await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${uuid()}`, payload: { orderId: cash.id, paymentMethodId: shop.cash.id, amountCents: 950 } });
+    const card = await newOrder(shop);
+    const cardUuid = uuid();
+    await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${cardUuid}`, payload: { orderId: card.id, paymentMethodId: shop.card.id, amountCents: 950 } });
+    await applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: `ok-${cardUuid}`, paymentUuid: cardUuid, event: 'approved' });
+    for (const order of [cash, card]) expect((await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` })).statusCode).toBe(200);
+    const cashRefund = await shop.admin.inject({ method: 'PUT', url: `/api/orders/${cash.id}/refunds/${uuid()}`, payload: { paymentMethodId: shop.cash.id, reason: 'one fries came back', amountCents: 350 } });
+    expect(cashRefund.statusCode).toBe(201);
+    const cardRefundUuid = uuid();
+    const cardRefund = await shop.admin.inject({ method: 'PUT', url: `/api/orders/${card.id}/refunds/${cardRefundUuid}`, payload: { paymentMethodId: shop.card.id, reason: 'the beer was flat', amountCents: 250 } });
+    expect(cardRefund.statusCode).toBe(201);
+    await applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: `ok-${cardRefundUuid}`, paymentUuid: cardRefundUuid, event: 'approved' });
+
+    const preview = (await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/closing-preview` })).json<{ cashSalesCents: number; cashRefundsCents: number; expectedCashCents: number; cards: unknown[] }>();
+    expect(preview).toMatchObject({ cashSalesCents: 950, cashRefundsCents: 350, expectedCashCents: 10_000 + 950 - 350 });
+    expect(preview.cards).toEqual([expect.objectContaining({ methodName: 'Card', terminalId: '12345678', salesCount: 1, salesCents: 950, refundsCount: 1, refundsCents: 250 })]);
+  });
+});

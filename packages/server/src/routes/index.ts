@@ -5,6 +5,7 @@ import { registerConfigurationRoutes } from './configuration.js';
 import type { RouteDeps } from './deps.js';
 import { registerEventRoutes } from './events.js';
 import { registerPaymentRoutes } from './payments.js';
+import { registerRefundRoutes } from './refunds.js';
 import { registerSalesRoutes } from './sales.js';
 import { registerSetupRoutes } from './setup.js';
 import { registerUserRoutes } from './users.js';
@@ -17,5 +18,6 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   registerUserRoutes(app, deps);
   registerSalesRoutes(app, deps);
   registerPaymentRoutes(app, deps);
+  registerRefundRoutes(app, deps);
   registerEventRoutes(app, deps);
 }

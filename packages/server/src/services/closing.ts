@@ -8,7 +8,7 @@ import { closeSession } from '../domain/sessions.js';
 import type { Executor } from '../repos/executor.js';
 import { getPosConfig } from '../repos/pos-configs.js';
 import type { PosSession } from '../repos/pos-sessions.js';
-import { closePosSession, countLaterSessions, draftOrderIds, lockPosSession, reopenPosSession, sessionPayments } from '../repos/pos-sessions.js';
+import { closePosSession, countLaterSessions, draftOrderIds, lockPosSession, reopenPosSession, sessionPayments, sessionRefundLines } from '../repos/pos-sessions.js';
 import { getUser } from '../repos/users.js';
 import { authorizeOverride } from './approvals.js';
 import type { ServiceContext } from './context.js';
@@ -17,9 +17,13 @@ import { requireSession, sessionView } from './sales.js';
 
 const thresholdOf = (ctx: ServiceContext): number => ctx.closingThresholdCents ?? DEFAULT_CLOSING_THRESHOLD_CENTS;
 
-/** The session's refunds, as the closing counts them: none are recorded yet, so both lists are empty. */
-async function sessionRefunds(_db: Executor, _sessionId: number): Promise<{ cashRefunds: CashRefund[]; cardRefunds: CardRefund[] }> {
-  return { cashRefunds: [], cardRefunds: [] };
+/** The session's refunds, as the closing counts them: cash paid back from the drawer, and card refunds per terminal. */
+async function sessionRefunds(db: Executor, sessionId: number): Promise<{ cashRefunds: CashRefund[]; cardRefunds: CardRefund[] }> {
+  const lines = await sessionRefundLines(db, sessionId);
+  return {
+    cashRefunds: lines.filter((l) => l.kind === 'cash').map((l) => ({ amountCents: l.amountCents })),
+    cardRefunds: lines.filter((l) => l.kind !== 'cash').map(({ methodId, methodName, deviceId, terminalId, amountCents }) => ({ methodId, methodName, deviceId, terminalId, amountCents })),
+  };
 }
 
 /** The figures of an open session before its cash is counted: what the closing form shows. */

@@ -5,7 +5,7 @@ import { KnownPayments } from './known-payments.js';
 
 const at = new Date('2026-12-04T10:00:00.000Z');
 function payment(uuid: string, state: PaymentState = 'waiting'): Payment {
-  return { uuid, orderId: 'o', methodId: 1, amountCents: 1250, state, requestHash: 'h', deviceId: 1, boxId: 'b', terminalId: 'T1', transactionId: null, createdBy: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null };
+  return { uuid, orderId: 'o', methodId: 1, amountCents: 1250, state, requestHash: 'h', deviceId: 1, boxId: 'b', terminalId: 'T1', transactionId: null, createdBy: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null, kind: 'payment' };
 }
 
 describe('KnownPayments', () => {

@@ -20,7 +20,7 @@ import { methodMissing } from './configuration.js';
 
 /** Commands the server gives a box about a payment; the uplink turns them into contract messages. */
 export type PaymentCommand =
-  | { kind: 'pay'; paymentUuid: string; terminalId: string; amountCents: number }
+  | { kind: 'pay'; paymentUuid: string; terminalId: string; amountCents: number; transactionKind?: 'refund'; transactionType?: string }
   | { kind: 'cancel'; paymentUuid: string; terminalId: string }
   | { kind: 'recover'; paymentUuid: string; terminalId: string }
   /** Settled by hand while unknown: the box stops waiting for the terminal's answer. */
@@ -41,6 +41,7 @@ export function paymentView(p: Payment): PaymentApi {
     tenderedCents: p.tenderedCents,
     changeCents: p.changeCents,
     approvedBy: p.approvedBy,
+    kind: p.kind,
   };
 }
 
@@ -84,7 +85,7 @@ export async function requestPayment(ctx: ServiceContext, uuid: string, body: Pu
       const usesTerminal = method.terminal !== 'none' && device !== null;
       const state: PaymentState = usesTerminal ? 'pending' : 'done';
       const at = ctx.now();
-      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, terminalId: usesTerminal ? device.terminalId : null, transactionId: null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null };
+      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, terminalId: usesTerminal ? device.terminalId : null, transactionId: null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, kind: 'payment' };
       const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
       const queued = command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command };
       const written = await writePaymentRequest(ctx.db, ctx.prefix, { payment, paymentsVersion: facts.paymentsVersion, history: { userId, data: body }, command: queued, eventData: { payment: paymentView(payment) } });

@@ -1,4 +1,4 @@
-import type { Receipt } from '@kassa/contract';
+import type { Receipt, RefundReceipt } from '@kassa/contract';
 
 const WIDTH = 40;
 
@@ -28,6 +28,25 @@ export function renderReceipt(r: Omit<Receipt, 'text'>): string {
         ? [row(p.method, formatCents(p.amountCents))]
         : [row(p.method, formatCents(p.tenderedCents)), row('CHANGE', formatCents(p.changeCents))],
     ),
+    ...r.refunds.flatMap((f) => [row(`REFUND ${f.method}`.slice(0, WIDTH - 12), formatCents(-f.amountCents)), `  ${f.reason}`.slice(0, WIDTH)]),
+    ...r.cardholderTickets.flatMap((t) => ['', t]),
+  ];
+  return lines.join('\n');
+}
+
+/** A refund receipt: what came back, the amount paid back (negative) and how, the reason. */
+export function renderRefundReceipt(r: Omit<RefundReceipt, 'text'> & { at: string }): string {
+  const f = r.refund;
+  const lines = [
+    r.company.name,
+    `REFUND  receipt ${r.receiptNumber}  ${r.at.slice(0, 16).replace('T', ' ')}`,
+    '-'.repeat(WIDTH),
+    ...f.lines.map((l) => row(`${l.quantity} x ${l.name}`.slice(0, WIDTH - 12), formatCents(-l.amountCents))),
+    ...(f.lines.length === 0 ? [row('Amount', formatCents(-f.amountCents))] : []),
+    '-'.repeat(WIDTH),
+    row('TOTAL EUR', formatCents(-f.amountCents)),
+    row(f.methodName, formatCents(-f.amountCents)),
+    `Reason: ${f.reason}`.slice(0, 2 * WIDTH),
     ...r.cardholderTickets.flatMap((t) => ['', t]),
   ];
   return lines.join('\n');

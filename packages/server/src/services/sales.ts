@@ -1,8 +1,10 @@
-import type { Order as OrderApi, PosSession as PosSessionApi, PutOrderBody, Receipt } from '@kassa/contract';
+import type { Order as OrderApi, PosSession as PosSessionApi, PutOrderBody, Receipt, Refund as RefundApi } from '@kassa/contract';
 import { randomUUID } from 'node:crypto';
 import { KassaError, notFound } from '../domain/errors.js';
 import { checkOrderCancel, checkOrderValidation } from '../domain/orders.js';
 import { amountDue, paidAndRunning } from '../domain/payments.js';
+import { PAID_STATES } from '../domain/payment-states.js';
+import type { ReturnedLine } from '../domain/refunds.js';
 import { checkSessionOpen } from '../domain/sessions.js';
 import { computeOrderTotals } from '../domain/totals.js';
 import { appendEvent } from '../repos/events.js';
@@ -13,6 +15,7 @@ import { listPaymentMethods } from '../repos/payment-methods.js';
 import { getTickets } from '../repos/payments.js';
 import { getPosConfig } from '../repos/pos-configs.js';
 import type { PosSession } from '../repos/pos-sessions.js';
+import type { RefundRecord } from '../repos/refunds.js';
 import { countOpenSessions, getPosSession, openPosSession } from '../repos/pos-sessions.js';
 import { getProducts } from '../repos/products.js';
 import type { ServiceContext } from './context.js';
@@ -22,6 +25,15 @@ import { renderReceipt } from './receipt-text.js';
 
 export function sessionView(s: PosSession): PosSessionApi {
   return { ...s, openedAt: iso(s.openedAt), closedAt: isoOrNull(s.closedAt), closing: s.closing === null ? null : { ...s.closing, totals: [...s.closing.totals] } };
+}
+
+/** The returned lines of a refund with their names, as the order has them. */
+export function refundLinesView(o: Pick<Order, 'lines'>, lines: readonly ReturnedLine[]): RefundApi['lines'] {
+  return lines.map((l) => ({ ...l, name: o.lines[l.position]?.name ?? '' }));
+}
+
+export function refundView(o: Pick<Order, 'lines'>, r: RefundRecord): RefundApi {
+  return { uuid: r.uuid, orderId: r.orderId, paymentMethodId: r.methodId, methodName: r.methodName, amountCents: r.amountCents, state: r.state, reason: r.reason, lines: refundLinesView(o, r.lines), createdBy: r.createdBy, approvedBy: r.approvedBy, createdAt: iso(r.createdAt) };
 }
 
 export function orderView(o: Order): OrderApi {
@@ -36,6 +48,8 @@ export function orderView(o: Order): OrderApi {
     vat: o.vat,
     lines: o.lines,
     payments: o.payments.map((p) => ({ uuid: p.uuid, methodId: p.methodId, amountCents: p.amountCents, state: p.state, tenderedCents: p.tenderedCents, changeCents: p.changeCents })),
+    refunds: o.refunds.map((r) => refundView(o, r)),
+    refundedCents: o.refunds.filter((r) => PAID_STATES.includes(r.state)).reduce((sum, r) => sum + r.amountCents, 0),
     createdAt: iso(o.createdAt),
     validatedAt: isoOrNull(o.validatedAt),
     receiptNumber: o.receiptNumber,
@@ -118,6 +132,7 @@ export async function receiptOf(ctx: ServiceContext, id: string): Promise<Receip
     totalCents: order.totalCents,
     vat: order.vat,
     payments: paid.map((p) => ({ method: methods.find((m) => m.id === p.methodId)?.name ?? String(p.methodId), amountCents: p.amountCents, state: p.state, tenderedCents: p.tenderedCents, changeCents: p.changeCents })),
+    refunds: order.refunds.map((r) => ({ uuid: r.uuid, method: r.methodName, amountCents: r.amountCents, state: r.state, reason: r.reason, lines: refundLinesView(order, r.lines), createdAt: iso(r.createdAt) })),
     cardholderTickets: tickets.filter((t) => !/merchant/i.test(t.type)).map((t) => t.text),
   };
   return { ...receipt, text: renderReceipt(receipt) };

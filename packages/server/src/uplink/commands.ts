@@ -30,7 +30,18 @@ function contractCommand(queued: QueuedCommand): ContractCommand | null {
   switch (queued.kind) {
     case 'pay': {
       const amountCents = fields['amountCents'];
-      return typeof amountCents === 'number' ? { kind: 'startTransaction', paymentUuid, terminalId, amountCents } : null;
+      if (typeof amountCents !== 'number') return null;
+      const transactionKind = fields['transactionKind'];
+      const transactionType = fields['transactionType'];
+      return {
+        kind: 'startTransaction',
+        paymentUuid,
+        terminalId,
+        amountCents,
+        // A refund says so; a purchase carries no kind, as every box before refunds expects.
+        ...(transactionKind === 'refund' ? { transactionKind: 'refund' as const } : {}),
+        ...(typeof transactionType === 'string' ? { transactionType } : {}),
+      };
     }
     case 'cancel':
       return { kind: 'cancelTransaction', paymentUuid, terminalId };

@@ -87,8 +87,9 @@ export class BoxSession {
     if (!this.socket.destroyed) this.socket.write(bytes);
   }
 
-  sendTransaction(transactionId: bigint, amountCents: number): void {
-    this.send('TransactionRequest', { transactionId, transactionData: { amount: amountCents }, printData: { printOrigin: 2 } });
+  sendTransaction(transactionId: bigint, amountCents: number, transactionType?: number): void {
+    const transactionData = transactionType === undefined ? { amount: amountCents } : { amount: amountCents, transactionType: Uint8Array.of(transactionType) };
+    this.send('TransactionRequest', { transactionId, transactionData, printData: { printOrigin: 2 } });
   }
 
   sendCancel(): void {

@@ -28,7 +28,10 @@ import type {
   ProductBody,
   PutOrderBody,
   PutPaymentBody,
+  PutRefundBody,
   Receipt,
+  Refund,
+  RefundReceipt,
   SetOwnPinBody,
   SessionInfo,
   SetupBody,
@@ -127,6 +130,9 @@ export const orders = {
   validate: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/validate`),
   cancel: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/cancel`),
   receipt: (id: string) => api<Receipt>('GET', `/api/orders/${enc(id)}/receipt`),
+  /** A refund: the uuid is the idempotency key; a cashier sends a manager's approval given on the spot. */
+  refund: (id: string, uuid: string, body: PutRefundBody) => api<Refund>('PUT', `/api/orders/${enc(id)}/refunds/${enc(uuid)}`, body),
+  refundReceipt: (id: string, uuid: string) => api<RefundReceipt>('GET', `/api/orders/${enc(id)}/refunds/${enc(uuid)}/receipt`),
 };
 
 /** `?a=1&b=2` of the defined values of a query, or nothing. */

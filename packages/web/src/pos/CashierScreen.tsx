@@ -13,6 +13,7 @@ import { CloseSession } from './CloseSession';
 import { PaymentScreen } from './PaymentScreen';
 import { ReceiptView } from './ReceiptView';
 import { ZReportView } from './ZReportView';
+import { RefundReceiptView } from './RefundReceiptView';
 import { SellView } from './SellView';
 import { till } from './storage';
 
@@ -34,7 +35,7 @@ async function findSession(): Promise<PosSession | null> {
 
 export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: string }) {
   const loaded = useLoad(findSession);
-  const [view, id] = rest;
+  const [view, id, refundId] = rest;
 
   useEffect(() => {
     const running = till.runningOrder();
@@ -43,6 +44,7 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
 
   if (view === 'receipt' && id !== undefined) return <ReceiptView orderId={id} />;
   if (view === 'report' && id !== undefined && /^[0-9]+$/.test(id)) return <ZReportView sessionId={Number(id)} />;
+  if (view === 'refund' && id !== undefined && refundId !== undefined) return <RefundReceiptView orderId={id} refundId={refundId} />;
   return (
     <LoadState loaded={loaded}>
       {(session) => {

@@ -1,16 +1,26 @@
 import type { Receipt } from '@kassa/contract';
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { orders } from '../api/endpoints';
+import { useLiveEvents } from '../api/live';
 import { LoadState, useDocumentTitle } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
+import { RefundPanel } from './RefundPanel';
 import { Totals } from './Totals';
+
+function orderOf(data: unknown): string | null {
+  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { orderId?: unknown } }).payment : undefined;
+  return typeof payment?.orderId === 'string' ? payment.orderId : null;
+}
 
 export function ReceiptView({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
   useDocumentTitle(t('pos.receipt'));
   const loaded = useLoad(() => orders.receipt(orderId), [orderId]);
+  const [refunding, setRefunding] = useState(false);
+  // A refund line of this order moves with its terminal: the receipt shows where it stands.
+  useLiveEvents('payment', (event) => (orderOf(event.data) === orderId ? void loaded.reload() : undefined));
   return (
     <section className="page receipt-page" aria-labelledby="page-title">
       <div className="page-head no-print">
@@ -20,11 +30,15 @@ export function ReceiptView({ orderId }: { orderId: string }) {
         <button type="button" onClick={() => window.print()}>
           {t('pos.print')}
         </button>
+        <button type="button" aria-expanded={refunding} onClick={() => setRefunding((r) => !r)}>
+          {t('pos.refund')}
+        </button>
         <button type="button" className="primary" onClick={() => navigate('/pos')}>
           {t('pos.newOrder')}
         </button>
       </div>
       <LoadState loaded={loaded}>{(receipt) => <ReceiptPaper receipt={receipt} />}</LoadState>
+      {refunding ? <RefundPanel orderId={orderId} onChanged={() => void loaded.reload()} /> : null}
     </section>
   );
 }
@@ -81,6 +95,24 @@ function ReceiptPaper({ receipt }: { receipt: Receipt }) {
           )}
         </tbody>
       </table>
+      {receipt.refunds.length === 0 ? null : (
+        <table className="receipt-refunds">
+          <caption>{t('pos.refundsDone')}</caption>
+          <tbody>
+            {receipt.refunds.map((r) => (
+              <tr key={r.uuid} data-state={r.state}>
+                <td>
+                  {t('pos.refundBy', { method: r.method })}
+                  {r.state === 'done' || r.state === 'forceDone' ? '' : ` (${t(`state.${r.state}` as 'state.done')})`}
+                  <br />
+                  <small>{r.reason}</small>
+                </td>
+                <td className="num">{money(-r.amountCents)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {receipt.cardholderTickets.map((ticket, index) => (
         <figure key={index} className="ticket">
           <figcaption>{t('pos.cardholderTicket')}</figcaption>

@@ -8,7 +8,7 @@ const entry = (event: string, toState: PaymentState, extra: Partial<Entry> = {})
 
 function detail(state: PaymentState, history: Entry[]): PaymentDetail {
   return {
-    payment: { uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11', orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', paymentMethodId: 1, amountCents: 980, state, deviceId: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null },
+    payment: { uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11', orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', paymentMethodId: 1, amountCents: 980, state, deviceId: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null, kind: 'payment' },
     history,
     tickets: [],
   };

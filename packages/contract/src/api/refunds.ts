@@ -1,0 +1,65 @@
+import type { Static } from 'typebox';
+import { Type } from 'typebox';
+import { ManagerApproval } from './auth.js';
+import { DateTime, Id, PositiveCents, Uuid } from './common.js';
+import { PaymentState } from './payments.js';
+
+/** A payment line takes money (`payment`) or gives it back (`refund`); its amount is positive either way. */
+export const PaymentKind = Type.Union([Type.Literal('payment'), Type.Literal('refund')]);
+export type PaymentKind = Static<typeof PaymentKind>;
+
+/** One order line returned: its position in the order (0 is the first) and how many units. */
+export const RefundLineBody = Type.Object(
+  { position: Type.Integer({ minimum: 0, maximum: 499 }), quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) },
+  { additionalProperties: false },
+);
+
+/**
+ * PUT /api/orders/{id}/refunds/{uuid}: a refund of a validated order. The uuid is the idempotency key
+ * (it becomes the refund line's uuid): the same body again returns the same refund, another body is a
+ * 409 KASSA_IDEMPOTENCY_MISMATCH. Give either `lines` (what comes back, each line's part of its total)
+ * or `amountCents`. A card method pays back through its terminal (a refund line that follows the
+ * terminal like a payment); cash is paid back at once. A refund needs a manager: a manager or admin,
+ * or a cashier with a manager's `approval` given on the spot.
+ */
+export const PutRefundBody = Type.Object(
+  {
+    paymentMethodId: Id,
+    reason: Type.String({ minLength: 3, maxLength: 500 }),
+    lines: Type.Optional(Type.Array(RefundLineBody, { minItems: 1, maxItems: 500 })),
+    amountCents: Type.Optional(PositiveCents),
+    approval: Type.Optional(ManagerApproval),
+  },
+  { additionalProperties: false },
+);
+export type PutRefundBody = Static<typeof PutRefundBody>;
+
+export const RefundLine = Type.Object({ position: Type.Integer(), name: Type.String(), quantity: Type.Integer(), amountCents: Type.Integer() });
+
+export const Refund = Type.Object({
+  uuid: Uuid,
+  orderId: Uuid,
+  paymentMethodId: Type.Integer(),
+  methodName: Type.String(),
+  amountCents: Type.Integer({ description: 'What goes back to the customer (positive).' }),
+  state: PaymentState,
+  reason: Type.String(),
+  lines: Type.Array(RefundLine, { description: 'The order lines returned; empty for a refund of an amount.' }),
+  createdBy: Type.Integer(),
+  approvedBy: Type.Integer({ description: 'The manager or admin who approved it: the user themself, or the manager who approved it on the spot.' }),
+  createdAt: DateTime,
+});
+export type Refund = Static<typeof Refund>;
+
+/** GET /api/orders/{id}/refunds/{uuid}/receipt: the refund receipt, ready to print. */
+export const RefundReceipt = Type.Object({
+  company: Type.Object({ name: Type.String(), country: Type.String() }),
+  orderId: Uuid,
+  receiptNumber: Type.Integer({ description: 'The receipt number of the order refunded.' }),
+  refund: Refund,
+  cardholderTickets: Type.Array(Type.String(), { description: 'The terminal tickets for the cardholder, as printed text.' }),
+  text: Type.String({ description: 'The refund receipt as plain text, ready to print.' }),
+});
+export type RefundReceipt = Static<typeof RefundReceipt>;
+
+export const OrderRefundParams = Type.Object({ id: Uuid, uuid: Uuid });

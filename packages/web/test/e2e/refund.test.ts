@@ -1,0 +1,99 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Box } from '../../../iot-box/src/index.js';
+import { AppShell } from './pages/app.js';
+import { CashierPage } from './pages/cashier.js';
+import { ApiClient } from './support/api.js';
+import { expectAccessible, launchBrowser, newContext, openPage, screenshot } from './support/browser.js';
+import { REPO_ROOT, Stack } from './support/stack.js';
+
+/** A manager who approves refunds at the till with a PIN. */
+const MANAGER = { username: 'ruben', password: 'ruben-approves-refunds', pin: '1357' };
+
+/**
+ * A customer brings a cola back: from the validated order's receipt the cashier refunds that line to
+ * the card, with a manager's approval on the spot; the emulated terminal runs a refund
+ * (TransactionType 20), the refund line follows it live, and the refund receipt prints.
+ */
+describe('the cashier refunds a returned line to the card', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  let till: CashierPage;
+  let box: Box;
+
+  beforeAll(async () => {
+    stack = await Stack.start();
+    box = await stack.startBox(stack.demo.boxToken);
+    const admin = await ApiClient.logIn(stack.url, stack.demo.admin);
+    await admin.post('/api/users', { username: MANAGER.username, password: MANAGER.password, role: 'manager', pin: MANAGER.pin });
+    browser = await launchBrowser();
+    page = (await openPage(await newContext(browser, { height: 1100 }), stack.url)).page;
+    till = new CashierPage(page);
+    await new AppShell(page).logIn(stack.demo.cashier);
+  }, 120_000);
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await screenshot(page, 'failed-refund', { fullPage: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('refunds one cola by card: approved by a manager, run by the terminal as a refund, with its receipt', async () => {
+    const lane = await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve', manualKeys: true });
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 2);
+    await till.addBySearch('col');
+    await till.startPayment();
+    const line = await till.payWith('Card');
+    await till.waitForStatus(line, 'Insert or tap the card');
+    lane.press('card');
+    await till.waitForStatus(line, 'Enter PIN');
+    lane.press('pin-ok');
+    await till.waitForStatus(line, 'Approved');
+    await till.validateOrder();
+
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Refund' });
+    await form.getByRole('spinbutton', { name: 'Cola' }).fill('1');
+    await form.getByRole('combobox', { name: 'Pay back by' }).selectOption({ label: 'Card' });
+    await form.getByRole('textbox', { name: /Reason/ }).fill('Cola returned unopened');
+    await form.getByRole('button', { name: 'Refund', exact: true }).click();
+
+    // A cashier refunds with a manager's approval on the spot.
+    const dialog = till.approvalDialog();
+    await dialog.getByText('A refund needs a manager.').waitFor();
+    await dialog.getByRole('textbox', { name: 'Manager username' }).fill(MANAGER.username);
+    await dialog.getByLabel('PIN or password').fill(MANAGER.pin);
+    await dialog.getByRole('button', { name: 'Approve and refund' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const refundLine = page.getByRole('list', { name: 'Refunds' }).getByRole('listitem').filter({ has: page.getByRole('status') }).first();
+    await till.waitForStatus(refundLine, 'Insert or tap the card');
+    lane.press('card');
+    await till.waitForStatus(refundLine, 'Enter PIN');
+    lane.press('pin-ok');
+    await till.waitForStatus(refundLine, 'Approved');
+    expect(lane.ledger.map((e) => [e.kind, e.signedCents, e.result])).toEqual([
+      ['purchase', 980, 'Approved'],
+      ['refund', -280, 'Approved'],
+    ]);
+    // The receipt follows the refund live: approved, it shows without a state.
+    await page.getByRole('table', { name: 'Refunds' }).locator('tr[data-state="done"]').getByText('Refund by Card').waitFor();
+    await expectAccessible(page);
+    const shot = await screenshot(page, 'refund', { fullPage: true });
+    copyFileSync(shot, join(REPO_ROOT, 'docs', 'web-refund.png'));
+
+    await page.getByRole('button', { name: 'Refund receipt' }).click();
+    const receipt = page.getByRole('article', { name: 'Refund receipt' });
+    await receipt.getByText('Cardholder ticket').waitFor();
+    expect(await receipt.textContent()).toMatch(/1 × Cola.*-€2\.80.*Paid back.*-€2\.80.*Card.*Reason: Cola returned unopened.*REFUND/s);
+    await expectAccessible(page);
+  });
+});
