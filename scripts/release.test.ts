@@ -146,6 +146,30 @@ describe('npm run release, installed away from the repository', () => {
     }
   }, 60_000);
 
+  it('starts empty without --demo: the first admin comes from the setup link, and a box pairs by code', async () => {
+    const server = start('kassa-server', ['--port', '0', '--data', join(install, 'first-run'), '--log-level', 'warn']);
+    const [, base, token] = await server.waitFor(/(http:\/\/[^\s/]+)\/#\/setup\/([A-Za-z0-9_-]+)/, 120_000);
+    expect(await (await fetch(`${base}/api/setup`)).json()).toEqual({ needed: true });
+    const refused = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'owner', password: 'the shop owner secret' }) });
+    expect(refused.status).toBe(409);
+    const setup = await fetch(`${base}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'owner', password: 'the shop owner secret' }) });
+    expect(setup.status).toBe(200);
+    const admin = await login(base!, 'owner', 'the shop owner secret');
+    const code = await admin('POST', '/api/boxes/pairing-codes', { name: 'Counter box' });
+    expect(code.status).toBe(201);
+
+    const boxData = join(install, 'first-run-box');
+    const paired = await run(join(install, 'node_modules/.bin/kassa-iotbox'), ['pair', '--server', base!, '--code', String(code.json['code']), '--data', boxData], { cwd: install, env: cleanEnv() });
+    expect(paired.stdout).toContain('paired as box');
+    const again = await run(join(install, 'node_modules/.bin/kassa-iotbox'), ['pair', '--server', base!, '--code', String(code.json['code']), '--data', join(install, 'other-box')], { cwd: install, env: cleanEnv() }).catch((error: { code: number; stderr: string }) => error);
+    expect(again).toMatchObject({ code: 1 });
+    start('kassa-iotbox', ['--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', boxData, '--log-level', 'info']);
+    await eventually('the paired box online', async () => {
+      const { json } = await admin('GET', '/api/boxes');
+      return (json['items'] as { name: string; online: boolean }[]).find((b) => b.name === 'Counter box' && b.online);
+    });
+  }, 180_000);
+
   it('takes a card payment through the installed server, box and emulated terminal, and serves the web app', async () => {
     const server = start('kassa-server', ['--demo', '--port', '0', '--data', join(install, 'data'), '--log-level', 'warn']);
     const [, base] = await server.waitFor(/running at (http:\/\/\S+)/, 120_000);
