@@ -2,8 +2,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { App } from './types.js';
 import { API_DOCS_PATH } from './api-docs-path.js';
 
-export { API_DOCS_PATH, isApiDocsRoute } from './api-docs-path.js';
-
 /**
  * The reference page's own Content-Security-Policy, set on every answer under /api/docs (it replaces
  * any policy the rest of the server sets, for these routes only). Swagger UI runs from script files
