@@ -9,6 +9,7 @@ import { FaultInjector } from './faults.js';
 import { sleep } from './processes.js';
 import { Random } from './random.js';
 import { findSecrets } from './secrets.js';
+import { securityPhase } from './security.js';
 import { Till } from './till.js';
 import { verify, type Finding } from './verify.js';
 import { setUpShop, startWorld, type World } from './world.js';
@@ -89,6 +90,11 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     counts['flood frames'] = faults.stats.floodFrames;
     counts['db connections killed'] = faults.stats.dbConnectionsKilled;
     counts['uplink connections'] = world.proxy.connections;
+
+    // The attacks the trust rules stop, against the same processes once the figures are taken.
+    const security = await securityPhase(world, admin, cashier, random.fork(), options.seed, log);
+    findings.push(...security.findings);
+    Object.assign(counts, security.counts);
 
     // Stop gracefully before reading the logs, so every line is on disk.
     await stopWorld(world);

@@ -1,0 +1,105 @@
+import { startTerminal } from '@kassa/terminal-sim';
+import type { ApiClient } from './api.js';
+import { hostileBox } from './hostile-box.js';
+import { sleep, waitUntil } from './processes.js';
+import type { Random } from './random.js';
+import type { Finding } from './verify.js';
+import type { World } from './world.js';
+
+/**
+ * The end of a chaos run, once the tills have settled and their figures are taken: the attacks
+ * the trust rules stop, tried against the same running processes.
+ *
+ * - An impostor on another address of the shop network (127.0.0.2) dials the box claiming the
+ *   TerminalId of an online terminal, with another serial number, again and again for a few
+ *   seconds: the box refuses every attempt, the real terminal keeps its session, and the impostor
+ *   is never asked for a transaction.
+ * - A hostile box holding the paired box's valid token (the real box's uplink is cut meanwhile)
+ *   sends forged, out-of-order, malformed and oversized messages (`hostile-box.ts`): no payment is
+ *   settled against the rules and the server stays healthy.
+ */
+export interface SecurityReport {
+  readonly findings: readonly Finding[];
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+interface TerminalSeen {
+  readonly terminalId: string;
+  readonly online: boolean;
+  readonly address: string | null;
+}
+
+interface BoxSeen {
+  readonly terminalConflicts: { readonly total: number; readonly recent: readonly { readonly terminalId: string; readonly reason: string }[] };
+  readonly terminals: readonly TerminalSeen[];
+}
+
+const IMPOSTOR_ADDRESS = '127.0.0.2';
+const IMPOSTOR_SECONDS = 3;
+
+async function boxStatus(world: World): Promise<BoxSeen> {
+  const answer = await fetch(`http://127.0.0.1:${world.boxHttpPort}/status`);
+  if (!answer.ok) throw new Error(`the box status answered ${answer.status}`);
+  return (await answer.json()) as BoxSeen;
+}
+
+async function tryImpostor(world: World, random: Random, findings: Finding[], counts: Record<string, number>): Promise<void> {
+  const rule = 'an impostor never replaces a terminal';
+  const target = random.pick(world.terminals).terminalId;
+  await waitUntil(`terminal ${target} online on the box`, async () => (await boxStatus(world)).terminals.some((t) => t.terminalId === target && t.online), 30_000, 200);
+  const before = (await boxStatus(world)).terminalConflicts.total;
+  const impostor = startTerminal({ box: { host: '127.0.0.1', port: world.boxPort }, terminalId: target, serialNumber: '999S00000000', localAddress: IMPOSTOR_ADDRESS, scenario: 'approve', reconnect: { initialMs: 100, maxMs: 300 } });
+  impostor.events.on('error', () => undefined);
+  let dials = 0;
+  impostor.events.on('connected', () => dials++);
+  await sleep(IMPOSTOR_SECONDS * 1000);
+  await impostor.close();
+  const after = await boxStatus(world);
+  const real = after.terminals.find((t) => t.terminalId === target);
+  counts['impostor connections'] = dials;
+  counts['impostor connections refused'] = after.terminalConflicts.total - before;
+  if (dials === 0) findings.push({ rule, detail: `the impostor of ${target} never reached the box from ${IMPOSTOR_ADDRESS}` });
+  if (after.terminalConflicts.total - before < dials) findings.push({ rule, detail: `${dials} impostor connection(s) for ${target}, only ${after.terminalConflicts.total - before} refused` });
+  if (real === undefined || !real.online || real.address === null || real.address.endsWith(IMPOSTOR_ADDRESS)) findings.push({ rule, detail: `after the impostor, terminal ${target} is ${JSON.stringify(real)}` });
+  if (impostor.ledger.length > 0) findings.push({ rule, detail: `the impostor of ${target} was asked for ${impostor.ledger.length} transaction(s)` });
+}
+
+/** The TerminalId of the demo's card method: the hostile box forges answers about it. */
+async function demoCardTerminal(world: World, admin: ApiClient): Promise<string> {
+  const server = world.serverUrls[0]!;
+  const methods = (await admin.call(server, 'GET', '/api/payment-methods')).body as { items: { terminal: string; deviceId: number | null }[] };
+  const devices = (await admin.call(server, 'GET', '/api/devices')).body as { items: { id: number; terminalId: string }[] };
+  const card = methods.items.find((m) => m.terminal === 'ingenico' && m.deviceId !== null);
+  const device = devices.items.find((d) => d.id === card?.deviceId);
+  if (device === undefined) throw new Error('the demo data has no card method with a terminal');
+  return device.terminalId;
+}
+
+async function tryHostileBox(world: World, admin: ApiClient, cashier: ApiClient, seed: number, findings: Finding[], counts: Record<string, number>): Promise<void> {
+  const rule = 'a hostile box settles nothing';
+  // The real box holds the same token; it stays off the uplink while the hostile one speaks.
+  world.proxy.cut();
+  try {
+    const report = await hostileBox({ serverUrl: world.serverUrls[0]!, boxToken: world.boxToken, terminalId: await demoCardTerminal(world, admin), admin, cashier, seed });
+    counts['hostile box messages'] = report.sent;
+    for (const problem of report.problems) findings.push({ rule, detail: problem });
+  } finally {
+    world.proxy.restore();
+  }
+}
+
+export async function securityPhase(world: World, admin: ApiClient, cashier: ApiClient, random: Random, seed: number, log: (line: string) => void): Promise<SecurityReport> {
+  const findings: Finding[] = [];
+  const counts: Record<string, number> = {};
+  const attempt = async (what: string, run: () => Promise<void>): Promise<void> => {
+    log(`security: ${what}`);
+    try {
+      await run();
+    } catch (error) {
+      findings.push({ rule: 'the security phase runs', detail: `${what}: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  };
+  await attempt(`an impostor on ${IMPOSTOR_ADDRESS} claims an online terminal for ${IMPOSTOR_SECONDS} s`, () => tryImpostor(world, random, findings, counts));
+  await attempt('a hostile box with the paired token forges answers', () => tryHostileBox(world, admin, cashier, seed, findings, counts));
+  return { findings, counts };
+}
