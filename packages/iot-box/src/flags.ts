@@ -70,8 +70,8 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** The options part of a help text: each flag with its variable, default and help, wrapped at 100 columns. */
-export function helpLines(table: Flags): string[] {
-  const rows = Object.entries({ ...table, ...BUILT_IN }).map(([name, f]) => {
+export function helpLines(table: Flags, builtIn = true): string[] {
+  const rows = Object.entries(builtIn ? { ...table, ...BUILT_IN } : table).map(([name, f]) => {
     const left = `${f.short === undefined ? '' : `-${f.short}, `}--${name}${f.value === undefined ? '' : ` ${f.value}`}`;
     const notes = [f.env === undefined ? '' : `env ${f.env}${f.value === undefined ? '=1' : ''}`, f.fallback === undefined ? '' : `default ${f.fallback}`].filter(Boolean);
     return [left, `${f.help}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`] as const;
