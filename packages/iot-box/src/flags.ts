@@ -59,15 +59,8 @@ export function readFlags<T extends Flags>(table: T, argv: readonly string[], en
   return { kind: 'run', values: values as Values<T>, positionals };
 }
 
-function wrap(text: string, width: number): string[] {
-  const lines = [''];
-  for (const word of text.split(' ')) {
-    const line = lines.pop()!;
-    if (line !== '' && line.length + 1 + word.length > width) lines.push(line, word);
-    else lines.push(line === '' ? word : `${line} ${word}`);
-  }
-  return lines;
-}
+/** Lines of at most `width` characters, broken between words. */
+const wrap = (text: string, width: number): string[] => text.match(new RegExp(`\\S(?:.{0,${width - 1}}(?=\\s|$)|\\S*)`, 'g')) ?? [''];
 
 /** The options part of a help text: each flag with its variable, default and help, wrapped at 100 columns. */
 export function helpLines(table: Flags, builtIn = true): string[] {
