@@ -5,6 +5,7 @@ import { parseChaosArgs, USAGE } from './args.js';
 import { runChaos } from './chaos.js';
 import { ChaosError } from './errors.js';
 import { chaosRecord, writeChaosRecord } from './record.js';
+import { CHAOS_VERSION } from './version.js';
 
 /** Where each run's record goes; a long run's record is kept in packages/chaos/records/ for the report. */
 const RECORDS = fileURLToPath(new URL('../../../test-output/chaos/', import.meta.url));
@@ -22,6 +23,10 @@ async function main(): Promise<number> {
   }
   if (parsed.kind === 'help') {
     console.log(USAGE);
+    return 0;
+  }
+  if (parsed.kind === 'version') {
+    console.log(`chaos ${CHAOS_VERSION}`);
     return 0;
   }
   const { options } = parsed;

@@ -13,11 +13,11 @@ async function pair(argv: readonly string[]): Promise<void> {
     args = parsePairArgs(argv, process.env);
   } catch (error) {
     if (!(error instanceof BoxError)) throw error;
-    process.stderr.write(`kassa-iotbox: ${error.message}\n`);
+    process.stderr.write(`kassa-iotbox: ${error.message} (see --help)\n`);
     process.exit(2);
   }
   if ('kind' in args) {
-    process.stdout.write(USAGE);
+    process.stdout.write(args.kind === 'help' ? USAGE : `${BOX_SOFTWARE}\n`);
     return;
   }
   try {
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     parsed = parseConfig(process.argv.slice(2), process.env, readPairing);
   } catch (error) {
     if (error instanceof BoxError) {
-      process.stderr.write(`kassa-iotbox: ${error.message}\n`);
+      process.stderr.write(`kassa-iotbox: ${error.message} (see --help)\n`);
       process.exit(2);
     }
     throw error;

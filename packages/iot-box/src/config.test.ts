@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoxError } from './errors.js';
-import { isLoopbackHost, parseConfig, parseHostPort, parsePairArgs, type BoxConfig } from './config.js';
+import { FLAGS, isLoopbackHost, PAIR_FLAGS, parseConfig, parseHostPort, parsePairArgs, USAGE, type BoxConfig } from './config.js';
 
 function run(argv: string[], env: Record<string, string> = {}): BoxConfig {
   const parsed = parseConfig(argv, env);
@@ -17,6 +17,74 @@ function codeOf(fn: () => unknown): string {
   }
   throw new Error('expected a BoxError');
 }
+
+describe('the box command line, flag by flag', () => {
+  const given: [string, string[], Record<string, string>, Partial<BoxConfig>][] = [
+    ['the defaults', [], {}, { listen: { host: '0.0.0.0', port: 9000 }, http: { host: '127.0.0.1', port: 9080 }, dataDir: './data/iot-box', logLevel: 'info', insecure: false }],
+    ['--listen', ['--listen', '[::1]:9100'], {}, { listen: { host: '::1', port: 9100 } }],
+    ['KASSA_BOX_LISTEN', [], { KASSA_BOX_LISTEN: '127.0.0.1:9100' }, { listen: { host: '127.0.0.1', port: 9100 } }],
+    ['--http=', ['--http=0.0.0.0:81'], {}, { http: { host: '0.0.0.0', port: 81 } }],
+    ['KASSA_BOX_HTTP', [], { KASSA_BOX_HTTP: '0.0.0.0:82' }, { http: { host: '0.0.0.0', port: 82 } }],
+    ['--server and --token', ['--server', 'https://pos.example.be', '--token', 'abcdefgh'], {}, { server: 'https://pos.example.be', token: 'abcdefgh' }],
+    ['KASSA_BOX_SERVER and KASSA_BOX_TOKEN', [], { KASSA_BOX_SERVER: 'wss://pos.example.be', KASSA_BOX_TOKEN: 'abcdefgh' }, { server: 'wss://pos.example.be', token: 'abcdefgh' }],
+    ['--data', ['--data', '/srv/box'], { KASSA_BOX_DATA: '/var/box' }, { dataDir: '/srv/box' }],
+    ['KASSA_BOX_DATA', [], { KASSA_BOX_DATA: '/var/box' }, { dataDir: '/var/box' }],
+    ['an empty variable as unset', [], { KASSA_BOX_DATA: '', KASSA_BOX_LOG_LEVEL: '' }, { dataDir: './data/iot-box', logLevel: 'info' }],
+    ['--log-level', ['--log-level', 'warn'], {}, { logLevel: 'warn' }],
+    ['KASSA_BOX_LOG_LEVEL', [], { KASSA_BOX_LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
+    ['--insecure', ['--insecure'], {}, { insecure: true }],
+    ['KASSA_BOX_INSECURE', [], { KASSA_BOX_INSECURE: 'yes' }, { insecure: true }],
+  ];
+  it.each(given)('reads %s', (_what, argv, env, expected) => {
+    expect(run(argv, env)).toMatchObject(expected);
+  });
+
+  it('reads --allow and KASSA_BOX_ALLOW', () => {
+    expect(run(['--allow', '10.0.0.0/8']).allow?.allows('10.1.2.3')).toBe(true);
+    expect(run([], { KASSA_BOX_ALLOW: '192.168.1.0/24' }).allow?.allows('10.1.2.3')).toBe(false);
+  });
+
+  const refused: [string[], Record<string, string>, string][] = [
+    [['--bogus'], {}, 'unknown option "--bogus"'],
+    [['-x'], {}, 'unknown option "-x"'],
+    [['extra'], {}, 'unexpected argument "extra"'],
+    [['--data'], {}, '--data needs a value: DIR'],
+    [['--data='], {}, '--data needs a value: DIR'],
+    [['--insecure=yes'], {}, '--insecure takes no value'],
+    [['--data', 'a', '--data', 'b'], {}, '--data is given twice'],
+    [['--http', ':80'], {}, '--http must be HOST:PORT'],
+    [[], { KASSA_BOX_HTTP: 'nowhere' }, '--http (KASSA_BOX_HTTP) must be HOST:PORT'],
+    [['--log-level', 'loud'], {}, '--log-level must be one of'],
+    [[], { KASSA_BOX_ALLOW: '10.0.0.0/33' }, '--allow (KASSA_BOX_ALLOW): '],
+  ];
+  it.each(refused)('refuses %j %j in one line naming the flag', (argv, env, message) => {
+    let error: unknown;
+    try {
+      parseConfig(argv, env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BoxError);
+    expect((error as BoxError).code).toBe('BOX_BAD_CONFIG');
+    expect((error as BoxError).message).toContain(message);
+    expect((error as BoxError).message.split('\n')).toHaveLength(1);
+  });
+
+  it('answers -h, --help and --version before checking values, also for pair', () => {
+    expect(parseConfig(['--log-level', 'loud', '-h'], {})).toEqual({ kind: 'help' });
+    expect(parseConfig(['--version'], { KASSA_BOX_LISTEN: 'bad' })).toEqual({ kind: 'version' });
+    expect(parsePairArgs(['--help'], {})).toEqual({ kind: 'help' });
+    expect(parsePairArgs(['--version'], {})).toEqual({ kind: 'version' });
+  });
+
+  it('lists every flag and variable in the help', () => {
+    for (const [name, flag] of Object.entries(FLAGS)) {
+      expect(USAGE).toContain(`--${name}`);
+      expect(USAGE).toContain(flag.env);
+    }
+    for (const name of Object.keys(PAIR_FLAGS)) expect(USAGE).toContain(`--${name}`);
+  });
+});
 
 describe('parseConfig', () => {
   it('has a default for every flag', () => {

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { LevelWithSilent } from 'pino';
 import { parseAllowlist, type Allowlist } from './allowlist.js';
 import { BoxError, BoxErrorCode } from './errors.js';
+import { helpLines, readFlags, type Env, type Flags } from './flags.js';
 import { LOG_LEVELS } from './logger.js';
 
 export interface HostPort {
@@ -28,36 +29,51 @@ export interface StoredPairing {
   readonly token: string;
 }
 
-interface FlagSpec {
-  readonly flag: string;
-  readonly env: string;
-  readonly key: 'listen' | 'http' | 'server' | 'token' | 'data' | 'allow' | 'logLevel';
-  readonly value: string;
-  readonly fallback: string | undefined;
-  readonly help: string;
+function logLevel(text: string, name: string): LevelWithSilent {
+  if (!(LOG_LEVELS as readonly string[]).includes(text)) throw bad(`${name} must be one of ${LOG_LEVELS.join(', ')}`);
+  return text as LevelWithSilent;
 }
 
-export const FLAGS: readonly FlagSpec[] = [
-  { flag: '--listen', env: 'KASSA_BOX_LISTEN', key: 'listen', value: 'HOST:PORT', fallback: '0.0.0.0:9000', help: 'where terminals connect' },
-  { flag: '--http', env: 'KASSA_BOX_HTTP', key: 'http', value: 'HOST:PORT', fallback: '127.0.0.1:9080', help: 'GET /status and /healthz' },
-  { flag: '--server', env: 'KASSA_BOX_SERVER', key: 'server', value: 'URL', fallback: undefined, help: 'kassa server to dial (http, https, ws or wss); none: run alone' },
-  { flag: '--token', env: 'KASSA_BOX_TOKEN', key: 'token', value: 'TOKEN', fallback: undefined, help: 'the box token from pairing in the back office' },
-  { flag: '--data', env: 'KASSA_BOX_DATA', key: 'data', value: 'DIR', fallback: './data/iot-box', help: 'box identity and journal' },
-  { flag: '--allow', env: 'KASSA_BOX_ALLOW', key: 'allow', value: 'CIDR,…', fallback: undefined, help: 'only these addresses may connect as terminals' },
-  { flag: '--log-level', env: 'KASSA_BOX_LOG_LEVEL', key: 'logLevel', value: 'LEVEL', fallback: 'info', help: LOG_LEVELS.join(', ') },
-];
+function allowlist(text: string, name: string): Allowlist {
+  try {
+    return parseAllowlist(text);
+  } catch (error) {
+    throw bad(`${name}: ${(error as Error).message}`);
+  }
+}
+
+function pairingCode(text: string, name: string): string {
+  if (!/^[0-9]{3}-?[0-9]{3}$/.test(text)) throw bad(`${name} must be six digits, as 483-921`);
+  return text;
+}
+
+/** The box's options: flag, variable, default, check and help line. */
+export const FLAGS = {
+  listen: { value: 'HOST:PORT', env: 'KASSA_BOX_LISTEN', fallback: '0.0.0.0:9000', parse: parseHostPort, help: 'where terminals connect' },
+  http: { value: 'HOST:PORT', env: 'KASSA_BOX_HTTP', fallback: '127.0.0.1:9080', parse: parseHostPort, help: 'GET /status and /healthz' },
+  server: { value: 'URL', env: 'KASSA_BOX_SERVER', help: 'kassa server to dial (http, https, ws or wss); none: run alone' },
+  token: { value: 'TOKEN', env: 'KASSA_BOX_TOKEN', help: 'the box token from pairing in the back office, else the one pair stored' },
+  data: { value: 'DIR', env: 'KASSA_BOX_DATA', fallback: './data/iot-box', help: 'box identity and journal' },
+  allow: { value: 'CIDR,…', env: 'KASSA_BOX_ALLOW', parse: allowlist, help: 'only these addresses may connect as terminals' },
+  'log-level': { value: 'LEVEL', env: 'KASSA_BOX_LOG_LEVEL', fallback: 'info', parse: logLevel, help: LOG_LEVELS.join(', ') },
+  insecure: { env: 'KASSA_BOX_INSECURE', help: 'allow plain http/ws to a server that is not on this machine' },
+} as const satisfies Flags;
+
+/** `kassa-iotbox pair`'s options. */
+export const PAIR_FLAGS = {
+  server: { value: 'URL', env: 'KASSA_BOX_SERVER', help: 'the kassa server to pair with' },
+  code: { value: 'CODE', parse: pairingCode, help: 'the pairing code shown in the back office (Boxes → Pair a box)' },
+  data: FLAGS.data,
+  insecure: FLAGS.insecure,
+} as const satisfies Flags;
 
 export const USAGE = [
   'Usage: kassa-iotbox [options]',
   '',
   'The kassa IoT box: Ingenico terminals connect to it, it journals their transactions',
-  'and reports them to the kassa server.',
+  'and reports them to the kassa server. Flags win over environment variables.',
   '',
-  'Options (each also as an environment variable):',
-  ...FLAGS.map((f) => `  ${`${f.flag} ${f.value}`.padEnd(24)}${f.env.padEnd(22)}${f.help}${f.fallback ? ` (default ${f.fallback})` : ''}`),
-  `  ${'--insecure'.padEnd(24)}${'KASSA_BOX_INSECURE=1'.padEnd(22)}allow plain http/ws to a server that is not on this machine`,
-  `  ${'--version'.padEnd(46)}print the version`,
-  `  ${'-h, --help'.padEnd(46)}this text`,
+  ...helpLines(FLAGS),
   '',
   'Usage: kassa-iotbox pair --server URL --code CODE [--data DIR] [--insecure]',
   '',
@@ -65,69 +81,28 @@ export const USAGE = [
   'stores it with the server URL in DIR/pairing.json (mode 0600); from then on kassa-iotbox',
   'starts without --server and --token.',
   '',
+  ...helpLines(PAIR_FLAGS),
+  '',
 ].join('\n');
 
 export type ParsedArgs = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'run'; readonly config: BoxConfig };
 
 /** Flags win over environment variables, which win over defaults. Throws BoxError BOX_BAD_CONFIG. */
-export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, stored: (dataDir: string) => StoredPairing | null = () => null): ParsedArgs {
-  const given = new Map<FlagSpec['key'], string>();
-  let insecure = truthy(env['KASSA_BOX_INSECURE']);
-  for (const spec of FLAGS) {
-    const fromEnv = env[spec.env];
-    if (fromEnv !== undefined && fromEnv !== '') given.set(spec.key, fromEnv);
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    if (arg === '--version') return { kind: 'version' };
-    if (arg === '--insecure') {
-      insecure = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = FLAGS.find((f) => f.flag === name);
-    if (!spec) throw bad(`unknown option ${JSON.stringify(name)} (see --help)`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw bad(`${spec.flag} needs a value: ${spec.value}`);
-    given.set(spec.key, value);
-  }
-  const get = (key: FlagSpec['key']): string | undefined => given.get(key) ?? FLAGS.find((f) => f.key === key)!.fallback;
-
-  const pairing = given.has('server') && given.has('token') ? null : stored(get('data')!);
-  const server = get('server') ?? pairing?.server;
-  const token = get('token') ?? pairing?.token;
-  if (server !== undefined) checkServerUrl(server, insecure);
+export function parseConfig(argv: readonly string[], env: Env, stored: (dataDir: string) => StoredPairing | null = () => null): ParsedArgs {
+  const parsed = readFlags(FLAGS, argv, env, bad);
+  if (parsed.kind !== 'run') return parsed;
+  const { values } = parsed;
+  const pairing = values.server !== undefined && values.token !== undefined ? null : stored(values.data);
+  const server = values.server ?? pairing?.server;
+  const token = values.token ?? pairing?.token;
+  if (server !== undefined) checkServerUrl(server, values.insecure);
   if (server !== undefined && token === undefined) throw bad('--server needs --token (or KASSA_BOX_TOKEN)');
   if (token !== undefined && !/^[\x21-\x7e]{8,512}$/.test(token)) throw bad('--token must be 8 to 512 printable characters without spaces');
-  const logLevel = get('logLevel')!;
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw bad(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-  const allowText = get('allow');
-  let allow: Allowlist | undefined;
-  if (allowText !== undefined) {
-    try {
-      allow = parseAllowlist(allowText);
-    } catch (error) {
-      throw bad(`--allow: ${(error as Error).message}`);
-    }
-  }
   return {
     kind: 'run',
-    config: {
-      listen: parseHostPort(get('listen')!, '--listen'),
-      http: parseHostPort(get('http')!, '--http'),
-      server,
-      token,
-      dataDir: get('data')!,
-      allow,
-      logLevel: logLevel as LevelWithSilent,
-      insecure,
-    },
+    config: { listen: values.listen, http: values.http, server, token, dataDir: values.data, allow: values.allow, logLevel: values['log-level'], insecure: values.insecure },
   };
 }
-
-const truthy = (value: string | undefined): boolean => value !== undefined && ['1', 'true', 'yes'].includes(value.toLowerCase());
 
 /** 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -145,30 +120,14 @@ export interface PairArgs {
 }
 
 /** `kassa-iotbox pair --server URL --code CODE [--data DIR] [--insecure]`. */
-export function parsePairArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): PairArgs | { readonly kind: 'help' } {
-  const given = new Map<string, string>();
-  let insecure = truthy(env['KASSA_BOX_INSECURE']);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    if (arg === '--insecure') {
-      insecure = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!['--server', '--code', '--data'].includes(name)) throw bad(`pair: unknown option ${JSON.stringify(name)} (see --help)`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw bad(`pair: ${name} needs a value`);
-    given.set(name, value);
-  }
-  const server = given.get('--server') ?? env['KASSA_BOX_SERVER'];
-  const code = given.get('--code');
-  if (server === undefined || server === '') throw bad('pair needs --server URL');
+export function parsePairArgs(argv: readonly string[], env: Env): PairArgs | { readonly kind: 'help' | 'version' } {
+  const parsed = readFlags(PAIR_FLAGS, argv, env, (message) => bad(`pair: ${message}`));
+  if (parsed.kind !== 'run') return parsed;
+  const { server, code, data, insecure } = parsed.values;
+  if (server === undefined) throw bad('pair needs --server URL');
   if (code === undefined) throw bad('pair needs --code CODE (shown in the back office under Boxes → Pair a box)');
-  if (!/^[0-9]{3}-?[0-9]{3}$/.test(code)) throw bad('--code must be six digits, as 483-921');
   checkServerUrl(server, insecure);
-  return { server: server.replace(/\/+$/, ''), code, dataDir: given.get('--data') ?? (env['KASSA_BOX_DATA'] || FLAGS.find((f) => f.key === 'data')!.fallback!), insecure };
+  return { server: server.replace(/\/+$/, ''), code, dataDir: data, insecure };
 }
 
 /** `0.0.0.0:9000`, `[::]:9000`, `localhost:0`. */

@@ -47,4 +47,22 @@ describe('kassa-iotbox command line', () => {
     expect(status).toBe(2);
     expect(stderr).not.toContain('has space');
   });
+
+  const outcomes: [string[], Record<string, string>, number, RegExp][] = [
+    [['-h'], {}, 0, /^Usage: kassa-iotbox/],
+    [['pair', '--help'], {}, 0, /^Usage: kassa-iotbox/],
+    [['pair', '--version'], {}, 0, /^kassa-iotbox \d/],
+    [['--listen'], {}, 2, /^kassa-iotbox: --listen needs a value: HOST:PORT \(see --help\)\n$/],
+    [['--log-level', 'loud'], {}, 2, /^kassa-iotbox: --log-level must be one of/],
+    [[], { KASSA_BOX_LOG_LEVEL: 'loud' }, 2, /^kassa-iotbox: --log-level \(KASSA_BOX_LOG_LEVEL\) must be one of/],
+    [['pair', '--server', 'https://pos.example.be', '--code', '12'], {}, 2, /^kassa-iotbox: --code must be six digits/],
+    [['pair', '--bogus'], {}, 2, /^kassa-iotbox: pair: unknown option "--bogus"/],
+  ];
+  it.each(outcomes)('answers %j %j with exit code %i and one line', (args, env, status, line) => {
+    const result = run(args, env);
+    expect(result.status).toBe(status);
+    const out = status === 0 ? result.stdout : result.stderr;
+    expect(out).toMatch(line);
+    if (status !== 0) expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
 });

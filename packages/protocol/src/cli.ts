@@ -2,17 +2,20 @@
 // kassa-tlv: decode a frame from hex to JSON, or encode JSON back to hex, for technicians.
 import { decodeFrame, encodeFrame } from './frame.js';
 import { TlvError } from './errors.js';
+import { helpLines, readFlags, type Flags } from './flags.js';
 import { fromHex, toHex } from './hex.js';
 import { messageFromJson, messageToJson } from './json.js';
 import { PROTOCOL_VERSION } from './version.js';
+
+const DECODE_FLAGS: Flags = { 'no-mdc': { help: 'decode: skip the MDC check' } };
 
 const HELP = `kassa-tlv — the Ingenico TLV cash-register protocol, by hand
 
 Usage:
   kassa-tlv decode [--no-mdc]   read one frame as hex on stdin, print it as JSON
   kassa-tlv encode              read a message as JSON on stdin, print the frame as hex
-  kassa-tlv --version
-  kassa-tlv -h | --help
+
+${helpLines(DECODE_FLAGS).join('\n')}
 
 decode accepts whitespace and newlines in the hex. It prints the message type
 name and id, the header, the body fields by name (amounts in cents, the
@@ -32,7 +35,7 @@ exits with status 2.`;
 /** A failure of the CLI's own input handling, with a stable code like the codec's. */
 class CliError extends Error {
   constructor(
-    readonly code: 'CLI_BAD_HEX' | 'CLI_BAD_JSON' | 'CLI_EMPTY_INPUT',
+    readonly code: 'CLI_BAD_HEX' | 'CLI_BAD_JSON' | 'CLI_EMPTY_INPUT' | 'CLI_USAGE',
     message: string,
     offset?: number,
   ) {
@@ -72,25 +75,41 @@ function encodeCommand(input: string): string {
   return toHex(encodeFrame(messageFromJson(json)));
 }
 
+type Command = { readonly kind: 'help' | 'version' | 'encode' } | { readonly kind: 'decode'; readonly verifyMdc: boolean };
+
+/** `decode [--no-mdc]`, `encode`, `help`, `--version`, `-h`/`--help`; a usage error is a CliError CLI_USAGE. */
+function parseCommand(argv: readonly string[]): Command {
+  const usage = (message: string): CliError => new CliError('CLI_USAGE', message);
+  const [command = '', ...rest] = argv;
+  if (command === 'help') return { kind: 'help' };
+  const known = command === 'decode' || command === 'encode';
+  const parsed = readFlags(command === 'decode' ? DECODE_FLAGS : {}, known ? rest : argv, {}, usage, known ? 0 : 1);
+  if (parsed.kind !== 'run') return parsed;
+  if (command === 'decode') return { kind: 'decode', verifyMdc: parsed.values['no-mdc'] !== true };
+  if (command === 'encode') return { kind: 'encode' };
+  throw usage(command === '' ? 'a command is needed: decode or encode' : `unknown command "${command}"`);
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...flags] = argv;
-  if (argv.some((a) => a === '--help' || a === '-h') || command === 'help') {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    process.stderr.write(`kassa-tlv: ${error.message} (see kassa-tlv --help)\n`);
+    return 2;
+  }
+  if (command.kind === 'help') {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  if (command === '--version') {
+  if (command.kind === 'version') {
     process.stdout.write(`kassa-tlv ${PROTOCOL_VERSION}\n`);
     return 0;
   }
-  const unknownFlag = flags.find((f) => !(command === 'decode' && f === '--no-mdc'));
-  if ((command !== 'decode' && command !== 'encode') || unknownFlag !== undefined) {
-    const what = command === undefined ? 'a command is needed' : unknownFlag ?? `unknown command "${command}"`;
-    process.stderr.write(`kassa-tlv: ${what === unknownFlag ? `unknown option "${what}"` : what} (see kassa-tlv --help)\n`);
-    return 2;
-  }
   const input = await readStdin();
   try {
-    const output = command === 'decode' ? decodeCommand(input, !flags.includes('--no-mdc')) : encodeCommand(input);
+    const output = command.kind === 'decode' ? decodeCommand(input, command.verifyMdc) : encodeCommand(input);
     process.stdout.write(`${output}\n`);
     return 0;
   } catch (error) {

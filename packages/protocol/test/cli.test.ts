@@ -187,3 +187,32 @@ describe('kassa-tlv on bad input: non-zero exit, one stderr line naming code and
     expect(JSON.parse(stdout)).toMatchObject({ type: 'HelloResponse' });
   });
 });
+
+describe('kassa-tlv command line, argument by argument', () => {
+  const cases: [string[], number, RegExp][] = [
+    [['-h'], 0, /^kassa-tlv — /],
+    [['help'], 0, /--no-mdc +decode: skip the MDC check/],
+    [['decode', '--help'], 0, /^kassa-tlv — /],
+    [['--version'], 0, /^kassa-tlv \d+\.\d+\.\d+\n$/],
+    [['encode', '--version'], 0, /^kassa-tlv \d/],
+    [[], 2, /^kassa-tlv: CLI_USAGE: a command is needed: decode or encode \(see kassa-tlv --help\)\n$/],
+    [['frobnicate'], 2, /^kassa-tlv: CLI_USAGE: unknown command "frobnicate"/],
+    [['decode', '--bogus'], 2, /^kassa-tlv: CLI_USAGE: unknown option "--bogus"/],
+    [['encode', '--no-mdc'], 2, /^kassa-tlv: CLI_USAGE: unknown option "--no-mdc"/],
+    [['decode', '--no-mdc=yes'], 2, /^kassa-tlv: CLI_USAGE: --no-mdc takes no value/],
+    [['decode', '--no-mdc', '--no-mdc'], 2, /^kassa-tlv: CLI_USAGE: --no-mdc is given twice/],
+    [['decode', 'frame.hex'], 2, /^kassa-tlv: CLI_USAGE: unexpected argument "frame.hex"/],
+  ];
+  let outcomes: Run[] = [];
+  beforeAll(async () => {
+    outcomes = await inParallel(cases, ([args]) => run(args, ''));
+  }, 120_000);
+
+  it.each(cases.map((c, i) => [c[0], c[1], c[2], i] as const))('answers %j with exit code %i', (_args, status, line, i) => {
+    const outcome = outcomes[i]!;
+    expect(outcome.status).toBe(status);
+    expect(status === 0 ? outcome.stdout : outcome.stderr).toMatch(line);
+    if (status !== 0) expect(outcome.stdout).toBe('');
+    if (status !== 0) expect(outcome.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliError, parseCli } from './cli-args.js';
+import { BACKUP_FLAGS, CliError, CREATE_ADMIN_FLAGS, parseCli, RUN_FLAGS, USAGE } from './cli-args.js';
 
 const run = (argv: string[], env: Record<string, string> = {}) => {
   const command = parseCli(argv, env);
@@ -121,5 +121,72 @@ describe('parseCli commands', () => {
     expect(run(['--closing-threshold', '1000'], {}).closingThresholdCents).toBe(1000);
     expect(run([], { KASSA_CLOSING_THRESHOLD_CENTS: '0' }).closingThresholdCents).toBe(0);
     expect(run([], {}).closingThresholdCents).toBeUndefined();
+  });
+});
+
+describe('the server command line, flag by flag', () => {
+  const given: [string, string[], Record<string, string>, Record<string, unknown>][] = [
+    ['--port', ['--port', '0'], { PORT: '9000' }, { port: 0 }],
+    ['PORT', [], { PORT: '9000' }, { port: 9000 }],
+    ['--host', ['--host=0.0.0.0'], {}, { host: '0.0.0.0' }],
+    ['KASSA_HOST', [], { KASSA_HOST: '::' }, { host: '::' }],
+    ['--data', ['--data', '/srv/k'], { KASSA_DATA: '/var/k' }, { dataDir: '/srv/k' }],
+    ['--database-url', ['--database-url', 'postgresql://db/k/'], {}, { databaseUrl: 'postgresql://db/k' }],
+    ['--no-prepared-statements', ['--no-prepared-statements'], {}, { preparedStatements: false }],
+    ['KASSA_NO_PREPARED_STATEMENTS', [], { KASSA_NO_PREPARED_STATEMENTS: 'true' }, { preparedStatements: false }],
+    ['--public-url', ['--public-url', 'https://pos.example/'], {}, { publicUrl: 'https://pos.example' }],
+    ['--log-level', ['--log-level', 'silent'], { KASSA_LOG_LEVEL: 'debug' }, { logLevel: 'silent' }],
+    ['KASSA_LOG_LEVEL', [], { KASSA_LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
+    ['--demo', ['--demo'], {}, { demo: true }],
+    ['--metrics-token', ['--metrics-token', 'x'.repeat(16)], {}, { metricsToken: 'x'.repeat(16) }],
+    ['--closing-threshold', ['--closing-threshold=0'], { KASSA_CLOSING_THRESHOLD_CENTS: '700' }, { closingThresholdCents: 0 }],
+    ['empty variables as unset', [], { PORT: '', KASSA_HOST: '', KASSA_DATA: '', DATABASE_URL: '', KASSA_LOG_LEVEL: '', KASSA_TRUST_PROXY: '' }, { port: 8080, host: '127.0.0.1', dataDir: './data', logLevel: 'info', trustProxy: [] }],
+  ];
+  it.each(given)('reads %s', (_what, argv, env, expected) => {
+    expect(run(argv, env)).toMatchObject(expected);
+  });
+
+  const refused: [string[], Record<string, string>, string][] = [
+    [['--bogus'], {}, 'unknown option "--bogus"'],
+    [['serve'], {}, 'unexpected argument "serve"'],
+    [['--port'], {}, '--port needs a value: N'],
+    [['--port', '--demo'], {}, '--port needs a value: N'],
+    [['--port', '1', '--port', '2'], {}, '--port is given twice'],
+    [['--demo=yes'], {}, '--demo takes no value'],
+    [['--port', '65536'], {}, '--port must be a port'],
+    [[], { PORT: 'x' }, '--port (PORT) must be a port'],
+    [[], { DATABASE_URL: 'mysql://db' }, '--database-url (DATABASE_URL) must start with postgres:// or postgresql://'],
+    [['--public-url', 'pos.example'], {}, '--public-url is not a URL'],
+    [['--trust-proxy', '10.0.0.0/8,nope'], {}, '--trust-proxy takes IP addresses or CIDR ranges'],
+    [[], { KASSA_METRICS_TOKEN: 'short' }, '--metrics-token (KASSA_METRICS_TOKEN) must be 16 to 512'],
+    [['create-admin', '--username'], {}, '--username needs a value: NAME'],
+    [['backup', '--to', 'a', 'b'], {}, 'unexpected argument "b"'],
+  ];
+  it.each(refused)('refuses %j %j in one line naming the flag', (argv, env, message) => {
+    let error: unknown;
+    try {
+      parseCli(argv, env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).message).toContain(message);
+    expect((error as CliError).message.split('\n')).toHaveLength(1);
+  });
+
+  it.each([[[]], [['create-admin']], [['backup']], [['restore']]])('answers -h, --help and --version before any check, also in %j', (command) => {
+    const env = { PORT: 'x', DATABASE_URL: 'mysql://db' };
+    expect(parseCli([...command, '-h'], env)).toEqual({ kind: 'help' });
+    expect(parseCli([...command, '--help'], env)).toEqual({ kind: 'help' });
+    expect(parseCli([...command, '--version'], env)).toEqual({ kind: 'version' });
+  });
+
+  it('lists every flag and variable in the help', () => {
+    for (const table of [RUN_FLAGS, CREATE_ADMIN_FLAGS, BACKUP_FLAGS]) {
+      for (const [name, flag] of Object.entries(table)) {
+        expect(USAGE).toContain(`--${name}`);
+        if ('env' in flag) expect(USAGE).toContain(flag.env);
+      }
+    }
   });
 });

@@ -44,4 +44,19 @@ describe('kassa-server command line', () => {
     expect(status).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  const outcomes: [string[], number, RegExp][] = [
+    [['create-admin', '--help'], 0, /^Usage: kassa-server/],
+    [['backup', '-h'], 0, /^Usage: kassa-server/],
+    [['restore', '--version'], 0, /^kassa-server \d/],
+    [['--port'], 2, /^kassa-server: --port needs a value: N \(see --help\)\n$/],
+    [['create-admin', '--role', 'admin'], 2, /^kassa-server: unknown option "--role" \(see --help\)\n$/],
+    [['--log-level', 'loud'], 2, /^kassa-server: --log-level must be one of/],
+  ];
+  it.each(outcomes)('answers %j with exit code %i and one line', (args, status, line) => {
+    const result = run(args);
+    expect(result.status).toBe(status);
+    expect(status === 0 ? result.stdout : result.stderr).toMatch(line);
+    if (status !== 0) expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
 });

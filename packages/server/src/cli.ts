@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     command = parseCli(process.argv.slice(2), process.env);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    process.stderr.write(`kassa-server: ${error.message}\n`);
+    process.stderr.write(`kassa-server: ${error.message} (see --help)\n`);
     process.exit(2);
   }
   if (command.kind === 'help') {

@@ -34,7 +34,7 @@ describe('kassa-terminal flags', () => {
     [['--count', '0'], /--count must be a whole number from 1 to 10000/],
     [['--box', 'host:99999'], /--box "host:99999"/],
     [['--terminal-id', 'a b'], /--terminal-id/],
-    [['--colour', 'red'], /unknown flag --colour/],
+    [['--colour', 'red'], /unknown option "--colour"/],
     [['--box'], /--box needs a value/],
     [['--verbose', '--verbose'], /--verbose is given twice/],
     [['--scenario', 'approve', '--script', 'x.json'], /exclude each other/],
@@ -70,7 +70,7 @@ describe('kassa-terminal flags', () => {
   it('refuses an unknown flag with one line on stderr', async () => {
     const result = await cli(['--colour', 'red']);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(['kassa-terminal: SIM_BAD_FLAG: unknown flag --colour (see --help)']);
+    expect(result.stderr.trim().split('\n')).toEqual(['kassa-terminal: SIM_BAD_FLAG: unknown option "--colour" (see --help)']);
   });
 });
 

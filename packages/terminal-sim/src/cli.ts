@@ -70,15 +70,16 @@ function main(argv: readonly string[]): void {
   let config: CliConfig;
   let options: TerminalOptions;
   try {
-    config = parseCliArgs(argv);
-    if (config.help) {
+    const parsed = parseCliArgs(argv);
+    if (parsed.kind === 'help') {
       process.stdout.write(USAGE);
       return;
     }
-    if (config.version) {
+    if (parsed.kind === 'version') {
       process.stdout.write(`kassa-terminal ${SIM_VERSION}\n`);
       return;
     }
+    config = parsed.config;
     fleetTerminalIds(config.terminalId, config.count);
     options = terminalOptions(config);
   } catch (error) {
