@@ -6,8 +6,8 @@ import { transactionIdFromUuid, type Body, type TypedMessage, type TypedMessageN
 import type { BoxCommand } from '@kassa/contract';
 import type { JournalWriter } from '../journal/journal.js';
 import type { EventRecord, JournalRecord } from '../journal/records.js';
-import { readJournalFile } from '../journal/replay.js';
-import { emptyState, type JournalState } from '../journal/state.js';
+import { readJournalFile, replay } from '../journal/replay.js';
+import { emptyState, snapshot, type JournalState } from '../journal/state.js';
 import { createLogger } from '../logger.js';
 import { Outbox } from '../outbox.js';
 import { DeviceRegistry } from '../registry.js';
@@ -205,7 +205,7 @@ function replayed(journal: MemoryJournal): JournalState {
 }
 
 describe('the transaction manager and its journal', () => {
-  it('replaying the journal gives the transactions the live manager reached, whatever happened', async () => {
+  it('replaying the journal, or its compaction, gives the transactions the live manager reached, whatever happened', async () => {
     await fc.assert(
       fc.asyncProperty(steps, async (sequence) => {
         const box = liveBox();
@@ -213,7 +213,11 @@ describe('the transaction manager and its journal', () => {
         box.journal.sync();
         await settle();
         box.manager.stop();
-        expect([...replayed(box.journal).transactions.values()]).toEqual([...box.state.transactions.values()]);
+        const live = [...box.state.transactions.values()];
+        const fromJournal = replayed(box.journal);
+        expect([...fromJournal.transactions.values()]).toEqual(live);
+        // And so does the journal compaction writes from it.
+        expect([...replay(snapshot(fromJournal)).transactions.values()]).toEqual(live);
       }),
       { numRuns: 400 },
     );

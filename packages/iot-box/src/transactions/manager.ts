@@ -337,7 +337,7 @@ export class TransactionManager {
 
   private askTerminal(run: Running): void {
     const session = this.registry.get(run.tx.terminalId)?.session;
-    if (!session || !this.running.has(run.tx.paymentUuid)) return;
+    if (!session || this.running.get(run.tx.paymentUuid) !== run) return;
     run.recoveryAsked = true;
     session.send(lastTransactionRequest(BigInt(run.tx.transactionId)));
     this.log.info({ paymentUuid: run.tx.paymentUuid, terminalId: run.tx.terminalId }, 'asked the terminal for its last transaction');
@@ -443,7 +443,7 @@ export class TransactionManager {
     }
     run.timer = setTimeout(() => {
       run.timer = undefined;
-      if (!this.running.has(run.tx.paymentUuid) || liveStatus(run) !== 'sent') return;
+      if (this.running.get(run.tx.paymentUuid) !== run || liveStatus(run) !== 'sent') return;
       this.markUnknown(run, `no answer from the terminal for ${Math.round(this.options.transactionTimeoutMs / 1000)} s`);
       this.askTerminal(run);
     }, this.options.transactionTimeoutMs);
