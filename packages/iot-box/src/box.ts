@@ -100,7 +100,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
       const { terminalId, model, serialNumber, address } = device;
       journal.write({ k: 'device', terminalId, model, serialNumber, address, lastSeen: lastSeenOf(device) });
     }
-    outbox.emit({ kind: 'device', device: deviceReport(device) }, false);
+    outbox.emit({ kind: 'device', device: deviceReport(device) });
   });
   for (const known of state.devices.values()) registry.remember(known);
   const manager = new TransactionManager(state, journal, outbox, registry, log, {
@@ -127,7 +127,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
     logger: log,
     attach,
     askIdentity: (session) => session.send(versionInformationRequest()),
-    report: (conflict) => outbox.emit({ kind: 'terminalConflict', ...conflict, address: conflict.address.slice(0, 64) }, false),
+    report: (conflict) => outbox.emit({ kind: 'terminalConflict', ...conflict, address: conflict.address.slice(0, 64) }),
   });
   const handlers: SessionHandlers = {
     onClaim: (session) => gate.claim(session),

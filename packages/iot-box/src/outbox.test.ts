@@ -34,7 +34,7 @@ function drained(box: Outbox): string[] {
 describe('Outbox', () => {
   it('hands a stage to the uplink at once, before the journal has synced anything', async () => {
     const { box, journal } = outbox();
-    box.emit(stage('A'), false);
+    box.emit(stage('A'));
     expect(drained(box)).toEqual(['A/transactionStage']);
     expect(journal.stats.syncs).toBe(0);
     await journal.close();
@@ -43,9 +43,9 @@ describe('Outbox', () => {
 
   it('holds back the later events of a terminal behind one waiting for the disk, not those of other terminals', async () => {
     const { box, journal } = outbox();
-    box.emit(notRun('A'), true);
-    box.emit(stage('A'), false);
-    box.emit(stage('B'), false);
+    box.emitDurable(notRun('A'));
+    box.emit(stage('A'));
+    box.emit(stage('B'));
     expect(drained(box)).toEqual(['B/transactionStage']);
     await waitFor(() => box.values().next().value?.ready, 'the durable event on disk');
     expect(drained(box)).toEqual(['A/transactionNotRun', 'A/transactionStage']);
@@ -55,8 +55,8 @@ describe('Outbox', () => {
 
   it('sends every unacknowledged event again after a rewind, and drops acknowledged ones', async () => {
     const { box, journal } = outbox();
-    box.emit(stage('A'), false);
-    box.emit(stage('B'), false);
+    box.emit(stage('A'));
+    box.emit(stage('B'));
     const ids = [...box.values()].map((e) => e.id);
     expect(drained(box)).toHaveLength(2);
     expect(box.ack([ids[0]!, ids[0]!, 'nope'])).toBe(1);
@@ -67,7 +67,7 @@ describe('Outbox', () => {
 
   it('stops when the link is full and goes on from the same event', async () => {
     const { box, journal } = outbox();
-    for (const id of ['A', 'B', 'C']) box.emit(stage(id), false);
+    for (const id of ['A', 'B', 'C']) box.emit(stage(id));
     const first: string[] = [];
     box.drain((e) => (first.length < 1 ? (first.push(e.lane), true) : false));
     expect(first).toEqual(['A']);
@@ -77,7 +77,7 @@ describe('Outbox', () => {
 
   it('refuses to queue an event that does not match the contract', async () => {
     const { box, journal } = outbox();
-    box.emit({ ...stage('A'), stageId: 999 } as BoxEvent, false);
+    box.emit({ ...stage('A'), stageId: 999 } as BoxEvent);
     expect(box.size).toBe(0);
     await journal.close();
   });
@@ -89,8 +89,8 @@ describe('Outbox bound', () => {
     dirs.push(d);
     const { journal, state } = Journal.open(d);
     const box = new Outbox(journal, state.boot, [], createLogger('silent'), { maxPending: 10 });
-    box.emit(notRun('A'), false);
-    for (let i = 0; i < 15; i++) box.emit(stage('A'), false);
+    box.emit(notRun('A'));
+    for (let i = 0; i < 15; i++) box.emit(stage('A'));
     const kinds = [...box.values()].map((e) => e.kind);
     expect(kinds.length).toBeLessThanOrEqual(10);
     expect(kinds[0]).toBe('transactionNotRun');

@@ -1,5 +1,5 @@
 import { checkBoxEvent, ContractError, type BoxEvent } from '@kassa/contract';
-import type { Journal } from './journal/journal.js';
+import type { JournalWriter } from './journal/journal.js';
 import type { BoxLatency } from './latency.js';
 import type { EventRecord } from './journal/records.js';
 import type { Logger } from './logger.js';
@@ -51,7 +51,7 @@ export class Outbox {
   private readonly latency: BoxLatency | undefined;
 
   constructor(
-    private readonly journal: Journal,
+    private readonly journal: JournalWriter,
     private readonly boot: number,
     pending: Iterable<EventRecord>,
     private readonly log: Logger,
@@ -72,11 +72,22 @@ export class Outbox {
   }
 
   /**
-   * Journals an event and queues it. A `durable` event (a result, an unknown, a not-run) is only
-   * handed to the uplink once on disk; the others go at once and are journaled on the next sync,
-   * because losing them in a crash loses nothing that is not asked again.
+   * Journals an event and queues it to go at once; it reaches the disk with the next sync, because
+   * losing it in a crash loses nothing that is not asked again (a stage, a message, a repeated answer).
    */
-  emit(event: BoxEvent, durable: boolean): void {
+  emit(event: BoxEvent): void {
+    this.queue(event, false);
+  }
+
+  /**
+   * Journals an event and queues it to go only once it is on disk: one the server must never see
+   * and then lose (a result, a not-run, an unknown, an answer for another transaction kept as evidence).
+   */
+  emitDurable(event: BoxEvent): void {
+    this.queue(event, true);
+  }
+
+  private queue(event: BoxEvent, durable: boolean): void {
     try {
       // The envelope is the box's own making; the event carries what the terminal said.
       checkBoxEvent(event);

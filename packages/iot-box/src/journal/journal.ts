@@ -48,6 +48,9 @@ export interface JournalStats {
   readonly lastSyncMs: number;
 }
 
+/** What the box's writers (the transaction manager, the outbox) use of the journal. */
+export type JournalWriter = Pick<Journal, 'append' | 'write' | 'appendEvent'>;
+
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;

@@ -34,6 +34,25 @@ export interface DeviceRecord {
   readonly lastSeen: number;
 }
 
+export interface UnknownRecord {
+  readonly k: 'txUnknown';
+  readonly paymentUuid: string;
+  readonly reason: string;
+}
+
+export interface SettledRecord {
+  readonly k: 'txSettled';
+  readonly paymentUuid: string;
+  readonly final: FinalEvent;
+}
+
+/** Settled by hand on the server while unknown: no result of the terminal's to keep. */
+export interface ReleasedRecord {
+  readonly k: 'txReleased';
+  readonly paymentUuid: string;
+  readonly reason: string;
+}
+
 /** One line of the journal file. */
 export type JournalRecord =
   | { readonly k: 'boot'; readonly boot: number; readonly at: string }
@@ -41,10 +60,9 @@ export type JournalRecord =
   | { readonly k: 'ack'; readonly ids: readonly string[] }
   | { readonly k: 'command'; readonly commandId: number }
   | StartedRecord
-  | { readonly k: 'txUnknown'; readonly paymentUuid: string; readonly reason: string }
-  | { readonly k: 'txSettled'; readonly paymentUuid: string; readonly final: FinalEvent }
-  /** Settled by hand on the server while unknown: no result of the terminal's to keep. */
-  | { readonly k: 'txReleased'; readonly paymentUuid: string; readonly reason: string }
+  | UnknownRecord
+  | SettledRecord
+  | ReleasedRecord
   | DeviceRecord;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

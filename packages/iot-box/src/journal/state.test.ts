@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from './records.js';
 import { replay } from './replay.js';
-import { KEEP_SETTLED_TRANSACTIONS, pruneHistory, snapshot } from './state.js';
+import { countSettled, KEEP_SETTLED_TRANSACTIONS, pruneHistory, settledBeyondHistory, snapshot } from './state.js';
 
 const uuid = '0b7e8f52-3d5c-4a8e-9f00-6a2d1c9b7e41';
 const started: JournalRecord = { k: 'txStarted', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1200, at: '2026-11-25T10:00:00.000Z' };
@@ -54,5 +54,22 @@ describe('pruneHistory', () => {
     expect(state.transactions.size).toBe(KEEP_SETTLED_TRANSACTIONS + 1);
     expect(state.transactions.get(uuid)?.status).toBe('sent');
     expect(snapshot(state).filter((r) => r.k !== 'boot')).toEqual(before);
+  });
+});
+
+describe('settledBeyondHistory', () => {
+  it('names the oldest settled transactions beyond the history kept, never an open one', () => {
+    const records: JournalRecord[] = [started];
+    const ids: string[] = [];
+    for (let i = 0; i < KEEP_SETTLED_TRANSACTIONS + 2; i++) {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      ids.push(id);
+      records.push({ ...started, paymentUuid: id }, { k: 'txUnknown', paymentUuid: id, reason: 'lost' });
+      // Released by hand or settled by the terminal: both are history.
+      records.push(i % 2 === 0 ? { k: 'txReleased', paymentUuid: id, reason: 'forced' } : { k: 'txSettled', paymentUuid: id, final: { kind: 'transactionNotRun', paymentUuid: id, terminalId: 'T1', reason: 'x' } });
+    }
+    const state = replay(records);
+    expect(countSettled(state.transactions)).toBe(KEEP_SETTLED_TRANSACTIONS + 2);
+    expect(settledBeyondHistory(state.transactions, countSettled(state.transactions))).toEqual(ids.slice(0, 2));
   });
 });

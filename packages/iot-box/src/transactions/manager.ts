@@ -1,27 +1,17 @@
 import { transactionIdFromUuid, type Body, type TypedMessage } from '@kassa/protocol';
 import { DEFAULT_TRANSACTION_TYPE, type BoxCommand, type RefusalCode } from '@kassa/contract';
-import type { Journal } from '../journal/journal.js';
-import type { FinalEvent } from '../journal/records.js';
-import { KEEP_SETTLED_TRANSACTIONS, startedRecord, type JournalState, type TransactionEntry } from '../journal/state.js';
+import type { JournalWriter } from '../journal/journal.js';
+import type { FinalEvent, ReleasedRecord, StartedRecord, UnknownRecord } from '../journal/records.js';
+import { countSettled, KEEP_SETTLED_TRANSACTIONS, settledBeyondHistory, type JournalState } from '../journal/state.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox.js';
 import type { DeviceRegistry } from '../registry.js';
 import { cancelRequest, lastTransactionRequest, transactionRequest } from '../terminal/messages.js';
 import { foreignAnswer, messageEvent, messageText, refusalEvent, resultEvent, stageEvent } from './mapping.js';
+import { liveStatus, newRunning, type Running } from './running.js';
+import { applyTransactionRecord, type TransactionEntry, type TransactionRecord } from './transition.js';
 
 type StartCommand = Extract<BoxCommand, { kind: 'startTransaction' }>;
-
-/** What only this process knows about a running transaction. */
-interface Runtime {
-  /** TransactionRequest has left (false while "started" is being synced). */
-  requestSent: boolean;
-  cancelRequested: boolean;
-  recoveryAsked: boolean;
-  lastStage: number | undefined;
-  timer: NodeJS.Timeout | undefined;
-  /** Answers for another transaction reported so far (a terminal repeating one is reported a few times only). */
-  foreignAnswers: number;
-}
 
 /** Answers for another transaction reported per transaction; further ones are only logged. */
 export const MAX_FOREIGN_ANSWERS_REPORTED = 10;
@@ -46,32 +36,32 @@ export interface TransactionView {
  * before anything depends on it; nothing is settled without the terminal's own answer.
  */
 export class TransactionManager {
-  private readonly all: Map<string, TransactionEntry>;
-  private readonly active = new Map<string, TransactionEntry>();
-  private readonly runtime = new Map<string, Runtime>();
-  private settledCount = 0;
+  /** Every transaction the box remembers, open or settled, by payment UUID (the journal's reducer keeps it). */
+  private readonly transactions: Map<string, TransactionEntry>;
+  /** The transactions not yet settled, by payment UUID. */
+  private readonly running = new Map<string, Running>();
+  /** The transaction each terminal's answers are about, by TerminalId. */
+  private readonly active = new Map<string, Running>();
+  private settledCount: number;
 
   constructor(
     state: JournalState,
-    private readonly journal: Journal,
+    private readonly journal: JournalWriter,
     private readonly outbox: Outbox,
     private readonly registry: DeviceRegistry,
     private readonly log: Logger,
     private readonly options: TransactionManagerOptions,
   ) {
-    this.all = state.transactions;
-    for (const entry of this.all.values()) {
-      if (entry.status === 'settled') {
-        this.settledCount++;
-        continue;
+    this.transactions = state.transactions;
+    this.settledCount = countSettled(this.transactions);
+    for (const tx of this.transactions.values()) {
+      if (tx.status === 'settled') continue;
+      const run = this.track(tx, true);
+      if (!this.registry.get(tx.terminalId)) {
+        this.registry.remember({ terminalId: tx.terminalId, model: 'unknown', serialNumber: null, address: null, lastSeen: Date.now() });
       }
-      this.active.set(entry.terminalId, entry);
-      this.runtime.set(entry.paymentUuid, { requestSent: true, cancelRequested: false, recoveryAsked: false, lastStage: undefined, timer: undefined, foreignAnswers: 0 });
-      if (!this.registry.get(entry.terminalId)) {
-        this.registry.remember({ terminalId: entry.terminalId, model: 'unknown', serialNumber: null, address: null, lastSeen: Date.now() });
-      }
-      if (entry.status === 'sent') this.markUnknown(entry, 'the box restarted during the transaction');
-      else this.registry.setState(entry.terminalId, 'unknown');
+      if (tx.status === 'sent') this.markUnknown(run, 'the box restarted during the transaction');
+      else this.showState(run);
     }
   }
 
@@ -94,38 +84,37 @@ export class TransactionManager {
 
   /** The terminal's session said Hello: a transaction whose answer was lost is asked about now. */
   terminalReady(terminalId: string): void {
-    const entry = this.active.get(terminalId);
-    if (entry?.status === 'unknown') this.askTerminal(entry);
+    const run = this.active.get(terminalId);
+    if (run && liveStatus(run) === 'unknown') this.askTerminal(run);
   }
 
   /** The terminal's connection is gone (closed, replaced, silent): a transaction in flight has lost its answer. */
   terminalLost(terminalId: string, reason: string): void {
-    const entry = this.active.get(terminalId);
-    if (!entry) return;
-    const rt = this.runtime.get(entry.paymentUuid);
-    if (entry.status === 'sent' && rt?.requestSent) this.markUnknown(entry, reason);
-    if (rt) rt.recoveryAsked = false;
+    const run = this.active.get(terminalId);
+    if (!run) return;
+    if (liveStatus(run) === 'sent' && run.requestSent) this.markUnknown(run, reason);
+    run.recoveryAsked = false;
   }
 
   terminalMessage(terminalId: string, message: TypedMessage): void {
-    const entry = this.active.get(terminalId);
-    if (!entry) {
+    const run = this.active.get(terminalId);
+    if (!run) {
       this.log.debug({ terminalId, type: message.type }, 'message without a transaction in flight ignored');
       return;
     }
     const body = message.body;
     switch (message.type) {
       case 'TransactionResponse':
-        this.progress(entry, body);
+        this.progress(run, body);
         return;
       case 'InformationReport':
-        this.information(entry, body);
+        this.information(run, body);
         return;
       case 'CancelResponse':
-        this.cancelAnswered(entry, body);
+        this.cancelAnswered(run, body);
         return;
       case 'LastTransactionResponse':
-        this.lastTransaction(entry, body);
+        this.lastTransaction(run, body);
         return;
       default:
         this.log.debug({ terminalId, type: message.type }, 'message ignored');
@@ -133,31 +122,31 @@ export class TransactionManager {
   }
 
   viewOf(terminalId: string): TransactionView | null {
-    const entry = this.active.get(terminalId);
-    if (!entry || entry.status === 'settled') return null;
-    const stage = this.runtime.get(entry.paymentUuid)?.lastStage;
+    const run = this.active.get(terminalId);
+    if (!run) return null;
+    const { tx, lastStage } = run;
     return {
-      paymentUuid: entry.paymentUuid,
-      transactionId: entry.transactionId,
-      amountCents: entry.amountCents,
-      status: entry.status,
-      stage: stage === undefined ? null : stageEvent(entry, stage).stage,
-      startedAt: entry.startedAt,
+      paymentUuid: tx.paymentUuid,
+      transactionId: tx.transactionId,
+      amountCents: tx.amountCents,
+      status: liveStatus(run),
+      stage: lastStage === undefined ? null : stageEvent(tx, lastStage).stage,
+      startedAt: tx.startedAt,
     };
   }
 
   /** Stops every timer (the box is stopping). Transactions stay as journaled. */
   stop(): void {
-    for (const rt of this.runtime.values()) {
-      clearTimeout(rt.timer);
-      rt.timer = undefined;
+    for (const run of this.running.values()) {
+      clearTimeout(run.timer);
+      run.timer = undefined;
     }
   }
 
   private start(command: StartCommand): void {
     const { paymentUuid, terminalId, amountCents } = command;
     const transactionKind = command.transactionKind ?? 'purchase';
-    const existing = this.all.get(paymentUuid);
+    const existing = this.transactions.get(paymentUuid);
     if (existing) {
       if (existing.terminalId !== terminalId || existing.amountCents !== amountCents || existing.transactionKind !== transactionKind) {
         this.refuse(command, 'PAYMENT_MISMATCH', `payment ${paymentUuid} was started on ${existing.terminalId} as a ${existing.transactionKind} of ${existing.amountCents} cents`);
@@ -171,62 +160,68 @@ export class TransactionManager {
     if (!device.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${terminalId} is offline`);
     const busy = this.active.get(terminalId);
     if (busy) {
-      const why = busy.status === 'unknown' ? 'the outcome of its last payment is still being checked' : 'it is running another payment';
+      const why = liveStatus(busy) === 'unknown' ? 'the outcome of its last payment is still being checked' : 'it is running another payment';
       return this.refuse(command, 'TERMINAL_BUSY', `terminal ${terminalId} is busy: ${why}`);
     }
-    const transactionId = transactionIdFromUuid(paymentUuid).toString();
-    const startedAt = new Date().toISOString();
     // A purchase sends a TransactionType only when told to; a refund always does (PROTOCOL.md, "Refunds").
     const transactionType = command.transactionType?.toUpperCase() ?? (transactionKind === 'refund' ? DEFAULT_TRANSACTION_TYPE.refund : undefined);
-    const entry: TransactionEntry = { paymentUuid, terminalId, transactionId, amountCents, transactionKind, transactionType, startedAt, status: 'sent', unknownReason: undefined, final: undefined };
-    const rt: Runtime = { requestSent: false, cancelRequested: false, recoveryAsked: false, lastStage: undefined, timer: undefined, foreignAnswers: 0 };
-    this.all.set(paymentUuid, entry);
-    this.active.set(terminalId, entry);
-    this.runtime.set(paymentUuid, rt);
-    this.registry.setState(terminalId, 'inTransaction');
-    this.journal.append(startedRecord(entry)).then(
-      () => this.sendRequest(entry, rt),
+    const record: StartedRecord = {
+      k: 'txStarted',
+      paymentUuid,
+      terminalId,
+      transactionId: transactionIdFromUuid(paymentUuid).toString(),
+      amountCents,
+      ...(transactionKind === 'refund' ? { transactionKind } : {}),
+      ...(transactionType !== undefined ? { transactionType } : {}),
+      at: new Date().toISOString(),
+    };
+    const run = this.track(applyTransactionRecord(this.transactions, record), false);
+    this.showState(run);
+    this.journal.append(record).then(
+      () => this.sendRequest(run),
       (error: Error) => {
         this.log.error({ paymentUuid, terminalId, reason: error.message }, 'transaction not started: the journal failed');
-        this.forget(entry);
+        this.forget(run);
       },
     );
   }
 
-  private sendRequest(entry: TransactionEntry, rt: Runtime): void {
-    const session = this.registry.get(entry.terminalId)?.session;
+  private sendRequest(run: Running): void {
+    const { tx } = run;
+    const session = this.registry.get(tx.terminalId)?.session;
     if (!session) {
       // Journaled but never sent: the terminal cannot have run it.
-      this.settle(entry, { kind: 'transactionNotRun', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, reason: 'the terminal went offline before the request was sent' });
+      this.settle(run, { kind: 'transactionNotRun', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, reason: 'the terminal went offline before the request was sent' });
       return;
     }
-    session.send(transactionRequest(BigInt(entry.transactionId), entry.amountCents, entry.transactionType));
-    rt.requestSent = true;
-    this.armTimer(entry, rt);
-    this.log.debug({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, amountCents: entry.amountCents, transactionKind: entry.transactionKind }, 'transaction sent');
-    this.outbox.emit({ kind: 'transactionSent', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, amountCents: entry.amountCents }, false);
+    session.send(transactionRequest(BigInt(tx.transactionId), tx.amountCents, tx.transactionType));
+    run.requestSent = true;
+    this.armTimer(run);
+    this.log.debug({ paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents, transactionKind: tx.transactionKind }, 'transaction sent');
+    this.outbox.emit({ kind: 'transactionSent', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents });
   }
 
   private cancel(command: Extract<BoxCommand, { kind: 'cancelTransaction' }>): void {
-    const entry = this.lookup(command);
-    if (!entry) return;
-    if (entry.status === 'settled') return this.repeatState(entry);
+    const tx = this.lookup(command);
+    if (!tx) return;
+    const run = this.running.get(tx.paymentUuid);
+    if (!run) return this.repeatState(tx);
     // An unknown payment may still be running on the terminal (it stopped answering): asking it to
     // stop is harmless, and its final answer, matched by TransactionId, settles the payment.
-    const session = this.registry.get(entry.terminalId)?.session;
-    if (!session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${entry.terminalId} is offline`);
-    const rt = this.runtime.get(entry.paymentUuid)!;
-    rt.cancelRequested = true;
+    const session = this.registry.get(tx.terminalId)?.session;
+    if (!session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${tx.terminalId} is offline`);
+    run.cancelRequested = true;
     session.send(cancelRequest());
-    this.log.info({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId }, 'cancel sent');
+    this.log.info({ paymentUuid: tx.paymentUuid, terminalId: tx.terminalId }, 'cancel sent');
   }
 
   private recover(command: Extract<BoxCommand, { kind: 'recoverTransaction' }>): void {
-    const entry = this.lookup(command);
-    if (!entry) return;
-    if (entry.status !== 'unknown') return this.repeatState(entry);
-    if (!this.registry.get(entry.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${entry.terminalId} is offline; it is asked as soon as it connects`);
-    this.askTerminal(entry);
+    const tx = this.lookup(command);
+    if (!tx) return;
+    const run = this.running.get(tx.paymentUuid);
+    if (!run || liveStatus(run) !== 'unknown') return this.repeatState(tx);
+    if (!this.registry.get(tx.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${tx.terminalId} is offline; it is asked as soon as it connects`);
+    this.askTerminal(run);
   }
 
   /**
@@ -235,163 +230,169 @@ export class TransactionManager {
    * answer will end it.
    */
   private release(command: Extract<BoxCommand, { kind: 'releaseTransaction' }>): void {
-    const entry = this.lookup(command);
-    if (!entry || entry.status !== 'unknown') return;
-    clearTimeout(this.runtime.get(entry.paymentUuid)?.timer);
-    this.runtime.delete(entry.paymentUuid);
-    entry.status = 'settled';
-    entry.final = undefined;
-    if (this.active.get(entry.terminalId) === entry) this.active.delete(entry.terminalId);
-    this.registry.setState(entry.terminalId, 'idle');
-    this.journal.write({ k: 'txReleased', paymentUuid: entry.paymentUuid, reason: command.reason });
-    this.log.info({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId }, 'transaction released: settled by hand on the server');
+    const tx = this.lookup(command);
+    if (!tx) return;
+    const run = this.running.get(tx.paymentUuid);
+    if (!run || liveStatus(run) !== 'unknown') return;
+    const record: ReleasedRecord = { k: 'txReleased', paymentUuid: tx.paymentUuid, reason: command.reason };
+    this.journal.write(record);
+    this.apply(run, record);
+    this.log.info({ paymentUuid: tx.paymentUuid, terminalId: tx.terminalId }, 'transaction released: settled by hand on the server');
   }
 
   private lookup(command: Exclude<BoxCommand, StartCommand>): TransactionEntry | undefined {
-    const entry = this.all.get(command.paymentUuid);
-    if (!entry) {
+    const tx = this.transactions.get(command.paymentUuid);
+    if (!tx) {
       this.refuse(command, 'NO_SUCH_TRANSACTION', `this box has no transaction for payment ${command.paymentUuid}`);
       return undefined;
     }
-    if (entry.terminalId !== command.terminalId) {
-      this.refuse(command, 'PAYMENT_MISMATCH', `payment ${command.paymentUuid} runs on terminal ${entry.terminalId}`);
+    if (tx.terminalId !== command.terminalId) {
+      this.refuse(command, 'PAYMENT_MISMATCH', `payment ${command.paymentUuid} runs on terminal ${tx.terminalId}`);
       return undefined;
     }
-    return entry;
+    return tx;
   }
 
   /** A repeated command gets the state of the first, never a second TransactionRequest. */
-  private repeatState(entry: TransactionEntry): void {
-    const ref = { paymentUuid: entry.paymentUuid, terminalId: entry.terminalId };
-    if (entry.status === 'settled' && entry.final) this.outbox.emit(entry.final, false);
-    else if (entry.status === 'unknown') this.outbox.emit({ kind: 'transactionUnknown', ...ref, reason: (entry.unknownReason ?? 'the answer was lost').slice(0, 500), transactionId: entry.transactionId }, false);
-    else if (this.runtime.get(entry.paymentUuid)?.requestSent) {
-      this.outbox.emit({ kind: 'transactionSent', ...ref, transactionId: entry.transactionId, amountCents: entry.amountCents }, false);
+  private repeatState(tx: TransactionEntry): void {
+    const ref = { paymentUuid: tx.paymentUuid, terminalId: tx.terminalId };
+    const run = this.running.get(tx.paymentUuid);
+    if (!run) {
+      if (tx.final) this.outbox.emit(tx.final);
+    } else if (liveStatus(run) === 'unknown') {
+      this.outbox.emit({ kind: 'transactionUnknown', ...ref, reason: (tx.unknownReason ?? 'the answer was lost').slice(0, 500), transactionId: tx.transactionId });
+    } else if (run.requestSent) {
+      this.outbox.emit({ kind: 'transactionSent', ...ref, transactionId: tx.transactionId, amountCents: tx.amountCents });
     }
   }
 
-  private progress(entry: TransactionEntry, body: Body): void {
-    const rt = this.runtime.get(entry.paymentUuid)!;
-    const foreign = foreignAnswer(entry, body);
+  private progress(run: Running, body: Body): void {
+    const foreign = foreignAnswer(run.tx, body);
     if (foreign !== undefined) {
       // Not this transaction's answer: kept as evidence (journaled before it is sent), never taken
       // as its result; the transaction waits for its own answer (or its timeout, then recovery).
-      this.log.warn({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, transactionId: entry.transactionId, reason: foreign }, 'answer for another transaction ignored');
-      if (rt.foreignAnswers++ < MAX_FOREIGN_ANSWERS_REPORTED) this.outbox.emit(messageEvent(entry, foreign), true);
+      this.log.warn({ paymentUuid: run.tx.paymentUuid, terminalId: run.tx.terminalId, transactionId: run.tx.transactionId, reason: foreign }, 'answer for another transaction ignored');
+      if (run.foreignAnswers++ < MAX_FOREIGN_ANSWERS_REPORTED) this.outbox.emitDurable(messageEvent(run.tx, foreign));
       return;
     }
     // After a reconnect the terminal may go on with the payment: an answer that names it is live again.
-    if (entry.status === 'unknown') {
+    if (liveStatus(run) === 'unknown') {
       if (body.transactionId === undefined) return;
-      entry.status = 'sent';
-      entry.unknownReason = undefined;
-      this.registry.setState(entry.terminalId, 'inTransaction');
+      this.resume(run);
     }
-    if (entry.status !== 'sent' || !rt.requestSent) return;
-    this.armTimer(entry, rt);
+    if (!run.requestSent) return;
+    this.armTimer(run);
     if (body.transactionStage !== undefined) {
-      rt.lastStage = body.transactionStage;
-      this.outbox.emit(stageEvent(entry, body.transactionStage), false);
+      run.lastStage = body.transactionStage;
+      this.outbox.emit(stageEvent(run.tx, body.transactionStage));
     }
     const text = messageText(body);
-    if (text !== undefined) this.outbox.emit(messageEvent(entry, text), false);
-    if (body.transactionResult !== undefined) this.settle(entry, resultEvent(entry, { ...body, transactionResult: body.transactionResult }, false));
+    if (text !== undefined) this.outbox.emit(messageEvent(run.tx, text));
+    if (body.transactionResult !== undefined) this.settle(run, resultEvent(run.tx, { ...body, transactionResult: body.transactionResult }, false));
   }
 
   /** Terminals repeat the stage of their TransactionResponse in an InformationReport: only its text is news. */
-  private information(entry: TransactionEntry, body: Body): void {
-    const rt = this.runtime.get(entry.paymentUuid)!;
-    if (entry.status !== 'sent' || !rt.requestSent) return;
-    this.armTimer(entry, rt);
+  private information(run: Running, body: Body): void {
+    if (liveStatus(run) !== 'sent' || !run.requestSent) return;
+    this.armTimer(run);
     const text = messageText(body);
-    if (text !== undefined) this.outbox.emit(messageEvent(entry, text), false);
+    if (text !== undefined) this.outbox.emit(messageEvent(run.tx, text));
   }
 
-  private cancelAnswered(entry: TransactionEntry, body: Body): void {
-    const rt = this.runtime.get(entry.paymentUuid)!;
-    if (!rt.cancelRequested) return;
-    rt.cancelRequested = false;
+  private cancelAnswered(run: Running, body: Body): void {
+    if (!run.cancelRequested) return;
+    run.cancelRequested = false;
     const resultCode = body.resultCode ?? 0;
-    this.outbox.emit({ kind: 'cancelAnswer', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, accepted: resultCode === 0, resultCode, transactionId: entry.transactionId }, false);
+    const { tx } = run;
+    this.outbox.emit({ kind: 'cancelAnswer', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, accepted: resultCode === 0, resultCode, transactionId: tx.transactionId });
   }
 
-  private lastTransaction(entry: TransactionEntry, body: Body): void {
-    const rt = this.runtime.get(entry.paymentUuid)!;
-    if (entry.status !== 'unknown' || !rt.recoveryAsked) return;
-    rt.recoveryAsked = false;
+  private lastTransaction(run: Running, body: Body): void {
+    if (liveStatus(run) !== 'unknown' || !run.recoveryAsked) return;
+    run.recoveryAsked = false;
+    const { tx } = run;
     if (body.transactionId === undefined) {
-      this.log.warn({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId }, 'last transaction answer names no transaction; still unknown');
+      this.log.warn({ paymentUuid: tx.paymentUuid, terminalId: tx.terminalId }, 'last transaction answer names no transaction; still unknown');
       return;
     }
     const id = body.transactionId.toString();
-    if (id !== entry.transactionId) {
-      this.settle(entry, {
+    if (id !== tx.transactionId) {
+      this.settle(run, {
         kind: 'transactionNotRun',
-        paymentUuid: entry.paymentUuid,
-        terminalId: entry.terminalId,
-        reason: `the terminal's last transaction is ${id}, not ${entry.transactionId}`,
-        transactionId: entry.transactionId,
+        paymentUuid: tx.paymentUuid,
+        terminalId: tx.terminalId,
+        reason: `the terminal's last transaction is ${id}, not ${tx.transactionId}`,
+        transactionId: tx.transactionId,
       });
       return;
     }
     if (body.transactionResult === undefined) {
       // The terminal names this very transaction but has no result yet: it is still running it.
-      entry.status = 'sent';
-      entry.unknownReason = undefined;
-      this.registry.setState(entry.terminalId, 'inTransaction');
-      this.armTimer(entry, rt);
+      this.resume(run);
+      this.armTimer(run);
       return;
     }
-    this.settle(entry, resultEvent(entry, { ...body, transactionResult: body.transactionResult }, true));
+    this.settle(run, resultEvent(tx, { ...body, transactionResult: body.transactionResult }, true));
   }
 
-  private askTerminal(entry: TransactionEntry): void {
-    const session = this.registry.get(entry.terminalId)?.session;
-    const rt = this.runtime.get(entry.paymentUuid);
-    if (!session || !rt) return;
-    rt.recoveryAsked = true;
-    session.send(lastTransactionRequest(BigInt(entry.transactionId)));
-    this.log.info({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId }, 'asked the terminal for its last transaction');
+  private askTerminal(run: Running): void {
+    const session = this.registry.get(run.tx.terminalId)?.session;
+    if (!session || this.running.get(run.tx.paymentUuid) !== run) return;
+    run.recoveryAsked = true;
+    session.send(lastTransactionRequest(BigInt(run.tx.transactionId)));
+    this.log.info({ paymentUuid: run.tx.paymentUuid, terminalId: run.tx.terminalId }, 'asked the terminal for its last transaction');
   }
 
-  private markUnknown(entry: TransactionEntry, reason: string): void {
-    const rt = this.runtime.get(entry.paymentUuid);
-    if (rt) {
-      clearTimeout(rt.timer);
-      rt.timer = undefined;
-    }
-    entry.status = 'unknown';
-    entry.unknownReason = reason;
-    this.registry.setState(entry.terminalId, 'unknown');
-    this.journal.write({ k: 'txUnknown', paymentUuid: entry.paymentUuid, reason });
-    this.outbox.emit({ kind: 'transactionUnknown', paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, reason: reason.slice(0, 500), transactionId: entry.transactionId }, true);
-    this.log.warn({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId, reason }, 'transaction outcome unknown');
+  private resume(run: Running): void {
+    run.resumed = true;
+    this.showState(run);
   }
 
-  private settle(entry: TransactionEntry, final: FinalEvent): void {
-    const rt = this.runtime.get(entry.paymentUuid);
-    clearTimeout(rt?.timer);
-    this.runtime.delete(entry.paymentUuid);
-    entry.status = 'settled';
-    entry.final = final;
-    this.active.delete(entry.terminalId);
-    this.registry.setState(entry.terminalId, 'idle');
-    // The final event on disk settles the transaction by itself; compaction keeps the outcome as a
-    // txSettled record once the event is acknowledged, so it is not written twice here.
-    this.outbox.emit(final, true);
-    const outcome = final.kind === 'transactionResult' ? final.result : 'NotRun';
+  private markUnknown(run: Running, reason: string): void {
+    clearTimeout(run.timer);
+    run.timer = undefined;
+    const { paymentUuid, terminalId, transactionId } = run.tx;
+    const record: UnknownRecord = { k: 'txUnknown', paymentUuid, reason };
+    run.resumed = false;
+    this.journal.write(record);
+    this.apply(run, record);
+    this.outbox.emitDurable({ kind: 'transactionUnknown', paymentUuid, terminalId, reason: reason.slice(0, 500), transactionId });
+    this.log.warn({ paymentUuid, terminalId, reason }, 'transaction outcome unknown');
+  }
+
+  private settle(run: Running, final: FinalEvent): void {
+    const { tx } = run;
+    // The final event on disk settles the transaction by itself (the outbox journals it); compaction
+    // keeps the outcome as a txSettled record once the event is acknowledged, so it is not written twice.
+    this.apply(run, { k: 'event', event: final });
+    this.outbox.emitDurable(final);
     // The one info line per transaction: what ran, on which terminal, and how it ended.
     this.log.info(
       {
-        paymentUuid: entry.paymentUuid,
-        terminalId: entry.terminalId,
-        transactionId: entry.transactionId,
-        amountCents: entry.amountCents,
-        outcome,
+        paymentUuid: tx.paymentUuid,
+        terminalId: tx.terminalId,
+        transactionId: tx.transactionId,
+        amountCents: tx.amountCents,
+        outcome: final.kind === 'transactionResult' ? final.result : 'NotRun',
         recovered: final.kind === 'transactionResult' ? final.recovered : false,
       },
       'transaction settled',
     );
+  }
+
+  /**
+   * The one way a running transaction changes: the journal's own reducer applied to the record
+   * journaled for it. A record that settles it ends it here.
+   */
+  private apply(run: Running, record: TransactionRecord): void {
+    const tx = applyTransactionRecord(this.transactions, record);
+    if (!tx) return;
+    run.tx = tx;
+    if (tx.status !== 'settled') {
+      this.showState(run);
+      return;
+    }
+    this.end(run);
     this.settledCount++;
     this.trimSettled();
   }
@@ -399,40 +400,58 @@ export class TransactionManager {
   /** Memory holds as much settled history as a compacted journal does. */
   private trimSettled(): void {
     if (this.settledCount <= KEEP_SETTLED_TRANSACTIONS) return;
-    for (const [uuid, entry] of this.all) {
-      if (entry.status !== 'settled') continue;
-      this.all.delete(uuid);
+    for (const uuid of settledBeyondHistory(this.transactions, this.settledCount)) {
+      this.transactions.delete(uuid);
       this.settledCount--;
-      if (this.settledCount <= KEEP_SETTLED_TRANSACTIONS) return;
     }
   }
 
-  private forget(entry: TransactionEntry): void {
-    clearTimeout(this.runtime.get(entry.paymentUuid)?.timer);
-    this.runtime.delete(entry.paymentUuid);
-    this.all.delete(entry.paymentUuid);
-    if (this.active.get(entry.terminalId) === entry) this.active.delete(entry.terminalId);
-    this.registry.setState(entry.terminalId, 'idle');
+  /** Starts following a transaction not yet settled. */
+  private track(tx: TransactionEntry, requestSent: boolean): Running {
+    const run = newRunning(tx, requestSent);
+    this.running.set(tx.paymentUuid, run);
+    this.active.set(tx.terminalId, run);
+    return run;
   }
 
-  private armTimer(entry: TransactionEntry, rt: Runtime): void {
+  /** Stops following a transaction (settled, or never started): its terminal is free. */
+  private end(run: Running): void {
+    clearTimeout(run.timer);
+    run.timer = undefined;
+    this.running.delete(run.tx.paymentUuid);
+    if (this.active.get(run.tx.terminalId) === run) this.active.delete(run.tx.terminalId);
+    this.registry.setState(run.tx.terminalId, 'idle');
+  }
+
+  /** Its "started" record never reached the disk: the box forgets it ever began. */
+  private forget(run: Running): void {
+    this.end(run);
+    this.transactions.delete(run.tx.paymentUuid);
+  }
+
+  /** The terminal's state on /status follows its transaction's. */
+  private showState(run: Running): void {
+    this.registry.setState(run.tx.terminalId, liveStatus(run) === 'unknown' ? 'unknown' : 'inTransaction');
+  }
+
+  private armTimer(run: Running): void {
     // Every frame of a running transaction re-arms its timer: refreshing the one timer is cheaper
     // than a new one per frame.
-    if (rt.timer) {
-      rt.timer.refresh();
+    if (run.timer) {
+      run.timer.refresh();
       return;
     }
-    rt.timer = setTimeout(() => {
-      rt.timer = undefined;
-      if (entry.status !== 'sent') return;
-      this.markUnknown(entry, `no answer from the terminal for ${Math.round(this.options.transactionTimeoutMs / 1000)} s`);
-      this.askTerminal(entry);
+    run.timer = setTimeout(() => {
+      run.timer = undefined;
+      if (this.running.get(run.tx.paymentUuid) !== run || liveStatus(run) !== 'sent') return;
+      this.markUnknown(run, `no answer from the terminal for ${Math.round(this.options.transactionTimeoutMs / 1000)} s`);
+      this.askTerminal(run);
     }, this.options.transactionTimeoutMs);
-    rt.timer.unref();
+    run.timer.unref();
   }
 
   private refuse(command: BoxCommand, code: RefusalCode, message: string): void {
     this.log.info({ paymentUuid: command.paymentUuid, terminalId: command.terminalId, code }, 'command refused');
-    this.outbox.emit(refusalEvent(command, code, message), false);
+    this.outbox.emit(refusalEvent(command, code, message));
   }
 }
