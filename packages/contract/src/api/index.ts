@@ -3,5 +3,6 @@ export * from './common.js';
 export * from './auth.js';
 export * from './configuration.js';
 export * from './sales.js';
+export * from './payment-states.js';
 export * from './payments.js';
 export * from './refunds.js';

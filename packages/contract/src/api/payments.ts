@@ -2,22 +2,7 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { ManagerApproval } from './auth.js';
 import { DateTime, Id, PositiveCents, Uuid } from './common.js';
-
-export const PAYMENT_STATE_NAMES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'mismatch', 'forceDone', 'failed'] as const;
-export const PaymentState = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('waiting'),
-  Type.Literal('waitingCard'),
-  Type.Literal('done'),
-  Type.Literal('retry'),
-  Type.Literal('waitingCancel'),
-  Type.Literal('unknown'),
-  /** The terminal approved another amount than the one requested: neither paid nor void until a manager settles it. */
-  Type.Literal('mismatch'),
-  Type.Literal('forceDone'),
-  Type.Literal('failed'),
-]);
-export type PaymentState = (typeof PAYMENT_STATE_NAMES)[number];
+import { PaymentState } from './payment-states.js';
 
 /**
  * PUT /api/payments/{uuid}. The uuid is the idempotency key: the same body again returns the same
