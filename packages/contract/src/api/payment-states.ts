@@ -16,6 +16,12 @@ const PAID = ['done', 'forceDone'] as const;
 /** No money was taken and none can still be. */
 const VOID = ['retry', 'failed'] as const;
 
+/**
+ * The active states a cashier may cancel: the terminal has not answered yet. The server's
+ * transition table has a `cancel` cell in exactly these (a test there holds them together).
+ */
+const CANCELLABLE = ['pending', 'waiting', 'waitingCard'] as const satisfies readonly (typeof ACTIVE)[number][];
+
 /** Every payment state, in the order the screens list them. */
 export const PAYMENT_STATES = [...ACTIVE, ...NEEDS_A_PERSON, ...PAID, ...VOID] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
@@ -25,6 +31,7 @@ export type ActiveState = (typeof ACTIVE)[number];
 export type NeedsAPersonState = (typeof NEEDS_A_PERSON)[number];
 export type PaidState = (typeof PAID)[number];
 export type VoidState = (typeof VOID)[number];
+export type CancellableState = (typeof CANCELLABLE)[number];
 /** Paid or void: nothing will change it any more. */
 export type SettledState = PaidState | VoidState;
 /** The terminal is done with it: paid, void or waiting for a person. */
@@ -34,6 +41,8 @@ export type UnsettledState = ActiveState | NeedsAPersonState;
 
 /** States in which a terminal may be charging the card right now. */
 export const ACTIVE_STATES: readonly PaymentState[] = ACTIVE;
+/** States a cashier may cancel. */
+export const CANCELLABLE_STATES: readonly PaymentState[] = CANCELLABLE;
 /** States only a person can settle (the terminal approved another amount than the one requested). */
 export const NEEDS_A_PERSON_STATES: readonly PaymentState[] = NEEDS_A_PERSON;
 /** States in which money counts as received. */

@@ -3,7 +3,7 @@ import { KassaError } from './errors.js';
 
 // The states and their named sets are the contract's, shared with the web and other clients; the
 // rules of this package read them from here.
-export { ACTIVE_STATES, FINAL_STATES, isPaymentState, NEEDS_A_PERSON_STATES, PAID_STATES, PAYMENT_STATES, SETTLED_STATES, UNSETTLED_STATES, VOID_STATES } from '@kassa/contract';
+export { ACTIVE_STATES, CANCELLABLE_STATES, FINAL_STATES, isPaymentState, NEEDS_A_PERSON_STATES, PAID_STATES, PAYMENT_STATES, SETTLED_STATES, UNSETTLED_STATES, VOID_STATES } from '@kassa/contract';
 export type { PaymentState } from '@kassa/contract';
 
 /** A payment line as the order rules see it. */

@@ -86,10 +86,10 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
   const [busy, setBusy] = useState(false);
   const [methodId, setMethodId] = useState(methods[0]?.id ?? 0);
   const { paidCents, runningCents } = order;
-  const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state as PaymentState));
+  const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state));
   const canValidate = order.state === 'draft' && allSettled && paidCents === order.totalCents;
   // The change of the last cash line, shown large until the order is validated.
-  const lastCash = order.payments.findLast((p) => p.changeCents !== null && PAID_STATES.includes(p.state as PaymentState));
+  const lastCash = order.payments.findLast((p) => p.changeCents !== null && PAID_STATES.includes(p.state));
   const changeCents = lastCash?.changeCents ?? 0;
   const validateButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {

@@ -6,6 +6,7 @@ import { useLiveEvents } from '../api/live';
 import { LoadState, useDocumentTitle } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
+import { PAID_STATES } from './paymentStatus';
 import { RefundPanel } from './RefundPanel';
 import { Totals } from './Totals';
 
@@ -103,7 +104,7 @@ function ReceiptPaper({ receipt }: { receipt: Receipt }) {
               <tr key={r.uuid} data-state={r.state}>
                 <td>
                   {t('pos.refundBy', { method: r.method })}
-                  {r.state === 'done' || r.state === 'forceDone' ? '' : ` (${t(`state.${r.state}` as 'state.done')})`}
+                  {PAID_STATES.includes(r.state) ? '' : ` (${t(`state.${r.state}`)})`}
                   <br />
                   <small>{r.reason}</small>
                 </td>
