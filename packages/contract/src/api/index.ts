@@ -1,5 +1,6 @@
 // The HTTP API's request and response schemas (TypeBox / JSON Schema), shared by the server, the web app and other POS.
 export * from './common.js';
+export * from './errors.js';
 export * from './auth.js';
 export * from './configuration.js';
 export * from './sales.js';
