@@ -7,3 +7,4 @@ export * from './sales.js';
 export * from './payment-states.js';
 export * from './payments.js';
 export * from './refunds.js';
+export * from './events.js';

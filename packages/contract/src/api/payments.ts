@@ -59,15 +59,6 @@ export type Payment = Static<typeof Payment>;
 export const PaymentDetail = Type.Object({ payment: Payment, history: Type.Array(PaymentHistoryEntry), tickets: Type.Array(PaymentTicket) });
 export type PaymentDetail = Static<typeof PaymentDetail>;
 
-/** One Server-Sent Event of GET /api/events: `id:` is `id`, `event:` is `topic`, `data:` is this object as JSON. */
-export const LiveEvent = Type.Object({
-  id: Type.Integer(),
-  at: DateTime,
-  topic: Type.Union([Type.Literal('payment'), Type.Literal('device'), Type.Literal('order'), Type.Literal('box')]),
-  data: Type.Unknown(),
-});
-export type LiveEvent = Static<typeof LiveEvent>;
-
 /** GET /api/payments: newest first; `text` matches the start of the payment uuid or order id, or the method name. */
 export const ListPaymentsQuery = Type.Object(
   {

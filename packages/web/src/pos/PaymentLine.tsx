@@ -12,11 +12,6 @@ type Line = Order['payments'][number];
 /** While a payment runs and no event about it arrives for this long, the line re-reads it. */
 export const QUIET_REREAD_MS = 5_000;
 
-function uuidOf(data: unknown): string | null {
-  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { uuid?: unknown } }).payment : undefined;
-  return typeof payment?.uuid === 'string' ? payment.uuid : null;
-}
-
 /**
  * One payment line, live: the terminal's progress in words, its messages, and what the cashier may
  * do now. The buttons only ask; the terminal's answer, arriving as an event, decides the state.
@@ -39,7 +34,7 @@ export function PaymentLine({
   const money = useMoney();
   const detail = useLoad(() => payments.get(line.uuid), [line.uuid]);
   const reload = () => void detail.reload();
-  useLiveEvents('payment', (event) => (uuidOf(event.data) === line.uuid ? reload() : undefined), reload);
+  useLiveEvents('payment', (event) => (event.data.payment.uuid === line.uuid ? reload() : undefined), reload);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 

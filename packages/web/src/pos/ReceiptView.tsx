@@ -10,18 +10,13 @@ import { PAID_STATES } from './paymentStatus';
 import { RefundPanel } from './RefundPanel';
 import { Totals } from './Totals';
 
-function orderOf(data: unknown): string | null {
-  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { orderId?: unknown } }).payment : undefined;
-  return typeof payment?.orderId === 'string' ? payment.orderId : null;
-}
-
 export function ReceiptView({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
   useDocumentTitle(t('pos.receipt'));
   const loaded = useLoad(() => orders.receipt(orderId), [orderId]);
   const [refunding, setRefunding] = useState(false);
   // A refund line of this order moves with its terminal: the receipt shows where it stands.
-  useLiveEvents('payment', (event) => (orderOf(event.data) === orderId ? void loaded.reload() : undefined));
+  useLiveEvents('payment', (event) => (event.data.payment.orderId === orderId ? void loaded.reload() : undefined));
   return (
     <section className="page receipt-page" aria-labelledby="page-title">
       <div className="page-head no-print">
