@@ -21,7 +21,8 @@ export const EVENTS_CHANNEL = 'events';
  */
 export async function appendEvent(db: Executor, prefix: string, event: NewLiveEvent): Promise<LiveEvent> {
   const row = await db.insertInto('events').values({ topic: event.topic, audience: event.audience, data: toJson(event.data) }).returning(['id', 'at']).executeTakeFirstOrThrow();
-  const live: LiveEvent = { ...event, id: Number(row.id), at: row.at.toISOString() };
+  // Field by field, in the order the uplink batch writes its NOTIFY payloads (a copy loses which data goes with which topic).
+  const live = { id: Number(row.id), at: row.at.toISOString(), topic: event.topic, audience: event.audience, data: event.data } as LiveEvent;
   const payload = toJson(live);
   await notify(db, prefix, EVENTS_CHANNEL, Buffer.byteLength(payload) <= MAX_NOTIFY_BYTES ? payload : toJson({ id: live.id }));
   return live;

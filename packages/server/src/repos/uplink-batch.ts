@@ -208,7 +208,7 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
     order by e.i`.execute(db);
   if (rows[0]?.ok !== true) return null;
   return {
-    events: events.map((e, i): LiveEvent => ({ ...e, id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '' })),
+    events: events.map((e, i) => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }) as LiveEvent),
     versions: new Map(Object.entries(rows[0].versions)),
   };
 }
