@@ -1,3 +1,4 @@
+import { FINAL_STATES } from '@kassa/contract';
 import type { TerminalHandle } from '@kassa/terminal-sim';
 import { errorCode, type ApiAnswer, type ApiClient } from './api.js';
 import { sleep } from './processes.js';
@@ -35,7 +36,7 @@ export interface TillAnomaly {
 }
 
 // mismatch waits for a manager: the till cannot move it, and the run's check names it.
-const FINAL = new Set(['done', 'forceDone', 'retry', 'failed', 'mismatch']);
+const FINAL = new Set<string>(FINAL_STATES);
 /** Answers after which a till sends the very same request again. */
 const RESEND_CODES = new Set(['KASSA_DEVICE_OFFLINE', 'KASSA_TERMINAL_BUSY', 'KASSA_DATABASE_UNAVAILABLE', 'KASSA_RATE_LIMITED', 'KASSA_INTERNAL']);
 /** Card attempts per order before the customer pays the rest in cash. */

@@ -3,6 +3,8 @@
  * payments and orders must agree with them.
  */
 
+import { ACTIVE_STATES, NEEDS_A_PERSON_STATES, PAID_STATES } from '@kassa/contract';
+
 export interface LedgerFact {
   readonly terminalId: string;
   readonly transactionId: string;
@@ -57,10 +59,10 @@ export interface Verdict {
   readonly findings: readonly Finding[];
 }
 
-const PAID = new Set(['done', 'forceDone']);
-const OPEN = new Set(['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown']);
+const PAID = new Set<string>(PAID_STATES);
+const OPEN = new Set<string>(ACTIVE_STATES);
 /** Lines only a person can settle: the terminal approved another amount than asked (the emulators never do). */
-const FOR_A_PERSON = new Set(['mismatch']);
+const FOR_A_PERSON = new Set<string>(NEEDS_A_PERSON_STATES);
 
 export function verify(facts: RunFacts): Verdict {
   const findings: Finding[] = [];

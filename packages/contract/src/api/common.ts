@@ -1,4 +1,4 @@
-import type { Static, TSchema } from 'typebox';
+import type { Static, TLiteral, TSchema, TUnion } from 'typebox';
 import { Type } from 'typebox';
 
 /** Every error of the HTTP API has this one shape; `code` is stable (KASSA_…), `message` is for people. */
@@ -36,6 +36,12 @@ export type UuidIdParams = Static<typeof UuidIdParams>;
 export const ROLE_NAMES = ['admin', 'manager', 'cashier'] as const;
 export const Role = Type.Union([Type.Literal('admin'), Type.Literal('manager'), Type.Literal('cashier')]);
 export type Role = (typeof ROLE_NAMES)[number];
+
+/** The schema of one of `values`: the list stays the one definition, the schema and its type follow it. */
+export function LiteralUnion<const Values extends readonly string[]>(values: Values): TUnion<LiteralsOf<Values>> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as TUnion<LiteralsOf<Values>>;
+}
+type LiteralsOf<Values extends readonly string[]> = { -readonly [K in keyof Values]: TLiteral<Values[K]> };
 
 /** A list response wrapper, so lists can grow fields (paging) without breaking clients. */
 export function ListOf<T extends TSchema>(item: T) {

@@ -2,22 +2,7 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { ManagerApproval } from './auth.js';
 import { DateTime, Id, PositiveCents, Uuid } from './common.js';
-
-export const PAYMENT_STATE_NAMES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'mismatch', 'forceDone', 'failed'] as const;
-export const PaymentState = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('waiting'),
-  Type.Literal('waitingCard'),
-  Type.Literal('done'),
-  Type.Literal('retry'),
-  Type.Literal('waitingCancel'),
-  Type.Literal('unknown'),
-  /** The terminal approved another amount than the one requested: neither paid nor void until a manager settles it. */
-  Type.Literal('mismatch'),
-  Type.Literal('forceDone'),
-  Type.Literal('failed'),
-]);
-export type PaymentState = (typeof PAYMENT_STATE_NAMES)[number];
+import { PaymentState } from './payment-states.js';
 
 /**
  * PUT /api/payments/{uuid}. The uuid is the idempotency key: the same body again returns the same
@@ -73,15 +58,6 @@ export type Payment = Static<typeof Payment>;
 
 export const PaymentDetail = Type.Object({ payment: Payment, history: Type.Array(PaymentHistoryEntry), tickets: Type.Array(PaymentTicket) });
 export type PaymentDetail = Static<typeof PaymentDetail>;
-
-/** One Server-Sent Event of GET /api/events: `id:` is `id`, `event:` is `topic`, `data:` is this object as JSON. */
-export const LiveEvent = Type.Object({
-  id: Type.Integer(),
-  at: DateTime,
-  topic: Type.Union([Type.Literal('payment'), Type.Literal('device'), Type.Literal('order'), Type.Literal('box')]),
-  data: Type.Unknown(),
-});
-export type LiveEvent = Static<typeof LiveEvent>;
 
 /** GET /api/payments: newest first; `text` matches the start of the payment uuid or order id, or the method name. */
 export const ListPaymentsQuery = Type.Object(

@@ -2,7 +2,7 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { ManagerApproval } from './auth.js';
 import { DateTime, Id, PositiveCents, Uuid } from './common.js';
-import { PaymentState } from './payments.js';
+import { PaymentState } from './payment-states.js';
 
 /** A payment line takes money (`payment`) or gives it back (`refund`); its amount is positive either way. */
 export const PaymentKind = Type.Union([Type.Literal('payment'), Type.Literal('refund')]);

@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { ManagerApproval } from './auth.js';
 import { Cents, DateTime, Id, Uuid } from './common.js';
+import { PaymentState } from './payment-states.js';
 import { Refund, RefundLine } from './refunds.js';
 
 /** The euro notes and coins a drawer is counted in, largest first (500 € … 0.01 €). */
@@ -37,7 +38,7 @@ export const SettledPayment = Type.Object({
   receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
   methodName: Type.String(),
   amountCents: Type.Integer(),
-  state: Type.String(),
+  state: PaymentState,
   terminalId: Type.Union([Type.String(), Type.Null()]),
   settledBy: Type.Union([Type.String(), Type.Null()]),
   approvedBy: Type.Union([Type.String(), Type.Null()]),
@@ -119,7 +120,7 @@ export const OrderPaymentLine = Type.Object({
   uuid: Uuid,
   methodId: Type.Integer(),
   amountCents: Type.Integer(),
-  state: Type.String(),
+  state: PaymentState,
   tenderedCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: what the customer handed.' }),
   changeCents: Type.Union([Type.Integer(), Type.Null()], { description: 'Cash lines: the change given back.' }),
 });
@@ -206,13 +207,13 @@ export const Receipt = Type.Object({
     Type.Object({
       method: Type.String(),
       amountCents: Type.Integer(),
-      state: Type.String(),
+      state: PaymentState,
       tenderedCents: Type.Union([Type.Integer(), Type.Null()]),
       changeCents: Type.Union([Type.Integer(), Type.Null()]),
     }),
   ),
   refunds: Type.Array(
-    Type.Object({ uuid: Uuid, method: Type.String(), amountCents: Type.Integer(), state: Type.String(), reason: Type.String(), lines: Type.Array(RefundLine), createdAt: DateTime }),
+    Type.Object({ uuid: Uuid, method: Type.String(), amountCents: Type.Integer(), state: PaymentState, reason: Type.String(), lines: Type.Array(RefundLine), createdAt: DateTime }),
     { description: 'The returns of this order.' },
   ),
   cardholderTickets: Type.Array(Type.String(), { description: 'The terminal tickets for the cardholder, as printed text.' }),

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { ACTIVE_STATES } from '@kassa/contract';
 import { Kysely, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrationProvider } from './migrations.js';
@@ -71,5 +72,28 @@ describe('migration 0010_trust_boundaries_at_rest', () => {
     const columns = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = 'auth_sessions'`.execute(db);
     expect(columns.rows.map((c) => c.column_name)).toContain('csrf_token_hash');
     expect(columns.rows.map((c) => c.column_name)).not.toContain('csrf_token');
+  });
+});
+
+describe('the migrated schema', () => {
+  let pglite: PGlite;
+  let db: Kysely<Schema>;
+
+  beforeAll(async () => {
+    pglite = await PGlite.create();
+    db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    expect(error).toBeUndefined();
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await pglite.close();
+  });
+
+  it('keeps one running payment per terminal over exactly the contract’s active states', async () => {
+    const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'payments_one_active_per_device'`.execute(db);
+    const definition = rows[0]?.indexdef ?? '';
+    const states = [...definition.matchAll(/'([A-Za-z]+)'::text/g)].map((match) => match[1]);
+    expect(states.sort()).toEqual([...ACTIVE_STATES].sort());
   });
 });

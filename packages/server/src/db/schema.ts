@@ -1,3 +1,4 @@
+import type { LiveTopic, PaymentState } from '@kassa/contract';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are read as Date and written as Date or left to the database default. */
@@ -157,7 +158,7 @@ export interface PaymentTable {
   order_id: string;
   method_id: number;
   amount_cents: number;
-  state: string;
+  state: PaymentState;
   /** SHA-256 of the canonical request body: the same uuid with another body is a conflict. */
   request_hash: string;
   device_id: number | null;
@@ -198,8 +199,8 @@ export interface PaymentHistoryTable {
   at: CreatedAt;
   source: 'user' | 'box' | 'server';
   event: string;
-  from_state: string;
-  to_state: string;
+  from_state: PaymentState;
+  to_state: PaymentState;
   message: string | null;
   user_id: number | null;
   data: Json | null;
@@ -254,7 +255,7 @@ export interface BoxUnmatchedEventTable {
 export interface EventTable {
   id: Generated<number>;
   at: CreatedAt;
-  topic: 'payment' | 'device' | 'order' | 'box';
+  topic: LiveTopic;
   /** The minimum role that may see the event. */
   audience: 'admin' | 'cashier';
   data: Json;

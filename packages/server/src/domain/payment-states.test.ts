@@ -5,6 +5,7 @@ import {
   ACTIVE_STATES,
   applyUserEvent,
   BOX_EVENTS,
+  CANCELLABLE_STATES,
   FINAL_STATES,
   nextPaymentState,
   PAID_STATES,
@@ -127,6 +128,10 @@ describe('the payment state table', () => {
     expect(VOID_STATES).not.toContain('mismatch');
     expect(ACTIVE_STATES).not.toContain('mismatch');
     expect(UNSETTLED_STATES).toContain('mismatch');
+  });
+
+  it('lets a cashier cancel in exactly the contract’s cancellable states', () => {
+    expect(PAYMENT_STATES.filter((state) => PAYMENT_TRANSITIONS[state].cancel !== undefined)).toEqual(PAYMENT_STATES.filter((state) => CANCELLABLE_STATES.includes(state)));
   });
 
   it('changes no state on an untrusted box event', () => {

@@ -1,7 +1,10 @@
+import type { PaymentState } from '@kassa/contract';
 import { KassaError } from './errors.js';
 
-export const PAYMENT_STATES = ['pending', 'waiting', 'waitingCard', 'done', 'retry', 'waitingCancel', 'unknown', 'mismatch', 'forceDone', 'failed'] as const;
-export type PaymentState = (typeof PAYMENT_STATES)[number];
+// The states and their named sets are the contract's, shared with the web and other clients; the
+// rules of this package read them from here.
+export { ACTIVE_STATES, CANCELLABLE_STATES, FINAL_STATES, isPaymentState, NEEDS_A_PERSON_STATES, PAID_STATES, PAYMENT_STATES, SETTLED_STATES, UNSETTLED_STATES, VOID_STATES } from '@kassa/contract';
+export type { PaymentState } from '@kassa/contract';
 
 /** A payment line as the order rules see it. */
 export interface PaymentLineView {
@@ -87,21 +90,6 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial
   failed: {},
 };
 
-/** States the terminal is done with: no start command may reach it again, and box events only add to the history. */
-export const FINAL_STATES: readonly PaymentState[] = ['done', 'forceDone', 'failed', 'retry', 'mismatch'];
-/** States in which money counts as received. */
-export const PAID_STATES: readonly PaymentState[] = ['done', 'forceDone'];
-/** States in which no money was taken and none can still be: the line is void. */
-export const VOID_STATES: readonly PaymentState[] = ['retry', 'failed'];
-/** States in which a terminal may be charging the card right now. */
-export const ACTIVE_STATES: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown'];
-/**
- * States that are neither paid nor void: a terminal may be charging, or it charged what a person
- * must settle (mismatch). An order with such a line can be neither validated nor cancelled, and its
- * amount is not due again.
- */
-export const UNSETTLED_STATES: readonly PaymentState[] = [...ACTIVE_STATES, 'mismatch'];
-
 export function nextPaymentState({ state, event }: { state: PaymentState; event: PaymentEvent }): PaymentState | null {
   return PAYMENT_TRANSITIONS[state][event] ?? null;
 }
@@ -111,10 +99,6 @@ export function applyUserEvent({ state, event }: { state: PaymentState; event: U
   const next = nextPaymentState({ state, event });
   if (next === null) throw new KassaError('KASSA_PAYMENT_STATE', `Cannot ${event} a payment that is ${state}.`, { state, event });
   return next;
-}
-
-export function isPaymentState(value: string): value is PaymentState {
-  return (PAYMENT_STATES as readonly string[]).includes(value);
 }
 
 /** Stages (PROTOCOL.md tag 0E) in which the terminal waits for the customer: the line shows waitingCard. */

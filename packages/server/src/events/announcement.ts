@@ -1,6 +1,6 @@
-import type { Audience, EventTopic, LiveEvent } from '../repos/events.js';
+import { isLiveTopic } from '@kassa/contract';
+import type { Audience, LiveEvent } from '../repos/events.js';
 
-const TOPICS: readonly EventTopic[] = ['payment', 'device', 'order', 'box'];
 const AUDIENCES: readonly Audience[] = ['admin', 'cashier'];
 
 export type Announcement = { kind: 'full'; event: LiveEvent } | { kind: 'id'; id: number };
@@ -24,6 +24,7 @@ export function parseAnnouncement(payload: string): Announcement | null {
   const id = value['id'];
   if (!('topic' in value)) return { kind: 'id', id };
   const { at, topic, audience, data } = value;
-  if (typeof at !== 'string' || !TOPICS.includes(topic as EventTopic) || !AUDIENCES.includes(audience as Audience)) return null;
-  return { kind: 'full', event: { id, at, topic: topic as EventTopic, audience: audience as Audience, data } };
+  if (typeof at !== 'string' || typeof topic !== 'string' || !isLiveTopic(topic) || !AUDIENCES.includes(audience as Audience)) return null;
+  // The payload is the server's own NOTIFY, written from a NewLiveEvent: its data fits its topic.
+  return { kind: 'full', event: { id, at, topic, audience: audience as Audience, data } as LiveEvent };
 }

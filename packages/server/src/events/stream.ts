@@ -24,7 +24,8 @@ export function maySee(role: Role, audience: Audience): boolean {
 
 /** One Server-Sent Event: `id`, `event` (the topic) and `data` (the event as JSON, on one line). */
 export function formatEvent(event: LiveEvent): string {
-  const body: LiveEventApi = { id: event.id, at: event.at, topic: event.topic, data: event.data };
+  // The same event without its audience (a copy field by field loses which data goes with which topic).
+  const body = { id: event.id, at: event.at, topic: event.topic, data: event.data } as LiveEventApi;
   return `id: ${event.id}\nevent: ${event.topic}\ndata: ${JSON.stringify(body)}\n\n`;
 }
 

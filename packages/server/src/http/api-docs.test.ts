@@ -1,7 +1,7 @@
+import { ERROR_CATALOGUE } from '@kassa/contract';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../domain/errors.js';
 import type { TestApp } from '../test-support/app.js';
 import { buildTestApp, SETUP_TIMEOUT_MS } from '../test-support/app.js';
 import { API_DOCS_CSP } from './api-docs.js';

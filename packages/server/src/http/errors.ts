@@ -1,13 +1,13 @@
-import { ErrorBody } from '@kassa/contract';
+import type { ApiErrorCode } from '@kassa/contract';
+import { ERROR_CATALOGUE, ErrorBody } from '@kassa/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { KassaErrorCode } from '../domain/errors.js';
-import { ERROR_CATALOGUE, isKassaError } from '../domain/errors.js';
+import { isKassaError } from '../domain/errors.js';
 
 export interface ErrorPayload {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
-export function errorPayload(code: KassaErrorCode, message?: string, details?: Record<string, unknown>): ErrorPayload {
+export function errorPayload(code: ApiErrorCode, message?: string, details?: Record<string, unknown>): ErrorPayload {
   return { error: { code, message: message ?? ERROR_CATALOGUE[code].message, ...(details === undefined ? {} : { details }) } };
 }
 
@@ -17,7 +17,7 @@ export function errorResponses(...statuses: number[]): Record<number, typeof Err
   return Object.fromEntries(all.map((status) => [status, ErrorBody]));
 }
 
-const FRAMEWORK_CODES: Record<number, KassaErrorCode> = { 400: 'KASSA_VALIDATION', 404: 'KASSA_NOT_FOUND', 413: 'KASSA_BODY_TOO_LARGE', 415: 'KASSA_UNSUPPORTED_MEDIA', 429: 'KASSA_RATE_LIMITED' };
+const FRAMEWORK_CODES: Record<number, ApiErrorCode> = { 400: 'KASSA_VALIDATION', 404: 'KASSA_NOT_FOUND', 413: 'KASSA_BODY_TOO_LARGE', 415: 'KASSA_UNSUPPORTED_MEDIA', 429: 'KASSA_RATE_LIMITED' };
 
 /**
  * Errors the router finds before any route runs (a malformed percent-encoding, a parameter longer
@@ -51,7 +51,7 @@ export function installErrorHandling(app: FastifyInstance): void {
  * A safety net under the services' own checks: a value the database refuses (SQLSTATE class 22,
  * data exception) is bad input, and a broken constraint (class 23) is a conflict with stored data.
  */
-function databaseErrorCode(error: unknown): KassaErrorCode | null {
+function databaseErrorCode(error: unknown): ApiErrorCode | null {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return null;
   if (code.startsWith('22')) return 'KASSA_VALIDATION';

@@ -1,6 +1,6 @@
+import type { ApiErrorCode } from '@kassa/contract';
+import { API_ERROR_CODES, ERROR_CATALOGUE } from '@kassa/contract';
 import { sample } from 'openapi-sampler';
-import type { KassaErrorCode } from '../domain/errors.js';
-import { ERROR_CATALOGUE } from '../domain/errors.js';
 import { RESPONSE_EXAMPLES } from './openapi-examples.js';
 
 /** The parts of an OpenAPI 3.1 document this module reads and fills in. */
@@ -45,8 +45,8 @@ const ERROR_MEANING: Record<string, string> = {
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
 
 /** The codes of the error catalogue that answer with this status. */
-export function errorCodesFor(status: number): KassaErrorCode[] {
-  return (Object.keys(ERROR_CATALOGUE) as KassaErrorCode[]).filter((code) => ERROR_CATALOGUE[code].status === status);
+export function errorCodesFor(status: number): ApiErrorCode[] {
+  return API_ERROR_CODES.filter((code) => ERROR_CATALOGUE[code].status === status);
 }
 
 function errorExamples(status: number): Record<string, { summary: string; value: unknown }> {

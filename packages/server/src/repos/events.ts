@@ -1,17 +1,16 @@
+import type { LiveEventData, LiveTopic } from '@kassa/contract';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES, notify } from './notify.js';
 
-export type EventTopic = 'payment' | 'device' | 'order' | 'box';
+export type EventTopic = LiveTopic;
 export type Audience = 'admin' | 'cashier';
 
-export interface LiveEvent {
-  readonly id: number;
-  readonly at: string;
-  readonly topic: EventTopic;
-  readonly audience: Audience;
-  readonly data: unknown;
-}
+/** An event to publish: its topic decides what its data is (the contract's LiveEvent), its audience who may see it. */
+export type NewLiveEvent = { [Topic in LiveTopic]: { readonly topic: Topic; readonly audience: Audience; readonly data: LiveEventData<Topic> } }[LiveTopic];
+
+/** A published event: stored, with its id and time. */
+export type LiveEvent = NewLiveEvent & { readonly id: number; readonly at: string };
 
 export const EVENTS_CHANNEL = 'events';
 
@@ -20,9 +19,10 @@ export const EVENTS_CHANNEL = 'events';
  * announcement carries the whole event so live delivery needs no second read; an event too large
  * for NOTIFY is announced by id only and read back by the listener.
  */
-export async function appendEvent(db: Executor, prefix: string, event: { topic: EventTopic; audience: Audience; data: unknown }): Promise<LiveEvent> {
+export async function appendEvent(db: Executor, prefix: string, event: NewLiveEvent): Promise<LiveEvent> {
   const row = await db.insertInto('events').values({ topic: event.topic, audience: event.audience, data: toJson(event.data) }).returning(['id', 'at']).executeTakeFirstOrThrow();
-  const live: LiveEvent = { id: Number(row.id), at: row.at.toISOString(), topic: event.topic, audience: event.audience, data: event.data };
+  // Field by field, in the order the uplink batch writes its NOTIFY payloads (a copy loses which data goes with which topic).
+  const live = { id: Number(row.id), at: row.at.toISOString(), topic: event.topic, audience: event.audience, data: event.data } as LiveEvent;
   const payload = toJson(live);
   await notify(db, prefix, EVENTS_CHANNEL, Buffer.byteLength(payload) <= MAX_NOTIFY_BYTES ? payload : toJson({ id: live.id }));
   return live;
@@ -50,6 +50,7 @@ export async function pruneEvents(db: Executor, before: Date): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
+/** A stored row: only appendEvent and the uplink batch write them, each from a NewLiveEvent. */
 function toLive(row: { id: number; at: Date; topic: string; audience: string; data: unknown }): LiveEvent {
-  return { id: Number(row.id), at: row.at.toISOString(), topic: row.topic as EventTopic, audience: row.audience as Audience, data: row.data };
+  return { id: Number(row.id), at: row.at.toISOString(), topic: row.topic, audience: row.audience, data: row.data } as LiveEvent;
 }

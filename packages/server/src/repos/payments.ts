@@ -1,4 +1,5 @@
 import type { PaymentEvent, PaymentState } from '../domain/payment-states.js';
+import { ACTIVE_STATES, nextPaymentState, PAYMENT_STATES } from '../domain/payment-states.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 
@@ -189,13 +190,16 @@ export async function countActiveOnDevice(db: Executor, deviceId: number): Promi
     .selectFrom('payments')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('device_id', '=', deviceId)
-    .where('state', 'in', ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown'])
+    .where('state', 'in', ACTIVE_STATES)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
+/** The states a dropped link makes unknown: those with a `lost` cell in the table. */
+const LOSABLE_STATES = PAYMENT_STATES.filter((state) => nextPaymentState({ state, event: 'lost' }) !== null);
+
 /** Running payments of a box, for marking them unknown when its link drops. */
 export async function activePaymentsOfBox(db: Executor, boxId: string): Promise<Payment[]> {
-  const rows = await db.selectFrom('payments').selectAll().where('box_id', '=', boxId).where('state', 'in', ['pending', 'waiting', 'waitingCard', 'waitingCancel']).execute();
+  const rows = await db.selectFrom('payments').selectAll().where('box_id', '=', boxId).where('state', 'in', LOSABLE_STATES).execute();
   return rows.map(toPayment);
 }

@@ -10,6 +10,9 @@ import { serviceContext, setUpShop, openTills, newOrder } from '../bench/shop.js
 import { upsertDevice } from './devices.js';
 import { requestPayment } from '../services/payments.js';
 
+/** Event data of any shape: these tests are about storing and announcing events, not what they say. */
+const opaque = (data: unknown) => data as never;
+
 vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
 
 describe.each(BACKENDS)('batch writes on %s', (backend) => {
@@ -32,9 +35,9 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
       tickets: [],
       states: [],
       events: [
-        { topic: 'device', audience: 'cashier', data: { device: { terminalId: 'T1', note: 'é "quoted" \\ back' } }, at },
-        { topic: 'payment', audience: 'cashier', data: large, at },
-        { topic: 'box', audience: 'admin', data: { box: { id: 'b' } }, at },
+        { topic: 'device', audience: 'cashier', data: opaque({ device: { terminalId: 'T1', note: 'é "quoted" \\ back' } }), at },
+        { topic: 'payment', audience: 'cashier', data: opaque(large), at },
+        { topic: 'box', audience: 'admin', data: opaque({ box: { id: 'b' } }), at },
       ],
     });
     if (live === null) throw new Error('writeBatch wrote nothing without a version to check');
@@ -95,7 +98,7 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
         history: [{ paymentUuid: uuid, at, source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', message: null, data: {}, eventId }],
         tickets: [],
         states: [{ uuid, state: 'waiting', at }],
-        events: [{ topic: 'payment', audience: 'cashier', data: { payment: { uuid } }, at }],
+        events: [{ topic: 'payment', audience: 'cashier', data: opaque({ payment: { uuid } }), at }],
         unchanged: versions,
       });
     const before = await latestEventId(database.db);

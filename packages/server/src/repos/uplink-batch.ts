@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { channelName } from '../db/notifications.js';
 import type { PaymentState } from '../domain/payment-states.js';
-import type { Audience, EventTopic, LiveEvent } from './events.js';
+import type { LiveEvent, NewLiveEvent } from './events.js';
 import { EVENTS_CHANNEL } from './events.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
@@ -121,7 +121,7 @@ export interface BatchWrite {
   /** New states of payments, at most one per payment, with the TransactionId learnt (a known one is kept). */
   readonly states: readonly { uuid: string; state: PaymentState; transactionId?: string | null; at: Date }[];
   /** Live events, stored for replay and announced in this order. */
-  readonly events: readonly { topic: EventTopic; audience: Audience; data: unknown; at: Date }[];
+  readonly events: readonly (NewLiveEvent & { readonly at: Date })[];
   /**
    * Row versions (from readBatch) that the payments must still have, each locked and checked first;
    * if any moved on, nothing is written. Without it the caller holds the payments' locks.
@@ -208,7 +208,7 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
     order by e.i`.execute(db);
   if (rows[0]?.ok !== true) return null;
   return {
-    events: events.map((e, i): LiveEvent => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data })),
+    events: events.map((e, i) => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }) as LiveEvent),
     versions: new Map(Object.entries(rows[0].versions)),
   };
 }

@@ -1,12 +1,13 @@
 import type { BoxEventMessage, BoxEventOf, BoxHello, DeviceReport, PaymentBoxEvent, TerminalModel, Ticket } from '@kassa/contract';
 import { isTerminalBoxEvent } from '@kassa/contract';
+import type { LiveEventData, LiveTopic } from '@kassa/contract';
 import type { PaymentEvent, PaymentState } from '../domain/payment-states.js';
 import { FINAL_STATES, nextPaymentState, refusalEvent, resultEvent, stageEvent } from '../domain/payment-states.js';
 import { approvedOtherAmount, distrust } from '../domain/box-trust.js';
 import { newestReportPerTerminal } from '../domain/devices.js';
 import { getBox, setBoxLink } from '../repos/boxes.js';
 import { devicesWithTerminalIds, setBoxDevicesOffline, upsertDeviceReports } from '../repos/devices.js';
-import type { Audience, EventTopic } from '../repos/events.js';
+import type { Audience, NewLiveEvent } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
 import { activePaymentsOfBox } from '../repos/payments.js';
@@ -207,7 +208,7 @@ class PaymentBatch {
   readonly #history: HistoryRow[] = [];
   readonly #tickets: { paymentUuid: string; type: string; text: string; at: Date }[] = [];
   readonly #states = new Map<string, { uuid: string; state: PaymentState; transactionId: string | null; at: Date }>();
-  readonly #live: { topic: EventTopic; audience: Audience; data: unknown; at: Date }[] = [];
+  readonly #live: (NewLiveEvent & { at: Date })[] = [];
   /** Where each payment's live event sits in #live: a batch announces a payment once, as it leaves it. */
   readonly #liveOf = new Map<string, number>();
   readonly #unmatched: { eventId: string; kind: string; paymentUuid: string; reason: string; data: unknown }[] = [];
@@ -270,8 +271,9 @@ class PaymentBatch {
   }
 
   /** Queues a live event about something else than a payment (a device, the box), in order with the rest. */
-  announce(topic: EventTopic, audience: Audience, data: unknown): void {
-    this.#live.push({ topic, audience, data, at: this.#at });
+  announce<Topic extends LiveTopic>(topic: Topic, audience: Audience, data: LiveEventData<Topic>): void {
+    // The parameters tie the data to its topic; the event built from them says so to the compiler.
+    this.#live.push({ topic, audience, data, at: this.#at } as NewLiveEvent & { at: Date });
   }
 
   /**

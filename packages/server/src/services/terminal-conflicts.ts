@@ -1,13 +1,14 @@
 import type { BoxEventOf } from '@kassa/contract';
 import { raiseImpostorAlerts } from '../repos/device-alerts.js';
 import { devicesWithTerminalIds } from '../repos/devices.js';
-import type { Audience, EventTopic } from '../repos/events.js';
+import type { LiveEventData, LiveTopic } from '@kassa/contract';
+import type { Audience } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
 import { deviceView } from './boxes.js';
 
 /** Where live events of a batch of box events are queued, in order with the rest. */
 export interface Announcer {
-  announce(topic: EventTopic, audience: Audience, data: unknown): void;
+  announce<Topic extends LiveTopic>(topic: Topic, audience: Audience, data: LiveEventData<Topic>): void;
 }
 
 /**

@@ -6,14 +6,6 @@ import { useLiveEvents } from '../api/live';
 import { DataTable, ErrorAlert, LoadState, OnlineBadge, Page } from '../ui/components';
 import { useDateTime, useLoad } from '../ui/hooks';
 
-function deviceOf(data: unknown): Device | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const device = (data as { device?: unknown }).device;
-  if (typeof device !== 'object' || device === null) return null;
-  const d = device as Partial<Device>;
-  return typeof d.id === 'number' && typeof d.terminalId === 'string' && typeof d.boxId === 'string' && typeof d.approval === 'string' ? (device as Device) : null;
-}
-
 export function DevicesPage() {
   const { t } = useTranslation();
   const loaded = useLoad(async () => {
@@ -30,15 +22,7 @@ export function DevicesPage() {
       if (!known && !previous.boxes.some((b) => b.id === device.boxId)) reload();
       return { ...previous, devices: known ? previous.devices.map((d) => (d.id === device.id ? device : d)) : [...previous.devices, device] };
     });
-  useLiveEvents(
-    'device',
-    (event) => {
-      const device = deviceOf(event.data);
-      if (device === null) reload();
-      else show(device);
-    },
-    reload,
-  );
+  useLiveEvents('device', (event) => show(event.data.device), reload);
   useLiveEvents('box', reload);
 
   return (

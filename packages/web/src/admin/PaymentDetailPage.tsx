@@ -7,12 +7,6 @@ import { LoadState, Page } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
 import { StateBadge } from './StateBadge';
 
-function paymentUuidOf(data: unknown): string | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const payment = (data as { payment?: { uuid?: unknown } }).payment;
-  return typeof payment?.uuid === 'string' ? payment.uuid : null;
-}
-
 export function PaymentDetailPage({ uuid }: { uuid: string }) {
   const { t } = useTranslation();
   const loaded = useLoad(async () => {
@@ -20,7 +14,7 @@ export function PaymentDetailPage({ uuid }: { uuid: string }) {
     return { detail, people };
   }, [uuid]);
   const reload = () => void loaded.reload();
-  useLiveEvents('payment', (event) => (paymentUuidOf(event.data) === uuid ? reload() : undefined), reload);
+  useLiveEvents('payment', (event) => (event.data.payment.uuid === uuid ? reload() : undefined), reload);
   return (
     <Page title={t('payments.detailTitle')} actions={<a href="#/admin/payments">{t('payments.back')}</a>}>
       <LoadState loaded={loaded}>{({ detail, people }) => <Detail detail={detail} people={people} />}</LoadState>

@@ -3,6 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { devices, paymentMethods, payments } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
+import { PAYMENT_STATES } from '../pos/paymentStatus';
 import { DataTable, LoadState, Page } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
 import { pageView } from './paging';
@@ -10,8 +11,6 @@ import { StateBadge } from './StateBadge';
 
 /** Payments per page; the server gives at most 200. */
 const PAGE = 50;
-
-const STATES: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown', 'mismatch', 'done', 'forceDone', 'retry', 'failed'];
 
 /** What was typed, once the typing pauses, so the server is not asked on every key. */
 function useSettled(value: string, delayMs: number): string {
@@ -58,7 +57,7 @@ export function PaymentsPage() {
         <label htmlFor={`${searchId}-state`}>{t('payments.state')}</label>
         <select id={`${searchId}-state`} value={state} onChange={(e) => setState(e.target.value as PaymentState | '')}>
           <option value="">{t('payments.anyState')}</option>
-          {STATES.map((s) => (
+          {PAYMENT_STATES.map((s) => (
             <option key={s} value={s}>
               {t(`state.${s}`)}
             </option>

@@ -1,12 +1,14 @@
-import type { LiveEvent } from '@kassa/contract';
+import type { LiveEvent, LiveEventOf, LiveTopic } from '@kassa/contract';
 import type { ReactNode } from 'react';
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
 
-export type Topic = LiveEvent['topic'];
+export type Topic = LiveTopic;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 type Listener = (event: LiveEvent) => void;
 
-const TOPICS: readonly Topic[] = ['payment', 'device', 'order', 'box'];
+/** The contract's topics; the record makes the type-check fail when the contract gains or loses one. */
+const TOPIC_SET: Record<Topic, true> = { payment: true, order: true, device: true, box: true };
+const TOPICS = Object.keys(TOPIC_SET) as Topic[];
 const LAST_ID_KEY = 'kassa.lastEventId';
 const MAX_BACKOFF_MS = 10_000;
 
@@ -28,13 +30,14 @@ export interface Connection {
 const HubContext = createContext<Hub | null>(null);
 const StateContext = createContext<Connection>({ state: 'connecting', since: null });
 
+/** An event of the stream, as the contract says the server sends it; anything without a known topic is dropped. */
 function parseEvent(raw: MessageEvent<string>): LiveEvent | null {
   try {
     const value = JSON.parse(raw.data) as unknown;
     if (typeof value !== 'object' || value === null) return null;
-    const event = value as Partial<LiveEvent>;
+    const event = value as LiveEvent;
     if (typeof event.topic !== 'string' || !TOPICS.includes(event.topic)) return null;
-    return { id: typeof event.id === 'number' ? event.id : Number(raw.lastEventId), at: String(event.at ?? ''), topic: event.topic, data: event.data };
+    return typeof event.id === 'number' ? event : { ...event, id: Number(raw.lastEventId) };
   } catch {
     return null;
   }
@@ -157,13 +160,14 @@ export function useConnection(): Connection {
 }
 
 /** Calls `listener` for every event of `topic`, and `onOpen` after every gap (see `Hub.onOpen`). */
-export function useLiveEvents(topic: Topic, listener: Listener, onOpen?: () => void): void {
+export function useLiveEvents<T extends Topic>(topic: T, listener: (event: LiveEventOf<T>) => void, onOpen?: () => void): void {
   const hub = useContext(HubContext);
   const latest = useRef({ listener, onOpen });
   latest.current = { listener, onOpen };
   useEffect(() => {
     if (hub === null) return undefined;
-    const offEvent = hub.subscribe(topic, (event) => latest.current.listener(event));
+    // The hub hands a listener only the events of its topic.
+    const offEvent = hub.subscribe(topic, (event) => latest.current.listener(event as LiveEventOf<T>));
     const offOpen = hub.onOpen(() => latest.current.onOpen?.());
     return () => {
       offEvent();

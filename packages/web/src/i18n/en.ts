@@ -1,3 +1,12 @@
+import type { ApiErrorCode } from '@kassa/contract';
+
+/**
+ * The words for every refusal: each code of the server's catalogue, the app's own (no answer, an
+ * answer it cannot read, a copy refused) and a field named by a schema refusal. A code the contract
+ * gains or loses fails the type-check until it is written here, and so in Dutch and French.
+ */
+type ErrorWords = Record<ApiErrorCode | 'WEB_NETWORK' | 'WEB_BAD_RESPONSE' | 'WEB_COPY' | 'fieldInvalid', string>;
+
 /** English, the reference: Dutch and French have exactly these keys (checked by the type of `Messages`). */
 export const en = {
   app: {
@@ -531,8 +540,13 @@ export const en = {
     KASSA_BOX_REVOKED: 'The box is revoked.',
     KASSA_LAST_ADMIN: 'The last admin cannot be removed or demoted.',
     KASSA_CONFLICT: 'This conflicts with the current data.',
+    KASSA_IDEMPOTENCY_MISMATCH: 'This request was already sent with other contents; reload the page and try again.',
+    KASSA_ORDER_EMPTY: 'An order needs at least one line.',
+    KASSA_BODY_TOO_LARGE: 'What was sent is too large for the server.',
+    KASSA_UNSUPPORTED_MEDIA: 'The server could not read the request (it expects JSON).',
+    KASSA_DATABASE_UNAVAILABLE: 'The server cannot reach its database; try again in a moment.',
     KASSA_INTERNAL: 'Something went wrong on the server.',
-  },
+  } satisfies ErrorWords,
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

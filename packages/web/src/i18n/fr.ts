@@ -532,6 +532,11 @@ export const fr: Messages = {
     KASSA_BOX_REVOKED: 'Le boîtier est révoqué.',
     KASSA_LAST_ADMIN: 'Le dernier administrateur ne peut être retiré ni rétrogradé.',
     KASSA_CONFLICT: 'Cela entre en conflit avec les données actuelles.',
+    KASSA_IDEMPOTENCY_MISMATCH: 'Cette demande a déjà été envoyée avec un autre contenu ; rechargez la page et réessayez.',
+    KASSA_ORDER_EMPTY: 'Une commande doit compter au moins une ligne.',
+    KASSA_BODY_TOO_LARGE: 'Ce qui a été envoyé est trop volumineux pour le serveur.',
+    KASSA_UNSUPPORTED_MEDIA: 'Le serveur n’a pas pu lire la demande (il attend du JSON).',
+    KASSA_DATABASE_UNAVAILABLE: 'Le serveur n’atteint pas sa base de données ; réessayez dans un instant.',
     KASSA_INTERNAL: 'Une erreur est survenue sur le serveur.',
   },
 };

@@ -532,6 +532,11 @@ export const nl: Messages = {
     KASSA_BOX_REVOKED: 'De box is ingetrokken.',
     KASSA_LAST_ADMIN: 'De laatste beheerder kan niet verwijderd of teruggezet worden.',
     KASSA_CONFLICT: 'Dit botst met de huidige gegevens.',
+    KASSA_IDEMPOTENCY_MISMATCH: 'Dit verzoek werd al met een andere inhoud verstuurd; laad de pagina opnieuw en probeer nog eens.',
+    KASSA_ORDER_EMPTY: 'Een bestelling heeft minstens één regel nodig.',
+    KASSA_BODY_TOO_LARGE: 'Wat verstuurd werd, is te groot voor de server.',
+    KASSA_UNSUPPORTED_MEDIA: 'De server kon het verzoek niet lezen (hij verwacht JSON).',
+    KASSA_DATABASE_UNAVAILABLE: 'De server bereikt zijn database niet; probeer het zo meteen opnieuw.',
     KASSA_INTERNAL: 'Er ging iets mis op de server.',
   },
 };

@@ -1,22 +1,16 @@
-import type { Order, PaymentMethod, PaymentState } from '@kassa/contract';
+import type { Order, PaymentMethod } from '@kassa/contract';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { payments } from '../api/endpoints';
 import { useLiveEvents } from '../api/live';
 import { ErrorAlert } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
-import { SETTLED_STATES, approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
+import { CANCELLABLE_STATES, SETTLED_STATES, approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
 import { UnknownPanel } from './UnknownPanel';
 
 type Line = Order['payments'][number];
-const CANCELLABLE: readonly PaymentState[] = ['pending', 'waiting', 'waitingCard'];
 /** While a payment runs and no event about it arrives for this long, the line re-reads it. */
 export const QUIET_REREAD_MS = 5_000;
-
-function uuidOf(data: unknown): string | null {
-  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { uuid?: unknown } }).payment : undefined;
-  return typeof payment?.uuid === 'string' ? payment.uuid : null;
-}
 
 /**
  * One payment line, live: the terminal's progress in words, its messages, and what the cashier may
@@ -40,11 +34,11 @@ export function PaymentLine({
   const money = useMoney();
   const detail = useLoad(() => payments.get(line.uuid), [line.uuid]);
   const reload = () => void detail.reload();
-  useLiveEvents('payment', (event) => (uuidOf(event.data) === line.uuid ? reload() : undefined), reload);
+  useLiveEvents('payment', (event) => (event.data.payment.uuid === line.uuid ? reload() : undefined), reload);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  const state = (detail.data?.payment.state ?? line.state) as PaymentState;
+  const state = detail.data?.payment.state ?? line.state;
   const running = !SETTLED_STATES.includes(state);
   // An event about it, or a read, restarts the wait: a running line is never quiet for long.
   useEffect(() => {
@@ -117,7 +111,7 @@ export function PaymentLine({
       ) : null}
       <ErrorAlert error={error} />
       <div className="row">
-        {CANCELLABLE.includes(state) ? (
+        {CANCELLABLE_STATES.includes(state) ? (
           <button type="button" className="danger" disabled={busy} onClick={() => void act(() => payments.cancel(line.uuid))}>
             {busy ? t('pos.cancelling') : t('pos.cancelPayment')}
           </button>

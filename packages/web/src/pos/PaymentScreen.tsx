@@ -1,4 +1,4 @@
-import type { Order, PaymentMethod, PaymentState } from '@kassa/contract';
+import type { Order, PaymentMethod } from '@kassa/contract';
 import type { FormEvent } from 'react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,16 +18,6 @@ import { Totals } from './Totals';
 interface Data {
   order: Order;
   methods: PaymentMethod[];
-}
-
-function orderOf(data: unknown): Order | null {
-  const order = typeof data === 'object' && data !== null ? (data as { order?: Partial<Order> }).order : undefined;
-  return order !== undefined && typeof order.id === 'string' && Array.isArray(order.payments) ? (order as Order) : null;
-}
-
-function paymentOf(data: unknown): { uuid: string; orderId: string; state: PaymentState } | null {
-  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { uuid?: unknown; orderId?: unknown; state?: unknown } }).payment : undefined;
-  return typeof payment?.uuid === 'string' && typeof payment.orderId === 'string' && typeof payment.state === 'string' ? (payment as { uuid: string; orderId: string; state: PaymentState }) : null;
 }
 
 /** The methods this order's point of sale offers. */
@@ -53,13 +43,13 @@ export function PaymentScreen({ orderId }: { orderId: string }) {
   useLiveEvents(
     'order',
     (event) => {
-      const order = orderOf(event.data);
-      if (order?.id === orderId) loaded.setData((previous) => (previous === undefined ? previous : { ...previous, order }));
+      const { order } = event.data;
+      if (order.id === orderId) loaded.setData((previous) => (previous === undefined ? previous : { ...previous, order }));
     },
     () => void loaded.reload(),
   );
   useLiveEvents('payment', (event) => {
-    if (paymentOf(event.data)?.orderId === orderId) void reloadOrder();
+    if (event.data.payment.orderId === orderId) void reloadOrder();
   });
   // Which terminals are offline, to mark their methods before the cashier chooses one.
   const terminals = useLoad(() => devices.list());
@@ -86,10 +76,10 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
   const [busy, setBusy] = useState(false);
   const [methodId, setMethodId] = useState(methods[0]?.id ?? 0);
   const { paidCents, runningCents } = order;
-  const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state as PaymentState));
+  const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state));
   const canValidate = order.state === 'draft' && allSettled && paidCents === order.totalCents;
   // The change of the last cash line, shown large until the order is validated.
-  const lastCash = order.payments.findLast((p) => p.changeCents !== null && PAID_STATES.includes(p.state as PaymentState));
+  const lastCash = order.payments.findLast((p) => p.changeCents !== null && PAID_STATES.includes(p.state));
   const changeCents = lastCash?.changeCents ?? 0;
   const validateButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {

@@ -6,13 +6,9 @@ import { useLiveEvents } from '../api/live';
 import { LoadState, useDocumentTitle } from '../ui/components';
 import { useDateTime, useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
+import { PAID_STATES } from './paymentStatus';
 import { RefundPanel } from './RefundPanel';
 import { Totals } from './Totals';
-
-function orderOf(data: unknown): string | null {
-  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { orderId?: unknown } }).payment : undefined;
-  return typeof payment?.orderId === 'string' ? payment.orderId : null;
-}
 
 export function ReceiptView({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
@@ -20,7 +16,7 @@ export function ReceiptView({ orderId }: { orderId: string }) {
   const loaded = useLoad(() => orders.receipt(orderId), [orderId]);
   const [refunding, setRefunding] = useState(false);
   // A refund line of this order moves with its terminal: the receipt shows where it stands.
-  useLiveEvents('payment', (event) => (orderOf(event.data) === orderId ? void loaded.reload() : undefined));
+  useLiveEvents('payment', (event) => (event.data.payment.orderId === orderId ? void loaded.reload() : undefined));
   return (
     <section className="page receipt-page" aria-labelledby="page-title">
       <div className="page-head no-print">
@@ -103,7 +99,7 @@ function ReceiptPaper({ receipt }: { receipt: Receipt }) {
               <tr key={r.uuid} data-state={r.state}>
                 <td>
                   {t('pos.refundBy', { method: r.method })}
-                  {r.state === 'done' || r.state === 'forceDone' ? '' : ` (${t(`state.${r.state}` as 'state.done')})`}
+                  {PAID_STATES.includes(r.state) ? '' : ` (${t(`state.${r.state}`)})`}
                   <br />
                   <small>{r.reason}</small>
                 </td>

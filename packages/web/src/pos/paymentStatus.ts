@@ -1,4 +1,4 @@
-import type { PaymentDetail, PaymentState } from '@kassa/contract';
+import type { CancellableState, PaidState, PaymentDetail, PaymentState, SettledState } from '@kassa/contract';
 
 type HistoryEntry = PaymentDetail['history'][number];
 
@@ -40,8 +40,38 @@ export interface PaymentStatus {
   readonly paid: boolean;
 }
 
-export const PAID_STATES: readonly PaymentState[] = ['done', 'forceDone'];
-export const SETTLED_STATES: readonly PaymentState[] = ['done', 'forceDone', 'failed', 'retry'];
+/** What the screens need to know of a state, as the contract's named sets say it. */
+interface StateFacts<State extends PaymentState> {
+  readonly paid: State extends PaidState ? true : false;
+  readonly settled: State extends SettledState ? true : false;
+  readonly cancellable: State extends CancellableState ? true : false;
+}
+
+/**
+ * Every payment state, in the order the screens list them. The app takes only types from the
+ * contract: `satisfies` makes the type-check fail when the contract gains or loses a state or moves
+ * one to another set.
+ */
+const STATE_FACTS = {
+  pending: { paid: false, settled: false, cancellable: true },
+  waiting: { paid: false, settled: false, cancellable: true },
+  waitingCard: { paid: false, settled: false, cancellable: true },
+  waitingCancel: { paid: false, settled: false, cancellable: false },
+  unknown: { paid: false, settled: false, cancellable: false },
+  mismatch: { paid: false, settled: false, cancellable: false },
+  done: { paid: true, settled: true, cancellable: false },
+  forceDone: { paid: true, settled: true, cancellable: false },
+  retry: { paid: false, settled: true, cancellable: false },
+  failed: { paid: false, settled: true, cancellable: false },
+} as const satisfies { readonly [State in PaymentState]: StateFacts<State> };
+
+export const PAYMENT_STATES = Object.keys(STATE_FACTS) as PaymentState[];
+/** Money counts as received. */
+export const PAID_STATES: readonly PaymentState[] = PAYMENT_STATES.filter((state) => STATE_FACTS[state].paid);
+/** Paid or void: nothing will change the line any more. */
+export const SETTLED_STATES: readonly PaymentState[] = PAYMENT_STATES.filter((state) => STATE_FACTS[state].settled);
+/** The terminal has not answered yet: the cashier may cancel. */
+export const CANCELLABLE_STATES: readonly PaymentState[] = PAYMENT_STATES.filter((state) => STATE_FACTS[state].cancellable);
 
 function field(entry: HistoryEntry, name: string): string | null {
   const data = entry.data;
