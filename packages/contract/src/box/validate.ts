@@ -1,5 +1,6 @@
 import type { TSchema, Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { BoxCommand } from './commands.js';
 import { BoxEvent } from './events.js';
 import { BoxToServer, ServerToBox } from './messages.js';
 
@@ -62,4 +63,15 @@ export function checkBoxEvent(event: unknown): asserts event is BoxEvent {
   const compiled = typeof kind === 'string' ? eventChecks.get(kind) : undefined;
   if (compiled === undefined) throw new ContractError('CONTRACT_INVALID', `box event invalid at /event/kind: ${JSON.stringify(kind) ?? 'undefined'} is not an event kind`, '/event/kind');
   if (!compiled.Check(event)) throw invalid(compiled, event, 'box event', '/event');
+}
+
+const commandCheck = Compile(BoxCommand);
+
+/**
+ * Checks one command as the server queues it or reads it back from storage (the payload of a
+ * queued command is JSON to the database): what `parseServerToBox` would say of its `command`.
+ * Throws ContractError with the path from the message root (`/command/...`).
+ */
+export function checkBoxCommand(command: unknown): asserts command is BoxCommand {
+  if (!commandCheck.Check(command)) throw invalid(commandCheck, command, 'box command', '/command');
 }

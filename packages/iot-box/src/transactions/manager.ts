@@ -1,5 +1,5 @@
 import { transactionIdFromUuid, type Body, type TypedMessage } from '@kassa/protocol';
-import { DEFAULT_TRANSACTION_TYPE, type BoxCommand, type RefusalCode } from '@kassa/contract';
+import { DEFAULT_TRANSACTION_TYPE, type BoxCommand, type BoxCommandOf, type RefusalCode } from '@kassa/contract';
 import type { Journal } from '../journal/journal.js';
 import type { FinalEvent } from '../journal/records.js';
 import { KEEP_SETTLED_TRANSACTIONS, startedRecord, type JournalState, type TransactionEntry } from '../journal/state.js';
@@ -8,8 +8,6 @@ import type { Outbox } from '../outbox.js';
 import type { DeviceRegistry } from '../registry.js';
 import { cancelRequest, lastTransactionRequest, transactionRequest } from '../terminal/messages.js';
 import { foreignAnswer, messageEvent, messageText, refusalEvent, resultEvent, stageEvent } from './mapping.js';
-
-type StartCommand = Extract<BoxCommand, { kind: 'startTransaction' }>;
 
 /** What only this process knows about a running transaction. */
 interface Runtime {
@@ -154,7 +152,7 @@ export class TransactionManager {
     }
   }
 
-  private start(command: StartCommand): void {
+  private start(command: BoxCommandOf<'startTransaction'>): void {
     const { paymentUuid, terminalId, amountCents } = command;
     const transactionKind = command.transactionKind ?? 'purchase';
     const existing = this.all.get(paymentUuid);
@@ -247,7 +245,7 @@ export class TransactionManager {
     this.log.info({ paymentUuid: entry.paymentUuid, terminalId: entry.terminalId }, 'transaction released: settled by hand on the server');
   }
 
-  private lookup(command: Exclude<BoxCommand, StartCommand>): TransactionEntry | undefined {
+  private lookup(command: Exclude<BoxCommand, BoxCommandOf<'startTransaction'>>): TransactionEntry | undefined {
     const entry = this.all.get(command.paymentUuid);
     if (!entry) {
       this.refuse(command, 'NO_SUCH_TRANSACTION', `this box has no transaction for payment ${command.paymentUuid}`);
