@@ -65,7 +65,8 @@ export function checkBoxEvent(event: unknown): asserts event is BoxEvent {
   if (!compiled.Check(event)) throw invalid(compiled, event, 'box event', '/event');
 }
 
-const commandCheck = Compile(BoxCommand);
+/** One compiled check per command kind, as for events. */
+const commandChecks = new Map(BoxCommand.anyOf.map((schema) => [schema.properties.kind.const as string, Compile(schema)]));
 
 /**
  * Checks one command as the server queues it or reads it back from storage (the payload of a
@@ -73,5 +74,8 @@ const commandCheck = Compile(BoxCommand);
  * Throws ContractError with the path from the message root (`/command/...`).
  */
 export function checkBoxCommand(command: unknown): asserts command is BoxCommand {
-  if (!commandCheck.Check(command)) throw invalid(commandCheck, command, 'box command', '/command');
+  const kind = typeof command === 'object' && command !== null ? (command as { kind?: unknown }).kind : undefined;
+  const compiled = typeof kind === 'string' ? commandChecks.get(kind) : undefined;
+  if (compiled === undefined) throw new ContractError('CONTRACT_INVALID', `box command invalid at /command/kind: ${JSON.stringify(kind) ?? 'undefined'} is not a command kind`, '/command/kind');
+  if (!compiled.Check(command)) throw invalid(compiled, command, 'box command', '/command');
 }
