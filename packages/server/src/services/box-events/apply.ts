@@ -5,11 +5,11 @@ import type { Payment } from '../../repos/payments.js';
 import { lockBatch, readBatch } from '../../repos/uplink-batch.js';
 import type { ServiceContext } from '../context.js';
 import type { KnownPayments } from '../known-payments.js';
-import { applyTerminalConflicts } from '../terminal-conflicts.js';
 import { PaymentBatch } from './batch.js';
 import { applyDeviceReports, DEVICE_LAST_SEEN_PRECISION_MS } from './device-reports.js';
 import type { BoxEventOutcome, OutcomesByIndex } from './outcome.js';
 import { historyConflict, inTransaction } from './retry.js';
+import { applyTerminalConflicts } from './terminal-conflicts.js';
 
 /**
  * What the box reports, applied to the database. Each event runs in one transaction together with

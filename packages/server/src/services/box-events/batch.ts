@@ -13,7 +13,7 @@ import { iso, noteFinished } from '../context.js';
 import { paymentView } from '../payments.js';
 import type { PaymentChange } from './history.js';
 import { claimOf, describeChange } from './history.js';
-import type { BoxEventOutcome } from './outcome.js';
+import type { Announcer, BoxEventOutcome } from './outcome.js';
 
 /** One box event about a payment, as a batch takes it. */
 export interface PaymentEventIn {
@@ -27,7 +27,7 @@ export interface PaymentEventIn {
  * The payment side of a batch: transitions are computed in memory through the state table, in
  * order, then history, tickets, states, live events and unmatched events are written set-wise.
  */
-export class PaymentBatch {
+export class PaymentBatch implements Announcer {
   readonly #history: HistoryRow[] = [];
   readonly #tickets: { paymentUuid: string; type: string; text: string; at: Date }[] = [];
   readonly #states = new Map<string, { uuid: string; state: PaymentState; transactionId: string | null; at: Date }>();

@@ -3,8 +3,7 @@ import { newestReportPerTerminal } from '../../domain/devices.js';
 import { devicesWithTerminalIds, upsertDeviceReports } from '../../repos/devices.js';
 import type { Executor } from '../../repos/executor.js';
 import { deviceView } from '../boxes.js';
-import type { Announcer } from '../terminal-conflicts.js';
-import type { BoxEventOutcome } from './outcome.js';
+import type { Announcer, BoxEventOutcome } from './outcome.js';
 
 /**
  * The server keeps a device's last-seen time to this precision: a report that changes nothing else

@@ -1,3 +1,5 @@
+import type { Audience, EventTopic } from '../../repos/events.js';
+
 /**
  * What became of one box event. 'applied' changed what the server keeps (a payment's state, a
  * device row); 'recorded' was taken and changed nothing (a history-only payment event; a device
@@ -8,3 +10,8 @@ export type BoxEventOutcome = 'applied' | 'recorded' | 'duplicate' | 'unmatched'
 
 /** Outcomes by the position of their event in the batch; an event no step took is a duplicate. */
 export type OutcomesByIndex = ReadonlyMap<number, BoxEventOutcome>;
+
+/** Where the live events of a batch of box events are queued, in order with the rest (see PaymentBatch). */
+export interface Announcer {
+  announce(topic: EventTopic, audience: Audience, data: unknown): void;
+}
