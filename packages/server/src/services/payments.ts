@@ -138,9 +138,9 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
       message: action.reason ?? null,
       ...(approval === null ? {} : { data: { approvedBy: { id: approval.approvedBy, username: approval.approverName } } }),
     });
-    const device = boxCommandKind(action, payment) !== null && payment.deviceId !== null ? await getDevice(trx, payment.deviceId) : null;
-    const command = device === null ? null : boxCommandFor(action, payment, device.terminalId);
-    if (command !== null && payment.boxId !== null) await enqueueCommand(trx, ctx.prefix, payment.boxId, command);
+    const kind = boxCommandKind(action, payment);
+    const device = kind !== null && payment.deviceId !== null ? await getDevice(trx, payment.deviceId) : null;
+    if (kind !== null && device !== null && payment.boxId !== null) await enqueueCommand(trx, ctx.prefix, payment.boxId, boxCommand(kind, { paymentUuid: uuid, terminalId: device.terminalId }, action.reason));
     await publish(trx, ctx, updated);
     return paymentView(updated);
   });
@@ -163,16 +163,6 @@ function boxCommandKind(action: { event: UserPaymentEvent }, payment: Payment): 
   return null;
 }
 
-function boxCommandFor(action: { event: UserPaymentEvent; reason?: string }, payment: Payment, terminalId: string): BoxCommand | null {
-  const target = { paymentUuid: payment.uuid, terminalId };
-  switch (boxCommandKind(action, payment)) {
-    case 'cancelTransaction':
-      return { kind: 'cancelTransaction', ...target };
-    case 'recoverTransaction':
-      return { kind: 'recoverTransaction', ...target };
-    case 'releaseTransaction':
-      return { kind: 'releaseTransaction', ...target, reason: (action.reason ?? '').slice(0, MAX_RELEASE_REASON) };
-    case null:
-      return null;
-  }
+function boxCommand(kind: Exclude<BoxCommandKind, 'startTransaction'>, target: { paymentUuid: string; terminalId: string }, reason = ''): BoxCommand {
+  return kind === 'releaseTransaction' ? { kind, ...target, reason: reason.slice(0, MAX_RELEASE_REASON) } : { kind, ...target };
 }
