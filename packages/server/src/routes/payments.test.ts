@@ -30,7 +30,7 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
   };
 
   describe('PUT /api/payments/:uuid', () => {
-    it('records a card payment as pending and queues one pay command for the box of the device', async () => {
+    it('records a card payment as pending and queues one startTransaction command for the box of the device', async () => {
       const order = await newOrder(shop);
       const paymentUuid = uuid();
       const response = await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 });

@@ -59,7 +59,7 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
   const methodOf = (i: number): number => till.methodOfDevice.get(devices[i] ?? 0) ?? 0;
   const orderFor = (i: number, quantity = 1): Promise<string> => newOrder(ctx, shop, till.sessionOfMethod.get(methodOf(i)) ?? 0, quantity);
 
-  it('announces the payment and its pay command with the stored values, command first', async () => {
+  it('announces the payment and its startTransaction command with the stored values, command first', async () => {
     const heard: { channel: string; payload: unknown }[] = [];
     await database.bus.listen(COMMANDS_CHANNEL, (payload) => heard.push({ channel: COMMANDS_CHANNEL, payload: JSON.parse(payload) }));
     await database.bus.listen(EVENTS_CHANNEL, (payload) => heard.push({ channel: EVENTS_CHANNEL, payload: JSON.parse(payload) }));
