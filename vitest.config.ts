@@ -10,6 +10,8 @@ export default defineConfig({
       '@kassa/protocol': src('protocol'),
       '@kassa/contract': src('contract'),
       '@kassa/terminal-sim': src('terminal-sim'),
+      '@kassa/iot-box': src('iot-box'),
+      '@kassa/server': src('server'),
     },
   },
   test: {

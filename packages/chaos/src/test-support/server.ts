@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { BOX_CONTRACT_VERSION, boxUplinkUrl } from '@kassa/contract';
-import { startServer } from '../../../server/src/index.js';
+import { startServer } from '@kassa/server';
 import { ApiClient } from '../api.js';
 
 /** A real kassa server on PGlite in a temp folder, with demo data and its log lines captured. */

@@ -55,14 +55,14 @@ export const ServerWelcome = Type.Object(
 export const ServerAck = Type.Object({ type: Type.Literal('ack'), ids: Type.Array(EventId, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 
 /** A command; sent again on every reconnect until the box confirms it with commandReceived. */
-export const ServerCommand = Type.Object({ type: Type.Literal('command'), commandId: CommandId, command: BoxCommand }, { additionalProperties: false });
+export const BoxCommandMessage = Type.Object({ type: Type.Literal('command'), commandId: CommandId, command: BoxCommand }, { additionalProperties: false });
 
-export const ServerToBox = Type.Union([ServerWelcome, ServerAck, ServerCommand, UplinkErrorMessage]);
+export const ServerToBox = Type.Union([ServerWelcome, ServerAck, BoxCommandMessage, UplinkErrorMessage]);
 export type ServerToBox = Static<typeof ServerToBox>;
 
 export type BoxHello = Static<typeof BoxHello>;
 export type BoxEventMessage = Static<typeof BoxEventMessage>;
-export type ServerCommand = Static<typeof ServerCommand>;
+export type BoxCommandMessage = Static<typeof BoxCommandMessage>;
 export type ServerAck = Static<typeof ServerAck>;
 export type ServerWelcome = Static<typeof ServerWelcome>;
 export type UplinkErrorMessage = Static<typeof UplinkErrorMessage>;

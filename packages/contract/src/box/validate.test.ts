@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxUplinkUrl } from './version.js';
-import { checkBoxEvent, ContractError, MAX_UPLINK_MESSAGE_BYTES, parseBoxToServer, parseServerToBox } from './validate.js';
+import { checkBoxCommand, checkBoxEvent, ContractError, MAX_UPLINK_MESSAGE_BYTES, parseBoxToServer, parseServerToBox } from './validate.js';
 
 const uuid = '6f1c2b8e-2a4b-4c1d-9e0f-0a1b2c3d4e5f';
 const at = '2026-11-25T10:00:00.000Z';
@@ -127,5 +127,35 @@ describe('checkBoxEvent', () => {
     expect(codeOf(() => checkBoxEvent({ ...stage, extra: 1 }))).toBe('CONTRACT_INVALID');
     expect(codeOf(() => checkBoxEvent({ ...stage, kind: 'teleport' }))).toBe('CONTRACT_INVALID');
     expect(codeOf(() => checkBoxEvent(null))).toBe('CONTRACT_INVALID');
+  });
+});
+
+describe('checkBoxCommand', () => {
+  it('takes each command the server may queue, as the command message carries it', () => {
+    const commands = [
+      { kind: 'startTransaction', paymentUuid: uuid, terminalId: '12345678', amountCents: 950 },
+      { kind: 'startTransaction', paymentUuid: uuid, terminalId: '12345678', amountCents: 350, transactionKind: 'refund', transactionType: '21' },
+      { kind: 'cancelTransaction', paymentUuid: uuid, terminalId: '12345678' },
+      { kind: 'recoverTransaction', paymentUuid: uuid, terminalId: '12345678' },
+      { kind: 'releaseTransaction', paymentUuid: uuid, terminalId: '12345678', reason: 'ticket seen on the terminal' },
+    ];
+    for (const command of commands) {
+      expect(() => checkBoxCommand(command)).not.toThrow();
+      expect(parseServerToBox(JSON.stringify({ type: 'command', commandId: 7, command }))).toMatchObject({ command });
+    }
+  });
+
+  it('refuses a command the box would refuse, with the path of the bad field', () => {
+    const refused = (command: unknown): unknown => {
+      try {
+        checkBoxCommand(command);
+      } catch (error) {
+        return error;
+      }
+      return null;
+    };
+    expect(refused({ kind: 'pay', paymentUuid: uuid, terminalId: '12345678', amountCents: 950 })).toMatchObject({ code: 'CONTRACT_INVALID', path: '/command/kind' });
+    expect(refused({ kind: 'startTransaction', paymentUuid: uuid, terminalId: '12345678', amountCents: 950, transactionType: 'refund' })).toMatchObject({ code: 'CONTRACT_INVALID', path: '/command/transactionType' });
+    expect(refused({ kind: 'releaseTransaction', paymentUuid: uuid, terminalId: '12345678', reason: 'x'.repeat(501) })).toMatchObject({ code: 'CONTRACT_INVALID', path: '/command/reason' });
   });
 });

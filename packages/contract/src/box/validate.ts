@@ -1,5 +1,6 @@
 import type { TSchema, Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { BoxCommand } from './commands.js';
 import { BoxEvent } from './events.js';
 import { BoxToServer, ServerToBox } from './messages.js';
 
@@ -62,4 +63,19 @@ export function checkBoxEvent(event: unknown): asserts event is BoxEvent {
   const compiled = typeof kind === 'string' ? eventChecks.get(kind) : undefined;
   if (compiled === undefined) throw new ContractError('CONTRACT_INVALID', `box event invalid at /event/kind: ${JSON.stringify(kind) ?? 'undefined'} is not an event kind`, '/event/kind');
   if (!compiled.Check(event)) throw invalid(compiled, event, 'box event', '/event');
+}
+
+/** One compiled check per command kind, as for events. */
+const commandChecks = new Map(BoxCommand.anyOf.map((schema) => [schema.properties.kind.const as string, Compile(schema)]));
+
+/**
+ * Checks one command as the server queues it or reads it back from storage (the payload of a
+ * queued command is JSON to the database): what `parseServerToBox` would say of its `command`.
+ * Throws ContractError with the path from the message root (`/command/...`).
+ */
+export function checkBoxCommand(command: unknown): asserts command is BoxCommand {
+  const kind = typeof command === 'object' && command !== null ? (command as { kind?: unknown }).kind : undefined;
+  const compiled = typeof kind === 'string' ? commandChecks.get(kind) : undefined;
+  if (compiled === undefined) throw new ContractError('CONTRACT_INVALID', `box command invalid at /command/kind: ${JSON.stringify(kind) ?? 'undefined'} is not a command kind`, '/command/kind');
+  if (!compiled.Check(command)) throw invalid(compiled, command, 'box command', '/command');
 }

@@ -1,5 +1,5 @@
 import { transactionIdFromUuid, type Body, type TypedMessage } from '@kassa/protocol';
-import { DEFAULT_TRANSACTION_TYPE, type BoxCommand, type RefusalCode } from '@kassa/contract';
+import { DEFAULT_TRANSACTION_TYPE, type BoxCommand, type BoxCommandOf, type RefusalCode } from '@kassa/contract';
 import type { JournalWriter } from '../journal/journal.js';
 import type { FinalEvent, ReleasedRecord, StartedRecord, UnknownRecord } from '../journal/records.js';
 import { countSettled, KEEP_SETTLED_TRANSACTIONS, settledBeyondHistory, type JournalState } from '../journal/state.js';
@@ -11,7 +11,7 @@ import { foreignAnswer, messageEvent, messageText, refusalEvent, resultEvent, st
 import { liveStatus, newRunning, type Running } from './running.js';
 import { applyTransactionRecord, type TransactionEntry, type TransactionRecord } from './transition.js';
 
-type StartCommand = Extract<BoxCommand, { kind: 'startTransaction' }>;
+type StartCommand = BoxCommandOf<'startTransaction'>;
 
 /** Answers for another transaction reported per transaction; further ones are only logged. */
 export const MAX_FOREIGN_ANSWERS_REPORTED = 10;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyBoxPaymentEvent } from '../services/payments.js';
+import { reportFromBox } from '../test-support/box-reports.js';
 import type { TestApp } from '../test-support/app.js';
 import { buildTestApp, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 import { BACKENDS } from '../test-support/databases.js';
@@ -40,7 +40,7 @@ describe.each(BACKENDS)('GET /metrics on %s', (backend) => {
     const order = await newOrder(shop);
     const paymentUuid = uuid();
     expect((await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 } })).statusCode).toBeLessThan(300);
-    await applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: `approved-${paymentUuid}`, paymentUuid, event: 'approved' });
+    await reportFromBox(t.app.kassa, paymentUuid, 'approved', { eventId: `approved-${paymentUuid}` });
     const text = (await scrape({ authorization: `Bearer ${TOKEN}` })).body;
     expect(text).toContain('kassa_payments{state="done",method="Card"} 1');
     expect(text).toMatch(/^kassa_http_request_duration_seconds_count\{method="PUT",route="\/api\/payments\/:uuid",status="\d+"\} 1$/m);

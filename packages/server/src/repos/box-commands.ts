@@ -1,32 +1,60 @@
-import { sql } from 'kysely';
+import type { BoxCommand } from '@kassa/contract';
+import { checkBoxCommand, ContractError } from '@kassa/contract';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { notify } from './notify.js';
 
-export interface BoxCommand {
+/**
+ * A command queued for one box: its id (what the box confirms with commandReceived) and the
+ * contract command itself, which is what the `payload` column stores (`kind` repeats its kind).
+ */
+export interface QueuedCommand {
   readonly id: number;
   readonly boxId: string;
-  readonly kind: string;
-  readonly payload: unknown;
+  readonly command: BoxCommand;
+}
+
+/** A stored command that does not match the box contract: never sent, reported instead. */
+export interface UnreadableCommand {
+  readonly id: number;
+  readonly boxId: string;
+  readonly error: string;
 }
 
 export const COMMANDS_CHANNEL = 'box_commands';
 
-/** Queues a command for a box and tells every server process; the one holding the box sends it. */
-export async function enqueueCommand(db: Executor, prefix: string, command: { boxId: string; kind: string; payload: unknown }): Promise<number> {
-  const row = await db.insertInto('box_commands').values({ box_id: command.boxId, kind: command.kind, payload: toJson(command.payload) }).returning('id').executeTakeFirstOrThrow();
+/**
+ * The kinds rows queued before the contract's words were stored under; such a row is read as the
+ * contract command (its other fields already had the contract's names).
+ */
+const STORED_BEFORE: Readonly<Record<string, BoxCommand['kind']>> = { pay: 'startTransaction', cancel: 'cancelTransaction', recover: 'recoverTransaction', release: 'releaseTransaction' };
+
+/** The stored kinds of a start command, the current one first. */
+export const START_KINDS: readonly string[] = ['startTransaction', 'pay'];
+
+/** A stored command read back (a row, or a NOTIFY that carried it), checked against the contract. */
+export function storedCommand(row: { id: number | string; boxId: string; payload: unknown }): QueuedCommand | UnreadableCommand {
+  const id = Number(row.id);
+  const payload = row.payload;
+  const kind = typeof payload === 'object' && payload !== null ? (payload as { kind?: unknown }).kind : undefined;
+  const renamed = typeof kind === 'string' && STORED_BEFORE[kind] !== undefined ? { ...(payload as object), kind: STORED_BEFORE[kind] } : payload;
+  try {
+    checkBoxCommand(renamed);
+  } catch (error) {
+    if (!(error instanceof ContractError)) throw error;
+    return { id, boxId: row.boxId, error: `command ${id} does not match the box contract: ${error.message}` };
+  }
+  return { id, boxId: row.boxId, command: renamed };
+}
+
+/**
+ * Queues a command for a box and tells every server process; the one holding the box sends it. The
+ * command is checked against the contract first: one the box would refuse is never stored.
+ */
+export async function enqueueCommand(db: Executor, prefix: string, boxId: string, command: BoxCommand): Promise<number> {
+  checkBoxCommand(command);
+  const row = await db.insertInto('box_commands').values({ box_id: boxId, kind: command.kind, payload: toJson(command) }).returning('id').executeTakeFirstOrThrow();
   // The command travels with its notification, so the process holding the box sends it without reading it back.
-  await notify(db, prefix, COMMANDS_CHANNEL, toJson({ boxId: command.boxId, id: Number(row.id), kind: command.kind, payload: command.payload }));
+  await notify(db, prefix, COMMANDS_CHANNEL, toJson({ boxId, id: Number(row.id), command }));
   return Number(row.id);
 }
-
-export async function undeliveredCommands(db: Executor, boxId: string, limit = 100): Promise<BoxCommand[]> {
-  const rows = await db.selectFrom('box_commands').select(['id', 'box_id', 'kind', 'payload']).where('box_id', '=', boxId).where('delivered_at', 'is', null).orderBy('id').limit(limit).execute();
-  return rows.map((r) => ({ id: Number(r.id), boxId: r.box_id, kind: r.kind, payload: r.payload }));
-}
-
-export async function markCommandsDelivered(db: Executor, ids: readonly number[], at: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable('box_commands').set({ delivered_at: at }).where(sql<boolean>`id = any(${[...ids]}::bigint[])`).execute();
-}
-

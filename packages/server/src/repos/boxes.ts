@@ -40,8 +40,3 @@ export async function revokeBox(db: Executor, id: string, at: Date): Promise<Box
 export async function setBoxLink(db: Executor, id: string, link: { online: boolean; serverId: string | null; at: Date }): Promise<void> {
   await db.updateTable('boxes').set({ online: link.online, server_id: link.serverId, last_seen_at: link.at }).where('id', '=', id).execute();
 }
-
-/** Marks offline the boxes a server process held, when it starts again after a crash. */
-export async function releaseBoxesOfServer(db: Executor, serverId: string): Promise<void> {
-  await db.updateTable('boxes').set({ online: false, server_id: null }).where('server_id', '=', serverId).execute();
-}

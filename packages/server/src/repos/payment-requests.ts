@@ -1,3 +1,5 @@
+import type { BoxCommand } from '@kassa/contract';
+import { checkBoxCommand } from '@kassa/contract';
 import { sql } from 'kysely';
 import { channelName } from '../db/notifications.js';
 import type { DeviceApproval } from '../domain/device-approval.js';
@@ -156,7 +158,7 @@ export interface NewPaymentRequest {
   readonly paymentsVersion: number;
   readonly history: { readonly userId: number; readonly data: unknown };
   /** The box command that starts it on the terminal, if it uses one. */
-  readonly command: { readonly boxId: string; readonly kind: string; readonly payload: unknown } | null;
+  readonly command: { readonly boxId: string; readonly command: BoxCommand } | null;
   /** The `data` of the live event that announces it. */
   readonly eventData: unknown;
 }
@@ -191,8 +193,9 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
   const p = request.payment;
   const at = p.createdAt;
   const command = request.command;
+  if (command !== null) checkBoxCommand(command.command);
   const commandHead = command === null ? '' : `{"boxId":${toJson(command.boxId)},"id":`;
-  const commandTail = command === null ? '' : `,"kind":${toJson(command.kind)},"payload":${toJson(command.payload)}}`;
+  const commandTail = command === null ? '' : `,"command":${toJson(command.command)}}`;
   const eventData = toJson(request.eventData);
   const eventTail = `,"at":${toJson(at.toISOString())},"topic":"payment","audience":"cashier","data":${eventData}}`;
   const { rows } = await sql<WriteRow>`
@@ -215,7 +218,7 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
     ),
     command as (
       insert into box_commands (box_id, kind, payload)
-      select ${command?.boxId ?? ''}::text, ${command?.kind ?? ''}::text, ${command === null ? 'null' : toJson(command.payload)}::jsonb from inserted where ${command !== null}::boolean
+      select ${command?.boxId ?? ''}::text, ${command?.command.kind ?? ''}::text, ${command === null ? 'null' : toJson(command.command)}::jsonb from inserted where ${command !== null}::boolean
       returning id
     ),
     event as (

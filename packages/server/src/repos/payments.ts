@@ -1,5 +1,5 @@
 import type { PaymentEvent, PaymentState } from '../domain/payment-states.js';
-import { ACTIVE_STATES, nextPaymentState, PAYMENT_STATES } from '../domain/payment-states.js';
+import { nextPaymentState, PAYMENT_STATES } from '../domain/payment-states.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 
@@ -93,23 +93,6 @@ export const toPayment = (r: PaymentRecord): Payment => ({
   kind: r.kind,
 });
 
-/**
- * Inserts a payment unless its uuid exists; returns null when it did. A second running payment on
- * the same device violates a unique index (payments_one_active_per_device) and throws.
- */
-export async function insertPayment(
-  db: Executor,
-  p: { uuid: string; orderId: string; methodId: number; amountCents: number; state: PaymentState; requestHash: string; deviceId: number | null; boxId: string | null; terminalId?: string | null; createdBy: number },
-): Promise<Payment | null> {
-  const row = await db
-    .insertInto('payments')
-    .values({ uuid: p.uuid, order_id: p.orderId, method_id: p.methodId, amount_cents: p.amountCents, state: p.state, request_hash: p.requestHash, device_id: p.deviceId, box_id: p.boxId, terminal_id: p.terminalId ?? null, created_by: p.createdBy })
-    .onConflict((c) => c.column('uuid').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  return row === undefined ? null : toPayment(row);
-}
-
 export async function getPayment(db: Executor, uuid: string, options: { forUpdate?: boolean } = {}): Promise<Payment | null> {
   let query = db.selectFrom('payments').selectAll().where('uuid', '=', uuid);
   if (options.forUpdate === true) query = query.forUpdate();
@@ -155,12 +138,6 @@ export async function addHistory(
     .execute();
 }
 
-/** Whether the payment's history holds the entry of this box event. */
-export async function historyHasEvent(db: Executor, uuid: string, eventId: string): Promise<boolean> {
-  const row = await db.selectFrom('payment_history').select('id').where('payment_uuid', '=', uuid).where('event_id', '=', eventId).executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function getHistory(db: Executor, uuid: string): Promise<HistoryEntry[]> {
   const rows = await db.selectFrom('payment_history').selectAll().where('payment_uuid', '=', uuid).orderBy('id').execute();
   return rows.map((r) => ({
@@ -175,24 +152,9 @@ export async function getHistory(db: Executor, uuid: string): Promise<HistoryEnt
   }));
 }
 
-export async function addTickets(db: Executor, uuid: string, tickets: readonly { type: string; text: string }[], at: Date): Promise<void> {
-  if (tickets.length === 0) return;
-  await db.insertInto('payment_tickets').values(tickets.map((t) => ({ payment_uuid: uuid, ticket_type: t.type, text: t.text, created_at: at }))).execute();
-}
-
 export async function getTickets(db: Executor, uuid: string): Promise<Ticket[]> {
   const rows = await db.selectFrom('payment_tickets').selectAll().where('payment_uuid', '=', uuid).orderBy('id').execute();
   return rows.map((r) => ({ type: r.ticket_type, text: r.text, at: r.created_at }));
-}
-
-export async function countActiveOnDevice(db: Executor, deviceId: number): Promise<number> {
-  const row = await db
-    .selectFrom('payments')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('device_id', '=', deviceId)
-    .where('state', 'in', ACTIVE_STATES)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** The states a dropped link makes unknown: those with a `lost` cell in the table. */

@@ -3,19 +3,19 @@ import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
 import { createAuthSession, findAuthSession } from './auth-sessions.js';
 import { createBox, getActiveBoxTokenHash, revokeBox } from './boxes.js';
-import { enqueueCommand, markCommandsDelivered, undeliveredCommands } from './box-commands.js';
-import { markBoxEventsSeen } from './uplink-batch.js';
+import { enqueueCommand } from './box-commands.js';
 import { getCompany, saveCompany } from './company.js';
 import { listDevices, upsertDevice } from './devices.js';
 import { appendEvent, eventsAfter, pruneEvents } from './events.js';
 import { createJournal, countMethodsOfJournal } from './journals.js';
 import { getOrder, insertOrder, markOrderPaid } from './orders.js';
 import { createPaymentMethod, countIngenicoMethods } from './payment-methods.js';
-import { addHistory, countActiveOnDevice, getHistory, getPayment, insertPayment, setPaymentState } from './payments.js';
+import { addHistory, getHistory, getPayment, setPaymentState } from './payments.js';
 import { createPosConfig, getPosConfig } from './pos-configs.js';
 import { openPosSession } from './pos-sessions.js';
 import { createProduct } from './products.js';
 import { createUser, findUserForLogin } from './users.js';
+import { countActiveOnDevice, insertPayment, markBoxEventsSeen, markCommandsDelivered, undeliveredCommands } from '../test-support/repos.js';
 
 /** Event data of any shape: these tests are about storing and announcing events, not what they say. */
 const opaque = (data: unknown) => data as never;
@@ -114,10 +114,34 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
 
   it('queues commands until they are delivered', async () => {
     const { db, bus } = database;
-    const id = await enqueueCommand(db, bus.prefix, { boxId: 'box-2', kind: 'pay', payload: { amount: 1 } });
-    expect(await undeliveredCommands(db, 'box-2')).toMatchObject([{ id, kind: 'pay', payload: { amount: 1 } }]);
+    const command = { kind: 'cancelTransaction' as const, paymentUuid: '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11', terminalId: 'T1' };
+    const id = await enqueueCommand(db, bus.prefix, 'box-2', command);
+    expect(await undeliveredCommands(db, 'box-2')).toEqual([{ id, boxId: 'box-2', command }]);
     await markCommandsDelivered(db, [id], new Date());
     expect(await undeliveredCommands(db, 'box-2')).toEqual([]);
+  });
+
+  it('refuses to queue a command the box contract does not describe, and stores nothing', async () => {
+    const { db, bus } = database;
+    const command = { kind: 'startTransaction' as const, paymentUuid: '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11', terminalId: 'T1', amountCents: 350, transactionKind: 'refund' as const, transactionType: 'refund' };
+    await expect(enqueueCommand(db, bus.prefix, 'box-3', command)).rejects.toMatchObject({ code: 'CONTRACT_INVALID', path: '/command/transactionType' });
+    expect(await undeliveredCommands(db, 'box-3')).toEqual([]);
+  });
+
+  it('reads a command stored under the former kinds as the contract command, and reports one it cannot read', async () => {
+    const { db } = database;
+    const paymentUuid = '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11';
+    const rows = [
+      { kind: 'pay', payload: { kind: 'pay', paymentUuid, terminalId: 'T1', amountCents: 350 } },
+      { kind: 'release', payload: { kind: 'release', paymentUuid, terminalId: 'T1', reason: 'seen on the terminal' } },
+      { kind: 'pay', payload: { kind: 'pay', paymentUuid, terminalId: 'T1' } },
+    ];
+    await db.insertInto('box_commands').values(rows.map((r) => ({ box_id: 'box-2', kind: r.kind, payload: JSON.stringify(r.payload) }))).execute();
+    expect(await undeliveredCommands(db, 'box-2')).toMatchObject([
+      { command: { kind: 'startTransaction', paymentUuid, terminalId: 'T1', amountCents: 350 } },
+      { command: { kind: 'releaseTransaction', reason: 'seen on the terminal' } },
+      { error: expect.stringContaining('does not match the box contract') },
+    ]);
   });
 
   it('replays events after an id and prunes the old ones', async () => {

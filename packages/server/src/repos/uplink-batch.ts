@@ -14,17 +14,6 @@ import { toPayment } from './payments.js';
  * handful per event. They write the same rows the one-at-a-time repositories write.
  */
 
-/** Records event ids of a box; returns those that were new. */
-export async function markBoxEventsSeen(db: Executor, boxId: string, eventIds: readonly string[]): Promise<Set<string>> {
-  if (eventIds.length === 0) return new Set();
-  // Two array parameters, however many ids.
-  const { rows } = await sql<{ event_id: string }>`
-    insert into box_events_seen (box_id, event_id) select ${boxId}::text, id from unnest(${[...eventIds]}::text[]) as u(id)
-    on conflict (box_id, event_id) do nothing
-    returning event_id`.execute(db);
-  return new Set(rows.map((r) => r.event_id));
-}
-
 /** Reads and locks payments, in uuid order so that two lockers never wait on each other in a circle. */
 export async function lockPayments(db: Executor, uuids: readonly string[]): Promise<Map<string, Payment>> {
   if (uuids.length === 0) return new Map();

@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
-import type { BoxCommand } from './box-commands.js';
+import type { QueuedCommand, UnreadableCommand } from './box-commands.js';
+import { storedCommand } from './box-commands.js';
 import type { Executor } from './executor.js';
 
-/** A queued command with the state its payment is in now (null when it names none). */
-export interface PendingCommand extends BoxCommand {
-  readonly paymentState: string | null;
-}
+/** An undelivered command as read back, with the state its payment is in now (null when it names none). */
+export type UndeliveredCommand = (QueuedCommand | UnreadableCommand) & { readonly paymentState: string | null };
 
-const columns = ['box_commands.id', 'box_commands.box_id', 'box_commands.kind', 'box_commands.payload', 'payments.state as payment_state'] as const;
-const toCommand = (r: { id: number; box_id: string; kind: string; payload: unknown; payment_state: string | null }): PendingCommand => ({
-  id: Number(r.id),
-  boxId: r.box_id,
-  kind: r.kind,
-  payload: r.payload,
+const columns = ['box_commands.id', 'box_commands.box_id', 'box_commands.payload', 'payments.state as payment_state'] as const;
+const toCommand = (r: { id: number; box_id: string; payload: unknown; payment_state: string | null }): UndeliveredCommand => ({
+  ...storedCommand({ id: r.id, boxId: r.box_id, payload: r.payload }),
   paymentState: r.payment_state,
 });
 
@@ -32,13 +28,13 @@ function pending(db: Executor, boxId: string) {
 }
 
 /** Undelivered commands of a box after `afterId`, oldest first: paging through a long backlog. */
-export async function undeliveredCommandsAfter(db: Executor, boxId: string, afterId: number, limit: number): Promise<PendingCommand[]> {
+export async function undeliveredCommandsAfter(db: Executor, boxId: string, afterId: number, limit: number): Promise<UndeliveredCommand[]> {
   const rows = await pending(db, boxId).where('box_commands.id', '>', afterId).orderBy('box_commands.id').limit(limit).execute();
   return rows.map(toCommand);
 }
 
 /** The commands among `ids` that belong to the box and are still undelivered, oldest first. */
-export async function undeliveredCommandsIn(db: Executor, boxId: string, ids: readonly number[]): Promise<PendingCommand[]> {
+export async function undeliveredCommandsIn(db: Executor, boxId: string, ids: readonly number[]): Promise<UndeliveredCommand[]> {
   if (ids.length === 0) return [];
   const rows = await pending(db, boxId).where(anyId('box_commands.id', ids)).orderBy('box_commands.id').execute();
   return rows.map(toCommand);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderList } from '@kassa/contract';
-import { applyBoxPaymentEvent } from '../services/payments.js';
+import { reportFromBox } from '../test-support/box-reports.js';
 import type { TestApp } from '../test-support/app.js';
 import { buildTestApp, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 import { BACKENDS } from '../test-support/databases.js';
@@ -31,7 +31,7 @@ describe.each(BACKENDS)('finding orders on %s', (backend) => {
     made.cardPaid = (await newOrder(shop)).id;
     const cardUuid = uuid();
     await pay(made.cardPaid, shop.card.id, 950, cardUuid);
-    await applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: 'approved-1', paymentUuid: cardUuid, event: 'approved', tickets: [] });
+    await reportFromBox(t.app.kassa, cardUuid, 'approved', { eventId: 'approved-1' });
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t.close();

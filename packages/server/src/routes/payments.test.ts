@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyBoxPaymentEvent } from '../services/payments.js';
+import { reportFromBox } from '../test-support/box-reports.js';
 import type { TestApp } from '../test-support/app.js';
 import { ADMIN, buildTestApp, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 import { BACKENDS } from '../test-support/databases.js';
@@ -26,17 +26,17 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
   };
   /** Settles whatever runs on the terminal so the next test finds it idle. */
   const settle = async (paymentUuid: string) => {
-    await applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: `settle-${paymentUuid}`, paymentUuid, event: 'declined' });
+    await reportFromBox(t.app.kassa, paymentUuid, 'declined', { eventId: `settle-${paymentUuid}` });
   };
 
   describe('PUT /api/payments/:uuid', () => {
-    it('records a card payment as pending and queues one pay command for the box of the device', async () => {
+    it('records a card payment as pending and queues one startTransaction command for the box of the device', async () => {
       const order = await newOrder(shop);
       const paymentUuid = uuid();
       const response = await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 });
       expect(response.statusCode).toBe(201);
       expect(response.json()).toMatchObject({ uuid: paymentUuid, orderId: order.id, amountCents: 950, state: 'pending', deviceId: shop.device.id });
-      expect(await commandsFor(paymentUuid)).toEqual([{ kind: 'pay', box_id: shop.device.boxId, payload: { kind: 'pay', paymentUuid, terminalId: '12345678', amountCents: 950 } }]);
+      expect(await commandsFor(paymentUuid)).toEqual([{ kind: 'startTransaction', box_id: shop.device.boxId, payload: { kind: 'startTransaction', paymentUuid, terminalId: '12345678', amountCents: 950 } }]);
       await settle(paymentUuid);
     });
 
@@ -133,9 +133,9 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 });
       const cancelled = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/cancel` });
       expect(cancelled.json()).toMatchObject({ state: 'waitingCancel' });
-      expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['pay', 'cancel']);
+      expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['startTransaction', 'cancelTransaction']);
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: { reason: 'customer left' } }))).toBe('KASSA_PAYMENT_STATE');
-      await applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: `approved-${paymentUuid}`, paymentUuid, event: 'approved' });
+      await reportFromBox(t.app.kassa, paymentUuid, 'approved', { eventId: `approved-${paymentUuid}` });
       expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json()).toMatchObject({ payment: { state: 'done' } });
     });
 
@@ -143,10 +143,10 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       const order = await newOrder(shop);
       const paymentUuid = uuid();
       await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 });
-      await applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: `lost-${paymentUuid}`, paymentUuid, event: 'lost' });
+      await reportFromBox(t.app.kassa, paymentUuid, 'lost', { eventId: `lost-${paymentUuid}` });
       const checked = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/check` });
       expect(checked.json()).toMatchObject({ state: 'unknown' });
-      expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['pay', 'recover']);
+      expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['startTransaction', 'recoverTransaction']);
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: {} }))).toBe('KASSA_VALIDATION');
       const approval = { username: ADMIN.username, secret: ADMIN.password };
       const forced = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: { reason: 'ticket seen on the terminal', approval } });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/passwords.js';
 import { createUser } from '../repos/users.js';
-import { applyBoxPaymentEvent } from '../services/payments.js';
+import type { BoxReport, BoxReportOptions } from '../test-support/box-reports.js';
+import { reportFromBox } from '../test-support/box-reports.js';
 import type { Agent, TestApp } from '../test-support/app.js';
 import { buildTestApp, loginAs, SETUP_TIMEOUT_MS, TEST_PASSWORD_COST, uuid } from '../test-support/app.js';
 import { BACKENDS } from '../test-support/databases.js';
@@ -46,8 +47,7 @@ describe.each(BACKENDS)('refund routes on %s', (backend) => {
   });
 
   let events = 0;
-  const boxEvent = (paymentUuid: string, event: 'accepted' | 'approved' | 'declined' | 'lost', data?: unknown) =>
-    applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: `e-${(events += 1)}`, paymentUuid, event, ...(data === undefined ? {} : { data }) });
+  const boxEvent = (paymentUuid: string, report: BoxReport, options: Omit<BoxReportOptions, 'eventId'> = {}) => reportFromBox(t.app.kassa, paymentUuid, report, { eventId: `e-${(events += 1)}`, ...options });
 
   /** A validated order of two fries and a beer (950), paid by card (cardCents) and the rest in cash. */
   const paidOrder = async (cardCents = 950): Promise<{ id: string }> => {
@@ -69,7 +69,7 @@ describe.each(BACKENDS)('refund routes on %s', (backend) => {
   const refund = (agent: Agent, orderId: string, refundUuid: string, body: object) => agent.inject({ method: 'PUT', url: `/api/orders/${orderId}/refunds/${refundUuid}`, payload: body });
   const startCommands = async (paymentUuid: string) => {
     const rows = await t.database.db.selectFrom('box_commands').select(['kind', 'payload']).orderBy('id').execute();
-    return rows.filter((r) => (r.payload as { paymentUuid?: string }).paymentUuid === paymentUuid && r.kind === 'pay');
+    return rows.filter((r) => (r.payload as { paymentUuid?: string }).paymentUuid === paymentUuid && r.kind === 'startTransaction');
   };
   const readOrder = async (id: string) => (await shop.cashier.inject({ method: 'GET', url: `/api/orders/${id}` })).json<{ refunds: RefundJson[]; refundedCents: number; paidCents: number; payments: unknown[] }>();
 
@@ -79,7 +79,7 @@ describe.each(BACKENDS)('refund routes on %s', (backend) => {
     const response = await refund(shop.cashier, order.id, refundUuid, { paymentMethodId: shop.card.id, reason: 'fries were cold', lines: [{ position: 0, quantity: 1 }], approval: APPROVAL });
     expect(response.statusCode, response.body).toBe(201);
     expect(response.json<RefundJson>()).toMatchObject({ uuid: refundUuid, amountCents: 350, state: 'pending', lines: [{ position: 0, name: 'Fries', quantity: 1, amountCents: 350 }], createdBy: cashierId, approvedBy: managerId });
-    expect((await startCommands(refundUuid)).map((c) => c.payload)).toEqual([{ kind: 'pay', paymentUuid: refundUuid, terminalId: '12345678', amountCents: 350, transactionKind: 'refund' }]);
+    expect((await startCommands(refundUuid)).map((c) => c.payload)).toEqual([{ kind: 'startTransaction', paymentUuid: refundUuid, terminalId: '12345678', amountCents: 350, transactionKind: 'refund' }]);
     await boxEvent(refundUuid, 'accepted');
     await boxEvent(refundUuid, 'approved', { result: 'Approved', amountCents: 350 });
     const detail = (await shop.cashier.inject({ method: 'GET', url: `/api/payments/${refundUuid}` })).json<{ payment: { kind: string; state: string }; history: { event: string; userId: number | null; data: unknown }[] }>();
@@ -120,7 +120,7 @@ describe.each(BACKENDS)('refund routes on %s', (backend) => {
     expect(code(await refund(manager, order.id, uuid(), { paymentMethodId: shop.cash.id, reason: 'too much', amountCents: 701 }))).toBe('KASSA_REFUND_EXCEEDS_PAID');
     const check = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${refundUuid}/check` });
     expect(check.statusCode, check.body).toBe(200);
-    const recover = (await t.database.db.selectFrom('box_commands').select(['kind', 'payload']).execute()).filter((c) => c.kind === 'recover' && (c.payload as { paymentUuid: string }).paymentUuid === refundUuid);
+    const recover = (await t.database.db.selectFrom('box_commands').select(['kind', 'payload']).execute()).filter((c) => c.kind === 'recoverTransaction' && (c.payload as { paymentUuid: string }).paymentUuid === refundUuid);
     expect(recover).toHaveLength(1);
     await boxEvent(refundUuid, 'approved', { result: 'Approved', recovered: true });
     expect(await readOrder(order.id)).toMatchObject({ refundedCents: 250, refunds: [{ state: 'done' }] });
@@ -136,7 +136,7 @@ describe.each(BACKENDS)('refund routes on %s', (backend) => {
     expect(code(bad)).toBe('KASSA_VALIDATION');
     const refundUuid = uuid();
     expect((await refund(manager, order.id, refundUuid, { paymentMethodId: shop.card.id, reason: 'with the setting', amountCents: 100 })).statusCode).toBe(201);
-    expect((await startCommands(refundUuid)).map((c) => c.payload)).toEqual([{ kind: 'pay', paymentUuid: refundUuid, terminalId: '12345678', amountCents: 100, transactionKind: 'refund', transactionType: '21' }]);
+    expect((await startCommands(refundUuid)).map((c) => c.payload)).toEqual([{ kind: 'startTransaction', paymentUuid: refundUuid, terminalId: '12345678', amountCents: 100, transactionKind: 'refund', transactionType: '21' }]);
     await boxEvent(refundUuid, 'declined');
     const reset = await shop.admin.inject({ method: 'PUT', url: `/api/payment-methods/${shop.card.id}`, payload: { ...method, refundTransactionType: null } });
     expect(reset.json<{ refundTransactionType: string | null }>().refundTransactionType).toBeNull();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyBoxPaymentEvent } from '../services/payments.js';
+import { reportFromBox } from '../test-support/box-reports.js';
 import type { TestApp } from '../test-support/app.js';
 import { buildTestApp, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 import type { Shop } from '../test-support/shop.js';
@@ -65,14 +65,11 @@ describe('sales routes', () => {
       const paymentUuid = uuid();
       await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 } });
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` }))).toBe('KASSA_PAYMENT_IN_PROGRESS');
-      await applyBoxPaymentEvent(t.app.kassa, {
-        boxId: shop.device.boxId,
+      await reportFromBox(t.app.kassa, paymentUuid, 'approved', {
         eventId: 'e-1',
-        paymentUuid,
-        event: 'approved',
         tickets: [
-          { type: 'cardholder', text: 'VISA **** 0042 APPROVED' },
-          { type: 'merchant', text: 'MERCHANT COPY' },
+          { type: 2, header: null, text: 'VISA **** 0042 APPROVED', footer: null },
+          { type: 1, header: null, text: 'MERCHANT COPY', footer: null },
         ],
       });
       const validated = await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/passwords.js';
 import { createUser } from '../repos/users.js';
 import { APPROVAL_LIMIT } from '../services/approvals.js';
-import { applyBoxPaymentEvent } from '../services/payments.js';
+import { reportFromBox } from '../test-support/box-reports.js';
 import type { Agent, TestApp } from '../test-support/app.js';
 import { buildTestApp, loginAs, SETUP_TIMEOUT_MS, TEST_PASSWORD_COST, uuid } from '../test-support/app.js';
 import { BACKENDS } from '../test-support/databases.js';
@@ -72,7 +72,7 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
     return rows.filter((r) => (r.payload as { paymentUuid?: string }).paymentUuid === paymentUuid).map((r) => r.kind);
   };
   const boxEvent = (paymentUuid: string, event: 'lost' | 'declined') =>
-    applyBoxPaymentEvent(t.app.kassa, { boxId: shop.device.boxId, eventId: `${event}-${paymentUuid}`, paymentUuid, event });
+    reportFromBox(t.app.kassa, paymentUuid, event, { eventId: `${event}-${paymentUuid}` });
   /** A card payment of the counter's cashier whose answer was lost: unknown. */
   const unknownPayment = async (): Promise<string> => {
     const order = await newOrder(shop);
@@ -101,7 +101,7 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
       ];
       expect(refused.map((r) => [r.statusCode, code(r), details(r)['needs']])).toEqual(refused.map(() => [403, 'KASSA_FORBIDDEN', 'ownPos']));
       expect(await detail(paymentUuid)).toEqual(before);
-      expect(await commandKinds(paymentUuid)).toEqual(['pay']);
+      expect(await commandKinds(paymentUuid)).toEqual(['startTransaction']);
       const read = (await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}` })).json<{ state: string; payments: unknown[] }>();
       expect(read).toMatchObject({ state: 'draft', payments: [] });
       expect((await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}` })).json()).toMatchObject({ state: 'open' });
@@ -163,7 +163,7 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
       const selfApproved = await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: 'cas', secret: 'cashier-password' } });
       expect(code(selfApproved)).toBe('KASSA_APPROVAL_REFUSED');
       expect(await detail(paymentUuid)).toEqual(before);
-      expect(await commandKinds(paymentUuid)).toEqual(['pay']);
+      expect(await commandKinds(paymentUuid)).toEqual(['startTransaction']);
       await boxEvent(paymentUuid, 'declined');
     });
 
@@ -174,7 +174,7 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
       expect(forced.json()).toMatchObject({ state: 'forceDone', settledBy: cashierId, approvedBy: managerId, settleReason: 'ticket seen on the terminal' });
       const after = await detail(paymentUuid);
       expect(after.history.at(-1)).toMatchObject({ event: 'forceDone', toState: 'forceDone', userId: cashierId, message: 'ticket seen on the terminal', data: { approvedBy: { id: managerId, username: MANAGER.username } } });
-      expect(await commandKinds(paymentUuid)).toEqual(['pay', 'release']);
+      expect(await commandKinds(paymentUuid)).toEqual(['startTransaction', 'releaseTransaction']);
     });
 
     it('takes the manager’s password in place of the PIN, and lets a manager settle alone, recorded as both', async () => {

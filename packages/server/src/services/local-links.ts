@@ -1,14 +1,13 @@
+import type { QueuedCommand } from '../repos/box-commands.js';
 import type { Payment } from '../repos/payments.js';
 
-/** A command this process has just queued for a box, with the payment it starts as written. */
-export interface QueuedCommand {
-  readonly boxId: string;
-  readonly id: number;
-  readonly kind: string;
-  readonly payload: unknown;
-  /** The payment the command starts, with the row version (xmin) its write gave it. */
-  readonly started?: { readonly payment: Payment; readonly version: string };
+/** The payment a start command starts, with the row version (xmin) its write gave it. */
+export interface StartedPayment {
+  readonly payment: Payment;
+  readonly version: string;
 }
+
+type Deliver = (command: QueuedCommand, started?: StartedPayment) => void;
 
 /**
  * Lets a service hand a command it has just queued straight to the box's link when this process
@@ -17,17 +16,18 @@ export interface QueuedCommand {
  * it first.
  */
 export class LocalLinks {
-  #deliver: ((command: QueuedCommand) => void) | null = null;
+  #deliver: Deliver | null = null;
 
   /** The uplink of this process takes the commands; returns what lets them go. */
-  attach(deliver: (command: QueuedCommand) => void): () => void {
+  attach(deliver: Deliver): () => void {
     this.#deliver = deliver;
     return () => {
       if (this.#deliver === deliver) this.#deliver = null;
     };
   }
 
-  queued(command: QueuedCommand): void {
-    this.#deliver?.(command);
+  /** A command this process has just queued, with the payment it starts as written, if any. */
+  queued(command: QueuedCommand, started?: StartedPayment): void {
+    this.#deliver?.(command, started);
   }
 }

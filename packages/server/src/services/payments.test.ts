@@ -12,7 +12,7 @@ import { findDeviceOfBox } from '../repos/devices.js';
 import { getHistory } from '../repos/payments.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase, TEST_DATABASE_URL } from '../test-support/databases.js';
-import { boxConnected } from './box-events.js';
+import { boxConnected } from './box-events/box-link.js';
 import type { ServiceContext } from './context.js';
 import { requestPayment } from './payments.js';
 
@@ -59,7 +59,7 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
   const methodOf = (i: number): number => till.methodOfDevice.get(devices[i] ?? 0) ?? 0;
   const orderFor = (i: number, quantity = 1): Promise<string> => newOrder(ctx, shop, till.sessionOfMethod.get(methodOf(i)) ?? 0, quantity);
 
-  it('announces the payment and its pay command with the stored values, command first', async () => {
+  it('announces the payment and its startTransaction command with the stored values, command first', async () => {
     const heard: { channel: string; payload: unknown }[] = [];
     await database.bus.listen(COMMANDS_CHANNEL, (payload) => heard.push({ channel: COMMANDS_CHANNEL, payload: JSON.parse(payload) }));
     await database.bus.listen(EVENTS_CHANNEL, (payload) => heard.push({ channel: EVENTS_CHANNEL, payload: JSON.parse(payload) }));
@@ -71,7 +71,7 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
     const command = await ctx.db.selectFrom('box_commands').select(['id', 'payload']).where('box_id', '=', shop.box.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
     const event = await ctx.db.selectFrom('events').select(['id', 'at', 'data']).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(mine).toEqual([
-      { channel: COMMANDS_CHANNEL, payload: { boxId: shop.box.id, id: Number(command.id), kind: 'pay', payload: command.payload } },
+      { channel: COMMANDS_CHANNEL, payload: { boxId: shop.box.id, id: Number(command.id), command: command.payload } },
       { channel: EVENTS_CHANNEL, payload: { id: Number(event.id), at: event.at.toISOString(), topic: 'payment', audience: 'cashier', data: { payment } } },
     ]);
     expect(event.data).toEqual({ payment });

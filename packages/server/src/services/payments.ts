@@ -1,30 +1,23 @@
-import type { Payment as PaymentApi, PaymentDetail, PutPaymentBody } from '@kassa/contract';
+import type { BoxCommand, BoxCommandKind, Payment as PaymentApi, PaymentDetail, PutPaymentBody } from '@kassa/contract';
+import { MAX_RELEASE_REASON } from '@kassa/contract';
 import { sha256 } from '../auth/tokens.js';
 import { KassaError, notFound } from '../domain/errors.js';
 import type { StartReach } from '../domain/payments.js';
 import { checkMarkFailedWhilePending, checkPaymentRequest } from '../domain/payments.js';
-import type { BoxPaymentEvent, PaymentState, UserPaymentEvent } from '../domain/payment-states.js';
-import { applyUserEvent, nextPaymentState } from '../domain/payment-states.js';
+import type { PaymentState, UserPaymentEvent } from '../domain/payment-states.js';
+import { applyUserEvent } from '../domain/payment-states.js';
 import { enqueueCommand } from '../repos/box-commands.js';
 import { getDevice } from '../repos/devices.js';
 import { appendEvent } from '../repos/events.js';
 import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
-import { addHistory, addTickets, getHistory, getPayment, getTickets, historyHasEvent, setPaymentState } from '../repos/payments.js';
+import { addHistory, getHistory, getPayment, getTickets, setPaymentState } from '../repos/payments.js';
 import { readPaymentRequest, writePaymentRequest } from '../repos/payment-requests.js';
 import { startReach } from '../repos/start-reach.js';
 import type { Override } from './approvals.js';
 import type { ServiceContext } from './context.js';
 import { iso, noteFinished } from './context.js';
 import { methodMissing } from './configuration.js';
-
-/** Commands the server gives a box about a payment; the uplink turns them into contract messages. */
-export type PaymentCommand =
-  | { kind: 'pay'; paymentUuid: string; terminalId: string; amountCents: number; transactionKind?: 'refund'; transactionType?: string }
-  | { kind: 'cancel'; paymentUuid: string; terminalId: string }
-  | { kind: 'recover'; paymentUuid: string; terminalId: string }
-  /** Settled by hand while unknown: the box stops waiting for the terminal's answer. */
-  | { kind: 'release'; paymentUuid: string; terminalId: string; reason: string };
 
 export function paymentView(p: Payment): PaymentApi {
   return {
@@ -86,11 +79,11 @@ export async function requestPayment(ctx: ServiceContext, uuid: string, body: Pu
       const state: PaymentState = usesTerminal ? 'pending' : 'done';
       const at = ctx.now();
       const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, terminalId: usesTerminal ? device.terminalId : null, transactionId: null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, kind: 'payment' };
-      const command: PaymentCommand | null = usesTerminal ? { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } : null;
-      const queued = command === null || device === null ? null : { boxId: device.boxId, kind: command.kind, payload: command };
+      // A purchase carries no transactionKind, as every box before refunds reads it.
+      const queued = usesTerminal ? { boxId: device.boxId, command: { kind: 'startTransaction' as const, paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } } : null;
       const written = await writePaymentRequest(ctx.db, ctx.prefix, { payment, paymentsVersion: facts.paymentsVersion, history: { userId, data: body }, command: queued, eventData: { payment: paymentView(payment) } });
       if (written.outcome === 'created') {
-        if (queued !== null && written.commandId !== null) ctx.links.queued({ ...queued, id: written.commandId, started: { payment: written.payment, version: written.version } });
+        if (queued !== null && written.commandId !== null) ctx.links.queued({ ...queued, id: written.commandId }, { payment: written.payment, version: written.version });
         return { created: true, payment: paymentView(written.payment) };
       }
       if (written.outcome === 'conflict') return { created: false, payment: paymentView(sameRequest((await getPayment(ctx.db, uuid)) ?? missing(uuid), hash)) };
@@ -145,11 +138,9 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
       message: action.reason ?? null,
       ...(approval === null ? {} : { data: { approvedBy: { id: approval.approvedBy, username: approval.approverName } } }),
     });
-    const command = boxCommandFor(action, payment);
-    if (command !== null && payment.deviceId !== null && payment.boxId !== null) {
-      const terminalId = (await getDevice(trx, payment.deviceId))?.terminalId ?? '';
-      await enqueueCommand(trx, ctx.prefix, { boxId: payment.boxId, kind: command.kind, payload: { ...command, paymentUuid: uuid, terminalId } });
-    }
+    const kind = boxCommandKind(action, payment);
+    const device = kind !== null && payment.deviceId !== null ? await getDevice(trx, payment.deviceId) : null;
+    if (kind !== null && device !== null && payment.boxId !== null) await enqueueCommand(trx, ctx.prefix, payment.boxId, boxCommand(kind, { paymentUuid: uuid, terminalId: device.terminalId }, action.reason));
     await publish(trx, ctx, updated);
     return paymentView(updated);
   });
@@ -165,42 +156,13 @@ async function reachOfPending(trx: Executor, uuid: string): Promise<StartReach |
  * What the box must hear of a cashier's action: cancel and recover go to the terminal; a payment
  * settled by hand while unknown releases the terminal, which the box holds until then.
  */
-function boxCommandFor(action: { event: UserPaymentEvent; reason?: string }, payment: Payment): Pick<PaymentCommand, 'kind'> & { reason?: string } | null {
-  if (action.event === 'cancel' || action.event === 'recover') return { kind: action.event };
-  if ((action.event === 'forceDone' || action.event === 'markFailed') && payment.state === 'unknown') return { kind: 'release', reason: action.reason ?? '' };
+function boxCommandKind(action: { event: UserPaymentEvent }, payment: Payment): Exclude<BoxCommandKind, 'startTransaction'> | null {
+  if (action.event === 'cancel') return 'cancelTransaction';
+  if (action.event === 'recover') return 'recoverTransaction';
+  if ((action.event === 'forceDone' || action.event === 'markFailed') && payment.state === 'unknown') return 'releaseTransaction';
   return null;
 }
 
-export interface BoxPaymentReport {
-  readonly boxId: string;
-  /** Unique per box; a repeated id is ignored. Null for what the server concludes itself (a lost link). */
-  readonly eventId: string | null;
-  readonly paymentUuid: string;
-  readonly event: BoxPaymentEvent;
-  readonly message?: string | null;
-  readonly data?: unknown;
-  readonly tickets?: readonly { type: string; text: string }[];
-  readonly source?: 'box' | 'server';
-}
-
-/**
- * Applies what a box reports about a payment, exactly once: the history entry records the event id,
- * and a later copy finds it under the payment's lock. An event the state table has no cell for
- * (late, repeated, out of order) is kept in the history and changes nothing.
- */
-export async function applyBoxPaymentEvent(ctx: ServiceContext, report: BoxPaymentReport): Promise<'applied' | 'recorded' | 'duplicate' | 'ignored'> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const payment = await getPayment(trx, report.paymentUuid, { forUpdate: true });
-    if (payment === null || payment.boxId !== report.boxId) return 'ignored';
-    if (report.eventId !== null && (await historyHasEvent(trx, payment.uuid, report.eventId))) return 'duplicate';
-    const next = nextPaymentState({ state: payment.state, event: report.event });
-    const at = ctx.now();
-    const entry = { at, source: report.source ?? 'box', event: report.event, fromState: payment.state, toState: next ?? payment.state, message: report.message ?? null, data: report.data ?? null };
-    await addHistory(trx, payment.uuid, { ...entry, eventId: report.eventId });
-    await addTickets(trx, payment.uuid, report.tickets ?? [], at);
-    const updated = next === null || next === payment.state ? payment : await setPaymentState(trx, payment.uuid, { state: next, at });
-    noteFinished(ctx, payment, next, at);
-    await publish(trx, ctx, updated);
-    return next === null ? 'recorded' : 'applied';
-  });
+function boxCommand(kind: Exclude<BoxCommandKind, 'startTransaction'>, target: { paymentUuid: string; terminalId: string }, reason = ''): BoxCommand {
+  return kind === 'releaseTransaction' ? { kind, ...target, reason: reason.slice(0, MAX_RELEASE_REASON) } : { kind, ...target };
 }

@@ -1,4 +1,4 @@
-import type { PutRefundBody, Refund as RefundApi, RefundReceipt } from '@kassa/contract';
+import type { BoxCommand, PutRefundBody, Refund as RefundApi, RefundReceipt } from '@kassa/contract';
 import { sha256 } from '../auth/tokens.js';
 import { KassaError, notFound } from '../domain/errors.js';
 import type { PaymentState } from '../domain/payment-states.js';
@@ -17,7 +17,6 @@ import { loadCompany } from './configuration.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './context.js';
 import { methodMissing } from './configuration.js';
-import type { PaymentCommand } from './payments.js';
 import { paymentView } from './payments.js';
 import { renderRefundReceipt } from './receipt-text.js';
 import { orderView, refundView, requireOrder, requireSession } from './sales.js';
@@ -76,8 +75,8 @@ export async function requestRefund(ctx: ServiceContext, actor: Actor, orderId: 
       });
       if (usesTerminal) {
         const transactionType = method.refundTransactionType;
-        const command: PaymentCommand = { kind: 'pay', paymentUuid: uuid, terminalId: device.terminalId, amountCents, transactionKind: 'refund', ...(transactionType !== null ? { transactionType } : {}) };
-        await enqueueCommand(trx, ctx.prefix, { boxId: device.boxId, kind: command.kind, payload: command });
+        const command: BoxCommand = { kind: 'startTransaction', paymentUuid: uuid, terminalId: device.terminalId, amountCents, transactionKind: 'refund', ...(transactionType !== null ? { transactionType } : {}) };
+        await enqueueCommand(trx, ctx.prefix, device.boxId, command);
       }
       const written = await requireOrder(trx, orderId);
       const payment = (await getPayment(trx, uuid)) ?? missing(uuid);

@@ -1,5 +1,4 @@
 import type { Order as OrderApi, PosSession as PosSessionApi, PutOrderBody, Receipt, Refund as RefundApi } from '@kassa/contract';
-import { randomUUID } from 'node:crypto';
 import { KassaError, notFound } from '../domain/errors.js';
 import { checkOrderCancel, checkOrderValidation } from '../domain/orders.js';
 import { amountDue, paidAndRunning } from '../domain/payments.js';
@@ -136,8 +135,4 @@ export async function receiptOf(ctx: ServiceContext, id: string): Promise<Receip
     cardholderTickets: tickets.filter((t) => !/merchant/i.test(t.type)).map((t) => t.text),
   };
   return { ...receipt, text: renderReceipt(receipt) };
-}
-
-export function newOrderId(): string {
-  return randomUUID();
 }

@@ -2,11 +2,11 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { BOX_UPLINK_PATH, MAX_UPLINK_MESSAGE_BYTES } from '@kassa/contract';
 import { WebSocketServer } from 'ws';
-import { COMMANDS_CHANNEL } from '../repos/box-commands.js';
+import { COMMANDS_CHANNEL, storedCommand } from '../repos/box-commands.js';
 import { toJson } from '../repos/executor.js';
 import { notify } from '../repos/notify.js';
 import { boxHolder } from '../repos/uplink-boxes.js';
-import { boxDisconnected } from '../services/box-events.js';
+import { boxDisconnected } from '../services/box-events/box-link.js';
 import { BOX_REVOKED_CHANNEL } from '../services/boxes.js';
 import type { ServiceContext } from '../services/context.js';
 import { authenticateBox } from './auth.js';
@@ -83,8 +83,11 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
     await ctx.database.bus.listen(COMMANDS_CHANNEL, (payload) => {
       const note = parseNote(payload);
       if (note === null || typeof note['id'] !== 'number') return;
-      const carried = typeof note['kind'] === 'string' && note['payload'] !== undefined ? { kind: note['kind'], payload: note['payload'] } : undefined;
-      current.get(String(note['boxId']))?.commandQueued(note['id'], carried);
+      const link = current.get(String(note['boxId']));
+      if (link === undefined) return;
+      // A note too large for NOTIFY carries only the id; one that does not read as a command is read back from the table.
+      const carried = note['command'] === undefined ? undefined : storedCommand({ id: note['id'], boxId: link.boxId, payload: note['command'] });
+      link.commandQueued(note['id'], carried !== undefined && 'command' in carried ? carried : undefined);
     });
     await ctx.database.bus.listen(BOX_LINKS_CHANNEL, (payload) => {
       const note = parseNote(payload);
@@ -97,7 +100,7 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
   })();
   listening.catch((error: unknown) => log.error({ err: error }, 'uplink could not LISTEN'));
   // A command queued by this process reaches a link held here at once, before its NOTIFY.
-  const detachLocal = ctx.links.attach((command) => current.get(command.boxId)?.commandQueued(command.id, command, command.started));
+  const detachLocal = ctx.links.attach((command, started) => current.get(command.boxId)?.commandQueued(command.id, command, started));
 
   async function dropIfTakenElsewhere(link: BoxLink): Promise<void> {
     try {

@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { BoxEventMessage, BoxHello, BoxToServer, ServerToBox } from '@kassa/contract';
-import { BOX_CONTRACT_VERSION, ContractError, parseBoxToServer, SUPPORTED_BOX_CONTRACT_VERSIONS, type BoxEvent } from '@kassa/contract';
+import type { BoxHello, BoxToServer, ServerToBox } from '@kassa/contract';
+import { BOX_CONTRACT_VERSION, ContractError, parseBoxToServer, SUPPORTED_BOX_CONTRACT_VERSIONS } from '@kassa/contract';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import type { PendingCommand } from '../repos/uplink-commands.js';
-import { markBoxCommandsDelivered, undeliveredCommandsAfter, undeliveredCommandsIn } from '../repos/uplink-commands.js';
-import type { BoxEventOutcome } from '../services/box-events.js';
-import { applyBoxEvent, applyBoxEvents, boxConnected } from '../services/box-events.js';
+import type { QueuedCommand } from '../repos/box-commands.js';
+import { boxConnected } from '../services/box-events/box-link.js';
 import type { ServiceContext } from '../services/context.js';
-import { KnownPayments } from '../services/known-payments.js';
-import type { QueuedCommand } from '../services/local-links.js';
-import { FINAL_STATES } from '../domain/payment-states.js';
-import { toServerCommand } from './commands.js';
-import { EventPump } from './event-pump.js';
+import type { StartedPayment } from '../services/local-links.js';
+import { CommandQueue } from './command-queue.js';
+import { EventInbox } from './event-inbox.js';
 
 export type UplinkLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
@@ -38,19 +34,21 @@ export interface LinkHooks {
   closed(link: BoxLink): Promise<void>;
 }
 
-const BACKLOG_PAGE = 200;
-/** Payment states in which a start command must no longer reach the terminal. */
-const SETTLED: ReadonlySet<string> = new Set(FINAL_STATES);
-const EVENT_WORKERS = 4;
-const MAX_EVENT_BATCH = 200;
-const MAX_ACK_IDS = 1000;
 const MAX_ERROR_TEXT = 1000;
 
 /**
- * One box's WebSocket: the hello first, then events applied (in arrival order per payment, side by
- * side across payments) and acknowledged, and commands sent as they are queued and confirmed as the
- * box journals them. Every message is checked against the contract; a bad one is answered with an
- * error and changes nothing.
+ * `awaitingHello`: the socket is open, the first message must be a hello; `open`: events come in
+ * and commands go out; `draining`: the socket closed, the events it brought are still being
+ * applied before the box is let go; `closed`: done.
+ */
+export type LinkState = 'awaitingHello' | 'open' | 'draining' | 'closed';
+
+/**
+ * One box's WebSocket: the hello first, then two queues, one per direction. Incoming events go to
+ * the EventInbox (applied in arrival order per payment, side by side across payments, and
+ * acknowledged); outgoing commands go through the CommandQueue (sent as they are queued, confirmed
+ * as the box journals them). Every message is checked against the contract; a bad one is answered
+ * with an error and changes nothing.
  */
 export class BoxLink {
   readonly id = randomUUID();
@@ -59,32 +57,14 @@ export class BoxLink {
   readonly #ctx: ServiceContext;
   readonly #log: UplinkLogger;
   readonly #hooks: LinkHooks;
-  #state: 'awaitingHello' | 'ready' | 'closed' = 'awaitingHello';
+  #state: LinkState = 'awaitingHello';
   #helloStored = false;
-  /** Messages are taken in order; only the hello holds the line, events are handed to #events. */
+  /** Messages are taken in order; only the hello holds the line, events are handed to the inbox. */
   #intake: Promise<void> = Promise.resolve();
-  readonly #events = new EventPump<ServiceContext>({
-    workers: EVENT_WORKERS,
-    maxBatch: MAX_EVENT_BATCH,
-    session: (work) => this.#eventSession(work),
-    apply: (batch, ctx) => this.#applyEvents(batch, ctx),
-    failed: (error) => {
-      this.#log.error({ boxId: this.boxId, err: error }, 'box events could not be applied');
-      this.close(CLOSE.serverError, 'events not stored');
-    },
-  });
-  /** The running payments this link wrote last: their next events are written without reading them. */
-  readonly #known = new KnownPayments();
+  readonly #events: EventInbox;
+  readonly #commands: CommandQueue;
   readonly #tasks = new Set<Promise<unknown>>();
-  /** Commands sent on this link; a command is sent once per link and again only on a new link. */
-  readonly #sent = new Set<number>();
-  #notified: number[] = [];
-  /** Commands whose NOTIFY carried them whole: sent without reading them back. */
-  readonly #carried = new Map<number, PendingCommand>();
-  #delivery: Promise<void> = Promise.resolve();
-  #drainQueued = false;
-  #confirmations: number[] = [];
-  #confirming: Promise<void> | null = null;
+  /** Whether the box answered the last ping. */
   #alive = true;
   readonly #helloTimer: NodeJS.Timeout;
 
@@ -94,6 +74,20 @@ export class BoxLink {
     this.#ctx = options.ctx;
     this.#log = options.log;
     this.#hooks = options.hooks;
+    const queues = { boxId: this.boxId, ctx: this.#ctx, log: this.#log };
+    this.#events = new EventInbox({
+      ...queues,
+      ack: (message) => this.#send(message),
+      notStored: (eventId) => {
+        this.#sendError('EVENT_NOT_STORED', `Event ${eventId} could not be stored; it will be taken again after a reconnect.`);
+        this.close(CLOSE.serverError, 'event not stored');
+      },
+      failed: (error) => {
+        this.#log.error({ boxId: this.boxId, err: error }, 'box events could not be applied');
+        this.close(CLOSE.serverError, 'events not stored');
+      },
+    });
+    this.#commands = new CommandQueue({ ...queues, send: (message) => this.#send(message), track: (step) => this.#track(step) });
     this.#helloTimer = setTimeout(() => {
       this.#sendError('HELLO_TIMEOUT', `No hello within ${options.helloTimeoutMs} ms.`);
       this.close(CLOSE.badHello, 'hello timeout');
@@ -108,7 +102,7 @@ export class BoxLink {
   }
 
   get ready(): boolean {
-    return this.#state === 'ready';
+    return this.#state === 'open';
   }
 
   get helloStored(): boolean {
@@ -142,30 +136,23 @@ export class BoxLink {
   }
 
   /**
-   * A command was queued for this box (by NOTIFY, or by this process itself). When it comes with the
-   * command it is sent as is; otherwise it is read first. Either way only once per link. A payment
-   * it starts, as its request wrote it, is remembered so that its first events need no read.
+   * A command was queued for this box (by NOTIFY, or by this process itself). When it comes whole
+   * it is sent as is; otherwise it is read first. Either way only once per link. A payment it
+   * starts, as its request wrote it, is remembered so that its first events need no read.
    */
-  commandQueued(commandId: number, carried?: { kind: string; payload: unknown }, started?: QueuedCommand['started']): void {
-    if (this.#state === 'closed') return;
-    if (started !== undefined) this.#known.remember(started.payment, started.version);
-    this.#notified.push(commandId);
-    if (carried !== undefined) this.#carried.set(commandId, { id: commandId, boxId: this.boxId, kind: carried.kind, payload: carried.payload, paymentState: null });
-    if (this.#state === 'ready') this.#drain();
+  commandQueued(commandId: number, carried?: QueuedCommand, started?: StartedPayment): void {
+    if (this.#ended) return;
+    if (started !== undefined) this.#events.remember(started.payment, started.version);
+    this.#commands.queued(commandId, carried);
   }
 
   /** Sends whatever is still undelivered and not yet sent here: a safety net for a missed NOTIFY. */
   sweep(): void {
-    if (this.#state === 'ready') this.#queueDelivery(() => this.#sendBacklog());
+    this.#commands.sweep();
   }
 
-  #track<T>(promise: Promise<T>): void {
-    const tracked = promise.then(
-      () => undefined,
-      (error: unknown) => this.#log.error({ boxId: this.boxId, err: error }, 'box link task failed'),
-    );
-    this.#tasks.add(tracked);
-    void tracked.then(() => this.#tasks.delete(tracked));
+  get #ended(): boolean {
+    return this.#state === 'draining' || this.#state === 'closed';
   }
 
   #receive(data: RawData, isBinary: boolean): void {
@@ -180,7 +167,7 @@ export class BoxLink {
   }
 
   async #handle(text: string): Promise<void> {
-    if (this.#state === 'closed') return;
+    if (this.#ended) return;
     let message: BoxToServer;
     try {
       message = parseBoxToServer(text);
@@ -204,10 +191,10 @@ export class BoxLink {
         this.#sendError('UNEXPECTED_HELLO', 'This link already said hello.');
         return;
       case 'event':
-        this.#events.push(laneOf(message.event), message);
+        this.#events.push(message);
         return;
       case 'commandReceived':
-        this.#confirm(message.commandId);
+        this.#commands.confirm(message.commandId);
         return;
       case 'error':
         this.#log.warn({ boxId: this.boxId, code: message.code, text: message.message }, 'box reported an error');
@@ -232,124 +219,12 @@ export class BoxLink {
       return;
     }
     this.#helloStored = true;
-    if (this.#state === 'closed') return;
-    this.#state = 'ready';
+    if (this.#ended) return;
+    this.#state = 'open';
     this.#log.info({ boxId: this.boxId, reportedId: hello.boxId, software: hello.software, devices: hello.devices.length }, 'box connected');
     this.#send({ type: 'welcome', version: BOX_CONTRACT_VERSION, boxId: this.boxId, name: name.slice(0, 120) });
     await this.#hooks.held(this);
-    this.#queueDelivery(() => this.#sendBacklog());
-    if (this.#notified.length > 0) this.#drain();
-  }
-
-  /**
-   * On PostgreSQL a worker keeps one pool connection while it has events to apply, so box events
-   * never queue behind HTTP requests for a connection; PGlite has only one connection to share.
-   */
-  async #eventSession(work: (ctx: ServiceContext) => Promise<void>): Promise<void> {
-    if (this.#ctx.database.kind !== 'postgres') return work(this.#ctx);
-    await this.#ctx.db.connection().execute((db) => work({ ...this.#ctx, db }));
-  }
-
-  /** Events received before the link closed are still applied: a replay would only repeat them. */
-  async #applyEvents(batch: BoxEventMessage[], ctx: ServiceContext): Promise<void> {
-    let outcomes: BoxEventOutcome[];
-    try {
-      outcomes = await applyBoxEvents(ctx, this.boxId, batch, this.#known);
-    } catch (error) {
-      // One event may be at fault: take them one by one so the others still get through.
-      this.#log.warn({ boxId: this.boxId, events: batch.length, err: error }, 'box event batch failed, applying one by one');
-      this.#known.clear();
-      outcomes = [];
-      for (const message of batch) {
-        try {
-          outcomes.push(await applyBoxEvent(ctx, this.boxId, message));
-        } catch (single) {
-          // Not acknowledged: the box keeps it and sends it again once the link is back.
-          this.#log.error({ boxId: this.boxId, eventId: message.id, err: single }, 'box event not stored');
-          this.#sendError('EVENT_NOT_STORED', `Event ${message.id} could not be stored; it will be taken again after a reconnect.`);
-          this.close(CLOSE.serverError, 'event not stored');
-          break;
-        }
-      }
-    }
-    outcomes.forEach((outcome, i) => {
-      if (outcome === 'unmatched') this.#log.warn({ boxId: this.boxId, eventId: batch[i]?.id, kind: batch[i]?.event.kind }, 'box event names no payment of this box');
-    });
-    const ids = batch.slice(0, outcomes.length).map((m) => m.id);
-    for (let start = 0; start < ids.length; start += MAX_ACK_IDS) {
-      const chunk = ids.slice(start, start + MAX_ACK_IDS);
-      const [first, ...rest] = chunk;
-      if (first !== undefined) this.#send({ type: 'ack', ids: [first, ...rest] });
-    }
-  }
-
-  #queueDelivery(step: () => Promise<void>): void {
-    this.#delivery = this.#delivery.then(step);
-    this.#track(this.#delivery);
-    this.#delivery = this.#delivery.catch(() => undefined);
-  }
-
-  /** Reads the notified commands in one query; NOTIFYs arriving meanwhile wait for the next. */
-  #drain(): void {
-    if (this.#drainQueued) return;
-    this.#drainQueued = true;
-    this.#queueDelivery(async () => {
-      this.#drainQueued = false;
-      const ids = this.#notified.filter((id) => !this.#sent.has(id));
-      const carried = ids.flatMap((id) => this.#carried.get(id) ?? []);
-      const unread = ids.filter((id) => !this.#carried.has(id));
-      this.#notified = [];
-      this.#carried.clear();
-      if (ids.length === 0 || this.#state !== 'ready') return;
-      const read = unread.length === 0 ? [] : await undeliveredCommandsIn(this.#ctx.db, this.boxId, unread);
-      this.#sendCommands([...carried, ...read].sort((a, b) => a.id - b.id));
-    });
-  }
-
-  async #sendBacklog(): Promise<void> {
-    let after = 0;
-    for (;;) {
-      if (this.#state !== 'ready') return;
-      const page = await undeliveredCommandsAfter(this.#ctx.db, this.boxId, after, BACKLOG_PAGE);
-      this.#sendCommands(page);
-      if (page.length < BACKLOG_PAGE) return;
-      after = page[page.length - 1]?.id ?? after;
-    }
-  }
-
-  #sendCommands(commands: readonly PendingCommand[]): void {
-    for (const queued of commands) {
-      if (this.#sent.has(queued.id) || this.#state !== 'ready') continue;
-      this.#sent.add(queued.id);
-      if (queued.kind === 'pay' && queued.paymentState !== null && SETTLED.has(queued.paymentState)) {
-        // Settled (by hand, or refused) before the box got it: starting it now would charge a closed line.
-        this.#log.warn({ boxId: this.boxId, commandId: queued.id, state: queued.paymentState }, 'start command of a settled payment dropped');
-        this.#confirm(queued.id);
-        continue;
-      }
-      const message = toServerCommand(queued);
-      if ('error' in message) {
-        this.#log.error({ boxId: this.boxId, commandId: queued.id }, message.error);
-        continue;
-      }
-      this.#send(message);
-    }
-  }
-
-  /** Confirmations are written in batches: one UPDATE for all that arrived while the last ran. */
-  #confirm(commandId: number): void {
-    this.#confirmations.push(commandId);
-    if (this.#confirming !== null) return;
-    this.#confirming = (async () => {
-      while (this.#confirmations.length > 0) {
-        const ids = this.#confirmations;
-        this.#confirmations = [];
-        await markBoxCommandsDelivered(this.#ctx.db, this.boxId, ids, this.#ctx.now());
-      }
-    })().finally(() => {
-      this.#confirming = null;
-    });
-    this.#track(this.#confirming);
+    this.#commands.open();
   }
 
   #send(message: ServerToBox): void {
@@ -361,19 +236,26 @@ export class BoxLink {
     this.#send({ type: 'error', code, message: text.slice(0, MAX_ERROR_TEXT) });
   }
 
+  #track<T>(promise: Promise<T>): void {
+    const tracked = promise.then(
+      () => undefined,
+      (error: unknown) => this.#log.error({ boxId: this.boxId, err: error }, 'box link task failed'),
+    );
+    this.#tasks.add(tracked);
+    void tracked.then(() => this.#tasks.delete(tracked));
+  }
+
   #onClose(code: number): void {
     clearTimeout(this.#helloTimer);
-    const wasReady = this.#state === 'ready';
-    this.#state = 'closed';
-    if (wasReady) this.#log.info({ boxId: this.boxId, code }, 'box disconnected');
+    if (this.#state === 'open') this.#log.info({ boxId: this.boxId, code }, 'box disconnected');
+    this.#state = 'draining';
+    this.#commands.close();
     // Events already taken are applied before the box is let go, so nothing writes behind the release.
-    this.#track(this.#intake.then(() => this.#events.settled()).then(() => this.#hooks.closed(this)));
+    const released = this.#intake.then(() => this.#events.settled()).then(() => this.#hooks.closed(this));
+    this.#track(
+      released.finally(() => {
+        this.#state = 'closed';
+      }),
+    );
   }
-}
-
-/** Events of one lane are applied in order: a terminal's events together, each payment's together. */
-function laneOf(event: BoxEvent): string {
-  if (event.kind === 'device') return `device:${event.device.terminalId}`;
-  if (event.kind === 'terminalConflict') return `device:${event.terminalId}`;
-  return `payment:${event.paymentUuid}`;
 }

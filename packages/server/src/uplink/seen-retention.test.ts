@@ -4,7 +4,7 @@ import { serviceContext } from '../bench/shop.js';
 import type { ServiceContext } from '../services/context.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
-import { markBoxEventsSeen } from '../repos/uplink-batch.js';
+import { markBoxEventsSeen } from '../test-support/repos.js';
 import { startSeenRetention } from './seen-retention.js';
 
 vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });

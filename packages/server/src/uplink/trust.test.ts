@@ -11,7 +11,7 @@ import { actOnPayment, requestPayment } from '../services/payments.js';
 import { requireOrder, validateOrder } from '../services/sales.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
-import { FakeBox } from './fake-box.js';
+import { FakeBox } from '../test-support/fake-box.js';
 import type { UplinkServer } from './uplink-server.js';
 import { startUplinkServer } from './uplink-server.js';
 

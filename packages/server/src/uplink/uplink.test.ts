@@ -18,7 +18,7 @@ import type { ServiceContext } from '../services/context.js';
 import { actOnPayment, requestPayment } from '../services/payments.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
-import { FakeBox, RefusedUpgrade } from './fake-box.js';
+import { FakeBox, RefusedUpgrade } from '../test-support/fake-box.js';
 import { CLOSE } from './index.js';
 import type { UplinkServer } from './uplink-server.js';
 import { startUplinkServer } from './uplink-server.js';
@@ -192,9 +192,9 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     const box = await connect();
     await box.hello([device('T1')]);
     const paymentUuid = randomUUID();
-    const payload = { kind: 'recover', paymentUuid, terminalId: 'T1' };
-    const row = await ctx.db.insertInto('box_commands').values({ box_id: shop.box.id, kind: 'recover', payload: JSON.stringify(payload) }).returning('id').executeTakeFirstOrThrow();
-    await notify(ctx.db, ctx.prefix, COMMANDS_CHANNEL, JSON.stringify({ boxId: shop.box.id, id: Number(row.id), kind: 'recover', payload }));
+    const command = { kind: 'recoverTransaction', paymentUuid, terminalId: 'T1' };
+    const row = await ctx.db.insertInto('box_commands').values({ box_id: shop.box.id, kind: command.kind, payload: JSON.stringify(command) }).returning('id').executeTakeFirstOrThrow();
+    await notify(ctx.db, ctx.prefix, COMMANDS_CHANNEL, JSON.stringify({ boxId: shop.box.id, id: Number(row.id), command }));
     expect(await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === paymentUuid)).toMatchObject({ commandId: Number(row.id), command: { kind: 'recoverTransaction', terminalId: 'T1' } });
     box.send({ type: 'commandReceived', commandId: Number(row.id) });
     await vi.waitFor(async () => {

@@ -1,8 +1,8 @@
 import type { User } from '@kassa/contract';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Box } from '../../../iot-box/src/index.js';
-import type { ScriptStep, TerminalHandle } from '../../../terminal-sim/src/index.js';
+import type { Box } from '@kassa/iot-box';
+import type { ScriptStep, TerminalHandle } from '@kassa/terminal-sim';
 import { AppShell } from './pages/app.js';
 import { PaymentsPage } from './pages/back-office.js';
 import { CashierPage } from './pages/cashier.js';

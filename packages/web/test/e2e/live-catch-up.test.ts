@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Box } from '../../../iot-box/src/index.js';
-import type { TerminalHandle } from '../../../terminal-sim/src/index.js';
+import type { Box } from '@kassa/iot-box';
+import type { TerminalHandle } from '@kassa/terminal-sim';
 import { AppShell } from './pages/app.js';
 import { CashierPage } from './pages/cashier.js';
 import { ApiClient } from './support/api.js';

@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Box } from '../../../iot-box/src/index.js';
+import type { Box } from '@kassa/iot-box';
 import { AppShell } from './pages/app.js';
 import { CashierPage } from './pages/cashier.js';
 import { ApiClient } from './support/api.js';

@@ -3,12 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBox } from '../../../../iot-box/src/index.js';
-import type { Box } from '../../../../iot-box/src/index.js';
-import type { RunningServer } from '../../../../server/src/main.js';
-import { startServer } from '../../../../server/src/main.js';
-import { startTerminal } from '../../../../terminal-sim/src/index.js';
-import type { ScenarioName, ScriptStep, TerminalHandle } from '../../../../terminal-sim/src/index.js';
+import { startBox } from '@kassa/iot-box';
+import type { Box } from '@kassa/iot-box';
+import type { RunningServer } from '@kassa/server';
+import { startServer } from '@kassa/server';
+import { startTerminal } from '@kassa/terminal-sim';
+import type { ScenarioName, ScriptStep, TerminalHandle } from '@kassa/terminal-sim';
 
 export const WEB_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 export const WEB_DIST = join(WEB_DIR, 'dist');

@@ -1,15 +1,9 @@
 import type { BoxEventOf } from '@kassa/contract';
-import { raiseImpostorAlerts } from '../repos/device-alerts.js';
-import { devicesWithTerminalIds } from '../repos/devices.js';
-import type { LiveEventData, LiveTopic } from '@kassa/contract';
-import type { Audience } from '../repos/events.js';
-import type { Executor } from '../repos/executor.js';
-import { deviceView } from './boxes.js';
-
-/** Where live events of a batch of box events are queued, in order with the rest. */
-export interface Announcer {
-  announce<Topic extends LiveTopic>(topic: Topic, audience: Audience, data: LiveEventData<Topic>): void;
-}
+import { raiseImpostorAlerts } from '../../repos/device-alerts.js';
+import { devicesWithTerminalIds } from '../../repos/devices.js';
+import type { Executor } from '../../repos/executor.js';
+import { deviceView } from '../boxes.js';
+import type { Announcer, BoxEventOutcome } from './outcome.js';
 
 /**
  * A box refused connections that claimed the TerminalId of one of its online terminals: each report
@@ -23,8 +17,8 @@ export async function applyTerminalConflicts(
   live: Announcer,
   boxId: string,
   conflicts: readonly { index: number; at: string; conflict: BoxEventOf<'terminalConflict'> }[],
-): Promise<Map<number, 'applied' | 'recorded'>> {
-  const outcomes = new Map<number, 'applied' | 'recorded'>(conflicts.map((c) => [c.index, 'recorded']));
+): Promise<Map<number, BoxEventOutcome>> {
+  const outcomes = new Map<number, BoxEventOutcome>(conflicts.map((c) => [c.index, 'recorded']));
   if (conflicts.length === 0) return outcomes;
   const reports = conflicts.map(({ at, conflict }) => ({ terminalId: conflict.terminalId, address: conflict.address, serialNumber: conflict.serialNumber, reason: conflict.reason, attempts: conflict.attempts, at: new Date(at) }));
   const alerted = new Set(await raiseImpostorAlerts(trx, boxId, reports));

@@ -3,21 +3,23 @@ import type { BoxEvent, BoxEventMessage, BoxHello, DeviceReport } from '@kassa/c
 import { BOX_CONTRACT_VERSION } from '@kassa/contract';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Shop, ShopTill } from '../bench/shop.js';
-import { newOrder, openTills, serviceContext, setUpShop } from '../bench/shop.js';
-import { getBox } from '../repos/boxes.js';
-import { findDeviceOfBox } from '../repos/devices.js';
-import { eventsAfter, latestEventId } from '../repos/events.js';
-import { addHistory, getHistory, getPayment, getTickets, setPaymentState } from '../repos/payments.js';
-import type { Executor } from '../repos/executor.js';
-import { getBoxHello, listUnmatchedEvents } from '../repos/uplink-boxes.js';
-import type { TestDatabase } from '../test-support/databases.js';
-import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
-import type { BoxEventOutcome } from './box-events.js';
-import { applyBoxEvent, applyBoxEvents, boxConnected, boxDisconnected, DEVICE_LAST_SEEN_PRECISION_MS } from './box-events.js';
-import type { ServiceContext } from './context.js';
-import { KnownPayments } from './known-payments.js';
-import { requestPayment } from './payments.js';
+import type { Shop, ShopTill } from '../../bench/shop.js';
+import { newOrder, openTills, serviceContext, setUpShop } from '../../bench/shop.js';
+import { getBox } from '../../repos/boxes.js';
+import { findDeviceOfBox } from '../../repos/devices.js';
+import { eventsAfter, latestEventId } from '../../repos/events.js';
+import { addHistory, getHistory, getPayment, getTickets, setPaymentState } from '../../repos/payments.js';
+import type { Executor } from '../../repos/executor.js';
+import { getBoxHello, listUnmatchedEvents } from '../../repos/uplink-boxes.js';
+import type { TestDatabase } from '../../test-support/databases.js';
+import { BACKENDS, openTestDatabase } from '../../test-support/databases.js';
+import type { ServiceContext } from '../context.js';
+import { KnownPayments } from '../known-payments.js';
+import { requestPayment } from '../payments.js';
+import { applyBoxEvent, applyBoxEvents } from './apply.js';
+import { boxConnected, boxDisconnected } from './box-link.js';
+import { DEVICE_LAST_SEEN_PRECISION_MS } from './device-reports.js';
+import type { BoxEventOutcome } from './outcome.js';
 
 // Opening an embedded database or starting a box can take long on a loaded machine; waits stay bounded.
 vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });

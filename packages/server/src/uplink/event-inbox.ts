@@ -1,0 +1,115 @@
+import type { BoxEvent, BoxEventMessage, ServerAck } from '@kassa/contract';
+import type { Payment } from '../repos/payments.js';
+import type { BoxEventOutcome } from '../services/box-events/outcome.js';
+import { applyBoxEvent, applyBoxEvents } from '../services/box-events/apply.js';
+import type { ServiceContext } from '../services/context.js';
+import { KnownPayments } from '../services/known-payments.js';
+import { EventPump } from './event-pump.js';
+import type { UplinkLogger } from './link.js';
+
+const EVENT_WORKERS = 4;
+const MAX_EVENT_BATCH = 200;
+const MAX_ACK_IDS = 1000;
+
+export interface EventInboxOptions {
+  readonly boxId: string;
+  readonly ctx: ServiceContext;
+  readonly log: UplinkLogger;
+  /** Writes one acknowledgement on the link. */
+  readonly ack: (message: ServerAck) => void;
+  /** An event could not be stored: it is not acknowledged, and the link must end. */
+  readonly notStored: (eventId: string) => void;
+  /** A batch could not even be started (no database session): the link must end. */
+  readonly failed: (error: unknown) => void;
+}
+
+/**
+ * The box-to-server direction of a link: events are applied in arrival order per payment (or
+ * terminal), side by side across them, in batches, and acknowledged once stored. Events taken
+ * before the link closed are still applied: a replay would only repeat them.
+ */
+export class EventInbox {
+  /** The running payments this link wrote last: their next events are written without reading them. */
+  readonly #known = new KnownPayments();
+  readonly #pump: EventPump<ServiceContext>;
+  readonly #options: EventInboxOptions;
+
+  constructor(options: EventInboxOptions) {
+    this.#options = options;
+    this.#pump = new EventPump<ServiceContext>({
+      workers: EVENT_WORKERS,
+      maxBatch: MAX_EVENT_BATCH,
+      session: (work) => this.#session(work),
+      apply: (batch, ctx) => this.#apply(batch, ctx),
+      failed: options.failed,
+    });
+  }
+
+  push(message: BoxEventMessage): void {
+    this.#pump.push(laneOf(message.event), message);
+  }
+
+  /** A payment as this process just wrote it (a start command's payment): its first events need no read. */
+  remember(payment: Payment, version: string): void {
+    this.#known.remember(payment, version);
+  }
+
+  /** Resolves when every event taken has been applied (or given up). */
+  settled(): Promise<void> {
+    return this.#pump.settled();
+  }
+
+  /**
+   * On PostgreSQL a worker keeps one pool connection while it has events to apply, so box events
+   * never queue behind HTTP requests for a connection; PGlite has only one connection to share.
+   */
+  async #session(work: (ctx: ServiceContext) => Promise<void>): Promise<void> {
+    const { ctx } = this.#options;
+    if (ctx.database.kind !== 'postgres') return work(ctx);
+    await ctx.db.connection().execute((db) => work({ ...ctx, db }));
+  }
+
+  async #apply(batch: BoxEventMessage[], ctx: ServiceContext): Promise<void> {
+    const { boxId, log } = this.#options;
+    const outcomes = await this.#applyBatch(batch, ctx);
+    outcomes.forEach((outcome, i) => {
+      if (outcome === 'unmatched') log.warn({ boxId, eventId: batch[i]?.id, kind: batch[i]?.event.kind }, 'box event names no payment of this box');
+    });
+    const ids = batch.slice(0, outcomes.length).map((m) => m.id);
+    for (let start = 0; start < ids.length; start += MAX_ACK_IDS) {
+      const [first, ...rest] = ids.slice(start, start + MAX_ACK_IDS);
+      if (first !== undefined) this.#options.ack({ type: 'ack', ids: [first, ...rest] });
+    }
+  }
+
+  /** The outcomes of the batch's first events, in order: all of them, or those before the one that could not be stored. */
+  async #applyBatch(batch: readonly BoxEventMessage[], ctx: ServiceContext): Promise<BoxEventOutcome[]> {
+    const { boxId, log } = this.#options;
+    try {
+      return await applyBoxEvents(ctx, boxId, batch, this.#known);
+    } catch (error) {
+      // One event may be at fault: take them one by one so the others still get through.
+      log.warn({ boxId, events: batch.length, err: error }, 'box event batch failed, applying one by one');
+      this.#known.clear();
+    }
+    const outcomes: BoxEventOutcome[] = [];
+    for (const message of batch) {
+      try {
+        outcomes.push(await applyBoxEvent(ctx, boxId, message));
+      } catch (single) {
+        // Not acknowledged: the box keeps it and sends it again once the link is back.
+        log.error({ boxId, eventId: message.id, err: single }, 'box event not stored');
+        this.#options.notStored(message.id);
+        break;
+      }
+    }
+    return outcomes;
+  }
+}
+
+/** Events of one lane are applied in order: a terminal's events together, each payment's together. */
+function laneOf(event: BoxEvent): string {
+  if (event.kind === 'device') return `device:${event.device.terminalId}`;
+  if (event.kind === 'terminalConflict') return `device:${event.terminalId}`;
+  return `payment:${event.paymentUuid}`;
+}
