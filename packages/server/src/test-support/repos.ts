@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { PaymentState } from '../domain/payment-states.js';
+import { ACTIVE_STATES, type PaymentState } from '../domain/payment-states.js';
 import type { Executor } from '../repos/executor.js';
 import type { Payment } from '../repos/payments.js';
 import { toPayment } from '../repos/payments.js';
@@ -33,7 +33,7 @@ export async function countActiveOnDevice(db: Executor, deviceId: number): Promi
     .selectFrom('payments')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('device_id', '=', deviceId)
-    .where('state', 'in', ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown'])
+    .where('state', 'in', ACTIVE_STATES)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
