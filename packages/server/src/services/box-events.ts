@@ -282,7 +282,7 @@ class PaymentBatch {
     const { ctx } = this;
     // Every payment the batch applied an event to has an entry in it; '0' is no row's version.
     const unchanged = new Map(this.#history.map((h) => [h.paymentUuid, versions.get(h.paymentUuid) ?? '0']));
-    const written = await writeBatch(this.trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live, unchanged });
+    const written = await writeBatch(this.trx, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live, unchanged });
     if (written !== null) this.#noteFinished();
     return written?.versions ?? null;
   }
@@ -292,7 +292,7 @@ class PaymentBatch {
     const { trx, ctx } = this;
     const fresh = await recordUnmatchedEvents(trx, this.boxId, this.#at, this.#unmatched);
     const recordedBefore = new Set(this.#unmatched.map((u) => u.eventId).filter((id) => !fresh.has(id)));
-    await writeBatch(trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
+    await writeBatch(trx, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
     this.#noteFinished();
     return recordedBefore;
   }
