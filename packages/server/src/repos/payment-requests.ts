@@ -3,7 +3,6 @@ import { channelName } from '../db/notifications.js';
 import type { DeviceApproval } from '../domain/device-approval.js';
 import type { Device } from '../domain/devices.js';
 import { COMMANDS_CHANNEL } from './box-commands.js';
-import { EVENTS_CHANNEL } from './events.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
 import { EVENTS_CHANNEL, eventsAfter, latestEventId } from './events.js';
-import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
 import { readBatch, writeBatch } from './uplink-batch.js';
 import { getHistory, getPayment, getTickets } from './payments.js';
