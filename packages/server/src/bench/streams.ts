@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
@@ -256,7 +258,20 @@ async function main(): Promise<void> {
       results.push(await runRound({ database, chain, port, serverPid, shape: 'broadcast', rate: BROADCAST_RATE, seconds: BROADCAST_SECONDS }));
       process.stdout.write(`${line(results[2]!)}\n`);
     }
-    process.stdout.write(`${JSON.stringify({ command: 'npm run bench:streams -w @kassa/server', tills: TILLS, results }, null, 2)}\n`);
+    const record = {
+      kind: 'kassa-streams-run',
+      command: 'npm run bench:streams -w @kassa/server',
+      finishedAt: new Date().toISOString(),
+      machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`,
+      loadAverage: loadavg().map((l) => round(l, 1)),
+      tills: TILLS,
+      idleRssMiB: round(idle.rssBytes / 1024 / 1024, 0),
+      results,
+    };
+    const out = join(ROOT, 'test-output', 'bench');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'server-streams.json'), `${JSON.stringify(record, null, 2)}\n`);
+    process.stdout.write(`written ${join('test-output', 'bench', 'server-streams.json')} (keep it in packages/server/bench-records/ to show it in BENCHMARKS.md)\n`);
   } finally {
     await server?.stop();
     await database.close();
