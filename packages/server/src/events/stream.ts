@@ -81,7 +81,10 @@ export async function runEventStream({
     {
       deliver: (event, frame) => (buffered === null ? send(event, frame) : buffered.push({ event, frame })),
       refresh: async () => {
-        scope = await scopeOf(ctx, follow);
+        const next = await scopeOf(ctx, follow);
+        // A stream that ended meanwhile stays out of the index.
+        if (closed) return;
+        scope = next;
         subscription.rekey(streamKeys(role, scope));
       },
     },
