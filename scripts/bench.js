@@ -13,6 +13,8 @@ const OUTPUT = `${ROOT}BENCHMARKS.md`;
 const COMMAND = 'npm run bench';
 /** Chaos runs too long for a bench (the hour-long one) are kept as records and shown as they were. */
 const CHAOS_RECORDS = `${ROOT}packages/chaos/records/`;
+/** Runs of the live-event streams bench (`npm run bench:streams -w @kassa/server`), kept as records too. */
+const STREAM_RECORDS = `${ROOT}packages/server/bench-records/`;
 
 /** @typedef {{ name: string, value: number, unit: string, target?: string, reference?: string, bound?: string }} Figure */
 /** @typedef {{ pkg: string, status: 'ok' | 'failed' | 'absent' | 'silent', exitCode?: number | null, command: string, figures: Figure[], seconds: number }} Outcome */
@@ -138,6 +140,29 @@ function chaosRecords() {
   return lines;
 }
 
+/** The live-event stream runs kept in packages/server/bench-records/, newest first, as one section. */
+function streamRecords() {
+  if (!existsSync(STREAM_RECORDS)) return [];
+  const records = readdirSync(STREAM_RECORDS)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(`${STREAM_RECORDS}${name}`, 'utf8')))
+    .filter((r) => r?.kind === 'kassa-streams-run')
+    .sort((a, b) => String(b.finishedAt).localeCompare(String(a.finishedAt)));
+  if (records.length === 0) return [];
+  const lines = ['## Live event streams on record', '', 'Kept in `packages/server/bench-records/` (each run writes its record to `test-output/bench/server-streams.json`); not re-run by `npm run bench`.', ''];
+  for (const r of records) {
+    lines.push(`### \`${r.command}\`, ${r.finishedAt}`, '');
+    lines.push(`${r.machine}; load average ${r.loadAverage.join(', ')}; ${r.tills} tills; server idle RSS ${r.idleRssMiB} MiB.`, '');
+    lines.push('| shape | streams | payments/s | events written | frames delivered (expected) | frames/s | commit → delivery p50 / p95 / p99 / max | server CPU (one core) | server RSS peak |', '|---|---|---|---|---|---|---|---|---|');
+    for (const x of r.results) {
+      const l = x.latencyMs;
+      lines.push(`| ${x.shape} | ${x.streams} | ${x.paymentsPerSecond} for ${x.seconds} s | ${x.eventsWritten} | ${x.framesDelivered} (${x.framesExpected}) | ${Math.round(x.framesDelivered / x.seconds)} | ${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms | ${x.serverCpuPercent} % | ${x.serverRssMiB} MiB |`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
 const outcomes = PACKAGES.map(runBench);
 const failed = outcomes.filter((o) => o.status === 'failed');
 const markdown = [
@@ -151,6 +176,7 @@ const markdown = [
   'Each figure is the median of several runs, as the package bench prints it.',
   '',
   ...outcomes.map(section),
+  ...streamRecords(),
   ...chaosRecords(),
 ].join('\n');
 writeFileSync(OUTPUT, markdown);

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BoxesPage } from './admin/BoxesPage';
@@ -11,12 +12,14 @@ import { ProductsPage } from './admin/ProductsPage';
 import { SettingsPage } from './admin/SettingsPage';
 import { UsersPage } from './admin/UsersPage';
 import { PinPage } from './account/PinPage';
+import { useFollowedPos } from './api/follow';
 import { LiveEventsProvider } from './api/live';
 import { AuthGate, useAuth } from './auth';
 import { OrdersPage } from './orders/OrdersPage';
 import { CashierScreen } from './pos/CashierScreen';
 import { SessionsPage } from './sessions/SessionsPage';
 import { ConnectionBadge } from './ui/ConnectionBadge';
+import { FollowSelect } from './ui/FollowSelect';
 import { LanguageSelect } from './ui/LanguageSelect';
 import { NotFoundPage } from './ui/NotFoundPage';
 import { navigate, usePath } from './ui/router';
@@ -36,11 +39,17 @@ const ADMIN_PAGES = [
 export function App() {
   return (
     <AuthGate>
-      <LiveEventsProvider>
+      <FollowedLiveEvents>
         <Shell />
-      </LiveEventsProvider>
+      </FollowedLiveEvents>
     </AuthGate>
   );
+}
+
+/** The live stream follows what the signed-in manager or admin chose; a cashier's follows their till. */
+function FollowedLiveEvents({ children }: { children: ReactNode }) {
+  const { user } = useAuth();
+  return <LiveEventsProvider posId={useFollowedPos(user)}>{children}</LiveEventsProvider>;
 }
 
 function Shell() {
@@ -106,6 +115,7 @@ function Shell() {
           </ul>
         </nav>
         <div className="top-end">
+          <FollowSelect user={user} />
           <ConnectionBadge />
           <LanguageSelect userId={user.id} />
           <span className="who">{t('app.signedIn', { name: user.username, role: t(`roles.${user.role}`) })}</span>

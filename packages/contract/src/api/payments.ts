@@ -81,6 +81,17 @@ export const PaymentList = Type.Object({
 });
 export type PaymentList = Static<typeof PaymentList>;
 
-/** GET /api/events: resume after this id (the `Last-Event-ID` header does the same and wins). */
-export const EventsQuery = Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
+/**
+ * GET /api/events: `lastEventId` resumes after this id (the `Last-Event-ID` header does the same
+ * and wins). `posId` (managers and admins) follows one POS: the payments and orders of its sessions
+ * and the devices its payment methods use; without it they follow the whole installation (its one
+ * company). A cashier's stream always follows the tills of their own open sessions.
+ */
+export const EventsQuery = Type.Object(
+  {
+    lastEventId: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, examples: [42] })),
+    posId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Follow this POS only (managers and admins); absent: everything.', examples: [3] })),
+  },
+  { additionalProperties: false },
+);
 export type EventsQuery = Static<typeof EventsQuery>;

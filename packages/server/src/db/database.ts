@@ -122,7 +122,9 @@ function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): 
  * table in any schema of the database for its own, which breaks when runs share one server.
  */
 async function migrate(db: Kysely<Schema>, schema: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
+  // Numbers are handed out before their changes land, so a database may have run a later one first
+  // (0014 before 0013): the missing one then runs after it. Each migration stands on its own.
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema, allowUnorderedMigrations: true });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
 }

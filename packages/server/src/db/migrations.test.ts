@@ -2,7 +2,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { ACTIVE_STATES } from '@kassa/contract';
 import { Kysely, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { migrationProvider } from './migrations.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from './database.js';
+import { MIGRATIONS, migrationProvider } from './migrations.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
 
@@ -95,5 +99,29 @@ describe('the migrated schema', () => {
     const definition = rows[0]?.indexdef ?? '';
     const states = [...definition.matchAll(/'([A-Za-z]+)'::text/g)].map((match) => match[1]);
     expect(states.sort()).toEqual([...ACTIVE_STATES].sort());
+  });
+});
+
+describe('migration 0013_commit_ordered_events', () => {
+  it('runs on a database that already ran 0014, and from then on numbers and scopes its events', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kassa-migrations-'));
+    try {
+      const pglite = await PGlite.create(dir);
+      const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+      const without = { getMigrations: async () => Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name !== '0013_commit_ordered_events')) };
+      expect((await new Migrator({ db, provider: without }).migrateToLatest()).error).toBeUndefined();
+      await db.destroy();
+      await pglite.close();
+      const database = await openDatabase({ kind: 'pglite', dataDir: dir });
+      try {
+        await sql`insert into events (topic, audience, data) values ('device', 'cashier', '{"device": {"id": 7}}')`.execute(database.db);
+        const stored = await database.db.selectFrom('events').select(['device_id', 'pos_id']).execute();
+        expect(stored).toEqual([{ device_id: 7, pos_id: null }]);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -434,6 +434,66 @@ const refunds: Migration = {
   },
 };
 
+/**
+ * Live events numbered in commit order, with the scope each belongs to. An event's id is drawn
+ * when its transaction commits (a deferred trigger, under one transaction-scoped advisory lock held
+ * until the commit is done), so a later commit never has a lower id and a client resuming after an
+ * id misses nothing. The same trigger fills the scope (the POS of a payment's or order's session,
+ * the device of a device event) and announces the event on the events channel; writers only insert.
+ * NOTIFY-ing commits were already taken one at a time by PostgreSQL; the lock adds the trigger's
+ * few statements to that stretch. A session opened, closed or reopened is announced on the tills
+ * channel with the user who opened it. Channels are named as `channelName` names them from the schema.
+ */
+/** The advisory lock that orders the commits of live events ('kass' in ASCII). */
+const EVENT_ORDER_LOCK = 0x6b617373;
+/** As MAX_NOTIFY_BYTES (repos/notify.ts): PostgreSQL caps a NOTIFY payload at 8000 bytes. */
+const EVENT_NOTIFY_MAX_BYTES = 7900;
+
+const commitOrderedEvents: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table events add column pos_id integer`.execute(db);
+    await sql`alter table events add column device_id integer`.execute(db);
+    await sql`create index events_pos on events (pos_id, id) where pos_id is not null`.execute(db);
+    await sql`create index events_device on events (device_id, id) where device_id is not null`.execute(db);
+    await sql`
+      create function kassa_event_committed() returns trigger language plpgsql as $fn$
+      declare
+        pos integer;
+        dev integer;
+        fresh events%rowtype;
+        note text;
+      begin
+        perform pg_advisory_xact_lock(${sql.raw(String(EVENT_ORDER_LOCK))});
+        if new.topic = 'payment' then
+          select s.pos_config_id into pos from orders o join pos_sessions s on s.id = o.session_id where o.id = new.data->'payment'->>'orderId';
+        elsif new.topic = 'order' then
+          if jsonb_typeof(new.data->'order'->'sessionId') = 'number' then
+            select s.pos_config_id into pos from pos_sessions s where s.id = (new.data->'order'->>'sessionId')::integer;
+          end if;
+        elsif new.topic = 'device' and jsonb_typeof(new.data->'device'->'id') = 'number' then
+          dev := (new.data->'device'->>'id')::integer;
+        end if;
+        update events set id = nextval(pg_get_serial_sequence('events', 'id')), pos_id = pos, device_id = dev where id = new.id returning * into fresh;
+        note := json_build_object('id', fresh.id, 'at', to_char(fresh.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'topic', fresh.topic,
+          'audience', fresh.audience, 'posId', fresh.pos_id, 'deviceId', fresh.device_id, 'data', fresh.data)::text;
+        if octet_length(note) > ${sql.raw(String(EVENT_NOTIFY_MAX_BYTES))} then note := json_build_object('id', fresh.id)::text; end if;
+        perform pg_notify(case when current_schema() = 'public' then 'kassa_events' else 'kassa_' || current_schema() || '_events' end, note);
+        return null;
+      end
+      $fn$`.execute(db);
+    await sql`create constraint trigger events_committed after insert on events deferrable initially deferred for each row execute function kassa_event_committed()`.execute(db);
+    // A session opened, closed or reopened changes what its cashier's streams follow.
+    await sql`
+      create function kassa_till_changed() returns trigger language plpgsql as $fn$
+      begin
+        perform pg_notify(case when current_schema() = 'public' then 'kassa_tills' else 'kassa_' || current_schema() || '_tills' end, json_build_object('userId', new.opened_by)::text);
+        return null;
+      end
+      $fn$`.execute(db);
+    await sql`create trigger pos_sessions_tills after insert or update of state on pos_sessions for each row execute function kassa_till_changed()`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -447,6 +507,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010_trust_boundaries_at_rest': trustBoundariesAtRest,
   '0011_setup_and_pairing_codes': setupAndPairingCodes,
   '0012_cash_tender': cashTender,
+  '0013_commit_ordered_events': commitOrderedEvents,
   '0014_refunds': refunds,
 };
 

@@ -15,8 +15,9 @@ export interface NotificationBus {
   close(): Promise<void>;
 }
 
+/** The default schema, public, has no prefix (the live-event trigger names the channel the same way). */
 export function channelName(prefix: string, channel: string): string {
-  return prefix === '' ? `kassa_${channel}` : `kassa_${prefix}_${channel}`;
+  return prefix === '' || prefix === 'public' ? `kassa_${channel}` : `kassa_${prefix}_${channel}`;
 }
 
 export class PGliteNotificationBus implements NotificationBus {

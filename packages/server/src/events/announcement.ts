@@ -9,6 +9,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An id, null when absent or null, undefined when it is anything else. */
+function optionalId(value: unknown): number | null | undefined {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+}
+
 /**
  * Reads a NOTIFY payload of the events channel: the whole event, or only its id when the event was
  * too large for NOTIFY. Anything else is null.
@@ -24,7 +30,9 @@ export function parseAnnouncement(payload: string): Announcement | null {
   const id = value['id'];
   if (!('topic' in value)) return { kind: 'id', id };
   const { at, topic, audience, data } = value;
-  if (typeof at !== 'string' || typeof topic !== 'string' || !isLiveTopic(topic) || !AUDIENCES.includes(audience as Audience)) return null;
+  const posId = optionalId(value['posId']);
+  const deviceId = optionalId(value['deviceId']);
+  if (typeof at !== 'string' || typeof topic !== 'string' || !isLiveTopic(topic) || !AUDIENCES.includes(audience as Audience) || posId === undefined || deviceId === undefined) return null;
   // The payload is the server's own NOTIFY, written from a NewLiveEvent: its data fits its topic.
-  return { kind: 'full', event: { id, at, topic, audience: audience as Audience, data } as LiveEvent };
+  return { kind: 'full', event: { id, at, topic, audience: audience as Audience, posId, deviceId, data } as LiveEvent };
 }

@@ -3,8 +3,26 @@ import type { LiveEvent } from '../repos/events.js';
 import { EVENTS_CHANNEL, getEvent, pruneEvents } from '../repos/events.js';
 import type { ServiceContext } from '../services/context.js';
 import { parseAnnouncement } from './announcement.js';
+import { formatEvent } from './format.js';
+import type { ScopeKey } from './scope.js';
+import { eventKeys } from './scope.js';
 
-export type EventListener = (event: LiveEvent) => void;
+/** Announces, with the user who opened it, a session opened, closed or reopened (migration 0013's trigger). */
+export const TILLS_CHANNEL = 'tills';
+
+/** A stream as the hub sees it: where its events go, and how it learns its cashier's tills changed. */
+export interface Subscriber {
+  /** `frame` is the event as Server-Sent Event text, made once for every stream. */
+  deliver(event: LiveEvent, frame: string): void;
+  /** Reads again what the stream follows; awaited before the next event is delivered. */
+  refresh(): Promise<void>;
+}
+
+export interface Subscription {
+  /** Moves the subscriber to other keys (what it follows changed). */
+  rekey(keys: readonly ScopeKey[]): void;
+  close(): void;
+}
 
 export interface HubOptions {
   /** How long events stay in the database for replay after a reconnect. */
@@ -17,15 +35,19 @@ export const DEFAULT_HUB_OPTIONS: HubOptions = { retentionMs: 24 * 60 * 60 * 100
 
 /**
  * Fans the events of every server process out to this process's event streams. Events arrive only
- * through the database's LISTEN/NOTIFY bus (also those written here), so every process sees the
- * same sequence and no event is delivered twice by one process.
+ * through the database's LISTEN/NOTIFY bus (also those written here), in commit order, and are
+ * handled one after another in that order, so every process sees the same sequence and no event is
+ * delivered twice by one process. Streams are indexed by the keys of what they follow: an event
+ * is formatted once and reaches its streams by a map lookup per key (see scope.ts).
  */
 export class LiveEventHub {
   readonly #ctx: ServiceContext;
   readonly #log: FastifyBaseLogger;
   readonly #options: HubOptions;
-  readonly #listeners = new Set<EventListener>();
+  readonly #byKey = new Map<ScopeKey, Set<Subscriber>>();
+  readonly #byUser = new Map<number, Set<Subscriber>>();
   readonly #closers = new Set<() => void>();
+  #queue: Promise<void> = Promise.resolve();
   #pruneTimer: NodeJS.Timeout | null = null;
   #stopped = false;
 
@@ -36,16 +58,44 @@ export class LiveEventHub {
   }
 
   async start(): Promise<void> {
-    await this.#ctx.database.bus.listen(EVENTS_CHANNEL, (payload) => void this.#receive(payload));
+    await this.#ctx.database.bus.listen(EVENTS_CHANNEL, (payload) => this.#enqueue(() => this.#receive(payload)));
+    await this.#ctx.database.bus.listen(TILLS_CHANNEL, (payload) => this.#enqueue(() => this.#tillsChanged(payload)));
     this.#pruneTimer = setInterval(() => void this.#prune(), this.#options.pruneEveryMs);
     this.#pruneTimer.unref();
     await this.#prune();
   }
 
-  /** Listens to every event; returns the function that stops listening. */
-  subscribe(listener: EventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Delivers the events of `keys` to `subscriber` until closed; `userId` names whose session
+   * changes make it refresh (null: none do).
+   */
+  subscribe(keys: readonly ScopeKey[], subscriber: Subscriber, userId: number | null): Subscription {
+    let current: readonly ScopeKey[] = [];
+    const place = (next: readonly ScopeKey[]): void => {
+      for (const key of current) this.#unindex(key, subscriber);
+      for (const key of next) {
+        const set = this.#byKey.get(key) ?? new Set<Subscriber>();
+        this.#byKey.set(key, set);
+        set.add(subscriber);
+      }
+      current = next;
+    };
+    place(keys);
+    if (userId !== null) {
+      const set = this.#byUser.get(userId) ?? new Set<Subscriber>();
+      this.#byUser.set(userId, set);
+      set.add(subscriber);
+    }
+    return {
+      rekey: (next) => place(next),
+      close: () => {
+        place([]);
+        if (userId === null) return;
+        const set = this.#byUser.get(userId);
+        set?.delete(subscriber);
+        if (set?.size === 0) this.#byUser.delete(userId);
+      },
+    };
   }
 
   /** Registers how to end a long-lived stream when the server shuts down. */
@@ -63,7 +113,19 @@ export class LiveEventHub {
     if (this.#pruneTimer !== null) clearInterval(this.#pruneTimer);
     for (const close of [...this.#closers]) close();
     this.#closers.clear();
-    this.#listeners.clear();
+    this.#byKey.clear();
+    this.#byUser.clear();
+  }
+
+  #unindex(key: ScopeKey, subscriber: Subscriber): void {
+    const set = this.#byKey.get(key);
+    set?.delete(subscriber);
+    if (set?.size === 0) this.#byKey.delete(key);
+  }
+
+  /** Announcements are handled in the order they arrive, one read-back or refresh at a time. */
+  #enqueue(handle: () => Promise<void>): void {
+    this.#queue = this.#queue.then(handle).catch((error: unknown) => this.#log.error({ err: error }, 'live event handling failed'));
   }
 
   async #receive(payload: string): Promise<void> {
@@ -75,13 +137,35 @@ export class LiveEventHub {
     }
     const event = announced.kind === 'full' ? announced.event : await getEvent(this.#ctx.db, announced.id).catch(() => null);
     if (event === null) return;
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.#log.error({ err: error }, 'event listener failed');
+    const frame = formatEvent(event);
+    for (const key of eventKeys(event)) {
+      const set = this.#byKey.get(key);
+      if (set === undefined) continue;
+      for (const subscriber of [...set]) {
+        try {
+          subscriber.deliver(event, frame);
+        } catch (error) {
+          this.#log.error({ err: error }, 'event listener failed');
+        }
       }
     }
+  }
+
+  async #tillsChanged(payload: string): Promise<void> {
+    if (this.#stopped) return;
+    let userId: unknown;
+    try {
+      userId = (JSON.parse(payload) as { userId?: unknown }).userId;
+    } catch {
+      userId = undefined;
+    }
+    if (typeof userId !== 'number') {
+      this.#log.warn({ payload: payload.slice(0, 200) }, 'ignored a malformed till announcement');
+      return;
+    }
+    const subscribers = this.#byUser.get(userId);
+    if (subscribers === undefined) return;
+    await Promise.all([...subscribers].map((subscriber) => subscriber.refresh().catch((error: unknown) => this.#log.warn({ err: error }, 'could not refresh what a stream follows'))));
   }
 
   async #prune(): Promise<void> {

@@ -1,11 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import type { LiveEvent as LiveEventApi } from '@kassa/contract';
-import type { Audience, LiveEvent } from '../repos/events.js';
+import type { LiveEvent, StreamScope } from '../repos/events.js';
 import { eventsAfter, latestEventId } from '../repos/events.js';
+import { readTillScope } from '../repos/event-scope.js';
 import type { Role } from '../repos/users.js';
 import type { ServiceContext } from '../services/context.js';
+import { formatEvent, formatReset } from './format.js';
 import type { LiveEventHub } from './hub.js';
 import { oldestEventId } from './replay.js';
+import { audiencesOf, streamKeys } from './scope.js';
 
 export interface EventStreamOptions {
   /** At most this many missed events are replayed; a client further behind gets a `reset`. */
@@ -18,31 +20,31 @@ export interface EventStreamOptions {
 
 export const DEFAULT_EVENT_STREAM: EventStreamOptions = { replayLimit: 1000, heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024 };
 
-export function maySee(role: Role, audience: Audience): boolean {
-  return role === 'admin' || audience === 'cashier';
-}
+/**
+ * What a stream follows: everything (a manager's or admin's choice), one POS (the same), or the
+ * tills of the cashier's own open sessions (a cashier's only choice, followed as they open and
+ * close sessions).
+ */
+export type Follow = { readonly kind: 'all' } | { readonly kind: 'pos'; readonly posId: number } | { readonly kind: 'own'; readonly userId: number };
 
-/** One Server-Sent Event: `id`, `event` (the topic) and `data` (the event as JSON, on one line). */
-export function formatEvent(event: LiveEvent): string {
-  // The same event without its audience (a copy field by field loses which data goes with which topic).
-  const body = { id: event.id, at: event.at, topic: event.topic, data: event.data } as LiveEventApi;
-  return `id: ${event.id}\nevent: ${event.topic}\ndata: ${JSON.stringify(body)}\n\n`;
-}
-
-export function formatReset(reason: string, latestId: number): string {
-  return `id: ${latestId}\nevent: reset\ndata: ${JSON.stringify({ reason })}\n\n`;
+export async function scopeOf(ctx: ServiceContext, follow: Follow): Promise<StreamScope> {
+  if (follow.kind === 'all') return { kind: 'all' };
+  return readTillScope(ctx.db, follow.kind === 'pos' ? { posId: follow.posId } : { userId: follow.userId });
 }
 
 /**
- * Streams the events a user may see on an already hijacked response. Live events are buffered from
- * the start, missed ones (after `lastEventId`) are replayed from the database, then the buffer and
- * the live flow follow; an id is never written twice.
+ * Streams the events a user may see and follows on an already hijacked response. Live events are
+ * buffered from the start, missed ones (after `lastEventId`, within the same scope) are replayed
+ * from the database, then the buffer and the live flow follow. Ids follow commit order, so an
+ * event is written only when its id is above the last one written: none twice, none skipped.
  */
 export async function runEventStream({
   ctx,
   hub,
   raw,
   role,
+  follow,
+  scope: initialScope,
   lastEventId,
   options,
   sessionAlive,
@@ -51,13 +53,16 @@ export async function runEventStream({
   hub: LiveEventHub;
   raw: ServerResponse;
   role: Role;
+  follow: Follow;
+  /** What `follow` names now (scopeOf), read before the response was taken over. */
+  scope: StreamScope;
   lastEventId: number | null;
   options: EventStreamOptions;
   /** Whether the caller's session still holds the same role; a stream ends with its session. */
   sessionAlive: () => Promise<boolean>;
 }): Promise<void> {
-  const written = new Set<number>();
-  let buffered: LiveEvent[] | null = [];
+  let lastWritten = lastEventId ?? 0;
+  let buffered: { event: LiveEvent; frame: string }[] | null = [];
   let closed = false;
 
   const write = (chunk: string): void => {
@@ -65,12 +70,26 @@ export async function runEventStream({
     raw.write(chunk);
     if (raw.writableLength > options.maxBufferedBytes) close();
   };
-  const send = (event: LiveEvent): void => {
-    if (written.has(event.id) || !maySee(role, event.audience)) return;
-    written.add(event.id);
-    write(formatEvent(event));
+  const send = (event: LiveEvent, frame: string): void => {
+    if (event.id <= lastWritten) return;
+    lastWritten = event.id;
+    write(frame);
   };
-  const unsubscribe = hub.subscribe((event) => (buffered === null ? send(event) : buffered.push(event)));
+  let scope = initialScope;
+  const subscription = hub.subscribe(
+    streamKeys(role, scope),
+    {
+      deliver: (event, frame) => (buffered === null ? send(event, frame) : buffered.push({ event, frame })),
+      refresh: async () => {
+        const next = await scopeOf(ctx, follow);
+        // A stream that ended meanwhile stays out of the index.
+        if (closed) return;
+        scope = next;
+        subscription.rekey(streamKeys(role, scope));
+      },
+    },
+    follow.kind === 'own' ? follow.userId : null,
+  );
   const beat = async (): Promise<void> => {
     if (!(await sessionAlive().catch(() => true))) close();
     else write(': keep-alive\n\n');
@@ -82,7 +101,7 @@ export async function runEventStream({
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
-    unsubscribe();
+    subscription.close();
     untrack();
     raw.end();
   }
@@ -96,30 +115,34 @@ export async function runEventStream({
   });
   raw.write('retry: 2000\n\n');
   try {
-    if (lastEventId !== null) await replay({ ctx, lastEventId, options, send, write });
+    if (lastEventId !== null) await replay({ ctx, lastEventId, role, scope, options, send, write });
   } catch {
     close();
     return;
   }
   const pending = buffered;
   buffered = null;
-  for (const event of pending) send(event);
+  for (const { event, frame } of pending) send(event, frame);
 }
 
 async function replay({
   ctx,
   lastEventId,
+  role,
+  scope,
   options,
   send,
   write,
 }: {
   ctx: ServiceContext;
   lastEventId: number;
+  role: Role;
+  scope: StreamScope;
   options: EventStreamOptions;
-  send: (event: LiveEvent) => void;
+  send: (event: LiveEvent, frame: string) => void;
   write: (chunk: string) => void;
 }): Promise<void> {
-  const missed = await eventsAfter(ctx.db, lastEventId, options.replayLimit + 1);
+  const missed = await eventsAfter(ctx.db, lastEventId, options.replayLimit + 1, { audiences: audiencesOf(role), scope });
   const oldest = await oldestEventId(ctx.db);
   const pruned = oldest !== null && lastEventId < oldest - 1 && lastEventId > 0;
   if (pruned || missed.length > options.replayLimit) {
@@ -128,5 +151,5 @@ async function replay({
     write(formatReset(pruned ? 'events older than the replay window were deleted' : 'too many missed events', latest));
     return;
   }
-  for (const event of missed) send(event);
+  for (const event of missed) send(event, formatEvent(event));
 }

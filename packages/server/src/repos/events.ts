@@ -1,7 +1,7 @@
 import type { LiveEventData, LiveTopic } from '@kassa/contract';
+import { sql } from 'kysely';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
-import { MAX_NOTIFY_BYTES, notify } from './notify.js';
 
 export type EventTopic = LiveTopic;
 export type Audience = 'admin' | 'cashier';
@@ -9,23 +9,29 @@ export type Audience = 'admin' | 'cashier';
 /** An event to publish: its topic decides what its data is (the contract's LiveEvent), its audience who may see it. */
 export type NewLiveEvent = { [Topic in LiveTopic]: { readonly topic: Topic; readonly audience: Audience; readonly data: LiveEventData<Topic> } }[LiveTopic];
 
-/** A published event: stored, with its id and time. */
-export type LiveEvent = NewLiveEvent & { readonly id: number; readonly at: string };
+/** A published event: stored, with its id, time and scope (given at commit). */
+export type LiveEvent = NewLiveEvent & {
+  readonly id: number;
+  readonly at: string;
+  /** The POS whose session the payment or order belongs to; null for the other topics. */
+  readonly posId: number | null;
+  /** The device a device event is about; null for the other topics. */
+  readonly deviceId: number | null;
+};
+
+/** What a stream follows: every event, or those of some POS and of the devices their payment methods use. */
+export type StreamScope = { readonly kind: 'all' } | { readonly kind: 'tills'; readonly posIds: readonly number[]; readonly deviceIds: readonly number[] };
 
 export const EVENTS_CHANNEL = 'events';
 
 /**
- * Stores an event for replay (Last-Event-ID) and announces it to every server process. The
- * announcement carries the whole event so live delivery needs no second read; an event too large
- * for NOTIFY is announced by id only and read back by the listener.
+ * Stores an event for replay (Last-Event-ID). When the transaction commits, the trigger of
+ * migration 0013 gives it its id (in commit order), its scope, and announces it to every server
+ * process: the whole event, or its id only when that is too large for NOTIFY (the listener then
+ * reads it back).
  */
-export async function appendEvent(db: Executor, prefix: string, event: NewLiveEvent): Promise<LiveEvent> {
-  const row = await db.insertInto('events').values({ topic: event.topic, audience: event.audience, data: toJson(event.data) }).returning(['id', 'at']).executeTakeFirstOrThrow();
-  // Field by field, in the order the uplink batch writes its NOTIFY payloads (a copy loses which data goes with which topic).
-  const live = { id: Number(row.id), at: row.at.toISOString(), topic: event.topic, audience: event.audience, data: event.data } as LiveEvent;
-  const payload = toJson(live);
-  await notify(db, prefix, EVENTS_CHANNEL, Buffer.byteLength(payload) <= MAX_NOTIFY_BYTES ? payload : toJson({ id: live.id }));
-  return live;
+export async function appendEvent(db: Executor, event: NewLiveEvent): Promise<void> {
+  await db.insertInto('events').values({ topic: event.topic, audience: event.audience, data: toJson(event.data) }).execute();
 }
 
 export async function getEvent(db: Executor, id: number): Promise<LiveEvent | null> {
@@ -33,9 +39,19 @@ export async function getEvent(db: Executor, id: number): Promise<LiveEvent | nu
   return row === undefined ? null : toLive(row);
 }
 
-/** Events after `afterId`, oldest first, at most `limit`. */
-export async function eventsAfter(db: Executor, afterId: number, limit: number): Promise<LiveEvent[]> {
-  const rows = await db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+/** Events after `afterId` that `audiences` may see within `scope`, oldest first, at most `limit`. */
+export async function eventsAfter(db: Executor, afterId: number, limit: number, filter?: { audiences: readonly Audience[]; scope: StreamScope }): Promise<LiveEvent[]> {
+  let query = db.selectFrom('events').selectAll().where('id', '>', afterId);
+  if (filter !== undefined) {
+    query = query.where('audience', 'in', [...filter.audiences]);
+    const scope = filter.scope;
+    if (scope.kind === 'tills') {
+      query = query.where((eb) =>
+        eb.or([eb('pos_id', '=', sql<number>`any(${[...scope.posIds]}::integer[])`), eb('device_id', '=', sql<number>`any(${[...scope.deviceIds]}::integer[])`)]),
+      );
+    }
+  }
+  const rows = await query.orderBy('id').limit(limit).execute();
   return rows.map(toLive);
 }
 
@@ -51,6 +67,6 @@ export async function pruneEvents(db: Executor, before: Date): Promise<number> {
 }
 
 /** A stored row: only appendEvent and the uplink batch write them, each from a NewLiveEvent. */
-function toLive(row: { id: number; at: Date; topic: string; audience: string; data: unknown }): LiveEvent {
-  return { id: Number(row.id), at: row.at.toISOString(), topic: row.topic, audience: row.audience, data: row.data } as LiveEvent;
+function toLive(row: { id: number; at: Date; topic: string; audience: string; pos_id: number | null; device_id: number | null; data: unknown }): LiveEvent {
+  return { id: Number(row.id), at: row.at.toISOString(), topic: row.topic, audience: row.audience, posId: row.pos_id, deviceId: row.device_id, data: row.data } as LiveEvent;
 }

@@ -5,7 +5,6 @@ import { channelName } from '../db/notifications.js';
 import type { DeviceApproval } from '../domain/device-approval.js';
 import type { Device } from '../domain/devices.js';
 import { COMMANDS_CHANNEL } from './box-commands.js';
-import { EVENTS_CHANNEL } from './events.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
@@ -184,9 +183,9 @@ type WriteRow = { fresh: boolean; uuid: string | null; row_version: string | nul
  * Writes a new payment in one statement, a transaction of its own: the order's payments version is
  * compared and moved on (an UPDATE, so a request or a validation of the same order that committed
  * meanwhile is seen, and one running now is waited for), then the payment (unless its uuid exists),
- * its first history entry, the box command and the live event, with the NOTIFYs of the command and
- * of the event (in that order). The notifications carry what the listeners would otherwise read back, as
- * `enqueueCommand` and `appendEvent` send them, and only the id when that exceeds MAX_NOTIFY_BYTES.
+ * its first history entry, the box command and the live event, with the NOTIFY of the command (the
+ * event's is sent at commit, see appendEvent). The notification carries what the listeners would
+ * otherwise read back, as `enqueueCommand` sends it, and only the id when that exceeds MAX_NOTIFY_BYTES.
  * A second running payment on the device violates payments_one_active_per_device and throws.
  */
 export async function writePaymentRequest(db: Executor, prefix: string, request: NewPaymentRequest): Promise<PaymentRequestWrite> {
@@ -197,7 +196,6 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
   const commandHead = command === null ? '' : `{"boxId":${toJson(command.boxId)},"id":`;
   const commandTail = command === null ? '' : `,"command":${toJson(command.command)}}`;
   const eventData = toJson(request.eventData);
-  const eventTail = `,"at":${toJson(at.toISOString())},"topic":"payment","audience":"cashier","data":${eventData}}`;
   const { rows } = await sql<WriteRow>`
     with fresh as (
       update orders set payments_version = payments_version + 1
@@ -223,17 +221,14 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
     ),
     event as (
       insert into events (topic, audience, data, at) select 'payment', 'cashier', ${eventData}::jsonb, ${at}::timestamptz from inserted
-      returning id
     ),
     notes as (
-      select ${commandHead}::text || command.id || ${commandTail}::text as command_note, '{"id":' || event.id || ${eventTail}::text as event_note, command.id as command_id, event.id as event_id
-      from fresh left join command on true left join event on true
+      select ${commandHead}::text || command.id || ${commandTail}::text as command_note, command.id as command_id
+      from fresh left join command on true
     )
     select fresh.ok as fresh, inserted.*, notes.command_id,
       case when notes.command_id is not null then pg_notify(${channelName(prefix, COMMANDS_CHANNEL)}::text,
-        case when octet_length(notes.command_note) <= ${MAX_NOTIFY_BYTES}::integer then notes.command_note else ${commandHead}::text || notes.command_id || '}' end) end as command_notified,
-      case when notes.event_id is not null then pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
-        case when octet_length(notes.event_note) <= ${MAX_NOTIFY_BYTES}::integer then notes.event_note else '{"id":' || notes.event_id || '}' end) end as event_notified
+        case when octet_length(notes.command_note) <= ${MAX_NOTIFY_BYTES}::integer then notes.command_note else ${commandHead}::text || notes.command_id || '}' end) end as command_notified
     from fresh left join inserted on true left join notes on true`.execute(db);
   const row = rows[0];
   if (row === undefined || !row.fresh) return { outcome: 'stale' };

@@ -148,8 +148,10 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     const { db, bus } = database;
     const heard: string[] = [];
     await bus.listen('events', (payload) => heard.push(payload));
-    const a = await appendEvent(db, bus.prefix, { topic: 'payment', audience: 'cashier', data: opaque({ n: 1 }) });
-    const b = await appendEvent(db, bus.prefix, { topic: 'device', audience: 'admin', data: opaque({ n: 2 }) });
+    await appendEvent(db, { topic: 'payment', audience: 'cashier', data: opaque({ n: 1 }) });
+    await appendEvent(db, { topic: 'device', audience: 'admin', data: opaque({ n: 2 }) });
+    const [a, b] = await eventsAfter(db, 0, 10);
+    if (a === undefined || b === undefined) throw new Error('two events were stored');
     expect((await eventsAfter(db, a.id, 10)).map((e) => e.id)).toEqual([b.id]);
     await expect.poll(() => heard.length).toBe(2);
     expect(JSON.parse(heard[0] ?? '{}')).toMatchObject({ id: a.id, topic: 'payment', data: opaque({ n: 1 }) });

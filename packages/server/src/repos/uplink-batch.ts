@@ -1,11 +1,8 @@
 import { sql } from 'kysely';
-import { channelName } from '../db/notifications.js';
 import type { PaymentState } from '../domain/payment-states.js';
-import type { LiveEvent, NewLiveEvent } from './events.js';
-import { EVENTS_CHANNEL } from './events.js';
+import type { NewLiveEvent } from './events.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
-import { MAX_NOTIFY_BYTES } from './notify.js';
 import type { Payment, PaymentRecord } from './payments.js';
 import { toPayment } from './payments.js';
 
@@ -119,23 +116,20 @@ export interface BatchWrite {
 }
 
 export interface BatchWritten {
-  readonly events: LiveEvent[];
   /** The new row version of each payment whose state was written, by uuid. */
   readonly versions: ReadonlyMap<string, string>;
 }
 
 /**
  * Everything a batch of box events writes, in one statement: history entries and tickets (their
- * ids in the given order), payment states, and the live events, stored and announced in order.
- * The announcement is made in SQL from the stored id and the event's fields, the data serialised
- * once for both, so it is byte for byte what `appendEvent` sends (only the id when that exceeds
- * MAX_NOTIFY_BYTES): the time, topic and audience need no JSON escaping.
- * Returns the live events with their ids and the row version (xmin) each payment whose state it
- * wrote now has, or null when a payment of `unchanged` had changed.
+ * ids in the given order), payment states, and the live events in order (numbered and announced
+ * when the transaction commits, see appendEvent).
+ * Returns the row version (xmin) each payment whose state it wrote now has, or null when a payment
+ * of `unchanged` had changed.
  */
-export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite): Promise<BatchWritten | null> {
+export async function writeBatch(db: Executor, batch: BatchWrite): Promise<BatchWritten | null> {
   const { history, tickets, states, events, unchanged } = batch;
-  if (history.length + tickets.length + states.length + events.length === 0) return { events: [], versions: new Map() };
+  if (history.length + tickets.length + states.length + events.length === 0) return { versions: new Map() };
   const iso = (d: Date): string => d.toISOString();
   const ats = events.map((e) => iso(e.at));
   const versions = [...(unchanged ?? new Map<string, string>())];
@@ -148,7 +142,7 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       ) as locked
     ),`;
   const ok = unchanged === undefined ? sql`true` : sql`(select ok from guard)`;
-  const { rows } = await sql<{ ok: boolean; versions: Record<string, string>; id: number | null }>`
+  const { rows } = await sql<{ ok: boolean; versions: Record<string, string> }>`
     with ${unchanged === undefined ? sql`` : guard}
     history_input as (
       select * from unnest(${history.map((h) => h.paymentUuid)}::text[], ${history.map((h) => iso(h.at))}::text[], ${history.map((h) => h.source)}::text[],
@@ -175,29 +169,15 @@ export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite
       where payments.uuid = v.uuid and payments.uuid = any(${states.map((c) => c.uuid)}::text[]) and ${ok}
       returning payments.uuid, payments.xmin::text as version
     ),
-    event_input as (
-      select *, ',"at":"' || at || '","topic":"' || topic || '","audience":"' || audience || '","data":' || data || '}' as tail
+    event_rows as (
+      insert into events (topic, audience, data, at)
+      select topic, audience, data::jsonb, at::timestamptz
       from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[])
         with ordinality as u(topic, audience, data, at, i)
       where ${ok}
-    ),
-    event_rows as (
-      insert into events (topic, audience, data, at) select topic, audience, data::jsonb, at::timestamptz from event_input order by i returning id
-    ),
-    -- Identity values are drawn in the order the rows are inserted.
-    numbered as (
-      select id, row_number() over (order by id) as i from event_rows
+      order by i
     )
-    -- One row at least, saying whether anything was written.
-    select ${ok} as ok, (select coalesce(json_object_agg(uuid, version), '{}'::json) from state_rows) as versions, e.id, e.notified from (select 1) as one left join (
-      select n.id, n.i, pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text,
-        case when octet_length('{"id":' || n.id || u.tail) <= ${MAX_NOTIFY_BYTES}::integer then '{"id":' || n.id || u.tail else '{"id":' || n.id || '}' end) as notified
-      from numbered n join event_input u on u.i = n.i
-    ) as e on true
-    order by e.i`.execute(db);
+    select ${ok} as ok, (select coalesce(json_object_agg(uuid, version), '{}'::json) from state_rows) as versions`.execute(db);
   if (rows[0]?.ok !== true) return null;
-  return {
-    events: events.map((e, i) => ({ id: Number(rows[i]?.id ?? 0), at: ats[i] ?? '', topic: e.topic, audience: e.audience, data: e.data }) as LiveEvent),
-    versions: new Map(Object.entries(rows[0].versions)),
-  };
+  return { versions: new Map(Object.entries(rows[0].versions)) };
 }

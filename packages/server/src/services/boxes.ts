@@ -56,7 +56,7 @@ export async function revokePairedBox(ctx: ServiceContext, id: string): Promise<
     const box = await revokeBox(trx, id, ctx.now());
     if (box === null) throw notFound('Box', id);
     await removeBoxDevices(trx, id);
-    await appendEvent(trx, ctx.prefix, { topic: 'box', audience: 'admin', data: { box: boxView(box) } });
+    await appendEvent(trx, { topic: 'box', audience: 'admin', data: { box: boxView(box) } });
     await notify(trx, ctx.prefix, BOX_REVOKED_CHANNEL, id);
     return boxView(box);
   });

@@ -10,10 +10,10 @@ import type { ServiceContext } from './context.js';
 
 /** Announces the device, and the devices of other boxes with its TerminalId (their conflict changed with it). */
 async function announce(trx: Executor, ctx: ServiceContext, device: DeviceView, withShared: boolean): Promise<void> {
-  await appendEvent(trx, ctx.prefix, { topic: 'device', audience: 'cashier', data: { device: deviceView(device) } });
+  await appendEvent(trx, { topic: 'device', audience: 'cashier', data: { device: deviceView(device) } });
   if (!withShared) return;
   for (const other of await devicesWithTerminalIds(trx, [device.terminalId], [device.id])) {
-    await appendEvent(trx, ctx.prefix, { topic: 'device', audience: 'cashier', data: { device: deviceView(other) } });
+    await appendEvent(trx, { topic: 'device', audience: 'cashier', data: { device: deviceView(other) } });
   }
 }
 

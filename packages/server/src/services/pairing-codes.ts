@@ -65,7 +65,7 @@ export async function pairWithCode(ctx: ServiceContext, code: string): Promise<B
     const issued = issueBoxToken();
     const box = await createBox(trx, { id: issued.boxId, name: claimed.box_name, tokenHash: issued.tokenHash });
     await trx.updateTable('pairing_codes').set({ box_id: box.id }).where('code_hash', '=', hash).execute();
-    await appendEvent(trx, ctx.prefix, { topic: 'box', audience: 'admin', data: { box: boxView(box) } });
+    await appendEvent(trx, { topic: 'box', audience: 'admin', data: { box: boxView(box) } });
     return { boxId: box.id, token: issued.token };
   });
 }

@@ -69,11 +69,13 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
     await vi.waitFor(() => expect(heard.filter((h) => JSON.stringify(h.payload).includes(uuid))).toHaveLength(2));
     const mine = heard.filter((h) => JSON.stringify(h.payload).includes(uuid));
     const command = await ctx.db.selectFrom('box_commands').select(['id', 'payload']).where('box_id', '=', shop.box.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
-    const event = await ctx.db.selectFrom('events').select(['id', 'at', 'data']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const event = await ctx.db.selectFrom('events').select(['id', 'at', 'data', 'pos_id']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const session = await ctx.db.selectFrom('pos_sessions').select('pos_config_id').where('id', '=', till.sessionOfMethod.get(methodOf(0)) ?? 0).executeTakeFirstOrThrow();
     expect(mine).toEqual([
       { channel: COMMANDS_CHANNEL, payload: { boxId: shop.box.id, id: Number(command.id), command: command.payload } },
-      { channel: EVENTS_CHANNEL, payload: { id: Number(event.id), at: event.at.toISOString(), topic: 'payment', audience: 'cashier', data: { payment } } },
+      { channel: EVENTS_CHANNEL, payload: { id: Number(event.id), at: event.at.toISOString(), topic: 'payment', audience: 'cashier', posId: session.pos_config_id, deviceId: null, data: { payment } } },
     ]);
+    expect(event.pos_id).toBe(session.pos_config_id);
     expect(event.data).toEqual({ payment });
     expect(payment).toMatchObject({ uuid, orderId, state: 'pending', deviceId: devices[0] });
     expect((await getHistory(ctx.db, uuid)).map((h) => [h.event, h.toState, h.userId])).toEqual([['requested', 'pending', shop.userId]]);

@@ -52,7 +52,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 async function publish(trx: Executor, ctx: ServiceContext, payment: Payment): Promise<void> {
-  await appendEvent(trx, ctx.prefix, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
+  await appendEvent(trx, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
 }
 
 /** Reads before a request gives up: each read but the last was overtaken by another request's write. */

@@ -80,8 +80,8 @@ export async function requestRefund(ctx: ServiceContext, actor: Actor, orderId: 
       }
       const written = await requireOrder(trx, orderId);
       const payment = (await getPayment(trx, uuid)) ?? missing(uuid);
-      await appendEvent(trx, ctx.prefix, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
-      await appendEvent(trx, ctx.prefix, { topic: 'order', audience: 'cashier', data: { order: orderView(written) } });
+      await appendEvent(trx, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
+      await appendEvent(trx, { topic: 'order', audience: 'cashier', data: { order: orderView(written) } });
       const refund = written.refunds.find((r) => r.uuid === uuid) ?? missing(uuid);
       return { created: true, refund: refundView(written, refund) };
     });

@@ -90,7 +90,7 @@ export async function putOrder(ctx: ServiceContext, id: string, body: PutOrderBo
     const withTotals = lines.map((l, i) => ({ ...l, totalCents: totals.lineTotalsCents[i] ?? 0 }));
     const created = await insertOrder(trx, { id, sessionId: session.id, totalCents: totals.totalCents, vatCents: totals.vatCents, vat: totals.vat, createdBy: userId, lines: withTotals });
     const order = await requireOrder(trx, id);
-    if (created) await appendEvent(trx, ctx.prefix, { topic: 'order', audience: 'cashier', data: { order: orderView(order) } });
+    if (created) await appendEvent(trx, { topic: 'order', audience: 'cashier', data: { order: orderView(order) } });
     return { created, order: orderView(order) };
   });
 }
@@ -100,7 +100,7 @@ export async function validateOrder(ctx: ServiceContext, id: string): Promise<Or
     checkOrderValidation({ order: await requireOrder(trx, id, true) });
     await markOrderPaid(trx, id, ctx.now());
     const order = orderView(await requireOrder(trx, id));
-    await appendEvent(trx, ctx.prefix, { topic: 'order', audience: 'cashier', data: { order } });
+    await appendEvent(trx, { topic: 'order', audience: 'cashier', data: { order } });
     return order;
   });
 }
@@ -110,7 +110,7 @@ export async function cancelOrder(ctx: ServiceContext, id: string): Promise<Orde
     checkOrderCancel({ order: await requireOrder(trx, id, true) });
     await markOrderCancelled(trx, id);
     const order = orderView(await requireOrder(trx, id));
-    await appendEvent(trx, ctx.prefix, { topic: 'order', audience: 'cashier', data: { order } });
+    await appendEvent(trx, { topic: 'order', audience: 'cashier', data: { order } });
     return order;
   });
 }

@@ -43,9 +43,13 @@ function parseEvent(raw: MessageEvent<string>): LiveEvent | null {
   }
 }
 
-function streamUrl(): string {
+function streamUrl(posId: number | null): string {
   const last = sessionStorage.getItem(LAST_ID_KEY);
-  return last === null ? '/api/events' : `/api/events?lastEventId=${encodeURIComponent(last)}`;
+  const query = new URLSearchParams();
+  if (last !== null) query.set('lastEventId', last);
+  if (posId !== null) query.set('posId', String(posId));
+  const search = query.toString();
+  return search === '' ? '/api/events' : `/api/events?${search}`;
 }
 
 /**
@@ -53,7 +57,8 @@ function streamUrl(): string {
  * gives up (server down, 401), a new one is opened with backoff, starting from the last id seen,
  * which is also kept across a reload so a cashier's screen resumes where it was.
  */
-export function LiveEventsProvider({ children }: { children: ReactNode }) {
+/** `posId`: the one POS a manager or admin follows (see api/follow.ts); null for everything, and always for a cashier. */
+export function LiveEventsProvider({ children, posId = null }: { children: ReactNode; posId?: number | null }) {
   const [connection, setConnection] = useState<Connection>({ state: 'connecting', since: null });
   // "Since" is when it stopped being live, kept while it goes from reconnecting to offline and back.
   const setState = (state: ConnectionState) =>
@@ -88,7 +93,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     };
     const connect = () => {
       if (stopped) return;
-      source = new EventSource(streamUrl(), { withCredentials: true });
+      source = new EventSource(streamUrl(posId), { withCredentials: true });
       source.onopen = () => {
         attempt = 0;
         setState('live');
@@ -141,7 +146,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       window.removeEventListener('online', backOnline);
       document.removeEventListener('visibilitychange', becameVisible);
     };
-  }, []);
+  }, [posId]);
 
   return (
     <HubContext.Provider value={hub.current}>

@@ -35,6 +35,9 @@ export const en = {
     reconnecting: 'Reconnecting…',
     offline: 'Offline',
     offlineSince: 'Offline since {{time}}',
+    follow: 'Follow',
+    followAll: 'All tills',
+    followPos: 'POS {{id}}',
   },
   login: {
     title: 'Sign in to kassa',

@@ -27,6 +27,9 @@ export const fr: Messages = {
     reconnecting: 'Reconnexion…',
     offline: 'Hors ligne',
     offlineSince: 'Hors ligne depuis {{time}}',
+    follow: 'Suivre',
+    followAll: 'Toutes les caisses',
+    followPos: 'Caisse {{id}}',
   },
   login: {
     title: 'Connexion à kassa',

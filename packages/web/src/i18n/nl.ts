@@ -27,6 +27,9 @@ export const nl: Messages = {
     reconnecting: 'Opnieuw verbinden…',
     offline: 'Offline',
     offlineSince: 'Offline sinds {{time}}',
+    follow: 'Volgen',
+    followAll: "Alle kassa's",
+    followPos: 'Kassa {{id}}',
   },
   login: {
     title: 'Aanmelden bij kassa',

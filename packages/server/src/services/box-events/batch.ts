@@ -116,20 +116,19 @@ export class PaymentBatch implements Announcer {
    * of each payment whose state it wrote, or null when one had moved on (nothing is written).
    */
   async writeIfUnchanged(versions: ReadonlyMap<string, string>): Promise<ReadonlyMap<string, string> | null> {
-    const { ctx } = this;
     // Every payment the batch applied an event to has an entry in it; '0' is no row's version.
     const unchanged = new Map(this.#history.map((h) => [h.paymentUuid, versions.get(h.paymentUuid) ?? '0']));
-    const written = await writeBatch(this.trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live, unchanged });
+    const written = await writeBatch(this.trx, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live, unchanged });
     if (written !== null) this.#noteFinished();
     return written?.versions ?? null;
   }
 
   /** Writes what was queued; returns the ids of unmatched events that were recorded before. */
   async write(): Promise<Set<string>> {
-    const { trx, ctx } = this;
+    const { trx } = this;
     const fresh = await recordUnmatchedEvents(trx, this.boxId, this.#at, this.#unmatched);
     const recordedBefore = new Set(this.#unmatched.map((u) => u.eventId).filter((id) => !fresh.has(id)));
-    await writeBatch(trx, ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
+    await writeBatch(trx, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
     this.#noteFinished();
     return recordedBefore;
   }
