@@ -31,7 +31,7 @@ export function BoxesPage() {
       />
       {code === null ? null : <PairingCodeCard code={code} />}
       {paired === null ? null : <PairingCommand paired={paired} />}
-      <LoadState loaded={loaded}>{(list) => <BoxTable list={list} onChanged={reload} />}</LoadState>
+      <LoadState query={loaded}>{(list) => <BoxTable list={list} onChanged={reload} />}</LoadState>
     </Page>
   );
 }

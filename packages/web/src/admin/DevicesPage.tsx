@@ -45,7 +45,7 @@ export function DevicesPage() {
     <Page title={t('devices.title')}>
       <p className="help">{t('devices.liveHint')}</p>
       <p className="help">{t('devices.approvalHint')}</p>
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(data) => (
           <>
             <AlertList devices={data.devices} onChanged={show} />

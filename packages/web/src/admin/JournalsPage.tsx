@@ -24,7 +24,7 @@ export function JournalsPage() {
     <Page title={t('journals.title')}>
       <JournalForm onSaved={() => void loaded.reload()} />
       <ErrorAlert error={error} />
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(list) =>
           list.length === 0 ? (
             <p>{t('journals.empty')}</p>

@@ -23,7 +23,7 @@ export function PaymentDetailPage({ uuid }: { uuid: string }) {
   useLiveEvents('payment', (event) => (paymentUuidOf(event.data) === uuid ? reload() : undefined), reload);
   return (
     <Page title={t('payments.detailTitle')} actions={<a href="#/admin/payments">{t('payments.back')}</a>}>
-      <LoadState loaded={loaded}>{({ detail, people }) => <Detail detail={detail} people={people} />}</LoadState>
+      <LoadState query={loaded}>{({ detail, people }) => <Detail detail={detail} people={people} />}</LoadState>
     </Page>
   );
 }

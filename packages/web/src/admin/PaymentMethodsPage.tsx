@@ -30,7 +30,7 @@ export function PaymentMethodsPage() {
 
   return (
     <Page title={t('methods.title')}>
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(data) => (
           <>
             <MethodForm

@@ -65,7 +65,7 @@ export function PaymentsPage() {
           ))}
         </select>
       </div>
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(data) => {
           const rows = data.payments.map((p) => ({ p, method: data.methods.find((m) => m.id === p.paymentMethodId), device: data.devices.find((d) => d.id === p.deviceId) }));
           if (rows.length === 0) return <p>{t('payments.empty')}</p>;

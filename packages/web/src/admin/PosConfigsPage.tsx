@@ -15,7 +15,7 @@ export function PosConfigsPage() {
   });
   return (
     <Page title={t('posConfigs.title')}>
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(data) => (
           <div className="stack">
             {data.configs.length === 0 ? <p>{t('posConfigs.empty')}</p> : null}

@@ -28,7 +28,7 @@ export function ProductsPage() {
   };
   return (
     <Page title={t('products.title')}>
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(data) => (
           <>
             <ProductForm

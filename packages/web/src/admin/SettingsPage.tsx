@@ -13,7 +13,7 @@ export function SettingsPage() {
   const loaded = useLoad(() => companyApi.get());
   return (
     <Page title={t('settings.title')}>
-      <LoadState loaded={loaded}>{(company) => <SettingsForms company={company} onSaved={(c) => loaded.setData(() => c)} />}</LoadState>
+      <LoadState query={loaded}>{(company) => <SettingsForms company={company} onSaved={(c) => loaded.setData(() => c)} />}</LoadState>
     </Page>
   );
 }

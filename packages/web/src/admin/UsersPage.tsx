@@ -28,7 +28,7 @@ export function UsersPage() {
     <Page title={t('users.title')}>
       <UserForm onSaved={() => void loaded.reload()} />
       <ErrorAlert error={error} />
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(list) => (
           <DataTable label={t('users.title')} columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('users.signIn'), t('app.actions')]}>
             {list.map((user) => (

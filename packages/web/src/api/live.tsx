@@ -1,6 +1,8 @@
 import type { LiveEvent } from '@kassa/contract';
+import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
+import { applyLiveEvent } from './liveCache';
 
 export type Topic = LiveEvent['topic'];
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -51,6 +53,7 @@ function streamUrl(): string {
  * which is also kept across a reload so a cashier's screen resumes where it was.
  */
 export function LiveEventsProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
   const [connection, setConnection] = useState<Connection>({ state: 'connecting', since: null });
   // "Since" is when it stopped being live, kept while it goes from reconnecting to offline and back.
   const setState = (state: ConnectionState) =>
@@ -75,12 +78,17 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let stopped = false;
-    const resync = () => openListeners.current.forEach((listener) => listener());
+    // Events may have been missed: every query re-reads, at once where a screen shows it.
+    const resync = () => {
+      void queryClient.invalidateQueries();
+      openListeners.current.forEach((listener) => listener());
+    };
 
     const deliver = (raw: MessageEvent<string>) => {
       const event = parseEvent(raw);
       if (event === null) return;
       if (Number.isSafeInteger(event.id)) sessionStorage.setItem(LAST_ID_KEY, String(event.id));
+      applyLiveEvent(queryClient, event);
       listeners.current.get(event.topic)?.forEach((listener) => listener(event));
     };
     const connect = () => {
@@ -138,7 +146,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       window.removeEventListener('online', backOnline);
       document.removeEventListener('visibilitychange', becameVisible);
     };
-  }, []);
+  }, [queryClient]);
 
   return (
     <HubContext.Provider value={hub.current}>

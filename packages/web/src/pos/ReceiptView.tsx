@@ -1,26 +1,20 @@
 import type { Receipt } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { orders } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { queries } from '../api/queries';
 import { LoadState, useDocumentTitle } from '../ui/components';
-import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { useDateTime, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { RefundPanel } from './RefundPanel';
 import { Totals } from './Totals';
 
-function orderOf(data: unknown): string | null {
-  const payment = typeof data === 'object' && data !== null ? (data as { payment?: { orderId?: unknown } }).payment : undefined;
-  return typeof payment?.orderId === 'string' ? payment.orderId : null;
-}
-
 export function ReceiptView({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
   useDocumentTitle(t('pos.receipt'));
-  const loaded = useLoad(() => orders.receipt(orderId), [orderId]);
+  // A refund line of this order moves with its terminal: its events re-read the receipt (`liveCache.ts`).
+  const receipt = useQuery(queries.orders.receipt(orderId));
   const [refunding, setRefunding] = useState(false);
-  // A refund line of this order moves with its terminal: the receipt shows where it stands.
-  useLiveEvents('payment', (event) => (orderOf(event.data) === orderId ? void loaded.reload() : undefined));
   return (
     <section className="page receipt-page" aria-labelledby="page-title">
       <div className="page-head no-print">
@@ -37,8 +31,8 @@ export function ReceiptView({ orderId }: { orderId: string }) {
           {t('pos.newOrder')}
         </button>
       </div>
-      <LoadState loaded={loaded}>{(receipt) => <ReceiptPaper receipt={receipt} />}</LoadState>
-      {refunding ? <RefundPanel orderId={orderId} onChanged={() => void loaded.reload()} /> : null}
+      <LoadState query={receipt}>{(receipt) => <ReceiptPaper receipt={receipt} />}</LoadState>
+      {refunding ? <RefundPanel orderId={orderId} onChanged={() => void receipt.refetch()} /> : null}
     </section>
   );
 }

@@ -40,7 +40,7 @@ export function SessionsPage() {
           {notice}
         </p>
       )}
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {({ list, configs }) =>
           list.length === 0 ? (
             <p>{t('sessions.empty')}</p>

@@ -8,6 +8,7 @@ export interface Loaded<T> {
   readonly error: unknown;
   readonly loading: boolean;
   readonly reload: () => Promise<void>;
+  readonly refetch: () => Promise<void>;
   readonly setData: (update: (previous: T | undefined) => T | undefined) => void;
 }
 
@@ -41,7 +42,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[] = []
   }, deps);
 
   const setData = useCallback((update: (previous: T | undefined) => T | undefined) => setDataState(update), []);
-  return { data, error, loading, reload, setData };
+  return { data, error, loading, reload, refetch: reload, setData };
 }
 
 /** Formats integer cents in the current language. */
