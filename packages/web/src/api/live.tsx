@@ -1,25 +1,15 @@
 import type { LiveEvent } from '@kassa/contract';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { createContext, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, useContext, useEffect, useState } from 'react';
 import { applyLiveEvent } from './liveCache';
 
 export type Topic = LiveEvent['topic'];
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
-type Listener = (event: LiveEvent) => void;
 
 const TOPICS: readonly Topic[] = ['payment', 'device', 'order', 'box'];
 const LAST_ID_KEY = 'kassa.lastEventId';
 const MAX_BACKOFF_MS = 10_000;
-
-interface Hub {
-  subscribe(topic: Topic, listener: Listener): () => void;
-  /**
-   * Called after every gap in which events may have been missed — the stream (re)connecting, a
-   * `reset`, the browser back online, the tab visible again — so a screen re-reads what it shows.
-   */
-  onOpen(listener: () => void): () => void;
-}
 
 export interface Connection {
   readonly state: ConnectionState;
@@ -27,7 +17,6 @@ export interface Connection {
   readonly since: number | null;
 }
 
-const HubContext = createContext<Hub | null>(null);
 const StateContext = createContext<Connection>({ state: 'connecting', since: null });
 
 function parseEvent(raw: MessageEvent<string>): LiveEvent | null {
@@ -58,38 +47,22 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
   // "Since" is when it stopped being live, kept while it goes from reconnecting to offline and back.
   const setState = (state: ConnectionState) =>
     setConnection((previous) => (previous.state === state ? previous : { state, since: state === 'live' ? null : (previous.since ?? Date.now()) }));
-  const listeners = useRef(new Map<Topic, Set<Listener>>());
-  const openListeners = useRef(new Set<() => void>());
-  const hub = useRef<Hub>({
-    subscribe(topic, listener) {
-      const set = listeners.current.get(topic) ?? new Set<Listener>();
-      listeners.current.set(topic, set);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
-    onOpen(listener) {
-      openListeners.current.add(listener);
-      return () => openListeners.current.delete(listener);
-    },
-  });
 
   useEffect(() => {
     let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let stopped = false;
-    // Events may have been missed: every query re-reads, at once where a screen shows it.
-    const resync = () => {
-      void queryClient.invalidateQueries();
-      openListeners.current.forEach((listener) => listener());
-    };
+    // After every gap in which events may have been missed — the stream (re)connecting, a `reset`,
+    // the browser back online, the tab visible again — every query re-reads, at once where a
+    // screen shows it, later where none does.
+    const resync = () => void queryClient.invalidateQueries();
 
     const deliver = (raw: MessageEvent<string>) => {
       const event = parseEvent(raw);
       if (event === null) return;
       if (Number.isSafeInteger(event.id)) sessionStorage.setItem(LAST_ID_KEY, String(event.id));
       applyLiveEvent(queryClient, event);
-      listeners.current.get(event.topic)?.forEach((listener) => listener(event));
     };
     const connect = () => {
       if (stopped) return;
@@ -148,11 +121,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     };
   }, [queryClient]);
 
-  return (
-    <HubContext.Provider value={hub.current}>
-      <StateContext.Provider value={connection}>{children}</StateContext.Provider>
-    </HubContext.Provider>
-  );
+  return <StateContext.Provider value={connection}>{children}</StateContext.Provider>;
 }
 
 export function useConnectionState(): ConnectionState {
@@ -162,20 +131,4 @@ export function useConnectionState(): ConnectionState {
 /** The stream's state and since when it has not been live. */
 export function useConnection(): Connection {
   return useContext(StateContext);
-}
-
-/** Calls `listener` for every event of `topic`, and `onOpen` after every gap (see `Hub.onOpen`). */
-export function useLiveEvents(topic: Topic, listener: Listener, onOpen?: () => void): void {
-  const hub = useContext(HubContext);
-  const latest = useRef({ listener, onOpen });
-  latest.current = { listener, onOpen };
-  useEffect(() => {
-    if (hub === null) return undefined;
-    const offEvent = hub.subscribe(topic, (event) => latest.current.listener(event));
-    const offOpen = hub.onOpen(() => latest.current.onOpen?.());
-    return () => {
-      offEvent();
-      offOpen();
-    };
-  }, [hub, topic]);
 }

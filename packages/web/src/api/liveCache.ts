@@ -21,10 +21,16 @@ function deviceOf(data: unknown): Device | null {
   return typeof device?.id === 'number' && typeof device.terminalId === 'string' && typeof device.boxId === 'string' && typeof device.approval === 'string' ? (device as Device) : null;
 }
 
-/** A device as announced: replaces the one cached, or leaves the list once removed; undefined when the list must be re-read. */
-function withDevice(list: Device[], device: Device): Device[] | undefined {
+/** A device as the server answered or announced it: replaces the one cached, joins the list, or leaves it once removed. */
+function withDevice(list: Device[], device: Device): Device[] {
   if (device.removed) return list.filter((d) => d.id !== device.id);
-  return list.some((d) => d.id === device.id) ? list.map((d) => (d.id === device.id ? device : d)) : undefined;
+  return list.some((d) => d.id === device.id) ? list.map((d) => (d.id === device.id ? device : d)) : [...list, device];
+}
+
+/** Writes a device into the cached list (the list is read when there is none yet). */
+export function showDevice(client: QueryClient, device: Device): void {
+  if (client.getQueryData<Device[]>(queryKeys.devices) === undefined) void client.invalidateQueries({ queryKey: queryKeys.devices });
+  else client.setQueryData<Device[]>(queryKeys.devices, (list) => (list === undefined ? list : withDevice(list, device)));
 }
 
 /**
@@ -65,11 +71,9 @@ export function applyLiveEvent(client: QueryClient, event: LiveEvent): void {
     }
     case 'device': {
       const device = deviceOf(event.data);
-      const updated = device === null ? undefined : client.getQueryData<Device[]>(queryKeys.devices);
-      const next = device === null || updated === undefined ? undefined : withDevice(updated, device);
-      if (next === undefined) invalidate(queryKeys.devices);
-      else client.setQueryData<Device[]>(queryKeys.devices, next);
-      // A box shows its terminals; a method its terminal's state.
+      if (device === null) invalidate(queryKeys.devices);
+      else showDevice(client, device);
+      // A box shows its terminals; the devices page names the box of a new terminal.
       invalidate(queryKeys.boxes);
       return;
     }
