@@ -117,22 +117,25 @@ describe('the payment screen catches up after any gap', () => {
     await expect.poll(() => shell.connection.getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
   });
 
-  it('shows Approved without Cancel once the server is back, when the terminal approved while the server was restarting', async () => {
+  it('shows Approved without Cancel once the server is back, when the terminal approved while the server was restarting', { timeout: 60_000 }, async () => {
     const { lane } = await startCardPayment();
     const approvedBefore = lane.ledger.length;
     await stack.stopServer();
-    await expect.poll(() => shell.connection.getAttribute('data-state')).not.toBe('live');
-    // The box runs the payment with the terminal on its own; it keeps the answer until the server is back.
-    lane.press('card');
-    await eventually(
-      () => {
-        lane.press('pin-ok');
-        return lane.ledger.length > approvedBefore ? true : undefined;
-      },
-      { what: 'the terminal to approve' },
-    );
-    expect(lane.ledger.at(-1)?.result).toBe('Approved');
-    await stack.startServerAgain();
+    try {
+      await expect.poll(() => shell.connection.getAttribute('data-state')).not.toBe('live');
+      // The box runs the payment with the terminal on its own; it keeps the answer until the server is back.
+      lane.press('card');
+      await eventually(
+        () => {
+          lane.press('pin-ok');
+          return lane.ledger.length > approvedBefore ? true : undefined;
+        },
+        { what: 'the terminal to approve' },
+      );
+      expect(lane.ledger.at(-1)?.result).toBe('Approved');
+    } finally {
+      await stack.startServerAgain();
+    }
     await expectApprovedOnScreen();
     await expect.poll(() => shell.connection.getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
     // What the screen tried to read while the server was down failed, as it should have.
