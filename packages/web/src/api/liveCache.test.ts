@@ -38,11 +38,14 @@ describe('applyLiveEvent', () => {
     expect(invalidated(client, other)).toBe(false);
   });
 
-  it('writes an order event’s order and marks the order lists out of date', () => {
+  it('writes an order event’s order where it is held, and marks the order lists out of date', () => {
     const list = queryKeys.orders.list({ state: 'draft' });
-    const client = cacheWith([[list, { items: [] }]]);
+    const unseen = '00000000-0000-4000-8000-000000000000';
+    const client = cacheWith([[list, { items: [] }], [queryKeys.orders.detail(orderId), order]]);
     applyLiveEvent(client, event('order', { order: { ...order, state: 'paid' } }));
+    applyLiveEvent(client, event('order', { order: { ...order, id: unseen } }));
     expect(client.getQueryData<Order>(queryKeys.orders.detail(orderId))?.state).toBe('paid');
+    expect(client.getQueryData(queryKeys.orders.detail(unseen))).toBeUndefined();
     expect(invalidated(client, list)).toBe(true);
   });
 

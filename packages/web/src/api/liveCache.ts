@@ -62,7 +62,8 @@ export function applyLiveEvent(client: QueryClient, event: LiveEvent): void {
       const order = orderOf(event.data);
       if (order === null) invalidate(queryKeys.orders.all);
       else {
-        client.setQueryData<Order>(queryKeys.orders.detail(order.id), order);
+        // Written only where it is held: a shop's every order does not fill the cache.
+        client.setQueryData<Order>(queryKeys.orders.detail(order.id), (previous) => (previous === undefined ? previous : order));
         invalidate(queryKeys.orders.receipt(order.id));
         invalidate(queryKeys.orders.lists());
       }
