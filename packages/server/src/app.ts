@@ -165,11 +165,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const uplink = options.uplink === false ? null : await attachBoxUplink(app.server, ctx, app.log);
   refuseStrayUpgrades(app.server, uplink !== null);
+  // The box links go before the HTTP server closes: their upgraded sockets count as its
+  // connections, so closing waited for every box to time out.
   app.addHook('preClose', async () => {
     liveEvents.stop();
+    await uplink?.close();
   });
   app.addHook('onClose', async () => {
-    await uplink?.close();
     if (ownsDatabase) await database.close();
   });
   return app;

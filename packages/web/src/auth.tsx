@@ -1,4 +1,5 @@
 import type { User } from '@kassa/contract';
+import { useQueryClient } from '@tanstack/react-query';
 import type { FormEvent, ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +26,11 @@ export function useAuth(): AuthState {
 export function AuthGate({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
+  const queryClient = useQueryClient();
+  // Signed out: what was read for that user leaves the cache with them.
+  useEffect(() => {
+    if (user === null) queryClient.clear();
+  }, [user, queryClient]);
 
   const signedIn = useCallback((info: { user: User; csrfToken: string }) => {
     setCsrfToken(info.csrfToken);

@@ -1,18 +1,18 @@
 import type { Box, PairedBox, PairingCode } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { boxes } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { queries } from '../api/queries';
 import { DataTable, ErrorAlert, Field, LoadState, OnlineBadge, Page } from '../ui/components';
-import { useDateTime, useLoad } from '../ui/hooks';
+import { useDateTime } from '../ui/hooks';
 
 export function BoxesPage() {
   const { t } = useTranslation();
-  const loaded = useLoad(() => boxes.list());
-  const reload = () => void loaded.reload();
-  useLiveEvents('box', reload, reload);
-  useLiveEvents('device', reload);
+  // Box and device events re-read it (`liveCache.ts`).
+  const loaded = useQuery(queries.boxes());
+  const reload = () => void loaded.refetch();
   const [paired, setPaired] = useState<PairedBox | null>(null);
   const [code, setCode] = useState<PairingCode | null>(null);
 
@@ -31,7 +31,7 @@ export function BoxesPage() {
       />
       {code === null ? null : <PairingCodeCard code={code} />}
       {paired === null ? null : <PairingCommand paired={paired} />}
-      <LoadState loaded={loaded}>{(list) => <BoxTable list={list} onChanged={reload} />}</LoadState>
+      <LoadState query={loaded}>{(list) => <BoxTable list={list} onChanged={reload} />}</LoadState>
     </Page>
   );
 }

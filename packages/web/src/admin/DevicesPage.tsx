@@ -1,39 +1,30 @@
 import type { Box, Device, DeviceAlert } from '@kassa/contract';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { boxes, devices } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { devices } from '../api/endpoints';
+import { showDevice } from '../api/liveCache';
+import { queries } from '../api/queries';
+import { allOf } from '../api/queryState';
 import { DataTable, ErrorAlert, LoadState, OnlineBadge, Page } from '../ui/components';
-import { useDateTime, useLoad } from '../ui/hooks';
+import { useDateTime } from '../ui/hooks';
 
 export function DevicesPage() {
   const { t } = useTranslation();
-  const loaded = useLoad(async () => {
-    const [deviceList, boxList] = await Promise.all([devices.list(), boxes.list()]);
-    return { devices: deviceList, boxes: boxList };
-  });
-  const reload = () => void loaded.reload();
-  /** A device as the server answered or announced it: replaces the one shown, joins the list, or leaves it once removed. */
-  const show = (device: Device) =>
-    loaded.setData((previous) => {
-      if (previous === undefined) return previous;
-      if (device.removed) return { ...previous, devices: previous.devices.filter((d) => d.id !== device.id) };
-      const known = previous.devices.some((d) => d.id === device.id);
-      if (!known && !previous.boxes.some((b) => b.id === device.boxId)) reload();
-      return { ...previous, devices: known ? previous.devices.map((d) => (d.id === device.id ? device : d)) : [...previous.devices, device] };
-    });
-  useLiveEvents('device', (event) => show(event.data.device), reload);
-  useLiveEvents('box', reload);
+  const queryClient = useQueryClient();
+  // Device and box events keep both up to date (`liveCache.ts`); a device answered by an action is shown the same way.
+  const loaded = allOf(useQuery(queries.devices()), useQuery(queries.boxes()));
+  const show = (device: Device) => showDevice(queryClient, device);
 
   return (
     <Page title={t('devices.title')}>
       <p className="help">{t('devices.liveHint')}</p>
       <p className="help">{t('devices.approvalHint')}</p>
-      <LoadState loaded={loaded}>
-        {(data) => (
+      <LoadState query={loaded}>
+        {([deviceList, boxList]) => (
           <>
-            <AlertList devices={data.devices} onChanged={show} />
-            <DeviceTable devices={data.devices} boxes={data.boxes} onChanged={show} />
+            <AlertList devices={deviceList} onChanged={show} />
+            <DeviceTable devices={deviceList} boxes={boxList} onChanged={show} />
           </>
         )}
       </LoadState>

@@ -1,30 +1,25 @@
 import type { Journal, JournalBody } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { journals } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useChange } from '../api/useChange';
 import { fieldErrors } from '../i18n/errors';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad } from '../ui/hooks';
 
 export function JournalsPage() {
   const { t } = useTranslation();
-  const loaded = useLoad(() => journals.list());
-  const [error, setError] = useState<unknown>(null);
-  const remove = async (journal: Journal) => {
-    setError(null);
-    try {
-      await journals.remove(journal.id);
-      await loaded.reload();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const loaded = useQuery(queries.journals());
+  const removing = useChange(queryKeys.journals);
+  const remove = (journal: Journal) => removing.mutate(() => journals.remove(journal.id));
   return (
     <Page title={t('journals.title')}>
-      <JournalForm onSaved={() => void loaded.reload()} />
-      <ErrorAlert error={error} />
-      <LoadState loaded={loaded}>
+      <JournalForm onSaved={() => void loaded.refetch()} />
+      <ErrorAlert error={removing.error} />
+      <LoadState query={loaded}>
         {(list) =>
           list.length === 0 ? (
             <p>{t('journals.empty')}</p>
@@ -35,7 +30,7 @@ export function JournalsPage() {
                   <th scope="row">{journal.name}</th>
                   <td>{t(`journals.${journal.type}`)}</td>
                   <td>
-                    <button type="button" onClick={() => void remove(journal)} aria-label={`${t('app.remove')} ${journal.name}`}>
+                    <button type="button" onClick={() => remove(journal)} aria-label={`${t('app.remove')} ${journal.name}`}>
                       {t('app.remove')}
                     </button>
                   </td>

@@ -1,23 +1,20 @@
 import type { PaymentDetail, User } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { payments, users } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { queries } from '../api/queries';
+import { allOf } from '../api/queryState';
 import { paymentStatus } from '../pos/paymentStatus';
 import { LoadState, Page } from '../ui/components';
-import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { useDateTime, useMoney } from '../ui/hooks';
 import { StateBadge } from './StateBadge';
 
 export function PaymentDetailPage({ uuid }: { uuid: string }) {
   const { t } = useTranslation();
-  const loaded = useLoad(async () => {
-    const [detail, people] = await Promise.all([payments.get(uuid), users.list()]);
-    return { detail, people };
-  }, [uuid]);
-  const reload = () => void loaded.reload();
-  useLiveEvents('payment', (event) => (event.data.payment.uuid === uuid ? reload() : undefined), reload);
+  // Its events re-read it (`liveCache.ts`).
+  const loaded = allOf(useQuery(queries.payments.detail(uuid)), useQuery(queries.users()));
   return (
     <Page title={t('payments.detailTitle')} actions={<a href="#/admin/payments">{t('payments.back')}</a>}>
-      <LoadState loaded={loaded}>{({ detail, people }) => <Detail detail={detail} people={people} />}</LoadState>
+      <LoadState query={loaded}>{([detail, people]) => <Detail detail={detail} people={people} />}</LoadState>
     </Page>
   );
 }

@@ -1,12 +1,13 @@
 import type { Company, Device, Journal, PaymentMethod, PaymentMethodBody } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { company, devices, journals, paymentMethods } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { paymentMethods } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { allOf } from '../api/queryState';
 import { errorText } from '../i18n/errors';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad } from '../ui/hooks';
 import { methodFieldOf } from './methodErrors';
 
 interface Data {
@@ -21,16 +22,15 @@ const EMPTY: PaymentMethodBody = { name: '', kind: 'bank', journalId: 0, termina
 
 export function PaymentMethodsPage() {
   const { t } = useTranslation();
-  const loaded = useLoad(async (): Promise<Data> => {
-    const [m, j, d, c] = await Promise.all([paymentMethods.list(), journals.list(), devices.list(), company.get()]);
-    return { methods: m, journals: j, devices: d, company: c };
-  });
-  useLiveEvents('device', () => void loaded.reload(), () => void loaded.reload());
+  // The devices follow their events (`liveCache.ts`): a terminal's state shows beside its method.
+  const methods = useQuery(queries.paymentMethods());
+  const all = allOf(methods, useQuery(queries.journals()), useQuery(queries.devices()), useQuery(queries.company()));
+  const loaded = { ...all, data: all.data === undefined ? undefined : ({ methods: all.data[0], journals: all.data[1], devices: all.data[2], company: all.data[3] } satisfies Data) };
   const [editing, setEditing] = useState<PaymentMethod | null>(null);
 
   return (
     <Page title={t('methods.title')}>
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(data) => (
           <>
             <MethodForm
@@ -39,7 +39,7 @@ export function PaymentMethodsPage() {
               editing={editing}
               onSaved={() => {
                 setEditing(null);
-                void loaded.reload();
+                void methods.refetch();
               }}
               onCancel={() => setEditing(null)}
             />

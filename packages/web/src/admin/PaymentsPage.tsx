@@ -1,11 +1,12 @@
 import type { PaymentState } from '@kassa/contract';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { devices, paymentMethods, payments } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { queries } from '../api/queries';
+import { allOf } from '../api/queryState';
 import { PAYMENT_STATES } from '../pos/paymentStatus';
 import { DataTable, LoadState, Page } from '../ui/components';
-import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { useDateTime, useMoney } from '../ui/hooks';
 import { pageView } from './paging';
 import { StateBadge } from './StateBadge';
 
@@ -35,16 +36,12 @@ export function PaymentsPage() {
   const [paging, setPaging] = useState({ search, offset: 0 });
   const offset = paging.search === search ? paging.offset : 0;
   const setOffset = (next: number) => setPaging({ search, offset: next });
-  const loaded = useLoad(async () => {
-    const [list, methods, deviceList] = await Promise.all([
-      payments.list({ text: text === '' ? undefined : text, state: state === '' ? undefined : state, limit: PAGE, offset }),
-      paymentMethods.list(),
-      devices.list(),
-    ]);
-    return { payments: list.items, page: pageView({ offset: list.offset, limit: PAGE, shown: list.items.length, total: list.total }), methods, devices: deviceList };
-  }, [text, state, offset]);
-  const reload = () => void loaded.reload();
-  useLiveEvents('payment', reload, reload);
+  // Payment events re-read it (`liveCache.ts`); another search keeps the last page shown until it is read.
+  const found = useQuery({
+    ...queries.payments.list({ text: text === '' ? undefined : text, state: state === '' ? undefined : state, limit: PAGE, offset }),
+    placeholderData: keepPreviousData,
+  });
+  const loaded = allOf(found, useQuery(queries.paymentMethods()), useQuery(queries.devices()));
 
   return (
     <Page title={t('payments.title')}>
@@ -64,11 +61,11 @@ export function PaymentsPage() {
           ))}
         </select>
       </div>
-      <LoadState loaded={loaded}>
-        {(data) => {
-          const rows = data.payments.map((p) => ({ p, method: data.methods.find((m) => m.id === p.paymentMethodId), device: data.devices.find((d) => d.id === p.deviceId) }));
+      <LoadState query={loaded}>
+        {([list, methods, deviceList]) => {
+          const rows = list.items.map((p) => ({ p, method: methods.find((m) => m.id === p.paymentMethodId), device: deviceList.find((d) => d.id === p.deviceId) }));
           if (rows.length === 0) return <p>{t('payments.empty')}</p>;
-          const { page } = data;
+          const page = pageView({ offset: list.offset, limit: PAGE, shown: list.items.length, total: list.total });
           return (
             <>
               <nav aria-label={t('payments.pages')} className="pager">

@@ -1,28 +1,28 @@
 import type { PaymentMethod, PosConfig } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { paymentMethods, posConfigs } from '../api/endpoints';
+import { posConfigs } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { allOf } from '../api/queryState';
 import { fieldErrors } from '../i18n/errors';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad } from '../ui/hooks';
 
 export function PosConfigsPage() {
   const { t } = useTranslation();
-  const loaded = useLoad(async () => {
-    const [configs, methods] = await Promise.all([posConfigs.list(), paymentMethods.list()]);
-    return { configs, methods };
-  });
+  const configs = useQuery(queries.posConfigs());
+  const methods = useQuery(queries.paymentMethods());
   return (
     <Page title={t('posConfigs.title')}>
-      <LoadState loaded={loaded}>
-        {(data) => (
+      <LoadState query={allOf(configs, methods)}>
+        {([configList, methodList]) => (
           <div className="stack">
-            {data.configs.length === 0 ? <p>{t('posConfigs.empty')}</p> : null}
-            {data.configs.map((config) => (
-              <PosConfigForm key={config.id} config={config} methods={data.methods} onSaved={() => void loaded.reload()} />
+            {configList.length === 0 ? <p>{t('posConfigs.empty')}</p> : null}
+            {configList.map((config) => (
+              <PosConfigForm key={config.id} config={config} methods={methodList} onSaved={() => void configs.refetch()} />
             ))}
-            <PosConfigForm key={`new:${data.configs.length}`} config={null} methods={data.methods} onSaved={() => void loaded.reload()} />
+            <PosConfigForm key={`new:${configList.length}`} config={null} methods={methodList} onSaved={() => void configs.refetch()} />
           </div>
         )}
       </LoadState>

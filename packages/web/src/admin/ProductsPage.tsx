@@ -1,59 +1,55 @@
 import type { Company, Product, ProductBody } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { company, products } from '../api/endpoints';
+import { products } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { allOf } from '../api/queryState';
+import { useChange } from '../api/useChange';
 import { errorText, fieldErrors } from '../i18n/errors';
 import { parseCents } from '../money';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useCentsInput, useLoad, useMoney } from '../ui/hooks';
+import { useCentsInput, useMoney } from '../ui/hooks';
 
 export function ProductsPage() {
   const { t } = useTranslation();
   const money = useMoney();
-  const loaded = useLoad(async () => {
-    const [list, c] = await Promise.all([products.list(), company.get()]);
-    return { products: list, company: c };
-  });
-  const [error, setError] = useState<unknown>(null);
+  const list = useQuery(queries.products());
+  const loaded = allOf(list, useQuery(queries.company()));
+  const switching = useChange(queryKeys.products);
   const [editing, setEditing] = useState<Product | null>(null);
-  const setActive = async (product: Product, active: boolean) => {
-    setError(null);
-    try {
-      await products.update(product.id, { name: product.name, priceCents: product.priceCents, vatRate: product.vatRate, active });
-      await loaded.reload();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const setActive = (product: Product, active: boolean) =>
+    switching.mutate(() => products.update(product.id, { name: product.name, priceCents: product.priceCents, vatRate: product.vatRate, active }));
   return (
     <Page title={t('products.title')}>
-      <LoadState loaded={loaded}>
-        {(data) => (
+      <LoadState query={loaded}>
+        {([productList, company]) => (
           <>
             <ProductForm
               key={editing?.id ?? 'new'}
-              company={data.company}
+              company={company}
               editing={editing}
               onDone={() => {
                 setEditing(null);
-                void loaded.reload();
+                void list.refetch();
               }}
               onCancel={() => setEditing(null)}
             />
-            <ErrorAlert error={error} />
-            {data.products.length === 0 ? (
+            <ErrorAlert error={switching.error} />
+            {productList.length === 0 ? (
               <p>{t('products.empty')}</p>
             ) : (
               <DataTable label={t('products.title')} columns={[t('app.name'), { label: t('products.price'), numeric: true }, { label: t('products.vat'), numeric: true }, t('products.active'), t('app.actions')]}>
-                {data.products.map((p) => (
+                {productList.map((p) => (
                   <tr key={p.id}>
                     <th scope="row">{p.name}</th>
                     <td className="num">{money(p.priceCents)}</td>
                     <td className="num">{p.vatRate}%</td>
                     <td>
                       <label className="check">
-                        <input type="checkbox" checked={p.active} onChange={(e) => void setActive(p, e.target.checked)} />
+                        <input type="checkbox" checked={p.active} onChange={(e) => setActive(p, e.target.checked)} />
                         <span className="visually-hidden">
                           {t('products.active')}: {p.name}
                         </span>

@@ -1,19 +1,22 @@
 import type { Company } from '@kassa/contract';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
 import { company as companyApi } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
 import { errorText } from '../i18n/errors';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad } from '../ui/hooks';
 
 export function SettingsPage() {
   const { t } = useTranslation();
-  const loaded = useLoad(() => companyApi.get());
+  const queryClient = useQueryClient();
+  const loaded = useQuery(queries.company());
   return (
     <Page title={t('settings.title')}>
-      <LoadState loaded={loaded}>{(company) => <SettingsForms company={company} onSaved={(c) => loaded.setData(() => c)} />}</LoadState>
+      <LoadState query={loaded}>{(company) => <SettingsForms company={company} onSaved={(c) => queryClient.setQueryData(queryKeys.company, c)} />}</LoadState>
     </Page>
   );
 }

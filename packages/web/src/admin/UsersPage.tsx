@@ -1,34 +1,30 @@
 import type { CreateUserBody, Role, UpdateUserBody, User } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
 import { users } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
+import { useChange } from '../api/useChange';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad } from '../ui/hooks';
 
 /** The contract's PASSWORD_MIN_LENGTH; the app takes only types from the contract, so the number is repeated here for the browser's own check. */
 const PASSWORD_MIN_LENGTH = 12;
 
 export function UsersPage() {
   const { t } = useTranslation();
-  const loaded = useLoad(() => users.list());
-  const [error, setError] = useState<unknown>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      await loaded.reload();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+  const loaded = useQuery(queries.users());
+  const changing = useChange(queryKeys.users);
+  // The refusal is shown from `changing.error`; a caller waiting for the change only needs to know it is over.
+  const act = (action: () => Promise<unknown>): Promise<void> => changing.mutateAsync(action).then(() => undefined, () => undefined);
   const change = (user: User, body: UpdateUserBody) => act(() => users.update(user.id, body));
   return (
     <Page title={t('users.title')}>
-      <UserForm onSaved={() => void loaded.reload()} />
-      <ErrorAlert error={error} />
-      <LoadState loaded={loaded}>
+      <UserForm onSaved={() => void loaded.refetch()} />
+      <ErrorAlert error={changing.error} />
+      <LoadState query={loaded}>
         {(list) => (
           <DataTable label={t('users.title')} columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('users.signIn'), t('app.actions')]}>
             {list.map((user) => (

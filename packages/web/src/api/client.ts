@@ -55,15 +55,18 @@ async function readJson(response: Response): Promise<unknown> {
 /**
  * One call of the API. Bodies go as JSON; an error answer becomes an ApiError carrying the
  * server's code. The answer's type is the contract's `Static<>` type the route declares.
+ * `signal` aborts the request (a screen left before its answer came); the abort is rethrown as is,
+ * not as a network error, so nobody shows it.
  */
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body), signal: signal ?? null });
+  } catch (caught) {
+    if (signal?.aborted === true) throw caught;
     throw new ApiError({ code: NETWORK_ERROR, message: 'The server cannot be reached.', status: 0 });
   }
   const payload = await readJson(response);

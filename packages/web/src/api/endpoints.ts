@@ -51,58 +51,58 @@ const enc = encodeURIComponent;
 
 export const auth = {
   login: (body: LoginBody) => api<SessionInfo>('POST', '/api/auth/login', body),
-  me: () => api<SessionInfo>('GET', '/api/auth/me'),
+  me: (signal?: AbortSignal) => api<SessionInfo>('GET', '/api/auth/me', undefined, signal),
   logout: () => api<unknown>('POST', '/api/auth/logout'),
-  setupState: () => api<SetupState>('GET', '/api/setup'),
+  setupState: (signal?: AbortSignal) => api<SetupState>('GET', '/api/setup', undefined, signal),
   setup: (body: SetupBody) => api<SessionInfo>('POST', '/api/setup', body),
 };
 
 export const company = {
-  get: () => api<Company>('GET', '/api/company'),
+  get: (signal?: AbortSignal) => api<Company>('GET', '/api/company', undefined, signal),
   update: (body: UpdateCompanyBody) => api<Company>('PATCH', '/api/company', body),
 };
 
 export const journals = {
-  list: () => items(api<List<Journal>>('GET', '/api/journals')),
+  list: (signal?: AbortSignal) => items(api<List<Journal>>('GET', '/api/journals', undefined, signal)),
   create: (body: JournalBody) => api<Journal>('POST', '/api/journals', body),
   update: (id: number, body: JournalBody) => api<Journal>('PUT', `/api/journals/${id}`, body),
   remove: (id: number) => api<unknown>('DELETE', `/api/journals/${id}`),
 };
 
 export const boxes = {
-  list: () => items(api<List<Box>>('GET', '/api/boxes')),
+  list: (signal?: AbortSignal) => items(api<List<Box>>('GET', '/api/boxes', undefined, signal)),
   pair: (name: string) => api<PairedBox>('POST', '/api/boxes', { name }),
   pairingCode: (name: string) => api<PairingCode>('POST', '/api/boxes/pairing-codes', { name }),
   revoke: (id: string) => api<Box>('POST', `/api/boxes/${enc(id)}/revoke`),
 };
 
 export const devices = {
-  list: () => items(api<List<Device>>('GET', '/api/devices')),
+  list: (signal?: AbortSignal) => items(api<List<Device>>('GET', '/api/devices', undefined, signal)),
   approve: (id: number) => api<Device>('POST', `/api/devices/${id}/approve`),
   remove: (id: number) => api<Device>('POST', `/api/devices/${id}/remove`),
   dismissAlert: (id: number, alertId: number) => api<Device>('POST', `/api/devices/${id}/alerts/${alertId}/dismiss`),
 };
 
 export const paymentMethods = {
-  list: () => items(api<List<PaymentMethod>>('GET', '/api/payment-methods')),
+  list: (signal?: AbortSignal) => items(api<List<PaymentMethod>>('GET', '/api/payment-methods', undefined, signal)),
   create: (body: PaymentMethodBody) => api<PaymentMethod>('POST', '/api/payment-methods', body),
   update: (id: number, body: PaymentMethodBody) => api<PaymentMethod>('PUT', `/api/payment-methods/${id}`, body),
 };
 
 export const posConfigs = {
-  list: () => items(api<List<PosConfig>>('GET', '/api/pos-configs')),
+  list: (signal?: AbortSignal) => items(api<List<PosConfig>>('GET', '/api/pos-configs', undefined, signal)),
   create: (body: PosConfigBody) => api<PosConfig>('POST', '/api/pos-configs', body),
   update: (id: number, body: PosConfigBody) => api<PosConfig>('PUT', `/api/pos-configs/${id}`, body),
 };
 
 export const products = {
-  list: () => items(api<List<Product>>('GET', '/api/products')),
+  list: (signal?: AbortSignal) => items(api<List<Product>>('GET', '/api/products', undefined, signal)),
   create: (body: ProductBody) => api<Product>('POST', '/api/products', body),
   update: (id: number, body: ProductBody) => api<Product>('PUT', `/api/products/${id}`, body),
 };
 
 export const users = {
-  list: () => items(api<List<User>>('GET', '/api/users')),
+  list: (signal?: AbortSignal) => items(api<List<User>>('GET', '/api/users', undefined, signal)),
   create: (body: CreateUserBody) => api<User>('POST', '/api/users', body),
   update: (id: number, body: UpdateUserBody) => api<User>('PATCH', `/api/users/${id}`, body),
   setOwnPin: (body: SetOwnPinBody) => api<User>('PUT', '/api/users/me/pin', body),
@@ -111,12 +111,12 @@ export const users = {
 };
 
 export const sessions = {
-  list: () => items(api<List<PosSession>>('GET', '/api/sessions')),
-  get: (id: number) => api<PosSession>('GET', `/api/sessions/${id}`),
+  list: (signal?: AbortSignal) => items(api<List<PosSession>>('GET', '/api/sessions', undefined, signal)),
+  get: (id: number, signal?: AbortSignal) => api<PosSession>('GET', `/api/sessions/${id}`, undefined, signal),
   open: (posConfigId: number, openingCashCents: number) => api<PosSession>('POST', '/api/sessions', { posConfigId, openingCashCents }),
   close: (id: number, body: CloseSessionBody) => api<PosSession>('POST', `/api/sessions/${id}/close`, body),
-  closingPreview: (id: number) => api<ClosingPreview>('GET', `/api/sessions/${id}/closing-preview`),
-  report: (id: number) => api<ZReport>('GET', `/api/sessions/${id}/report`),
+  closingPreview: (id: number, signal?: AbortSignal) => api<ClosingPreview>('GET', `/api/sessions/${id}/closing-preview`, undefined, signal),
+  report: (id: number, signal?: AbortSignal) => api<ZReport>('GET', `/api/sessions/${id}/report`, undefined, signal),
   /** The Z report as CSV: a plain link, the session cookie goes with it. */
   reportCsvUrl: (id: number) => `/api/sessions/${id}/report.csv`,
   reportJsonUrl: (id: number) => `/api/sessions/${id}/report`,
@@ -124,15 +124,15 @@ export const sessions = {
 };
 
 export const orders = {
-  list: (query: ListOrdersQuery) => api<OrderList>('GET', `/api/orders${queryString(query)}`),
+  list: (query: ListOrdersQuery, signal?: AbortSignal) => api<OrderList>('GET', `/api/orders${queryString(query)}`, undefined, signal),
   put: (id: string, body: PutOrderBody) => api<Order>('PUT', `/api/orders/${enc(id)}`, body),
-  get: (id: string) => api<Order>('GET', `/api/orders/${enc(id)}`),
+  get: (id: string, signal?: AbortSignal) => api<Order>('GET', `/api/orders/${enc(id)}`, undefined, signal),
   validate: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/validate`),
   cancel: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/cancel`),
-  receipt: (id: string) => api<Receipt>('GET', `/api/orders/${enc(id)}/receipt`),
+  receipt: (id: string, signal?: AbortSignal) => api<Receipt>('GET', `/api/orders/${enc(id)}/receipt`, undefined, signal),
   /** A refund: the uuid is the idempotency key; a cashier sends a manager's approval given on the spot. */
   refund: (id: string, uuid: string, body: PutRefundBody) => api<Refund>('PUT', `/api/orders/${enc(id)}/refunds/${enc(uuid)}`, body),
-  refundReceipt: (id: string, uuid: string) => api<RefundReceipt>('GET', `/api/orders/${enc(id)}/refunds/${enc(uuid)}/receipt`),
+  refundReceipt: (id: string, uuid: string, signal?: AbortSignal) => api<RefundReceipt>('GET', `/api/orders/${enc(id)}/refunds/${enc(uuid)}/receipt`, undefined, signal),
 };
 
 /** `?a=1&b=2` of the defined values of a query, or nothing. */
@@ -143,8 +143,8 @@ function queryString(query: object): string {
 }
 
 export const payments = {
-  list: (query: ListPaymentsQuery) => api<PaymentList>('GET', `/api/payments${queryString(query)}`),
-  get: (uuid: string) => api<PaymentDetail>('GET', `/api/payments/${enc(uuid)}`),
+  list: (query: ListPaymentsQuery, signal?: AbortSignal) => api<PaymentList>('GET', `/api/payments${queryString(query)}`, undefined, signal),
+  get: (uuid: string, signal?: AbortSignal) => api<PaymentDetail>('GET', `/api/payments/${enc(uuid)}`, undefined, signal),
   request: (uuid: string, body: PutPaymentBody) => api<Payment>('PUT', `/api/payments/${enc(uuid)}`, body),
   cancel: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/cancel`),
   recover: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/check`),

@@ -1,10 +1,11 @@
-import type { LiveEvent, LiveEventOf, LiveTopic } from '@kassa/contract';
+import type { LiveEvent, LiveTopic } from '@kassa/contract';
+import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { createContext, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, useContext, useEffect, useState } from 'react';
+import { applyLiveEvent } from './liveCache';
 
 export type Topic = LiveTopic;
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
-type Listener = (event: LiveEvent) => void;
 
 /** The contract's topics; the record makes the type-check fail when the contract gains or loses one. */
 const TOPIC_SET: Record<Topic, true> = { payment: true, order: true, device: true, box: true };
@@ -12,22 +13,12 @@ const TOPICS = Object.keys(TOPIC_SET) as Topic[];
 const LAST_ID_KEY = 'kassa.lastEventId';
 const MAX_BACKOFF_MS = 10_000;
 
-interface Hub {
-  subscribe(topic: Topic, listener: Listener): () => void;
-  /**
-   * Called after every gap in which events may have been missed — the stream (re)connecting, a
-   * `reset`, the browser back online, the tab visible again — so a screen re-reads what it shows.
-   */
-  onOpen(listener: () => void): () => void;
-}
-
 export interface Connection {
   readonly state: ConnectionState;
   /** When the stream stopped being live (ms since the epoch), while it is not live; else null. */
   readonly since: number | null;
 }
 
-const HubContext = createContext<Hub | null>(null);
 const StateContext = createContext<Connection>({ state: 'connecting', since: null });
 
 /** An event of the stream, as the contract says the server sends it; anything without a known topic is dropped. */
@@ -59,37 +50,27 @@ function streamUrl(posId: number | null): string {
  */
 /** `posId`: the one POS a manager or admin follows (see api/follow.ts); null for everything, and always for a cashier. */
 export function LiveEventsProvider({ children, posId = null }: { children: ReactNode; posId?: number | null }) {
+  const queryClient = useQueryClient();
   const [connection, setConnection] = useState<Connection>({ state: 'connecting', since: null });
   // "Since" is when it stopped being live, kept while it goes from reconnecting to offline and back.
   const setState = (state: ConnectionState) =>
     setConnection((previous) => (previous.state === state ? previous : { state, since: state === 'live' ? null : (previous.since ?? Date.now()) }));
-  const listeners = useRef(new Map<Topic, Set<Listener>>());
-  const openListeners = useRef(new Set<() => void>());
-  const hub = useRef<Hub>({
-    subscribe(topic, listener) {
-      const set = listeners.current.get(topic) ?? new Set<Listener>();
-      listeners.current.set(topic, set);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
-    onOpen(listener) {
-      openListeners.current.add(listener);
-      return () => openListeners.current.delete(listener);
-    },
-  });
 
   useEffect(() => {
     let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let stopped = false;
-    const resync = () => openListeners.current.forEach((listener) => listener());
+    // After every gap in which events may have been missed — the stream (re)connecting, a `reset`,
+    // the browser back online, the tab visible again — every query re-reads, at once where a
+    // screen shows it, later where none does.
+    const resync = () => void queryClient.invalidateQueries();
 
     const deliver = (raw: MessageEvent<string>) => {
       const event = parseEvent(raw);
       if (event === null) return;
       if (Number.isSafeInteger(event.id)) sessionStorage.setItem(LAST_ID_KEY, String(event.id));
-      listeners.current.get(event.topic)?.forEach((listener) => listener(event));
+      applyLiveEvent(queryClient, event);
     };
     const connect = () => {
       if (stopped) return;
@@ -146,13 +127,9 @@ export function LiveEventsProvider({ children, posId = null }: { children: React
       window.removeEventListener('online', backOnline);
       document.removeEventListener('visibilitychange', becameVisible);
     };
-  }, [posId]);
+  }, [posId, queryClient]);
 
-  return (
-    <HubContext.Provider value={hub.current}>
-      <StateContext.Provider value={connection}>{children}</StateContext.Provider>
-    </HubContext.Provider>
-  );
+  return <StateContext.Provider value={connection}>{children}</StateContext.Provider>;
 }
 
 export function useConnectionState(): ConnectionState {
@@ -162,21 +139,4 @@ export function useConnectionState(): ConnectionState {
 /** The stream's state and since when it has not been live. */
 export function useConnection(): Connection {
   return useContext(StateContext);
-}
-
-/** Calls `listener` for every event of `topic`, and `onOpen` after every gap (see `Hub.onOpen`). */
-export function useLiveEvents<T extends Topic>(topic: T, listener: (event: LiveEventOf<T>) => void, onOpen?: () => void): void {
-  const hub = useContext(HubContext);
-  const latest = useRef({ listener, onOpen });
-  latest.current = { listener, onOpen };
-  useEffect(() => {
-    if (hub === null) return undefined;
-    // The hub hands a listener only the events of its topic.
-    const offEvent = hub.subscribe(topic, (event) => latest.current.listener(event as LiveEventOf<T>));
-    const offOpen = hub.onOpen(() => latest.current.onOpen?.());
-    return () => {
-      offEvent();
-      offOpen();
-    };
-  }, [hub, topic]);
 }

@@ -1,12 +1,12 @@
-import type { OrderSummary, PosConfig } from '@kassa/contract';
+import type { OrderSummary } from '@kassa/contract';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { orders, posConfigs } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { queries } from '../api/queries';
 import { pageView } from '../admin/paging';
 import { parseCents } from '../money';
 import { DataTable, LoadState, Page } from '../ui/components';
-import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { useDateTime, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import type { OrderFilters } from './orderQuery';
 import { formatOrderFilters, ORDER_STATUSES, ORDERS_PAGE, parseOrderFilters, toListQuery } from './orderQuery';
@@ -34,11 +34,9 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
     const timer = setTimeout(() => go({ text: text.trim() }), 300);
     return () => clearTimeout(timer);
   });
-  const key = formatOrderFilters(scoped);
-  const loaded = useLoad(() => Promise.all([orders.list(toListQuery(scoped, parseCents)), posConfigId === null ? posConfigs.list() : Promise.resolve([] as PosConfig[])]), [key]);
-  const reload = () => void loaded.reload();
-  useLiveEvents('order', reload, reload);
-  useLiveEvents('payment', reload);
+  // Order and payment events re-read it (`liveCache.ts`); another search keeps the last page shown until it is read.
+  const found = useQuery({ ...queries.orders.list(toListQuery(scoped, parseCents)), placeholderData: keepPreviousData });
+  const configs = useQuery({ ...queries.posConfigs(), enabled: posConfigId === null });
 
   return (
     <Page title={t('orders.title')}>
@@ -62,7 +60,7 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
             <label htmlFor={`${searchId}-pos`}>{t('orders.pos')}</label>
             <select id={`${searchId}-pos`} value={filters.posConfigId ?? ''} onChange={(e) => go({ posConfigId: e.target.value === '' ? null : Number(e.target.value) })}>
               <option value="">{t('orders.anyPos')}</option>
-              {(loaded.data?.[1] ?? []).map((c) => (
+              {(configs.data ?? []).map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
                 </option>
@@ -75,8 +73,8 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
           {t('orders.attentionOnly')}
         </label>
       </div>
-      <LoadState loaded={loaded}>
-        {([list]) => {
+      <LoadState query={found}>
+        {(list) => {
           if (list.items.length === 0) return <p>{t('orders.empty')}</p>;
           const page = pageView({ offset: list.offset, limit: ORDERS_PAGE, shown: list.items.length, total: list.total });
           return (

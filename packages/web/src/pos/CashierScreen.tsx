@@ -1,12 +1,15 @@
 import type { PosConfig, PosSession } from '@kassa/contract';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
-import { posConfigs, sessions } from '../api/endpoints';
+import { sessions } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { queryKeys } from '../api/queryKeys';
 import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useCentsInput, useLoad } from '../ui/hooks';
+import { useCentsInput } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { OrdersPage } from '../orders/OrdersPage';
 import { CloseSession } from './CloseSession';
@@ -18,23 +21,24 @@ import { SellView } from './SellView';
 import { till } from './storage';
 
 /** The session this till works in: the one it opened, else an open one of the server, else none. */
-async function findSession(): Promise<PosSession | null> {
+async function findSession(signal: AbortSignal): Promise<PosSession | null> {
   const stored = till.sessionId();
   if (stored !== null) {
     try {
-      const session = await sessions.get(stored);
+      const session = await sessions.get(stored, signal);
       if (session.state === 'open') return session;
     } catch (caught) {
       if (!isApiError(caught, 'KASSA_NOT_FOUND')) throw caught;
     }
   }
-  const open = (await sessions.list()).find((s) => s.state === 'open') ?? null;
+  const open = (await sessions.list(signal)).find((s) => s.state === 'open') ?? null;
   till.setSessionId(open?.id ?? null);
   return open;
 }
 
 export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: string }) {
-  const loaded = useLoad(findSession);
+  const queryClient = useQueryClient();
+  const current = useQuery({ queryKey: queryKeys.sessions.current(), queryFn: ({ signal }) => findSession(signal) });
   const [view, id, refundId] = rest;
 
   useEffect(() => {
@@ -46,10 +50,10 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
   if (view === 'report' && id !== undefined && /^[0-9]+$/.test(id)) return <ZReportView sessionId={Number(id)} />;
   if (view === 'refund' && id !== undefined && refundId !== undefined) return <RefundReceiptView orderId={id} refundId={refundId} />;
   return (
-    <LoadState loaded={loaded}>
+    <LoadState query={current}>
       {(session) => {
         if (view === 'closed' || (view === 'close' && session !== null)) {
-          return <CloseSession session={session} onClosed={() => till.setSessionId(null)} onReopen={() => void loaded.reload().then(() => navigate('/pos'))} />;
+          return <CloseSession session={session} onClosed={() => till.setSessionId(null)} onReopen={() => void current.refetch().then(() => navigate('/pos'))} />;
         }
         if (view === 'order' && id !== undefined) return <PaymentScreen orderId={id} />;
         if (view === 'orders' && session !== null) return <OrdersPage basePath="/pos/orders" search={search} posConfigId={session.posConfigId} />;
@@ -58,7 +62,7 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
             <OpenSession
               onOpened={(opened) => {
                 till.setSessionId(opened.id);
-                loaded.setData(() => opened);
+                queryClient.setQueryData(queryKeys.sessions.current(), opened);
               }}
             />
           );
@@ -71,10 +75,10 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
 
 function OpenSession({ onOpened }: { onOpened: (session: PosSession) => void }) {
   const { t } = useTranslation();
-  const configs = useLoad(() => posConfigs.list());
+  const configs = useQuery(queries.posConfigs());
   return (
     <Page title={t('pos.openTitle')}>
-      <LoadState loaded={configs}>{(list) => (list.length === 0 ? <p>{t('pos.noPos')}</p> : <OpenSessionForm configs={list} onOpened={onOpened} />)}</LoadState>
+      <LoadState query={configs}>{(list) => (list.length === 0 ? <p>{t('pos.noPos')}</p> : <OpenSessionForm configs={list} onOpened={onOpened} />)}</LoadState>
     </Page>
   );
 }

@@ -1,13 +1,14 @@
 import type { ClosingPreview, DenominationCount, EuroDenominationCents, ManagerApproval, PosSession } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
-import { orders, sessions } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { sessions } from '../api/endpoints';
+import { queries } from '../api/queries';
 import { centsToInput, parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useLoad, useMoney } from '../ui/hooks';
+import { useMoney } from '../ui/hooks';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
 import { CardTotalsTable, SettledByHandTable } from './ZReportView';
 
@@ -96,11 +97,9 @@ export function CloseSession({ session, onClosed, onReopen }: { session: PosSess
  * payments settled by hand. A difference beyond the threshold brings the manager approval dialog.
  */
 function ClosingForm({ sessionId, onClosed }: { sessionId: number; onClosed: (session: PosSession) => void }) {
-  const loaded = useLoad(() => sessions.closingPreview(sessionId), [sessionId]);
-  const reload = () => void loaded.reload();
-  useLiveEvents('order', reload, reload);
-  useLiveEvents('payment', reload);
-  return <LoadState loaded={loaded}>{(preview) => <ClosingFormBody preview={preview} onClosed={onClosed} />}</LoadState>;
+  // Order and payment events re-read it (`liveCache.ts`).
+  const preview = useQuery(queries.sessions.closingPreview(sessionId));
+  return <LoadState query={preview}>{(preview) => <ClosingFormBody preview={preview} onClosed={onClosed} />}</LoadState>;
 }
 
 function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClosed: (session: PosSession) => void }) {
@@ -220,10 +219,7 @@ function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClo
 function ClosingBlockers({ sessionId }: { sessionId: number }) {
   const { t } = useTranslation();
   const money = useMoney();
-  const loaded = useLoad(() => orders.list({ sessionId, state: 'draft', limit: 500 }), [sessionId]);
-  const reload = () => void loaded.reload();
-  useLiveEvents('order', reload, reload);
-  const list = loaded.data;
+  const list = useQuery(queries.orders.list({ sessionId, state: 'draft', limit: 500 })).data;
   if (list === undefined || list.total === 0) return null;
   return (
     <section className="card blockers" aria-labelledby="blockers-title">

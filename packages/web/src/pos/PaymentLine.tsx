@@ -1,10 +1,11 @@
 import type { Order, PaymentMethod } from '@kassa/contract';
-import { useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { payments } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { queries } from '../api/queries';
 import { ErrorAlert } from '../ui/components';
-import { useLoad, useMoney } from '../ui/hooks';
+import { useMoney } from '../ui/hooks';
 import { CANCELLABLE_STATES, SETTLED_STATES, approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
 import { UnknownPanel } from './UnknownPanel';
 
@@ -32,20 +33,18 @@ export function PaymentLine({
 }) {
   const { t } = useTranslation();
   const money = useMoney();
-  const detail = useLoad(() => payments.get(line.uuid), [line.uuid]);
-  const reload = () => void detail.reload();
-  useLiveEvents('payment', (event) => (event.data.payment.uuid === line.uuid ? reload() : undefined), reload);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  // Its events update and re-read it (`liveCache.ts`); so does every gap in the stream.
+  const detail = useQuery(queries.payments.detail(line.uuid));
+  const reload = () => void detail.refetch();
 
   const state = detail.data?.payment.state ?? line.state;
   const running = !SETTLED_STATES.includes(state);
   // An event about it, or a read, restarts the wait: a running line is never quiet for long.
   useEffect(() => {
-    if (!running || detail.loading) return undefined;
+    if (!running || detail.isFetching) return undefined;
     const timer = setTimeout(reload, QUIET_REREAD_MS);
     return () => clearTimeout(timer);
-  }, [running, detail.loading, detail.data]);
+  }, [running, detail.isFetching, detail.dataUpdatedAt]);
   // The line learned a new state on its own (after a gap): the order's totals follow.
   const told = useRef(line.state);
   useEffect(() => {
@@ -63,21 +62,10 @@ export function PaymentLine({
   // Why the box would not start it (busy, offline…), as the box said it.
   const refusal = state === 'retry' ? (detail.data?.history.findLast((h) => h.event === 'refused')?.message ?? null) : null;
 
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      reload();
-      onChanged();
-    } catch (caught) {
-      setError(caught);
-      // Refused (often because the payment moved on meanwhile): show what it is now.
-      reload();
-    } finally {
-      setBusy(false);
-    }
-  };
+  // Done or refused (often because the payment moved on meanwhile): the line shows what it is now.
+  const action = useMutation({ mutationFn: (run: () => Promise<unknown>) => run(), onSuccess: onChanged, onSettled: reload });
+  const busy = action.isPending;
+  const act = (run: () => Promise<unknown>) => action.mutate(run);
   const retry = () =>
     act(() => payments.request(crypto.randomUUID(), { orderId: order.id, paymentMethodId: line.methodId, amountCents: Math.min(line.amountCents, Math.max(order.dueCents, 1)) }));
 
@@ -109,10 +97,10 @@ export function PaymentLine({
           mismatch={{ approved: detail.data === undefined ? '?' : money(approvedOtherCents(detail.data) ?? 0), requested: money(line.amountCents) }}
         />
       ) : null}
-      <ErrorAlert error={error} />
+      <ErrorAlert error={action.error} />
       <div className="row">
         {CANCELLABLE_STATES.includes(state) ? (
-          <button type="button" className="danger" disabled={busy} onClick={() => void act(() => payments.cancel(line.uuid))}>
+          <button type="button" className="danger" disabled={busy} onClick={() => act(() => payments.cancel(line.uuid))}>
             {busy ? t('pos.cancelling') : t('pos.cancelPayment')}
           </button>
         ) : null}
@@ -122,7 +110,7 @@ export function PaymentLine({
           </button>
         ) : null}
         {state === 'retry' && order.dueCents > 0 && !superseded ? (
-          <button type="button" className="primary" disabled={busy} onClick={() => void retry()}>
+          <button type="button" className="primary" disabled={busy} onClick={retry}>
             {t('pos.retry')}
           </button>
         ) : null}

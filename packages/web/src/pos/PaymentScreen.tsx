@@ -1,14 +1,17 @@
 import type { Order, PaymentMethod } from '@kassa/contract';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
-import { devices, orders, paymentMethods, payments, posConfigs, sessions } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { orders, payments } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { allOf } from '../api/queryState';
 import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, useDocumentTitle } from '../ui/components';
-import { useCentsInput, useLoad, useMoney } from '../ui/hooks';
+import { useCentsInput, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
+import { useOfferedMethods } from './offeredMethods';
 import { PaymentLine } from './PaymentLine';
 import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
 import { changeFor, quickTenders } from './tender';
@@ -20,40 +23,15 @@ interface Data {
   methods: PaymentMethod[];
 }
 
-/** The methods this order's point of sale offers. */
-async function loadData(orderId: string): Promise<Data> {
-  const order = await orders.get(orderId);
-  const [allMethods, configs, session] = await Promise.all([paymentMethods.list(), posConfigs.list(), sessions.get(order.sessionId)]);
-  const offered = configs.find((c) => c.id === session.posConfigId)?.paymentMethodIds ?? allMethods.map((m) => m.id);
-  return { order, methods: allMethods.filter((m) => offered.includes(m.id)) };
-}
-
 export function PaymentScreen({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
   useDocumentTitle(t('pos.paymentTitle'));
-  const loaded = useLoad(() => loadData(orderId), [orderId]);
-  const reloadOrder = async () => {
-    try {
-      const order = await orders.get(orderId);
-      loaded.setData((previous) => (previous === undefined ? previous : { ...previous, order }));
-    } catch {
-      await loaded.reload();
-    }
-  };
-  useLiveEvents(
-    'order',
-    (event) => {
-      const { order } = event.data;
-      if (order.id === orderId) loaded.setData((previous) => (previous === undefined ? previous : { ...previous, order }));
-    },
-    () => void loaded.reload(),
-  );
-  useLiveEvents('payment', (event) => {
-    if (event.data.payment.orderId === orderId) void reloadOrder();
-  });
+  // The order follows its events (`liveCache.ts`); the methods are those of its point of sale.
+  const order = useQuery(queries.orders.detail(orderId));
+  const methods = useOfferedMethods(order.data?.sessionId);
+  const reloadOrder = () => void order.refetch();
   // Which terminals are offline, to mark their methods before the cashier chooses one.
-  const terminals = useLoad(() => devices.list());
-  useLiveEvents('device', () => void terminals.reload(), () => void terminals.reload());
+  const terminals = useQuery(queries.devices());
   const offlineDeviceIds = terminals.data?.filter((d) => !d.online).map((d) => d.id) ?? [];
 
   return (
@@ -63,7 +41,7 @@ export function PaymentScreen({ orderId }: { orderId: string }) {
           {t('pos.paymentTitle')}
         </h1>
       </div>
-      <LoadState loaded={loaded}>{(data) => <PaymentPanel data={data} offlineDeviceIds={offlineDeviceIds} onChanged={() => void reloadOrder()} />}</LoadState>
+      <LoadState query={allOf(order, methods)}>{([current, offered]) => <PaymentPanel data={{ order: current, methods: offered }} offlineDeviceIds={offlineDeviceIds} onChanged={reloadOrder} />}</LoadState>
     </section>
   );
 }
@@ -73,7 +51,6 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
   const money = useMoney();
   const { order, methods } = data;
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [methodId, setMethodId] = useState(methods[0]?.id ?? 0);
   const { paidCents, runningCents } = order;
   const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state));
@@ -87,21 +64,17 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
     if (canValidate) validateButton.current?.focus();
   }, [canValidate]);
 
-  const validate = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await orders.validate(order.id);
+  const validate = useMutation({
+    mutationFn: () => orders.validate(order.id),
+    onMutate: () => setError(null),
+    onSuccess: () => {
       till.setRunningOrder(null);
       navigate(`/pos/receipt/${order.id}`);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   const backToProducts = async () => {
     setError(null);
+    validate.reset();
     try {
       await orders.cancel(order.id);
       till.setDraft(order.lines.map((l) => ({ productId: l.productId, name: l.name, unitPriceCents: l.unitPriceCents, vatRate: l.vatRate, quantity: l.quantity })));
@@ -181,9 +154,9 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
             />
           ))}
         </ul>
-        <ErrorAlert error={error} />
+        <ErrorAlert error={validate.error ?? error} />
         <div className="row">
-          <button ref={validateButton} type="button" className="primary big" disabled={!canValidate || busy} aria-describedby="validate-hint" onClick={() => void validate()}>
+          <button ref={validateButton} type="button" className="primary big" disabled={!canValidate || validate.isPending} aria-describedby="validate-hint" onClick={() => validate.mutate()}>
             {t('pos.validate')}
           </button>
         </div>

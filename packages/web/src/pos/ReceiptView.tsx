@@ -1,10 +1,10 @@
 import type { Receipt } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { orders } from '../api/endpoints';
-import { useLiveEvents } from '../api/live';
+import { queries } from '../api/queries';
 import { LoadState, useDocumentTitle } from '../ui/components';
-import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { useDateTime, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { PAID_STATES } from './paymentStatus';
 import { RefundPanel } from './RefundPanel';
@@ -13,10 +13,9 @@ import { Totals } from './Totals';
 export function ReceiptView({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
   useDocumentTitle(t('pos.receipt'));
-  const loaded = useLoad(() => orders.receipt(orderId), [orderId]);
+  // A refund line of this order moves with its terminal: its events re-read the receipt (`liveCache.ts`).
+  const receipt = useQuery(queries.orders.receipt(orderId));
   const [refunding, setRefunding] = useState(false);
-  // A refund line of this order moves with its terminal: the receipt shows where it stands.
-  useLiveEvents('payment', (event) => (event.data.payment.orderId === orderId ? void loaded.reload() : undefined));
   return (
     <section className="page receipt-page" aria-labelledby="page-title">
       <div className="page-head no-print">
@@ -33,8 +32,8 @@ export function ReceiptView({ orderId }: { orderId: string }) {
           {t('pos.newOrder')}
         </button>
       </div>
-      <LoadState loaded={loaded}>{(receipt) => <ReceiptPaper receipt={receipt} />}</LoadState>
-      {refunding ? <RefundPanel orderId={orderId} onChanged={() => void loaded.reload()} /> : null}
+      <LoadState query={receipt}>{(receipt) => <ReceiptPaper receipt={receipt} />}</LoadState>
+      {refunding ? <RefundPanel orderId={orderId} onChanged={() => void receipt.refetch()} /> : null}
     </section>
   );
 }

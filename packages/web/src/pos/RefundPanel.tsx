@@ -1,15 +1,19 @@
 import type { ManagerApproval, Order, PaymentMethod, PutRefundBody } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
-import { orders, paymentMethods, posConfigs, sessions } from '../api/endpoints';
+import { orders } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { allOf } from '../api/queryState';
 import { useAuth } from '../auth';
 import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState } from '../ui/components';
-import { useLoad, useMoney } from '../ui/hooks';
+import { useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
+import { useOfferedMethods } from './offeredMethods';
 import { PaymentLine } from './PaymentLine';
 
 /** Whether the signed-in role approves its own overrides (the server decides; this only spares a cashier the refusal). */
@@ -18,13 +22,6 @@ const APPROVES_ITSELF = new Set(['admin', 'manager']);
 interface Data {
   readonly order: Order;
   readonly methods: PaymentMethod[];
-}
-
-async function loadData(orderId: string): Promise<Data> {
-  const order = await orders.get(orderId);
-  const [allMethods, configs, session] = await Promise.all([paymentMethods.list(), posConfigs.list(), sessions.get(order.sessionId)]);
-  const offered = configs.find((c) => c.id === session.posConfigId)?.paymentMethodIds ?? allMethods.map((m) => m.id);
-  return { order, methods: allMethods.filter((m) => offered.includes(m.id)) };
 }
 
 /** How many of each line may still come back: sold minus what refunds that are not void returned. */
@@ -42,8 +39,13 @@ function returnable(order: Order): number[] {
  * payment; each refund has its receipt.
  */
 export function RefundPanel({ orderId, onChanged }: { orderId: string; onChanged: () => void }) {
-  const loaded = useLoad(() => loadData(orderId), [orderId]);
-  return <LoadState loaded={loaded}>{(data) => <RefundForm data={data} onChanged={() => { void loaded.reload(); onChanged(); }} />}</LoadState>;
+  const order = useQuery(queries.orders.detail(orderId));
+  const methods = useOfferedMethods(order.data?.sessionId);
+  return (
+    <LoadState query={allOf(order, methods)}>
+      {([current, offered]) => <RefundForm data={{ order: current, methods: offered }} onChanged={() => { void order.refetch(); onChanged(); }} />}
+    </LoadState>
+  );
 }
 
 function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) {

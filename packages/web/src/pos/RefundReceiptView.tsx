@@ -1,7 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { orders } from '../api/endpoints';
+import { queries } from '../api/queries';
 import { LoadState, useDocumentTitle } from '../ui/components';
-import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { useDateTime, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 
 /** The refund receipt, ready to print: the lines returned, the amount paid back and how, the reason. */
@@ -10,7 +11,7 @@ export function RefundReceiptView({ orderId, refundId }: { orderId: string; refu
   useDocumentTitle(t('pos.refundReceipt'));
   const money = useMoney();
   const dateTime = useDateTime();
-  const loaded = useLoad(() => orders.refundReceipt(orderId, refundId), [orderId, refundId]);
+  const loaded = useQuery(queries.orders.refundReceipt(orderId, refundId));
   return (
     <section className="page receipt-page" aria-labelledby="page-title">
       <div className="page-head no-print">
@@ -24,7 +25,7 @@ export function RefundReceiptView({ orderId, refundId }: { orderId: string; refu
           {t('pos.receipt')}
         </button>
       </div>
-      <LoadState loaded={loaded}>
+      <LoadState query={loaded}>
         {(receipt) => (
           <article className="receipt" aria-label={t('pos.refundReceipt')}>
             <header>

@@ -1,11 +1,12 @@
 import type { PosSession, Product } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { orders, products } from '../api/endpoints';
+import { orders } from '../api/endpoints';
+import { queries } from '../api/queries';
 import { ErrorAlert, LoadState, useDocumentTitle } from '../ui/components';
-import { useLiveEvents } from '../api/live';
-import { useLoad, useMoney } from '../ui/hooks';
+import { useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import type { DraftLine } from '../vat';
 import { draftTotals } from '../vat';
@@ -15,7 +16,7 @@ import { Totals } from './Totals';
 export function SellView({ session }: { session: PosSession }) {
   const { t } = useTranslation();
   useDocumentTitle(t('pos.products'));
-  const loaded = useLoad(async () => (await products.list()).filter((p) => p.active));
+  const loaded = useQuery({ ...queries.products(), select: (list) => list.filter((p) => p.active) });
   const [lines, setLines] = useState<DraftLine[]>(till.draft);
   useEffect(() => till.setDraft(lines), [lines]);
 
@@ -38,7 +39,7 @@ export function SellView({ session }: { session: PosSession }) {
           <a href="#/pos/close">{t('pos.closeSession')}</a>
         </div>
         <OpenOrdersNotice sessionId={session.id} />
-        <LoadState loaded={loaded}>{(list) => <ProductPicker products={list} onAdd={add} />}</LoadState>
+        <LoadState query={loaded}>{(list) => <ProductPicker products={list} onAdd={add} />}</LoadState>
       </section>
       <DraftOrder session={session} lines={lines} setLines={setLines} />
     </div>
@@ -48,10 +49,9 @@ export function SellView({ session }: { session: PosSession }) {
 /** Tells the cashier about the open orders of the session (from any device), flagged when a card was paid. */
 function OpenOrdersNotice({ sessionId }: { sessionId: number }) {
   const { t } = useTranslation();
-  const loaded = useLoad(() => Promise.all([orders.list({ sessionId, state: 'draft', limit: 1 }), orders.list({ sessionId, state: 'draft', attention: true, limit: 1 })]), [sessionId]);
-  const reload = () => void loaded.reload();
-  useLiveEvents('order', reload, reload);
-  const [open, attention] = loaded.data ?? [];
+  // Order events re-read both (`liveCache.ts`).
+  const open = useQuery(queries.orders.list({ sessionId, state: 'draft', limit: 1 })).data;
+  const attention = useQuery(queries.orders.list({ sessionId, state: 'draft', attention: true, limit: 1 })).data;
   if (open === undefined || open.total === 0) return null;
   const flagged = attention?.total ?? 0;
   return (

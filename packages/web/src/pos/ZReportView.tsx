@@ -1,9 +1,11 @@
 import type { CardTotal, SettledPayment, ZReport } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sessions } from '../api/endpoints';
+import { queries } from '../api/queries';
 import { LoadState, useDocumentTitle } from '../ui/components';
-import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { useDateTime, useMoney } from '../ui/hooks';
 
 type Paper = 'receipt' | 'a4';
 
@@ -11,7 +13,7 @@ type Paper = 'receipt' | 'a4';
 export function ZReportView({ sessionId }: { sessionId: number }) {
   const { t } = useTranslation();
   useDocumentTitle(t('closing.zReportOf', { id: sessionId }));
-  const loaded = useLoad(() => sessions.report(sessionId), [sessionId]);
+  const loaded = useQuery(queries.sessions.report(sessionId));
   const [paper, setPaper] = useState<Paper>('receipt');
   return (
     <section className="page z-report-page" aria-labelledby="page-title">
@@ -38,7 +40,7 @@ export function ZReportView({ sessionId }: { sessionId: number }) {
           {t('closing.csv')}
         </a>
       </div>
-      <LoadState loaded={loaded}>{(report) => <ZReportPaper report={report} paper={paper} />}</LoadState>
+      <LoadState query={loaded}>{(report) => <ZReportPaper report={report} paper={paper} />}</LoadState>
     </section>
   );
 }

@@ -1,10 +1,13 @@
 import type { PosSession } from '@kassa/contract';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
-import { posConfigs, sessions } from '../api/endpoints';
+import { sessions } from '../api/endpoints';
+import { queries } from '../api/queries';
+import { allOf } from '../api/queryState';
 import { ErrorAlert, LoadState, Page } from '../ui/components';
-import { useDateTime, useLoad, useMoney } from '../ui/hooks';
+import { useDateTime, useMoney } from '../ui/hooks';
 
 /**
  * The sessions of every POS, newest first, for managers and admins: each closed one links to its Z
@@ -14,7 +17,8 @@ export function SessionsPage() {
   const { t } = useTranslation();
   const money = useMoney();
   const dateTime = useDateTime();
-  const loaded = useLoad(async () => ({ list: await sessions.list(), configs: await posConfigs.list() }));
+  const sessionList = useQuery(queries.sessions.list());
+  const configList = useQuery(queries.posConfigs());
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -24,7 +28,7 @@ export function SessionsPage() {
     try {
       await sessions.reopen(session.id);
       setNotice(t('sessions.reopened', { id: session.id }));
-      await loaded.reload();
+      await sessionList.refetch();
     } catch (caught) {
       // A later session of the POS makes the closing final: say so rather than a bare conflict.
       const final = isApiError(caught, 'KASSA_CONFLICT') && caught.details?.['laterSessions'] !== undefined;
@@ -40,8 +44,8 @@ export function SessionsPage() {
           {notice}
         </p>
       )}
-      <LoadState loaded={loaded}>
-        {({ list, configs }) =>
+      <LoadState query={allOf(sessionList, configList)}>
+        {([list, configs]) =>
           list.length === 0 ? (
             <p>{t('sessions.empty')}</p>
           ) : (

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useEffect, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../i18n/errors';
-import type { Loaded } from './hooks';
+import type { QueryState } from '../api/queryState';
 
 export function Loading() {
   const { t } = useTranslation();
@@ -29,14 +29,14 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
 }
 
 /** Shows a loading state, or an error with "try again", or the content once loaded. */
-export function LoadState<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
-  if (loaded.data === undefined) {
-    return loaded.error !== null ? <ErrorAlert error={loaded.error} onRetry={() => void loaded.reload()} /> : <Loading />;
+export function LoadState<T>({ query, children }: { query: QueryState<T>; children: (data: T) => ReactNode }) {
+  if (query.data === undefined) {
+    return query.error !== null ? <ErrorAlert error={query.error} onRetry={() => void query.refetch()} /> : <Loading />;
   }
   return (
     <>
-      {loaded.error !== null ? <ErrorAlert error={loaded.error} onRetry={() => void loaded.reload()} /> : null}
-      {children(loaded.data)}
+      {query.error !== null ? <ErrorAlert error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {children(query.data)}
     </>
   );
 }

@@ -11,7 +11,8 @@ import { Stack } from './support/stack.js';
 
 /**
  * A settled payment is never shown as running: whatever gap the screen went through (offline, a
- * stream that stays silent, a hidden tab), the line catches up with the truth by itself.
+ * server restart, a stream that stays silent, a hidden tab), the line catches up with the truth by
+ * itself.
  */
 describe('the payment screen catches up after any gap', () => {
   let stack: Stack;
@@ -114,6 +115,31 @@ describe('the payment screen catches up after any gap', () => {
     watched.errors.splice(0, watched.errors.length, ...watched.errors.filter((e) => !offlineFailures.includes(e)));
     await expectApprovedOnScreen();
     await expect.poll(() => shell.connection.getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
+  });
+
+  it('shows Approved without Cancel once the server is back, when the terminal approved while the server was restarting', { timeout: 60_000 }, async () => {
+    const { lane } = await startCardPayment();
+    const approvedBefore = lane.ledger.length;
+    await stack.stopServer();
+    try {
+      await expect.poll(() => shell.connection.getAttribute('data-state')).not.toBe('live');
+      // The box runs the payment with the terminal on its own; it keeps the answer until the server is back.
+      lane.press('card');
+      await eventually(
+        () => {
+          lane.press('pin-ok');
+          return lane.ledger.length > approvedBefore ? true : undefined;
+        },
+        { what: 'the terminal to approve' },
+      );
+      expect(lane.ledger.at(-1)?.result).toBe('Approved');
+    } finally {
+      await stack.startServerAgain();
+    }
+    await expectApprovedOnScreen();
+    await expect.poll(() => shell.connection.getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
+    // What the screen tried to read while the server was down failed, as it should have.
+    watched.errors.splice(0, watched.errors.length, ...watched.errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED')));
   });
 
   it('re-reads a running payment when no event about it arrives for a few seconds', async () => {

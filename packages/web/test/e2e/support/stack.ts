@@ -72,7 +72,7 @@ export class Stack {
   readonly impostors: TerminalHandle[] = [];
 
   private constructor(
-    readonly server: RunningServer,
+    private running: RunningServer,
     readonly dataDir: string,
   ) {}
 
@@ -80,8 +80,25 @@ export class Stack {
     ensureWebBuild();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const dataDir = mkdtempSync(join(tmpdir(), 'kassa-web-e2e-'));
-    const server = await startServer({ port: 0, dataDir: join(dataDir, 'server'), demo: true, logLevel: 'silent', webDist: WEB_DIST });
-    return new Stack(server, dataDir);
+    return new Stack(await Stack.serve(dataDir, 0), dataDir);
+  }
+
+  private static serve(dataDir: string, port: number): Promise<RunningServer> {
+    return startServer({ port, dataDir: join(dataDir, 'server'), demo: true, logLevel: 'silent', webDist: WEB_DIST });
+  }
+
+  get server(): RunningServer {
+    return this.running;
+  }
+
+  /** Stops the server, as a restart does: browsers and boxes lose it until `startServerAgain`. */
+  async stopServer(): Promise<void> {
+    await this.running.close();
+  }
+
+  /** Starts the server again on the same port with the same data, as it comes back from a restart. */
+  async startServerAgain(): Promise<void> {
+    this.running = await Stack.serve(this.dataDir, Number(new URL(this.running.url).port));
   }
 
   get url(): string {
