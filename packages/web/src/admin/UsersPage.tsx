@@ -2,8 +2,8 @@ import type { CreateUserBody, Role, UpdateUserBody, User } from '@kassa/contract
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/client';
 import { users } from '../api/endpoints';
+import { passwordRefusal } from '../api/errorField';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
 
@@ -156,11 +156,4 @@ function PinForm({ user, onSet }: { user: User; onSet: (pin: string | null) => P
       ) : null}
     </form>
   );
-}
-
-/** Why the server refused the new password (too short, or among the most common), or null. */
-function passwordRefusal(error: unknown): 'too-short' | 'common' | null {
-  if (!isApiError(error, 'KASSA_VALIDATION')) return null;
-  const reason = error.details?.['reason'];
-  return error.details?.['field'] === 'password' && (reason === 'too-short' || reason === 'common') ? reason : null;
 }

@@ -13,8 +13,8 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-/** Network refusals the app shows to the user on purpose (login check, an approval refused, rules refused); not app errors. */
-const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (401|403|409|422|503)/;
+/** Network refusals the app shows to the user on purpose (login check, an approval refused, rules refused, a weak password); not app errors. */
+const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (400|401|403|409|422|503)/;
 
 /** A page that records every console error and uncaught exception, to assert the app stays clean. */
 export interface WatchedPage {

@@ -65,7 +65,7 @@ export interface TerminalSpec {
   readonly localAddress?: string;
 }
 
-/** A real server (PGlite in a temp folder, demo data), with boxes and emulated terminals in this process. */
+/** A real server (PGlite in a temp folder, demo data unless asked otherwise), with boxes and emulated terminals in this process. */
 export class Stack {
   readonly boxes: Box[] = [];
   readonly terminals = new Map<string, TerminalHandle>();
@@ -76,11 +76,12 @@ export class Stack {
     readonly dataDir: string,
   ) {}
 
-  static async start(): Promise<Stack> {
+  /** With `demo: false`, an empty database: the server has no admin yet and offers its setup link. */
+  static async start(options: { demo?: boolean } = {}): Promise<Stack> {
     ensureWebBuild();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const dataDir = mkdtempSync(join(tmpdir(), 'kassa-web-e2e-'));
-    const server = await startServer({ port: 0, dataDir: join(dataDir, 'server'), demo: true, logLevel: 'silent', webDist: WEB_DIST });
+    const server = await startServer({ port: 0, dataDir: join(dataDir, 'server'), demo: options.demo ?? true, logLevel: 'silent', webDist: WEB_DIST });
     return new Stack(server, dataDir);
   }
 
