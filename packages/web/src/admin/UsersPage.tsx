@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { users } from '../api/endpoints';
 import { passwordRefusal } from '../api/errorField';
+import { fieldErrors } from '../i18n/errors';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
 
@@ -67,6 +68,8 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
   const [body, setBody] = useState<CreateUserBody>({ username: '', password: '', role: 'cashier' });
   const [pin, setPin] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const refusedPassword = passwordRefusal(error);
+  const { errorFor, formError } = fieldErrors(t, refusedPassword === null ? error : null, ['username', 'pin']);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
@@ -82,10 +85,10 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
   return (
     <form className="card row-form" aria-labelledby="user-form-title" onSubmit={(e) => void submit(e)}>
       <h2 id="user-form-title">{t('users.add')}</h2>
-      <Field label={t('users.username')}>
+      <Field label={t('users.username')} error={errorFor('username')}>
         {(props) => <input {...props} value={body.username} autoComplete="off" onChange={(e) => setBody({ ...body, username: e.target.value })} required maxLength={64} />}
       </Field>
-      <Field label={t('users.password')} help={t('users.passwordHelp')}>
+      <Field label={t('users.password')} help={t('users.passwordHelp')} error={refusedPassword === null ? null : t(refusedPassword === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}>
         {(props) => <input {...props} type="password" autoComplete="new-password" value={body.password} onChange={(e) => setBody({ ...body, password: e.target.value })} required minLength={PASSWORD_MIN_LENGTH} />}
       </Field>
       <Field label={t('users.role')}>
@@ -95,13 +98,13 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
           </select>
         )}
       </Field>
-      <Field label={t('users.pin')} help={t('users.pinHelp')}>
+      <Field label={t('users.pin')} help={t('users.pinHelp')} error={errorFor('pin')}>
         {(props) => <input {...props} type="password" inputMode="numeric" autoComplete="off" pattern="[0-9]{4,8}" value={pin} onChange={(e) => setPin(e.target.value)} className="short" />}
       </Field>
       <button type="submit" className="primary">
         {t('users.add')}
       </button>
-      {passwordRefusal(error) === null ? <ErrorAlert error={error} /> : <div role="alert" className="alert">{t(passwordRefusal(error) === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}</div>}
+      <ErrorAlert error={formError} />
     </form>
   );
 }
