@@ -258,6 +258,10 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     expect(await new AppShell(page).nav.isVisible()).toBe(false);
     expect(await report.isVisible()).toBe(true);
     expect((await report.boundingBox())?.height ?? 0).toBeGreaterThan(200);
+    // Everything fits the width of the 80 mm paper, in the longer words of each language too.
+    const width = await report.evaluate((el) => ({ content: el.scrollWidth, paper: el.clientWidth }));
+    expect(width.paper).toBe(Math.round((74 / 25.4) * 96));
+    expect(width.content).toBeLessThanOrEqual(width.paper);
     await picture(page, 'web-z-report', { fullPage: true });
     await page.emulateMedia({ media: null });
   });
