@@ -5,6 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useState } from 'rea
 import { useTranslation } from 'react-i18next';
 import { isApiError, onUnauthenticated, setCsrfToken } from './api/client';
 import { auth } from './api/endpoints';
+import { passwordRefusal } from './api/errorField';
 import { applyUserLanguage } from './i18n';
 import { ErrorAlert, Field, Loading } from './ui/components';
 import { LanguageSelect } from './ui/LanguageSelect';
@@ -86,7 +87,10 @@ function LoginScreen({ onSignedIn }: { onSignedIn: (info: { user: User; csrfToke
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await auth.login({ username, password }));
+      const info = await auth.login({ username, password });
+      // A setup link used already leads to this screen: once signed in, to the start page.
+      if (setupTokenOf(window.location.hash) !== null) window.location.hash = '#/';
+      onSignedIn(info);
     } catch (caught) {
       setError(caught);
     } finally {
@@ -99,6 +103,7 @@ function LoginScreen({ onSignedIn }: { onSignedIn: (info: { user: User; csrfToke
       <LanguageSelect userId={null} />
       <form onSubmit={(event) => void submit(event)} aria-labelledby="login-title" className="card">
         <h1 id="login-title">{t('login.title')}</h1>
+        {setupTokenOf(window.location.hash) === null ? null : <p role="status">{t('errors.KASSA_SETUP_DONE')}</p>}
         <Field label={t('login.username')}>{(props) => <input {...props} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />}</Field>
         <Field label={t('login.password')}>
           {(props) => <input {...props} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />}
@@ -124,6 +129,7 @@ function SetupScreen({ token, onSignedIn }: { token: string | null; onSignedIn: 
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const refusal = passwordRefusal(error);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -152,10 +158,10 @@ function SetupScreen({ token, onSignedIn }: { token: string | null; onSignedIn: 
             <Field label={t('login.username')}>
               {(props) => <input {...props} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required maxLength={64} pattern="[A-Za-z0-9_.@\-]+" />}
             </Field>
-            <Field label={t('login.password')} help={t('setup.passwordHint')}>
+            <Field label={t('login.password')} help={t('setup.passwordHint')} error={refusal === null ? null : t(refusal === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}>
               {(props) => <input {...props} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={12} maxLength={256} />}
             </Field>
-            <ErrorAlert error={error} />
+            {refusal === null ? <ErrorAlert error={error} /> : null}
             <button type="submit" className="primary" disabled={busy}>
               {t('setup.submit')}
             </button>

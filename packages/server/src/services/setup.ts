@@ -36,7 +36,7 @@ export async function createFirstAdmin(ctx: ServiceContext, body: SetupBody): Pr
     if (await adminExists(trx)) throw new KassaError('KASSA_SETUP_DONE');
     if (!deleted.some((row) => row.token_hash === sha256(body.token))) throw new KassaError('KASSA_SETUP_TOKEN');
     const user = await createUser(trx, { username: body.username, role: 'admin', passwordHash });
-    if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { username: body.username });
+    if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { field: 'username', username: body.username });
     return user;
   });
 }
@@ -47,7 +47,7 @@ export async function createAdminFromShell(ctx: ServiceContext, body: Pick<Creat
   const passwordHash = await hashPassword(body.password, ctx.passwordCost);
   return ctx.db.transaction().execute(async (trx) => {
     const user = await createUser(trx, { username: body.username, role: 'admin', passwordHash });
-    if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { username: body.username });
+    if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { field: 'username', username: body.username });
     await clearSetupTokens(trx);
     return user;
   });

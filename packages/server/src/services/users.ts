@@ -16,7 +16,7 @@ export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promis
   checkNewPassword(body.password);
   const pinHash = await pinHashOf(ctx, body.pin);
   const user = await createUser(ctx.db, { username: body.username, role: body.role, passwordHash: await hashPassword(body.password, ctx.passwordCost), pinHash: pinHash ?? null });
-  if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { username: body.username });
+  if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { field: 'username', username: body.username });
   return user;
 }
 

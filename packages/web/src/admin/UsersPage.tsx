@@ -3,11 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/client';
 import { users } from '../api/endpoints';
 import { queries } from '../api/queries';
 import { queryKeys } from '../api/queryKeys';
 import { useChange } from '../api/useChange';
+import { passwordRefusal } from '../api/errorField';
+import { fieldErrors } from '../i18n/errors';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 
 /** The contract's PASSWORD_MIN_LENGTH; the app takes only types from the contract, so the number is repeated here for the browser's own check. */
@@ -63,6 +64,8 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
   const [body, setBody] = useState<CreateUserBody>({ username: '', password: '', role: 'cashier' });
   const [pin, setPin] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const refusedPassword = passwordRefusal(error);
+  const { errorFor, formError } = fieldErrors(t, refusedPassword === null ? error : null, ['username', 'pin']);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
@@ -78,10 +81,10 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
   return (
     <form className="card row-form" aria-labelledby="user-form-title" onSubmit={(e) => void submit(e)}>
       <h2 id="user-form-title">{t('users.add')}</h2>
-      <Field label={t('users.username')}>
+      <Field label={t('users.username')} error={errorFor('username')}>
         {(props) => <input {...props} value={body.username} autoComplete="off" onChange={(e) => setBody({ ...body, username: e.target.value })} required maxLength={64} />}
       </Field>
-      <Field label={t('users.password')} help={t('users.passwordHelp')}>
+      <Field label={t('users.password')} help={t('users.passwordHelp')} error={refusedPassword === null ? null : t(refusedPassword === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}>
         {(props) => <input {...props} type="password" autoComplete="new-password" value={body.password} onChange={(e) => setBody({ ...body, password: e.target.value })} required minLength={PASSWORD_MIN_LENGTH} />}
       </Field>
       <Field label={t('users.role')}>
@@ -91,13 +94,13 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
           </select>
         )}
       </Field>
-      <Field label={t('users.pin')} help={t('users.pinHelp')}>
+      <Field label={t('users.pin')} help={t('users.pinHelp')} error={errorFor('pin')}>
         {(props) => <input {...props} type="password" inputMode="numeric" autoComplete="off" pattern="[0-9]{4,8}" value={pin} onChange={(e) => setPin(e.target.value)} className="short" />}
       </Field>
       <button type="submit" className="primary">
         {t('users.add')}
       </button>
-      {passwordRefusal(error) === null ? <ErrorAlert error={error} /> : <div role="alert" className="alert">{t(passwordRefusal(error) === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}</div>}
+      <ErrorAlert error={formError} />
     </form>
   );
 }
@@ -152,11 +155,4 @@ function PinForm({ user, onSet }: { user: User; onSet: (pin: string | null) => P
       ) : null}
     </form>
   );
-}
-
-/** Why the server refused the new password (too short, or among the most common), or null. */
-function passwordRefusal(error: unknown): 'too-short' | 'common' | null {
-  if (!isApiError(error, 'KASSA_VALIDATION')) return null;
-  const reason = error.details?.['reason'];
-  return error.details?.['field'] === 'password' && (reason === 'too-short' || reason === 'common') ? reason : null;
 }

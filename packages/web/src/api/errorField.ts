@@ -15,3 +15,10 @@ export function errorField(error: unknown): string | null {
   if (typeof path !== 'string') return null;
   return path.split('/').find((part) => part !== '' && !/^[0-9]+$/.test(part)) ?? null;
 }
+
+/** Why the server refused a new password (too short, or among the most common), or null. */
+export function passwordRefusal(error: unknown): 'too-short' | 'common' | null {
+  if (!isApiError(error, 'KASSA_VALIDATION')) return null;
+  const reason = error.details?.['reason'];
+  return error.details?.['field'] === 'password' && (reason === 'too-short' || reason === 'common') ? reason : null;
+}

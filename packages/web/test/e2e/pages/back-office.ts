@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { errorBeside } from '../support/forms.js';
 
 export class SettingsPage {
   readonly ingenico: Locator;
@@ -105,10 +106,8 @@ export class PaymentMethodsPage {
   }
 
   /** The refusal shown beside a field (its accessible description holds the rule's message). */
-  async errorBeside(field: Locator): Promise<string> {
-    await this.page.waitForFunction((el) => el?.getAttribute('aria-invalid') === 'true', await field.elementHandle());
-    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter((id) => id.endsWith('-error'));
-    return (await this.page.locator(`[id="${ids[0] ?? 'none'}"]`).textContent()) ?? '';
+  errorBeside(field: Locator): Promise<string> {
+    return errorBeside(field);
   }
 
   async deviceOptions(): Promise<string[]> {

@@ -1,9 +1,10 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { expect } from 'vitest';
-import { SCREENSHOTS } from './stack.js';
+import { REPO_ROOT, SCREENSHOTS } from './stack.js';
 
 const CHROMIUM = process.env['KASSA_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -12,8 +13,8 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-/** Network refusals the app shows to the user on purpose (login check, an approval refused, rules refused); not app errors. */
-const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (401|403|409|422|503)/;
+/** Network refusals the app shows to the user on purpose (login check, an approval refused, rules refused, a weak password); not app errors. */
+const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (400|401|403|409|422|503)/;
 
 /** A page that records every console error and uncaught exception, to assert the app stays clean. */
 export interface WatchedPage {
@@ -45,6 +46,16 @@ export async function newContext(browser: Browser, options: { locale?: string; w
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: options.fullPage ?? false });
+  return path;
+}
+
+/**
+ * A screenshot the README shows: saved with the others, and copied to docs/ (as `name`.png) when
+ * KASSA_DOCS_SCREENSHOTS=1, so an ordinary run leaves the pictures in the repository alone.
+ */
+export async function docScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+  const path = await screenshot(page, name, options);
+  if (process.env['KASSA_DOCS_SCREENSHOTS'] === '1') copyFileSync(path, join(REPO_ROOT, 'docs', `${name}.png`));
   return path;
 }
 

@@ -65,7 +65,7 @@ export interface TerminalSpec {
   readonly localAddress?: string;
 }
 
-/** A real server (PGlite in a temp folder, demo data), with boxes and emulated terminals in this process. */
+/** A real server (PGlite in a temp folder, demo data unless asked otherwise), with boxes and emulated terminals in this process. */
 export class Stack {
   readonly boxes: Box[] = [];
   readonly terminals = new Map<string, TerminalHandle>();
@@ -76,15 +76,16 @@ export class Stack {
     readonly dataDir: string,
   ) {}
 
-  static async start(): Promise<Stack> {
+  /** With `demo: false`, an empty database: the server has no admin yet and offers its setup link. */
+  static async start(options: { demo?: boolean } = {}): Promise<Stack> {
     ensureWebBuild();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const dataDir = mkdtempSync(join(tmpdir(), 'kassa-web-e2e-'));
-    return new Stack(await Stack.serve(dataDir, 0), dataDir);
+    return new Stack(await Stack.serve(dataDir, 0, options.demo ?? true), dataDir);
   }
 
-  private static serve(dataDir: string, port: number): Promise<RunningServer> {
-    return startServer({ port, dataDir: join(dataDir, 'server'), demo: true, logLevel: 'silent', webDist: WEB_DIST });
+  private static serve(dataDir: string, port: number, demo: boolean): Promise<RunningServer> {
+    return startServer({ port, dataDir: join(dataDir, 'server'), demo, logLevel: 'silent', webDist: WEB_DIST });
   }
 
   get server(): RunningServer {
@@ -98,7 +99,7 @@ export class Stack {
 
   /** Starts the server again on the same port with the same data, as it comes back from a restart. */
   async startServerAgain(): Promise<void> {
-    this.running = await Stack.serve(this.dataDir, Number(new URL(this.running.url).port));
+    this.running = await Stack.serve(this.dataDir, Number(new URL(this.running.url).port), true);
   }
 
   get url(): string {
