@@ -434,6 +434,16 @@ const refunds: Migration = {
   },
 };
 
+/**
+ * Cancelling an order that took money. The cancellation's client-made uuid is kept on the order:
+ * the same request again finds the order cancelled by it; the refunds it made carry its approval.
+ */
+const orderCancellation: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table orders add column cancellation_uuid text unique`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -448,6 +458,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011_setup_and_pairing_codes': setupAndPairingCodes,
   '0012_cash_tender': cashTender,
   '0014_refunds': refunds,
+  '0015_order_cancellation': orderCancellation,
 };
 
 export const migrationProvider: MigrationProvider = {

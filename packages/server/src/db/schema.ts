@@ -139,6 +139,8 @@ export interface OrderTable {
   receipt_number: number | null;
   /** Moves on at every payment request written to the order (migration 0006_order_payments_version). */
   payments_version: Generated<number>;
+  /** The client-made uuid of the cancellation that cancelled the order (migration 0015_order_cancellation). */
+  cancellation_uuid: string | null;
 }
 
 export interface OrderLineTable {

@@ -46,6 +46,7 @@ export const ERROR_CATALOGUE = {
   KASSA_AMOUNT_EXCEEDS_DUE: { status: 422, message: 'Only cash can exceed what is still due (the rest is the change).' },
   KASSA_NOTHING_DUE: { status: 422, message: 'Nothing is due on this order any more.' },
   KASSA_ORDER_CARD_PAID: { status: 409, message: 'A card payment of this order is settled: the order cannot be cancelled without refunding it.' },
+  KASSA_ORDER_TOOK_MONEY: { status: 409, message: 'This order took money: cancel it with a cancellation that refunds it (PUT /api/orders/{id}/cancellations/{uuid}), a manager approving.' },
   KASSA_ORDER_NOT_VALIDATED: { status: 409, message: 'Only a validated order can be refunded.' },
   KASSA_REFUND_EXCEEDS_PAID: { status: 422, message: 'The refunds would exceed what the order was paid.' },
   KASSA_REFUND_EXCEEDS_TERMINAL: { status: 422, message: 'A card refund cannot exceed what the order’s card payments took on that terminal, less what it refunded already.' },

@@ -28,6 +28,7 @@ import type {
   ProductBody,
   PutOrderBody,
   PutPaymentBody,
+  PutOrderCancellationBody,
   PutRefundBody,
   Receipt,
   Refund,
@@ -129,6 +130,8 @@ export const orders = {
   get: (id: string) => api<Order>('GET', `/api/orders/${enc(id)}`),
   validate: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/validate`),
   cancel: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/cancel`),
+  /** Cancels an order, refunding what it took; the uuid is the idempotency key, a cashier sends a manager's approval. */
+  cancelWithRefunds: (id: string, uuid: string, body: PutOrderCancellationBody) => api<Order>('PUT', `/api/orders/${enc(id)}/cancellations/${enc(uuid)}`, body),
   receipt: (id: string) => api<Receipt>('GET', `/api/orders/${enc(id)}/receipt`),
   /** A refund: the uuid is the idempotency key; a cashier sends a manager's approval given on the spot. */
   refund: (id: string, uuid: string, body: PutRefundBody) => api<Refund>('PUT', `/api/orders/${enc(id)}/refunds/${enc(uuid)}`, body),

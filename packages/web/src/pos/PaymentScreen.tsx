@@ -9,6 +9,7 @@ import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, useDocumentTitle } from '../ui/components';
 import { useCentsInput, useLoad, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
+import { CancelledOrder, CancelOrder } from './CancelOrder';
 import { PaymentLine } from './PaymentLine';
 import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
 import { changeFor, quickTenders } from './tender';
@@ -122,6 +123,7 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
     }
   };
 
+  if (order.state === 'cancelled') return <CancelledOrder order={order} methods={methods} onChanged={onChanged} />;
   if (order.state === 'paid') {
     return (
       <p>
@@ -148,6 +150,8 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
           <button type="button" onClick={() => void backToProducts()}>
             {t('pos.backToProducts')}
           </button>
+        ) : allSettled ? (
+          <CancelOrder order={order} onCancelled={onChanged} />
         ) : null}
       </section>
       <section className="card" aria-labelledby="payments-title">
