@@ -18,6 +18,8 @@ export interface BoxConfig {
   readonly dataDir: string;
   readonly allow: Allowlist | undefined;
   readonly logLevel: LevelWithSilent;
+  /** No frame about a running transaction for this long and its answer is taken as lost (`unknown`, then recovery). */
+  readonly transactionTimeoutMs: number;
   /** Plain http/ws to a server that is not on this machine was allowed with --insecure. */
   readonly insecure: boolean;
 }
@@ -31,7 +33,7 @@ export interface StoredPairing {
 interface FlagSpec {
   readonly flag: string;
   readonly env: string;
-  readonly key: 'listen' | 'http' | 'server' | 'token' | 'data' | 'allow' | 'logLevel';
+  readonly key: 'listen' | 'http' | 'server' | 'token' | 'data' | 'allow' | 'logLevel' | 'transactionTimeout';
   readonly value: string;
   readonly fallback: string | undefined;
   readonly help: string;
@@ -45,7 +47,18 @@ export const FLAGS: readonly FlagSpec[] = [
   { flag: '--data', env: 'KASSA_BOX_DATA', key: 'data', value: 'DIR', fallback: './data/iot-box', help: 'box identity and journal' },
   { flag: '--allow', env: 'KASSA_BOX_ALLOW', key: 'allow', value: 'CIDR,…', fallback: undefined, help: 'only these addresses may connect as terminals' },
   { flag: '--log-level', env: 'KASSA_BOX_LOG_LEVEL', key: 'logLevel', value: 'LEVEL', fallback: 'info', help: LOG_LEVELS.join(', ') },
+  {
+    flag: '--transaction-timeout',
+    env: 'KASSA_BOX_TRANSACTION_TIMEOUT',
+    key: 'transactionTimeout',
+    value: 'SECONDS',
+    fallback: '300',
+    help: 'no news of a running transaction this long: unknown, ask the terminal',
+  },
 ];
+
+/** The bounds of --transaction-timeout, in seconds: long enough for a PIN, short enough to be noticed. */
+export const TRANSACTION_TIMEOUT_BOUNDS = { min: 30, max: 3600 } as const;
 
 export const USAGE = [
   'Usage: kassa-iotbox [options]',
@@ -103,6 +116,11 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   if (token !== undefined && !/^[\x21-\x7e]{8,512}$/.test(token)) throw bad('--token must be 8 to 512 printable characters without spaces');
   const logLevel = get('logLevel')!;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw bad(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const timeoutText = get('transactionTimeout')!;
+  const timeoutSeconds = /^[0-9]{1,5}$/.test(timeoutText) ? Number(timeoutText) : NaN;
+  if (!(timeoutSeconds >= TRANSACTION_TIMEOUT_BOUNDS.min && timeoutSeconds <= TRANSACTION_TIMEOUT_BOUNDS.max)) {
+    throw bad(`--transaction-timeout must be whole seconds from ${TRANSACTION_TIMEOUT_BOUNDS.min} to ${TRANSACTION_TIMEOUT_BOUNDS.max}`);
+  }
   const allowText = get('allow');
   let allow: Allowlist | undefined;
   if (allowText !== undefined) {
@@ -122,6 +140,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
       dataDir: get('data')!,
       allow,
       logLevel: logLevel as LevelWithSilent,
+      transactionTimeoutMs: timeoutSeconds * 1000,
       insecure,
     },
   };

@@ -224,8 +224,21 @@ export class TransactionManager {
   private recover(command: Extract<BoxCommand, { kind: 'recoverTransaction' }>): void {
     const entry = this.lookup(command);
     if (!entry) return;
+    if (entry.status === 'sent' && this.runtime.get(entry.paymentUuid)?.requestSent === true) return this.askRunning(command, entry);
     if (entry.status !== 'unknown') return this.repeatState(entry);
     if (!this.registry.get(entry.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${entry.terminalId} is offline; it is asked as soon as it connects`);
+    this.askTerminal(entry);
+  }
+
+  /**
+   * The cashier asks about a running transaction the terminal has gone quiet on: what the
+   * transaction timeout would do, now. Its answer is taken as lost (`unknown`) and the terminal is
+   * asked for its last transaction; a terminal still running it ends it with its own answer. An
+   * offline terminal cannot be asked: that is the answer.
+   */
+  private askRunning(command: Extract<BoxCommand, { kind: 'recoverTransaction' }>, entry: TransactionEntry): void {
+    if (!this.registry.get(entry.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${entry.terminalId} is offline: it cannot be asked now`);
+    this.markUnknown(entry, 'the cashier asked the terminal after it went quiet');
     this.askTerminal(entry);
   }
 
