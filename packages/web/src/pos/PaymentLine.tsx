@@ -6,6 +6,7 @@ import { useLiveEvents } from '../api/live';
 import { ErrorAlert } from '../ui/components';
 import { useLoad, useMoney } from '../ui/hooks';
 import { SETTLED_STATES, approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
+import { SilentTerminalPanel } from './SilentTerminalPanel';
 import { UnknownPanel } from './UnknownPanel';
 
 type Line = Order['payments'][number];
@@ -99,6 +100,7 @@ export function PaymentLine({
       {status === null || status.hint === null || superseded ? null : <p className="note">{t(status.hint)}</p>}
       {state === 'waitingCard' && cancelRefused ? <p className="note">{t('pos.cancelRefused')}</p> : null}
       {refusal === null ? null : <p className="note">{refusal}</p>}
+      {detail.data === undefined || superseded ? null : <SilentTerminalPanel detail={detail.data} onAsked={reload} />}
       {approver === null ? null : <p className="note">{t('pos.approvedBy', { user: approver })}</p>}
       {messages.length === 0 || superseded ? null : (
         <ul className="terminal-messages" aria-label={t('pos.terminalMessages')}>
