@@ -444,6 +444,17 @@ const orderCancellation: Migration = {
   },
 };
 
+/**
+ * Archived payment methods and POS configurations: kept for the history that names them, hidden
+ * from every choice (the till's POS list, the method pickers), refused for new sales.
+ */
+const archiving: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table payment_methods add column archived_at timestamptz`.execute(db);
+    await sql`alter table pos_configs add column archived_at timestamptz`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -459,6 +470,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012_cash_tender': cashTender,
   '0014_refunds': refunds,
   '0015_order_cancellation': orderCancellation,
+  '0016_archiving': archiving,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -95,11 +95,15 @@ export interface PaymentMethodTable {
   device_id: number | null;
   /** The TransactionType (two hex digits) the terminal takes for a refund; null: the default, 20 (migration 0014_refunds). */
   refund_transaction_type: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When it was archived; null while in use (migration 0016_archiving). */
+  archived_at: Date | null;
 }
 
 export interface PosConfigTable {
   id: Generated<number>;
   name: string;
+  /** When it was archived; null while in use (migration 0016_archiving). */
+  archived_at: Date | null;
 }
 
 export interface PosConfigMethodTable {

@@ -7,6 +7,7 @@ import { useLiveEvents } from '../api/live';
 import { errorText } from '../i18n/errors';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useLoad } from '../ui/hooks';
+import { ArchiveActions } from './ArchiveActions';
 import { methodFieldOf } from './methodErrors';
 import { refundTypeOf } from './refundType';
 
@@ -45,7 +46,7 @@ export function PaymentMethodsPage() {
               }}
               onCancel={() => setEditing(null)}
             />
-            <MethodTable data={data} onEdit={setEditing} />
+            <MethodTable data={data} onEdit={setEditing} onChanged={() => void loaded.reload()} />
           </>
         )}
       </LoadState>
@@ -163,7 +164,7 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
   );
 }
 
-function MethodTable({ data, onEdit }: { data: Data; onEdit: (method: PaymentMethod) => void }) {
+function MethodTable({ data, onEdit, onChanged }: { data: Data; onEdit: (method: PaymentMethod) => void; onChanged: () => void }) {
   const { t } = useTranslation();
   if (data.methods.length === 0) return <p>{t('methods.empty')}</p>;
   return (
@@ -172,7 +173,10 @@ function MethodTable({ data, onEdit }: { data: Data; onEdit: (method: PaymentMet
         const device = data.devices.find((d) => d.id === m.deviceId);
         return (
           <tr key={m.id}>
-            <th scope="row">{m.name}</th>
+            <th scope="row">
+              {m.name}
+              {m.archived ? <span className="note"> — {t('archive.archived')}</span> : null}
+            </th>
             <td>{m.kind === 'cash' ? t('methods.kindCash') : t('methods.kindBank')}</td>
             <td>{data.journals.find((j) => j.id === m.journalId)?.name ?? m.journalId}</td>
             <td>
@@ -184,6 +188,14 @@ function MethodTable({ data, onEdit }: { data: Data; onEdit: (method: PaymentMet
               <button type="button" onClick={() => onEdit(m)} aria-label={`${t('app.edit')} ${m.name}`}>
                 {t('app.edit')}
               </button>
+              <ArchiveActions
+                name={m.name}
+                archived={m.archived}
+                archive={() => paymentMethods.archive(m.id)}
+                restore={() => paymentMethods.restore(m.id)}
+                remove={() => paymentMethods.remove(m.id)}
+                onDone={onChanged}
+              />
             </td>
           </tr>
         );

@@ -88,12 +88,18 @@ export const paymentMethods = {
   list: () => items(api<List<PaymentMethod>>('GET', '/api/payment-methods')),
   create: (body: PaymentMethodBody) => api<PaymentMethod>('POST', '/api/payment-methods', body),
   update: (id: number, body: PaymentMethodBody) => api<PaymentMethod>('PUT', `/api/payment-methods/${id}`, body),
+  archive: (id: number) => api<PaymentMethod>('POST', `/api/payment-methods/${id}/archive`),
+  restore: (id: number) => api<PaymentMethod>('POST', `/api/payment-methods/${id}/restore`),
+  remove: (id: number) => api<unknown>('DELETE', `/api/payment-methods/${id}`),
 };
 
 export const posConfigs = {
   list: () => items(api<List<PosConfig>>('GET', '/api/pos-configs')),
   create: (body: PosConfigBody) => api<PosConfig>('POST', '/api/pos-configs', body),
   update: (id: number, body: PosConfigBody) => api<PosConfig>('PUT', `/api/pos-configs/${id}`, body),
+  archive: (id: number) => api<PosConfig>('POST', `/api/pos-configs/${id}/archive`),
+  restore: (id: number) => api<PosConfig>('POST', `/api/pos-configs/${id}/restore`),
+  remove: (id: number) => api<unknown>('DELETE', `/api/pos-configs/${id}`),
 };
 
 export const products = {

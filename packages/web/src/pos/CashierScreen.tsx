@@ -71,7 +71,8 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
 
 function OpenSession({ onOpened }: { onOpened: (session: PosSession) => void }) {
   const { t } = useTranslation();
-  const configs = useLoad(() => posConfigs.list());
+  // An archived POS configuration is not offered at the till.
+  const configs = useLoad(async () => (await posConfigs.list()).filter((c) => !c.archived));
   return (
     <Page title={t('pos.openTitle')}>
       <LoadState loaded={configs}>{(list) => (list.length === 0 ? <p>{t('pos.noPos')}</p> : <OpenSessionForm configs={list} onOpened={onOpened} />)}</LoadState>

@@ -83,9 +83,11 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
   const { t } = useTranslation();
   const money = useMoney();
   const { order, methods } = data;
+  // An archived method is offered nowhere; the lines paid through it still show its name.
+  const offered = methods.filter((m) => !m.archived);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [methodId, setMethodId] = useState(methods[0]?.id ?? 0);
+  const [methodId, setMethodId] = useState(offered[0]?.id ?? 0);
   const { paidCents, runningCents } = order;
   const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state as PaymentState));
   const canValidate = order.state === 'draft' && allSettled && paidCents === order.totalCents;
@@ -180,7 +182,7 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
             <span>{t('pos.change')}</span> <strong className="num">{money(changeCents)}</strong>
           </p>
         ) : null}
-        {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={methods} offlineDeviceIds={offlineDeviceIds} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
+        {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={offered} offlineDeviceIds={offlineDeviceIds} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
         <h2 id="payments-title">{t('pos.payments')}</h2>
         {order.payments.length === 0 ? <p>{t('pos.noPayments')}</p> : null}
         <ul className="payment-lines" aria-labelledby="payments-title">

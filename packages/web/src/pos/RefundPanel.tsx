@@ -56,7 +56,9 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
   const [quantities, setQuantities] = useState<number[]>(() => order.lines.map(() => 0));
   const [amountText, setAmountText] = useState('');
   const [reason, setReason] = useState('');
-  const [methodId, setMethodId] = useState<number | null>(methods[0]?.id ?? null);
+  // An archived method is offered nowhere; the refunds made through it still show its name.
+  const offered = methods.filter((m) => !m.archived);
+  const [methodId, setMethodId] = useState<number | null>(offered[0]?.id ?? null);
   const [approving, setApproving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -167,7 +169,7 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
         <Field label={t('pos.refundHow')}>
           {(props) => (
             <select {...props} value={methodId ?? ''} onChange={(e) => setMethodId(Number(e.target.value))}>
-              {methods.map((m) => (
+              {offered.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.name}
                 </option>
