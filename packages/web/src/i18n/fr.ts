@@ -397,6 +397,7 @@ export const fr: Messages = {
     askRefused: 'Le boîtier n’a pas pu interroger le terminal : {{reason}}',
     askWaiting: 'Demandé. En attente de la réponse du terminal…',
     askNoAnswer: 'Pas de réponse du boîtier : il est peut-être éteint ou coupé du serveur. Vérifiez le boîtier, ou annulez.',
+    receiptSettledByHand: 'réglé à la main',
     cancelOrder: 'Annuler la commande',
     cancelOrderNothing: 'Annuler cette commande ? Elle n’a rien encaissé.',
     cancelOrderRefunds: 'Annuler cette commande et rembourser {{amount}} : les paiements par carte retournent sur la carte par leur terminal, l’espèce sort du tiroir.',

@@ -158,10 +158,13 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
       </section>
       <section className="card" aria-labelledby="payments-title">
         <dl className="due">
-          <div>
-            <dt>{t('pos.paid')}</dt>
-            <dd className="num">{money(paidCents)}</dd>
-          </div>
+          {/* While a card runs, nothing paid yet and nothing left to pay say nothing: only what runs shows. */}
+          {paidCents > 0 || runningCents === 0 ? (
+            <div>
+              <dt>{t('pos.paid')}</dt>
+              <dd className="num">{money(paidCents)}</dd>
+            </div>
+          ) : null}
           {runningCents > 0 ? (
             <div>
               <dt>{t('pos.inProgress')}</dt>
@@ -170,12 +173,14 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
               </dd>
             </div>
           ) : null}
-          <div>
-            <dt>{t('pos.due')}</dt>
-            <dd className="num" data-testid="due">
-              {money(order.dueCents)}
-            </dd>
-          </div>
+          {order.dueCents > 0 || runningCents === 0 ? (
+            <div>
+              <dt>{t('pos.due')}</dt>
+              <dd className="num" data-testid="due">
+                {money(order.dueCents)}
+              </dd>
+            </div>
+          ) : null}
         </dl>
         {changeCents > 0 ? (
           <p className="change" role="status" data-testid="change">
