@@ -132,4 +132,20 @@ describe.each(BACKENDS)('order cancellation routes on %s', (backend) => {
     expect(await readOrder(order.id)).toMatchObject({ state: 'cancelled', refundedCents: 950 });
     expect(code(await shop.admin.inject({ method: 'PUT', url: `/api/orders/${order.id}/refunds/${uuid()}`, payload: { paymentMethodId: shop.cash.id, reason: 'once more', amountCents: 1 } }))).toBe('KASSA_REFUND_EXCEEDS_PAID');
   });
+
+  it('leaves the drawer and the terminal figures of the closing even: the refunded sale counts as a sale and its refunds as refunds', async () => {
+    type Preview = { expectedCashCents: number; cashSalesCents: number; cashRefundsCents: number; cards: { salesCents: number; refundsCents: number }[] };
+    const preview = async () => (await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/closing-preview` })).json<Preview>();
+    const before = await preview();
+    const order = await paidDraft();
+    const cancelled = (await cancel(shop.admin, order.id, uuid())).json<OrderJson>();
+    const card = cancelled.refunds.find((r) => r.paymentMethodId === shop.card.id)!;
+    await boxEvent(card.uuid, 'approved', { result: 'Approved', amountCents: 600 });
+    const after = await preview();
+    expect(after.expectedCashCents).toBe(before.expectedCashCents);
+    expect([after.cashSalesCents - before.cashSalesCents, after.cashRefundsCents - before.cashRefundsCents]).toEqual([350, 350]);
+    const cardTotals = (p: Preview) => p.cards.reduce((sum, c) => ({ sales: sum.sales + c.salesCents, refunds: sum.refunds + c.refundsCents }), { sales: 0, refunds: 0 });
+    expect(cardTotals(after).sales - cardTotals(before).sales).toBe(600);
+    expect(cardTotals(after).refunds - cardTotals(before).refunds).toBe(600);
+  });
 });
