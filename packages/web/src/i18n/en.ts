@@ -397,6 +397,7 @@ export const en = {
     askWaiting: 'Asked. Waiting for the terminal’s answer…',
     askNoAnswer: 'No answer from the box: it may be off or cut off from the server. Check the box, or cancel.',
     receiptSettledByHand: 'settled by hand',
+    attempt: 'Try {{n}}',
     cancelOrder: 'Cancel order',
     cancelOrderNothing: 'Cancel this order? It took no money.',
     cancelOrderRefunds: 'Cancel this order and pay back {{amount}}: card payments go back to the card through their terminal, cash from the drawer.',

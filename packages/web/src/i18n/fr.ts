@@ -398,6 +398,7 @@ export const fr: Messages = {
     askWaiting: 'Demandé. En attente de la réponse du terminal…',
     askNoAnswer: 'Pas de réponse du boîtier : il est peut-être éteint ou coupé du serveur. Vérifiez le boîtier, ou annulez.',
     receiptSettledByHand: 'réglé à la main',
+    attempt: 'Essai {{n}}',
     cancelOrder: 'Annuler la commande',
     cancelOrderNothing: 'Annuler cette commande ? Elle n’a rien encaissé.',
     cancelOrderRefunds: 'Annuler cette commande et rembourser {{amount}} : les paiements par carte retournent sur la carte par leur terminal, l’espèce sort du tiroir.',

@@ -398,6 +398,7 @@ export const nl: Messages = {
     askWaiting: 'Gevraagd. Wachten op het antwoord van de terminal…',
     askNoAnswer: 'Geen antwoord van de box: hij staat misschien uit of heeft geen verbinding met de server. Controleer de box, of annuleer.',
     receiptSettledByHand: 'met de hand afgehandeld',
+    attempt: 'Poging {{n}}',
     cancelOrder: 'Bestelling annuleren',
     cancelOrderNothing: 'Deze bestelling annuleren? Er werd niets betaald.',
     cancelOrderRefunds: 'Deze bestelling annuleren en {{amount}} terugbetalen: kaartbetalingen gaan via hun terminal terug naar de kaart, contant uit de kassalade.',

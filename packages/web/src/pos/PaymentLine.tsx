@@ -29,6 +29,7 @@ export function PaymentLine({
   order,
   onChanged,
   superseded = false,
+  attempt = 1,
 }: {
   line: Line;
   method: PaymentMethod | undefined;
@@ -36,6 +37,8 @@ export function PaymentLine({
   onChanged: () => void;
   /** A declined line retried since with the same method: kept short, one line, without actions. */
   superseded?: boolean;
+  /** The try this line is, when Retry tried again in its place (1: the first). */
+  attempt?: number;
 }) {
   const { t } = useTranslation();
   const money = useMoney();
@@ -94,6 +97,7 @@ export function PaymentLine({
         <span className="payment-method">{method?.name ?? line.methodId}</span>
         <span className="num">{money(line.amountCents)}</span>
       </div>
+      {attempt > 1 ? <p className="note">{t('pos.attempt', { n: attempt })}</p> : null}
       <p className="payment-status" role="status" aria-live="polite">
         {words}
       </p>

@@ -14,6 +14,7 @@ import { PaymentLine } from './PaymentLine';
 import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
 import { changeFor, quickTenders } from './tender';
 import { till } from './storage';
+import { linesToShow } from './tries';
 import { Totals } from './Totals';
 
 interface Data {
@@ -191,15 +192,8 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
         <h2 id="payments-title">{t('pos.payments')}</h2>
         {order.payments.length === 0 ? <p>{t('pos.noPayments')}</p> : null}
         <ul className="payment-lines" aria-labelledby="payments-title">
-          {order.payments.map((p, index) => (
-            <PaymentLine
-              key={p.uuid}
-              line={p}
-              method={methods.find((m) => m.id === p.methodId)}
-              order={order}
-              onChanged={onChanged}
-              superseded={p.state === 'retry' && order.payments.slice(index + 1).some((later) => later.methodId === p.methodId)}
-            />
+          {linesToShow(order.payments).map(({ line, attempt }) => (
+            <PaymentLine key={line.uuid} line={line} method={methods.find((m) => m.id === line.methodId)} order={order} onChanged={onChanged} attempt={attempt} />
           ))}
         </ul>
         <ErrorAlert error={error} />
