@@ -132,6 +132,7 @@ export async function startBox(options: BoxOptions = {}): Promise<Box> {
   const handlers: SessionHandlers = {
     onClaim: (session) => gate.claim(session),
     onHello: (session) => gate.greeted(session),
+    onFrame: (session) => registry.seen(session),
     onMessage(session, message: Message) {
       const terminalId = session.terminalId!;
       if (!isTyped(message)) {

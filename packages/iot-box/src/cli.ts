@@ -62,6 +62,7 @@ async function main(): Promise<void> {
       token: config.token,
       dataDir: config.dataDir,
       allow: config.allow,
+      transactionTimeoutMs: config.transactionTimeoutMs,
       logger,
     });
   } catch (error) {

@@ -89,16 +89,17 @@ describe('the box command line, flag by flag', () => {
 describe('parseConfig', () => {
   it('has a default for every flag', () => {
     const config = run([]);
-    expect(config).toMatchObject({ listen: { host: '0.0.0.0', port: 9000 }, http: { host: '127.0.0.1', port: 9080 }, dataDir: './data/iot-box', logLevel: 'info' });
+    expect(config).toMatchObject({ listen: { host: '0.0.0.0', port: 9000 }, http: { host: '127.0.0.1', port: 9080 }, dataDir: './data/iot-box', logLevel: 'info', transactionTimeoutMs: 300_000 });
     expect(config.server).toBeUndefined();
     expect(config.allow).toBeUndefined();
   });
 
   it('reads every flag from the environment, and a flag wins over its variable', () => {
-    const env = { KASSA_BOX_LISTEN: '127.0.0.1:9100', KASSA_BOX_SERVER: 'https://pos.example.be', KASSA_BOX_TOKEN: 'secret-token', KASSA_BOX_DATA: '/var/lib/box', KASSA_BOX_ALLOW: '10.0.0.0/8', KASSA_BOX_LOG_LEVEL: 'warn', KASSA_BOX_HTTP: '0.0.0.0:8081' };
+    const env = { KASSA_BOX_LISTEN: '127.0.0.1:9100', KASSA_BOX_SERVER: 'https://pos.example.be', KASSA_BOX_TOKEN: 'secret-token', KASSA_BOX_DATA: '/var/lib/box', KASSA_BOX_ALLOW: '10.0.0.0/8', KASSA_BOX_LOG_LEVEL: 'warn', KASSA_BOX_HTTP: '0.0.0.0:8081', KASSA_BOX_TRANSACTION_TIMEOUT: '90' };
     const config = run(['--listen', '[::]:9200', '--log-level=debug'], env);
-    expect(config).toMatchObject({ listen: { host: '::', port: 9200 }, http: { port: 8081 }, server: 'https://pos.example.be', token: 'secret-token', dataDir: '/var/lib/box', logLevel: 'debug' });
+    expect(config).toMatchObject({ listen: { host: '::', port: 9200 }, http: { port: 8081 }, server: 'https://pos.example.be', token: 'secret-token', dataDir: '/var/lib/box', logLevel: 'debug', transactionTimeoutMs: 90_000 });
     expect(config.allow?.allows('10.1.2.3')).toBe(true);
+    expect(run(['--transaction-timeout', '45'], env).transactionTimeoutMs).toBe(45_000);
   });
 
   it('answers --help', () => {
@@ -117,6 +118,10 @@ describe('parseConfig', () => {
     [['--log-level', 'chatty']],
     [['--allow', '10.0.0.0/33']],
     [['--allow', 'not-an-ip']],
+    [['--transaction-timeout', '29']],
+    [['--transaction-timeout', '3601']],
+    [['--transaction-timeout', '1.5']],
+    [['--transaction-timeout', 'soon']],
   ])('refuses %j with BOX_BAD_CONFIG', (argv) => {
     expect(codeOf(() => parseConfig(argv, {}))).toBe('BOX_BAD_CONFIG');
   });

@@ -19,6 +19,8 @@ export interface BoxConfig {
   readonly dataDir: string;
   readonly allow: Allowlist | undefined;
   readonly logLevel: LevelWithSilent;
+  /** No frame about a running transaction for this long and its answer is taken as lost (`unknown`, then recovery). */
+  readonly transactionTimeoutMs: number;
   /** Plain http/ws to a server that is not on this machine was allowed with --insecure. */
   readonly insecure: boolean;
 }
@@ -42,6 +44,14 @@ function allowlist(text: string, name: string): Allowlist {
   }
 }
 
+function transactionTimeout(text: string, name: string): number {
+  const seconds = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(seconds >= TRANSACTION_TIMEOUT_BOUNDS.min && seconds <= TRANSACTION_TIMEOUT_BOUNDS.max)) {
+    throw bad(`${name} must be whole seconds from ${TRANSACTION_TIMEOUT_BOUNDS.min} to ${TRANSACTION_TIMEOUT_BOUNDS.max}`);
+  }
+  return seconds;
+}
+
 function pairingCode(text: string, name: string): string {
   if (!/^[0-9]{3}-?[0-9]{3}$/.test(text)) throw bad(`${name} must be six digits, as 483-921`);
   return text;
@@ -56,6 +66,13 @@ export const FLAGS = {
   data: { value: 'DIR', env: 'KASSA_BOX_DATA', fallback: './data/iot-box', help: 'box identity and journal' },
   allow: { value: 'CIDR,…', env: 'KASSA_BOX_ALLOW', parse: allowlist, help: 'only these addresses may connect as terminals' },
   'log-level': { value: 'LEVEL', env: 'KASSA_BOX_LOG_LEVEL', fallback: 'info', parse: logLevel, help: LOG_LEVELS.join(', ') },
+  'transaction-timeout': {
+    value: 'SECONDS',
+    env: 'KASSA_BOX_TRANSACTION_TIMEOUT',
+    fallback: '300',
+    parse: transactionTimeout,
+    help: 'no news of a running transaction this long: unknown, ask the terminal',
+  },
   insecure: { env: 'KASSA_BOX_INSECURE', help: 'allow plain http/ws to a server that is not on this machine' },
 } as const satisfies Flags;
 
@@ -66,6 +83,9 @@ export const PAIR_FLAGS = {
   data: FLAGS.data,
   insecure: FLAGS.insecure,
 } as const satisfies Flags;
+
+/** The bounds of --transaction-timeout, in seconds: long enough for a PIN, short enough to be noticed. */
+export const TRANSACTION_TIMEOUT_BOUNDS = { min: 30, max: 3600 } as const;
 
 export const USAGE = [
   'Usage: kassa-iotbox [options]',
@@ -100,7 +120,7 @@ export function parseConfig(argv: readonly string[], env: Env, stored: (dataDir:
   if (token !== undefined && !/^[\x21-\x7e]{8,512}$/.test(token)) throw bad('--token must be 8 to 512 printable characters without spaces');
   return {
     kind: 'run',
-    config: { listen: values.listen, http: values.http, server, token, dataDir: values.data, allow: values.allow, logLevel: values['log-level'], insecure: values.insecure },
+    config: { listen: values.listen, http: values.http, server, token, dataDir: values.data, allow: values.allow, logLevel: values['log-level'], transactionTimeoutMs: values['transaction-timeout'] * 1000, insecure: values.insecure },
   };
 }
 

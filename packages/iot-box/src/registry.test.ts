@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_BOX_TERMINALS } from '@kassa/contract';
-import { DeviceRegistry, helloDevices, STATE_REPORT_EVERY_MS, type Device } from './registry.js';
+import { DeviceRegistry, helloDevices, LAST_SEEN_REPORT_EVERY_MS, lastSeenOf, STATE_REPORT_EVERY_MS, type Device } from './registry.js';
 import type { TerminalSession } from './terminal/session.js';
 
 function session(terminalId: string): TerminalSession {
@@ -24,6 +24,30 @@ describe('DeviceRegistry', () => {
       { state: 'idle', online: true, persist: true },
       { state: 'idle', online: false, persist: false },
     ]);
+  });
+
+  it('reports the last frame of a terminal that stays online at most every 30 s, and only for the session that speaks for it', () => {
+    vi.useFakeTimers({ now: new Date('2026-11-25T10:00:00Z') });
+    const seen: string[] = [];
+    const registry = new DeviceRegistry((device) => seen.push(new Date(lastSeenOf(device)).toISOString()));
+    const s = session('T1') as unknown as { lastFrameAt: number } & TerminalSession;
+    registry.attach(s, 'T1');
+    const frameAt = (ms: number) => {
+      vi.setSystemTime(Date.parse('2026-11-25T10:00:00Z') + ms);
+      s.lastFrameAt = Date.now();
+      registry.seen(s);
+    };
+    frameAt(10_000);
+    frameAt(LAST_SEEN_REPORT_EVERY_MS - 1);
+    expect(seen).toEqual(['2026-11-25T10:00:00.000Z']);
+    frameAt(LAST_SEEN_REPORT_EVERY_MS);
+    frameAt(LAST_SEEN_REPORT_EVERY_MS + 5_000);
+    frameAt(2 * LAST_SEEN_REPORT_EVERY_MS + 1_000);
+    expect(seen).toEqual(['2026-11-25T10:00:00.000Z', '2026-11-25T10:00:30.000Z', '2026-11-25T10:01:01.000Z']);
+    expect(registry.get('T1')?.lastSeen).toBe(Date.parse('2026-11-25T10:01:01.000Z'));
+    const stale = session('T1');
+    registry.seen(stale);
+    expect(seen).toHaveLength(3);
   });
 
   it('reports a change of state alone at most once a minute per terminal, and always knows the current state', () => {

@@ -26,6 +26,12 @@ export interface Device {
  */
 export const STATE_REPORT_EVERY_MS = 60_000;
 
+/**
+ * A terminal that stays online is reported again, for its last frame, at most this often: the
+ * server's "last seen" moves while it talks (keep-alives included), without a report per frame.
+ */
+export const LAST_SEEN_REPORT_EVERY_MS = 30_000;
+
 /** `persist` is true when a field worth keeping across restarts (model, serial, address) changed. */
 export type DeviceListener = (device: Device, persist: boolean) => void;
 
@@ -106,6 +112,14 @@ export class DeviceRegistry {
     if (!device || device.state === state) return;
     device.state = state;
     if (Date.now() - device.reportedAt >= STATE_REPORT_EVERY_MS) this.report(device, false);
+  }
+
+  /** A frame arrived on the session that speaks for its terminal: reported when the last report is old enough. */
+  seen(session: TerminalSession): void {
+    const device = session.terminalId === undefined ? undefined : this.devices.get(session.terminalId);
+    if (!device || device.session !== session) return;
+    device.lastSeen = session.lastFrameAt;
+    if (session.lastFrameAt - device.reportedAt >= LAST_SEEN_REPORT_EVERY_MS) this.report(device, false);
   }
 
   private report(device: Device, persist: boolean): void {

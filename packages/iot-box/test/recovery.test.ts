@@ -107,4 +107,21 @@ describe('recovery through LastTransactionRequest', () => {
     expect(await waitFor(() => server!.eventsOf('transactionResult', uuid)[0], 'the result')).toMatchObject({ result: 'Error' });
     expect(server!.eventsOf('transactionResult', uuid)).toHaveLength(1);
   });
+
+  it('asks a quiet terminal at once when the cashier asks about a running transaction, and settles with its answer', async () => {
+    server = await FakeServer.start({ token: TOKEN });
+    box = await startTestBox({ server: server.url, token: TOKEN });
+    const t = await hello('50000006');
+    const uuid = randomUUID();
+    server.command({ kind: 'startTransaction', paymentUuid: uuid, terminalId: '50000006', amountCents: 700 });
+    await t.next('TransactionRequest');
+    await waitFor(() => server!.eventsOf('transactionSent', uuid)[0], 'sent');
+    server.command({ kind: 'recoverTransaction', paymentUuid: uuid, terminalId: '50000006' });
+    const unknown = await waitFor(() => server!.eventsOf('transactionUnknown', uuid)[0], 'unknown at once');
+    expect(unknown.reason).toContain('asked the terminal');
+    const ask = await t.next('LastTransactionRequest');
+    expect(isTyped(ask) && ask.body.transactionId).toBe(transactionIdFromUuid(uuid));
+    t.send('LastTransactionResponse', { resultCode: 0, transactionId: transactionIdFromUuid(uuid), transactionResult: 0, transactionData: { amount: 700 } });
+    expect(await waitFor(() => server!.eventsOf('transactionResult', uuid)[0], 'the result')).toMatchObject({ result: 'Approved', recovered: true, amountCents: 700 });
+  });
 });

@@ -105,6 +105,7 @@ export const PaymentMethod = Type.Object({
   terminal: TerminalKind,
   deviceId: Type.Union([Type.Integer(), Type.Null()]),
   refundTransactionType: Type.Union([Type.String(), Type.Null()], { description: 'The TransactionType (two hex digits) its terminal takes for a refund; null: the default, 20.' }),
+  archived: Type.Boolean({ description: 'Archived: kept for the history that names it, offered nowhere, refused for new payments and refunds.' }),
 });
 export type PaymentMethod = Static<typeof PaymentMethod>;
 export const PaymentMethodBody = Type.Object(
@@ -121,7 +122,12 @@ export const PaymentMethodBody = Type.Object(
 );
 export type PaymentMethodBody = Static<typeof PaymentMethodBody>;
 
-export const PosConfig = Type.Object({ id: Type.Integer(), name: Type.String(), paymentMethodIds: Type.Array(Type.Integer()) });
+export const PosConfig = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  paymentMethodIds: Type.Array(Type.Integer()),
+  archived: Type.Boolean({ description: 'Archived: kept for the history of its sessions, not offered at the till, no new session opens on it.' }),
+});
 export type PosConfig = Static<typeof PosConfig>;
 export const PosConfigBody = Type.Object(
   { name: Name, paymentMethodIds: Type.Array(Id, { maxItems: 50 }) },

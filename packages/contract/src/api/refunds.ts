@@ -63,3 +63,22 @@ export const RefundReceipt = Type.Object({
 export type RefundReceipt = Static<typeof RefundReceipt>;
 
 export const OrderRefundParams = Type.Object({ id: Uuid, uuid: Uuid });
+
+/**
+ * PUT /api/orders/{id}/cancellations/{uuid}: cancels a draft order. The uuid is the idempotency key:
+ * the same request again returns the order it cancelled. An order that took money gives it back the
+ * way it came, each refund a line of the order's `refunds`: a card payment through its terminal (a
+ * refund line that follows the terminal like a payment), cash and lines entered by hand at once.
+ * That needs a manager: a manager or admin, or a cashier with a manager's `approval` given on the
+ * spot. An order that took nothing needs no approval.
+ */
+export const PutOrderCancellationBody = Type.Object(
+  {
+    reason: Type.Optional(Type.String({ minLength: 3, maxLength: 500, description: 'Why the order is cancelled; recorded with its refunds ("Order cancelled" when not given).' })),
+    approval: Type.Optional(ManagerApproval),
+  },
+  { additionalProperties: false },
+);
+export type PutOrderCancellationBody = Static<typeof PutOrderCancellationBody>;
+
+export const OrderCancellationParams = Type.Object({ id: Uuid, uuid: Uuid });

@@ -32,6 +32,8 @@ export interface SessionHandlers {
   onMessage(session: TerminalSession, message: Message): void;
   /** Called once, whatever closed the connection. */
   onClosed(session: TerminalSession, reason: SessionCloseReason, detail: string): void;
+  /** Any complete frame after the handshake, keep-alives included: the terminal was seen. */
+  onFrame?(session: TerminalSession): void;
 }
 
 let connectionCounter = 0;
@@ -172,6 +174,7 @@ export class TerminalSession {
     if (this.closedWith) return;
     this.lastFrameAt = Date.now();
     try {
+      if (this.terminalId !== undefined) this.handlers.onFrame?.(this);
       this.dispatch(message);
     } catch (error) {
       this.close(SessionCloseReason.InternalError, error instanceof Error ? error.message : String(error));

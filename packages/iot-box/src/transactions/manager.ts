@@ -219,8 +219,21 @@ export class TransactionManager {
     const tx = this.lookup(command);
     if (!tx) return;
     const run = this.running.get(tx.paymentUuid);
+    if (run && liveStatus(run) === 'sent' && run.requestSent) return this.askRunning(command, run);
     if (!run || liveStatus(run) !== 'unknown') return this.repeatState(tx);
     if (!this.registry.get(tx.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${tx.terminalId} is offline; it is asked as soon as it connects`);
+    this.askTerminal(run);
+  }
+
+  /**
+   * The cashier asks about a running transaction the terminal has gone quiet on: what the
+   * transaction timeout would do, now. Its answer is taken as lost (`unknown`) and the terminal is
+   * asked for its last transaction; a terminal still running it ends it with its own answer. An
+   * offline terminal cannot be asked: that is the answer.
+   */
+  private askRunning(command: Extract<BoxCommand, { kind: 'recoverTransaction' }>, run: Running): void {
+    if (!this.registry.get(run.tx.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${run.tx.terminalId} is offline: it cannot be asked now`);
+    this.markUnknown(run, 'the cashier asked the terminal after it went quiet');
     this.askTerminal(run);
   }
 

@@ -494,6 +494,27 @@ const commitOrderedEvents: Migration = {
   },
 };
 
+/**
+ * Cancelling an order that took money. The cancellation's client-made uuid is kept on the order:
+ * the same request again finds the order cancelled by it; the refunds it made carry its approval.
+ */
+const orderCancellation: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table orders add column cancellation_uuid text unique`.execute(db);
+  },
+};
+
+/**
+ * Archived payment methods and POS configurations: kept for the history that names them, hidden
+ * from every choice (the till's POS list, the method pickers), refused for new sales.
+ */
+const archiving: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table payment_methods add column archived_at timestamptz`.execute(db);
+    await sql`alter table pos_configs add column archived_at timestamptz`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -509,6 +530,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012_cash_tender': cashTender,
   '0013_commit_ordered_events': commitOrderedEvents,
   '0014_refunds': refunds,
+  '0015_order_cancellation': orderCancellation,
+  '0016_archiving': archiving,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -96,11 +96,15 @@ export interface PaymentMethodTable {
   device_id: number | null;
   /** The TransactionType (two hex digits) the terminal takes for a refund; null: the default, 20 (migration 0014_refunds). */
   refund_transaction_type: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When it was archived; null while in use (migration 0016_archiving). */
+  archived_at: Date | null;
 }
 
 export interface PosConfigTable {
   id: Generated<number>;
   name: string;
+  /** When it was archived; null while in use (migration 0016_archiving). */
+  archived_at: Date | null;
 }
 
 export interface PosConfigMethodTable {
@@ -140,6 +144,8 @@ export interface OrderTable {
   receipt_number: number | null;
   /** Moves on at every payment request written to the order (migration 0006_order_payments_version). */
   payments_version: Generated<number>;
+  /** The client-made uuid of the cancellation that cancelled the order (migration 0015_order_cancellation). */
+  cancellation_uuid: string | null;
 }
 
 export interface OrderLineTable {

@@ -45,8 +45,8 @@ describe('checkOrderCancel', () => {
     expect(errorCode(() => checkOrderCancel({ order: order([line('unknown', 10)]) }))).toBe('KASSA_PAYMENT_IN_PROGRESS');
   });
 
-  it('cancels an order paid in cash: the cash is handed back', () => {
-    expect(errorCode(() => checkOrderCancel({ order: order([{ ...line('done', 1000), deviceId: null }]) }))).toBe('no error');
+  it('refuses to cancel as it is an order paid in cash: a cancellation refunds the cash', () => {
+    expect(errorCode(() => checkOrderCancel({ order: order([{ ...line('done', 1000), deviceId: null }]) }))).toBe('KASSA_ORDER_TOOK_MONEY');
   });
 
   it('refuses to cancel an order whose terminal approved another amount than asked', () => {

@@ -21,9 +21,9 @@ export function checkOrderValidation({ order }: { order: { state: OrderState; to
 }
 
 /**
- * A draft order can be cancelled while no line is running and no terminal took money: cash (and
- * any line entered by hand, without a terminal) is simply handed back, and the cancelled order
- * counts none of it. A settled card line needs a refund first.
+ * A draft order can be cancelled as it is while no line is running and it took no money. An order
+ * that took money is cancelled by a cancellation that refunds it (domain/cancellation.ts), with a
+ * manager's approval: a settled card line is KASSA_ORDER_CARD_PAID, settled cash KASSA_ORDER_TOOK_MONEY.
  */
 export function checkOrderCancel({ order }: { order: { state: OrderState; payments: readonly PaymentLineView[] } }): void {
   if (order.state !== 'draft') throw new KassaError('KASSA_ORDER_NOT_DRAFT');
@@ -31,4 +31,6 @@ export function checkOrderCancel({ order }: { order: { state: OrderState; paymen
   if (running.length > 0) throw new KassaError('KASSA_PAYMENT_IN_PROGRESS', undefined, { payments: running.map((p) => p.uuid) });
   const cardPaid = order.payments.filter((p) => p.deviceId !== null && PAID_STATES.includes(p.state));
   if (cardPaid.length > 0) throw new KassaError('KASSA_ORDER_CARD_PAID', undefined, { payments: cardPaid.map((p) => p.uuid) });
+  const paid = order.payments.filter((p) => PAID_STATES.includes(p.state));
+  if (paid.length > 0) throw new KassaError('KASSA_ORDER_TOOK_MONEY', undefined, { payments: paid.map((p) => p.uuid) });
 }

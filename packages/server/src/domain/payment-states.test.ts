@@ -102,8 +102,15 @@ describe('the payment state table', () => {
 
   it('refuses user events the table has no cell for', () => {
     expect(errorCode(() => applyUserEvent({ state: 'done', event: 'cancel' }))).toBe('KASSA_PAYMENT_STATE');
-    expect(errorCode(() => applyUserEvent({ state: 'waiting', event: 'recover' }))).toBe('KASSA_PAYMENT_STATE');
+    expect(errorCode(() => applyUserEvent({ state: 'pending', event: 'recover' }))).toBe('KASSA_PAYMENT_STATE');
+    expect(errorCode(() => applyUserEvent({ state: 'retry', event: 'recover' }))).toBe('KASSA_PAYMENT_STATE');
     expect(applyUserEvent({ state: 'waitingCard', event: 'cancel' })).toBe('waitingCancel');
+  });
+
+  it('asks the terminal about a running payment without moving it: the box answers (lost, then recovery)', () => {
+    expect(applyUserEvent({ state: 'waiting', event: 'recover' })).toBe('waiting');
+    expect(applyUserEvent({ state: 'waitingCard', event: 'recover' })).toBe('waitingCard');
+    expect(run(['accepted', 'stage', 'recover', 'lost', 'approved'])).toBe('done');
   });
 
   it('keeps messages and cancel answers in the history only, in every state', () => {

@@ -69,7 +69,8 @@ export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
  *   payment stays where it is until the terminal answers or a person settles it.
  * - notRun: recovery learnt from the terminal that it never ran this payment: nothing was charged.
  * - lost: the answer was lost (box restart, link drop); the box will ask the terminal.
- * - recover: "check again", ask the box to recover the last transaction.
+ * - recover: "check again", ask the box to recover the last transaction; on a running payment the
+ *   terminal went quiet on ("Ask the terminal"), the box takes its answer as lost (lost) and asks.
  * - forceDone / markFailed: settled by hand, with a reason, the user and the approving manager
  *   recorded (an override: see domain/roles.ts). Only where the terminal's outcome is truly
  *   unknown; never while the terminal may still be charging (waiting, waitingCard, waitingCancel),
@@ -79,8 +80,8 @@ export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
  */
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial<Record<PaymentEvent, PaymentState>>>>> = {
   pending: { accepted: 'waiting', stage: 'waitingCard', progress: 'waiting', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', markFailed: 'failed' },
-  waiting: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
-  waitingCard: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel' },
+  waiting: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', recover: 'waiting' },
+  waitingCard: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', recover: 'waitingCard' },
   waitingCancel: { approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown', notRun: 'retry' },
   unknown: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', notRun: 'retry', recover: 'unknown', forceDone: 'forceDone', markFailed: 'failed' },
   mismatch: { forceDone: 'forceDone', markFailed: 'failed' },

@@ -64,7 +64,8 @@ export function refundFigures(payments: readonly RefundPaymentView[], keep: (p: 
 }
 
 /**
- * Whether a refund may be made, and what it gives back. The order is validated; the method belongs
+ * Whether a refund may be made, and what it gives back. The order is validated (or cancelled, for an
+ * amount: a refund of its cancellation that failed, made again); the method belongs
  * to its POS; lines are returned at most as many times as they were sold (earlier refunds counted),
  * or an amount is given. All refunds together never exceed what the order's payments took; a card
  * refund never exceeds what the order's card payments took on that terminal (a method without a
@@ -73,7 +74,9 @@ export function refundFigures(payments: readonly RefundPaymentView[], keep: (p: 
  */
 export function checkRefund(check: RefundCheck): { amountCents: number; lines: ReturnedLine[] } {
   const { order, method, request } = check;
-  if (order.state !== 'paid') throw new KassaError('KASSA_ORDER_NOT_VALIDATED');
+  // A cancelled order is refunded by its cancellation; a refund of it that failed is made again as an amount.
+  const cancelledAgain = order.state === 'cancelled' && request.lines === undefined;
+  if (order.state !== 'paid' && !cancelledAgain) throw new KassaError('KASSA_ORDER_NOT_VALIDATED');
   if (!check.posMethodIds.includes(method.id)) throw new KassaError('KASSA_METHOD_NOT_IN_POS', undefined, { paymentMethodId: method.id });
   const { lines, amountCents } = refundAmount(order.lines, check.returned, request);
   const total = refundFigures(order.payments);

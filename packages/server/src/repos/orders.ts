@@ -27,6 +27,8 @@ export interface Order {
   readonly createdAt: Date;
   readonly validatedAt: Date | null;
   readonly receiptNumber: number | null;
+  /** The uuid of the cancellation that cancelled the order, when one did. */
+  readonly cancellationUuid: string | null;
   readonly lines: OrderLine[];
   /** The payment lines that took money; refund lines are in `refunds`. */
   readonly payments: (PaymentLineView & { methodId: number; tenderedCents: number | null; changeCents: number | null })[];
@@ -66,7 +68,8 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
   if (row === undefined) return null;
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
   const payments = await db.selectFrom('payments').select(['uuid', 'amount_cents', 'state', 'device_id', 'method_id', 'tendered_cents', 'change_cents']).where('order_id', '=', id).where('kind', '=', 'payment').orderBy('created_at').execute();
-  const refunds = row.state === 'paid' ? await listOrderRefunds(db, id) : [];
+  // A cancellation refunds what the order took: a cancelled order has refunds too.
+  const refunds = row.state === 'draft' ? [] : await listOrderRefunds(db, id);
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -78,6 +81,7 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
     createdAt: row.created_at,
     validatedAt: row.validated_at,
     receiptNumber: row.receipt_number,
+    cancellationUuid: row.cancellation_uuid,
     lines: lines.map((l) => ({ productId: l.product_id, name: l.name, quantity: l.quantity, unitPriceCents: l.unit_price_cents, vatRate: l.vat_rate, totalCents: l.total_cents })),
     payments: payments.map((p) => ({ uuid: p.uuid, amountCents: p.amount_cents, state: p.state as PaymentState, deviceId: p.device_id, methodId: p.method_id, tenderedCents: p.tendered_cents, changeCents: p.change_cents })),
     refunds,
@@ -94,6 +98,6 @@ export async function markOrderPaid(db: Executor, id: string, at: Date): Promise
   return Number(row.receipt_number);
 }
 
-export async function markOrderCancelled(db: Executor, id: string): Promise<void> {
-  await db.updateTable('orders').set({ state: 'cancelled' }).where('id', '=', id).execute();
+export async function markOrderCancelled(db: Executor, id: string, cancellationUuid: string | null = null): Promise<void> {
+  await db.updateTable('orders').set({ state: 'cancelled', cancellation_uuid: cancellationUuid }).where('id', '=', id).execute();
 }

@@ -10,6 +10,8 @@ export interface PaymentMethod {
   readonly deviceId: number | null;
   /** The TransactionType a refund sends on its terminal (two hex digits); null: the default, 20. */
   readonly refundTransactionType: string | null;
+  /** Kept for history, hidden from choices, refused for new payments. */
+  readonly archived: boolean;
 }
 
 export interface PaymentMethodInput {
@@ -22,9 +24,18 @@ export interface PaymentMethodInput {
   readonly refundTransactionType?: string | null | undefined;
 }
 
-const columns = ['id', 'name', 'kind', 'journal_id', 'terminal', 'device_id', 'refund_transaction_type'] as const;
-type Row = { id: number; name: string; kind: PaymentMethodKind; journal_id: number; terminal: Terminal; device_id: number | null; refund_transaction_type: string | null };
-const toMethod = (row: Row): PaymentMethod => ({ id: row.id, name: row.name, kind: row.kind, journalId: row.journal_id, terminal: row.terminal, deviceId: row.device_id, refundTransactionType: row.refund_transaction_type });
+const columns = ['id', 'name', 'kind', 'journal_id', 'terminal', 'device_id', 'refund_transaction_type', 'archived_at'] as const;
+type Row = { id: number; name: string; kind: PaymentMethodKind; journal_id: number; terminal: Terminal; device_id: number | null; refund_transaction_type: string | null; archived_at: Date | null };
+const toMethod = (row: Row): PaymentMethod => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind,
+  journalId: row.journal_id,
+  terminal: row.terminal,
+  deviceId: row.device_id,
+  refundTransactionType: row.refund_transaction_type,
+  archived: row.archived_at !== null,
+});
 const toRow = (m: PaymentMethodInput) => ({
   name: m.name,
   kind: m.kind,
@@ -55,4 +66,21 @@ export async function updatePaymentMethod(db: Executor, id: number, method: Paym
 export async function countIngenicoMethods(db: Executor): Promise<number> {
   const row = await db.selectFrom('payment_methods').select((eb) => eb.fn.countAll<number>().as('n')).where('terminal', '=', 'ingenico').executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Archives a method (at `at`) or brings it back (null). */
+export async function setPaymentMethodArchived(db: Executor, id: number, at: Date | null): Promise<PaymentMethod | null> {
+  const row = await db.updateTable('payment_methods').set({ archived_at: at }).where('id', '=', id).returning(columns).executeTakeFirst();
+  return row === undefined ? null : toMethod(row);
+}
+
+/** What still uses a method: its payment and refund lines, and the POS configurations that offer it. */
+export async function paymentMethodUses(db: Executor, id: number): Promise<{ paymentLines: number; posConfigIds: number[] }> {
+  const lines = await db.selectFrom('payments').select((eb) => eb.fn.countAll<number>().as('n')).where('method_id', '=', id).executeTakeFirstOrThrow();
+  const pos = await db.selectFrom('pos_config_methods').select('pos_config_id').where('payment_method_id', '=', id).orderBy('pos_config_id').execute();
+  return { paymentLines: Number(lines.n), posConfigIds: pos.map((p) => p.pos_config_id) };
+}
+
+export async function deletePaymentMethod(db: Executor, id: number): Promise<void> {
+  await db.deleteFrom('payment_methods').where('id', '=', id).execute();
 }

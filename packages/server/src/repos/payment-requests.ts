@@ -71,6 +71,7 @@ type FactsRow = {
   m_terminal: PaymentMethod['terminal'];
   m_device_id: number | null;
   m_refund_transaction_type: string | null;
+  m_archived: boolean;
   d_id: number | null;
   d_box_id: string;
   d_terminal_id: string;
@@ -96,13 +97,16 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
       coalesce((select json_agg(json_build_object('uuid', p.uuid, 'amountCents', p.amount_cents, 'state', p.state, 'deviceId', p.device_id) order by p.created_at)
         from payments p where p.order_id = o.id), '[]'::json) as order_payments,
       coalesce((select json_agg(pcm.payment_method_id order by pcm.payment_method_id)
-        from pos_sessions s join pos_config_methods pcm on pcm.pos_config_id = s.pos_config_id where s.id = o.session_id), '[]'::json) as pos_method_ids,
+        from pos_sessions s join pos_config_methods pcm on pcm.pos_config_id = s.pos_config_id
+        -- An archived method is offered nowhere: a new payment through it is not in the POS.
+        join payment_methods pm on pm.id = pcm.payment_method_id and pm.archived_at is null
+        where s.id = o.session_id), '[]'::json) as pos_method_ids,
       (select count(*) from payments a where a.device_id = m.device_id and a.state in (${sql.join(ACTIVE_STATES.map((s) => sql.lit(s)))})) as device_active,
       e.uuid as e_uuid, e.order_id as e_order_id, e.method_id as e_method_id, e.amount_cents as e_amount_cents, e.state as e_state,
       e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.terminal_id as e_terminal_id, e.transaction_id as e_transaction_id, e.created_by as e_created_by,
       e.created_at as e_created_at, e.updated_at as e_updated_at, e.settled_by as e_settled_by, e.settle_reason as e_settle_reason, e.approved_by as e_approved_by, e.kind as e_kind,
       e.tendered_cents as e_tendered_cents, e.change_cents as e_change_cents,
-      m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id, m.refund_transaction_type as m_refund_transaction_type,
+      m.id as m_id, m.name as m_name, m.kind as m_kind, m.journal_id as m_journal_id, m.terminal as m_terminal, m.device_id as m_device_id, m.refund_transaction_type as m_refund_transaction_type, m.archived_at is not null as m_archived,
       d.id as d_id, d.box_id as d_box_id, d.terminal_id as d_terminal_id, d.type as d_type, d.make as d_make, d.model as d_model,
       d.online as d_online, d.last_seen_at as d_last_seen_at, d.removed as d_removed, d.approval as d_approval,
       coalesce((select json_agg(x.id order by x.id) from devices x where x.terminal_id = d.terminal_id and x.id <> d.id and not x.removed), '[]'::json) as d_shared_with
@@ -139,7 +143,7 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
             approved_by: r.e_approved_by,
             kind: r.e_kind,
           }),
-    method: r.m_id === null ? null : { id: r.m_id, name: r.m_name, kind: r.m_kind, journalId: r.m_journal_id, terminal: r.m_terminal, deviceId: r.m_device_id, refundTransactionType: r.m_refund_transaction_type },
+    method: r.m_id === null ? null : { id: r.m_id, name: r.m_name, kind: r.m_kind, journalId: r.m_journal_id, terminal: r.m_terminal, deviceId: r.m_device_id, refundTransactionType: r.m_refund_transaction_type, archived: r.m_archived },
     device:
       r.d_id === null
         ? null

@@ -64,7 +64,7 @@ export async function draftOrderIds(db: Executor, sessionId: number): Promise<st
   return rows.map((r) => r.id);
 }
 
-/** The payments of a session's paid orders, with their terminal, cash tender and who settled them by hand. */
+/** The payments of a session's paid orders (and of the orders a cancellation refunded), with their terminal, cash tender and who settled them by hand. */
 export async function sessionPayments(db: Executor, sessionId: number): Promise<ClosingPayment[]> {
   const rows = await db
     .selectFrom('payments as p')
@@ -75,7 +75,9 @@ export async function sessionPayments(db: Executor, sessionId: number): Promise<
     .select(['p.uuid', 'p.order_id', 'o.receipt_number', 'p.method_id', 'm.name', 'm.kind', 'p.amount_cents', 'p.state', 'p.device_id', 'p.terminal_id', 'p.tendered_cents', 'p.change_cents', 'p.settle_reason'])
     .select(['s.username as settled_by_name', 'a.username as approved_by_name'])
     .where('o.session_id', '=', sessionId)
-    .where('o.state', '=', 'paid')
+    // An order cancelled by a cancellation took its money and gave it back as refunds, which the
+    // closing counts: its payments count as sales, so the two cancel out in the drawer and per terminal.
+    .where((eb) => eb.or([eb('o.state', '=', 'paid'), eb.and([eb('o.state', '=', 'cancelled'), eb('o.cancellation_uuid', 'is not', null)])]))
     // Refund lines give money back; they are not sales.
     .where('p.kind', '=', 'payment')
     .orderBy('p.created_at')

@@ -73,11 +73,12 @@ describe.each(BACKENDS)('cash with change on %s', (backend) => {
     expect(await read(order.id)).toMatchObject({ dueCents: 950, payments: [] });
   });
 
-  it('cancels a draft order paid in cash: the cash is handed back', async () => {
+  it('cancels a draft order paid in cash only through a cancellation, which pays the cash back as a refund line', async () => {
     const order = await newOrder(shop);
     await pay(order.id, shop.cash.id, 1000);
-    const cancelled = await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/cancel` });
-    expect(cancelled.statusCode).toBe(200);
-    expect(cancelled.json()).toMatchObject({ state: 'cancelled' });
+    expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/cancel` }))).toBe('KASSA_ORDER_TOOK_MONEY');
+    const cancelled = await shop.admin.inject({ method: 'PUT', url: `/api/orders/${order.id}/cancellations/${uuid()}`, payload: {} });
+    expect(cancelled.statusCode, cancelled.body).toBe(201);
+    expect(cancelled.json()).toMatchObject({ state: 'cancelled', refundedCents: 950, refunds: [{ amountCents: 950, state: 'done', paymentMethodId: shop.cash.id }] });
   });
 });

@@ -1,4 +1,5 @@
 import type { App } from '../http/types.js';
+import { registerArchiveRoutes } from './archive.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerBoxRoutes } from './boxes.js';
 import { registerConfigurationRoutes } from './configuration.js';
@@ -14,6 +15,7 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   registerAuthRoutes(app, deps);
   registerSetupRoutes(app, deps);
   registerConfigurationRoutes(app, deps);
+  registerArchiveRoutes(app, deps);
   registerBoxRoutes(app, deps);
   registerUserRoutes(app, deps);
   registerSalesRoutes(app, deps);

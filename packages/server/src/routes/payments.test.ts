@@ -163,6 +163,27 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       expect(detail.history.at(-1)).toMatchObject({ userId: me.user.id, message: 'ticket seen on the terminal' });
     });
 
+    it('asks the terminal about a running payment it went quiet on, and answers at once when the terminal is offline', async () => {
+      const order = await newOrder(shop);
+      const paymentUuid = uuid();
+      await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 });
+      await reportFromBox(t.app.kassa, paymentUuid, 'accepted', { eventId: `accepted-${paymentUuid}` });
+      await t.database.db.updateTable('devices').set({ online: false }).where('id', '=', shop.device.id).execute();
+      try {
+        const offline = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/check` });
+        expect([offline.statusCode, code(offline)]).toEqual([503, 'KASSA_DEVICE_OFFLINE']);
+        expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['startTransaction']);
+      } finally {
+        await t.database.db.updateTable('devices').set({ online: true }).where('id', '=', shop.device.id).execute();
+      }
+      const asked = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/check` });
+      expect(asked.json()).toMatchObject({ state: 'waiting' });
+      expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['startTransaction', 'recoverTransaction']);
+      await reportFromBox(t.app.kassa, paymentUuid, 'lost', { eventId: `lost-${paymentUuid}` });
+      await reportFromBox(t.app.kassa, paymentUuid, 'declined', { eventId: `declined-${paymentUuid}` });
+      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json()).toMatchObject({ payment: { state: 'retry' } });
+    });
+
     it('settles a declined payment by hand for nobody, and refuses a check on a payment that is not unknown', async () => {
       const order = await newOrder(shop);
       const paymentUuid = uuid();

@@ -13,7 +13,12 @@ import { lower } from './uuids.js';
 
 const ACTIONS: readonly { path: string; event: UserPaymentEvent; summary: string }[] = [
   { path: 'cancel', event: 'cancel', summary: 'Ask the terminal to stop; its answer, not this call, decides the final state' },
-  { path: 'check', event: 'recover', summary: 'Check again: ask the box for the terminal’s last transaction (payment in unknown)' },
+  {
+    path: 'check',
+    event: 'recover',
+    summary:
+      'Check again: ask the box for the terminal’s last transaction (payment in unknown). On a running payment (waiting, waitingCard) the terminal went quiet on, “Ask the terminal”: the box takes its answer as lost (unknown) and asks at once; an offline terminal is 503 KASSA_DEVICE_OFFLINE and changes nothing',
+  },
 ];
 
 const OVERRIDE_RULE =
@@ -45,7 +50,7 @@ export function registerPaymentRoutes(app: App, { ctx }: RouteDeps): void {
     listPayments(ctx, request.query),
   );
   for (const action of ACTIONS) {
-    app.post(`/api/payments/:uuid/${action.path}`, routeOptions('user', 'payments', `${action.summary}. ${TILL_RULE}`, { params: UuidParams, response: { 200: Payment, ...errorResponses(404, 409) } }), async (request) => {
+    app.post(`/api/payments/:uuid/${action.path}`, routeOptions('user', 'payments', `${action.summary}. ${TILL_RULE}`, { params: UuidParams, response: { 200: Payment, ...errorResponses(404, 409, 503) } }), async (request) => {
       const uuid = lower(request.params.uuid);
       await requireTill(ctx, userOf(request), { paymentUuid: uuid });
       return actOnPayment(ctx, uuid, { event: action.event, userId: userOf(request).id });

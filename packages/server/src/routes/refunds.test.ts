@@ -128,7 +128,7 @@ describe.each(BACKENDS)('refund routes on %s', (backend) => {
 
   it('sends the TransactionType the card method names for refunds, a setting the admin changes', async () => {
     const order = await paidOrder();
-    const { id: _id, refundTransactionType: before, ...method } = shop.card;
+    const { id: _id, refundTransactionType: before, archived: _archived, ...method } = shop.card;
     expect(before).toBeNull();
     const set = await shop.admin.inject({ method: 'PUT', url: `/api/payment-methods/${shop.card.id}`, payload: { ...method, refundTransactionType: '21' } });
     expect([set.statusCode, set.json<{ refundTransactionType: string }>().refundTransactionType]).toEqual([200, '21']);

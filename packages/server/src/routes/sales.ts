@@ -119,7 +119,7 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
       return validateOrder(ctx, lower(request.params.id));
     },
   );
-  app.post('/api/orders/:id/cancel', routeOptions('user', 'orders', `Cancel a draft order that took no money. ${TILL_RULE}`, { params: UuidIdParams, response: { 200: Order, ...errorResponses(404, 409) } }), async (request) => {
+  app.post('/api/orders/:id/cancel', routeOptions('user', 'orders', `Cancel a draft order that took no money (409 KASSA_ORDER_CARD_PAID or KASSA_ORDER_TOOK_MONEY otherwise: PUT /api/orders/{id}/cancellations/{uuid} refunds it). ${TILL_RULE}`, { params: UuidIdParams, response: { 200: Order, ...errorResponses(404, 409) } }), async (request) => {
     await requireTill(ctx, userOf(request), { orderId: lower(request.params.id) });
     return cancelOrder(ctx, lower(request.params.id));
   });

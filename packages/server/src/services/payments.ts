@@ -124,6 +124,7 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     const reach = action.event === 'markFailed' ? await reachOfPending(trx, uuid) : null;
     const payment = (await getPayment(trx, uuid, { forUpdate: true })) ?? missing(uuid);
     const next = applyUserEvent({ state: payment.state, event: action.event });
+    if (action.event === 'recover' && payment.state !== 'unknown') await checkTerminalReachable(trx, payment);
     // Pending is only ever the first state: a payment pending now was pending when its box was read.
     if (reach !== null && payment.state === 'pending') checkMarkFailedWhilePending(reach);
     noteFinished(ctx, payment, next, ctx.now());
@@ -144,6 +145,12 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     await publish(trx, ctx, updated);
     return paymentView(updated);
   });
+}
+
+/** A running payment's terminal is asked only while it is online: an offline one is the answer, at once. */
+async function checkTerminalReachable(trx: Executor, payment: Payment): Promise<void> {
+  const device = payment.deviceId === null ? null : await getDevice(trx, payment.deviceId);
+  if (device === null || !device.online) throw new KassaError('KASSA_DEVICE_OFFLINE', 'The terminal is offline: it cannot be asked now.', { deviceId: payment.deviceId });
 }
 
 /** Whether a payment that is pending may have its start on the way to the terminal; null when it is not pending. */

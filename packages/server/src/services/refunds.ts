@@ -52,7 +52,8 @@ export async function requestRefund(ctx: ServiceContext, actor: Actor, orderId: 
       const method = (await getPaymentMethod(trx, body.paymentMethodId)) ?? methodMissing(body.paymentMethodId);
       const device = method.deviceId === null ? null : await getDevice(trx, method.deviceId);
       const session = await requireSession(trx, order.sessionId);
-      const posMethodIds = (await getPosConfig(trx, session.posConfigId))?.paymentMethodIds ?? [];
+      // An archived method is offered nowhere: no refund goes back through it.
+      const posMethodIds = method.archived ? [] : ((await getPosConfig(trx, session.posConfigId))?.paymentMethodIds ?? []);
       const payments = await orderMoneyLines(trx, orderId);
       const returned = order.refunds.filter((r) => !VOID_STATES.includes(r.state)).flatMap((r) => r.lines);
       const deviceActivePayments = device === null ? 0 : await activeOnDevice(trx, device.id, ACTIVE_STATES);

@@ -57,7 +57,9 @@ export function orderView(o: Order): OrderApi {
 
 export async function openSession(ctx: ServiceContext, body: { posConfigId: number; openingCashCents: number }, userId: number): Promise<PosSessionApi> {
   return ctx.db.transaction().execute(async (trx) => {
-    if ((await getPosConfig(trx, body.posConfigId)) === null) throw notFound('POS configuration', body.posConfigId);
+    const config = await getPosConfig(trx, body.posConfigId);
+    if (config === null) throw notFound('POS configuration', body.posConfigId);
+    if (config.archived) throw new KassaError('KASSA_POS_ARCHIVED', undefined, { posConfigId: config.id });
     checkSessionOpen({ openSessions: await countOpenSessions(trx, body.posConfigId), openingCashCents: body.openingCashCents });
     return sessionView(await openPosSession(trx, { ...body, userId }));
   });

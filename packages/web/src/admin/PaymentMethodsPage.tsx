@@ -8,7 +8,9 @@ import { queries } from '../api/queries';
 import { allOf } from '../api/queryState';
 import { errorText } from '../i18n/errors';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { ArchiveActions } from './ArchiveActions';
 import { methodFieldOf } from './methodErrors';
+import { refundTypeOf } from './refundType';
 
 interface Data {
   methods: PaymentMethod[];
@@ -18,7 +20,8 @@ interface Data {
 }
 
 const isIngenicoPayment = (d: Device) => d.type === 'payment' && d.make.toLowerCase() === 'ingenico';
-const EMPTY: PaymentMethodBody = { name: '', kind: 'bank', journalId: 0, terminal: 'none', deviceId: null };
+const EMPTY: PaymentMethodBody = { name: '', kind: 'bank', journalId: 0, terminal: 'none', deviceId: null, refundTransactionType: null };
+
 
 export function PaymentMethodsPage() {
   const { t } = useTranslation();
@@ -43,7 +46,7 @@ export function PaymentMethodsPage() {
               }}
               onCancel={() => setEditing(null)}
             />
-            <MethodTable data={data} onEdit={setEditing} />
+            <MethodTable data={data} onEdit={setEditing} onChanged={() => void methods.refetch()} />
           </>
         )}
       </LoadState>
@@ -54,6 +57,8 @@ export function PaymentMethodsPage() {
 function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing: PaymentMethod | null; onSaved: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [body, setBody] = useState<PaymentMethodBody>(editing === null ? EMPTY : { name: editing.name, kind: editing.kind, journalId: editing.journalId, terminal: editing.terminal, deviceId: editing.deviceId });
+  const [refundType, setRefundType] = useState(editing?.refundTransactionType ?? '');
+  const [refundTypeError, setRefundTypeError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const field = error === null ? null : methodFieldOf(error);
@@ -63,13 +68,17 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const transactionType = body.terminal === 'none' ? null : refundTypeOf(refundType);
+    setRefundTypeError(transactionType === undefined ? t('methods.refundTypeInvalid') : null);
+    if (transactionType === undefined) return;
     setBusy(true);
     setError(null);
-    const sent: PaymentMethodBody = { ...body, deviceId: body.terminal === 'none' ? null : body.deviceId };
+    const sent: PaymentMethodBody = { ...body, deviceId: body.terminal === 'none' ? null : body.deviceId, refundTransactionType: transactionType };
     try {
       if (editing === null) await paymentMethods.create(sent);
       else await paymentMethods.update(editing.id, sent);
       setBody(EMPTY);
+      setRefundType('');
       onSaved();
     } catch (caught) {
       setError(caught);
@@ -134,6 +143,11 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
             )}
           </Field>
         ) : null}
+        {body.terminal === 'ingenico' ? (
+          <Field label={t('methods.refundType')} help={t('methods.refundTypeHelp')} error={refundTypeError ?? errorFor('refundType')}>
+            {(props) => <input {...props} className="short" value={refundType} onChange={(e) => setRefundType(e.target.value)} placeholder="20" maxLength={2} autoComplete="off" spellCheck={false} />}
+          </Field>
+        ) : null}
       </div>
       {field === 'form' ? <ErrorAlert error={error} /> : null}
       <div className="row">
@@ -150,7 +164,7 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
   );
 }
 
-function MethodTable({ data, onEdit }: { data: Data; onEdit: (method: PaymentMethod) => void }) {
+function MethodTable({ data, onEdit, onChanged }: { data: Data; onEdit: (method: PaymentMethod) => void; onChanged: () => void }) {
   const { t } = useTranslation();
   if (data.methods.length === 0) return <p>{t('methods.empty')}</p>;
   return (
@@ -159,15 +173,29 @@ function MethodTable({ data, onEdit }: { data: Data; onEdit: (method: PaymentMet
         const device = data.devices.find((d) => d.id === m.deviceId);
         return (
           <tr key={m.id}>
-            <th scope="row">{m.name}</th>
+            <th scope="row">
+              {m.name}
+              {m.archived ? <span className="note"> — {t('archive.archived')}</span> : null}
+            </th>
             <td>{m.kind === 'cash' ? t('methods.kindCash') : t('methods.kindBank')}</td>
             <td>{data.journals.find((j) => j.id === m.journalId)?.name ?? m.journalId}</td>
-            <td>{m.terminal === 'ingenico' ? t('methods.terminalIngenico') : t('methods.terminalNone')}</td>
+            <td>
+              {m.terminal === 'ingenico' ? t('methods.terminalIngenico') : t('methods.terminalNone')}
+              {m.terminal === 'ingenico' && m.refundTransactionType !== null ? ` · ${t('methods.refundTypeShort', { type: m.refundTransactionType })}` : ''}
+            </td>
             <td>{device === undefined ? '' : `${device.model} · ${device.terminalId}`}</td>
             <td>
               <button type="button" onClick={() => onEdit(m)} aria-label={`${t('app.edit')} ${m.name}`}>
                 {t('app.edit')}
               </button>
+              <ArchiveActions
+                name={m.name}
+                archived={m.archived}
+                archive={() => paymentMethods.archive(m.id)}
+                restore={() => paymentMethods.restore(m.id)}
+                remove={() => paymentMethods.remove(m.id)}
+                onDone={onChanged}
+              />
             </td>
           </tr>
         );

@@ -8,6 +8,7 @@ import { queries } from '../api/queries';
 import { allOf } from '../api/queryState';
 import { fieldErrors } from '../i18n/errors';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { ArchiveActions } from './ArchiveActions';
 
 export function PosConfigsPage() {
   const { t } = useTranslation();
@@ -58,7 +59,10 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
 
   return (
     <form className="card" aria-labelledby={titleId} onSubmit={(e) => void submit(e)}>
-      <h2 id={titleId}>{config === null ? t('posConfigs.add') : config.name}</h2>
+      <h2 id={titleId}>
+        {config === null ? t('posConfigs.add') : config.name}
+        {config?.archived === true ? <span className="note"> — {t('archive.archived')}</span> : null}
+      </h2>
       <Field label={t('app.name')} error={errorFor('name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
       <fieldset aria-describedby={methodsError === null ? undefined : `${titleId}-methods-error`} aria-invalid={methodsError !== null}>
         <legend>{t('posConfigs.methods')}</legend>
@@ -67,10 +71,12 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
             {methodsError}
           </p>
         )}
-        {methods.map((m) => (
+        {/* An archived method is offered nowhere: it is listed only while this configuration still has it. */}
+        {methods.filter((m) => !m.archived || selected.includes(m.id)).map((m) => (
           <label key={m.id} className="check">
             <input type="checkbox" checked={selected.includes(m.id)} onChange={(e) => toggle(m.id, e.target.checked)} />
             {m.name}
+            {m.archived ? ` — ${t('archive.archived')}` : ''}
           </label>
         ))}
       </fieldset>
@@ -81,6 +87,16 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
         </button>
         {saved ? <span role="status">{t('app.saved')}</span> : null}
       </div>
+      {config === null ? null : (
+        <ArchiveActions
+          name={config.name}
+          archived={config.archived}
+          archive={() => posConfigs.archive(config.id)}
+          restore={() => posConfigs.restore(config.id)}
+          remove={() => posConfigs.remove(config.id)}
+          onDone={onSaved}
+        />
+      )}
     </form>
   );
 }

@@ -19,6 +19,7 @@ describe('methodFieldOf', () => {
   it('uses the path of a validation error and the kind of a missing thing', () => {
     expect(methodFieldOf(refusal('KASSA_VALIDATION', { issues: [{ path: '/journalId', message: 'minimum' }] }))).toBe('journal');
     expect(methodFieldOf(refusal('KASSA_NOT_FOUND', { what: 'Device', id: 3 }))).toBe('device');
+    expect(methodFieldOf(refusal('KASSA_VALIDATION', { issues: [{ path: '/refundTransactionType', message: 'pattern' }] }))).toBe('refundType');
   });
 
   it('leaves anything else to the form as a whole', () => {

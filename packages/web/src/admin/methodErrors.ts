@@ -1,6 +1,6 @@
 import { isApiError } from '../api/client.js';
 
-export type MethodField = 'name' | 'kind' | 'journal' | 'terminal' | 'device' | 'form';
+export type MethodField = 'name' | 'kind' | 'journal' | 'terminal' | 'device' | 'refundType' | 'form';
 
 const FIELD_OF_CODE: Record<string, MethodField> = {
   KASSA_JOURNAL_NOT_BANK: 'journal',
@@ -29,6 +29,7 @@ export function methodFieldOf(error: unknown): MethodField {
     if (path.includes('journalId')) return 'journal';
     if (path.includes('deviceId')) return 'device';
     if (path.includes('name')) return 'name';
+    if (path.includes('refundTransactionType')) return 'refundType';
   }
   if (error.code === 'KASSA_NOT_FOUND') {
     const what = error.details?.['what'];

@@ -28,6 +28,7 @@ import type {
   ProductBody,
   PutOrderBody,
   PutPaymentBody,
+  PutOrderCancellationBody,
   PutRefundBody,
   Receipt,
   Refund,
@@ -87,12 +88,18 @@ export const paymentMethods = {
   list: (signal?: AbortSignal) => items(api<List<PaymentMethod>>('GET', '/api/payment-methods', undefined, signal)),
   create: (body: PaymentMethodBody) => api<PaymentMethod>('POST', '/api/payment-methods', body),
   update: (id: number, body: PaymentMethodBody) => api<PaymentMethod>('PUT', `/api/payment-methods/${id}`, body),
+  archive: (id: number) => api<PaymentMethod>('POST', `/api/payment-methods/${id}/archive`),
+  restore: (id: number) => api<PaymentMethod>('POST', `/api/payment-methods/${id}/restore`),
+  remove: (id: number) => api<unknown>('DELETE', `/api/payment-methods/${id}`),
 };
 
 export const posConfigs = {
   list: (signal?: AbortSignal) => items(api<List<PosConfig>>('GET', '/api/pos-configs', undefined, signal)),
   create: (body: PosConfigBody) => api<PosConfig>('POST', '/api/pos-configs', body),
   update: (id: number, body: PosConfigBody) => api<PosConfig>('PUT', `/api/pos-configs/${id}`, body),
+  archive: (id: number) => api<PosConfig>('POST', `/api/pos-configs/${id}/archive`),
+  restore: (id: number) => api<PosConfig>('POST', `/api/pos-configs/${id}/restore`),
+  remove: (id: number) => api<unknown>('DELETE', `/api/pos-configs/${id}`),
 };
 
 export const products = {
@@ -129,6 +136,8 @@ export const orders = {
   get: (id: string, signal?: AbortSignal) => api<Order>('GET', `/api/orders/${enc(id)}`, undefined, signal),
   validate: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/validate`),
   cancel: (id: string) => api<Order>('POST', `/api/orders/${enc(id)}/cancel`),
+  /** Cancels an order, refunding what it took; the uuid is the idempotency key, a cashier sends a manager's approval. */
+  cancelWithRefunds: (id: string, uuid: string, body: PutOrderCancellationBody) => api<Order>('PUT', `/api/orders/${enc(id)}/cancellations/${enc(uuid)}`, body),
   receipt: (id: string, signal?: AbortSignal) => api<Receipt>('GET', `/api/orders/${enc(id)}/receipt`, undefined, signal),
   /** A refund: the uuid is the idempotency key; a cashier sends a manager's approval given on the spot. */
   refund: (id: string, uuid: string, body: PutRefundBody) => api<Refund>('PUT', `/api/orders/${enc(id)}/refunds/${enc(uuid)}`, body),

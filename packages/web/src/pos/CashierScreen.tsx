@@ -75,7 +75,8 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
 
 function OpenSession({ onOpened }: { onOpened: (session: PosSession) => void }) {
   const { t } = useTranslation();
-  const configs = useQuery(queries.posConfigs());
+  // An archived POS configuration is not offered at the till.
+  const configs = useQuery({ ...queries.posConfigs(), select: (list: PosConfig[]) => list.filter((c) => !c.archived) });
   return (
     <Page title={t('pos.openTitle')}>
       <LoadState query={configs}>{(list) => (list.length === 0 ? <p>{t('pos.noPos')}</p> : <OpenSessionForm configs={list} onOpened={onOpened} />)}</LoadState>

@@ -7,6 +7,7 @@ import { queries } from '../api/queries';
 import { ErrorAlert } from '../ui/components';
 import { useMoney } from '../ui/hooks';
 import { CANCELLABLE_STATES, SETTLED_STATES, approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
+import { SilentTerminalPanel } from './SilentTerminalPanel';
 import { UnknownPanel } from './UnknownPanel';
 
 type Line = Order['payments'][number];
@@ -23,6 +24,7 @@ export function PaymentLine({
   order,
   onChanged,
   superseded = false,
+  attempt = 1,
 }: {
   line: Line;
   method: PaymentMethod | undefined;
@@ -30,6 +32,8 @@ export function PaymentLine({
   onChanged: () => void;
   /** A declined line retried since with the same method: kept short, one line, without actions. */
   superseded?: boolean;
+  /** The try this line is, when Retry tried again in its place (1: the first). */
+  attempt?: number;
 }) {
   const { t } = useTranslation();
   const money = useMoney();
@@ -75,12 +79,14 @@ export function PaymentLine({
         <span className="payment-method">{method?.name ?? line.methodId}</span>
         <span className="num">{money(line.amountCents)}</span>
       </div>
+      {attempt > 1 ? <p className="note">{t('pos.attempt', { n: attempt })}</p> : null}
       <p className="payment-status" role="status" aria-live="polite">
         {words}
       </p>
       {status === null || status.hint === null || superseded ? null : <p className="note">{t(status.hint)}</p>}
       {state === 'waitingCard' && cancelRefused ? <p className="note">{t('pos.cancelRefused')}</p> : null}
       {refusal === null ? null : <p className="note">{refusal}</p>}
+      {detail.data === undefined || superseded ? null : <SilentTerminalPanel detail={detail.data} onAsked={reload} />}
       {approver === null ? null : <p className="note">{t('pos.approvedBy', { user: approver })}</p>}
       {messages.length === 0 || superseded ? null : (
         <ul className="terminal-messages" aria-label={t('pos.terminalMessages')}>

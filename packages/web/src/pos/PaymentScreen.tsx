@@ -11,11 +11,13 @@ import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, useDocumentTitle } from '../ui/components';
 import { useCentsInput, useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
+import { CancelledOrder, CancelOrder } from './CancelOrder';
 import { useOfferedMethods } from './offeredMethods';
 import { PaymentLine } from './PaymentLine';
 import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
 import { changeFor, quickTenders } from './tender';
 import { till } from './storage';
+import { linesToShow } from './tries';
 import { Totals } from './Totals';
 
 interface Data {
@@ -50,8 +52,10 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
   const { t } = useTranslation();
   const money = useMoney();
   const { order, methods } = data;
+  // An archived method is offered nowhere; the lines paid through it still show its name.
+  const offered = methods.filter((m) => !m.archived);
   const [error, setError] = useState<unknown>(null);
-  const [methodId, setMethodId] = useState(methods[0]?.id ?? 0);
+  const [methodId, setMethodId] = useState(offered[0]?.id ?? 0);
   const { paidCents, runningCents } = order;
   const allSettled = order.payments.every((p) => SETTLED_STATES.includes(p.state));
   const canValidate = order.state === 'draft' && allSettled && paidCents === order.totalCents;
@@ -85,6 +89,7 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
     }
   };
 
+  if (order.state === 'cancelled') return <CancelledOrder order={order} methods={methods} onChanged={onChanged} />;
   if (order.state === 'paid') {
     return (
       <p>
@@ -111,14 +116,19 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
           <button type="button" onClick={() => void backToProducts()}>
             {t('pos.backToProducts')}
           </button>
+        ) : allSettled ? (
+          <CancelOrder order={order} onCancelled={onChanged} />
         ) : null}
       </section>
       <section className="card" aria-labelledby="payments-title">
         <dl className="due">
-          <div>
-            <dt>{t('pos.paid')}</dt>
-            <dd className="num">{money(paidCents)}</dd>
-          </div>
+          {/* While a card runs, nothing paid yet and nothing left to pay say nothing: only what runs shows. */}
+          {paidCents > 0 || runningCents === 0 ? (
+            <div>
+              <dt>{t('pos.paid')}</dt>
+              <dd className="num">{money(paidCents)}</dd>
+            </div>
+          ) : null}
           {runningCents > 0 ? (
             <div>
               <dt>{t('pos.inProgress')}</dt>
@@ -127,31 +137,26 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
               </dd>
             </div>
           ) : null}
-          <div>
-            <dt>{t('pos.due')}</dt>
-            <dd className="num" data-testid="due">
-              {money(order.dueCents)}
-            </dd>
-          </div>
+          {order.dueCents > 0 || runningCents === 0 ? (
+            <div>
+              <dt>{t('pos.due')}</dt>
+              <dd className="num" data-testid="due">
+                {money(order.dueCents)}
+              </dd>
+            </div>
+          ) : null}
         </dl>
         {changeCents > 0 ? (
           <p className="change" role="status" data-testid="change">
             <span>{t('pos.change')}</span> <strong className="num">{money(changeCents)}</strong>
           </p>
         ) : null}
-        {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={methods} offlineDeviceIds={offlineDeviceIds} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
+        {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={offered} offlineDeviceIds={offlineDeviceIds} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
         <h2 id="payments-title">{t('pos.payments')}</h2>
         {order.payments.length === 0 ? <p>{t('pos.noPayments')}</p> : null}
         <ul className="payment-lines" aria-labelledby="payments-title">
-          {order.payments.map((p, index) => (
-            <PaymentLine
-              key={p.uuid}
-              line={p}
-              method={methods.find((m) => m.id === p.methodId)}
-              order={order}
-              onChanged={onChanged}
-              superseded={p.state === 'retry' && order.payments.slice(index + 1).some((later) => later.methodId === p.methodId)}
-            />
+          {linesToShow(order.payments).map(({ line, attempt }) => (
+            <PaymentLine key={line.uuid} line={line} method={methods.find((m) => m.id === line.methodId)} order={order} onChanged={onChanged} attempt={attempt} />
           ))}
         </ul>
         <ErrorAlert error={validate.error ?? error} />

@@ -82,7 +82,7 @@ function ReceiptPaper({ receipt }: { receipt: Receipt }) {
               <tr key={index}>
                 <td>
                   {p.method}
-                  {p.state === 'forceDone' ? ` (${t('state.forceDone')})` : ''}
+                  {p.state === 'forceDone' ? ` — ${t('pos.receiptSettledByHand')}` : ''}
                 </td>
                 <td className="num">{money(p.amountCents)}</td>
               </tr>

@@ -54,11 +54,15 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
   const { user } = useAuth();
   const { order, methods } = data;
   const left = returnable(order);
-  const [mode, setMode] = useState<'lines' | 'amount'>('lines');
+  // A cancelled order took its lines back already: what its cancellation could not pay back goes back as an amount.
+  const cancelled = order.state === 'cancelled';
+  const [mode, setMode] = useState<'lines' | 'amount'>(cancelled ? 'amount' : 'lines');
   const [quantities, setQuantities] = useState<number[]>(() => order.lines.map(() => 0));
   const [amountText, setAmountText] = useState('');
   const [reason, setReason] = useState('');
-  const [methodId, setMethodId] = useState<number | null>(methods[0]?.id ?? null);
+  // An archived method is offered nowhere; the refunds made through it still show its name.
+  const offered = methods.filter((m) => !m.archived);
+  const [methodId, setMethodId] = useState<number | null>(offered[0]?.id ?? null);
   const [approving, setApproving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -118,9 +122,12 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
                 />
               </ul>
               <p className="note">{t('pos.refundReasonIs', { reason: r.reason })}</p>
-              <button type="button" onClick={() => navigate(`/pos/refund/${order.id}/${r.uuid}`)}>
-                {t('pos.refundReceipt')}
-              </button>
+              {/* A refund receipt names the order's receipt: a cancelled order has none. */}
+              {order.receiptNumber === null ? null : (
+                <button type="button" onClick={() => navigate(`/pos/refund/${order.id}/${r.uuid}`)}>
+                  {t('pos.refundReceipt')}
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -128,9 +135,11 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
       <form onSubmit={(e) => void submit(e)} aria-label={t('pos.refundTitle')}>
         <fieldset>
           <legend>{t('pos.refundWhat')}</legend>
-          <label>
-            <input type="radio" name="refund-mode" checked={mode === 'lines'} onChange={() => setMode('lines')} /> {t('pos.refundLines')}
-          </label>
+          {cancelled ? null : (
+            <label>
+              <input type="radio" name="refund-mode" checked={mode === 'lines'} onChange={() => setMode('lines')} /> {t('pos.refundLines')}
+            </label>
+          )}
           <label>
             <input type="radio" name="refund-mode" checked={mode === 'amount'} onChange={() => setMode('amount')} /> {t('pos.refundAmount')}
           </label>
@@ -169,7 +178,7 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
         <Field label={t('pos.refundHow')}>
           {(props) => (
             <select {...props} value={methodId ?? ''} onChange={(e) => setMethodId(Number(e.target.value))}>
-              {methods.map((m) => (
+              {offered.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.name}
                 </option>

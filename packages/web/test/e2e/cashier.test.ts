@@ -151,7 +151,7 @@ describe('the cashier sells and sees every payment state live', () => {
     await till.validateOrder();
   });
 
-  it('shows a decline in words, keeps Validate disabled, and is paid after Retry with a new payment', async () => {
+  it('shows a decline in words, keeps Validate disabled, and is paid after Retry, a new payment in the same line', async () => {
     await terminal('decline');
     await sellFriesAndCola();
     const declined = await till.payWith('Card');
@@ -162,8 +162,9 @@ describe('the cashier sells and sees every payment state live', () => {
 
     await terminal('approve');
     await declined.getByRole('button', { name: 'Retry' }).click();
-    await expect.poll(() => till.paymentLines.count()).toBe(2);
-    await till.waitForStatus(till.paymentLines.nth(1), 'Approved');
+    await till.paymentLines.first().getByText('Try 2').waitFor();
+    await till.waitForStatus(till.paymentLines.first(), 'Approved');
+    expect(await till.paymentLines.count()).toBe(1);
     const order = await admin.order(orderId());
     expect(order.payments.map((p) => p.state)).toEqual(['retry', 'done']);
     expect(new Set(order.payments.map((p) => p.uuid)).size).toBe(2);

@@ -96,4 +96,41 @@ describe('the cashier refunds a returned line to the card', () => {
     expect(await receipt.textContent()).toMatch(/1 × Cola.*-€2\.80.*Paid back.*-€2\.80.*Card.*Reason: Cola returned unopened.*REFUND/s);
     await expectAccessible(page);
   });
+
+  it('cancels an order paid by card and cash: a manager approves, the terminal refunds the card, the cash goes back from the drawer', async () => {
+    const lane = await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve', manualKeys: true });
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 2);
+    await till.startPayment();
+    const card = await till.payWith('Card', '3.00');
+    await till.waitForStatus(card, 'Insert or tap the card');
+    lane.press('card');
+    await till.waitForStatus(card, 'Enter PIN');
+    lane.press('pin-ok');
+    await till.waitForStatus(card, 'Approved');
+    await till.payWith('Cash');
+
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByText(/Cancel this order and pay back €\d/).waitFor();
+    await page.getByRole('button', { name: 'Cancel and pay back' }).click();
+    await till.approvalDialog().getByText('Cancelling an order that took money needs a manager.').waitFor();
+    await till.approveAsManager({ username: MANAGER.username, secret: MANAGER.pin, reason: 'Customer changed their mind' }, 'Cancel and pay back');
+    await page.getByRole('heading', { name: 'Order cancelled' }).waitFor();
+
+    const refunds = page.getByRole('list', { name: 'Refunds' });
+    const cardRefund = refunds.getByRole('listitem', { name: /^Card / });
+    await till.waitForStatus(cardRefund, 'Insert or tap the card');
+    lane.press('card');
+    await till.waitForStatus(cardRefund, 'Enter PIN');
+    lane.press('pin-ok');
+    await till.waitForStatus(cardRefund, 'Approved');
+    await page.getByText(/Everything is paid back/).waitFor();
+    expect(lane.ledger.map((e) => [e.kind, e.signedCents, e.result]).slice(-2)).toEqual([
+      ['purchase', 300, 'Approved'],
+      ['refund', -300, 'Approved'],
+    ]);
+    await expectAccessible(page);
+    await screenshot(page, 'cancel-order-refunds', { fullPage: true });
+  });
 });

@@ -113,7 +113,7 @@ export class Stack {
   }
 
   /** A box dialling the server with `token`; terminals reach it on an ephemeral port. */
-  async startBox(token: string): Promise<Box> {
+  async startBox(token: string, options: { transactionTimeoutMs?: number } = {}): Promise<Box> {
     const box = await startBox({
       listen: '127.0.0.1:0',
       http: null,
@@ -122,7 +122,7 @@ export class Stack {
       dataDir: join(this.dataDir, `box-${this.boxes.length}`),
       logLevel: 'silent',
       // Short, so a terminal that never answers turns into `unknown` within the test.
-      transactionTimeoutMs: 8_000,
+      transactionTimeoutMs: options.transactionTimeoutMs ?? 8_000,
     });
     this.boxes.push(box);
     return box;

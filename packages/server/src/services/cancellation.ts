@@ -1,0 +1,126 @@
+import type { BoxCommand, Order as OrderApi, PutOrderCancellationBody } from '@kassa/contract';
+import { sha256 } from '../auth/tokens.js';
+import type { CancelRefund } from '../domain/cancellation.js';
+import { planCancelRefunds } from '../domain/cancellation.js';
+import { KassaError } from '../domain/errors.js';
+import type { PaymentState } from '../domain/payment-states.js';
+import { ACTIVE_STATES, PAID_STATES } from '../domain/payment-states.js';
+import type { Actor } from '../domain/roles.js';
+import { overrideApprover } from '../domain/roles.js';
+import { enqueueCommand } from '../repos/box-commands.js';
+import { getDevice } from '../repos/devices.js';
+import { appendEvent } from '../repos/events.js';
+import type { Executor } from '../repos/executor.js';
+import { markOrderCancelled } from '../repos/orders.js';
+import { listPaymentMethods } from '../repos/payment-methods.js';
+import { addHistory, getPayment } from '../repos/payments.js';
+import { activeOnDevice, insertRefund, insertRefundLine } from '../repos/refunds.js';
+import type { Override } from './approvals.js';
+import { authorizeOverride } from './approvals.js';
+import type { ServiceContext } from './context.js';
+import { paymentView } from './payments.js';
+import { orderView, requireOrder } from './sales.js';
+
+/** The reason recorded with a cancellation's refunds when the request gives none. */
+export const DEFAULT_CANCEL_REASON = 'Order cancelled';
+
+/**
+ * The uuid of one refund of a cancellation, made from the cancellation's uuid and the refund's key:
+ * the same cancellation always names the same refunds, so a request sent again starts none twice.
+ */
+export function cancelRefundUuid(cancellationUuid: string, key: string): string {
+  const hex = sha256(`cancel ${cancellationUuid} ${key}`).slice(0, 32).split('');
+  hex[12] = '5';
+  hex[16] = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+/**
+ * Cancels a draft order once per client-made uuid. An order that took nothing is simply cancelled.
+ * One that took money needs a manager (the actor, or an approval given on the spot) and gives it
+ * back as refunds of the order (see planCancelRefunds): a card refund is a refund line whose start
+ * command goes to its terminal in the same transaction; cash is paid back at once. The order row is
+ * locked, so identical requests arriving together cancel once and the others find the order.
+ */
+export async function cancelOrderWithRefunds(ctx: ServiceContext, actor: Actor, orderId: string, uuid: string, body: PutOrderCancellationBody): Promise<{ created: boolean; order: OrderApi }> {
+  // The approval is checked before the transaction: its counters are written whatever happens next.
+  const override = body.approval !== undefined ? await authorizeOverride(ctx, actor, body.approval) : null;
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const order = await requireOrder(trx, orderId, true);
+      if (order.cancellationUuid === uuid) return { created: false, order: orderView(order) };
+      const methods = await listPaymentMethods(trx);
+      const deviceIds = [...new Set(order.payments.filter((p) => PAID_STATES.includes(p.state) && p.deviceId !== null).map((p) => p.deviceId as number))];
+      const devices = (await Promise.all(deviceIds.map((id) => getDevice(trx, id)))).filter((d) => d !== null);
+      const active = new Map(await Promise.all(deviceIds.map(async (id) => [id, await activeOnDevice(trx, id, ACTIVE_STATES)] as const)));
+      const refunds = planCancelRefunds({ order, methods, devices, activeOnDevice: active });
+      if (refunds.length > 0) {
+        const approved: Override = override ?? { actorId: actor.id, approvedBy: overrideApprover({ actor, approver: null }), approverName: actor.username };
+        for (const refund of refunds) {
+          const transactionType = methods.find((m) => m.id === refund.methodId)?.refundTransactionType ?? null;
+          await startRefund(ctx, trx, { actor, approved, orderId, uuid: cancelRefundUuid(uuid, refund.key), refund, transactionType, reason: body.reason ?? DEFAULT_CANCEL_REASON });
+        }
+      }
+      await markOrderCancelled(trx, orderId, uuid);
+      const written = orderView(await requireOrder(trx, orderId));
+      await appendEvent(trx, { topic: 'order', audience: 'cashier', data: { order: written } });
+      return { created: true, order: written };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      // Another request with this uuid won the race, or a terminal took another line meanwhile.
+      const order = await requireOrder(ctx.db, orderId);
+      if (order.cancellationUuid === uuid) return { created: false, order: orderView(order) };
+      throw new KassaError('KASSA_TERMINAL_BUSY');
+    }
+    throw error;
+  }
+}
+
+async function startRefund(
+  ctx: ServiceContext,
+  trx: Executor,
+  r: { actor: Actor; approved: Override; orderId: string; uuid: string; refund: CancelRefund; transactionType: string | null; reason: string },
+): Promise<void> {
+  const { refund, actor, approved, uuid } = r;
+  const device = refund.device;
+  const state: PaymentState = device === null ? 'done' : 'pending';
+  const at = ctx.now();
+  await insertRefundLine(trx, {
+    uuid,
+    orderId: r.orderId,
+    methodId: refund.methodId,
+    amountCents: refund.amountCents,
+    state,
+    requestHash: sha256(JSON.stringify(['cancel', r.orderId, refund.key])),
+    deviceId: device?.id ?? null,
+    boxId: device?.boxId ?? null,
+    terminalId: device?.terminalId ?? null,
+    createdBy: actor.id,
+    approvedBy: approved.approvedBy,
+    at,
+  });
+  await insertRefund(trx, { paymentUuid: uuid, orderId: r.orderId, reason: r.reason, lines: [], createdBy: actor.id, approvedBy: approved.approvedBy, at });
+  await addHistory(trx, uuid, {
+    at,
+    source: 'user',
+    event: 'requested',
+    fromState: state,
+    toState: state,
+    userId: actor.id,
+    message: r.reason,
+    data: { refund: { amountCents: refund.amountCents, lines: [] }, cancellation: true, approvedBy: { id: approved.approvedBy, username: approved.approverName } },
+  });
+  if (device !== null) {
+    const { transactionType } = r;
+    const command: BoxCommand = { kind: 'startTransaction', paymentUuid: uuid, terminalId: device.terminalId, amountCents: refund.amountCents, transactionKind: 'refund', ...(transactionType !== null ? { transactionType } : {}) };
+    await enqueueCommand(trx, ctx.prefix, device.boxId, command);
+  }
+  const payment = await getPayment(trx, uuid);
+  if (payment !== null) await appendEvent(trx, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
+}

@@ -1,0 +1,57 @@
+import type { PaymentDetail, PaymentState } from '@kassa/contract';
+import { describe, expect, it } from 'vitest';
+import { ASK_PATIENCE_MS, askAnswer, DEFAULT_SILENT_TERMINAL_SECONDS, lastNewsAt, silence, silentTerminalMs } from './silentTerminal.js';
+
+type Entry = PaymentDetail['history'][number];
+const T0 = Date.parse('2026-01-01T10:00:00.000Z');
+const iso = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+const entry = (seconds: number, event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => ({ at: iso(seconds), source: 'box', event, fromState: toState, toState, message: null, userId: null, data: null, ...extra });
+
+function detail(state: PaymentState, history: Entry[]): PaymentDetail {
+  return {
+    payment: { uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11', orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', paymentMethodId: 1, amountCents: 980, state, deviceId: 1, createdAt: iso(0), updatedAt: iso(0), settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null, kind: 'payment' },
+    history,
+    tickets: [],
+  };
+}
+const running = detail('waitingCard', [entry(0, 'requested', 'pending', { source: 'user' }), entry(1, 'accepted', 'waiting'), entry(3, 'stage', 'waitingCard'), entry(50, 'recover', 'waitingCard', { source: 'user', userId: 2 })]);
+
+describe('silentTerminalMs', () => {
+  it('reads whole seconds from 10 to 3600, and keeps the default otherwise', () => {
+    expect(silentTerminalMs('90')).toBe(90_000);
+    expect(silentTerminalMs(undefined)).toBe(DEFAULT_SILENT_TERMINAL_SECONDS * 1000);
+    for (const bad of ['5', '3601', 'soon', '1.5', '']) expect(silentTerminalMs(bad)).toBe(60_000);
+  });
+});
+
+describe('silence', () => {
+  it('counts from the last news from the terminal, not from what the cashier did', () => {
+    expect(lastNewsAt(running)).toBe(T0 + 3000);
+    expect(silence({ detail: running, nowMs: T0 + 62_000, noticedAtMs: null, limitMs: 60_000 })).toBeNull();
+    expect(silence({ detail: running, nowMs: T0 + 63_000, noticedAtMs: null, limitMs: 60_000 })).toBe(60_000);
+  });
+
+  it('counts from when this screen saw news arrive, when that is later', () => {
+    expect(silence({ detail: running, nowMs: T0 + 70_000, noticedAtMs: T0 + 20_000, limitMs: 60_000 })).toBeNull();
+  });
+
+  it('says nothing about a payment that is not running on the terminal', () => {
+    for (const state of ['pending', 'waitingCancel', 'unknown', 'done', 'retry'] as const) {
+      expect(silence({ detail: detail(state, []), nowMs: T0 + 600_000, noticedAtMs: null, limitMs: 60_000 })).toBeNull();
+    }
+  });
+});
+
+describe('askAnswer', () => {
+  it('waits for the box, then says nothing came', () => {
+    expect(askAnswer({ detail: running, askedAtMs: 1000, nowMs: 1000 + ASK_PATIENCE_MS })).toEqual({ kind: 'waiting' });
+    expect(askAnswer({ detail: running, askedAtMs: 1000, nowMs: 1001 + ASK_PATIENCE_MS })).toEqual({ kind: 'noAnswer' });
+  });
+
+  it('gives the box’s refusal that came after the ask, not an older one', () => {
+    const older = detail('waitingCard', [entry(4, 'recoverRefused', 'waitingCard', { message: 'old' }), ...running.history]);
+    expect(askAnswer({ detail: older, askedAtMs: 0, nowMs: 1 })).toEqual({ kind: 'waiting' });
+    const refused = detail('waitingCard', [...running.history, entry(51, 'recoverRefused', 'waitingCard', { message: 'terminal 1 is offline: it cannot be asked now' })]);
+    expect(askAnswer({ detail: refused, askedAtMs: 0, nowMs: 1 })).toEqual({ kind: 'refused', message: 'terminal 1 is offline: it cannot be asked now' });
+  });
+});
