@@ -91,6 +91,8 @@ describe('recovery through LastTransactionRequest', () => {
     await t.next('LastTransactionRequest');
     t.send('LastTransactionResponse', { resultCode: 0, transactionId: transactionIdFromUuid(uuid), transactionStage: 2 });
     await waitFor(() => box!.registry.get('50000004')?.state === 'inTransaction', 'in transaction again');
+    // The stage it names is reported, so the server follows the payment out of unknown too.
+    expect(await waitFor(() => server!.eventsOf('transactionStage', uuid)[0], 'the stage')).toMatchObject({ stageId: 2 });
     t.send('TransactionResponse', { transactionStage: 4, transactionResult: 0, transactionId: transactionIdFromUuid(uuid) });
     expect(await waitFor(() => server!.eventsOf('transactionResult', uuid)[0], 'the result')).toMatchObject({ result: 'Approved', recovered: false });
   });

@@ -111,6 +111,22 @@ describe('Journal', () => {
     expect(codeOf(() => Journal.open(d))).toBe('BOX_JOURNAL_CORRUPT');
   });
 
+  it('reads a resumption back, and refuses one that names no payment', async () => {
+    const d = dir();
+    const { journal } = Journal.open(d);
+    await journal.append(started);
+    await journal.append({ k: 'txUnknown', paymentUuid: uuid, reason: 'the terminal connection closed' });
+    await journal.append({ k: 'txResumed', paymentUuid: uuid });
+    await journal.close();
+    const { journal: reopened, state } = Journal.open(d);
+    await reopened.close();
+    expect(state.transactions.get(uuid)).toMatchObject({ status: 'sent', unknownReason: undefined });
+
+    const bad = dir();
+    writeFileSync(join(bad, JOURNAL_FILE), `{"k":"txResumed"}\n{"k":"boot","boot":2,"at":"${at}"}\n`);
+    expect(codeOf(() => Journal.open(bad))).toBe('BOX_JOURNAL_CORRUPT');
+  });
+
   it('refuses records after close with a typed error', async () => {
     const { journal } = Journal.open(dir());
     await journal.close();

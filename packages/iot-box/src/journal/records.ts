@@ -46,6 +46,16 @@ export interface SettledRecord {
   readonly final: FinalEvent;
 }
 
+/**
+ * The terminal reports on a lost transaction again (it names it after a reconnect, or its
+ * last-transaction answer names it without a result): it runs again. A box older than this record
+ * cannot read a journal holding one.
+ */
+export interface ResumedRecord {
+  readonly k: 'txResumed';
+  readonly paymentUuid: string;
+}
+
 /** Settled by hand on the server while unknown: no result of the terminal's to keep. */
 export interface ReleasedRecord {
   readonly k: 'txReleased';
@@ -61,6 +71,7 @@ export type JournalRecord =
   | { readonly k: 'command'; readonly commandId: number }
   | StartedRecord
   | UnknownRecord
+  | ResumedRecord
   | SettledRecord
   | ReleasedRecord
   | DeviceRecord;
@@ -99,6 +110,8 @@ function isValid(r: Shape): boolean {
     case 'txUnknown':
     case 'txReleased':
       return isString(r.paymentUuid) && isString(r.reason);
+    case 'txResumed':
+      return isString(r.paymentUuid);
     case 'txSettled': {
       const final = r.final as Shape | null;
       return isString(r.paymentUuid) && typeof final === 'object' && final !== null && (final.kind === 'transactionResult' || final.kind === 'transactionNotRun') && isContractEvent(final);

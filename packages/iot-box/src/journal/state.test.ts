@@ -23,6 +23,20 @@ describe('a transaction released after a settlement by hand', () => {
   });
 });
 
+describe('a lost transaction the terminal reported on again', () => {
+  const lost: JournalRecord = { k: 'txUnknown', paymentUuid: uuid, reason: 'the terminal connection closed' };
+
+  it('replays as running, and stays so through a compaction', () => {
+    const state = replay([started, lost, { k: 'txResumed', paymentUuid: uuid }]);
+    expect(state.transactions.get(uuid)).toMatchObject({ status: 'sent', unknownReason: undefined });
+    expect(replay(snapshot(state)).transactions.get(uuid)).toEqual(state.transactions.get(uuid));
+  });
+
+  it('replays as unknown from a journal written before the resumption was journaled', () => {
+    expect(replay([started, lost]).transactions.get(uuid)).toMatchObject({ status: 'unknown', unknownReason: 'the terminal connection closed' });
+  });
+});
+
 describe('a transaction settled by its final event alone', () => {
   const final = { kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'another transaction' } as const;
   const settledByEvent: JournalRecord[] = [started, { k: 'event', id: '1:7', at: '2026-11-25T10:00:01.000Z', event: final }, { k: 'ack', ids: ['1:7'] }];

@@ -36,6 +36,7 @@ export function applyRecord(state: JournalState, record: JournalRecord): void {
       return;
     case 'txStarted':
     case 'txUnknown':
+    case 'txResumed':
     case 'txSettled':
     case 'txReleased':
       applyTransactionRecord(state.transactions, record);

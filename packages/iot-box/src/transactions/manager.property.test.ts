@@ -7,7 +7,7 @@ import type { BoxCommand } from '@kassa/contract';
 import type { JournalWriter } from '../journal/journal.js';
 import type { EventRecord, JournalRecord } from '../journal/records.js';
 import { readJournalFile, replay } from '../journal/replay.js';
-import { emptyState, snapshot, type JournalState } from '../journal/state.js';
+import { applyRecord, emptyState, snapshot, type JournalState } from '../journal/state.js';
 import { createLogger } from '../logger.js';
 import { Outbox } from '../outbox.js';
 import { DeviceRegistry } from '../registry.js';
@@ -29,8 +29,13 @@ const OTHER_TRANSACTION = 123_456_789n;
 
 /** A journal in memory whose durable records reach the "disk" only when the test says so. */
 class MemoryJournal implements JournalWriter {
-  readonly lines: string[] = [];
+  /** The lines up to here are on the "disk" for sure: a crash keeps them (and perhaps some after them). */
+  durable: number;
   private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly lines: string[] = []) {
+    this.durable = lines.length;
+  }
 
   append(record: JournalRecord): Promise<void> {
     this.lines.push(JSON.stringify(record));
@@ -47,6 +52,7 @@ class MemoryJournal implements JournalWriter {
   }
 
   sync(): void {
+    this.durable = this.lines.length;
     for (const resolve of this.waiting.splice(0)) resolve();
   }
 }
@@ -56,6 +62,8 @@ type Step =
   | { readonly k: 'start'; readonly p: number; readonly t: number; readonly amount: number; readonly refund: boolean }
   | { readonly k: 'cancelTransaction' | 'recoverTransaction' | 'releaseTransaction'; readonly p: number; readonly t: number }
   | { readonly k: 'sync' | 'timeout' }
+  /** The box is killed and starts again: the lines not yet synced survive up to `kept` (a share of them, in order). */
+  | { readonly k: 'crash'; readonly kept: number }
   | { readonly k: 'answer'; readonly t: number; readonly type: 'TransactionResponse' | 'LastTransactionResponse'; readonly answer: Answer }
   | { readonly k: 'frame'; readonly t: number; readonly type: TypedMessageName; readonly body: Body };
 
@@ -106,6 +114,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constantFrom('cancelTransaction' as const, 'recoverTransaction' as const, 'releaseTransaction' as const), p: payment, t: terminal }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('sync' as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('timeout' as const) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('crash' as const), kept: fc.double({ min: 0, max: 1, noNaN: true }) }) },
   { weight: 5, arbitrary: fc.record({ k: fc.constant('answer' as const), t: terminal, type: fc.constantFrom('TransactionResponse' as const, 'LastTransactionResponse' as const), answer }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('frame' as const), t: terminal, type: fc.constant('InformationReport' as const), body: fc.record({ stageMessage: text }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('frame' as const), t: terminal, type: fc.constant('CancelResponse' as const), body: fc.record({ resultCode: fc.constantFrom(0, 1) }) }) },
@@ -113,16 +122,49 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 /** Both terminals come on line first (they go and come back as the steps say). */
 const steps = fc.array(step, { minLength: 1, maxLength: 60, size: 'max' }).map((rest): Step[] => [{ k: 'connect', t: 0 }, { k: 'connect', t: 1 }, ...rest]);
 
-/** A box's transaction side with its journal in memory: the manager, the outbox and the registry, as the box wires them. */
-function liveBox(): { state: JournalState; journal: MemoryJournal; manager: TransactionManager; registry: DeviceRegistry } {
+interface LiveBox {
+  state: JournalState;
+  journal: MemoryJournal;
+  manager: TransactionManager;
+  registry: DeviceRegistry;
+}
+
+/**
+ * A box's transaction side with its journal in memory: the manager, the outbox and the registry,
+ * as the box wires them; started on the lines a previous run left on disk, as a new boot.
+ */
+function liveBox(lines: readonly string[] = []): LiveBox {
   const log = createLogger('silent');
-  const state = emptyState();
-  state.boot = 1;
-  const journal = new MemoryJournal();
-  const outbox = new Outbox(journal, state.boot, [], log);
+  const state = lines.length === 0 ? emptyState() : replay(lines.map((line) => JSON.parse(line) as JournalRecord));
+  state.boot += 1;
+  const journal = new MemoryJournal([...lines, JSON.stringify({ k: 'boot', boot: state.boot, at: new Date().toISOString() })]);
+  const outbox = new Outbox(journal, state.boot, state.events.values(), log);
   const registry = new DeviceRegistry(() => undefined);
   const manager = new TransactionManager(state, journal, outbox, registry, log, { transactionTimeoutMs: TIMEOUT_MS });
   return { state, journal, manager, registry };
+}
+
+/** A crash: the old process is gone with whatever had not reached the disk; a new one starts on what did. */
+function crash(box: LiveBox, kept: number): void {
+  box.manager.stop();
+  const { lines, durable } = box.journal;
+  Object.assign(box, liveBox(lines.slice(0, durable + Math.floor(kept * (lines.length - durable)))));
+}
+
+/**
+ * The journal never holds a stage reported for a payment it holds unknown: the stage that takes a
+ * lost payment out of `unknown` on the server follows its resumption, so a box that replays the
+ * journal never keeps a payment unknown that the server last saw running.
+ */
+function stagesOnlyWhileRunning(lines: readonly string[]): void {
+  const state = emptyState();
+  for (const line of lines) {
+    const record = JSON.parse(line) as JournalRecord;
+    if (record.k === 'event' && record.event.kind === 'transactionStage') {
+      expect(state.transactions.get(record.event.paymentUuid)?.status, `stage ${record.id}`).toBe('sent');
+    }
+    applyRecord(state, record);
+  }
 }
 
 function fakeSession(terminalId: string): TerminalSession {
@@ -132,9 +174,9 @@ function fakeSession(terminalId: string): TerminalSession {
 /** Lets the promise callbacks of a sync (the request sent after "started", the outbox's bookkeeping) run. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function play(box: ReturnType<typeof liveBox>, steps: readonly Step[]): Promise<void> {
-  const { journal, manager, registry } = box;
+async function play(box: LiveBox, steps: readonly Step[]): Promise<void> {
   for (const [i, s] of steps.entries()) {
+    const { journal, manager, registry } = box;
     // Each loss and each release says when it happened, so a reason journaled late or not at all shows.
     switch (s.k) {
       case 'connect': {
@@ -173,6 +215,9 @@ async function play(box: ReturnType<typeof liveBox>, steps: readonly Step[]): Pr
       case 'timeout':
         vi.advanceTimersByTime(TIMEOUT_MS);
         break;
+      case 'crash':
+        crash(box, s.kept);
+        break;
       case 'answer':
       case 'frame': {
         const terminalId = TERMINALS[s.t]!;
@@ -206,6 +251,7 @@ function replayed(journal: MemoryJournal): JournalState {
 
 describe('the transaction manager and its journal', () => {
   it('replaying the journal, or its compaction, gives the transactions the live manager reached, whatever happened', async () => {
+    const seen = { resumed: 0, crashedAfterResuming: 0 };
     await fc.assert(
       fc.asyncProperty(steps, async (sequence) => {
         const box = liveBox();
@@ -218,9 +264,17 @@ describe('the transaction manager and its journal', () => {
         expect([...fromJournal.transactions.values()]).toEqual(live);
         // And so does the journal compaction writes from it.
         expect([...replay(snapshot(fromJournal)).transactions.values()]).toEqual(live);
+        stagesOnlyWhileRunning(box.journal.lines);
+        const lines = box.journal.lines.join('\n');
+        const resumedAt = lines.indexOf('"k":"txResumed"');
+        if (resumedAt >= 0) seen.resumed++;
+        if (resumedAt >= 0 && lines.indexOf('"k":"boot","boot":2', resumedAt) >= 0) seen.crashedAfterResuming++;
       }),
       { numRuns: 400 },
     );
+    // The runs went through resumptions, and through crashes after one.
+    expect(seen.resumed).toBeGreaterThan(10);
+    expect(seen.crashedAfterResuming).toBeGreaterThan(0);
   });
 
   it('a payment released by hand keeps the reason live and after a replay', async () => {

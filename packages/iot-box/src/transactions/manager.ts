@@ -1,7 +1,7 @@
 import { transactionIdFromUuid, type Body, type TypedMessage } from '@kassa/protocol';
 import { DEFAULT_TRANSACTION_TYPE, type BoxCommand, type BoxCommandOf, type RefusalCode } from '@kassa/contract';
 import type { JournalWriter } from '../journal/journal.js';
-import type { FinalEvent, ReleasedRecord, StartedRecord, UnknownRecord } from '../journal/records.js';
+import type { FinalEvent, ReleasedRecord, ResumedRecord, StartedRecord, UnknownRecord } from '../journal/records.js';
 import { countSettled, KEEP_SETTLED_TRANSACTIONS, settledBeyondHistory, type JournalState } from '../journal/state.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox.js';
@@ -289,15 +289,20 @@ export class TransactionManager {
       return;
     }
     // After a reconnect the terminal may go on with the payment: an answer that names it is live again.
+    let resumed = false;
     if (liveStatus(run) === 'unknown') {
       if (body.transactionId === undefined) return;
       this.resume(run);
+      resumed = true;
     }
     if (!run.requestSent) return;
     this.armTimer(run);
     if (body.transactionStage !== undefined) {
       run.lastStage = body.transactionStage;
-      this.outbox.emit(stageEvent(run.tx, body.transactionStage));
+      // The stage that takes a lost payment out of `unknown` on the server leaves only once its
+      // resumption is on disk: a box that crashes meanwhile reports it unknown again at its start.
+      if (resumed) this.outbox.emitDurable(stageEvent(run.tx, body.transactionStage));
+      else this.outbox.emit(stageEvent(run.tx, body.transactionStage));
     }
     const text = messageText(body);
     if (text !== undefined) this.outbox.emit(messageEvent(run.tx, text));
@@ -343,6 +348,10 @@ export class TransactionManager {
       // The terminal names this very transaction but has no result yet: it is still running it.
       this.resume(run);
       this.armTimer(run);
+      if (body.transactionStage !== undefined) {
+        run.lastStage = body.transactionStage;
+        this.outbox.emitDurable(stageEvent(tx, body.transactionStage));
+      }
       return;
     }
     this.settle(run, resultEvent(tx, { ...body, transactionResult: body.transactionResult }, true));
@@ -356,9 +365,17 @@ export class TransactionManager {
     this.log.info({ paymentUuid: run.tx.paymentUuid, terminalId: run.tx.terminalId }, 'asked the terminal for its last transaction');
   }
 
+  /**
+   * The terminal reports on this lost transaction again: it runs again. Journaled like every other
+   * change, so a box that restarts finds it running (and reports it unknown at once) rather than
+   * still unknown from before, which the server may have left on the terminal's next stage.
+   */
   private resume(run: Running): void {
-    run.resumed = true;
-    this.showState(run);
+    const { paymentUuid, terminalId } = run.tx;
+    const record: ResumedRecord = { k: 'txResumed', paymentUuid };
+    this.journal.write(record);
+    this.apply(run, record);
+    this.log.info({ paymentUuid, terminalId }, 'transaction resumed: the terminal reports on it again');
   }
 
   private markUnknown(run: Running, reason: string): void {
@@ -366,7 +383,6 @@ export class TransactionManager {
     run.timer = undefined;
     const { paymentUuid, terminalId, transactionId } = run.tx;
     const record: UnknownRecord = { k: 'txUnknown', paymentUuid, reason };
-    run.resumed = false;
     this.journal.write(record);
     this.apply(run, record);
     this.outbox.emitDurable({ kind: 'transactionUnknown', paymentUuid, terminalId, reason: reason.slice(0, 500), transactionId });

@@ -8,12 +8,6 @@ export interface Running {
   requestSent: boolean;
   cancelRequested: boolean;
   recoveryAsked: boolean;
-  /**
-   * The terminal reports on this lost transaction again (it names it after a reconnect, or its
-   * last-transaction answer names it without a result): it runs again. Only this process knows:
-   * the journal keeps it unknown, so after a restart the terminal is asked about it again.
-   */
-  resumed: boolean;
   lastStage: number | undefined;
   timer: NodeJS.Timeout | undefined;
   /** Answers for another transaction reported so far (a terminal repeating one is reported a few times only). */
@@ -22,11 +16,11 @@ export interface Running {
 
 export type LiveStatus = 'sent' | 'unknown';
 
-/** Where the transaction stands for this process: a lost one the terminal reports on again runs. */
+/** Where a transaction not yet settled stands: running, or its answer lost. */
 export function liveStatus(run: Running): LiveStatus {
-  return run.tx.status === 'unknown' && !run.resumed ? 'unknown' : 'sent';
+  return run.tx.status === 'unknown' ? 'unknown' : 'sent';
 }
 
 export function newRunning(tx: TransactionEntry, requestSent: boolean): Running {
-  return { tx, requestSent, cancelRequested: false, recoveryAsked: false, resumed: false, lastStage: undefined, timer: undefined, foreignAnswers: 0 };
+  return { tx, requestSent, cancelRequested: false, recoveryAsked: false, lastStage: undefined, timer: undefined, foreignAnswers: 0 };
 }

@@ -20,6 +20,7 @@ const result: FinalEvent = {
 const notRun: FinalEvent = { kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'the terminal ran another one' };
 const lost: TransactionRecord = { k: 'txUnknown', paymentUuid: uuid, reason: 'no answer' };
 const released: TransactionRecord = { k: 'txReleased', paymentUuid: uuid, reason: 'forced by the cashier' };
+const resumed: TransactionRecord = { k: 'txResumed', paymentUuid: uuid };
 
 function run(...records: TransactionRecord[]): TransactionEntry | undefined {
   return records.reduce<TransactionEntry | undefined>((tx, record) => transition(tx, record), undefined);
@@ -68,6 +69,24 @@ describe('transition', () => {
     });
   });
 
+  describe('txResumed', () => {
+    it('makes an unknown transaction sent again and forgets why it was lost', () => {
+      expect(run(started, lost, resumed)).toEqual({ ...run(started), status: 'sent', unknownReason: undefined });
+    });
+
+    it('changes nothing for a transaction that is running or settled', () => {
+      const sent = run(started);
+      expect(transition(sent, resumed)).toBe(sent);
+      const settled = run(started, lost, { k: 'event', event: notRun });
+      expect(transition(settled, resumed)).toBe(settled);
+    });
+
+    it('lets the transaction be lost again, and released only then', () => {
+      expect(run(started, lost, resumed, released)).toMatchObject({ status: 'sent' });
+      expect(run(started, lost, resumed, { k: 'txUnknown', paymentUuid: uuid, reason: 'silent again' }, released)).toMatchObject({ status: 'settled', releaseReason: 'forced by the cashier' });
+    });
+  });
+
   describe('a final event', () => {
     it('settles a sent transaction with the result', () => {
       expect(run(started, { k: 'event', event: result })).toMatchObject({ status: 'settled', final: result });
@@ -112,7 +131,7 @@ describe('transition', () => {
   });
 
   it('ignores every record about a payment it does not have (compacted away)', () => {
-    for (const record of [lost, released, { k: 'event', event: result } as const, { k: 'txSettled', paymentUuid: uuid, final: result } as const]) {
+    for (const record of [lost, resumed, released, { k: 'event', event: result } as const, { k: 'txSettled', paymentUuid: uuid, final: result } as const]) {
       expect(transition(undefined, record)).toBeUndefined();
     }
   });
@@ -142,6 +161,7 @@ describe('recordsOf', () => {
   it.each([
     ['sent', [started]],
     ['unknown', [started, lost]],
+    ['resumed', [started, lost, resumed]],
     ['settled by the terminal', [started, lost, { k: 'event', event: result }]],
     ['released by hand', [started, lost, released]],
   ] as [string, TransactionRecord[]][])('makes a %s transaction again from nothing', (_, records) => {

@@ -1,5 +1,5 @@
 import type { TransactionKind } from '@kassa/contract';
-import type { EventRecord, FinalEvent, ReleasedRecord, SettledRecord, StartedRecord, UnknownRecord } from '../journal/records.js';
+import type { EventRecord, FinalEvent, ReleasedRecord, ResumedRecord, SettledRecord, StartedRecord, UnknownRecord } from '../journal/records.js';
 
 export type TransactionStatus = 'sent' | 'unknown' | 'settled';
 
@@ -30,7 +30,7 @@ export interface TransactionEntry {
  * `transactionNotRun`) on disk settles its transaction by itself; the event's id and time are the
  * outbox's, not the transaction's business.
  */
-export type TransactionRecord = StartedRecord | UnknownRecord | SettledRecord | ReleasedRecord | Pick<EventRecord, 'k' | 'event'>;
+export type TransactionRecord = StartedRecord | UnknownRecord | ResumedRecord | SettledRecord | ReleasedRecord | Pick<EventRecord, 'k' | 'event'>;
 
 /** The final event an event record carries, if it is one. */
 export function finalEventOf(record: Pick<EventRecord, 'event'>): FinalEvent | undefined {
@@ -54,6 +54,10 @@ export function transition(tx: TransactionEntry | undefined, record: Transaction
     case 'txUnknown':
       if (!tx || tx.status === 'settled') return tx;
       return { ...tx, status: 'unknown', unknownReason: record.reason };
+    case 'txResumed':
+      // The terminal reports on a lost transaction again: it runs, and its answer is awaited again.
+      if (!tx || tx.status !== 'unknown') return tx;
+      return { ...tx, status: 'sent', unknownReason: undefined };
     case 'event': {
       // A crash between the final event and anything after it must not send the payment back to
       // recovery (and report it twice): the event on disk is enough.
