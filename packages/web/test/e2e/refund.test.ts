@@ -1,13 +1,11 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Box } from '@kassa/iot-box';
 import { AppShell } from './pages/app.js';
 import { CashierPage } from './pages/cashier.js';
 import { ApiClient } from './support/api.js';
-import { expectAccessible, launchBrowser, newContext, openPage, screenshot } from './support/browser.js';
-import { REPO_ROOT, Stack } from './support/stack.js';
+import { docScreenshot, expectAccessible, launchBrowser, newContext, openPage, screenshot } from './support/browser.js';
+import { Stack } from './support/stack.js';
 
 /** A manager who approves refunds at the till with a PIN. */
 const MANAGER = { username: 'ruben', password: 'ruben-approves-refunds', pin: '1357' };
@@ -87,8 +85,7 @@ describe('the cashier refunds a returned line to the card', () => {
     // The receipt follows the refund live: approved, it shows without a state.
     await page.getByRole('table', { name: 'Refunds' }).locator('tr[data-state="done"]').getByText('Refund by Card').waitFor();
     await expectAccessible(page);
-    const shot = await screenshot(page, 'refund', { fullPage: true });
-    copyFileSync(shot, join(REPO_ROOT, 'docs', 'web-refund.png'));
+    await docScreenshot(page, 'web-refund', { fullPage: true });
 
     await page.getByRole('button', { name: 'Refund receipt' }).click();
     const receipt = page.getByRole('article', { name: 'Refund receipt' });

@@ -197,8 +197,10 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     expect(await page.getByRole('button', { name: t('pos.validate') }).isDisabled()).toBe(true);
     await terminal('approve');
     await declined.getByRole('button', { name: t('pos.retry') }).click();
-    await expect.poll(() => paymentLines().count()).toBe(2);
-    await waitForStatus(paymentLines().nth(1), t('state.done'));
+    // The new try takes the declined line's place.
+    await paymentLines().first().getByText(t('pos.attempt', { n: 2 })).waitFor();
+    await waitForStatus(paymentLines().first(), t('state.done'));
+    expect(await paymentLines().count()).toBe(1);
     await validate();
   });
 
