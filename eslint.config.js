@@ -19,7 +19,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^(\\.\\./)+(protocol|terminal-sim|contract|iot-box|server|web|chaos)/src(/|$)', message: 'Import another package by its name (@kassa/...), not from its src folder.' },
+            {
+              regex: '^(\\.\\./)+(protocol|terminal-sim|contract|iot-box|server|web|chaos)/src(/|$)',
+              message: 'Import another package by its name (@kassa/...), not from its src folder.',
+            },
             { regex: '^@kassa/[^/]+/src(/|$)', message: 'Import a package by its name alone; its src folder is not part of its interface.' },
           ],
         },

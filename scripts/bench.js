@@ -128,11 +128,24 @@ function chaosRecords() {
     .filter((r) => r?.kind === 'kassa-chaos-run')
     .sort((a, b) => String(b.finishedAt).localeCompare(String(a.finishedAt)));
   if (records.length === 0) return [];
-  const lines = ['## Chaos runs on record', '', 'Kept in `packages/chaos/records/` (each run writes its record to `test-output/chaos/`); not re-run by `npm run bench`.', ''];
+  const lines = [
+    '## Chaos runs on record',
+    '',
+    'Kept in `packages/chaos/records/` (each run writes its record to `test-output/chaos/`); not re-run by `npm run bench`.',
+    '',
+  ];
   for (const r of records) {
     lines.push(`### ${r.passed ? 'PASS' : 'FAIL'}: \`${r.command}\``, '');
-    lines.push(`Finished ${r.finishedAt} on ${r.machine}; ${r.terminals} terminals; ${r.seconds.traffic} s of traffic and faults, ${r.seconds.settle} s to settle, ${r.seconds.total} s in all; ${r.findings} difference(s).`, '');
-    lines.push(`Faults: ${Object.entries(r.faults).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+    lines.push(
+      `Finished ${r.finishedAt} on ${r.machine}; ${r.terminals} terminals; ${r.seconds.traffic} s of traffic and faults, ${r.seconds.settle} s to settle, ${r.seconds.total} s in all; ${r.findings} difference(s).`,
+      '',
+    );
+    lines.push(
+      `Faults: ${Object.entries(r.faults)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+      '',
+    );
     lines.push('| count | value |', '|---|---|');
     for (const [name, value] of Object.entries(r.counts).sort(([a], [b]) => a.localeCompare(b))) lines.push(`| ${cell(name)} | ${cell(value)} |`);
     lines.push('');
@@ -149,14 +162,24 @@ function streamRecords() {
     .filter((r) => r?.kind === 'kassa-streams-run')
     .sort((a, b) => String(b.finishedAt).localeCompare(String(a.finishedAt)));
   if (records.length === 0) return [];
-  const lines = ['## Live event streams on record', '', 'Kept in `packages/server/bench-records/` (each run writes its record to `test-output/bench/server-streams.json`); not re-run by `npm run bench`.', ''];
+  const lines = [
+    '## Live event streams on record',
+    '',
+    'Kept in `packages/server/bench-records/` (each run writes its record to `test-output/bench/server-streams.json`); not re-run by `npm run bench`.',
+    '',
+  ];
   for (const r of records) {
     lines.push(`### \`${r.command}\`, ${r.finishedAt}`, '');
     lines.push(`${r.machine}; load average ${r.loadAverage.join(', ')}; ${r.tills} tills; server idle RSS ${r.idleRssMiB} MiB.`, '');
-    lines.push('| shape | streams | payments/s | events written | frames delivered (expected) | frames/s | commit → delivery p50 / p95 / p99 / max | server CPU (one core) | server RSS peak |', '|---|---|---|---|---|---|---|---|---|');
+    lines.push(
+      '| shape | streams | payments/s | events written | frames delivered (expected) | frames/s | commit → delivery p50 / p95 / p99 / max | server CPU (one core) | server RSS peak |',
+      '|---|---|---|---|---|---|---|---|---|',
+    );
     for (const x of r.results) {
       const l = x.latencyMs;
-      lines.push(`| ${x.shape} | ${x.streams} | ${x.paymentsPerSecond} for ${x.seconds} s | ${x.eventsWritten} | ${x.framesDelivered} (${x.framesExpected}) | ${Math.round(x.framesDelivered / x.seconds)} | ${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms | ${x.serverCpuPercent} % | ${x.serverRssMiB} MiB |`);
+      lines.push(
+        `| ${x.shape} | ${x.streams} | ${x.paymentsPerSecond} for ${x.seconds} s | ${x.eventsWritten} | ${x.framesDelivered} (${x.framesExpected}) | ${Math.round(x.framesDelivered / x.seconds)} | ${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms | ${x.serverCpuPercent} % | ${x.serverRssMiB} MiB |`,
+      );
     }
     lines.push('');
   }
@@ -170,7 +193,10 @@ const markdown = [
   '',
   `- Date: ${new Date().toISOString()}`,
   `- Machine: ${machine()}`,
-  `- Load average when written: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (the machine is shared; figures vary between runs)`,
+  `- Load average when written: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')} (the machine is shared; figures vary between runs)`,
   `- Command: \`${COMMAND}\` (builds, then runs each package's bench in order: ${PACKAGES.join(', ')})`,
   '',
   'Each figure is the median of several runs, as the package bench prints it.',

@@ -97,7 +97,7 @@ describe('deploy/nginx/kassa.conf', () => {
     expect(block('/api/events')).toContain('proxy_buffering off;');
   });
 
-  it('upgrades the boxes\' uplink path to a WebSocket', () => {
+  it("upgrades the boxes' uplink path to a WebSocket", () => {
     const uplink = block(BOX_UPLINK_PATH);
     expect(uplink).toContain('proxy_set_header Upgrade    $http_upgrade;');
     expect(uplink).toContain('proxy_set_header Connection "upgrade";');

@@ -31,7 +31,11 @@ function fail(message) {
 
 function parse() {
   try {
-    return parseArgs({ options: { out: { type: 'string' }, 'no-build': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
+    return parseArgs({
+      options: { out: { type: 'string' }, 'no-build': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }

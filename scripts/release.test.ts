@@ -85,7 +85,11 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /** A logged-in API caller: keeps the session cookie and sends the CSRF token with every write. */
 async function login(base: string, username: string, password: string) {
-  const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   expect(response.status).toBe(200);
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const { csrfToken } = (await response.json()) as { csrfToken: string };
@@ -112,8 +116,15 @@ beforeAll(async () => {
   await run(process.execPath, [join(ROOT, 'scripts/release.js'), '--out', out], { cwd: ROOT, env: cleanEnv(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
   mkdirSync(install);
   writeFileSync(join(install, 'package.json'), JSON.stringify({ name: 'a-shop', private: true }));
-  const tarballs = readdirSync(out).filter((name) => name.endsWith('.tgz')).map((name) => join(out, name));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: install, env: cleanEnv(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+  const tarballs = readdirSync(out)
+    .filter((name) => name.endsWith('.tgz'))
+    .map((name) => join(out, name));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
+    cwd: install,
+    env: cleanEnv(),
+    timeout: 300_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }, 600_000);
 
 afterAll(async () => {
@@ -124,7 +135,13 @@ afterAll(async () => {
 describe('npm run release, installed away from the repository', () => {
   it('writes one tarball per published package, each with its LICENSE, engines and no private flag', async () => {
     const names = readdirSync(out).sort();
-    expect(names).toEqual(['kassa-contract-0.1.0.tgz', 'kassa-iot-box-0.1.0.tgz', 'kassa-protocol-0.1.0.tgz', 'kassa-server-0.1.0.tgz', 'kassa-terminal-sim-0.1.0.tgz']);
+    expect(names).toEqual([
+      'kassa-contract-0.1.0.tgz',
+      'kassa-iot-box-0.1.0.tgz',
+      'kassa-protocol-0.1.0.tgz',
+      'kassa-server-0.1.0.tgz',
+      'kassa-terminal-sim-0.1.0.tgz',
+    ]);
     for (const name of PACKAGES) {
       const dir = join(install, 'node_modules', name);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
@@ -134,7 +151,9 @@ describe('npm run release, installed away from the repository', () => {
       expect(readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.test\.|test-support/.test(file))).toEqual([]);
     }
     // The web app travels inside the server's package.
-    expect(readFileSync(join(install, 'node_modules/@kassa/server/web/index.html'), 'utf8')).toBe(readFileSync(join(ROOT, 'packages/web/dist/index.html'), 'utf8'));
+    expect(readFileSync(join(install, 'node_modules/@kassa/server/web/index.html'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'packages/web/dist/index.html'), 'utf8'),
+    );
   });
 
   it('gives bins that answer --version and --help', async () => {
@@ -150,18 +169,34 @@ describe('npm run release, installed away from the repository', () => {
     const server = start('kassa-server', ['--port', '0', '--data', join(install, 'first-run'), '--log-level', 'warn']);
     const [, base, token] = await server.waitFor(/(http:\/\/[^\s/]+)\/#\/setup\/([A-Za-z0-9_-]+)/, 120_000);
     expect(await (await fetch(`${base}/api/setup`)).json()).toEqual({ needed: true });
-    const refused = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'owner', password: 'the shop owner secret' }) });
+    const refused = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'owner', password: 'the shop owner secret' }),
+    });
     expect(refused.status).toBe(409);
-    const setup = await fetch(`${base}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'owner', password: 'the shop owner secret' }) });
+    const setup = await fetch(`${base}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, username: 'owner', password: 'the shop owner secret' }),
+    });
     expect(setup.status).toBe(200);
     const admin = await login(base!, 'owner', 'the shop owner secret');
     const code = await admin('POST', '/api/boxes/pairing-codes', { name: 'Counter box' });
     expect(code.status).toBe(201);
 
     const boxData = join(install, 'first-run-box');
-    const paired = await run(join(install, 'node_modules/.bin/kassa-iotbox'), ['pair', '--server', base!, '--code', String(code.json['code']), '--data', boxData], { cwd: install, env: cleanEnv() });
+    const paired = await run(
+      join(install, 'node_modules/.bin/kassa-iotbox'),
+      ['pair', '--server', base!, '--code', String(code.json['code']), '--data', boxData],
+      { cwd: install, env: cleanEnv() },
+    );
     expect(paired.stdout).toContain('paired as box');
-    const again = await run(join(install, 'node_modules/.bin/kassa-iotbox'), ['pair', '--server', base!, '--code', String(code.json['code']), '--data', join(install, 'other-box')], { cwd: install, env: cleanEnv() }).catch((error: { code: number; stderr: string }) => error);
+    const again = await run(
+      join(install, 'node_modules/.bin/kassa-iotbox'),
+      ['pair', '--server', base!, '--code', String(code.json['code']), '--data', join(install, 'other-box')],
+      { cwd: install, env: cleanEnv() },
+    ).catch((error: { code: number; stderr: string }) => error);
     expect(again).toMatchObject({ code: 1 });
     start('kassa-iotbox', ['--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', boxData, '--log-level', 'info']);
     await eventually('the paired box online', async () => {
@@ -177,10 +212,32 @@ describe('npm run release, installed away from the repository', () => {
     const [, cashierName, cashierPassword] = await server.waitFor(/cashier:\s+(\S+) \/ (\S+)/);
     const [, token] = await server.waitFor(/--token (\S+)/);
 
-    const box = start('kassa-iotbox', ['--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--server', base!, '--token', token!, '--data', join(install, 'box'), '--log-level', 'info']);
+    const box = start('kassa-iotbox', [
+      '--listen',
+      '127.0.0.1:0',
+      '--http',
+      '127.0.0.1:0',
+      '--server',
+      base!,
+      '--token',
+      token!,
+      '--data',
+      join(install, 'box'),
+      '--log-level',
+      'info',
+    ]);
     const [, started] = await box.waitFor(/^(\{.*"box started".*\})$/m);
     const terminalPort = (JSON.parse(started!) as { listen: { port: number } }).listen.port;
-    const terminal = start('kassa-terminal', ['--box', `127.0.0.1:${terminalPort}`, '--terminal-id', '12345678', '--scenario', 'approve', '--stage-delay', '20']);
+    const terminal = start('kassa-terminal', [
+      '--box',
+      `127.0.0.1:${terminalPort}`,
+      '--terminal-id',
+      '12345678',
+      '--scenario',
+      'approve',
+      '--stage-delay',
+      '20',
+    ]);
     await terminal.waitFor(/connected/);
 
     const admin = await login(base!, adminName!, adminPassword!);
@@ -193,7 +250,13 @@ describe('npm run release, installed away from the repository', () => {
     const session = await cashier('POST', '/api/sessions', { posConfigId: 1, openingCashCents: 5000 });
     expect(session.status).toBe(201);
     const order = randomUUID();
-    const created = await cashier('PUT', `/api/orders/${order}`, { sessionId: session.json['id'], lines: [{ productId: 1, quantity: 2 }, { productId: 4, quantity: 1 }] });
+    const created = await cashier('PUT', `/api/orders/${order}`, {
+      sessionId: session.json['id'],
+      lines: [
+        { productId: 1, quantity: 2 },
+        { productId: 4, quantity: 1 },
+      ],
+    });
     expect(created.status).toBe(201);
     const payment = randomUUID();
     const requested = await cashier('PUT', `/api/payments/${payment}`, { orderId: order, paymentMethodId: 1, amountCents: created.json['totalCents'] });

@@ -57,7 +57,8 @@ const dataDir = resolve(flags.data ?? process.env.KASSA_DATA ?? './data');
 const portText = flags.port ?? process.env.PORT ?? '8080';
 if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) fail(`--port must be a TCP port (0-65535), got "${portText}"`);
 const logLevel = flags['log-level'] ?? 'warn';
-if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) fail(`--log-level must be fatal, error, warn, info, debug, trace or silent, got "${logLevel}"`);
+if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+  fail(`--log-level must be fatal, error, warn, info, debug, trace or silent, got "${logLevel}"`);
 const withTerminal = flags['no-terminal'] !== true;
 
 const { startServer } = await import('@kassa/server');
@@ -120,7 +121,8 @@ try {
     });
     stops.push(() => terminal.close());
     await terminal.ready();
-    const status = box.httpAddress === null ? null : `http://${box.httpAddress.host === '0.0.0.0' ? '127.0.0.1' : box.httpAddress.host}:${box.httpAddress.port}/status`;
+    const status =
+      box.httpAddress === null ? null : `http://${box.httpAddress.host === '0.0.0.0' ? '127.0.0.1' : box.httpAddress.host}:${box.httpAddress.port}/status`;
     lines.push(
       `  box:      terminals dial port ${terminalPort}${status === null ? '' : `; status at ${status}`}`,
       `  terminal: emulated Lane/5000 ${demo.terminalId}, scenario ${scenario}` +

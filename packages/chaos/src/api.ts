@@ -55,12 +55,20 @@ export class ApiClient {
   }
 
   async call(server: string, method: string, path: string, body?: unknown): Promise<ApiAnswer> {
-    return body === undefined ? this.raw(server, method, path) : this.raw(server, method, path, { text: JSON.stringify(body), contentType: 'application/json' });
+    return body === undefined
+      ? this.raw(server, method, path)
+      : this.raw(server, method, path, { text: JSON.stringify(body), contentType: 'application/json' });
   }
 
   /** Any body with any content type, as a hostile or broken client would send it. */
   /** An empty header value leaves that header out. */
-  async raw(server: string, method: string, path: string, payload?: { text: string; contentType: string }, extraHeaders: Readonly<Record<string, string>> = {}): Promise<ApiAnswer> {
+  async raw(
+    server: string,
+    method: string,
+    path: string,
+    payload?: { text: string; contentType: string },
+    extraHeaders: Readonly<Record<string, string>> = {},
+  ): Promise<ApiAnswer> {
     this.calls++;
     const headers: Record<string, string> = {};
     if (payload !== undefined) headers['content-type'] = payload.contentType;

@@ -27,12 +27,25 @@ describe('parseChaosArgs', () => {
 
   it('reads the database URL from the environment unless a flag names one', () => {
     expect(parse([], { CHAOS_DATABASE_URL: 'postgres://x@db/y' })).toMatchObject({ options: { databaseUrl: 'postgres://x@db/y' } });
-    expect(parse(['--database-url', 'postgres://a@b/c'], { CHAOS_DATABASE_URL: 'postgres://x@db/y' })).toMatchObject({ options: { databaseUrl: 'postgres://a@b/c' } });
+    expect(parse(['--database-url', 'postgres://a@b/c'], { CHAOS_DATABASE_URL: 'postgres://x@db/y' })).toMatchObject({
+      options: { databaseUrl: 'postgres://a@b/c' },
+    });
   });
 
   it('refuses unknown, repeated, malformed and contradictory flags with CHAOS_BAD_FLAG', () => {
-    for (const argv of [['--nope'], ['--seed', 'x'], ['--seed', '1', '--seed', '2'], ['--duration', '1'], ['--terminals', '100'], ['--long', '--duration', '60'], ['--database-url', 'http://x']]) {
-      expect(codeOf(() => parse(argv)), argv.join(' ')).toBe('CHAOS_BAD_FLAG');
+    for (const argv of [
+      ['--nope'],
+      ['--seed', 'x'],
+      ['--seed', '1', '--seed', '2'],
+      ['--duration', '1'],
+      ['--terminals', '100'],
+      ['--long', '--duration', '60'],
+      ['--database-url', 'http://x'],
+    ]) {
+      expect(
+        codeOf(() => parse(argv)),
+        argv.join(' '),
+      ).toBe('CHAOS_BAD_FLAG');
     }
   });
 

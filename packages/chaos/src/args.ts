@@ -42,7 +42,13 @@ export const FLAGS = {
   long: { help: `one hour (--duration ${LONG_DURATION_S})` },
   settle: { value: 'S', fallback: '90', parse: integer(10, 3600), help: 'seconds allowed for payments to settle afterwards' },
   terminals: { value: 'N', fallback: '10', parse: integer(5, 48), help: 'emulated terminals, 5 to 48' },
-  'database-url': { value: 'URL', env: 'CHAOS_DATABASE_URL', fallback: DEFAULT_DATABASE_URL, parse: postgresUrl, help: "PostgreSQL server to create the run's database on" },
+  'database-url': {
+    value: 'URL',
+    env: 'CHAOS_DATABASE_URL',
+    fallback: DEFAULT_DATABASE_URL,
+    parse: postgresUrl,
+    help: "PostgreSQL server to create the run's database on",
+  },
   'keep-database': { help: "leave the run's database for inspection" },
   verbose: { help: 'print every fault and every till decision' },
 } as const satisfies Flags;

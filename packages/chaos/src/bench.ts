@@ -18,12 +18,32 @@ const reports: BoxFuzzReport[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const report = await fuzzBox({ frames: FRAMES, connections: 32, terminals: 8, seed: round + 1 });
   reports.push(report);
-  console.log(`round ${round + 1}: ${report.frames} frames in ${report.seconds} s (${report.framesPerSecond}/s), box RSS ${report.rssStartMB} → max ${report.rssMaxMB} MB, ${report.transactions} payments, ${report.lost} lost, box up: ${report.boxAlive}`);
+  console.log(
+    `round ${round + 1}: ${report.frames} frames in ${report.seconds} s (${report.framesPerSecond}/s), box RSS ${report.rssStartMB} → max ${report.rssMaxMB} MB, ${report.transactions} payments, ${report.lost} lost, box up: ${report.boxAlive}`,
+  );
 }
 const figures = [
-  { name: `junk frames written to port 9000 (${FRAMES} per round, 32 connections)`, value: median(reports.map((r) => r.framesPerSecond)), unit: 'frames/s', target: '≥ 1,000,000 frames per run without the box going down', bound: 'one core shared by the fuzzer, 8 terminals and the box (its framing drops a connection at the first impossible length)' },
-  { name: 'box RSS growth under junk', value: median(reports.map((r) => Math.round((r.rssMaxMB - r.rssStartMB) * 10) / 10)), unit: 'MB', target: '< 150 MB', bound: 'per-connection buffers, freed when the box drops the connection' },
-  { name: 'payments of healthy terminals beside the junk', value: median(reports.map((r) => r.transactions)), unit: 'payments', target: 'every one answered', bound: 'the junk connections compete for the box event loop' },
+  {
+    name: `junk frames written to port 9000 (${FRAMES} per round, 32 connections)`,
+    value: median(reports.map((r) => r.framesPerSecond)),
+    unit: 'frames/s',
+    target: '≥ 1,000,000 frames per run without the box going down',
+    bound: 'one core shared by the fuzzer, 8 terminals and the box (its framing drops a connection at the first impossible length)',
+  },
+  {
+    name: 'box RSS growth under junk',
+    value: median(reports.map((r) => Math.round((r.rssMaxMB - r.rssStartMB) * 10) / 10)),
+    unit: 'MB',
+    target: '< 150 MB',
+    bound: 'per-connection buffers, freed when the box drops the connection',
+  },
+  {
+    name: 'payments of healthy terminals beside the junk',
+    value: median(reports.map((r) => r.transactions)),
+    unit: 'payments',
+    target: 'every one answered',
+    bound: 'the junk connections compete for the box event loop',
+  },
   { name: 'payments lost beside the junk (worst round)', value: Math.max(...reports.map((r) => r.lost)), unit: 'payments', target: '0' },
 ];
 for (const f of figures) console.log(`${f.name}: ${f.value} ${f.unit} (${f.name.startsWith('payments lost') ? 'worst' : 'median'} of ${ROUNDS})`);

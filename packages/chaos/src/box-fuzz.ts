@@ -75,7 +75,13 @@ export async function fuzzBox(options: BoxFuzzOptions): Promise<BoxFuzzReport> {
     await box.start();
     await waitUntil('the box to link to the stub', () => stub.connected, 20_000);
     for (let i = 0; i < options.terminals; i++) {
-      const terminal = startTerminal({ box: { host: '127.0.0.1', port }, terminalId: String(80_000_001 + i), scenario: 'approve', stageDelayMs: 2, seed: i + 1 });
+      const terminal = startTerminal({
+        box: { host: '127.0.0.1', port },
+        terminalId: String(80_000_001 + i),
+        scenario: 'approve',
+        stageDelayMs: 2,
+        seed: i + 1,
+      });
       terminal.events.on('error', () => undefined);
       terminals.push(terminal);
     }
@@ -104,9 +110,18 @@ export async function fuzzBox(options: BoxFuzzOptions): Promise<BoxFuzzReport> {
     };
     const payers = terminals.map((t) => pay(t));
 
-    const neighbour = new Neighbour({ host: '127.0.0.1', port, connections: options.connections, framesPerConnection: options.framesPerConnection ?? 200, random: new Random(options.seed) });
+    const neighbour = new Neighbour({
+      host: '127.0.0.1',
+      port,
+      connections: options.connections,
+      framesPerConnection: options.framesPerConnection ?? 200,
+      random: new Random(options.seed),
+    });
     const started = performance.now();
-    const progress = setInterval(() => print(`${neighbour.stats.frames} frames, ${neighbour.stats.connections} connections, box RSS ${rssOf(pid)} MB, ${transactions} payments`), 5000);
+    const progress = setInterval(
+      () => print(`${neighbour.stats.frames} frames, ${neighbour.stats.connections} connections, box RSS ${rssOf(pid)} MB, ${transactions} payments`),
+      5000,
+    );
     neighbour.start(options.frames);
     await neighbour.finished;
     const seconds = (performance.now() - started) / 1000;

@@ -53,7 +53,21 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     const tills: Till[] = [];
     for (const terminal of world.terminals) {
       const api = cashier.sharingSession();
-      tills.push(new Till(api, { terminal, cardMethodId: shop.cardMethodOf.get(terminal.terminalId)!, cashMethodId: shop.cashMethodId, sessionId: shop.sessionId, productIds: shop.productIds, approval: { username: world.admin.username, secret: world.admin.password } }, random.fork(), verbose));
+      tills.push(
+        new Till(
+          api,
+          {
+            terminal,
+            cardMethodId: shop.cardMethodOf.get(terminal.terminalId)!,
+            cashMethodId: shop.cashMethodId,
+            sessionId: shop.sessionId,
+            productIds: shop.productIds,
+            approval: { username: world.admin.username, secret: world.admin.password },
+          },
+          random.fork(),
+          verbose,
+        ),
+      );
     }
     for (const proc of [...world.servers, world.box]) proc.supervise = true;
     const watch = new TerminalWatch(world.terminals);
@@ -64,7 +78,11 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     await sleep(options.durationS * 1000);
     const trafficEnd = Date.now();
     await faults.stop();
-    log(`faults stopped (${Object.entries(faults.stats.injected).map(([k, v]) => `${k} ${v}`).join(', ')}); settling for up to ${options.settleS} s`);
+    log(
+      `faults stopped (${Object.entries(faults.stats.injected)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}); settling for up to ${options.settleS} s`,
+    );
     const deadline = Date.now() + options.settleS * 1000;
     for (const till of tills) till.stopSelling(deadline);
     await Promise.all(selling);
@@ -73,7 +91,12 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     const facts = await collectFacts(admin, tills, world.terminals, watch);
     const verdict = verify(facts);
     const findings: Finding[] = [...verdict.findings];
-    for (const till of tills) for (const anomaly of till.anomalies) findings.push({ rule: 'every refusal is expected', detail: `${anomaly.what} answered ${anomaly.status} ${JSON.stringify(anomaly.body).slice(0, 300)}` });
+    for (const till of tills)
+      for (const anomaly of till.anomalies)
+        findings.push({
+          rule: 'every refusal is expected',
+          detail: `${anomaly.what} answered ${anomaly.status} ${JSON.stringify(anomaly.body).slice(0, 300)}`,
+        });
     for (const proc of [...world.servers, world.box]) for (const exit of proc.unexpectedExits) findings.push({ rule: 'processes stay up', detail: exit });
 
     const counts: Record<string, number> = { ...verdict.counts };
@@ -105,12 +128,17 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
       ['admin session cookie', admin.sessionCookie],
       ['cashier session cookie', cashier.sessionCookie],
     ]);
-    for (const leak of findSecrets(world.logFiles, secrets)) findings.push({ rule: 'no secret in a log', detail: `${leak.secret} in ${leak.file} line ${leak.line}` });
+    for (const leak of findSecrets(world.logFiles, secrets))
+      findings.push({ rule: 'no secret in a log', detail: `${leak.secret} in ${leak.file} line ${leak.line}` });
     ok = findings.length === 0;
     return {
       seed: options.seed,
       ok,
-      seconds: { traffic: Math.round((trafficEnd - started) / 1000), settle: Math.round((settleEnd - trafficEnd) / 1000), total: Math.round((Date.now() - started) / 1000) },
+      seconds: {
+        traffic: Math.round((trafficEnd - started) / 1000),
+        settle: Math.round((settleEnd - trafficEnd) / 1000),
+        total: Math.round((Date.now() - started) / 1000),
+      },
       counts,
       faults: faults.stats.injected,
       findings,

@@ -61,6 +61,8 @@ export async function collectFacts(api: ApiClient, tills: readonly Till[], termi
     const order = await getJson<{ id: string; state: string; totalCents: number }>(api, `/api/orders/${id}`);
     orders.push({ id: order.id, state: order.state, totalCents: order.totalCents });
   }
-  const ledger: LedgerFact[] = terminals.flatMap((t) => t.ledger.map((e) => ({ terminalId: t.terminalId, transactionId: e.transactionId.toString(), amountCents: e.amountCents, result: e.result, kind: e.kind })));
+  const ledger: LedgerFact[] = terminals.flatMap((t) =>
+    t.ledger.map((e) => ({ terminalId: t.terminalId, transactionId: e.transactionId.toString(), amountCents: e.amountCents, result: e.result, kind: e.kind })),
+  );
   return { ledger, started: watch.started, stillRunning: watch.running, payments, orders };
 }

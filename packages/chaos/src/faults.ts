@@ -114,7 +114,13 @@ export class FaultInjector {
         return;
       }
       case 'flood-port': {
-        const neighbour = new Neighbour({ host: '127.0.0.1', port: world.boxPort, connections: random.int(4, 16), framesPerConnection: random.int(1, 50), random: random.fork() });
+        const neighbour = new Neighbour({
+          host: '127.0.0.1',
+          port: world.boxPort,
+          connections: random.int(4, 16),
+          framesPerConnection: random.int(1, 50),
+          random: random.fork(),
+        });
         neighbour.start();
         await sleep(random.int(1000, 5000));
         await neighbour.stop();

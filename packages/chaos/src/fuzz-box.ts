@@ -27,11 +27,15 @@ try {
   process.exit(2);
 }
 if (parsed.kind !== 'run') {
-  console.log(parsed.kind === 'help' ? ['Usage: npm run fuzz:box -w @kassa/chaos [-- options]', '', ...helpLines(FLAGS)].join('\n') : `fuzz:box ${CHAOS_VERSION}`);
+  console.log(
+    parsed.kind === 'help' ? ['Usage: npm run fuzz:box -w @kassa/chaos [-- options]', '', ...helpLines(FLAGS)].join('\n') : `fuzz:box ${CHAOS_VERSION}`,
+  );
   process.exit(0);
 }
 const options = parsed.values;
-console.log(`fuzz:box: ${options.frames} junk frames from ${options.connections} connections beside ${options.terminals} paying terminals (seed ${options.seed})`);
+console.log(
+  `fuzz:box: ${options.frames} junk frames from ${options.connections} connections beside ${options.terminals} paying terminals (seed ${options.seed})`,
+);
 const report = await fuzzBox({ ...options, print: (line) => console.log(`  ${line}`) });
 console.log(JSON.stringify(report, null, 2));
 const ok = report.boxAlive && report.lost === 0;

@@ -105,7 +105,19 @@ function device(terminalId: string): Json {
 }
 
 function result(paymentUuid: string, terminalId: string, transactionId: string, amountCents: number | null, name = 'Approved'): Json {
-  return { kind: 'transactionResult', paymentUuid, terminalId, transactionId, result: name, resultId: 0, amountCents, authorisationCode: 'FORGED', cardBrand: 'Visa', tickets: [{ type: 2, header: null, text: 'FORGED', footer: null }], recovered: false };
+  return {
+    kind: 'transactionResult',
+    paymentUuid,
+    terminalId,
+    transactionId,
+    result: name,
+    resultId: 0,
+    amountCents,
+    authorisationCode: 'FORGED',
+    cardBrand: 'Visa',
+    tickets: [{ type: 2, header: null, text: 'FORGED', footer: null }],
+    recovered: false,
+  };
 }
 
 const body = <T>(answer: ApiAnswer): T => answer.body as T;
@@ -129,7 +141,10 @@ class Till {
     if (card === undefined || products[0] === undefined || config === undefined) throw new Error('the server has no card method, product or POS to pay with');
     const opened = await cashier.call(serverUrl, 'POST', '/api/sessions', { posConfigId: config.id, openingCashCents: 0 });
     const sessions = body<{ items: { id: number; posConfigId: number; state: string }[] }>(await cashier.call(serverUrl, 'GET', '/api/sessions')).items;
-    const sessionId = opened.status === 200 || opened.status === 201 ? body<{ id: number }>(opened).id : sessions.find((s) => s.posConfigId === config.id && s.state === 'open')?.id;
+    const sessionId =
+      opened.status === 200 || opened.status === 201
+        ? body<{ id: number }>(opened).id
+        : sessions.find((s) => s.posConfigId === config.id && s.state === 'open')?.id;
     if (sessionId === undefined) throw new Error(`no open session: ${opened.status} ${JSON.stringify(opened.body)}`);
     return new Till(options, sessionId, card.id, products[0]);
   }
@@ -140,14 +155,21 @@ class Till {
 
   async order(): Promise<string> {
     const id = randomUUID();
-    const answer = await this.options.cashier.call(this.options.serverUrl, 'PUT', `/api/orders/${id}`, { sessionId: this.sessionId, lines: [{ productId: this.product.id, quantity: 1 }] });
+    const answer = await this.options.cashier.call(this.options.serverUrl, 'PUT', `/api/orders/${id}`, {
+      sessionId: this.sessionId,
+      lines: [{ productId: this.product.id, quantity: 1 }],
+    });
     if (answer.status >= 300) throw new Error(`order refused: ${answer.status} ${JSON.stringify(answer.body)}`);
     return id;
   }
 
   async pay(orderId: string): Promise<string> {
     const uuid = randomUUID();
-    const answer = await this.options.cashier.call(this.options.serverUrl, 'PUT', `/api/payments/${uuid}`, { orderId, paymentMethodId: this.methodId, amountCents: this.amountCents });
+    const answer = await this.options.cashier.call(this.options.serverUrl, 'PUT', `/api/payments/${uuid}`, {
+      orderId,
+      paymentMethodId: this.methodId,
+      amountCents: this.amountCents,
+    });
     if (answer.status >= 300) throw new Error(`payment refused: ${answer.status} ${JSON.stringify(answer.body)}`);
     return uuid;
   }
@@ -175,7 +197,10 @@ function junkOf(random: Random, valid: Json): string {
     case 2:
       return text.slice(0, random.int(0, text.length - 1));
     case 3:
-      return JSON.stringify({ ...valid, [random.pick(['id', 'at', 'type', 'event', 'extra'])]: random.pick([null, -1, 2 ** 53 + 1, 1e308, '', 'x'.repeat(5000), [], {}]) });
+      return JSON.stringify({
+        ...valid,
+        [random.pick(['id', 'at', 'type', 'event', 'extra'])]: random.pick([null, -1, 2 ** 53 + 1, 1e308, '', 'x'.repeat(5000), [], {}]),
+      });
     case 4:
       return '['.repeat(random.int(100, 5000));
     case 5:
@@ -250,7 +275,13 @@ export async function hostileBox(options: HostileBoxOptions): Promise<HostileBox
     // terminal): a mutation that happens to stay valid is still one that must settle nothing.
     const valid = { type: 'event', id: 'valid-1', at: new Date().toISOString(), event: result(uuid, 'IMPOSTOR-T', transactionId, amount) };
     for (let i = 0; i < (options.junk ?? 300); i++) box.send(junkOf(random, valid));
-    for (let i = 0; i < 100; i++) box.send({ type: 'event', id: `nothing-${options.seed}-${i}`, at: new Date().toISOString(), event: result(randomUUID(), terminalId, transactionId, amount) });
+    for (let i = 0; i < 100; i++)
+      box.send({
+        type: 'event',
+        id: `nothing-${options.seed}-${i}`,
+        at: new Date().toISOString(),
+        event: result(randomUUID(), terminalId, transactionId, amount),
+      });
     box.send('x'.repeat(MAX_UPLINK_MESSAGE_BYTES + 1024));
     await healthy('after junk');
 
@@ -264,10 +295,16 @@ export async function hostileBox(options: HostileBoxOptions): Promise<HostileBox
 
     // The same TerminalId on two boxes takes no payment until an admin removes the wrong device.
     const nextOrder = await till.order();
-    const refused = await options.cashier.call(serverUrl, 'PUT', `/api/payments/${randomUUID()}`, { orderId: nextOrder, paymentMethodId: till.methodId, amountCents: amount });
-    if (body<{ error?: { code?: string } }>(refused).error?.code !== 'KASSA_DEVICE_DUPLICATE') problems.push(`a payment to a TerminalId on two boxes was answered ${refused.status}`);
+    const refused = await options.cashier.call(serverUrl, 'PUT', `/api/payments/${randomUUID()}`, {
+      orderId: nextOrder,
+      paymentMethodId: till.methodId,
+      amountCents: amount,
+    });
+    if (body<{ error?: { code?: string } }>(refused).error?.code !== 'KASSA_DEVICE_DUPLICATE')
+      problems.push(`a payment to a TerminalId on two boxes was answered ${refused.status}`);
     const devices = body<{ items: { id: number; boxId: string; terminalId: string }[] }>(await admin.call(serverUrl, 'GET', '/api/devices')).items;
-    for (const d of devices.filter((d) => d.terminalId === terminalId && d.boxId === other.box.id)) await admin.call(serverUrl, 'POST', `/api/devices/${d.id}/remove`);
+    for (const d of devices.filter((d) => d.terminalId === terminalId && d.boxId === other.box.id))
+      await admin.call(serverUrl, 'POST', `/api/devices/${d.id}/remove`);
 
     // A normal payment still goes through, end to end.
     const next = await till.pay(nextOrder);

@@ -69,7 +69,8 @@ export function exampleOf(schema: Schema, random: Random): unknown {
   if (schema.const !== undefined) return schema.const;
   if (schema.enum !== undefined && schema.enum.length > 0) return random.pick(schema.enum);
   const options = schema.anyOf ?? schema.oneOf;
-  if (options !== undefined && options.length > 0) return exampleOf(random.pick(options.filter((o) => typeOf(o) !== 'null').length > 0 ? options.filter((o) => typeOf(o) !== 'null') : options), random);
+  if (options !== undefined && options.length > 0)
+    return exampleOf(random.pick(options.filter((o) => typeOf(o) !== 'null').length > 0 ? options.filter((o) => typeOf(o) !== 'null') : options), random);
   switch (typeOf(schema)) {
     case 'object': {
       const value: Record<string, unknown> = {};
@@ -141,4 +142,14 @@ export function bodyMutations(schema: Schema, random: Random): BodyMutation[] {
 }
 
 /** Path parameter values that are not what the route takes. */
-export const BAD_PARAMS: readonly string[] = ['not-a-uuid', '-1', '1.5', '99999999999999999999999', '%F0%9F%A7%BE', '%00', '%E0%A4%A', 'x'.repeat(2000), '6F1C1A39-1B1E-4C57-9A0E-3C1F1D1E2F3'];
+export const BAD_PARAMS: readonly string[] = [
+  'not-a-uuid',
+  '-1',
+  '1.5',
+  '99999999999999999999999',
+  '%F0%9F%A7%BE',
+  '%00',
+  '%E0%A4%A',
+  'x'.repeat(2000),
+  '6F1C1A39-1B1E-4C57-9A0E-3C1F1D1E2F3',
+];

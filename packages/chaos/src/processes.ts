@@ -105,10 +105,15 @@ export class ManagedProcess {
         resolve(code);
       });
     });
-    await waitUntil(`${this.spec.name} to serve`, async () => {
-      if (this.#child !== child) throw new ChaosError(ChaosErrorCode.ProcessExited, `${this.spec.name} exited while starting; see ${this.spec.logFile}`);
-      return this.spec.ready();
-    }, timeoutMs, 100).catch((error: unknown) => {
+    await waitUntil(
+      `${this.spec.name} to serve`,
+      async () => {
+        if (this.#child !== child) throw new ChaosError(ChaosErrorCode.ProcessExited, `${this.spec.name} exited while starting; see ${this.spec.logFile}`);
+        return this.spec.ready();
+      },
+      timeoutMs,
+      100,
+    ).catch((error: unknown) => {
       if (error instanceof ChaosError && error.code === ChaosErrorCode.Timeout && this.#child !== child) {
         throw new ChaosError(ChaosErrorCode.ProcessExited, `${this.spec.name} exited while starting; see ${this.spec.logFile}`);
       }

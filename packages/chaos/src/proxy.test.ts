@@ -42,7 +42,10 @@ describe('LinkProxy', () => {
   it('relays to the servers in turn, drops everything while cut, and relays again once restored', async () => {
     const a = await named('a');
     const b = await named('b');
-    const proxy = await LinkProxy.start([{ host: '127.0.0.1', port: a.port }, { host: '127.0.0.1', port: b.port }]);
+    const proxy = await LinkProxy.start([
+      { host: '127.0.0.1', port: a.port },
+      { host: '127.0.0.1', port: b.port },
+    ]);
     closers.push(() => proxy.close());
     const answers = [await ask(proxy.port, 'x'), await ask(proxy.port, 'y')];
     expect(answers.sort()).toEqual(['a:x', 'b:y'].sort());
@@ -58,7 +61,10 @@ describe('LinkProxy', () => {
     const down = await named('down');
     const downPort = down.port;
     await closers.pop()!();
-    const proxy = await LinkProxy.start([{ host: '127.0.0.1', port: downPort }, { host: '127.0.0.1', port: a.port }]);
+    const proxy = await LinkProxy.start([
+      { host: '127.0.0.1', port: downPort },
+      { host: '127.0.0.1', port: a.port },
+    ]);
     closers.push(() => proxy.close());
     expect(await ask(proxy.port, 'x')).toBe('a:x');
     expect(await ask(proxy.port, 'y')).toBe('a:y');

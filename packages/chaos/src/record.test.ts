@@ -43,7 +43,10 @@ describe('the record of a chaos run', () => {
   it('is written as JSON under the seed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kassa-chaos-record-'));
     dirs.push(dir);
-    const path = writeChaosRecord(dir, chaosRecord({ seed: 7, durationS: 90, terminals: 10 }, { ...report, seed: 7, ok: false, findings: [{ rule: 'r', detail: 'd' }] }, new Date()));
+    const path = writeChaosRecord(
+      dir,
+      chaosRecord({ seed: 7, durationS: 90, terminals: 10 }, { ...report, seed: 7, ok: false, findings: [{ rule: 'r', detail: 'd' }] }, new Date()),
+    );
     expect(path).toBe(join(dir, 'chaos-7.json'));
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ seed: 7, passed: false, findings: 1 });
   });

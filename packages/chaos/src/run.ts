@@ -33,8 +33,14 @@ async function main(): Promise<number> {
   console.log(`chaos: seed ${options.seed} (replay with: npm run chaos -- --seed ${options.seed} --duration ${options.durationS})`);
   const report = await runChaos(options, (line) => console.log(line));
   console.log('');
-  console.log(`chaos: seed ${report.seed}, ${report.seconds.traffic} s of traffic and faults, ${report.seconds.settle} s to settle, ${report.seconds.total} s in all`);
-  console.log(`faults: ${Object.entries(report.faults).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `chaos: seed ${report.seed}, ${report.seconds.traffic} s of traffic and faults, ${report.seconds.settle} s to settle, ${report.seconds.total} s in all`,
+  );
+  console.log(
+    `faults: ${Object.entries(report.faults)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   for (const [name, value] of Object.entries(report.counts).sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${name.padEnd(44)} ${value}`);
   const recorded = writeChaosRecord(RECORDS, chaosRecord(options, report, new Date()));
   console.log(`chaos: the run's record is in ${recorded}`);
@@ -44,7 +50,9 @@ async function main(): Promise<number> {
   }
   console.log(`chaos: FAIL (seed ${report.seed}): ${report.findings.length} difference(s)`);
   for (const finding of report.findings.slice(0, 50)) {
-    console.log(`  - [${finding.rule}]${finding.payment ? ` payment ${finding.payment}` : ''}${finding.order ? ` order ${finding.order}` : ''}: ${finding.detail}`);
+    console.log(
+      `  - [${finding.rule}]${finding.payment ? ` payment ${finding.payment}` : ''}${finding.order ? ` order ${finding.order}` : ''}: ${finding.detail}`,
+    );
   }
   if (report.findings.length > 50) console.log(`  … and ${report.findings.length - 50} more`);
   return 1;
@@ -53,7 +61,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`chaos: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`chaos: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },
 );

@@ -46,9 +46,21 @@ async function boxStatus(world: World): Promise<BoxSeen> {
 async function tryImpostor(world: World, random: Random, findings: Finding[], counts: Record<string, number>): Promise<void> {
   const rule = 'an impostor never replaces a terminal';
   const target = random.pick(world.terminals).terminalId;
-  await waitUntil(`terminal ${target} online on the box`, async () => (await boxStatus(world)).terminals.some((t) => t.terminalId === target && t.online), 30_000, 200);
+  await waitUntil(
+    `terminal ${target} online on the box`,
+    async () => (await boxStatus(world)).terminals.some((t) => t.terminalId === target && t.online),
+    30_000,
+    200,
+  );
   const before = (await boxStatus(world)).terminalConflicts.total;
-  const impostor = startTerminal({ box: { host: '127.0.0.1', port: world.boxPort }, terminalId: target, serialNumber: '999S00000000', localAddress: IMPOSTOR_ADDRESS, scenario: 'approve', reconnect: { initialMs: 100, maxMs: 300 } });
+  const impostor = startTerminal({
+    box: { host: '127.0.0.1', port: world.boxPort },
+    terminalId: target,
+    serialNumber: '999S00000000',
+    localAddress: IMPOSTOR_ADDRESS,
+    scenario: 'approve',
+    reconnect: { initialMs: 100, maxMs: 300 },
+  });
   impostor.events.on('error', () => undefined);
   let dials = 0;
   impostor.events.on('connected', () => dials++);
@@ -59,8 +71,10 @@ async function tryImpostor(world: World, random: Random, findings: Finding[], co
   counts['impostor connections'] = dials;
   counts['impostor connections refused'] = after.terminalConflicts.total - before;
   if (dials === 0) findings.push({ rule, detail: `the impostor of ${target} never reached the box from ${IMPOSTOR_ADDRESS}` });
-  if (after.terminalConflicts.total - before < dials) findings.push({ rule, detail: `${dials} impostor connection(s) for ${target}, only ${after.terminalConflicts.total - before} refused` });
-  if (real === undefined || !real.online || real.address === null || real.address.endsWith(IMPOSTOR_ADDRESS)) findings.push({ rule, detail: `after the impostor, terminal ${target} is ${JSON.stringify(real)}` });
+  if (after.terminalConflicts.total - before < dials)
+    findings.push({ rule, detail: `${dials} impostor connection(s) for ${target}, only ${after.terminalConflicts.total - before} refused` });
+  if (real === undefined || !real.online || real.address === null || real.address.endsWith(IMPOSTOR_ADDRESS))
+    findings.push({ rule, detail: `after the impostor, terminal ${target} is ${JSON.stringify(real)}` });
   if (impostor.ledger.length > 0) findings.push({ rule, detail: `the impostor of ${target} was asked for ${impostor.ledger.length} transaction(s)` });
 }
 
@@ -75,12 +89,26 @@ async function demoCardTerminal(world: World, admin: ApiClient): Promise<string>
   return device.terminalId;
 }
 
-async function tryHostileBox(world: World, admin: ApiClient, cashier: ApiClient, seed: number, findings: Finding[], counts: Record<string, number>): Promise<void> {
+async function tryHostileBox(
+  world: World,
+  admin: ApiClient,
+  cashier: ApiClient,
+  seed: number,
+  findings: Finding[],
+  counts: Record<string, number>,
+): Promise<void> {
   const rule = 'a hostile box settles nothing';
   // The real box holds the same token; it stays off the uplink while the hostile one speaks.
   world.proxy.cut();
   try {
-    const report = await hostileBox({ serverUrl: world.serverUrls[0]!, boxToken: world.boxToken, terminalId: await demoCardTerminal(world, admin), admin, cashier, seed });
+    const report = await hostileBox({
+      serverUrl: world.serverUrls[0]!,
+      boxToken: world.boxToken,
+      terminalId: await demoCardTerminal(world, admin),
+      admin,
+      cashier,
+      seed,
+    });
     counts['hostile box messages'] = report.sent;
     for (const problem of report.problems) findings.push({ rule, detail: problem });
   } finally {
@@ -88,7 +116,14 @@ async function tryHostileBox(world: World, admin: ApiClient, cashier: ApiClient,
   }
 }
 
-export async function securityPhase(world: World, admin: ApiClient, cashier: ApiClient, random: Random, seed: number, log: (line: string) => void): Promise<SecurityReport> {
+export async function securityPhase(
+  world: World,
+  admin: ApiClient,
+  cashier: ApiClient,
+  random: Random,
+  seed: number,
+  log: (line: string) => void,
+): Promise<SecurityReport> {
   const findings: Finding[] = [];
   const counts: Record<string, number> = {};
   const attempt = async (what: string, run: () => Promise<void>): Promise<void> => {

@@ -105,7 +105,13 @@ export class Till {
   private async sellOne(): Promise<void> {
     const orderId = seededUuid(this.random);
     const productId = this.random.pick(this.setup.productIds);
-    const order = await this.resend('order', 'PUT', `/api/orders/${orderId}`, { sessionId: this.setup.sessionId, lines: [{ productId, quantity: 1 }] }, (a) => a.status === 200 || a.status === 201);
+    const order = await this.resend(
+      'order',
+      'PUT',
+      `/api/orders/${orderId}`,
+      { sessionId: this.setup.sessionId, lines: [{ productId, quantity: 1 }] },
+      (a) => a.status === 200 || a.status === 201,
+    );
     if (order === null) return;
     this.stats.orders++;
     const total = (order.body as { totalCents: number }).totalCents;
@@ -121,7 +127,13 @@ export class Till {
       }
     }
     if (due > 0) return;
-    const validated = await this.resend('validate', 'POST', `/api/orders/${orderId}/validate`, undefined, (a) => a.status === 200 || errorCode(a) === 'KASSA_ORDER_NOT_DRAFT');
+    const validated = await this.resend(
+      'validate',
+      'POST',
+      `/api/orders/${orderId}/validate`,
+      undefined,
+      (a) => a.status === 200 || errorCode(a) === 'KASSA_ORDER_NOT_DRAFT',
+    );
     if (validated === null) return;
     this.stats.validated++;
     if (this.setup.approval !== undefined && this.random.chance(REFUND_CHANCE)) await this.refund(orderId, this.random.int(1, total), paidByCard);
@@ -134,7 +146,12 @@ export class Till {
    */
   private async refund(orderId: string, amountCents: number, card: boolean): Promise<void> {
     const uuid = seededUuid(this.random);
-    const body = { paymentMethodId: card ? this.setup.cardMethodId : this.setup.cashMethodId, reason: 'chaos: customer returns the order', amountCents, approval: this.setup.approval };
+    const body = {
+      paymentMethodId: card ? this.setup.cardMethodId : this.setup.cashMethodId,
+      reason: 'chaos: customer returns the order',
+      amountCents,
+      approval: this.setup.approval,
+    };
     this.payments.push({ uuid, orderId, card, refund: true });
     this.stats.refunds++;
     const created = await this.resend('refund', 'PUT', `/api/orders/${orderId}/refunds/${uuid}`, body, (a) => a.status === 200 || a.status === 201);

@@ -118,5 +118,7 @@ export class UplinkStub {
 
 function isFinalOf(event: BoxEvent, paymentUuid: string): boolean {
   if (!('paymentUuid' in event) || event.paymentUuid !== paymentUuid) return false;
-  return event.kind === 'transactionResult' || event.kind === 'transactionNotRun' || (event.kind === 'commandRefused' && event.commandKind === 'startTransaction');
+  return (
+    event.kind === 'transactionResult' || event.kind === 'transactionNotRun' || (event.kind === 'commandRefused' && event.commandKind === 'startTransaction')
+  );
 }

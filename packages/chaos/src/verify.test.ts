@@ -44,11 +44,22 @@ describe('verify', () => {
   });
 
   it('names a payment a person must settle because the terminal approved another amount', () => {
-    expect(rules(facts({ payments: [payment({ uuid: 'p1', transactionId: '1', state: 'mismatch' })], orders: [] }))).toEqual(expect.arrayContaining(['nothing left for a person', 'approved is paid']));
+    expect(rules(facts({ payments: [payment({ uuid: 'p1', transactionId: '1', state: 'mismatch' })], orders: [] }))).toEqual(
+      expect.arrayContaining(['nothing left for a person', 'approved is paid']),
+    );
   });
 
   it('names a uuid that started two terminal transactions', () => {
-    expect(rules(facts({ started: [{ terminalId: 't1', transactionId: '1' }, { terminalId: 't1', transactionId: '1' }] }))).toContain('one terminal transaction per uuid');
+    expect(
+      rules(
+        facts({
+          started: [
+            { terminalId: 't1', transactionId: '1' },
+            { terminalId: 't1', transactionId: '1' },
+          ],
+        }),
+      ),
+    ).toContain('one terminal transaction per uuid');
   });
 
   it('names a done payment without tickets', () => {
@@ -56,7 +67,11 @@ describe('verify', () => {
   });
 
   it('names a payment left unknown, unless its terminal never answered', () => {
-    const open = facts({ ledger: [], payments: [payment({ uuid: 'p1', transactionId: '1', state: 'unknown' })], orders: [{ id: 'o1', state: 'draft', totalCents: 1200 }] });
+    const open = facts({
+      ledger: [],
+      payments: [payment({ uuid: 'p1', transactionId: '1', state: 'unknown' })],
+      orders: [{ id: 'o1', state: 'draft', totalCents: 1200 }],
+    });
     expect(rules(open)).toEqual(['nothing left open']);
     const noAnswer = verify({ ...open, stillRunning: new Set(['1']) });
     expect(noAnswer.findings).toEqual([]);
@@ -74,17 +89,28 @@ describe('verify', () => {
   it('matches a refund line with the terminal’s refund and keeps refunds within what was paid', () => {
     const sale = { terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Approved', kind: 'purchase' } as const;
     const back = { terminalId: 't1', transactionId: '2', amountCents: 500, result: 'Approved', kind: 'refund' } as const;
-    const started = [{ terminalId: 't1', transactionId: '1' }, { terminalId: 't1', transactionId: '2' }];
+    const started = [
+      { terminalId: 't1', transactionId: '1' },
+      { terminalId: 't1', transactionId: '2' },
+    ];
     const refundLine = payment({ uuid: 'r1', transactionId: '2', amountCents: 500, kind: 'refund' });
     const good = verify(facts({ ledger: [sale, back], started, payments: [payment({ uuid: 'p1', transactionId: '1' }), refundLine] }));
     expect(good.findings).toEqual([]);
     expect(good.counts).toMatchObject({ 'approved cents': 1200, 'refunded cents': 500 });
     // The terminal refunded but the server lost it: named.
-    expect(rules(facts({ ledger: [sale, back], started, payments: [payment({ uuid: 'p1', transactionId: '1' }), { ...refundLine, state: 'retry' }] }))).toContain('approved is paid');
+    expect(
+      rules(facts({ ledger: [sale, back], started, payments: [payment({ uuid: 'p1', transactionId: '1' }), { ...refundLine, state: 'retry' }] })),
+    ).toContain('approved is paid');
     // The terminal ran a purchase for a refund line: named.
-    expect(rules(facts({ ledger: [sale, { ...back, kind: 'purchase' }], started, payments: [payment({ uuid: 'p1', transactionId: '1' }), refundLine] }))).toContain('the terminal ran what was asked');
+    expect(
+      rules(facts({ ledger: [sale, { ...back, kind: 'purchase' }], started, payments: [payment({ uuid: 'p1', transactionId: '1' }), refundLine] })),
+    ).toContain('the terminal ran what was asked');
     // Refunds beyond what was paid (a refund doubled in cash): named.
-    const doubled = [payment({ uuid: 'p1', transactionId: '1' }), refundLine, payment({ uuid: 'r2', transactionId: '3', amountCents: 800, kind: 'refund', card: false })];
+    const doubled = [
+      payment({ uuid: 'p1', transactionId: '1' }),
+      refundLine,
+      payment({ uuid: 'r2', transactionId: '3', amountCents: 800, kind: 'refund', card: false }),
+    ];
     expect(rules(facts({ ledger: [sale, back], started, payments: doubled }))).toContain('refunds within paid');
   });
 });

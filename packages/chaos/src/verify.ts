@@ -83,9 +83,17 @@ export function verify(facts: RunFacts): Verdict {
   count('terminal transactions started', facts.started.length);
   for (const [transactionId, terminals] of starts) {
     if (terminals.length > 1) {
-      findings.push({ rule: 'one terminal transaction per uuid', payment: byTransaction.get(transactionId)?.uuid, detail: `transaction ${transactionId} started ${terminals.length} times (${terminals.join(', ')})` });
+      findings.push({
+        rule: 'one terminal transaction per uuid',
+        payment: byTransaction.get(transactionId)?.uuid,
+        detail: `transaction ${transactionId} started ${terminals.length} times (${terminals.join(', ')})`,
+      });
     }
-    if (!byTransaction.has(transactionId)) findings.push({ rule: 'every terminal transaction has a payment', detail: `transaction ${transactionId} ran on ${terminals[0]} but no payment has that id` });
+    if (!byTransaction.has(transactionId))
+      findings.push({
+        rule: 'every terminal transaction has a payment',
+        detail: `transaction ${transactionId} ran on ${terminals[0]} but no payment has that id`,
+      });
   }
 
   // Every approved transaction is exactly one done payment with tickets; nothing else is done.
@@ -95,20 +103,52 @@ export function verify(facts: RunFacts): Verdict {
     const payment = byTransaction.get(entry.transactionId);
     if (entry.result === 'Approved') {
       approved.add(entry.transactionId);
-      if (payment === undefined) findings.push({ rule: 'approved is paid', detail: `terminal ${entry.terminalId} approved transaction ${entry.transactionId} (${entry.amountCents} cents) that no payment names` });
-      else if (payment.state !== 'done') findings.push({ rule: 'approved is paid', payment: payment.uuid, detail: `terminal ${entry.terminalId} approved ${entry.amountCents} cents but the payment is ${payment.state}` });
-      else if ((payment.kind === 'refund') !== (entry.kind === 'refund')) findings.push({ rule: 'the terminal ran what was asked', payment: payment.uuid, detail: `terminal ${entry.terminalId} ran a ${entry.kind} for a ${payment.kind} line` });
-      else if (payment.amountCents !== entry.amountCents) findings.push({ rule: 'approved is paid', payment: payment.uuid, detail: `terminal charged ${entry.amountCents} cents, the payment says ${payment.amountCents}` });
+      if (payment === undefined)
+        findings.push({
+          rule: 'approved is paid',
+          detail: `terminal ${entry.terminalId} approved transaction ${entry.transactionId} (${entry.amountCents} cents) that no payment names`,
+        });
+      else if (payment.state !== 'done')
+        findings.push({
+          rule: 'approved is paid',
+          payment: payment.uuid,
+          detail: `terminal ${entry.terminalId} approved ${entry.amountCents} cents but the payment is ${payment.state}`,
+        });
+      else if ((payment.kind === 'refund') !== (entry.kind === 'refund'))
+        findings.push({
+          rule: 'the terminal ran what was asked',
+          payment: payment.uuid,
+          detail: `terminal ${entry.terminalId} ran a ${entry.kind} for a ${payment.kind} line`,
+        });
+      else if (payment.amountCents !== entry.amountCents)
+        findings.push({
+          rule: 'approved is paid',
+          payment: payment.uuid,
+          detail: `terminal charged ${entry.amountCents} cents, the payment says ${payment.amountCents}`,
+        });
       else if (payment.tickets === 0) findings.push({ rule: 'approved has tickets', payment: payment.uuid, detail: 'done without a ticket record' });
     } else if (payment !== undefined && PAID.has(payment.state)) {
-      findings.push({ rule: 'not approved is not paid', payment: payment.uuid, detail: `terminal ${entry.terminalId} answered ${entry.result} but the payment is ${payment.state}` });
+      findings.push({
+        rule: 'not approved is not paid',
+        payment: payment.uuid,
+        detail: `terminal ${entry.terminalId} answered ${entry.result} but the payment is ${payment.state}`,
+      });
     }
   }
   for (const payment of facts.payments) {
     if (payment.card && PAID.has(payment.state) && !approved.has(payment.transactionId)) {
-      findings.push({ rule: 'paid only when approved', payment: payment.uuid, detail: `payment is ${payment.state} but no terminal approved transaction ${payment.transactionId}` });
+      findings.push({
+        rule: 'paid only when approved',
+        payment: payment.uuid,
+        detail: `payment is ${payment.state} but no terminal approved transaction ${payment.transactionId}`,
+      });
     }
-    if (FOR_A_PERSON.has(payment.state)) findings.push({ rule: 'nothing left for a person', payment: payment.uuid, detail: `payment is ${payment.state}: a terminal approved another amount than asked` });
+    if (FOR_A_PERSON.has(payment.state))
+      findings.push({
+        rule: 'nothing left for a person',
+        payment: payment.uuid,
+        detail: `payment is ${payment.state}: a terminal approved another amount than asked`,
+      });
     if (OPEN.has(payment.state)) {
       if (payment.card && facts.stillRunning.has(payment.transactionId)) count('open: terminal never answered (no-answer)');
       else findings.push({ rule: 'nothing left open', payment: payment.uuid, detail: `payment is still ${payment.state} after the settle period` });
@@ -128,14 +168,23 @@ export function verify(facts: RunFacts): Verdict {
   for (const order of facts.orders) {
     count(`orders ${order.state}`);
     const paid = paidOf.get(order.id) ?? 0;
-    if (order.state === 'paid' && paid !== order.totalCents) findings.push({ rule: 'order paid total', order: order.id, detail: `paid with ${paid} cents really received of ${order.totalCents}` });
-    if (order.state === 'cancelled' && paid !== 0) findings.push({ rule: 'order paid total', order: order.id, detail: `cancelled although ${paid} cents were received` });
+    if (order.state === 'paid' && paid !== order.totalCents)
+      findings.push({ rule: 'order paid total', order: order.id, detail: `paid with ${paid} cents really received of ${order.totalCents}` });
+    if (order.state === 'cancelled' && paid !== 0)
+      findings.push({ rule: 'order paid total', order: order.id, detail: `cancelled although ${paid} cents were received` });
     if (paid > order.totalCents) findings.push({ rule: 'order paid total', order: order.id, detail: `${paid} cents paid on an order of ${order.totalCents}` });
     const refunded = refundedOf.get(order.id) ?? 0;
     if (refunded > paid) findings.push({ rule: 'refunds within paid', order: order.id, detail: `${refunded} cents given back of ${paid} received` });
-    if (refunded > 0 && order.state !== 'paid') findings.push({ rule: 'refunds within paid', order: order.id, detail: `${refunded} cents given back on an order that is ${order.state}` });
+    if (refunded > 0 && order.state !== 'paid')
+      findings.push({ rule: 'refunds within paid', order: order.id, detail: `${refunded} cents given back on an order that is ${order.state}` });
   }
-  count('approved cents', facts.ledger.filter((e) => e.result === 'Approved' && e.kind !== 'refund').reduce((sum, e) => sum + e.amountCents, 0));
-  count('refunded cents', facts.ledger.filter((e) => e.result === 'Approved' && e.kind === 'refund').reduce((sum, e) => sum + e.amountCents, 0));
+  count(
+    'approved cents',
+    facts.ledger.filter((e) => e.result === 'Approved' && e.kind !== 'refund').reduce((sum, e) => sum + e.amountCents, 0),
+  );
+  count(
+    'refunded cents',
+    facts.ledger.filter((e) => e.result === 'Approved' && e.kind === 'refund').reduce((sum, e) => sum + e.amountCents, 0),
+  );
   return { counts, findings };
 }

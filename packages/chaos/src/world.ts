@@ -8,7 +8,18 @@ import { BOX_BIN, freePort, httpOk, ManagedProcess, SERVER_BIN, waitUntil } from
 import { LinkProxy } from './proxy.js';
 
 /** The mix of behaviours the fleet runs, repeated over the terminals. */
-export const SCENARIO_MIX: readonly ScenarioName[] = ['amount-rule', 'slow', 'disconnect-after-card', 'amount-rule', 'split', 'no-answer', 'amount-rule', 'split', 'slow', 'amount-rule'];
+export const SCENARIO_MIX: readonly ScenarioName[] = [
+  'amount-rule',
+  'slow',
+  'disconnect-after-card',
+  'amount-rule',
+  'split',
+  'no-answer',
+  'amount-rule',
+  'split',
+  'slow',
+  'amount-rule',
+];
 /** Prices whose last two digits drive `amount-rule`: approve, decline, stop, technical problem, error, no answer, offline approval. */
 export const PRICES = [1200, 1201, 1202, 1203, 1204, 1205, 1206, 1299, 2350, 499];
 const FIRST_TERMINAL_ID = 70_000_001;
@@ -75,7 +86,18 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const box = new ManagedProcess({
     name: 'box',
     bin: BOX_BIN,
-    args: ['--listen', `127.0.0.1:${boxPort}`, '--http', `127.0.0.1:${boxHttpPort}`, '--server', `http://127.0.0.1:${proxy.port}`, '--data', join(runDir, 'box'), '--log-level', 'info'],
+    args: [
+      '--listen',
+      `127.0.0.1:${boxPort}`,
+      '--http',
+      `127.0.0.1:${boxHttpPort}`,
+      '--server',
+      `http://127.0.0.1:${proxy.port}`,
+      '--data',
+      join(runDir, 'box'),
+      '--log-level',
+      'info',
+    ],
     // The token travels in the environment, as an installer's service file would set it.
     env: { KASSA_BOX_TOKEN: demo.boxToken },
     logFile: join(runDir, 'box.log'),
@@ -90,7 +112,13 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const terminalId = String(FIRST_TERMINAL_ID + i);
     const scenario = SCENARIO_MIX[i % SCENARIO_MIX.length]!;
     scenarios.set(terminalId, scenario);
-    const terminal = startTerminal({ box: { host: '127.0.0.1', port: boxPort }, terminalId, scenario, seed: i + 1, reconnect: { initialMs: 100, maxMs: 2000 } });
+    const terminal = startTerminal({
+      box: { host: '127.0.0.1', port: boxPort },
+      terminalId,
+      scenario,
+      seed: i + 1,
+      reconnect: { initialMs: 100, maxMs: 2000 },
+    });
     terminal.events.on('error', () => undefined);
     terminals.push(terminal);
   }
@@ -129,11 +157,16 @@ export async function setUpShop(world: World, admin: ApiClient, cashier: ApiClie
   const server = world.serverUrls[0]!;
   const ids = new Set(world.terminals.map((t) => t.terminalId));
   const deviceOf = new Map<string, number>();
-  await waitUntil('every terminal in the device list', async () => {
-    const devices = must(await admin.call(server, 'GET', '/api/devices'), 'devices') as { items: { id: number; terminalId: string; online: boolean }[] };
-    for (const device of devices.items) if (ids.has(device.terminalId) && device.online) deviceOf.set(device.terminalId, device.id);
-    return deviceOf.size === ids.size;
-  }, 30_000, 200);
+  await waitUntil(
+    'every terminal in the device list',
+    async () => {
+      const devices = must(await admin.call(server, 'GET', '/api/devices'), 'devices') as { items: { id: number; terminalId: string; online: boolean }[] };
+      for (const device of devices.items) if (ids.has(device.terminalId) && device.online) deviceOf.set(device.terminalId, device.id);
+      return deviceOf.size === ids.size;
+    },
+    30_000,
+    200,
+  );
   const journals = must(await admin.call(server, 'GET', '/api/journals'), 'journals') as { items: { id: number; type: string }[] };
   const bank = journals.items.find((j) => j.type === 'bank');
   const methods = must(await admin.call(server, 'GET', '/api/payment-methods'), 'methods') as { items: { id: number; kind: string }[] };
@@ -143,15 +176,29 @@ export async function setUpShop(world: World, admin: ApiClient, cashier: ApiClie
   for (const [terminalId, deviceId] of deviceOf) {
     // A terminal the server has never seen waits for an admin's approval before a method may choose it.
     must(await admin.call(server, 'POST', `/api/devices/${deviceId}/approve`), 'approve the terminal');
-    const method = must(await admin.call(server, 'POST', '/api/payment-methods', { name: `Card ${terminalId}`, kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId }), 'card method') as { id: number };
+    const method = must(
+      await admin.call(server, 'POST', '/api/payment-methods', {
+        name: `Card ${terminalId}`,
+        kind: 'bank',
+        journalId: bank.id,
+        terminal: 'ingenico',
+        deviceId,
+      }),
+      'card method',
+    ) as { id: number };
     cardMethodOf.set(terminalId, method.id);
   }
   const productIds: number[] = [];
   for (const priceCents of PRICES) {
-    const product = must(await admin.call(server, 'POST', '/api/products', { name: `Chaos ${priceCents}`, priceCents, vatRate: 21 }), 'product') as { id: number };
+    const product = must(await admin.call(server, 'POST', '/api/products', { name: `Chaos ${priceCents}`, priceCents, vatRate: 21 }), 'product') as {
+      id: number;
+    };
     productIds.push(product.id);
   }
-  const pos = must(await admin.call(server, 'POST', '/api/pos-configs', { name: 'Chaos tills', paymentMethodIds: [...cardMethodOf.values(), cash.id] }), 'POS') as { id: number };
+  const pos = must(
+    await admin.call(server, 'POST', '/api/pos-configs', { name: 'Chaos tills', paymentMethodIds: [...cardMethodOf.values(), cash.id] }),
+    'POS',
+  ) as { id: number };
   const session = must(await cashier.call(server, 'POST', '/api/sessions', { posConfigId: pos.id, openingCashCents: 0 }), 'session') as { id: number };
   return { cardMethodOf, cashMethodId: cash.id, sessionId: session.id, productIds };
 }

@@ -84,7 +84,13 @@ async function batch(caller: ApiClient, requests: readonly (() => Promise<Outcom
   const problems = problemsOf(outcomes);
   if (outcomes.every((o) => o.answer.status >= 400)) {
     const after = await snapshot(admin);
-    if (after !== before) problems.push(`data changed after only refused requests: ${outcomes.map((o) => o.label).join(', ').slice(0, 500)}`);
+    if (after !== before)
+      problems.push(
+        `data changed after only refused requests: ${outcomes
+          .map((o) => o.label)
+          .join(', ')
+          .slice(0, 500)}`,
+      );
   }
   void caller;
   return problems;
@@ -159,7 +165,19 @@ describe('box uplink fuzz (box to server)', () => {
     const payments = async () => JSON.stringify((await admin.call(server.url, 'GET', '/api/payments?limit=200')).body);
     const before = await payments();
     const uuid = '0b7a2c1e-9d4f-4a6b-8c3d-2e1f0a9b8c7d';
-    const result = { kind: 'transactionResult', paymentUuid: uuid, terminalId: '12345678', transactionId: '1', result: 'Approved', resultId: 0, amountCents: 100, authorisationCode: null, cardBrand: null, tickets: [], recovered: false };
+    const result = {
+      kind: 'transactionResult',
+      paymentUuid: uuid,
+      terminalId: '12345678',
+      transactionId: '1',
+      result: 'Approved',
+      resultId: 0,
+      amountCents: 100,
+      authorisationCode: null,
+      cardBrand: null,
+      tickets: [],
+      recovered: false,
+    };
     const event = (id: string, body: unknown) => JSON.stringify({ type: 'event', id, at: '2026-11-25T10:00:00.000Z', event: body });
     const texts = [
       'not json',
@@ -192,10 +210,20 @@ describe('security sweep', () => {
     const wrong: string[] = [];
     const all = operationsOf((await admin.call(server.url, 'GET', '/api/openapi.json')).body);
     for (const op of all.filter((o) => o.access !== 'public')) {
-      const answer = await anonymous.raw(server.url, op.method, examplePath(op, new Random(3)), op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(3))), contentType: 'application/json' });
+      const answer = await anonymous.raw(
+        server.url,
+        op.method,
+        examplePath(op, new Random(3)),
+        op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(3))), contentType: 'application/json' },
+      );
       if (answer.status !== 401 || errorCode(answer) !== 'KASSA_UNAUTHENTICATED') wrong.push(`${op.method} ${op.path}: ${answer.status} ${errorCode(answer)}`);
     }
-    expect(all.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'GET /api/setup', 'POST /api/auth/login', 'POST /api/boxes/pair', 'POST /api/setup']);
+    expect(
+      all
+        .filter((o) => o.access === 'public')
+        .map((o) => `${o.method} ${o.path}`)
+        .sort(),
+    ).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'GET /api/setup', 'POST /api/auth/login', 'POST /api/boxes/pair', 'POST /api/setup']);
     expect(wrong).toEqual([]);
   });
 
@@ -205,7 +233,12 @@ describe('security sweep', () => {
     const adminOnly = all.filter((o) => o.access === 'admin');
     expect(adminOnly.length).toBeGreaterThan(5);
     for (const op of adminOnly) {
-      const answer = await cashier.raw(server.url, op.method, examplePath(op, new Random(4)), op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(4))), contentType: 'application/json' });
+      const answer = await cashier.raw(
+        server.url,
+        op.method,
+        examplePath(op, new Random(4)),
+        op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, new Random(4))), contentType: 'application/json' },
+      );
       if (answer.status !== 403 || errorCode(answer) !== 'KASSA_FORBIDDEN') wrong.push(`${op.method} ${op.path}: ${answer.status} ${errorCode(answer)}`);
     }
     expect(wrong).toEqual([]);
@@ -214,13 +247,31 @@ describe('security sweep', () => {
   it('refuses a cross-site form post and any write without the CSRF token, and changes nothing', async () => {
     const before = await snapshot(admin);
     const noToken = { 'x-csrf-token': '' };
-    const form = await admin.raw(server.url, 'POST', '/api/products', { text: 'name=Evil&priceCents=1&vatRate=21', contentType: 'application/x-www-form-urlencoded' }, { ...noToken, origin: 'https://evil.example', referer: 'https://evil.example/' });
+    const form = await admin.raw(
+      server.url,
+      'POST',
+      '/api/products',
+      { text: 'name=Evil&priceCents=1&vatRate=21', contentType: 'application/x-www-form-urlencoded' },
+      { ...noToken, origin: 'https://evil.example', referer: 'https://evil.example/' },
+    );
     expect(form.status).toBeGreaterThanOrEqual(400);
     expect(form.status).toBeLessThan(500);
     expect(isErrorShape(form.body)).toBe(true);
-    const json = await admin.raw(server.url, 'POST', '/api/products', { text: JSON.stringify({ name: 'Evil', priceCents: 1, vatRate: 21 }), contentType: 'application/json' }, noToken);
+    const json = await admin.raw(
+      server.url,
+      'POST',
+      '/api/products',
+      { text: JSON.stringify({ name: 'Evil', priceCents: 1, vatRate: 21 }), contentType: 'application/json' },
+      noToken,
+    );
     expect([json.status, errorCode(json)]).toEqual([403, 'KASSA_CSRF']);
-    const forged = await admin.raw(server.url, 'POST', '/api/products', { text: JSON.stringify({ name: 'Evil', priceCents: 1, vatRate: 21 }), contentType: 'application/json' }, { 'x-csrf-token': 'forged-token-value' });
+    const forged = await admin.raw(
+      server.url,
+      'POST',
+      '/api/products',
+      { text: JSON.stringify({ name: 'Evil', priceCents: 1, vatRate: 21 }), contentType: 'application/json' },
+      { 'x-csrf-token': 'forged-token-value' },
+    );
     expect([forged.status, errorCode(forged)]).toEqual([403, 'KASSA_CSRF']);
     expect(await snapshot(admin)).toBe(before);
   });
@@ -239,19 +290,27 @@ describe('security sweep', () => {
   });
 
   it('keeps a cashier to the tills of its own POS: another POS’s cashier is refused its orders, payments and session, and nothing changes', async () => {
-    const cash = ((await admin.call(server.url, 'GET', '/api/payment-methods')).body as { items: { id: number; kind: string }[] }).items.find((m) => m.kind === 'cash');
+    const cash = ((await admin.call(server.url, 'GET', '/api/payment-methods')).body as { items: { id: number; kind: string }[] }).items.find(
+      (m) => m.kind === 'cash',
+    );
     const product = ((await admin.call(server.url, 'GET', '/api/products')).body as { items: { id: number; active: boolean }[] }).items.find((p) => p.active);
     expect(cash !== undefined && product !== undefined).toBe(true);
-    const posOf = async (name: string) => ((await admin.call(server.url, 'POST', '/api/pos-configs', { name, paymentMethodIds: [cash!.id] })).body as { id: number }).id;
+    const posOf = async (name: string) =>
+      ((await admin.call(server.url, 'POST', '/api/pos-configs', { name, paymentMethodIds: [cash!.id] })).body as { id: number }).id;
     const [counter, terrace] = [await posOf('Sweep counter'), await posOf('Sweep terrace')];
-    expect((await admin.call(server.url, 'POST', '/api/users', { username: 'sweep-terrace', password: 'sweep-terrace-cashier', role: 'cashier' })).status).toBe(201);
+    expect((await admin.call(server.url, 'POST', '/api/users', { username: 'sweep-terrace', password: 'sweep-terrace-cashier', role: 'cashier' })).status).toBe(
+      201,
+    );
     const other = new ApiClient([server.url]);
     expect((await other.login('sweep-terrace', 'sweep-terrace-cashier')).status).toBe(200);
-    const open = async (caller: ApiClient, posConfigId: number) => ((await caller.call(server.url, 'POST', '/api/sessions', { posConfigId, openingCashCents: 0 })).body as { id: number }).id;
+    const open = async (caller: ApiClient, posConfigId: number) =>
+      ((await caller.call(server.url, 'POST', '/api/sessions', { posConfigId, openingCashCents: 0 })).body as { id: number }).id;
     const session = await open(cashier, counter);
     await open(other, terrace);
     const orderId = randomUUID();
-    expect((await cashier.call(server.url, 'PUT', `/api/orders/${orderId}`, { sessionId: session, lines: [{ productId: product!.id, quantity: 2 }] })).status).toBe(201);
+    expect(
+      (await cashier.call(server.url, 'PUT', `/api/orders/${orderId}`, { sessionId: session, lines: [{ productId: product!.id, quantity: 2 }] })).status,
+    ).toBe(201);
     const paymentUuid = randomUUID();
     expect((await cashier.call(server.url, 'PUT', `/api/payments/${paymentUuid}`, { orderId, paymentMethodId: cash!.id, amountCents: 1 })).status).toBe(201);
     const before = await snapshot(admin);
@@ -292,7 +351,9 @@ describe('security sweep', () => {
     const { port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write('GET /api/events HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+        socket.write(
+          'GET /api/events HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+        );
       });
       let text = '';
       socket.setTimeout(10_000, () => reject(new Error(`the upgrade was left hanging: ${text}`)));

@@ -62,7 +62,13 @@ async function startServer(onEvent) {
     url: `http://127.0.0.1:${http.address().port}`,
     state,
     start(terminalId, amountCents) {
-      state.socket?.send(JSON.stringify({ type: 'command', commandId: nextCommand++, command: { kind: 'startTransaction', paymentUuid: randomUUID(), terminalId, amountCents } }));
+      state.socket?.send(
+        JSON.stringify({
+          type: 'command',
+          commandId: nextCommand++,
+          command: { kind: 'startTransaction', paymentUuid: randomUUID(), terminalId, amountCents },
+        }),
+      );
     },
     async close() {
       for (const client of wss.clients) client.terminate();

@@ -33,9 +33,13 @@ async function startBoxProcess(serverUrl) {
   const nodeArgs = process.env.BENCH_BOX_NODE_ARGS ? process.env.BENCH_BOX_NODE_ARGS.split(' ') : [];
   // BENCH_BOX_STDOUT=FILE keeps the box's output (its log lines, or --trace-gc through BENCH_BOX_NODE_ARGS).
   const stdout = process.env.BENCH_BOX_STDOUT ? openSync(process.env.BENCH_BOX_STDOUT, 'a') : 'ignore';
-  const child = spawn(process.execPath, [...nodeArgs, cli, '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--server', serverUrl, '--token', TOKEN, '--data', dataDir], {
-    stdio: ['ignore', stdout, 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, cli, '--listen', `127.0.0.1:${port}`, '--http', `127.0.0.1:${httpPort}`, '--server', serverUrl, '--token', TOKEN, '--data', dataDir],
+    {
+      stdio: ['ignore', stdout, 'inherit'],
+    },
+  );
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).ok) break;
@@ -72,7 +76,8 @@ async function startProbeAndBox(stageDelayMs, keepAliveEveryMs) {
     probe,
     keepAlive,
     box,
-    connectProbe: () => Promise.all([probe.request('probe', { port: box.port, stageDelayMs }), keepAlive.request('probe', { port: box.port, everyMs: keepAliveEveryMs })]),
+    connectProbe: () =>
+      Promise.all([probe.request('probe', { port: box.port, stageDelayMs }), keepAlive.request('probe', { port: box.port, everyMs: keepAliveEveryMs })]),
     async reset() {
       await Promise.all([probe.request('reset'), keepAlive.request('reset')]);
       latencyAtReset.reading = (await box.status()).latency;
@@ -93,7 +98,12 @@ function latencyWindow(before, after) {
   const window = {};
   for (const kind of Object.keys(after)) {
     const buckets = after[kind].buckets.map((n, i) => n - (before?.[kind].buckets[i] ?? 0));
-    window[kind] = { p50: bucketPercentile(buckets, 50), p99: bucketPercentile(buckets, 99), max: bucketPercentile(buckets, 100), n: buckets.reduce((a, b) => a + b, 0) };
+    window[kind] = {
+      p50: bucketPercentile(buckets, 50),
+      p99: bucketPercentile(buckets, 99),
+      max: bucketPercentile(buckets, 100),
+      n: buckets.reduce((a, b) => a + b, 0),
+    };
   }
   return window;
 }
@@ -147,7 +157,9 @@ async function fleetRun() {
   const boxCpu = share('box');
   const fleetCpu = share('fleet');
   const probeCpu = share('probe');
-  process.stderr.write(`box CPU ${(boxCpu * 100).toFixed(0)}%, fleet CPU ${(fleetCpu * 100).toFixed(0)}%, probe CPU ${(probeCpu * 100).toFixed(0)}%, ${report.perSecond.toFixed(0)} payments/s\n`);
+  process.stderr.write(
+    `box CPU ${(boxCpu * 100).toFixed(0)}%, fleet CPU ${(fleetCpu * 100).toFixed(0)}%, probe CPU ${(probeCpu * 100).toFixed(0)}%, ${report.perSecond.toFixed(0)} payments/s\n`,
+  );
   const rss = peakRssMbOf(box.pid);
   const recordsPerSync = (statusAfter.journal.records - statusBefore.journal.records) / Math.max(1, statusAfter.journal.syncs - statusBefore.journal.syncs);
   await run.close();
@@ -175,7 +187,12 @@ async function fleetRun() {
 async function journalRun() {
   const dir = mkdtempSync(join(tmpdir(), 'kassa-iotbox-journal-'));
   const { journal } = Journal.open(dir);
-  const record = { k: 'event', id: '1:1', at: new Date().toISOString(), event: { kind: 'transactionStage', paymentUuid: randomUUID(), terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 } };
+  const record = {
+    k: 'event',
+    id: '1:1',
+    at: new Date().toISOString(),
+    event: { kind: 'transactionStage', paymentUuid: randomUUID(), terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 },
+  };
   const single = [];
   for (let i = 0; i < 300; i++) {
     const t0 = performance.now();
@@ -207,15 +224,45 @@ async function main() {
   const figures = [];
   const add = (name, value, unit, extra = {}) => figures.push({ name, value, unit, ...extra });
   const triple = (label, runs, key, extra) => {
-    add(`${label} p50`, m(runs, (r) => r[key].p50), 'ms', extra.p50 ?? {});
-    add(`${label} p99`, m(runs, (r) => r[key].p99), 'ms', extra.p99 ?? {});
-    add(`${label} max`, m(runs, (r) => r[key].max), 'ms', extra.max ?? {});
+    add(
+      `${label} p50`,
+      m(runs, (r) => r[key].p50),
+      'ms',
+      extra.p50 ?? {},
+    );
+    add(
+      `${label} p99`,
+      m(runs, (r) => r[key].p99),
+      'ms',
+      extra.p99 ?? {},
+    );
+    add(
+      `${label} max`,
+      m(runs, (r) => r[key].max),
+      'ms',
+      extra.max ?? {},
+    );
   };
   // The box's own figures: from the socket read that brought a frame to the write of what it caused.
   const inBox = (label, runs, kind, extra) => {
-    add(`${label} p50`, m(runs, (r) => r.inBox[kind].p50), 'ms', extra.p50 ?? {});
-    add(`${label} p99`, m(runs, (r) => r.inBox[kind].p99), 'ms', extra.p99 ?? {});
-    add(`${label} max`, m(runs, (r) => r.inBox[kind].max), 'ms', extra.max ?? { bound: bucket });
+    add(
+      `${label} p50`,
+      m(runs, (r) => r.inBox[kind].p50),
+      'ms',
+      extra.p50 ?? {},
+    );
+    add(
+      `${label} p99`,
+      m(runs, (r) => r.inBox[kind].p99),
+      'ms',
+      extra.p99 ?? {},
+    );
+    add(
+      `${label} max`,
+      m(runs, (r) => r.inBox[kind].max),
+      'ms',
+      extra.max ?? { bound: bucket },
+    );
   };
   const bucket = 'measured by the box itself; a percentile is the upper bound of its bucket';
   inBox('1 terminal, in the box: frame in → answer out (KeepAlive and every other answer)', one, 'answer', {
@@ -226,7 +273,9 @@ async function main() {
     p50: { reference: 'deployed integration: a stage reaches the POS after a median 88 ms', bound: bucket },
     p99: { target: '< 2 ms', bound: bucket },
   });
-  inBox('1 terminal, in the box: final frame in → result out (journaled first)', one, 'journaledEvent', { p50: { bound: 'one write + fdatasync of the journal before the event leaves' } });
+  inBox('1 terminal, in the box: final frame in → result out (journaled first)', one, 'journaledEvent', {
+    p50: { bound: 'one write + fdatasync of the journal before the event leaves' },
+  });
   const trip = 'the box plus two loopback hops and two process wake-ups; see the bare echo below';
   triple('1 terminal: KeepAlive round trip seen by the terminal (request out → response in)', one, 'keepAlive', {
     p50: { bound: trip },
@@ -239,40 +288,141 @@ async function main() {
   triple('1 terminal: stage frame sent → transactionStage event at the server', one, 'stage', {
     p99: { bound: 'terminal emulator, box, WebSocket and server on loopback, each woken in turn' },
   });
-  triple('1 terminal: final frame sent → transactionResult event at the server (journaled first)', one, 'result', { p50: { bound: 'one write + fdatasync of the journal before the event leaves' } });
+  triple('1 terminal: final frame sent → transactionResult event at the server (journaled first)', one, 'result', {
+    p50: { bound: 'one write + fdatasync of the journal before the event leaves' },
+  });
   const shared = 'the box, the probes and the load generator share 2 cores';
-  add('1 terminal: probe process event-loop delay p99', m(one, (r) => r.loopDelayP99), 'ms', { bound: 'how late the probe itself may have read an answer' });
-  add('1 terminal: box CPU time per payment (one at a time, nothing to batch)', m(one, (r) => r.boxCpuPerPaymentMs, 3), 'ms', { bound: 'with nothing to batch, each frame and event pays its own wake-up, read and write' });
-  inBox(`${FLEET} terminals, 1 payment/s each, in the box: frame in → answer out`, many, 'answer', { p50: { bound: bucket }, p99: { target: '< 20 ms', bound: bucket } });
-  inBox(`${FLEET} terminals, 1 payment/s each, in the box: frame in → event out to the server`, many, 'event', { p50: { bound: bucket }, p99: { target: '< 20 ms', bound: bucket } });
-  inBox(`${FLEET} terminals, 1 payment/s each, in the box: final frame in → result out (journaled first)`, many, 'journaledEvent', { p99: { bound: 'fdatasync under group commit' } });
+  add(
+    '1 terminal: probe process event-loop delay p99',
+    m(one, (r) => r.loopDelayP99),
+    'ms',
+    { bound: 'how late the probe itself may have read an answer' },
+  );
+  add(
+    '1 terminal: box CPU time per payment (one at a time, nothing to batch)',
+    m(one, (r) => r.boxCpuPerPaymentMs, 3),
+    'ms',
+    { bound: 'with nothing to batch, each frame and event pays its own wake-up, read and write' },
+  );
+  inBox(`${FLEET} terminals, 1 payment/s each, in the box: frame in → answer out`, many, 'answer', {
+    p50: { bound: bucket },
+    p99: { target: '< 20 ms', bound: bucket },
+  });
+  inBox(`${FLEET} terminals, 1 payment/s each, in the box: frame in → event out to the server`, many, 'event', {
+    p50: { bound: bucket },
+    p99: { target: '< 20 ms', bound: bucket },
+  });
+  inBox(`${FLEET} terminals, 1 payment/s each, in the box: final frame in → result out (journaled first)`, many, 'journaledEvent', {
+    p99: { bound: 'fdatasync under group commit' },
+  });
   triple(`${FLEET} terminals, 1 payment/s each: KeepAlive round trip (probe terminal)`, many, 'keepAlive', { p99: { bound: shared } });
   triple(`${FLEET} terminals, 1 payment/s each: stage frame sent → event at the server (probe terminal)`, many, 'stage', {
     p99: { bound: shared },
   });
-  triple(`${FLEET} terminals, 1 payment/s each: final frame sent → result at the server (probe terminal)`, many, 'result', { p99: { bound: 'fdatasync under group commit' } });
-  add(`${FLEET} terminals: payments settled per second`, m(many, (r) => r.perSecond), 'payments/s', { target: `${FLEET} payments/s offered`, reference: 'deployed integration: one terminal per port' });
-  add(`${FLEET} terminals: starts refused because the terminal was still busy`, m(many, (r) => r.refusedPerSecond), 'commands/s', { bound: 'a payment that takes longer than 1 s on a starved machine' });
-  add(`${FLEET} terminals: machine load average during the run (2 cores, shared)`, m(many, (r) => r.load), 'runnable tasks');
-  add(`${FLEET} terminals: journal compactions while running`, m(many, (r) => r.compactions), 'compactions');
-  add(`${FLEET} terminals: pause of the last journal compaction while running`, m(many, (r) => r.compactionPauseMs), 'ms', { bound: 'the longest slice of the live state serialised at once' });
-  add(`${FLEET} terminals: duration of the last journal compaction (the box serves meanwhile)`, m(many, (r) => r.compactionMs), 'ms', { bound: 'writes and syncs the snapshot' });
-  add(`${FLEET} terminals: records held back by the last journal compaction`, m(many, (r) => r.compactionHoldMs), 'ms', { bound: 'the tail written after the snapshot, the rename and the directory sync' });
-  add(`${FLEET} terminals: box peak RSS`, m(many, (r) => r.rss), 'MB', { target: '< 200 MB' });
-  add(`${FLEET} terminals: journal records per fdatasync (group commit)`, m(many, (r) => r.recordsPerSync), 'records/sync');
-  add('journal: one record appended and fdatasync\'ed, p50', m(journal, (r) => r.single.p50), 'ms', { bound: 'disk flush latency' });
-  add('journal: one record appended and fdatasync\'ed, p99', m(journal, (r) => r.single.p99), 'ms', { bound: 'disk flush latency' });
+  triple(`${FLEET} terminals, 1 payment/s each: final frame sent → result at the server (probe terminal)`, many, 'result', {
+    p99: { bound: 'fdatasync under group commit' },
+  });
+  add(
+    `${FLEET} terminals: payments settled per second`,
+    m(many, (r) => r.perSecond),
+    'payments/s',
+    { target: `${FLEET} payments/s offered`, reference: 'deployed integration: one terminal per port' },
+  );
+  add(
+    `${FLEET} terminals: starts refused because the terminal was still busy`,
+    m(many, (r) => r.refusedPerSecond),
+    'commands/s',
+    { bound: 'a payment that takes longer than 1 s on a starved machine' },
+  );
+  add(
+    `${FLEET} terminals: machine load average during the run (2 cores, shared)`,
+    m(many, (r) => r.load),
+    'runnable tasks',
+  );
+  add(
+    `${FLEET} terminals: journal compactions while running`,
+    m(many, (r) => r.compactions),
+    'compactions',
+  );
+  add(
+    `${FLEET} terminals: pause of the last journal compaction while running`,
+    m(many, (r) => r.compactionPauseMs),
+    'ms',
+    { bound: 'the longest slice of the live state serialised at once' },
+  );
+  add(
+    `${FLEET} terminals: duration of the last journal compaction (the box serves meanwhile)`,
+    m(many, (r) => r.compactionMs),
+    'ms',
+    { bound: 'writes and syncs the snapshot' },
+  );
+  add(
+    `${FLEET} terminals: records held back by the last journal compaction`,
+    m(many, (r) => r.compactionHoldMs),
+    'ms',
+    { bound: 'the tail written after the snapshot, the rename and the directory sync' },
+  );
+  add(
+    `${FLEET} terminals: box peak RSS`,
+    m(many, (r) => r.rss),
+    'MB',
+    { target: '< 200 MB' },
+  );
+  add(
+    `${FLEET} terminals: journal records per fdatasync (group commit)`,
+    m(many, (r) => r.recordsPerSync),
+    'records/sync',
+  );
+  add(
+    "journal: one record appended and fdatasync'ed, p50",
+    m(journal, (r) => r.single.p50),
+    'ms',
+    { bound: 'disk flush latency' },
+  );
+  add(
+    "journal: one record appended and fdatasync'ed, p99",
+    m(journal, (r) => r.single.p99),
+    'ms',
+    { bound: 'disk flush latency' },
+  );
   add('journal: durable records per second under group commit', Math.round(median(journal.map((r) => r.perSecond))), 'records/s');
-  add(`${FLEET} terminals: box event-loop delay p99 (its own measure, since start)`, m(many, (r) => r.loopDelayP99), 'ms', {
-    bound: 'time the box had work ready but did not run: its own load plus the machine\'s',
-  });
-  add(`${FLEET} terminals: box CPU (share of one core)`, m(many, (r) => r.boxCpu * 100), '%');
-  add(`${FLEET} terminals: box CPU time per settled payment (all its frames and events)`, m(many, (r) => (r.boxCpu * 1000) / r.perSecond, 3), 'ms', {
-    bound: 'contract validation and JSON of ~13 events, ~15 frames and their socket writes per payment',
-  });
-  add(`${FLEET} terminals: load generator CPU (the fleet process; share of one core)`, m(many, (r) => r.fleetCpu * 100), '%');
-  add(`${FLEET} terminals: probe processes CPU (stand-in server, probe terminals; share of one core)`, m(many, (r) => r.probeCpu * 100), '%');
-  add(`${FLEET} terminals: probe process event-loop delay p99`, m(many, (r) => r.loopDelayP99Probe), 'ms', { bound: 'how late the probe itself may have read an answer' });
+  add(
+    `${FLEET} terminals: box event-loop delay p99 (its own measure, since start)`,
+    m(many, (r) => r.loopDelayP99),
+    'ms',
+    {
+      bound: "time the box had work ready but did not run: its own load plus the machine's",
+    },
+  );
+  add(
+    `${FLEET} terminals: box CPU (share of one core)`,
+    m(many, (r) => r.boxCpu * 100),
+    '%',
+  );
+  add(
+    `${FLEET} terminals: box CPU time per settled payment (all its frames and events)`,
+    m(many, (r) => (r.boxCpu * 1000) / r.perSecond, 3),
+    'ms',
+    {
+      bound: 'contract validation and JSON of ~13 events, ~15 frames and their socket writes per payment',
+    },
+  );
+  add(
+    `${FLEET} terminals: load generator CPU (the fleet process; share of one core)`,
+    m(many, (r) => r.fleetCpu * 100),
+    '%',
+  );
+  add(
+    `${FLEET} terminals: probe processes CPU (stand-in server, probe terminals; share of one core)`,
+    m(many, (r) => r.probeCpu * 100),
+    '%',
+  );
+  add(
+    `${FLEET} terminals: probe process event-loop delay p99`,
+    m(many, (r) => r.loopDelayP99Probe),
+    'ms',
+    { bound: 'how late the probe itself may have read an answer' },
+  );
   const invalid = many.reduce((sum, r) => sum + r.invalid, 0);
   if (invalid > 0) throw new Error(`${invalid} box messages did not match the contract`);
 

@@ -20,13 +20,23 @@ function codeOf(fn: () => unknown): string {
 
 describe('the box command line, flag by flag', () => {
   const given: [string, string[], Record<string, string>, Partial<BoxConfig>][] = [
-    ['the defaults', [], {}, { listen: { host: '0.0.0.0', port: 9000 }, http: { host: '127.0.0.1', port: 9080 }, dataDir: './data/iot-box', logLevel: 'info', insecure: false }],
+    [
+      'the defaults',
+      [],
+      {},
+      { listen: { host: '0.0.0.0', port: 9000 }, http: { host: '127.0.0.1', port: 9080 }, dataDir: './data/iot-box', logLevel: 'info', insecure: false },
+    ],
     ['--listen', ['--listen', '[::1]:9100'], {}, { listen: { host: '::1', port: 9100 } }],
     ['KASSA_BOX_LISTEN', [], { KASSA_BOX_LISTEN: '127.0.0.1:9100' }, { listen: { host: '127.0.0.1', port: 9100 } }],
     ['--http=', ['--http=0.0.0.0:81'], {}, { http: { host: '0.0.0.0', port: 81 } }],
     ['KASSA_BOX_HTTP', [], { KASSA_BOX_HTTP: '0.0.0.0:82' }, { http: { host: '0.0.0.0', port: 82 } }],
     ['--server and --token', ['--server', 'https://pos.example.be', '--token', 'abcdefgh'], {}, { server: 'https://pos.example.be', token: 'abcdefgh' }],
-    ['KASSA_BOX_SERVER and KASSA_BOX_TOKEN', [], { KASSA_BOX_SERVER: 'wss://pos.example.be', KASSA_BOX_TOKEN: 'abcdefgh' }, { server: 'wss://pos.example.be', token: 'abcdefgh' }],
+    [
+      'KASSA_BOX_SERVER and KASSA_BOX_TOKEN',
+      [],
+      { KASSA_BOX_SERVER: 'wss://pos.example.be', KASSA_BOX_TOKEN: 'abcdefgh' },
+      { server: 'wss://pos.example.be', token: 'abcdefgh' },
+    ],
     ['--data', ['--data', '/srv/box'], { KASSA_BOX_DATA: '/var/box' }, { dataDir: '/srv/box' }],
     ['KASSA_BOX_DATA', [], { KASSA_BOX_DATA: '/var/box' }, { dataDir: '/var/box' }],
     ['an empty variable as unset', [], { KASSA_BOX_DATA: '', KASSA_BOX_LOG_LEVEL: '' }, { dataDir: './data/iot-box', logLevel: 'info' }],
@@ -89,15 +99,38 @@ describe('the box command line, flag by flag', () => {
 describe('parseConfig', () => {
   it('has a default for every flag', () => {
     const config = run([]);
-    expect(config).toMatchObject({ listen: { host: '0.0.0.0', port: 9000 }, http: { host: '127.0.0.1', port: 9080 }, dataDir: './data/iot-box', logLevel: 'info', transactionTimeoutMs: 300_000 });
+    expect(config).toMatchObject({
+      listen: { host: '0.0.0.0', port: 9000 },
+      http: { host: '127.0.0.1', port: 9080 },
+      dataDir: './data/iot-box',
+      logLevel: 'info',
+      transactionTimeoutMs: 300_000,
+    });
     expect(config.server).toBeUndefined();
     expect(config.allow).toBeUndefined();
   });
 
   it('reads every flag from the environment, and a flag wins over its variable', () => {
-    const env = { KASSA_BOX_LISTEN: '127.0.0.1:9100', KASSA_BOX_SERVER: 'https://pos.example.be', KASSA_BOX_TOKEN: 'secret-token', KASSA_BOX_DATA: '/var/lib/box', KASSA_BOX_ALLOW: '10.0.0.0/8', KASSA_BOX_LOG_LEVEL: 'warn', KASSA_BOX_HTTP: '0.0.0.0:8081', KASSA_BOX_TRANSACTION_TIMEOUT: '90' };
+    const env = {
+      KASSA_BOX_LISTEN: '127.0.0.1:9100',
+      KASSA_BOX_SERVER: 'https://pos.example.be',
+      KASSA_BOX_TOKEN: 'secret-token',
+      KASSA_BOX_DATA: '/var/lib/box',
+      KASSA_BOX_ALLOW: '10.0.0.0/8',
+      KASSA_BOX_LOG_LEVEL: 'warn',
+      KASSA_BOX_HTTP: '0.0.0.0:8081',
+      KASSA_BOX_TRANSACTION_TIMEOUT: '90',
+    };
     const config = run(['--listen', '[::]:9200', '--log-level=debug'], env);
-    expect(config).toMatchObject({ listen: { host: '::', port: 9200 }, http: { port: 8081 }, server: 'https://pos.example.be', token: 'secret-token', dataDir: '/var/lib/box', logLevel: 'debug', transactionTimeoutMs: 90_000 });
+    expect(config).toMatchObject({
+      listen: { host: '::', port: 9200 },
+      http: { port: 8081 },
+      server: 'https://pos.example.be',
+      token: 'secret-token',
+      dataDir: '/var/lib/box',
+      logLevel: 'debug',
+      transactionTimeoutMs: 90_000,
+    });
     expect(config.allow?.allows('10.1.2.3')).toBe(true);
     expect(run(['--transaction-timeout', '45'], env).transactionTimeoutMs).toBe(45_000);
   });
@@ -127,26 +160,35 @@ describe('parseConfig', () => {
   });
 
   describe('a server that is not encrypted', () => {
-    it.each(['http://pos.example.be', 'ws://10.0.0.5:8080', 'http://[fe80::1]:8080', 'http://127.example.com'])('refuses %s without --insecure, naming the flag', (server) => {
-      let message = '';
-      try {
-        parseConfig(['--server', server, '--token', 'abcdefgh'], {});
-      } catch (error) {
-        message = (error as BoxError).message;
-        expect((error as BoxError).code).toBe('BOX_BAD_CONFIG');
-      }
-      expect(message).toContain('--insecure');
-      expect(message.split('\n')).toHaveLength(1);
-    });
+    it.each(['http://pos.example.be', 'ws://10.0.0.5:8080', 'http://[fe80::1]:8080', 'http://127.example.com'])(
+      'refuses %s without --insecure, naming the flag',
+      (server) => {
+        let message = '';
+        try {
+          parseConfig(['--server', server, '--token', 'abcdefgh'], {});
+        } catch (error) {
+          message = (error as BoxError).message;
+          expect((error as BoxError).code).toBe('BOX_BAD_CONFIG');
+        }
+        expect(message).toContain('--insecure');
+        expect(message.split('\n')).toHaveLength(1);
+      },
+    );
 
     it('is allowed with --insecure or KASSA_BOX_INSECURE=1', () => {
-      expect(run(['--server', 'http://pos.example.be', '--token', 'abcdefgh', '--insecure'])).toMatchObject({ server: 'http://pos.example.be', insecure: true });
+      expect(run(['--server', 'http://pos.example.be', '--token', 'abcdefgh', '--insecure'])).toMatchObject({
+        server: 'http://pos.example.be',
+        insecure: true,
+      });
       expect(run(['--server', 'ws://10.0.0.5', '--token', 'abcdefgh'], { KASSA_BOX_INSECURE: '1' }).insecure).toBe(true);
     });
 
-    it.each(['http://127.0.0.1:8080', 'ws://127.3.4.5', 'http://localhost:8080', 'http://[::1]:8080', 'https://pos.example.be', 'wss://pos.example.be'])('is not needed for %s', (server) => {
-      expect(run(['--server', server, '--token', 'abcdefgh']).server).toBe(server);
-    });
+    it.each(['http://127.0.0.1:8080', 'ws://127.3.4.5', 'http://localhost:8080', 'http://[::1]:8080', 'https://pos.example.be', 'wss://pos.example.be'])(
+      'is not needed for %s',
+      (server) => {
+        expect(run(['--server', server, '--token', 'abcdefgh']).server).toBe(server);
+      },
+    );
 
     it('knows loopback from what only looks like it', () => {
       expect(['127.0.0.1', '127.255.0.9', '::1', '[::1]', 'localhost', 'LOCALHOST', 'box.localhost'].every(isLoopbackHost)).toBe(true);
@@ -170,15 +212,23 @@ describe('parseConfig', () => {
 
   describe('parsePairArgs', () => {
     it('reads the server, the code and the data folder', () => {
-      expect(parsePairArgs(['--server', 'https://pos.example.be/', '--code', '483-921', '--data', '/srv/box'], {})).toEqual({ server: 'https://pos.example.be', code: '483-921', dataDir: '/srv/box', insecure: false });
+      expect(parsePairArgs(['--server', 'https://pos.example.be/', '--code', '483-921', '--data', '/srv/box'], {})).toEqual({
+        server: 'https://pos.example.be',
+        code: '483-921',
+        dataDir: '/srv/box',
+        insecure: false,
+      });
     });
 
-    it.each([[['--code', '483-921']], [['--server', 'https://x.example']], [['--server', 'https://x.example', '--code', '4839']], [['--server', 'http://x.example', '--code', '483-921']], [['--server', 'https://x.example', '--code', '483-921', '--token', 'x']]])(
-      'refuses %j with BOX_BAD_CONFIG',
-      (argv) => {
-        expect(codeOf(() => parsePairArgs(argv, {}))).toBe('BOX_BAD_CONFIG');
-      },
-    );
+    it.each([
+      [['--code', '483-921']],
+      [['--server', 'https://x.example']],
+      [['--server', 'https://x.example', '--code', '4839']],
+      [['--server', 'http://x.example', '--code', '483-921']],
+      [['--server', 'https://x.example', '--code', '483-921', '--token', 'x']],
+    ])('refuses %j with BOX_BAD_CONFIG', (argv) => {
+      expect(codeOf(() => parsePairArgs(argv, {}))).toBe('BOX_BAD_CONFIG');
+    });
   });
 
   it('parses IPv6 and host names in HOST:PORT', () => {

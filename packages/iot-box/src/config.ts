@@ -120,7 +120,17 @@ export function parseConfig(argv: readonly string[], env: Env, stored: (dataDir:
   if (token !== undefined && !/^[\x21-\x7e]{8,512}$/.test(token)) throw bad('--token must be 8 to 512 printable characters without spaces');
   return {
     kind: 'run',
-    config: { listen: values.listen, http: values.http, server, token, dataDir: values.data, allow: values.allow, logLevel: values['log-level'], transactionTimeoutMs: values['transaction-timeout'] * 1000, insecure: values.insecure },
+    config: {
+      listen: values.listen,
+      http: values.http,
+      server,
+      token,
+      dataDir: values.data,
+      allow: values.allow,
+      logLevel: values['log-level'],
+      transactionTimeoutMs: values['transaction-timeout'] * 1000,
+      insecure: values.insecure,
+    },
   };
 }
 

@@ -101,4 +101,3 @@ export interface BoxLatencyReading {
   readonly event: LatencyReading;
   readonly journaledEvent: LatencyReading;
 }
-

@@ -25,7 +25,16 @@ export function createLogger(level: LevelWithSilent, destination?: NodeJS.Writab
     redact: { paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
   };
   if (format === 'pretty') {
-    return pino(options, pretty({ destination: destination ?? 1, sync: true, colorize: destination === undefined && process.stdout.isTTY === true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' }));
+    return pino(
+      options,
+      pretty({
+        destination: destination ?? 1,
+        sync: true,
+        colorize: destination === undefined && process.stdout.isTTY === true,
+        translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      }),
+    );
   }
   return destination ? pino(options, destination) : pino(options);
 }

@@ -62,7 +62,16 @@ export class Outbox {
     this.dropAbove = this.maxPending;
     for (const record of pending) {
       const text = JSON.stringify({ type: 'event', id: record.id, at: record.at, event: record.event });
-      this.entries.set(record.id, { id: record.id, text, kind: record.event.kind, lane: laneOf(record.event), ready: true, sent: false, durable: false, frameAt: undefined });
+      this.entries.set(record.id, {
+        id: record.id,
+        text,
+        kind: record.event.kind,
+        lane: laneOf(record.event),
+        ready: true,
+        sent: false,
+        durable: false,
+        frameAt: undefined,
+      });
     }
   }
 

@@ -55,7 +55,12 @@ export async function pairByCode(args: PairArgs): Promise<{ boxId: string; path:
   const url = `${httpBase(args.server)}/api/boxes/pair`;
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: args.code }), signal: AbortSignal.timeout(PAIR_TIMEOUT_MS) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: args.code }),
+      signal: AbortSignal.timeout(PAIR_TIMEOUT_MS),
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new BoxError(BoxErrorCode.PairingFailed, `cannot reach ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);

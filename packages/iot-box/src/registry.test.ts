@@ -72,7 +72,8 @@ describe('DeviceRegistry', () => {
 describe('helloDevices', () => {
   it('lists every device up to the contract limit, and the most recently seen beyond it', () => {
     const registry = new DeviceRegistry(() => undefined);
-    for (let i = 0; i < MAX_BOX_TERMINALS + 5; i++) registry.remember({ terminalId: `T${String(i).padStart(4, '0')}`, model: 'lane5000', serialNumber: null, address: null, lastSeen: 1000 + i });
+    for (let i = 0; i < MAX_BOX_TERMINALS + 5; i++)
+      registry.remember({ terminalId: `T${String(i).padStart(4, '0')}`, model: 'lane5000', serialNumber: null, address: null, lastSeen: 1000 + i });
     const listed = helloDevices(registry.list());
     expect(listed).toHaveLength(MAX_BOX_TERMINALS);
     expect(listed.map((d) => d.terminalId)).not.toContain('T0000');

@@ -68,7 +68,18 @@ export class DeviceRegistry {
     let device = this.devices.get(terminalId);
     let persist = false;
     if (!device) {
-      device = { terminalId, model: 'unknown', serialNumber: null, address: null, online: false, lastSeen: Date.now(), state: 'idle', session: undefined, lastCloseReason: null, reportedAt: 0 };
+      device = {
+        terminalId,
+        model: 'unknown',
+        serialNumber: null,
+        address: null,
+        online: false,
+        lastSeen: Date.now(),
+        state: 'idle',
+        session: undefined,
+        lastCloseReason: null,
+        reportedAt: 0,
+      };
       this.devices.set(terminalId, device);
       persist = true;
     }

@@ -14,7 +14,8 @@ describe('kassa-iotbox command line', () => {
   it('prints its usage with every flag and variable on --help', () => {
     const { status, stdout } = run(['--help']);
     expect(status).toBe(0);
-    for (const name of ['--listen', '--http', '--server', '--token', '--data', '--allow', '--log-level', 'KASSA_BOX_LISTEN', 'KASSA_BOX_TOKEN']) expect(stdout).toContain(name);
+    for (const name of ['--listen', '--http', '--server', '--token', '--data', '--allow', '--log-level', 'KASSA_BOX_LISTEN', 'KASSA_BOX_TOKEN'])
+      expect(stdout).toContain(name);
   });
 
   it('prints its usage on -h too', () => {

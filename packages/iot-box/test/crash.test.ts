@@ -60,7 +60,14 @@ describe('crash safety of a child-process box killed with SIGKILL', () => {
     dataDir = tempDir();
     const port = await freeTcpPort();
     const first = await startChild(port);
-    const t = startTerminal({ box: `127.0.0.1:${port}`, terminalId: '60000001', scenario: 'approve', stageDelayMs: 5, manualKeys: true, reconnect: { initialMs: 50, maxMs: 200 } });
+    const t = startTerminal({
+      box: `127.0.0.1:${port}`,
+      terminalId: '60000001',
+      scenario: 'approve',
+      stageDelayMs: 5,
+      manualKeys: true,
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
     terminals.push(t);
     await t.ready();
     await waitFor(() => server!.eventsOf('device').some((e) => e.device.terminalId === '60000001' && e.device.online), 'the terminal online');
@@ -93,7 +100,13 @@ describe('crash safety of a child-process box killed with SIGKILL', () => {
     dataDir = tempDir();
     const port = await freeTcpPort();
     const first = await startChild(port);
-    const t = startTerminal({ box: `127.0.0.1:${port}`, terminalId: '60000002', scenario: 'approve', stageDelayMs: 5, reconnect: { initialMs: 50, maxMs: 200 } });
+    const t = startTerminal({
+      box: `127.0.0.1:${port}`,
+      terminalId: '60000002',
+      scenario: 'approve',
+      stageDelayMs: 5,
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
     terminals.push(t);
     await t.ready();
     await waitFor(() => server!.eventsOf('device').some((e) => e.device.terminalId === '60000002' && e.device.online), 'the terminal online');

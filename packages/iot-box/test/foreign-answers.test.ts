@@ -56,7 +56,11 @@ describe('answers that are not the running transaction’s', () => {
     // Journaled: the event is on disk.
     expect(readFileSync(join(box!.dataDir, JOURNAL_FILE), 'utf8')).toContain('transaction 7');
     t.send('TransactionResponse', { transactionStage: 4, transactionResult: 0, transactionId: id, transactionData: { amount: 700 } });
-    expect(await waitFor(() => server!.eventsOf('transactionResult', uuid)[0], 'the result')).toMatchObject({ result: 'Approved', amountCents: 700, transactionId: id.toString() });
+    expect(await waitFor(() => server!.eventsOf('transactionResult', uuid)[0], 'the result')).toMatchObject({
+      result: 'Approved',
+      amountCents: 700,
+      transactionId: id.toString(),
+    });
     expect(server!.eventsOf('transactionResult', uuid)).toHaveLength(1);
   });
 

@@ -33,7 +33,14 @@ async function setup(options: BoxOptions = {}): Promise<Box & { port: number }> 
 }
 
 function emulator(terminalId: string, extra: { serialNumber?: string; localAddress?: string } = {}): TerminalHandle {
-  const t = startTerminal({ box: `127.0.0.1:${box!.port}`, terminalId, scenario: 'approve', stageDelayMs: 5, reconnect: { initialMs: 20, maxMs: 100 }, ...extra });
+  const t = startTerminal({
+    box: `127.0.0.1:${box!.port}`,
+    terminalId,
+    scenario: 'approve',
+    stageDelayMs: 5,
+    reconnect: { initialMs: 20, maxMs: 100 },
+    ...extra,
+  });
   closers.push(() => t.close());
   return t;
 }
@@ -75,13 +82,24 @@ describe('a second connection claiming the TerminalId of an online terminal', ()
 
     const shown = await status();
     expect(shown.terminalConflicts.total).toBeGreaterThanOrEqual(3);
-    expect(shown.terminalConflicts.recent[0]).toMatchObject({ terminalId: '12345678', address: expect.stringMatching(/127\.0\.0\.2$/), reason: 'otherAddress', at: expect.any(String) });
+    expect(shown.terminalConflicts.recent[0]).toMatchObject({
+      terminalId: '12345678',
+      address: expect.stringMatching(/127\.0\.0\.2$/),
+      reason: 'otherAddress',
+      at: expect.any(String),
+    });
     expect(shown.terminals).toEqual([expect.objectContaining({ terminalId: '12345678', online: true, address: expect.stringMatching(/127\.0\.0\.1$/) })]);
     expect(box!.registry.get('12345678')!.lastCloseReason).toBeNull();
 
     // Reported to the server once for the claimant, with the attempts it stands for, not once per attempt.
     const reported = await waitFor(() => server!.eventsOf('terminalConflict')[0], 'the conflict event');
-    expect(reported).toMatchObject({ terminalId: '12345678', address: expect.stringMatching(/127\.0\.0\.2$/), serialNumber: null, reason: 'otherAddress', attempts: 1 });
+    expect(reported).toMatchObject({
+      terminalId: '12345678',
+      address: expect.stringMatching(/127\.0\.0\.2$/),
+      serialNumber: null,
+      reason: 'otherAddress',
+      attempts: 1,
+    });
     expect(server!.eventsOf('terminalConflict')).toHaveLength(1);
   });
 
@@ -148,7 +166,10 @@ describe('a second connection claiming the TerminalId of an online terminal', ()
     await other.next('VersionInformationRequest');
     other.send('VersionInformationResponse', { resultCode: 0, serialNumber: '999S00000001', versionString: 'Lane/5000' });
     await waitFor(
-      () => server!.eventsOf('device').find((e) => e.device.terminalId === '56789012' && e.device.serialNumber === '999S00000001' && e.device.address?.endsWith('127.0.0.2')),
+      () =>
+        server!
+          .eventsOf('device')
+          .find((e) => e.device.terminalId === '56789012' && e.device.serialNumber === '999S00000001' && e.device.address?.endsWith('127.0.0.2')),
       'the new serial and address reported to the server',
     );
   });

@@ -67,8 +67,14 @@ describe('kassa-iotbox pair', () => {
 
 describe('kassa-iotbox with a plain server URL', () => {
   it('refuses one that is not on loopback in one line with exit 2', () => {
-    const result = spawnSync(process.execPath, [CLI, '--server', 'ws://10.0.0.5:8080', '--token', 'abcdefgh12'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 15_000 });
+    const result = spawnSync(process.execPath, [CLI, '--server', 'ws://10.0.0.5:8080', '--token', 'abcdefgh12'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 15_000,
+    });
     expect(result.status).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(['kassa-iotbox: --server ws://10.0.0.5:8080 is not encrypted and not on this machine: use https:// (or wss://), or add --insecure (see --help)']);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'kassa-iotbox: --server ws://10.0.0.5:8080 is not encrypted and not on this machine: use https:// (or wss://), or add --insecure (see --help)',
+    ]);
   });
 });

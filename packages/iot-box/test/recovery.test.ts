@@ -67,7 +67,12 @@ describe('recovery through LastTransactionRequest', () => {
       tickets: [{ ticketType: 1, ticketBody: 'DECLINED' }],
     });
     const result = await waitFor(() => server!.eventsOf('transactionResult', uuid)[0], 'the result');
-    expect(result).toMatchObject({ result: 'Declined', recovered: true, amountCents: 700, tickets: [{ type: 1, text: 'DECLINED', header: null, footer: null }] });
+    expect(result).toMatchObject({
+      result: 'Declined',
+      recovered: true,
+      amountCents: 700,
+      tickets: [{ type: 1, text: 'DECLINED', header: null, footer: null }],
+    });
   });
 
   it('stays unknown, without a guess, when the answer names no transaction; a recover command asks again', async () => {
@@ -124,6 +129,10 @@ describe('recovery through LastTransactionRequest', () => {
     const ask = await t.next('LastTransactionRequest');
     expect(isTyped(ask) && ask.body.transactionId).toBe(transactionIdFromUuid(uuid));
     t.send('LastTransactionResponse', { resultCode: 0, transactionId: transactionIdFromUuid(uuid), transactionResult: 0, transactionData: { amount: 700 } });
-    expect(await waitFor(() => server!.eventsOf('transactionResult', uuid)[0], 'the result')).toMatchObject({ result: 'Approved', recovered: true, amountCents: 700 });
+    expect(await waitFor(() => server!.eventsOf('transactionResult', uuid)[0], 'the result')).toMatchObject({
+      result: 'Approved',
+      recovered: true,
+      amountCents: 700,
+    });
   });
 });

@@ -34,13 +34,21 @@ async function terminal(terminalId: string, scenario: ScenarioName, manualKeys =
   return t;
 }
 
-function refund(terminalId: string, amountCents: number, extra: Partial<Extract<BoxCommand, { kind: 'startTransaction' }>> = {}, paymentUuid = randomUUID()): string {
+function refund(
+  terminalId: string,
+  amountCents: number,
+  extra: Partial<Extract<BoxCommand, { kind: 'startTransaction' }>> = {},
+  paymentUuid = randomUUID(),
+): string {
   server!.command({ kind: 'startTransaction', paymentUuid, terminalId, amountCents, transactionKind: 'refund', ...extra });
   return paymentUuid;
 }
 
 async function finalOf(paymentUuid: string): Promise<BoxEvent> {
-  return waitFor(() => server!.eventsOf('transactionResult', paymentUuid)[0] ?? server!.eventsOf('transactionNotRun', paymentUuid)[0], `the final event of ${paymentUuid}`);
+  return waitFor(
+    () => server!.eventsOf('transactionResult', paymentUuid)[0] ?? server!.eventsOf('transactionNotRun', paymentUuid)[0],
+    `the final event of ${paymentUuid}`,
+  );
 }
 
 describe('a refund through the box', () => {

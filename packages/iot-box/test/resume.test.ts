@@ -56,7 +56,10 @@ async function transactionStatus(child: ChildBox): Promise<string | null | undef
 /** The events the server got about a payment that move its state, in the order it got them. */
 function stateEvents(uuid: string): BoxEvent['kind'][] {
   const moving: readonly string[] = ['transactionSent', 'transactionStage', 'transactionUnknown', 'transactionResult', 'transactionNotRun'];
-  return [...server!.events.values()].map(({ event }) => event).filter((e) => 'paymentUuid' in e && e.paymentUuid === uuid && moving.includes(e.kind)).map((e) => e.kind);
+  return [...server!.events.values()]
+    .map(({ event }) => event)
+    .filter((e) => 'paymentUuid' in e && e.paymentUuid === uuid && moving.includes(e.kind))
+    .map((e) => e.kind);
 }
 
 describe('a lost payment the terminal reports on again', () => {

@@ -41,7 +41,10 @@ function start(terminalId: string, amountCents = 1234, paymentUuid: string = ran
 }
 
 async function finalOf(paymentUuid: string): Promise<BoxEvent> {
-  return waitFor(() => server!.eventsOf('transactionResult', paymentUuid)[0] ?? server!.eventsOf('transactionNotRun', paymentUuid)[0], `the final event of ${paymentUuid}`);
+  return waitFor(
+    () => server!.eventsOf('transactionResult', paymentUuid)[0] ?? server!.eventsOf('transactionNotRun', paymentUuid)[0],
+    `the final event of ${paymentUuid}`,
+  );
 }
 
 /** Presses a key until `done`: a key pressed before the terminal asks for it is ignored, as on the device. */
@@ -55,7 +58,10 @@ async function pressUntil(t: TerminalHandle, key: 'card' | 'pin-ok', done: () =>
 }
 
 function kindsOf(paymentUuid: string): string[] {
-  return [...server!.events.values()].map((e) => e.event).filter((e) => 'paymentUuid' in e && e.paymentUuid === paymentUuid).map((e) => e.kind);
+  return [...server!.events.values()]
+    .map((e) => e.event)
+    .filter((e) => 'paymentUuid' in e && e.paymentUuid === paymentUuid)
+    .map((e) => e.kind);
 }
 
 describe('each emulator scenario end to end through the box', () => {
@@ -293,10 +299,14 @@ describe('sessions with the emulator', () => {
     await fleet.ready();
     await waitFor(() => box!.status().terminals.filter((x) => x.online).length === 100, '100 terminals online');
     const uuids = fleet.terminals.map((t) => start(t.terminalId, 100));
-    const finals = await waitFor(() => {
-      const all = uuids.map((uuid) => server!.eventsOf('transactionResult', uuid)[0]);
-      return all.every(Boolean) ? all : undefined;
-    }, '100 results', 60_000);
+    const finals = await waitFor(
+      () => {
+        const all = uuids.map((uuid) => server!.eventsOf('transactionResult', uuid)[0]);
+        return all.every(Boolean) ? all : undefined;
+      },
+      '100 results',
+      60_000,
+    );
     expect(finals.every((f) => f!.result === 'Approved')).toBe(true);
     expect(fleet.terminals.every((t) => t.ledger.length === 1)).toBe(true);
     expect(server!.duplicates).toEqual([]);

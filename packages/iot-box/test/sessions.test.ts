@@ -190,7 +190,9 @@ describe('isolation of a misbehaving terminal', () => {
   it('closes a connection that suddenly speaks for another TerminalId', async () => {
     box = await startTestBox();
     const t = await open('ORIGINAL');
-    t.sendBytes(encodeFrame({ type: 'KeepAliveRequest', header: { protocolId: '00000100', terminalId: 'IMPOSTOR', sequenceNumber: 1 }, body: { keepAliveReason: 1 } }));
+    t.sendBytes(
+      encodeFrame({ type: 'KeepAliveRequest', header: { protocolId: '00000100', terminalId: 'IMPOSTOR', sequenceNumber: 1 }, body: { keepAliveReason: 1 } }),
+    );
     await t.waitClosed();
     expect(box.registry.get('IMPOSTOR')).toBeUndefined();
   });

@@ -108,7 +108,13 @@ describe('the uplink', () => {
     const before = s.events.size;
     s.sendRaw('{nope');
     s.sendRaw('{"type":"ack","ids":[]}');
-    s.sendRaw(JSON.stringify({ type: 'command', commandId: 5, command: { kind: 'startTransaction', paymentUuid: randomUUID(), terminalId: '90000004', amountCents: 1.5 } }));
+    s.sendRaw(
+      JSON.stringify({
+        type: 'command',
+        commandId: 5,
+        command: { kind: 'startTransaction', paymentUuid: randomUUID(), terminalId: '90000004', amountCents: 1.5 },
+      }),
+    );
     s.sendRaw(JSON.stringify({ type: 'command', commandId: 6, command: { kind: 'launch', paymentUuid: randomUUID(), terminalId: '90000004' } }));
     const errors = await waitFor(() => {
       const found = s.messages.filter((m) => m.type === 'error');

@@ -91,7 +91,9 @@ export class TlvReader {
     const valueStart = this.pos;
     const valueEnd = valueStart + length;
     if (valueEnd > this.end) {
-      throw new TlvError(TlvErrorCode.ChildOverrun, `tag ${tag.toString(16).toUpperCase()} needs ${length} bytes, ${this.end - valueStart} left`, { offset: start });
+      throw new TlvError(TlvErrorCode.ChildOverrun, `tag ${tag.toString(16).toUpperCase()} needs ${length} bytes, ${this.end - valueStart} left`, {
+        offset: start,
+      });
     }
     this.tag = tag;
     this.tlvStart = start;

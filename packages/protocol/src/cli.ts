@@ -55,7 +55,12 @@ function decodeCommand(input: string, verifyMdc: boolean): string {
   const hex = trimmed.slice(prefix).replace(/\s+/g, '');
   if (hex.length === 0) throw new CliError('CLI_EMPTY_INPUT', 'no hex on stdin');
   const bad = /[^0-9a-fA-F\s]/.exec(trimmed.slice(prefix));
-  if (bad) throw new CliError('CLI_BAD_HEX', `${JSON.stringify(bad[0])} is not a hex digit (offset counts characters of the input)`, input.indexOf(trimmed) + prefix + bad.index);
+  if (bad)
+    throw new CliError(
+      'CLI_BAD_HEX',
+      `${JSON.stringify(bad[0])} is not a hex digit (offset counts characters of the input)`,
+      input.indexOf(trimmed) + prefix + bad.index,
+    );
   if (hex.length % 2 !== 0) throw new CliError('CLI_BAD_HEX', `an odd number of hex digits (${hex.length})`, hex.length);
   const bytes = fromHex(hex);
   if (!bytes) throw new CliError('CLI_BAD_HEX', 'stdin is not hex');

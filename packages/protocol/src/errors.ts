@@ -41,11 +41,7 @@ export class TlvError extends Error {
   readonly path: string | undefined;
   readonly fatal: boolean;
 
-  constructor(
-    code: TlvErrorCode,
-    message: string,
-    details: { offset?: number | undefined; path?: string | undefined; fatal?: boolean } = {},
-  ) {
+  constructor(code: TlvErrorCode, message: string, details: { offset?: number | undefined; path?: string | undefined; fatal?: boolean } = {}) {
     const where = details.offset !== undefined ? ` at offset ${details.offset}` : details.path ? ` at ${details.path}` : '';
     super(`${code}${where}: ${message}`);
     this.code = code;

@@ -207,7 +207,8 @@ function encodeValue(w: ByteWriter, spec: TagSpec, value: unknown, path: string,
     case 'u32': {
       const width = FIXED_WIDTH[spec.format]!;
       const max = MAX_UINT[width]!;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw badValue(`${path}.${key}`, `must be an integer from 0 to ${max}`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max)
+        throw badValue(`${path}.${key}`, `must be an integer from 0 to ${max}`);
       w.tag(spec.tag);
       w.u8(width);
       if (width === 4) w.u32(value);
@@ -276,7 +277,7 @@ export function writeBcdNumber(w: ByteWriter, tag: number, value: number, width:
   for (let i = w.pos + width - 1; i >= w.pos; i--) {
     const pair = rest % 100;
     rest = (rest - pair) / 100;
-    buf[i] = ((pair / 10) << 4) | pair % 10;
+    buf[i] = ((pair / 10) << 4) | (pair % 10);
   }
   w.pos += width;
 }

@@ -135,7 +135,12 @@ export class FrameDecoder {
     if (available >= PREFIX_BYTES) {
       const size = readU32(bytes, start) + PREFIX_BYTES;
       if (size > this.maxFrameSize) {
-        this.fail(new TlvError(TlvErrorCode.FrameTooLarge, `length prefix announces ${size} bytes, the maximum is ${this.maxFrameSize}`, { offset: this.streamOffset, fatal: true }));
+        this.fail(
+          new TlvError(TlvErrorCode.FrameTooLarge, `length prefix announces ${size} bytes, the maximum is ${this.maxFrameSize}`, {
+            offset: this.streamOffset,
+            fatal: true,
+          }),
+        );
         return false;
       }
       if (size < MIN_PREFIX_VALUE + PREFIX_BYTES) {
@@ -144,7 +149,9 @@ export class FrameDecoder {
       }
     }
     if (!magicAgrees(bytes, start, start + available)) {
-      this.fail(new TlvError(TlvErrorCode.BadMagic, 'not an Ingenico frame (magic "P4Y-ECR!" expected)', { offset: this.streamOffset + PREFIX_BYTES, fatal: true }));
+      this.fail(
+        new TlvError(TlvErrorCode.BadMagic, 'not an Ingenico frame (magic "P4Y-ECR!" expected)', { offset: this.streamOffset + PREFIX_BYTES, fatal: true }),
+      );
       return false;
     }
     return true;

@@ -45,9 +45,7 @@ const GENERIC_NAMES: ReadonlyMap<number, string> = new Map([
 ]);
 
 const TYPED_BY_ID: ReadonlyMap<number, TypedMessageName> = new Map(
-  (Object.entries(TYPED_MESSAGE_IDS) as [TypedMessageName, number][])
-    .filter(([name]) => name !== 'HelloResponse')
-    .map(([name, id]) => [id, name]),
+  (Object.entries(TYPED_MESSAGE_IDS) as [TypedMessageName, number][]).filter(([name]) => name !== 'HelloResponse').map(([name, id]) => [id, name]),
 );
 
 /** The typed name for a message type id, or undefined when the type is generic. */

@@ -98,9 +98,7 @@ export interface Header {
 }
 
 /** A node of a raw TLV tree: constructed tags hold children, primitive ones a value. */
-export type TlvNode =
-  | { readonly tag: number; readonly value: Uint8Array }
-  | { readonly tag: number; readonly children: readonly TlvNode[] };
+export type TlvNode = { readonly tag: number; readonly value: Uint8Array } | { readonly tag: number; readonly children: readonly TlvNode[] };
 
 export interface TypedMessage {
   readonly type: TypedMessageName;
@@ -124,9 +122,7 @@ export interface GenericMessage {
 export type Message = TypedMessage | GenericMessage;
 
 /** What `encodeFrame` takes: `typeId` may be left out for typed messages. */
-export type MessageInput =
-  | (Omit<TypedMessage, 'typeId' | 'mdc'> & { readonly typeId?: number })
-  | Omit<GenericMessage, 'mdc'>;
+export type MessageInput = (Omit<TypedMessage, 'typeId' | 'mdc'> & { readonly typeId?: number }) | Omit<GenericMessage, 'mdc'>;
 
 export function isTyped(message: Message): message is TypedMessage {
   return 'body' in message;

@@ -18,7 +18,9 @@ describe('the box side of a conversation, as the deployed integration writes it'
       })),
       { type: 'CancelRequest', header: header(seq.next()), body: { cancelReason: 0 } },
     ];
-    const golden = loadVectors().filter((v) => v.direction === 'box->terminal').map((v) => v.hex);
+    const golden = loadVectors()
+      .filter((v) => v.direction === 'box->terminal')
+      .map((v) => v.hex);
     expect(messages.map((m) => toHex(encodeFrame(m)))).toEqual(golden.slice(0, messages.length));
   });
 });

@@ -11,7 +11,9 @@ const ticket = (length: number, sequenceNumber = 1): MessageInput => ({
 
 describe('encodeFrame output buffers', () => {
   it('frames already returned stay intact while many more are encoded', () => {
-    const frames = Array.from({ length: 3000 }, (_, i) => encodeFrame({ type: 'KeepAliveResponse', header: header(i), body: { keepAliveReason: 1, resultCode: 0 } }));
+    const frames = Array.from({ length: 3000 }, (_, i) =>
+      encodeFrame({ type: 'KeepAliveResponse', header: header(i), body: { keepAliveReason: 1, resultCode: 0 } }),
+    );
     frames.forEach((frame, i) => expect(decodeFrame(frame).header.sequenceNumber).toBe(i));
   });
 

@@ -29,8 +29,23 @@ beforeAll(() => {
   outDir = mkdtempSync(join(tmpdir(), 'kassa-tlv-'));
   const tsc = spawnSync(
     process.execPath,
-    [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(PACKAGE, 'tsconfig.json'), '--outDir', outDir,
-      '--composite', 'false', '--incremental', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+    [
+      join(REPO_ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(PACKAGE, 'tsconfig.json'),
+      '--outDir',
+      outDir,
+      '--composite',
+      'false',
+      '--incremental',
+      'false',
+      '--declaration',
+      'false',
+      '--declarationMap',
+      'false',
+      '--sourceMap',
+      'false',
+    ],
     { encoding: 'utf8' },
   );
   expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
@@ -103,7 +118,12 @@ describe('kassa-tlv decode and encode', () => {
       type: 'TransactionResponse',
       typeId: 49,
       header: { terminalId: '12345678', sequenceNumber: 3 },
-      body: { transactionStage: 'Finished', transactionResult: 'Approved', transactionId: 123456789012345, tickets: [{ ticketBody: 'VISA CONTACTLESS  ****1234' }, { ticketBody: 'AMOUNT EUR 12.34 APPROVED' }] },
+      body: {
+        transactionStage: 'Finished',
+        transactionResult: 'Approved',
+        transactionId: 123456789012345,
+        tickets: [{ ticketBody: 'VISA CONTACTLESS  ****1234' }, { ticketBody: 'AMOUNT EUR 12.34 APPROVED' }],
+      },
     });
   });
 
@@ -155,8 +175,22 @@ describe('kassa-tlv on bad input: non-zero exit, one stderr line naming code and
     ['a frame with a malformed length', ['decode'], corrupt(good, 13, '80'), /^kassa-tlv: TLV_BAD_LENGTH at offset 13: /],
     ['JSON that does not parse', ['encode'], '{"type": ', /^kassa-tlv: CLI_BAD_JSON/],
     ['JSON that is not a message', ['encode'], '[1, 2]', /^kassa-tlv: TLV_BAD_VALUE at message: /],
-    ['JSON with a field the protocol does not have', ['encode'], JSON.stringify({ type: 'ByeRequest', header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 }, body: { colour: 'red' } }), /^kassa-tlv: TLV_BAD_VALUE at body.colour: /],
-    ['JSON with an amount that is not whole cents', ['encode'], JSON.stringify({ type: 'TransactionRequest', header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 }, body: { transactionData: { amount: 12.34 } } }), /^kassa-tlv: TLV_BAD_VALUE at body.transactionData.amount: /],
+    [
+      'JSON with a field the protocol does not have',
+      ['encode'],
+      JSON.stringify({ type: 'ByeRequest', header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 }, body: { colour: 'red' } }),
+      /^kassa-tlv: TLV_BAD_VALUE at body.colour: /,
+    ],
+    [
+      'JSON with an amount that is not whole cents',
+      ['encode'],
+      JSON.stringify({
+        type: 'TransactionRequest',
+        header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 },
+        body: { transactionData: { amount: 12.34 } },
+      }),
+      /^kassa-tlv: TLV_BAD_VALUE at body.transactionData.amount: /,
+    ],
   ];
 
   let outcomes: Run[] = [];

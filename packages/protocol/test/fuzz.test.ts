@@ -10,7 +10,14 @@ describe('short fuzz run (the long one is npm run fuzz -w @kassa/protocol)', () 
     expect(result.frames).toBe(30_000);
     expect(result.messages).toBeGreaterThan(0);
     // The mutations reach every layer: the frame head, the TLV structure, the fields and the MDC.
-    for (const code of [TlvErrorCode.BadMagic, TlvErrorCode.FrameTooLarge, TlvErrorCode.ChildOverrun, TlvErrorCode.BadLength, TlvErrorCode.BadValue, TlvErrorCode.MdcMismatch]) {
+    for (const code of [
+      TlvErrorCode.BadMagic,
+      TlvErrorCode.FrameTooLarge,
+      TlvErrorCode.ChildOverrun,
+      TlvErrorCode.BadLength,
+      TlvErrorCode.BadValue,
+      TlvErrorCode.MdcMismatch,
+    ]) {
       expect(result.errorsByCode[code] ?? 0).toBeGreaterThan(0);
     }
   });

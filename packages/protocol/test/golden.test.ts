@@ -50,26 +50,65 @@ function checkFields(message: Message, bytes: Uint8Array, fields: Expected): voi
   const ref = (fields.reference ?? {}) as Expected;
   for (const [key, value] of Object.entries(fields)) {
     switch (key) {
-      case 'protocolId': expect(message.header.protocolId).toBe(value); break;
-      case 'terminalId': expect(message.header.terminalId).toBe(value); break;
-      case 'ecrId': expect(message.header.ecrId).toBe(value); break;
-      case 'sequenceNumber': expect(message.header.sequenceNumber).toBe(value); break;
-      case 'messageTypeId': expect(message.typeId).toBe(Number(String(value).replace(/^0x/, ''))); break;
-      case 'mdc': expect(message.mdc?.toString(16).padStart(8, '0')).toBe(value); break;
-      case 'mdcValid': expect(value).toBe(true); break;
-      case 'resultCode': expect(body?.resultCode).toBe(hexNumber(value)); break;
-      case 'keepAliveReason': expect(body?.keepAliveReason).toBe(hexNumber(value)); break;
-      case 'cancelReason': expect(body?.cancelReason).toBe(hexNumber(value)); break;
-      case 'transactionStage': expect(body?.transactionStage).toBe(hexNumber(value)); break;
-      case 'transactionResult': expect(body?.transactionResult).toBe(hexNumber(value)); break;
-      case 'printOrigin': expect(body?.printData?.printOrigin).toBe(hexNumber(value)); break;
-      case 'transactionId': expect(body?.transactionId).toBe(BigInt(value as number)); break;
-      case 'amountCents': expect(body?.transactionData?.amount).toBe(value); break;
-      case 'amountBCD': expect(String(body?.transactionData?.amount).padStart(8, '0')).toBe(value); break;
-      case 'keepAliveInterval(tag 49, raw)': expect(body?.connectionParameters?.keepAliveInterval).toBe(value); break;
-      case 'ticketRecords': expect((body?.tickets ?? []).map((t: TicketRecord) => t.ticketBody)).toEqual(value); break;
-      case 'bodyTLV': expect(bodyTlvOf(bytes)).toEqual(value); break;
-      default: break;
+      case 'protocolId':
+        expect(message.header.protocolId).toBe(value);
+        break;
+      case 'terminalId':
+        expect(message.header.terminalId).toBe(value);
+        break;
+      case 'ecrId':
+        expect(message.header.ecrId).toBe(value);
+        break;
+      case 'sequenceNumber':
+        expect(message.header.sequenceNumber).toBe(value);
+        break;
+      case 'messageTypeId':
+        expect(message.typeId).toBe(Number(String(value).replace(/^0x/, '')));
+        break;
+      case 'mdc':
+        expect(message.mdc?.toString(16).padStart(8, '0')).toBe(value);
+        break;
+      case 'mdcValid':
+        expect(value).toBe(true);
+        break;
+      case 'resultCode':
+        expect(body?.resultCode).toBe(hexNumber(value));
+        break;
+      case 'keepAliveReason':
+        expect(body?.keepAliveReason).toBe(hexNumber(value));
+        break;
+      case 'cancelReason':
+        expect(body?.cancelReason).toBe(hexNumber(value));
+        break;
+      case 'transactionStage':
+        expect(body?.transactionStage).toBe(hexNumber(value));
+        break;
+      case 'transactionResult':
+        expect(body?.transactionResult).toBe(hexNumber(value));
+        break;
+      case 'printOrigin':
+        expect(body?.printData?.printOrigin).toBe(hexNumber(value));
+        break;
+      case 'transactionId':
+        expect(body?.transactionId).toBe(BigInt(value as number));
+        break;
+      case 'amountCents':
+        expect(body?.transactionData?.amount).toBe(value);
+        break;
+      case 'amountBCD':
+        expect(String(body?.transactionData?.amount).padStart(8, '0')).toBe(value);
+        break;
+      case 'keepAliveInterval(tag 49, raw)':
+        expect(body?.connectionParameters?.keepAliveInterval).toBe(value);
+        break;
+      case 'ticketRecords':
+        expect((body?.tickets ?? []).map((t: TicketRecord) => t.ticketBody)).toEqual(value);
+        break;
+      case 'bodyTLV':
+        expect(bodyTlvOf(bytes)).toEqual(value);
+        break;
+      default:
+        break;
     }
   }
   const stage = ref.getTransactionStage;

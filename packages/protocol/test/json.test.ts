@@ -39,7 +39,11 @@ describe('the JSON form of a message', () => {
   });
 
   it('writes a TransactionId above 2^53 as a decimal string and reads it back', () => {
-    const message = { type: 'LastTransactionRequest', header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 1 }, body: { transactionId: 2n ** 64n - 1n } } as const;
+    const message = {
+      type: 'LastTransactionRequest',
+      header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 1 },
+      body: { transactionId: 2n ** 64n - 1n },
+    } as const;
     const json = messageToJson(decodeFrame(encodeFrame(message)));
     expect(json.body).toEqual({ transactionId: '18446744073709551615' });
     expect(messageFromJson(json)).toMatchObject({ body: { transactionId: 2n ** 64n - 1n } });

@@ -43,7 +43,11 @@ describe('regressions', () => {
   });
 
   it('keeps text made of surrogate pairs (emoji) intact', () => {
-    const message: MessageInput = { type: 'TransactionResponse', header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 }, body: { stageMessage: 'Merci 🙂' } };
+    const message: MessageInput = {
+      type: 'TransactionResponse',
+      header: { protocolId: '00000100', terminalId: '1', sequenceNumber: 0 },
+      body: { stageMessage: 'Merci 🙂' },
+    };
     expect(decodeFrame(encodeFrame(message))).toMatchObject({ body: { stageMessage: 'Merci 🙂' } });
   });
 

@@ -23,7 +23,13 @@ describe('parseCli', () => {
   });
 
   it('reads the environment: PORT, KASSA_DATA, DATABASE_URL, KASSA_PUBLIC_URL, KASSA_DEMO', () => {
-    const options = run([], { PORT: '9000', KASSA_DATA: '/var/kassa', DATABASE_URL: 'postgres://db/kassa', KASSA_PUBLIC_URL: 'https://pos.example/', KASSA_DEMO: '1' });
+    const options = run([], {
+      PORT: '9000',
+      KASSA_DATA: '/var/kassa',
+      DATABASE_URL: 'postgres://db/kassa',
+      KASSA_PUBLIC_URL: 'https://pos.example/',
+      KASSA_DEMO: '1',
+    });
     expect(options).toMatchObject({ port: 9000, dataDir: '/var/kassa', databaseUrl: 'postgres://db/kassa', publicUrl: 'https://pos.example', demo: true });
   });
 
@@ -43,12 +49,15 @@ describe('parseCli', () => {
     expect(run(['--trust-proxy', '10.1.1.1'], { KASSA_TRUST_PROXY: '192.168.1.2' })).toMatchObject({ trustProxy: ['10.1.1.1'] });
   });
 
-  it.each([[['--trust-proxy']], [['--trust-proxy', 'true']], [['--trust-proxy', '10.0.0.0/33']], [['--trust-proxy', '10.0.0.300']], [['--trust-proxy', '10.0.0.0/8/1']]])(
-    'refuses a trusted proxy that is not an address or range: %j',
-    (argv) => {
-      expect(failure(argv)).toBe('KASSA_CLI_USAGE');
-    },
-  );
+  it.each([
+    [['--trust-proxy']],
+    [['--trust-proxy', 'true']],
+    [['--trust-proxy', '10.0.0.0/33']],
+    [['--trust-proxy', '10.0.0.300']],
+    [['--trust-proxy', '10.0.0.0/8/1']],
+  ])('refuses a trusted proxy that is not an address or range: %j', (argv) => {
+    expect(failure(argv)).toBe('KASSA_CLI_USAGE');
+  });
 
   it('refuses the old KASSA_TRUST_PROXY=1, which would have trusted everyone', () => {
     expect(failure([], { KASSA_TRUST_PROXY: '1' })).toBe('KASSA_CLI_USAGE');
@@ -67,12 +76,17 @@ describe('parseCli', () => {
     expect(parseCli(['--version'], {})).toEqual({ kind: 'version' });
   });
 
-  it.each([[['--port', '70000']], [['--port', 'http']], [['--verbose']], [['--data']], [['--public-url', 'ftp://x']], [['--log-level', 'loud']], [['--database-url', 'mysql://x']]])(
-    'refuses %j with KASSA_CLI_USAGE',
-    (argv) => {
-      expect(failure(argv)).toBe('KASSA_CLI_USAGE');
-    },
-  );
+  it.each([
+    [['--port', '70000']],
+    [['--port', 'http']],
+    [['--verbose']],
+    [['--data']],
+    [['--public-url', 'ftp://x']],
+    [['--log-level', 'loud']],
+    [['--database-url', 'mysql://x']],
+  ])('refuses %j with KASSA_CLI_USAGE', (argv) => {
+    expect(failure(argv)).toBe('KASSA_CLI_USAGE');
+  });
 
   it('refuses a PORT in the environment that is not a port', () => {
     expect(failure([], { PORT: '80a' })).toBe('KASSA_CLI_USAGE');
@@ -87,12 +101,19 @@ describe('parseCli commands', () => {
       username: 'owner',
       password: { from: 'file', path: '/run/pw' },
     });
-    expect(parseCli(['create-admin', '--username', 'owner', '--data', '/srv/kassa'], { KASSA_ADMIN_PASSWORD: 'secret-password' })).toMatchObject({ target: { dataDir: '/srv/kassa' }, password: { from: 'env', value: 'secret-password' } });
+    expect(parseCli(['create-admin', '--username', 'owner', '--data', '/srv/kassa'], { KASSA_ADMIN_PASSWORD: 'secret-password' })).toMatchObject({
+      target: { dataDir: '/srv/kassa' },
+      password: { from: 'env', value: 'secret-password' },
+    });
     expect(parseCli(['create-admin', '--username', 'owner'], {})).toMatchObject({ password: { from: 'prompt' } });
   });
 
   it('reads backup and restore of the embedded database', () => {
-    expect(parseCli(['backup', '--to', '/b/kassa.tar.gz', '--data', '/srv/kassa'], {})).toEqual({ kind: 'backup', dataDir: '/srv/kassa', to: '/b/kassa.tar.gz' });
+    expect(parseCli(['backup', '--to', '/b/kassa.tar.gz', '--data', '/srv/kassa'], {})).toEqual({
+      kind: 'backup',
+      dataDir: '/srv/kassa',
+      to: '/b/kassa.tar.gz',
+    });
     expect(parseCli(['restore', '/b/kassa.tar.gz'], { KASSA_DATA: '/srv/new' })).toEqual({ kind: 'restore', dataDir: '/srv/new', from: '/b/kassa.tar.gz' });
   });
 
@@ -140,7 +161,12 @@ describe('the server command line, flag by flag', () => {
     ['--demo', ['--demo'], {}, { demo: true }],
     ['--metrics-token', ['--metrics-token', 'x'.repeat(16)], {}, { metricsToken: 'x'.repeat(16) }],
     ['--closing-threshold', ['--closing-threshold=0'], { KASSA_CLOSING_THRESHOLD_CENTS: '700' }, { closingThresholdCents: 0 }],
-    ['empty variables as unset', [], { PORT: '', KASSA_HOST: '', KASSA_DATA: '', DATABASE_URL: '', KASSA_LOG_LEVEL: '', KASSA_TRUST_PROXY: '' }, { port: 8080, host: '127.0.0.1', dataDir: './data', logLevel: 'info', trustProxy: [] }],
+    [
+      'empty variables as unset',
+      [],
+      { PORT: '', KASSA_HOST: '', KASSA_DATA: '', DATABASE_URL: '', KASSA_LOG_LEVEL: '', KASSA_TRUST_PROXY: '' },
+      { port: 8080, host: '127.0.0.1', dataDir: './data', logLevel: 'info', trustProxy: [] },
+    ],
   ];
   it.each(given)('reads %s', (_what, argv, env, expected) => {
     expect(run(argv, env)).toMatchObject(expected);

@@ -16,7 +16,12 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'run'; options: ServerOptions & { dataDir: string } }
-  | { kind: 'create-admin'; target: DatabaseTarget; username: string; password: { from: 'file'; path: string } | { from: 'env'; value: string } | { from: 'prompt' } }
+  | {
+      kind: 'create-admin';
+      target: DatabaseTarget;
+      username: string;
+      password: { from: 'file'; path: string } | { from: 'env'; value: string } | { from: 'prompt' };
+    }
   | { kind: 'backup'; dataDir: string; to: string }
   | { kind: 'restore'; dataDir: string; from: string };
 
@@ -49,7 +54,10 @@ function parseLevel(text: string, name: string): LogLevel {
 
 /** A comma list of proxies: IPv4 or IPv6 addresses, each optionally with a /prefix. */
 function parseProxies(text: string, name: string): string[] {
-  const parts = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   for (const part of parts) {
     const [address = '', prefix, extra] = part.split('/');
     const family = isIP(address);
@@ -60,7 +68,8 @@ function parseProxies(text: string, name: string): string[] {
 }
 
 function parseMetricsToken(text: string, name: string): string {
-  if (!new RegExp(`^[\\x21-\\x7e]{${MIN_METRICS_TOKEN},512}$`).test(text)) throw bad(`${name} must be ${MIN_METRICS_TOKEN} to 512 printable characters without spaces`);
+  if (!new RegExp(`^[\\x21-\\x7e]{${MIN_METRICS_TOKEN},512}$`).test(text))
+    throw bad(`${name} must be ${MIN_METRICS_TOKEN} to 512 printable characters without spaces`);
   return text;
 }
 
@@ -70,7 +79,12 @@ function parseCents(text: string, name: string): number {
 }
 
 const DATA = { value: 'DIR', env: 'KASSA_DATA', fallback: DEFAULT_DATA_DIR, help: 'PGlite data folder and demo secrets' } as const;
-const DATABASE_URL = { value: 'URL', env: 'DATABASE_URL', parse: urlParser(['postgres:', 'postgresql:']), help: 'PostgreSQL server instead of PGlite' } as const;
+const DATABASE_URL = {
+  value: 'URL',
+  env: 'DATABASE_URL',
+  parse: urlParser(['postgres:', 'postgresql:']),
+  help: 'PostgreSQL server instead of PGlite',
+} as const;
 
 /** The server's options: flag, variable, default, check and help line. */
 export const RUN_FLAGS = {
@@ -91,7 +105,12 @@ export const RUN_FLAGS = {
     help: 'the reverse proxies whose X-Forwarded-* headers are believed: IP addresses or CIDR ranges, comma separated, e.g. 127.0.0.1,10.0.0.0/8; from any other peer those headers are ignored',
   },
   demo: { env: 'KASSA_DEMO', help: 'seed demo data and print its credentials' },
-  'metrics-token': { value: 'T', env: 'KASSA_METRICS_TOKEN', parse: parseMetricsToken, help: `bearer token for GET /metrics, ${MIN_METRICS_TOKEN}+ characters; admins may read it too` },
+  'metrics-token': {
+    value: 'T',
+    env: 'KASSA_METRICS_TOKEN',
+    parse: parseMetricsToken,
+    help: `bearer token for GET /metrics, ${MIN_METRICS_TOKEN}+ characters; admins may read it too`,
+  },
   'closing-threshold': {
     value: 'CENTS',
     env: 'KASSA_CLOSING_THRESHOLD_CENTS',
@@ -140,7 +159,8 @@ function parseCreateAdmin(argv: readonly string[], env: Env): CliCommand {
     kind: 'create-admin',
     target: { dataDir: data, ...(databaseUrl === undefined ? {} : { databaseUrl }) },
     username,
-    password: file !== undefined ? { from: 'file', path: file } : fromEnv !== undefined && fromEnv !== '' ? { from: 'env', value: fromEnv } : { from: 'prompt' },
+    password:
+      file !== undefined ? { from: 'file', path: file } : fromEnv !== undefined && fromEnv !== '' ? { from: 'env', value: fromEnv } : { from: 'prompt' },
   };
 }
 

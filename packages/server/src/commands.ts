@@ -54,13 +54,16 @@ export function checkNewAdmin(user: { username: string; password: string }): voi
   const error = Value.Errors(CreateUserBody, { ...user, role: 'admin' })[0];
   if (error === undefined) return;
   const field = error.instancePath.replace(/^\//, '') || 'user';
-  throw new CliError(`${field} ${error.message}${field === 'username' ? ' (letters, digits and _ . @ - only, at most 64)' : field === 'password' ? ' (12 to 256 characters, not a common password)' : ''}`);
+  throw new CliError(
+    `${field} ${error.message}${field === 'username' ? ' (letters, digits and _ . @ - only, at most 64)' : field === 'password' ? ' (12 to 256 characters, not a common password)' : ''}`,
+  );
 }
 
 /** The password rules beyond the schema (not among the most common), as a one-line CLI error. */
 function checkAdminPassword(password: string): void {
   const weakness = passwordWeakness(password);
-  if (weakness !== null) throw new CliError(weakness === 'common' ? 'password is among the 10,000 most common passwords; choose another' : 'password needs at least 12 characters');
+  if (weakness !== null)
+    throw new CliError(weakness === 'common' ? 'password is among the 10,000 most common passwords; choose another' : 'password needs at least 12 characters');
 }
 
 export async function createAdmin({ target, username, password }: { target: DatabaseTarget; username: string; password: PasswordSource }): Promise<string> {
@@ -73,7 +76,18 @@ export async function createAdmin({ target, username, password }: { target: Data
   checkAdminPassword(secret);
   const database = await openDatabase(chosen);
   try {
-    const ctx = { database, db: database.db, prefix: database.bus.prefix, now: () => new Date(), serverId: 'create-admin', links: new LocalLinks(), publicUrl: '', passwordCost: DEFAULT_SCRYPT_COST, sessionTtlMs: 0, loginLockout: DEFAULT_LOGIN_LOCKOUT };
+    const ctx = {
+      database,
+      db: database.db,
+      prefix: database.bus.prefix,
+      now: () => new Date(),
+      serverId: 'create-admin',
+      links: new LocalLinks(),
+      publicUrl: '',
+      passwordCost: DEFAULT_SCRYPT_COST,
+      sessionTtlMs: 0,
+      loginLockout: DEFAULT_LOGIN_LOCKOUT,
+    };
     const user = await createAdminFromShell(ctx, { username, password: secret });
     return `admin ${user.username} created`;
   } finally {

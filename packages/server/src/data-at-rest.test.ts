@@ -54,7 +54,10 @@ describe('the server data folder', () => {
   it('kassa-server runs with umask 077: the embedded database files are the owner’s only', async () => {
     buildServer();
     const dataDir = join(root, 'cli');
-    const child = spawn(process.execPath, [CLI, '--port', '0', '--data', dataDir, '--demo', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KASSA_DATA: '', DATABASE_URL: '' } });
+    const child = spawn(process.execPath, [CLI, '--port', '0', '--data', dataDir, '--demo', '--log-level', 'warn'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KASSA_DATA: '', DATABASE_URL: '' },
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal === null ? null : -1))));
     let output = '';
     await new Promise<void>((resolve, reject) => {

@@ -39,7 +39,9 @@ const DEMO_PRODUCTS = [
 ] as const;
 
 function isCredentials(value: unknown): value is Credentials {
-  return typeof value === 'object' && value !== null && typeof (value as Credentials).username === 'string' && typeof (value as Credentials).password === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as Credentials).username === 'string' && typeof (value as Credentials).password === 'string'
+  );
 }
 
 /** The secrets of an earlier demo start, or null when the file is missing or not ours. */
@@ -86,7 +88,13 @@ function freshSecrets(boxId: string | null): DemoData {
 export async function seedDemo(ctx: ServiceContext, dataDir: string): Promise<DemoData> {
   const stored = readDemoFile(dataDir);
   const demo = await ctx.db.transaction().execute(async (trx) => {
-    const existingBox = await trx.selectFrom('boxes').select(['id']).where('name', '=', DEMO_BOX_NAME).where('revoked_at', 'is', null).orderBy('created_at').executeTakeFirst();
+    const existingBox = await trx
+      .selectFrom('boxes')
+      .select(['id'])
+      .where('name', '=', DEMO_BOX_NAME)
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at')
+      .executeTakeFirst();
     const secrets = stored !== null && (existingBox === undefined || existingBox.id === stored.boxId) ? stored : freshSecrets(existingBox?.id ?? null);
     if ((await getCompany(trx)) === null) await saveCompany(trx, { name: 'Frituur Demo', country: 'BE', ingenicoEnabled: true });
     await ensureUser(trx, ctx, secrets.admin, 'admin');
@@ -99,13 +107,26 @@ export async function seedDemo(ctx: ServiceContext, dataDir: string): Promise<De
     const device =
       known !== null && known.approval !== 'new'
         ? known
-        : await upsertDevice(trx, { boxId: secrets.boxId, terminalId: DEMO_TERMINAL_ID, type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: known?.online ?? false, at: known?.lastSeenAt ?? ctx.now(), approved: true });
+        : await upsertDevice(trx, {
+            boxId: secrets.boxId,
+            terminalId: DEMO_TERMINAL_ID,
+            type: 'payment',
+            make: 'Ingenico',
+            model: 'Lane/5000',
+            online: known?.online ?? false,
+            at: known?.lastSeenAt ?? ctx.now(),
+            approved: true,
+          });
     const journals = await listJournals(trx);
     const bank = journals.find((j) => j.type === 'bank') ?? (await createJournal(trx, { name: 'Bank', type: 'bank' }));
     const cash = journals.find((j) => j.type === 'cash') ?? (await createJournal(trx, { name: 'Cash', type: 'cash' }));
     const methods = await listPaymentMethods(trx);
-    const card = methods.find((m) => m.terminal === 'ingenico') ?? (await createPaymentMethod(trx, { name: 'Card', kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId: device.id }));
-    const till = methods.find((m) => m.kind === 'cash') ?? (await createPaymentMethod(trx, { name: 'Cash', kind: 'cash', journalId: cash.id, terminal: 'none', deviceId: null }));
+    const card =
+      methods.find((m) => m.terminal === 'ingenico') ??
+      (await createPaymentMethod(trx, { name: 'Card', kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId: device.id }));
+    const till =
+      methods.find((m) => m.kind === 'cash') ??
+      (await createPaymentMethod(trx, { name: 'Cash', kind: 'cash', journalId: cash.id, terminal: 'none', deviceId: null }));
     if ((await listPosConfigs(trx)).length === 0) await createPosConfig(trx, { name: 'Shop', paymentMethodIds: [card.id, till.id] });
     if ((await listProducts(trx)).length === 0) for (const product of DEMO_PRODUCTS) await createProduct(trx, { ...product, active: true });
     return secrets;

@@ -16,7 +16,16 @@ export function logFormatFor(stream: { readonly isTTY?: boolean }): LogFormat {
 /** The server's logger on stdout, or on `destination` (tests). */
 export function createLogger(level: LogLevel, format: LogFormat, destination?: NodeJS.WritableStream): Logger {
   if (format === 'pretty') {
-    return pino({ level }, pretty({ destination: destination ?? 1, sync: true, colorize: destination === undefined && process.stdout.isTTY === true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' }));
+    return pino(
+      { level },
+      pretty({
+        destination: destination ?? 1,
+        sync: true,
+        colorize: destination === undefined && process.stdout.isTTY === true,
+        translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      }),
+    );
   }
   return destination ? pino({ level }, destination) : pino({ level });
 }

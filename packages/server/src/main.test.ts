@@ -10,7 +10,11 @@ import type { SseClient } from './test-support/sse.js';
 import { openSse } from './test-support/sse.js';
 
 async function loginStatus(server: RunningServer, credentials: { username: string; password: string }): Promise<number> {
-  const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+  const response = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
   return response.status;
 }
 
@@ -26,7 +30,11 @@ async function counts(server: RunningServer, cookie: string): Promise<Record<str
 async function adminCookie(server: RunningServer): Promise<string> {
   const demo = server.demo;
   if (demo === undefined) throw new Error('no demo');
-  const response = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(demo.admin) });
+  const response = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(demo.admin),
+  });
   return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 }
 
@@ -71,7 +79,7 @@ describe('startServer with --demo on PGlite', () => {
 });
 
 describe('findWebDist', () => {
-  it('looks in the package\'s own web/ folder first, then in the web package\'s dist/', () => {
+  it("looks in the package's own web/ folder first, then in the web package's dist/", () => {
     expect(WEB_DIST_CANDIDATES[0]).toMatch(/[/\\]server[/\\]web$/);
     expect(WEB_DIST_CANDIDATES[1]).toMatch(/[/\\]web[/\\]dist$/);
   });

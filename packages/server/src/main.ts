@@ -59,7 +59,10 @@ export const DEFAULT_DATA_DIR = './data';
  * release copies the build there, so an installed server carries its own), then the web package's
  * `dist/` beside it in the repository.
  */
-export const WEB_DIST_CANDIDATES: readonly string[] = [fileURLToPath(new URL('../web', import.meta.url)), fileURLToPath(new URL('../../web/dist', import.meta.url))];
+export const WEB_DIST_CANDIDATES: readonly string[] = [
+  fileURLToPath(new URL('../web', import.meta.url)),
+  fileURLToPath(new URL('../../web/dist', import.meta.url)),
+];
 
 /** The first candidate folder that holds an index.html, or null when no web build is installed. */
 export function findWebDist(candidates: readonly string[] = WEB_DIST_CANDIDATES): string | null {
@@ -80,11 +83,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info', logFormatFor(process.stdout));
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const host = options.host ?? DEFAULT_HOST;
-  const chosen = databaseOptionsFrom({ databaseUrl: options.databaseUrl, dataDir, ...(options.preparedStatements === false ? { preparedStatements: false } : {}) });
+  const chosen = databaseOptionsFrom({
+    databaseUrl: options.databaseUrl,
+    dataDir,
+    ...(options.preparedStatements === false ? { preparedStatements: false } : {}),
+  });
   if (chosen.kind === 'pglite' || options.demo === true) makePrivateDir(dataDir);
-  if (chosen.kind === 'pglite' && (await serverHoldsData(dataDir))) throw new BackupError('KASSA_BACKUP_DATA_IN_USE', `another kassa-server runs on the data folder ${dataDir}`);
+  if (chosen.kind === 'pglite' && (await serverHoldsData(dataDir)))
+    throw new BackupError('KASSA_BACKUP_DATA_IN_USE', `another kassa-server runs on the data folder ${dataDir}`);
   const database = await openDatabase(
-    chosen.kind === 'postgres' ? { ...chosen, onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool opens a new one') } : chosen,
+    chosen.kind === 'postgres'
+      ? { ...chosen, onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; the pool opens a new one') }
+      : chosen,
   );
   let port = options.port ?? DEFAULT_PORT;
   const publicUrl = (): string => options.publicUrl ?? listenUrl(host, port);

@@ -24,6 +24,8 @@ export function refuseStrayUpgrades(server: Server, uplinkAttached: boolean): vo
     if (uplinkAttached && pathOf(request.url) === BOX_UPLINK_PATH) return;
     socket.on('error', () => socket.destroy());
     const body = JSON.stringify(errorPayload('KASSA_NOT_FOUND', `No upgrade at ${pathOf(request.url)}.`));
-    socket.end(['HTTP/1.1 404 Not Found', 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'));
+    socket.end(
+      ['HTTP/1.1 404 Not Found', 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'),
+    );
   });
 }

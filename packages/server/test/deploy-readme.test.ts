@@ -123,14 +123,28 @@ describe('the README: deploying in a shop', () => {
 
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    const server = start(['kassa-server', '--host', '127.0.0.1', '--port', String(port), '--public-url', url, '--metrics-token', metricsToken, '--log-level', 'warn'], env);
+    const server = start(
+      ['kassa-server', '--host', '127.0.0.1', '--port', String(port), '--public-url', url, '--metrics-token', metricsToken, '--log-level', 'warn'],
+      env,
+    );
     children.push(server.child);
     await until('the server', async () => ((await fetch(`${url}/api/healthz`)).ok ? true : undefined));
     expect(server.output()).not.toContain('/#/setup/');
 
-    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'owner', password: 'owner-password' }) });
-    const headers = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '', 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken, 'content-type': 'application/json' };
-    const shown = (await (await fetch(`${url}/api/boxes/pairing-codes`, { method: 'POST', headers, body: JSON.stringify({ name: 'Shop box' }) })).json()) as { code: string; command: string };
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'owner', password: 'owner-password' }),
+    });
+    const headers = {
+      cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+      'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
+      'content-type': 'application/json',
+    };
+    const shown = (await (await fetch(`${url}/api/boxes/pairing-codes`, { method: 'POST', headers, body: JSON.stringify({ name: 'Shop box' }) })).json()) as {
+      code: string;
+      command: string;
+    };
     expect(shown.command).toBe(`kassa-iotbox pair --server ${url} --code ${shown.code}`);
 
     const paired = await run(['kassa-iotbox', 'pair', '--server', url, '--code', shown.code, '--data', boxData]);

@@ -71,7 +71,12 @@ export const FLAGS = {
   count: { value: 'N', fallback: '1', parse: integer(1, MAX_FLEET), help: `run a fleet of N terminals, 1 to ${MAX_FLEET}` },
   interactive: { help: "show the terminal's screen and read keys (card, PIN, stop, remove card)" },
   verbose: { help: 'log every frame sent and received as one JSON line' },
-  'protocol-id': { value: 'DIGITS', fallback: DEFAULT_PROTOCOL_ID, parse: checked((t) => /^(\d\d){1,8}$/.test(t), 'an even number (2 to 16) of digits'), help: 'ProtocolId' },
+  'protocol-id': {
+    value: 'DIGITS',
+    fallback: DEFAULT_PROTOCOL_ID,
+    parse: checked((t) => /^(\d\d){1,8}$/.test(t), 'an even number (2 to 16) of digits'),
+    help: 'ProtocolId',
+  },
   'shop-name': { value: 'TEXT', parse: checked((t) => t.length <= 60, 'at most 60 characters'), help: 'shop name printed on tickets; default Kassa Demo Shop' },
   'stage-delay': { value: 'MS', fallback: String(DEFAULT_STAGE_DELAY_MS), parse: integer(0, 3_600_000), help: 'pause between stages' },
   'keep-alive-interval': { value: 'MS', parse: integer(10, 3_600_000), help: "override the interval given by the box's HelloResponse" },
@@ -81,7 +86,11 @@ export const FLAGS = {
     parse: checked(isSerialNumber, PRINTABLE),
     help: 'SerialNumber the terminal reports in VersionInformation; default: model prefix, S, last 8 digits of the TerminalId; one terminal only',
   },
-  'local-address': { value: 'ADDR', parse: checked(isLocalAddress, 'an IPv4 or IPv6 address'), help: 'dial from this local address (e.g. 127.0.0.2: another device on this machine)' },
+  'local-address': {
+    value: 'ADDR',
+    parse: checked(isLocalAddress, 'an IPv4 or IPv6 address'),
+    help: 'dial from this local address (e.g. 127.0.0.2: another device on this machine)',
+  },
 } as const satisfies Flags;
 
 export const USAGE = `Usage: kassa-terminal [flags]

@@ -86,7 +86,20 @@ describe('kassa-terminal against a box', () => {
   });
 
   it('says hello, runs a payment, logs frames with --verbose and says bye on SIGTERM', async () => {
-    const proc = spawn(process.execPath, [bin, '--box', box.address, '--terminal-id', '55500001', '--model', 'desk5000', '--scenario', 'decline', '--language', 'en', '--verbose']);
+    const proc = spawn(process.execPath, [
+      bin,
+      '--box',
+      box.address,
+      '--terminal-id',
+      '55500001',
+      '--model',
+      'desk5000',
+      '--scenario',
+      'decline',
+      '--language',
+      'en',
+      '--verbose',
+    ]);
     child = proc;
     let stdout = '';
     proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -99,7 +112,10 @@ describe('kassa-terminal against a box', () => {
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(session.received.some((m) => m.type === 'ByeRequest')).toBe(true);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((l) => l.dir === 'out').map((l) => l.type)).toContain('HelloRequest');
     expect(lines.find((l) => l.dir === 'in' && l.type === 'TransactionRequest')).toMatchObject({ terminalId: '55500001' });
   });

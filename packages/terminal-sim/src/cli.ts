@@ -52,7 +52,9 @@ function narrate(terminal: TerminalHandle): void {
   };
   terminal.events.on('hello', () => say('connected (HelloResponse received)'));
   terminal.events.on('disconnected', (info: { error?: SimError }) => say(`disconnected${info.error ? ` (${info.error.code})` : ''}`));
-  terminal.events.on('transaction-started', (tx: { transactionId: bigint; amountCents: number }) => say(`transaction ${tx.transactionId} for ${tx.amountCents} cents started`));
+  terminal.events.on('transaction-started', (tx: { transactionId: bigint; amountCents: number }) =>
+    say(`transaction ${tx.transactionId} for ${tx.amountCents} cents started`),
+  );
   terminal.events.on('transaction-finished', (entry: LedgerEntry) =>
     say(`transaction ${entry.transactionId}: ${entry.result}${entry.reportedToBox ? '' : ' (not reported to the box)'}`),
   );

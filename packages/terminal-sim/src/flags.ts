@@ -19,8 +19,11 @@ export interface Flag {
 export type Flags = Readonly<Record<string, Flag>>;
 export type Env = Readonly<Record<string, string | undefined>>;
 type Given<F> = F extends { parse: (text: string, name: string) => infer T } ? T : string;
-export type Values<T extends Flags> = { readonly [K in keyof T]: T[K] extends { value: string } ? (T[K] extends { fallback: string } ? Given<T[K]> : Given<T[K]> | undefined) : boolean };
-export type Parsed<T extends Flags> = { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'run'; readonly values: Values<T>; readonly positionals: readonly string[] };
+export type Values<T extends Flags> = {
+  readonly [K in keyof T]: T[K] extends { value: string } ? (T[K] extends { fallback: string } ? Given<T[K]> : Given<T[K]> | undefined) : boolean;
+};
+export type Parsed<T extends Flags> =
+  { readonly kind: 'help' } | { readonly kind: 'version' } | { readonly kind: 'run'; readonly values: Values<T>; readonly positionals: readonly string[] };
 
 const BUILT_IN: Flags = { version: { help: 'print the version' }, help: { short: 'h', help: 'print this help' } };
 const truthy = (text: string | undefined): boolean => text !== undefined && ['1', 'true', 'yes'].includes(text.toLowerCase());
@@ -28,7 +31,12 @@ const truthy = (text: string | undefined): boolean => text !== undefined && ['1'
 /** Flags win over variables, which win over defaults; `fail` makes the error of a bad command line. */
 export function readFlags<T extends Flags>(table: T, argv: readonly string[], env: Env, fail: (message: string) => Error, maxPositionals = 0): Parsed<T> {
   const all: Flags = { ...table, ...BUILT_IN };
-  const options = Object.fromEntries(Object.entries(all).map(([name, f]) => [name, { type: f.value === undefined ? ('boolean' as const) : ('string' as const), ...(f.short === undefined ? {} : { short: f.short }) }]));
+  const options = Object.fromEntries(
+    Object.entries(all).map(([name, f]) => [
+      name,
+      { type: f.value === undefined ? ('boolean' as const) : ('string' as const), ...(f.short === undefined ? {} : { short: f.short }) },
+    ]),
+  );
   const given = new Map<string, string | true>();
   const positionals: string[] = [];
   for (const token of parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true }).tokens) {
@@ -66,7 +74,10 @@ const wrap = (text: string, width: number): string[] => text.match(new RegExp(`\
 export function helpLines(table: Flags, builtIn = true): string[] {
   const rows = Object.entries(builtIn ? { ...table, ...BUILT_IN } : table).map(([name, f]) => {
     const left = `${f.short === undefined ? '' : `-${f.short}, `}--${name}${f.value === undefined ? '' : ` ${f.value}`}`;
-    const notes = [f.env === undefined ? '' : `env ${f.env}${f.value === undefined ? '=1' : ''}`, f.fallback === undefined ? '' : `default ${f.fallback}`].filter(Boolean);
+    const notes = [
+      f.env === undefined ? '' : `env ${f.env}${f.value === undefined ? '=1' : ''}`,
+      f.fallback === undefined ? '' : `default ${f.fallback}`,
+    ].filter(Boolean);
     return [left, `${f.help}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`] as const;
   });
   const width = Math.min(26, Math.max(...rows.map(([left]) => left.length)) + 2);

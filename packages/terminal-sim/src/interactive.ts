@@ -11,7 +11,15 @@ import type { Language } from './texts.js';
  * word per line (card, pin, stop, remove, quit) and prints each new screen.
  */
 export function runInteractive(terminal: TerminalHandle, model: ModelName, language: Language, quit: () => void): void {
-  let state: ScreenState = { model: modelInfo(model).label, terminalId: terminal.terminalId, online: false, language, text: '…', amountCents: undefined, lastResult: undefined };
+  let state: ScreenState = {
+    model: modelInfo(model).label,
+    terminalId: terminal.terminalId,
+    online: false,
+    language,
+    text: '…',
+    amountCents: undefined,
+    lastResult: undefined,
+  };
   const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
   const draw = (): void => {
     const lines = renderScreen(state).join('\n');

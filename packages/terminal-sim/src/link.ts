@@ -75,7 +75,14 @@ export class Link {
     if (!this.open) return false;
     const header = this.header(this.outgoing.next());
     const frame = encodeFrame({ type, header, body });
-    if (this.options.log) this.options.log({ dir: 'out', type, header: { ...header }, body: messageToJson({ type, typeId: TYPED_MESSAGE_IDS[type], header, body }).body ?? {}, bytes: frame.length });
+    if (this.options.log)
+      this.options.log({
+        dir: 'out',
+        type,
+        header: { ...header },
+        body: messageToJson({ type, typeId: TYPED_MESSAGE_IDS[type], header, body }).body ?? {},
+        bytes: frame.length,
+      });
     this.write(frame);
     return true;
   }

@@ -53,6 +53,8 @@ describe('resolveOptions', () => {
   }
 
   it('refuses a malformed step list with SIM_BAD_SCRIPT', () => {
-    expect(() => resolveOptions({ box: 'box', terminalId: '1', scenario: [{ wait: -5 } as never] })).toThrow(expect.objectContaining({ code: SimErrorCode.BadScript }));
+    expect(() => resolveOptions({ box: 'box', terminalId: '1', scenario: [{ wait: -5 } as never] })).toThrow(
+      expect.objectContaining({ code: SimErrorCode.BadScript }),
+    );
   });
 });

@@ -117,7 +117,8 @@ export function resolveOptions(options: TerminalOptions): ResolvedOptions {
   const reconnectInitialMs = integerIn('reconnect.initialMs', reconnect.initialMs ?? 200, 1, MAX_DELAY_MS);
   const reconnectMaxMs = integerIn('reconnect.maxMs', reconnect.maxMs ?? 5000, reconnectInitialMs, MAX_DELAY_MS);
   if (options.logger !== undefined && typeof options.logger !== 'function') throw bad('logger must be a function');
-  if (options.serialNumber !== undefined && !isSerialNumber(options.serialNumber)) throw bad('serialNumber must be 1 to 32 printable ASCII characters without spaces');
+  if (options.serialNumber !== undefined && !isSerialNumber(options.serialNumber))
+    throw bad('serialNumber must be 1 to 32 printable ASCII characters without spaces');
   if (options.localAddress !== undefined && !isLocalAddress(options.localAddress)) throw bad('localAddress must be an IPv4 or IPv6 address');
   return {
     host: box.host,
@@ -133,11 +134,11 @@ export function resolveOptions(options: TerminalOptions): ResolvedOptions {
     reconnectMaxMs,
     seed: integerIn('seed', options.seed ?? 1, 0, 2 ** 31 - 1),
     logger: options.logger,
-    keepAliveIntervalMs: options.keepAliveIntervalMs === undefined ? undefined : integerIn('keepAliveIntervalMs', options.keepAliveIntervalMs, 10, MAX_DELAY_MS),
+    keepAliveIntervalMs:
+      options.keepAliveIntervalMs === undefined ? undefined : integerIn('keepAliveIntervalMs', options.keepAliveIntervalMs, 10, MAX_DELAY_MS),
     keepAliveTimeoutMs: options.keepAliveTimeoutMs === undefined ? undefined : integerIn('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 10, MAX_DELAY_MS),
     manualKeys: options.manualKeys === true,
     serialNumber: options.serialNumber ?? serialNumberOf(model, options.terminalId),
     localAddress: options.localAddress,
   };
 }
-

@@ -148,7 +148,10 @@ describe('the refund-refused scenario', () => {
   });
 
   it('is pure: the same refund gives the same two steps', () => {
-    expect(scenarioSteps('refund-refused', { amountCents: 100, stageDelayMs: 5, language: 'en', kind: 'refund' })).toEqual([{ info: 'Refund not allowed' }, { result: 'Error', tickets: false }]);
+    expect(scenarioSteps('refund-refused', { amountCents: 100, stageDelayMs: 5, language: 'en', kind: 'refund' })).toEqual([
+      { info: 'Refund not allowed' },
+      { result: 'Error', tickets: false },
+    ]);
   });
 });
 
@@ -165,7 +168,9 @@ describe('ledgerTotals', () => {
       startedAt: at,
       finishedAt: at,
     });
-    expect(ledgerTotals([entry('purchase', 1000, 'Approved'), entry('refund', 300, 'Approved'), entry('refund', 200, 'Declined'), entry('purchase', 50, 'Stopped')])).toEqual({
+    expect(
+      ledgerTotals([entry('purchase', 1000, 'Approved'), entry('refund', 300, 'Approved'), entry('refund', 200, 'Declined'), entry('purchase', 50, 'Stopped')]),
+    ).toEqual({
       purchases: { count: 1, cents: 1000 },
       refunds: { count: 1, cents: 300 },
       netCents: 700,

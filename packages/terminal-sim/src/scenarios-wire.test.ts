@@ -31,7 +31,13 @@ describe('the approve scenario', () => {
     expect(final.body.tickets?.[1]?.ticketBody).toContain('GOEDGEKEURD');
     expect(final.header.ecrId).toBe('odoo');
     expect(terminal.ledger).toEqual([
-      expect.objectContaining({ transactionId: 123456789012345n, amountCents: 1234, result: 'Approved', reportedToBox: true, cardBrand: final.body.cardBrandIdentifier }),
+      expect.objectContaining({
+        transactionId: 123456789012345n,
+        amountCents: 1234,
+        result: 'Approved',
+        reportedToBox: true,
+        cardBrand: final.body.cardBrandIdentifier,
+      }),
     ]);
   });
 
@@ -62,12 +68,7 @@ describe('the named scenarios', () => {
     ['stopped', 500, CHIP_AND_PIN.slice(0, 2).concat('TransactionResponse:Stopped'), 'Stopped'],
     ['slow', 500, [...CHIP_AND_PIN, 'TransactionResponse:Approved'], 'Approved'],
     ['split', 500, [...CHIP_AND_PIN, 'TransactionResponse:Approved'], 'Approved'],
-    [
-      'pin-then-approve',
-      500,
-      [...CHIP_AND_PIN.slice(0, 6), 'InformationReport', ...CHIP_AND_PIN.slice(4), 'TransactionResponse:Approved'],
-      'Approved',
-    ],
+    ['pin-then-approve', 500, [...CHIP_AND_PIN.slice(0, 6), 'InformationReport', ...CHIP_AND_PIN.slice(4), 'TransactionResponse:Approved'], 'Approved'],
   ];
   for (const [scenario, amount, trace, result] of cases) {
     it(`${scenario} sends ${trace.length} messages ending in ${result}`, async () => {

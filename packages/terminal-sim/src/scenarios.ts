@@ -75,13 +75,7 @@ export function scenarioSteps(scenario: ScenarioName, input: PlanInput): ScriptS
     case 'no-answer':
       return chipAndPin(d, 'Approved').slice(0, -2);
     case 'disconnect-after-card':
-      return [
-        { stage: 'WaitingForCard' },
-        { waitFor: 'card' },
-        { stage: 'CardDetected' },
-        { drop: true },
-        ...chipAndPin(d, 'Approved').slice(3),
-      ];
+      return [{ stage: 'WaitingForCard' }, { waitFor: 'card' }, { stage: 'CardDetected' }, { drop: true }, ...chipAndPin(d, 'Approved').slice(3)];
     case 'garbage':
       return [
         { junk: 'bad-mdc' },

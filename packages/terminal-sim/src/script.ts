@@ -96,7 +96,8 @@ function validateStep(step: unknown, index: number): ScriptStep {
       if (v !== true) throw fail('drop must be true');
       return { drop: true };
     case 'hex':
-      if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(v.replace(/\s+/g, '')) || v.length > 131_072) throw fail('hex must be an even number of hex digits');
+      if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(v.replace(/\s+/g, '')) || v.length > 131_072)
+        throw fail('hex must be an even number of hex digits');
       return { hex: v.replace(/\s+/g, '') };
     case 'junk':
       if (!(JUNK_KINDS as readonly unknown[]).includes(v)) throw fail(`junk must be one of ${JUNK_KINDS.join(', ')}`);

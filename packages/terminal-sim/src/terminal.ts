@@ -1,6 +1,16 @@
 import { EventEmitter } from 'node:events';
 import { connect } from 'node:net';
-import { ByeReason, fromHex, isTyped, TransactionResult, TransactionStage, type Body, type Message, type TypedMessage, type TypedMessageName } from '@kassa/protocol';
+import {
+  ByeReason,
+  fromHex,
+  isTyped,
+  TransactionResult,
+  TransactionStage,
+  type Body,
+  type Message,
+  type TypedMessage,
+  type TypedMessageName,
+} from '@kassa/protocol';
 import { SimError, SimErrorCode } from './errors.js';
 import { junkBytes } from './junk.js';
 import { SimResultCode, transactionKindOf, type FinishedTransaction, type LedgerEntry } from './ledger.js';
@@ -126,7 +136,11 @@ class Terminal implements TerminalHandle {
   private dial(): void {
     this.reconnectTimer = undefined;
     if (this.closed) return;
-    const socket = connect({ host: this.options.host, port: this.options.port, ...(this.options.localAddress !== undefined ? { localAddress: this.options.localAddress } : {}) });
+    const socket = connect({
+      host: this.options.host,
+      port: this.options.port,
+      ...(this.options.localAddress !== undefined ? { localAddress: this.options.localAddress } : {}),
+    });
     socket.setNoDelay(true);
     const split = this.options.scenario === 'split';
     const link = new Link({
@@ -142,7 +156,9 @@ class Terminal implements TerminalHandle {
     this.link = link;
     this.helloDone = false;
     // A box that does not answer the SYN would otherwise hold the dial for minutes.
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () => link.close(new SimError(SimErrorCode.Socket, `no connection to ${this.options.host}:${this.options.port} within ${CONNECT_TIMEOUT_MS} ms`)));
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      link.close(new SimError(SimErrorCode.Socket, `no connection to ${this.options.host}:${this.options.port} within ${CONNECT_TIMEOUT_MS} ms`)),
+    );
     socket.once('connect', () => {
       socket.setTimeout(0);
       this.log?.({ event: 'connected', box: `${this.options.host}:${this.options.port}` });
@@ -243,7 +259,8 @@ class Terminal implements TerminalHandle {
         ...(id !== undefined ? { transactionId: id } : {}),
       });
     };
-    if (id === undefined || amount === undefined || !Number.isInteger(amount) || amount <= 0 || amount > MAX_AMOUNT_CENTS || kind === undefined) return refuse();
+    if (id === undefined || amount === undefined || !Number.isInteger(amount) || amount <= 0 || amount > MAX_AMOUNT_CENTS || kind === undefined)
+      return refuse();
     if (this.current && !this.current.isFinished) return refuse();
     for (const tx of this.stepping) if (!tx.hasPendingSteps) this.stepping.delete(tx);
     const steps: readonly ScriptStep[] =

@@ -23,7 +23,16 @@ describe('tickets', () => {
     expect(cardholder?.ticketType).toBe(TicketType.Cardholder);
     expect(merchant?.ticketHeader).toBe('Bakkerij Peeters');
     expect(merchant?.ticketBody).toBe(
-      ['Terminal: 12345678', 'Datum: 25/11/2026 09:05', 'VISA', 'Kaart: 4921 **** **** 1234', 'AANKOOP', 'Bedrag: EUR 12,34', 'Autorisatiecode: 123456', 'GOEDGEKEURD'].join('\n'),
+      [
+        'Terminal: 12345678',
+        'Datum: 25/11/2026 09:05',
+        'VISA',
+        'Kaart: 4921 **** **** 1234',
+        'AANKOOP',
+        'Bedrag: EUR 12,34',
+        'Autorisatiecode: 123456',
+        'GOEDGEKEURD',
+      ].join('\n'),
     );
     expect(merchant?.ticketFooter).toContain('KOPIE HANDELAAR');
     expect(cardholder?.ticketFooter).toContain('KOPIE KLANT');
@@ -69,7 +78,15 @@ describe('scenario plans', () => {
 
 describe('the interactive screen', () => {
   it('shows model, id, state, text and amount', () => {
-    const lines = renderScreen({ model: 'Lane/5000', terminalId: '12345678', online: true, language: 'nl', text: 'Presenteer kaart', amountCents: 1234, lastResult: undefined });
+    const lines = renderScreen({
+      model: 'Lane/5000',
+      terminalId: '12345678',
+      online: true,
+      language: 'nl',
+      text: 'Presenteer kaart',
+      amountCents: 1234,
+      lastResult: undefined,
+    });
     expect(lines[1]).toContain('Lane/5000 12345678');
     expect(lines[1]).toContain('online');
     expect(lines[3]).toContain('Presenteer kaart');
@@ -78,6 +95,16 @@ describe('the interactive screen', () => {
   });
 
   it('maps keys and words to the keypad', () => {
-    expect(['c', 'card', 'p', '\r', 'x', '\u001b', 'r', 'q', 'hello'].map(keyCommand)).toEqual(['card', 'card', 'pin-ok', 'pin-ok', 'stop', 'stop', 'remove-card', 'quit', undefined]);
+    expect(['c', 'card', 'p', '\r', 'x', '\u001b', 'r', 'q', 'hello'].map(keyCommand)).toEqual([
+      'card',
+      'card',
+      'pin-ok',
+      'pin-ok',
+      'stop',
+      'stop',
+      'remove-card',
+      'quit',
+      undefined,
+    ]);
   });
 });

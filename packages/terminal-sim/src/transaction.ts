@@ -1,4 +1,12 @@
-import { TransactionResult, TransactionStage, type Body, type TicketRecord, type TransactionData, type TransactionStageName, type TypedMessageName } from '@kassa/protocol';
+import {
+  TransactionResult,
+  TransactionStage,
+  type Body,
+  type TicketRecord,
+  type TransactionData,
+  type TransactionStageName,
+  type TypedMessageName,
+} from '@kassa/protocol';
 import { brandByIdentifier, cardFor } from './card.js';
 import { SimTransactionType, type LedgerEntry, type TransactionKind } from './ledger.js';
 import type { AwaitedKey, JunkKind, ScriptStep } from './script.js';
@@ -169,7 +177,18 @@ export class Transaction {
     const withTickets = step.tickets ?? (result === 'Approved' || result === 'Declined');
     const finishedAt = new Date();
     const tickets: TicketRecord[] | undefined = withTickets
-      ? buildTickets({ language: this.env.language, shopName: this.env.shopName, terminalId: this.env.terminalId, date: this.startedAt, brand, maskedPan: card.maskedPan, amountCents: this.amountCents, kind: this.kind, result, authorisationCode })
+      ? buildTickets({
+          language: this.env.language,
+          shopName: this.env.shopName,
+          terminalId: this.env.terminalId,
+          date: this.startedAt,
+          brand,
+          maskedPan: card.maskedPan,
+          amountCents: this.amountCents,
+          kind: this.kind,
+          result,
+          authorisationCode,
+        })
       : undefined;
     const transactionData: TransactionData = {
       amount: this.amountCents,

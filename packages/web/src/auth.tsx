@@ -70,7 +70,17 @@ export function AuthGate({ children }: { children: ReactNode }) {
   }, []);
 
   if (user === undefined) return error === null ? <Loading /> : <ErrorAlert error={error} onRetry={check} />;
-  if (user === null && setupNeeded) return <SetupScreen token={setupTokenOf(window.location.hash)} onSignedIn={(info) => { setSetupNeeded(false); window.location.hash = '#/'; signedIn(info); }} />;
+  if (user === null && setupNeeded)
+    return (
+      <SetupScreen
+        token={setupTokenOf(window.location.hash)}
+        onSignedIn={(info) => {
+          setSetupNeeded(false);
+          window.location.hash = '#/';
+          signedIn(info);
+        }}
+      />
+    );
   if (user === null) return <LoginScreen onSignedIn={signedIn} />;
   return <AuthContext.Provider value={{ user, logout }}>{children}</AuthContext.Provider>;
 }
@@ -104,9 +114,13 @@ function LoginScreen({ onSignedIn }: { onSignedIn: (info: { user: User; csrfToke
       <form onSubmit={(event) => void submit(event)} aria-labelledby="login-title" className="card">
         <h1 id="login-title">{t('login.title')}</h1>
         {setupTokenOf(window.location.hash) === null ? null : <p role="status">{t('errors.KASSA_SETUP_DONE')}</p>}
-        <Field label={t('login.username')}>{(props) => <input {...props} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />}</Field>
+        <Field label={t('login.username')}>
+          {(props) => <input {...props} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />}
+        </Field>
         <Field label={t('login.password')}>
-          {(props) => <input {...props} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />}
+          {(props) => (
+            <input {...props} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          )}
         </Field>
         <ErrorAlert error={error} />
         <button type="submit" className="primary" disabled={busy}>
@@ -156,10 +170,35 @@ function SetupScreen({ token, onSignedIn }: { token: string | null; onSignedIn: 
           <>
             <p>{t('setup.intro')}</p>
             <Field label={t('login.username')}>
-              {(props) => <input {...props} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required maxLength={64} pattern="[A-Za-z0-9_.@\-]+" />}
+              {(props) => (
+                <input
+                  {...props}
+                  autoComplete="username"
+                  value={username}
+                  onChange={(e) => setUsername(e.target.value)}
+                  required
+                  maxLength={64}
+                  pattern="[A-Za-z0-9_.@\-]+"
+                />
+              )}
             </Field>
-            <Field label={t('login.password')} help={t('setup.passwordHint')} error={refusal === null ? null : t(refusal === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}>
-              {(props) => <input {...props} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={12} maxLength={256} />}
+            <Field
+              label={t('login.password')}
+              help={t('setup.passwordHint')}
+              error={refusal === null ? null : t(refusal === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}
+            >
+              {(props) => (
+                <input
+                  {...props}
+                  type="password"
+                  autoComplete="new-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  required
+                  minLength={12}
+                  maxLength={256}
+                />
+              )}
             </Field>
             {refusal === null ? <ErrorAlert error={error} /> : null}
             <button type="submit" className="primary" disabled={busy}>

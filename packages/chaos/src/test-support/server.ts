@@ -26,7 +26,11 @@ export async function startTestServer(): Promise<TestServer> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      logs.push(...String(chunk).split('\n').filter((l) => l !== ''));
+      logs.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
@@ -64,7 +68,19 @@ export function isErrorShape(body: unknown): boolean {
   return typeof code === 'string' && /^KASSA_[A-Z_]+$/.test(code) && typeof message === 'string';
 }
 
-const LISTS = ['/api/company', '/api/journals', '/api/boxes', '/api/devices', '/api/payment-methods', '/api/pos-configs', '/api/products', '/api/users', '/api/sessions', '/api/orders', '/api/payments?limit=200'];
+const LISTS = [
+  '/api/company',
+  '/api/journals',
+  '/api/boxes',
+  '/api/devices',
+  '/api/payment-methods',
+  '/api/pos-configs',
+  '/api/products',
+  '/api/users',
+  '/api/sessions',
+  '/api/orders',
+  '/api/payments?limit=200',
+];
 
 /** What the back office can see, as one string: equal snapshots mean no refused request changed data. */
 export async function snapshot(admin: ApiClient): Promise<string> {
@@ -89,7 +105,9 @@ export function uplinkAnswer(serverUrl: string, token: string | undefined): Prom
     ws.on('unexpected-response', () => done('refused'));
     ws.on('error', () => done('refused'));
     ws.on('close', () => done('refused'));
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', version: BOX_CONTRACT_VERSION, boxId: boxIdFromToken(token ?? ''), software: 'sweep', devices: [] })));
+    ws.on('open', () =>
+      ws.send(JSON.stringify({ type: 'hello', version: BOX_CONTRACT_VERSION, boxId: boxIdFromToken(token ?? ''), software: 'sweep', devices: [] })),
+    );
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type?: string };
       done(message.type === 'welcome' ? 'welcome' : 'refused');

@@ -47,7 +47,11 @@ export type SetupState = Static<typeof SetupState>;
 
 /** The first admin, created from the one-time setup link the server printed (POST /api/setup). */
 export const SetupBody = Type.Object(
-  { token: Type.String({ minLength: 20, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }), username: CreateUserBody.properties.username, password: CreateUserBody.properties.password },
+  {
+    token: Type.String({ minLength: 20, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
+    username: CreateUserBody.properties.username,
+    password: CreateUserBody.properties.password,
+  },
   { additionalProperties: false },
 );
 export type SetupBody = Static<typeof SetupBody>;
@@ -65,7 +69,10 @@ export const UpdateUserBody = Type.Object(
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
 /** PUT /api/auth/pin: a manager or admin sets (or, with null, removes) their own approval PIN. */
-export const SetOwnPinBody = Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), pin: Type.Union([Pin, Type.Null()]) }, { additionalProperties: false });
+export const SetOwnPinBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), pin: Type.Union([Pin, Type.Null()]) },
+  { additionalProperties: false },
+);
 export type SetOwnPinBody = Static<typeof SetOwnPinBody>;
 
 /**
@@ -74,7 +81,10 @@ export type SetOwnPinBody = Static<typeof SetOwnPinBody>;
  * cancelling a paid order, accepting a cash difference); both users are recorded.
  */
 export const ManagerApproval = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), secret: Type.String({ minLength: 1, maxLength: 256, description: 'The manager’s PIN or password.' }) },
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    secret: Type.String({ minLength: 1, maxLength: 256, description: 'The manager’s PIN or password.' }),
+  },
   { additionalProperties: false },
 );
 export type ManagerApproval = Static<typeof ManagerApproval>;

@@ -88,7 +88,9 @@ export const Device = Type.Object({
   approvedSerialNumber: Type.Union([Type.String(), Type.Null()]),
   approvedAddress: Type.Union([Type.String(), Type.Null()]),
   approvedAt: Type.Union([DateTime, Type.Null()]),
-  sharedWith: Type.Array(Type.Integer(), { description: 'Devices of other boxes reported with the same TerminalId: no payment goes to it while there are any.' }),
+  sharedWith: Type.Array(Type.Integer(), {
+    description: 'Devices of other boxes reported with the same TerminalId: no payment goes to it while there are any.',
+  }),
   alerts: Type.Array(DeviceAlert, { description: 'Open alerts, newest first (at most 20).' }),
 });
 export type Device = Static<typeof Device>;
@@ -104,7 +106,9 @@ export const PaymentMethod = Type.Object({
   journalId: Type.Integer(),
   terminal: TerminalKind,
   deviceId: Type.Union([Type.Integer(), Type.Null()]),
-  refundTransactionType: Type.Union([Type.String(), Type.Null()], { description: 'The TransactionType (two hex digits) its terminal takes for a refund; null: the default, 20.' }),
+  refundTransactionType: Type.Union([Type.String(), Type.Null()], {
+    description: 'The TransactionType (two hex digits) its terminal takes for a refund; null: the default, 20.',
+  }),
   archived: Type.Boolean({ description: 'Archived: kept for the history that names it, offered nowhere, refused for new payments and refunds.' }),
 });
 export type PaymentMethod = Static<typeof PaymentMethod>;
@@ -116,7 +120,9 @@ export const PaymentMethodBody = Type.Object(
     terminal: TerminalKind,
     deviceId: Type.Union([Id, Type.Null()]),
     /** Absent: unchanged (null on a new method); null: the default, 20. */
-    refundTransactionType: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9A-Fa-f]{2}$', description: 'TransactionType (A3/54) of a refund, two hex digits.' }), Type.Null()])),
+    refundTransactionType: Type.Optional(
+      Type.Union([Type.String({ pattern: '^[0-9A-Fa-f]{2}$', description: 'TransactionType (A3/54) of a refund, two hex digits.' }), Type.Null()]),
+    ),
   },
   { additionalProperties: false },
 );
@@ -129,10 +135,7 @@ export const PosConfig = Type.Object({
   archived: Type.Boolean({ description: 'Archived: kept for the history of its sessions, not offered at the till, no new session opens on it.' }),
 });
 export type PosConfig = Static<typeof PosConfig>;
-export const PosConfigBody = Type.Object(
-  { name: Name, paymentMethodIds: Type.Array(Id, { maxItems: 50 }) },
-  { additionalProperties: false },
-);
+export const PosConfigBody = Type.Object({ name: Name, paymentMethodIds: Type.Array(Id, { maxItems: 50 }) }, { additionalProperties: false });
 export type PosConfigBody = Static<typeof PosConfigBody>;
 
 export const Product = Type.Object({ id: Type.Integer(), name: Type.String(), priceCents: Type.Integer(), vatRate: Type.Integer(), active: Type.Boolean() });

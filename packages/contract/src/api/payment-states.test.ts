@@ -1,6 +1,16 @@
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_STATES, FINAL_STATES, NEEDS_A_PERSON_STATES, PAID_STATES, PAYMENT_STATES, PaymentState, SETTLED_STATES, UNSETTLED_STATES, VOID_STATES } from './payment-states.js';
+import {
+  ACTIVE_STATES,
+  FINAL_STATES,
+  NEEDS_A_PERSON_STATES,
+  PAID_STATES,
+  PAYMENT_STATES,
+  PaymentState,
+  SETTLED_STATES,
+  UNSETTLED_STATES,
+  VOID_STATES,
+} from './payment-states.js';
 
 const sorted = (states: readonly string[]) => [...states].sort();
 

@@ -11,10 +11,7 @@ import { PaymentState } from './payment-states.js';
  * rest is the change (the payment's `tenderedCents` and `changeCents`). Any other line takes no
  * more than is due.
  */
-export const PutPaymentBody = Type.Object(
-  { orderId: Uuid, paymentMethodId: Id, amountCents: PositiveCents },
-  { additionalProperties: false },
-);
+export const PutPaymentBody = Type.Object({ orderId: Uuid, paymentMethodId: Id, amountCents: PositiveCents }, { additionalProperties: false });
 export type PutPaymentBody = Static<typeof PutPaymentBody>;
 
 /**
@@ -22,7 +19,10 @@ export type PutPaymentBody = Static<typeof PutPaymentBody>;
  * A cashier sends a manager's `approval` given on the spot; without one the answer is 403
  * KASSA_FORBIDDEN with `details.needs: 'managerApproval'`.
  */
-export const SettleBody = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }), approval: Type.Optional(ManagerApproval) }, { additionalProperties: false });
+export const SettleBody = Type.Object(
+  { reason: Type.String({ minLength: 3, maxLength: 500 }), approval: Type.Optional(ManagerApproval) },
+  { additionalProperties: false },
+);
 export type SettleBody = Static<typeof SettleBody>;
 
 export const PaymentHistoryEntry = Type.Object({
@@ -90,7 +90,9 @@ export type PaymentList = Static<typeof PaymentList>;
 export const EventsQuery = Type.Object(
   {
     lastEventId: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, examples: [42] })),
-    posId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Follow this POS only (managers and admins); absent: everything.', examples: [3] })),
+    posId: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Follow this POS only (managers and admins); absent: everything.', examples: [3] }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -74,7 +74,9 @@ export const OrderRefundParams = Type.Object({ id: Uuid, uuid: Uuid });
  */
 export const PutOrderCancellationBody = Type.Object(
   {
-    reason: Type.Optional(Type.String({ minLength: 3, maxLength: 500, description: 'Why the order is cancelled; recorded with its refunds ("Order cancelled" when not given).' })),
+    reason: Type.Optional(
+      Type.String({ minLength: 3, maxLength: 500, description: 'Why the order is cancelled; recorded with its refunds ("Order cancelled" when not given).' }),
+    ),
     approval: Type.Optional(ManagerApproval),
   },
   { additionalProperties: false },

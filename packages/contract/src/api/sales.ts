@@ -9,7 +9,10 @@ import { Refund, RefundLine } from './refunds.js';
 export const EURO_DENOMINATIONS_CENTS = [50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1] as const;
 export type EuroDenominationCents = (typeof EURO_DENOMINATIONS_CENTS)[number];
 export const DenominationCount = Type.Object(
-  { valueCents: Type.Integer({ minimum: 1, maximum: 50_000, description: 'A euro note or coin, in cents.' }), quantity: Type.Integer({ minimum: 0, maximum: 100_000 }) },
+  {
+    valueCents: Type.Integer({ minimum: 1, maximum: 50_000, description: 'A euro note or coin, in cents.' }),
+    quantity: Type.Integer({ minimum: 0, maximum: 100_000 }),
+  },
   { additionalProperties: false },
 );
 export type DenominationCount = Static<typeof DenominationCount>;
@@ -98,7 +101,10 @@ export const CloseSessionBody = Type.Object(
     approval: Type.Optional(ManagerApproval),
     reason: Type.Optional(Type.String({ minLength: 3, maxLength: 500, description: 'Why the cash differs, kept with an approved difference.' })),
   },
-  { additionalProperties: false, description: 'Send countedCashCents, a count by note and coin, or both when they agree. A difference beyond the threshold needs a manager (approval).' },
+  {
+    additionalProperties: false,
+    description: 'Send countedCashCents, a count by note and coin, or both when they agree. A difference beyond the threshold needs a manager (approval).',
+  },
 );
 export type CloseSessionBody = Static<typeof CloseSessionBody>;
 
@@ -213,7 +219,15 @@ export const Receipt = Type.Object({
     }),
   ),
   refunds: Type.Array(
-    Type.Object({ uuid: Uuid, method: Type.String(), amountCents: Type.Integer(), state: PaymentState, reason: Type.String(), lines: Type.Array(RefundLine), createdAt: DateTime }),
+    Type.Object({
+      uuid: Uuid,
+      method: Type.String(),
+      amountCents: Type.Integer(),
+      state: PaymentState,
+      reason: Type.String(),
+      lines: Type.Array(RefundLine),
+      createdAt: DateTime,
+    }),
     { description: 'The returns of this order.' },
   ),
   cardholderTickets: Type.Array(Type.String(), { description: 'The terminal tickets for the cardholder, as printed text.' }),

@@ -24,7 +24,12 @@ export type RefusalCode = Static<typeof RefusalCode>;
 export const CommandRefusedEvent = Type.Object(
   {
     kind: Type.Literal('commandRefused'),
-    commandKind: Type.Union([Type.Literal('startTransaction'), Type.Literal('cancelTransaction'), Type.Literal('recoverTransaction'), Type.Literal('releaseTransaction')]),
+    commandKind: Type.Union([
+      Type.Literal('startTransaction'),
+      Type.Literal('cancelTransaction'),
+      Type.Literal('recoverTransaction'),
+      Type.Literal('releaseTransaction'),
+    ]),
     paymentUuid: PaymentUuid,
     terminalId: TerminalId,
     code: RefusalCode,
@@ -49,7 +54,13 @@ export const TransactionStageEvent = Type.Object(
 
 /** A text the terminal shows (StageMessage of an InformationReport or TransactionResponse). */
 export const TransactionMessageEvent = Type.Object(
-  { kind: Type.Literal('transactionMessage'), paymentUuid: PaymentUuid, terminalId: TerminalId, text: Type.String({ maxLength: 1000 }), transactionId: Type.Optional(TransactionIdText) },
+  {
+    kind: Type.Literal('transactionMessage'),
+    paymentUuid: PaymentUuid,
+    terminalId: TerminalId,
+    text: Type.String({ maxLength: 1000 }),
+    transactionId: Type.Optional(TransactionIdText),
+  },
   { additionalProperties: false },
 );
 
@@ -90,7 +101,13 @@ export const TransactionResultEvent = Type.Object(
  * recovery settles it. Never a guess at the result.
  */
 export const TransactionUnknownEvent = Type.Object(
-  { kind: Type.Literal('transactionUnknown'), paymentUuid: PaymentUuid, terminalId: TerminalId, reason: Type.String({ maxLength: 500 }), transactionId: Type.Optional(TransactionIdText) },
+  {
+    kind: Type.Literal('transactionUnknown'),
+    paymentUuid: PaymentUuid,
+    terminalId: TerminalId,
+    reason: Type.String({ maxLength: 500 }),
+    transactionId: Type.Optional(TransactionIdText),
+  },
   { additionalProperties: false },
 );
 
@@ -99,7 +116,13 @@ export const TransactionUnknownEvent = Type.Object(
  * it, so it was not charged.
  */
 export const TransactionNotRunEvent = Type.Object(
-  { kind: Type.Literal('transactionNotRun'), paymentUuid: PaymentUuid, terminalId: TerminalId, reason: Type.String({ maxLength: 500 }), transactionId: Type.Optional(TransactionIdText) },
+  {
+    kind: Type.Literal('transactionNotRun'),
+    paymentUuid: PaymentUuid,
+    terminalId: TerminalId,
+    reason: Type.String({ maxLength: 500 }),
+    transactionId: Type.Optional(TransactionIdText),
+  },
   { additionalProperties: false },
 );
 
@@ -156,4 +179,3 @@ export type PaymentBoxEvent = Exclude<BoxEvent, TerminalBoxEvent>;
 export function isTerminalBoxEvent(event: BoxEvent): event is TerminalBoxEvent {
   return event.kind === 'device' || event.kind === 'terminalConflict';
 }
-

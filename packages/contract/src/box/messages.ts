@@ -26,10 +26,7 @@ export const BoxHello = Type.Object(
  * One journaled event. The box keeps it until acknowledged and sends it again, in order, after a
  * reconnect; the server applies each id once.
  */
-export const BoxEventMessage = Type.Object(
-  { type: Type.Literal('event'), id: EventId, at: At, event: BoxEvent },
-  { additionalProperties: false },
-);
+export const BoxEventMessage = Type.Object({ type: Type.Literal('event'), id: EventId, at: At, event: BoxEvent }, { additionalProperties: false });
 
 /** The box has journaled a command; the server stops re-sending it. */
 export const BoxCommandReceived = Type.Object({ type: Type.Literal('commandReceived'), commandId: CommandId }, { additionalProperties: false });

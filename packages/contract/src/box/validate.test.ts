@@ -71,7 +71,12 @@ describe('parseBoxToServer', () => {
 
   it('refuses extra fields, fractional cents and a bad uuid', () => {
     const base = { kind: 'transactionSent', paymentUuid: uuid, terminalId: '1', transactionId: '1', amountCents: 100 };
-    for (const event of [{ ...base, extra: 1 }, { ...base, amountCents: 1.5 }, { ...base, amountCents: 0 }, { ...base, paymentUuid: 'x' }]) {
+    for (const event of [
+      { ...base, extra: 1 },
+      { ...base, amountCents: 1.5 },
+      { ...base, amountCents: 0 },
+      { ...base, paymentUuid: 'x' },
+    ]) {
       expect(codeOf(() => parseBoxToServer(JSON.stringify({ type: 'event', id: 'j:1', at, event })))).toBe('CONTRACT_INVALID');
     }
   });
@@ -154,8 +159,17 @@ describe('checkBoxCommand', () => {
       }
       return null;
     };
-    expect(refused({ kind: 'pay', paymentUuid: uuid, terminalId: '12345678', amountCents: 950 })).toMatchObject({ code: 'CONTRACT_INVALID', path: '/command/kind' });
-    expect(refused({ kind: 'startTransaction', paymentUuid: uuid, terminalId: '12345678', amountCents: 950, transactionType: 'refund' })).toMatchObject({ code: 'CONTRACT_INVALID', path: '/command/transactionType' });
-    expect(refused({ kind: 'releaseTransaction', paymentUuid: uuid, terminalId: '12345678', reason: 'x'.repeat(501) })).toMatchObject({ code: 'CONTRACT_INVALID', path: '/command/reason' });
+    expect(refused({ kind: 'pay', paymentUuid: uuid, terminalId: '12345678', amountCents: 950 })).toMatchObject({
+      code: 'CONTRACT_INVALID',
+      path: '/command/kind',
+    });
+    expect(refused({ kind: 'startTransaction', paymentUuid: uuid, terminalId: '12345678', amountCents: 950, transactionType: 'refund' })).toMatchObject({
+      code: 'CONTRACT_INVALID',
+      path: '/command/transactionType',
+    });
+    expect(refused({ kind: 'releaseTransaction', paymentUuid: uuid, terminalId: '12345678', reason: 'x'.repeat(501) })).toMatchObject({
+      code: 'CONTRACT_INVALID',
+      path: '/command/reason',
+    });
   });
 });

@@ -21,7 +21,12 @@ export class ContractError extends Error {
 /** A WebSocket message larger than this is refused before parsing. */
 export const MAX_UPLINK_MESSAGE_BYTES = 1_048_576;
 
-function invalid(compiled: { Errors(value: unknown): readonly { keyword: string; instancePath: string; message: string }[] }, value: unknown, what: string, prefix = ''): ContractError {
+function invalid(
+  compiled: { Errors(value: unknown): readonly { keyword: string; instancePath: string; message: string }[] },
+  value: unknown,
+  what: string,
+  prefix = '',
+): ContractError {
   const errors = compiled.Errors(value);
   const first = errors.find((e) => e.keyword !== 'boolean' && e.keyword !== 'anyOf') ?? errors[0];
   const path = `${prefix}${first?.instancePath ?? ''}`;
@@ -61,7 +66,8 @@ const eventChecks = new Map(BoxEvent.anyOf.map((schema) => [schema.properties.ki
 export function checkBoxEvent(event: unknown): asserts event is BoxEvent {
   const kind = typeof event === 'object' && event !== null ? (event as { kind?: unknown }).kind : undefined;
   const compiled = typeof kind === 'string' ? eventChecks.get(kind) : undefined;
-  if (compiled === undefined) throw new ContractError('CONTRACT_INVALID', `box event invalid at /event/kind: ${JSON.stringify(kind) ?? 'undefined'} is not an event kind`, '/event/kind');
+  if (compiled === undefined)
+    throw new ContractError('CONTRACT_INVALID', `box event invalid at /event/kind: ${JSON.stringify(kind) ?? 'undefined'} is not an event kind`, '/event/kind');
   if (!compiled.Check(event)) throw invalid(compiled, event, 'box event', '/event');
 }
 
@@ -76,6 +82,11 @@ const commandChecks = new Map(BoxCommand.anyOf.map((schema) => [schema.propertie
 export function checkBoxCommand(command: unknown): asserts command is BoxCommand {
   const kind = typeof command === 'object' && command !== null ? (command as { kind?: unknown }).kind : undefined;
   const compiled = typeof kind === 'string' ? commandChecks.get(kind) : undefined;
-  if (compiled === undefined) throw new ContractError('CONTRACT_INVALID', `box command invalid at /command/kind: ${JSON.stringify(kind) ?? 'undefined'} is not a command kind`, '/command/kind');
+  if (compiled === undefined)
+    throw new ContractError(
+      'CONTRACT_INVALID',
+      `box command invalid at /command/kind: ${JSON.stringify(kind) ?? 'undefined'} is not a command kind`,
+      '/command/kind',
+    );
   if (!compiled.Check(command)) throw invalid(compiled, command, 'box command', '/command');
 }

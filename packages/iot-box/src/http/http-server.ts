@@ -14,7 +14,8 @@ export type Health = { readonly ok: true } | { readonly ok: false; readonly code
 export function startHttp(address: HostPort, status: () => BoxStatus, health: () => Health): Promise<Server> {
   const metrics = boxMetrics(status);
   const server = createServer((request, response) => {
-    const fail = (error: unknown): void => send(response, 500, 'application/json', JSON.stringify({ code: 'INTERNAL_ERROR', message: (error as Error).message }));
+    const fail = (error: unknown): void =>
+      send(response, 500, 'application/json', JSON.stringify({ code: 'INTERNAL_ERROR', message: (error as Error).message }));
     try {
       if ((request.url ?? '/').split('?')[0] === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
         metrics().then(({ contentType, body }) => send(response, 200, contentType, body), fail);

@@ -10,12 +10,17 @@ export function renderStatusPage(status: BoxStatus): string {
     reading.count === 0 ? '' : ` · ${label}: p50 ≤ ${reading.p50Ms} ms, p99 ≤ ${reading.p99Ms} ms`;
   const rows = status.terminals
     .map((t) => {
-      const tx = t.transaction ? `${esc(t.transaction.status)} ${(t.transaction.amountCents / 100).toFixed(2)} EUR${t.transaction.stage ? ` · ${esc(t.transaction.stage)}` : ''}` : '';
+      const tx = t.transaction
+        ? `${esc(t.transaction.status)} ${(t.transaction.amountCents / 100).toFixed(2)} EUR${t.transaction.stage ? ` · ${esc(t.transaction.stage)}` : ''}`
+        : '';
       return `<tr><td>${esc(t.terminalId)}</td><td>${esc(t.model)}</td><td>${esc(t.serialNumber ?? '')}</td><td>${esc(t.address ?? '')}</td><td class="${t.online ? 'on' : 'off'}">${t.online ? 'online' : 'offline'}</td><td>${esc(t.state)}</td><td>${esc(t.lastSeen)}</td><td>${tx}</td></tr>`;
     })
     .join('\n');
   const conflicts = status.terminalConflicts.recent
-    .map((c) => `<tr><td>${esc(c.at)}</td><td>${esc(c.terminalId)}</td><td>${esc(c.address)}</td><td>${esc(c.serialNumber ?? '')}</td><td>${esc(c.reason)}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.at)}</td><td>${esc(c.terminalId)}</td><td>${esc(c.address)}</td><td>${esc(c.serialNumber ?? '')}</td><td>${esc(c.reason)}</td></tr>`,
+    )
     .join('\n');
   const conflictTable =
     status.terminalConflicts.total === 0

@@ -24,7 +24,16 @@ export interface BoxStatus {
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Frame in → answer or event out, since start (see latency.ts). */
   readonly latency: BoxLatencyReading;
-  readonly journal: { readonly path: string; readonly records: number; readonly syncs: number; readonly lastSyncMs: number; readonly compactions: number; readonly lastCompactionMs: number; readonly lastCompactionPauseMs: number; readonly lastCompactionHoldMs: number };
+  readonly journal: {
+    readonly path: string;
+    readonly records: number;
+    readonly syncs: number;
+    readonly lastSyncMs: number;
+    readonly compactions: number;
+    readonly lastCompactionMs: number;
+    readonly lastCompactionPauseMs: number;
+    readonly lastCompactionHoldMs: number;
+  };
   /** Connections refused because they claimed the TerminalId of an online terminal: how many since start, the newest first. */
   readonly terminalConflicts: { readonly total: number; readonly recent: readonly TerminalConflict[] };
   readonly terminals: readonly TerminalStatus[];

@@ -22,8 +22,18 @@ afterEach(() => {
 });
 
 const started: JournalRecord = { k: 'txStarted', paymentUuid: uuid, terminalId: 'T1', transactionId: '123', amountCents: 500, at };
-const stage: JournalRecord = { k: 'event', id: '1:1', at, event: { kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 } };
-const sent: JournalRecord = { k: 'event', id: '1:2', at, event: { kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '123', amountCents: 500 } };
+const stage: JournalRecord = {
+  k: 'event',
+  id: '1:1',
+  at,
+  event: { kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 },
+};
+const sent: JournalRecord = {
+  k: 'event',
+  id: '1:2',
+  at,
+  event: { kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '123', amountCents: 500 },
+};
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -144,7 +154,11 @@ describe('Journal records whose loss is harmless', () => {
     expect(journal.stats.syncs).toBe(0);
     await journal.append(started);
     expect(journal.stats.syncs).toBe(1);
-    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as JournalRecord);
+    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l) as JournalRecord);
     expect(lines).toEqual([stage, sent, started]);
     await journal.close();
   });
@@ -217,7 +231,8 @@ describe('Journal compaction while running', () => {
       compactAtBytes: 1024,
       onCompactionStep: (s) => {
         if (s !== 'written' || pending.length > 0) return;
-        for (let i = 1; i <= 3; i++) pending.push(journal.append({ k: 'command', commandId: 1000 + i }).then(() => void compactionsWhenSynced.push(journal.stats.compactions)));
+        for (let i = 1; i <= 3; i++)
+          pending.push(journal.append({ k: 'command', commandId: 1000 + i }).then(() => void compactionsWhenSynced.push(journal.stats.compactions)));
       },
     });
     for (let i = 1; i <= 30; i++) journal.write({ k: 'command', commandId: i });
@@ -229,7 +244,10 @@ describe('Journal compaction while running', () => {
     expect(compactionsWhenSynced).toEqual([0, 0, 0]);
     await journal.close();
     expect(journal.stats.compactions).toBe(1);
-    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalRecord);
+    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JournalRecord);
     expect(lines[0]).toMatchObject({ k: 'boot' });
     expect(lines.slice(-3)).toEqual([1001, 1002, 1003].map((commandId) => ({ k: 'command', commandId })));
     const { journal: reopened, state } = Journal.open(d);
@@ -262,7 +280,10 @@ describe('Journal compaction while running', () => {
     expect([1001, 1002, 1003].map((id) => resolvedAt[id])).toEqual(['directorySynced', 'directorySynced', 'directorySynced']);
     expect(journal.stats.lastCompactionHoldMs).toBeGreaterThan(0);
     await journal.close();
-    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalRecord);
+    const lines = readFileSync(join(d, JOURNAL_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JournalRecord);
     expect(lines.slice(-4)).toEqual([500, 1001, 1002, 1003].map((commandId) => ({ k: 'command', commandId })));
   });
 });
@@ -273,7 +294,13 @@ describe('Journal compaction cut by a crash', () => {
   it.each(steps)('opens with every record it said was on disk when the box dies right after the step "%s"', async (crashAt) => {
     const d = dir();
     const appends: Promise<number | null>[] = [];
-    const append = (commandId: number): void => void appends.push(journal.append({ k: 'command', commandId }).then(() => commandId, () => null));
+    const append = (commandId: number): void =>
+      void appends.push(
+        journal.append({ k: 'command', commandId }).then(
+          () => commandId,
+          () => null,
+        ),
+      );
     const { journal } = Journal.open(d, {
       compactAtBytes: 1024,
       onCompactionStep: (s) => {

@@ -206,7 +206,11 @@ export class Journal {
     if (this.busy || this.failure || this.queue.length === 0) return;
     // Planned now, the snapshot holds every record queued so far: those of this sync are not its tail.
     const tail = this.compaction?.tail;
-    if (tail === undefined && this.bytesWritten > Math.max(this.options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, COMPACT_AT_SNAPSHOT_MULTIPLE * this.snapshotBytes)) this.compact();
+    if (
+      tail === undefined &&
+      this.bytesWritten > Math.max(this.options.compactAtBytes ?? DEFAULT_COMPACT_AT_BYTES, COMPACT_AT_SNAPSHOT_MULTIPLE * this.snapshotBytes)
+    )
+      this.compact();
     this.busy = true;
     const text = this.queue.join('');
     const waiters = this.waiters;

@@ -106,7 +106,17 @@ function isValid(r: Shape): boolean {
     case 'command':
       return isCount(r.commandId);
     case 'txStarted':
-      return isString(r.paymentUuid) && UUID.test(r.paymentUuid) && isString(r.terminalId) && isString(r.transactionId) && /^\d{1,20}$/.test(r.transactionId) && isCount(r.amountCents) && isString(r.at) && (r.transactionKind === undefined || r.transactionKind === 'refund') && (r.transactionType === undefined || (isString(r.transactionType) && /^[0-9A-Fa-f]{2}$/.test(r.transactionType)));
+      return (
+        isString(r.paymentUuid) &&
+        UUID.test(r.paymentUuid) &&
+        isString(r.terminalId) &&
+        isString(r.transactionId) &&
+        /^\d{1,20}$/.test(r.transactionId) &&
+        isCount(r.amountCents) &&
+        isString(r.at) &&
+        (r.transactionKind === undefined || r.transactionKind === 'refund') &&
+        (r.transactionType === undefined || (isString(r.transactionType) && /^[0-9A-Fa-f]{2}$/.test(r.transactionType)))
+      );
     case 'txUnknown':
     case 'txReleased':
       return isString(r.paymentUuid) && isString(r.reason);
@@ -114,7 +124,13 @@ function isValid(r: Shape): boolean {
       return isString(r.paymentUuid);
     case 'txSettled': {
       const final = r.final as Shape | null;
-      return isString(r.paymentUuid) && typeof final === 'object' && final !== null && (final.kind === 'transactionResult' || final.kind === 'transactionNotRun') && isContractEvent(final);
+      return (
+        isString(r.paymentUuid) &&
+        typeof final === 'object' &&
+        final !== null &&
+        (final.kind === 'transactionResult' || final.kind === 'transactionNotRun') &&
+        isContractEvent(final)
+      );
     }
     case 'device':
       return isString(r.terminalId) && MODELS.includes(r.model as string) && isStringOrNull(r.serialNumber) && isStringOrNull(r.address) && isCount(r.lastSeen);

@@ -75,7 +75,7 @@ export async function writeSnapshot(
   const handle = await open(temporary, 'w', PRIVATE_FILE_MODE);
   try {
     const source = records[Symbol.iterator]();
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       const started = performance.now();
       let text = '';
       for (let i = 0; i < RECORDS_PER_SLICE; i++) {
@@ -107,7 +107,7 @@ export async function writeSnapshot(
 }
 
 async function writeWhole(handle: FileHandle, buffer: Buffer): Promise<number> {
-  for (let offset = 0; offset < buffer.length; ) offset += (await handle.write(buffer, offset)).bytesWritten;
+  for (let offset = 0; offset < buffer.length;) offset += (await handle.write(buffer, offset)).bytesWritten;
   return buffer.length;
 }
 

@@ -8,12 +8,20 @@ const started: JournalRecord = { k: 'txStarted', paymentUuid: uuid, terminalId: 
 
 describe('a transaction released after a settlement by hand', () => {
   it('is no longer waiting for its answer', () => {
-    const state = replay([started, { k: 'txUnknown', paymentUuid: uuid, reason: 'no answer' }, { k: 'txReleased', paymentUuid: uuid, reason: 'forced by the cashier' }]);
+    const state = replay([
+      started,
+      { k: 'txUnknown', paymentUuid: uuid, reason: 'no answer' },
+      { k: 'txReleased', paymentUuid: uuid, reason: 'forced by the cashier' },
+    ]);
     expect(state.transactions.get(uuid)).toMatchObject({ status: 'settled', final: undefined });
   });
 
   it('stays released through a compaction', () => {
-    const state = replay([started, { k: 'txUnknown', paymentUuid: uuid, reason: 'no answer' }, { k: 'txReleased', paymentUuid: uuid, reason: 'forced by the cashier' }]);
+    const state = replay([
+      started,
+      { k: 'txUnknown', paymentUuid: uuid, reason: 'no answer' },
+      { k: 'txReleased', paymentUuid: uuid, reason: 'forced by the cashier' },
+    ]);
     expect(replay(snapshot(state)).transactions.get(uuid)).toMatchObject({ status: 'settled', final: undefined });
   });
 
@@ -59,7 +67,10 @@ describe('pruneHistory', () => {
     const records: JournalRecord[] = [];
     for (let i = 0; i < KEEP_SETTLED_TRANSACTIONS + 5; i++) {
       const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-      records.push({ ...started, paymentUuid: id }, { k: 'txSettled', paymentUuid: id, final: { kind: 'transactionNotRun', paymentUuid: id, terminalId: 'T1', reason: 'x' } });
+      records.push(
+        { ...started, paymentUuid: id },
+        { k: 'txSettled', paymentUuid: id, final: { kind: 'transactionNotRun', paymentUuid: id, terminalId: 'T1', reason: 'x' } },
+      );
     }
     records.push(started);
     const state = replay(records);
@@ -80,7 +91,11 @@ describe('settledBeyondHistory', () => {
       ids.push(id);
       records.push({ ...started, paymentUuid: id }, { k: 'txUnknown', paymentUuid: id, reason: 'lost' });
       // Released by hand or settled by the terminal: both are history.
-      records.push(i % 2 === 0 ? { k: 'txReleased', paymentUuid: id, reason: 'forced' } : { k: 'txSettled', paymentUuid: id, final: { kind: 'transactionNotRun', paymentUuid: id, terminalId: 'T1', reason: 'x' } });
+      records.push(
+        i % 2 === 0
+          ? { k: 'txReleased', paymentUuid: id, reason: 'forced' }
+          : { k: 'txSettled', paymentUuid: id, final: { kind: 'transactionNotRun', paymentUuid: id, terminalId: 'T1', reason: 'x' } },
+      );
     }
     const state = replay(records);
     expect(countSettled(state.transactions)).toBe(KEEP_SETTLED_TRANSACTIONS + 2);

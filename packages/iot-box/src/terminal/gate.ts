@@ -40,7 +40,10 @@ export class TerminalGate {
       return false;
     }
     if (verdict.kind === 'verify') {
-      const timer = setTimeout(() => this.decide(session, judgeIdentity({ live: this.liveOf(session.terminalId!), serialNumber: undefined }), undefined), this.options.identifyTimeoutMs);
+      const timer = setTimeout(
+        () => this.decide(session, judgeIdentity({ live: this.liveOf(session.terminalId!), serialNumber: undefined }), undefined),
+        this.options.identifyTimeoutMs,
+      );
       timer.unref();
       this.onHold.set(session, timer);
     }
@@ -60,7 +63,10 @@ export class TerminalGate {
       const known = identity();
       this.decide(session, judgeIdentity({ live: this.liveOf(session.terminalId!), serialNumber: known.serialNumber }), known);
     } else {
-      this.options.logger.debug({ terminalId: session.terminalId, address: session.address, type: message.type }, 'message of a connection not yet identified ignored');
+      this.options.logger.debug(
+        { terminalId: session.terminalId, address: session.address, type: message.type },
+        'message of a connection not yet identified ignored',
+      );
     }
     return true;
   }

@@ -32,7 +32,8 @@ export function byeRequest(): Outgoing {
  * without one sends none, as the deployed box does.
  */
 export function transactionRequest(transactionId: bigint, amountCents: number, transactionType?: string): Outgoing {
-  const transactionData = transactionType === undefined ? { amount: amountCents } : { amount: amountCents, transactionType: Uint8Array.of(Number.parseInt(transactionType, 16)) };
+  const transactionData =
+    transactionType === undefined ? { amount: amountCents } : { amount: amountCents, transactionType: Uint8Array.of(Number.parseInt(transactionType, 16)) };
   return {
     type: 'TransactionRequest',
     body: { transactionId, transactionData, printData: { printOrigin: PRINT_ORIGIN_CASH_REGISTER } },

@@ -111,7 +111,13 @@ export class TerminalSession {
       this.socket.destroy();
     }
     this.byeWaiter?.();
-    const level = reason === SessionCloseReason.PeerClosed || reason === SessionCloseReason.Bye || reason === SessionCloseReason.Shutdown || reason === SessionCloseReason.Replaced ? 'info' : 'warn';
+    const level =
+      reason === SessionCloseReason.PeerClosed ||
+      reason === SessionCloseReason.Bye ||
+      reason === SessionCloseReason.Shutdown ||
+      reason === SessionCloseReason.Replaced
+        ? 'info'
+        : 'warn';
     this.log[level]({ terminalId: this.terminal, reason, detail }, 'terminal connection closed');
     this.handlers.onClosed(this, reason, detail);
   }

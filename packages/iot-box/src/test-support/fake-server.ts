@@ -30,7 +30,10 @@ function pairingHandler(code: string | undefined, token: string): (req: Incoming
     req.on('end', () => {
       const sent = (JSON.parse(body) as { code?: string }).code?.replace('-', '');
       const json = (status: number, value: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-      if (sent !== code.replace('-', '') || used) return json(422, { error: { code: 'KASSA_PAIRING_CODE', message: 'The pairing code is wrong, expired or already used.', details: { reason: used ? 'used' : 'unknown' } } });
+      if (sent !== code.replace('-', '') || used)
+        return json(422, {
+          error: { code: 'KASSA_PAIRING_CODE', message: 'The pairing code is wrong, expired or already used.', details: { reason: used ? 'used' : 'unknown' } },
+        });
       used = true;
       json(201, { boxId: token.split('.')[0], token });
     });

@@ -23,7 +23,12 @@ import { TransactionManager } from './manager.js';
 
 const TIMEOUT_MS = 1000;
 const TERMINALS = ['T1', 'T2'] as const;
-const PAYMENTS = ['0b7e8f52-3d5c-4a8e-9f00-6a2d1c9b7e41', '6f1c2b8e-2a4b-4c1d-9e0f-0a1b2c3d4e5f', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
+const PAYMENTS = [
+  '0b7e8f52-3d5c-4a8e-9f00-6a2d1c9b7e41',
+  '6f1c2b8e-2a4b-4c1d-9e0f-0a1b2c3d4e5f',
+  '00000000-0000-4000-8000-000000000001',
+  '00000000-0000-4000-8000-000000000002',
+];
 const AMOUNTS = [700, 1200];
 const OTHER_TRANSACTION = 123_456_789n;
 
@@ -92,7 +97,13 @@ interface Answer {
   readonly transactionResult: number | undefined;
   readonly stageMessage: string | undefined;
 }
-const answer: fc.Arbitrary<Answer> = fc.record({ transactionId: namedId, amount, transactionStage: fc.option(fc.constantFrom(1, 3, 5), { nil: undefined }), transactionResult: result, stageMessage: text });
+const answer: fc.Arbitrary<Answer> = fc.record({
+  transactionId: namedId,
+  amount,
+  transactionStage: fc.option(fc.constantFrom(1, 3, 5), { nil: undefined }),
+  transactionResult: result,
+  stageMessage: text,
+});
 
 /** The body of an answer, naming what the terminal runs for the box at this moment. */
 function answerBody(manager: TransactionManager, terminalId: string, a: Answer): Body {
@@ -111,13 +122,44 @@ function answerBody(manager: TransactionManager, terminalId: string, a: Answer):
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constantFrom('connect' as const, 'disconnect' as const), t: terminal }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('start' as const), p: payment, t: terminal, amount: fc.constantFrom(...AMOUNTS), refund: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constantFrom('cancelTransaction' as const, 'recoverTransaction' as const, 'releaseTransaction' as const), p: payment, t: terminal }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constantFrom('cancelTransaction' as const, 'recoverTransaction' as const, 'releaseTransaction' as const),
+      p: payment,
+      t: terminal,
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('sync' as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('timeout' as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('crash' as const), kept: fc.double({ min: 0, max: 1, noNaN: true }) }) },
-  { weight: 5, arbitrary: fc.record({ k: fc.constant('answer' as const), t: terminal, type: fc.constantFrom('TransactionResponse' as const, 'LastTransactionResponse' as const), answer }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('frame' as const), t: terminal, type: fc.constant('InformationReport' as const), body: fc.record({ stageMessage: text }) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('frame' as const), t: terminal, type: fc.constant('CancelResponse' as const), body: fc.record({ resultCode: fc.constantFrom(0, 1) }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      k: fc.constant('answer' as const),
+      t: terminal,
+      type: fc.constantFrom('TransactionResponse' as const, 'LastTransactionResponse' as const),
+      answer,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('frame' as const),
+      t: terminal,
+      type: fc.constant('InformationReport' as const),
+      body: fc.record({ stageMessage: text }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('frame' as const),
+      t: terminal,
+      type: fc.constant('CancelResponse' as const),
+      body: fc.record({ resultCode: fc.constantFrom(0, 1) }),
+    }),
+  },
 );
 /** Both terminals come on line first (they go and come back as the steps say). */
 const steps = fc.array(step, { minLength: 1, maxLength: 60, size: 'max' }).map((rest): Step[] => [{ k: 'connect', t: 0 }, { k: 'connect', t: 1 }, ...rest]);
@@ -224,7 +266,12 @@ async function play(box: LiveBox, steps: readonly Step[]): Promise<void> {
         // Only a terminal on line says anything.
         if (!registry.get(terminalId)?.session) break;
         const body = s.k === 'answer' ? answerBody(manager, terminalId, s.answer) : s.body;
-        manager.terminalMessage(terminalId, { type: s.type, typeId: 0, header: { protocolId: '00000100', terminalId, sequenceNumber: 1 }, body } as TypedMessage);
+        manager.terminalMessage(terminalId, {
+          type: s.type,
+          typeId: 0,
+          header: { protocolId: '00000100', terminalId, sequenceNumber: 1 },
+          body,
+        } as TypedMessage);
         break;
       }
     }

@@ -149,7 +149,11 @@ export class TransactionManager {
     const existing = this.transactions.get(paymentUuid);
     if (existing) {
       if (existing.terminalId !== terminalId || existing.amountCents !== amountCents || existing.transactionKind !== transactionKind) {
-        this.refuse(command, 'PAYMENT_MISMATCH', `payment ${paymentUuid} was started on ${existing.terminalId} as a ${existing.transactionKind} of ${existing.amountCents} cents`);
+        this.refuse(
+          command,
+          'PAYMENT_MISMATCH',
+          `payment ${paymentUuid} was started on ${existing.terminalId} as a ${existing.transactionKind} of ${existing.amountCents} cents`,
+        );
         return;
       }
       this.repeatState(existing);
@@ -191,14 +195,34 @@ export class TransactionManager {
     const session = this.registry.get(tx.terminalId)?.session;
     if (!session) {
       // Journaled but never sent: the terminal cannot have run it.
-      this.settle(run, { kind: 'transactionNotRun', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, reason: 'the terminal went offline before the request was sent' });
+      this.settle(run, {
+        kind: 'transactionNotRun',
+        paymentUuid: tx.paymentUuid,
+        terminalId: tx.terminalId,
+        reason: 'the terminal went offline before the request was sent',
+      });
       return;
     }
     session.send(transactionRequest(BigInt(tx.transactionId), tx.amountCents, tx.transactionType));
     run.requestSent = true;
     this.armTimer(run);
-    this.log.debug({ paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents, transactionKind: tx.transactionKind }, 'transaction sent');
-    this.outbox.emit({ kind: 'transactionSent', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, transactionId: tx.transactionId, amountCents: tx.amountCents });
+    this.log.debug(
+      {
+        paymentUuid: tx.paymentUuid,
+        terminalId: tx.terminalId,
+        transactionId: tx.transactionId,
+        amountCents: tx.amountCents,
+        transactionKind: tx.transactionKind,
+      },
+      'transaction sent',
+    );
+    this.outbox.emit({
+      kind: 'transactionSent',
+      paymentUuid: tx.paymentUuid,
+      terminalId: tx.terminalId,
+      transactionId: tx.transactionId,
+      amountCents: tx.amountCents,
+    });
   }
 
   private cancel(command: Extract<BoxCommand, { kind: 'cancelTransaction' }>): void {
@@ -221,7 +245,8 @@ export class TransactionManager {
     const run = this.running.get(tx.paymentUuid);
     if (run && liveStatus(run) === 'sent' && run.requestSent) return this.askRunning(command, run);
     if (!run || liveStatus(run) !== 'unknown') return this.repeatState(tx);
-    if (!this.registry.get(tx.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${tx.terminalId} is offline; it is asked as soon as it connects`);
+    if (!this.registry.get(tx.terminalId)?.session)
+      return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${tx.terminalId} is offline; it is asked as soon as it connects`);
     this.askTerminal(run);
   }
 
@@ -232,7 +257,8 @@ export class TransactionManager {
    * offline terminal cannot be asked: that is the answer.
    */
   private askRunning(command: Extract<BoxCommand, { kind: 'recoverTransaction' }>, run: Running): void {
-    if (!this.registry.get(run.tx.terminalId)?.session) return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${run.tx.terminalId} is offline: it cannot be asked now`);
+    if (!this.registry.get(run.tx.terminalId)?.session)
+      return this.refuse(command, 'TERMINAL_OFFLINE', `terminal ${run.tx.terminalId} is offline: it cannot be asked now`);
     this.markUnknown(run, 'the cashier asked the terminal after it went quiet');
     this.askTerminal(run);
   }
@@ -273,7 +299,12 @@ export class TransactionManager {
     if (!run) {
       if (tx.final) this.outbox.emit(tx.final);
     } else if (liveStatus(run) === 'unknown') {
-      this.outbox.emit({ kind: 'transactionUnknown', ...ref, reason: (tx.unknownReason ?? 'the answer was lost').slice(0, 500), transactionId: tx.transactionId });
+      this.outbox.emit({
+        kind: 'transactionUnknown',
+        ...ref,
+        reason: (tx.unknownReason ?? 'the answer was lost').slice(0, 500),
+        transactionId: tx.transactionId,
+      });
     } else if (run.requestSent) {
       this.outbox.emit({ kind: 'transactionSent', ...ref, transactionId: tx.transactionId, amountCents: tx.amountCents });
     }
@@ -284,7 +315,10 @@ export class TransactionManager {
     if (foreign !== undefined) {
       // Not this transaction's answer: kept as evidence (journaled before it is sent), never taken
       // as its result; the transaction waits for its own answer (or its timeout, then recovery).
-      this.log.warn({ paymentUuid: run.tx.paymentUuid, terminalId: run.tx.terminalId, transactionId: run.tx.transactionId, reason: foreign }, 'answer for another transaction ignored');
+      this.log.warn(
+        { paymentUuid: run.tx.paymentUuid, terminalId: run.tx.terminalId, transactionId: run.tx.transactionId, reason: foreign },
+        'answer for another transaction ignored',
+      );
       if (run.foreignAnswers++ < MAX_FOREIGN_ANSWERS_REPORTED) this.outbox.emitDurable(messageEvent(run.tx, foreign));
       return;
     }
@@ -322,7 +356,14 @@ export class TransactionManager {
     run.cancelRequested = false;
     const resultCode = body.resultCode ?? 0;
     const { tx } = run;
-    this.outbox.emit({ kind: 'cancelAnswer', paymentUuid: tx.paymentUuid, terminalId: tx.terminalId, accepted: resultCode === 0, resultCode, transactionId: tx.transactionId });
+    this.outbox.emit({
+      kind: 'cancelAnswer',
+      paymentUuid: tx.paymentUuid,
+      terminalId: tx.terminalId,
+      accepted: resultCode === 0,
+      resultCode,
+      transactionId: tx.transactionId,
+    });
   }
 
   private lastTransaction(run: Running, body: Body): void {

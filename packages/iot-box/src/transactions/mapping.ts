@@ -52,7 +52,14 @@ export function resultEvent(ref: TransactionRef, body: Body & { transactionResul
 }
 
 export function stageEvent(ref: TransactionRef, stageId: number): BoxEventOf<'transactionStage'> {
-  return { kind: 'transactionStage', paymentUuid: ref.paymentUuid, terminalId: ref.terminalId, stage: stageName(stageId).slice(0, 64), stageId: stageId & 0xff, transactionId: ref.transactionId };
+  return {
+    kind: 'transactionStage',
+    paymentUuid: ref.paymentUuid,
+    terminalId: ref.terminalId,
+    stage: stageName(stageId).slice(0, 64),
+    stageId: stageId & 0xff,
+    transactionId: ref.transactionId,
+  };
 }
 
 /** The text a terminal shows, from a TransactionResponse or an InformationReport. */
@@ -78,7 +85,10 @@ export function foreignAnswer(entry: TransactionRef & { readonly amountCents: nu
   if (!otherId && !otherAmount) return undefined;
   const what = body.transactionResult === undefined ? 'an update' : `a ${resultNameOf(body.transactionResult)} result`;
   const named = [otherId ? `transaction ${id}` : null, otherAmount ? `${amount} cents` : null].filter((part) => part !== null).join(' for ');
-  return `The terminal sent ${what} for ${named}; this payment is transaction ${entry.transactionId} for ${entry.amountCents} cents. Ignored: still waiting for its own answer.`.slice(0, MAX_MESSAGE);
+  return `The terminal sent ${what} for ${named}; this payment is transaction ${entry.transactionId} for ${entry.amountCents} cents. Ignored: still waiting for its own answer.`.slice(
+    0,
+    MAX_MESSAGE,
+  );
 }
 
 /** Why a command was not carried out; nothing was sent to the terminal. */

@@ -45,7 +45,11 @@ describe('transition', () => {
     });
 
     it('starts a refund with its transaction type', () => {
-      expect(run({ ...started, transactionKind: 'refund', transactionType: '20' })).toMatchObject({ transactionKind: 'refund', transactionType: '20', status: 'sent' });
+      expect(run({ ...started, transactionKind: 'refund', transactionType: '20' })).toMatchObject({
+        transactionKind: 'refund',
+        transactionType: '20',
+        status: 'sent',
+      });
     });
 
     it('changes nothing for a payment already started', () => {
@@ -60,7 +64,10 @@ describe('transition', () => {
     });
 
     it('keeps the latest reason of a transaction lost again', () => {
-      expect(run(started, lost, { k: 'txUnknown', paymentUuid: uuid, reason: 'the box restarted' })).toMatchObject({ status: 'unknown', unknownReason: 'the box restarted' });
+      expect(run(started, lost, { k: 'txUnknown', paymentUuid: uuid, reason: 'the box restarted' })).toMatchObject({
+        status: 'unknown',
+        unknownReason: 'the box restarted',
+      });
     });
 
     it('changes nothing once settled', () => {
@@ -83,7 +90,10 @@ describe('transition', () => {
 
     it('lets the transaction be lost again, and released only then', () => {
       expect(run(started, lost, resumed, released)).toMatchObject({ status: 'sent' });
-      expect(run(started, lost, resumed, { k: 'txUnknown', paymentUuid: uuid, reason: 'silent again' }, released)).toMatchObject({ status: 'settled', releaseReason: 'forced by the cashier' });
+      expect(run(started, lost, resumed, { k: 'txUnknown', paymentUuid: uuid, reason: 'silent again' }, released)).toMatchObject({
+        status: 'settled',
+        releaseReason: 'forced by the cashier',
+      });
     });
   });
 
@@ -103,20 +113,30 @@ describe('transition', () => {
 
     it('changes nothing for an event that is not final', () => {
       const tx = run(started);
-      expect(transition(tx, { k: 'event', event: { kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 } })).toBe(tx);
+      expect(
+        transition(tx, { k: 'event', event: { kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 } }),
+      ).toBe(tx);
     });
   });
 
   describe('txSettled', () => {
     it('settles with the outcome it carries, whatever came before', () => {
       expect(run(started, lost, { k: 'txSettled', paymentUuid: uuid, final: result })).toMatchObject({ status: 'settled', final: result });
-      expect(run(started, { k: 'event', event: notRun }, { k: 'txSettled', paymentUuid: uuid, final: result })).toMatchObject({ status: 'settled', final: result });
+      expect(run(started, { k: 'event', event: notRun }, { k: 'txSettled', paymentUuid: uuid, final: result })).toMatchObject({
+        status: 'settled',
+        final: result,
+      });
     });
   });
 
   describe('txReleased', () => {
     it('settles an unknown transaction without a final event and keeps the reason', () => {
-      expect(run(started, lost, released)).toMatchObject({ status: 'settled', final: undefined, unknownReason: undefined, releaseReason: 'forced by the cashier' });
+      expect(run(started, lost, released)).toMatchObject({
+        status: 'settled',
+        final: undefined,
+        unknownReason: undefined,
+        releaseReason: 'forced by the cashier',
+      });
     });
 
     it('releases nothing the terminal is still reporting on', () => {

@@ -42,7 +42,11 @@ export function measure(op: () => void, options: { batch?: number; runs?: number
  * Measures two operations in alternation and returns the median of their
  * per-pair ratio a/b: a comparison that the machine's load swings affect alike.
  */
-export function compare(a: () => void, b: () => void, options: { batch?: number; runs?: number; ms?: number } = {}): { a: Measurement; b: Measurement; ratio: Measurement } {
+export function compare(
+  a: () => void,
+  b: () => void,
+  options: { batch?: number; runs?: number; ms?: number } = {},
+): { a: Measurement; b: Measurement; ratio: Measurement } {
   const batch = options.batch ?? 1;
   const ms = options.ms ?? 300;
   measureOnce(a, batch, ms);

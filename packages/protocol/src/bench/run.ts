@@ -53,17 +53,67 @@ function fmt(n: number): string {
 process.stdout.write(`@kassa/protocol bench — Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, median of 7 runs\n`);
 
 const small = measure(() => keep(decodeFrame(keepAlive)));
-report({ name: `decode KeepAliveRequest (${keepAlive.length} B)`, value: small.median, unit: 'msg/s', target: '≥ 500k msg/s', reference: 'deployed integration 13–19k msg/s', bound: 'object allocation per message; header and MDC checks' }, small.runs);
+report(
+  {
+    name: `decode KeepAliveRequest (${keepAlive.length} B)`,
+    value: small.median,
+    unit: 'msg/s',
+    target: '≥ 500k msg/s',
+    reference: 'deployed integration 13–19k msg/s',
+    bound: 'object allocation per message; header and MDC checks',
+  },
+  small.runs,
+);
 
 const stage = measure(() => keep(decodeFrame(stageUpdate)));
-report({ name: `decode TransactionResponse stage update (${stageUpdate.length} B)`, value: stage.median, unit: 'msg/s', target: '≥ 500k msg/s', reference: 'deployed integration 13–19k msg/s', bound: 'object allocation per message; header and MDC checks' }, stage.runs);
+report(
+  {
+    name: `decode TransactionResponse stage update (${stageUpdate.length} B)`,
+    value: stage.median,
+    unit: 'msg/s',
+    target: '≥ 500k msg/s',
+    reference: 'deployed integration 13–19k msg/s',
+    bound: 'object allocation per message; header and MDC checks',
+  },
+  stage.runs,
+);
 
 const ticket = measure(() => keep(decodeFrame(ticketFrame)));
-report({ name: `decode TransactionResponse, 600-byte ticket (${ticketFrame.length} B)`, value: ticket.median, unit: 'msg/s', target: '≥ 250k msg/s', reference: 'deployed integration 9.9k msg/s', bound: 'CRC-32 over the body and UTF-8 decoding of the ticket' }, ticket.runs);
-report({ name: 'decode TransactionResponse, 600-byte ticket', value: (ticket.median * ticketFrame.length) / 1e6, unit: 'MB/s', target: '≥ 150 MB/s', reference: 'deployed integration 6.7 MB/s', bound: 'CRC-32 over the body (table-driven, 8 bytes a step)' }, ticket.runs.map((r) => (r * ticketFrame.length) / 1e6));
+report(
+  {
+    name: `decode TransactionResponse, 600-byte ticket (${ticketFrame.length} B)`,
+    value: ticket.median,
+    unit: 'msg/s',
+    target: '≥ 250k msg/s',
+    reference: 'deployed integration 9.9k msg/s',
+    bound: 'CRC-32 over the body and UTF-8 decoding of the ticket',
+  },
+  ticket.runs,
+);
+report(
+  {
+    name: 'decode TransactionResponse, 600-byte ticket',
+    value: (ticket.median * ticketFrame.length) / 1e6,
+    unit: 'MB/s',
+    target: '≥ 150 MB/s',
+    reference: 'deployed integration 6.7 MB/s',
+    bound: 'CRC-32 over the body (table-driven, 8 bytes a step)',
+  },
+  ticket.runs.map((r) => (r * ticketFrame.length) / 1e6),
+);
 
 const encode = measure(() => keep(encodeFrame(request)));
-report({ name: 'encode TransactionRequest', value: encode.median, unit: 'msg/s', target: '≥ 500k msg/s', reference: 'deployed integration 41k msg/s', bound: 'field validation, BCD and text writing, CRC-32 of the body' }, encode.runs);
+report(
+  {
+    name: 'encode TransactionRequest',
+    value: encode.median,
+    unit: 'msg/s',
+    target: '≥ 500k msg/s',
+    reference: 'deployed integration 41k msg/s',
+    bound: 'field validation, BCD and text writing, CRC-32 of the body',
+  },
+  encode.runs,
+);
 
 // A stream of mixed frames, cut into TCP-sized chunks, against decodeFrame on the same frames.
 const mixed = [keepAlive, stageUpdate, stageUpdate, ticketFrame];
@@ -75,8 +125,17 @@ const chunks: Uint8Array[] = [];
 for (let at = 0; at < stream.length; at += 1460) chunks.push(stream.subarray(at, at + 1460));
 
 let last: Message | undefined;
-const decoder = new FrameDecoder({ onMessage: (m) => (last = m), onError: (e) => { throw e; } });
-const { a: streaming, b: direct, ratio } = compare(
+const decoder = new FrameDecoder({
+  onMessage: (m) => (last = m),
+  onError: (e) => {
+    throw e;
+  },
+});
+const {
+  a: streaming,
+  b: direct,
+  ratio,
+} = compare(
   () => {
     for (const chunk of chunks) decoder.push(chunk);
   },
@@ -86,9 +145,30 @@ const { a: streaming, b: direct, ratio } = compare(
   { batch: frames.length },
 );
 keep(last);
-report({ name: 'decodeFrame on a mixed stream (reference for the next line)', value: direct.median, unit: 'msg/s', bound: 'as the decode figures above' }, direct.runs);
-report({ name: 'FrameDecoder fed 1,460-byte chunks, same stream', value: streaming.median, unit: 'msg/s', target: '≥ 80% of decodeFrame', bound: 'copying the frames cut by a chunk boundary' }, streaming.runs);
-report({ name: 'FrameDecoder as a share of decodeFrame (median of paired runs)', value: ratio.median * 100, unit: '%', target: '≥ 80%', bound: 'copying the frames cut by a chunk boundary' }, ratio.runs.map((r) => r * 100));
+report(
+  { name: 'decodeFrame on a mixed stream (reference for the next line)', value: direct.median, unit: 'msg/s', bound: 'as the decode figures above' },
+  direct.runs,
+);
+report(
+  {
+    name: 'FrameDecoder fed 1,460-byte chunks, same stream',
+    value: streaming.median,
+    unit: 'msg/s',
+    target: '≥ 80% of decodeFrame',
+    bound: 'copying the frames cut by a chunk boundary',
+  },
+  streaming.runs,
+);
+report(
+  {
+    name: 'FrameDecoder as a share of decodeFrame (median of paired runs)',
+    value: ratio.median * 100,
+    unit: '%',
+    target: '≥ 80%',
+    bound: 'copying the frames cut by a chunk boundary',
+  },
+  ratio.runs.map((r) => r * 100),
+);
 
 mkdirSync(`${REPO_ROOT}test-output/bench`, { recursive: true });
 const result = { package: 'protocol', command: 'npm run bench -w @kassa/protocol', node: process.version, date: new Date().toISOString(), figures };

@@ -18,9 +18,15 @@ export const SEED_MESSAGES: readonly MessageInput[] = [
     type: 'TransactionResponse',
     header: terminal,
     body: {
-      transactionStage: 4, transactionResult: 0, transactionId: 42n, cardBrandIdentifier: '0003',
+      transactionStage: 4,
+      transactionResult: 0,
+      transactionId: 42n,
+      cardBrandIdentifier: '0003',
       transactionData: { amount: 1234, authorisationCode: '123456' },
-      tickets: [{ ticketType: 1, ticketBody: text(40) }, { ticketType: 2, ticketBody: 'Café — reçu ✓' }],
+      tickets: [
+        { ticketType: 1, ticketBody: text(40) },
+        { ticketType: 2, ticketBody: 'Café — reçu ✓' },
+      ],
     },
   },
   { type: 'TransactionResponse', header: terminal, body: { transactionResult: 0, tickets: [{ ticketBody: text(300) }], tag9F01: Uint8Array.of(1, 2) } },
@@ -32,7 +38,10 @@ export const SEED_MESSAGES: readonly MessageInput[] = [
     type: 'PrintRequest',
     typeId: 66,
     header: terminal,
-    tlv: [{ tag: 0xa6, children: [{ tag: 0xef, children: [{ tag: 0x4c, value: new TextEncoder().encode(text(150)) }] }] }, { tag: 0xdf8204, value: Uint8Array.of(1) }],
+    tlv: [
+      { tag: 0xa6, children: [{ tag: 0xef, children: [{ tag: 0x4c, value: new TextEncoder().encode(text(150)) }] }] },
+      { tag: 0xdf8204, value: Uint8Array.of(1) },
+    ],
   },
 ];
 

@@ -65,7 +65,7 @@ export function runFuzz(options: FuzzOptions): FuzzResult {
     const verifyMdc = rng.next() < 0.5;
     const accepted: [Message, Uint8Array][] = [];
     // A fatal error (bad magic, hostile prefix) stops a decoder for good; a new one takes over at the next frame.
-    for (let from = 0; from < stream.length; ) {
+    for (let from = 0; from < stream.length;) {
       const decoder = new FrameDecoder({
         verifyMdc,
         onMessage: (message, frame) => accepted.push([message, frame.slice()]),

@@ -5,9 +5,14 @@ import { TYPED_MESSAGE_IDS, type MessageInput, type TlvNode, type TypedMessageNa
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Any Unicode text, up to lengths that need BER long forms. */
 const text = (maxLength = 40): fc.Arbitrary<string> =>
-  fc.oneof(fc.string({ maxLength }), fc.string({ unit: 'binary', maxLength }).filter((s) => !LONE_SURROGATE.test(s)), fc.string({ minLength: 120, maxLength: 300 }));
+  fc.oneof(
+    fc.string({ maxLength }),
+    fc.string({ unit: 'binary', maxLength }).filter((s) => !LONE_SURROGATE.test(s)),
+    fc.string({ minLength: 120, maxLength: 300 }),
+  );
 const bytes = (maxLength = 40): fc.Arbitrary<Uint8Array> => fc.oneof(fc.uint8Array({ maxLength }), fc.uint8Array({ minLength: 126, maxLength: 300 }));
-const bcd = (maxBytes: number): fc.Arbitrary<string> => fc.array(fc.integer({ min: 0, max: 99 }), { maxLength: maxBytes }).map((pairs) => pairs.map((p) => String(p).padStart(2, '0')).join(''));
+const bcd = (maxBytes: number): fc.Arbitrary<string> =>
+  fc.array(fc.integer({ min: 0, max: 99 }), { maxLength: maxBytes }).map((pairs) => pairs.map((p) => String(p).padStart(2, '0')).join(''));
 const u8 = fc.integer({ min: 0, max: 255 });
 
 const transactionData = fc.record(

@@ -72,6 +72,8 @@ export function checkNewPassword(password: string, field = 'password'): void {
   const weakness = passwordWeakness(password);
   if (weakness === null) return;
   const message =
-    weakness === 'too-short' ? `The ${field} needs at least ${PASSWORD_MIN_LENGTH} characters.` : `The ${field} is among the 10,000 most common passwords; choose another.`;
+    weakness === 'too-short'
+      ? `The ${field} needs at least ${PASSWORD_MIN_LENGTH} characters.`
+      : `The ${field} is among the 10,000 most common passwords; choose another.`;
   throw new KassaError('KASSA_VALIDATION', message, { field, reason: weakness, issues: [{ path: `/${field}`, message }] });
 }

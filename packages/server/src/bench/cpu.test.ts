@@ -10,7 +10,17 @@ describe('the bench CPU readings', () => {
   });
 
   it('counts a PostgreSQL process that started meanwhile from zero and never lets one that ended make it negative', () => {
-    const spent = perPayment(reading([['10', 5000], ['11', 100]]), reading([['11', 300], ['12', 200]]), 100);
+    const spent = perPayment(
+      reading([
+        ['10', 5000],
+        ['11', 100],
+      ]),
+      reading([
+        ['11', 300],
+        ['12', 200],
+      ]),
+      100,
+    );
     expect(spent.postgres).toBe(4);
   });
 

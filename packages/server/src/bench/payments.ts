@@ -118,7 +118,12 @@ async function onePayment(ctx: ServiceContext, shop: Shop, watch: PaymentWatch, 
   const timing = watched.timing();
   watch.forget(uuid);
   if (timing.waitingAt !== null) samples.toWaitingMs.push(timing.waitingAt - sentAt);
-  samples.seen.set(uuid, { sent: wall(sentAt), stored: wall(storedAt), waiting: timing.waitingAt === null ? null : wall(timing.waitingAt), done: timing.doneAt === null ? null : wall(timing.doneAt) });
+  samples.seen.set(uuid, {
+    sent: wall(sentAt),
+    stored: wall(storedAt),
+    waiting: timing.waitingAt === null ? null : wall(timing.waitingAt),
+    done: timing.doneAt === null ? null : wall(timing.doneAt),
+  });
 }
 
 async function ordersFor(ctx: ServiceContext, shop: Shop, till: ShopTill, methods: readonly number[], payments: number): Promise<Map<number, string>> {
@@ -138,7 +143,14 @@ async function finish(ctx: ServiceContext, samples: Samples, payments: number, s
  * back, all at once. This finds the most the whole chain settles per second; its latencies are
  * mostly time spent queueing, since the load always exceeds what the chain can take.
  */
-export async function runRound(ctx: ServiceContext, shop: Shop, till: ShopTill, watch: PaymentWatch, perTerminal: number, terminals?: number): Promise<RoundResult> {
+export async function runRound(
+  ctx: ServiceContext,
+  shop: Shop,
+  till: ShopTill,
+  watch: PaymentWatch,
+  perTerminal: number,
+  terminals?: number,
+): Promise<RoundResult> {
   const methods = [...till.methodOfDevice.values()].slice(0, terminals);
   const orders = await ordersFor(ctx, shop, till, methods, perTerminal);
   const samples = new Samples();
@@ -161,7 +173,13 @@ export interface PacedResult extends RoundResult {
  * each on the next terminal that is free (a terminal runs one payment at a time). The latencies
  * are those of the chain carrying `perSecond` payments a second.
  */
-export async function runPacedRound(ctx: ServiceContext, shop: Shop, till: ShopTill, watch: PaymentWatch, load: { perSecond: number; seconds: number }): Promise<PacedResult> {
+export async function runPacedRound(
+  ctx: ServiceContext,
+  shop: Shop,
+  till: ShopTill,
+  watch: PaymentWatch,
+  load: { perSecond: number; seconds: number },
+): Promise<PacedResult> {
   const methods = [...till.methodOfDevice.values()];
   const total = Math.round(load.perSecond * load.seconds);
   const orders = await ordersFor(ctx, shop, till, methods, Math.ceil(total / methods.length) + 1);
@@ -199,7 +217,12 @@ async function stampsOf(ctx: ServiceContext, seen: ReadonlyMap<string, Seen>): P
   const hops: Hops = { stored: [], toTerminal: [], sentToBatch: [], batchToWaiting: [], resultToBatch: [], batchToDone: [] };
   for (const s of seen.values()) hops.stored.push(s.stored - s.sent);
   for (let start = 0; start < uuids.length; start += 500) {
-    const rows = await ctx.db.selectFrom('payment_history').select(['payment_uuid', 'event', 'at', 'data']).where('event', 'in', ['accepted', 'approved']).where('payment_uuid', 'in', uuids.slice(start, start + 500)).execute();
+    const rows = await ctx.db
+      .selectFrom('payment_history')
+      .select(['payment_uuid', 'event', 'at', 'data'])
+      .where('event', 'in', ['accepted', 'approved'])
+      .where('payment_uuid', 'in', uuids.slice(start, start + 500))
+      .execute();
     for (const row of rows) {
       const boxAt = Date.parse((row.data as { boxAt?: string } | null)?.boxAt ?? '');
       const s = seen.get(row.payment_uuid);

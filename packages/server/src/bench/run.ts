@@ -65,7 +65,13 @@ async function withDatabase<T>(backend: Backend, run: (database: Database) => Pr
   const schema = `kassa_bench_${randomBytes(5).toString('hex')}`;
   await adminQuery(`create schema "${schema}"`);
   try {
-    const database = await openDatabase({ kind: 'postgres', url: DATABASE_URL, schema, poolSize: Number(process.env['KASSA_BENCH_POOL'] ?? 10), preparedStatements: process.env['KASSA_BENCH_PREPARED'] !== '0' });
+    const database = await openDatabase({
+      kind: 'postgres',
+      url: DATABASE_URL,
+      schema,
+      poolSize: Number(process.env['KASSA_BENCH_POOL'] ?? 10),
+      preparedStatements: process.env['KASSA_BENCH_PREPARED'] !== '0',
+    });
     try {
       return await run(database);
     } finally {
@@ -110,7 +116,18 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
         ]),
       );
       await until('the box to listen', async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null))?.ok === true);
-      children.push(runCli(ROOT, 'packages/terminal-sim/bin/kassa-terminal.js', ['--box', `127.0.0.1:${terminalPort}`, '--terminal-id', '80000000', '--count', String(TERMINALS), '--scenario', 'approve']));
+      children.push(
+        runCli(ROOT, 'packages/terminal-sim/bin/kassa-terminal.js', [
+          '--box',
+          `127.0.0.1:${terminalPort}`,
+          '--terminal-id',
+          '80000000',
+          '--count',
+          String(TERMINALS),
+          '--scenario',
+          'approve',
+        ]),
+      );
       let deviceIds: number[] = [];
       await until(`${TERMINALS} terminals online at the server`, async () => {
         deviceIds = (await ctx.db.selectFrom('devices').select('id').where('box_id', '=', shop.box.id).where('online', '=', true).execute()).map((d) => d.id);
@@ -196,10 +213,32 @@ function figures(backend: Backend, { singles, rounds: results, paced, cpu }: Bac
     },
     ...[...paced].flatMap(([rate, runs]) => pacedFigures(label, rate, runs, { reference, bound })),
     ...cpuFigures(backend, label, cpu.get(Math.max(...RATES)) ?? []),
-    { name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: request → waiting live event p50`, value: single((r) => r.toWaitingMs, 50), unit: 'ms', reference },
-    { name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: request → waiting live event p99`, value: single((r) => r.toWaitingMs, 99), unit: 'ms', target: '≤ 50 ms', reference },
-    { name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: terminal result → done live event p50`, value: single((r) => r.resultToEventMs, 50), unit: 'ms', reference },
-    { name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: terminal result → done live event p99`, value: single((r) => r.resultToEventMs, 99), unit: 'ms', target: '≤ 50 ms', reference },
+    {
+      name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: request → waiting live event p50`,
+      value: single((r) => r.toWaitingMs, 50),
+      unit: 'ms',
+      reference,
+    },
+    {
+      name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: request → waiting live event p99`,
+      value: single((r) => r.toWaitingMs, 99),
+      unit: 'ms',
+      target: '≤ 50 ms',
+      reference,
+    },
+    {
+      name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: terminal result → done live event p50`,
+      value: single((r) => r.resultToEventMs, 50),
+      unit: 'ms',
+      reference,
+    },
+    {
+      name: `${label}: one terminal, ${SINGLE_PAYMENTS} payments one after another: terminal result → done live event p99`,
+      value: single((r) => r.resultToEventMs, 99),
+      unit: 'ms',
+      target: '≤ 50 ms',
+      reference,
+    },
   ];
 }
 
@@ -216,9 +255,23 @@ function pacedFigures(label: string, rate: number, runs: readonly PacedResult[],
       bound: 'the offered rate while the chain keeps up; the last payments end after the offer stops',
     },
     { name: `${offered}: request → waiting live event p50`, value: at((r) => r.toWaitingMs, 50), unit: 'ms', reference: notes.reference },
-    { name: `${offered}: request → waiting live event p99`, value: at((r) => r.toWaitingMs, 99), unit: 'ms', ...(target === undefined ? {} : { target }), reference: notes.reference, bound: notes.bound },
+    {
+      name: `${offered}: request → waiting live event p99`,
+      value: at((r) => r.toWaitingMs, 99),
+      unit: 'ms',
+      ...(target === undefined ? {} : { target }),
+      reference: notes.reference,
+      bound: notes.bound,
+    },
     { name: `${offered}: terminal result at the box → done live event p50`, value: at((r) => r.resultToEventMs, 50), unit: 'ms', reference: notes.reference },
-    { name: `${offered}: terminal result at the box → done live event p99`, value: at((r) => r.resultToEventMs, 99), unit: 'ms', ...(target === undefined ? {} : { target }), reference: notes.reference, bound: notes.bound },
+    {
+      name: `${offered}: terminal result at the box → done live event p99`,
+      value: at((r) => r.resultToEventMs, 99),
+      unit: 'ms',
+      ...(target === undefined ? {} : { target }),
+      reference: notes.reference,
+      bound: notes.bound,
+    },
     ...(rate >= 300 ? hopFigures(offered, runs) : []),
     {
       name: `${offered}: starts that found every terminal still busy (not made)`,
@@ -304,7 +357,8 @@ async function main(): Promise<void> {
   if (backends.includes('postgres')) all.push(await ceiling());
   for (const backend of backends) all.push(...figures(backend, await benchBackend(backend)));
   process.stdout.write('\nmedians of the rounds:\n');
-  for (const figure of all) process.stdout.write(`  ${figure.name}: ${figure.value} ${figure.unit}${figure.target === undefined ? '' : ` (target ${figure.target})`}\n`);
+  for (const figure of all)
+    process.stdout.write(`  ${figure.name}: ${figure.value} ${figure.unit}${figure.target === undefined ? '' : ` (target ${figure.target})`}\n`);
   const out = join(ROOT, 'test-output', 'bench');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'server.json'), `${JSON.stringify({ package: 'server', command: 'npm run bench -w @kassa/server', figures: all }, null, 2)}\n`);

@@ -65,7 +65,13 @@ export async function openTills(ctx: ServiceContext, shop: Shop, deviceIds: read
   const methodOfDevice = new Map<number, number>();
   for (const deviceId of deviceIds) {
     await approveTerminal(ctx, deviceId, shop.userId);
-    const method = await savePaymentMethod(ctx, null, { name: `Card ${deviceId}`, kind: 'bank', journalId: shop.bankJournalId, terminal: 'ingenico', deviceId });
+    const method = await savePaymentMethod(ctx, null, {
+      name: `Card ${deviceId}`,
+      kind: 'bank',
+      journalId: shop.bankJournalId,
+      terminal: 'ingenico',
+      deviceId,
+    });
     methodOfDevice.set(deviceId, method.id);
   }
   const sessionOfMethod = new Map<number, number>();

@@ -58,7 +58,9 @@ async function adminQuery(text: string): Promise<void> {
 /** Tills, their cashiers with an open session each, a draft order per session, and signed-in sessions, written set-wise. */
 async function seedChain(database: Database): Promise<Chain> {
   const db = database.db;
-  await sql`insert into users (username, password_hash, role) select 'cashier-' || n, 'not used', 'cashier' from generate_series(1, ${TILLS}::integer) n`.execute(db);
+  await sql`insert into users (username, password_hash, role) select 'cashier-' || n, 'not used', 'cashier' from generate_series(1, ${TILLS}::integer) n`.execute(
+    db,
+  );
   await sql`insert into users (username, password_hash, role) values ('manager', 'not used', 'manager')`.execute(db);
   await sql`insert into pos_configs (name) select 'Till ' || n from generate_series(1, ${TILLS}::integer) n`.execute(db);
   await sql`
@@ -175,7 +177,11 @@ async function runRound(args: {
       const paid = ++seq;
       await database.db.transaction().execute(async (trx) => {
         await appendEvent(trx, { topic: 'payment', audience: 'cashier', data: payment('done', done) });
-        await appendEvent(trx, { topic: 'order', audience: 'cashier', data: { order: { id: till.orderId, sessionId: till.sessionId, state: 'paid', seq: paid } } as unknown as LiveEventData<'order'> });
+        await appendEvent(trx, {
+          topic: 'order',
+          audience: 'cashier',
+          data: { order: { id: till.orderId, sessionId: till.sessionId, state: 'paid', seq: paid } } as unknown as LiveEventData<'order'>,
+        });
       });
       const at = performance.now();
       committedAt.set(done, at);
@@ -217,7 +223,12 @@ async function runRound(args: {
     eventsWritten: written,
     framesDelivered: arrivals.length,
     framesExpected: expected,
-    latencyMs: { p50: round(percentile(latencies, 50), 1), p95: round(percentile(latencies, 95), 1), p99: round(percentile(latencies, 99), 1), max: round(percentile(latencies, 100), 1) },
+    latencyMs: {
+      p50: round(percentile(latencies, 50), 1),
+      p95: round(percentile(latencies, 95), 1),
+      p99: round(percentile(latencies, 99), 1),
+      max: round(percentile(latencies, 100), 1),
+    },
     serverCpuPercent: round(((after.cpuMs - before.cpuMs) / elapsedMs) * 100, 1),
     serverRssMiB: round(peakRss / 1024 / 1024, 0),
   };
@@ -244,7 +255,16 @@ async function main(): Promise<void> {
     const chain = await seedChain(database);
     process.stdout.write(`${TILLS} tills, ${STREAMS} signed-in streams seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s\n`);
     const port = await freePort();
-    server = runCli(ROOT, 'packages/server/bin/kassa-server.js', ['--database-url', url.toString(), '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn']);
+    server = runCli(ROOT, 'packages/server/bin/kassa-server.js', [
+      '--database-url',
+      url.toString(),
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'warn',
+    ]);
     await until('the server to answer', async () => (await fetch(`http://127.0.0.1:${port}/api/healthz`).catch(() => null))?.ok === true);
     const serverPid = server.process.pid ?? 0;
     const idle = readProcess(serverPid);
@@ -273,7 +293,9 @@ async function main(): Promise<void> {
     const out = join(ROOT, 'test-output', 'bench');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'server-streams.json'), `${JSON.stringify(record, null, 2)}\n`);
-    process.stdout.write(`written ${join('test-output', 'bench', 'server-streams.json')} (keep it in packages/server/bench-records/ to show it in BENCHMARKS.md)\n`);
+    process.stdout.write(
+      `written ${join('test-output', 'bench', 'server-streams.json')} (keep it in packages/server/bench-records/ to show it in BENCHMARKS.md)\n`,
+    );
   } finally {
     await server?.stop();
     await database.close();

@@ -37,15 +37,25 @@ describe('backup and restore of the embedded database', () => {
   it('copies the data of a running server through its control socket, and a fresh folder restored from it reads the same orders', async () => {
     const server = await startServer({ port: 0, dataDir: live, demo: true, logLevel: 'silent', webDist: null });
     try {
-      const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(server.demo?.cashier) });
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(server.demo?.cashier),
+      });
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       const { csrfToken } = (await login.json()) as { csrfToken: string };
       const headers = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
       const pos = ((await (await fetch(`${server.url}/api/pos-configs`, { headers })).json()) as { items: { id: number }[] }).items[0];
-      const session = (await (await fetch(`${server.url}/api/sessions`, { method: 'POST', headers, body: JSON.stringify({ posConfigId: pos?.id, openingCashCents: 0 }) })).json()) as { id: number };
+      const session = (await (
+        await fetch(`${server.url}/api/sessions`, { method: 'POST', headers, body: JSON.stringify({ posConfigId: pos?.id, openingCashCents: 0 }) })
+      ).json()) as { id: number };
       const products = ((await (await fetch(`${server.url}/api/products`, { headers })).json()) as { items: { id: number }[] }).items;
       for (const id of ['5b1e0a52-4f0e-4b8e-9d57-0a0000000001', '5b1e0a52-4f0e-4b8e-9d57-0a0000000002']) {
-        const put = await fetch(`${server.url}/api/orders/${id}`, { method: 'PUT', headers, body: JSON.stringify({ sessionId: session.id, lines: [{ productId: products[0]?.id, quantity: 1 }] }) });
+        const put = await fetch(`${server.url}/api/orders/${id}`, {
+          method: 'PUT',
+          headers,
+          body: JSON.stringify({ sessionId: session.id, lines: [{ productId: products[0]?.id, quantity: 1 }] }),
+        });
         expect(put.status).toBeLessThan(300);
       }
       // While the server runs: no second process may open its files, and the copy comes from it.

@@ -54,7 +54,8 @@ export async function startControlSocket(dataDir: string, dump: () => Promise<Ui
   if (await serverHoldsData(dataDir)) throw new BackupError('KASSA_BACKUP_DATA_IN_USE', `another kassa-server runs on the data folder ${dataDir}`);
   const path = socketPath(dataDir);
   // A Unix socket's path is limited to about 104 bytes (108 on Linux, less on other systems).
-  if (Buffer.byteLength(resolve(path)) > MAX_SOCKET_PATH) throw new BackupError('KASSA_BACKUP_FAILED', `the data folder's path is too long for its control socket ${resolve(path)}; choose a shorter --data`);
+  if (Buffer.byteLength(resolve(path)) > MAX_SOCKET_PATH)
+    throw new BackupError('KASSA_BACKUP_FAILED', `the data folder's path is too long for its control socket ${resolve(path)}; choose a shorter --data`);
   if (existsSync(path)) unlinkSync(path);
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/ping') return void res.writeHead(200).end('ok');
@@ -110,7 +111,8 @@ export function writeBackupFile(path: string, tarball: Uint8Array): void {
 export async function restoreEmbedded(dataDir: string, backupFile: string): Promise<void> {
   if (await serverHoldsData(dataDir)) throw new BackupError('KASSA_BACKUP_DATA_IN_USE', `a kassa-server runs on ${dataDir}; stop it first`);
   const folder = join(dataDir, PGLITE_FOLDER);
-  if (existsSync(folder) && readdirSync(folder).length > 0) throw new BackupError('KASSA_BACKUP_NOT_EMPTY', `${folder} holds a database already; move it away first`);
+  if (existsSync(folder) && readdirSync(folder).length > 0)
+    throw new BackupError('KASSA_BACKUP_NOT_EMPTY', `${folder} holds a database already; move it away first`);
   const tarball = readFileSync(backupFile);
   mkdirSync(folder, { recursive: true });
   let pglite: PGlite;

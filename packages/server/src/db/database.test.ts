@@ -28,7 +28,9 @@ describe('a PostgreSQL database whose idle connections are dropped', () => {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
-      const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()', [applicationName]);
+      const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()', [
+        applicationName,
+      ]);
       expect(killed.rowCount).toBeGreaterThan(0);
     } finally {
       await admin.end();
@@ -54,17 +56,21 @@ describe('a pooled PostgreSQL connection past its lifetime', () => {
   });
 
   it('is replaced by a new one, whose statements are prepared again', async () => {
-    const backend = async (): Promise<number> => (await sql<{ pid: number }>`select pg_backend_pid() as pid where ${1}::int = 1`.execute(database.db)).rows[0]?.pid ?? -1;
+    const backend = async (): Promise<number> =>
+      (await sql<{ pid: number }>`select pg_backend_pid() as pid where ${1}::int = 1`.execute(database.db)).rows[0]?.pid ?? -1;
     const first = await backend();
     expect(await backend()).toBe(first);
     await new Promise((resolve) => setTimeout(resolve, 1_300));
     const second = await backend();
     expect(second).not.toBe(first);
     expect(await backend()).toBe(second);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement like '%pg_backend_pid() as pid where%'`.execute(database.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_prepared_statements where statement like '%pg_backend_pid() as pid where%'`.execute(database.db);
     expect(rows[0]?.n).toBe(1);
     // The old backend goes once the pool has ended its connection.
-    const gone = async (): Promise<boolean> => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where pid = ${first}::int`.execute(database.db)).rows[0]?.n === 0;
+    const gone = async (): Promise<boolean> =>
+      (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where pid = ${first}::int`.execute(database.db)).rows[0]?.n === 0;
     for (let i = 0; i < 40 && !(await gone()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await gone()).toBe(true);
   });

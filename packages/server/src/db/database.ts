@@ -95,7 +95,11 @@ function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): 
     types,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   };
-  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10, maxLifetimeSeconds: options.connectionLifetimeSeconds ?? CONNECTION_LIFETIME_SECONDS });
+  const pool = new pg.Pool({
+    ...connection,
+    max: options.poolSize ?? 10,
+    maxLifetimeSeconds: options.connectionLifetimeSeconds ?? CONNECTION_LIFETIME_SECONDS,
+  });
   // An idle client that PostgreSQL drops makes the pool emit 'error'; unheard, it would end the
   // process. The pool has already discarded that client and the next query opens a fresh one.
   pool.on('error', (error) => options.onIdleConnectionError?.(error));
@@ -133,7 +137,16 @@ async function migrate(db: Kysely<Schema>, schema: string): Promise<void> {
 export const PGLITE_FOLDER = 'pglite';
 
 /** The options that the environment and flags describe: DATABASE_URL wins over the data folder. */
-export function databaseOptionsFrom({ databaseUrl, dataDir, preparedStatements }: { databaseUrl: string | undefined; dataDir: string; preparedStatements?: boolean }): DatabaseOptions {
-  if (databaseUrl !== undefined && databaseUrl !== '') return { kind: 'postgres', url: databaseUrl, ...(preparedStatements === false ? { preparedStatements } : {}) };
+export function databaseOptionsFrom({
+  databaseUrl,
+  dataDir,
+  preparedStatements,
+}: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  preparedStatements?: boolean;
+}): DatabaseOptions {
+  if (databaseUrl !== undefined && databaseUrl !== '')
+    return { kind: 'postgres', url: databaseUrl, ...(preparedStatements === false ? { preparedStatements } : {}) };
   return { kind: 'pglite', dataDir: join(dataDir, PGLITE_FOLDER) };
 }

@@ -45,7 +45,11 @@ describe('migration 0004_history_event_ids', () => {
       ['message', 'e2'],
       ['lost', null],
     ]);
-    await expect(sql`insert into payment_history (payment_uuid, source, event, from_state, to_state, event_id) values ('p1', 'box', 'message', 'waiting', 'waiting', 'e2')`.execute(db)).rejects.toMatchObject({
+    await expect(
+      sql`insert into payment_history (payment_uuid, source, event, from_state, to_state, event_id) values ('p1', 'box', 'message', 'waiting', 'waiting', 'e2')`.execute(
+        db,
+      ),
+    ).rejects.toMatchObject({
       code: '23505',
     });
     await sql`set session_replication_role = origin`.execute(db);

@@ -9,7 +9,12 @@ const initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('company')
-      .addColumn('id', 'integer', (c) => c.primaryKey().defaultTo(1).check(sql`id = 1`))
+      .addColumn('id', 'integer', (c) =>
+        c
+          .primaryKey()
+          .defaultTo(1)
+          .check(sql`id = 1`),
+      )
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('country', 'text', (c) => c.notNull())
       .addColumn('ingenico_enabled', 'boolean', (c) => c.notNull().defaultTo(false))
@@ -481,7 +486,9 @@ const commitOrderedEvents: Migration = {
         return null;
       end
       $fn$`.execute(db);
-    await sql`create constraint trigger events_committed after insert on events deferrable initially deferred for each row execute function kassa_event_committed()`.execute(db);
+    await sql`create constraint trigger events_committed after insert on events deferrable initially deferred for each row execute function kassa_event_committed()`.execute(
+      db,
+    );
     // A session opened, closed or reopened changes what its cashier's streams follow.
     await sql`
       create function kassa_till_changed() returns trigger language plpgsql as $fn$

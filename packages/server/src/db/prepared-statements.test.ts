@@ -39,7 +39,12 @@ describe('prepareRepeatedStatements', () => {
     void client.query('select $1::int', [1]);
     void client.query('select $1::text', ['x']);
     void client.query('select $1::int', [3]);
-    expect(sent).toEqual(['begin', expect.objectContaining({ text: 'select $1::int' }), ['select $1::text', ['x']], expect.objectContaining({ text: 'select $1::int', values: [3] })]);
+    expect(sent).toEqual([
+      'begin',
+      expect.objectContaining({ text: 'select $1::int' }),
+      ['select $1::text', ['x']],
+      expect.objectContaining({ text: 'select $1::int', values: [3] }),
+    ]);
   });
 });
 
@@ -87,7 +92,9 @@ describe('a PostgreSQL connection', () => {
 
   const preparedOn = async (database: Database): Promise<number> => {
     for (let i = 0; i < 3; i++) await sql`select count(*) from users where id > ${i}`.execute(database.db);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where name like 'kassa\\_%' and statement like '%from users where id >%'`.execute(database.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_prepared_statements where name like 'kassa\\_%' and statement like '%from users where id >%'`.execute(database.db);
     return rows[0]?.n ?? -1;
   };
 

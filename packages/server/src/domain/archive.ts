@@ -8,7 +8,10 @@ import { KassaError } from './errors.js';
 /** A payment method is deleted only when no payment or refund line went through it and no POS configuration offers it. */
 export function checkMethodDelete({ paymentLines, posConfigIds }: { paymentLines: number; posConfigIds: readonly number[] }): void {
   if (paymentLines > 0 || posConfigIds.length > 0) {
-    const why = paymentLines > 0 ? `${paymentLines} payment line(s) went through it: archive it instead.` : 'POS configurations offer it: take it out of them, or archive it.';
+    const why =
+      paymentLines > 0
+        ? `${paymentLines} payment line(s) went through it: archive it instead.`
+        : 'POS configurations offer it: take it out of them, or archive it.';
     throw new KassaError('KASSA_METHOD_IN_USE', `This payment method is in use: ${why}`, { paymentLines, posConfigIds: [...posConfigIds] });
   }
 }

@@ -43,7 +43,10 @@ export function distrust({ payment, claim }: { payment: AskedPayment; claim: Eve
     return { code: 'OTHER_TRANSACTION', reason: `${claim.kind} refused: it names transaction ${claim.transactionId}, the box sent ${payment.transactionId}` };
   }
   if (claim.sentAmountCents !== undefined && claim.sentAmountCents !== payment.amountCents) {
-    return { code: 'OTHER_AMOUNT', reason: `${claim.kind} refused: it reports ${claim.sentAmountCents} cents sent, the payment asked for ${payment.amountCents}` };
+    return {
+      code: 'OTHER_AMOUNT',
+      reason: `${claim.kind} refused: it reports ${claim.sentAmountCents} cents sent, the payment asked for ${payment.amountCents}`,
+    };
   }
   return null;
 }

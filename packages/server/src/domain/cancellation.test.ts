@@ -5,13 +5,31 @@ import { planCancelRefunds } from './cancellation.js';
 import type { Device } from './devices.js';
 import type { PaymentState } from './payment-states.js';
 
-const terminal = (id: number, over: Partial<Device> = {}): Device => ({ id, boxId: 'box-1', type: 'payment', make: 'Ingenico', model: 'Lane/5000', terminalId: `T${id}`, online: true, removed: false, approval: 'approved', sharedWith: [], ...over });
+const terminal = (id: number, over: Partial<Device> = {}): Device => ({
+  id,
+  boxId: 'box-1',
+  type: 'payment',
+  make: 'Ingenico',
+  model: 'Lane/5000',
+  terminalId: `T${id}`,
+  online: true,
+  removed: false,
+  approval: 'approved',
+  sharedWith: [],
+  ...over,
+});
 const methods: CancelCheck['methods'] = [
   { id: 1, kind: 'bank', terminal: 'ingenico' },
   { id: 2, kind: 'cash', terminal: 'none' },
   { id: 3, kind: 'bank', terminal: 'none' },
 ];
-const line = (methodId: number, amountCents: number, state: PaymentState = 'done', deviceId: number | null = methodId === 1 ? 7 : null) => ({ uuid: `p-${methodId}-${amountCents}-${state}`, methodId, amountCents, state, deviceId });
+const line = (methodId: number, amountCents: number, state: PaymentState = 'done', deviceId: number | null = methodId === 1 ? 7 : null) => ({
+  uuid: `p-${methodId}-${amountCents}-${state}`,
+  methodId,
+  amountCents,
+  state,
+  deviceId,
+});
 const check = (payments: ReturnType<typeof line>[], over: Partial<CancelCheck> = {}): CancelCheck => ({
   order: { state: 'draft', payments },
   methods,

@@ -29,7 +29,18 @@ describe('closing figures', () => {
       payments: [
         pay({ methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 1_000, state: 'done', deviceId: 1, terminalId: 'T1' }),
         pay({ methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 500, state: 'done', deviceId: 2, terminalId: 'T2' }),
-        pay({ methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 700, state: 'forceDone', deviceId: 1, terminalId: 'T1', settledBy: 'ann', approvedBy: 'max', settleReason: 'slip printed' }),
+        pay({
+          methodId: 2,
+          methodName: 'Card',
+          kind: 'bank',
+          amountCents: 700,
+          state: 'forceDone',
+          deviceId: 1,
+          terminalId: 'T1',
+          settledBy: 'ann',
+          approvedBy: 'max',
+          settleReason: 'slip printed',
+        }),
         pay({ methodId: 2, methodName: 'Card', kind: 'bank', amountCents: 900, state: 'retry', deviceId: 1, terminalId: 'T1' }),
       ],
       cardRefunds: [{ methodId: 2, methodName: 'Card', deviceId: 2, terminalId: 'T2', amountCents: 500 }],
@@ -38,7 +49,9 @@ describe('closing figures', () => {
       { methodId: 2, methodName: 'Card', deviceId: 1, terminalId: 'T1', salesCount: 2, salesCents: 1_700, refundsCount: 0, refundsCents: 0 },
       { methodId: 2, methodName: 'Card', deviceId: 2, terminalId: 'T2', salesCount: 1, salesCents: 500, refundsCount: 1, refundsCents: 500 },
     ]);
-    expect(figures.settledByHand).toEqual([expect.objectContaining({ state: 'forceDone', amountCents: 700, settledBy: 'ann', approvedBy: 'max', reason: 'slip printed', terminalId: 'T1' })]);
+    expect(figures.settledByHand).toEqual([
+      expect.objectContaining({ state: 'forceDone', amountCents: 700, settledBy: 'ann', approvedBy: 'max', reason: 'slip printed', terminalId: 'T1' }),
+    ]);
     expect(figures.expectedCashCents).toBe(0);
   });
 
@@ -63,12 +76,25 @@ describe('closing figures', () => {
 
 describe('count by note and coin', () => {
   it('sums the pieces', () => {
-    expect(countedFromDenominations([{ valueCents: 5_000, quantity: 2 }, { valueCents: 1, quantity: 3 }, { valueCents: 200, quantity: 0 }])).toBe(10_003);
+    expect(
+      countedFromDenominations([
+        { valueCents: 5_000, quantity: 2 },
+        { valueCents: 1, quantity: 3 },
+        { valueCents: 200, quantity: 0 },
+      ]),
+    ).toBe(10_003);
   });
 
   it('refuses an unknown value, a value counted twice, or a bad quantity', () => {
     expect(errorCode(() => countedFromDenominations([{ valueCents: 300, quantity: 1 }]))).toBe('KASSA_VALIDATION');
-    expect(errorCode(() => countedFromDenominations([{ valueCents: 100, quantity: 1 }, { valueCents: 100, quantity: 1 }]))).toBe('KASSA_VALIDATION');
+    expect(
+      errorCode(() =>
+        countedFromDenominations([
+          { valueCents: 100, quantity: 1 },
+          { valueCents: 100, quantity: 1 },
+        ]),
+      ),
+    ).toBe('KASSA_VALIDATION');
     expect(errorCode(() => countedFromDenominations([{ valueCents: 100, quantity: -1 }]))).toBe('KASSA_VALIDATION');
     expect(errorCode(() => countedFromDenominations([{ valueCents: 100, quantity: 1.5 }]))).toBe('KASSA_VALIDATION');
   });
@@ -129,8 +155,17 @@ describe('closing figures never drift by a cent', () => {
           expect(figures.cashSalesCents + figures.cards.reduce((s, c) => s + c.salesCents, 0)).toBe(paidCents);
           expect(figures.cashSalesCount + figures.cards.reduce((s, c) => s + c.salesCount, 0)).toBe(paid.length);
           expect(figures.expectedCashCents).toBe(openingCashCents + figures.cashSalesCents - refunds.reduce((s, r) => s + r, 0));
-          for (const value of [figures.expectedCashCents, figures.cashSalesCents, figures.changeGivenCents, ...figures.cards.map((c) => c.salesCents)]) expect(Number.isSafeInteger(value)).toBe(true);
-          const closing = closeSession({ state: 'open', openingCashCents, countedCashCents, draftOrders: [], payments, cashRefunds, thresholdCents: Number.MAX_SAFE_INTEGER });
+          for (const value of [figures.expectedCashCents, figures.cashSalesCents, figures.changeGivenCents, ...figures.cards.map((c) => c.salesCents)])
+            expect(Number.isSafeInteger(value)).toBe(true);
+          const closing = closeSession({
+            state: 'open',
+            openingCashCents,
+            countedCashCents,
+            draftOrders: [],
+            payments,
+            cashRefunds,
+            thresholdCents: Number.MAX_SAFE_INTEGER,
+          });
           expect(closing.countedCashCents - closing.expectedCashCents).toBe(closing.cashDifferenceCents);
         },
       ),
@@ -139,11 +174,15 @@ describe('closing figures never drift by a cent', () => {
 
   it('a count by note and coin sums to exactly the value of its pieces', () => {
     fc.assert(
-      fc.property(fc.subarray([...EURO_DENOMINATIONS_CENTS]), fc.array(fc.integer({ min: 0, max: 1_000 }), { minLength: 15, maxLength: 15 }), (values, quantities) => {
-        const count = values.map((valueCents, i) => ({ valueCents, quantity: quantities[i] ?? 0 }));
-        const euros = count.reduce((s, c) => s + (c.valueCents / 100) * c.quantity, 0);
-        expect(countedFromDenominations(count)).toBe(Math.round(euros * 100));
-      }),
+      fc.property(
+        fc.subarray([...EURO_DENOMINATIONS_CENTS]),
+        fc.array(fc.integer({ min: 0, max: 1_000 }), { minLength: 15, maxLength: 15 }),
+        (values, quantities) => {
+          const count = values.map((valueCents, i) => ({ valueCents, quantity: quantities[i] ?? 0 }));
+          const euros = count.reduce((s, c) => s + (c.valueCents / 100) * c.quantity, 0);
+          expect(countedFromDenominations(count)).toBe(Math.round(euros * 100));
+        },
+      ),
     );
   });
 });

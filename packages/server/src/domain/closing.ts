@@ -32,11 +32,16 @@ export function countedFromDenominations(count: readonly DenominationCount[]): n
   let total = 0;
   for (const [index, entry] of count.entries()) {
     if (!(EURO_DENOMINATIONS_CENTS as readonly number[]).includes(entry.valueCents)) {
-      throw new KassaError('KASSA_VALIDATION', `count[${index}].valueCents ${entry.valueCents} is not a euro note or coin.`, { field: `count[${index}].valueCents` });
+      throw new KassaError('KASSA_VALIDATION', `count[${index}].valueCents ${entry.valueCents} is not a euro note or coin.`, {
+        field: `count[${index}].valueCents`,
+      });
     }
-    if (seen.has(entry.valueCents)) throw new KassaError('KASSA_VALIDATION', `count[${index}]: ${entry.valueCents} cents is counted twice.`, { field: `count[${index}].valueCents` });
+    if (seen.has(entry.valueCents))
+      throw new KassaError('KASSA_VALIDATION', `count[${index}]: ${entry.valueCents} cents is counted twice.`, { field: `count[${index}].valueCents` });
     if (!Number.isSafeInteger(entry.quantity) || entry.quantity < 0 || entry.quantity > MAX_PIECES) {
-      throw new KassaError('KASSA_VALIDATION', `count[${index}].quantity must be a whole number from 0 to ${MAX_PIECES}.`, { field: `count[${index}].quantity` });
+      throw new KassaError('KASSA_VALIDATION', `count[${index}].quantity must be a whole number from 0 to ${MAX_PIECES}.`, {
+        field: `count[${index}].quantity`,
+      });
     }
     seen.add(entry.valueCents);
     total += entry.valueCents * entry.quantity;
@@ -139,7 +144,19 @@ export function closingFigures({
   cardRefunds?: readonly CardRefund[];
 }): ClosingFigures {
   const totals = new Map<number, { methodId: number; methodName: string; totalCents: number; count: number }>();
-  const cards = new Map<string, { methodId: number; methodName: string; deviceId: number | null; terminalId: string | null; salesCount: number; salesCents: number; refundsCount: number; refundsCents: number }>();
+  const cards = new Map<
+    string,
+    {
+      methodId: number;
+      methodName: string;
+      deviceId: number | null;
+      terminalId: string | null;
+      salesCount: number;
+      salesCents: number;
+      refundsCount: number;
+      refundsCents: number;
+    }
+  >();
   const card = (methodId: number, methodName: string, deviceId: number | null, terminalId: string | null) => {
     const key = cardKey(methodId, deviceId, terminalId);
     const entry = cards.get(key) ?? { methodId, methodName, deviceId, terminalId, salesCount: 0, salesCents: 0, refundsCount: 0, refundsCents: 0 };
@@ -194,7 +211,9 @@ export function closingFigures({
     cashRefundsCents,
     expectedCashCents: openingCashCents + cashSalesCents - cashRefundsCents,
     totals: [...totals.values()].sort((a, b) => a.methodId - b.methodId),
-    cards: [...cards.values()].sort((a, b) => a.methodId - b.methodId || (a.terminalId ?? '').localeCompare(b.terminalId ?? '') || (a.deviceId ?? 0) - (b.deviceId ?? 0)),
+    cards: [...cards.values()].sort(
+      (a, b) => a.methodId - b.methodId || (a.terminalId ?? '').localeCompare(b.terminalId ?? '') || (a.deviceId ?? 0) - (b.deviceId ?? 0),
+    ),
     settledByHand,
   };
 }
@@ -209,11 +228,16 @@ export function countedCash({ countedCashCents, count }: { countedCashCents: num
   if (count !== undefined) {
     const fromCount = countedFromDenominations(count);
     if (countedCashCents !== undefined && countedCashCents !== fromCount) {
-      throw new KassaError('KASSA_VALIDATION', `countedCashCents ${countedCashCents} differs from the count by note and coin (${fromCount}); send one or make them agree.`, { field: 'countedCashCents' });
+      throw new KassaError(
+        'KASSA_VALIDATION',
+        `countedCashCents ${countedCashCents} differs from the count by note and coin (${fromCount}); send one or make them agree.`,
+        { field: 'countedCashCents' },
+      );
     }
     return fromCount;
   }
-  if (countedCashCents === undefined) throw new KassaError('KASSA_VALIDATION', 'Send countedCashCents or a count by note and coin.', { field: 'countedCashCents' });
+  if (countedCashCents === undefined)
+    throw new KassaError('KASSA_VALIDATION', 'Send countedCashCents or a count by note and coin.', { field: 'countedCashCents' });
   assertCents({ cents: countedCashCents, field: 'countedCashCents', allowZero: true });
   return countedCashCents;
 }
@@ -225,6 +249,8 @@ export function countedCash({ countedCashCents, count }: { countedCashCents: num
  */
 export function checkReopen({ state, laterSessions }: { state: 'open' | 'closed'; laterSessions: number }): void {
   if (state !== 'closed') throw new KassaError('KASSA_CONFLICT', 'The session is open; only a closed session can be reopened.');
-  if (laterSessions > 0) throw new KassaError('KASSA_CONFLICT', 'A later session of this POS was opened after this one: its closing is final and cannot be reopened.', { laterSessions });
+  if (laterSessions > 0)
+    throw new KassaError('KASSA_CONFLICT', 'A later session of this POS was opened after this one: its closing is final and cannot be reopened.', {
+      laterSessions,
+    });
 }
-

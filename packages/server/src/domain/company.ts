@@ -26,15 +26,7 @@ export function normaliseCountry({ country }: { country: string }): string {
  * Ingenico can be switched on only in BE/NL/LU, and cannot be switched off (or the company moved
  * abroad) while payment methods still use it.
  */
-export function updateCompany({
-  company,
-  change,
-  ingenicoMethodCount,
-}: {
-  company: Company;
-  change: Partial<Company>;
-  ingenicoMethodCount: number;
-}): Company {
+export function updateCompany({ company, change, ingenicoMethodCount }: { company: Company; change: Partial<Company>; ingenicoMethodCount: number }): Company {
   const next: Company = {
     name: change.name ?? company.name,
     country: change.country === undefined ? company.country : normaliseCountry({ country: change.country }),

@@ -24,7 +24,11 @@ describe('approvalAfterReport', () => {
 
   it('leaves new and quarantined terminals for the admin, even when they come back as approved', () => {
     expect(approvalAfterReport({ device: { ...approved, approval: 'quarantined' }, reported: same }).approval).toBe('quarantined');
-    expect(approvalAfterReport({ device: { approval: 'new', approvedSerialNumber: null, approvedAddress: null }, reported: same })).toEqual({ approval: 'new', approvedSerialNumber: null, approvedAddress: null });
+    expect(approvalAfterReport({ device: { approval: 'new', approvedSerialNumber: null, approvedAddress: null }, reported: same })).toEqual({
+      approval: 'new',
+      approvedSerialNumber: null,
+      approvedAddress: null,
+    });
   });
 });
 
@@ -37,6 +41,10 @@ describe('checkDeviceChoosable', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(KassaError);
-    expect(error).toMatchObject({ code: 'KASSA_DEVICE_NOT_APPROVED', message: expect.stringMatching(/^deviceId: device 4 \(terminal T4\) is quarantined/), details: { field: 'deviceId', approval: 'quarantined' } });
+    expect(error).toMatchObject({
+      code: 'KASSA_DEVICE_NOT_APPROVED',
+      message: expect.stringMatching(/^deviceId: device 4 \(terminal T4\) is quarantined/),
+      details: { field: 'deviceId', approval: 'quarantined' },
+    });
   });
 });

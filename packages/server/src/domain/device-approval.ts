@@ -31,7 +31,13 @@ export interface ApprovalState {
  * The device upsert (repos/devices.ts) computes the same in SQL, for a whole batch in one
  * statement; a test holds the two to the same table of cases.
  */
-export function approvalAfterReport({ device, reported }: { device: ApprovalState; reported: { serialNumber: string | null; address: string | null } }): ApprovalState {
+export function approvalAfterReport({
+  device,
+  reported,
+}: {
+  device: ApprovalState;
+  reported: { serialNumber: string | null; address: string | null };
+}): ApprovalState {
   if (device.approval !== 'approved') return device;
   const differs = (approved: string | null, seen: string | null): boolean => approved !== null && seen !== null && approved !== seen;
   if (differs(device.approvedSerialNumber, reported.serialNumber) || differs(device.approvedAddress, reported.address)) {
@@ -60,13 +66,20 @@ export function checkDeviceChoosable(device: DeviceTrust, field: string): void {
     device.approval === 'new'
       ? `is new and waits for an admin's approval (Devices → Approve)`
       : `is quarantined: it came back with another serial number or address, and an admin must approve the change`;
-  throw new KassaError('KASSA_DEVICE_NOT_APPROVED', `${field}: device ${device.id} (terminal ${device.terminalId}) ${why}.`, { field, deviceId: device.id, approval: device.approval });
+  throw new KassaError('KASSA_DEVICE_NOT_APPROVED', `${field}: device ${device.id} (terminal ${device.terminalId}) ${why}.`, {
+    field,
+    deviceId: device.id,
+    approval: device.approval,
+  });
 }
 
 /** A payment may go only to an approved device that no other box reports too. */
 export function checkDeviceTrusted(device: DeviceTrust): void {
   if (device.approval === 'new') {
-    throw new KassaError('KASSA_DEVICE_NOT_APPROVED', `Terminal ${device.terminalId} waits for an admin's approval; it takes no payment yet.`, { deviceId: device.id, approval: device.approval });
+    throw new KassaError('KASSA_DEVICE_NOT_APPROVED', `Terminal ${device.terminalId} waits for an admin's approval; it takes no payment yet.`, {
+      deviceId: device.id,
+      approval: device.approval,
+    });
   }
   if (device.approval === 'quarantined') {
     throw new KassaError('KASSA_DEVICE_QUARANTINED', undefined, { deviceId: device.id, terminalId: device.terminalId });

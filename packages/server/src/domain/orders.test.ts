@@ -60,7 +60,18 @@ describe('amountDue', () => {
   });
 });
 
-const lane: Device = { id: 7, boxId: 'b', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T', online: true, removed: false, approval: 'approved', sharedWith: [] };
+const lane: Device = {
+  id: 7,
+  boxId: 'b',
+  type: 'payment',
+  make: 'Ingenico',
+  model: 'lane5000',
+  terminalId: 'T',
+  online: true,
+  removed: false,
+  approval: 'approved',
+  sharedWith: [],
+};
 const request: PaymentRequestCheck = {
   order: order([]),
   method: { id: 3, kind: 'bank', terminal: 'ingenico', device: lane },
@@ -107,7 +118,9 @@ describe('checkPaymentRequest', () => {
   });
 
   it('refuses an offline terminal', () => {
-    expect(errorCode(() => checkPaymentRequest({ ...request, method: { ...request.method, device: { ...lane, online: false } } }))).toBe('KASSA_DEVICE_OFFLINE');
+    expect(errorCode(() => checkPaymentRequest({ ...request, method: { ...request.method, device: { ...lane, online: false } } }))).toBe(
+      'KASSA_DEVICE_OFFLINE',
+    );
   });
 
   it('refuses a second transaction on a busy terminal', () => {

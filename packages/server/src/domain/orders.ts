@@ -11,7 +11,9 @@ export type OrderState = (typeof ORDER_STATES)[number];
  * carries money is done or forceDone (void lines, retry and failed, carry none), and the paid total
  * equals the order total.
  */
-export function checkOrderValidation({ order }: { order: { state: OrderState; totalCents: number; payments: readonly PaymentLineView[] } }): { paidCents: number } {
+export function checkOrderValidation({ order }: { order: { state: OrderState; totalCents: number; payments: readonly PaymentLineView[] } }): {
+  paidCents: number;
+} {
   if (order.state !== 'draft') throw new KassaError('KASSA_ORDER_NOT_DRAFT');
   const running = order.payments.filter((p) => UNSETTLED_STATES.includes(p.state));
   if (running.length > 0) throw new KassaError('KASSA_PAYMENT_IN_PROGRESS', undefined, { payments: running.map((p) => p.uuid) });

@@ -10,7 +10,18 @@ import { checkPosPaymentMethods } from './pos-configs.js';
 const company: Company = { name: 'Shop', country: 'BE', ingenicoEnabled: true };
 const bank: Journal = { id: 1, name: 'Bank', type: 'bank' };
 const cash: Journal = { id: 2, name: 'Cash', type: 'cash' };
-const lane: Device = { id: 7, boxId: 'box', type: 'payment', make: 'Ingenico', model: 'lane5000', terminalId: 'T1', online: true, removed: false, approval: 'approved', sharedWith: [] };
+const lane: Device = {
+  id: 7,
+  boxId: 'box',
+  type: 'payment',
+  make: 'Ingenico',
+  model: 'lane5000',
+  terminalId: 'T1',
+  online: true,
+  removed: false,
+  approval: 'approved',
+  sharedWith: [],
+};
 const card: PaymentMethodDraft = { name: 'Card', kind: 'bank', journal: bank, terminal: 'ingenico', device: lane };
 
 describe('checkPaymentMethod', () => {
@@ -48,7 +59,9 @@ describe('checkPaymentMethod', () => {
 
   it('refuses a device that is new or quarantined: only an approved terminal may be chosen', () => {
     expect(errorCode(() => checkPaymentMethod({ company, method: { ...card, device: { ...lane, approval: 'new' } } }))).toBe('KASSA_DEVICE_NOT_APPROVED');
-    expect(errorCode(() => checkPaymentMethod({ company, method: { ...card, device: { ...lane, approval: 'quarantined' } } }))).toBe('KASSA_DEVICE_NOT_APPROVED');
+    expect(errorCode(() => checkPaymentMethod({ company, method: { ...card, device: { ...lane, approval: 'quarantined' } } }))).toBe(
+      'KASSA_DEVICE_NOT_APPROVED',
+    );
   });
 
   it('accepts an offline device: the device is known even when the terminal is off', () => {
@@ -78,7 +91,10 @@ describe('checkPaymentMethod', () => {
 
 describe('checkPosPaymentMethods', () => {
   it('accepts methods whose devices exist and methods without a terminal', () => {
-    const methods = [{ id: 1, terminal: 'ingenico' as const, device: lane }, { id: 2, terminal: 'none' as const, device: null }];
+    const methods = [
+      { id: 1, terminal: 'ingenico' as const, device: lane },
+      { id: 2, terminal: 'none' as const, device: null },
+    ];
     expect(errorCode(() => checkPosPaymentMethods({ methods }))).toBe('no error');
   });
 

@@ -138,7 +138,9 @@ describe('the payment state table', () => {
   });
 
   it('lets a cashier cancel in exactly the contract’s cancellable states', () => {
-    expect(PAYMENT_STATES.filter((state) => PAYMENT_TRANSITIONS[state].cancel !== undefined)).toEqual(PAYMENT_STATES.filter((state) => CANCELLABLE_STATES.includes(state)));
+    expect(PAYMENT_STATES.filter((state) => PAYMENT_TRANSITIONS[state].cancel !== undefined)).toEqual(
+      PAYMENT_STATES.filter((state) => CANCELLABLE_STATES.includes(state)),
+    );
   });
 
   it('changes no state on an untrusted box event', () => {

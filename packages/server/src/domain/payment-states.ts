@@ -3,7 +3,18 @@ import { KassaError } from './errors.js';
 
 // The states and their named sets are the contract's, shared with the web and other clients; the
 // rules of this package read them from here.
-export { ACTIVE_STATES, CANCELLABLE_STATES, FINAL_STATES, isPaymentState, NEEDS_A_PERSON_STATES, PAID_STATES, PAYMENT_STATES, SETTLED_STATES, UNSETTLED_STATES, VOID_STATES } from '@kassa/contract';
+export {
+  ACTIVE_STATES,
+  CANCELLABLE_STATES,
+  FINAL_STATES,
+  isPaymentState,
+  NEEDS_A_PERSON_STATES,
+  PAID_STATES,
+  PAYMENT_STATES,
+  SETTLED_STATES,
+  UNSETTLED_STATES,
+  VOID_STATES,
+} from '@kassa/contract';
 export type { PaymentState } from '@kassa/contract';
 
 /** A payment line as the order rules see it. */
@@ -79,11 +90,51 @@ export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
  *   marked failed (checkMarkFailedWhilePending).
  */
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial<Record<PaymentEvent, PaymentState>>>>> = {
-  pending: { accepted: 'waiting', stage: 'waitingCard', progress: 'waiting', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', markFailed: 'failed' },
-  waiting: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', refused: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', recover: 'waiting' },
-  waitingCard: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', lost: 'unknown', notRun: 'retry', cancel: 'waitingCancel', recover: 'waitingCard' },
+  pending: {
+    accepted: 'waiting',
+    stage: 'waitingCard',
+    progress: 'waiting',
+    approved: 'done',
+    approvedOtherAmount: 'mismatch',
+    declined: 'retry',
+    refused: 'retry',
+    lost: 'unknown',
+    notRun: 'retry',
+    cancel: 'waitingCancel',
+    markFailed: 'failed',
+  },
+  waiting: {
+    stage: 'waitingCard',
+    approved: 'done',
+    approvedOtherAmount: 'mismatch',
+    declined: 'retry',
+    refused: 'retry',
+    lost: 'unknown',
+    notRun: 'retry',
+    cancel: 'waitingCancel',
+    recover: 'waiting',
+  },
+  waitingCard: {
+    stage: 'waitingCard',
+    approved: 'done',
+    approvedOtherAmount: 'mismatch',
+    declined: 'retry',
+    lost: 'unknown',
+    notRun: 'retry',
+    cancel: 'waitingCancel',
+    recover: 'waitingCard',
+  },
   waitingCancel: { approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown', notRun: 'retry' },
-  unknown: { stage: 'waitingCard', approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', notRun: 'retry', recover: 'unknown', forceDone: 'forceDone', markFailed: 'failed' },
+  unknown: {
+    stage: 'waitingCard',
+    approved: 'done',
+    approvedOtherAmount: 'mismatch',
+    declined: 'retry',
+    notRun: 'retry',
+    recover: 'unknown',
+    forceDone: 'forceDone',
+    markFailed: 'failed',
+  },
   mismatch: { forceDone: 'forceDone', markFailed: 'failed' },
   retry: {},
   done: {},
@@ -137,7 +188,9 @@ export function resultEvent(result: string): 'approved' | 'declined' | 'lost' {
  * voids the line; a refused cancel means the terminal may still be charging; a refused recovery
  * changes nothing until someone learns more.
  */
-export function refusalEvent(commandKind: 'startTransaction' | 'cancelTransaction' | 'recoverTransaction' | 'releaseTransaction'): 'refused' | 'cancelRefused' | 'recoverRefused' {
+export function refusalEvent(
+  commandKind: 'startTransaction' | 'cancelTransaction' | 'recoverTransaction' | 'releaseTransaction',
+): 'refused' | 'cancelRefused' | 'recoverRefused' {
   if (commandKind === 'startTransaction') return 'refused';
   if (commandKind === 'cancelTransaction') return 'cancelRefused';
   // A refused release (the box had nothing waiting) changes nothing, like a refused recovery.

@@ -52,7 +52,10 @@ export function lineRefundCents(line: RefundableLine, before: number, quantity: 
 }
 
 /** Money an order's lines took (paid payment lines) and gave back or may be giving back (refund lines paid or running). */
-export function refundFigures(payments: readonly RefundPaymentView[], keep: (p: RefundPaymentView) => boolean = () => true): { paidCents: number; refundedCents: number; refundableCents: number } {
+export function refundFigures(
+  payments: readonly RefundPaymentView[],
+  keep: (p: RefundPaymentView) => boolean = () => true,
+): { paidCents: number; refundedCents: number; refundableCents: number } {
   let paidCents = 0;
   let refundedCents = 0;
   for (const p of payments) {
@@ -80,13 +83,15 @@ export function checkRefund(check: RefundCheck): { amountCents: number; lines: R
   if (!check.posMethodIds.includes(method.id)) throw new KassaError('KASSA_METHOD_NOT_IN_POS', undefined, { paymentMethodId: method.id });
   const { lines, amountCents } = refundAmount(order.lines, check.returned, request);
   const total = refundFigures(order.payments);
-  if (amountCents > total.refundableCents) throw new KassaError('KASSA_REFUND_EXCEEDS_PAID', undefined, { amountCents, refundableCents: total.refundableCents });
+  if (amountCents > total.refundableCents)
+    throw new KassaError('KASSA_REFUND_EXCEEDS_PAID', undefined, { amountCents, refundableCents: total.refundableCents });
   if (method.kind === 'cash') return { amountCents, lines };
   const sameWay =
     method.terminal === 'none' || method.device === null
       ? refundFigures(order.payments, (p) => p.methodId === method.id)
       : refundFigures(order.payments, (p) => p.deviceId === method.device!.id);
-  if (amountCents > sameWay.refundableCents) throw new KassaError('KASSA_REFUND_EXCEEDS_TERMINAL', undefined, { amountCents, refundableCents: sameWay.refundableCents, paymentMethodId: method.id });
+  if (amountCents > sameWay.refundableCents)
+    throw new KassaError('KASSA_REFUND_EXCEEDS_TERMINAL', undefined, { amountCents, refundableCents: sameWay.refundableCents, paymentMethodId: method.id });
   if (method.terminal === 'none') return { amountCents, lines };
   if (method.device === null || method.device.removed) throw new KassaError('KASSA_DEVICE_GONE', undefined, { paymentMethodId: method.id });
   checkDeviceTrusted(method.device);
@@ -101,7 +106,8 @@ function refundAmount(
   request: RefundCheck['request'],
 ): { lines: ReturnedLine[]; amountCents: number } {
   const hasLines = request.lines !== undefined && request.lines.length > 0;
-  if (hasLines === (request.amountCents !== undefined)) throw new KassaError('KASSA_VALIDATION', 'Give either the lines returned or an amount.', { field: 'lines' });
+  if (hasLines === (request.amountCents !== undefined))
+    throw new KassaError('KASSA_VALIDATION', 'Give either the lines returned or an amount.', { field: 'lines' });
   if (!hasLines) {
     assertCents({ cents: request.amountCents!, field: 'amountCents' });
     return { lines: [], amountCents: request.amountCents! };

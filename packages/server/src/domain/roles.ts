@@ -46,7 +46,10 @@ export interface TillFacts {
 export function checkTillAccess({ actor, till }: { actor: Actor; till: TillFacts }): void {
   if (sellsOnAnyPos(actor.role)) return;
   if (till.openedBy === actor.id || till.actorHoldsPos) return;
-  throw new KassaError('KASSA_FORBIDDEN', 'This belongs to the session of another POS; a cashier acts only on the tills of their own POS.', { needs: 'ownPos', sessionId: till.sessionId });
+  throw new KassaError('KASSA_FORBIDDEN', 'This belongs to the session of another POS; a cashier acts only on the tills of their own POS.', {
+    needs: 'ownPos',
+    sessionId: till.sessionId,
+  });
 }
 
 /**

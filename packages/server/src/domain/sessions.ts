@@ -65,18 +65,34 @@ export function closeSession({
   if (state !== 'open') throw new KassaError('KASSA_SESSION_CLOSED');
   if (draftOrders.length > 0) {
     const n = draftOrders.length;
-    throw new KassaError('KASSA_SESSION_ORDERS_OPEN', `Validate or cancel the ${n} open order${n === 1 ? '' : 's'} of this session first.`, { draftOrders: n, orders: draftOrders });
+    throw new KassaError('KASSA_SESSION_ORDERS_OPEN', `Validate or cancel the ${n} open order${n === 1 ? '' : 's'} of this session first.`, {
+      draftOrders: n,
+      orders: draftOrders,
+    });
   }
   assertCents({ cents: countedCashCents, field: 'countedCashCents', allowZero: true });
   const figures = closingFigures({ openingCashCents, payments, cashRefunds, cardRefunds });
   const cashDifferenceCents = countedCashCents - figures.expectedCashCents;
   const needsApproval = differenceNeedsApproval({ differenceCents: cashDifferenceCents, thresholdCents });
   if (needsApproval && approvedBy === null) {
-    throw new KassaError('KASSA_FORBIDDEN', `The cash difference of ${cashDifferenceCents} cents is beyond ${thresholdCents} cents: a manager must approve it.`, {
-      needs: 'managerApproval',
-      cashDifferenceCents,
-      thresholdCents,
-    });
+    throw new KassaError(
+      'KASSA_FORBIDDEN',
+      `The cash difference of ${cashDifferenceCents} cents is beyond ${thresholdCents} cents: a manager must approve it.`,
+      {
+        needs: 'managerApproval',
+        cashDifferenceCents,
+        thresholdCents,
+      },
+    );
   }
-  return { ...figures, countedCashCents, cashDifferenceCents, count, thresholdCents, closedBy, differenceApprovedBy: needsApproval ? approvedBy : null, differenceReason: needsApproval ? reason : null };
+  return {
+    ...figures,
+    countedCashCents,
+    cashDifferenceCents,
+    count,
+    thresholdCents,
+    closedBy,
+    differenceApprovedBy: needsApproval ? approvedBy : null,
+    differenceReason: needsApproval ? reason : null,
+  };
 }

@@ -37,21 +37,25 @@ describe('cash, change and due arithmetic', () => {
 
   it('taking cash lines until nothing is due settles the order exactly, with the change as the only excess', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 500_000 }), { minLength: 1, maxLength: 30 }), (totalCents, tenders) => {
-        const payments: PaymentLineView[] = [];
-        let change = 0;
-        for (const [i, tenderedCents] of tenders.entries()) {
-          const dueCents = amountDue({ totalCents, payments });
-          if (dueCents === 0) break;
-          const line = cashTender({ dueCents, tenderedCents });
-          change += line.changeCents ?? 0;
-          payments.push({ uuid: `c${i}`, amountCents: line.amountCents, state: 'done', deviceId: null });
-        }
-        const { paidCents } = paidAndRunning(payments);
-        const handed = tenders.slice(0, payments.length).reduce((a, b) => a + b, 0);
-        expect(paidCents + amountDue({ totalCents, payments })).toBe(totalCents);
-        expect(handed - change).toBe(paidCents);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 500_000 }), { minLength: 1, maxLength: 30 }),
+        (totalCents, tenders) => {
+          const payments: PaymentLineView[] = [];
+          let change = 0;
+          for (const [i, tenderedCents] of tenders.entries()) {
+            const dueCents = amountDue({ totalCents, payments });
+            if (dueCents === 0) break;
+            const line = cashTender({ dueCents, tenderedCents });
+            change += line.changeCents ?? 0;
+            payments.push({ uuid: `c${i}`, amountCents: line.amountCents, state: 'done', deviceId: null });
+          }
+          const { paidCents } = paidAndRunning(payments);
+          const handed = tenders.slice(0, payments.length).reduce((a, b) => a + b, 0);
+          expect(paidCents + amountDue({ totalCents, payments })).toBe(totalCents);
+          expect(handed - change).toBe(paidCents);
+        },
+      ),
     );
   });
 });

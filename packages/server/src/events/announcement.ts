@@ -32,7 +32,15 @@ export function parseAnnouncement(payload: string): Announcement | null {
   const { at, topic, audience, data } = value;
   const posId = optionalId(value['posId']);
   const deviceId = optionalId(value['deviceId']);
-  if (typeof at !== 'string' || typeof topic !== 'string' || !isLiveTopic(topic) || !AUDIENCES.includes(audience as Audience) || posId === undefined || deviceId === undefined) return null;
+  if (
+    typeof at !== 'string' ||
+    typeof topic !== 'string' ||
+    !isLiveTopic(topic) ||
+    !AUDIENCES.includes(audience as Audience) ||
+    posId === undefined ||
+    deviceId === undefined
+  )
+    return null;
   // The payload is the server's own NOTIFY, written from a NewLiveEvent: its data fits its topic.
   return { kind: 'full', event: { id, at, topic, audience: audience as Audience, posId, deviceId, data } as LiveEvent };
 }

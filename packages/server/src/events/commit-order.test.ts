@@ -13,7 +13,8 @@ function boxData(id: string): LiveEventData<'box'> {
 
 const DEADLINE = { timeout: 15_000, interval: 20 };
 
-const names = (client: SseClient): string[] => client.messages.filter((m) => m.event === 'box').map((m) => (JSON.parse(m.data) as { data: { box: { id: string } } }).data.box.id);
+const names = (client: SseClient): string[] =>
+  client.messages.filter((m) => m.event === 'box').map((m) => (JSON.parse(m.data) as { data: { box: { id: string } } }).data.box.id);
 
 /**
  * Two transactions write an event each; the one that wrote first commits last. Only PostgreSQL

@@ -165,7 +165,11 @@ export class LiveEventHub {
     }
     const subscribers = this.#byUser.get(userId);
     if (subscribers === undefined) return;
-    await Promise.all([...subscribers].map((subscriber) => subscriber.refresh().catch((error: unknown) => this.#log.warn({ err: error }, 'could not refresh what a stream follows'))));
+    await Promise.all(
+      [...subscribers].map((subscriber) =>
+        subscriber.refresh().catch((error: unknown) => this.#log.warn({ err: error }, 'could not refresh what a stream follows')),
+      ),
+    );
   }
 
   async #prune(): Promise<void> {

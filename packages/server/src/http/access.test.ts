@@ -24,9 +24,15 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
   beforeAll(async () => {
     t = await buildTestApp('pglite');
     cashier = await loginAs(t.app, CASHIER);
-    const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, Record<string, { 'x-kassa-access'?: string }>> }>();
+    const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, { 'x-kassa-access'?: string }>>;
+    }>();
     operations = Object.entries(document.paths).flatMap(([path, item]) =>
-      METHODS.filter((m) => item[m] !== undefined).map((method) => ({ method: method.toUpperCase(), path, access: item[method]?.['x-kassa-access'] ?? 'undocumented' })),
+      METHODS.filter((m) => item[m] !== undefined).map((method) => ({
+        method: method.toUpperCase(),
+        path,
+        access: item[method]?.['x-kassa-access'] ?? 'undocumented',
+      })),
     );
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
@@ -36,15 +42,26 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
   it('documents who may call each operation', () => {
     expect(operations.length).toBeGreaterThan(30);
     expect(operations.filter((o) => !['public', 'user', 'admin'].includes(o.access))).toEqual([]);
-    expect(operations.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`).sort()).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'GET /api/setup', 'POST /api/auth/login', 'POST /api/boxes/pair', 'POST /api/setup']);
+    expect(
+      operations
+        .filter((o) => o.access === 'public')
+        .map((o) => `${o.method} ${o.path}`)
+        .sort(),
+    ).toEqual(['GET /api/healthz', 'GET /api/openapi.json', 'GET /api/setup', 'POST /api/auth/login', 'POST /api/boxes/pair', 'POST /api/setup']);
   });
 
   it('answers 401 KASSA_UNAUTHENTICATED on every non-public route without a session', async () => {
     const answers = await Promise.all(
-      operations.filter((o) => o.access !== 'public').map(async (o) => {
-        const response = await t.app.inject({ method: o.method as 'GET', url: concrete(o.path), payload: o.method === 'GET' || o.method === 'DELETE' ? undefined : {} });
-        return `${o.method} ${o.path} ${response.statusCode} ${response.json<{ error: { code: string } }>().error.code}`;
-      }),
+      operations
+        .filter((o) => o.access !== 'public')
+        .map(async (o) => {
+          const response = await t.app.inject({
+            method: o.method as 'GET',
+            url: concrete(o.path),
+            payload: o.method === 'GET' || o.method === 'DELETE' ? undefined : {},
+          });
+          return `${o.method} ${o.path} ${response.statusCode} ${response.json<{ error: { code: string } }>().error.code}`;
+        }),
     );
     expect(answers.filter((a) => !a.endsWith('401 KASSA_UNAUTHENTICATED'))).toEqual([]);
   });
@@ -54,7 +71,11 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
     expect(admin.length).toBeGreaterThan(10);
     const answers = await Promise.all(
       admin.map(async (o) => {
-        const response = await cashier.inject({ method: o.method as 'GET', url: concrete(o.path), payload: o.method === 'GET' || o.method === 'DELETE' ? undefined : {} });
+        const response = await cashier.inject({
+          method: o.method as 'GET',
+          url: concrete(o.path),
+          payload: o.method === 'GET' || o.method === 'DELETE' ? undefined : {},
+        });
         return `${o.method} ${o.path} ${response.statusCode} ${response.json<{ error: { code: string } }>().error.code}`;
       }),
     );
@@ -85,9 +106,14 @@ describe('the HTTP surface: OpenAPI document, access rules, error shape', () => 
       for (const url of urls) {
         const payloads = o.method === 'GET' || o.method === 'DELETE' ? [undefined] : badBodies;
         for (const payload of payloads) {
-          const response = await admin.inject({ method: o.method as 'POST', url, ...(payload === undefined ? {} : { payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }) });
+          const response = await admin.inject({
+            method: o.method as 'POST',
+            url,
+            ...(payload === undefined ? {} : { payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
+          });
           const body = String(response.headers['content-type'] ?? '').includes('json') ? response.json<{ error?: { code?: string } }>() : {};
-          if (response.statusCode >= 500 || (response.statusCode >= 400 && body.error?.code === undefined)) answers.push(`${o.method} ${url} ${JSON.stringify(payload)} → ${response.statusCode}`);
+          if (response.statusCode >= 500 || (response.statusCode >= 400 && body.error?.code === undefined))
+            answers.push(`${o.method} ${url} ${JSON.stringify(payload)} → ${response.statusCode}`);
         }
       }
     }

@@ -64,14 +64,16 @@ describe('the API reference at /api/docs and its OpenAPI document', () => {
     expect(shown.json()).toEqual(document);
   });
 
-  it('the rest of the API keeps its own headers: the reference\'s CSP stays under /api/docs', async () => {
+  it("the rest of the API keeps its own headers: the reference's CSP stays under /api/docs", async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/healthz' });
     expect(response.headers['content-security-policy']).not.toBe(API_DOCS_CSP);
   });
 
   it('has no "Default Response": every response is described by its status', () => {
     const undescribed = operations.flatMap(({ name, operation }) =>
-      Object.entries(operation.responses).filter(([, r]) => r.description === 'Default Response' || r.description === '').map(([status]) => `${name} ${status}`),
+      Object.entries(operation.responses)
+        .filter(([, r]) => r.description === 'Default Response' || r.description === '')
+        .map(([status]) => `${name} ${status}`),
     );
     expect(undescribed).toEqual([]);
   });
@@ -93,7 +95,9 @@ describe('the API reference at /api/docs and its OpenAPI document', () => {
   it('gives every answer with a body an example, the payment as written by hand', () => {
     const missing = operations.flatMap(({ name, operation }) =>
       Object.entries(operation.responses).flatMap(([status, r]) =>
-        Object.values(r.content ?? {}).filter((m) => m.example === undefined && m.examples === undefined).map(() => `${name} ${status}`),
+        Object.values(r.content ?? {})
+          .filter((m) => m.example === undefined && m.examples === undefined)
+          .map(() => `${name} ${status}`),
       ),
     );
     expect(missing).toEqual([]);
@@ -109,7 +113,9 @@ describe('the API reference at /api/docs and its OpenAPI document', () => {
     expect(conflict.description).toContain('KASSA_TERMINAL_BUSY');
     const examples = conflict.content!['application/json']!.examples!;
     expect(Object.keys(examples).sort()).toEqual(errorCodesFor(409).sort());
-    expect(examples['KASSA_IDEMPOTENCY_MISMATCH']!.value).toEqual({ error: { code: 'KASSA_IDEMPOTENCY_MISMATCH', message: ERROR_CATALOGUE.KASSA_IDEMPOTENCY_MISMATCH.message } });
+    expect(examples['KASSA_IDEMPOTENCY_MISMATCH']!.value).toEqual({
+      error: { code: 'KASSA_IDEMPOTENCY_MISMATCH', message: ERROR_CATALOGUE.KASSA_IDEMPOTENCY_MISMATCH.message },
+    });
   });
 });
 
@@ -120,7 +126,10 @@ describe('the API reference in a browser', () => {
   beforeAll(async () => {
     t = await buildTestApp('pglite');
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: process.env['KASSA_CHROMIUM'] ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: process.env['KASSA_CHROMIUM'] ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();

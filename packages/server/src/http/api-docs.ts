@@ -21,7 +21,8 @@ export const API_DOCS_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="0" y="30" font-family="sans-serif" font-size="28" font-weight="bold" fill="#ffffff">kassa API</text></svg>';
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="0" y="30" font-family="sans-serif" font-size="28" font-weight="bold" fill="#ffffff">kassa API</text></svg>';
 
 /** True for the reference's routes, which the Swagger UI plugin registers itself (all public: they show the same document as /api/openapi.json). */
 

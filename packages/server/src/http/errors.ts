@@ -17,7 +17,13 @@ export function errorResponses(...statuses: number[]): Record<number, typeof Err
   return Object.fromEntries(all.map((status) => [status, ErrorBody]));
 }
 
-const FRAMEWORK_CODES: Record<number, ApiErrorCode> = { 400: 'KASSA_VALIDATION', 404: 'KASSA_NOT_FOUND', 413: 'KASSA_BODY_TOO_LARGE', 415: 'KASSA_UNSUPPORTED_MEDIA', 429: 'KASSA_RATE_LIMITED' };
+const FRAMEWORK_CODES: Record<number, ApiErrorCode> = {
+  400: 'KASSA_VALIDATION',
+  404: 'KASSA_NOT_FOUND',
+  413: 'KASSA_BODY_TOO_LARGE',
+  415: 'KASSA_UNSUPPORTED_MEDIA',
+  429: 'KASSA_RATE_LIMITED',
+};
 
 /**
  * Errors the router finds before any route runs (a malformed percent-encoding, a parameter longer

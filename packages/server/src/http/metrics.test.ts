@@ -39,7 +39,15 @@ describe.each(BACKENDS)('GET /metrics on %s', (backend) => {
   it('counts payments by state and method, requests by route, a payment from request to final state, streams, boxes and terminals', async () => {
     const order = await newOrder(shop);
     const paymentUuid = uuid();
-    expect((await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 } })).statusCode).toBeLessThan(300);
+    expect(
+      (
+        await shop.cashier.inject({
+          method: 'PUT',
+          url: `/api/payments/${paymentUuid}`,
+          payload: { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 },
+        })
+      ).statusCode,
+    ).toBeLessThan(300);
     await reportFromBox(t.app.kassa, paymentUuid, 'approved', { eventId: `approved-${paymentUuid}` });
     const text = (await scrape({ authorization: `Bearer ${TOKEN}` })).body;
     expect(text).toContain('kassa_payments{state="done",method="Card"} 1');

@@ -39,9 +39,26 @@ export class ServerMetrics implements PaymentObserver {
 
   constructor(db: Executor, hub: () => LiveEventHub | null) {
     const registers = [this.registry];
-    this.#http = new Histogram({ name: 'kassa_http_request_duration_seconds', help: 'HTTP requests by method, route and status.', labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers });
-    this.#payment = new Histogram({ name: 'kassa_payment_duration_seconds', help: 'Payments from the request to their final state, by that state.', labelNames: ['state'], buckets: PAYMENT_BUCKETS, registers });
-    this.#finished = new Counter({ name: 'kassa_payments_finished_total', help: 'Payments that reached a final state in this process.', labelNames: ['state'], registers });
+    this.#http = new Histogram({
+      name: 'kassa_http_request_duration_seconds',
+      help: 'HTTP requests by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers,
+    });
+    this.#payment = new Histogram({
+      name: 'kassa_payment_duration_seconds',
+      help: 'Payments from the request to their final state, by that state.',
+      labelNames: ['state'],
+      buckets: PAYMENT_BUCKETS,
+      registers,
+    });
+    this.#finished = new Counter({
+      name: 'kassa_payments_finished_total',
+      help: 'Payments that reached a final state in this process.',
+      labelNames: ['state'],
+      registers,
+    });
     new Gauge({
       name: 'kassa_payments',
       help: 'Payments in the database by state and payment method.',
@@ -71,7 +88,12 @@ export class ServerMetrics implements PaymentObserver {
       help: 'Paired boxes whose uplink is open (on any server process).',
       registers,
       async collect() {
-        const row = await db.selectFrom('boxes').select((eb) => eb.fn.countAll<number>().as('n')).where('online', '=', true).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom('boxes')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('online', '=', true)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirstOrThrow();
         this.set(Number(row.n));
       },
     });
@@ -80,7 +102,12 @@ export class ServerMetrics implements PaymentObserver {
       help: 'Payment terminals their box reports online.',
       registers,
       async collect() {
-        const row = await db.selectFrom('devices').select((eb) => eb.fn.countAll<number>().as('n')).where('online', '=', true).where('removed', '=', false).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom('devices')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('online', '=', true)
+          .where('removed', '=', false)
+          .executeTakeFirstOrThrow();
         this.set(Number(row.n));
       },
     });
@@ -118,7 +145,8 @@ export function registerMetricsRoute(app: App, ctx: ServiceContext, metrics: Ser
     if (!allowed) {
       const cookie = request.cookies[SESSION_COOKIE];
       const session = cookie === undefined ? null : await resolveSession(ctx, cookie);
-      if (session === null && bearer === undefined) throw new KassaError('KASSA_UNAUTHENTICATED', 'Send the metrics token as "Authorization: Bearer …", or log in as an admin.');
+      if (session === null && bearer === undefined)
+        throw new KassaError('KASSA_UNAUTHENTICATED', 'Send the metrics token as "Authorization: Bearer …", or log in as an admin.');
       allowed = session?.user.role === 'admin';
     }
     if (!allowed) throw new KassaError('KASSA_FORBIDDEN', 'The metrics token is wrong, or the session is not an admin’s.');

@@ -17,7 +17,10 @@ export const API_TAGS: readonly { readonly name: string; readonly description: s
   { name: 'auth', description: 'Log in and out. The session is a cookie; every write repeats the CSRF token of the login answer in `x-csrf-token`.' },
   { name: 'sessions', description: 'POS sessions: opened with the cash count at the start, closed with the totals per payment method.' },
   { name: 'orders', description: 'Orders of a session, made with a client-made uuid (the idempotency key), validated once paid, with their receipt.' },
-  { name: 'payments', description: 'Payment lines of an order. A card payment runs on the Ingenico terminal of its method; its state and history follow the terminal.' },
+  {
+    name: 'payments',
+    description: 'Payment lines of an order. A card payment runs on the Ingenico terminal of its method; its state and history follow the terminal.',
+  },
   { name: 'events', description: 'Live events (Server-Sent Events): payments, orders, devices and boxes as they change.' },
   { name: 'products', description: 'What the tills sell; prices in cents, VAT included.' },
   { name: 'payment methods', description: 'Cash and card methods; a card method names its Ingenico payment terminal device.' },
@@ -71,7 +74,9 @@ export async function installOpenApi(app: App, version: string, publicUrl: () =>
 export function registerOpenApiRoute(app: App): void {
   app.get(
     OPENAPI_PATH,
-    routeOptions('public', 'meta', 'This OpenAPI document', { response: { 200: Type.Object({}, { additionalProperties: true, description: 'The OpenAPI 3.1 document of this API.' }) } }),
+    routeOptions('public', 'meta', 'This OpenAPI document', {
+      response: { 200: Type.Object({}, { additionalProperties: true, description: 'The OpenAPI 3.1 document of this API.' }) },
+    }),
     async () => app.swagger(),
   );
 }

@@ -46,7 +46,12 @@ export function databaseRateLimitStore(db: Executor): FastifyRateLimitStoreCtor 
 
     incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
       hits += 1;
-      if (hits % SWEEP_EVERY === 0) void db.deleteFrom('rate_limits').where('window_start', '<', new Date(Date.now() - 24 * 60 * 60 * 1000)).execute().catch(() => undefined);
+      if (hits % SWEEP_EVERY === 0)
+        void db
+          .deleteFrom('rate_limits')
+          .where('window_start', '<', new Date(Date.now() - 24 * 60 * 60 * 1000))
+          .execute()
+          .catch(() => undefined);
       countHit(db, `${this.#prefix}${key}`, timeWindow).then(
         (result) => callback(null, result),
         (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),

@@ -36,18 +36,21 @@ describe('HTTP hardening', () => {
   });
 
   describe('security headers', () => {
-    it.each(['/', '/api/healthz', '/api/no-such-route'])('sends a CSP without inline script that refuses framing, nosniff and no-referrer on %s', async (url) => {
-      const response = await t.app.inject({ method: 'GET', url });
-      const csp = String(response.headers['content-security-policy']);
-      expect(csp).toContain("frame-ancestors 'none'");
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).toContain("default-src 'self'");
-      expect(csp).not.toContain('unsafe-inline');
-      expect(csp).not.toContain('unsafe-eval');
-      expect(response.headers['x-frame-options']).toBe('DENY');
-      expect(response.headers['x-content-type-options']).toBe('nosniff');
-      expect(response.headers['referrer-policy']).toBe('no-referrer');
-    });
+    it.each(['/', '/api/healthz', '/api/no-such-route'])(
+      'sends a CSP without inline script that refuses framing, nosniff and no-referrer on %s',
+      async (url) => {
+        const response = await t.app.inject({ method: 'GET', url });
+        const csp = String(response.headers['content-security-policy']);
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).toContain("default-src 'self'");
+        expect(csp).not.toContain('unsafe-inline');
+        expect(csp).not.toContain('unsafe-eval');
+        expect(response.headers['x-frame-options']).toBe('DENY');
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.headers['referrer-policy']).toBe('no-referrer');
+      },
+    );
 
     it('sends no Strict-Transport-Security while the public URL may be plain http', async () => {
       const response = await t.app.inject({ method: 'GET', url: '/api/healthz' });
@@ -57,14 +60,20 @@ describe('HTTP hardening', () => {
 
   describe('upgrade requests', () => {
     it.each(['/', '/api/events', '/api/box/uplinkx', '/ws'])('answers an upgrade on %s with 404 and closes the socket', async (path) => {
-      const result = await rawExchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      const result = await rawExchange(
+        port,
+        `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
       expect(result.closed).toBe(true);
       expect(result.answer).toMatch(/^HTTP\/1\.1 404 /);
       expect(result.answer).toContain('KASSA_NOT_FOUND');
     });
 
     it('still lets the box uplink answer its own path (401 without a token)', async () => {
-      const result = await rawExchange(port, `GET /api/box/uplink HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      const result = await rawExchange(
+        port,
+        `GET /api/box/uplink HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
       expect(result.answer).toMatch(/^HTTP\/1\.1 401 /);
     });
   });

@@ -64,7 +64,8 @@ export async function installSecurity(app: App, db: Executor, secure: SecureCook
   await app.register(rateLimit, {
     global: false,
     store: databaseRateLimitStore(db),
-    errorResponseBuilder: (_request, context) => new KassaError('KASSA_RATE_LIMITED', `Too many attempts; retry in ${context.after}.`, { retryAfterMs: context.ttl }),
+    errorResponseBuilder: (_request, context) =>
+      new KassaError('KASSA_RATE_LIMITED', `Too many attempts; retry in ${context.after}.`, { retryAfterMs: context.ttl }),
   });
 }
 

@@ -19,7 +19,12 @@ export const SESSION_SECURITY = 'session';
  * The options of one route: who may call it (config.access, enforced by the auth hook) and its
  * schema, documented in OpenAPI with the same access level so the document cannot drift from it.
  */
-export function routeOptions<S extends FastifySchema>(access: Access, tag: string, summary: string, schema: S): { config: { access: Access }; schema: S & Documented } {
+export function routeOptions<S extends FastifySchema>(
+  access: Access,
+  tag: string,
+  summary: string,
+  schema: S,
+): { config: { access: Access }; schema: S & Documented } {
   const security: Documented['security'] = access === 'public' ? [] : [{ [SESSION_SECURITY]: [] }];
   return { config: { access }, schema: { ...schema, summary, tags: [tag], security, 'x-kassa-access': access } };
 }

@@ -9,7 +9,10 @@ export interface AuthSession {
 }
 
 export async function createAuthSession(db: Executor, session: { idHash: string; userId: number; csrfTokenHash: string; expiresAt: Date }): Promise<void> {
-  await db.insertInto('auth_sessions').values({ id: session.idHash, user_id: session.userId, csrf_token_hash: session.csrfTokenHash, expires_at: session.expiresAt }).execute();
+  await db
+    .insertInto('auth_sessions')
+    .values({ id: session.idHash, user_id: session.userId, csrf_token_hash: session.csrfTokenHash, expires_at: session.expiresAt })
+    .execute();
 }
 
 /** The live session with this id hash and its active user, or null. */

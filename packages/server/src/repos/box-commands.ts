@@ -27,7 +27,12 @@ export const COMMANDS_CHANNEL = 'box_commands';
  * The kinds rows queued before the contract's words were stored under; such a row is read as the
  * contract command (its other fields already had the contract's names).
  */
-const STORED_BEFORE: Readonly<Record<string, BoxCommand['kind']>> = { pay: 'startTransaction', cancel: 'cancelTransaction', recover: 'recoverTransaction', release: 'releaseTransaction' };
+const STORED_BEFORE: Readonly<Record<string, BoxCommand['kind']>> = {
+  pay: 'startTransaction',
+  cancel: 'cancelTransaction',
+  recover: 'recoverTransaction',
+  release: 'releaseTransaction',
+};
 
 /** The stored kinds of a start command, the current one first. */
 export const START_KINDS: readonly string[] = ['startTransaction', 'pay'];
@@ -53,7 +58,11 @@ export function storedCommand(row: { id: number | string; boxId: string; payload
  */
 export async function enqueueCommand(db: Executor, prefix: string, boxId: string, command: BoxCommand): Promise<number> {
   checkBoxCommand(command);
-  const row = await db.insertInto('box_commands').values({ box_id: boxId, kind: command.kind, payload: toJson(command) }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('box_commands')
+    .values({ box_id: boxId, kind: command.kind, payload: toJson(command) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   // The command travels with its notification, so the process holding the box sends it without reading it back.
   await notify(db, prefix, COMMANDS_CHANNEL, toJson({ boxId, id: Number(row.id), command }));
   return Number(row.id);

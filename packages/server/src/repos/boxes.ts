@@ -11,7 +11,14 @@ export interface Box {
 
 const columns = ['id', 'name', 'created_at', 'revoked_at', 'online', 'last_seen_at'] as const;
 type BoxRow = { id: string; name: string; created_at: Date; revoked_at: Date | null; online: boolean; last_seen_at: Date | null };
-const toBox = (row: BoxRow): Box => ({ id: row.id, name: row.name, createdAt: row.created_at, revokedAt: row.revoked_at, online: row.online, lastSeenAt: row.last_seen_at });
+const toBox = (row: BoxRow): Box => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+  online: row.online,
+  lastSeenAt: row.last_seen_at,
+});
 
 export async function createBox(db: Executor, box: { id: string; name: string; tokenHash: string }): Promise<Box> {
   return toBox(await db.insertInto('boxes').values({ id: box.id, name: box.name, token_hash: box.tokenHash }).returning(columns).executeTakeFirstOrThrow());

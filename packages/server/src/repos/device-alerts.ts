@@ -24,8 +24,22 @@ export async function raiseImpostorAlerts(db: Executor, boxId: string, reports: 
     .expression(
       db
         .selectFrom(
-          sql<{ terminal_id: string; at: Date; address: string; serial_number: string | null; reason: string; attempts: number }>`(select * from json_to_recordset(${JSON.stringify(
-            reports.map((r) => ({ terminal_id: r.terminalId, at: r.at.toISOString(), address: r.address, serial_number: r.serialNumber, reason: r.reason, attempts: r.attempts })),
+          sql<{
+            terminal_id: string;
+            at: Date;
+            address: string;
+            serial_number: string | null;
+            reason: string;
+            attempts: number;
+          }>`(select * from json_to_recordset(${JSON.stringify(
+            reports.map((r) => ({
+              terminal_id: r.terminalId,
+              at: r.at.toISOString(),
+              address: r.address,
+              serial_number: r.serialNumber,
+              reason: r.reason,
+              attempts: r.attempts,
+            })),
           )}::json) as r(terminal_id text, at timestamptz, address text, serial_number text, reason text, attempts integer))`.as('r'),
         )
         .innerJoin('devices as d', (j) => j.onRef('d.terminal_id', '=', 'r.terminal_id').on('d.box_id', '=', boxId))
@@ -37,10 +51,25 @@ export async function raiseImpostorAlerts(db: Executor, boxId: string, reports: 
 }
 
 /** `dismissed`, or why not: no such open alert on that device (`missing`), or dismissed before (`already`). */
-export async function dismissAlert(db: Executor, deviceId: number, alertId: number, by: { userId: number; at: Date }): Promise<'dismissed' | 'missing' | 'already'> {
-  const row = await db.selectFrom('device_alerts').select(['id', 'dismissed_at']).where('id', '=', alertId).where('device_id', '=', deviceId).executeTakeFirst();
+export async function dismissAlert(
+  db: Executor,
+  deviceId: number,
+  alertId: number,
+  by: { userId: number; at: Date },
+): Promise<'dismissed' | 'missing' | 'already'> {
+  const row = await db
+    .selectFrom('device_alerts')
+    .select(['id', 'dismissed_at'])
+    .where('id', '=', alertId)
+    .where('device_id', '=', deviceId)
+    .executeTakeFirst();
   if (row === undefined) return 'missing';
   if (row.dismissed_at !== null) return 'already';
-  const done = await db.updateTable('device_alerts').set({ dismissed_at: by.at, dismissed_by: by.userId }).where('id', '=', alertId).where('dismissed_at', 'is', null).executeTakeFirst();
+  const done = await db
+    .updateTable('device_alerts')
+    .set({ dismissed_at: by.at, dismissed_by: by.userId })
+    .where('id', '=', alertId)
+    .where('dismissed_at', 'is', null)
+    .executeTakeFirst();
   return done.numUpdatedRows > 0n ? 'dismissed' : 'already';
 }

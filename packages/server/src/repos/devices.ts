@@ -113,7 +113,11 @@ export async function getDevice(db: Executor, id: number): Promise<DeviceView | 
 /** The devices, other than those of `exceptIds`, that carry one of these TerminalIds (not removed). */
 export async function devicesWithTerminalIds(db: Executor, terminalIds: readonly string[], exceptIds: readonly number[]): Promise<DeviceView[]> {
   if (terminalIds.length === 0) return [];
-  let query = db.selectFrom('devices').select(DEVICE_SELECTION).where('terminal_id', 'in', [...terminalIds]).where('removed', '=', false);
+  let query = db
+    .selectFrom('devices')
+    .select(DEVICE_SELECTION)
+    .where('terminal_id', 'in', [...terminalIds])
+    .where('removed', '=', false);
   if (exceptIds.length > 0) query = query.where('id', 'not in', [...exceptIds]);
   return (await query.orderBy('id').execute()).map(toDevice);
 }
@@ -133,12 +137,30 @@ export async function upsertDevice(
   report: { boxId: string; terminalId: string; type: string; make: string; model: string; online: boolean; at: Date; approved?: boolean },
 ): Promise<DeviceView> {
   const approval = report.approved === true ? ('approved' as const) : undefined;
-  const values = { box_id: report.boxId, terminal_id: report.terminalId, type: report.type, make: report.make, model: report.model, online: report.online, last_seen_at: report.at, removed: false, ...(approval ? { approval } : {}) };
+  const values = {
+    box_id: report.boxId,
+    terminal_id: report.terminalId,
+    type: report.type,
+    make: report.make,
+    model: report.model,
+    online: report.online,
+    last_seen_at: report.at,
+    removed: false,
+    ...(approval ? { approval } : {}),
+  };
   const row = await db
     .insertInto('devices')
     .values(values)
     .onConflict((c) =>
-      c.columns(['box_id', 'terminal_id']).doUpdateSet({ type: values.type, make: values.make, model: values.model, online: values.online, last_seen_at: values.last_seen_at, removed: false, ...(approval ? { approval } : {}) }),
+      c.columns(['box_id', 'terminal_id']).doUpdateSet({
+        type: values.type,
+        make: values.make,
+        model: values.model,
+        online: values.online,
+        last_seen_at: values.last_seen_at,
+        removed: false,
+        ...(approval ? { approval } : {}),
+      }),
     )
     .returning(DEVICE_SELECTION)
     .executeTakeFirstOrThrow();
@@ -182,7 +204,12 @@ const approvedAfterReport = (column: 'serial_number' | 'address') =>
  * number or address the box reports anew, and what it does to the approval, is always written.
  * Rows are written in TerminalId order, so two writers of one box never wait on each other in a circle.
  */
-export async function upsertDeviceReports(db: Executor, boxId: string, reports: readonly DeviceReportRow[], options: { quietMs: number | null }): Promise<DeviceView[]> {
+export async function upsertDeviceReports(
+  db: Executor,
+  boxId: string,
+  reports: readonly DeviceReportRow[],
+  options: { quietMs: number | null },
+): Promise<DeviceView[]> {
   if (reports.length === 0) return [];
   const sorted = [...reports].sort((a, b) => (a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : 0));
   const quiet = options.quietMs;
@@ -245,7 +272,9 @@ export async function upsertDeviceReports(db: Executor, boxId: string, reports: 
 }
 
 export async function setBoxDevicesOffline(db: Executor, boxId: string): Promise<DeviceView[]> {
-  return (await db.updateTable('devices').set({ online: false }).where('box_id', '=', boxId).where('online', '=', true).returning(DEVICE_SELECTION).execute()).map(toDevice);
+  return (
+    await db.updateTable('devices').set({ online: false }).where('box_id', '=', boxId).where('online', '=', true).returning(DEVICE_SELECTION).execute()
+  ).map(toDevice);
 }
 
 export async function removeBoxDevices(db: Executor, boxId: string): Promise<void> {
@@ -269,6 +298,12 @@ export async function approveDevice(db: Executor, id: number, by: { userId: numb
 
 /** An admin removes a device (e.g. the same TerminalId's old row on another box). Null when there is no such device. */
 export async function removeDevice(db: Executor, id: number): Promise<DeviceView | null> {
-  const row = await db.updateTable('devices').set({ removed: true, online: false }).where('id', '=', id).where('removed', '=', false).returning(DEVICE_SELECTION).executeTakeFirst();
+  const row = await db
+    .updateTable('devices')
+    .set({ removed: true, online: false })
+    .where('id', '=', id)
+    .where('removed', '=', false)
+    .returning(DEVICE_SELECTION)
+    .executeTakeFirst();
   return row === undefined ? null : toDevice(row);
 }

@@ -31,7 +31,10 @@ export const EVENTS_CHANNEL = 'events';
  * reads it back).
  */
 export async function appendEvent(db: Executor, event: NewLiveEvent): Promise<void> {
-  await db.insertInto('events').values({ topic: event.topic, audience: event.audience, data: toJson(event.data) }).execute();
+  await db
+    .insertInto('events')
+    .values({ topic: event.topic, audience: event.audience, data: toJson(event.data) })
+    .execute();
 }
 
 export async function getEvent(db: Executor, id: number): Promise<LiveEvent | null> {
@@ -40,14 +43,22 @@ export async function getEvent(db: Executor, id: number): Promise<LiveEvent | nu
 }
 
 /** Events after `afterId` that `audiences` may see within `scope`, oldest first, at most `limit`. */
-export async function eventsAfter(db: Executor, afterId: number, limit: number, filter?: { audiences: readonly Audience[]; scope: StreamScope }): Promise<LiveEvent[]> {
+export async function eventsAfter(
+  db: Executor,
+  afterId: number,
+  limit: number,
+  filter?: { audiences: readonly Audience[]; scope: StreamScope },
+): Promise<LiveEvent[]> {
   let query = db.selectFrom('events').selectAll().where('id', '>', afterId);
   if (filter !== undefined) {
     query = query.where('audience', 'in', [...filter.audiences]);
     const scope = filter.scope;
     if (scope.kind === 'tills') {
       query = query.where((eb) =>
-        eb.or([eb('pos_id', '=', sql<number>`any(${[...scope.posIds]}::integer[])`), eb('device_id', '=', sql<number>`any(${[...scope.deviceIds]}::integer[])`)]),
+        eb.or([
+          eb('pos_id', '=', sql<number>`any(${[...scope.posIds]}::integer[])`),
+          eb('device_id', '=', sql<number>`any(${[...scope.deviceIds]}::integer[])`),
+        ]),
       );
     }
   }
@@ -56,7 +67,10 @@ export async function eventsAfter(db: Executor, afterId: number, limit: number, 
 }
 
 export async function latestEventId(db: Executor): Promise<number> {
-  const row = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
   return row?.id === null || row?.id === undefined ? 0 : Number(row.id);
 }
 
@@ -68,5 +82,13 @@ export async function pruneEvents(db: Executor, before: Date): Promise<number> {
 
 /** A stored row: only appendEvent and the uplink batch write them, each from a NewLiveEvent. */
 function toLive(row: { id: number; at: Date; topic: string; audience: string; pos_id: number | null; device_id: number | null; data: unknown }): LiveEvent {
-  return { id: Number(row.id), at: row.at.toISOString(), topic: row.topic, audience: row.audience, posId: row.pos_id, deviceId: row.device_id, data: row.data } as LiveEvent;
+  return {
+    id: Number(row.id),
+    at: row.at.toISOString(),
+    topic: row.topic,
+    audience: row.audience,
+    posId: row.pos_id,
+    deviceId: row.device_id,
+    data: row.data,
+  } as LiveEvent;
 }

@@ -22,6 +22,10 @@ export async function deleteJournal(db: Executor, id: number): Promise<void> {
 }
 
 export async function countMethodsOfJournal(db: Executor, journalId: number): Promise<number> {
-  const row = await db.selectFrom('payment_methods').select((eb) => eb.fn.countAll<number>().as('n')).where('journal_id', '=', journalId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('payment_methods')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('journal_id', '=', journalId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -28,7 +28,12 @@ export async function recordFailure(db: Executor, key: string, policy: LockoutPo
     .returning(['failures'])
     .executeTakeFirstOrThrow();
   const lockMs = lockDurationMs(Number(row.failures), policy);
-  if (lockMs > 0) await db.updateTable('login_throttles').set({ locked_until: new Date(now.getTime() + lockMs) }).where('key', '=', key).execute();
+  if (lockMs > 0)
+    await db
+      .updateTable('login_throttles')
+      .set({ locked_until: new Date(now.getTime() + lockMs) })
+      .where('key', '=', key)
+      .execute();
 }
 
 export async function clearThrottles(db: Executor, keys: readonly string[]): Promise<void> {
@@ -66,6 +71,11 @@ export async function listLoginDeviceHashes(db: Executor, userId: number): Promi
 
 /** When each username is locked until, for the usernames locked at `now`. */
 export async function lockedUsernames(db: Executor, now: Date): Promise<Map<string, Date>> {
-  const rows = await db.selectFrom('login_throttles').select(['key', 'locked_until']).where('key', 'like', 'username:%').where('locked_until', '>', now).execute();
+  const rows = await db
+    .selectFrom('login_throttles')
+    .select(['key', 'locked_until'])
+    .where('key', 'like', 'username:%')
+    .where('locked_until', '>', now)
+    .execute();
   return new Map(rows.flatMap((r) => (r.locked_until === null ? [] : [[r.key.slice('username:'.length), r.locked_until] as const])));
 }

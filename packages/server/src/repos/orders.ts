@@ -49,14 +49,33 @@ export interface NewOrder {
 export async function insertOrder(db: Executor, order: NewOrder): Promise<boolean> {
   const inserted = await db
     .insertInto('orders')
-    .values({ id: order.id, session_id: order.sessionId, state: 'draft', total_cents: order.totalCents, vat_cents: order.vatCents, vat: toJson(order.vat), created_by: order.createdBy })
+    .values({
+      id: order.id,
+      session_id: order.sessionId,
+      state: 'draft',
+      total_cents: order.totalCents,
+      vat_cents: order.vatCents,
+      vat: toJson(order.vat),
+      created_by: order.createdBy,
+    })
     .onConflict((c) => c.column('id').doNothing())
     .returning('id')
     .executeTakeFirst();
   if (inserted === undefined) return false;
   await db
     .insertInto('order_lines')
-    .values(order.lines.map((l, position) => ({ order_id: order.id, position, product_id: l.productId, name: l.name, quantity: l.quantity, unit_price_cents: l.unitPriceCents, vat_rate: l.vatRate, total_cents: l.totalCents })))
+    .values(
+      order.lines.map((l, position) => ({
+        order_id: order.id,
+        position,
+        product_id: l.productId,
+        name: l.name,
+        quantity: l.quantity,
+        unit_price_cents: l.unitPriceCents,
+        vat_rate: l.vatRate,
+        total_cents: l.totalCents,
+      })),
+    )
     .execute();
   return true;
 }
@@ -67,7 +86,13 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
   const row = await query.executeTakeFirst();
   if (row === undefined) return null;
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
-  const payments = await db.selectFrom('payments').select(['uuid', 'amount_cents', 'state', 'device_id', 'method_id', 'tendered_cents', 'change_cents']).where('order_id', '=', id).where('kind', '=', 'payment').orderBy('created_at').execute();
+  const payments = await db
+    .selectFrom('payments')
+    .select(['uuid', 'amount_cents', 'state', 'device_id', 'method_id', 'tendered_cents', 'change_cents'])
+    .where('order_id', '=', id)
+    .where('kind', '=', 'payment')
+    .orderBy('created_at')
+    .execute();
   // A cancellation refunds what the order took: a cancelled order has refunds too.
   const refunds = row.state === 'draft' ? [] : await listOrderRefunds(db, id);
   return {
@@ -82,8 +107,23 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
     validatedAt: row.validated_at,
     receiptNumber: row.receipt_number,
     cancellationUuid: row.cancellation_uuid,
-    lines: lines.map((l) => ({ productId: l.product_id, name: l.name, quantity: l.quantity, unitPriceCents: l.unit_price_cents, vatRate: l.vat_rate, totalCents: l.total_cents })),
-    payments: payments.map((p) => ({ uuid: p.uuid, amountCents: p.amount_cents, state: p.state as PaymentState, deviceId: p.device_id, methodId: p.method_id, tenderedCents: p.tendered_cents, changeCents: p.change_cents })),
+    lines: lines.map((l) => ({
+      productId: l.product_id,
+      name: l.name,
+      quantity: l.quantity,
+      unitPriceCents: l.unit_price_cents,
+      vatRate: l.vat_rate,
+      totalCents: l.total_cents,
+    })),
+    payments: payments.map((p) => ({
+      uuid: p.uuid,
+      amountCents: p.amount_cents,
+      state: p.state as PaymentState,
+      deviceId: p.device_id,
+      methodId: p.method_id,
+      tenderedCents: p.tendered_cents,
+      changeCents: p.change_cents,
+    })),
     refunds,
   };
 }

@@ -25,7 +25,16 @@ export interface PaymentMethodInput {
 }
 
 const columns = ['id', 'name', 'kind', 'journal_id', 'terminal', 'device_id', 'refund_transaction_type', 'archived_at'] as const;
-type Row = { id: number; name: string; kind: PaymentMethodKind; journal_id: number; terminal: Terminal; device_id: number | null; refund_transaction_type: string | null; archived_at: Date | null };
+type Row = {
+  id: number;
+  name: string;
+  kind: PaymentMethodKind;
+  journal_id: number;
+  terminal: Terminal;
+  device_id: number | null;
+  refund_transaction_type: string | null;
+  archived_at: Date | null;
+};
 const toMethod = (row: Row): PaymentMethod => ({
   id: row.id,
   name: row.name,
@@ -42,7 +51,9 @@ const toRow = (m: PaymentMethodInput) => ({
   journal_id: m.journalId,
   terminal: m.terminal,
   device_id: m.deviceId,
-  ...(m.refundTransactionType === undefined ? {} : { refund_transaction_type: m.refundTransactionType === null ? null : m.refundTransactionType.toUpperCase() }),
+  ...(m.refundTransactionType === undefined
+    ? {}
+    : { refund_transaction_type: m.refundTransactionType === null ? null : m.refundTransactionType.toUpperCase() }),
 });
 
 export async function listPaymentMethods(db: Executor): Promise<PaymentMethod[]> {
@@ -64,7 +75,11 @@ export async function updatePaymentMethod(db: Executor, id: number, method: Paym
 }
 
 export async function countIngenicoMethods(db: Executor): Promise<number> {
-  const row = await db.selectFrom('payment_methods').select((eb) => eb.fn.countAll<number>().as('n')).where('terminal', '=', 'ingenico').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('payment_methods')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('terminal', '=', 'ingenico')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -76,7 +91,11 @@ export async function setPaymentMethodArchived(db: Executor, id: number, at: Dat
 
 /** What still uses a method: its payment and refund lines, and the POS configurations that offer it. */
 export async function paymentMethodUses(db: Executor, id: number): Promise<{ paymentLines: number; posConfigIds: number[] }> {
-  const lines = await db.selectFrom('payments').select((eb) => eb.fn.countAll<number>().as('n')).where('method_id', '=', id).executeTakeFirstOrThrow();
+  const lines = await db
+    .selectFrom('payments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('method_id', '=', id)
+    .executeTakeFirstOrThrow();
   const pos = await db.selectFrom('pos_config_methods').select('pos_config_id').where('payment_method_id', '=', id).orderBy('pos_config_id').execute();
   return { paymentLines: Number(lines.n), posConfigIds: pos.map((p) => p.pos_config_id) };
 }

@@ -23,7 +23,13 @@ import { ACTIVE_STATES } from '../domain/payment-states.js';
 
 /** What the rules of a payment request look at, read in one statement. */
 export interface PaymentRequestFacts {
-  readonly order: { readonly id: string; readonly sessionId: number; readonly state: 'draft' | 'paid' | 'cancelled'; readonly totalCents: number; readonly payments: readonly PaymentLineView[] };
+  readonly order: {
+    readonly id: string;
+    readonly sessionId: number;
+    readonly state: 'draft' | 'paid' | 'cancelled';
+    readonly totalCents: number;
+    readonly payments: readonly PaymentLineView[];
+  };
   /** The payment already made with this uuid, whatever its order. */
   readonly existing: Payment | null;
   readonly method: PaymentMethod | null;
@@ -91,7 +97,10 @@ type FactsRow = {
  * order does not exist. Nothing is locked: `writePaymentRequest` writes only while the order's
  * payments version is the one read here, and the caller reads again when it moved on.
  */
-export async function readPaymentRequest(db: Executor, request: { orderId: string; paymentUuid: string; methodId: number }): Promise<PaymentRequestFacts | null> {
+export async function readPaymentRequest(
+  db: Executor,
+  request: { orderId: string; paymentUuid: string; methodId: number },
+): Promise<PaymentRequestFacts | null> {
   const { rows } = await sql<FactsRow>`
     select o.id as order_id, o.payments_version, o.session_id, o.state as order_state, o.total_cents,
       coalesce((select json_agg(json_build_object('uuid', p.uuid, 'amountCents', p.amount_cents, 'state', p.state, 'deviceId', p.device_id) order by p.created_at)
@@ -143,11 +152,35 @@ export async function readPaymentRequest(db: Executor, request: { orderId: strin
             approved_by: r.e_approved_by,
             kind: r.e_kind,
           }),
-    method: r.m_id === null ? null : { id: r.m_id, name: r.m_name, kind: r.m_kind, journalId: r.m_journal_id, terminal: r.m_terminal, deviceId: r.m_device_id, refundTransactionType: r.m_refund_transaction_type, archived: r.m_archived },
+    method:
+      r.m_id === null
+        ? null
+        : {
+            id: r.m_id,
+            name: r.m_name,
+            kind: r.m_kind,
+            journalId: r.m_journal_id,
+            terminal: r.m_terminal,
+            deviceId: r.m_device_id,
+            refundTransactionType: r.m_refund_transaction_type,
+            archived: r.m_archived,
+          },
     device:
       r.d_id === null
         ? null
-        : { id: r.d_id, boxId: r.d_box_id, terminalId: r.d_terminal_id, type: r.d_type, make: r.d_make, model: r.d_model, online: r.d_online, lastSeenAt: r.d_last_seen_at, removed: r.d_removed, approval: r.d_approval, sharedWith: r.d_shared_with },
+        : {
+            id: r.d_id,
+            boxId: r.d_box_id,
+            terminalId: r.d_terminal_id,
+            type: r.d_type,
+            make: r.d_make,
+            model: r.d_model,
+            online: r.d_online,
+            lastSeenAt: r.d_last_seen_at,
+            removed: r.d_removed,
+            approval: r.d_approval,
+            sharedWith: r.d_shared_with,
+          },
     posMethodIds: r.pos_method_ids,
     deviceActivePayments: Number(r.device_active),
     paymentsVersion: r.payments_version,
@@ -238,5 +271,10 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
   if (row === undefined || !row.fresh) return { outcome: 'stale' };
   if (row.uuid === null) return { outcome: 'conflict' };
   const { row_version, command_id, ...record } = row;
-  return { outcome: 'created', payment: toPayment({ ...record, uuid: row.uuid }), version: row_version ?? '0', commandId: command_id === null ? null : Number(command_id) };
+  return {
+    outcome: 'created',
+    payment: toPayment({ ...record, uuid: row.uuid }),
+    version: row_version ?? '0',
+    commandId: command_id === null ? null : Number(command_id),
+  };
 }

@@ -100,7 +100,11 @@ export async function getPayment(db: Executor, uuid: string, options: { forUpdat
   return row === undefined ? null : toPayment(row);
 }
 
-export async function setPaymentState(db: Executor, uuid: string, change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string; approvedBy?: number }): Promise<Payment> {
+export async function setPaymentState(
+  db: Executor,
+  uuid: string,
+  change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string; approvedBy?: number },
+): Promise<Payment> {
   const row = await db
     .updateTable('payments')
     .set({
@@ -119,7 +123,17 @@ export async function setPaymentState(db: Executor, uuid: string, change: { stat
 export async function addHistory(
   db: Executor,
   uuid: string,
-  entry: { at: Date; source: HistoryEntry['source']; event: PaymentEvent | 'requested'; fromState: PaymentState; toState: PaymentState; message?: string | null; userId?: number | null; data?: unknown; eventId?: string | null },
+  entry: {
+    at: Date;
+    source: HistoryEntry['source'];
+    event: PaymentEvent | 'requested';
+    fromState: PaymentState;
+    toState: PaymentState;
+    message?: string | null;
+    userId?: number | null;
+    data?: unknown;
+    eventId?: string | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('payment_history')

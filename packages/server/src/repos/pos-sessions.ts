@@ -18,7 +18,16 @@ export interface PosSession {
 }
 
 const columns = ['id', 'pos_config_id', 'opened_by', 'state', 'opening_cash_cents', 'opened_at', 'closed_at', 'closing'] as const;
-type Row = { id: number; pos_config_id: number; opened_by: number; state: 'open' | 'closed'; opening_cash_cents: number; opened_at: Date; closed_at: Date | null; closing: unknown };
+type Row = {
+  id: number;
+  pos_config_id: number;
+  opened_by: number;
+  state: 'open' | 'closed';
+  opening_cash_cents: number;
+  opened_at: Date;
+  closed_at: Date | null;
+  closing: unknown;
+};
 const toSession = (row: Row): PosSession => ({
   id: row.id,
   posConfigId: row.pos_config_id,
@@ -40,7 +49,12 @@ export async function getPosSession(db: Executor, id: number): Promise<PosSessio
 }
 
 export async function countOpenSessions(db: Executor, posConfigId: number): Promise<number> {
-  const row = await db.selectFrom('pos_sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('pos_config_id', '=', posConfigId).where('state', '=', 'open').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('pos_sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('pos_config_id', '=', posConfigId)
+    .where('state', '=', 'open')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -54,7 +68,12 @@ export async function openPosSession(db: Executor, session: { posConfigId: numbe
 }
 
 export async function closePosSession(db: Executor, id: number, closing: SessionClosing, at: Date): Promise<PosSession> {
-  const row = await db.updateTable('pos_sessions').set({ state: 'closed', closed_at: at, closing: toJson(closing) }).where('id', '=', id).returning(columns).executeTakeFirstOrThrow();
+  const row = await db
+    .updateTable('pos_sessions')
+    .set({ state: 'closed', closed_at: at, closing: toJson(closing) })
+    .where('id', '=', id)
+    .returning(columns)
+    .executeTakeFirstOrThrow();
   return toSession(row);
 }
 
@@ -72,7 +91,21 @@ export async function sessionPayments(db: Executor, sessionId: number): Promise<
     .innerJoin('payment_methods as m', 'm.id', 'p.method_id')
     .leftJoin('users as s', 's.id', 'p.settled_by')
     .leftJoin('users as a', 'a.id', 'p.approved_by')
-    .select(['p.uuid', 'p.order_id', 'o.receipt_number', 'p.method_id', 'm.name', 'm.kind', 'p.amount_cents', 'p.state', 'p.device_id', 'p.terminal_id', 'p.tendered_cents', 'p.change_cents', 'p.settle_reason'])
+    .select([
+      'p.uuid',
+      'p.order_id',
+      'o.receipt_number',
+      'p.method_id',
+      'm.name',
+      'm.kind',
+      'p.amount_cents',
+      'p.state',
+      'p.device_id',
+      'p.terminal_id',
+      'p.tendered_cents',
+      'p.change_cents',
+      'p.settle_reason',
+    ])
     .select(['s.username as settled_by_name', 'a.username as approved_by_name'])
     .where('o.session_id', '=', sessionId)
     // An order cancelled by a cancellation took its money and gave it back as refunds, which the
@@ -115,7 +148,13 @@ export async function countLaterSessions(db: Executor, session: { id: number; po
 
 /** Opens a closed session again: its closing and Z report are dropped, the next closing makes new ones. */
 export async function reopenPosSession(db: Executor, id: number): Promise<PosSession> {
-  const row = await db.updateTable('pos_sessions').set({ state: 'open', closed_at: null, closing: null }).where('id', '=', id).where('state', '=', 'closed').returning(columns).executeTakeFirstOrThrow();
+  const row = await db
+    .updateTable('pos_sessions')
+    .set({ state: 'open', closed_at: null, closing: null })
+    .where('id', '=', id)
+    .where('state', '=', 'closed')
+    .returning(columns)
+    .executeTakeFirstOrThrow();
   return toSession(row);
 }
 
@@ -130,7 +169,10 @@ export async function lockPosSession(db: Executor, id: number): Promise<PosSessi
  * session's POS, made while the session was open. A refund belongs to the drawer it came out of,
  * not to the session of the sale it returns.
  */
-export async function sessionRefundLines(db: Executor, sessionId: number): Promise<{ methodId: number; methodName: string; kind: string; deviceId: number | null; terminalId: string | null; amountCents: number }[]> {
+export async function sessionRefundLines(
+  db: Executor,
+  sessionId: number,
+): Promise<{ methodId: number; methodName: string; kind: string; deviceId: number | null; terminalId: string | null; amountCents: number }[]> {
   const { rows } = await sql<{ method_id: number; name: string; kind: string; device_id: number | null; terminal_id: string | null; amount_cents: number }>`
     select p.method_id, m.name, m.kind, p.device_id, p.terminal_id, p.amount_cents
     from pos_sessions s
@@ -141,5 +183,12 @@ export async function sessionRefundLines(db: Executor, sessionId: number): Promi
     where s.id = ${sessionId}::integer and p.kind = 'refund' and p.state in (${sql.join(PAID_STATES.map((state) => sql.lit(state)))})
       and p.created_at >= s.opened_at and (s.closed_at is null or p.created_at < s.closed_at)
     order by p.created_at, p.uuid`.execute(db);
-  return rows.map((r) => ({ methodId: r.method_id, methodName: r.name, kind: r.kind, deviceId: r.device_id, terminalId: r.terminal_id, amountCents: r.amount_cents }));
+  return rows.map((r) => ({
+    methodId: r.method_id,
+    methodName: r.name,
+    kind: r.kind,
+    deviceId: r.device_id,
+    terminalId: r.terminal_id,
+    amountCents: r.amount_cents,
+  }));
 }

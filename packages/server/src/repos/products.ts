@@ -26,7 +26,13 @@ export async function listProducts(db: Executor): Promise<Product[]> {
 
 export async function getProducts(db: Executor, ids: readonly number[]): Promise<Product[]> {
   if (ids.length === 0) return [];
-  return (await db.selectFrom('products').select(columns).where('id', 'in', [...ids]).execute()).map(toProduct);
+  return (
+    await db
+      .selectFrom('products')
+      .select(columns)
+      .where('id', 'in', [...ids])
+      .execute()
+  ).map(toProduct);
 }
 
 export async function createProduct(db: Executor, product: ProductInput): Promise<Product> {

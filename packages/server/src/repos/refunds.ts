@@ -19,10 +19,21 @@ export interface RefundRecord {
   readonly createdAt: Date;
 }
 
-export async function insertRefund(db: Executor, r: { paymentUuid: string; orderId: string; reason: string; lines: readonly ReturnedLine[]; createdBy: number; approvedBy: number; at: Date }): Promise<void> {
+export async function insertRefund(
+  db: Executor,
+  r: { paymentUuid: string; orderId: string; reason: string; lines: readonly ReturnedLine[]; createdBy: number; approvedBy: number; at: Date },
+): Promise<void> {
   await db
     .insertInto('refunds')
-    .values({ payment_uuid: r.paymentUuid, order_id: r.orderId, reason: r.reason, lines: toJson(r.lines), created_by: r.createdBy, approved_by: r.approvedBy, created_at: r.at })
+    .values({
+      payment_uuid: r.paymentUuid,
+      order_id: r.orderId,
+      reason: r.reason,
+      lines: toJson(r.lines),
+      created_by: r.createdBy,
+      approved_by: r.approvedBy,
+      created_at: r.at,
+    })
     .execute();
 }
 
@@ -32,7 +43,20 @@ export async function listOrderRefunds(db: Executor, orderId: string): Promise<R
     .selectFrom('refunds as r')
     .innerJoin('payments as p', 'p.uuid', 'r.payment_uuid')
     .innerJoin('payment_methods as m', 'm.id', 'p.method_id')
-    .select(['p.uuid', 'r.order_id', 'p.method_id', 'm.name', 'p.amount_cents', 'p.state', 'p.device_id', 'r.reason', 'r.lines', 'r.created_by', 'r.approved_by', 'r.created_at'])
+    .select([
+      'p.uuid',
+      'r.order_id',
+      'p.method_id',
+      'm.name',
+      'p.amount_cents',
+      'p.state',
+      'p.device_id',
+      'r.reason',
+      'r.lines',
+      'r.created_by',
+      'r.approved_by',
+      'r.created_at',
+    ])
     .where('r.order_id', '=', orderId)
     .orderBy('r.created_at')
     .orderBy('p.uuid')
@@ -95,9 +119,24 @@ export async function insertRefundLine(db: Executor, r: NewRefundLine): Promise<
 }
 
 /** Every line of an order, payments and refunds, as the refund rules see them. */
-export async function orderMoneyLines(db: Executor, orderId: string): Promise<{ uuid: string; kind: 'payment' | 'refund'; methodId: number; amountCents: number; state: PaymentState; deviceId: number | null }[]> {
-  const rows = await db.selectFrom('payments').select(['uuid', 'kind', 'method_id', 'amount_cents', 'state', 'device_id']).where('order_id', '=', orderId).orderBy('created_at').execute();
-  return rows.map((r) => ({ uuid: r.uuid, kind: r.kind, methodId: r.method_id, amountCents: r.amount_cents, state: r.state as PaymentState, deviceId: r.device_id }));
+export async function orderMoneyLines(
+  db: Executor,
+  orderId: string,
+): Promise<{ uuid: string; kind: 'payment' | 'refund'; methodId: number; amountCents: number; state: PaymentState; deviceId: number | null }[]> {
+  const rows = await db
+    .selectFrom('payments')
+    .select(['uuid', 'kind', 'method_id', 'amount_cents', 'state', 'device_id'])
+    .where('order_id', '=', orderId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({
+    uuid: r.uuid,
+    kind: r.kind,
+    methodId: r.method_id,
+    amountCents: r.amount_cents,
+    state: r.state as PaymentState,
+    deviceId: r.device_id,
+  }));
 }
 
 /** Lines running on a device, whatever their kind or order. */

@@ -70,7 +70,15 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
   it('links methods, journals and POS configurations', async () => {
     const { db } = database;
     const bank = await createJournal(db, { name: 'Bank', type: 'bank' });
-    const device = await upsertDevice(db, { boxId: 'box-2', terminalId: 'T9', type: 'payment', make: 'Ingenico', model: 'desk5000', online: true, at: new Date() });
+    const device = await upsertDevice(db, {
+      boxId: 'box-2',
+      terminalId: 'T9',
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'desk5000',
+      online: true,
+      at: new Date(),
+    });
     const card = await createPaymentMethod(db, { name: 'Card', kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId: device.id });
     expect(await countMethodsOfJournal(db, bank.id)).toBe(1);
     expect(await countIngenicoMethods(db)).toBe(1);
@@ -82,7 +90,15 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     const { db } = database;
     const user = await createUser(db, { username: 'cash', role: 'cashier', passwordHash: 'h' });
     const bank = await createJournal(db, { name: 'Bank 2', type: 'bank' });
-    const device = await upsertDevice(db, { boxId: 'box-2', terminalId: 'T5', type: 'payment', make: 'Ingenico', model: 'move5000', online: true, at: new Date() });
+    const device = await upsertDevice(db, {
+      boxId: 'box-2',
+      terminalId: 'T5',
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'move5000',
+      online: true,
+      at: new Date(),
+    });
     const card = await createPaymentMethod(db, { name: 'Card 2', kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId: device.id });
     const pos = await createPosConfig(db, { name: 'Till', paymentMethodIds: [card.id] });
     const session = await openPosSession(db, { posConfigId: pos.id, userId: user?.id ?? 0, openingCashCents: 0 });
@@ -91,7 +107,17 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     const order = { id: 'order-1', sessionId: session.id, totalCents: 700, vatCents: 40, vat: [], createdBy: user?.id ?? 0, lines: [line] };
     expect(await insertOrder(db, order)).toBe(true);
     expect(await insertOrder(db, order)).toBe(false);
-    const payment = { uuid: 'pay-1', orderId: 'order-1', methodId: card.id, amountCents: 700, state: 'pending' as const, requestHash: 'rh', deviceId: device.id, boxId: 'box-2', createdBy: user?.id ?? 0 };
+    const payment = {
+      uuid: 'pay-1',
+      orderId: 'order-1',
+      methodId: card.id,
+      amountCents: 700,
+      state: 'pending' as const,
+      requestHash: 'rh',
+      deviceId: device.id,
+      boxId: 'box-2',
+      createdBy: user?.id ?? 0,
+    };
     expect((await insertPayment(db, payment))?.uuid).toBe('pay-1');
     expect(await insertPayment(db, payment)).toBeNull();
     await expect(insertPayment(db, { ...payment, uuid: 'pay-2' })).rejects.toMatchObject({ code: '23505' });
@@ -123,7 +149,14 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
 
   it('refuses to queue a command the box contract does not describe, and stores nothing', async () => {
     const { db, bus } = database;
-    const command = { kind: 'startTransaction' as const, paymentUuid: '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11', terminalId: 'T1', amountCents: 350, transactionKind: 'refund' as const, transactionType: 'refund' };
+    const command = {
+      kind: 'startTransaction' as const,
+      paymentUuid: '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11',
+      terminalId: 'T1',
+      amountCents: 350,
+      transactionKind: 'refund' as const,
+      transactionType: 'refund',
+    };
     await expect(enqueueCommand(db, bus.prefix, 'box-3', command)).rejects.toMatchObject({ code: 'CONTRACT_INVALID', path: '/command/transactionType' });
     expect(await undeliveredCommands(db, 'box-3')).toEqual([]);
   });
@@ -136,7 +169,10 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
       { kind: 'release', payload: { kind: 'release', paymentUuid, terminalId: 'T1', reason: 'seen on the terminal' } },
       { kind: 'pay', payload: { kind: 'pay', paymentUuid, terminalId: 'T1' } },
     ];
-    await db.insertInto('box_commands').values(rows.map((r) => ({ box_id: 'box-2', kind: r.kind, payload: JSON.stringify(r.payload) }))).execute();
+    await db
+      .insertInto('box_commands')
+      .values(rows.map((r) => ({ box_id: 'box-2', kind: r.kind, payload: JSON.stringify(r.payload) })))
+      .execute();
     expect(await undeliveredCommands(db, 'box-2')).toMatchObject([
       { command: { kind: 'startTransaction', paymentUuid, terminalId: 'T1', amountCents: 350 } },
       { command: { kind: 'releaseTransaction', reason: 'seen on the terminal' } },

@@ -53,7 +53,15 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
   async function pendingPayment(terminalId: string, uuid: string) {
     const ctx = serviceContext(database);
     const shop = await setUpShop(ctx);
-    const device = await upsertDevice(ctx.db, { boxId: shop.box.id, terminalId, type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true, at: new Date() });
+    const device = await upsertDevice(ctx.db, {
+      boxId: shop.box.id,
+      terminalId,
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'Lane/5000',
+      online: true,
+      at: new Date(),
+    });
     const till = await openTills(ctx, shop, [device.id]);
     const methodId = till.methodOfDevice.get(device.id) ?? 0;
     const orderId = await newOrder(ctx, shop, till.sessionOfMethod.get(methodId) ?? 0);
@@ -67,9 +75,39 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     const uuid = payment.uuid;
     await writeBatch(database.db, {
       history: [
-        { paymentUuid: uuid, at, source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', message: null, data: { eventId: 'e1' }, eventId: 'e1' },
-        { paymentUuid: uuid, at, source: 'box', event: 'message', fromState: 'waiting', toState: 'waiting', message: 'PRESENT CARD', data: undefined, eventId: 'e2' },
-        { paymentUuid: uuid, at, source: 'box', event: 'approved', fromState: 'waiting', toState: 'done', message: 'Approved', data: { tickets: 2 }, eventId: null },
+        {
+          paymentUuid: uuid,
+          at,
+          source: 'box',
+          event: 'accepted',
+          fromState: 'pending',
+          toState: 'waiting',
+          message: null,
+          data: { eventId: 'e1' },
+          eventId: 'e1',
+        },
+        {
+          paymentUuid: uuid,
+          at,
+          source: 'box',
+          event: 'message',
+          fromState: 'waiting',
+          toState: 'waiting',
+          message: 'PRESENT CARD',
+          data: undefined,
+          eventId: 'e2',
+        },
+        {
+          paymentUuid: uuid,
+          at,
+          source: 'box',
+          event: 'approved',
+          fromState: 'waiting',
+          toState: 'done',
+          message: 'Approved',
+          data: { tickets: 2 },
+          eventId: null,
+        },
       ],
       tickets: [
         { paymentUuid: uuid, type: 'merchant', text: 'm', at },
@@ -84,7 +122,10 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
       ['message', 'PRESENT CARD', null],
       ['approved', 'Approved', { tickets: 2 }],
     ]);
-    expect((await getTickets(ctx.db, uuid)).map((t) => [t.type, t.text])).toEqual([['merchant', 'm'], ['cardholder', 'c']]);
+    expect((await getTickets(ctx.db, uuid)).map((t) => [t.type, t.text])).toEqual([
+      ['merchant', 'm'],
+      ['cardholder', 'c'],
+    ]);
     expect(await getPayment(ctx.db, uuid)).toMatchObject({ state: 'done', updatedAt: at });
   });
 

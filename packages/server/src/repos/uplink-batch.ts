@@ -14,7 +14,13 @@ import { toPayment } from './payments.js';
 /** Reads and locks payments, in uuid order so that two lockers never wait on each other in a circle. */
 export async function lockPayments(db: Executor, uuids: readonly string[]): Promise<Map<string, Payment>> {
   if (uuids.length === 0) return new Map();
-  const rows = await db.selectFrom('payments').selectAll().where(sql<boolean>`uuid = any(${[...uuids]}::text[])`).orderBy('uuid').forUpdate().execute();
+  const rows = await db
+    .selectFrom('payments')
+    .selectAll()
+    .where(sql<boolean>`uuid = any(${[...uuids]}::text[])`)
+    .orderBy('uuid')
+    .forUpdate()
+    .execute();
   return new Map(rows.map((r) => [r.uuid, toPayment(r)]));
 }
 

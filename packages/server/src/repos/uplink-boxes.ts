@@ -18,13 +18,17 @@ export async function recordBoxHello(db: Executor, hello: BoxHelloRecord): Promi
   await db
     .insertInto('box_hellos')
     .values(values)
-    .onConflict((c) => c.column('box_id').doUpdateSet({ reported_id: values.reported_id, software: values.software, contract_version: values.contract_version, at: values.at }))
+    .onConflict((c) =>
+      c.column('box_id').doUpdateSet({ reported_id: values.reported_id, software: values.software, contract_version: values.contract_version, at: values.at }),
+    )
     .execute();
 }
 
 export async function getBoxHello(db: Executor, boxId: string): Promise<BoxHelloRecord | null> {
   const row = await db.selectFrom('box_hellos').selectAll().where('box_id', '=', boxId).executeTakeFirst();
-  return row === undefined ? null : { boxId: row.box_id, reportedId: row.reported_id, software: row.software, contractVersion: row.contract_version, at: row.at };
+  return row === undefined
+    ? null
+    : { boxId: row.box_id, reportedId: row.reported_id, software: row.software, contractVersion: row.contract_version, at: row.at };
 }
 
 /**
@@ -32,7 +36,13 @@ export async function getBoxHello(db: Executor, boxId: string): Promise<BoxHello
  * reconnected elsewhere, the old link's end changes nothing.
  */
 export async function releaseBoxLink(db: Executor, boxId: string, serverId: string, at: Date): Promise<boolean> {
-  const row = await db.updateTable('boxes').set({ online: false, server_id: null, last_seen_at: at }).where('id', '=', boxId).where('server_id', '=', serverId).returning('id').executeTakeFirst();
+  const row = await db
+    .updateTable('boxes')
+    .set({ online: false, server_id: null, last_seen_at: at })
+    .where('id', '=', boxId)
+    .where('server_id', '=', serverId)
+    .returning('id')
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -58,8 +68,16 @@ export async function recordUnmatchedEvents(
   return new Set(rows.map((r) => r.event_id));
 }
 
-export async function listUnmatchedEvents(db: Executor, boxId: string): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {
-  const rows = await db.selectFrom('box_unmatched_events').select(['event_id', 'kind', 'payment_uuid', 'reason']).where('box_id', '=', boxId).orderBy('at').execute();
+export async function listUnmatchedEvents(
+  db: Executor,
+  boxId: string,
+): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {
+  const rows = await db
+    .selectFrom('box_unmatched_events')
+    .select(['event_id', 'kind', 'payment_uuid', 'reason'])
+    .where('box_id', '=', boxId)
+    .orderBy('at')
+    .execute();
   return rows.map((r) => ({ eventId: r.event_id, kind: r.kind, paymentUuid: r.payment_uuid, reason: r.reason }));
 }
 

@@ -43,6 +43,12 @@ export async function undeliveredCommandsIn(db: Executor, boxId: string, ids: re
 /** A box confirms only its own commands; an id of another box's command changes nothing. */
 export async function markBoxCommandsDelivered(db: Executor, boxId: string, ids: readonly number[], at: Date): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db.updateTable('box_commands').set({ delivered_at: at }).where('box_id', '=', boxId).where(anyId('id', ids)).where('delivered_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('box_commands')
+    .set({ delivered_at: at })
+    .where('box_id', '=', boxId)
+    .where(anyId('id', ids))
+    .where('delivered_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -24,16 +24,40 @@ const hasPin = sql<boolean>`pin_hash is not null`.as('hasPin');
 const columns = ['id', 'username', 'role', 'active'] as const;
 
 export async function listUsers(db: Executor): Promise<User[]> {
-  return db.selectFrom('users').select([...columns, hasPin]).orderBy('id').execute();
+  return db
+    .selectFrom('users')
+    .select([...columns, hasPin])
+    .orderBy('id')
+    .execute();
 }
 
 export async function getUser(db: Executor, id: number): Promise<User | null> {
-  return (await db.selectFrom('users').select([...columns, hasPin]).where('id', '=', id).executeTakeFirst()) ?? null;
+  return (
+    (await db
+      .selectFrom('users')
+      .select([...columns, hasPin])
+      .where('id', '=', id)
+      .executeTakeFirst()) ?? null
+  );
 }
 
 export async function findUserForLogin(db: Executor, username: string): Promise<UserSecrets | null> {
-  const row = await db.selectFrom('users').select([...columns, 'password_hash', 'pin_hash']).where('username', '=', username).executeTakeFirst();
-  return row === undefined ? null : { id: row.id, username: row.username, role: row.role, active: row.active, hasPin: row.pin_hash !== null, passwordHash: row.password_hash, pinHash: row.pin_hash };
+  const row = await db
+    .selectFrom('users')
+    .select([...columns, 'password_hash', 'pin_hash'])
+    .where('username', '=', username)
+    .executeTakeFirst();
+  return row === undefined
+    ? null
+    : {
+        id: row.id,
+        username: row.username,
+        role: row.role,
+        active: row.active,
+        hasPin: row.pin_hash !== null,
+        passwordHash: row.password_hash,
+        pinHash: row.pin_hash,
+      };
 }
 
 export async function createUser(db: Executor, user: { username: string; role: Role; passwordHash: string; pinHash?: string | null }): Promise<User | null> {
@@ -47,7 +71,11 @@ export async function createUser(db: Executor, user: { username: string; role: R
 }
 
 /** `pinHash: null` removes the PIN; leaving it out keeps it. */
-export async function updateUser(db: Executor, id: number, change: { role?: Role; active?: boolean; passwordHash?: string; pinHash?: string | null }): Promise<User | null> {
+export async function updateUser(
+  db: Executor,
+  id: number,
+  change: { role?: Role; active?: boolean; passwordHash?: string; pinHash?: string | null },
+): Promise<User | null> {
   const row = await db
     .updateTable('users')
     .set({
@@ -63,6 +91,11 @@ export async function updateUser(db: Executor, id: number, change: { role?: Role
 }
 
 export async function countActiveAdmins(db: Executor): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').where('active', '=', true).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('active', '=', true)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

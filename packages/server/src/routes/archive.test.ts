@@ -25,12 +25,18 @@ describe.each(BACKENDS)('archiving and deleting payment methods and POS configur
   });
 
   const newMethod = async (name: string): Promise<MethodJson> => {
-    const made = await shop.admin.inject({ method: 'POST', url: '/api/payment-methods', payload: { name, kind: 'bank', journalId: shop.card.journalId, terminal: 'none', deviceId: null } });
+    const made = await shop.admin.inject({
+      method: 'POST',
+      url: '/api/payment-methods',
+      payload: { name, kind: 'bank', journalId: shop.card.journalId, terminal: 'none', deviceId: null },
+    });
     expect(made.statusCode, made.body).toBe(201);
     return made.json<MethodJson>();
   };
-  const offer = (methodIds: number[]) => shop.admin.inject({ method: 'PUT', url: `/api/pos-configs/${shop.pos.id}`, payload: { name: shop.pos.name, paymentMethodIds: methodIds } });
-  const pay = (orderId: string, paymentMethodId: number) => shop.cashier.inject({ method: 'PUT', url: `/api/payments/${uuid()}`, payload: { orderId, paymentMethodId, amountCents: 100 } });
+  const offer = (methodIds: number[]) =>
+    shop.admin.inject({ method: 'PUT', url: `/api/pos-configs/${shop.pos.id}`, payload: { name: shop.pos.name, paymentMethodIds: methodIds } });
+  const pay = (orderId: string, paymentMethodId: number) =>
+    shop.cashier.inject({ method: 'PUT', url: `/api/payments/${uuid()}`, payload: { orderId, paymentMethodId, amountCents: 100 } });
   const methods = async () => (await shop.cashier.inject({ method: 'GET', url: '/api/payment-methods' })).json<{ items: MethodJson[] }>().items;
 
   it('archives a used payment method: kept and named, offered nowhere, refused for payments; it comes back when restored', async () => {
@@ -57,7 +63,9 @@ describe.each(BACKENDS)('archiving and deleting payment methods and POS configur
     await shop.admin.inject({ method: 'POST', url: `/api/payment-methods/${coupon.id}/archive` });
     const refused = await offer([shop.card.id, shop.cash.id, coupon.id]);
     expect(code(refused)).toBe('KASSA_METHOD_ARCHIVED');
-    expect((await shop.admin.inject({ method: 'GET', url: `/api/pos-configs/${shop.pos.id}` })).json<{ paymentMethodIds: number[] }>().paymentMethodIds).not.toContain(coupon.id);
+    expect(
+      (await shop.admin.inject({ method: 'GET', url: `/api/pos-configs/${shop.pos.id}` })).json<{ paymentMethodIds: number[] }>().paymentMethodIds,
+    ).not.toContain(coupon.id);
   });
 
   it('deletes a payment method nothing used', async () => {
@@ -71,14 +79,20 @@ describe.each(BACKENDS)('archiving and deleting payment methods and POS configur
   it('archives a POS configuration only while no session is open, opens no session on it, and deletes only one never used', async () => {
     expect(code(await shop.admin.inject({ method: 'POST', url: `/api/pos-configs/${shop.pos.id}/archive` }))).toBe('KASSA_POS_SESSION_OPEN');
 
-    const terrace = (await shop.admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Terrace', paymentMethodIds: [shop.cash.id] } })).json<{ id: number }>();
+    const terrace = (
+      await shop.admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Terrace', paymentMethodIds: [shop.cash.id] } })
+    ).json<{ id: number }>();
     expect((await shop.admin.inject({ method: 'DELETE', url: `/api/pos-configs/${terrace.id}` })).statusCode).toBe(204);
 
-    const kiosk = (await shop.admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Kiosk', paymentMethodIds: [shop.cash.id] } })).json<{ id: number }>();
+    const kiosk = (await shop.admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Kiosk', paymentMethodIds: [shop.cash.id] } })).json<{
+      id: number;
+    }>();
     expect((await shop.admin.inject({ method: 'POST', url: `/api/pos-configs/${kiosk.id}/archive` })).json()).toMatchObject({ id: kiosk.id, archived: true });
     const listed = (await shop.cashier.inject({ method: 'GET', url: '/api/pos-configs' })).json<{ items: { id: number; archived: boolean }[] }>().items;
     expect(listed.find((c) => c.id === kiosk.id)).toMatchObject({ archived: true });
-    expect(code(await shop.cashier.inject({ method: 'POST', url: '/api/sessions', payload: { posConfigId: kiosk.id, openingCashCents: 0 } }))).toBe('KASSA_POS_ARCHIVED');
+    expect(code(await shop.cashier.inject({ method: 'POST', url: '/api/sessions', payload: { posConfigId: kiosk.id, openingCashCents: 0 } }))).toBe(
+      'KASSA_POS_ARCHIVED',
+    );
 
     expect((await shop.admin.inject({ method: 'POST', url: `/api/pos-configs/${kiosk.id}/restore` })).json()).toMatchObject({ archived: false });
     expect((await shop.cashier.inject({ method: 'POST', url: '/api/sessions', payload: { posConfigId: kiosk.id, openingCashCents: 0 } })).statusCode).toBe(201);

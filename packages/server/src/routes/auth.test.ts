@@ -35,7 +35,13 @@ describe.each(BACKENDS)('auth routes on %s', (backend) => {
     return { ...user, id: created.json<{ id: number }>().id };
   };
   const attempt = (credentials: { username: string; password: string }, remoteAddress: string, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: credentials.username, password: credentials.password }, remoteAddress, headers });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: credentials.username, password: credentials.password },
+      remoteAddress,
+      headers,
+    });
 
   beforeAll(async () => {
     // Behind a listed proxy, as in production; requests from any other peer use the socket address.
@@ -97,7 +103,9 @@ describe.each(BACKENDS)('auth routes on %s', (backend) => {
       const statuses = [];
       for (let i = 0; i < 8; i += 1) {
         const target = users[i % 4] ?? users[0];
-        statuses.push((await attempt({ username: target?.username ?? '', password: `guess ${i}` }, '10.2.0.1', { 'x-forwarded-for': `172.16.0.${i + 1}` })).statusCode);
+        statuses.push(
+          (await attempt({ username: target?.username ?? '', password: `guess ${i}` }, '10.2.0.1', { 'x-forwarded-for': `172.16.0.${i + 1}` })).statusCode,
+        );
       }
       // The seventh failure locks the one real address: the forged headers were not believed.
       expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 429]);
@@ -131,8 +139,10 @@ describe.each(BACKENDS)('auth routes on %s', (backend) => {
       let now = Date.now();
       const clocked = await buildTestApp(backend, { loginLockout: TIGHT_LOCKOUT, now: () => new Date(now) });
       try {
-        const tryAt = (password: string) => clocked.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: CASHIER.username, password }, remoteAddress: '10.4.0.1' });
-        const retryAfter = async (password: string) => (await tryAt(password)).json<{ error: { details: { retryAfterMs: number } } }>().error.details.retryAfterMs;
+        const tryAt = (password: string) =>
+          clocked.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: CASHIER.username, password }, remoteAddress: '10.4.0.1' });
+        const retryAfter = async (password: string) =>
+          (await tryAt(password)).json<{ error: { details: { retryAfterMs: number } } }>().error.details.retryAfterMs;
         for (let i = 0; i < 4; i += 1) expect((await tryAt('guess')).statusCode).toBe(401);
         expect(await retryAfter(CASHIER.password)).toBe(60_000);
         now += 60_001;
@@ -150,8 +160,14 @@ describe.each(BACKENDS)('auth routes on %s', (backend) => {
       const user = await makeUser();
       const other = await buildTestApp('postgres', { schema: t.database.schema, loginLockout: TIGHT_LOCKOUT });
       try {
-        const tryOn = (app: typeof t.app) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: 'guess' }, remoteAddress: '10.5.0.1' });
-        const statuses = [(await tryOn(t.app)).statusCode, (await tryOn(other.app)).statusCode, (await tryOn(t.app)).statusCode, (await tryOn(other.app)).statusCode];
+        const tryOn = (app: typeof t.app) =>
+          app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: 'guess' }, remoteAddress: '10.5.0.1' });
+        const statuses = [
+          (await tryOn(t.app)).statusCode,
+          (await tryOn(other.app)).statusCode,
+          (await tryOn(t.app)).statusCode,
+          (await tryOn(other.app)).statusCode,
+        ];
         expect(statuses).toEqual([401, 401, 401, 401]);
         expect(code(await tryOn(t.app))).toBe('KASSA_RATE_LIMITED');
       } finally {

@@ -40,7 +40,8 @@ describe.each(BACKENDS)('order cancellation routes on %s', (backend) => {
   });
 
   let events = 0;
-  const boxEvent = (paymentUuid: string, report: BoxReport, options: Omit<BoxReportOptions, 'eventId'> = {}) => reportFromBox(t.app.kassa, paymentUuid, report, { eventId: `c-${(events += 1)}`, ...options });
+  const boxEvent = (paymentUuid: string, report: BoxReport, options: Omit<BoxReportOptions, 'eventId'> = {}) =>
+    reportFromBox(t.app.kassa, paymentUuid, report, { eventId: `c-${(events += 1)}`, ...options });
   const pay = async (orderId: string, paymentMethodId: number, amountCents: number): Promise<string> => {
     const paymentUuid = uuid();
     const put = await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: { orderId, paymentMethodId, amountCents } });
@@ -96,11 +97,18 @@ describe.each(BACKENDS)('order cancellation routes on %s', (backend) => {
     expect(card).toMatchObject({ amountCents: 600, state: 'pending', reason: 'customer changed their mind', approvedBy: managerId });
     expect(cash).toMatchObject({ amountCents: 350, state: 'done', approvedBy: managerId });
     const commands = await refundCommands();
-    expect(commands.slice(before)).toEqual([{ kind: 'startTransaction', paymentUuid: card!.uuid, terminalId: '12345678', amountCents: 600, transactionKind: 'refund' }]);
+    expect(commands.slice(before)).toEqual([
+      { kind: 'startTransaction', paymentUuid: card!.uuid, terminalId: '12345678', amountCents: 600, transactionKind: 'refund' },
+    ]);
 
     const again = await cancel(shop.cashier, order.id, cancellation, { approval: APPROVAL, reason: 'customer changed their mind' });
     expect(again.statusCode).toBe(200);
-    expect(again.json<OrderJson>().refunds.map((r) => r.uuid).sort()).toEqual(cancelled.refunds.map((r) => r.uuid).sort());
+    expect(
+      again
+        .json<OrderJson>()
+        .refunds.map((r) => r.uuid)
+        .sort(),
+    ).toEqual(cancelled.refunds.map((r) => r.uuid).sort());
     expect(await refundCommands()).toHaveLength(commands.length);
 
     await boxEvent(card!.uuid, 'accepted');
@@ -124,13 +132,31 @@ describe.each(BACKENDS)('order cancellation routes on %s', (backend) => {
     const card = cancelled.refunds.find((r) => r.paymentMethodId === shop.card.id)!;
     await boxEvent(card.uuid, 'declined', { result: 'Declined' });
     expect(await readOrder(order.id)).toMatchObject({ refundedCents: 350 });
-    expect(code(await shop.admin.inject({ method: 'PUT', url: `/api/orders/${order.id}/refunds/${uuid()}`, payload: { paymentMethodId: shop.cash.id, reason: 'card refused', lines: [{ position: 0, quantity: 1 }] } }))).toBe(
-      'KASSA_ORDER_NOT_VALIDATED',
-    );
-    const again = await shop.admin.inject({ method: 'PUT', url: `/api/orders/${order.id}/refunds/${uuid()}`, payload: { paymentMethodId: shop.cash.id, reason: 'card refused', amountCents: 600 } });
+    expect(
+      code(
+        await shop.admin.inject({
+          method: 'PUT',
+          url: `/api/orders/${order.id}/refunds/${uuid()}`,
+          payload: { paymentMethodId: shop.cash.id, reason: 'card refused', lines: [{ position: 0, quantity: 1 }] },
+        }),
+      ),
+    ).toBe('KASSA_ORDER_NOT_VALIDATED');
+    const again = await shop.admin.inject({
+      method: 'PUT',
+      url: `/api/orders/${order.id}/refunds/${uuid()}`,
+      payload: { paymentMethodId: shop.cash.id, reason: 'card refused', amountCents: 600 },
+    });
     expect(again.statusCode, again.body).toBe(201);
     expect(await readOrder(order.id)).toMatchObject({ state: 'cancelled', refundedCents: 950 });
-    expect(code(await shop.admin.inject({ method: 'PUT', url: `/api/orders/${order.id}/refunds/${uuid()}`, payload: { paymentMethodId: shop.cash.id, reason: 'once more', amountCents: 1 } }))).toBe('KASSA_REFUND_EXCEEDS_PAID');
+    expect(
+      code(
+        await shop.admin.inject({
+          method: 'PUT',
+          url: `/api/orders/${order.id}/refunds/${uuid()}`,
+          payload: { paymentMethodId: shop.cash.id, reason: 'once more', amountCents: 1 },
+        }),
+      ),
+    ).toBe('KASSA_REFUND_EXCEEDS_PAID');
   });
 
   it('leaves the drawer and the terminal figures of the closing even: the refunded sale counts as a sale and its refunds as refunds', async () => {
@@ -144,7 +170,8 @@ describe.each(BACKENDS)('order cancellation routes on %s', (backend) => {
     const after = await preview();
     expect(after.expectedCashCents).toBe(before.expectedCashCents);
     expect([after.cashSalesCents - before.cashSalesCents, after.cashRefundsCents - before.cashRefundsCents]).toEqual([350, 350]);
-    const cardTotals = (p: Preview) => p.cards.reduce((sum, c) => ({ sales: sum.sales + c.salesCents, refunds: sum.refunds + c.refundsCents }), { sales: 0, refunds: 0 });
+    const cardTotals = (p: Preview) =>
+      p.cards.reduce((sum, c) => ({ sales: sum.sales + c.salesCents, refunds: sum.refunds + c.refundsCents }), { sales: 0, refunds: 0 });
     expect(cardTotals(after).sales - cardTotals(before).sales).toBe(600);
     expect(cardTotals(after).refunds - cardTotals(before).refunds).toBe(600);
   });

@@ -35,7 +35,12 @@ describe.each(BACKENDS)('cash with change on %s', (backend) => {
     const paid = await pay(order.id, shop.cash.id, 2000);
     expect(paid.statusCode).toBe(201);
     expect(paid.json()).toMatchObject({ state: 'done', amountCents: 950, tenderedCents: 2000, changeCents: 1050 });
-    expect(await read(order.id)).toMatchObject({ dueCents: 0, paidCents: 950, runningCents: 0, payments: [{ amountCents: 950, tenderedCents: 2000, changeCents: 1050 }] });
+    expect(await read(order.id)).toMatchObject({
+      dueCents: 0,
+      paidCents: 950,
+      runningCents: 0,
+      payments: [{ amountCents: 950, tenderedCents: 2000, changeCents: 1050 }],
+    });
     const validated = await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` });
     expect(validated.statusCode).toBe(200);
     const receipt = (await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}/receipt` })).json<{ text: string; payments: unknown[] }>();
@@ -79,6 +84,10 @@ describe.each(BACKENDS)('cash with change on %s', (backend) => {
     expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/cancel` }))).toBe('KASSA_ORDER_TOOK_MONEY');
     const cancelled = await shop.admin.inject({ method: 'PUT', url: `/api/orders/${order.id}/cancellations/${uuid()}`, payload: {} });
     expect(cancelled.statusCode, cancelled.body).toBe(201);
-    expect(cancelled.json()).toMatchObject({ state: 'cancelled', refundedCents: 950, refunds: [{ amountCents: 950, state: 'done', paymentMethodId: shop.cash.id }] });
+    expect(cancelled.json()).toMatchObject({
+      state: 'cancelled',
+      refundedCents: 950,
+      refunds: [{ amountCents: 950, state: 'done', paymentMethodId: shop.cash.id }],
+    });
   });
 });

@@ -23,21 +23,41 @@ describe.each(BACKENDS)('closing the till on %s', (backend) => {
   beforeAll(async () => {
     t = await buildTestApp(backend);
     shop = await setupShop(t);
-    await createUser(t.database.db, { username: MANAGER.username, role: 'manager', passwordHash: await hashPassword(MANAGER.password, TEST_PASSWORD_COST), pinHash: await hashPassword(MANAGER.pin, TEST_PASSWORD_COST) });
+    await createUser(t.database.db, {
+      username: MANAGER.username,
+      role: 'manager',
+      passwordHash: await hashPassword(MANAGER.password, TEST_PASSWORD_COST),
+      pinHash: await hashPassword(MANAGER.pin, TEST_PASSWORD_COST),
+    });
     manager = await loginAs(t.app, { username: MANAGER.username, password: MANAGER.password });
     // A day: a card sale, a cash sale with change, and a card sale whose answer was lost, forced done by the manager.
     const card = await newOrder(shop);
     const cardUuid = uuid();
-    await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${cardUuid}`, payload: { orderId: card.id, paymentMethodId: shop.card.id, amountCents: 950 } });
+    await shop.cashier.inject({
+      method: 'PUT',
+      url: `/api/payments/${cardUuid}`,
+      payload: { orderId: card.id, paymentMethodId: shop.card.id, amountCents: 950 },
+    });
     await reportFromBox(t.app.kassa, cardUuid, 'approved', { eventId: `ok-${cardUuid}` });
     const cash = await newOrder(shop);
-    await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${uuid()}`, payload: { orderId: cash.id, paymentMethodId: shop.cash.id, amountCents: 2_000 } });
+    await shop.cashier.inject({
+      method: 'PUT',
+      url: `/api/payments/${uuid()}`,
+      payload: { orderId: cash.id, paymentMethodId: shop.cash.id, amountCents: 2_000 },
+    });
     const lost = await newOrder(shop);
     const lostUuid = uuid();
-    await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${lostUuid}`, payload: { orderId: lost.id, paymentMethodId: shop.card.id, amountCents: 950 } });
+    await shop.cashier.inject({
+      method: 'PUT',
+      url: `/api/payments/${lostUuid}`,
+      payload: { orderId: lost.id, paymentMethodId: shop.card.id, amountCents: 950 },
+    });
     await reportFromBox(t.app.kassa, lostUuid, 'lost', { eventId: `lost-${lostUuid}` });
-    expect((await manager.inject({ method: 'POST', url: `/api/payments/${lostUuid}/force-done`, payload: { reason: 'ticket seen on the terminal' } })).statusCode).toBe(200);
-    for (const order of [card, cash, lost]) expect((await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` })).statusCode).toBe(200);
+    expect(
+      (await manager.inject({ method: 'POST', url: `/api/payments/${lostUuid}/force-done`, payload: { reason: 'ticket seen on the terminal' } })).statusCode,
+    ).toBe(200);
+    for (const order of [card, cash, lost])
+      expect((await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` })).statusCode).toBe(200);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t.close();
@@ -58,7 +78,9 @@ describe.each(BACKENDS)('closing the till on %s', (backend) => {
       expectedCashCents: 10_950,
       thresholdCents: 500,
       cards: [{ methodName: 'Card', terminalId: '12345678', salesCount: 2, salesCents: 1_900, refundsCount: 0, refundsCents: 0 }],
-      settledByHand: [{ state: 'forceDone', amountCents: 950, settledBy: 'mia', approvedBy: 'mia', reason: 'ticket seen on the terminal', terminalId: '12345678' }],
+      settledByHand: [
+        { state: 'forceDone', amountCents: 950, settledBy: 'mia', approvedBy: 'mia', reason: 'ticket seen on the terminal', terminalId: '12345678' },
+      ],
     });
   });
 
@@ -81,7 +103,18 @@ describe.each(BACKENDS)('closing the till on %s', (backend) => {
     expect(closed.json()).toMatchObject({ state: 'closed', closing: { expectedCashCents: 10_950, countedCashCents: 10_950, cashDifferenceCents: 0 } });
     const report = await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/report` });
     expect(report.statusCode).toBe(200);
-    expect(report.json()).toMatchObject({ sessionId: shop.session.id, posName: 'Counter', openedBy: 'cas', closedBy: 'cas', countedCashCents: 10_950, cashDifferenceCents: 0, count, differenceApprovedBy: null, cards: [{ salesCents: 1_900 }], settledByHand: [{ amountCents: 950 }] });
+    expect(report.json()).toMatchObject({
+      sessionId: shop.session.id,
+      posName: 'Counter',
+      openedBy: 'cas',
+      closedBy: 'cas',
+      countedCashCents: 10_950,
+      cashDifferenceCents: 0,
+      count,
+      differenceApprovedBy: null,
+      cards: [{ salesCents: 1_900 }],
+      settledByHand: [{ amountCents: 950 }],
+    });
     const csv = await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/report.csv` });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
@@ -109,7 +142,12 @@ describe.each(BACKENDS)('closing the till on %s', (backend) => {
     expect(await state()).toBe('open');
     const closed = await close(shop.cashier, { countedCashCents: 10_000, approval: APPROVAL, reason: 'a note fell behind the drawer' });
     expect(closed.json()).toMatchObject({ state: 'closed', closing: { cashDifferenceCents: -950 } });
-    expect((await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/report` })).json()).toMatchObject({ cashDifferenceCents: -950, differenceApprovedBy: 'mia', differenceReason: 'a note fell behind the drawer', count: null });
+    expect((await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/report` })).json()).toMatchObject({
+      cashDifferenceCents: -950,
+      differenceApprovedBy: 'mia',
+      differenceReason: 'a note fell behind the drawer',
+      count: null,
+    });
     const csv = (await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/report.csv` })).body;
     expect(csv).toContain('cash,difference approved by mia: a note fell behind the drawer,,,,,\r\n');
   });
@@ -145,21 +183,44 @@ describe.each(BACKENDS)('refunds in the closing on %s', (backend) => {
   it('takes the cash paid back out of the expected cash, and counts a card refund on its terminal', async () => {
     // A cash sale and a card sale, each validated, then part of each refunded by the admin.
     const cash = await newOrder(shop);
-    await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${uuid()}`, payload: { orderId: cash.id, paymentMethodId: shop.cash.id, amountCents: 950 } });
+    await shop.cashier.inject({
+      method: 'PUT',
+      url: `/api/payments/${uuid()}`,
+      payload: { orderId: cash.id, paymentMethodId: shop.cash.id, amountCents: 950 },
+    });
     const card = await newOrder(shop);
     const cardUuid = uuid();
-    await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${cardUuid}`, payload: { orderId: card.id, paymentMethodId: shop.card.id, amountCents: 950 } });
+    await shop.cashier.inject({
+      method: 'PUT',
+      url: `/api/payments/${cardUuid}`,
+      payload: { orderId: card.id, paymentMethodId: shop.card.id, amountCents: 950 },
+    });
     await reportFromBox(t.app.kassa, cardUuid, 'approved', { eventId: `ok-${cardUuid}` });
     for (const order of [cash, card]) expect((await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` })).statusCode).toBe(200);
-    const cashRefund = await shop.admin.inject({ method: 'PUT', url: `/api/orders/${cash.id}/refunds/${uuid()}`, payload: { paymentMethodId: shop.cash.id, reason: 'one fries came back', amountCents: 350 } });
+    const cashRefund = await shop.admin.inject({
+      method: 'PUT',
+      url: `/api/orders/${cash.id}/refunds/${uuid()}`,
+      payload: { paymentMethodId: shop.cash.id, reason: 'one fries came back', amountCents: 350 },
+    });
     expect(cashRefund.statusCode).toBe(201);
     const cardRefundUuid = uuid();
-    const cardRefund = await shop.admin.inject({ method: 'PUT', url: `/api/orders/${card.id}/refunds/${cardRefundUuid}`, payload: { paymentMethodId: shop.card.id, reason: 'the beer was flat', amountCents: 250 } });
+    const cardRefund = await shop.admin.inject({
+      method: 'PUT',
+      url: `/api/orders/${card.id}/refunds/${cardRefundUuid}`,
+      payload: { paymentMethodId: shop.card.id, reason: 'the beer was flat', amountCents: 250 },
+    });
     expect(cardRefund.statusCode).toBe(201);
     await reportFromBox(t.app.kassa, cardRefundUuid, 'approved', { eventId: `ok-${cardRefundUuid}` });
 
-    const preview = (await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/closing-preview` })).json<{ cashSalesCents: number; cashRefundsCents: number; expectedCashCents: number; cards: unknown[] }>();
+    const preview = (await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/closing-preview` })).json<{
+      cashSalesCents: number;
+      cashRefundsCents: number;
+      expectedCashCents: number;
+      cards: unknown[];
+    }>();
     expect(preview).toMatchObject({ cashSalesCents: 950, cashRefundsCents: 350, expectedCashCents: 10_000 + 950 - 350 });
-    expect(preview.cards).toEqual([expect.objectContaining({ methodName: 'Card', terminalId: '12345678', salesCount: 1, salesCents: 950, refundsCount: 1, refundsCents: 250 })]);
+    expect(preview.cards).toEqual([
+      expect.objectContaining({ methodName: 'Card', terminalId: '12345678', salesCount: 1, salesCents: 950, refundsCount: 1, refundsCents: 250 }),
+    ]);
   });
 });

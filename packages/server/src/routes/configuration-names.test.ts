@@ -24,7 +24,8 @@ describe.each(BACKENDS)('names, devices and POS methods in the configuration on 
     const json = response.json<Record<string, unknown>>();
     return { statusCode: response.statusCode, error: (json['error'] ?? {}) as Refusal['error'], json };
   };
-  const names = async (url: string): Promise<string[]> => (await admin.inject({ method: 'GET', url })).json<{ items: { name: string }[] }>().items.map((i) => i.name);
+  const names = async (url: string): Promise<string[]> =>
+    (await admin.inject({ method: 'GET', url })).json<{ items: { name: string }[] }>().items.map((i) => i.name);
 
   beforeAll(async () => {
     t = await buildTestApp(backend);
@@ -35,8 +36,26 @@ describe.each(BACKENDS)('names, devices and POS methods in the configuration on 
     const boxId = uuid();
     await createBox(t.database.db, { id: boxId, name: 'Shop box', tokenHash: 'x' });
     const at = new Date();
-    lane = await upsertDevice(t.database.db, { boxId, terminalId: '12345678', type: 'payment', make: 'Ingenico', model: 'lane5000', online: true, at, approved: true });
-    desk = await upsertDevice(t.database.db, { boxId, terminalId: '23456789', type: 'payment', make: 'Ingenico', model: 'desk5000', online: true, at, approved: true });
+    lane = await upsertDevice(t.database.db, {
+      boxId,
+      terminalId: '12345678',
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'lane5000',
+      online: true,
+      at,
+      approved: true,
+    });
+    desk = await upsertDevice(t.database.db, {
+      boxId,
+      terminalId: '23456789',
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'desk5000',
+      online: true,
+      at,
+      approved: true,
+    });
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await t.close();
@@ -67,7 +86,11 @@ describe.each(BACKENDS)('names, devices and POS methods in the configuration on 
     expect(cashMethod.statusCode).toBe(201);
     const twin = await send('POST', '/api/payment-methods', { name: ' cash ', kind: 'cash', journalId: cash.id, terminal: 'none', deviceId: null });
     expect(twin.statusCode).toBe(409);
-    expect(twin.error).toMatchObject({ code: 'KASSA_NAME_TAKEN', message: expect.stringContaining('"cash"'), details: { field: 'name', reason: 'taken', kind: 'Payment method' } });
+    expect(twin.error).toMatchObject({
+      code: 'KASSA_NAME_TAKEN',
+      message: expect.stringContaining('"cash"'),
+      details: { field: 'name', reason: 'taken', kind: 'Payment method' },
+    });
 
     const counter = await send('POST', '/api/pos-configs', { name: 'Counter', paymentMethodIds: [cashMethod.json['id']] });
     expect(counter.statusCode).toBe(201);
@@ -77,15 +100,31 @@ describe.each(BACKENDS)('names, devices and POS methods in the configuration on 
     expect((await send('POST', '/api/products', { name: 'fries', priceCents: 300, vatRate: 6 })).error.code).toBe('KASSA_NAME_TAKEN');
 
     // Saving an object under its own name is no conflict; taking another's is.
-    expect((await send('PUT', `/api/pos-configs/${String(counter.json['id'])}`, { name: 'Counter', paymentMethodIds: [cashMethod.json['id']] })).statusCode).toBe(200);
-    expect((await send('PUT', `/api/payment-methods/${String(cashMethod.json['id'])}`, { name: 'CARD', kind: 'cash', journalId: cash.id, terminal: 'none', deviceId: null })).error.code).toBe('KASSA_NAME_TAKEN');
+    expect(
+      (await send('PUT', `/api/pos-configs/${String(counter.json['id'])}`, { name: 'Counter', paymentMethodIds: [cashMethod.json['id']] })).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await send('PUT', `/api/payment-methods/${String(cashMethod.json['id'])}`, {
+          name: 'CARD',
+          kind: 'cash',
+          journalId: cash.id,
+          terminal: 'none',
+          deviceId: null,
+        })
+      ).error.code,
+    ).toBe('KASSA_NAME_TAKEN');
     expect(await names('/api/payment-methods')).toEqual(['Card', 'Cash']);
   });
 
   it('keeps one payment terminal device on one payment method (KASSA_DEVICE_IN_USE names the other method)', async () => {
     const refused = await send('POST', '/api/payment-methods', method({ name: 'Card 2' }));
     expect(refused.statusCode).toBe(409);
-    expect(refused.error).toMatchObject({ code: 'KASSA_DEVICE_IN_USE', message: expect.stringContaining('"Card"'), details: { field: 'deviceId', reason: 'inUse', deviceId: lane.id, paymentMethodName: 'Card' } });
+    expect(refused.error).toMatchObject({
+      code: 'KASSA_DEVICE_IN_USE',
+      message: expect.stringContaining('"Card"'),
+      details: { field: 'deviceId', reason: 'inUse', deviceId: lane.id, paymentMethodName: 'Card' },
+    });
     const other = await send('POST', '/api/payment-methods', method({ name: 'Card 2', deviceId: desk.id }));
     expect(other.statusCode).toBe(201);
     expect((await send('PUT', `/api/payment-methods/${String(other.json['id'])}`, method({ name: 'Card 2' }))).error.code).toBe('KASSA_DEVICE_IN_USE');

@@ -27,12 +27,29 @@ describe('configuration routes, as the seed document walks them', () => {
     const boxId = uuid();
     await createBox(t.database.db, { id: boxId, name: 'Shop box', tokenHash: 'x' });
     const at = new Date();
-    lane = await upsertDevice(t.database.db, { boxId, terminalId: '12345678', type: 'payment', make: 'Ingenico', model: 'lane5000', online: true, at, approved: true });
+    lane = await upsertDevice(t.database.db, {
+      boxId,
+      terminalId: '12345678',
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'lane5000',
+      online: true,
+      at,
+      approved: true,
+    });
     fresh = await upsertDevice(t.database.db, { boxId, terminalId: '55556666', type: 'payment', make: 'Ingenico', model: 'desk5000', online: true, at });
     printer = await upsertDevice(t.database.db, { boxId, terminalId: 'PRN1', type: 'printer', make: 'Ingenico', model: 'x', online: true, at });
     otherMake = await upsertDevice(t.database.db, { boxId, terminalId: 'OTHER', type: 'payment', make: 'Acme', model: 'a1', online: true, at });
     const doomedBox = (await admin.inject({ method: 'POST', url: '/api/boxes', payload: { name: 'Doomed' } })).json<{ box: { id: string } }>().box.id;
-    gone = await upsertDevice(t.database.db, { boxId: doomedBox, terminalId: '87654321', type: 'payment', make: 'Ingenico', model: 'desk5000', online: true, at });
+    gone = await upsertDevice(t.database.db, {
+      boxId: doomedBox,
+      terminalId: '87654321',
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'desk5000',
+      online: true,
+      at,
+    });
     await admin.inject({ method: 'POST', url: `/api/boxes/${doomedBox}/revoke` });
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
@@ -93,11 +110,15 @@ describe('configuration routes, as the seed document walks them', () => {
     });
 
     it('refuses a cash method with a terminal with KASSA_CASH_WITH_TERMINAL', async () => {
-      expect(code(await postMethod({ name: 'Cash', kind: 'cash', journalId: till.id, terminal: 'ingenico', deviceId: lane.id }))).toBe('KASSA_CASH_WITH_TERMINAL');
+      expect(code(await postMethod({ name: 'Cash', kind: 'cash', journalId: till.id, terminal: 'ingenico', deviceId: lane.id }))).toBe(
+        'KASSA_CASH_WITH_TERMINAL',
+      );
     });
 
     it('refuses a device on a method without a terminal with KASSA_DEVICE_UNEXPECTED', async () => {
-      expect(code(await postMethod({ name: 'Transfer', kind: 'bank', journalId: bank.id, terminal: 'none', deviceId: lane.id }))).toBe('KASSA_DEVICE_UNEXPECTED');
+      expect(code(await postMethod({ name: 'Transfer', kind: 'bank', journalId: bank.id, terminal: 'none', deviceId: lane.id }))).toBe(
+        'KASSA_DEVICE_UNEXPECTED',
+      );
     });
 
     it('refuses a field it does not know with KASSA_VALIDATION', async () => {
@@ -116,8 +137,16 @@ describe('configuration routes, as the seed document walks them', () => {
     it('refuses a device that waits for approval with KASSA_DEVICE_NOT_APPROVED naming the field, and takes it once an admin approved it', async () => {
       const refused = await postMethod(ingenicoMethod({ name: 'Desk', deviceId: fresh.id }));
       expect(refused.statusCode).toBe(422);
-      expect(refused.json()).toMatchObject({ error: { code: 'KASSA_DEVICE_NOT_APPROVED', message: expect.stringMatching(/^deviceId: .*new/), details: { field: 'deviceId', deviceId: fresh.id, approval: 'new' } } });
-      expect((await admin.inject({ method: 'GET', url: '/api/payment-methods' })).json<{ items: { name: string }[] }>().items.map((m) => m.name)).not.toContain('Desk');
+      expect(refused.json()).toMatchObject({
+        error: {
+          code: 'KASSA_DEVICE_NOT_APPROVED',
+          message: expect.stringMatching(/^deviceId: .*new/),
+          details: { field: 'deviceId', deviceId: fresh.id, approval: 'new' },
+        },
+      });
+      expect((await admin.inject({ method: 'GET', url: '/api/payment-methods' })).json<{ items: { name: string }[] }>().items.map((m) => m.name)).not.toContain(
+        'Desk',
+      );
       const approved = await admin.inject({ method: 'POST', url: `/api/devices/${fresh.id}/approve` });
       expect(approved.json()).toMatchObject({ id: fresh.id, approval: 'approved', approvedAt: expect.any(String) });
       const created = await postMethod(ingenicoMethod({ name: 'Desk', deviceId: fresh.id }));
@@ -134,8 +163,13 @@ describe('configuration routes, as the seed document walks them', () => {
   describe('journals', () => {
     it('keeps a journal that a payment method uses (KASSA_JOURNAL_IN_USE), for deletion and for a change of type', async () => {
       expect(code(await admin.inject({ method: 'DELETE', url: `/api/journals/${bank.id}` }))).toBe('KASSA_JOURNAL_IN_USE');
-      expect(code(await admin.inject({ method: 'PUT', url: `/api/journals/${bank.id}`, payload: { name: 'Bank', type: 'cash' } }))).toBe('KASSA_JOURNAL_IN_USE');
-      expect((await admin.inject({ method: 'PUT', url: `/api/journals/${bank.id}`, payload: { name: 'KBC', type: 'bank' } })).json()).toMatchObject({ name: 'KBC', type: 'bank' });
+      expect(code(await admin.inject({ method: 'PUT', url: `/api/journals/${bank.id}`, payload: { name: 'Bank', type: 'cash' } }))).toBe(
+        'KASSA_JOURNAL_IN_USE',
+      );
+      expect((await admin.inject({ method: 'PUT', url: `/api/journals/${bank.id}`, payload: { name: 'KBC', type: 'bank' } })).json()).toMatchObject({
+        name: 'KBC',
+        type: 'bank',
+      });
     });
 
     it('deletes an unused journal', async () => {
@@ -160,7 +194,16 @@ describe('configuration routes, as the seed document walks them', () => {
     it('refuses a terminal method whose device is gone with KASSA_DEVICE_GONE', async () => {
       const boxId = uuid();
       await createBox(t.database.db, { id: boxId, name: 'Short-lived', tokenHash: 'y' });
-      const device = await upsertDevice(t.database.db, { boxId, terminalId: '11112222', type: 'payment', make: 'Ingenico', model: 'move5000', online: true, at: new Date(), approved: true });
+      const device = await upsertDevice(t.database.db, {
+        boxId,
+        terminalId: '11112222',
+        type: 'payment',
+        make: 'Ingenico',
+        model: 'move5000',
+        online: true,
+        at: new Date(),
+        approved: true,
+      });
       const method = (await postMethod(ingenicoMethod({ name: 'Move', deviceId: device.id }))).json<{ id: number }>();
       await admin.inject({ method: 'POST', url: `/api/boxes/${boxId}/revoke` });
       const response = await admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Terrace', paymentMethodIds: [method.id] } });
@@ -184,8 +227,12 @@ describe('configuration routes, as the seed document walks them', () => {
     });
 
     it('refuses a price that is not whole cents with KASSA_VALIDATION', async () => {
-      expect(code(await admin.inject({ method: 'POST', url: '/api/products', payload: { name: 'Wine', priceCents: 9.5, vatRate: 21 } }))).toBe('KASSA_VALIDATION');
-      expect(code(await admin.inject({ method: 'POST', url: '/api/products', payload: { name: 'Wine', priceCents: '950', vatRate: 21 } }))).toBe('KASSA_VALIDATION');
+      expect(code(await admin.inject({ method: 'POST', url: '/api/products', payload: { name: 'Wine', priceCents: 9.5, vatRate: 21 } }))).toBe(
+        'KASSA_VALIDATION',
+      );
+      expect(code(await admin.inject({ method: 'POST', url: '/api/products', payload: { name: 'Wine', priceCents: '950', vatRate: 21 } }))).toBe(
+        'KASSA_VALIDATION',
+      );
     });
   });
 
@@ -223,7 +270,9 @@ describe('configuration routes, as the seed document walks them', () => {
       expect(created.statusCode).toBe(201);
       expect(created.json()).toMatchObject({ username: 'bob', role: 'cashier', active: true });
       expect(created.body).not.toContain('long enough too');
-      expect(code(await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'bob', password: 'long enough too', role: 'admin' } }))).toBe('KASSA_CONFLICT');
+      expect(code(await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'bob', password: 'long enough too', role: 'admin' } }))).toBe(
+        'KASSA_CONFLICT',
+      );
     });
 
     it('keeps the last admin (KASSA_LAST_ADMIN)', async () => {
@@ -233,7 +282,9 @@ describe('configuration routes, as the seed document walks them', () => {
     });
 
     it('ends the sessions of a user who is deactivated', async () => {
-      const created = (await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'eve', password: 'long enough too', role: 'cashier' } })).json<{ id: number }>();
+      const created = (
+        await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'eve', password: 'long enough too', role: 'cashier' } })
+      ).json<{ id: number }>();
       const eve = await loginAs(t.app, { username: 'eve', password: 'long enough too' });
       await admin.inject({ method: 'PATCH', url: `/api/users/${created.id}`, payload: { active: false } });
       expect((await eve.inject({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);

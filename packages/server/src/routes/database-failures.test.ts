@@ -97,16 +97,20 @@ describe.each(BACKENDS)('database failures on %s', (backend) => {
 });
 
 describe.each(BACKENDS)('GET /api/healthz with the database gone, on %s', (backend) => {
-  it('answers 503 KASSA_DATABASE_UNAVAILABLE', async () => {
-    const t = await buildTestApp(backend);
-    try {
-      expect((await t.app.inject({ method: 'GET', url: '/api/healthz' })).statusCode).toBe(200);
-      await t.database.close();
-      const response = await t.app.inject({ method: 'GET', url: '/api/healthz' });
-      expect(response.statusCode).toBe(503);
-      expect(response.json()).toMatchObject({ error: { code: 'KASSA_DATABASE_UNAVAILABLE' } });
-    } finally {
-      await t.app.close();
-    }
-  }, SETUP_TIMEOUT_MS);
+  it(
+    'answers 503 KASSA_DATABASE_UNAVAILABLE',
+    async () => {
+      const t = await buildTestApp(backend);
+      try {
+        expect((await t.app.inject({ method: 'GET', url: '/api/healthz' })).statusCode).toBe(200);
+        await t.database.close();
+        const response = await t.app.inject({ method: 'GET', url: '/api/healthz' });
+        expect(response.statusCode).toBe(503);
+        expect(response.json()).toMatchObject({ error: { code: 'KASSA_DATABASE_UNAVAILABLE' } });
+      } finally {
+        await t.app.close();
+      }
+    },
+    SETUP_TIMEOUT_MS,
+  );
 });

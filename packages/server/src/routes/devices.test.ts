@@ -32,7 +32,16 @@ interface DeviceJson {
 }
 
 function report(terminalId: string, change: Partial<DeviceReport> = {}): DeviceReport {
-  return { terminalId, model: 'lane5000', serialNumber: '216S12345678', address: '192.168.1.40', online: true, lastSeen: new Date().toISOString(), state: 'idle', ...change };
+  return {
+    terminalId,
+    model: 'lane5000',
+    serialNumber: '216S12345678',
+    address: '192.168.1.40',
+    online: true,
+    lastSeen: new Date().toISOString(),
+    state: 'idle',
+    ...change,
+  };
 }
 
 describe.each(BACKENDS)('terminal approval on %s', (backend) => {
@@ -51,7 +60,8 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
     await t.close();
   });
 
-  const hello = (boxId: string, devices: DeviceReport[]) => boxConnected(t.app.kassa, boxId, { type: 'hello', version: BOX_CONTRACT_VERSION, boxId: uuid(), software: 'test', devices });
+  const hello = (boxId: string, devices: DeviceReport[]) =>
+    boxConnected(t.app.kassa, boxId, { type: 'hello', version: BOX_CONTRACT_VERSION, boxId: uuid(), software: 'test', devices });
   const events = (boxId: string, list: BoxEventMessage['event'][]) =>
     applyBoxEvents(
       t.app.kassa,
@@ -59,11 +69,16 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
       list.map((event) => ({ type: 'event', id: `d${++sequence}`, at: new Date().toISOString(), event })),
     );
   const devices = async (): Promise<DeviceJson[]> => (await admin.inject({ method: 'GET', url: '/api/devices' })).json<{ items: DeviceJson[] }>().items;
-  const device = async (terminalId: string, boxId = shop.device.boxId): Promise<DeviceJson> => (await devices()).find((d) => d.terminalId === terminalId && d.boxId === boxId)!;
+  const device = async (terminalId: string, boxId = shop.device.boxId): Promise<DeviceJson> =>
+    (await devices()).find((d) => d.terminalId === terminalId && d.boxId === boxId)!;
   const pay = async (paymentMethodId = shop.card.id) => {
     const order = await newOrder(shop);
     const paymentUuid = uuid();
-    const response = await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: { orderId: order.id, paymentMethodId, amountCents: 950 } });
+    const response = await shop.cashier.inject({
+      method: 'PUT',
+      url: `/api/payments/${paymentUuid}`,
+      payload: { orderId: order.id, paymentMethodId, amountCents: 950 },
+    });
     if (response.statusCode === 201) await reportFromBox(t.app.kassa, paymentUuid, 'declined', { eventId: `settle-${paymentUuid}` });
     const stored = await t.database.db.selectFrom('payments').select('uuid').where('uuid', '=', paymentUuid).execute();
     return { response, stored: stored.length };
@@ -75,17 +90,30 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
   };
 
   it('takes the serial number and address of the first report of a terminal approved before they were known', async () => {
-    expect(await device('12345678')).toMatchObject({ approval: 'approved', serialNumber: '216S12345678', address: '192.168.1.40', approvedSerialNumber: '216S12345678', approvedAddress: '192.168.1.40' });
+    expect(await device('12345678')).toMatchObject({
+      approval: 'approved',
+      serialNumber: '216S12345678',
+      address: '192.168.1.40',
+      approvedSerialNumber: '216S12345678',
+      approvedAddress: '192.168.1.40',
+    });
     expect((await pay()).response.statusCode).toBe(201);
   });
 
   it('lists a TerminalId it has never seen as new, with its serial number and address, live, and approves it for an admin only', async () => {
     await hello(shop.device.boxId, [report('12345678'), report('T-NEW-1', { serialNumber: '217S00000001', address: '192.168.1.41' })]);
     const fresh = await device('T-NEW-1');
-    expect(fresh).toMatchObject({ approval: 'new', serialNumber: '217S00000001', address: '192.168.1.41', approvedSerialNumber: null, sharedWith: [], alerts: [] });
-    expect((await t.database.db.selectFrom('events').select('data').where('topic', '=', 'device').execute()).map((e) => (e.data as { device: DeviceJson }).device)).toContainEqual(
-      expect.objectContaining({ terminalId: 'T-NEW-1', approval: 'new', serialNumber: '217S00000001' }),
-    );
+    expect(fresh).toMatchObject({
+      approval: 'new',
+      serialNumber: '217S00000001',
+      address: '192.168.1.41',
+      approvedSerialNumber: null,
+      sharedWith: [],
+      alerts: [],
+    });
+    expect(
+      (await t.database.db.selectFrom('events').select('data').where('topic', '=', 'device').execute()).map((e) => (e.data as { device: DeviceJson }).device),
+    ).toContainEqual(expect.objectContaining({ terminalId: 'T-NEW-1', approval: 'new', serialNumber: '217S00000001' }));
 
     const refused = await shop.cashier.inject({ method: 'POST', url: `/api/devices/${fresh.id}/approve` });
     expect([refused.statusCode, code(refused)]).toEqual([403, 'KASSA_FORBIDDEN']);
@@ -93,7 +121,12 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
 
     const approved = await admin.inject({ method: 'POST', url: `/api/devices/${fresh.id}/approve` });
     expect(approved.statusCode).toBe(200);
-    expect(approved.json()).toMatchObject({ approval: 'approved', approvedSerialNumber: '217S00000001', approvedAddress: '192.168.1.41', approvedAt: expect.any(String) });
+    expect(approved.json()).toMatchObject({
+      approval: 'approved',
+      approvedSerialNumber: '217S00000001',
+      approvedAddress: '192.168.1.41',
+      approvedAt: expect.any(String),
+    });
     expect(await lastDeviceEvent('T-NEW-1')).toMatchObject({ approval: 'approved' });
     expect(code(await admin.inject({ method: 'POST', url: '/api/devices/424242/approve' }))).toBe('KASSA_NOT_FOUND');
   });
@@ -102,7 +135,13 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
     await hello(shop.device.boxId, [report('12345678'), report('T-NEW-2', { serialNumber: '217S00000002' })]);
     const fresh = await device('T-NEW-2');
     // A method made before approval existed (configuration refuses a new device now).
-    const method = await createPaymentMethod(t.database.db, { name: 'Old card', kind: 'bank', journalId: shop.card.journalId, terminal: 'ingenico', deviceId: fresh.id });
+    const method = await createPaymentMethod(t.database.db, {
+      name: 'Old card',
+      kind: 'bank',
+      journalId: shop.card.journalId,
+      terminal: 'ingenico',
+      deviceId: fresh.id,
+    });
     await t.database.db.insertInto('pos_config_methods').values({ pos_config_id: shop.pos.id, payment_method_id: method.id }).execute();
     const { response, stored } = await pay(method.id);
     expect([response.statusCode, code(response)]).toEqual([422, 'KASSA_DEVICE_NOT_APPROVED']);
@@ -153,10 +192,19 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
   });
 
   it('raises an impostor the box refused as an alert on the device, which an admin dismisses', async () => {
-    const conflict = { kind: 'terminalConflict' as const, terminalId: '12345678', address: '192.168.1.66', serialNumber: null, reason: 'otherAddress' as const, attempts: 3 };
+    const conflict = {
+      kind: 'terminalConflict' as const,
+      terminalId: '12345678',
+      address: '192.168.1.66',
+      serialNumber: null,
+      reason: 'otherAddress' as const,
+      attempts: 3,
+    };
     expect(await events(shop.device.boxId, [conflict, { ...conflict, terminalId: 'NEVER-SEEN' }])).toEqual(['applied', 'recorded']);
     const alerted = await device('12345678');
-    expect(alerted.alerts).toEqual([expect.objectContaining({ kind: 'impostor', address: '192.168.1.66', serialNumber: null, reason: 'otherAddress', attempts: 3 })]);
+    expect(alerted.alerts).toEqual([
+      expect.objectContaining({ kind: 'impostor', address: '192.168.1.66', serialNumber: null, reason: 'otherAddress', attempts: 3 }),
+    ]);
     expect(await lastDeviceEvent('12345678')).toMatchObject({ alerts: [expect.objectContaining({ kind: 'impostor' })] });
     // The terminal itself was not touched: it still takes payments.
     expect(alerted.approval).toBe('approved');
@@ -173,8 +221,11 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
   });
 
   it('documents the approval routes as admin only', async () => {
-    const document = (await admin.inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, { post?: { 'x-kassa-access'?: string } }> }>();
-    for (const path of ['/api/devices/{id}/approve', '/api/devices/{id}/remove', '/api/devices/{id}/alerts/{alertId}/dismiss']) expect(document.paths[path]?.post?.['x-kassa-access']).toBe('admin');
+    const document = (await admin.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, { post?: { 'x-kassa-access'?: string } }>;
+    }>();
+    for (const path of ['/api/devices/{id}/approve', '/api/devices/{id}/remove', '/api/devices/{id}/alerts/{alertId}/dismiss'])
+      expect(document.paths[path]?.post?.['x-kassa-access']).toBe('admin');
   });
 
   it('computes a report in SQL as the domain rule does, case by case', async () => {
@@ -190,11 +241,18 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
               const terminalId = `R${++n}`;
               const at = new Date(Date.now() - 60_000);
               const row = await upsertDevice(t.database.db, { boxId, terminalId, type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true, at });
-              await sql`update devices set approval = ${approval}, approved_serial_number = ${approvedSerialNumber}, approved_address = ${approvedAddress} where id = ${row.id}`.execute(t.database.db);
-              await upsertDeviceReports(t.database.db, boxId, [{ terminalId, model: 'Lane/5000', online: true, at: new Date(), serialNumber, address }], { quietMs: 60_000 });
+              await sql`update devices set approval = ${approval}, approved_serial_number = ${approvedSerialNumber}, approved_address = ${approvedAddress} where id = ${row.id}`.execute(
+                t.database.db,
+              );
+              await upsertDeviceReports(t.database.db, boxId, [{ terminalId, model: 'Lane/5000', online: true, at: new Date(), serialNumber, address }], {
+                quietMs: 60_000,
+              });
               const stored = (await findDeviceOfBox(t.database.db, boxId, terminalId))!;
               const expected = approvalAfterReport({ device: { approval, approvedSerialNumber, approvedAddress }, reported: { serialNumber, address } });
-              expect({ approval: stored.approval, approvedSerialNumber: stored.approvedSerialNumber, approvedAddress: stored.approvedAddress }, terminalId).toEqual(expected);
+              expect(
+                { approval: stored.approval, approvedSerialNumber: stored.approvedSerialNumber, approvedAddress: stored.approvedAddress },
+                terminalId,
+              ).toEqual(expected);
             }
           }
         }

@@ -41,7 +41,10 @@ describe.each(BACKENDS)('GET /api/events scoped to the till on %s', (backend) =>
   };
   /** An order of one fries on `session`, paid in cash by `cashier`: its order and payment. */
   const sell = async (cashier: Agent, session: PosSession): Promise<{ order: string; payment: string }> => {
-    const order = await ok<{ id: string; totalCents: number }>(cashier, 'PUT', `/api/orders/${uuid()}`, { sessionId: session.id, lines: [{ productId: shop.fries.id, quantity: 1 }] });
+    const order = await ok<{ id: string; totalCents: number }>(cashier, 'PUT', `/api/orders/${uuid()}`, {
+      sessionId: session.id,
+      lines: [{ productId: shop.fries.id, quantity: 1 }],
+    });
     const payment = uuid();
     await ok(cashier, 'PUT', `/api/payments/${payment}`, { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: order.totalCents });
     return { order: order.id, payment };
@@ -52,11 +55,27 @@ describe.each(BACKENDS)('GET /api/events scoped to the till on %s', (backend) =>
     shop = await setupShop(t);
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     // A second till: its own terminal and card method, the shared cash method, and its own cashier.
-    await upsertDevice(t.database.db, { boxId: shop.device.boxId, terminalId: '87654321', type: 'payment', make: 'Ingenico', model: 'lane5000', online: true, at: new Date() });
+    await upsertDevice(t.database.db, {
+      boxId: shop.device.boxId,
+      terminalId: '87654321',
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'lane5000',
+      online: true,
+      at: new Date(),
+    });
     const device = (await findDeviceOfBox(t.database.db, shop.device.boxId, '87654321'))!;
     await ok(shop.admin, 'POST', `/api/devices/${device.id}/approve`, {});
-    const bank = (await shop.admin.inject({ method: 'GET', url: '/api/journals' })).json<{ items: { id: number; type: string }[] }>().items.find((j) => j.type === 'bank')!;
-    const card = await ok<PaymentMethod>(shop.admin, 'POST', '/api/payment-methods', { name: 'Card 2', kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId: device.id });
+    const bank = (await shop.admin.inject({ method: 'GET', url: '/api/journals' }))
+      .json<{ items: { id: number; type: string }[] }>()
+      .items.find((j) => j.type === 'bank')!;
+    const card = await ok<PaymentMethod>(shop.admin, 'POST', '/api/payment-methods', {
+      name: 'Card 2',
+      kind: 'bank',
+      journalId: bank.id,
+      terminal: 'ingenico',
+      deviceId: device.id,
+    });
     const pos = await ok<PosConfig>(shop.admin, 'POST', '/api/pos-configs', { name: 'Terrace', paymentMethodIds: [card.id, shop.cash.id] });
     await ok(shop.admin, 'POST', '/api/users', { username: 'bea', password: 'cashier-password-2', role: 'cashier' });
     await ok(shop.admin, 'POST', '/api/users', { username: 'max', password: 'manager-password', role: 'manager' });

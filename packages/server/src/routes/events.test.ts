@@ -30,7 +30,11 @@ describe('GET /api/events', () => {
   const payCash = async (): Promise<string> => {
     const order = await newOrder(shop);
     const paymentUuid = uuid();
-    await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: 100 } });
+    await shop.cashier.inject({
+      method: 'PUT',
+      url: `/api/payments/${paymentUuid}`,
+      payload: { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: 100 },
+    });
     return paymentUuid;
   };
 
@@ -108,7 +112,11 @@ describe('GET /api/events', () => {
     const marker = await payCash();
     await expect.poll(() => paymentUuids(cashierStream), DEADLINE).toContain(marker);
     await expect.poll(() => paymentUuids(adminStream), DEADLINE).toContain(marker);
-    expect(payloads(adminStream).filter((p) => p.topic === 'box').map((p) => p.data.box?.id)).toContain(paired.box.id);
+    expect(
+      payloads(adminStream)
+        .filter((p) => p.topic === 'box')
+        .map((p) => p.data.box?.id),
+    ).toContain(paired.box.id);
     expect(payloads(cashierStream).filter((p) => p.topic === 'box')).toEqual([]);
     adminStream.close();
     cashierStream.close();
@@ -171,7 +179,11 @@ describe('two server processes on one PostgreSQL database', () => {
     await expect.poll(() => reader.app.liveEvents.streamCount, DEADLINE).toBe(1);
     const order = await newOrder(shop);
     const paymentUuid = uuid();
-    const put = await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: { orderId: order.id, paymentMethodId: shop.card.id, amountCents: order.totalCents } });
+    const put = await shop.cashier.inject({
+      method: 'PUT',
+      url: `/api/payments/${paymentUuid}`,
+      payload: { orderId: order.id, paymentMethodId: shop.card.id, amountCents: order.totalCents },
+    });
     expect(put.statusCode).toBe(201);
     const stream = client;
     await expect.poll(() => paymentUuids(stream), DEADLINE).toContain(paymentUuid);

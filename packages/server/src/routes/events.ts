@@ -30,7 +30,8 @@ function resumeFrom(header: string | undefined, query: number | undefined): numb
 /** A cashier follows their own tills and chooses nothing; a manager or admin follows one POS or everything. */
 function followOf(user: { id: number; role: 'admin' | 'manager' | 'cashier' }, posId: number | undefined): Follow {
   if (!sellsOnAnyPos(user.role)) {
-    if (posId !== undefined) throw new KassaError('KASSA_FORBIDDEN', 'A cashier’s stream follows the tills of their own sessions; it takes no posId.', { field: 'posId' });
+    if (posId !== undefined)
+      throw new KassaError('KASSA_FORBIDDEN', 'A cashier’s stream follows the tills of their own sessions; it takes no posId.', { field: 'posId' });
     return { kind: 'own', userId: user.id };
   }
   return posId === undefined ? { kind: 'all' } : { kind: 'pos', posId };

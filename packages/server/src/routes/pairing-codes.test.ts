@@ -12,7 +12,8 @@ describe.each(BACKENDS)('pairing a box by code on %s', (backend) => {
   let now = new Date('2026-03-02T10:00:00Z');
   let address = 0;
   // Each exchange from its own address, so the limit is met only where a test means it.
-  const exchange = (code: string, remoteAddress = `10.1.0.${(address += 1)}`) => t.app.inject({ method: 'POST', url: '/api/boxes/pair', payload: { code }, remoteAddress });
+  const exchange = (code: string, remoteAddress = `10.1.0.${(address += 1)}`) =>
+    t.app.inject({ method: 'POST', url: '/api/boxes/pair', payload: { code }, remoteAddress });
   const newCode = async (name = 'Shop box') => {
     const response = await admin.inject({ method: 'POST', url: '/api/boxes/pairing-codes', payload: { name } });
     expect(response.statusCode).toBe(201);

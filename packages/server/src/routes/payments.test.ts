@@ -36,7 +36,9 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       const response = await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 });
       expect(response.statusCode).toBe(201);
       expect(response.json()).toMatchObject({ uuid: paymentUuid, orderId: order.id, amountCents: 950, state: 'pending', deviceId: shop.device.id });
-      expect(await commandsFor(paymentUuid)).toEqual([{ kind: 'startTransaction', box_id: shop.device.boxId, payload: { kind: 'startTransaction', paymentUuid, terminalId: '12345678', amountCents: 950 } }]);
+      expect(await commandsFor(paymentUuid)).toEqual([
+        { kind: 'startTransaction', box_id: shop.device.boxId, payload: { kind: 'startTransaction', paymentUuid, terminalId: '12345678', amountCents: 950 } },
+      ]);
       await settle(paymentUuid);
     });
 
@@ -70,7 +72,10 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       const response = await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 900 });
       expect(response.statusCode).toBe(409);
       expect(code(response)).toBe('KASSA_IDEMPOTENCY_MISMATCH');
-      const detail = (await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json<{ payment: { amountCents: number }; history: unknown[] }>();
+      const detail = (await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json<{
+        payment: { amountCents: number };
+        history: unknown[];
+      }>();
       expect(detail.payment.amountCents).toBe(950);
       expect(detail.history).toHaveLength(1);
       await settle(paymentUuid);
@@ -114,7 +119,9 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       const body = { orderId: order.id.toUpperCase(), paymentMethodId: shop.cash.id, amountCents: 100 };
       expect((await put(paymentUuid.toUpperCase(), body)).statusCode).toBe(201);
       expect((await put(paymentUuid, { ...body, orderId: order.id })).statusCode).toBe(200);
-      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid.toUpperCase()}` })).json()).toMatchObject({ payment: { uuid: paymentUuid, orderId: order.id } });
+      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid.toUpperCase()}` })).json()).toMatchObject({
+        payment: { uuid: paymentUuid, orderId: order.id },
+      });
     });
 
     it('records a cash payment as done at once, without a box command', async () => {
@@ -134,7 +141,9 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       const cancelled = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/cancel` });
       expect(cancelled.json()).toMatchObject({ state: 'waitingCancel' });
       expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['startTransaction', 'cancelTransaction']);
-      expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: { reason: 'customer left' } }))).toBe('KASSA_PAYMENT_STATE');
+      expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: { reason: 'customer left' } }))).toBe(
+        'KASSA_PAYMENT_STATE',
+      );
       await reportFromBox(t.app.kassa, paymentUuid, 'approved', { eventId: `approved-${paymentUuid}` });
       expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json()).toMatchObject({ payment: { state: 'done' } });
     });
@@ -149,11 +158,22 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       expect((await commandsFor(paymentUuid)).map((c) => c.kind)).toEqual(['startTransaction', 'recoverTransaction']);
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: {} }))).toBe('KASSA_VALIDATION');
       const approval = { username: ADMIN.username, secret: ADMIN.password };
-      const forced = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: { reason: 'ticket seen on the terminal', approval } });
+      const forced = await shop.cashier.inject({
+        method: 'POST',
+        url: `/api/payments/${paymentUuid}/force-done`,
+        payload: { reason: 'ticket seen on the terminal', approval },
+      });
       const me = (await shop.cashier.inject({ method: 'GET', url: '/api/auth/me' })).json<{ user: { id: number } }>();
       const admin = (await shop.admin.inject({ method: 'GET', url: '/api/auth/me' })).json<{ user: { id: number } }>();
-      expect(forced.json()).toMatchObject({ state: 'forceDone', settledBy: me.user.id, approvedBy: admin.user.id, settleReason: 'ticket seen on the terminal' });
-      const detail = (await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json<{ history: { event: string; toState: string; userId: number | null; message: string | null }[] }>();
+      expect(forced.json()).toMatchObject({
+        state: 'forceDone',
+        settledBy: me.user.id,
+        approvedBy: admin.user.id,
+        settleReason: 'ticket seen on the terminal',
+      });
+      const detail = (await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json<{
+        history: { event: string; toState: string; userId: number | null; message: string | null }[];
+      }>();
       expect(detail.history.map((h) => [h.event, h.toState])).toEqual([
         ['requested', 'pending'],
         ['lost', 'unknown'],
@@ -192,7 +212,9 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/check` }))).toBe('KASSA_PAYMENT_STATE');
       const failed = await shop.admin.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/mark-failed`, payload: { reason: 'card refused twice' } });
       expect(code(failed)).toBe('KASSA_PAYMENT_STATE');
-      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json()).toMatchObject({ payment: { state: 'retry', settledBy: null, approvedBy: null } });
+      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json()).toMatchObject({
+        payment: { state: 'retry', settledBy: null, approvedBy: null },
+      });
     });
 
     it('answers 404 for a payment that does not exist', async () => {
@@ -206,16 +228,27 @@ describe.each(BACKENDS)('payment routes on %s', (backend) => {
       const order = await newOrder(shop);
       const uuids = [uuid(), uuid()];
       for (const paymentUuid of uuids) await put(paymentUuid, { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: 100 });
-      const byOrder = (await shop.cashier.inject({ method: 'GET', url: `/api/payments?text=${order.id.slice(0, 13)}` })).json<{ items: { uuid: string }[]; total: number }>();
+      const byOrder = (await shop.cashier.inject({ method: 'GET', url: `/api/payments?text=${order.id.slice(0, 13)}` })).json<{
+        items: { uuid: string }[];
+        total: number;
+      }>();
       expect(byOrder.total).toBe(2);
       expect(byOrder.items.map((p) => p.uuid).sort()).toEqual([...uuids].sort());
-      const page = (await shop.cashier.inject({ method: 'GET', url: `/api/payments?text=${order.id}&limit=1&offset=1` })).json<{ items: unknown[]; total: number; limit: number; offset: number }>();
+      const page = (await shop.cashier.inject({ method: 'GET', url: `/api/payments?text=${order.id}&limit=1&offset=1` })).json<{
+        items: unknown[];
+        total: number;
+        limit: number;
+        offset: number;
+      }>();
       expect(page).toMatchObject({ total: 2, limit: 1, offset: 1 });
       expect(page.items).toHaveLength(1);
       const done = (await shop.cashier.inject({ method: 'GET', url: '/api/payments?state=done&limit=200' })).json<{ items: { state: string }[] }>();
       expect(done.items.every((p) => p.state === 'done')).toBe(true);
       const future = new Date(Date.now() + 3_600_000).toISOString();
-      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments?from=${encodeURIComponent(future)}` })).json()).toMatchObject({ items: [], total: 0 });
+      expect((await shop.cashier.inject({ method: 'GET', url: `/api/payments?from=${encodeURIComponent(future)}` })).json()).toMatchObject({
+        items: [],
+        total: 0,
+      });
       const byMethod = (await shop.cashier.inject({ method: 'GET', url: '/api/payments?text=cas&limit=200' })).json<{ total: number }>();
       expect(byMethod.total).toBeGreaterThanOrEqual(2);
     });

@@ -32,35 +32,68 @@ const TILL_RULE = 'A cashier acts only on the payments of their own POS’s sess
 export function registerPaymentRoutes(app: App, { ctx }: RouteDeps): void {
   app.put(
     '/api/payments/:uuid',
-    routeOptions('user', 'payments', `Request a payment; the uuid is the idempotency key (201 new, 200 the same request again, 409 another body). ${TILL_RULE}`, {
-      params: UuidParams,
-      body: PutPaymentBody,
-      response: { 200: Payment, 201: Payment, ...errorResponses(404, 409, 422, 503) },
-    }),
+    routeOptions(
+      'user',
+      'payments',
+      `Request a payment; the uuid is the idempotency key (201 new, 200 the same request again, 409 another body). ${TILL_RULE}`,
+      {
+        params: UuidParams,
+        body: PutPaymentBody,
+        response: { 200: Payment, 201: Payment, ...errorResponses(404, 409, 422, 503) },
+      },
+    ),
     async (request, reply) => {
       await requireTill(ctx, userOf(request), { orderId: lower(request.body.orderId) });
-      const { created, payment } = await requestPayment(ctx, lower(request.params.uuid), { ...request.body, orderId: lower(request.body.orderId) }, userOf(request).id);
+      const { created, payment } = await requestPayment(
+        ctx,
+        lower(request.params.uuid),
+        { ...request.body, orderId: lower(request.body.orderId) },
+        userOf(request).id,
+      );
       return reply.status(created ? 201 : 200).send(payment);
     },
   );
-  app.get('/api/payments/:uuid', routeOptions('user', 'payments', 'Read a payment with its full history and ticket records', { params: UuidParams, response: { 200: PaymentDetail, ...errorResponses(404) } }), async (request) =>
-    paymentDetail(ctx, lower(request.params.uuid)),
+  app.get(
+    '/api/payments/:uuid',
+    routeOptions('user', 'payments', 'Read a payment with its full history and ticket records', {
+      params: UuidParams,
+      response: { 200: PaymentDetail, ...errorResponses(404) },
+    }),
+    async (request) => paymentDetail(ctx, lower(request.params.uuid)),
   );
-  app.get('/api/payments', routeOptions('user', 'payments', 'Search payments by state, text and date range, newest first, one page at a time', { querystring: ListPaymentsQuery, response: { 200: PaymentList, ...errorResponses() } }), async (request) =>
-    listPayments(ctx, request.query),
+  app.get(
+    '/api/payments',
+    routeOptions('user', 'payments', 'Search payments by state, text and date range, newest first, one page at a time', {
+      querystring: ListPaymentsQuery,
+      response: { 200: PaymentList, ...errorResponses() },
+    }),
+    async (request) => listPayments(ctx, request.query),
   );
   for (const action of ACTIONS) {
-    app.post(`/api/payments/:uuid/${action.path}`, routeOptions('user', 'payments', `${action.summary}. ${TILL_RULE}`, { params: UuidParams, response: { 200: Payment, ...errorResponses(404, 409, 503) } }), async (request) => {
-      const uuid = lower(request.params.uuid);
-      await requireTill(ctx, userOf(request), { paymentUuid: uuid });
-      return actOnPayment(ctx, uuid, { event: action.event, userId: userOf(request).id });
-    });
+    app.post(
+      `/api/payments/:uuid/${action.path}`,
+      routeOptions('user', 'payments', `${action.summary}. ${TILL_RULE}`, { params: UuidParams, response: { 200: Payment, ...errorResponses(404, 409, 503) } }),
+      async (request) => {
+        const uuid = lower(request.params.uuid);
+        await requireTill(ctx, userOf(request), { paymentUuid: uuid });
+        return actOnPayment(ctx, uuid, { event: action.event, userId: userOf(request).id });
+      },
+    );
   }
   for (const settlement of SETTLEMENTS) {
     app.post(
       `/api/payments/:uuid/${settlement.path}`,
-      routeOptions('user', 'payments', `${settlement.summary}. ${TILL_RULE}`, { params: UuidParams, body: SettleBody, response: { 200: Payment, ...errorResponses(404, 409) } }),
-      async (request) => settleByHand(ctx, userOf(request), lower(request.params.uuid), { event: settlement.event, reason: request.body.reason, approval: request.body.approval }),
+      routeOptions('user', 'payments', `${settlement.summary}. ${TILL_RULE}`, {
+        params: UuidParams,
+        body: SettleBody,
+        response: { 200: Payment, ...errorResponses(404, 409) },
+      }),
+      async (request) =>
+        settleByHand(ctx, userOf(request), lower(request.params.uuid), {
+          event: settlement.event,
+          reason: request.body.reason,
+          approval: request.body.approval,
+        }),
     );
   }
 }

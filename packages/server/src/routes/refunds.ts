@@ -18,11 +18,16 @@ const CANCEL_RULES =
 export function registerRefundRoutes(app: App, { ctx }: RouteDeps): void {
   app.put(
     '/api/orders/:id/cancellations/:uuid',
-    routeOptions('user', 'orders', `Cancel a draft order, refunding what it took; the uuid is the idempotency key (201 cancelled now, 200 the same uuid again: the order as it stands, refunds running or done). ${CANCEL_RULES}`, {
-      params: OrderCancellationParams,
-      body: PutOrderCancellationBody,
-      response: { 200: Order, 201: Order, ...errorResponses(404, 409, 422, 503) },
-    }),
+    routeOptions(
+      'user',
+      'orders',
+      `Cancel a draft order, refunding what it took; the uuid is the idempotency key (201 cancelled now, 200 the same uuid again: the order as it stands, refunds running or done). ${CANCEL_RULES}`,
+      {
+        params: OrderCancellationParams,
+        body: PutOrderCancellationBody,
+        response: { 200: Order, 201: Order, ...errorResponses(404, 409, 422, 503) },
+      },
+    ),
     async (request, reply) => {
       const orderId = lower(request.params.id);
       await requireTill(ctx, userOf(request), { orderId });
@@ -32,11 +37,16 @@ export function registerRefundRoutes(app: App, { ctx }: RouteDeps): void {
   );
   app.put(
     '/api/orders/:id/refunds/:uuid',
-    routeOptions('user', 'orders', `Refund a validated order; the uuid is the idempotency key (201 new, 200 the same request again, 409 another body). ${RULES}`, {
-      params: OrderRefundParams,
-      body: PutRefundBody,
-      response: { 200: Refund, 201: Refund, ...errorResponses(404, 409, 422, 503) },
-    }),
+    routeOptions(
+      'user',
+      'orders',
+      `Refund a validated order; the uuid is the idempotency key (201 new, 200 the same request again, 409 another body). ${RULES}`,
+      {
+        params: OrderRefundParams,
+        body: PutRefundBody,
+        response: { 200: Refund, 201: Refund, ...errorResponses(404, 409, 422, 503) },
+      },
+    ),
     async (request, reply) => {
       const orderId = lower(request.params.id);
       await requireTill(ctx, userOf(request), { orderId });
@@ -46,7 +56,10 @@ export function registerRefundRoutes(app: App, { ctx }: RouteDeps): void {
   );
   app.get(
     '/api/orders/:id/refunds/:uuid/receipt',
-    routeOptions('user', 'orders', 'The refund receipt, ready to print, with the cardholder ticket of a card refund', { params: OrderRefundParams, response: { 200: RefundReceipt, ...errorResponses(404, 409) } }),
+    routeOptions('user', 'orders', 'The refund receipt, ready to print, with the cardholder ticket of a card refund', {
+      params: OrderRefundParams,
+      response: { 200: RefundReceipt, ...errorResponses(404, 409) },
+    }),
     async (request) => refundReceiptOf(ctx, lower(request.params.id), lower(request.params.uuid)),
   );
 }

@@ -21,7 +21,17 @@ describe('sales routes', () => {
   describe('PUT /api/orders/:id', () => {
     it('computes lines, total and VAT in cents, grouped by rate with VAT included in prices', async () => {
       const id = uuid();
-      const response = await shop.cashier.inject({ method: 'PUT', url: `/api/orders/${id}`, payload: { sessionId: shop.session.id, lines: [{ productId: shop.fries.id, quantity: 2 }, { productId: shop.beer.id, quantity: 1 }] } });
+      const response = await shop.cashier.inject({
+        method: 'PUT',
+        url: `/api/orders/${id}`,
+        payload: {
+          sessionId: shop.session.id,
+          lines: [
+            { productId: shop.fries.id, quantity: 2 },
+            { productId: shop.beer.id, quantity: 1 },
+          ],
+        },
+      });
       expect(response.statusCode).toBe(201);
       expect(response.json()).toMatchObject({
         id,
@@ -50,12 +60,30 @@ describe('sales routes', () => {
     });
 
     it('refuses an unknown product with 404 and an order without lines with KASSA_VALIDATION', async () => {
-      expect(code(await shop.cashier.inject({ method: 'PUT', url: `/api/orders/${uuid()}`, payload: { sessionId: shop.session.id, lines: [{ productId: 9999, quantity: 1 }] } }))).toBe('KASSA_NOT_FOUND');
-      expect(code(await shop.cashier.inject({ method: 'PUT', url: `/api/orders/${uuid()}`, payload: { sessionId: shop.session.id, lines: [] } }))).toBe('KASSA_VALIDATION');
+      expect(
+        code(
+          await shop.cashier.inject({
+            method: 'PUT',
+            url: `/api/orders/${uuid()}`,
+            payload: { sessionId: shop.session.id, lines: [{ productId: 9999, quantity: 1 }] },
+          }),
+        ),
+      ).toBe('KASSA_NOT_FOUND');
+      expect(code(await shop.cashier.inject({ method: 'PUT', url: `/api/orders/${uuid()}`, payload: { sessionId: shop.session.id, lines: [] } }))).toBe(
+        'KASSA_VALIDATION',
+      );
     });
 
     it('refuses an order id that is not a uuid with KASSA_VALIDATION', async () => {
-      expect(code(await shop.cashier.inject({ method: 'PUT', url: '/api/orders/not-a-uuid', payload: { sessionId: shop.session.id, lines: [{ productId: shop.beer.id, quantity: 1 }] } }))).toBe('KASSA_VALIDATION');
+      expect(
+        code(
+          await shop.cashier.inject({
+            method: 'PUT',
+            url: '/api/orders/not-a-uuid',
+            payload: { sessionId: shop.session.id, lines: [{ productId: shop.beer.id, quantity: 1 }] },
+          }),
+        ),
+      ).toBe('KASSA_VALIDATION');
     });
   });
 
@@ -63,7 +91,11 @@ describe('sales routes', () => {
     it('refuses to validate while a card payment is running (KASSA_PAYMENT_IN_PROGRESS), validates once it is done, and prints the cardholder ticket', async () => {
       const order = await newOrder(shop);
       const paymentUuid = uuid();
-      await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 } });
+      await shop.cashier.inject({
+        method: 'PUT',
+        url: `/api/payments/${paymentUuid}`,
+        payload: { orderId: order.id, paymentMethodId: shop.card.id, amountCents: 950 },
+      });
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` }))).toBe('KASSA_PAYMENT_IN_PROGRESS');
       await reportFromBox(t.app.kassa, paymentUuid, 'approved', {
         eventId: 'e-1',
@@ -74,7 +106,11 @@ describe('sales routes', () => {
       });
       const validated = await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` });
       expect(validated.json()).toMatchObject({ state: 'paid', dueCents: 0, receiptNumber: expect.any(Number) });
-      const receipt = (await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}/receipt` })).json<{ cardholderTickets: string[]; text: string; totalCents: number }>();
+      const receipt = (await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}/receipt` })).json<{
+        cardholderTickets: string[];
+        text: string;
+        totalCents: number;
+      }>();
       expect(receipt.totalCents).toBe(950);
       expect(receipt.cardholderTickets).toEqual(['VISA **** 0042 APPROVED']);
       expect(receipt.text).toContain('TOTAL EUR');
@@ -83,7 +119,11 @@ describe('sales routes', () => {
 
     it('refuses to validate an order that is not fully paid with KASSA_ORDER_UNPAID', async () => {
       const order = await newOrder(shop);
-      await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${uuid()}`, payload: { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: 500 } });
+      await shop.cashier.inject({
+        method: 'PUT',
+        url: `/api/payments/${uuid()}`,
+        payload: { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: 500 },
+      });
       expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` }))).toBe('KASSA_ORDER_UNPAID');
       expect(code(await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}/receipt` }))).toBe('KASSA_CONFLICT');
     });
@@ -91,7 +131,9 @@ describe('sales routes', () => {
     it('cancels a draft order that took no money, and lists orders of the session', async () => {
       const order = await newOrder(shop);
       expect((await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/cancel` })).json()).toMatchObject({ state: 'cancelled' });
-      const listed = (await shop.cashier.inject({ method: 'GET', url: `/api/orders?sessionId=${shop.session.id}&limit=100` })).json<{ items: { id: string; state: string }[] }>();
+      const listed = (await shop.cashier.inject({ method: 'GET', url: `/api/orders?sessionId=${shop.session.id}&limit=100` })).json<{
+        items: { id: string; state: string }[];
+      }>();
       expect(listed.items.find((o) => o.id === order.id)?.state).toBe('cancelled');
     });
   });
@@ -104,18 +146,36 @@ describe('sales routes', () => {
     });
 
     it('refuses to close while orders are open, then closes with totals per payment method and the cash difference', async () => {
-      expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/sessions/${shop.session.id}/close`, payload: { countedCashCents: 10_000 } }))).toBe('KASSA_SESSION_ORDERS_OPEN');
-      const orders = (await shop.cashier.inject({ method: 'GET', url: `/api/orders?sessionId=${shop.session.id}&limit=100` })).json<{ items: { id: string; state: string }[] }>().items;
+      expect(code(await shop.cashier.inject({ method: 'POST', url: `/api/sessions/${shop.session.id}/close`, payload: { countedCashCents: 10_000 } }))).toBe(
+        'KASSA_SESSION_ORDERS_OPEN',
+      );
+      const orders = (await shop.cashier.inject({ method: 'GET', url: `/api/orders?sessionId=${shop.session.id}&limit=100` })).json<{
+        items: { id: string; state: string }[];
+      }>().items;
       for (const order of orders.filter((o) => o.state === 'draft')) {
         const detail = (await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}` })).json<{ dueCents: number; totalCents: number }>();
-        if (detail.dueCents > 0) await shop.cashier.inject({ method: 'PUT', url: `/api/payments/${uuid()}`, payload: { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: detail.dueCents } });
+        if (detail.dueCents > 0)
+          await shop.cashier.inject({
+            method: 'PUT',
+            url: `/api/payments/${uuid()}`,
+            payload: { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: detail.dueCents },
+          });
         expect((await shop.cashier.inject({ method: 'POST', url: `/api/orders/${order.id}/validate` })).statusCode).toBe(200);
       }
       // Counted 1.20 € over what the drawer should hold: within the threshold, so no manager is needed.
-      const { expectedCashCents } = (await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/closing-preview` })).json<{ expectedCashCents: number }>();
-      const closed = await shop.cashier.inject({ method: 'POST', url: `/api/sessions/${shop.session.id}/close`, payload: { countedCashCents: expectedCashCents + 120 } });
+      const { expectedCashCents } = (await shop.cashier.inject({ method: 'GET', url: `/api/sessions/${shop.session.id}/closing-preview` })).json<{
+        expectedCashCents: number;
+      }>();
+      const closed = await shop.cashier.inject({
+        method: 'POST',
+        url: `/api/sessions/${shop.session.id}/close`,
+        payload: { countedCashCents: expectedCashCents + 120 },
+      });
       expect(closed.statusCode).toBe(200);
-      const closing = closed.json<{ state: string; closing: { totals: { methodName: string; totalCents: number }[]; expectedCashCents: number; cashDifferenceCents: number } }>();
+      const closing = closed.json<{
+        state: string;
+        closing: { totals: { methodName: string; totalCents: number }[]; expectedCashCents: number; cashDifferenceCents: number };
+      }>();
       expect(closing.state).toBe('closed');
       const card = closing.closing.totals.find((m) => m.methodName === 'Card');
       const cash = closing.closing.totals.find((m) => m.methodName === 'Cash');
@@ -126,7 +186,15 @@ describe('sales routes', () => {
     });
 
     it('refuses an order in a closed session with KASSA_SESSION_CLOSED', async () => {
-      expect(code(await shop.cashier.inject({ method: 'PUT', url: `/api/orders/${uuid()}`, payload: { sessionId: shop.session.id, lines: [{ productId: shop.beer.id, quantity: 1 }] } }))).toBe('KASSA_SESSION_CLOSED');
+      expect(
+        code(
+          await shop.cashier.inject({
+            method: 'PUT',
+            url: `/api/orders/${uuid()}`,
+            payload: { sessionId: shop.session.id, lines: [{ productId: shop.beer.id, quantity: 1 }] },
+          }),
+        ),
+      ).toBe('KASSA_SESSION_CLOSED');
     });
   });
 });

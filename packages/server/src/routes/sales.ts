@@ -1,4 +1,19 @@
-import { ClosingPreview, CloseSessionBody, IdParams, ListOf, ListOrdersQuery, OpenSessionBody, Order, OrderList, PosSession, PutOrderBody, Receipt, ReopenSessionBody, UuidIdParams, ZReport } from '@kassa/contract';
+import {
+  ClosingPreview,
+  CloseSessionBody,
+  IdParams,
+  ListOf,
+  ListOrdersQuery,
+  OpenSessionBody,
+  Order,
+  OrderList,
+  PosSession,
+  PutOrderBody,
+  Receipt,
+  ReopenSessionBody,
+  UuidIdParams,
+  ZReport,
+} from '@kassa/contract';
 import { Type } from 'typebox';
 import { userOf } from '../http/auth-plugin.js';
 import { errorResponses } from '../http/errors.js';
@@ -15,19 +30,35 @@ import { lower } from './uuids.js';
 const TILL_RULE = 'A cashier acts only on the sessions and orders of their own POS (403 KASSA_FORBIDDEN otherwise).';
 
 export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
-  app.get('/api/sessions', routeOptions('user', 'sessions', 'List POS sessions, newest first', { response: { 200: ListOf(PosSession), ...errorResponses() } }), async () => ({ items: await readSessions(ctx) }));
-  app.get('/api/sessions/:id', routeOptions('user', 'sessions', 'Read a POS session', { params: IdParams, response: { 200: PosSession, ...errorResponses(404) } }), async (request) => readSession(ctx, request.params.id));
+  app.get(
+    '/api/sessions',
+    routeOptions('user', 'sessions', 'List POS sessions, newest first', { response: { 200: ListOf(PosSession), ...errorResponses() } }),
+    async () => ({ items: await readSessions(ctx) }),
+  );
+  app.get(
+    '/api/sessions/:id',
+    routeOptions('user', 'sessions', 'Read a POS session', { params: IdParams, response: { 200: PosSession, ...errorResponses(404) } }),
+    async (request) => readSession(ctx, request.params.id),
+  );
   app.post(
     '/api/sessions',
-    routeOptions('user', 'sessions', 'Open a session of a POS with the opening cash count', { body: OpenSessionBody, response: { 201: PosSession, ...errorResponses(404, 409, 422) } }),
+    routeOptions('user', 'sessions', 'Open a session of a POS with the opening cash count', {
+      body: OpenSessionBody,
+      response: { 201: PosSession, ...errorResponses(404, 409, 422) },
+    }),
     async (request, reply) => reply.status(201).send(await openSession(ctx, request.body, userOf(request).id)),
   );
   app.get(
     '/api/sessions/:id/closing-preview',
-    routeOptions('user', 'sessions', `The closing figures of an open session before its cash is counted: expected cash, totals per method, card totals per terminal, payments settled by hand (a read, open to every user)`, {
-      params: IdParams,
-      response: { 200: ClosingPreview, ...errorResponses(404, 409) },
-    }),
+    routeOptions(
+      'user',
+      'sessions',
+      `The closing figures of an open session before its cash is counted: expected cash, totals per method, card totals per terminal, payments settled by hand (a read, open to every user)`,
+      {
+        params: IdParams,
+        response: { 200: ClosingPreview, ...errorResponses(404, 409) },
+      },
+    ),
     async (request) => closingPreview(ctx, request.params.id),
   );
   app.post(
@@ -46,21 +77,29 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
   );
   app.get(
     '/api/sessions/:id/report',
-    routeOptions('user', 'sessions', 'The Z report of a closed session (409 KASSA_CONFLICT while it is open; a read, open to every user)', { params: IdParams, response: { 200: ZReport, ...errorResponses(404, 409) } }),
+    routeOptions('user', 'sessions', 'The Z report of a closed session (409 KASSA_CONFLICT while it is open; a read, open to every user)', {
+      params: IdParams,
+      response: { 200: ZReport, ...errorResponses(404, 409) },
+    }),
     async (request) => sessionReport(ctx, request.params.id),
   );
   app.get(
     '/api/sessions/:id/report.csv',
-    routeOptions('user', 'sessions', `The Z report of a closed session as CSV: one row per figure, amounts in integer cents and in euros (a read, open to every user)`, {
-      params: IdParams,
-      response: {
-        200: {
-          description: 'CSV (RFC 4180, CRLF): section, item, method, terminal, count, cents, euro.',
-          content: { 'text/csv': { schema: Type.String(), example: 'section,item,method,terminal,count,cents,euro\r\ncash,expected,,,,12500,125.00\r\n' } },
+    routeOptions(
+      'user',
+      'sessions',
+      `The Z report of a closed session as CSV: one row per figure, amounts in integer cents and in euros (a read, open to every user)`,
+      {
+        params: IdParams,
+        response: {
+          200: {
+            description: 'CSV (RFC 4180, CRLF): section, item, method, terminal, count, cents, euro.',
+            content: { 'text/csv': { schema: Type.String(), example: 'section,item,method,terminal,count,cents,euro\r\ncash,expected,,,,12500,125.00\r\n' } },
+          },
+          ...errorResponses(404, 409),
         },
-        ...errorResponses(404, 409),
       },
-    }),
+    ),
     async (request, reply) => {
       const report = await sessionReport(ctx, request.params.id);
       return reply
@@ -86,10 +125,15 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
 
   app.get(
     '/api/orders',
-    routeOptions('user', 'orders', 'Find orders, newest first: by session, POS, status (open, paid but not validated, validated, cancelled), attention, order id or receipt number, total, time; one page and the count', {
-      querystring: ListOrdersQuery,
-      response: { 200: OrderList, ...errorResponses() },
-    }),
+    routeOptions(
+      'user',
+      'orders',
+      'Find orders, newest first: by session, POS, status (open, paid but not validated, validated, cancelled), attention, order id or receipt number, total, time; one page and the count',
+      {
+        querystring: ListOrdersQuery,
+        response: { 200: OrderList, ...errorResponses() },
+      },
+    ),
     async (request) => readOrders(ctx, request.query),
   );
   app.put(
@@ -105,8 +149,13 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
       return reply.status(created ? 201 : 200).send(order);
     },
   );
-  app.get('/api/orders/:id', routeOptions('user', 'orders', 'Read an order with lines, VAT, payment lines and what is due', { params: UuidIdParams, response: { 200: Order, ...errorResponses(404) } }), async (request) =>
-    readOrder(ctx, lower(request.params.id)),
+  app.get(
+    '/api/orders/:id',
+    routeOptions('user', 'orders', 'Read an order with lines, VAT, payment lines and what is due', {
+      params: UuidIdParams,
+      response: { 200: Order, ...errorResponses(404) },
+    }),
+    async (request) => readOrder(ctx, lower(request.params.id)),
   );
   app.post(
     '/api/orders/:id/validate',
@@ -119,11 +168,25 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
       return validateOrder(ctx, lower(request.params.id));
     },
   );
-  app.post('/api/orders/:id/cancel', routeOptions('user', 'orders', `Cancel a draft order that took no money (409 KASSA_ORDER_CARD_PAID or KASSA_ORDER_TOOK_MONEY otherwise: PUT /api/orders/{id}/cancellations/{uuid} refunds it). ${TILL_RULE}`, { params: UuidIdParams, response: { 200: Order, ...errorResponses(404, 409) } }), async (request) => {
-    await requireTill(ctx, userOf(request), { orderId: lower(request.params.id) });
-    return cancelOrder(ctx, lower(request.params.id));
-  });
-  app.get('/api/orders/:id/receipt', routeOptions('user', 'orders', 'The receipt of a validated order, with the cardholder tickets', { params: UuidIdParams, response: { 200: Receipt, ...errorResponses(404, 409) } }), async (request) =>
-    receiptOf(ctx, lower(request.params.id)),
+  app.post(
+    '/api/orders/:id/cancel',
+    routeOptions(
+      'user',
+      'orders',
+      `Cancel a draft order that took no money (409 KASSA_ORDER_CARD_PAID or KASSA_ORDER_TOOK_MONEY otherwise: PUT /api/orders/{id}/cancellations/{uuid} refunds it). ${TILL_RULE}`,
+      { params: UuidIdParams, response: { 200: Order, ...errorResponses(404, 409) } },
+    ),
+    async (request) => {
+      await requireTill(ctx, userOf(request), { orderId: lower(request.params.id) });
+      return cancelOrder(ctx, lower(request.params.id));
+    },
+  );
+  app.get(
+    '/api/orders/:id/receipt',
+    routeOptions('user', 'orders', 'The receipt of a validated order, with the cardholder tickets', {
+      params: UuidIdParams,
+      response: { 200: Receipt, ...errorResponses(404, 409) },
+    }),
+    async (request) => receiptOf(ctx, lower(request.params.id)),
   );
 }

@@ -58,7 +58,9 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
     await make(OTHER_CASHIER, 'cashier');
     other = await loginAs(t.app, OTHER_CASHIER);
     cashierId = (await shop.cashier.inject({ method: 'GET', url: '/api/auth/me' })).json<{ user: { id: number } }>().user.id;
-    const pos = (await shop.admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Terrace', paymentMethodIds: [shop.card.id, shop.cash.id] } })).json<PosConfig>();
+    const pos = (
+      await shop.admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Terrace', paymentMethodIds: [shop.card.id, shop.cash.id] } })
+    ).json<PosConfig>();
     terrace = (await other.inject({ method: 'POST', url: '/api/sessions', payload: { posConfigId: pos.id, openingCashCents: 0 } })).json<PosSession>();
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
@@ -66,13 +68,13 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
   });
 
   const putPayment = (agent: Agent, paymentUuid: string, body: object) => agent.inject({ method: 'PUT', url: `/api/payments/${paymentUuid}`, payload: body });
-  const detail = async (paymentUuid: string): Promise<DetailJson> => (await shop.admin.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json<DetailJson>();
+  const detail = async (paymentUuid: string): Promise<DetailJson> =>
+    (await shop.admin.inject({ method: 'GET', url: `/api/payments/${paymentUuid}` })).json<DetailJson>();
   const commandKinds = async (paymentUuid: string): Promise<string[]> => {
     const rows = await t.database.db.selectFrom('box_commands').select(['kind', 'payload']).orderBy('id').execute();
     return rows.filter((r) => (r.payload as { paymentUuid?: string }).paymentUuid === paymentUuid).map((r) => r.kind);
   };
-  const boxEvent = (paymentUuid: string, event: 'lost' | 'declined') =>
-    reportFromBox(t.app.kassa, paymentUuid, event, { eventId: `${event}-${paymentUuid}` });
+  const boxEvent = (paymentUuid: string, event: 'lost' | 'declined') => reportFromBox(t.app.kassa, paymentUuid, event, { eventId: `${event}-${paymentUuid}` });
   /** A card payment of the counter's cashier whose answer was lost: unknown. */
   const unknownPayment = async (): Promise<string> => {
     const order = await newOrder(shop);
@@ -81,7 +83,8 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
     await boxEvent(paymentUuid, 'lost');
     return paymentUuid;
   };
-  const forceDone = (agent: Agent, paymentUuid: string, body: object) => agent.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: body });
+  const forceDone = (agent: Agent, paymentUuid: string, body: object) =>
+    agent.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/force-done`, payload: body });
 
   describe('a cashier acts only on the tills of their own POS', () => {
     it('refuses another POS’s cashier every action on the counter’s orders, payments and session with KASSA_FORBIDDEN, and nothing changes', async () => {
@@ -89,7 +92,11 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
       const paymentUuid = await unknownPayment();
       const before = await detail(paymentUuid);
       const refused = [
-        await other.inject({ method: 'PUT', url: `/api/orders/${uuid()}`, payload: { sessionId: shop.session.id, lines: [{ productId: shop.fries.id, quantity: 1 }] } }),
+        await other.inject({
+          method: 'PUT',
+          url: `/api/orders/${uuid()}`,
+          payload: { sessionId: shop.session.id, lines: [{ productId: shop.fries.id, quantity: 1 }] },
+        }),
         await putPayment(other, uuid(), { orderId: order.id, paymentMethodId: shop.cash.id, amountCents: 100 }),
         await other.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/check` }),
         await other.inject({ method: 'POST', url: `/api/payments/${paymentUuid}/cancel` }),
@@ -109,9 +116,17 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
     });
 
     it('lets the cashier sell on the POS whose session they hold, and a manager on any POS', async () => {
-      const own = await other.inject({ method: 'PUT', url: `/api/orders/${uuid()}`, payload: { sessionId: terrace.id, lines: [{ productId: shop.beer.id, quantity: 1 }] } });
+      const own = await other.inject({
+        method: 'PUT',
+        url: `/api/orders/${uuid()}`,
+        payload: { sessionId: terrace.id, lines: [{ productId: shop.beer.id, quantity: 1 }] },
+      });
       expect(own.statusCode).toBe(201);
-      const counter = await manager.inject({ method: 'PUT', url: `/api/orders/${uuid()}`, payload: { sessionId: shop.session.id, lines: [{ productId: shop.beer.id, quantity: 1 }] } });
+      const counter = await manager.inject({
+        method: 'PUT',
+        url: `/api/orders/${uuid()}`,
+        payload: { sessionId: shop.session.id, lines: [{ productId: shop.beer.id, quantity: 1 }] },
+      });
       expect(counter.statusCode).toBe(201);
       const orderId = counter.json<{ id: string }>().id;
       expect((await putPayment(manager, uuid(), { orderId, paymentMethodId: shop.cash.id, amountCents: 250 })).json()).toMatchObject({ state: 'done' });
@@ -156,7 +171,10 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
       const before = await detail(paymentUuid);
       const bare = await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen on the terminal' });
       expect([bare.statusCode, code(bare), details(bare)['needs']]).toEqual([403, 'KASSA_FORBIDDEN', 'managerApproval']);
-      const wrongPin = await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen on the terminal', approval: { username: MANAGER.username, secret: '9999' } });
+      const wrongPin = await forceDone(shop.cashier, paymentUuid, {
+        reason: 'ticket seen on the terminal',
+        approval: { username: MANAGER.username, secret: '9999' },
+      });
       expect([wrongPin.statusCode, code(wrongPin)]).toEqual([403, 'KASSA_APPROVAL_REFUSED']);
       const unknownManager = await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: 'nobody', secret: MANAGER.pin } });
       expect(code(unknownManager)).toBe('KASSA_APPROVAL_REFUSED');
@@ -169,17 +187,30 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
 
     it('settles with a manager’s right PIN: the cashier settles, the manager approves, the history names both', async () => {
       const paymentUuid = await unknownPayment();
-      const forced = await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen on the terminal', approval: { username: MANAGER.username, secret: MANAGER.pin } });
+      const forced = await forceDone(shop.cashier, paymentUuid, {
+        reason: 'ticket seen on the terminal',
+        approval: { username: MANAGER.username, secret: MANAGER.pin },
+      });
       expect(forced.statusCode).toBe(200);
       expect(forced.json()).toMatchObject({ state: 'forceDone', settledBy: cashierId, approvedBy: managerId, settleReason: 'ticket seen on the terminal' });
       const after = await detail(paymentUuid);
-      expect(after.history.at(-1)).toMatchObject({ event: 'forceDone', toState: 'forceDone', userId: cashierId, message: 'ticket seen on the terminal', data: { approvedBy: { id: managerId, username: MANAGER.username } } });
+      expect(after.history.at(-1)).toMatchObject({
+        event: 'forceDone',
+        toState: 'forceDone',
+        userId: cashierId,
+        message: 'ticket seen on the terminal',
+        data: { approvedBy: { id: managerId, username: MANAGER.username } },
+      });
       expect(await commandKinds(paymentUuid)).toEqual(['startTransaction', 'releaseTransaction']);
     });
 
     it('takes the manager’s password in place of the PIN, and lets a manager settle alone, recorded as both', async () => {
       const byPassword = await unknownPayment();
-      const failed = await shop.cashier.inject({ method: 'POST', url: `/api/payments/${byPassword}/mark-failed`, payload: { reason: 'terminal shows nothing', approval: { username: MANAGER.username, secret: MANAGER.password } } });
+      const failed = await shop.cashier.inject({
+        method: 'POST',
+        url: `/api/payments/${byPassword}/mark-failed`,
+        payload: { reason: 'terminal shows nothing', approval: { username: MANAGER.username, secret: MANAGER.password } },
+      });
       expect(failed.json()).toMatchObject({ state: 'failed', settledBy: cashierId, approvedBy: managerId });
       const alone = await unknownPayment();
       const settled = await manager.inject({ method: 'POST', url: `/api/payments/${alone}/mark-failed`, payload: { reason: 'terminal shows nothing' } });
@@ -189,8 +220,14 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
     it('refuses an inactive manager and a cashier as approvers', async () => {
       await make({ username: 'gone', password: 'gone-password', pin: '1111' }, 'manager', false);
       const paymentUuid = await unknownPayment();
-      expect(code(await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: 'gone', secret: '1111' } }))).toBe('KASSA_APPROVAL_REFUSED');
-      expect(code(await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: OTHER_CASHIER.username, secret: OTHER_CASHIER.password } }))).toBe('KASSA_APPROVAL_REFUSED');
+      expect(code(await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: 'gone', secret: '1111' } }))).toBe(
+        'KASSA_APPROVAL_REFUSED',
+      );
+      expect(
+        code(
+          await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: OTHER_CASHIER.username, secret: OTHER_CASHIER.password } }),
+        ),
+      ).toBe('KASSA_APPROVAL_REFUSED');
       expect((await detail(paymentUuid)).payment.state).toBe('unknown');
       await boxEvent(paymentUuid, 'declined');
     });
@@ -200,19 +237,27 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
       await make(guarded, 'manager');
       const paymentUuid = await unknownPayment();
       for (let i = 0; i < APPROVAL_LIMIT.max; i++) {
-        expect(code(await forceDone(shop.cashier, paymentUuid, { reason: 'guessing', approval: { username: guarded.username, secret: String(1000 + i) } }))).toBe('KASSA_APPROVAL_REFUSED');
+        expect(
+          code(await forceDone(shop.cashier, paymentUuid, { reason: 'guessing', approval: { username: guarded.username, secret: String(1000 + i) } })),
+        ).toBe('KASSA_APPROVAL_REFUSED');
       }
       const limited = await forceDone(shop.cashier, paymentUuid, { reason: 'guessing', approval: { username: guarded.username, secret: guarded.pin } });
       expect([limited.statusCode, code(limited)]).toEqual([429, 'KASSA_RATE_LIMITED']);
       expect((await detail(paymentUuid)).payment.state).toBe('unknown');
       // Another manager's approval is counted apart.
-      expect((await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: MANAGER.username, secret: MANAGER.pin } })).json()).toMatchObject({ state: 'forceDone' });
+      expect(
+        (await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: MANAGER.username, secret: MANAGER.pin } })).json(),
+      ).toMatchObject({ state: 'forceDone' });
     });
   });
 
   describe('managers and their PIN in the users admin', () => {
     it('lets an admin create a manager with a PIN, change it and remove it', async () => {
-      const created = await shop.admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'nora', password: 'nora-password', role: 'manager', pin: '123456' } });
+      const created = await shop.admin.inject({
+        method: 'POST',
+        url: '/api/users',
+        payload: { username: 'nora', password: 'nora-password', role: 'manager', pin: '123456' },
+      });
       expect(created.json()).toMatchObject({ username: 'nora', role: 'manager', active: true, hasPin: true });
       const id = created.json<{ id: number }>().id;
       expect(code(await shop.admin.inject({ method: 'PATCH', url: `/api/users/${id}`, payload: { pin: '12' } }))).toBe('KASSA_VALIDATION');
@@ -227,10 +272,16 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
       const olga = await loginAs(t.app, own);
       const wrong = await olga.inject({ method: 'PUT', url: '/api/users/me/pin', payload: { currentPassword: 'not-it', pin: '8642' } });
       expect([wrong.statusCode, code(wrong)]).toEqual([403, 'KASSA_FORBIDDEN']);
-      expect((await olga.inject({ method: 'PUT', url: '/api/users/me/pin', payload: { currentPassword: own.password, pin: '8642' } })).json()).toMatchObject({ hasPin: true });
+      expect((await olga.inject({ method: 'PUT', url: '/api/users/me/pin', payload: { currentPassword: own.password, pin: '8642' } })).json()).toMatchObject({
+        hasPin: true,
+      });
       const paymentUuid = await unknownPayment();
-      expect((await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: own.username, secret: '8642' } })).json()).toMatchObject({ state: 'forceDone' });
-      expect(code(await shop.cashier.inject({ method: 'PUT', url: '/api/users/me/pin', payload: { currentPassword: 'cashier-password', pin: '1234' } }))).toBe('KASSA_FORBIDDEN');
+      expect(
+        (await forceDone(shop.cashier, paymentUuid, { reason: 'ticket seen', approval: { username: own.username, secret: '8642' } })).json(),
+      ).toMatchObject({ state: 'forceDone' });
+      expect(code(await shop.cashier.inject({ method: 'PUT', url: '/api/users/me/pin', payload: { currentPassword: 'cashier-password', pin: '1234' } }))).toBe(
+        'KASSA_FORBIDDEN',
+      );
     });
   });
 });

@@ -35,13 +35,17 @@ describe.each(BACKENDS)('user passwords on %s', (backend) => {
     });
 
     it('accepts a password of 12 characters that is not common', async () => {
-      expect((await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'strong', password: 'kassa kassa!', role: 'cashier' } })).statusCode).toBe(201);
+      expect(
+        (await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'strong', password: 'kassa kassa!', role: 'cashier' } })).statusCode,
+      ).toBe(201);
     });
   });
 
   describe('PATCH /api/users/:id', () => {
     it('refuses a weak new password and keeps the old one', async () => {
-      const created = (await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'keeper', password: 'keeper password', role: 'cashier' } })).json<{ id: number }>();
+      const created = (
+        await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'keeper', password: 'keeper password', role: 'cashier' } })
+      ).json<{ id: number }>();
       for (const password of ['too short', 'sonyericsson']) {
         const response = await admin.inject({ method: 'PATCH', url: `/api/users/${created.id}`, payload: { password } });
         expect(error(response)).toMatchObject({ code: 'KASSA_VALIDATION' });

@@ -10,9 +10,18 @@ import { addUser, changeUser, setOwnPin } from '../services/users.js';
 import type { RouteDeps } from './deps.js';
 
 export function registerUserRoutes(app: App, { ctx }: RouteDeps): void {
-  app.get('/api/users', routeOptions('admin', 'users', 'List users and their roles', { response: { 200: ListOf(User), ...errorResponses() } }), async () => ({ items: await readUsers(ctx) }));
-  app.post('/api/users', routeOptions('admin', 'users', 'Create a user: admin (configuration and every override), manager (overrides at the till, selling on any POS) or cashier (selling on its own POS); an optional approval PIN of 4 to 8 digits', { body: CreateUserBody, response: { 201: User, ...errorResponses(409) } }), async (request, reply) =>
-    reply.status(201).send(await addUser(ctx, request.body)),
+  app.get('/api/users', routeOptions('admin', 'users', 'List users and their roles', { response: { 200: ListOf(User), ...errorResponses() } }), async () => ({
+    items: await readUsers(ctx),
+  }));
+  app.post(
+    '/api/users',
+    routeOptions(
+      'admin',
+      'users',
+      'Create a user: admin (configuration and every override), manager (overrides at the till, selling on any POS) or cashier (selling on its own POS); an optional approval PIN of 4 to 8 digits',
+      { body: CreateUserBody, response: { 201: User, ...errorResponses(409) } },
+    ),
+    async (request, reply) => reply.status(201).send(await addUser(ctx, request.body)),
   );
   app.patch(
     '/api/users/:id',
@@ -25,10 +34,15 @@ export function registerUserRoutes(app: App, { ctx }: RouteDeps): void {
   );
   app.put(
     '/api/users/me/pin',
-    routeOptions('user', 'users', 'A manager or admin sets (null: removes) their own approval PIN, confirming with their current password (403 KASSA_FORBIDDEN for a cashier or a wrong password)', {
-      body: SetOwnPinBody,
-      response: { 200: User, ...errorResponses() },
-    }),
+    routeOptions(
+      'user',
+      'users',
+      'A manager or admin sets (null: removes) their own approval PIN, confirming with their current password (403 KASSA_FORBIDDEN for a cashier or a wrong password)',
+      {
+        body: SetOwnPinBody,
+        response: { 200: User, ...errorResponses() },
+      },
+    ),
     async (request) => setOwnPin(ctx, userOf(request).id, request.body),
   );
   app.post(

@@ -38,7 +38,9 @@ export async function authorizeOverride(ctx: ServiceContext, actor: Actor, appro
   const key = limitKey(approval.username);
   const hit = await countHit(ctx.db, key, APPROVAL_LIMIT.windowMs);
   if (hit.current > APPROVAL_LIMIT.max) {
-    throw new KassaError('KASSA_RATE_LIMITED', `Too many wrong approvals for ${approval.username}; retry in ${Math.ceil(hit.ttl / 1000)} s.`, { retryAfterMs: hit.ttl });
+    throw new KassaError('KASSA_RATE_LIMITED', `Too many wrong approvals for ${approval.username}; retry in ${Math.ceil(hit.ttl / 1000)} s.`, {
+      retryAfterMs: hit.ttl,
+    });
   }
   const approver = await findUserForLogin(ctx.db, approval.username);
   const ok = await secretMatches(ctx, approval.secret, approver);

@@ -6,7 +6,15 @@ import { KassaError, notFound } from '../domain/errors.js';
 import type { ThrottleScope } from '../domain/login-lockout.js';
 import { throttleKey } from '../domain/login-lockout.js';
 import { createAuthSession, deleteAuthSession, deleteExpiredSessions, findAuthSession } from '../repos/auth-sessions.js';
-import { clearThrottles, deleteStaleThrottles, findLoginDevice, lockedKeys, listLoginDeviceHashes, recordFailure, saveLoginDevice } from '../repos/login-throttles.js';
+import {
+  clearThrottles,
+  deleteStaleThrottles,
+  findLoginDevice,
+  lockedKeys,
+  listLoginDeviceHashes,
+  recordFailure,
+  saveLoginDevice,
+} from '../repos/login-throttles.js';
 import type { User } from '../repos/users.js';
 import { findUserForLogin, getUser, updateUser } from '../repos/users.js';
 import type { ServiceContext } from './context.js';
@@ -57,7 +65,10 @@ function refuseIfLocked(locks: Map<string, Date>, checks: readonly (readonly [Th
   for (const [scope, key] of checks) {
     const until = locks.get(key);
     if (until !== undefined) {
-      throw new KassaError('KASSA_RATE_LIMITED', `Too many failed logins (${scope}); retry after ${until.toISOString()}.`, { scope, retryAfterMs: until.getTime() - now.getTime() });
+      throw new KassaError('KASSA_RATE_LIMITED', `Too many failed logins (${scope}); retry after ${until.toISOString()}.`, {
+        scope,
+        retryAfterMs: until.getTime() - now.getTime(),
+      });
     }
   }
 }
@@ -71,9 +82,19 @@ export async function login(ctx: ServiceContext, attempt: LoginAttempt): Promise
   const knownDevice = deviceHash !== null && user !== null && deviceUser === user.id;
   const addressKey = throttleKey('address', attempt.address);
   // A known device is judged on its own record, not on the username's: see login-lockout.ts.
-  const accountCheck: readonly [ThrottleScope, string] = knownDevice ? ['device', throttleKey('device', deviceHash)] : ['username', throttleKey('username', attempt.username)];
+  const accountCheck: readonly [ThrottleScope, string] = knownDevice
+    ? ['device', throttleKey('device', deviceHash)]
+    : ['username', throttleKey('username', attempt.username)];
   const checks = [['address', addressKey], accountCheck] as const;
-  refuseIfLocked(await lockedKeys(ctx.db, checks.map(([, key]) => key), now), checks, now);
+  refuseIfLocked(
+    await lockedKeys(
+      ctx.db,
+      checks.map(([, key]) => key),
+      now,
+    ),
+    checks,
+    now,
+  );
 
   const ok = await verifyPassword(attempt.password, user?.passwordHash ?? (await dummyHash(ctx.passwordCost)));
   if (user === null || !ok || !user.active) {
@@ -84,14 +105,20 @@ export async function login(ctx: ServiceContext, attempt: LoginAttempt): Promise
   // Only the counter this attempt was judged on: a login from a known device leaves the username's
   // lock to the guesser who earned it.
   await clearThrottles(ctx.db, [accountCheck[1]]);
-  if (needsRehash(user.passwordHash, ctx.passwordCost)) await updateUser(ctx.db, user.id, { passwordHash: await hashPassword(attempt.password, ctx.passwordCost) });
+  if (needsRehash(user.passwordHash, ctx.passwordCost))
+    await updateUser(ctx.db, user.id, { passwordHash: await hashPassword(attempt.password, ctx.passwordCost) });
 
   const sessionToken = randomToken();
   const csrfToken = csrfTokenOf(sessionToken);
   const deviceToken = knownDevice && attempt.deviceToken !== undefined ? attempt.deviceToken : randomToken();
   await deleteExpiredSessions(ctx.db, now);
   await deleteStaleThrottles(ctx.db, now);
-  await createAuthSession(ctx.db, { idHash: sha256(sessionToken), userId: user.id, csrfTokenHash: sha256(csrfToken), expiresAt: new Date(now.getTime() + ctx.sessionTtlMs) });
+  await createAuthSession(ctx.db, {
+    idHash: sha256(sessionToken),
+    userId: user.id,
+    csrfTokenHash: sha256(csrfToken),
+    expiresAt: new Date(now.getTime() + ctx.sessionTtlMs),
+  });
   await saveLoginDevice(ctx.db, { tokenHash: sha256(deviceToken), userId: user.id, expiresAt: new Date(now.getTime() + DEVICE_TTL_MS), now });
   return { sessionToken, csrfToken, deviceToken, user: { id: user.id, username: user.username, role: user.role, active: user.active, hasPin: user.hasPin } };
 }

@@ -13,7 +13,14 @@ import { iso, isoOrNull } from './context.js';
 export const BOX_REVOKED_CHANNEL = 'box_revoked';
 
 export function boxView(box: Box): BoxApi {
-  return { id: box.id, name: box.name, createdAt: iso(box.createdAt), revokedAt: isoOrNull(box.revokedAt), online: box.online, lastSeenAt: isoOrNull(box.lastSeenAt) };
+  return {
+    id: box.id,
+    name: box.name,
+    createdAt: iso(box.createdAt),
+    revokedAt: isoOrNull(box.revokedAt),
+    online: box.online,
+    lastSeenAt: isoOrNull(box.lastSeenAt),
+  };
 }
 
 export function deviceView(device: DeviceView): DeviceApi {

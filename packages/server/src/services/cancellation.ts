@@ -47,7 +47,13 @@ function isUniqueViolation(error: unknown): boolean {
  * command goes to its terminal in the same transaction; cash is paid back at once. The order row is
  * locked, so identical requests arriving together cancel once and the others find the order.
  */
-export async function cancelOrderWithRefunds(ctx: ServiceContext, actor: Actor, orderId: string, uuid: string, body: PutOrderCancellationBody): Promise<{ created: boolean; order: OrderApi }> {
+export async function cancelOrderWithRefunds(
+  ctx: ServiceContext,
+  actor: Actor,
+  orderId: string,
+  uuid: string,
+  body: PutOrderCancellationBody,
+): Promise<{ created: boolean; order: OrderApi }> {
   // The approval is checked before the transaction: its counters are written whatever happens next.
   const override = body.approval !== undefined ? await authorizeOverride(ctx, actor, body.approval) : null;
   try {
@@ -63,7 +69,15 @@ export async function cancelOrderWithRefunds(ctx: ServiceContext, actor: Actor, 
         const approved: Override = override ?? { actorId: actor.id, approvedBy: overrideApprover({ actor, approver: null }), approverName: actor.username };
         for (const refund of refunds) {
           const transactionType = methods.find((m) => m.id === refund.methodId)?.refundTransactionType ?? null;
-          await startRefund(ctx, trx, { actor, approved, orderId, uuid: cancelRefundUuid(uuid, refund.key), refund, transactionType, reason: body.reason ?? DEFAULT_CANCEL_REASON });
+          await startRefund(ctx, trx, {
+            actor,
+            approved,
+            orderId,
+            uuid: cancelRefundUuid(uuid, refund.key),
+            refund,
+            transactionType,
+            reason: body.reason ?? DEFAULT_CANCEL_REASON,
+          });
         }
       }
       await markOrderCancelled(trx, orderId, uuid);
@@ -114,11 +128,22 @@ async function startRefund(
     toState: state,
     userId: actor.id,
     message: r.reason,
-    data: { refund: { amountCents: refund.amountCents, lines: [] }, cancellation: true, approvedBy: { id: approved.approvedBy, username: approved.approverName } },
+    data: {
+      refund: { amountCents: refund.amountCents, lines: [] },
+      cancellation: true,
+      approvedBy: { id: approved.approvedBy, username: approved.approverName },
+    },
   });
   if (device !== null) {
     const { transactionType } = r;
-    const command: BoxCommand = { kind: 'startTransaction', paymentUuid: uuid, terminalId: device.terminalId, amountCents: refund.amountCents, transactionKind: 'refund', ...(transactionType !== null ? { transactionType } : {}) };
+    const command: BoxCommand = {
+      kind: 'startTransaction',
+      paymentUuid: uuid,
+      terminalId: device.terminalId,
+      amountCents: refund.amountCents,
+      transactionKind: 'refund',
+      ...(transactionType !== null ? { transactionType } : {}),
+    };
     await enqueueCommand(trx, ctx.prefix, device.boxId, command);
   }
   const payment = await getPayment(trx, uuid);

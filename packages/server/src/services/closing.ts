@@ -8,7 +8,15 @@ import { closeSession } from '../domain/sessions.js';
 import type { Executor } from '../repos/executor.js';
 import { getPosConfig } from '../repos/pos-configs.js';
 import type { PosSession } from '../repos/pos-sessions.js';
-import { closePosSession, countLaterSessions, draftOrderIds, lockPosSession, reopenPosSession, sessionPayments, sessionRefundLines } from '../repos/pos-sessions.js';
+import {
+  closePosSession,
+  countLaterSessions,
+  draftOrderIds,
+  lockPosSession,
+  reopenPosSession,
+  sessionPayments,
+  sessionRefundLines,
+} from '../repos/pos-sessions.js';
 import { getUser } from '../repos/users.js';
 import { authorizeOverride } from './approvals.js';
 import type { ServiceContext } from './context.js';
@@ -22,7 +30,9 @@ async function sessionRefunds(db: Executor, sessionId: number): Promise<{ cashRe
   const lines = await sessionRefundLines(db, sessionId);
   return {
     cashRefunds: lines.filter((l) => l.kind === 'cash').map((l) => ({ amountCents: l.amountCents })),
-    cardRefunds: lines.filter((l) => l.kind !== 'cash').map(({ methodId, methodName, deviceId, terminalId, amountCents }) => ({ methodId, methodName, deviceId, terminalId, amountCents })),
+    cardRefunds: lines
+      .filter((l) => l.kind !== 'cash')
+      .map(({ methodId, methodName, deviceId, terminalId, amountCents }) => ({ methodId, methodName, deviceId, terminalId, amountCents })),
   };
 }
 
@@ -30,8 +40,19 @@ async function sessionRefunds(db: Executor, sessionId: number): Promise<{ cashRe
 export async function closingPreview(ctx: ServiceContext, id: number): Promise<ClosingPreview> {
   const session = await requireSession(ctx.db, id);
   if (session.state !== 'open') throw new KassaError('KASSA_SESSION_CLOSED');
-  const figures = closingFigures({ openingCashCents: session.openingCashCents, payments: await sessionPayments(ctx.db, id), ...(await sessionRefunds(ctx.db, id)) });
-  return { sessionId: id, ...figures, thresholdCents: thresholdOf(ctx), totals: [...figures.totals], cards: [...figures.cards], settledByHand: [...figures.settledByHand] };
+  const figures = closingFigures({
+    openingCashCents: session.openingCashCents,
+    payments: await sessionPayments(ctx.db, id),
+    ...(await sessionRefunds(ctx.db, id)),
+  });
+  return {
+    sessionId: id,
+    ...figures,
+    thresholdCents: thresholdOf(ctx),
+    totals: [...figures.totals],
+    cards: [...figures.cards],
+    settledByHand: [...figures.settledByHand],
+  };
 }
 
 /**
@@ -47,7 +68,11 @@ export async function closeOpenSession(ctx: ServiceContext, actor: Actor, id: nu
   let approvedBy: string | null = null;
   // The approval is asked for last: a closed session or open orders are said first, changing nothing.
   if (preview.state === 'open' && (await draftOrderIds(ctx.db, id)).length === 0) {
-    const figures = closingFigures({ openingCashCents: preview.openingCashCents, payments: await sessionPayments(ctx.db, id), ...(await sessionRefunds(ctx.db, id)) });
+    const figures = closingFigures({
+      openingCashCents: preview.openingCashCents,
+      payments: await sessionPayments(ctx.db, id),
+      ...(await sessionRefunds(ctx.db, id)),
+    });
     if (differenceNeedsApproval({ differenceCents: countedCashCents - figures.expectedCashCents, thresholdCents })) {
       approvedBy = (await authorizeOverride(ctx, actor, body.approval)).approverName;
     }
@@ -74,7 +99,8 @@ export async function closeOpenSession(ctx: ServiceContext, actor: Actor, id: nu
 /** The Z report of a closed session, from what its closing kept. */
 export async function sessionReport(ctx: ServiceContext, id: number): Promise<ZReport> {
   const session = await requireSession(ctx.db, id);
-  if (session.state !== 'closed' || session.closing === null || session.closedAt === null) throw new KassaError('KASSA_CONFLICT', 'The session is still open: its Z report exists once it is closed.');
+  if (session.state !== 'closed' || session.closing === null || session.closedAt === null)
+    throw new KassaError('KASSA_CONFLICT', 'The session is still open: its Z report exists once it is closed.');
   return reportOf(ctx, session, session.closing, session.closedAt);
 }
 
@@ -86,7 +112,13 @@ async function reportOf(ctx: ServiceContext, session: PosSession, closing: KeptC
   const opener = await getUser(ctx.db, session.openedBy);
   // A closing kept before the Z report existed has only the totals: the rest is rebuilt from the payments.
   const figures: ClosingFigures =
-    closing.cards === undefined || closing.settledByHand === undefined || closing.cashSalesCents === undefined ? closingFigures({ openingCashCents: session.openingCashCents, payments: await sessionPayments(ctx.db, session.id), ...(await sessionRefunds(ctx.db, session.id)) }) : (closing as SessionClosing);
+    closing.cards === undefined || closing.settledByHand === undefined || closing.cashSalesCents === undefined
+      ? closingFigures({
+          openingCashCents: session.openingCashCents,
+          payments: await sessionPayments(ctx.db, session.id),
+          ...(await sessionRefunds(ctx.db, session.id)),
+        })
+      : (closing as SessionClosing);
   return {
     sessionId: session.id,
     posConfigId: session.posConfigId,

@@ -110,7 +110,11 @@ export async function savePosConfig(ctx: ServiceContext, id: number | null, post
       added.map(async (methodId) => {
         const method = all.find((m) => m.id === methodId);
         if (method === undefined) throw notFound('Payment method', methodId);
-        if (method.archived) throw new KassaError('KASSA_METHOD_ARCHIVED', `paymentMethodIds: the payment method "${method.name}" is archived.`, { field: 'paymentMethodIds', paymentMethodId: method.id });
+        if (method.archived)
+          throw new KassaError('KASSA_METHOD_ARCHIVED', `paymentMethodIds: the payment method "${method.name}" is archived.`, {
+            field: 'paymentMethodIds',
+            paymentMethodId: method.id,
+          });
         return { id: method.id, terminal: method.terminal, device: method.deviceId === null ? null : await getDevice(trx, method.deviceId) };
       }),
     );

@@ -29,7 +29,12 @@ export interface ServiceContext {
 }
 
 /** Tells the observer about a payment that has just left the running states for a final one. */
-export function noteFinished(ctx: ServiceContext, payment: { readonly createdAt: Date; readonly state: PaymentState }, next: PaymentState | null, at: Date): void {
+export function noteFinished(
+  ctx: ServiceContext,
+  payment: { readonly createdAt: Date; readonly state: PaymentState },
+  next: PaymentState | null,
+  at: Date,
+): void {
   if (next === null || ctx.payments === undefined || FINAL_STATES.includes(payment.state) || !FINAL_STATES.includes(next)) return;
   ctx.payments.finished(payment, next, at);
 }

@@ -5,7 +5,27 @@ import { KnownPayments } from './known-payments.js';
 
 const at = new Date('2026-12-04T10:00:00.000Z');
 function payment(uuid: string, state: PaymentState = 'waiting'): Payment {
-  return { uuid, orderId: 'o', methodId: 1, amountCents: 1250, state, requestHash: 'h', deviceId: 1, boxId: 'b', terminalId: 'T1', transactionId: null, createdBy: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null, kind: 'payment' };
+  return {
+    uuid,
+    orderId: 'o',
+    methodId: 1,
+    amountCents: 1250,
+    state,
+    requestHash: 'h',
+    deviceId: 1,
+    boxId: 'b',
+    terminalId: 'T1',
+    transactionId: null,
+    createdBy: 1,
+    createdAt: at,
+    updatedAt: at,
+    settledBy: null,
+    settleReason: null,
+    approvedBy: null,
+    tenderedCents: null,
+    changeCents: null,
+    kind: 'payment',
+  };
 }
 
 describe('KnownPayments', () => {
@@ -14,7 +34,12 @@ describe('KnownPayments', () => {
     known.remember(payment('a'), '10');
     known.remember(payment('b', 'waitingCard'), '11');
     const recalled = known.recall(['a', 'b', 'c']);
-    expect(recalled.versions).toEqual(new Map([['a', '10'], ['b', '11']]));
+    expect(recalled.versions).toEqual(
+      new Map([
+        ['a', '10'],
+        ['b', '11'],
+      ]),
+    );
     expect(recalled.payments.get('b')?.state).toBe('waitingCard');
     expect(recalled.unknown).toEqual(['c']);
   });
@@ -36,7 +61,12 @@ describe('KnownPayments', () => {
     known.remember(payment('a'), '3');
     known.remember(payment('c'), '4');
     expect(known.recall(['b']).unknown).toEqual(['b']);
-    expect(known.recall(['a', 'c']).versions).toEqual(new Map([['a', '3'], ['c', '4']]));
+    expect(known.recall(['a', 'c']).versions).toEqual(
+      new Map([
+        ['a', '3'],
+        ['c', '4'],
+      ]),
+    );
     known.forget(['a']);
     expect(known.recall(['a']).unknown).toEqual(['a']);
     known.clear();

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { QueuedCommand } from '../repos/box-commands.js';
 import { LocalLinks } from './local-links.js';
 
-const command: QueuedCommand = { boxId: 'b', id: 7, command: { kind: 'cancelTransaction', paymentUuid: '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11', terminalId: 'T1' } };
+const command: QueuedCommand = {
+  boxId: 'b',
+  id: 7,
+  command: { kind: 'cancelTransaction', paymentUuid: '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11', terminalId: 'T1' },
+};
 
 describe('LocalLinks', () => {
   it('hands what is queued to the uplink attached, and nothing once it let go', () => {

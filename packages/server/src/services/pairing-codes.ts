@@ -36,7 +36,8 @@ export async function createPairingCode(ctx: ServiceContext, name: string): Prom
       .onConflict((c) => c.column('code_hash').doNothing())
       .returning('code_hash')
       .executeTakeFirst();
-    if (inserted !== undefined) return { code: shown(digits), expiresAt: expiresAt.toISOString(), command: pairCommand({ serverUrl: ctx.publicUrl, code: shown(digits) }) };
+    if (inserted !== undefined)
+      return { code: shown(digits), expiresAt: expiresAt.toISOString(), command: pairCommand({ serverUrl: ctx.publicUrl, code: shown(digits) }) };
   }
   throw new KassaError('KASSA_CONFLICT', 'Too many pairing codes are open; wait a few minutes.');
 }

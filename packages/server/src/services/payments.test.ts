@@ -20,7 +20,15 @@ vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
 
 function hello(terminalIds: string[]): BoxHello {
   const lastSeen = new Date().toISOString();
-  const devices = terminalIds.map((terminalId) => ({ terminalId, model: 'lane5000' as const, serialNumber: null, address: '127.0.0.1', online: true, lastSeen, state: 'idle' as const }));
+  const devices = terminalIds.map((terminalId) => ({
+    terminalId,
+    model: 'lane5000' as const,
+    serialNumber: null,
+    address: '127.0.0.1',
+    online: true,
+    lastSeen,
+    state: 'idle' as const,
+  }));
   return { type: 'hello', version: BOX_CONTRACT_VERSION, boxId: randomUUID(), software: 'kassa-iotbox 0.1.0', devices };
 }
 
@@ -33,7 +41,9 @@ async function errorCode(work: Promise<unknown>): Promise<string> {
   }
 }
 
-async function setUp(backend: (typeof BACKENDS)[number]): Promise<{ database: TestDatabase; ctx: ServiceContext; shop: Shop; till: ShopTill; devices: number[] }> {
+async function setUp(
+  backend: (typeof BACKENDS)[number],
+): Promise<{ database: TestDatabase; ctx: ServiceContext; shop: Shop; till: ShopTill; devices: number[] }> {
   const database = await openTestDatabase(backend);
   const ctx = serviceContext(database, { serverId: 'server-a' });
   const shop = await setUpShop(ctx);
@@ -68,12 +78,32 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
     const { payment } = await requestPayment(ctx, uuid, { orderId, paymentMethodId: methodOf(0), amountCents: shop.productPriceCents }, shop.userId);
     await vi.waitFor(() => expect(heard.filter((h) => JSON.stringify(h.payload).includes(uuid))).toHaveLength(2));
     const mine = heard.filter((h) => JSON.stringify(h.payload).includes(uuid));
-    const command = await ctx.db.selectFrom('box_commands').select(['id', 'payload']).where('box_id', '=', shop.box.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const command = await ctx.db
+      .selectFrom('box_commands')
+      .select(['id', 'payload'])
+      .where('box_id', '=', shop.box.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     const event = await ctx.db.selectFrom('events').select(['id', 'at', 'data', 'pos_id']).orderBy('id', 'desc').executeTakeFirstOrThrow();
-    const session = await ctx.db.selectFrom('pos_sessions').select('pos_config_id').where('id', '=', till.sessionOfMethod.get(methodOf(0)) ?? 0).executeTakeFirstOrThrow();
+    const session = await ctx.db
+      .selectFrom('pos_sessions')
+      .select('pos_config_id')
+      .where('id', '=', till.sessionOfMethod.get(methodOf(0)) ?? 0)
+      .executeTakeFirstOrThrow();
     expect(mine).toEqual([
       { channel: COMMANDS_CHANNEL, payload: { boxId: shop.box.id, id: Number(command.id), command: command.payload } },
-      { channel: EVENTS_CHANNEL, payload: { id: Number(event.id), at: event.at.toISOString(), topic: 'payment', audience: 'cashier', posId: session.pos_config_id, deviceId: null, data: { payment } } },
+      {
+        channel: EVENTS_CHANNEL,
+        payload: {
+          id: Number(event.id),
+          at: event.at.toISOString(),
+          topic: 'payment',
+          audience: 'cashier',
+          posId: session.pos_config_id,
+          deviceId: null,
+          data: { payment },
+        },
+      },
     ]);
     expect(event.pos_id).toBe(session.pos_config_id);
     expect(event.data).toEqual({ payment });
@@ -91,7 +121,9 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
     const first = await orderFor(1);
     await requestPayment(ctx, uuid, { orderId: first, paymentMethodId: methodOf(1), amountCents: 100 }, shop.userId);
     const second = await orderFor(1);
-    expect(await errorCode(requestPayment(ctx, uuid, { orderId: second, paymentMethodId: methodOf(1), amountCents: 100 }, shop.userId))).toBe('KASSA_IDEMPOTENCY_MISMATCH');
+    expect(await errorCode(requestPayment(ctx, uuid, { orderId: second, paymentMethodId: methodOf(1), amountCents: 100 }, shop.userId))).toBe(
+      'KASSA_IDEMPOTENCY_MISMATCH',
+    );
   });
 });
 
@@ -117,7 +149,9 @@ describe('requestPayment on postgres, behind another request writing to the same
     await vi.waitFor(
       async () => {
         // Asked on a pooled connection: inside the holder's transaction the view would not change.
-        const { rows } = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%update orders set payments_version%'`.execute(ctx.db);
+        const { rows } = await sql<{
+          n: number;
+        }>`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%update orders set payments_version%'`.execute(ctx.db);
         expect(Number(rows[0]?.n)).toBeGreaterThan(0);
       },
       { timeout: 20_000, interval: 50 },

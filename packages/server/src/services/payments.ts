@@ -65,7 +65,12 @@ const REQUEST_PASSES = 5;
  * One statement reads what the rules need, the rules decide, one statement writes if the order's
  * payment lines are still those read (otherwise it reads again). No transaction spans the two.
  */
-export async function requestPayment(ctx: ServiceContext, uuid: string, body: PutPaymentBody, userId: number): Promise<{ created: boolean; payment: PaymentApi }> {
+export async function requestPayment(
+  ctx: ServiceContext,
+  uuid: string,
+  body: PutPaymentBody,
+  userId: number,
+): Promise<{ created: boolean; payment: PaymentApi }> {
   const hash = requestHash(body);
   try {
     for (let pass = 1; pass <= REQUEST_PASSES; pass++) {
@@ -74,16 +79,52 @@ export async function requestPayment(ctx: ServiceContext, uuid: string, body: Pu
       if (facts.existing !== null) return { created: false, payment: paymentView(sameRequest(facts.existing, hash)) };
       const { order, device } = facts;
       const method = facts.method ?? methodMissing(body.paymentMethodId);
-      const figures = checkPaymentRequest({ order, method: { ...method, device }, posMethodIds: facts.posMethodIds, amountCents: body.amountCents, deviceActivePayments: facts.deviceActivePayments });
+      const figures = checkPaymentRequest({
+        order,
+        method: { ...method, device },
+        posMethodIds: facts.posMethodIds,
+        amountCents: body.amountCents,
+        deviceActivePayments: facts.deviceActivePayments,
+      });
       const usesTerminal = method.terminal !== 'none' && device !== null;
       const state: PaymentState = usesTerminal ? 'pending' : 'done';
       const at = ctx.now();
-      const payment: Payment = { uuid, orderId: order.id, methodId: method.id, ...figures, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, terminalId: usesTerminal ? device.terminalId : null, transactionId: null, createdBy: userId, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, kind: 'payment' };
+      const payment: Payment = {
+        uuid,
+        orderId: order.id,
+        methodId: method.id,
+        ...figures,
+        state,
+        requestHash: hash,
+        deviceId: device?.id ?? null,
+        boxId: device?.boxId ?? null,
+        terminalId: usesTerminal ? device.terminalId : null,
+        transactionId: null,
+        createdBy: userId,
+        createdAt: at,
+        updatedAt: at,
+        settledBy: null,
+        settleReason: null,
+        approvedBy: null,
+        kind: 'payment',
+      };
       // A purchase carries no transactionKind, as every box before refunds reads it.
-      const queued = usesTerminal ? { boxId: device.boxId, command: { kind: 'startTransaction' as const, paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents } } : null;
-      const written = await writePaymentRequest(ctx.db, ctx.prefix, { payment, paymentsVersion: facts.paymentsVersion, history: { userId, data: body }, command: queued, eventData: { payment: paymentView(payment) } });
+      const queued = usesTerminal
+        ? {
+            boxId: device.boxId,
+            command: { kind: 'startTransaction' as const, paymentUuid: uuid, terminalId: device.terminalId, amountCents: body.amountCents },
+          }
+        : null;
+      const written = await writePaymentRequest(ctx.db, ctx.prefix, {
+        payment,
+        paymentsVersion: facts.paymentsVersion,
+        history: { userId, data: body },
+        command: queued,
+        eventData: { payment: paymentView(payment) },
+      });
       if (written.outcome === 'created') {
-        if (queued !== null && written.commandId !== null) ctx.links.queued({ ...queued, id: written.commandId }, { payment: written.payment, version: written.version });
+        if (queued !== null && written.commandId !== null)
+          ctx.links.queued({ ...queued, id: written.commandId }, { payment: written.payment, version: written.version });
         return { created: true, payment: paymentView(written.payment) };
       }
       if (written.outcome === 'conflict') return { created: false, payment: paymentView(sameRequest((await getPayment(ctx.db, uuid)) ?? missing(uuid), hash)) };
@@ -115,9 +156,14 @@ export async function paymentDetail(ctx: ServiceContext, uuid: string): Promise<
  * (whose terminal then decides); forceDone and markFailed are overrides: they need an authorized
  * `override` (see authorizeOverride) and record the user, the approving manager and the reason.
  */
-export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { event: UserPaymentEvent; userId: number; reason?: string; override?: Override }): Promise<PaymentApi> {
+export async function actOnPayment(
+  ctx: ServiceContext,
+  uuid: string,
+  action: { event: UserPaymentEvent; userId: number; reason?: string; override?: Override },
+): Promise<PaymentApi> {
   const settles = action.event === 'forceDone' || action.event === 'markFailed';
-  if (settles && action.override?.actorId !== action.userId) throw new KassaError('KASSA_FORBIDDEN', 'A settlement by hand needs a manager’s approval.', { needs: 'managerApproval' });
+  if (settles && action.override?.actorId !== action.userId)
+    throw new KassaError('KASSA_FORBIDDEN', 'A settlement by hand needs a manager’s approval.', { needs: 'managerApproval' });
   const approval = settles && action.override !== undefined ? { approvedBy: action.override.approvedBy, approverName: action.override.approverName } : null;
   return ctx.db.transaction().execute(async (trx) => {
     // The box row is locked before the payment row, in the order a box's link takes them.
@@ -128,7 +174,11 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     // Pending is only ever the first state: a payment pending now was pending when its box was read.
     if (reach !== null && payment.state === 'pending') checkMarkFailedWhilePending(reach);
     noteFinished(ctx, payment, next, ctx.now());
-    const updated = await setPaymentState(trx, uuid, { state: next, at: ctx.now(), ...(approval === null ? {} : { settledBy: action.userId, settleReason: action.reason ?? '', approvedBy: approval.approvedBy }) });
+    const updated = await setPaymentState(trx, uuid, {
+      state: next,
+      at: ctx.now(),
+      ...(approval === null ? {} : { settledBy: action.userId, settleReason: action.reason ?? '', approvedBy: approval.approvedBy }),
+    });
     await addHistory(trx, uuid, {
       at: ctx.now(),
       source: 'user',
@@ -141,7 +191,8 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
     });
     const kind = boxCommandKind(action, payment);
     const device = kind !== null && payment.deviceId !== null ? await getDevice(trx, payment.deviceId) : null;
-    if (kind !== null && device !== null && payment.boxId !== null) await enqueueCommand(trx, ctx.prefix, payment.boxId, boxCommand(kind, { paymentUuid: uuid, terminalId: device.terminalId }, action.reason));
+    if (kind !== null && device !== null && payment.boxId !== null)
+      await enqueueCommand(trx, ctx.prefix, payment.boxId, boxCommand(kind, { paymentUuid: uuid, terminalId: device.terminalId }, action.reason));
     await publish(trx, ctx, updated);
     return paymentView(updated);
   });
@@ -150,7 +201,8 @@ export async function actOnPayment(ctx: ServiceContext, uuid: string, action: { 
 /** A running payment's terminal is asked only while it is online: an offline one is the answer, at once. */
 async function checkTerminalReachable(trx: Executor, payment: Payment): Promise<void> {
   const device = payment.deviceId === null ? null : await getDevice(trx, payment.deviceId);
-  if (device === null || !device.online) throw new KassaError('KASSA_DEVICE_OFFLINE', 'The terminal is offline: it cannot be asked now.', { deviceId: payment.deviceId });
+  if (device === null || !device.online)
+    throw new KassaError('KASSA_DEVICE_OFFLINE', 'The terminal is offline: it cannot be asked now.', { deviceId: payment.deviceId });
 }
 
 /** Whether a payment that is pending may have its start on the way to the terminal; null when it is not pending. */

@@ -76,7 +76,12 @@ export async function readOrders(ctx: ServiceContext, query: ListOrdersQuery): P
     limit,
     offset,
   });
-  return { items: items.map((o) => ({ ...o, createdAt: iso(o.createdAt), validatedAt: o.validatedAt === null ? null : iso(o.validatedAt) })), total, limit, offset };
+  return {
+    items: items.map((o) => ({ ...o, createdAt: iso(o.createdAt), validatedAt: o.validatedAt === null ? null : iso(o.validatedAt) })),
+    total,
+    limit,
+    offset,
+  };
 }
 
 export async function readOrder(ctx: ServiceContext, id: string): Promise<Order> {

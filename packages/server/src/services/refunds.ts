@@ -37,7 +37,13 @@ function isUniqueViolation(error: unknown): boolean {
  * it. A card refund is a payment line of kind `refund` whose start command goes to the terminal in
  * the same transaction (it starts exactly once); cash is done at once.
  */
-export async function requestRefund(ctx: ServiceContext, actor: Actor, orderId: string, uuid: string, body: PutRefundBody): Promise<{ created: boolean; refund: RefundApi }> {
+export async function requestRefund(
+  ctx: ServiceContext,
+  actor: Actor,
+  orderId: string,
+  uuid: string,
+  body: PutRefundBody,
+): Promise<{ created: boolean; refund: RefundApi }> {
   const hash = requestHash(orderId, body);
   const override = await authorizeOverride(ctx, actor, body.approval);
   try {
@@ -45,7 +51,8 @@ export async function requestRefund(ctx: ServiceContext, actor: Actor, orderId: 
       const order = await requireOrder(trx, orderId, true);
       const existing = await getPayment(trx, uuid);
       if (existing !== null) {
-        if (existing.kind !== 'refund' || existing.orderId !== orderId || existing.requestHash !== hash) throw new KassaError('KASSA_IDEMPOTENCY_MISMATCH', undefined, { uuid });
+        if (existing.kind !== 'refund' || existing.orderId !== orderId || existing.requestHash !== hash)
+          throw new KassaError('KASSA_IDEMPOTENCY_MISMATCH', undefined, { uuid });
         const known = order.refunds.find((r) => r.uuid === uuid) ?? missing(uuid);
         return { created: false, refund: refundView(order, known) };
       }
@@ -57,12 +64,35 @@ export async function requestRefund(ctx: ServiceContext, actor: Actor, orderId: 
       const payments = await orderMoneyLines(trx, orderId);
       const returned = order.refunds.filter((r) => !VOID_STATES.includes(r.state)).flatMap((r) => r.lines);
       const deviceActivePayments = device === null ? 0 : await activeOnDevice(trx, device.id, ACTIVE_STATES);
-      const request = { ...(body.lines !== undefined ? { lines: body.lines } : {}), ...(body.amountCents !== undefined ? { amountCents: body.amountCents } : {}) };
-      const { amountCents, lines } = checkRefund({ order: { state: order.state, lines: order.lines.map((l, position) => ({ position, quantity: l.quantity, totalCents: l.totalCents })), payments }, returned, method: { ...method, device }, posMethodIds, deviceActivePayments, request });
+      const request = {
+        ...(body.lines !== undefined ? { lines: body.lines } : {}),
+        ...(body.amountCents !== undefined ? { amountCents: body.amountCents } : {}),
+      };
+      const { amountCents, lines } = checkRefund({
+        order: { state: order.state, lines: order.lines.map((l, position) => ({ position, quantity: l.quantity, totalCents: l.totalCents })), payments },
+        returned,
+        method: { ...method, device },
+        posMethodIds,
+        deviceActivePayments,
+        request,
+      });
       const usesTerminal = method.terminal !== 'none' && device !== null;
       const state: PaymentState = usesTerminal ? 'pending' : 'done';
       const at = ctx.now();
-      await insertRefundLine(trx, { uuid, orderId, methodId: method.id, amountCents, state, requestHash: hash, deviceId: device?.id ?? null, boxId: device?.boxId ?? null, terminalId: usesTerminal ? device.terminalId : null, createdBy: actor.id, approvedBy: override.approvedBy, at });
+      await insertRefundLine(trx, {
+        uuid,
+        orderId,
+        methodId: method.id,
+        amountCents,
+        state,
+        requestHash: hash,
+        deviceId: device?.id ?? null,
+        boxId: device?.boxId ?? null,
+        terminalId: usesTerminal ? device.terminalId : null,
+        createdBy: actor.id,
+        approvedBy: override.approvedBy,
+        at,
+      });
       await insertRefund(trx, { paymentUuid: uuid, orderId, reason: body.reason, lines, createdBy: actor.id, approvedBy: override.approvedBy, at });
       await addHistory(trx, uuid, {
         at,
@@ -76,7 +106,14 @@ export async function requestRefund(ctx: ServiceContext, actor: Actor, orderId: 
       });
       if (usesTerminal) {
         const transactionType = method.refundTransactionType;
-        const command: BoxCommand = { kind: 'startTransaction', paymentUuid: uuid, terminalId: device.terminalId, amountCents, transactionKind: 'refund', ...(transactionType !== null ? { transactionType } : {}) };
+        const command: BoxCommand = {
+          kind: 'startTransaction',
+          paymentUuid: uuid,
+          terminalId: device.terminalId,
+          amountCents,
+          transactionKind: 'refund',
+          ...(transactionType !== null ? { transactionType } : {}),
+        };
         await enqueueCommand(trx, ctx.prefix, device.boxId, command);
       }
       const written = await requireOrder(trx, orderId);

@@ -23,7 +23,12 @@ import { loadCompany } from './configuration.js';
 import { renderReceipt } from './receipt-text.js';
 
 export function sessionView(s: PosSession): PosSessionApi {
-  return { ...s, openedAt: iso(s.openedAt), closedAt: isoOrNull(s.closedAt), closing: s.closing === null ? null : { ...s.closing, totals: [...s.closing.totals] } };
+  return {
+    ...s,
+    openedAt: iso(s.openedAt),
+    closedAt: isoOrNull(s.closedAt),
+    closing: s.closing === null ? null : { ...s.closing, totals: [...s.closing.totals] },
+  };
 }
 
 /** The returned lines of a refund with their names, as the order has them. */
@@ -32,7 +37,19 @@ export function refundLinesView(o: Pick<Order, 'lines'>, lines: readonly Returne
 }
 
 export function refundView(o: Pick<Order, 'lines'>, r: RefundRecord): RefundApi {
-  return { uuid: r.uuid, orderId: r.orderId, paymentMethodId: r.methodId, methodName: r.methodName, amountCents: r.amountCents, state: r.state, reason: r.reason, lines: refundLinesView(o, r.lines), createdBy: r.createdBy, approvedBy: r.approvedBy, createdAt: iso(r.createdAt) };
+  return {
+    uuid: r.uuid,
+    orderId: r.orderId,
+    paymentMethodId: r.methodId,
+    methodName: r.methodName,
+    amountCents: r.amountCents,
+    state: r.state,
+    reason: r.reason,
+    lines: refundLinesView(o, r.lines),
+    createdBy: r.createdBy,
+    approvedBy: r.approvedBy,
+    createdAt: iso(r.createdAt),
+  };
 }
 
 export function orderView(o: Order): OrderApi {
@@ -46,7 +63,14 @@ export function orderView(o: Order): OrderApi {
     ...paidAndRunning(o.payments),
     vat: o.vat,
     lines: o.lines,
-    payments: o.payments.map((p) => ({ uuid: p.uuid, methodId: p.methodId, amountCents: p.amountCents, state: p.state, tenderedCents: p.tenderedCents, changeCents: p.changeCents })),
+    payments: o.payments.map((p) => ({
+      uuid: p.uuid,
+      methodId: p.methodId,
+      amountCents: p.amountCents,
+      state: p.state,
+      tenderedCents: p.tenderedCents,
+      changeCents: p.changeCents,
+    })),
     refunds: o.refunds.map((r) => refundView(o, r)),
     refundedCents: o.refunds.filter((r) => PAID_STATES.includes(r.state)).reduce((sum, r) => sum + r.amountCents, 0),
     createdAt: iso(o.createdAt),
@@ -82,7 +106,10 @@ export async function putOrder(ctx: ServiceContext, id: string, body: PutOrderBo
   return ctx.db.transaction().execute(async (trx) => {
     const session = await requireSession(trx, body.sessionId);
     if (session.state !== 'open') throw new KassaError('KASSA_SESSION_CLOSED');
-    const products = await getProducts(trx, body.lines.map((l) => l.productId));
+    const products = await getProducts(
+      trx,
+      body.lines.map((l) => l.productId),
+    );
     const lines = body.lines.map((l) => {
       const product = products.find((p) => p.id === l.productId && p.active);
       if (product === undefined) throw notFound('Product', l.productId);
@@ -90,7 +117,15 @@ export async function putOrder(ctx: ServiceContext, id: string, body: PutOrderBo
     });
     const totals = computeOrderTotals({ lines });
     const withTotals = lines.map((l, i) => ({ ...l, totalCents: totals.lineTotalsCents[i] ?? 0 }));
-    const created = await insertOrder(trx, { id, sessionId: session.id, totalCents: totals.totalCents, vatCents: totals.vatCents, vat: totals.vat, createdBy: userId, lines: withTotals });
+    const created = await insertOrder(trx, {
+      id,
+      sessionId: session.id,
+      totalCents: totals.totalCents,
+      vatCents: totals.vatCents,
+      vat: totals.vat,
+      createdBy: userId,
+      lines: withTotals,
+    });
     const order = await requireOrder(trx, id);
     if (created) await appendEvent(trx, { topic: 'order', audience: 'cashier', data: { order: orderView(order) } });
     return { created, order: orderView(order) };
@@ -119,7 +154,8 @@ export async function cancelOrder(ctx: ServiceContext, id: string): Promise<Orde
 
 export async function receiptOf(ctx: ServiceContext, id: string): Promise<Receipt> {
   const order = await requireOrder(ctx.db, id);
-  if (order.state !== 'paid' || order.receiptNumber === null || order.validatedAt === null) throw new KassaError('KASSA_CONFLICT', 'Only a validated order has a receipt.');
+  if (order.state !== 'paid' || order.receiptNumber === null || order.validatedAt === null)
+    throw new KassaError('KASSA_CONFLICT', 'Only a validated order has a receipt.');
   const company = await loadCompany(ctx.db);
   const methods = await listPaymentMethods(ctx.db);
   const paid = order.payments.filter((p) => p.state === 'done' || p.state === 'forceDone');
@@ -132,8 +168,22 @@ export async function receiptOf(ctx: ServiceContext, id: string): Promise<Receip
     lines: order.lines,
     totalCents: order.totalCents,
     vat: order.vat,
-    payments: paid.map((p) => ({ method: methods.find((m) => m.id === p.methodId)?.name ?? String(p.methodId), amountCents: p.amountCents, state: p.state, tenderedCents: p.tenderedCents, changeCents: p.changeCents })),
-    refunds: order.refunds.map((r) => ({ uuid: r.uuid, method: r.methodName, amountCents: r.amountCents, state: r.state, reason: r.reason, lines: refundLinesView(order, r.lines), createdAt: iso(r.createdAt) })),
+    payments: paid.map((p) => ({
+      method: methods.find((m) => m.id === p.methodId)?.name ?? String(p.methodId),
+      amountCents: p.amountCents,
+      state: p.state,
+      tenderedCents: p.tenderedCents,
+      changeCents: p.changeCents,
+    })),
+    refunds: order.refunds.map((r) => ({
+      uuid: r.uuid,
+      method: r.methodName,
+      amountCents: r.amountCents,
+      state: r.state,
+      reason: r.reason,
+      lines: refundLinesView(order, r.lines),
+      createdAt: iso(r.createdAt),
+    })),
     cardholderTickets: tickets.filter((t) => !/merchant/i.test(t.type)).map((t) => t.text),
   };
   return { ...receipt, text: renderReceipt(receipt) };

@@ -15,7 +15,12 @@ async function pinHashOf(ctx: ServiceContext, pin: string | null | undefined): P
 export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promise<User> {
   checkNewPassword(body.password);
   const pinHash = await pinHashOf(ctx, body.pin);
-  const user = await createUser(ctx.db, { username: body.username, role: body.role, passwordHash: await hashPassword(body.password, ctx.passwordCost), pinHash: pinHash ?? null });
+  const user = await createUser(ctx.db, {
+    username: body.username,
+    role: body.role,
+    passwordHash: await hashPassword(body.password, ctx.passwordCost),
+    pinHash: pinHash ?? null,
+  });
   if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { field: 'username', username: body.username });
   return user;
 }
@@ -54,7 +59,8 @@ export async function setOwnPin(ctx: ServiceContext, userId: number, body: SetOw
   if (user === null) throw notFound('User', userId);
   if (!mayOverride(user.role)) throw new KassaError('KASSA_FORBIDDEN', 'Only managers and admins approve, so only they have a PIN.', { required: 'manager' });
   const secrets = await findUserForLogin(ctx.db, user.username);
-  if (secrets === null || !(await verifyPassword(body.currentPassword, secrets.passwordHash))) throw new KassaError('KASSA_FORBIDDEN', 'The current password is wrong.', { field: 'currentPassword' });
+  if (secrets === null || !(await verifyPassword(body.currentPassword, secrets.passwordHash)))
+    throw new KassaError('KASSA_FORBIDDEN', 'The current password is wrong.', { field: 'currentPassword' });
   const updated = await updateUser(ctx.db, userId, { pinHash: (await pinHashOf(ctx, body.pin)) ?? null });
   if (updated === null) throw notFound('User', userId);
   return updated;

@@ -23,7 +23,19 @@ const REPORT: ZReport = {
   differenceApprovedBy: 'mia',
   differenceReason: 'short, "counted" twice',
   totals: [{ methodId: 1, methodName: 'Cash', totalCents: 950, count: 1 }],
-  cards: [{ methodId: 3, methodName: '=HYPERLINK("http://evil")', deviceId: 2, terminalId: '@87654321', salesCount: 1, salesCents: 100, refundsCount: 0, refundsCents: 0 }, { methodId: 2, methodName: 'Card', deviceId: 1, terminalId: '12345678', salesCount: 2, salesCents: 1_900, refundsCount: 0, refundsCents: 0 }],
+  cards: [
+    {
+      methodId: 3,
+      methodName: '=HYPERLINK("http://evil")',
+      deviceId: 2,
+      terminalId: '@87654321',
+      salesCount: 1,
+      salesCents: 100,
+      refundsCount: 0,
+      refundsCents: 0,
+    },
+    { methodId: 2, methodName: 'Card', deviceId: 1, terminalId: '12345678', salesCount: 2, salesCents: 1_900, refundsCount: 0, refundsCents: 0 },
+  ],
   settledByHand: [],
 };
 

@@ -20,7 +20,15 @@ const safeText = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text
 export function zReportCsv(report: ZReport): string {
   const rows: (string | number | null)[][] = [];
   const add = (section: string, item: string, cents: number | null, extra: { method?: string; terminal?: string | null; count?: number } = {}): void => {
-    rows.push([section, safeText(item), safeText(extra.method ?? ''), safeText(extra.terminal ?? ''), extra.count ?? '', cents ?? '', cents === null ? '' : euros(cents)]);
+    rows.push([
+      section,
+      safeText(item),
+      safeText(extra.method ?? ''),
+      safeText(extra.terminal ?? ''),
+      extra.count ?? '',
+      cents ?? '',
+      cents === null ? '' : euros(cents),
+    ]);
   };
   add('session', `session ${report.sessionId} ${report.posName}`, null);
   add('session', `opened ${report.openedAt} by ${report.openedBy ?? ''}`, null);
@@ -40,7 +48,12 @@ export function zReportCsv(report: ZReport): string {
     add('card', 'refunds', card.refundsCents, { method: card.methodName, terminal: card.terminalId, count: card.refundsCount });
   }
   for (const p of report.settledByHand) {
-    add('settled by hand', `${p.state} receipt ${p.receiptNumber ?? ''} by ${p.settledBy ?? ''} approved by ${p.approvedBy ?? ''}: ${p.reason ?? ''}`, p.amountCents, { method: p.methodName, terminal: p.terminalId });
+    add(
+      'settled by hand',
+      `${p.state} receipt ${p.receiptNumber ?? ''} by ${p.settledBy ?? ''} approved by ${p.approvedBy ?? ''}: ${p.reason ?? ''}`,
+      p.amountCents,
+      { method: p.methodName, terminal: p.terminalId },
+    );
   }
   return stringify([[...HEADER], ...rows], { record_delimiter: 'windows' });
 }

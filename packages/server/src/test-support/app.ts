@@ -23,14 +23,25 @@ export interface TestApp {
 }
 
 /** A migrated database with one admin and one cashier (none with `users: false`), and the app on it (not listening). */
-export async function buildTestApp(backend: Backend, { users = true, ...options }: Partial<AppOptions> & { schema?: string; users?: boolean } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  backend: Backend,
+  { users = true, ...options }: Partial<AppOptions> & { schema?: string; users?: boolean } = {},
+): Promise<TestApp> {
   const database = await openTestDatabase(backend, options.schema);
   const cost = TEST_PASSWORD_COST;
   if (users) {
     await createUser(database.db, { username: ADMIN.username, role: 'admin', passwordHash: await hashPassword(ADMIN.password, cost) });
     await createUser(database.db, { username: CASHIER.username, role: 'cashier', passwordHash: await hashPassword(CASHIER.password, cost) });
   }
-  const app = await buildApp({ database, publicUrl: 'http://kassa.test', passwordCost: cost, uplink: false, loginLimit: { max: 1000, windowMs: 60_000 }, pairingLimit: { max: 1000, windowMs: 60_000 }, ...options });
+  const app = await buildApp({
+    database,
+    publicUrl: 'http://kassa.test',
+    passwordCost: cost,
+    uplink: false,
+    loginLimit: { max: 1000, windowMs: 60_000 },
+    pairingLimit: { max: 1000, windowMs: 60_000 },
+    ...options,
+  });
   return {
     app,
     database,

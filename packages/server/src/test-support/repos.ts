@@ -17,11 +17,33 @@ import { storedCommand } from '../repos/box-commands.js';
  */
 export async function insertPayment(
   db: Executor,
-  p: { uuid: string; orderId: string; methodId: number; amountCents: number; state: PaymentState; requestHash: string; deviceId: number | null; boxId: string | null; terminalId?: string | null; createdBy: number },
+  p: {
+    uuid: string;
+    orderId: string;
+    methodId: number;
+    amountCents: number;
+    state: PaymentState;
+    requestHash: string;
+    deviceId: number | null;
+    boxId: string | null;
+    terminalId?: string | null;
+    createdBy: number;
+  },
 ): Promise<Payment | null> {
   const row = await db
     .insertInto('payments')
-    .values({ uuid: p.uuid, order_id: p.orderId, method_id: p.methodId, amount_cents: p.amountCents, state: p.state, request_hash: p.requestHash, device_id: p.deviceId, box_id: p.boxId, terminal_id: p.terminalId ?? null, created_by: p.createdBy })
+    .values({
+      uuid: p.uuid,
+      order_id: p.orderId,
+      method_id: p.methodId,
+      amount_cents: p.amountCents,
+      state: p.state,
+      request_hash: p.requestHash,
+      device_id: p.deviceId,
+      box_id: p.boxId,
+      terminal_id: p.terminalId ?? null,
+      created_by: p.createdBy,
+    })
     .onConflict((c) => c.column('uuid').doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -49,11 +71,22 @@ export async function markBoxEventsSeen(db: Executor, boxId: string, eventIds: r
 }
 
 export async function undeliveredCommands(db: Executor, boxId: string, limit = 100): Promise<(QueuedCommand | UnreadableCommand)[]> {
-  const rows = await db.selectFrom('box_commands').select(['id', 'box_id', 'kind', 'payload']).where('box_id', '=', boxId).where('delivered_at', 'is', null).orderBy('id').limit(limit).execute();
+  const rows = await db
+    .selectFrom('box_commands')
+    .select(['id', 'box_id', 'kind', 'payload'])
+    .where('box_id', '=', boxId)
+    .where('delivered_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => storedCommand({ id: r.id, boxId: r.box_id, payload: r.payload }));
 }
 
 export async function markCommandsDelivered(db: Executor, ids: readonly number[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('box_commands').set({ delivered_at: at }).where(sql<boolean>`id = any(${[...ids]}::bigint[])`).execute();
+  await db
+    .updateTable('box_commands')
+    .set({ delivered_at: at })
+    .where(sql<boolean>`id = any(${[...ids]}::bigint[])`)
+    .execute();
 }

@@ -42,8 +42,20 @@ export async function setupShop(t: TestApp, terminalId = '12345678'): Promise<Sh
   // A terminal the server has never seen is new: the admin approves it before a method may choose it.
   await ok(admin, 'POST', `/api/devices/${reported!.id}/approve`, {});
   const device = (await findDeviceOfBox(t.database.db, boxId, terminalId))!;
-  const card = await ok<PaymentMethod>(admin, 'POST', '/api/payment-methods', { name: 'Card', kind: 'bank', journalId: bank.id, terminal: 'ingenico', deviceId: device.id });
-  const cash = await ok<PaymentMethod>(admin, 'POST', '/api/payment-methods', { name: 'Cash', kind: 'cash', journalId: till.id, terminal: 'none', deviceId: null });
+  const card = await ok<PaymentMethod>(admin, 'POST', '/api/payment-methods', {
+    name: 'Card',
+    kind: 'bank',
+    journalId: bank.id,
+    terminal: 'ingenico',
+    deviceId: device.id,
+  });
+  const cash = await ok<PaymentMethod>(admin, 'POST', '/api/payment-methods', {
+    name: 'Cash',
+    kind: 'cash',
+    journalId: till.id,
+    terminal: 'none',
+    deviceId: null,
+  });
   const pos = await ok<PosConfig>(admin, 'POST', '/api/pos-configs', { name: 'Counter', paymentMethodIds: [card.id, cash.id] });
   const fries = await ok<Product>(admin, 'POST', '/api/products', { name: 'Fries', priceCents: 350, vatRate: 6 });
   const beer = await ok<Product>(admin, 'POST', '/api/products', { name: 'Beer', priceCents: 250, vatRate: 21 });
@@ -52,7 +64,13 @@ export async function setupShop(t: TestApp, terminalId = '12345678'): Promise<Sh
 }
 
 /** A new draft order of two fries and a beer (950 cents). */
-export async function newOrder(shop: Shop, lines = [{ productId: shop.fries.id, quantity: 2 }, { productId: shop.beer.id, quantity: 1 }]): Promise<{ id: string; totalCents: number }> {
+export async function newOrder(
+  shop: Shop,
+  lines = [
+    { productId: shop.fries.id, quantity: 2 },
+    { productId: shop.beer.id, quantity: 1 },
+  ],
+): Promise<{ id: string; totalCents: number }> {
   const id = uuid();
   const order = await ok<{ id: string; totalCents: number }>(shop.cashier, 'PUT', `/api/orders/${id}`, { sessionId: shop.session.id, lines });
   return order;

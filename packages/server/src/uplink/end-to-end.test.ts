@@ -31,7 +31,13 @@ vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
 const PATIENCE = { timeout: 30_000, interval: 50 };
 
 // A terminal that waits for keys, so a cancel can land before the card and after authorisation starts.
-const CANCEL_SCRIPT: ScriptStep[] = [{ stage: 'WaitingForCard' }, { waitFor: 'card' }, { stage: 'WaitingForTransaction' }, { waitFor: 'pin-ok' }, { result: 'Approved', tickets: true }];
+const CANCEL_SCRIPT: ScriptStep[] = [
+  { stage: 'WaitingForCard' },
+  { waitFor: 'card' },
+  { stage: 'WaitingForTransaction' },
+  { waitFor: 'pin-ok' },
+  { result: 'Approved', tickets: true },
+];
 
 describe('payments end to end through the kassa box and emulated terminals', () => {
   let database: TestDatabase;
@@ -50,7 +56,15 @@ describe('payments end to end through the kassa box and emulated terminals', () 
     shop = await setUpShop(ctx, { priceCents: 10_000 });
     server = await startUplinkServer(ctx);
     dataDir = mkdtempSync(join(tmpdir(), 'kassa-e2e-box-'));
-    box = await startBox({ listen: '127.0.0.1:0', http: null, server: server.baseUrl, token: shop.box.token, dataDir, logger: pino({ level: 'silent' }), transactionTimeoutMs: 1500 });
+    box = await startBox({
+      listen: '127.0.0.1:0',
+      http: null,
+      server: server.baseUrl,
+      token: shop.box.token,
+      dataDir,
+      logger: pino({ level: 'silent' }),
+      transactionTimeoutMs: 1500,
+    });
     const address = `${box.listenAddress.host}:${box.listenAddress.port}`;
     const plan: [string, Parameters<typeof startTerminal>[0]['scenario'], boolean][] = [
       ['70000001', 'amount-rule', false],
@@ -147,8 +161,18 @@ describe('payments end to end through the kassa box and emulated terminals', () 
     const failed = await pay('70000005', 1200);
     await reaches(forced, 'unknown');
     await reaches(failed, 'unknown');
-    await actOnPayment(ctx, forced, { event: 'forceDone', userId: shop.userId, reason: 'customer receipt shows approved', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } });
-    await actOnPayment(ctx, failed, { event: 'markFailed', userId: shop.userId, reason: 'terminal shows nothing', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } });
+    await actOnPayment(ctx, forced, {
+      event: 'forceDone',
+      userId: shop.userId,
+      reason: 'customer receipt shows approved',
+      override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' },
+    });
+    await actOnPayment(ctx, failed, {
+      event: 'markFailed',
+      userId: shop.userId,
+      reason: 'terminal shows nothing',
+      override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' },
+    });
     expect(await getPayment(ctx.db, forced)).toMatchObject({ state: 'forceDone', settledBy: shop.userId, settleReason: 'customer receipt shows approved' });
     expect(await getPayment(ctx.db, failed)).toMatchObject({ state: 'failed', settleReason: 'terminal shows nothing' });
     // Settled by hand, the box no longer holds the terminals: the next payments reach them, and the
@@ -162,9 +186,22 @@ describe('payments end to end through the kassa box and emulated terminals', () 
 
   it('refuses at the box a device that claims an online terminal from another address, raises an alert, and pays on the real terminal', async () => {
     const address = `${box.listenAddress.host}:${box.listenAddress.port}`;
-    const impostor = startTerminal({ box: address, terminalId: '70000001', serialNumber: '999S00000000', localAddress: '127.0.0.2', stageDelayMs: 5, reconnect: { initialMs: 50, maxMs: 200 } });
+    const impostor = startTerminal({
+      box: address,
+      terminalId: '70000001',
+      serialNumber: '999S00000000',
+      localAddress: '127.0.0.2',
+      stageDelayMs: 5,
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
     terminals.set('impostor-70000001', impostor);
-    await vi.waitFor(async () => expect((await findDeviceOfBox(ctx.db, shop.box.id, '70000001'))?.alerts).toEqual([expect.objectContaining({ kind: 'impostor', address: expect.stringMatching(/127\.0\.0\.2$/) })]), PATIENCE);
+    await vi.waitFor(
+      async () =>
+        expect((await findDeviceOfBox(ctx.db, shop.box.id, '70000001'))?.alerts).toEqual([
+          expect.objectContaining({ kind: 'impostor', address: expect.stringMatching(/127\.0\.0\.2$/) }),
+        ]),
+      PATIENCE,
+    );
     const before = terminals.get('70000001')?.ledger.length ?? 0;
     const uuid = await pay('70000001', 1200);
     await reaches(uuid, 'done');
@@ -178,7 +215,13 @@ describe('payments end to end through the kassa box and emulated terminals', () 
     await vi.waitFor(async () => expect((await findDeviceOfBox(ctx.db, shop.box.id, '70000003'))?.online).toBe(false), PATIENCE);
     const address = `${box.listenAddress.host}:${box.listenAddress.port}`;
     // It even names the real terminal's serial number: the address still differs from the approved one.
-    const stranger = startTerminal({ box: address, terminalId: '70000003', localAddress: '127.0.0.2', stageDelayMs: 5, reconnect: { initialMs: 50, maxMs: 200 } });
+    const stranger = startTerminal({
+      box: address,
+      terminalId: '70000003',
+      localAddress: '127.0.0.2',
+      stageDelayMs: 5,
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
     terminals.set('70000003', stranger);
     await stranger.ready();
     await vi.waitFor(async () => expect((await findDeviceOfBox(ctx.db, shop.box.id, '70000003'))?.approval).toBe('quarantined'), PATIENCE);

@@ -20,11 +20,24 @@ vi.setConfig({ hookTimeout: 120_000, testTimeout: 120_000 });
 
 function devices(count: number, prefix = 'T'): DeviceReport[] {
   const lastSeen = new Date().toISOString();
-  return Array.from({ length: count }, (_, i) => ({ terminalId: `${prefix}${i}`, model: 'lane5000', serialNumber: null, address: '10.0.0.9', online: true, lastSeen, state: 'idle' }));
+  return Array.from({ length: count }, (_, i) => ({
+    terminalId: `${prefix}${i}`,
+    model: 'lane5000',
+    serialNumber: null,
+    address: '10.0.0.9',
+    online: true,
+    lastSeen,
+    state: 'idle',
+  }));
 }
 
 async function onlineDevices(ctx: ServiceContext, boxId: string): Promise<number> {
-  const row = await ctx.db.selectFrom('devices').select((eb) => eb.fn.countAll<number>().as('n')).where('box_id', '=', boxId).where('online', '=', true).executeTakeFirstOrThrow();
+  const row = await ctx.db
+    .selectFrom('devices')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('box_id', '=', boxId)
+    .where('online', '=', true)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -23,7 +23,8 @@ export const CLOSE = {
 } as const;
 
 /** Codes of the `error` messages the server sends a box; contract errors keep their CONTRACT_ code. */
-export type UplinkErrorCode = 'HELLO_REQUIRED' | 'UNEXPECTED_HELLO' | 'UNSUPPORTED_VERSION' | 'BINARY_NOT_ACCEPTED' | 'EVENT_NOT_STORED' | 'HELLO_TIMEOUT' | ContractError['code'];
+export type UplinkErrorCode =
+  'HELLO_REQUIRED' | 'UNEXPECTED_HELLO' | 'UNSUPPORTED_VERSION' | 'BINARY_NOT_ACCEPTED' | 'EVENT_NOT_STORED' | 'HELLO_TIMEOUT' | ContractError['code'];
 
 export interface LinkHooks {
   /** Resolves when the box may be taken: an earlier link's release of it has finished. */
@@ -160,7 +161,11 @@ export class BoxLink {
       this.#sendError('BINARY_NOT_ACCEPTED', 'The uplink speaks JSON text messages only.');
       return;
     }
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data).toString('utf8');
     const step = this.#intake.then(() => this.#handle(text));
     this.#track(step);
     this.#intake = step.catch(() => undefined);

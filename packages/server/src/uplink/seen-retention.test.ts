@@ -48,7 +48,11 @@ describe.each(BACKENDS)('box event id retention on %s', (backend) => {
   });
 
   it('lets several processes prune at once: each old id goes once and nothing fails', async () => {
-    await seen('box-r2', Array.from({ length: 40 }, (_, i) => `old-${String(i).padStart(2, '0')}`), 40);
+    await seen(
+      'box-r2',
+      Array.from({ length: 40 }, (_, i) => `old-${String(i).padStart(2, '0')}`),
+      40,
+    );
     await seen('box-r2', ['recent'], 1);
     const options = { retentionMs: 30 * DAY, everyMs: 60_000, batchSize: 3 };
     const processes = [startSeenRetention(ctx, pino({ level: 'silent' }), options), startSeenRetention(ctx, pino({ level: 'silent' }), options)];
@@ -71,7 +75,10 @@ describe.each(BACKENDS)('box event id retention on %s', (backend) => {
       reason: 'no such payment',
       data: '{}',
     });
-    await ctx.db.insertInto('box_unmatched_events').values([unmatched('u-old-1', 31), unmatched('u-old-2', 45), unmatched('u-old-3', 31), unmatched('u-recent', 2)]).execute();
+    await ctx.db
+      .insertInto('box_unmatched_events')
+      .values([unmatched('u-old-1', 31), unmatched('u-old-2', 45), unmatched('u-old-3', 31), unmatched('u-recent', 2)])
+      .execute();
     const retention = startSeenRetention(ctx, pino({ level: 'silent' }), { retentionMs: 30 * DAY, everyMs: 60_000, batchSize: 2 });
     try {
       expect(await retention.prune()).toBe(3);

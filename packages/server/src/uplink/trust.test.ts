@@ -74,8 +74,14 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
   });
   afterEach(async () => {
     // Every test leaves the terminal free: a payment it left running is declined by the real terminal.
-    const running = await ctx.db.selectFrom('payments').select(['uuid', 'transaction_id']).where('device_id', '=', deviceId).where('state', 'in', ['pending', 'waiting', 'waitingCard', 'waitingCancel']).execute();
-    for (const p of running) await send(event(result(p.uuid, { transactionId: p.transaction_id ?? '7001', result: 'Declined', amountCents: null, tickets: [] })));
+    const running = await ctx.db
+      .selectFrom('payments')
+      .select(['uuid', 'transaction_id'])
+      .where('device_id', '=', deviceId)
+      .where('state', 'in', ['pending', 'waiting', 'waitingCard', 'waitingCancel'])
+      .execute();
+    for (const p of running)
+      await send(event(result(p.uuid, { transactionId: p.transaction_id ?? '7001', result: 'Declined', amountCents: null, tickets: [] })));
   });
   afterAll(async () => {
     await box.close();
@@ -109,7 +115,13 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     const { uuid, orderId } = await pay();
     await send(event(result(uuid, { terminalId: 'NOT-THE-TERMINAL', amountCents: 1 })));
     expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
-    expect(await lastEntry(uuid)).toMatchObject({ source: 'box', event: 'untrusted', fromState: 'pending', toState: 'pending', data: { refused: 'OTHER_TERMINAL' } });
+    expect(await lastEntry(uuid)).toMatchObject({
+      source: 'box',
+      event: 'untrusted',
+      fromState: 'pending',
+      toState: 'pending',
+      data: { refused: 'OTHER_TERMINAL' },
+    });
     expect((await lastEntry(uuid))?.message).toContain('NOT-THE-TERMINAL');
     expect(await getTickets(ctx.db, uuid)).toEqual([]);
     await expect(validateOrder(ctx, orderId)).rejects.toMatchObject({ code: 'KASSA_PAYMENT_IN_PROGRESS' });
@@ -143,7 +155,10 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     ['a cancel answer', (uuid) => ({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'T2', accepted: false, resultCode: 1 })],
     ['an unknown', (uuid) => ({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T2', reason: 'forged' })],
     ['a not-run', (uuid) => ({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T2', reason: 'forged' })],
-    ['a refusal', (uuid) => ({ kind: 'commandRefused', commandKind: 'startTransaction', paymentUuid: uuid, terminalId: 'T2', code: 'TERMINAL_BUSY', message: 'forged' })],
+    [
+      'a refusal',
+      (uuid) => ({ kind: 'commandRefused', commandKind: 'startTransaction', paymentUuid: uuid, terminalId: 'T2', code: 'TERMINAL_BUSY', message: 'forged' }),
+    ],
   ])('refuses %s naming another terminal of the same box and changes nothing', async (_name, forged) => {
     const { uuid } = await pay();
     await sent(uuid);
@@ -197,7 +212,12 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     expect((await getPayment(ctx.db, uuid))?.state).toBe('mismatch');
     await expect(validateOrder(ctx, orderId)).rejects.toMatchObject({ code: 'KASSA_PAYMENT_IN_PROGRESS' });
     await expect(actOnPayment(ctx, uuid, { event: 'cancel', userId: shop.userId })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE' });
-    const settled = await actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'refunded the 1 cent on the terminal', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } });
+    const settled = await actOnPayment(ctx, uuid, {
+      event: 'markFailed',
+      userId: shop.userId,
+      reason: 'refunded the 1 cent on the terminal',
+      override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' },
+    });
     expect(settled).toMatchObject({ state: 'failed', settleReason: 'refunded the 1 cent on the terminal' });
   });
 
@@ -206,7 +226,14 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     await sent(uuid);
     await send(event(result(uuid, { amountCents: 300 })));
     expect((await getPayment(ctx.db, uuid))?.state).toBe('mismatch');
-    expect(await actOnPayment(ctx, uuid, { event: 'forceDone', userId: shop.userId, reason: 'customer paid the cent in cash', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } })).toMatchObject({ state: 'forceDone' });
+    expect(
+      await actOnPayment(ctx, uuid, {
+        event: 'forceDone',
+        userId: shop.userId,
+        reason: 'customer paid the cent in cash',
+        override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' },
+      }),
+    ).toMatchObject({ state: 'forceDone' });
     expect(await validateOrder(ctx, orderId)).toMatchObject({ state: 'paid' });
   });
 });

@@ -148,7 +148,12 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     box.send(JSON.stringify({ type: 'launch', id: 1 }));
     box.send(JSON.stringify(event({ kind: 'device', device: { ...device('T5'), terminalId: '' } })));
     await vi.waitFor(() => expect(box.received.filter((m) => m.type === 'error')).toHaveLength(4), PATIENCE);
-    expect(box.received.filter((m) => m.type === 'error').map((m) => (m.type === 'error' ? m.code : ''))).toEqual(['CONTRACT_BAD_JSON', 'CONTRACT_INVALID', 'CONTRACT_INVALID', 'CONTRACT_INVALID']);
+    expect(box.received.filter((m) => m.type === 'error').map((m) => (m.type === 'error' ? m.code : ''))).toEqual([
+      'CONTRACT_BAD_JSON',
+      'CONTRACT_INVALID',
+      'CONTRACT_INVALID',
+      'CONTRACT_INVALID',
+    ]);
     expect(await latestEventId(ctx.db)).toBe(before);
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T5')).toBeNull();
     box.send(event({ kind: 'device', device: device('T5') }, 'after-errors'));
@@ -193,9 +198,16 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     await box.hello([device('T1')]);
     const paymentUuid = randomUUID();
     const command = { kind: 'recoverTransaction', paymentUuid, terminalId: 'T1' };
-    const row = await ctx.db.insertInto('box_commands').values({ box_id: shop.box.id, kind: command.kind, payload: JSON.stringify(command) }).returning('id').executeTakeFirstOrThrow();
+    const row = await ctx.db
+      .insertInto('box_commands')
+      .values({ box_id: shop.box.id, kind: command.kind, payload: JSON.stringify(command) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await notify(ctx.db, ctx.prefix, COMMANDS_CHANNEL, JSON.stringify({ boxId: shop.box.id, id: Number(row.id), command }));
-    expect(await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === paymentUuid)).toMatchObject({ commandId: Number(row.id), command: { kind: 'recoverTransaction', terminalId: 'T1' } });
+    expect(await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === paymentUuid)).toMatchObject({
+      commandId: Number(row.id),
+      command: { kind: 'recoverTransaction', terminalId: 'T1' },
+    });
     box.send({ type: 'commandReceived', commandId: Number(row.id) });
     await vi.waitFor(async () => {
       const delivered = await ctx.db.selectFrom('box_commands').select('delivered_at').where('id', '=', Number(row.id)).executeTakeFirst();
@@ -226,7 +238,21 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     async function settle(box: FakeBox, uuid: string): Promise<void> {
       // The transaction the box reported sending, if it did: a result for another one settles nothing.
       const transactionId = (await getPayment(ctx.db, uuid))?.transactionId ?? '1';
-      box.send(event({ kind: 'transactionResult', paymentUuid: uuid, terminalId: 'T1', transactionId, result: 'Declined', resultId: 2, amountCents: null, authorisationCode: null, cardBrand: null, tickets: [], recovered: false }));
+      box.send(
+        event({
+          kind: 'transactionResult',
+          paymentUuid: uuid,
+          terminalId: 'T1',
+          transactionId,
+          result: 'Declined',
+          resultId: 2,
+          amountCents: null,
+          authorisationCode: null,
+          cardBrand: null,
+          tickets: [],
+          recovered: false,
+        }),
+      );
       await vi.waitFor(async () => expect((await getPayment(ctx.db, uuid))?.state).toBe('retry'), PATIENCE);
     }
 
@@ -281,7 +307,12 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
       await box.close();
       await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), PATIENCE);
-      await actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'customer left', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } });
+      await actOnPayment(ctx, uuid, {
+        event: 'markFailed',
+        userId: shop.userId,
+        reason: 'customer left',
+        override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' },
+      });
 
       const again = await connect();
       await again.hello([device('T1')]);
@@ -298,7 +329,14 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       await box.hello([device('T1')]);
       const uuid = await pay();
       await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
-      await expect(actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'impatient', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { boxOnline: true } });
+      await expect(
+        actOnPayment(ctx, uuid, {
+          event: 'markFailed',
+          userId: shop.userId,
+          reason: 'impatient',
+          override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' },
+        }),
+      ).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { boxOnline: true } });
       expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
       await settle(box, uuid);
       await box.close();
@@ -317,7 +355,14 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       }, PATIENCE);
       await box.close();
       await vi.waitFor(async () => expect(await getBox(ctx.db, shop.box.id)).toMatchObject({ online: false }), PATIENCE);
-      await expect(actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'box gone', override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' } })).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { startDelivered: true } });
+      await expect(
+        actOnPayment(ctx, uuid, {
+          event: 'markFailed',
+          userId: shop.userId,
+          reason: 'box gone',
+          override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' },
+        }),
+      ).rejects.toMatchObject({ code: 'KASSA_PAYMENT_STATE', details: { startDelivered: true } });
       expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
       const again = await connect();
       await again.hello([device('T1')]);

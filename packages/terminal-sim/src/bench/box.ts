@@ -35,10 +35,13 @@ function startTransactions(session: Session): void {
     const amount = 1000 + 10 + Math.floor(Math.random() * 89);
     send(session, 'TransactionRequest', { transactionId: nextId++, transactionData: { amount }, printData: { printOrigin: 2 } });
   };
-  session.timer = setTimeout(() => {
-    tick();
-    session.timer = setInterval(tick, 1000);
-  }, Math.floor(Math.random() * 1000));
+  session.timer = setTimeout(
+    () => {
+      tick();
+      session.timer = setInterval(tick, 1000);
+    },
+    Math.floor(Math.random() * 1000),
+  );
 }
 
 const server = createServer((socket) => {

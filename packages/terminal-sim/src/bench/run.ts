@@ -82,8 +82,20 @@ async function main(): Promise<void> {
   box.send('stop');
   const load = `${TERMINALS} terminals, keep-alive 1 s, 1 tx/terminal/s`;
   const figures = [
-    { name: `terminal process CPU, ${load}`, value: round1(median(rounds.map((r) => r.cpuPercent))), unit: '% of one core', target: '< 50% of one core', bound: 'frame encoding and socket writes, timers' },
-    { name: `terminal process RSS, ${load}`, value: round1(median(rounds.map((r) => r.rssMb))), unit: 'MB', target: '< 150 MB', bound: 'Node baseline plus per-socket buffers' },
+    {
+      name: `terminal process CPU, ${load}`,
+      value: round1(median(rounds.map((r) => r.cpuPercent))),
+      unit: '% of one core',
+      target: '< 50% of one core',
+      bound: 'frame encoding and socket writes, timers',
+    },
+    {
+      name: `terminal process RSS, ${load}`,
+      value: round1(median(rounds.map((r) => r.rssMb))),
+      unit: 'MB',
+      target: '< 150 MB',
+      bound: 'Node baseline plus per-socket buffers',
+    },
     { name: `transactions completed, ${load}`, value: round1(median(rounds.map((r) => r.txPerSecond))), unit: 'tx/s', reference: `${TERMINALS} tx/s offered` },
     { name: `fleet start, ${TERMINALS} terminals connected and greeted`, value: Math.round(median(rounds.map((r) => r.readyMs))), unit: 'ms' },
   ];

@@ -155,7 +155,8 @@ export function describe(message: TypedMessage): string {
     if (body.transactionResult !== undefined) return `${message.type}:${resultLabel(body.transactionResult)}`;
     if (body.transactionStage !== undefined) return `${message.type}:${stageLabel(body.transactionStage)}`;
   }
-  if (message.type === 'InformationReport') return body.transactionStage !== undefined ? `InformationReport:${stageLabel(body.transactionStage)}` : 'InformationReport';
+  if (message.type === 'InformationReport')
+    return body.transactionStage !== undefined ? `InformationReport:${stageLabel(body.transactionStage)}` : 'InformationReport';
   if (body.resultCode !== undefined) return `${message.type}:${body.resultCode}`;
   return message.type;
 }

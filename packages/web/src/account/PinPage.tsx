@@ -34,10 +34,31 @@ export function PinPage() {
       <form className="card row-form" aria-label={t('users.myPin')} onSubmit={submit}>
         <p className="help">{t('users.myPinHelp')}</p>
         <Field label={t('users.currentPassword')}>
-          {(props) => <input {...props} type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrentPassword(e.target.value)} required />}
+          {(props) => (
+            <input
+              {...props}
+              type="password"
+              autoComplete="current-password"
+              value={currentPassword}
+              onChange={(e) => setCurrentPassword(e.target.value)}
+              required
+            />
+          )}
         </Field>
         <Field label={t('users.pin')} help={t('users.pinHelp')}>
-          {(props) => <input {...props} type="password" inputMode="numeric" autoComplete="off" pattern="[0-9]{4,8}" className="short" value={pin} onChange={(e) => setPin(e.target.value)} required />}
+          {(props) => (
+            <input
+              {...props}
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              pattern="[0-9]{4,8}"
+              className="short"
+              value={pin}
+              onChange={(e) => setPin(e.target.value)}
+              required
+            />
+          )}
         </Field>
         <div className="row">
           <button type="submit" className="primary">

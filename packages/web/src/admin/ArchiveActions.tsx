@@ -7,7 +7,21 @@ import { ErrorAlert } from '../ui/components';
  * in place, what it will do; the server decides (a used one cannot be deleted: the refusal says why,
  * with archive as the way out).
  */
-export function ArchiveActions({ name, archived, archive, restore, remove, onDone }: { name: string; archived: boolean; archive: () => Promise<unknown>; restore: () => Promise<unknown>; remove: () => Promise<unknown>; onDone: () => void }) {
+export function ArchiveActions({
+  name,
+  archived,
+  archive,
+  restore,
+  remove,
+  onDone,
+}: {
+  name: string;
+  archived: boolean;
+  archive: () => Promise<unknown>;
+  restore: () => Promise<unknown>;
+  remove: () => Promise<unknown>;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState<'archive' | 'remove' | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -47,7 +61,12 @@ export function ArchiveActions({ name, archived, archive, restore, remove, onDon
         <div role="group" aria-label={asking === 'archive' ? t('archive.archive') : t('app.remove')}>
           <p>{asking === 'archive' ? t('archive.confirmArchive', { name }) : t('archive.confirmDelete', { name })}</p>
           <div className="row">
-            <button type="button" className={asking === 'remove' ? 'danger' : 'primary'} disabled={busy} onClick={() => void run(asking === 'archive' ? archive : remove)}>
+            <button
+              type="button"
+              className={asking === 'remove' ? 'danger' : 'primary'}
+              disabled={busy}
+              onClick={() => void run(asking === 'archive' ? archive : remove)}
+            >
               {asking === 'archive' ? t('archive.archive') : t('app.remove')}
             </button>
             <button type="button" disabled={busy} onClick={() => setAsking(null)}>

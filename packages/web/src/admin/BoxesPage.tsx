@@ -60,7 +60,9 @@ function PairForm({ onPaired, onCode }: { onPaired: (paired: PairedBox) => void;
   return (
     <form className="card row-form" aria-labelledby="pair-title" onSubmit={(e) => void submit(e)}>
       <h2 id="pair-title">{t('boxes.pairTitle')}</h2>
-      <Field label={t('boxes.boxName')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+      <Field label={t('boxes.boxName')}>
+        {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}
+      </Field>
       <button type="submit" className="primary" value="code" disabled={busy}>
         {t('boxes.showCode')}
       </button>

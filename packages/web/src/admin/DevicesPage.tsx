@@ -89,7 +89,10 @@ function DeviceTable({ devices: list, boxes: boxList, onChanged }: { devices: De
               <ApprovalBadge device={device} />
               {device.approval === 'quarantined' ? (
                 <small className="help block">
-                  {t('devices.approvedWas', { serialNumber: device.approvedSerialNumber ?? t('devices.notReported'), address: device.approvedAddress ?? t('devices.notReported') })}
+                  {t('devices.approvedWas', {
+                    serialNumber: device.approvedSerialNumber ?? t('devices.notReported'),
+                    address: device.approvedAddress ?? t('devices.notReported'),
+                  })}
                 </small>
               ) : null}
               {device.sharedWith.length > 0 ? (
@@ -101,7 +104,12 @@ function DeviceTable({ devices: list, boxes: boxList, onChanged }: { devices: De
             <td>{device.lastSeenAt === null ? t('boxes.never') : dateTime(device.lastSeenAt)}</td>
             <td>
               {device.approval === 'approved' ? null : (
-                <button type="button" className="primary" aria-label={t('devices.approveLabel', { terminalId: device.terminalId })} onClick={() => void act(() => devices.approve(device.id), onChanged)}>
+                <button
+                  type="button"
+                  className="primary"
+                  aria-label={t('devices.approveLabel', { terminalId: device.terminalId })}
+                  onClick={() => void act(() => devices.approve(device.id), onChanged)}
+                >
                   {device.approval === 'new' ? t('devices.approve') : t('devices.approveChange')}
                 </button>
               )}{' '}

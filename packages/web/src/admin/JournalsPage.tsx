@@ -63,7 +63,9 @@ function JournalForm({ onSaved }: { onSaved: () => void }) {
   return (
     <form className="card row-form" aria-labelledby="journal-form-title" onSubmit={(e) => void submit(e)}>
       <h2 id="journal-form-title">{t('journals.add')}</h2>
-      <Field label={t('app.name')} error={errorFor('name')}>{(props) => <input {...props} value={body.name} onChange={(e) => setBody({ ...body, name: e.target.value })} required maxLength={120} />}</Field>
+      <Field label={t('app.name')} error={errorFor('name')}>
+        {(props) => <input {...props} value={body.name} onChange={(e) => setBody({ ...body, name: e.target.value })} required maxLength={120} />}
+      </Field>
       <Field label={t('journals.type')}>
         {(props) => (
           <select {...props} value={body.type} onChange={(e) => setBody({ ...body, type: e.target.value === 'cash' ? 'cash' : 'bank' })}>

@@ -50,8 +50,12 @@ function Detail({ detail, people }: { detail: PaymentDetail; people: User[] }) {
           <code>{payment.uuid}</code>
         </dd>
       </dl>
-      {payment.settledBy === null ? null : <p className="note">{t('payments.settledBy', { user: nameOf(payment.settledBy), reason: payment.settleReason ?? '' })}</p>}
-      {payment.approvedBy === null || payment.approvedBy === payment.settledBy ? null : <p className="note">{t('payments.approvedBy', { user: nameOf(payment.approvedBy) })}</p>}
+      {payment.settledBy === null ? null : (
+        <p className="note">{t('payments.settledBy', { user: nameOf(payment.settledBy), reason: payment.settleReason ?? '' })}</p>
+      )}
+      {payment.approvedBy === null || payment.approvedBy === payment.settledBy ? null : (
+        <p className="note">{t('payments.approvedBy', { user: nameOf(payment.approvedBy) })}</p>
+      )}
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t('payments.history')}</h2>
         <div className="table-wrap">
@@ -71,7 +75,9 @@ function Detail({ detail, people }: { detail: PaymentDetail; people: User[] }) {
                   <td>{dateTime(entry.at)}</td>
                   <td>{source(entry)}</td>
                   <td>{entry.event}</td>
-                  <td>{entry.fromState === entry.toState ? t(`state.${entry.toState}`) : `${t(`state.${entry.fromState}`)} → ${t(`state.${entry.toState}`)}`}</td>
+                  <td>
+                    {entry.fromState === entry.toState ? t(`state.${entry.toState}`) : `${t(`state.${entry.fromState}`)} → ${t(`state.${entry.toState}`)}`}
+                  </td>
                   <td>{entry.message ?? ''}</td>
                 </tr>
               ))}

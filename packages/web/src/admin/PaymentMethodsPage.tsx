@@ -22,13 +22,15 @@ interface Data {
 const isIngenicoPayment = (d: Device) => d.type === 'payment' && d.make.toLowerCase() === 'ingenico';
 const EMPTY: PaymentMethodBody = { name: '', kind: 'bank', journalId: 0, terminal: 'none', deviceId: null, refundTransactionType: null };
 
-
 export function PaymentMethodsPage() {
   const { t } = useTranslation();
   // The devices follow their events (`liveCache.ts`): a terminal's state shows beside its method.
   const methods = useQuery(queries.paymentMethods());
   const all = allOf(methods, useQuery(queries.journals()), useQuery(queries.devices()), useQuery(queries.company()));
-  const loaded = { ...all, data: all.data === undefined ? undefined : ({ methods: all.data[0], journals: all.data[1], devices: all.data[2], company: all.data[3] } satisfies Data) };
+  const loaded = {
+    ...all,
+    data: all.data === undefined ? undefined : ({ methods: all.data[0], journals: all.data[1], devices: all.data[2], company: all.data[3] } satisfies Data),
+  };
   const [editing, setEditing] = useState<PaymentMethod | null>(null);
 
   return (
@@ -56,7 +58,9 @@ export function PaymentMethodsPage() {
 
 function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing: PaymentMethod | null; onSaved: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
-  const [body, setBody] = useState<PaymentMethodBody>(editing === null ? EMPTY : { name: editing.name, kind: editing.kind, journalId: editing.journalId, terminal: editing.terminal, deviceId: editing.deviceId });
+  const [body, setBody] = useState<PaymentMethodBody>(
+    editing === null ? EMPTY : { name: editing.name, kind: editing.kind, journalId: editing.journalId, terminal: editing.terminal, deviceId: editing.deviceId },
+  );
   const [refundType, setRefundType] = useState(editing?.refundTransactionType ?? '');
   const [refundTypeError, setRefundTypeError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -104,7 +108,12 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
         </Field>
         <Field label={t('methods.journal')} error={errorFor('journal')}>
           {(props) => (
-            <select {...props} value={body.journalId === 0 ? '' : String(body.journalId)} onChange={(e) => setBody({ ...body, journalId: Number(e.target.value) })} required>
+            <select
+              {...props}
+              value={body.journalId === 0 ? '' : String(body.journalId)}
+              onChange={(e) => setBody({ ...body, journalId: Number(e.target.value) })}
+              required
+            >
               <option value="">{t('methods.chooseJournal')}</option>
               {data.journals.map((j) => (
                 <option key={j.id} value={j.id}>
@@ -117,7 +126,11 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
         {terminalOffered ? (
           <Field label={t('methods.terminal')} error={errorFor('terminal')}>
             {(props) => (
-              <select {...props} value={body.terminal} onChange={(e) => setBody({ ...body, terminal: e.target.value === 'ingenico' ? 'ingenico' : 'none', deviceId: null })}>
+              <select
+                {...props}
+                value={body.terminal}
+                onChange={(e) => setBody({ ...body, terminal: e.target.value === 'ingenico' ? 'ingenico' : 'none', deviceId: null })}
+              >
                 <option value="none">{t('methods.terminalNone')}</option>
                 <option value="ingenico">{t('methods.terminalIngenico')}</option>
               </select>
@@ -129,7 +142,11 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
         {body.terminal === 'ingenico' ? (
           <Field label={t('methods.device')} error={errorFor('device')} help={ingenicoDevices.length === 0 ? t('methods.noDevice') : undefined}>
             {(props) => (
-              <select {...props} value={body.deviceId === null ? '' : String(body.deviceId)} onChange={(e) => setBody({ ...body, deviceId: e.target.value === '' ? null : Number(e.target.value) })}>
+              <select
+                {...props}
+                value={body.deviceId === null ? '' : String(body.deviceId)}
+                onChange={(e) => setBody({ ...body, deviceId: e.target.value === '' ? null : Number(e.target.value) })}
+              >
                 <option value="">{t('methods.chooseDevice')}</option>
                 {ingenicoDevices.map((d) => (
                   // Only an approved terminal may be chosen; the others are shown, marked, and not selectable.
@@ -145,7 +162,18 @@ function MethodForm({ data, editing, onSaved, onCancel }: { data: Data; editing:
         ) : null}
         {body.terminal === 'ingenico' ? (
           <Field label={t('methods.refundType')} help={t('methods.refundTypeHelp')} error={refundTypeError ?? errorFor('refundType')}>
-            {(props) => <input {...props} className="short" value={refundType} onChange={(e) => setRefundType(e.target.value)} placeholder="20" maxLength={2} autoComplete="off" spellCheck={false} />}
+            {(props) => (
+              <input
+                {...props}
+                className="short"
+                value={refundType}
+                onChange={(e) => setRefundType(e.target.value)}
+                placeholder="20"
+                maxLength={2}
+                autoComplete="off"
+                spellCheck={false}
+              />
+            )}
           </Field>
         ) : null}
       </div>
@@ -168,7 +196,10 @@ function MethodTable({ data, onEdit, onChanged }: { data: Data; onEdit: (method:
   const { t } = useTranslation();
   if (data.methods.length === 0) return <p>{t('methods.empty')}</p>;
   return (
-    <DataTable label={t('methods.title')} columns={[t('app.name'), t('methods.kind'), t('methods.journal'), t('methods.terminal'), t('methods.device'), t('app.actions')]}>
+    <DataTable
+      label={t('methods.title')}
+      columns={[t('app.name'), t('methods.kind'), t('methods.journal'), t('methods.terminal'), t('methods.device'), t('app.actions')]}
+    >
       {data.methods.map((m) => {
         const device = data.devices.find((d) => d.id === m.deviceId);
         return (

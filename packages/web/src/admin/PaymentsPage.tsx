@@ -63,7 +63,11 @@ export function PaymentsPage() {
       </div>
       <LoadState query={loaded}>
         {([list, methods, deviceList]) => {
-          const rows = list.items.map((p) => ({ p, method: methods.find((m) => m.id === p.paymentMethodId), device: deviceList.find((d) => d.id === p.deviceId) }));
+          const rows = list.items.map((p) => ({
+            p,
+            method: methods.find((m) => m.id === p.paymentMethodId),
+            device: deviceList.find((d) => d.id === p.deviceId),
+          }));
           if (rows.length === 0) return <p>{t('payments.empty')}</p>;
           const page = pageView({ offset: list.offset, limit: PAGE, shown: list.items.length, total: list.total });
           return (
@@ -77,7 +81,17 @@ export function PaymentsPage() {
                   {t('payments.next')}
                 </button>
               </nav>
-              <DataTable label={t('payments.title')} columns={[t('payments.time'), { label: t('payments.amount'), numeric: true }, t('payments.state'), t('payments.method'), t('payments.terminal'), t('app.actions')]}>
+              <DataTable
+                label={t('payments.title')}
+                columns={[
+                  t('payments.time'),
+                  { label: t('payments.amount'), numeric: true },
+                  t('payments.state'),
+                  t('payments.method'),
+                  t('payments.terminal'),
+                  t('app.actions'),
+                ]}
+              >
                 {rows.map(({ p, method, device }) => (
                   <tr key={p.uuid}>
                     <td>{dateTime(p.createdAt)}</td>

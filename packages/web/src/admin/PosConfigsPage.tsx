@@ -63,7 +63,9 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
         {config === null ? t('posConfigs.add') : config.name}
         {config?.archived === true ? <span className="note"> — {t('archive.archived')}</span> : null}
       </h2>
-      <Field label={t('app.name')} error={errorFor('name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+      <Field label={t('app.name')} error={errorFor('name')}>
+        {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}
+      </Field>
       <fieldset aria-describedby={methodsError === null ? undefined : `${titleId}-methods-error`} aria-invalid={methodsError !== null}>
         <legend>{t('posConfigs.methods')}</legend>
         {methodsError === null ? null : (
@@ -72,13 +74,15 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
           </p>
         )}
         {/* An archived method is offered nowhere: it is listed only while this configuration still has it. */}
-        {methods.filter((m) => !m.archived || selected.includes(m.id)).map((m) => (
-          <label key={m.id} className="check">
-            <input type="checkbox" checked={selected.includes(m.id)} onChange={(e) => toggle(m.id, e.target.checked)} />
-            {m.name}
-            {m.archived ? ` — ${t('archive.archived')}` : ''}
-          </label>
-        ))}
+        {methods
+          .filter((m) => !m.archived || selected.includes(m.id))
+          .map((m) => (
+            <label key={m.id} className="check">
+              <input type="checkbox" checked={selected.includes(m.id)} onChange={(e) => toggle(m.id, e.target.checked)} />
+              {m.name}
+              {m.archived ? ` — ${t('archive.archived')}` : ''}
+            </label>
+          ))}
       </fieldset>
       <ErrorAlert error={formError} />
       <div className="row">

@@ -41,7 +41,16 @@ export function ProductsPage() {
             {productList.length === 0 ? (
               <p>{t('products.empty')}</p>
             ) : (
-              <DataTable label={t('products.title')} columns={[t('app.name'), { label: t('products.price'), numeric: true }, { label: t('products.vat'), numeric: true }, t('products.active'), t('app.actions')]}>
+              <DataTable
+                label={t('products.title')}
+                columns={[
+                  t('app.name'),
+                  { label: t('products.price'), numeric: true },
+                  { label: t('products.vat'), numeric: true },
+                  t('products.active'),
+                  t('app.actions'),
+                ]}
+              >
                 {productList.map((p) => (
                   <tr key={p.id}>
                     <th scope="row">{p.name}</th>
@@ -103,9 +112,13 @@ function ProductForm({ company: c, editing, onDone, onCancel }: { company: Compa
   return (
     <form className="card row-form" aria-labelledby="product-form-title" onSubmit={(e) => void submit(e)}>
       <h2 id="product-form-title">{editing === null ? t('products.add') : t('products.editTitle', { name: editing.name })}</h2>
-      <Field label={t('app.name')} error={errorFor('name')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+      <Field label={t('app.name')} error={errorFor('name')}>
+        {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}
+      </Field>
       <Field label={t('products.price')} error={priceError ?? errorFor('priceCents')}>
-        {(props) => <input {...props} inputMode="decimal" value={price} placeholder={toInput(0)} onChange={(e) => setPrice(e.target.value)} required className="short" />}
+        {(props) => (
+          <input {...props} inputMode="decimal" value={price} placeholder={toInput(0)} onChange={(e) => setPrice(e.target.value)} required className="short" />
+        )}
       </Field>
       <Field label={t('products.vat')} error={vatRefused ? errorText(t, error) : errorFor('vatRate')}>
         {(props) => (

@@ -57,12 +57,17 @@ function SettingsForms({ company, onSaved }: { company: Company; onSaved: (compa
     }
   };
 
-  const countryRefused = isApiError(companyError, 'KASSA_COUNTRY_UNKNOWN') || isApiError(companyError, 'KASSA_INGENICO_IN_USE') || isApiError(companyError, 'KASSA_INGENICO_COUNTRY');
+  const countryRefused =
+    isApiError(companyError, 'KASSA_COUNTRY_UNKNOWN') ||
+    isApiError(companyError, 'KASSA_INGENICO_IN_USE') ||
+    isApiError(companyError, 'KASSA_INGENICO_COUNTRY');
   return (
     <div className="stack">
       <form className="card" aria-labelledby="company-title" onSubmit={(e) => void saveCompany(e)}>
         <h2 id="company-title">{t('settings.company')}</h2>
-        <Field label={t('settings.companyName')}>{(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+        <Field label={t('settings.companyName')}>
+          {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}
+        </Field>
         <Field label={t('settings.country')} help={t('settings.countryHelp')} error={countryRefused ? errorText(t, companyError) : null}>
           {(props) => <input {...props} value={country} onChange={(e) => setCountry(e.target.value)} required minLength={2} maxLength={2} className="short" />}
         </Field>

@@ -19,7 +19,11 @@ export function UsersPage() {
   const loaded = useQuery(queries.users());
   const changing = useChange(queryKeys.users);
   // The refusal is shown from `changing.error`; a caller waiting for the change only needs to know it is over.
-  const act = (action: () => Promise<unknown>): Promise<void> => changing.mutateAsync(action).then(() => undefined, () => undefined);
+  const act = (action: () => Promise<unknown>): Promise<void> =>
+    changing.mutateAsync(action).then(
+      () => undefined,
+      () => undefined,
+    );
   const change = (user: User, body: UpdateUserBody) => act(() => users.update(user.id, body));
   return (
     <Page title={t('users.title')}>
@@ -27,12 +31,19 @@ export function UsersPage() {
       <ErrorAlert error={changing.error} />
       <LoadState query={loaded}>
         {(list) => (
-          <DataTable label={t('users.title')} columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('users.signIn'), t('app.actions')]}>
+          <DataTable
+            label={t('users.title')}
+            columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('users.signIn'), t('app.actions')]}
+          >
             {list.map((user) => (
               <tr key={user.id}>
                 <th scope="row">{user.username}</th>
                 <td>
-                  <select aria-label={`${t('users.role')}: ${user.username}`} value={user.role} onChange={(e) => void change(user, { role: roleOf(e.target.value) })}>
+                  <select
+                    aria-label={`${t('users.role')}: ${user.username}`}
+                    value={user.role}
+                    onChange={(e) => void change(user, { role: roleOf(e.target.value) })}
+                  >
                     <RoleOptions />
                   </select>
                 </td>
@@ -46,7 +57,11 @@ export function UsersPage() {
                     </button>
                   ) : null}
                   <PinForm user={user} onSet={(pin) => change(user, { pin })} />
-                  <button type="button" onClick={() => void change(user, { active: !user.active })} aria-label={`${user.active ? t('users.deactivate') : t('users.activate')} ${user.username}`}>
+                  <button
+                    type="button"
+                    onClick={() => void change(user, { active: !user.active })}
+                    aria-label={`${user.active ? t('users.deactivate') : t('users.activate')} ${user.username}`}
+                  >
                     {user.active ? t('users.deactivate') : t('users.activate')}
                   </button>
                 </td>
@@ -82,10 +97,26 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
     <form className="card row-form" aria-labelledby="user-form-title" onSubmit={(e) => void submit(e)}>
       <h2 id="user-form-title">{t('users.add')}</h2>
       <Field label={t('users.username')} error={errorFor('username')}>
-        {(props) => <input {...props} value={body.username} autoComplete="off" onChange={(e) => setBody({ ...body, username: e.target.value })} required maxLength={64} />}
+        {(props) => (
+          <input {...props} value={body.username} autoComplete="off" onChange={(e) => setBody({ ...body, username: e.target.value })} required maxLength={64} />
+        )}
       </Field>
-      <Field label={t('users.password')} help={t('users.passwordHelp')} error={refusedPassword === null ? null : t(refusedPassword === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}>
-        {(props) => <input {...props} type="password" autoComplete="new-password" value={body.password} onChange={(e) => setBody({ ...body, password: e.target.value })} required minLength={PASSWORD_MIN_LENGTH} />}
+      <Field
+        label={t('users.password')}
+        help={t('users.passwordHelp')}
+        error={refusedPassword === null ? null : t(refusedPassword === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}
+      >
+        {(props) => (
+          <input
+            {...props}
+            type="password"
+            autoComplete="new-password"
+            value={body.password}
+            onChange={(e) => setBody({ ...body, password: e.target.value })}
+            required
+            minLength={PASSWORD_MIN_LENGTH}
+          />
+        )}
       </Field>
       <Field label={t('users.role')}>
         {(props) => (
@@ -95,7 +126,18 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
         )}
       </Field>
       <Field label={t('users.pin')} help={t('users.pinHelp')} error={errorFor('pin')}>
-        {(props) => <input {...props} type="password" inputMode="numeric" autoComplete="off" pattern="[0-9]{4,8}" value={pin} onChange={(e) => setPin(e.target.value)} className="short" />}
+        {(props) => (
+          <input
+            {...props}
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            pattern="[0-9]{4,8}"
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+            className="short"
+          />
+        )}
       </Field>
       <button type="submit" className="primary">
         {t('users.add')}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client.js';
 import { methodFieldOf } from './methodErrors.js';
 
-const refusal = (code: string, details?: Record<string, unknown>) => new ApiError({ code, message: code, status: 422, ...(details === undefined ? {} : { details }) });
+const refusal = (code: string, details?: Record<string, unknown>) =>
+  new ApiError({ code, message: code, status: 422, ...(details === undefined ? {} : { details }) });
 
 describe('methodFieldOf', () => {
   it('puts each rule of the seed beside the field it is about', () => {

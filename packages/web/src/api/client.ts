@@ -39,7 +39,12 @@ export function onUnauthenticated(listener: () => void): () => void {
 function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null) return false;
   const error = (value as { error?: unknown }).error;
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { message?: unknown }).message === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -64,7 +69,13 @@ export async function api<T>(method: Method, path: string, body?: unknown, signa
   if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body), signal: signal ?? null });
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: signal ?? null,
+    });
   } catch (caught) {
     if (signal?.aborted === true) throw caught;
     throw new ApiError({ code: NETWORK_ERROR, message: 'The server cannot be reached.', status: 0 });

@@ -141,12 +141,17 @@ export const orders = {
   receipt: (id: string, signal?: AbortSignal) => api<Receipt>('GET', `/api/orders/${enc(id)}/receipt`, undefined, signal),
   /** A refund: the uuid is the idempotency key; a cashier sends a manager's approval given on the spot. */
   refund: (id: string, uuid: string, body: PutRefundBody) => api<Refund>('PUT', `/api/orders/${enc(id)}/refunds/${enc(uuid)}`, body),
-  refundReceipt: (id: string, uuid: string, signal?: AbortSignal) => api<RefundReceipt>('GET', `/api/orders/${enc(id)}/refunds/${enc(uuid)}/receipt`, undefined, signal),
+  refundReceipt: (id: string, uuid: string, signal?: AbortSignal) =>
+    api<RefundReceipt>('GET', `/api/orders/${enc(id)}/refunds/${enc(uuid)}/receipt`, undefined, signal),
 };
 
 /** `?a=1&b=2` of the defined values of a query, or nothing. */
 function queryString(query: object): string {
-  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  const params = new URLSearchParams(
+    Object.entries(query)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
   const search = params.toString();
   return search === '' ? '' : `?${search}`;
 }
@@ -158,6 +163,8 @@ export const payments = {
   cancel: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/cancel`),
   recover: (uuid: string) => api<Payment>('POST', `/api/payments/${enc(uuid)}/check`),
   /** An override: a cashier sends a manager's approval given on the spot; a manager or admin sends none. */
-  forceDone: (uuid: string, reason: string, approval?: ManagerApproval) => api<Payment>('POST', `/api/payments/${enc(uuid)}/force-done`, approval === undefined ? { reason } : { reason, approval }),
-  markFailed: (uuid: string, reason: string, approval?: ManagerApproval) => api<Payment>('POST', `/api/payments/${enc(uuid)}/mark-failed`, approval === undefined ? { reason } : { reason, approval }),
+  forceDone: (uuid: string, reason: string, approval?: ManagerApproval) =>
+    api<Payment>('POST', `/api/payments/${enc(uuid)}/force-done`, approval === undefined ? { reason } : { reason, approval }),
+  markFailed: (uuid: string, reason: string, approval?: ManagerApproval) =>
+    api<Payment>('POST', `/api/payments/${enc(uuid)}/mark-failed`, approval === undefined ? { reason } : { reason, approval }),
 };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from './client.js';
 import { errorField } from './errorField.js';
 
-const refusal = (code: string, details?: Record<string, unknown>) => new ApiError({ code, message: code, status: 422, ...(details === undefined ? {} : { details }) });
+const refusal = (code: string, details?: Record<string, unknown>) =>
+  new ApiError({ code, message: code, status: 422, ...(details === undefined ? {} : { details }) });
 
 describe('errorField', () => {
   it('takes the field the server names in details', () => {

@@ -4,7 +4,11 @@ import { followedPos, followPos, mayChooseFollow } from './follow';
 describe('what the live stream follows', () => {
   beforeEach(() => {
     const items = new Map<string, string>();
-    const storage = { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value), removeItem: (key: string) => void items.delete(key) };
+    const storage = {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    };
     Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true });
   });
 

@@ -7,12 +7,43 @@ import { queryKeys } from './queryKeys.js';
 const at = '2026-01-01T10:00:00.000Z';
 const uuid = '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11';
 const orderId = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
-const payment = { uuid, orderId, paymentMethodId: 1, amountCents: 980, state: 'waitingCard', deviceId: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null, kind: 'payment' } as const;
+const payment = {
+  uuid,
+  orderId,
+  paymentMethodId: 1,
+  amountCents: 980,
+  state: 'waitingCard',
+  deviceId: 1,
+  createdAt: at,
+  updatedAt: at,
+  settledBy: null,
+  settleReason: null,
+  approvedBy: null,
+  tenderedCents: null,
+  changeCents: null,
+  kind: 'payment',
+} as const;
 const detail: PaymentDetail = { payment, history: [], tickets: [] };
 const order = { id: orderId, sessionId: 1, state: 'draft', payments: [], lines: [], totalCents: 980 } as unknown as Order;
 const device = (id: number, extra: Partial<Device> = {}): Device => ({
-  id, boxId: 'box-1', terminalId: `T${id}`, type: 'payment', make: 'Ingenico', model: 'Lane/5000', online: true, lastSeenAt: at, removed: false, approval: 'approved',
-  serialNumber: null, address: null, approvedSerialNumber: null, approvedAddress: null, approvedAt: null, sharedWith: [], alerts: [], ...extra,
+  id,
+  boxId: 'box-1',
+  terminalId: `T${id}`,
+  type: 'payment',
+  make: 'Ingenico',
+  model: 'Lane/5000',
+  online: true,
+  lastSeenAt: at,
+  removed: false,
+  approval: 'approved',
+  serialNumber: null,
+  address: null,
+  approvedSerialNumber: null,
+  approvedAddress: null,
+  approvedAt: null,
+  sharedWith: [],
+  alerts: [],
+  ...extra,
 });
 // A live event as the stream carries it; the tests give each topic its data.
 const event = <T extends LiveEvent['topic']>(topic: T, data: LiveEventData<T>): LiveEvent => ({ id: 1, at, topic, data }) as LiveEvent;
@@ -29,7 +60,13 @@ describe('applyLiveEvent', () => {
   it('writes a payment event’s state into the payment, and marks its history, its order, its receipt and the lists out of date', () => {
     const list = queryKeys.orders.list({ state: 'draft' });
     const other = queryKeys.orders.detail('00000000-0000-4000-8000-000000000000');
-    const client = cacheWith([[queryKeys.payments.detail(uuid), detail], [queryKeys.orders.detail(orderId), order], [queryKeys.orders.receipt(orderId), {}], [list, { items: [] }], [other, order]]);
+    const client = cacheWith([
+      [queryKeys.payments.detail(uuid), detail],
+      [queryKeys.orders.detail(orderId), order],
+      [queryKeys.orders.receipt(orderId), {}],
+      [list, { items: [] }],
+      [other, order],
+    ]);
     applyLiveEvent(client, event('payment', { payment: { ...payment, state: 'done' } }));
     expect(client.getQueryData<PaymentDetail>(queryKeys.payments.detail(uuid))?.payment.state).toBe('done');
     expect(invalidated(client, queryKeys.payments.detail(uuid))).toBe(true);
@@ -42,7 +79,10 @@ describe('applyLiveEvent', () => {
   it('writes an order event’s order where it is held, and marks the order lists out of date', () => {
     const list = queryKeys.orders.list({ state: 'draft' });
     const unseen = '00000000-0000-4000-8000-000000000000';
-    const client = cacheWith([[list, { items: [] }], [queryKeys.orders.detail(orderId), order]]);
+    const client = cacheWith([
+      [list, { items: [] }],
+      [queryKeys.orders.detail(orderId), order],
+    ]);
     applyLiveEvent(client, event('order', { order: { ...order, state: 'paid' } }));
     applyLiveEvent(client, event('order', { order: { ...order, id: unseen } }));
     expect(client.getQueryData<Order>(queryKeys.orders.detail(orderId))?.state).toBe('paid');
@@ -51,7 +91,10 @@ describe('applyLiveEvent', () => {
   });
 
   it('keeps the devices list as the events tell it: a device replaced, joining, then leaving once removed', () => {
-    const client = cacheWith([[queryKeys.devices, [device(1), device(2)]], [queryKeys.boxes, []]]);
+    const client = cacheWith([
+      [queryKeys.devices, [device(1), device(2)]],
+      [queryKeys.boxes, []],
+    ]);
     applyLiveEvent(client, event('device', { device: device(1, { online: false }) }));
     applyLiveEvent(client, event('device', { device: device(3) }));
     applyLiveEvent(client, event('device', { device: device(2, { removed: true }) }));

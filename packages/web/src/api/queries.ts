@@ -19,7 +19,8 @@ export const queries = {
   sessions: {
     list: () => queryOptions({ queryKey: queryKeys.sessions.list(), queryFn: ({ signal }) => sessions.list(signal) }),
     detail: (id: number) => queryOptions({ queryKey: queryKeys.sessions.detail(id), queryFn: ({ signal }) => sessions.get(id, signal) }),
-    closingPreview: (id: number) => queryOptions({ queryKey: queryKeys.sessions.closingPreview(id), queryFn: ({ signal }) => sessions.closingPreview(id, signal) }),
+    closingPreview: (id: number) =>
+      queryOptions({ queryKey: queryKeys.sessions.closingPreview(id), queryFn: ({ signal }) => sessions.closingPreview(id, signal) }),
     report: (id: number) => queryOptions({ queryKey: queryKeys.sessions.report(id), queryFn: ({ signal }) => sessions.report(id, signal) }),
   },
   orders: {

@@ -48,7 +48,7 @@ export const en = {
   setup: {
     title: 'Set up kassa',
     intro: 'No admin exists yet. Choose the username and password of the first admin.',
-    noLink: 'No admin exists yet. Open the setup link the server printed when it started, or run \'kassa-server create-admin\' on the server.',
+    noLink: "No admin exists yet. Open the setup link the server printed when it started, or run 'kassa-server create-admin' on the server.",
     passwordHint: 'At least 12 characters, and not a common password.',
     submit: 'Create the admin',
   },
@@ -117,7 +117,8 @@ export const en = {
     state: 'State',
     lastSeen: 'Last seen',
     empty: 'No terminal has connected yet.',
-    approvalHint: 'A terminal that connects for the first time waits for your approval: check its serial number and address against the device on the counter, then approve it. One that comes back with another serial number or address is quarantined until you approve the change.',
+    approvalHint:
+      'A terminal that connects for the first time waits for your approval: check its serial number and address against the device on the counter, then approve it. One that comes back with another serial number or address is quarantined until you approve the change.',
     serialNumber: 'Serial number',
     address: 'Address',
     approval: 'Approval',
@@ -134,7 +135,8 @@ export const en = {
     removeLabel: 'Remove terminal {{terminalId}}',
     removeConfirm: 'Remove terminal {{terminalId}}? It comes back as new if its box reports it again.',
     alerts: 'Alerts',
-    alertImpostor: '{{at}}: a device at {{address}} (serial number {{serialNumber}}) claimed terminal {{terminalId}} while it was online; the box refused it {{attempts}} time(s).',
+    alertImpostor:
+      '{{at}}: a device at {{address}} (serial number {{serialNumber}}) claimed terminal {{terminalId}} while it was online; the box refused it {{attempts}} time(s).',
     reasonOtherAddress: 'It dialled from another address.',
     reasonOtherSerialNumber: 'It gave another serial number.',
     reasonNotIdentified: 'It did not give its serial number.',
@@ -174,7 +176,8 @@ export const en = {
     chooseDevice: 'Choose a device',
     noDevice: 'No Ingenico payment terminal is known yet: connect one to a box first (see Devices).',
     refundType: 'Refund transaction type',
-    refundTypeHelp: 'The TransactionType the terminal takes for a refund: two hex digits. Leave it empty for the usual 20; change it only when the acquirer or the terminal asks for another value.',
+    refundTypeHelp:
+      'The TransactionType the terminal takes for a refund: two hex digits. Leave it empty for the usual 20; change it only when the acquirer or the terminal asks for another value.',
     refundTypeInvalid: 'Type two hex digits (such as 20), or leave it empty for 20.',
     refundTypeShort: 'refund type {{type}}',
     terminalOff: 'To use a payment terminal, switch on Settings → Payment terminals → Ingenico.',

@@ -40,7 +40,8 @@ export const fr: Messages = {
   setup: {
     title: 'Configurer kassa',
     intro: 'Aucun administrateur n’existe encore. Choisissez le nom d’utilisateur et le mot de passe du premier administrateur.',
-    noLink: 'Aucun administrateur n’existe encore. Ouvrez le lien de configuration affiché par le serveur au démarrage, ou lancez « kassa-server create-admin » sur le serveur.',
+    noLink:
+      'Aucun administrateur n’existe encore. Ouvrez le lien de configuration affiché par le serveur au démarrage, ou lancez « kassa-server create-admin » sur le serveur.',
     passwordHint: 'Au moins 12 caractères, et pas un mot de passe courant.',
     submit: 'Créer l’administrateur',
   },
@@ -109,7 +110,8 @@ export const fr: Messages = {
     state: 'État',
     lastSeen: 'Vu pour la dernière fois',
     empty: 'Aucun terminal ne s’est encore connecté.',
-    approvalHint: 'Un terminal qui se connecte pour la première fois attend votre approbation : comparez son numéro de série et son adresse avec l’appareil au comptoir, puis approuvez-le. Un terminal qui revient avec un autre numéro de série ou une autre adresse est mis en quarantaine jusqu’à ce que vous approuviez le changement.',
+    approvalHint:
+      'Un terminal qui se connecte pour la première fois attend votre approbation : comparez son numéro de série et son adresse avec l’appareil au comptoir, puis approuvez-le. Un terminal qui revient avec un autre numéro de série ou une autre adresse est mis en quarantaine jusqu’à ce que vous approuviez le changement.',
     serialNumber: 'Numéro de série',
     address: 'Adresse',
     approval: 'Approbation',
@@ -126,7 +128,8 @@ export const fr: Messages = {
     removeLabel: 'Retirer le terminal {{terminalId}}',
     removeConfirm: 'Retirer le terminal {{terminalId}} ? Il reviendra comme nouveau si son boîtier le signale à nouveau.',
     alerts: 'Alertes',
-    alertImpostor: '{{at}} : un appareil à l’adresse {{address}} (numéro de série {{serialNumber}}) s’est fait passer pour le terminal {{terminalId}} pendant qu’il était en ligne ; le boîtier l’a refusé {{attempts}} fois.',
+    alertImpostor:
+      '{{at}} : un appareil à l’adresse {{address}} (numéro de série {{serialNumber}}) s’est fait passer pour le terminal {{terminalId}} pendant qu’il était en ligne ; le boîtier l’a refusé {{attempts}} fois.',
     reasonOtherAddress: 'Il appelait depuis une autre adresse.',
     reasonOtherSerialNumber: 'Il a donné un autre numéro de série.',
     reasonNotIdentified: 'Il n’a pas donné son numéro de série.',
@@ -166,7 +169,8 @@ export const fr: Messages = {
     chooseDevice: 'Choisissez un appareil',
     noDevice: 'Aucun terminal de paiement Ingenico n’est encore connu : connectez-en d’abord un à un boîtier (voir Appareils).',
     refundType: 'Type de transaction des remboursements',
-    refundTypeHelp: 'Le TransactionType que le terminal attend pour un remboursement : deux chiffres hexadécimaux. Laissez vide pour la valeur habituelle 20 ; ne le changez que si l’acquéreur ou le terminal demande une autre valeur.',
+    refundTypeHelp:
+      'Le TransactionType que le terminal attend pour un remboursement : deux chiffres hexadécimaux. Laissez vide pour la valeur habituelle 20 ; ne le changez que si l’acquéreur ou le terminal demande une autre valeur.',
     refundTypeInvalid: 'Saisissez deux chiffres hexadécimaux (comme 20), ou laissez vide pour 20.',
     refundTypeShort: 'type de remboursement {{type}}',
     terminalOff: 'Pour utiliser un terminal de paiement, activez Paramètres → Terminaux de paiement → Ingenico.',
@@ -176,7 +180,8 @@ export const fr: Messages = {
     archived: 'archivé',
     archive: 'Archiver',
     restore: 'Rétablir',
-    confirmArchive: 'Archiver {{name}} ? Il reste dans l’historique des paiements et des sessions, mais n’est plus proposé nulle part. Vous pourrez le rétablir plus tard.',
+    confirmArchive:
+      'Archiver {{name}} ? Il reste dans l’historique des paiements et des sessions, mais n’est plus proposé nulle part. Vous pourrez le rétablir plus tard.',
     confirmDelete: 'Supprimer {{name}} définitivement ? Seul ce qui n’a jamais servi peut être supprimé ; sinon, archivez-le.',
   },
   posConfigs: {
@@ -379,7 +384,8 @@ export const fr: Messages = {
     confirmForceDone: 'Confirmer : réussi',
     confirmMarkFailed: 'Confirmer : échoué',
     approvalTitle: 'Approbation d’un responsable',
-    approvalText: 'Régler un paiement à la main demande un responsable. Demandez à un responsable de taper ici son nom d’utilisateur et son PIN (ou son mot de passe).',
+    approvalText:
+      'Régler un paiement à la main demande un responsable. Demandez à un responsable de taper ici son nom d’utilisateur et son PIN (ou son mot de passe).',
     approvalForceDone: 'Le paiement sera marqué payé.',
     approvalMarkFailed: 'Le paiement sera marqué échoué.',
     managerUsername: 'Nom d’utilisateur du responsable',
@@ -404,10 +410,12 @@ export const fr: Messages = {
     attempt: 'Essai {{n}}',
     cancelOrder: 'Annuler la commande',
     cancelOrderNothing: 'Annuler cette commande ? Elle n’a rien encaissé.',
-    cancelOrderRefunds: 'Annuler cette commande et rembourser {{amount}} : les paiements par carte retournent sur la carte par leur terminal, l’espèce sort du tiroir.',
+    cancelOrderRefunds:
+      'Annuler cette commande et rembourser {{amount}} : les paiements par carte retournent sur la carte par leur terminal, l’espèce sort du tiroir.',
     cancelOrderAndRefund: 'Annuler et rembourser',
     keepOrder: 'Garder la commande',
-    cancelOrderApprovalText: 'Annuler une commande qui a encaissé de l’argent demande un responsable. Demandez à un responsable de saisir ici son identifiant et son code PIN (ou mot de passe).',
+    cancelOrderApprovalText:
+      'Annuler une commande qui a encaissé de l’argent demande un responsable. Demandez à un responsable de saisir ici son identifiant et son code PIN (ou mot de passe).',
     cancelOrderReason: 'Commande annulée',
     orderCancelled: 'Commande annulée',
     cancelRefundsRunning: 'Remboursement… suivez le terminal : le client doit peut-être présenter sa carte.',
@@ -476,7 +484,8 @@ export const fr: Messages = {
     countByPiece: 'Compter par billet et pièce',
     pieces: 'Pièces de {{value}}',
     beyondThreshold: 'Au-delà de {{threshold}} : un responsable doit approuver cet écart.',
-    approvalText: 'Un écart de caisse aussi grand demande un responsable. Demandez à un responsable de taper ici son nom d’utilisateur et son PIN (ou son mot de passe).',
+    approvalText:
+      'Un écart de caisse aussi grand demande un responsable. Demandez à un responsable de taper ici son nom d’utilisateur et son PIN (ou son mot de passe).',
     approvalSummary: 'Écart {{difference}} (plus de {{threshold}}).',
     approveAndClose: 'Approuver et fermer',
     cardTotals: 'Totaux carte par moyen et terminal',
@@ -519,7 +528,8 @@ export const fr: Messages = {
     fieldInvalid: '{{field}} : cette valeur n’est pas valide.',
     KASSA_ORDER_NOT_VALIDATED: 'Seule une commande validée peut être remboursée.',
     KASSA_REFUND_EXCEEDS_PAID: 'Les remboursements dépasseraient ce que la commande a payé.',
-    KASSA_REFUND_EXCEEDS_TERMINAL: 'Un remboursement par carte ne peut dépasser ce que les paiements par carte ont pris sur ce terminal, moins les remboursements précédents.',
+    KASSA_REFUND_EXCEEDS_TERMINAL:
+      'Un remboursement par carte ne peut dépasser ce que les paiements par carte ont pris sur ce terminal, moins les remboursements précédents.',
     KASSA_REFUND_QUANTITY: 'Plus de cette ligne serait rendu qu’il n’en a été vendu.',
     KASSA_SETUP_REQUIRED: 'Aucun administrateur n’existe encore : ouvrez le lien de configuration affiché par le serveur, ou lancez kassa-server create-admin.',
     KASSA_SETUP_DONE: 'Un administrateur existe déjà ; connectez-vous.',
@@ -549,7 +559,8 @@ export const fr: Messages = {
     KASSA_DEVICE_GONE: 'Le terminal de paiement de ce mode n’existe plus.',
     KASSA_DEVICE_OFFLINE: 'Le terminal de paiement est hors ligne.',
     KASSA_DEVICE_NOT_APPROVED: 'Ce terminal de paiement attend l’approbation d’un administrateur (Appareils).',
-    KASSA_DEVICE_QUARANTINED: 'Ce terminal de paiement est revenu avec un autre numéro de série ou une autre adresse ; un administrateur doit approuver le changement (Appareils).',
+    KASSA_DEVICE_QUARANTINED:
+      'Ce terminal de paiement est revenu avec un autre numéro de série ou une autre adresse ; un administrateur doit approuver le changement (Appareils).',
     KASSA_DEVICE_DUPLICATE: 'Deux boîtiers signalent ce terminal ; un administrateur doit retirer le mauvais (Appareils).',
     KASSA_ALERT_DISMISSED: 'Cette alerte a déjà été ignorée.',
     KASSA_CASH_WITH_TERMINAL: 'Un mode de paiement en espèces ne peut pas utiliser de terminal.',

@@ -40,7 +40,7 @@ export const nl: Messages = {
   setup: {
     title: 'kassa instellen',
     intro: 'Er is nog geen beheerder. Kies de gebruikersnaam en het wachtwoord van de eerste beheerder.',
-    noLink: 'Er is nog geen beheerder. Open de instellink die de server bij het starten toonde, of voer \'kassa-server create-admin\' uit op de server.',
+    noLink: "Er is nog geen beheerder. Open de instellink die de server bij het starten toonde, of voer 'kassa-server create-admin' uit op de server.",
     passwordHint: 'Minstens 12 tekens, en geen veelgebruikt wachtwoord.',
     submit: 'Beheerder aanmaken',
   },
@@ -109,7 +109,8 @@ export const nl: Messages = {
     state: 'Status',
     lastSeen: 'Laatst gezien',
     empty: 'Er heeft nog geen terminal verbinding gemaakt.',
-    approvalHint: 'Een terminal die voor het eerst verbindt, wacht op uw goedkeuring: vergelijk het serienummer en adres met het toestel aan de toonbank en keur het dan goed. Een terminal die terugkomt met een ander serienummer of adres staat in quarantaine tot u de wijziging goedkeurt.',
+    approvalHint:
+      'Een terminal die voor het eerst verbindt, wacht op uw goedkeuring: vergelijk het serienummer en adres met het toestel aan de toonbank en keur het dan goed. Een terminal die terugkomt met een ander serienummer of adres staat in quarantaine tot u de wijziging goedkeurt.',
     serialNumber: 'Serienummer',
     address: 'Adres',
     approval: 'Goedkeuring',
@@ -126,7 +127,8 @@ export const nl: Messages = {
     removeLabel: 'Terminal {{terminalId}} verwijderen',
     removeConfirm: 'Terminal {{terminalId}} verwijderen? Hij komt terug als nieuw als zijn box hem opnieuw meldt.',
     alerts: 'Waarschuwingen',
-    alertImpostor: '{{at}}: een toestel op {{address}} (serienummer {{serialNumber}}) gaf zich uit voor terminal {{terminalId}} terwijl die online was; de box weigerde het {{attempts}} keer.',
+    alertImpostor:
+      '{{at}}: een toestel op {{address}} (serienummer {{serialNumber}}) gaf zich uit voor terminal {{terminalId}} terwijl die online was; de box weigerde het {{attempts}} keer.',
     reasonOtherAddress: 'Het belde vanaf een ander adres.',
     reasonOtherSerialNumber: 'Het gaf een ander serienummer.',
     reasonNotIdentified: 'Het gaf zijn serienummer niet.',
@@ -166,7 +168,8 @@ export const nl: Messages = {
     chooseDevice: 'Kies een apparaat',
     noDevice: 'Er is nog geen Ingenico-betaalterminal bekend: verbind er eerst een met een box (zie Apparaten).',
     refundType: 'Transactietype voor terugbetalingen',
-    refundTypeHelp: 'Het TransactionType dat de terminal voor een terugbetaling verwacht: twee hexadecimale cijfers. Laat leeg voor het gebruikelijke 20; wijzig het alleen als de acquirer of de terminal een andere waarde vraagt.',
+    refundTypeHelp:
+      'Het TransactionType dat de terminal voor een terugbetaling verwacht: twee hexadecimale cijfers. Laat leeg voor het gebruikelijke 20; wijzig het alleen als de acquirer of de terminal een andere waarde vraagt.',
     refundTypeInvalid: 'Typ twee hexadecimale cijfers (zoals 20), of laat leeg voor 20.',
     refundTypeShort: 'terugbetalingstype {{type}}',
     terminalOff: 'Om een betaalterminal te gebruiken, zet u Instellingen → Betaalterminals → Ingenico aan.',
@@ -176,7 +179,8 @@ export const nl: Messages = {
     archived: 'gearchiveerd',
     archive: 'Archiveren',
     restore: 'Terugzetten',
-    confirmArchive: '{{name}} archiveren? Het blijft in de geschiedenis van betalingen en sessies, maar wordt nergens meer aangeboden. Je kunt het later terugzetten.',
+    confirmArchive:
+      '{{name}} archiveren? Het blijft in de geschiedenis van betalingen en sessies, maar wordt nergens meer aangeboden. Je kunt het later terugzetten.',
     confirmDelete: '{{name}} definitief verwijderen? Alleen wat nooit gebruikt werd kan verwijderd worden; archiveer het anders.',
   },
   posConfigs: {
@@ -404,10 +408,12 @@ export const nl: Messages = {
     attempt: 'Poging {{n}}',
     cancelOrder: 'Bestelling annuleren',
     cancelOrderNothing: 'Deze bestelling annuleren? Er werd niets betaald.',
-    cancelOrderRefunds: 'Deze bestelling annuleren en {{amount}} terugbetalen: kaartbetalingen gaan via hun terminal terug naar de kaart, contant uit de kassalade.',
+    cancelOrderRefunds:
+      'Deze bestelling annuleren en {{amount}} terugbetalen: kaartbetalingen gaan via hun terminal terug naar de kaart, contant uit de kassalade.',
     cancelOrderAndRefund: 'Annuleren en terugbetalen',
     keepOrder: 'Bestelling behouden',
-    cancelOrderApprovalText: 'Een bestelling annuleren waarvoor al betaald is vraagt een manager. Vraag een manager hier zijn gebruikersnaam en pincode (of wachtwoord) in te tikken.',
+    cancelOrderApprovalText:
+      'Een bestelling annuleren waarvoor al betaald is vraagt een manager. Vraag een manager hier zijn gebruikersnaam en pincode (of wachtwoord) in te tikken.',
     cancelOrderReason: 'Bestelling geannuleerd',
     orderCancelled: 'Bestelling geannuleerd',
     cancelRefundsRunning: 'Terugbetalen… volg de terminal: de klant moet misschien zijn kaart aanbieden.',
@@ -519,7 +525,8 @@ export const nl: Messages = {
     fieldInvalid: '{{field}}: deze waarde is ongeldig.',
     KASSA_ORDER_NOT_VALIDATED: 'Alleen een afgesloten bestelling kan terugbetaald worden.',
     KASSA_REFUND_EXCEEDS_PAID: 'De terugbetalingen zouden meer zijn dan wat voor de bestelling betaald werd.',
-    KASSA_REFUND_EXCEEDS_TERMINAL: 'Een terugbetaling op kaart kan niet meer zijn dan wat de kaartbetalingen op die terminal namen, min eerdere terugbetalingen.',
+    KASSA_REFUND_EXCEEDS_TERMINAL:
+      'Een terugbetaling op kaart kan niet meer zijn dan wat de kaartbetalingen op die terminal namen, min eerdere terugbetalingen.',
     KASSA_REFUND_QUANTITY: 'Er zou meer van deze lijn terugkomen dan er verkocht werd.',
     KASSA_SETUP_REQUIRED: 'Er is nog geen beheerder: open de instellink die de server toonde, of voer kassa-server create-admin uit.',
     KASSA_SETUP_DONE: 'Er is al een beheerder; meld je aan.',
@@ -562,7 +569,8 @@ export const nl: Messages = {
     KASSA_NOTHING_DUE: 'Op deze bestelling is niets meer te betalen.',
     KASSA_ORDER_CARD_PAID: 'Een kaartbetaling van deze bestelling is voldaan: betaal ze terug voor je de bestelling annuleert.',
     KASSA_ORDER_TOOK_MONEY: 'Voor deze bestelling werd betaald: annuleer ze met Bestelling annuleren, dat met de goedkeuring van een manager terugbetaalt.',
-    KASSA_METHOD_IN_USE: 'Deze betaalmethode werd al gebruikt (betalingen, of een kassaconfiguratie biedt ze aan): archiveer ze in plaats van ze te verwijderen.',
+    KASSA_METHOD_IN_USE:
+      'Deze betaalmethode werd al gebruikt (betalingen, of een kassaconfiguratie biedt ze aan): archiveer ze in plaats van ze te verwijderen.',
     KASSA_METHOD_ARCHIVED: 'Deze betaalmethode is gearchiveerd: zet ze terug voor je ze aanbiedt.',
     KASSA_POS_IN_USE: 'Op deze kassaconfiguratie werden sessies geopend: archiveer ze in plaats van ze te verwijderen.',
     KASSA_POS_ARCHIVED: 'Deze kassaconfiguratie is gearchiveerd: er opent geen sessie op.',

@@ -47,7 +47,11 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
           {t('orders.searchHelp')}
         </small>
         <label htmlFor={`${searchId}-status`}>{t('orders.status')}</label>
-        <select id={`${searchId}-status`} value={filters.status ?? ''} onChange={(e) => go({ status: e.target.value === '' ? null : (e.target.value as OrderFilters['status']) })}>
+        <select
+          id={`${searchId}-status`}
+          value={filters.status ?? ''}
+          onChange={(e) => go({ status: e.target.value === '' ? null : (e.target.value as OrderFilters['status']) })}
+        >
           <option value="">{t('orders.anyStatus')}</option>
           {ORDER_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -58,7 +62,11 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
         {posConfigId === null ? (
           <>
             <label htmlFor={`${searchId}-pos`}>{t('orders.pos')}</label>
-            <select id={`${searchId}-pos`} value={filters.posConfigId ?? ''} onChange={(e) => go({ posConfigId: e.target.value === '' ? null : Number(e.target.value) })}>
+            <select
+              id={`${searchId}-pos`}
+              value={filters.posConfigId ?? ''}
+              onChange={(e) => go({ posConfigId: e.target.value === '' ? null : Number(e.target.value) })}
+            >
               <option value="">{t('orders.anyPos')}</option>
               {(configs.data ?? []).map((c) => (
                 <option key={c.id} value={c.id}>
@@ -90,7 +98,15 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
               </nav>
               <DataTable
                 label={t('orders.title')}
-                columns={[t('orders.time'), t('orders.number'), t('orders.pos'), t('orders.status'), { label: t('orders.total'), numeric: true }, { label: t('orders.paid'), numeric: true }, t('orders.action')]}
+                columns={[
+                  t('orders.time'),
+                  t('orders.number'),
+                  t('orders.pos'),
+                  t('orders.status'),
+                  { label: t('orders.total'), numeric: true },
+                  { label: t('orders.paid'), numeric: true },
+                  t('orders.action'),
+                ]}
               >
                 {list.items.map((o) => (
                   <tr key={o.id} className={o.attention ? 'attention' : undefined} data-order={o.id}>

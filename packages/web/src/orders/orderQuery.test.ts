@@ -12,7 +12,14 @@ describe('order filters in the address', () => {
   });
 
   it('drops unknown or malformed values', () => {
-    expect(parseOrderFilters('status=lost&pos=-1&offset=ten&session=1e3')).toEqual({ status: null, attention: false, text: '', posConfigId: null, sessionId: null, offset: 0 });
+    expect(parseOrderFilters('status=lost&pos=-1&offset=ten&session=1e3')).toEqual({
+      status: null,
+      attention: false,
+      text: '',
+      posConfigId: null,
+      sessionId: null,
+      offset: 0,
+    });
   });
 
   it('searches an amount as the order total, and anything else as text', () => {

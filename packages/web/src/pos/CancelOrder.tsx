@@ -35,7 +35,10 @@ export function CancelOrder({ order, onCancelled }: { order: Order; onCancelled:
   const tookMoney = order.paidCents > 0;
 
   const send = async (approval?: ManagerApproval, reason?: string) => {
-    await orders.cancelWithRefunds(order.id, cancellation.current, { ...(reason === undefined || reason === '' ? {} : { reason }), ...(approval === undefined ? {} : { approval }) });
+    await orders.cancelWithRefunds(order.id, cancellation.current, {
+      ...(reason === undefined || reason === '' ? {} : { reason }),
+      ...(approval === undefined ? {} : { approval }),
+    });
     onCancelled();
   };
   const cancel = async () => {
@@ -108,7 +111,11 @@ export function CancelledOrder({ order, methods, onChanged }: { order: Order; me
       {order.refunds.length === 0 ? null : (
         <>
           <p role="status" aria-live="polite">
-            {running ? t('pos.cancelRefundsRunning') : paidBack ? t('pos.cancelRefundsDone', { amount: money(order.refundedCents) }) : t('pos.cancelRefundsShort', { amount: money(order.paidCents - order.refundedCents) })}
+            {running
+              ? t('pos.cancelRefundsRunning')
+              : paidBack
+                ? t('pos.cancelRefundsDone', { amount: money(order.refundedCents) })
+                : t('pos.cancelRefundsShort', { amount: money(order.paidCents - order.refundedCents) })}
           </p>
           <ul className="payment-lines" aria-label={t('pos.refundsDone')}>
             {order.refunds.map((r) => (

@@ -53,7 +53,9 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
     <LoadState query={current}>
       {(session) => {
         if (view === 'closed' || (view === 'close' && session !== null)) {
-          return <CloseSession session={session} onClosed={() => till.setSessionId(null)} onReopen={() => void current.refetch().then(() => navigate('/pos'))} />;
+          return (
+            <CloseSession session={session} onClosed={() => till.setSessionId(null)} onReopen={() => void current.refetch().then(() => navigate('/pos'))} />
+          );
         }
         if (view === 'order' && id !== undefined) return <PaymentScreen orderId={id} />;
         if (view === 'orders' && session !== null) return <OrdersPage basePath="/pos/orders" search={search} posConfigId={session.posConfigId} />;

@@ -13,7 +13,9 @@ import { ManagerApprovalDialog } from './ManagerApprovalDialog';
 import { CardTotalsTable, SettledByHandTable } from './ZReportView';
 
 /** The euro notes and coins of the count, largest first; typed against the contract's list (the app imports only its types). */
-const EURO_DENOMINATIONS_CENTS = [50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1] as const satisfies readonly EuroDenominationCents[];
+const EURO_DENOMINATIONS_CENTS = [
+  50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1,
+] as const satisfies readonly EuroDenominationCents[];
 
 /** The server's answer to a difference beyond the threshold without approval: ask a manager. */
 function needsApproval(error: unknown): boolean {
@@ -112,9 +114,10 @@ function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClo
   const [error, setError] = useState<unknown>(null);
   const [asking, setAsking] = useState<{ countedCashCents: number; count: DenominationCount[] | undefined } | null>(null);
 
-  const count: DenominationCount[] = EURO_DENOMINATIONS_CENTS.map((valueCents) => ({ valueCents, quantity: Number.parseInt(pieces[valueCents] ?? '', 10) })).filter(
-    (c) => Number.isSafeInteger(c.quantity) && c.quantity > 0,
-  );
+  const count: DenominationCount[] = EURO_DENOMINATIONS_CENTS.map((valueCents) => ({
+    valueCents,
+    quantity: Number.parseInt(pieces[valueCents] ?? '', 10),
+  })).filter((c) => Number.isSafeInteger(c.quantity) && c.quantity > 0);
   const setPiece = (valueCents: number, text: string) => {
     const next = { ...pieces, [valueCents]: text.replace(/[^0-9]/g, '') };
     setPieces(next);
@@ -190,7 +193,11 @@ function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClo
             ))}
           </div>
         </details>
-        <p className={`difference ${difference === null || difference === 0 ? '' : beyond ? 'difference-bad' : 'difference-small'}`} aria-live="polite" data-testid="cash-difference">
+        <p
+          className={`difference ${difference === null || difference === 0 ? '' : beyond ? 'difference-bad' : 'difference-small'}`}
+          aria-live="polite"
+          data-testid="cash-difference"
+        >
           {t('pos.difference')}: <strong>{difference === null ? '—' : money(difference)}</strong>
           {beyond ? <span className="block">{t('closing.beyondThreshold', { threshold: money(preview.thresholdCents) })}</span> : null}
         </p>
@@ -203,7 +210,10 @@ function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClo
       <SettledByHandTable payments={preview.settledByHand} />
       {asking === null ? null : (
         <ManagerApprovalDialog
-          summary={t('closing.approvalSummary', { difference: money(asking.countedCashCents - preview.expectedCashCents), threshold: money(preview.thresholdCents) })}
+          summary={t('closing.approvalSummary', {
+            difference: money(asking.countedCashCents - preview.expectedCashCents),
+            threshold: money(preview.thresholdCents),
+          })}
           text={t('closing.approvalText')}
           submitLabel={t('closing.approveAndClose')}
           initialReason=""

@@ -73,9 +73,13 @@ export function ManagerApprovalDialog({
           {(props) => <input {...props} value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" required maxLength={64} />}
         </Field>
         <Field label={t('pos.managerSecret')}>
-          {(props) => <input {...props} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" required maxLength={256} />}
+          {(props) => (
+            <input {...props} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" required maxLength={256} />
+          )}
         </Field>
-        <Field label={t('pos.reason')}>{(props) => <textarea {...props} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} maxLength={500} rows={2} />}</Field>
+        <Field label={t('pos.reason')}>
+          {(props) => <textarea {...props} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} maxLength={500} rows={2} />}
+        </Field>
         <ErrorAlert error={error} />
         <div className="row">
           <button type="submit" className="danger" disabled={busy || username.trim() === '' || secret === '' || reason.trim().length < 3}>

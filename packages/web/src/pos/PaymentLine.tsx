@@ -58,7 +58,10 @@ export function PaymentLine({
     onChanged();
   }, [detail.data, line.state]);
   const status = detail.data === undefined ? null : paymentStatus(detail.data);
-  const cashWords = line.tenderedCents !== null && state === 'done' ? t('pos.cashReceived', { tendered: money(line.tenderedCents), change: money(line.changeCents ?? 0) }) : null;
+  const cashWords =
+    line.tenderedCents !== null && state === 'done'
+      ? t('pos.cashReceived', { tendered: money(line.tenderedCents), change: money(line.changeCents ?? 0) })
+      : null;
   const words = cashWords ?? (status === null ? t(`state.${state}`) : t(status.key));
   const messages = status?.terminalMessages.slice(-3) ?? [];
   const cancelRefused = detail.data?.history.some((h) => h.event === 'cancelRefused') ?? false;
@@ -71,10 +74,20 @@ export function PaymentLine({
   const busy = action.isPending;
   const act = (run: () => Promise<unknown>) => action.mutate(run);
   const retry = () =>
-    act(() => payments.request(crypto.randomUUID(), { orderId: order.id, paymentMethodId: line.methodId, amountCents: Math.min(line.amountCents, Math.max(order.dueCents, 1)) }));
+    act(() =>
+      payments.request(crypto.randomUUID(), {
+        orderId: order.id,
+        paymentMethodId: line.methodId,
+        amountCents: Math.min(line.amountCents, Math.max(order.dueCents, 1)),
+      }),
+    );
 
   return (
-    <li className={`payment-line payment-${state}${superseded ? ' superseded' : ''}`} data-state={state} aria-label={`${method?.name ?? ''} ${money(line.amountCents)}`}>
+    <li
+      className={`payment-line payment-${state}${superseded ? ' superseded' : ''}`}
+      data-state={state}
+      aria-label={`${method?.name ?? ''} ${money(line.amountCents)}`}
+    >
       <div className="payment-head">
         <span className="payment-method">{method?.name ?? line.methodId}</span>
         <span className="num">{money(line.amountCents)}</span>
@@ -95,11 +108,22 @@ export function PaymentLine({
           ))}
         </ul>
       )}
-      {state === 'unknown' ? <UnknownPanel uuid={line.uuid} onChanged={() => { reload(); onChanged(); }} /> : null}
+      {state === 'unknown' ? (
+        <UnknownPanel
+          uuid={line.uuid}
+          onChanged={() => {
+            reload();
+            onChanged();
+          }}
+        />
+      ) : null}
       {state === 'mismatch' ? (
         <UnknownPanel
           uuid={line.uuid}
-          onChanged={() => { reload(); onChanged(); }}
+          onChanged={() => {
+            reload();
+            onChanged();
+          }}
           mismatch={{ approved: detail.data === undefined ? '?' : money(approvedOtherCents(detail.data) ?? 0), requested: money(line.amountCents) }}
         />
       ) : null}

@@ -43,7 +43,9 @@ export function PaymentScreen({ orderId }: { orderId: string }) {
           {t('pos.paymentTitle')}
         </h1>
       </div>
-      <LoadState query={allOf(order, methods)}>{([current, offered]) => <PaymentPanel data={{ order: current, methods: offered }} offlineDeviceIds={offlineDeviceIds} onChanged={reloadOrder} />}</LoadState>
+      <LoadState query={allOf(order, methods)}>
+        {([current, offered]) => <PaymentPanel data={{ order: current, methods: offered }} offlineDeviceIds={offlineDeviceIds} onChanged={reloadOrder} />}
+      </LoadState>
     </section>
   );
 }
@@ -81,7 +83,9 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
     validate.reset();
     try {
       await orders.cancel(order.id);
-      till.setDraft(order.lines.map((l) => ({ productId: l.productId, name: l.name, unitPriceCents: l.unitPriceCents, vatRate: l.vatRate, quantity: l.quantity })));
+      till.setDraft(
+        order.lines.map((l) => ({ productId: l.productId, name: l.name, unitPriceCents: l.unitPriceCents, vatRate: l.vatRate, quantity: l.quantity })),
+      );
       till.setRunningOrder(null);
       navigate('/pos');
     } catch (caught) {
@@ -151,17 +155,41 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
             <span>{t('pos.change')}</span> <strong className="num">{money(changeCents)}</strong>
           </p>
         ) : null}
-        {order.dueCents > 0 ? <NewPayment key={order.dueCents} order={order} methods={offered} offlineDeviceIds={offlineDeviceIds} methodId={methodId} setMethodId={setMethodId} onRequested={onChanged} /> : null}
+        {order.dueCents > 0 ? (
+          <NewPayment
+            key={order.dueCents}
+            order={order}
+            methods={offered}
+            offlineDeviceIds={offlineDeviceIds}
+            methodId={methodId}
+            setMethodId={setMethodId}
+            onRequested={onChanged}
+          />
+        ) : null}
         <h2 id="payments-title">{t('pos.payments')}</h2>
         {order.payments.length === 0 ? <p>{t('pos.noPayments')}</p> : null}
         <ul className="payment-lines" aria-labelledby="payments-title">
           {linesToShow(order.payments).map(({ line, attempt }) => (
-            <PaymentLine key={line.uuid} line={line} method={methods.find((m) => m.id === line.methodId)} order={order} onChanged={onChanged} attempt={attempt} />
+            <PaymentLine
+              key={line.uuid}
+              line={line}
+              method={methods.find((m) => m.id === line.methodId)}
+              order={order}
+              onChanged={onChanged}
+              attempt={attempt}
+            />
           ))}
         </ul>
         <ErrorAlert error={validate.error ?? error} />
         <div className="row">
-          <button ref={validateButton} type="button" className="primary big" disabled={!canValidate || validate.isPending} aria-describedby="validate-hint" onClick={() => validate.mutate()}>
+          <button
+            ref={validateButton}
+            type="button"
+            className="primary big"
+            disabled={!canValidate || validate.isPending}
+            aria-describedby="validate-hint"
+            onClick={() => validate.mutate()}
+          >
             {t('pos.validate')}
           </button>
         </div>
@@ -218,7 +246,8 @@ function NewPayment({ order, methods, offlineDeviceIds, methodId, setMethodId, o
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const problem = cents === null || cents === 0 ? t('pos.badAmount') : !isCash && cents > order.dueCents ? t('pos.cardAboveDue', { due: money(order.dueCents) }) : null;
+    const problem =
+      cents === null || cents === 0 ? t('pos.badAmount') : !isCash && cents > order.dueCents ? t('pos.cardAboveDue', { due: money(order.dueCents) }) : null;
     setAmountError(problem);
     if (problem !== null || cents === null) return;
     await pay(cents);
@@ -239,7 +268,16 @@ function NewPayment({ order, methods, offlineDeviceIds, methodId, setMethodId, o
         </div>
       </fieldset>
       <Field label={isCash ? t('pos.received') : t('pos.amount')} help={isCash ? t('pos.receivedHelp') : t('pos.amountHelp')} error={amountError}>
-        {(props) => <input {...props} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} className="short" onFocus={(e) => e.target.select()} />}
+        {(props) => (
+          <input
+            {...props}
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            className="short"
+            onFocus={(e) => e.target.select()}
+          />
+        )}
       </Field>
       {isCash ? (
         <>

@@ -27,7 +27,9 @@ interface Data {
 /** How many of each line may still come back: sold minus what refunds that are not void returned. */
 function returnable(order: Order): number[] {
   return order.lines.map((line, position) => {
-    const back = order.refunds.filter((r) => r.state !== 'retry' && r.state !== 'failed').reduce((sum, r) => sum + r.lines.filter((l) => l.position === position).reduce((n, l) => n + l.quantity, 0), 0);
+    const back = order.refunds
+      .filter((r) => r.state !== 'retry' && r.state !== 'failed')
+      .reduce((sum, r) => sum + r.lines.filter((l) => l.position === position).reduce((n, l) => n + l.quantity, 0), 0);
     return Math.max(0, line.quantity - back);
   });
 }
@@ -43,7 +45,15 @@ export function RefundPanel({ orderId, onChanged }: { orderId: string; onChanged
   const methods = useOfferedMethods(order.data?.sessionId);
   return (
     <LoadState query={allOf(order, methods)}>
-      {([current, offered]) => <RefundForm data={{ order: current, methods: offered }} onChanged={() => { void order.refetch(); onChanged(); }} />}
+      {([current, offered]) => (
+        <RefundForm
+          data={{ order: current, methods: offered }}
+          onChanged={() => {
+            void order.refetch();
+            onChanged();
+          }}
+        />
+      )}
     </LoadState>
   );
 }
@@ -173,7 +183,9 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
             </tbody>
           </table>
         ) : (
-          <Field label={t('pos.refundAmount')}>{(props) => <input {...props} inputMode="decimal" value={amountText} onChange={(e) => setAmountText(e.target.value)} />}</Field>
+          <Field label={t('pos.refundAmount')}>
+            {(props) => <input {...props} inputMode="decimal" value={amountText} onChange={(e) => setAmountText(e.target.value)} />}
+          </Field>
         )}
         <Field label={t('pos.refundHow')}>
           {(props) => (
@@ -186,7 +198,9 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
             </select>
           )}
         </Field>
-        <Field label={t('pos.reason')}>{(props) => <textarea {...props} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} maxLength={500} rows={2} />}</Field>
+        <Field label={t('pos.reason')}>
+          {(props) => <textarea {...props} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} maxLength={500} rows={2} />}
+        </Field>
         <ErrorAlert error={error} />
         <button type="submit" className="primary" disabled={busy || !ready}>
           {t('pos.refundSubmit')}
@@ -194,7 +208,11 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
       </form>
       {approving ? (
         <ManagerApprovalDialog
-          summary={t('pos.refundApprovalSummary', { method: method?.name ?? '', amount: mode === 'amount' && amountCents !== null ? money(amountCents) : t('pos.refundLinesChosen', { count: lines.reduce((n, l) => n + l.quantity, 0) }) })}
+          summary={t('pos.refundApprovalSummary', {
+            method: method?.name ?? '',
+            amount:
+              mode === 'amount' && amountCents !== null ? money(amountCents) : t('pos.refundLinesChosen', { count: lines.reduce((n, l) => n + l.quantity, 0) }),
+          })}
           text={t('pos.refundApprovalText')}
           submitLabel={t('pos.refundApprove')}
           initialReason={reason}

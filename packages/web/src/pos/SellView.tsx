@@ -99,14 +99,26 @@ function ProductPicker({ products: list, onAdd }: { products: Product[]; onAdd: 
   );
 }
 
-function DraftOrder({ session, lines, setLines }: { session: PosSession; lines: DraftLine[]; setLines: (update: (lines: DraftLine[]) => DraftLine[]) => void }) {
+function DraftOrder({
+  session,
+  lines,
+  setLines,
+}: {
+  session: PosSession;
+  lines: DraftLine[];
+  setLines: (update: (lines: DraftLine[]) => DraftLine[]) => void;
+}) {
   const { t } = useTranslation();
   const money = useMoney();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const totals = draftTotals(lines);
   const setQuantity = (productId: number, quantity: number) =>
-    setLines((current) => (quantity <= 0 ? current.filter((l) => l.productId !== productId) : current.map((l) => (l.productId === productId ? { ...l, quantity: Math.min(quantity, 10_000) } : l))));
+    setLines((current) =>
+      quantity <= 0
+        ? current.filter((l) => l.productId !== productId)
+        : current.map((l) => (l.productId === productId ? { ...l, quantity: Math.min(quantity, 10_000) } : l)),
+    );
 
   const pay = async () => {
     setBusy(true);

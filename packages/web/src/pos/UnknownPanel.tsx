@@ -38,7 +38,8 @@ export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onCh
   // "Check again" always answers on screen: asked (and when), or why not (the terminal is offline…).
   const [askedAt, setAskedAt] = useState<Date | null>(null);
 
-  const settle = (how: Settle, text: string, approval?: ManagerApproval) => (how === 'forceDone' ? payments.forceDone(uuid, text, approval) : payments.markFailed(uuid, text, approval));
+  const settle = (how: Settle, text: string, approval?: ManagerApproval) =>
+    how === 'forceDone' ? payments.forceDone(uuid, text, approval) : payments.markFailed(uuid, text, approval);
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
@@ -87,7 +88,9 @@ export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onCh
             </button>
           </div>
           <p role="status" className="note">
-            {askedAt === null ? '' : t('pos.checkAsked', { time: new Intl.DateTimeFormat(i18n.resolvedLanguage ?? 'en', { timeStyle: 'medium' }).format(askedAt) })}
+            {askedAt === null
+              ? ''
+              : t('pos.checkAsked', { time: new Intl.DateTimeFormat(i18n.resolvedLanguage ?? 'en', { timeStyle: 'medium' }).format(askedAt) })}
           </p>
           <p className="help">{t('pos.unknownManual')}</p>
         </>
@@ -107,7 +110,9 @@ export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onCh
       </div>
       {settling === null ? null : (
         <form onSubmit={confirm} aria-label={settling === 'forceDone' ? t('pos.confirmForceDone') : t('pos.confirmMarkFailed')}>
-          <Field label={t('pos.reason')}>{(props) => <textarea {...props} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} maxLength={500} rows={2} />}</Field>
+          <Field label={t('pos.reason')}>
+            {(props) => <textarea {...props} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} maxLength={500} rows={2} />}
+          </Field>
           <div className="row">
             <button type="submit" className="danger" disabled={busy || reason.trim().length < 3}>
               {settling === 'forceDone' ? t('pos.confirmForceDone') : t('pos.confirmMarkFailed')}

@@ -4,11 +4,36 @@ import { approvedOtherCents, paymentStatus, settlementApprover } from './payment
 
 type Entry = PaymentDetail['history'][number];
 const at = '2026-01-01T10:00:00.000Z';
-const entry = (event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => ({ at, source: 'box', event, fromState: toState, toState, message: null, userId: null, data: null, ...extra });
+const entry = (event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => ({
+  at,
+  source: 'box',
+  event,
+  fromState: toState,
+  toState,
+  message: null,
+  userId: null,
+  data: null,
+  ...extra,
+});
 
 function detail(state: PaymentState, history: Entry[]): PaymentDetail {
   return {
-    payment: { uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11', orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', paymentMethodId: 1, amountCents: 980, state, deviceId: 1, createdAt: at, updatedAt: at, settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null, kind: 'payment' },
+    payment: {
+      uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11',
+      orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+      paymentMethodId: 1,
+      amountCents: 980,
+      state,
+      deviceId: 1,
+      createdAt: at,
+      updatedAt: at,
+      settledBy: null,
+      settleReason: null,
+      approvedBy: null,
+      tenderedCents: null,
+      changeCents: null,
+      kind: 'payment',
+    },
     history,
     tickets: [],
   };
@@ -22,7 +47,6 @@ describe('paymentStatus', () => {
     expect(approvedOtherCents(detail('done', []))).toBeNull();
   });
 
-
   it('says why a line was not paid and what to do, for each result of the terminal', () => {
     const notPaid = (result: string) => paymentStatus(detail('retry', [entry('declined', 'retry', { data: { result } })]));
     expect(notPaid('Declined')).toMatchObject({ key: 'result.declined', hint: 'hint.declined' });
@@ -35,9 +59,14 @@ describe('paymentStatus', () => {
   it('says what the terminal waits for: the card, then the PIN, then processing', () => {
     expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForCard' } })])).key).toBe('stage.card');
     expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForPin' } })])).key).toBe('stage.pin');
-    expect(paymentStatus(detail('waitingCard', [entry('stage', 'waitingCard', { data: { stage: 'WaitingForPin' } }), entry('progress', 'waitingCard', { data: { stage: 'WaitingForTransaction' } })])).key).toBe(
-      'stage.processing',
-    );
+    expect(
+      paymentStatus(
+        detail('waitingCard', [
+          entry('stage', 'waitingCard', { data: { stage: 'WaitingForPin' } }),
+          entry('progress', 'waitingCard', { data: { stage: 'WaitingForTransaction' } }),
+        ]),
+      ).key,
+    ).toBe('stage.processing');
   });
 
   it('names the result of a payment that was not paid: declined, stopped, technical problem, refused', () => {
@@ -48,7 +77,13 @@ describe('paymentStatus', () => {
   });
 
   it('keeps the terminal’s own messages in order and tells settled from running', () => {
-    const status = paymentStatus(detail('done', [entry('message', 'waitingCard', { message: 'Present card' }), entry('message', 'waitingCard', { message: 'Enter PIN' }), entry('approved', 'done')]));
+    const status = paymentStatus(
+      detail('done', [
+        entry('message', 'waitingCard', { message: 'Present card' }),
+        entry('message', 'waitingCard', { message: 'Enter PIN' }),
+        entry('approved', 'done'),
+      ]),
+    );
     expect(status).toEqual({ key: 'state.done', terminalMessages: ['Present card', 'Enter PIN'], settled: true, paid: true, hint: null });
     expect(paymentStatus(detail('unknown', [entry('lost', 'unknown')]))).toMatchObject({ key: 'state.unknown', settled: false, paid: false });
   });

@@ -5,16 +5,46 @@ import { ASK_PATIENCE_MS, askAnswer, DEFAULT_SILENT_TERMINAL_SECONDS, lastNewsAt
 type Entry = PaymentDetail['history'][number];
 const T0 = Date.parse('2026-01-01T10:00:00.000Z');
 const iso = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
-const entry = (seconds: number, event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => ({ at: iso(seconds), source: 'box', event, fromState: toState, toState, message: null, userId: null, data: null, ...extra });
+const entry = (seconds: number, event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => ({
+  at: iso(seconds),
+  source: 'box',
+  event,
+  fromState: toState,
+  toState,
+  message: null,
+  userId: null,
+  data: null,
+  ...extra,
+});
 
 function detail(state: PaymentState, history: Entry[]): PaymentDetail {
   return {
-    payment: { uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11', orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', paymentMethodId: 1, amountCents: 980, state, deviceId: 1, createdAt: iso(0), updatedAt: iso(0), settledBy: null, settleReason: null, approvedBy: null, tenderedCents: null, changeCents: null, kind: 'payment' },
+    payment: {
+      uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11',
+      orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+      paymentMethodId: 1,
+      amountCents: 980,
+      state,
+      deviceId: 1,
+      createdAt: iso(0),
+      updatedAt: iso(0),
+      settledBy: null,
+      settleReason: null,
+      approvedBy: null,
+      tenderedCents: null,
+      changeCents: null,
+      kind: 'payment',
+    },
     history,
     tickets: [],
   };
 }
-const running = detail('waitingCard', [entry(0, 'requested', 'pending', { source: 'user' }), entry(1, 'accepted', 'waiting'), entry(3, 'stage', 'waitingCard'), entry(50, 'recover', 'waitingCard', { source: 'user', userId: 2 })]);
+const running = detail('waitingCard', [
+  entry(0, 'requested', 'pending', { source: 'user' }),
+  entry(1, 'accepted', 'waiting'),
+  entry(3, 'stage', 'waitingCard'),
+  entry(50, 'recover', 'waitingCard', { source: 'user', userId: 2 }),
+]);
 
 describe('silentTerminalMs', () => {
   it('reads whole seconds from 10 to 3600, and keeps the default otherwise', () => {
@@ -51,7 +81,10 @@ describe('askAnswer', () => {
   it('gives the box’s refusal that came after the ask, not an older one', () => {
     const older = detail('waitingCard', [entry(4, 'recoverRefused', 'waitingCard', { message: 'old' }), ...running.history]);
     expect(askAnswer({ detail: older, askedAtMs: 0, nowMs: 1 })).toEqual({ kind: 'waiting' });
-    const refused = detail('waitingCard', [...running.history, entry(51, 'recoverRefused', 'waitingCard', { message: 'terminal 1 is offline: it cannot be asked now' })]);
+    const refused = detail('waitingCard', [
+      ...running.history,
+      entry(51, 'recoverRefused', 'waitingCard', { message: 'terminal 1 is offline: it cannot be asked now' }),
+    ]);
     expect(askAnswer({ detail: refused, askedAtMs: 0, nowMs: 1 })).toEqual({ kind: 'refused', message: 'terminal 1 is offline: it cannot be asked now' });
   });
 });

@@ -40,7 +40,17 @@ export function lastNewsAt(detail: PaymentDetail): number {
 }
 
 /** How long the terminal has been silent about a running payment (ms), once past `limitMs`; null otherwise. */
-export function silence({ detail, nowMs, noticedAtMs, limitMs }: { detail: PaymentDetail; nowMs: number; noticedAtMs: number | null; limitMs: number }): number | null {
+export function silence({
+  detail,
+  nowMs,
+  noticedAtMs,
+  limitMs,
+}: {
+  detail: PaymentDetail;
+  nowMs: number;
+  noticedAtMs: number | null;
+  limitMs: number;
+}): number | null {
   if (!RUNNING.includes(detail.payment.state as PaymentState)) return null;
   const quiet = nowMs - Math.max(lastNewsAt(detail), noticedAtMs ?? 0);
   return quiet >= limitMs ? quiet : null;

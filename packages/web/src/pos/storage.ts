@@ -53,5 +53,11 @@ export const till = {
 function isDraftLine(value: unknown): value is DraftLine {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['productId'] === 'number' && typeof v['name'] === 'string' && Number.isSafeInteger(v['unitPriceCents']) && Number.isSafeInteger(v['vatRate']) && Number.isSafeInteger(v['quantity']);
+  return (
+    typeof v['productId'] === 'number' &&
+    typeof v['name'] === 'string' &&
+    Number.isSafeInteger(v['unitPriceCents']) &&
+    Number.isSafeInteger(v['vatRate']) &&
+    Number.isSafeInteger(v['quantity'])
+  );
 }

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { linesToShow } from './tries.js';
 
 type Line = Order['payments'][number];
-const line = (uuid: string, methodId: number, state: Line['state']): Line => ({ uuid, methodId, amountCents: 100, state, tenderedCents: null, changeCents: null });
+const line = (uuid: string, methodId: number, state: Line['state']): Line => ({
+  uuid,
+  methodId,
+  amountCents: 100,
+  state,
+  tenderedCents: null,
+  changeCents: null,
+});
 
 describe('linesToShow', () => {
   it('shows a retried line as the later try in its place, numbered', () => {

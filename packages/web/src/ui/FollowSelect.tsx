@@ -26,9 +26,15 @@ export function FollowSelect({ user }: { user: { id: number; role: string } }) {
   return (
     <span className="follow">
       <label htmlFor={id}>{t('connection.follow')}</label>
-      <select id={id} value={followed === null ? '' : String(followed)} onChange={(e) => followPos(user.id, e.target.value === '' ? null : Number(e.target.value))}>
+      <select
+        id={id}
+        value={followed === null ? '' : String(followed)}
+        onChange={(e) => followPos(user.id, e.target.value === '' ? null : Number(e.target.value))}
+      >
         <option value="">{t('connection.followAll')}</option>
-        {followed !== null && !tills.some((p) => p.id === followed) ? <option value={String(followed)}>{t('connection.followPos', { id: followed })}</option> : null}
+        {followed !== null && !tills.some((p) => p.id === followed) ? (
+          <option value={String(followed)}>{t('connection.followPos', { id: followed })}</option>
+        ) : null}
         {tills.map((p) => (
           <option key={p.id} value={String(p.id)}>
             {p.name}

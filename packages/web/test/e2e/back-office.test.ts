@@ -118,7 +118,7 @@ describe('the back office walks the seed document', () => {
     expect(await page.getByRole('button', { name: 'Approve terminal 87654321' }).count()).toBe(0);
   });
 
-  it('shows a device that claims an online terminal\'s id as an alert, live, which the admin dismisses', async () => {
+  it("shows a device that claims an online terminal's id as an alert, live, which the admin dismisses", async () => {
     const devices = new DevicesPage(page);
     const box = stack.boxes[0];
     if (box === undefined) throw new Error('no box');
@@ -217,7 +217,10 @@ describe('the back office walks the seed document', () => {
     expect(await users.row(mia.username).getByRole('combobox').inputValue()).toBe('manager');
     expect(await users.cell(mia.username, 2).textContent()).toBe('Yes');
     await expectAccessible(page);
-    await users.row(mia.username).getByRole('button', { name: `Remove PIN ${mia.username}` }).click();
+    await users
+      .row(mia.username)
+      .getByRole('button', { name: `Remove PIN ${mia.username}` })
+      .click();
     await expect.poll(() => users.cell(mia.username, 2).textContent()).toBe('No');
 
     const manager = await openPage(await newContext(browser), stack.url);

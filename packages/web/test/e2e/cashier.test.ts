@@ -302,7 +302,11 @@ describe('the cashier sells and sees every payment state live', () => {
     const detail = await admin.payment(paymentUuid);
     expect(detail.payment).toMatchObject({ state: 'forceDone', settleReason: 'Terminal ticket shows approved', approvedBy: manager.id });
     expect(detail.payment.settledBy).not.toBe(manager.id);
-    expect(detail.history.at(-1)).toMatchObject({ event: 'forceDone', userId: detail.payment.settledBy, data: { approvedBy: { id: manager.id, username: MANAGER.username } } });
+    expect(detail.history.at(-1)).toMatchObject({
+      event: 'forceDone',
+      userId: detail.payment.settledBy,
+      data: { approvedBy: { id: manager.id, username: MANAGER.username } },
+    });
     await till.validateOrder();
   });
 
@@ -410,7 +414,10 @@ describe('the cashier sells and sees every payment state live', () => {
     expect(await closedRow.getByRole('link', { name: 'Z report' }).getAttribute('href')).toMatch(/^#\/pos\/report\/[0-9]+$/);
     await expectAccessible(office.page);
     await closedRow.getByRole('button', { name: 'Reopen' }).click();
-    await office.page.getByRole('status').filter({ hasText: /is open again/ }).waitFor();
+    await office.page
+      .getByRole('status')
+      .filter({ hasText: /is open again/ })
+      .waitFor();
     expect(office.errors).toEqual([]);
     await office.page.context().close();
   });

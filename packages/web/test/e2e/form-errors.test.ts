@@ -121,7 +121,10 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await expectAccessible(page);
     await password.fill('noor-sells-on-saturdays');
     await add.click();
-    await page.getByRole('table', { name: t('users.title') }).getByRole('row', { name: /^noor / }).waitFor();
+    await page
+      .getByRole('table', { name: t('users.title') })
+      .getByRole('row', { name: /^noor / })
+      .waitFor();
   });
 
   it('product: a blank name, a name taken, a price that is no amount; "6,30" is 6,30 €', async () => {
@@ -148,7 +151,12 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     expect(plain(await row.getByRole('cell').first().textContent())).toBe(eur(630));
     // Edited, the price comes back as the admin types it.
     await page.getByRole('button', { name: t('products.editTitle', { name: 'Stoofvleessaus' }) }).click();
-    expect(await page.getByRole('form', { name: t('products.editTitle', { name: 'Stoofvleessaus' }) }).getByRole('textbox', { name: t('products.price') }).inputValue()).toBe('6,30');
+    expect(
+      await page
+        .getByRole('form', { name: t('products.editTitle', { name: 'Stoofvleessaus' }) })
+        .getByRole('textbox', { name: t('products.price') })
+        .inputValue(),
+    ).toBe('6,30');
     await page.getByRole('button', { name: t('app.cancel') }).click();
   });
 

@@ -72,7 +72,11 @@ describe('the cashier refunds a returned line to the card', () => {
     await dialog.getByRole('button', { name: 'Approve and refund' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
-    const refundLine = page.getByRole('list', { name: 'Refunds' }).getByRole('listitem').filter({ has: page.getByRole('status') }).first();
+    const refundLine = page
+      .getByRole('list', { name: 'Refunds' })
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('status') })
+      .first();
     await till.waitForStatus(refundLine, 'Insert or tap the card');
     lane.press('card');
     await till.waitForStatus(refundLine, 'Enter PIN');

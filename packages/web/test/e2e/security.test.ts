@@ -81,7 +81,11 @@ describe('the web app under its security headers', () => {
     // The event stream connects under connect-src 'self'.
     await expect.poll(() => app.connection.textContent()).toContain('Live');
     // The stylesheet applies under style-src 'self': the layout is not the browser's default.
-    const styled = await page.evaluate(() => ({ sheets: document.styleSheets.length, rules: [...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0), font: getComputedStyle(document.body).fontFamily }));
+    const styled = await page.evaluate(() => ({
+      sheets: document.styleSheets.length,
+      rules: [...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0),
+      font: getComputedStyle(document.body).fontFamily,
+    }));
     expect(styled.sheets).toBeGreaterThan(0);
     expect(styled.rules).toBeGreaterThan(10);
     expect(styled.font).not.toBe('');
@@ -118,14 +122,22 @@ describe('the web app under its security headers', () => {
     await users.add({ username: 'lockme', password: 'a long enough secret', role: 'Cashier' });
     await users.row('lockme').waitFor();
     for (let i = 0; i < 6; i += 1) {
-      await fetch(`${stack.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lockme', password: `guess ${i}` }) });
+      await fetch(`${stack.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'lockme', password: `guess ${i}` }),
+      });
     }
     await page.reload();
     await users.row('lockme').filter({ hasText: 'Locked until' }).waitFor();
     await users.unlock('lockme').click();
     await users.row('lockme').filter({ hasText: 'Open' }).waitFor();
     expect(await users.unlock('lockme').count()).toBe(0);
-    const login = await fetch(`${stack.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lockme', password: 'a long enough secret' }) });
+    const login = await fetch(`${stack.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'lockme', password: 'a long enough secret' }),
+    });
     expect(login.status).toBe(200);
     await page.close();
   });

@@ -61,7 +61,11 @@ describe('the setup link creates the first admin, once', () => {
     await screenshot(page, 'setup-weak-password');
     await expectAccessible(page);
     // Still no admin: the login still answers that setup is required.
-    const login = await fetch(`${stack.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: OWNER.username, password: '1q2w3e4r5t6y' }) });
+    const login = await fetch(`${stack.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: OWNER.username, password: '1q2w3e4r5t6y' }),
+    });
     expect(((await login.json()) as { error: { code: string } }).error.code).toBe('KASSA_SETUP_REQUIRED');
   });
 
@@ -84,7 +88,11 @@ describe('the setup link creates the first admin, once', () => {
     await late.page.getByLabel('Password', { exact: true }).fill('another-long-passphrase');
     await late.page.getByRole('button', { name: 'Create the admin' }).click();
     await late.page.getByRole('alert').filter({ hasText: 'An admin exists already; sign in instead.' }).waitFor();
-    const intruder = await fetch(`${stack.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'intruder', password: 'another-long-passphrase' }) });
+    const intruder = await fetch(`${stack.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'intruder', password: 'another-long-passphrase' }),
+    });
     expect(intruder.status).toBe(401);
     await late.page.context().close();
   });

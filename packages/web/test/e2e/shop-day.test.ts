@@ -145,10 +145,17 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     await dialog.getByText(t('pos.refundApprovalText')).waitFor();
     await approveAsManager(t('pos.refundApprove'));
 
-    const refundLine = page.getByRole('list', { name: t('pos.refundsDone') }).getByRole('listitem').filter({ has: page.getByRole('status') }).first();
+    const refundLine = page
+      .getByRole('list', { name: t('pos.refundsDone') })
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('status') })
+      .first();
     await waitForStatus(refundLine, t('state.done'));
     const refunds = page.getByRole('table', { name: t('pos.refundsDone') });
-    await refunds.locator('tr[data-state="done"]').getByText(t('pos.refundBy', { method: 'Card' })).waitFor();
+    await refunds
+      .locator('tr[data-state="done"]')
+      .getByText(t('pos.refundBy', { method: 'Card' }))
+      .waitFor();
     expect(plain(await refunds.textContent())).toContain(eur(-280));
     await picture(page, 'web-refund', { fullPage: true });
     await expectAccessible(page);
@@ -198,7 +205,10 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     await terminal('approve');
     await declined.getByRole('button', { name: t('pos.retry') }).click();
     // The new try takes the declined line's place.
-    await paymentLines().first().getByText(t('pos.attempt', { n: 2 })).waitFor();
+    await paymentLines()
+      .first()
+      .getByText(t('pos.attempt', { n: 2 }))
+      .waitFor();
     await waitForStatus(paymentLines().first(), t('state.done'));
     expect(await paymentLines().count()).toBe(1);
     await validate();
@@ -220,7 +230,10 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     expect(plain(await flagged.textContent())).toContain(eur(ORDER_CENTS));
     await picture(other.page, 'web-orders');
     await expectAccessible(other.page);
-    await flagged.getByRole('link', { name: t('orders.resume') }).or(flagged.getByRole('button', { name: t('orders.resume') })).click();
+    await flagged
+      .getByRole('link', { name: t('orders.resume') })
+      .or(flagged.getByRole('button', { name: t('orders.resume') }))
+      .click();
     await other.page.getByRole('heading', { level: 1, name: t('pos.paymentTitle') }).waitFor();
     await other.page.getByRole('button', { name: t('pos.validate') }).click();
     await other.page.getByRole('article', { name: new RegExp(`^${t('pos.receiptNumber', { number: '' })}\\d+`) }).waitFor();
@@ -236,7 +249,9 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     await expect.poll(async () => plain(await page.getByTestId('cash-difference').textContent())).toContain(eur(-750));
     expect(plain(await page.getByTestId('cash-difference').textContent())).toContain(t('closing.beyondThreshold', { threshold: eur(500) }));
     await page.getByRole('button', { name: t('pos.close') }).click();
-    await approvalDialog().getByText(t('closing.approvalSummary', { difference: eur(-750), threshold: eur(500) })).waitFor();
+    await approvalDialog()
+      .getByText(t('closing.approvalSummary', { difference: eur(-750), threshold: eur(500) }))
+      .waitFor();
     await approveAsManager(t('closing.approveAndClose'), 'Counted twice');
     const totals = page.getByRole('table', { name: t('pos.totalsPerMethod') });
     await totals.waitFor();

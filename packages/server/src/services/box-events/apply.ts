@@ -37,7 +37,12 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
  * changed meanwhile, or an entry written meanwhile by another process) it runs in a transaction
  * that locks the payments before reading them.
  */
-export async function applyBoxEvents(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[], known?: KnownPayments): Promise<BoxEventOutcome[]> {
+export async function applyBoxEvents(
+  ctx: ServiceContext,
+  boxId: string,
+  messages: readonly BoxEventMessage[],
+  known?: KnownPayments,
+): Promise<BoxEventOutcome[]> {
   const uuids = [...new Set(messages.flatMap(paymentUuidOf))];
   if (messages.every((m) => !isTerminalBoxEvent(m.event))) {
     const outcomes = await applyUnlocked(ctx, boxId, messages, uuids, known);
@@ -53,7 +58,13 @@ export async function applyBoxEvents(ctx: ServiceContext, boxId: string, message
  * are taken as new (one already applied trips the history's unique index, and the batch goes the
  * locking way).
  */
-async function applyUnlocked(ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[], uuids: readonly string[], known?: KnownPayments): Promise<BoxEventOutcome[] | null> {
+async function applyUnlocked(
+  ctx: ServiceContext,
+  boxId: string,
+  messages: readonly BoxEventMessage[],
+  uuids: readonly string[],
+  known?: KnownPayments,
+): Promise<BoxEventOutcome[] | null> {
   const { payments, versions, unknown } = known?.recall(uuids) ?? { payments: new Map<string, Payment>(), versions: new Map<string, string>(), unknown: uuids };
   let applied = new Set<string>();
   if (unknown.length > 0) {
@@ -64,7 +75,14 @@ async function applyUnlocked(ctx: ServiceContext, boxId: string, messages: reado
     for (const [uuid, version] of read.versions) versions.set(uuid, version);
   }
   const batch = new PaymentBatch(ctx.db, ctx, boxId, payments);
-  const outcomes = inOrder(messages, applyPaymentEvents(batch, messages, firstCopies(messages, (m) => !applied.has(m.id))));
+  const outcomes = inOrder(
+    messages,
+    applyPaymentEvents(
+      batch,
+      messages,
+      firstCopies(messages, (m) => !applied.has(m.id)),
+    ),
+  );
   // Unmatched events are kept by the locking path, which also tells a repeated one.
   if (outcomes.includes('unmatched')) return null;
   let written: ReadonlyMap<string, string> | null;
@@ -84,7 +102,13 @@ async function applyUnlocked(ctx: ServiceContext, boxId: string, messages: reado
 }
 
 /** The batch in a transaction that locks its payments (and records its terminal events' ids) before reading them. */
-async function applyLocked(trx: Executor, ctx: ServiceContext, boxId: string, messages: readonly BoxEventMessage[], uuids: readonly string[]): Promise<BoxEventOutcome[]> {
+async function applyLocked(
+  trx: Executor,
+  ctx: ServiceContext,
+  boxId: string,
+  messages: readonly BoxEventMessage[],
+  uuids: readonly string[],
+): Promise<BoxEventOutcome[]> {
   const ids = { device: new Set<string>(), payment: new Set<string>() };
   for (const m of messages) (isTerminalBoxEvent(m.event) ? ids.device : ids.payment).add(m.id);
   const { fresh, applied, payments } = await lockBatch(trx, boxId, { device: [...ids.device], payment: [...ids.payment] }, uuids);
@@ -103,7 +127,9 @@ async function applyLocked(trx: Executor, ctx: ServiceContext, boxId: string, me
   const ofPayments = applyPaymentEvents(batch, messages, todo);
   const recordedBefore = await batch.write();
   // An unmatched event whose row was there already was taken before: a duplicate.
-  return inOrder(messages, new Map([...ofReports, ...ofConflicts, ...ofPayments])).map((outcome, i) => (outcome === 'unmatched' && recordedBefore.has(messages[i]?.id ?? '') ? 'duplicate' : outcome));
+  return inOrder(messages, new Map([...ofReports, ...ofConflicts, ...ofPayments])).map((outcome, i) =>
+    outcome === 'unmatched' && recordedBefore.has(messages[i]?.id ?? '') ? 'duplicate' : outcome,
+  );
 }
 
 /** Indexes of the events to apply: the first copy of each id, if `fresh` says it was not applied before. */

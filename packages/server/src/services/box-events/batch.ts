@@ -86,14 +86,29 @@ export class PaymentBatch implements Announcer {
    * it. The live event takes the place of one queued earlier for the same payment: it carries the
    * payment as the batch leaves it and the newest entry (every entry is in the payment's history).
    */
-  record(payment: Payment, change: PaymentChange, how: { source: 'box' | 'server'; next: PaymentState | null; eventId?: string; transactionId?: string | null }): Payment {
+  record(
+    payment: Payment,
+    change: PaymentChange,
+    how: { source: 'box' | 'server'; next: PaymentState | null; eventId?: string; transactionId?: string | null },
+  ): Payment {
     const at = this.#at;
     const toState = how.next ?? payment.state;
-    this.#history.push({ paymentUuid: payment.uuid, at, source: how.source, event: change.event, fromState: payment.state, toState, message: change.message, data: change.data, eventId: how.eventId ?? null });
+    this.#history.push({
+      paymentUuid: payment.uuid,
+      at,
+      source: how.source,
+      event: change.event,
+      fromState: payment.state,
+      toState,
+      message: change.message,
+      data: change.data,
+      eventId: how.eventId ?? null,
+    });
     if (how.next !== null) for (const ticket of change.tickets) this.#tickets.push({ paymentUuid: payment.uuid, ...ticket, at });
     const transactionId = how.transactionId ?? null;
     const moved = how.next !== null && how.next !== payment.state;
-    const updated = !moved && transactionId === null ? payment : { ...payment, state: toState, updatedAt: at, transactionId: transactionId ?? payment.transactionId };
+    const updated =
+      !moved && transactionId === null ? payment : { ...payment, state: toState, updatedAt: at, transactionId: transactionId ?? payment.transactionId };
     if (updated !== payment) this.#states.set(payment.uuid, { uuid: payment.uuid, state: toState, transactionId: updated.transactionId, at });
     if (how.next !== null) this.#finishing.push({ payment, next: how.next });
     const entry = { at: iso(at), source: how.source, event: change.event, fromState: payment.state, toState, message: change.message };
@@ -118,7 +133,13 @@ export class PaymentBatch implements Announcer {
   async writeIfUnchanged(versions: ReadonlyMap<string, string>): Promise<ReadonlyMap<string, string> | null> {
     // Every payment the batch applied an event to has an entry in it; '0' is no row's version.
     const unchanged = new Map(this.#history.map((h) => [h.paymentUuid, versions.get(h.paymentUuid) ?? '0']));
-    const written = await writeBatch(this.trx, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live, unchanged });
+    const written = await writeBatch(this.trx, {
+      history: this.#history,
+      tickets: this.#tickets,
+      states: [...this.#states.values()],
+      events: this.#live,
+      unchanged,
+    });
     if (written !== null) this.#noteFinished();
     return written?.versions ?? null;
   }

@@ -25,7 +25,16 @@ import type { BoxEventOutcome } from './outcome.js';
 vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
 
 function report(terminalId: string, change: Partial<DeviceReport> = {}): DeviceReport {
-  return { terminalId, model: 'lane5000', serialNumber: null, address: '127.0.0.1', online: true, lastSeen: new Date().toISOString(), state: 'idle', ...change };
+  return {
+    terminalId,
+    model: 'lane5000',
+    serialNumber: null,
+    address: '127.0.0.1',
+    online: true,
+    lastSeen: new Date().toISOString(),
+    state: 'idle',
+    ...change,
+  };
 }
 
 function hello(devices: DeviceReport[]): BoxHello {
@@ -94,11 +103,15 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   it('walks an approved payment to done with every stage, message and ticket in its history', async () => {
     const uuid = await pay();
     const before = await latestEventId(ctx.db);
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }))).toBe('applied');
+    expect(
+      await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 })),
+    ).toBe('applied');
     expect(await state(uuid)).toBe('waiting');
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }));
     expect(await state(uuid)).toBe('waitingCard');
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' }))).toBe('recorded');
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' }))).toBe(
+      'recorded',
+    );
     await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Approved', 2)));
     expect(await state(uuid)).toBe('done');
     const history = await getHistory(ctx.db, uuid);
@@ -175,7 +188,9 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
       const mine = applyBoxEvent(ctx, shop.box.id, event);
       await vi.waitFor(
         async () => {
-          const { rows } = await sql<{ waiting: number }>`select count(*)::integer as waiting from pg_stat_activity where ${pid}::integer = any(pg_blocking_pids(pid))`.execute(ctx.db);
+          const { rows } = await sql<{
+            waiting: number;
+          }>`select count(*)::integer as waiting from pg_stat_activity where ${pid}::integer = any(pg_blocking_pids(pid))`.execute(ctx.db);
           expect(rows[0]?.waiting).toBe(1);
         },
         { timeout: 10_000, interval: 20 },
@@ -203,7 +218,15 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
       const uuid = await pay();
       const text = message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' });
       const outcome = await appliedMeanwhile(uuid, text, async (trx) => {
-        await addHistory(trx, uuid, { at: new Date(), source: 'box', event: 'message', fromState: 'pending', toState: 'pending', message: 'PRESENT CARD', eventId: text.id });
+        await addHistory(trx, uuid, {
+          at: new Date(),
+          source: 'box',
+          event: 'message',
+          fromState: 'pending',
+          toState: 'pending',
+          message: 'PRESENT CARD',
+          eventId: text.id,
+        });
       });
       expect(outcome).toBe('duplicate');
       expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'message']);
@@ -223,7 +246,11 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('moves a payment the box refused to retry with the reason in its history', async () => {
     const uuid = await pay();
-    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'commandRefused', commandKind: 'startTransaction', paymentUuid: uuid, terminalId: 'T1', code: 'TERMINAL_BUSY', message: 'T1 is busy' }));
+    await applyBoxEvent(
+      ctx,
+      shop.box.id,
+      message({ kind: 'commandRefused', commandKind: 'startTransaction', paymentUuid: uuid, terminalId: 'T1', code: 'TERMINAL_BUSY', message: 'T1 is busy' }),
+    );
     expect(await state(uuid)).toBe('retry');
     expect((await getHistory(ctx.db, uuid)).at(-1)?.message).toBe('TERMINAL_BUSY: T1 is busy');
   });
@@ -232,7 +259,9 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     const uuid = await pay();
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }));
     await ctx.db.updateTable('payments').set({ state: 'waitingCancel' }).where('uuid', '=', uuid).execute();
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'T1', accepted: true, resultCode: 0 }))).toBe('recorded');
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'T1', accepted: true, resultCode: 0 }))).toBe(
+      'recorded',
+    );
     expect(await state(uuid)).toBe('waitingCancel');
     await applyBoxEvent(ctx, shop.box.id, message(result(uuid, 'Stopped')));
     expect(await state(uuid)).toBe('retry');
@@ -243,7 +272,11 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }));
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T1', reason: 'box restarted' }));
     expect(await state(uuid)).toBe('unknown');
-    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'last transaction is another one' }));
+    await applyBoxEvent(
+      ctx,
+      shop.box.id,
+      message({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'last transaction is another one' }),
+    );
     expect(await state(uuid)).toBe('retry');
   });
 
@@ -259,9 +292,15 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   it('keeps the newest device report when an older one arrives late', async () => {
     const now = Date.now();
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T7', { online: true, lastSeen: new Date(now).toISOString() }) }));
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T7', { online: false, lastSeen: new Date(now - 5000).toISOString() }) }))).toBe('recorded');
+    expect(
+      await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T7', { online: false, lastSeen: new Date(now - 5000).toISOString() }) })),
+    ).toBe('recorded');
     expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T7'))?.online).toBe(true);
-    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T7', { online: false, model: 'unknown', lastSeen: new Date(now + 1000).toISOString() }) }));
+    await applyBoxEvent(
+      ctx,
+      shop.box.id,
+      message({ kind: 'device', device: report('T7', { online: false, model: 'unknown', lastSeen: new Date(now + 1000).toISOString() }) }),
+    );
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T7')).toMatchObject({ online: false, model: 'Lane/5000' });
   });
 
@@ -270,11 +309,17 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     const at = (ms: number): string => new Date(start + ms).toISOString();
     expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { lastSeen: at(0) }) }))).toBe('applied');
     const before = await latestEventId(ctx.db);
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { state: 'inTransaction', lastSeen: at(1000) }) }))).toBe('recorded');
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { state: 'idle', lastSeen: at(DEVICE_LAST_SEEN_PRECISION_MS) }) }))).toBe('recorded');
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { state: 'inTransaction', lastSeen: at(1000) }) }))).toBe(
+      'recorded',
+    );
+    expect(
+      await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { state: 'idle', lastSeen: at(DEVICE_LAST_SEEN_PRECISION_MS) }) })),
+    ).toBe('recorded');
     expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T8'))?.lastSeenAt?.toISOString()).toBe(at(0));
     expect(await eventsAfter(ctx.db, before, 10)).toEqual([]);
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { lastSeen: at(DEVICE_LAST_SEEN_PRECISION_MS + 1) }) }))).toBe('applied');
+    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { lastSeen: at(DEVICE_LAST_SEEN_PRECISION_MS + 1) }) }))).toBe(
+      'applied',
+    );
     expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T8'))?.lastSeenAt?.toISOString()).toBe(at(DEVICE_LAST_SEEN_PRECISION_MS + 1));
     expect((await eventsAfter(ctx.db, before, 10)).map((e) => e.topic)).toEqual(['device']);
   });
@@ -283,8 +328,16 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     const start = Date.now();
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { lastSeen: new Date(start).toISOString() }) }));
     const before = await latestEventId(ctx.db);
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { online: false, lastSeen: new Date(start + 10).toISOString() }) }))).toBe('applied');
-    expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { model: 'desk5000', online: false, lastSeen: new Date(start + 20).toISOString() }) }))).toBe('applied');
+    expect(
+      await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { online: false, lastSeen: new Date(start + 10).toISOString() }) })),
+    ).toBe('applied');
+    expect(
+      await applyBoxEvent(
+        ctx,
+        shop.box.id,
+        message({ kind: 'device', device: report('T9', { model: 'desk5000', online: false, lastSeen: new Date(start + 20).toISOString() }) }),
+      ),
+    ).toBe('applied');
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T9')).toMatchObject({ online: false, model: 'Desk/5000' });
     expect((await eventsAfter(ctx.db, before, 10)).map((e) => (e.data as { device: { online: boolean } }).device.online)).toEqual([false, false]);
   });
@@ -330,10 +383,20 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   it('applies what the database holds when a remembered payment was changed by anything else', async () => {
     const known = new KnownPayments();
     const uuid = await pay();
-    await applyBoxEvents(ctx, shop.box.id, [message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 })], known);
+    await applyBoxEvents(
+      ctx,
+      shop.box.id,
+      [message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 })],
+      known,
+    );
     // A cashier forces it done meanwhile: the remembered row (waiting) is out of date.
     await setPaymentState(ctx.db, uuid, { state: 'forceDone', at: new Date(), settledBy: shop.userId, settleReason: 'paid by other means' });
-    const outcomes = await applyBoxEvents(ctx, shop.box.id, [message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 })], known);
+    const outcomes = await applyBoxEvents(
+      ctx,
+      shop.box.id,
+      [message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 })],
+      known,
+    );
     expect(outcomes).toEqual(['recorded']);
     expect(await state(uuid)).toBe('forceDone');
     expect((await getHistory(ctx.db, uuid)).at(-1)).toMatchObject({ event: 'stage', fromState: 'forceDone', toState: 'forceDone' });

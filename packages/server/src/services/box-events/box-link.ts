@@ -24,8 +24,19 @@ export async function boxConnected(ctx: ServiceContext, boxId: string, hello: Bo
     await recordBoxHello(trx, { boxId, reportedId: hello.boxId, software: hello.software, contractVersion: hello.version, at });
     const batch = new PaymentBatch(trx, ctx, boxId);
     // Every reported device is written (and announced) at a hello, whatever changed.
-    await applyDeviceReports(trx, batch, boxId, hello.devices.map((report, index) => ({ index, report })), null);
-    for (const device of await setDevicesOfflineExcept(trx, boxId, hello.devices.map((d) => d.terminalId))) batch.announce('device', 'cashier', { device: deviceView(device) });
+    await applyDeviceReports(
+      trx,
+      batch,
+      boxId,
+      hello.devices.map((report, index) => ({ index, report })),
+      null,
+    );
+    for (const device of await setDevicesOfflineExcept(
+      trx,
+      boxId,
+      hello.devices.map((d) => d.terminalId),
+    ))
+      batch.announce('device', 'cashier', { device: deviceView(device) });
     const box = await getBox(trx, boxId);
     if (box !== null) batch.announce('box', 'admin', { box: boxView(box) });
     await batch.write();
@@ -47,7 +58,12 @@ export async function boxDisconnected(ctx: ServiceContext, boxId: string): Promi
     for (const device of await setBoxDevicesOffline(trx, boxId)) batch.announce('device', 'cashier', { device: deviceView(device) });
     // A pending line has not reached the terminal as far as the server knows: its command waits.
     const running = (await activePaymentsOfBox(trx, boxId)).filter((p) => p.state !== 'pending');
-    for (const payment of (await lockPayments(trx, running.map((p) => p.uuid))).values()) {
+    for (const payment of (
+      await lockPayments(
+        trx,
+        running.map((p) => p.uuid),
+      )
+    ).values()) {
       batch.record(payment, LINK_LOST, { source: 'server', next: nextPaymentState({ state: payment.state, event: 'lost' }) });
     }
     const box = await getBox(trx, boxId);

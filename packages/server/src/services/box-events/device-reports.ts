@@ -31,7 +31,9 @@ export async function applyDeviceReports(
   quietMs: number | null,
 ): Promise<Map<number, BoxEventOutcome>> {
   const outcomes = new Map<number, BoxEventOutcome>(reports.map((r) => [r.index, 'recorded']));
-  const kept = newestReportPerTerminal(reports.map((r) => ({ terminalId: r.report.terminalId, lastSeenMs: Date.parse(r.report.lastSeen) }))).flatMap((k) => reports[k] ?? []);
+  const kept = newestReportPerTerminal(reports.map((r) => ({ terminalId: r.report.terminalId, lastSeenMs: Date.parse(r.report.lastSeen) }))).flatMap(
+    (k) => reports[k] ?? [],
+  );
   const rows = kept.map(({ report }) => ({
     terminalId: report.terminalId,
     model: MODEL_NAMES[report.model],
@@ -49,7 +51,12 @@ export async function applyDeviceReports(
   }
   const shared = [...written.values()].filter((d) => d.sharedWith.length > 0);
   if (shared.length > 0) {
-    for (const other of await devicesWithTerminalIds(trx, shared.map((d) => d.terminalId), [...written.values()].map((d) => d.id))) live.announce('device', 'cashier', { device: deviceView(other) });
+    for (const other of await devicesWithTerminalIds(
+      trx,
+      shared.map((d) => d.terminalId),
+      [...written.values()].map((d) => d.id),
+    ))
+      live.announce('device', 'cashier', { device: deviceView(other) });
   }
   return outcomes;
 }

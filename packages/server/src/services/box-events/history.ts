@@ -18,9 +18,19 @@ export function describeChange(event: PaymentBoxEvent, payment: Payment): Paymen
   const none: readonly { type: string; text: string }[] = [];
   switch (event.kind) {
     case 'transactionSent':
-      return { event: 'accepted', message: null, data: { terminalId: event.terminalId, transactionId: event.transactionId, amountCents: event.amountCents }, tickets: none };
+      return {
+        event: 'accepted',
+        message: null,
+        data: { terminalId: event.terminalId, transactionId: event.transactionId, amountCents: event.amountCents },
+        tickets: none,
+      };
     case 'commandRefused':
-      return { event: refusalEvent(event.commandKind), message: `${event.code}: ${event.message}`, data: { commandKind: event.commandKind, code: event.code }, tickets: none };
+      return {
+        event: refusalEvent(event.commandKind),
+        message: `${event.code}: ${event.message}`,
+        data: { commandKind: event.commandKind, code: event.code },
+        tickets: none,
+      };
     case 'transactionStage':
       return { event: stageEvent(event.stage), message: event.stage, data: { stage: event.stage, stageId: event.stageId }, tickets: none };
     case 'transactionMessage':
@@ -44,7 +54,8 @@ export function describeChange(event: PaymentBoxEvent, payment: Payment): Paymen
 function describeResult(event: BoxEventOf<'transactionResult'>, payment: Payment): PaymentChange {
   const parts = [event.recovered ? `${event.result} (recovered from the terminal)` : event.result];
   // The terminal's amount is what was charged; a difference is shown, never corrected by guess.
-  if (event.amountCents !== null && event.amountCents !== payment.amountCents) parts.push(`terminal amount ${event.amountCents} cents, requested ${payment.amountCents}`);
+  if (event.amountCents !== null && event.amountCents !== payment.amountCents)
+    parts.push(`terminal amount ${event.amountCents} cents, requested ${payment.amountCents}`);
   const kind = resultEvent(event.result);
   // An approval of another amount paid that amount, not the one requested: a person settles it.
   const otherAmount = kind === 'approved' && approvedOtherAmount({ requestedCents: payment.amountCents, approvedCents: event.amountCents });
@@ -70,8 +81,10 @@ export const LINK_LOST: PaymentChange = { event: 'lost', message: 'The link to t
 
 /** The terminal, transaction and amount a payment event names, for the trust check. */
 export function claimOf(event: PaymentBoxEvent): EventClaim {
-  if (event.kind === 'transactionSent') return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId, sentAmountCents: event.amountCents };
-  if ('transactionId' in event && event.transactionId !== undefined) return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId };
+  if (event.kind === 'transactionSent')
+    return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId, sentAmountCents: event.amountCents };
+  if ('transactionId' in event && event.transactionId !== undefined)
+    return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId };
   return { kind: event.kind, terminalId: event.terminalId };
 }
 

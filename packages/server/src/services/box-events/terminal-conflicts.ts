@@ -20,7 +20,14 @@ export async function applyTerminalConflicts(
 ): Promise<Map<number, BoxEventOutcome>> {
   const outcomes = new Map<number, BoxEventOutcome>(conflicts.map((c) => [c.index, 'recorded']));
   if (conflicts.length === 0) return outcomes;
-  const reports = conflicts.map(({ at, conflict }) => ({ terminalId: conflict.terminalId, address: conflict.address, serialNumber: conflict.serialNumber, reason: conflict.reason, attempts: conflict.attempts, at: new Date(at) }));
+  const reports = conflicts.map(({ at, conflict }) => ({
+    terminalId: conflict.terminalId,
+    address: conflict.address,
+    serialNumber: conflict.serialNumber,
+    reason: conflict.reason,
+    attempts: conflict.attempts,
+    at: new Date(at),
+  }));
   const alerted = new Set(await raiseImpostorAlerts(trx, boxId, reports));
   if (alerted.size === 0) return outcomes;
   const devices = (await devicesWithTerminalIds(trx, [...new Set(reports.map((r) => r.terminalId))], [])).filter((d) => d.boxId === boxId && alerted.has(d.id));

@@ -82,7 +82,10 @@ export class DevicesPage {
   }
 
   async dismissAlert(terminalId: string): Promise<void> {
-    await this.alerts.getByRole('button', { name: `Dismiss the alert of terminal ${terminalId}` }).first().click();
+    await this.alerts
+      .getByRole('button', { name: `Dismiss the alert of terminal ${terminalId}` })
+      .first()
+      .click();
   }
 }
 
@@ -176,12 +179,18 @@ export class PaymentsPage {
   }
 
   async openFirst(): Promise<void> {
-    await this.table.getByRole('link', { name: /^Details/ }).first().click();
+    await this.table
+      .getByRole('link', { name: /^Details/ })
+      .first()
+      .click();
     await this.page.getByRole('heading', { level: 1, name: 'Payment' }).waitFor();
   }
 
   historyRow(event: string): Locator {
-    return this.page.getByRole('table', { name: 'History' }).getByRole('row').filter({ has: this.page.getByRole('cell', { name: event, exact: true }) });
+    return this.page
+      .getByRole('table', { name: 'History' })
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('cell', { name: event, exact: true }) });
   }
 }
 

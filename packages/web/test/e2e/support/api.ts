@@ -9,7 +9,11 @@ export class ApiClient {
   ) {}
 
   static async logIn(base: string, credentials: { username: string; password: string }): Promise<ApiClient> {
-    const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+    const response = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    });
     if (!response.ok) throw new Error(`login failed: ${response.status}`);
     const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const { csrfToken } = (await response.json()) as { csrfToken: string };
@@ -23,7 +27,11 @@ export class ApiClient {
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, { method: 'POST', headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }
