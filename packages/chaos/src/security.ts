@@ -1,6 +1,8 @@
 import { startTerminal } from '@kassa/terminal-sim';
-import type { ApiClient } from './api.js';
+import { connect } from 'node:net';
+import { ApiClient, errorCode } from './api.js';
 import { hostileBox } from './hostile-box.js';
+import { exampleOf, operationsOf, type Operation } from './openapi-mutations.js';
 import { sleep, waitUntil } from './processes.js';
 import type { Random } from './random.js';
 import type { Finding } from './verify.js';
@@ -14,6 +16,10 @@ import type { World } from './world.js';
  *   TerminalId of an online terminal, with another serial number, again and again for a few
  *   seconds: the box refuses every attempt, the real terminal keeps its session, and the impostor
  *   is never asked for a transaction.
+ * - The HTTP sweep against the running servers: every non-public operation of the OpenAPI
+ *   document refused without a session (401), every admin operation refused to the cashier (403),
+ *   a cashier's force done on a declined payment refused and the payment unchanged, the security
+ *   headers on every answer, an upgrade request on any path but the uplink answered 404.
  * - A hostile box holding the paired box's valid token (the real box's uplink is cut meanwhile)
  *   sends forged, out-of-order, malformed and oversized messages (`hostile-box.ts`): no payment is
  *   settled against the rules and the server stays healthy.
@@ -78,6 +84,93 @@ async function tryImpostor(world: World, random: Random, findings: Finding[], co
   if (impostor.ledger.length > 0) findings.push({ rule, detail: `the impostor of ${target} was asked for ${impostor.ledger.length} transaction(s)` });
 }
 
+/** The operation's path with an example value in each parameter. */
+function examplePath(op: Operation, random: Random): string {
+  return op.path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+    encodeURIComponent(String(exampleOf(op.params.find((p) => p.name === name)?.schema ?? {}, random))),
+  );
+}
+
+function exampleBody(op: Operation, random: Random): { text: string; contentType: string } | undefined {
+  return op.body === undefined ? undefined : { text: JSON.stringify(exampleOf(op.body, random)), contentType: 'application/json' };
+}
+
+/** What an upgrade request on a path other than the box uplink is answered: the status line. */
+function upgradeAnswer(serverUrl: string, path: string): Promise<string> {
+  const { hostname, port } = new URL(serverUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      ),
+    );
+    let text = '';
+    socket.setTimeout(10_000, () => {
+      socket.destroy();
+      reject(new Error(`the upgrade on ${path} was left hanging`));
+    });
+    socket.on('data', (chunk) => (text += chunk.toString()));
+    socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+    socket.on('error', reject);
+  });
+}
+
+async function sweepHttp(
+  world: World,
+  admin: ApiClient,
+  cashier: ApiClient,
+  random: Random,
+  findings: Finding[],
+  counts: Record<string, number>,
+): Promise<void> {
+  const rule = 'the HTTP sweep holds';
+  const server = world.serverUrls[0]!;
+  const operations = operationsOf((await admin.call(server, 'GET', '/api/openapi.json')).body);
+  if (operations.length < 20) findings.push({ rule, detail: `the OpenAPI document lists only ${operations.length} operations` });
+  const anonymous = new ApiClient(world.serverUrls);
+  let requests = 0;
+  for (const op of operations.filter((o) => o.access !== 'public')) {
+    const answer = await anonymous.raw(server, op.method, examplePath(op, random), exampleBody(op, random));
+    requests++;
+    if (answer.status !== 401 || errorCode(answer) !== 'KASSA_UNAUTHENTICATED')
+      findings.push({ rule, detail: `${op.method} ${op.path} without a session: ${answer.status} ${errorCode(answer)}` });
+  }
+  for (const op of operations.filter((o) => o.access === 'admin')) {
+    const answer = await cashier.raw(server, op.method, examplePath(op, random), exampleBody(op, random));
+    requests++;
+    if (answer.status !== 403 || errorCode(answer) !== 'KASSA_FORBIDDEN')
+      findings.push({ rule, detail: `${op.method} ${op.path} as the cashier: ${answer.status} ${errorCode(answer)}` });
+  }
+  // A declined card was not charged: nobody turns it into paid, a cashier least of all.
+  const declined = (await admin.call(server, 'GET', '/api/payments?state=retry&limit=1')).body as { items?: { uuid: string }[] };
+  const uuid = declined.items?.[0]?.uuid;
+  if (uuid !== undefined) {
+    const forced = await cashier.call(server, 'POST', `/api/payments/${uuid}/force-done`, { reason: 'the customer says it was paid' });
+    requests++;
+    const after = (await admin.call(server, 'GET', `/api/payments/${uuid}`)).body as { payment?: { state?: string } };
+    if (forced.status < 400 || after.payment?.state !== 'retry')
+      findings.push({ rule, detail: `a cashier's force done on declined payment ${uuid}: ${forced.status}, now ${after.payment?.state}` });
+  }
+  for (const path of ['/', '/api/healthz', '/api/openapi.json', '/api/nothing-here']) {
+    const response = await fetch(`${server}${path}`);
+    requests++;
+    const csp = response.headers.get('content-security-policy') ?? '';
+    const headers = [
+      csp.includes("frame-ancestors 'none'"),
+      !csp.includes('unsafe-inline'),
+      response.headers.get('x-content-type-options') === 'nosniff',
+      response.headers.get('x-frame-options') === 'DENY',
+    ];
+    if (headers.includes(false)) findings.push({ rule, detail: `${path} lacks a security header (CSP "${csp}")` });
+  }
+  for (const path of ['/api/events', '/api/nothing-here']) {
+    const status = await upgradeAnswer(server, path);
+    requests++;
+    if (!status.startsWith('HTTP/1.1 404')) findings.push({ rule, detail: `an upgrade request on ${path} was answered "${status}"` });
+  }
+  counts['security sweep requests'] = requests;
+}
+
 /** The TerminalId of the demo's card method: the hostile box forges answers about it. */
 async function demoCardTerminal(world: World, admin: ApiClient): Promise<string> {
   const server = world.serverUrls[0]!;
@@ -135,6 +228,7 @@ export async function securityPhase(
     }
   };
   await attempt(`an impostor on ${IMPOSTOR_ADDRESS} claims an online terminal for ${IMPOSTOR_SECONDS} s`, () => tryImpostor(world, random, findings, counts));
+  await attempt('the HTTP sweep: sessions, roles, a forced decline, headers, stray upgrades', () => sweepHttp(world, admin, cashier, random, findings, counts));
   await attempt('a hostile box with the paired token forges answers', () => tryHostileBox(world, admin, cashier, seed, findings, counts));
   return { findings, counts };
 }
