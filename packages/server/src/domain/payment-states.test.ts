@@ -113,6 +113,14 @@ describe('the payment state table', () => {
     expect(run(['accepted', 'stage', 'recover', 'lost', 'approved'])).toBe('done');
   });
 
+  it('runs a lost payment again when the terminal comes back to it, at whatever stage it names', () => {
+    expect(run(['accepted', 'lost', 'progress'])).toBe('waiting');
+    expect(run(['accepted', 'lost', 'stage'])).toBe('waitingCard');
+    // Running again, it is no longer settled by hand: the terminal may still be charging.
+    expect(run(['accepted', 'lost', 'progress', 'approved'])).toBe('done');
+    expect(nextPaymentState({ state: 'waiting', event: 'forceDone' })).toBeNull();
+  });
+
   it('keeps messages and cancel answers in the history only, in every state', () => {
     for (const state of PAYMENT_STATES) {
       expect(nextPaymentState({ state, event: 'message' })).toBeNull();

@@ -59,7 +59,8 @@ export type PaymentEvent = BoxPaymentEvent | UserPaymentEvent;
  *
  * - accepted: the box started the TransactionRequest on the terminal.
  * - stage: the terminal waits for the customer (card, PIN, confirmation, ...).
- * - progress: any other stage (waiting for the host, finished, ...): the transaction runs.
+ * - progress: any other stage (waiting for the host, finished, ...): the transaction runs; on an
+ *   unknown payment it means the terminal came back to it (the box resumed it), so it runs again.
  * - message: a text the terminal shows; kept in the history only.
  * - approved / declined: the terminal's final result (declined covers Declined, Stopped, Error,
  *   TechnicalProblem). The terminal's answer, not the cancel button, decides: a result is accepted
@@ -127,6 +128,7 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentState, Readonly<Partial
   waitingCancel: { approved: 'done', approvedOtherAmount: 'mismatch', declined: 'retry', cancelRefused: 'waitingCard', lost: 'unknown', notRun: 'retry' },
   unknown: {
     stage: 'waitingCard',
+    progress: 'waiting',
     approved: 'done',
     approvedOtherAmount: 'mismatch',
     declined: 'retry',
