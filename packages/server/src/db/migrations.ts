@@ -522,6 +522,29 @@ const archiving: Migration = {
   },
 };
 
+/**
+ * What a till's stream follows changes with its POS's payment methods and their terminals, not
+ * only with its sessions: a change to either is announced on the tills channel, and every stream
+ * reads again what it follows (a back-office change, rare beside the events themselves).
+ */
+const rescopeOnConfiguration: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`
+      create function kassa_tills_configured() returns trigger language plpgsql as $fn$
+      begin
+        perform pg_notify(case when current_schema() = 'public' then 'kassa_tills' else 'kassa_' || current_schema() || '_tills' end, '{"all":true}');
+        return null;
+      end
+      $fn$`.execute(db);
+    await sql`create trigger pos_config_methods_tills after insert or delete on pos_config_methods for each statement execute function kassa_tills_configured()`.execute(
+      db,
+    );
+    await sql`create trigger payment_methods_tills after update of device_id on payment_methods for each statement execute function kassa_tills_configured()`.execute(
+      db,
+    );
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -539,6 +562,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014_refunds': refunds,
   '0015_order_cancellation': orderCancellation,
   '0016_archiving': archiving,
+  '0017_rescope_on_configuration': rescopeOnConfiguration,
 };
 
 export const migrationProvider: MigrationProvider = {

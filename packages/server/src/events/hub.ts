@@ -7,7 +7,10 @@ import { formatEvent } from './format.js';
 import type { ScopeKey } from './scope.js';
 import { eventKeys } from './scope.js';
 
-/** Announces, with the user who opened it, a session opened, closed or reopened (migration 0013's trigger). */
+/**
+ * Announces, with the user who opened it, a session opened, closed or reopened (migration 0013's
+ * trigger); `{all: true}` when a POS's payment methods or a method's terminal changed (0017).
+ */
 export const TILLS_CHANNEL = 'tills';
 
 /** A stream as the hub sees it: where its events go, and how it learns its cashier's tills changed. */
@@ -153,17 +156,22 @@ export class LiveEventHub {
 
   async #tillsChanged(payload: string): Promise<void> {
     if (this.#stopped) return;
-    let userId: unknown;
+    let announced: { userId?: unknown; all?: unknown } = {};
     try {
-      userId = (JSON.parse(payload) as { userId?: unknown }).userId;
+      announced = JSON.parse(payload) as { userId?: unknown; all?: unknown };
     } catch {
-      userId = undefined;
+      announced = {};
     }
-    if (typeof userId !== 'number') {
+    let subscribers: Set<Subscriber> | undefined;
+    if (announced.all === true) {
+      // A POS's payment methods or a method's terminal changed: every stream reads again what it follows.
+      subscribers = new Set([...this.#byKey.values()].flatMap((set) => [...set]));
+    } else if (typeof announced.userId === 'number') {
+      subscribers = this.#byUser.get(announced.userId);
+    } else {
       this.#log.warn({ payload: payload.slice(0, 200) }, 'ignored a malformed till announcement');
       return;
     }
-    const subscribers = this.#byUser.get(userId);
     if (subscribers === undefined) return;
     await Promise.all(
       [...subscribers].map((subscriber) =>

@@ -133,6 +133,40 @@ describe.each(BACKENDS)('GET /api/events scoped to the till on %s', (backend) =>
     expect([invalid.statusCode, invalid.json().error.code]).toEqual([400, 'KASSA_VALIDATION']);
   });
 
+  it('follows a terminal added to the till’s POS while the stream is open, without a reconnect', async () => {
+    const counter = connect(shop.cashier.cookie);
+    expect(await counter.status).toBe(200);
+    await upsertDevice(t.database.db, {
+      boxId: shop.device.boxId,
+      terminalId: '11223344',
+      type: 'payment',
+      make: 'Ingenico',
+      model: 'lane5000',
+      online: true,
+      at: new Date(),
+    });
+    const added = (await findDeviceOfBox(t.database.db, shop.device.boxId, '11223344'))!;
+    await ok(shop.admin, 'POST', `/api/devices/${added.id}/approve`, {});
+    const bank = (await shop.admin.inject({ method: 'GET', url: '/api/journals' }))
+      .json<{ items: { id: number; type: string }[] }>()
+      .items.find((j) => j.type === 'bank')!;
+    const card = await ok<PaymentMethod>(shop.admin, 'POST', '/api/payment-methods', {
+      name: 'Card 3',
+      kind: 'bank',
+      journalId: bank.id,
+      terminal: 'ingenico',
+      deviceId: added.id,
+    });
+    // Not yet the till's: an event of that terminal stays away from the stream.
+    const marker = await sell(shop.cashier, shop.session);
+    await expect.poll(() => objects(counter), DEADLINE).toContain(`payment:${marker.payment}`);
+    expect(objects(counter)).not.toContain(`device:${added.id}`);
+
+    await ok(shop.admin, 'PUT', `/api/pos-configs/${shop.pos.id}`, { name: shop.pos.name, paymentMethodIds: [...shop.pos.paymentMethodIds, card.id] });
+    await ok(shop.admin, 'POST', `/api/devices/${added.id}/approve`, {});
+    await expect.poll(() => objects(counter), DEADLINE).toContain(`device:${added.id}`);
+  });
+
   it('stops a cashier’s stream following a till once its session is closed', async () => {
     const second = clients[1]!;
     const session = other.session!;
