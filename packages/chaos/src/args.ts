@@ -1,5 +1,5 @@
 import { ChaosError, ChaosErrorCode } from './errors.js';
-import { helpLines, readFlags, type Env, type Flags } from './flags.js';
+import { helpLines, readFlags, type Env, type Flags } from '@kassa/protocol';
 
 export interface ChaosOptions {
   readonly seed: number;

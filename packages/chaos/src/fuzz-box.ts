@@ -2,7 +2,7 @@
 // `npm run fuzz:box -w @kassa/chaos [-- --frames N --connections N --terminals N --seed N]`
 import { fuzzBox } from './box-fuzz.js';
 import { ChaosError, ChaosErrorCode } from './errors.js';
-import { helpLines, readFlags, type Flags } from './flags.js';
+import { helpLines, readFlags, type Flags } from '@kassa/protocol';
 import { CHAOS_VERSION } from './version.js';
 
 const bad = (message: string): ChaosError => new ChaosError(ChaosErrorCode.BadFlag, message);

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { LevelWithSilent } from 'pino';
 import { parseAllowlist, type Allowlist } from './allowlist.js';
 import { BoxError, BoxErrorCode } from './errors.js';
-import { helpLines, readFlags, type Env, type Flags } from './flags.js';
+import { helpLines, readFlags, type Env, type Flags } from '@kassa/protocol';
 import { LOG_LEVELS } from './logger.js';
 
 export interface HostPort {

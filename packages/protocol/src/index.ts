@@ -42,3 +42,4 @@ export { messageFromJson, messageToJson, type JsonValue } from './json.js';
 export { parseTree } from './tlv-tree.js';
 export { crc32 } from './crc32.js';
 export { fromHex, toHex } from './hex.js';
+export { helpLines, readFlags, type Env, type Flag, type Flags } from './flags.js';

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 
-// The command-line pattern every kassa command follows (each package keeps its own copy of this
-// file, as packages share no code): one table per command; help and version come for free.
+// The command-line pattern every kassa command follows: one table per command; help and version
+// come for free. The commands of terminal-sim, iot-box and chaos take it from here (they depend on
+// this package already); the server, which may import only the contract, keeps a copy of this
+// file (scripts/flags.test.ts keeps the two the same).
 
 /** One option: its short alias, variable, default, check and help line; a flag without `value` is a switch. */
 export interface Flag {

@@ -1,5 +1,5 @@
 import { SimError, SimErrorCode } from './errors.js';
-import { helpLines, readFlags, type Flags } from './flags.js';
+import { helpLines, readFlags, type Flags } from '@kassa/protocol';
 import { MAX_FLEET } from './fleet.js';
 import { MODELS, type ModelName } from './models.js';
 import { DEFAULT_PROTOCOL_ID, DEFAULT_STAGE_DELAY_MS, isLocalAddress, isSerialNumber, isTerminalId, parseBoxAddress } from './options.js';
