@@ -2,6 +2,7 @@ import type { ReturnedLine } from '../domain/refunds.js';
 import type { PaymentState } from '../domain/payment-states.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
+import type { Payment } from './payments.js';
 
 /** A refund line of an order with what it returns and who asked and approved it. */
 export interface RefundRecord {
@@ -78,20 +79,13 @@ export async function listOrderRefunds(db: Executor, orderId: string): Promise<R
 }
 
 /** A refund line as it is to be stored: a payment row of kind `refund`. */
-export interface NewRefundLine {
-  readonly uuid: string;
-  readonly orderId: string;
-  readonly methodId: number;
-  readonly amountCents: number;
-  readonly state: PaymentState;
-  readonly requestHash: string;
-  readonly deviceId: number | null;
-  readonly boxId: string | null;
-  readonly terminalId: string | null;
-  readonly createdBy: number;
+export type NewRefundLine = Pick<
+  Payment,
+  'uuid' | 'orderId' | 'methodId' | 'amountCents' | 'state' | 'requestHash' | 'deviceId' | 'boxId' | 'terminalId' | 'createdBy'
+> & {
   readonly approvedBy: number;
   readonly at: Date;
-}
+};
 
 /** Inserts the payment row of a refund. A second running line on the same device violates payments_one_active_per_device and throws. */
 export async function insertRefundLine(db: Executor, r: NewRefundLine): Promise<void> {

@@ -20,6 +20,7 @@ import { authorizeOverride } from './approvals.js';
 import type { ServiceContext } from './context.js';
 import { paymentView } from './payments.js';
 import { orderView, requireOrder } from './sales.js';
+import { isUniqueViolation } from '../db/sql-errors.js';
 
 /** The reason recorded with a cancellation's refunds when the request gives none. */
 export const DEFAULT_CANCEL_REASON = 'Order cancelled';
@@ -34,10 +35,6 @@ export function cancelRefundUuid(cancellationUuid: string, key: string): string 
   hex[16] = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
   const h = hex.join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
 /**

@@ -18,6 +18,7 @@ import type { Override } from './approvals.js';
 import type { ServiceContext } from './context.js';
 import { iso, noteFinished } from './context.js';
 import { methodMissing } from './configuration.js';
+import { isUniqueViolation } from '../db/sql-errors.js';
 
 export function paymentView(p: Payment): PaymentApi {
   return {
@@ -45,10 +46,6 @@ function requestHash(body: PutPaymentBody): string {
 function sameRequest(existing: Payment, hash: string): Payment {
   if (existing.requestHash !== hash) throw new KassaError('KASSA_IDEMPOTENCY_MISMATCH', undefined, { uuid: existing.uuid });
   return existing;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
 async function publish(trx: Executor, ctx: ServiceContext, payment: Payment): Promise<void> {

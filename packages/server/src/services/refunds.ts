@@ -20,13 +20,10 @@ import { methodMissing } from './configuration.js';
 import { paymentView } from './payments.js';
 import { renderRefundReceipt } from './receipt-text.js';
 import { orderView, refundView, requireOrder, requireSession } from './sales.js';
+import { isUniqueViolation } from '../db/sql-errors.js';
 
 function requestHash(orderId: string, body: PutRefundBody): string {
   return sha256(JSON.stringify(['refund', orderId, body.paymentMethodId, body.reason, body.lines ?? null, body.amountCents ?? null]));
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
 /**

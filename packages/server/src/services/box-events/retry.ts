@@ -1,9 +1,8 @@
+import { isRetryableConflict, isUniqueViolation } from '../../db/sql-errors.js';
 import { HISTORY_EVENT_INDEX } from '../../repos/uplink-batch.js';
 import type { Executor } from '../../repos/executor.js';
 import type { ServiceContext } from '../context.js';
 
-const RETRYABLE = new Set(['40P01', '40001']);
-const UNIQUE_VIOLATION = '23505';
 const ATTEMPTS = 3;
 
 /**
@@ -25,14 +24,10 @@ export async function inTransaction<T>(ctx: ServiceContext, work: (trx: Executor
  * payment's lock (see lockBatch): run again, the transaction sees it as applied.
  */
 function retryable(error: unknown): boolean {
-  if (historyConflict(error)) return true;
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && RETRYABLE.has(code);
+  return historyConflict(error) || isRetryableConflict(error);
 }
 
 /** The entry of an event that another process wrote after this one read the history. */
 export function historyConflict(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return code === UNIQUE_VIOLATION && constraint === HISTORY_EVENT_INDEX;
+  return isUniqueViolation(error, HISTORY_EVENT_INDEX);
 }
