@@ -29,6 +29,7 @@ export interface OrderRow {
   readonly posName: string;
   readonly totalCents: number;
   readonly paidCents: number;
+  readonly refundedCents: number;
   readonly receiptNumber: number | null;
   readonly createdAt: Date;
   readonly validatedAt: Date | null;
@@ -44,6 +45,7 @@ interface Row {
   pos_name: string;
   total_cents: number;
   paid_cents: number;
+  refunded_cents: number;
   receipt_number: number | null;
   created_at: Date;
   validated_at: Date | null;
@@ -75,7 +77,7 @@ export async function searchOrders(db: Executor, filter: OrderFilter): Promise<{
   const { rows } = await sql<Row>`
     with o as (
       select o.id, o.state, o.session_id, s.pos_config_id, c.name as pos_name, o.total_cents, o.receipt_number, o.created_at, o.validated_at,
-        coalesce(p.paid_cents, 0)::integer as paid_cents,
+        coalesce(p.paid_cents, 0)::integer as paid_cents, coalesce(p.refunded_cents, 0)::integer as refunded_cents,
         case when o.state = 'paid' then 'validated' when o.state = 'cancelled' then 'cancelled'
           when coalesce(p.paid_cents, 0) >= o.total_cents then 'paidNotValidated' else 'open' end as status,
         (o.state = 'draft' and coalesce(p.card_paid, false)) as attention
@@ -83,9 +85,10 @@ export async function searchOrders(db: Executor, filter: OrderFilter): Promise<{
       join pos_sessions s on s.id = o.session_id
       join pos_configs c on c.id = s.pos_config_id
       left join lateral (
-        select sum(amount_cents) filter (where state in (${paid})) as paid_cents,
-          bool_or(device_id is not null and state in (${paid})) as card_paid
-        from payments where order_id = o.id and kind = 'payment'
+        select sum(amount_cents) filter (where kind = 'payment' and state in (${paid})) as paid_cents,
+          sum(amount_cents) filter (where kind = 'refund' and state in (${paid})) as refunded_cents,
+          bool_or(kind = 'payment' and device_id is not null and state in (${paid})) as card_paid
+        from payments where order_id = o.id
       ) p on true
     )
     select *, count(*) over () as total from o
@@ -104,6 +107,7 @@ export async function searchOrders(db: Executor, filter: OrderFilter): Promise<{
       posName: r.pos_name,
       totalCents: r.total_cents,
       paidCents: r.paid_cents,
+      refundedCents: r.refunded_cents,
       receiptNumber: r.receipt_number === null ? null : Number(r.receipt_number),
       createdAt: r.created_at,
       validatedAt: r.validated_at,

@@ -114,6 +114,9 @@ describe.each(BACKENDS)('order cancellation routes on %s', (backend) => {
     await boxEvent(card!.uuid, 'accepted');
     await boxEvent(card!.uuid, 'approved', { result: 'Approved', amountCents: 600 });
     expect(await readOrder(order.id)).toMatchObject({ state: 'cancelled', refundedCents: 950 });
+    // The orders list shows what the order took and, apart, what it gave back.
+    const listed = (await shop.cashier.inject({ method: 'GET', url: `/api/orders?text=${order.id}` })).json<{ items: unknown[] }>().items;
+    expect(listed).toEqual([expect.objectContaining({ id: order.id, status: 'cancelled', paidCents: 950, refundedCents: 950 })]);
   });
 
   it('refuses while the terminal is busy with another line, and cancels nothing', async () => {

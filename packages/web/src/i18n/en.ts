@@ -316,6 +316,7 @@ export const en = {
     action: 'Action',
     resume: 'Resume',
     attention: 'Card paid, not validated',
+    refunded: 'Refunded {{amount}}',
     statuses: { open: 'Open', paidNotValidated: 'Paid, not validated', validated: 'Validated', cancelled: 'Cancelled' },
     openInSession_one: 'This session has {{count}} open order.',
     openInSession_other: 'This session has {{count}} open orders.',

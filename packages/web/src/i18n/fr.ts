@@ -310,6 +310,7 @@ export const fr: Messages = {
     action: 'Action',
     resume: 'Reprendre',
     attention: 'Carte payée, non validée',
+    refunded: 'Remboursé {{amount}}',
     statuses: { open: 'Ouverte', paidNotValidated: 'Payée, non validée', validated: 'Validée', cancelled: 'Annulée' },
     openInSession_one: 'Cette session a {{count}} commande ouverte.',
     openInSession_other: 'Cette session a {{count}} commandes ouvertes.',

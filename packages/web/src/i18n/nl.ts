@@ -309,6 +309,7 @@ export const nl: Messages = {
     action: 'Actie',
     resume: 'Hervatten',
     attention: 'Kaart betaald, niet gevalideerd',
+    refunded: 'Terugbetaald {{amount}}',
     statuses: { open: 'Open', paidNotValidated: 'Betaald, niet gevalideerd', validated: 'Gevalideerd', cancelled: 'Geannuleerd' },
     openInSession_one: 'Deze sessie heeft {{count}} open bestelling.',
     openInSession_other: 'Deze sessie heeft {{count}} open bestellingen.',

@@ -120,7 +120,10 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
                       {o.attention ? <span className="attention-note">{t('orders.attention')}</span> : null}
                     </td>
                     <td className="num">{money(o.totalCents)}</td>
-                    <td className="num">{money(o.paidCents)}</td>
+                    <td className="num">
+                      {money(o.paidCents)}
+                      {o.refundedCents > 0 ? <span className="refunded-note">{t('orders.refunded', { amount: money(o.refundedCents) })}</span> : null}
+                    </td>
                     <td>
                       {o.state === 'draft' ? (
                         <a href={`#/pos/order/${o.id}`}>{t('orders.resume')}</a>
