@@ -115,7 +115,7 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
     counts['uplink connections'] = world.proxy.connections;
 
     // The attacks the trust rules stop, against the same processes once the figures are taken.
-    const security = await securityPhase(world, admin, cashier, random.fork(), options.seed, log);
+    const security = await securityPhase(world, shop, admin, cashier, random.fork(), options.seed, log);
     findings.push(...security.findings);
     Object.assign(counts, security.counts);
 
@@ -127,6 +127,7 @@ export async function runChaos(options: ChaosOptions, print: (line: string) => v
       ['box token', world.boxToken],
       ['admin session cookie', admin.sessionCookie],
       ['cashier session cookie', cashier.sessionCookie],
+      ...security.secrets,
     ]);
     for (const leak of findSecrets(world.logFiles, secrets))
       findings.push({ rule: 'no secret in a log', detail: `${leak.secret} in ${leak.file} line ${leak.line}` });

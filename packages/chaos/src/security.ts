@@ -5,12 +5,15 @@ import { hostileBox } from './hostile-box.js';
 import { exampleOf, operationsOf, type Operation } from './openapi-mutations.js';
 import { sleep, waitUntil } from './processes.js';
 import type { Random } from './random.js';
+import { checkDataAtRest } from './security-at-rest.js';
+import { tryCsrf, tryOtherPosCashier, tryWeakPasswords } from './security-http.js';
+import { tryLoginLimits } from './security-logins.js';
 import type { Finding } from './verify.js';
-import type { World } from './world.js';
+import type { Shop, World } from './world.js';
 
 /**
  * The end of a chaos run, once the tills have settled and their figures are taken: the attacks
- * the trust rules stop, tried against the same running processes.
+ * the trust rules stop, tried against the same running processes, in this order.
  *
  * - An impostor on another address of the shop network (127.0.0.2) dials the box claiming the
  *   TerminalId of an online terminal, with another serial number, again and again for a few
@@ -20,13 +23,33 @@ import type { World } from './world.js';
  *   document refused without a session (401), every admin operation refused to the cashier (403),
  *   a cashier's force done on a declined payment refused and the payment unchanged, the security
  *   headers on every answer, an upgrade request on any path but the uplink answered 404.
+ * - CSRF (`security-http.ts`): writes with the session cookie but without the CSRF token, with a
+ *   forged one, and a cross-site form post are refused (403 KASSA_CSRF); what they name reads the
+ *   same afterwards.
+ * - Weak passwords (`security-http.ts`): a new user with `password`, `12345678`, an 11-character
+ *   or a common password is refused naming the field, and no user appears.
+ * - A cashier of another POS (`security-http.ts`; a second POS and its cashier are made for it) is
+ *   refused every action on an order, a payment and the session of the run's POS; nothing changes.
  * - A hostile box holding the paired box's valid token (the real box's uplink is cut meanwhile)
  *   sends forged, out-of-order, malformed and oversized messages (`hostile-box.ts`): no payment is
  *   settled against the rules and the server stays healthy.
+ * - Data at rest (`security-at-rest.ts`): the server's and the box's data folders are 0700 and
+ *   their files 0600.
+ * - Last, the login limit (`security-logins.ts`), on a user made for it and from addresses nothing
+ *   else uses: per address (a fresh X-Forwarded-For on every try must not escape it: the run's
+ *   servers trust no proxy) and per username, the right password refused while locked, the lock
+ *   growing after a second offence (this waits out the first lock, a minute), and an admin's unlock.
+ *
+ * Not tried here: the pruning of box events that named no payment (`box_unmatched_events`). The
+ * server prunes them every 10 minutes once they are 30 days old, and shows neither through its
+ * API; `packages/server/src/uplink/seen-retention.test.ts` › "prunes unmatched box events with the
+ * same window, keeping the recent ones" covers it with a clock of its own.
  */
 export interface SecurityReport {
   readonly findings: readonly Finding[];
   readonly counts: Readonly<Record<string, number>>;
+  /** The passwords of the users the phase made, for the check that no log holds them. */
+  readonly secrets: ReadonlyMap<string, string>;
 }
 
 interface TerminalSeen {
@@ -211,6 +234,7 @@ async function tryHostileBox(
 
 export async function securityPhase(
   world: World,
+  shop: Shop,
   admin: ApiClient,
   cashier: ApiClient,
   random: Random,
@@ -219,6 +243,7 @@ export async function securityPhase(
 ): Promise<SecurityReport> {
   const findings: Finding[] = [];
   const counts: Record<string, number> = {};
+  const secrets = new Map<string, string>();
   const attempt = async (what: string, run: () => Promise<void>): Promise<void> => {
     log(`security: ${what}`);
     try {
@@ -229,6 +254,16 @@ export async function securityPhase(
   };
   await attempt(`an impostor on ${IMPOSTOR_ADDRESS} claims an online terminal for ${IMPOSTOR_SECONDS} s`, () => tryImpostor(world, random, findings, counts));
   await attempt('the HTTP sweep: sessions, roles, a forced decline, headers, stray upgrades', () => sweepHttp(world, admin, cashier, random, findings, counts));
+  await attempt('writes without the CSRF token, and a cross-site form post', () => tryCsrf(world, shop, admin, cashier, findings, counts));
+  await attempt('new users with weak passwords', () => tryWeakPasswords(world, admin, seed, findings, counts));
+  await attempt('a cashier of another POS on this POS’s order, payment and session', async () => {
+    secrets.set('other POS cashier password', (await tryOtherPosCashier(world, shop, admin, cashier, seed, findings, counts)).password);
+  });
   await attempt('a hostile box with the paired token forges answers', () => tryHostileBox(world, admin, cashier, seed, findings, counts));
-  return { findings, counts };
+  await attempt('the data folders are the owner’s only', async () => checkDataAtRest(world.dataDirs, findings, counts));
+  // Last: nothing after it logs in, so its locks cannot get in the way (see security-logins.ts).
+  await attempt('the login limit per address and per username, growing, and an unlock (waits out a lock)', async () => {
+    secrets.set('login limit user password', (await tryLoginLimits(world, admin, seed, findings, counts)).password);
+  });
+  return { findings, counts, secrets };
 }

@@ -43,6 +43,8 @@ export interface World {
   readonly cashier: Credentials;
   readonly boxToken: string;
   readonly logFiles: readonly string[];
+  /** The folders the product keeps data in: the first server's (the demo secrets) and the box's. */
+  readonly dataDirs: readonly string[];
 }
 
 export interface WorldOptions {
@@ -137,6 +139,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     cashier: demo.cashier,
     boxToken: demo.boxToken,
     logFiles: [...servers.map((s) => s.spec.logFile), box.spec.logFile],
+    // The second server, on the shared PostgreSQL database and without --demo, writes nothing to its folder.
+    dataDirs: [join(runDir, 'server-a'), join(runDir, 'box')],
   };
 }
 
