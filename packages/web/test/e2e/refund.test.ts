@@ -133,5 +133,13 @@ describe('the cashier refunds a returned line to the card', () => {
     ]);
     await expectAccessible(page);
     await screenshot(page, 'cancel-order-refunds', { fullPage: true });
+
+    // The till's orders list shows what the cancelled order took and, under it, what it gave back.
+    await page.goto(`${stack.url}/#/pos/orders`);
+    const row = page.getByRole('row').filter({ hasText: 'Cancelled' }).first();
+    await row.getByText(/^Refunded €\d+\.\d\d$/).waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    const paid = cells.find((c) => c.includes('Refunded')) ?? '';
+    expect(paid).toMatch(/^(€\d+\.\d\d)Refunded \1$/);
   });
 });
