@@ -55,7 +55,9 @@ export type Refund = Static<typeof Refund>;
 export const RefundReceipt = Type.Object({
   company: Type.Object({ name: Type.String(), country: Type.String() }),
   orderId: Uuid,
-  receiptNumber: Type.Integer({ description: 'The receipt number of the order refunded.' }),
+  receiptNumber: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The receipt number of the order refunded; null for a cancelled order, which never had one (the slip names the order instead).',
+  }),
   refund: Refund,
   cardholderTickets: Type.Array(Type.String(), { description: 'The terminal tickets for the cardholder, as printed text.' }),
   text: Type.String({ description: 'The refund receipt as plain text, ready to print.' }),

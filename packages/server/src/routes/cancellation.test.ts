@@ -117,6 +117,16 @@ describe.each(BACKENDS)('order cancellation routes on %s', (backend) => {
     // The orders list shows what the order took and, apart, what it gave back.
     const listed = (await shop.cashier.inject({ method: 'GET', url: `/api/orders?text=${order.id}` })).json<{ items: unknown[] }>().items;
     expect(listed).toEqual([expect.objectContaining({ id: order.id, status: 'cancelled', paidCents: 950, refundedCents: 950 })]);
+    // Each refund prints a slip naming the order (it never had a receipt), with the terminal's ticket of the card refund.
+    const slip = await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}/refunds/${card!.uuid}/receipt` });
+    expect(slip.statusCode).toBe(200);
+    const printed = slip.json<{ receiptNumber: number | null; refund: { amountCents: number }; text: string }>();
+    expect(printed).toMatchObject({ receiptNumber: null, refund: { amountCents: 600 } });
+    expect(printed.text).toContain(`REFUND  order ${order.id.slice(0, 8)}`);
+    expect(printed.text).toContain('Order cancelled');
+    expect(printed.text).toMatch(/TOTAL EUR\s+-6,00/);
+    const cashSlip = (await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}/refunds/${cash!.uuid}/receipt` })).json<{ text: string }>();
+    expect(cashSlip.text).toMatch(/TOTAL EUR\s+-3,50/);
   });
 
   it('refuses while the terminal is busy with another line, and cancels nothing', async () => {

@@ -39,7 +39,8 @@ export function renderRefundReceipt(r: Omit<RefundReceipt, 'text'> & { at: strin
   const f = r.refund;
   const lines = [
     r.company.name,
-    `REFUND  receipt ${r.receiptNumber}  ${r.at.slice(0, 16).replace('T', ' ')}`,
+    `REFUND  ${r.receiptNumber === null ? `order ${r.orderId.slice(0, 8)}` : `receipt ${r.receiptNumber}`}  ${r.at.slice(0, 16).replace('T', ' ')}`,
+    ...(r.receiptNumber === null ? ['Order cancelled'] : []),
     '-'.repeat(WIDTH),
     ...f.lines.map((l) => row(`${l.quantity} x ${l.name}`.slice(0, WIDTH - 12), formatCents(-l.amountCents))),
     ...(f.lines.length === 0 ? [row('Amount', formatCents(-f.amountCents))] : []),

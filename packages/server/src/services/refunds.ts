@@ -140,7 +140,8 @@ function missing(uuid: string): never {
 export async function refundReceiptOf(ctx: ServiceContext, orderId: string, uuid: string): Promise<RefundReceipt> {
   const order = await requireOrder(ctx.db, orderId);
   const record = order.refunds.find((r) => r.uuid === uuid) ?? missing(uuid);
-  if (order.receiptNumber === null) throw new KassaError('KASSA_CONFLICT', 'Only a validated order has refunds.');
+  // A refund belongs to a validated order (a return) or to a cancelled one (what its cancellation paid back).
+  if (order.receiptNumber === null && order.state !== 'cancelled') throw new KassaError('KASSA_CONFLICT', 'Only a validated or cancelled order has refunds.');
   const company = await loadCompany(ctx.db);
   const tickets = PAID_STATES.includes(record.state) ? await getTickets(ctx.db, uuid) : [];
   const receipt = {

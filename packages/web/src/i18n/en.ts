@@ -459,6 +459,8 @@ export const en = {
     refundReceipt: 'Refund receipt',
     printRefund: 'Print refund receipt',
     refundOf: 'Refund of receipt {{number}}',
+    refundOfCancelled: 'Refund of cancelled order {{number}}',
+    backToOrder: 'Back to the order',
     refundTotal: 'Paid back',
   },
   notFound: {

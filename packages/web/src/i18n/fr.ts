@@ -456,6 +456,8 @@ export const fr: Messages = {
     refundReceipt: 'Ticket de remboursement',
     printRefund: 'Imprimer le ticket de remboursement',
     refundOf: 'Remboursement du ticket {{number}}',
+    refundOfCancelled: 'Remboursement de la commande annulée {{number}}',
+    backToOrder: 'Retour à la commande',
     refundTotal: 'Remboursé',
   },
   notFound: {

@@ -454,6 +454,8 @@ export const nl: Messages = {
     refundReceipt: 'Terugbetalingsbon',
     printRefund: 'Terugbetalingsbon afdrukken',
     refundOf: 'Terugbetaling van bon {{number}}',
+    refundOfCancelled: 'Terugbetaling van geannuleerde bestelling {{number}}',
+    backToOrder: 'Terug naar de bestelling',
     refundTotal: 'Terugbetaald',
   },
   notFound: {

@@ -10,7 +10,7 @@ import { navigate } from '../ui/router';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
 import { PaymentLine } from './PaymentLine';
 import { RefundPanel } from './RefundPanel';
-import { SETTLED_STATES } from './paymentStatus';
+import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
 import { till } from './storage';
 
 /** Whether the signed-in role approves its own overrides (the server decides; this only spares a cashier the refusal). */
@@ -119,13 +119,22 @@ export function CancelledOrder({ order, methods, onChanged }: { order: Order; me
           </p>
           <ul className="payment-lines" aria-label={t('pos.refundsDone')}>
             {order.refunds.map((r) => (
-              <PaymentLine
-                key={r.uuid}
-                line={{ uuid: r.uuid, methodId: r.paymentMethodId, amountCents: r.amountCents, state: r.state, tenderedCents: null, changeCents: null }}
-                method={methods.find((m) => m.id === r.paymentMethodId)}
-                order={{ ...order, dueCents: 0 }}
-                onChanged={onChanged}
-              />
+              <li key={r.uuid} className="refund-entry">
+                <ul className="payment-lines">
+                  <PaymentLine
+                    line={{ uuid: r.uuid, methodId: r.paymentMethodId, amountCents: r.amountCents, state: r.state, tenderedCents: null, changeCents: null }}
+                    method={methods.find((m) => m.id === r.paymentMethodId)}
+                    order={{ ...order, dueCents: 0 }}
+                    onChanged={onChanged}
+                  />
+                </ul>
+                {/* The slip the customer takes home: what the cancellation paid back, and the terminal's ticket of a card refund. */}
+                {PAID_STATES.includes(r.state as PaymentState) ? (
+                  <button type="button" onClick={() => navigate(`/pos/refund/${order.id}/${r.uuid}`)}>
+                    {t('pos.refundReceipt')}
+                  </button>
+                ) : null}
+              </li>
             ))}
           </ul>
         </>

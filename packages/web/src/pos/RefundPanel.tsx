@@ -132,12 +132,9 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
                 />
               </ul>
               <p className="note">{t('pos.refundReasonIs', { reason: r.reason })}</p>
-              {/* A refund receipt names the order's receipt: a cancelled order has none. */}
-              {order.receiptNumber === null ? null : (
-                <button type="button" onClick={() => navigate(`/pos/refund/${order.id}/${r.uuid}`)}>
-                  {t('pos.refundReceipt')}
-                </button>
-              )}
+              <button type="button" onClick={() => navigate(`/pos/refund/${order.id}/${r.uuid}`)}>
+                {t('pos.refundReceipt')}
+              </button>
             </li>
           ))}
         </ul>

@@ -21,16 +21,27 @@ export function RefundReceiptView({ orderId, refundId }: { orderId: string; refu
         <button type="button" onClick={() => window.print()}>
           {t('pos.printRefund')}
         </button>
-        <button type="button" onClick={() => navigate(`/pos/receipt/${orderId}`)}>
-          {t('pos.receipt')}
-        </button>
+        {/* A cancelled order has no receipt to go back to: its screen lists what was paid back. */}
+        {loaded.data?.receiptNumber === null ? (
+          <button type="button" onClick={() => navigate(`/pos/order/${orderId}`)}>
+            {t('pos.backToOrder')}
+          </button>
+        ) : (
+          <button type="button" onClick={() => navigate(`/pos/receipt/${orderId}`)}>
+            {t('pos.receipt')}
+          </button>
+        )}
       </div>
       <LoadState query={loaded}>
         {(receipt) => (
           <article className="receipt" aria-label={t('pos.refundReceipt')}>
             <header>
               <h2>{receipt.company.name}</h2>
-              <p>{t('pos.refundOf', { number: receipt.receiptNumber })}</p>
+              <p>
+                {receipt.receiptNumber === null
+                  ? t('pos.refundOfCancelled', { number: receipt.orderId.slice(0, 8) })
+                  : t('pos.refundOf', { number: receipt.receiptNumber })}
+              </p>
               <p>{dateTime(receipt.refund.createdAt)}</p>
             </header>
             <table className="receipt-lines">

@@ -134,6 +134,18 @@ describe('the cashier refunds a returned line to the card', () => {
     await expectAccessible(page);
     await screenshot(page, 'cancel-order-refunds', { fullPage: true });
 
+    // The customer's slip: the order had no receipt, so the slip names the order, with the terminal's ticket.
+    await refunds
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('listitem', { name: /^Card / }) })
+      .getByRole('button', { name: 'Refund receipt' })
+      .click();
+    const slip = page.getByRole('article', { name: 'Refund receipt' });
+    await slip.getByText('Cardholder ticket').waitFor();
+    expect(await slip.textContent()).toMatch(/Refund of cancelled order [0-9a-f]{8}.*Paid back.*-€3\.00.*Card.*REFUND/s);
+    await page.getByRole('button', { name: 'Back to the order' }).click();
+    await page.getByRole('heading', { name: 'Order cancelled' }).waitFor();
+
     // The till's orders list shows what the cancelled order took and, under it, what it gave back.
     await page.goto(`${stack.url}/#/pos/orders`);
     const row = page.getByRole('row').filter({ hasText: 'Cancelled' }).first();
