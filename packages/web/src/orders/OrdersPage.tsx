@@ -129,6 +129,9 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
                         <a href={`#/pos/order/${o.id}`}>{t('orders.resume')}</a>
                       ) : o.state === 'paid' ? (
                         <a href={`#/pos/receipt/${o.id}`}>{t('pos.receipt')}</a>
+                      ) : o.refundedCents > 0 ? (
+                        // A cancelled order that paid back: its refunds, each with its refund receipt.
+                        <a href={`#/pos/order/${o.id}`}>{t('pos.refundsDone')}</a>
                       ) : null}
                     </td>
                   </tr>

@@ -153,5 +153,9 @@ describe('the cashier refunds a returned line to the card', () => {
     const cells = await row.getByRole('cell').allTextContents();
     const paid = cells.find((c) => c.includes('Refunded')) ?? '';
     expect(paid).toMatch(/^(€\d+\.\d\d)Refunded \1$/);
+    // …and leads back to its refunds, where each slip can be printed again.
+    await row.getByRole('link', { name: 'Refunds' }).click();
+    await page.getByRole('heading', { name: 'Order cancelled' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Refunds' }).getByRole('button', { name: 'Refund receipt' }).count()).toBe(2);
   });
 });
