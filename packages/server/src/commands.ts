@@ -7,7 +7,7 @@ import type { DatabaseTarget } from './cli-args.js';
 import { CliError } from './cli-args.js';
 import { backupEmbedded, restoreEmbedded, serverHoldsData, writeBackupFile } from './db/backup.js';
 import { databaseOptionsFrom, openDatabase } from './db/database.js';
-import { DEFAULT_SCRYPT_COST, passwordWeakness } from './auth/passwords.js';
+import { DEFAULT_SCRYPT_COST, passwordWeakness, passwordWeaknessMessage } from './auth/passwords.js';
 import { DEFAULT_LOGIN_LOCKOUT } from './domain/login-lockout.js';
 import { LocalLinks } from './services/local-links.js';
 import { createAdminFromShell } from './services/setup.js';
@@ -55,15 +55,14 @@ export function checkNewAdmin(user: { username: string; password: string }): voi
   if (error === undefined) return;
   const field = error.instancePath.replace(/^\//, '') || 'user';
   throw new CliError(
-    `${field} ${error.message}${field === 'username' ? ' (letters, digits and _ . @ - only, at most 64)' : field === 'password' ? ' (12 to 256 characters, not a common password)' : ''}`,
+    `${field} ${error.message}${field === 'username' ? ' (letters, digits and _ . @ - only, at most 64)' : field === 'password' ? ' (12 to 256 characters, not a common password, a repeat or a run)' : ''}`,
   );
 }
 
-/** The password rules beyond the schema (not among the most common), as a one-line CLI error. */
+/** The password rules beyond the schema (not common, not a repeat or a run), as a one-line CLI error. */
 function checkAdminPassword(password: string): void {
   const weakness = passwordWeakness(password);
-  if (weakness !== null)
-    throw new CliError(weakness === 'common' ? 'password is among the 10,000 most common passwords; choose another' : 'password needs at least 12 characters');
+  if (weakness !== null) throw new CliError(passwordWeaknessMessage(weakness));
 }
 
 export async function createAdmin({ target, username, password }: { target: DatabaseTarget; username: string; password: PasswordSource }): Promise<string> {

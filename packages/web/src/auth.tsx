@@ -5,7 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useState } from 'rea
 import { useTranslation } from 'react-i18next';
 import { isApiError, onUnauthenticated, setCsrfToken } from './api/client';
 import { auth } from './api/endpoints';
-import { passwordRefusal } from './api/errorField';
+import { PASSWORD_REFUSAL_MESSAGES, passwordRefusal } from './api/errorField';
 import { applyUserLanguage } from './i18n';
 import { ErrorAlert, Field, Loading } from './ui/components';
 import { LanguageSelect } from './ui/LanguageSelect';
@@ -182,11 +182,7 @@ function SetupScreen({ token, onSignedIn }: { token: string | null; onSignedIn: 
                 />
               )}
             </Field>
-            <Field
-              label={t('login.password')}
-              help={t('setup.passwordHint')}
-              error={refusal === null ? null : t(refusal === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}
-            >
+            <Field label={t('login.password')} help={t('setup.passwordHint')} error={refusal === null ? null : t(PASSWORD_REFUSAL_MESSAGES[refusal])}>
               {(props) => (
                 <input
                   {...props}

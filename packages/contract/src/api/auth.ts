@@ -28,6 +28,15 @@ export const Pin = Type.String({ pattern: '^[0-9]{4,8}$', description: 'An appro
 
 /** A new password: at least this long (and, checked by the server, not among the most common ones). */
 export const PASSWORD_MIN_LENGTH = 12;
+
+/**
+ * Why the server refuses a new password (`details.reason` of its KASSA_VALIDATION refusal, with
+ * `details.field`): shorter than PASSWORD_MIN_LENGTH; among the 10,000 most common passwords; one
+ * character or a short block repeated, or a run of digits or letters (`123456789012`,
+ * `abababababab`).
+ */
+export const PASSWORD_WEAKNESSES = ['too-short', 'common', 'predictable'] as const;
+export type PasswordWeakness = (typeof PASSWORD_WEAKNESSES)[number];
 const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 256 });
 
 export const CreateUserBody = Type.Object(

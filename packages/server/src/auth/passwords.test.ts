@@ -26,7 +26,8 @@ describe('password hashes', () => {
 describe('new passwords', () => {
   it('needs at least 12 characters, counted as characters, not bytes', () => {
     expect(passwordWeakness('elevenchars')).toBe('too-short');
-    expect(passwordWeakness('éééééééééééé')).toBeNull();
+    expect(passwordWeakness('éàèùâêîôûëïü')).toBeNull();
+    expect(passwordWeakness('éàèùâêîôûëï')).toBe('too-short');
     expect(passwordWeakness('twelve chars')).toBeNull();
   });
 
@@ -34,6 +35,23 @@ describe('new passwords', () => {
     expect(passwordWeakness('qwerty123456')).toBe('common');
     expect(passwordWeakness('LeaveMeAlone')).toBe('common');
     expect(passwordWeakness('1qaz2wsx3edc')).toBe('common');
+  });
+
+  it('refuses a repeat or a run of characters, however long, and keeps mixed ones', () => {
+    for (const predictable of [
+      '123456789012',
+      '098765432109',
+      'abcdefghijklmn',
+      'ZYXWVUTSRQPO',
+      'xyzabcdefghi',
+      'aaaaaaaaaaaa',
+      'éééééééééééé',
+      '121212121212',
+      'abcabcabcabc',
+      'ab12ab12ab12',
+    ])
+      expect(passwordWeakness(predictable), predictable).toBe('predictable');
+    for (const fine of ['1234567890ab', 'abcdefghijk1', 'abcdeabcdeab', 'Fries and cola 6.30', 'aaaaaaaaaaab']) expect(passwordWeakness(fine), fine).toBeNull();
   });
 
   it('throws KASSA_VALIDATION naming the field', () => {
@@ -45,5 +63,6 @@ describe('new passwords', () => {
     }
     expect(caught).toBeInstanceOf(KassaError);
     expect(caught).toMatchObject({ code: 'KASSA_VALIDATION', details: { field: 'password', reason: 'common', issues: [{ path: '/password' }] } });
+    expect(() => checkNewPassword('123456789012')).toThrow('The password is a repeat or a run of characters (such as 123456789012); choose another.');
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { PasswordWeakness } from '@kassa/contract';
 import { PASSWORD_MIN_LENGTH } from '@kassa/contract';
 import { KassaError } from '../domain/errors.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
@@ -60,20 +61,61 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 const COMMON = new Set(COMMON_PASSWORDS.map((p) => p.toLowerCase()));
 
-/** Why a new password is refused, or null when it may be used. Common is checked without regard to case. */
-export function passwordWeakness(password: string): 'too-short' | 'common' | null {
-  if ([...password].length < PASSWORD_MIN_LENGTH) return 'too-short';
-  if (COMMON.has(password.toLowerCase())) return 'common';
+/** The longest block whose repetition makes a password predictable (`abcabcabcabc`). */
+const LONGEST_REPEATED_BLOCK = 4;
+
+/** The place of a digit or letter in its cycle (0–9, a–z without regard to case), or null. */
+function placeOf(char: string): { cycle: number; at: number } | null {
+  if (/^[0-9]$/.test(char)) return { cycle: 10, at: Number(char) };
+  if (/^[a-z]$/i.test(char)) return { cycle: 26, at: char.toLowerCase().charCodeAt(0) - 97 };
   return null;
+}
+
+/** Every character one step up (or every one down) from the one before, in the digits or the alphabet, wrapping: `123456789012`, `zyxwvutsrqpo`. */
+function isRun(chars: readonly string[]): boolean {
+  const places = chars.map(placeOf);
+  const first = places[0];
+  if (first === null || first === undefined || places.some((p) => p === null || p.cycle !== first.cycle)) return false;
+  const steps = new Set(places.slice(1).map((p, i) => (p!.at - places[i]!.at + first.cycle) % first.cycle));
+  return steps.size === 1 && (steps.has(1) || steps.has(first.cycle - 1));
+}
+
+/** One block of at most LONGEST_REPEATED_BLOCK characters, repeated: `aaaaaaaaaaaa`, `121212121212`. */
+function isRepeat(chars: readonly string[]): boolean {
+  for (let size = 1; size <= LONGEST_REPEATED_BLOCK; size++) {
+    if (chars.every((c, i) => c === chars[i % size])) return true;
+  }
+  return false;
+}
+
+/**
+ * Why a new password is refused, or null when it may be used: too short; among the most common
+ * (without regard to case); a repeat or a run, which guessers try first whatever their length.
+ * Characters are counted as code points.
+ */
+export function passwordWeakness(password: string): PasswordWeakness | null {
+  const chars = [...password];
+  if (chars.length < PASSWORD_MIN_LENGTH) return 'too-short';
+  if (COMMON.has(password.toLowerCase())) return 'common';
+  if (isRepeat(chars) || isRun(chars)) return 'predictable';
+  return null;
+}
+
+const WHY: Readonly<Record<PasswordWeakness, (field: string) => string>> = {
+  'too-short': (field) => `The ${field} needs at least ${PASSWORD_MIN_LENGTH} characters.`,
+  common: (field) => `The ${field} is among the 10,000 most common passwords; choose another.`,
+  predictable: (field) => `The ${field} is a repeat or a run of characters (such as 123456789012); choose another.`,
+};
+
+/** What a weak new password is told, in one sentence naming the field. */
+export function passwordWeaknessMessage(weakness: PasswordWeakness, field = 'password'): string {
+  return WHY[weakness](field);
 }
 
 /** Refuses a weak new password with KASSA_VALIDATION naming the field, as a schema refusal does. */
 export function checkNewPassword(password: string, field = 'password'): void {
   const weakness = passwordWeakness(password);
   if (weakness === null) return;
-  const message =
-    weakness === 'too-short'
-      ? `The ${field} needs at least ${PASSWORD_MIN_LENGTH} characters.`
-      : `The ${field} is among the 10,000 most common passwords; choose another.`;
+  const message = passwordWeaknessMessage(weakness, field);
   throw new KassaError('KASSA_VALIDATION', message, { field, reason: weakness, issues: [{ path: `/${field}`, message }] });
 }

@@ -26,6 +26,8 @@ describe.each(BACKENDS)('user passwords on %s', (backend) => {
       ['shorter than 12 characters', 'short pass1'],
       ['among the most common passwords', 'qwerty123456'],
       ['common in another case', 'QwertyQwerty'],
+      ['that is a run of digits', '123456789012'],
+      ['that is one block repeated', 'abcdabcdabcd'],
     ])('refuses a password %s with KASSA_VALIDATION naming the field, and creates nothing', async (_why, password) => {
       const response = await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'weak', password, role: 'cashier' } });
       expect(response.statusCode).toBe(400);

@@ -7,7 +7,7 @@ import { users } from '../api/endpoints';
 import { queries } from '../api/queries';
 import { queryKeys } from '../api/queryKeys';
 import { useChange } from '../api/useChange';
-import { passwordRefusal } from '../api/errorField';
+import { PASSWORD_REFUSAL_MESSAGES, passwordRefusal } from '../api/errorField';
 import { fieldErrors } from '../i18n/errors';
 import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
 
@@ -101,11 +101,7 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
           <input {...props} value={body.username} autoComplete="off" onChange={(e) => setBody({ ...body, username: e.target.value })} required maxLength={64} />
         )}
       </Field>
-      <Field
-        label={t('users.password')}
-        help={t('users.passwordHelp')}
-        error={refusedPassword === null ? null : t(refusedPassword === 'common' ? 'users.passwordCommon' : 'users.passwordHelp')}
-      >
+      <Field label={t('users.password')} help={t('users.passwordHelp')} error={refusedPassword === null ? null : t(PASSWORD_REFUSAL_MESSAGES[refusedPassword])}>
         {(props) => (
           <input
             {...props}

@@ -1,3 +1,4 @@
+import type { PasswordWeakness } from '@kassa/contract';
 import { isApiError } from './client.js';
 
 /**
@@ -16,9 +17,17 @@ export function errorField(error: unknown): string | null {
   return path.split('/').find((part) => part !== '' && !/^[0-9]+$/.test(part)) ?? null;
 }
 
-/** Why the server refused a new password (too short, or among the most common), or null. */
-export function passwordRefusal(error: unknown): 'too-short' | 'common' | null {
+/** The message of each of the contract's refusals of a new password, under the password field. */
+export const PASSWORD_REFUSAL_MESSAGES: Readonly<Record<PasswordWeakness, 'users.passwordHelp' | 'users.passwordCommon' | 'users.passwordPredictable'>> = {
+  'too-short': 'users.passwordHelp',
+  common: 'users.passwordCommon',
+  predictable: 'users.passwordPredictable',
+};
+
+/** Why the server refused a new password (too short, among the most common, a repeat or a run), or null. */
+export function passwordRefusal(error: unknown): PasswordWeakness | null {
   if (!isApiError(error, 'KASSA_VALIDATION')) return null;
   const reason = error.details?.['reason'];
-  return error.details?.['field'] === 'password' && (reason === 'too-short' || reason === 'common') ? reason : null;
+  const known = (Object.keys(PASSWORD_REFUSAL_MESSAGES) as PasswordWeakness[]).find((w) => w === reason);
+  return error.details?.['field'] === 'password' && known !== undefined ? known : null;
 }

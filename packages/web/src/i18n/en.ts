@@ -216,6 +216,7 @@ export const en = {
     lockedUntil: 'Locked until {{time}} after failed attempts',
     unlock: 'Unlock sign-in',
     passwordCommon: 'This password is among the 10,000 most common ones; choose another.',
+    passwordPredictable: 'This password is a repeat or a run of characters (such as 123456789012); choose another.',
     role: 'Role',
     active: 'Active',
     pin: 'Approval PIN',

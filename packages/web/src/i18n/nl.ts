@@ -209,6 +209,7 @@ export const nl: Messages = {
     lockedUntil: 'Geblokkeerd tot {{time}} na mislukte pogingen',
     unlock: 'Aanmelden deblokkeren',
     passwordCommon: 'Dit wachtwoord hoort bij de 10.000 meest gebruikte; kies een ander.',
+    passwordPredictable: 'Dit wachtwoord is een herhaling of een reeks tekens (zoals 123456789012); kies een ander.',
     role: 'Rol',
     active: 'Actief',
     pin: 'Goedkeurings-pincode',

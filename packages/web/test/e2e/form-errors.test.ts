@@ -100,7 +100,7 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await expectAccessible(page);
   });
 
-  it('user: a blank username, a username taken (the server’s words), and a common password', async () => {
+  it('user: a blank username, a username taken (the server’s words), a common and a predictable password', async () => {
     await goTo('nav.users', 'users.title');
     const form = page.getByRole('form', { name: t('users.add') });
     const username = form.getByRole('textbox', { name: t('users.username') });
@@ -119,6 +119,10 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     expect(await refusal(password)).toBe(plain(t('users.passwordCommon')));
     expect(await username.getAttribute('aria-invalid')).toBe('false');
     await expectAccessible(page);
+    // Twelve characters, not in the list, but the first thing a guesser tries.
+    await password.fill('123456789012');
+    await add.click();
+    await expect.poll(() => refusal(password)).toBe(plain(t('users.passwordPredictable')));
     await password.fill('noor-sells-on-saturdays');
     await add.click();
     await page
