@@ -158,6 +158,34 @@ export async function findOrCreate(
   return (created.body as { id: number }).id;
 }
 
+/** A till's session with an order and its cash line, as another POS's cashier would aim at them. */
+export interface AnotherTill {
+  readonly sessionId: number;
+  readonly productId: number;
+  readonly cashMethodId: number;
+  readonly orderId: string;
+  readonly paymentUuid: string;
+  /** Uuids for an order and a payment the intruder would make there. */
+  readonly newOrder: string;
+  readonly newPayment: string;
+}
+
+/** Everything a cashier could try on a till that is not theirs: each must be refused 403 and change nothing. */
+export function actionsOnAnotherTill(till: AnotherTill): [method: string, path: string, body?: unknown][] {
+  const { sessionId, productId, cashMethodId, orderId, paymentUuid, newOrder, newPayment } = till;
+  return [
+    ['PUT', `/api/orders/${newOrder}`, { sessionId, lines: [{ productId, quantity: 1 }] }],
+    ['PUT', `/api/payments/${newPayment}`, { orderId, paymentMethodId: cashMethodId, amountCents: 1 }],
+    ['POST', `/api/payments/${paymentUuid}/cancel`],
+    ['POST', `/api/payments/${paymentUuid}/check`],
+    ['POST', `/api/payments/${paymentUuid}/force-done`, { reason: 'not my till' }],
+    ['POST', `/api/payments/${paymentUuid}/mark-failed`, { reason: 'not my till' }],
+    ['POST', `/api/orders/${orderId}/validate`],
+    ['POST', `/api/orders/${orderId}/cancel`],
+    ['POST', `/api/sessions/${sessionId}/close`, { countedCashCents: 0 }],
+  ];
+}
+
 /**
  * A second POS with a cashier of its own (made once per run, named after the seed): that cashier
  * is refused (403 KASSA_FORBIDDEN) every action on an order, a payment and the session of the run's
@@ -221,17 +249,15 @@ export async function tryOtherPosCashier(
   ];
   const read = async (): Promise<string[]> => Promise.all(reads.map(async (path) => readBack(await admin.call(server, 'GET', path))));
   const before = await read();
-  const tries: [string, string, unknown?][] = [
-    ['PUT', `/api/orders/${newOrder}`, { sessionId: shop.sessionId, lines: [{ productId: shop.productIds[0]!, quantity: 1 }] }],
-    ['PUT', `/api/payments/${newPayment}`, { orderId, paymentMethodId: shop.cashMethodId, amountCents: 1 }],
-    ['POST', `/api/payments/${paymentUuid}/cancel`],
-    ['POST', `/api/payments/${paymentUuid}/check`],
-    ['POST', `/api/payments/${paymentUuid}/force-done`, { reason: 'not my till' }],
-    ['POST', `/api/payments/${paymentUuid}/mark-failed`, { reason: 'not my till' }],
-    ['POST', `/api/orders/${orderId}/validate`],
-    ['POST', `/api/orders/${orderId}/cancel`],
-    ['POST', `/api/sessions/${shop.sessionId}/close`, { countedCashCents: 0 }],
-  ];
+  const tries = actionsOnAnotherTill({
+    sessionId: shop.sessionId,
+    productId: shop.productIds[0]!,
+    cashMethodId: shop.cashMethodId,
+    orderId,
+    paymentUuid,
+    newOrder,
+    newPayment,
+  });
   for (const [method, path, body] of tries) {
     const answer = await other.call(server, method, path, body);
     counts['security other POS actions tried'] = (counts['security other POS actions tried'] ?? 0) + 1;

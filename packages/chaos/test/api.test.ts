@@ -5,6 +5,7 @@ import type { ApiAnswer } from '../src/api.js';
 import { ApiClient, errorCode } from '../src/api.js';
 import { BAD_PARAMS, bodyMutations, exampleOf, operationsOf, wrongValues, type Operation } from '../src/openapi-mutations.js';
 import { Random } from '../src/random.js';
+import { actionsOnAnotherTill } from '../src/security-http.js';
 import { isErrorShape, sendAsBox, snapshot, startTestServer, uplinkAnswer, type TestServer } from '../src/test-support/server.js';
 
 /**
@@ -314,17 +315,15 @@ describe('security sweep', () => {
     const paymentUuid = randomUUID();
     expect((await cashier.call(server.url, 'PUT', `/api/payments/${paymentUuid}`, { orderId, paymentMethodId: cash!.id, amountCents: 1 })).status).toBe(201);
     const before = await snapshot(admin);
-    const tries: [string, string, unknown?][] = [
-      ['PUT', `/api/orders/${randomUUID()}`, { sessionId: session, lines: [{ productId: product!.id, quantity: 1 }] }],
-      ['PUT', `/api/payments/${randomUUID()}`, { orderId, paymentMethodId: cash!.id, amountCents: 1 }],
-      ['POST', `/api/payments/${paymentUuid}/cancel`],
-      ['POST', `/api/payments/${paymentUuid}/check`],
-      ['POST', `/api/payments/${paymentUuid}/force-done`, { reason: 'not my till' }],
-      ['POST', `/api/payments/${paymentUuid}/mark-failed`, { reason: 'not my till' }],
-      ['POST', `/api/orders/${orderId}/validate`],
-      ['POST', `/api/orders/${orderId}/cancel`],
-      ['POST', `/api/sessions/${session}/close`, { countedCashCents: 0 }],
-    ];
+    const tries = actionsOnAnotherTill({
+      sessionId: session,
+      productId: product!.id,
+      cashMethodId: cash!.id,
+      orderId,
+      paymentUuid,
+      newOrder: randomUUID(),
+      newPayment: randomUUID(),
+    });
     const wrong: string[] = [];
     for (const [method, path, body] of tries) {
       const answer = await other.call(server.url, method, path, body);

@@ -8,9 +8,9 @@ import { ErrorAlert } from '../ui/components';
 import { useMoney } from '../ui/hooks';
 import { navigate } from '../ui/router';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
-import { PaymentLine } from './PaymentLine';
+import { RefundEntry } from './RefundEntry';
 import { RefundPanel } from './RefundPanel';
-import { PAID_STATES, SETTLED_STATES } from './paymentStatus';
+import { SETTLED_STATES } from './paymentStatus';
 import { till } from './storage';
 
 /** Whether the signed-in role approves its own overrides (the server decides; this only spares a cashier the refusal). */
@@ -119,22 +119,7 @@ export function CancelledOrder({ order, methods, onChanged }: { order: Order; me
           </p>
           <ul className="payment-lines" aria-label={t('pos.refundsDone')}>
             {order.refunds.map((r) => (
-              <li key={r.uuid} className="refund-entry">
-                <ul className="payment-lines">
-                  <PaymentLine
-                    line={{ uuid: r.uuid, methodId: r.paymentMethodId, amountCents: r.amountCents, state: r.state, tenderedCents: null, changeCents: null }}
-                    method={methods.find((m) => m.id === r.paymentMethodId)}
-                    order={{ ...order, dueCents: 0 }}
-                    onChanged={onChanged}
-                  />
-                </ul>
-                {/* The slip the customer takes home: what the cancellation paid back, and the terminal's ticket of a card refund. */}
-                {PAID_STATES.includes(r.state as PaymentState) ? (
-                  <button type="button" onClick={() => navigate(`/pos/refund/${order.id}/${r.uuid}`)}>
-                    {t('pos.refundReceipt')}
-                  </button>
-                ) : null}
-              </li>
+              <RefundEntry key={r.uuid} order={order} refund={r} methods={methods} onChanged={onChanged} />
             ))}
           </ul>
         </>

@@ -11,10 +11,9 @@ import { useAuth } from '../auth';
 import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState } from '../ui/components';
 import { useMoney } from '../ui/hooks';
-import { navigate } from '../ui/router';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
 import { useOfferedMethods } from './offeredMethods';
-import { PaymentLine } from './PaymentLine';
+import { RefundEntry } from './RefundEntry';
 
 /** Whether the signed-in role approves its own overrides (the server decides; this only spares a cashier the refusal). */
 const APPROVES_ITSELF = new Set(['admin', 'manager']);
@@ -122,20 +121,7 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
       {order.refunds.length === 0 ? null : (
         <ul className="payment-lines" aria-label={t('pos.refundsDone')}>
           {order.refunds.map((r) => (
-            <li key={r.uuid} className="refund-entry">
-              <ul className="payment-lines">
-                <PaymentLine
-                  line={{ uuid: r.uuid, methodId: r.paymentMethodId, amountCents: r.amountCents, state: r.state, tenderedCents: null, changeCents: null }}
-                  method={methods.find((m) => m.id === r.paymentMethodId)}
-                  order={{ ...order, dueCents: 0 }}
-                  onChanged={onChanged}
-                />
-              </ul>
-              <p className="note">{t('pos.refundReasonIs', { reason: r.reason })}</p>
-              <button type="button" onClick={() => navigate(`/pos/refund/${order.id}/${r.uuid}`)}>
-                {t('pos.refundReceipt')}
-              </button>
-            </li>
+            <RefundEntry key={r.uuid} order={order} refund={r} methods={methods} onChanged={onChanged} />
           ))}
         </ul>
       )}
