@@ -1,7 +1,7 @@
 import type { Device, LiveEvent, LiveEventData, Order, PaymentDetail } from '@kassa/contract';
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
-import { applyLiveEvent, showDevice } from './liveCache.js';
+import { applyLiveEvent, isWellFormed, showDevice } from './liveCache.js';
 import { queryKeys } from './queryKeys.js';
 
 const at = '2026-01-01T10:00:00.000Z';
@@ -112,5 +112,26 @@ describe('showDevice', () => {
     const client = new QueryClient();
     showDevice(client, device(1));
     expect(client.getQueryData(queryKeys.devices)).toBeUndefined();
+  });
+});
+
+describe('isWellFormed', () => {
+  const raw = (topic: LiveEvent['topic'], data: unknown): LiveEvent => ({ id: 2, at, topic, data }) as LiveEvent;
+
+  it('takes the events the server sends', () => {
+    expect(isWellFormed(event('payment', { payment }))).toBe(true);
+    expect(isWellFormed(event('order', { order }))).toBe(true);
+    expect(isWellFormed(event('device', { device: device(1) }))).toBe(true);
+    expect(isWellFormed(raw('box', { box: { id: 'box-1' } }))).toBe(true);
+  });
+
+  it('refuses data that is not what its topic says, so the screen re-reads instead of showing it', () => {
+    expect(isWellFormed(raw('payment', null))).toBe(false);
+    expect(isWellFormed(raw('payment', { payment: { ...payment, state: undefined } }))).toBe(false);
+    expect(isWellFormed(raw('payment', { payment: { ...payment, amountCents: '980' } }))).toBe(false);
+    expect(isWellFormed(raw('payment', { order }))).toBe(false);
+    expect(isWellFormed(raw('order', { order: { ...order, payments: null } }))).toBe(false);
+    expect(isWellFormed(raw('order', [order]))).toBe(false);
+    expect(isWellFormed(raw('device', { device: { ...device(1), id: '1' } }))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { Device, LiveEvent, Order, PaymentDetail } from '@kassa/contract';
+import type { Device, LiveEvent, LiveTopic, Order, PaymentDetail } from '@kassa/contract';
 import type { QueryClient } from '@tanstack/react-query';
 import { queryKeys } from './queryKeys';
 
@@ -12,6 +12,28 @@ function withDevice(list: Device[], device: Device): Device[] {
 export function showDevice(client: QueryClient, device: Device): void {
   if (client.getQueryData<Device[]>(queryKeys.devices) === undefined) void client.invalidateQueries({ queryKey: queryKeys.devices });
   else client.setQueryData<Device[]>(queryKeys.devices, (list) => (list === undefined ? list : withDevice(list, device)));
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const has = (value: unknown, key: string, type: 'string' | 'number'): boolean => isObject(value) && typeof value[key] === type;
+
+/** What each topic's data must hold before the cache takes it: the ids it is filed under, and a state or an order's figures to show. */
+const WELL_FORMED: Readonly<Record<LiveTopic, (data: Record<string, unknown>) => boolean>> = {
+  payment: ({ payment }) =>
+    has(payment, 'uuid', 'string') && has(payment, 'orderId', 'string') && has(payment, 'state', 'string') && has(payment, 'amountCents', 'number'),
+  order: ({ order }) =>
+    has(order, 'id', 'string') && has(order, 'state', 'string') && has(order, 'totalCents', 'number') && isObject(order) && Array.isArray(order['payments']),
+  device: ({ device }) => has(device, 'id', 'number') && isObject(device) && typeof device['removed'] === 'boolean',
+  box: () => true,
+};
+
+/**
+ * Whether an event's data is what its topic says. The stream is the server's, but a screen must not
+ * show a payment without a state because of one event that is not: such an event is not written
+ * into the cache, and the caller re-reads everything instead (as after a gap).
+ */
+export function isWellFormed(event: LiveEvent): boolean {
+  return isObject(event.data) && WELL_FORMED[event.topic](event.data);
 }
 
 /**
