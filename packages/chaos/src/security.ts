@@ -8,6 +8,7 @@ import type { Random } from './random.js';
 import { checkDataAtRest } from './security-at-rest.js';
 import { tryCsrf, tryOtherPosCashier, tryWeakPasswords } from './security-http.js';
 import { tryLoginLimits } from './security-logins.js';
+import { trySlowClients } from './security-slow-clients.js';
 import type { Finding } from './verify.js';
 import type { Shop, World } from './world.js';
 
@@ -23,6 +24,8 @@ import type { Shop, World } from './world.js';
  *   document refused without a session (401), every admin operation refused to the cashier (403),
  *   a cashier's force done on a declined payment refused and the payment unchanged, the security
  *   headers on every answer, an upgrade request on any path but the uplink answered 404.
+ * - Slow clients (`security-slow-clients.ts`): headers that never end are answered 408 and closed,
+ *   and a kept-alive connection gone silent is closed, each within its server timeout (10 s, 5 s).
  * - CSRF (`security-http.ts`): writes with the session cookie but without the CSRF token, with a
  *   forged one, and a cross-site form post are refused (403 KASSA_CSRF); what they name reads the
  *   same afterwards.
@@ -254,6 +257,7 @@ export async function securityPhase(
   };
   await attempt(`an impostor on ${IMPOSTOR_ADDRESS} claims an online terminal for ${IMPOSTOR_SECONDS} s`, () => tryImpostor(world, random, findings, counts));
   await attempt('the HTTP sweep: sessions, roles, a forced decline, headers, stray upgrades', () => sweepHttp(world, admin, cashier, random, findings, counts));
+  await attempt('clients that never finish their headers, or go silent on a kept-alive connection', () => trySlowClients(world, findings, counts));
   await attempt('writes without the CSRF token, and a cross-site form post', () => tryCsrf(world, shop, admin, cashier, findings, counts));
   await attempt('new users with weak passwords', () => tryWeakPasswords(world, admin, seed, findings, counts));
   await attempt('a cashier of another POS on this POS’s order, payment and session', async () => {
