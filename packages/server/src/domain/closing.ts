@@ -4,7 +4,6 @@ import { assertCents } from './money.js';
 import type { PaymentMethodKind } from './payment-methods.js';
 import type { PaymentState } from './payment-states.js';
 import { PAID_STATES } from './payment-states.js';
-import type { MethodTotal } from './sessions.js';
 
 /** The euro notes and coins a drawer is counted in (one list, shared with the till through the contract). */
 export { EURO_DENOMINATIONS_CENTS };
@@ -108,6 +107,14 @@ export interface SettledPayment {
   readonly settledBy: string | null;
   readonly approvedBy: string | null;
   readonly reason: string | null;
+}
+
+/** What one payment method took in a session: the sum and the number of its paid lines. */
+export interface MethodTotal {
+  readonly methodId: number;
+  readonly methodName: string;
+  readonly totalCents: number;
+  readonly count: number;
 }
 
 /** The figures of a closing, before or after the count. */

@@ -3,13 +3,6 @@ import { assertCents } from './money.js';
 import type { CardRefund, CashRefund, ClosingFigures, ClosingPayment, DenominationCount } from './closing.js';
 import { closingFigures, DEFAULT_CLOSING_THRESHOLD_CENTS, differenceNeedsApproval } from './closing.js';
 
-export interface MethodTotal {
-  readonly methodId: number;
-  readonly methodName: string;
-  readonly totalCents: number;
-  readonly count: number;
-}
-
 /** What a closed session keeps: the closing figures, the count and who approved a difference (its Z report's body). */
 export interface SessionClosing extends ClosingFigures {
   readonly countedCashCents: number;

@@ -4,7 +4,7 @@ import type { QueuedCommand } from '../repos/box-commands.js';
 import type { UndeliveredCommand } from '../repos/uplink-commands.js';
 import { markBoxCommandsDelivered, undeliveredCommandsAfter, undeliveredCommandsIn } from '../repos/uplink-commands.js';
 import type { ServiceContext } from '../services/context.js';
-import type { UplinkLogger } from './link.js';
+import type { UplinkLogger } from './logger.js';
 
 const BACKLOG_PAGE = 200;
 /** Payment states in which a start command must no longer reach the terminal. */

@@ -5,7 +5,7 @@ import { applyBoxEvent, applyBoxEvents } from '../services/box-events/apply.js';
 import type { ServiceContext } from '../services/context.js';
 import { KnownPayments } from '../services/known-payments.js';
 import { EventPump } from './event-pump.js';
-import type { UplinkLogger } from './link.js';
+import type { UplinkLogger } from './logger.js';
 
 const EVENT_WORKERS = 4;
 const MAX_EVENT_BATCH = 200;

@@ -10,13 +10,14 @@ import { boxDisconnected } from '../services/box-events/box-link.js';
 import { BOX_REVOKED_CHANNEL } from '../services/boxes.js';
 import type { ServiceContext } from '../services/context.js';
 import { authenticateBox } from './auth.js';
-import type { UplinkLogger } from './link.js';
+import type { UplinkLogger } from './logger.js';
 import { BoxLink, CLOSE } from './link.js';
 import type { SeenRetentionOptions } from './seen-retention.js';
 import { DEFAULT_SEEN_RETENTION, startSeenRetention } from './seen-retention.js';
 
 export { CLOSE } from './link.js';
-export type { UplinkErrorCode, UplinkLogger } from './link.js';
+export type { UplinkErrorCode } from './link.js';
+export type { UplinkLogger } from './logger.js';
 
 /** NOTIFY channel on which the process that took a box tells the others to drop their old link. */
 export const BOX_LINKS_CHANNEL = 'box_links';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BoxHello, BoxToServer, ServerToBox } from '@kassa/contract';
 import { BOX_CONTRACT_VERSION, ContractError, parseBoxToServer, SUPPORTED_BOX_CONTRACT_VERSIONS } from '@kassa/contract';
-import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { QueuedCommand } from '../repos/box-commands.js';
 import { boxConnected } from '../services/box-events/box-link.js';
@@ -9,8 +8,7 @@ import type { ServiceContext } from '../services/context.js';
 import type { StartedPayment } from '../services/local-links.js';
 import { CommandQueue } from './command-queue.js';
 import { EventInbox } from './event-inbox.js';
-
-export type UplinkLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+import type { UplinkLogger } from './logger.js';
 
 /** WebSocket close codes of the uplink (4000–4999 are the application's own). */
 export const CLOSE = {

@@ -1,6 +1,6 @@
 import { pruneSeenBoxEvents, pruneUnmatchedBoxEvents } from '../repos/seen-events.js';
 import type { ServiceContext } from '../services/context.js';
-import type { UplinkLogger } from './link.js';
+import type { UplinkLogger } from './logger.js';
 
 export interface SeenRetentionOptions {
   /**
