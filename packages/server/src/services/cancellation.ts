@@ -1,24 +1,19 @@
-import type { BoxCommand, Order as OrderApi, PutOrderCancellationBody } from '@kassa/contract';
+import type { Order as OrderApi, PutOrderCancellationBody } from '@kassa/contract';
 import { sha256 } from '../auth/tokens.js';
-import type { CancelRefund } from '../domain/cancellation.js';
 import { planCancelRefunds } from '../domain/cancellation.js';
 import { KassaError } from '../domain/errors.js';
-import type { PaymentState } from '../domain/payment-states.js';
 import { ACTIVE_STATES, PAID_STATES } from '../domain/payment-states.js';
 import type { Actor } from '../domain/roles.js';
 import { overrideApprover } from '../domain/roles.js';
-import { enqueueCommand } from '../repos/box-commands.js';
 import { getDevice } from '../repos/devices.js';
 import { appendEvent } from '../repos/events.js';
-import type { Executor } from '../repos/executor.js';
 import { markOrderCancelled } from '../repos/orders.js';
 import { listPaymentMethods } from '../repos/payment-methods.js';
-import { addHistory, getPayment } from '../repos/payments.js';
-import { activeOnDevice, insertRefund, insertRefundLine } from '../repos/refunds.js';
+import { activeOnDevice } from '../repos/refunds.js';
 import type { Override } from './approvals.js';
 import { authorizeOverride } from './approvals.js';
 import type { ServiceContext } from './context.js';
-import { paymentView } from './payments.js';
+import { startRefundLine } from './refund-lines.js';
 import { orderView, requireOrder } from './sales.js';
 import { isUniqueViolation } from '../db/sql-errors.js';
 
@@ -66,14 +61,20 @@ export async function cancelOrderWithRefunds(
         const approved: Override = override ?? { actorId: actor.id, approvedBy: overrideApprover({ actor, approver: null }), approverName: actor.username };
         for (const refund of refunds) {
           const transactionType = methods.find((m) => m.id === refund.methodId)?.refundTransactionType ?? null;
-          await startRefund(ctx, trx, {
-            actor,
-            approved,
-            orderId,
+          await startRefundLine(ctx, trx, {
             uuid: cancelRefundUuid(uuid, refund.key),
-            refund,
+            orderId,
+            methodId: refund.methodId,
+            amountCents: refund.amountCents,
+            requestHash: sha256(JSON.stringify(['cancel', orderId, refund.key])),
+            device: refund.device,
+            onTerminal: refund.device !== null,
             transactionType,
             reason: body.reason ?? DEFAULT_CANCEL_REASON,
+            lines: [],
+            actor,
+            approval: approved,
+            cancellation: true,
           });
         }
       }
@@ -91,58 +92,4 @@ export async function cancelOrderWithRefunds(
     }
     throw error;
   }
-}
-
-async function startRefund(
-  ctx: ServiceContext,
-  trx: Executor,
-  r: { actor: Actor; approved: Override; orderId: string; uuid: string; refund: CancelRefund; transactionType: string | null; reason: string },
-): Promise<void> {
-  const { refund, actor, approved, uuid } = r;
-  const device = refund.device;
-  const state: PaymentState = device === null ? 'done' : 'pending';
-  const at = ctx.now();
-  await insertRefundLine(trx, {
-    uuid,
-    orderId: r.orderId,
-    methodId: refund.methodId,
-    amountCents: refund.amountCents,
-    state,
-    requestHash: sha256(JSON.stringify(['cancel', r.orderId, refund.key])),
-    deviceId: device?.id ?? null,
-    boxId: device?.boxId ?? null,
-    terminalId: device?.terminalId ?? null,
-    createdBy: actor.id,
-    approvedBy: approved.approvedBy,
-    at,
-  });
-  await insertRefund(trx, { paymentUuid: uuid, orderId: r.orderId, reason: r.reason, lines: [], createdBy: actor.id, approvedBy: approved.approvedBy, at });
-  await addHistory(trx, uuid, {
-    at,
-    source: 'user',
-    event: 'requested',
-    fromState: state,
-    toState: state,
-    userId: actor.id,
-    message: r.reason,
-    data: {
-      refund: { amountCents: refund.amountCents, lines: [] },
-      cancellation: true,
-      approvedBy: { id: approved.approvedBy, username: approved.approverName },
-    },
-  });
-  if (device !== null) {
-    const { transactionType } = r;
-    const command: BoxCommand = {
-      kind: 'startTransaction',
-      paymentUuid: uuid,
-      terminalId: device.terminalId,
-      amountCents: refund.amountCents,
-      transactionKind: 'refund',
-      ...(transactionType !== null ? { transactionType } : {}),
-    };
-    await enqueueCommand(trx, ctx.prefix, device.boxId, command);
-  }
-  const payment = await getPayment(trx, uuid);
-  if (payment !== null) await appendEvent(trx, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
 }

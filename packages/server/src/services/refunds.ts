@@ -1,23 +1,21 @@
-import type { BoxCommand, PutRefundBody, Refund as RefundApi, RefundReceipt } from '@kassa/contract';
+import type { PutRefundBody, Refund as RefundApi, RefundReceipt } from '@kassa/contract';
 import { sha256 } from '../auth/tokens.js';
 import { KassaError, notFound } from '../domain/errors.js';
-import type { PaymentState } from '../domain/payment-states.js';
 import { ACTIVE_STATES, PAID_STATES, VOID_STATES } from '../domain/payment-states.js';
 import { checkRefund } from '../domain/refunds.js';
 import type { Actor } from '../domain/roles.js';
-import { enqueueCommand } from '../repos/box-commands.js';
 import { getDevice } from '../repos/devices.js';
 import { appendEvent } from '../repos/events.js';
 import { getPaymentMethod } from '../repos/payment-methods.js';
-import { addHistory, getPayment, getTickets } from '../repos/payments.js';
+import { getPayment, getTickets } from '../repos/payments.js';
 import { getPosConfig } from '../repos/pos-configs.js';
-import { activeOnDevice, insertRefund, insertRefundLine, orderMoneyLines } from '../repos/refunds.js';
+import { activeOnDevice, orderMoneyLines } from '../repos/refunds.js';
 import { authorizeOverride } from './approvals.js';
 import { loadCompany } from './configuration.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './context.js';
 import { methodMissing } from './configuration.js';
-import { paymentView } from './payments.js';
+import { startRefundLine } from './refund-lines.js';
 import { renderRefundReceipt } from './receipt-text.js';
 import { orderView, refundView, requireOrder, requireSession } from './sales.js';
 import { isUniqueViolation } from '../db/sql-errors.js';
@@ -73,49 +71,21 @@ export async function requestRefund(
         deviceActivePayments,
         request,
       });
-      const usesTerminal = method.terminal !== 'none' && device !== null;
-      const state: PaymentState = usesTerminal ? 'pending' : 'done';
-      const at = ctx.now();
-      await insertRefundLine(trx, {
+      await startRefundLine(ctx, trx, {
         uuid,
         orderId,
         methodId: method.id,
         amountCents,
-        state,
         requestHash: hash,
-        deviceId: device?.id ?? null,
-        boxId: device?.boxId ?? null,
-        terminalId: usesTerminal ? device.terminalId : null,
-        createdBy: actor.id,
-        approvedBy: override.approvedBy,
-        at,
+        device,
+        onTerminal: method.terminal !== 'none',
+        transactionType: method.refundTransactionType,
+        reason: body.reason,
+        lines,
+        actor,
+        approval: override,
       });
-      await insertRefund(trx, { paymentUuid: uuid, orderId, reason: body.reason, lines, createdBy: actor.id, approvedBy: override.approvedBy, at });
-      await addHistory(trx, uuid, {
-        at,
-        source: 'user',
-        event: 'requested',
-        fromState: state,
-        toState: state,
-        userId: actor.id,
-        message: body.reason,
-        data: { refund: { amountCents, lines }, approvedBy: { id: override.approvedBy, username: override.approverName } },
-      });
-      if (usesTerminal) {
-        const transactionType = method.refundTransactionType;
-        const command: BoxCommand = {
-          kind: 'startTransaction',
-          paymentUuid: uuid,
-          terminalId: device.terminalId,
-          amountCents,
-          transactionKind: 'refund',
-          ...(transactionType !== null ? { transactionType } : {}),
-        };
-        await enqueueCommand(trx, ctx.prefix, device.boxId, command);
-      }
       const written = await requireOrder(trx, orderId);
-      const payment = (await getPayment(trx, uuid)) ?? missing(uuid);
-      await appendEvent(trx, { topic: 'payment', audience: 'cashier', data: { payment: paymentView(payment) } });
       await appendEvent(trx, { topic: 'order', audience: 'cashier', data: { order: orderView(written) } });
       const refund = written.refunds.find((r) => r.uuid === uuid) ?? missing(uuid);
       return { created: true, refund: refundView(written, refund) };
