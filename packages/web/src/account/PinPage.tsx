@@ -2,7 +2,7 @@ import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { users } from '../api/endpoints';
-import { ErrorAlert, Field, Page } from '../ui/components';
+import { ErrorAlert, Field, Page, PinInput } from '../ui/components';
 
 /** A manager or admin sets (or removes) their own approval PIN, confirming with their password. */
 export function PinPage() {
@@ -46,19 +46,7 @@ export function PinPage() {
           )}
         </Field>
         <Field label={t('users.pin')} help={t('users.pinHelp')}>
-          {(props) => (
-            <input
-              {...props}
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
-              pattern="[0-9]{4,8}"
-              className="short"
-              value={pin}
-              onChange={(e) => setPin(e.target.value)}
-              required
-            />
-          )}
+          {(props) => <PinInput {...props} value={pin} onChange={setPin} required />}
         </Field>
         <div className="row">
           <button type="submit" className="primary">

@@ -9,7 +9,7 @@ import { queryKeys } from '../api/queryKeys';
 import { useChange } from '../api/useChange';
 import { PASSWORD_REFUSAL_MESSAGES, passwordRefusal } from '../api/errorField';
 import { fieldErrors } from '../i18n/errors';
-import { DataTable, ErrorAlert, Field, LoadState, Page } from '../ui/components';
+import { DataTable, ErrorAlert, Field, LoadState, Page, PinInput } from '../ui/components';
 
 /** The contract's PASSWORD_MIN_LENGTH; the app takes only types from the contract, so the number is repeated here for the browser's own check. */
 const PASSWORD_MIN_LENGTH = 12;
@@ -122,18 +122,7 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
         )}
       </Field>
       <Field label={t('users.pin')} help={t('users.pinHelp')} error={errorFor('pin')}>
-        {(props) => (
-          <input
-            {...props}
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            pattern="[0-9]{4,8}"
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-            className="short"
-          />
-        )}
+        {(props) => <PinInput {...props} value={pin} onChange={setPin} />}
       </Field>
       <button type="submit" className="primary">
         {t('users.add')}
@@ -174,17 +163,7 @@ function PinForm({ user, onSet }: { user: User; onSet: (pin: string | null) => P
   };
   return (
     <form className="row" onSubmit={(e) => void submit(e)}>
-      <input
-        aria-label={t('users.setPinFor', { name: user.username })}
-        type="password"
-        inputMode="numeric"
-        autoComplete="off"
-        pattern="[0-9]{4,8}"
-        required
-        className="short"
-        value={pin}
-        onChange={(e) => setPin(e.target.value)}
-      />
+      <PinInput aria-label={t('users.setPinFor', { name: user.username })} required value={pin} onChange={setPin} />
       <button type="submit">{t('users.setPin')}</button>
       {user.hasPin ? (
         <button type="button" aria-label={`${t('users.removePin')} ${user.username}`} onClick={() => void onSet(null)}>

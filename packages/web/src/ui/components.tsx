@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 import { useEffect, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../i18n/errors';
@@ -135,5 +135,25 @@ export function DataTable({ label, columns, children }: { label: string; columns
         <tbody>{children}</tbody>
       </table>
     </div>
+  );
+}
+
+/** An approval PIN (4 to 8 digits, the contract's Pin), typed hidden on a number pad. */
+export function PinInput({
+  value,
+  onChange,
+  ...rest
+}: { value: string; onChange: (pin: string) => void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type'>) {
+  return (
+    <input
+      {...rest}
+      type="password"
+      inputMode="numeric"
+      autoComplete="off"
+      pattern="[0-9]{4,8}"
+      className="short"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
   );
 }
