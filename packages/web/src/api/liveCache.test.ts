@@ -3,26 +3,12 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { applyLiveEvent, isWellFormed, showDevice } from './liveCache.js';
 import { queryKeys } from './queryKeys.js';
+import { ORDER_ID, PAYMENT_UUID, payment as paymentFixture } from '../test-support/payments.js';
 
 const at = '2026-01-01T10:00:00.000Z';
-const uuid = '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11';
-const orderId = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
-const payment = {
-  uuid,
-  orderId,
-  paymentMethodId: 1,
-  amountCents: 980,
-  state: 'waitingCard',
-  deviceId: 1,
-  createdAt: at,
-  updatedAt: at,
-  settledBy: null,
-  settleReason: null,
-  approvedBy: null,
-  tenderedCents: null,
-  changeCents: null,
-  kind: 'payment',
-} as const;
+const uuid = PAYMENT_UUID;
+const orderId = ORDER_ID;
+const payment = paymentFixture('waitingCard', at);
 const detail: PaymentDetail = { payment, history: [], tickets: [] };
 const order = { id: orderId, sessionId: 1, state: 'draft', payments: [], lines: [], totalCents: 980 } as unknown as Order;
 const device = (id: number, extra: Partial<Device> = {}): Device => ({

@@ -1,43 +1,13 @@
 import type { PaymentDetail, PaymentState } from '@kassa/contract';
 import { describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../test-support/payments.js';
+import { detail as paymentDetail, entry as historyEntry } from '../test-support/payments.js';
 import { approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus.js';
 
-type Entry = PaymentDetail['history'][number];
 const at = '2026-01-01T10:00:00.000Z';
-const entry = (event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => ({
-  at,
-  source: 'box',
-  event,
-  fromState: toState,
-  toState,
-  message: null,
-  userId: null,
-  data: null,
-  ...extra,
-});
-
-function detail(state: PaymentState, history: Entry[]): PaymentDetail {
-  return {
-    payment: {
-      uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11',
-      orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
-      paymentMethodId: 1,
-      amountCents: 980,
-      state,
-      deviceId: 1,
-      createdAt: at,
-      updatedAt: at,
-      settledBy: null,
-      settleReason: null,
-      approvedBy: null,
-      tenderedCents: null,
-      changeCents: null,
-      kind: 'payment',
-    },
-    history,
-    tickets: [],
-  };
-}
+type Entry = HistoryEntry;
+const entry = (event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => historyEntry(at, event, toState, extra);
+const detail = (state: PaymentState, history: Entry[]): PaymentDetail => paymentDetail(state, history, at);
 
 describe('paymentStatus', () => {
   it('says an approval of another amount is neither paid nor settled, and what the terminal approved', () => {

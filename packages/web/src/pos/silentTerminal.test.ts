@@ -1,44 +1,14 @@
 import type { PaymentDetail, PaymentState } from '@kassa/contract';
 import { describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../test-support/payments.js';
+import { detail as paymentDetail, entry as historyEntry } from '../test-support/payments.js';
 import { ASK_PATIENCE_MS, askAnswer, DEFAULT_SILENT_TERMINAL_SECONDS, lastNewsAt, silence, silentTerminalMs } from './silentTerminal.js';
 
-type Entry = PaymentDetail['history'][number];
 const T0 = Date.parse('2026-01-01T10:00:00.000Z');
 const iso = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
-const entry = (seconds: number, event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => ({
-  at: iso(seconds),
-  source: 'box',
-  event,
-  fromState: toState,
-  toState,
-  message: null,
-  userId: null,
-  data: null,
-  ...extra,
-});
-
-function detail(state: PaymentState, history: Entry[]): PaymentDetail {
-  return {
-    payment: {
-      uuid: '6f1c0a52-4a77-4b47-9a51-7f7d8a9d9c11',
-      orderId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
-      paymentMethodId: 1,
-      amountCents: 980,
-      state,
-      deviceId: 1,
-      createdAt: iso(0),
-      updatedAt: iso(0),
-      settledBy: null,
-      settleReason: null,
-      approvedBy: null,
-      tenderedCents: null,
-      changeCents: null,
-      kind: 'payment',
-    },
-    history,
-    tickets: [],
-  };
-}
+type Entry = HistoryEntry;
+const entry = (seconds: number, event: string, toState: PaymentState, extra: Partial<Entry> = {}): Entry => historyEntry(iso(seconds), event, toState, extra);
+const detail = (state: PaymentState, history: Entry[]): PaymentDetail => paymentDetail(state, history, iso(0));
 const running = detail('waitingCard', [
   entry(0, 'requested', 'pending', { source: 'user' }),
   entry(1, 'accepted', 'waiting'),
