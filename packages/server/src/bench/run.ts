@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import { adminQuery, BENCH_DATABASE_URL as DATABASE_URL } from './database.js';
 import { pino } from 'pino';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/database.js';
@@ -27,7 +27,6 @@ import { openTills, serviceContext, setUpShop } from './shop.js';
  * server and on the embedded PGlite database.
  */
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const DATABASE_URL = process.env['KASSA_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TERMINALS = Number(process.env['KASSA_BENCH_TERMINALS'] ?? 100);
 const PER_TERMINAL = Number(process.env['KASSA_BENCH_PAYMENTS_PER_TERMINAL'] ?? 5);
 const ROUNDS = Number(process.env['KASSA_BENCH_ROUNDS'] ?? 3);
@@ -79,16 +78,6 @@ async function withDatabase<T>(backend: Backend, run: (database: Database) => Pr
     }
   } finally {
     await adminQuery(`drop schema if exists "${schema}" cascade`);
-  }
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
   }
 }
 

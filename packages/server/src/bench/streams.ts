@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { adminQuery, BENCH_DATABASE_URL as DATABASE_URL } from './database.js';
 import { randomToken, sha256 } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/database.js';
@@ -29,7 +29,6 @@ import { percentile, round } from './stats.js';
  * is what every stream received before streams were scoped to their till.
  */
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const DATABASE_URL = process.env['KASSA_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TILLS = Number(process.env['KASSA_BENCH_TILLS'] ?? 1000);
 const STREAMS = Number(process.env['KASSA_BENCH_STREAMS'] ?? 2000);
 const RATE = Number(process.env['KASSA_BENCH_RATE'] ?? 300);
@@ -43,16 +42,6 @@ interface Chain {
   readonly orderOfTill: readonly { orderId: string; sessionId: number }[];
   readonly cashierCookies: readonly string[];
   readonly managerCookie: string;
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Tills, their cashiers with an open session each, a draft order per session, and signed-in sessions, written set-wise. */
