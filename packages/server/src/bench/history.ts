@@ -2,16 +2,15 @@ import { sql } from 'kysely';
 import type { ServiceContext } from '../services/context.js';
 import type { Shop, ShopTill } from './shop.js';
 
-/** History entries, tickets and live events of one approved payment, about what the emulator's `approve` leaves. */
+/** History entries and tickets of one approved payment, about what the emulator's `approve` leaves. */
 const ENTRIES_PER_PAYMENT = 12;
 const TICKETS_PER_PAYMENT = 2;
-const LIVE_EVENTS_PER_PAYMENT = 4;
 
 /**
  * Gives the bench's shop the past of one that has been selling for a while: `payments` settled card
- * payments a month old, each with its order, history, tickets and live events, then the planner's
- * statistics of every table (what autovacuum keeps up to date on a live database); live events only
- * of the last hours, as the hub keeps them a day. Measured on
+ * payments a month old, each with its order, history and tickets, then the planner's statistics of
+ * every table (what autovacuum keeps up to date on a live database); live events are not kept
+ * (migration 0018). Measured on
  * empty tables, the plans PostgreSQL keeps for a connection's prepared statements are those of a
  * table of a few rows: scans of the whole table, which a shop's database never gets.
  */
@@ -19,8 +18,6 @@ export async function seedHistory(ctx: ServiceContext, shop: Shop, till: ShopTil
   if (payments <= 0) return;
   const [methodId, sessionId] = [...till.sessionOfMethod][0] ?? [0, 0];
   const monthAgo = new Date(Date.now() - 30 * 24 * 3600 * 1000);
-  // Live events are kept a day (the hub prunes older ones): those of the last hours are there.
-  const hoursAgo = new Date(Date.now() - 6 * 3600 * 1000);
   await sql`
     insert into orders (id, session_id, state, total_cents, vat_cents, vat, created_by, created_at, validated_at)
     select 'past-order-' || g, ${sessionId}::integer, 'paid', ${shop.productPriceCents}::integer, 0, '[]'::jsonb, ${shop.userId}::integer, ${monthAgo}::timestamptz, ${monthAgo}::timestamptz
@@ -39,15 +36,5 @@ export async function seedHistory(ctx: ServiceContext, shop: Shop, till: ShopTil
     insert into payment_tickets (payment_uuid, ticket_type, text, created_at)
     select 'past-payment-' || g, case when k = 1 then 'merchant' else 'cardholder' end, 'FRITUUR KASSA' || chr(10) || 'BANCONTACT' || chr(10) || 'EUR 12,50', ${monthAgo}::timestamptz
     from generate_series(1, ${payments}::integer) as g, generate_series(1, ${TICKETS_PER_PAYMENT}::integer) as k`.execute(ctx.db);
-  // Past events need neither an announcement nor numbering at commit: the trigger that gives live
-  // ones both (migration 0013) is left out of this one statement, a row at a time as it is.
-  await ctx.db.transaction().execute(async (trx) => {
-    await sql`alter table events disable trigger events_committed`.execute(trx);
-    await sql`
-      insert into events (topic, audience, data, at)
-      select 'payment', 'cashier', jsonb_build_object('payment', jsonb_build_object('uuid', 'past-payment-' || g, 'state', 'done')), ${hoursAgo}::timestamptz
-      from generate_series(1, ${payments * LIVE_EVENTS_PER_PAYMENT}::integer) as g`.execute(trx);
-    await sql`alter table events enable trigger events_committed`.execute(trx);
-  });
   await sql`analyze`.execute(ctx.db);
 }

@@ -9,6 +9,7 @@ import { openDatabase } from './database.js';
 import { MIGRATIONS, migrationProvider } from './migrations.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
+import { listenToEvents } from '../test-support/event-log.js';
 
 vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
 
@@ -107,20 +108,22 @@ describe('the migrated schema', () => {
 });
 
 describe('migration 0013_commit_ordered_events', () => {
-  it('runs on a database that already ran 0014, and from then on numbers and scopes its events', async () => {
+  it('runs on a database that already ran 0014, and with 0018 after it the events are announced with their scope', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kassa-migrations-'));
     try {
       const pglite = await PGlite.create(dir);
       const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
-      const without = { getMigrations: async () => Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name !== '0013_commit_ordered_events')) };
+      const late = ['0013_commit_ordered_events', '0018_announced_events'];
+      const without = { getMigrations: async () => Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => !late.includes(name))) };
       expect((await new Migrator({ db, provider: without }).migrateToLatest()).error).toBeUndefined();
       await db.destroy();
       await pglite.close();
       const database = await openDatabase({ kind: 'pglite', dataDir: dir });
       try {
+        const events = await listenToEvents(database);
         await sql`insert into events (topic, audience, data) values ('device', 'cashier', '{"device": {"id": 7}}')`.execute(database.db);
-        const stored = await database.db.selectFrom('events').select(['device_id', 'pos_id']).execute();
-        expect(stored).toEqual([{ device_id: 7, pos_id: null }]);
+        expect(await events.after(0)).toMatchObject([{ topic: 'device', deviceId: 7, posId: null }]);
+        expect(await database.db.selectFrom('events').select('id').execute()).toEqual([]);
       } finally {
         await database.close();
       }

@@ -545,6 +545,51 @@ const rescopeOnConfiguration: Migration = {
   },
 };
 
+/**
+ * Live events announced, not kept. Each process numbers the events in the order it hears them
+ * (NOTIFY delivers them in commit order), so no id needs drawing at commit: the advisory lock and
+ * the UPDATE of migration 0013, which held every event-writing commit in a queue, are gone. A
+ * writer still inserts into `events`; a BEFORE trigger fills the scope (as 0013 did) unless the
+ * writer gave it, announces the whole event and stores nothing. An event too large for NOTIFY is stored, and only its id is
+ * announced; the listeners read it back (and the row is pruned with the retention).
+ */
+const announcedEvents: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`drop trigger events_committed on events`.execute(db);
+    await sql`drop function kassa_event_committed()`.execute(db);
+    await sql`drop index events_pos`.execute(db);
+    await sql`drop index events_device`.execute(db);
+    await sql`
+      create function kassa_event_announced() returns trigger language plpgsql as $fn$
+      declare
+        channel text := case when current_schema() = 'public' then 'kassa_events' else 'kassa_' || current_schema() || '_events' end;
+        note text;
+      begin
+        if new.pos_id is not null then
+          null; -- the writer knew it (the uplink's batches and payment requests do)
+        elsif new.topic = 'payment' then
+          select s.pos_config_id into new.pos_id from orders o join pos_sessions s on s.id = o.session_id where o.id = new.data->'payment'->>'orderId';
+        elsif new.topic = 'order' then
+          if jsonb_typeof(new.data->'order'->'sessionId') = 'number' then
+            select s.pos_config_id into new.pos_id from pos_sessions s where s.id = (new.data->'order'->>'sessionId')::integer;
+          end if;
+        elsif new.topic = 'device' and jsonb_typeof(new.data->'device'->'id') = 'number' then
+          new.device_id := (new.data->'device'->>'id')::integer;
+        end if;
+        note := json_build_object('at', to_char(new.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'topic', new.topic,
+          'audience', new.audience, 'posId', new.pos_id, 'deviceId', new.device_id, 'data', new.data)::text;
+        if octet_length(note) <= ${sql.raw(String(EVENT_NOTIFY_MAX_BYTES))} then
+          perform pg_notify(channel, note);
+          return null;
+        end if;
+        perform pg_notify(channel, json_build_object('id', new.id)::text);
+        return new;
+      end
+      $fn$`.execute(db);
+    await sql`create trigger events_announced before insert on events for each row execute function kassa_event_announced()`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -563,6 +608,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0015_order_cancellation': orderCancellation,
   '0016_archiving': archiving,
   '0017_rescope_on_configuration': rescopeOnConfiguration,
+  '0018_announced_events': announcedEvents,
 };
 
 export const migrationProvider: MigrationProvider = {

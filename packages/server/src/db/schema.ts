@@ -265,7 +265,7 @@ export interface EventTable {
   /** The minimum role that may see the event. */
   audience: 'admin' | 'cashier';
   data: Json;
-  /** Filled when the event commits (migration 0013): the POS of a payment's or order's session, the device of a device event. */
+  /** Filled by the trigger (migration 0018): the POS of a payment's or order's session, the device of a device event. */
   pos_id: ColumnType<number | null, undefined, number | null>;
   device_id: ColumnType<number | null, undefined, number | null>;
 }

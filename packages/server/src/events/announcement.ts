@@ -1,9 +1,10 @@
 import { isLiveTopic } from '@kassa/contract';
-import type { Audience, LiveEvent } from '../repos/events.js';
+import type { AnnouncedEvent, Audience } from '../repos/events.js';
 
 const AUDIENCES: readonly Audience[] = ['admin', 'cashier'];
 
-export type Announcement = { kind: 'full'; event: LiveEvent } | { kind: 'id'; id: number };
+/** The whole event, or the id of the row that keeps one too large for NOTIFY. */
+export type Announcement = { kind: 'full'; event: AnnouncedEvent } | { kind: 'stored'; id: number };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -16,8 +17,8 @@ function optionalId(value: unknown): number | null | undefined {
 }
 
 /**
- * Reads a NOTIFY payload of the events channel: the whole event, or only its id when the event was
- * too large for NOTIFY. Anything else is null.
+ * Reads a NOTIFY payload of the events channel (migration 0018): the whole event, or only the id of
+ * its row when the event was too large for NOTIFY. Anything else is null.
  */
 export function parseAnnouncement(payload: string): Announcement | null {
   let value: unknown;
@@ -26,9 +27,11 @@ export function parseAnnouncement(payload: string): Announcement | null {
   } catch {
     return null;
   }
-  if (!isRecord(value) || typeof value['id'] !== 'number' || !Number.isSafeInteger(value['id'])) return null;
-  const id = value['id'];
-  if (!('topic' in value)) return { kind: 'id', id };
+  if (!isRecord(value)) return null;
+  if (!('topic' in value)) {
+    const id = value['id'];
+    return typeof id === 'number' && Number.isSafeInteger(id) ? { kind: 'stored', id } : null;
+  }
   const { at, topic, audience, data } = value;
   const posId = optionalId(value['posId']);
   const deviceId = optionalId(value['deviceId']);
@@ -42,5 +45,5 @@ export function parseAnnouncement(payload: string): Announcement | null {
   )
     return null;
   // The payload is the server's own NOTIFY, written from a NewLiveEvent: its data fits its topic.
-  return { kind: 'full', event: { id, at, topic, audience: audience as Audience, posId, deviceId, data } as LiveEvent };
+  return { kind: 'full', event: { at, topic, audience: audience as Audience, posId, deviceId, data } as AnnouncedEvent };
 }

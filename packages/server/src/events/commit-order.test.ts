@@ -1,6 +1,6 @@
 import type { LiveEventData } from '@kassa/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvent, eventsAfter } from '../repos/events.js';
+import { appendEvent } from '../repos/events.js';
 import type { TestApp } from '../test-support/app.js';
 import { ADMIN, buildTestApp, loginAs, SETUP_TIMEOUT_MS } from '../test-support/app.js';
 import type { SseClient } from '../test-support/sse.js';
@@ -61,8 +61,6 @@ describe('live event ids on PostgreSQL', () => {
     const resumed = openSse(`${base}/api/events`, { cookie: admin.cookie, 'last-event-id': String(firstDelivered) });
     clients.push(resumed);
     await expect.poll(() => names(resumed), DEADLINE).toEqual(['early']);
-    expect(Number(resumed.messages.at(-1)?.id)).toBeGreaterThan(firstDelivered);
-    const stored = await eventsAfter(t.database.db, 0, 10);
-    expect(stored.map((e) => (e.data as { box: { id: string } }).box.id)).toEqual(['late', 'early']);
+    expect(Number(resumed.messages.at(-1)?.id)).toBe(firstDelivered + 1);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveEvent } from '../repos/events.js';
-import { EVENTS_CHANNEL, getEvent, pruneEvents } from '../repos/events.js';
+import { EVENTS_CHANNEL, getStoredEvent, pruneEvents } from '../repos/events.js';
 import type { ServiceContext } from '../services/context.js';
 import { parseAnnouncement } from './announcement.js';
 import { formatEvent } from './format.js';
@@ -28,20 +28,36 @@ export interface Subscription {
 }
 
 export interface HubOptions {
-  /** How long events stay in the database for replay after a reconnect. */
+  /** How many of the latest events this process keeps for streams that resume (Last-Event-ID). */
+  readonly keep: number;
+  /** How long an event too large for NOTIFY stays stored for the listeners to read it back. */
   readonly retentionMs: number;
-  /** How often this process deletes events older than the retention. */
+  /** How often this process deletes stored events older than the retention. */
   readonly pruneEveryMs: number;
 }
 
-export const DEFAULT_HUB_OPTIONS: HubOptions = { retentionMs: 24 * 60 * 60 * 1000, pruneEveryMs: 10 * 60 * 1000 };
+export const DEFAULT_HUB_OPTIONS: HubOptions = { keep: 10_000, retentionMs: 24 * 60 * 60 * 1000, pruneEveryMs: 10 * 60 * 1000 };
+
+/** An event as the hub keeps it, with its Server-Sent Event text. */
+export interface KeptEvent {
+  readonly event: LiveEvent;
+  readonly frame: string;
+}
+
+/** What a stream that resumes after an id gets: the events it missed, or a reset (it reads the state again). */
+export type Resumption = { readonly kind: 'events'; readonly events: readonly KeptEvent[] } | { readonly kind: 'reset'; readonly reason: string };
 
 /**
  * Fans the events of every server process out to this process's event streams. Events arrive only
  * through the database's LISTEN/NOTIFY bus (also those written here), in commit order, and are
  * handled one after another in that order, so every process sees the same sequence and no event is
- * delivered twice by one process. Streams are indexed by the keys of what they follow: an event
- * is formatted once and reaches its streams by a map lookup per key (see scope.ts).
+ * delivered twice by one process. Each event gets its id here, the next of this process, so ids
+ * follow commit order and a stream resuming after one misses nothing; the latest events are kept
+ * for that. Ids start at the process's start time in milliseconds times a thousand: a process
+ * would need more than a thousand events a millisecond to reach ids of one started after it, so an
+ * id another process (or this one before a restart) gave is never taken for one of ours.
+ * Streams are indexed by the keys of what they follow: an event is formatted once and reaches its
+ * streams by a map lookup per key (see scope.ts).
  */
 export class LiveEventHub {
   readonly #ctx: ServiceContext;
@@ -50,6 +66,9 @@ export class LiveEventHub {
   readonly #byKey = new Map<ScopeKey, Set<Subscriber>>();
   readonly #byUser = new Map<number, Set<Subscriber>>();
   readonly #closers = new Set<() => void>();
+  /** The latest events, oldest first, at most `keep` (trimmed in steps, so that each event costs O(1)). */
+  #recent: KeptEvent[] = [];
+  #lastId: number;
   #queue: Promise<void> = Promise.resolve();
   #pruneTimer: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -58,6 +77,30 @@ export class LiveEventHub {
     this.#ctx = ctx;
     this.#log = log;
     this.#options = options;
+    this.#lastId = Date.now() * 1000;
+  }
+
+  /** The id of the latest event this process handled (its first id minus one before any). */
+  get latestId(): number {
+    return this.#lastId;
+  }
+
+  /**
+   * The events after `afterId` that `accepts` takes, oldest first, when this process can tell them
+   * all and they are at most `limit`; a reset otherwise. Synchronous: a stream that subscribes and
+   * resumes in the same turn misses no event in between and gets none twice.
+   */
+  resume(afterId: number, accepts: (event: LiveEvent) => boolean, limit: number): Resumption {
+    if (afterId > this.#lastId) return { kind: 'reset', reason: 'the id is not one this server process gave' };
+    const oldest = this.#recent[0]?.event.id ?? this.#lastId + 1;
+    if (afterId < oldest - 1) return { kind: 'reset', reason: 'events older than this server process keeps were missed' };
+    const events: KeptEvent[] = [];
+    for (let i = this.#recent.length - (this.#lastId - afterId); i < this.#recent.length; i++) {
+      const kept = this.#recent[i];
+      if (kept === undefined || !accepts(kept.event)) continue;
+      if (events.push(kept) > limit) return { kind: 'reset', reason: 'too many missed events' };
+    }
+    return { kind: 'events', events };
   }
 
   async start(): Promise<void> {
@@ -138,9 +181,14 @@ export class LiveEventHub {
       this.#log.warn({ payload: payload.slice(0, 200) }, 'ignored a malformed event announcement');
       return;
     }
-    const event = announced.kind === 'full' ? announced.event : await getEvent(this.#ctx.db, announced.id).catch(() => null);
-    if (event === null) return;
+    const found = announced.kind === 'full' ? announced.event : await getStoredEvent(this.#ctx.db, announced.id).catch(() => null);
+    if (found === null) {
+      this.#log.warn({ id: announced.kind === 'stored' ? announced.id : null }, 'a stored live event could not be read back');
+      return;
+    }
+    const event: LiveEvent = { ...found, id: ++this.#lastId };
     const frame = formatEvent(event);
+    this.#keep({ event, frame });
     for (const key of eventKeys(event)) {
       const set = this.#byKey.get(key);
       if (set === undefined) continue;
@@ -152,6 +200,12 @@ export class LiveEventHub {
         }
       }
     }
+  }
+
+  #keep(kept: KeptEvent): void {
+    this.#recent.push(kept);
+    const keep = this.#options.keep;
+    if (this.#recent.length >= 2 * keep) this.#recent = this.#recent.slice(-keep);
   }
 
   async #tillsChanged(payload: string): Promise<void> {

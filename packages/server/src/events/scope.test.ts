@@ -35,10 +35,12 @@ describe('stream scopes', () => {
 
 describe('event announcements', () => {
   it('reads the scope an announcement carries, and refuses one that is not an id', () => {
-    const event = { id: 5, at: '2026-03-14T10:21:05.120Z', topic: 'payment', audience: 'cashier', posId: 3, deviceId: null, data: {} };
+    const event = { at: '2026-03-14T10:21:05.120Z', topic: 'payment', audience: 'cashier', posId: 3, deviceId: null, data: {} };
     expect(parseAnnouncement(JSON.stringify(event))).toEqual({ kind: 'full', event });
     expect(parseAnnouncement(JSON.stringify({ ...event, posId: undefined }))).toEqual({ kind: 'full', event: { ...event, posId: null } });
     expect(parseAnnouncement(JSON.stringify({ ...event, posId: 'three' }))).toBeNull();
-    expect(parseAnnouncement('{"id":5}')).toEqual({ kind: 'id', id: 5 });
+    expect(parseAnnouncement('{"id":5}')).toEqual({ kind: 'stored', id: 5 });
+    expect(parseAnnouncement('{"id":"5"}')).toBeNull();
+    expect(parseAnnouncement('[5]')).toBeNull();
   });
 });

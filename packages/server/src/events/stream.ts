@@ -1,16 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { LiveEvent, StreamScope } from '../repos/events.js';
-import { eventsAfter, latestEventId } from '../repos/events.js';
 import { readTillScope } from '../repos/event-scope.js';
 import type { Role } from '../repos/users.js';
 import type { ServiceContext } from '../services/context.js';
-import { formatEvent, formatReset } from './format.js';
+import { formatReset } from './format.js';
 import type { LiveEventHub } from './hub.js';
-import { oldestEventId } from './replay.js';
-import { audiencesOf, streamKeys } from './scope.js';
+import { follows, streamKeys } from './scope.js';
 
 export interface EventStreamOptions {
-  /** At most this many missed events are replayed; a client further behind gets a `reset`. */
+  /** At most this many missed events are replayed (from those the hub keeps); a client further behind gets a `reset`. */
   readonly replayLimit: number;
   /** A comment line this often keeps proxies from closing an idle stream; the session is checked as often. */
   readonly heartbeatMs: number;
@@ -33,12 +31,13 @@ export async function scopeOf(ctx: ServiceContext, follow: Follow): Promise<Stre
 }
 
 /**
- * Streams the events a user may see and follows on an already hijacked response. Live events are
- * buffered from the start, missed ones (after `lastEventId`, within the same scope) are replayed
- * from the database, then the buffer and the live flow follow. Ids follow commit order, so an
- * event is written only when its id is above the last one written: none twice, none skipped.
+ * Streams the events a user may see and follows on an already hijacked response: first those it
+ * missed after `lastEventId` (within the same scope, from the events the hub keeps), or a `reset`
+ * when the hub cannot tell them all, then the live flow. The stream subscribes and resumes in the
+ * same turn, so no event falls between the two; ids follow the order the hub heard its events, and
+ * an event is written only when its id is above the last one written.
  */
-export async function runEventStream({
+export function runEventStream({
   ctx,
   hub,
   raw,
@@ -60,9 +59,8 @@ export async function runEventStream({
   options: EventStreamOptions;
   /** Whether the caller's session still holds the same role; a stream ends with its session. */
   sessionAlive: () => Promise<boolean>;
-}): Promise<void> {
-  let lastWritten = lastEventId ?? 0;
-  let buffered: { event: LiveEvent; frame: string }[] | null = [];
+}): void {
+  let lastWritten = lastEventId ?? hub.latestId;
   let closed = false;
 
   const write = (chunk: string): void => {
@@ -79,7 +77,7 @@ export async function runEventStream({
   const subscription = hub.subscribe(
     streamKeys(role, scope),
     {
-      deliver: (event, frame) => (buffered === null ? send(event, frame) : buffered.push({ event, frame })),
+      deliver: send,
       refresh: async () => {
         const next = await scopeOf(ctx, follow);
         // A stream that ended meanwhile stays out of the index.
@@ -114,42 +112,13 @@ export async function runEventStream({
     'x-accel-buffering': 'no',
   });
   raw.write('retry: 2000\n\n');
-  try {
-    if (lastEventId !== null) await replay({ ctx, lastEventId, role, scope, options, send, write });
-  } catch {
-    close();
+  if (lastEventId === null) return;
+  const resumed = hub.resume(lastEventId, (event) => follows(role, scope, event), options.replayLimit);
+  if (resumed.kind === 'events') {
+    for (const { event, frame } of resumed.events) send(event, frame);
     return;
   }
-  const pending = buffered;
-  buffered = null;
-  for (const { event, frame } of pending) send(event, frame);
-}
-
-async function replay({
-  ctx,
-  lastEventId,
-  role,
-  scope,
-  options,
-  send,
-  write,
-}: {
-  ctx: ServiceContext;
-  lastEventId: number;
-  role: Role;
-  scope: StreamScope;
-  options: EventStreamOptions;
-  send: (event: LiveEvent, frame: string) => void;
-  write: (chunk: string) => void;
-}): Promise<void> {
-  const missed = await eventsAfter(ctx.db, lastEventId, options.replayLimit + 1, { audiences: audiencesOf(role), scope });
-  const oldest = await oldestEventId(ctx.db);
-  const pruned = oldest !== null && lastEventId < oldest - 1 && lastEventId > 0;
-  if (pruned || missed.length > options.replayLimit) {
-    // The client is too far behind: it must read the current state again; events continue from here.
-    const latest = await latestEventId(ctx.db);
-    write(formatReset(pruned ? 'events older than the replay window were deleted' : 'too many missed events', latest));
-    return;
-  }
-  for (const event of missed) send(event, formatEvent(event));
+  // The client must read the current state again; events continue from here.
+  lastWritten = hub.latestId;
+  write(formatReset(resumed.reason, lastWritten));
 }

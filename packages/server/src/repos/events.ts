@@ -1,5 +1,4 @@
 import type { LiveEventData, LiveTopic } from '@kassa/contract';
-import { sql } from 'kysely';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 
@@ -9,9 +8,8 @@ export type Audience = 'admin' | 'cashier';
 /** An event to publish: its topic decides what its data is (the contract's LiveEvent), its audience who may see it. */
 export type NewLiveEvent = { [Topic in LiveTopic]: { readonly topic: Topic; readonly audience: Audience; readonly data: LiveEventData<Topic> } }[LiveTopic];
 
-/** A published event: stored, with its id, time and scope (given at commit). */
-export type LiveEvent = NewLiveEvent & {
-  readonly id: number;
+/** An event as announced: with its time and scope (filled by the trigger of migration 0018). */
+export type AnnouncedEvent = NewLiveEvent & {
   readonly at: string;
   /** The POS whose session the payment or order belongs to; null for the other topics. */
   readonly posId: number | null;
@@ -19,16 +17,21 @@ export type LiveEvent = NewLiveEvent & {
   readonly deviceId: number | null;
 };
 
+/**
+ * An event on a stream: the id is the place the server process that heard it gave it in the order
+ * it heard its events (see LiveEventHub), not a row's id.
+ */
+export type LiveEvent = AnnouncedEvent & { readonly id: number };
+
 /** What a stream follows: every event, or those of some POS and of the devices their payment methods use. */
 export type StreamScope = { readonly kind: 'all' } | { readonly kind: 'tills'; readonly posIds: readonly number[]; readonly deviceIds: readonly number[] };
 
 export const EVENTS_CHANNEL = 'events';
 
 /**
- * Stores an event for replay (Last-Event-ID). When the transaction commits, the trigger of
- * migration 0013 gives it its id (in commit order), its scope, and announces it to every server
- * process: the whole event, or its id only when that is too large for NOTIFY (the listener then
- * reads it back).
+ * Publishes an event: when the transaction commits, every server process hears it (the trigger of
+ * migration 0018 gives it its scope and announces it; nothing is kept). An event too large for
+ * NOTIFY is kept and announced by its row id; the listeners read it back with `getStoredEvent`.
  */
 export async function appendEvent(db: Executor, event: NewLiveEvent): Promise<void> {
   await db
@@ -37,58 +40,26 @@ export async function appendEvent(db: Executor, event: NewLiveEvent): Promise<vo
     .execute();
 }
 
-export async function getEvent(db: Executor, id: number): Promise<LiveEvent | null> {
+/** An event kept because it was too large to announce whole; null once pruned. */
+export async function getStoredEvent(db: Executor, id: number): Promise<AnnouncedEvent | null> {
   const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
-  return row === undefined ? null : toLive(row);
+  return row === undefined ? null : toAnnounced(row);
 }
 
-/** Events after `afterId` that `audiences` may see within `scope`, oldest first, at most `limit`. */
-export async function eventsAfter(
-  db: Executor,
-  afterId: number,
-  limit: number,
-  filter?: { audiences: readonly Audience[]; scope: StreamScope },
-): Promise<LiveEvent[]> {
-  let query = db.selectFrom('events').selectAll().where('id', '>', afterId);
-  if (filter !== undefined) {
-    query = query.where('audience', 'in', [...filter.audiences]);
-    const scope = filter.scope;
-    if (scope.kind === 'tills') {
-      query = query.where((eb) =>
-        eb.or([
-          eb('pos_id', '=', sql<number>`any(${[...scope.posIds]}::integer[])`),
-          eb('device_id', '=', sql<number>`any(${[...scope.deviceIds]}::integer[])`),
-        ]),
-      );
-    }
-  }
-  const rows = await query.orderBy('id').limit(limit).execute();
-  return rows.map(toLive);
-}
-
-export async function latestEventId(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirst();
-  return row?.id === null || row?.id === undefined ? 0 : Number(row.id);
-}
-
-/** Keeps the replay window bounded: events older than `before` go. */
+/** Keeps the store of large events bounded: those older than `before` go. */
 export async function pruneEvents(db: Executor, before: Date): Promise<number> {
   const result = await db.deleteFrom('events').where('at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
 /** A stored row: only appendEvent and the uplink batch write them, each from a NewLiveEvent. */
-function toLive(row: { id: number; at: Date; topic: string; audience: string; pos_id: number | null; device_id: number | null; data: unknown }): LiveEvent {
+function toAnnounced(row: { at: Date; topic: string; audience: string; pos_id: number | null; device_id: number | null; data: unknown }): AnnouncedEvent {
   return {
-    id: Number(row.id),
     at: row.at.toISOString(),
     topic: row.topic,
     audience: row.audience,
     posId: row.pos_id,
     deviceId: row.device_id,
     data: row.data,
-  } as LiveEvent;
+  } as AnnouncedEvent;
 }

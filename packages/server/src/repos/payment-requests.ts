@@ -26,6 +26,8 @@ export interface PaymentRequestFacts {
   readonly order: {
     readonly id: string;
     readonly sessionId: number;
+    /** The POS of the session: the scope of the payment's live events. */
+    readonly posId: number;
     readonly state: 'draft' | 'paid' | 'cancelled';
     readonly totalCents: number;
     readonly payments: readonly PaymentLineView[];
@@ -34,7 +36,7 @@ export interface PaymentRequestFacts {
   readonly existing: Payment | null;
   readonly method: PaymentMethod | null;
   readonly device: (Device & { readonly lastSeenAt: Date | null }) | null;
-  /** Payment methods of the POS configuration of the order's session. */
+  /** The method asked for, if the POS configuration of the order's session offers it (the rules look for no other). */
   readonly posMethodIds: readonly number[];
   /** Payments running on the method's device, whatever their order. */
   readonly deviceActivePayments: number;
@@ -46,6 +48,7 @@ type FactsRow = {
   order_id: string;
   payments_version: number;
   session_id: number;
+  pos_id: number;
   order_state: 'draft' | 'paid' | 'cancelled';
   total_cents: number;
   order_payments: { uuid: string; amountCents: number; state: PaymentState; deviceId: number | null }[];
@@ -93,7 +96,7 @@ type FactsRow = {
 
 /**
  * Reads the order with its payment lines and payments version, the payment already made with the
- * uuid, the method, its device, the POS's methods and the device's running payments. Null when the
+ * uuid, the method, its device, whether the POS offers it and the device's running payments. Null when the
  * order does not exist. Nothing is locked: `writePaymentRequest` writes only while the order's
  * payments version is the one read here, and the caller reads again when it moved on.
  */
@@ -102,14 +105,15 @@ export async function readPaymentRequest(
   request: { orderId: string; paymentUuid: string; methodId: number },
 ): Promise<PaymentRequestFacts | null> {
   const { rows } = await sql<FactsRow>`
-    select o.id as order_id, o.payments_version, o.session_id, o.state as order_state, o.total_cents,
+    select o.id as order_id, o.payments_version, o.session_id, (select s.pos_config_id from pos_sessions s where s.id = o.session_id) as pos_id,
+      o.state as order_state, o.total_cents,
       coalesce((select json_agg(json_build_object('uuid', p.uuid, 'amountCents', p.amount_cents, 'state', p.state, 'deviceId', p.device_id) order by p.created_at)
         from payments p where p.order_id = o.id), '[]'::json) as order_payments,
       coalesce((select json_agg(pcm.payment_method_id order by pcm.payment_method_id)
         from pos_sessions s join pos_config_methods pcm on pcm.pos_config_id = s.pos_config_id
         -- An archived method is offered nowhere: a new payment through it is not in the POS.
         join payment_methods pm on pm.id = pcm.payment_method_id and pm.archived_at is null
-        where s.id = o.session_id), '[]'::json) as pos_method_ids,
+        where s.id = o.session_id and pcm.payment_method_id = ${request.methodId}::integer), '[]'::json) as pos_method_ids,
       (select count(*) from payments a where a.device_id = m.device_id and a.state in (${sql.join(ACTIVE_STATES.map((s) => sql.lit(s)))})) as device_active,
       e.uuid as e_uuid, e.order_id as e_order_id, e.method_id as e_method_id, e.amount_cents as e_amount_cents, e.state as e_state,
       e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.terminal_id as e_terminal_id, e.transaction_id as e_transaction_id, e.created_by as e_created_by,
@@ -127,7 +131,7 @@ export async function readPaymentRequest(
   const r = rows[0];
   if (r === undefined) return null;
   return {
-    order: { id: r.order_id, sessionId: r.session_id, state: r.order_state, totalCents: r.total_cents, payments: r.order_payments },
+    order: { id: r.order_id, sessionId: r.session_id, posId: r.pos_id, state: r.order_state, totalCents: r.total_cents, payments: r.order_payments },
     existing:
       r.e_uuid === null
         ? null
@@ -197,6 +201,8 @@ export interface NewPaymentRequest {
   readonly command: { readonly boxId: string; readonly command: BoxCommand } | null;
   /** The `data` of the live event that announces it. */
   readonly eventData: unknown;
+  /** The POS of the order's session: the scope of that event. */
+  readonly posId: number;
 }
 
 /**
@@ -257,7 +263,7 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
       returning id
     ),
     event as (
-      insert into events (topic, audience, data, at) select 'payment', 'cashier', ${eventData}::jsonb, ${at}::timestamptz from inserted
+      insert into events (topic, audience, data, at, pos_id) select 'payment', 'cashier', ${eventData}::jsonb, ${at}::timestamptz, ${request.posId}::integer from inserted
     ),
     notes as (
       select ${commandHead}::text || command.id || ${commandTail}::text as command_note, command.id as command_id

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
-import { EVENTS_CHANNEL, eventsAfter, latestEventId } from './events.js';
+import type { EventLog } from '../test-support/event-log.js';
+import { listenToEvents } from '../test-support/event-log.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
 import { readBatch, writeBatch } from './uplink-batch.js';
 import { getHistory, getPayment, getTickets } from './payments.js';
@@ -16,19 +17,19 @@ vi.setConfig({ hookTimeout: 120_000, testTimeout: 60_000 });
 
 describe.each(BACKENDS)('batch writes on %s', (backend) => {
   let database: TestDatabase;
-  const heard: string[] = [];
+  let events: EventLog;
   beforeAll(async () => {
     database = await openTestDatabase(backend);
-    await database.bus.listen(EVENTS_CHANNEL, (payload) => heard.push(payload));
+    events = await listenToEvents(database);
   });
   afterAll(async () => {
     await database.close();
   });
 
-  it('stores the events in order and announces each when it commits, a too large one by its id', async () => {
+  it('announces the events in order when it commits, and keeps only a too large one, announced by its id', async () => {
     const at = new Date('2026-11-25T10:03:51.374Z');
     const large = { text: 'x'.repeat(MAX_NOTIFY_BYTES) };
-    const before = await latestEventId(database.db);
+    const before = await events.mark();
     const live = await writeBatch(database.db, {
       history: [],
       tickets: [],
@@ -40,13 +41,13 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
       ],
     });
     if (live === null) throw new Error('writeBatch wrote nothing without a version to check');
-    const stored = await eventsAfter(database.db, before, 10);
-    expect(stored.map((e) => e.topic)).toEqual(['device', 'payment', 'box']);
-    expect(stored.map((e) => e.id)).toEqual([...stored.map((e) => e.id)].sort((a, b) => a - b));
-    expect(stored.map((e) => e.at)).toEqual([at.toISOString(), at.toISOString(), at.toISOString()]);
-    const [first, second, third] = stored;
-    await vi.waitFor(() => expect(heard).toHaveLength(3));
-    expect(heard.map((note) => JSON.parse(note) as unknown)).toEqual([first, { id: second?.id }, third]);
+    const heard = await events.after(before);
+    expect(heard.map((e) => e.topic)).toEqual(['device', 'payment', 'box']);
+    expect(heard.map((e) => e.at)).toEqual([at.toISOString(), at.toISOString(), at.toISOString()]);
+    expect(heard[0]?.data).toEqual({ device: { terminalId: 'T1', note: 'é "quoted" \\ back' } });
+    expect(heard[1]?.data).toEqual(large);
+    const stored = await database.db.selectFrom('events').select(['topic', 'data']).execute();
+    expect(stored).toEqual([{ topic: 'payment', data: large }]);
   });
 
   /** A shop with one terminal and a payment requested on it. */
@@ -141,16 +142,16 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
         events: [{ topic: 'payment', audience: 'cashier', data: opaque({ payment: { uuid } }), at }],
         unchanged: versions,
       });
-    const before = await latestEventId(database.db);
+    const before = await events.mark();
     const read = await readBatch(database.db, [uuid], ['u1']);
     expect(read.applied).toEqual(new Set());
     await database.db.updateTable('payments').set({ updated_at: new Date() }).where('uuid', '=', uuid).execute();
     expect(await write('u1', read.versions)).toBeNull();
-    expect(await eventsAfter(database.db, before, 10)).toEqual([]);
+    expect(await events.after(before)).toEqual([]);
     expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested']);
     const again = await readBatch(database.db, [uuid], ['u1']);
     const written = await write('u1', again.versions);
-    expect(await eventsAfter(database.db, before, 10)).toHaveLength(1);
+    expect(await events.after(before)).toHaveLength(1);
     expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted']);
     expect(await getPayment(ctx.db, uuid)).toMatchObject({ state: 'waiting' });
     const after = await readBatch(database.db, [uuid], ['u1']);

@@ -24,6 +24,11 @@ export async function lockPayments(db: Executor, uuids: readonly string[]): Prom
   return new Map(rows.map((r) => [r.uuid, toPayment(r)]));
 }
 
+/** The POS of the session of the order of the payment row `alias`: the scope of its live events. */
+function posOfPayment(alias: string) {
+  return sql<number | null>`(select s.pos_config_id from orders o join pos_sessions s on s.id = o.session_id where o.id = ${sql.ref(alias)}.order_id)`;
+}
+
 /** The constraint that makes a box event's history entry the record of its having been applied. */
 export const HISTORY_EVENT_INDEX = 'payment_history_event';
 
@@ -41,9 +46,11 @@ export async function lockBatch(
   boxId: string,
   ids: { readonly device: readonly string[]; readonly payment: readonly string[] },
   paymentUuids: readonly string[],
-): Promise<{ fresh: Set<string>; applied: Set<string>; payments: Map<string, Payment> }> {
+): Promise<{ fresh: Set<string>; applied: Set<string>; payments: Map<string, Payment>; posIds: Map<string, number> }> {
   // A batch that names no payment still gets its one row, with the payment columns null.
-  type Row = { fresh: string[]; applied: string[] } & ({ [K in keyof PaymentRecord]: PaymentRecord[K] } | { [K in keyof PaymentRecord]: null });
+  type Row = { fresh: string[]; applied: string[]; pos_id: number | null } & (
+    { [K in keyof PaymentRecord]: PaymentRecord[K] } | { [K in keyof PaymentRecord]: null }
+  );
   const { rows } = await sql<Row>`
     with seen as (
       insert into box_events_seen (box_id, event_id) select ${boxId}::text, id from unnest(${[...ids.device]}::text[]) as u(id)
@@ -56,14 +63,18 @@ export async function lockBatch(
     applied as (
       select event_id from payment_history where payment_uuid = any(${[...paymentUuids]}::text[]) and event_id = any(${[...ids.payment]}::text[])
     )
-    select (select coalesce(json_agg(event_id), '[]'::json) from seen) as fresh, (select coalesce(json_agg(event_id), '[]'::json) from applied) as applied, locked.*
+    select (select coalesce(json_agg(event_id), '[]'::json) from seen) as fresh, (select coalesce(json_agg(event_id), '[]'::json) from applied) as applied, locked.*,
+      ${posOfPayment('locked')} as pos_id
     from (select 1) as one left join locked on true`.execute(db);
   const payments = new Map<string, Payment>();
+  const posIds = new Map<string, number>();
   for (const row of rows) {
-    const { fresh: _fresh, applied: _applied, ...payment } = row;
-    if (payment.uuid !== null) payments.set(payment.uuid, toPayment(payment as PaymentRecord));
+    const { fresh: _fresh, applied: _applied, pos_id, ...payment } = row;
+    if (payment.uuid === null) continue;
+    payments.set(payment.uuid, toPayment(payment as PaymentRecord));
+    if (pos_id !== null) posIds.set(payment.uuid, pos_id);
   }
-  return { fresh: new Set(rows[0]?.fresh ?? []), applied: new Set(rows[0]?.applied ?? []), payments };
+  return { fresh: new Set(rows[0]?.fresh ?? []), applied: new Set(rows[0]?.applied ?? []), payments, posIds };
 }
 
 /**
@@ -76,22 +87,26 @@ export async function readBatch(
   db: Executor,
   paymentUuids: readonly string[],
   eventIds: readonly string[],
-): Promise<{ applied: Set<string>; payments: Map<string, Payment>; versions: Map<string, string> }> {
-  type Row = { applied: string[]; row_version: string | null } & ({ [K in keyof PaymentRecord]: PaymentRecord[K] } | { [K in keyof PaymentRecord]: null });
+): Promise<{ applied: Set<string>; payments: Map<string, Payment>; versions: Map<string, string>; posIds: Map<string, number> }> {
+  type Row = { applied: string[]; row_version: string | null; pos_id: number | null } & (
+    { [K in keyof PaymentRecord]: PaymentRecord[K] } | { [K in keyof PaymentRecord]: null }
+  );
   const { rows } = await sql<Row>`
     select (select coalesce(json_agg(event_id), '[]'::json) from payment_history
         where payment_uuid = any(${[...paymentUuids]}::text[]) and event_id = any(${[...eventIds]}::text[])) as applied,
-      p.*, p.xmin::text as row_version
+      p.*, p.xmin::text as row_version, ${posOfPayment('p')} as pos_id
     from (select 1) as one left join payments p on p.uuid = any(${[...paymentUuids]}::text[])`.execute(db);
   const payments = new Map<string, Payment>();
   const versions = new Map<string, string>();
+  const posIds = new Map<string, number>();
   for (const row of rows) {
-    const { applied: _applied, row_version, ...payment } = row;
+    const { applied: _applied, row_version, pos_id, ...payment } = row;
     if (payment.uuid === null || row_version === null) continue;
     payments.set(payment.uuid, toPayment(payment as PaymentRecord));
     versions.set(payment.uuid, row_version);
+    if (pos_id !== null) posIds.set(payment.uuid, pos_id);
   }
-  return { applied: new Set(rows[0]?.applied ?? []), payments, versions };
+  return { applied: new Set(rows[0]?.applied ?? []), payments, versions, posIds };
 }
 
 export interface HistoryRow {
@@ -112,8 +127,8 @@ export interface BatchWrite {
   readonly tickets: readonly { paymentUuid: string; type: string; text: string; at: Date }[];
   /** New states of payments, at most one per payment, with the TransactionId learnt (a known one is kept). */
   readonly states: readonly { uuid: string; state: PaymentState; transactionId?: string | null; at: Date }[];
-  /** Live events, stored for replay and announced in this order. */
-  readonly events: readonly (NewLiveEvent & { readonly at: Date })[];
+  /** Live events, announced in this order; a payment's with the POS of its order's session when known (the trigger reads it otherwise). */
+  readonly events: readonly (NewLiveEvent & { readonly at: Date; readonly posId?: number | null })[];
   /**
    * Row versions (from readBatch) that the payments must still have, each locked and checked first;
    * if any moved on, nothing is written. Without it the caller holds the payments' locks.
@@ -128,8 +143,8 @@ export interface BatchWritten {
 
 /**
  * Everything a batch of box events writes, in one statement: history entries and tickets (their
- * ids in the given order), payment states, and the live events in order (numbered and announced
- * when the transaction commits, see appendEvent).
+ * ids in the given order), payment states, and the live events in order (announced when the
+ * transaction commits, see appendEvent).
  * Returns the row version (xmin) each payment whose state it wrote now has, or null when a payment
  * of `unchanged` had changed.
  */
@@ -176,10 +191,11 @@ export async function writeBatch(db: Executor, batch: BatchWrite): Promise<Batch
       returning payments.uuid, payments.xmin::text as version
     ),
     event_rows as (
-      insert into events (topic, audience, data, at)
-      select topic, audience, data::jsonb, at::timestamptz
-      from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[])
-        with ordinality as u(topic, audience, data, at, i)
+      insert into events (topic, audience, data, at, pos_id)
+      select topic, audience, data::jsonb, at::timestamptz, pos_id
+      from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[],
+          ${events.map((e) => e.posId ?? null)}::integer[])
+        with ordinality as u(topic, audience, data, at, pos_id, i)
       where ${ok}
       order by i
     )

@@ -13,6 +13,8 @@ import { reportFromBox } from '../test-support/box-reports.js';
 import type { Agent, TestApp } from '../test-support/app.js';
 import { buildTestApp, SETUP_TIMEOUT_MS, uuid } from '../test-support/app.js';
 import { BACKENDS } from '../test-support/databases.js';
+import type { EventLog } from '../test-support/event-log.js';
+import { listenToEvents } from '../test-support/event-log.js';
 import type { Shop } from '../test-support/shop.js';
 import { newOrder, setupShop } from '../test-support/shop.js';
 
@@ -48,9 +50,11 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
   let t: TestApp;
   let shop: Shop;
   let admin: Agent;
+  let heard: EventLog;
   let sequence = 0;
   beforeAll(async () => {
     t = await buildTestApp(backend);
+    heard = await listenToEvents(t.database);
     shop = await setupShop(t);
     admin = shop.admin;
     // The shop's terminal is approved before its box reported its serial number and address: its first report gives them.
@@ -83,11 +87,12 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
     const stored = await t.database.db.selectFrom('payments').select('uuid').where('uuid', '=', paymentUuid).execute();
     return { response, stored: stored.length };
   };
+  /** The live `device` events heard so far, newest first. */
+  const deviceEvents = async (): Promise<DeviceJson[]> =>
+    (await heard.after(0)).flatMap((e) => (e.topic === 'device' ? [e.data.device as DeviceJson] : [])).reverse();
   /** The newest live `device` event about this device. */
-  const lastDeviceEvent = async (terminalId: string, boxId = shop.device.boxId): Promise<DeviceJson | undefined> => {
-    const rows = await t.database.db.selectFrom('events').select('data').where('topic', '=', 'device').orderBy('id', 'desc').execute();
-    return rows.map((r) => (r.data as { device: DeviceJson }).device).find((d) => d.terminalId === terminalId && d.boxId === boxId);
-  };
+  const lastDeviceEvent = async (terminalId: string, boxId = shop.device.boxId): Promise<DeviceJson | undefined> =>
+    (await deviceEvents()).find((d) => d.terminalId === terminalId && d.boxId === boxId);
 
   it('takes the serial number and address of the first report of a terminal approved before they were known', async () => {
     expect(await device('12345678')).toMatchObject({
@@ -111,9 +116,7 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
       sharedWith: [],
       alerts: [],
     });
-    expect(
-      (await t.database.db.selectFrom('events').select('data').where('topic', '=', 'device').execute()).map((e) => (e.data as { device: DeviceJson }).device),
-    ).toContainEqual(expect.objectContaining({ terminalId: 'T-NEW-1', approval: 'new', serialNumber: '217S00000001' }));
+    expect(await deviceEvents()).toContainEqual(expect.objectContaining({ terminalId: 'T-NEW-1', approval: 'new', serialNumber: '217S00000001' }));
 
     const refused = await shop.cashier.inject({ method: 'POST', url: `/api/devices/${fresh.id}/approve` });
     expect([refused.statusCode, code(refused)]).toEqual([403, 'KASSA_FORBIDDEN']);

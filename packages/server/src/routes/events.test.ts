@@ -102,6 +102,17 @@ describe('GET /api/events', () => {
     again.close();
   });
 
+  it('resets a client whose Last-Event-ID this server process did not give (another process, or before a restart), then streams on', async () => {
+    for (const lastId of ['1', String(t.app.liveEvents.latestId + 1000)]) {
+      const again = connect(shop.cashier.cookie, { 'last-event-id': lastId });
+      await expect.poll(() => again.messages.map((m) => m.event), DEADLINE).toContain('reset');
+      expect(Number(again.messages.find((m) => m.event === 'reset')?.id)).toBe(t.app.liveEvents.latestId);
+      const paid = await payCash();
+      await expect.poll(() => paymentUuids(again), DEADLINE).toContain(paid);
+      again.close();
+    }
+  });
+
   it('shows box changes to admins only', async () => {
     const admin = await loginAs(t.app, ADMIN);
     const adminStream = connect(admin.cookie);

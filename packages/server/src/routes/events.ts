@@ -21,7 +21,8 @@ const STREAM_EXAMPLE =
 /** The header EventSource sends on reconnect wins over the query a reloaded page passes. */
 function resumeFrom(header: string | undefined, query: number | undefined): number | null {
   if (header !== undefined && header !== '') {
-    if (!/^[0-9]{1,15}$/.test(header)) throw new KassaError('KASSA_VALIDATION', 'Last-Event-ID must be an event id.', { field: 'last-event-id' });
+    if (!/^[0-9]{1,16}$/.test(header) || !Number.isSafeInteger(Number(header)))
+      throw new KassaError('KASSA_VALIDATION', 'Last-Event-ID must be an event id.', { field: 'last-event-id' });
     return Number(header);
   }
   return query ?? null;
@@ -65,7 +66,7 @@ export function registerEventRoutes(app: App, { ctx, hub, events }: RouteDeps): 
       const token = request.cookies[SESSION_COOKIE] ?? '';
       const sessionAlive = async (): Promise<boolean> => (await resolveSession(ctx, token))?.user.role === user.role;
       reply.hijack();
-      await runEventStream({ ctx, hub, raw: reply.raw, role: user.role, follow, scope, lastEventId, options: events, sessionAlive });
+      runEventStream({ ctx, hub, raw: reply.raw, role: user.role, follow, scope, lastEventId, options: events, sessionAlive });
     },
   );
 }

@@ -16,7 +16,7 @@ export const DEFAULT_KNOWN_PAYMENTS = 4096;
  * would read back.
  */
 export class KnownPayments {
-  readonly #entries = new Map<string, { readonly payment: Payment; readonly version: string }>();
+  readonly #entries = new Map<string, { readonly payment: Payment; readonly version: string; readonly posId: number | null }>();
   readonly #limit: number;
 
   constructor(limit = DEFAULT_KNOWN_PAYMENTS) {
@@ -27,10 +27,11 @@ export class KnownPayments {
     return this.#entries.size;
   }
 
-  /** The payments of `uuids` it knows, with their versions, and the uuids it does not know. */
-  recall(uuids: readonly string[]): { payments: Map<string, Payment>; versions: Map<string, string>; unknown: string[] } {
+  /** The payments of `uuids` it knows, with their versions and POS (where known), and the uuids it does not know. */
+  recall(uuids: readonly string[]): { payments: Map<string, Payment>; versions: Map<string, string>; posIds: Map<string, number>; unknown: string[] } {
     const payments = new Map<string, Payment>();
     const versions = new Map<string, string>();
+    const posIds = new Map<string, number>();
     const unknown: string[] = [];
     for (const uuid of uuids) {
       const known = this.#entries.get(uuid);
@@ -40,15 +41,19 @@ export class KnownPayments {
       }
       payments.set(uuid, known.payment);
       versions.set(uuid, known.version);
+      if (known.posId !== null) posIds.set(uuid, known.posId);
     }
-    return { payments, versions, unknown };
+    return { payments, versions, posIds, unknown };
   }
 
-  /** Remembers a payment as written at `version`; a settled one is forgotten (its events are over). */
-  remember(payment: Payment, version: string): void {
+  /**
+   * Remembers a payment as written at `version`, with the POS of its order's session when known
+   * (the scope of its live events); a settled one is forgotten (its events are over).
+   */
+  remember(payment: Payment, version: string, posId: number | null = null): void {
     this.#entries.delete(payment.uuid);
     if (SETTLED.has(payment.state)) return;
-    this.#entries.set(payment.uuid, { payment, version });
+    this.#entries.set(payment.uuid, { payment, version, posId });
     // A Map keeps insertion order: the first entry is the one written longest ago.
     if (this.#entries.size > this.#limit) this.#entries.delete(this.#entries.keys().next().value ?? '');
   }

@@ -5,6 +5,8 @@ import type { Payment } from '../repos/payments.js';
 export interface StartedPayment {
   readonly payment: Payment;
   readonly version: string;
+  /** The POS of the order's session: the scope of the payment's live events. */
+  readonly posId: number;
 }
 
 type Deliver = (command: QueuedCommand, started?: StartedPayment) => void;

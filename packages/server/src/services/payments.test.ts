@@ -84,7 +84,6 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
       .where('box_id', '=', shop.box.id)
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    const event = await ctx.db.selectFrom('events').select(['id', 'at', 'data', 'pos_id']).orderBy('id', 'desc').executeTakeFirstOrThrow();
     const session = await ctx.db
       .selectFrom('pos_sessions')
       .select('pos_config_id')
@@ -95,8 +94,7 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
       {
         channel: EVENTS_CHANNEL,
         payload: {
-          id: Number(event.id),
-          at: event.at.toISOString(),
+          at: expect.any(String),
           topic: 'payment',
           audience: 'cashier',
           posId: session.pos_config_id,
@@ -105,8 +103,6 @@ describe.each(BACKENDS)('requestPayment on %s', (backend) => {
         },
       },
     ]);
-    expect(event.pos_id).toBe(session.pos_config_id);
-    expect(event.data).toEqual({ payment });
     expect(payment).toMatchObject({ uuid, orderId, state: 'pending', deviceId: devices[0] });
     expect((await getHistory(ctx.db, uuid)).map((h) => [h.event, h.toState, h.userId])).toEqual([['requested', 'pending', shop.userId]]);
   });

@@ -118,10 +118,11 @@ export async function requestPayment(
         history: { userId, data: body },
         command: queued,
         eventData: { payment: paymentView(payment) },
+        posId: order.posId,
       });
       if (written.outcome === 'created') {
         if (queued !== null && written.commandId !== null)
-          ctx.links.queued({ ...queued, id: written.commandId }, { payment: written.payment, version: written.version });
+          ctx.links.queued({ ...queued, id: written.commandId }, { payment: written.payment, version: written.version, posId: order.posId });
         return { created: true, payment: paymentView(written.payment) };
       }
       if (written.outcome === 'conflict') return { created: false, payment: paymentView(sameRequest((await getPayment(ctx.db, uuid)) ?? missing(uuid), hash)) };

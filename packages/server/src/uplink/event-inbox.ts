@@ -50,8 +50,8 @@ export class EventInbox {
   }
 
   /** A payment as this process just wrote it (a start command's payment): its first events need no read. */
-  remember(payment: Payment, version: string): void {
-    this.#known.remember(payment, version);
+  remember(payment: Payment, version: string, posId: number): void {
+    this.#known.remember(payment, version, posId);
   }
 
   /** Resolves when every event taken has been applied (or given up). */

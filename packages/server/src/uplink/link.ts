@@ -141,7 +141,7 @@ export class BoxLink {
    */
   commandQueued(commandId: number, carried?: QueuedCommand, started?: StartedPayment): void {
     if (this.#ended) return;
-    if (started !== undefined) this.#events.remember(started.payment, started.version);
+    if (started !== undefined) this.#events.remember(started.payment, started.version, started.posId);
     this.#commands.queued(commandId, carried);
   }
 

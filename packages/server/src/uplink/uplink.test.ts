@@ -10,7 +10,6 @@ import { newOrder, openTills, serviceContext, setUpShop } from '../bench/shop.js
 import { COMMANDS_CHANNEL } from '../repos/box-commands.js';
 import { getBox } from '../repos/boxes.js';
 import { findDeviceOfBox } from '../repos/devices.js';
-import { latestEventId } from '../repos/events.js';
 import { notify } from '../repos/notify.js';
 import { getHistory, getPayment } from '../repos/payments.js';
 import { pairBox, revokePairedBox } from '../services/boxes.js';
@@ -18,6 +17,8 @@ import type { ServiceContext } from '../services/context.js';
 import { actOnPayment, requestPayment } from '../services/payments.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
+import type { EventLog } from '../test-support/event-log.js';
+import { listenToEvents } from '../test-support/event-log.js';
 import { FakeBox, RefusedUpgrade } from '../test-support/fake-box.js';
 import { CLOSE } from './index.js';
 import type { UplinkServer } from './uplink-server.js';
@@ -66,6 +67,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
   let ctx: ServiceContext;
   let shop: Shop;
   let server: UplinkServer;
+  let events: EventLog;
   const boxes: FakeBox[] = [];
 
   async function connect(token = shop.box.token): Promise<FakeBox> {
@@ -76,6 +78,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(backend);
+    events = await listenToEvents(database);
     ctx = serviceContext(database, { serverId: 'uplink-a' });
     shop = await setUpShop(ctx);
     server = await startUplinkServer(ctx, { helloTimeoutMs: 5000 });
@@ -142,7 +145,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
   it('answers malformed messages with an error and changes nothing', async () => {
     const box = await connect();
     await box.hello([device('T1')]);
-    const before = await latestEventId(ctx.db);
+    const before = await events.mark();
     box.send('{not json');
     box.send(JSON.stringify({ type: 'event', id: 'x1', at: 'yesterday', event: { kind: 'device', device: device('T5') } }));
     box.send(JSON.stringify({ type: 'launch', id: 1 }));
@@ -154,7 +157,7 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       'CONTRACT_INVALID',
       'CONTRACT_INVALID',
     ]);
-    expect(await latestEventId(ctx.db)).toBe(before);
+    expect(await events.after(before)).toEqual([]);
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T5')).toBeNull();
     box.send(event({ kind: 'device', device: device('T5') }, 'after-errors'));
     await box.waitFor((m) => m.type === 'ack' && m.ids.includes('after-errors'));

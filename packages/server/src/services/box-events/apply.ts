@@ -65,7 +65,12 @@ async function applyUnlocked(
   uuids: readonly string[],
   known?: KnownPayments,
 ): Promise<BoxEventOutcome[] | null> {
-  const { payments, versions, unknown } = known?.recall(uuids) ?? { payments: new Map<string, Payment>(), versions: new Map<string, string>(), unknown: uuids };
+  const { payments, versions, posIds, unknown } = known?.recall(uuids) ?? {
+    payments: new Map<string, Payment>(),
+    versions: new Map<string, string>(),
+    posIds: new Map<string, number>(),
+    unknown: uuids,
+  };
   let applied = new Set<string>();
   if (unknown.length > 0) {
     const ofUnknown = new Set(unknown);
@@ -73,8 +78,9 @@ async function applyUnlocked(
     ({ applied } = read);
     for (const [uuid, payment] of read.payments) payments.set(uuid, payment);
     for (const [uuid, version] of read.versions) versions.set(uuid, version);
+    for (const [uuid, posId] of read.posIds) posIds.set(uuid, posId);
   }
-  const batch = new PaymentBatch(ctx.db, ctx, boxId, payments);
+  const batch = new PaymentBatch(ctx.db, ctx, boxId, payments, posIds);
   const outcomes = inOrder(
     messages,
     applyPaymentEvents(
@@ -96,7 +102,7 @@ async function applyUnlocked(
   for (const uuid of uuids) {
     const payment = batch.payment(uuid);
     const version = written.get(uuid) ?? versions.get(uuid);
-    if (payment !== undefined && version !== undefined) known?.remember(payment, version);
+    if (payment !== undefined && version !== undefined) known?.remember(payment, version, posIds.get(uuid) ?? null);
   }
   return outcomes;
 }
@@ -111,9 +117,9 @@ async function applyLocked(
 ): Promise<BoxEventOutcome[]> {
   const ids = { device: new Set<string>(), payment: new Set<string>() };
   for (const m of messages) (isTerminalBoxEvent(m.event) ? ids.device : ids.payment).add(m.id);
-  const { fresh, applied, payments } = await lockBatch(trx, boxId, { device: [...ids.device], payment: [...ids.payment] }, uuids);
+  const { fresh, applied, payments, posIds } = await lockBatch(trx, boxId, { device: [...ids.device], payment: [...ids.payment] }, uuids);
   const todo = firstCopies(messages, (m) => (isTerminalBoxEvent(m.event) ? fresh.has(m.id) : !applied.has(m.id)));
-  const batch = new PaymentBatch(trx, ctx, boxId, payments);
+  const batch = new PaymentBatch(trx, ctx, boxId, payments, posIds);
   const reports = todo.flatMap((i) => {
     const event = messages[i]?.event;
     return event?.kind === 'device' ? [{ index: i, report: event.device }] : [];

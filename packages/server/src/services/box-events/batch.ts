@@ -32,7 +32,7 @@ export class PaymentBatch implements Announcer {
   readonly #history: HistoryRow[] = [];
   readonly #tickets: { paymentUuid: string; type: string; text: string; at: Date }[] = [];
   readonly #states = new Map<string, { uuid: string; state: PaymentState; transactionId: string | null; at: Date }>();
-  readonly #live: (NewLiveEvent & { at: Date })[] = [];
+  readonly #live: (NewLiveEvent & { at: Date; posId?: number | null })[] = [];
   /** Where each payment's live event sits in #live: a batch announces a payment once, as it leaves it. */
   readonly #liveOf = new Map<string, number>();
   readonly #unmatched: { eventId: string; kind: string; paymentUuid: string; reason: string; data: unknown }[] = [];
@@ -40,6 +40,8 @@ export class PaymentBatch implements Announcer {
   readonly #finishing: { payment: Payment; next: PaymentState }[] = [];
   /** Each payment as the batch has left it so far: the next event about it starts from there. */
   readonly #payments: Map<string, Payment>;
+  /** The POS of each payment's order's session, where known: its live events carry it (see writeBatch). */
+  readonly #posIds: ReadonlyMap<string, number>;
   readonly #at: Date;
 
   constructor(
@@ -47,9 +49,11 @@ export class PaymentBatch implements Announcer {
     readonly ctx: ServiceContext,
     readonly boxId: string,
     payments: ReadonlyMap<string, Payment> = new Map(),
+    posIds: ReadonlyMap<string, number> = new Map(),
   ) {
     this.#at = ctx.now();
     this.#payments = new Map(payments);
+    this.#posIds = posIds;
   }
 
   /** A payment as the batch leaves it (after the events applied so far), if the batch knows it. */
@@ -112,7 +116,13 @@ export class PaymentBatch implements Announcer {
     if (updated !== payment) this.#states.set(payment.uuid, { uuid: payment.uuid, state: toState, transactionId: updated.transactionId, at });
     if (how.next !== null) this.#finishing.push({ payment, next: how.next });
     const entry = { at: iso(at), source: how.source, event: change.event, fromState: payment.state, toState, message: change.message };
-    const live = { topic: 'payment' as const, audience: 'cashier' as const, data: { payment: paymentView(updated), entry }, at };
+    const live = {
+      topic: 'payment' as const,
+      audience: 'cashier' as const,
+      data: { payment: paymentView(updated), entry },
+      at,
+      posId: this.#posIds.get(payment.uuid) ?? null,
+    };
     const index = this.#liveOf.get(payment.uuid);
     if (index === undefined) this.#liveOf.set(payment.uuid, this.#live.push(live) - 1);
     else this.#live[index] = live;

@@ -7,11 +7,12 @@ import type { Shop, ShopTill } from '../../bench/shop.js';
 import { newOrder, openTills, serviceContext, setUpShop } from '../../bench/shop.js';
 import { getBox } from '../../repos/boxes.js';
 import { findDeviceOfBox } from '../../repos/devices.js';
-import { eventsAfter, latestEventId } from '../../repos/events.js';
 import { addHistory, getHistory, getPayment, getTickets, setPaymentState } from '../../repos/payments.js';
 import type { Executor } from '../../repos/executor.js';
 import { getBoxHello, listUnmatchedEvents } from '../../repos/uplink-boxes.js';
 import type { TestDatabase } from '../../test-support/databases.js';
+import type { EventLog } from '../../test-support/event-log.js';
+import { listenToEvents } from '../../test-support/event-log.js';
 import { BACKENDS, openTestDatabase } from '../../test-support/databases.js';
 import type { ServiceContext } from '../context.js';
 import { KnownPayments } from '../known-payments.js';
@@ -66,9 +67,11 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   let shop: Shop;
   let till: ShopTill;
   let deviceId: number;
+  let events: EventLog;
 
   beforeAll(async () => {
     database = await openTestDatabase(backend);
+    events = await listenToEvents(database);
     ctx = serviceContext(database, { serverId: 'server-a' });
     shop = await setUpShop(ctx);
     await boxConnected(ctx, shop.box.id, hello([report('T1')]));
@@ -102,7 +105,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('walks an approved payment to done with every stage, message and ticket in its history', async () => {
     const uuid = await pay();
-    const before = await latestEventId(ctx.db);
+    const before = await events.mark();
     expect(
       await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 })),
     ).toBe('applied');
@@ -124,7 +127,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     ]);
     expect(history[3]?.message).toBe('PRESENT CARD');
     expect((await getTickets(ctx.db, uuid)).map((t) => t.type)).toEqual(['merchant', 'cardholder']);
-    const live = (await eventsAfter(ctx.db, before, 100)).filter((e) => e.topic === 'payment');
+    const live = (await events.after(before)).filter((e) => e.topic === 'payment');
     expect(live).toHaveLength(4);
     expect(live.at(-1)?.data).toMatchObject({ payment: { uuid, state: 'done' }, entry: { event: 'approved' } });
   });
@@ -152,7 +155,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('announces a payment once per batch, as the batch leaves it, and keeps every entry in its history', async () => {
     const uuid = await pay();
-    const before = await latestEventId(ctx.db);
+    const before = await events.mark();
     const outcomes = await applyBoxEvents(ctx, shop.box.id, [
       message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }),
       message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }),
@@ -160,9 +163,12 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
       message(result(uuid, 'Approved', 1)),
     ]);
     expect(outcomes).toEqual(['applied', 'applied', 'recorded', 'applied']);
-    const live = (await eventsAfter(ctx.db, before, 100)).filter((e) => e.topic === 'payment');
+    const live = (await events.after(before)).filter((e) => e.topic === 'payment');
     expect(live).toHaveLength(1);
     expect(live[0]?.data).toMatchObject({ payment: { uuid, state: 'done' }, entry: { event: 'approved', fromState: 'waitingCard', toState: 'done' } });
+    const session = till.sessionOfMethod.get(till.methodOfDevice.get(deviceId) ?? 0) ?? 0;
+    const { pos_config_id: posId } = await ctx.db.selectFrom('pos_sessions').select('pos_config_id').where('id', '=', session).executeTakeFirstOrThrow();
+    expect(live[0]?.posId).toBe(posId);
     expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted', 'stage', 'message', 'approved']);
   });
 
@@ -308,7 +314,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     const start = Date.now();
     const at = (ms: number): string => new Date(start + ms).toISOString();
     expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { lastSeen: at(0) }) }))).toBe('applied');
-    const before = await latestEventId(ctx.db);
+    const before = await events.mark();
     expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { state: 'inTransaction', lastSeen: at(1000) }) }))).toBe(
       'recorded',
     );
@@ -316,18 +322,18 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
       await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { state: 'idle', lastSeen: at(DEVICE_LAST_SEEN_PRECISION_MS) }) })),
     ).toBe('recorded');
     expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T8'))?.lastSeenAt?.toISOString()).toBe(at(0));
-    expect(await eventsAfter(ctx.db, before, 10)).toEqual([]);
+    expect(await events.after(before)).toEqual([]);
     expect(await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T8', { lastSeen: at(DEVICE_LAST_SEEN_PRECISION_MS + 1) }) }))).toBe(
       'applied',
     );
     expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T8'))?.lastSeenAt?.toISOString()).toBe(at(DEVICE_LAST_SEEN_PRECISION_MS + 1));
-    expect((await eventsAfter(ctx.db, before, 10)).map((e) => e.topic)).toEqual(['device']);
+    expect((await events.after(before)).map((e) => e.topic)).toEqual(['device']);
   });
 
   it('writes a report that changes what the server keeps at once, however close to the last one', async () => {
     const start = Date.now();
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { lastSeen: new Date(start).toISOString() }) }));
-    const before = await latestEventId(ctx.db);
+    const before = await events.mark();
     expect(
       await applyBoxEvent(ctx, shop.box.id, message({ kind: 'device', device: report('T9', { online: false, lastSeen: new Date(start + 10).toISOString() }) })),
     ).toBe('applied');
@@ -339,13 +345,13 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
       ),
     ).toBe('applied');
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T9')).toMatchObject({ online: false, model: 'Desk/5000' });
-    expect((await eventsAfter(ctx.db, before, 10)).map((e) => (e.data as { device: { online: boolean } }).device.online)).toEqual([false, false]);
+    expect((await events.after(before)).map((e) => (e.data as { device: { online: boolean } }).device.online)).toEqual([false, false]);
   });
 
   it('keeps the newest report per terminal of a batch, whatever their order, with one write and one live event', async () => {
     const start = Date.now();
     const at = (ms: number): string => new Date(start + ms).toISOString();
-    const before = await latestEventId(ctx.db);
+    const before = await events.mark();
     const outcomes = await applyBoxEvents(ctx, shop.box.id, [
       message({ kind: 'device', device: report('T10', { online: true, lastSeen: at(0) }) }),
       message({ kind: 'device', device: report('T10', { online: false, lastSeen: at(2000) }) }),
@@ -355,7 +361,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     expect(outcomes).toEqual(['recorded', 'applied', 'applied', 'recorded']);
     expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T10')).toMatchObject({ online: false });
     expect((await findDeviceOfBox(ctx.db, shop.box.id, 'T10'))?.lastSeenAt?.toISOString()).toBe(at(2000));
-    const live = await eventsAfter(ctx.db, before, 10);
+    const live = await events.after(before);
     expect(live.map((e) => (e.data as { device: { terminalId: string; online: boolean } }).device)).toMatchObject([
       { terminalId: 'T10', online: false },
       { terminalId: 'T11', online: true },
