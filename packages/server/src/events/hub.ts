@@ -68,6 +68,8 @@ export class LiveEventHub {
   readonly #closers = new Set<() => void>();
   /** The latest events, oldest first, at most `keep` (trimmed in steps, so that each event costs O(1)). */
   #recent: KeptEvent[] = [];
+  /** The id before this process's first: ids at or below it were given before it started. */
+  readonly #startId: number;
   #lastId: number;
   #queue: Promise<void> = Promise.resolve();
   #pruneTimer: NodeJS.Timeout | null = null;
@@ -77,7 +79,8 @@ export class LiveEventHub {
     this.#ctx = ctx;
     this.#log = log;
     this.#options = options;
-    this.#lastId = Date.now() * 1000;
+    this.#startId = Date.now() * 1000;
+    this.#lastId = this.#startId;
   }
 
   /** The id of the latest event this process handled (its first id minus one before any). */
@@ -92,6 +95,7 @@ export class LiveEventHub {
    */
   resume(afterId: number, accepts: (event: LiveEvent) => boolean, limit: number): Resumption {
     if (afterId > this.#lastId) return { kind: 'reset', reason: 'the id is not one this server process gave' };
+    if (afterId < this.#startId) return { kind: 'reset', reason: 'the id is from before this server process started' };
     const oldest = this.#recent[0]?.event.id ?? this.#lastId + 1;
     if (afterId < oldest - 1) return { kind: 'reset', reason: 'events older than this server process keeps were missed' };
     const events: KeptEvent[] = [];
