@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiClient, errorCode, type ApiAnswer } from './api.js';
-import type { Finding } from './verify.js';
-import type { Shop, World } from './world.js';
+import type { SecurityRun } from './security-run.js';
 
 /**
  * The HTTP API's trust rules that need a write to try, against the running servers of a chaos run:
@@ -38,14 +37,7 @@ async function products(admin: ApiClient, server: string): Promise<ProductSeen[]
  * 403 KASSA_CSRF before it is read, and the product it names, the product list and the order it
  * would open are as before.
  */
-export async function tryCsrf(
-  world: World,
-  shop: Shop,
-  admin: ApiClient,
-  cashier: ApiClient,
-  findings: Finding[],
-  counts: Record<string, number>,
-): Promise<void> {
+export async function tryCsrf({ world, shop, admin, cashier, findings, counts }: SecurityRun): Promise<void> {
   const rule = 'a write without the CSRF token changes nothing';
   const server = world.serverUrls[0]!;
   const before = await products(admin, server);
@@ -118,7 +110,7 @@ async function users(admin: ApiClient, server: string): Promise<string> {
 const WEAK_PASSWORDS = ['password', '12345678', 'kassa-chaos', '1q2w3e4r5t6y'];
 
 /** An admin creating a user with a weak password is refused (400 KASSA_VALIDATION naming `password`), and no user appears. */
-export async function tryWeakPasswords(world: World, admin: ApiClient, seed: number, findings: Finding[], counts: Record<string, number>): Promise<void> {
+export async function tryWeakPasswords({ world, admin, seed, findings, counts }: SecurityRun): Promise<void> {
   const rule = 'a weak password is refused';
   const server = world.serverUrls[0]!;
   const before = await users(admin, server);
@@ -191,15 +183,15 @@ export function actionsOnAnotherTill(till: AnotherTill): [method: string, path: 
  * is refused (403 KASSA_FORBIDDEN) every action on an order, a payment and the session of the run's
  * POS, and the order, the payment and the session read the same afterwards.
  */
-export async function tryOtherPosCashier(
-  world: World,
-  shop: Shop,
-  admin: ApiClient,
-  cashier: ApiClient,
-  seed: number,
-  findings: Finding[],
-  counts: Record<string, number>,
-): Promise<{ username: string; password: string }> {
+export async function tryOtherPosCashier({
+  world,
+  shop,
+  admin,
+  cashier,
+  seed,
+  findings,
+  counts,
+}: SecurityRun): Promise<{ username: string; password: string }> {
   const rule = 'a cashier sells only on the tills of its own POS';
   const server = world.serverUrls[0]!;
   const posName = `Chaos other POS ${seed}`;

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { errorCode, type ApiClient } from './api.js';
+import { errorCode } from './api.js';
 import { sleep } from './processes.js';
 import { findOrCreate } from './security-http.js';
-import type { Finding } from './verify.js';
-import type { World } from './world.js';
+import type { SecurityRun } from './security-run.js';
 
 /**
  * The login limit, tried last in the security phase, on a user made for it and from addresses of
@@ -91,13 +90,7 @@ function loginFrom(serverUrl: string, localAddress: string, username: string, pa
 
 const show = (t: LoginTry): string => `${t.status} ${t.code ?? ''}${t.scope === undefined ? '' : ` (${String(t.scope)})`}`;
 
-export async function tryLoginLimits(
-  world: World,
-  admin: ApiClient,
-  seed: number,
-  findings: Finding[],
-  counts: Record<string, number>,
-): Promise<{ username: string; password: string }> {
+export async function tryLoginLimits({ world, admin, seed, findings, counts }: SecurityRun): Promise<{ username: string; password: string }> {
   const rule = 'the login limit holds';
   const server = world.serverUrls[0]!;
   counts['security login attempts'] = 0;

@@ -5,6 +5,7 @@ import { hostileBox } from './hostile-box.js';
 import { exampleOf, operationsOf, type Operation } from './openapi-mutations.js';
 import { sleep, waitUntil } from './processes.js';
 import type { Random } from './random.js';
+import type { SecurityRun } from './security-run.js';
 import { checkDataAtRest } from './security-at-rest.js';
 import { tryCsrf, tryOtherPosCashier, tryWeakPasswords } from './security-http.js';
 import { tryLoginLimits } from './security-logins.js';
@@ -75,7 +76,7 @@ async function boxStatus(world: World): Promise<BoxSeen> {
   return (await answer.json()) as BoxSeen;
 }
 
-async function tryImpostor(world: World, random: Random, findings: Finding[], counts: Record<string, number>): Promise<void> {
+async function tryImpostor({ world, random, findings, counts }: SecurityRun): Promise<void> {
   const rule = 'an impostor never replaces a terminal';
   const target = random.pick(world.terminals).terminalId;
   await waitUntil(
@@ -141,14 +142,7 @@ function upgradeAnswer(serverUrl: string, path: string): Promise<string> {
   });
 }
 
-async function sweepHttp(
-  world: World,
-  admin: ApiClient,
-  cashier: ApiClient,
-  random: Random,
-  findings: Finding[],
-  counts: Record<string, number>,
-): Promise<void> {
+async function sweepHttp({ world, admin, cashier, random, findings, counts }: SecurityRun): Promise<void> {
   const rule = 'the HTTP sweep holds';
   const server = world.serverUrls[0]!;
   const operations = operationsOf((await admin.call(server, 'GET', '/api/openapi.json')).body);
@@ -208,14 +202,7 @@ async function demoCardTerminal(world: World, admin: ApiClient): Promise<string>
   return device.terminalId;
 }
 
-async function tryHostileBox(
-  world: World,
-  admin: ApiClient,
-  cashier: ApiClient,
-  seed: number,
-  findings: Finding[],
-  counts: Record<string, number>,
-): Promise<void> {
+async function tryHostileBox({ world, admin, cashier, seed, findings, counts }: SecurityRun): Promise<void> {
   const rule = 'a hostile box settles nothing';
   // The real box holds the same token; it stays off the uplink while the hostile one speaks.
   world.proxy.cut();
@@ -246,6 +233,7 @@ export async function securityPhase(
 ): Promise<SecurityReport> {
   const findings: Finding[] = [];
   const counts: Record<string, number> = {};
+  const run: SecurityRun = { world, shop, admin, cashier, random, seed, findings, counts };
   const secrets = new Map<string, string>();
   const attempt = async (what: string, run: () => Promise<void>): Promise<void> => {
     log(`security: ${what}`);
@@ -255,19 +243,19 @@ export async function securityPhase(
       findings.push({ rule: 'the security phase runs', detail: `${what}: ${error instanceof Error ? error.message : String(error)}` });
     }
   };
-  await attempt(`an impostor on ${IMPOSTOR_ADDRESS} claims an online terminal for ${IMPOSTOR_SECONDS} s`, () => tryImpostor(world, random, findings, counts));
-  await attempt('the HTTP sweep: sessions, roles, a forced decline, headers, stray upgrades', () => sweepHttp(world, admin, cashier, random, findings, counts));
+  await attempt(`an impostor on ${IMPOSTOR_ADDRESS} claims an online terminal for ${IMPOSTOR_SECONDS} s`, () => tryImpostor(run));
+  await attempt('the HTTP sweep: sessions, roles, a forced decline, headers, stray upgrades', () => sweepHttp(run));
   await attempt('clients that never finish their headers, or go silent on a kept-alive connection', () => trySlowClients(world, findings, counts));
-  await attempt('writes without the CSRF token, and a cross-site form post', () => tryCsrf(world, shop, admin, cashier, findings, counts));
-  await attempt('new users with weak passwords', () => tryWeakPasswords(world, admin, seed, findings, counts));
+  await attempt('writes without the CSRF token, and a cross-site form post', () => tryCsrf(run));
+  await attempt('new users with weak passwords', () => tryWeakPasswords(run));
   await attempt('a cashier of another POS on this POS’s order, payment and session', async () => {
-    secrets.set('other POS cashier password', (await tryOtherPosCashier(world, shop, admin, cashier, seed, findings, counts)).password);
+    secrets.set('other POS cashier password', (await tryOtherPosCashier(run)).password);
   });
-  await attempt('a hostile box with the paired token forges answers', () => tryHostileBox(world, admin, cashier, seed, findings, counts));
+  await attempt('a hostile box with the paired token forges answers', () => tryHostileBox(run));
   await attempt('the data folders are the owner’s only', async () => checkDataAtRest(world.dataDirs, findings, counts));
   // Last: nothing after it logs in, so its locks cannot get in the way (see security-logins.ts).
   await attempt('the login limit per address and per username, growing, and an unlock (waits out a lock)', async () => {
-    secrets.set('login limit user password', (await tryLoginLimits(world, admin, seed, findings, counts)).password);
+    secrets.set('login limit user password', (await tryLoginLimits(run)).password);
   });
   return { findings, counts, secrets };
 }
