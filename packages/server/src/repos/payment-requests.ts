@@ -105,15 +105,14 @@ export async function readPaymentRequest(
   request: { orderId: string; paymentUuid: string; methodId: number },
 ): Promise<PaymentRequestFacts | null> {
   const { rows } = await sql<FactsRow>`
-    select o.id as order_id, o.payments_version, o.session_id, (select s.pos_config_id from pos_sessions s where s.id = o.session_id) as pos_id,
-      o.state as order_state, o.total_cents,
+    select o.id as order_id, o.payments_version, o.session_id, s.pos_config_id as pos_id, o.state as order_state, o.total_cents,
       coalesce((select json_agg(json_build_object('uuid', p.uuid, 'amountCents', p.amount_cents, 'state', p.state, 'deviceId', p.device_id) order by p.created_at)
         from payments p where p.order_id = o.id), '[]'::json) as order_payments,
-      coalesce((select json_agg(pcm.payment_method_id order by pcm.payment_method_id)
-        from pos_sessions s join pos_config_methods pcm on pcm.pos_config_id = s.pos_config_id
+      coalesce((select json_agg(pcm.payment_method_id)
+        from pos_config_methods pcm
         -- An archived method is offered nowhere: a new payment through it is not in the POS.
         join payment_methods pm on pm.id = pcm.payment_method_id and pm.archived_at is null
-        where s.id = o.session_id and pcm.payment_method_id = ${request.methodId}::integer), '[]'::json) as pos_method_ids,
+        where pcm.pos_config_id = s.pos_config_id and pcm.payment_method_id = ${request.methodId}::integer), '[]'::json) as pos_method_ids,
       (select count(*) from payments a where a.device_id = m.device_id and a.state in (${sql.join(ACTIVE_STATES.map((s) => sql.lit(s)))})) as device_active,
       e.uuid as e_uuid, e.order_id as e_order_id, e.method_id as e_method_id, e.amount_cents as e_amount_cents, e.state as e_state,
       e.request_hash as e_request_hash, e.device_id as e_device_id, e.box_id as e_box_id, e.terminal_id as e_terminal_id, e.transaction_id as e_transaction_id, e.created_by as e_created_by,
@@ -124,6 +123,7 @@ export async function readPaymentRequest(
       d.online as d_online, d.last_seen_at as d_last_seen_at, d.removed as d_removed, d.approval as d_approval,
       coalesce((select json_agg(x.id order by x.id) from devices x where x.terminal_id = d.terminal_id and x.id <> d.id and not x.removed), '[]'::json) as d_shared_with
     from orders o
+    join pos_sessions s on s.id = o.session_id
     left join payments e on e.uuid = ${request.paymentUuid}::text
     left join payment_methods m on m.id = ${request.methodId}::integer
     left join devices d on d.id = m.device_id
