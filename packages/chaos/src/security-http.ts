@@ -150,6 +150,34 @@ export async function findOrCreate(
   return (created.body as { id: number }).id;
 }
 
+/**
+ * A cashier the run makes for itself, named `username`, with a fresh password. One made on an
+ * earlier try of the same seed (a kept database) gets this run's password, is active again and has
+ * no login lock.
+ */
+export async function runCashier(
+  admin: ApiClient,
+  server: string,
+  username: string,
+): Promise<{ id: number; credentials: { username: string; password: string } }> {
+  const credentials = { username, password: randomBytes(18).toString('base64url') };
+  const id = await findOrCreate(
+    admin,
+    server,
+    '/api/users',
+    (u) => u.username === username,
+    () => admin.call(server, 'POST', '/api/users', { ...credentials, role: 'cashier' }),
+  );
+  for (const [method, path, body] of [
+    ['PATCH', `/api/users/${id}`, { password: credentials.password, active: true }],
+    ['POST', `/api/users/${id}/unlock`, undefined],
+  ] as const) {
+    const answer = await admin.call(server, method, path, body);
+    if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${errorCode(answer)}`);
+  }
+  return { id, credentials };
+}
+
 /** A till's session with an order and its cash line, as another POS's cashier would aim at them. */
 export interface AnotherTill {
   readonly sessionId: number;
@@ -202,17 +230,7 @@ export async function tryOtherPosCashier({
     (p) => p.name === posName,
     () => admin.call(server, 'POST', '/api/pos-configs', { name: posName, paymentMethodIds: [shop.cashMethodId] }),
   );
-  const credentials = { username: `chaos-other-${seed}`, password: randomBytes(18).toString('base64url') };
-  const userId = await findOrCreate(
-    admin,
-    server,
-    '/api/users',
-    (u) => u.username === credentials.username,
-    () => admin.call(server, 'POST', '/api/users', { ...credentials, role: 'cashier' }),
-  );
-  // Made on an earlier try of the same seed (a kept database): it gets this run's password.
-  const reset = await admin.call(server, 'PATCH', `/api/users/${userId}`, { password: credentials.password, active: true });
-  if (reset.status !== 200) throw new Error(`the other POS's cashier: ${reset.status} ${errorCode(reset)}`);
+  const { credentials } = await runCashier(admin, server, `chaos-other-${seed}`);
   const other = new ApiClient(world.serverUrls);
   const login = await other.login(credentials.username, credentials.password);
   if (login.status !== 200) throw new Error(`the other POS's cashier could not log in: ${login.status} ${errorCode(login)}`);

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { errorCode } from './api.js';
 import { sleep } from './processes.js';
-import { findOrCreate } from './security-http.js';
+import { runCashier } from './security-http.js';
 import type { SecurityRun } from './security-run.js';
 
 /**
@@ -110,22 +109,7 @@ export async function tryLoginLimits({ world, admin, seed, findings, counts }: S
   };
   const limited = (t: LoginTry, scope: string): boolean => t.status === 429 && t.code === 'KASSA_RATE_LIMITED' && t.scope === scope && t.retryAfterMs > 0;
 
-  const stranger = { username: `chaos-stranger-${seed}`, password: randomBytes(18).toString('base64url') };
-  const strangerId = await findOrCreate(
-    admin,
-    server,
-    '/api/users',
-    (u) => u.username === stranger.username,
-    () => admin.call(server, 'POST', '/api/users', { ...stranger, role: 'cashier' }),
-  );
-  // Made on an earlier try of the same seed (a kept database): this run's password, no lock.
-  for (const [method, path, body] of [
-    ['PATCH', `/api/users/${strangerId}`, { password: stranger.password, active: true }],
-    ['POST', `/api/users/${strangerId}/unlock`, undefined],
-  ] as const) {
-    const answer = await admin.call(server, method, path, body);
-    if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${errorCode(answer)}`);
-  }
+  const { id: strangerId, credentials: stranger } = await runCashier(admin, server, `chaos-stranger-${seed}`);
 
   // Per address, whatever X-Forwarded-For says.
   let addressLock: LoginTry | undefined;
