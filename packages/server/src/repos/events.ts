@@ -1,6 +1,10 @@
 import type { LiveEventData, LiveTopic } from '@kassa/contract';
+import type { RawBuilder } from 'kysely';
+import { sql } from 'kysely';
+import { channelName } from '../db/notifications.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
+import { MAX_NOTIFY_BYTES } from './notify.js';
 
 export type EventTopic = LiveTopic;
 export type Audience = 'admin' | 'cashier';
@@ -38,6 +42,31 @@ export async function appendEvent(db: Executor, event: NewLiveEvent): Promise<vo
     .insertInto('events')
     .values({ topic: event.topic, audience: event.audience, data: toJson(event.data) })
     .execute();
+}
+
+/**
+ * The announcement of an event whose scope its writer knows, as the trigger of migration 0018
+ * writes it (the same keys, the same time format; a test holds the two together). The hot writers
+ * (a payment request, a batch of box events) send it themselves instead of inserting the event,
+ * which would make the trigger parse the data and print it again. Null when the event must go
+ * through the trigger: a payment or order event whose POS the writer does not know, or one too
+ * large to announce whole.
+ */
+export function announcementOf(event: NewLiveEvent & { readonly at: Date; readonly posId?: number | null }): string | null {
+  const posId = event.posId ?? null;
+  if ((event.topic === 'payment' || event.topic === 'order') && posId === null) return null;
+  const deviceId = event.topic === 'device' ? event.data.device.id : null;
+  const note = toJson({ at: event.at.toISOString(), topic: event.topic, audience: event.audience, posId, deviceId, data: event.data });
+  return Buffer.byteLength(note) <= MAX_NOTIFY_BYTES ? note : null;
+}
+
+/**
+ * A scalar expression that sends `notes` (from announcementOf), in their order, on the events
+ * channel when the statement's transaction commits, if `when` holds; it counts those sent.
+ */
+export function announceNotes(prefix: string, notes: readonly string[], when: RawBuilder<boolean> = sql<boolean>`true`): RawBuilder<number> {
+  return sql<number>`(select count(pg_notify(${channelName(prefix, EVENTS_CHANNEL)}::text, n)) from (
+    select n from unnest(${[...notes]}::text[]) with ordinality as u(n, i) where ${when} order by i) as ordered)`;
 }
 
 /** An event kept because it was too large to announce whole; null once pruned. */

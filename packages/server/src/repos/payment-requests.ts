@@ -1,10 +1,11 @@
-import type { BoxCommand } from '@kassa/contract';
+import type { BoxCommand, LiveEventData } from '@kassa/contract';
 import { checkBoxCommand } from '@kassa/contract';
 import { sql } from 'kysely';
 import { channelName } from '../db/notifications.js';
 import type { DeviceApproval } from '../domain/device-approval.js';
 import type { Device } from '../domain/devices.js';
 import { COMMANDS_CHANNEL } from './box-commands.js';
+import { announceNotes, announcementOf } from './events.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
@@ -200,7 +201,7 @@ export interface NewPaymentRequest {
   /** The box command that starts it on the terminal, if it uses one. */
   readonly command: { readonly boxId: string; readonly command: BoxCommand } | null;
   /** The `data` of the live event that announces it. */
-  readonly eventData: unknown;
+  readonly eventData: LiveEventData<'payment'>;
   /** The POS of the order's session: the scope of that event. */
   readonly posId: number;
 }
@@ -226,8 +227,8 @@ type WriteRow = { fresh: boolean; uuid: string | null; row_version: string | nul
  * Writes a new payment in one statement, a transaction of its own: the order's payments version is
  * compared and moved on (an UPDATE, so a request or a validation of the same order that committed
  * meanwhile is seen, and one running now is waited for), then the payment (unless its uuid exists),
- * its first history entry, the box command and the live event, with the NOTIFY of the command (the
- * event's is sent at commit, see appendEvent). The notification carries what the listeners would
+ * its first history entry, the box command and the live event, with the NOTIFY of the command and
+ * of the event (see announcementOf; both are sent at commit). The notification carries what the listeners would
  * otherwise read back, as `enqueueCommand` sends it, and only the id when that exceeds MAX_NOTIFY_BYTES.
  * A second running payment on the device violates payments_one_active_per_device and throws.
  */
@@ -238,7 +239,9 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
   if (command !== null) checkBoxCommand(command.command);
   const commandHead = command === null ? '' : `{"boxId":${toJson(command.boxId)},"id":`;
   const commandTail = command === null ? '' : `,"command":${toJson(command.command)}}`;
-  const eventData = toJson(request.eventData);
+  const live = { topic: 'payment' as const, audience: 'cashier' as const, data: request.eventData, at, posId: request.posId };
+  // Announced by the statement itself, or inserted for the trigger to announce (see writeBatch).
+  const note = announcementOf(live);
   const { rows } = await sql<WriteRow>`
     with fresh as (
       update orders set payments_version = payments_version + 1
@@ -263,7 +266,8 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
       returning id
     ),
     event as (
-      insert into events (topic, audience, data, at, pos_id) select 'payment', 'cashier', ${eventData}::jsonb, ${at}::timestamptz, ${request.posId}::integer from inserted
+      insert into events (topic, audience, data, at, pos_id)
+      select 'payment', 'cashier', ${note === null ? toJson(live.data) : null}::jsonb, ${at}::timestamptz, ${request.posId}::integer from inserted where ${note === null}::boolean
     ),
     notes as (
       select ${commandHead}::text || command.id || ${commandTail}::text as command_note, command.id as command_id
@@ -271,7 +275,8 @@ export async function writePaymentRequest(db: Executor, prefix: string, request:
     )
     select fresh.ok as fresh, inserted.*, notes.command_id,
       case when notes.command_id is not null then pg_notify(${channelName(prefix, COMMANDS_CHANNEL)}::text,
-        case when octet_length(notes.command_note) <= ${MAX_NOTIFY_BYTES}::integer then notes.command_note else ${commandHead}::text || notes.command_id || '}' end) end as command_notified
+        case when octet_length(notes.command_note) <= ${MAX_NOTIFY_BYTES}::integer then notes.command_note else ${commandHead}::text || notes.command_id || '}' end) end as command_notified,
+      ${note === null ? sql`0` : announceNotes(prefix, [note], sql<boolean>`inserted.uuid is not null`)} as announced
     from fresh left join inserted on true left join notes on true`.execute(db);
   const row = rows[0];
   if (row === undefined || !row.fresh) return { outcome: 'stale' };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
@@ -30,7 +31,7 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     const at = new Date('2026-11-25T10:03:51.374Z');
     const large = { text: 'x'.repeat(MAX_NOTIFY_BYTES) };
     const before = await events.mark();
-    const live = await writeBatch(database.db, {
+    const live = await writeBatch(database.db, database.bus.prefix, {
       history: [],
       tickets: [],
       states: [],
@@ -48,6 +49,35 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     expect(heard[1]?.data).toEqual(large);
     const stored = await database.db.selectFrom('events').select(['topic', 'data']).execute();
     expect(stored).toEqual([{ topic: 'payment', data: large }]);
+  });
+
+  it('announces events whose scope it knows by itself, in order, storing nothing, as the trigger announces them', async () => {
+    const at = new Date('2026-11-25T10:04:02.005Z');
+    const known = [
+      { topic: 'device', audience: 'cashier', data: opaque({ device: { id: 7, terminalId: 'T1', note: 'é "quoted" \\ back' } }), at },
+      { topic: 'payment', audience: 'cashier', data: opaque({ payment: { uuid: 'p', amountCents: 630 } }), at, posId: 3 },
+      { topic: 'box', audience: 'admin', data: opaque({ box: { id: 'b' } }), at },
+    ] as const;
+    const storedBefore = await database.db.selectFrom('events').select('id').execute();
+    const before = await events.mark();
+    await writeBatch(database.db, database.bus.prefix, { history: [], tickets: [], states: [], events: known });
+    const announced = await events.after(before);
+    expect(await database.db.selectFrom('events').select('id').execute()).toEqual(storedBefore);
+    // The same events inserted, one statement each, for the trigger of migration 0018 to announce.
+    const triggered = await events.mark();
+    for (const event of known) {
+      // The uplink's own insert, as the batch makes it when it cannot announce an event itself.
+      await sql`insert into events (topic, audience, data, at, pos_id) values (${event.topic}, ${event.audience}, ${JSON.stringify(event.data)}::jsonb, ${at}, ${'posId' in event ? event.posId : null}::integer)`.execute(
+        database.db,
+      );
+    }
+    const byTrigger = await events.after(triggered);
+    expect(announced).toEqual(byTrigger);
+    expect(announced.map((e) => [e.topic, e.posId, e.deviceId])).toEqual([
+      ['device', null, 7],
+      ['payment', 3, null],
+      ['box', null, null],
+    ]);
   });
 
   /** A shop with one terminal and a payment requested on it. */
@@ -74,7 +104,7 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     const { ctx, orderId, methodId, shop, payment } = await pendingPayment('TB1', 'b7c1d2e3-0000-4000-8000-000000000001');
     const at = new Date('2026-11-25T10:03:51.374Z');
     const uuid = payment.uuid;
-    await writeBatch(database.db, {
+    await writeBatch(database.db, database.bus.prefix, {
       history: [
         {
           paymentUuid: uuid,
@@ -135,7 +165,7 @@ describe.each(BACKENDS)('batch writes on %s', (backend) => {
     const uuid = payment.uuid;
     const at = new Date('2026-11-25T10:03:52.000Z');
     const write = (eventId: string, versions: ReadonlyMap<string, string>) =>
-      writeBatch(database.db, {
+      writeBatch(database.db, database.bus.prefix, {
         history: [{ paymentUuid: uuid, at, source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', message: null, data: {}, eventId }],
         tickets: [],
         states: [{ uuid, state: 'waiting', at }],

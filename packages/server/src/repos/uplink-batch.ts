@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { PaymentState } from '../domain/payment-states.js';
 import type { NewLiveEvent } from './events.js';
+import { announceNotes, announcementOf } from './events.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import type { Payment, PaymentRecord } from './payments.js';
@@ -143,16 +144,21 @@ export interface BatchWritten {
 
 /**
  * Everything a batch of box events writes, in one statement: history entries and tickets (their
- * ids in the given order), payment states, and the live events in order (announced when the
- * transaction commits, see appendEvent).
+ * ids in the given order), payment states, and the live events in order, announced when the
+ * transaction commits: sent by the statement itself when it knows every event's scope (see
+ * announcementOf), else inserted for the trigger of migration 0018 to announce (see appendEvent).
  * Returns the row version (xmin) each payment whose state it wrote now has, or null when a payment
  * of `unchanged` had changed.
  */
-export async function writeBatch(db: Executor, batch: BatchWrite): Promise<BatchWritten | null> {
+export async function writeBatch(db: Executor, prefix: string, batch: BatchWrite): Promise<BatchWritten | null> {
   const { history, tickets, states, events, unchanged } = batch;
   if (history.length + tickets.length + states.length + events.length === 0) return { versions: new Map() };
   const iso = (d: Date): string => d.toISOString();
-  const ats = events.map((e) => iso(e.at));
+  const notes = events.map(announcementOf);
+  const announced = notes.every((note): note is string => note !== null) ? notes : null;
+  // When the statement cannot announce one of the events itself, all are inserted, so that they stay in order.
+  const stored = announced === null ? events : [];
+  const ats = stored.map((e) => iso(e.at));
   const versions = [...(unchanged ?? new Map<string, string>())];
   // Each payment is locked; one that was updated meanwhile is checked again as it is now, and fails.
   const guard = sql`guard as (
@@ -162,7 +168,7 @@ export async function writeBatch(db: Executor, batch: BatchWrite): Promise<Batch
         for update of p
       ) as locked
     ),`;
-  const ok = unchanged === undefined ? sql`true` : sql`(select ok from guard)`;
+  const ok = unchanged === undefined ? sql<boolean>`true` : sql<boolean>`(select ok from guard)`;
   const { rows } = await sql<{ ok: boolean; versions: Record<string, string> }>`
     with ${unchanged === undefined ? sql`` : guard}
     history_input as (
@@ -193,13 +199,14 @@ export async function writeBatch(db: Executor, batch: BatchWrite): Promise<Batch
     event_rows as (
       insert into events (topic, audience, data, at, pos_id)
       select topic, audience, data::jsonb, at::timestamptz, pos_id
-      from unnest(${events.map((e) => e.topic)}::text[], ${events.map((e) => e.audience)}::text[], ${events.map((e) => toJson(e.data))}::text[], ${ats}::text[],
-          ${events.map((e) => e.posId ?? null)}::integer[])
+      from unnest(${stored.map((e) => e.topic)}::text[], ${stored.map((e) => e.audience)}::text[], ${stored.map((e) => toJson(e.data))}::text[], ${ats}::text[],
+          ${stored.map((e) => e.posId ?? null)}::integer[])
         with ordinality as u(topic, audience, data, at, pos_id, i)
       where ${ok}
       order by i
     )
-    select ${ok} as ok, (select coalesce(json_object_agg(uuid, version), '{}'::json) from state_rows) as versions`.execute(db);
+    select ${ok} as ok, (select coalesce(json_object_agg(uuid, version), '{}'::json) from state_rows) as versions,
+      ${announced === null ? sql`0` : announceNotes(prefix, announced, ok)} as announced`.execute(db);
   if (rows[0]?.ok !== true) return null;
   return { versions: new Map(Object.entries(rows[0].versions)) };
 }

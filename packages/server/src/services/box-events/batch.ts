@@ -143,7 +143,7 @@ export class PaymentBatch implements Announcer {
   async writeIfUnchanged(versions: ReadonlyMap<string, string>): Promise<ReadonlyMap<string, string> | null> {
     // Every payment the batch applied an event to has an entry in it; '0' is no row's version.
     const unchanged = new Map(this.#history.map((h) => [h.paymentUuid, versions.get(h.paymentUuid) ?? '0']));
-    const written = await writeBatch(this.trx, {
+    const written = await writeBatch(this.trx, this.ctx.prefix, {
       history: this.#history,
       tickets: this.#tickets,
       states: [...this.#states.values()],
@@ -159,7 +159,7 @@ export class PaymentBatch implements Announcer {
     const { trx } = this;
     const fresh = await recordUnmatchedEvents(trx, this.boxId, this.#at, this.#unmatched);
     const recordedBefore = new Set(this.#unmatched.map((u) => u.eventId).filter((id) => !fresh.has(id)));
-    await writeBatch(trx, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
+    await writeBatch(trx, this.ctx.prefix, { history: this.#history, tickets: this.#tickets, states: [...this.#states.values()], events: this.#live });
     this.#noteFinished();
     return recordedBefore;
   }
