@@ -172,16 +172,16 @@ describe('npm run release, installed away from the repository', () => {
     const refused = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'owner', password: 'the shop owner secret' }),
+      body: JSON.stringify({ username: 'owner', password: 'the shop keeper secret' }),
     });
     expect(refused.status).toBe(409);
     const setup = await fetch(`${base}/api/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, username: 'owner', password: 'the shop owner secret' }),
+      body: JSON.stringify({ token, username: 'owner', password: 'the shop keeper secret' }),
     });
     expect(setup.status).toBe(200);
-    const admin = await login(base!, 'owner', 'the shop owner secret');
+    const admin = await login(base!, 'owner', 'the shop keeper secret');
     const code = await admin('POST', '/api/boxes/pairing-codes', { name: 'Counter box' });
     expect(code.status).toBe(201);
 

@@ -106,16 +106,24 @@ async function users(admin: ApiClient, server: string): Promise<string> {
   return (answer.body as { items: UserSeen[] }).items.map((u) => `${u.id} ${u.username} ${u.role} ${u.active}`).join('\n');
 }
 
-/** Too short (the contract's minimum is 12 characters) or among the most common ones. */
-const WEAK_PASSWORDS = ['password', '12345678', 'kassa-chaos', '1q2w3e4r5t6y'];
+/** Too short (the contract's minimum is 12 characters), among the most common ones, or the new user's username in capitals. */
+const WEAK_PASSWORDS: readonly (string | ((username: string) => string))[] = [
+  'password',
+  '12345678',
+  'kassa-chaos',
+  '1q2w3e4r5t6y',
+  (username) => `${username.toUpperCase()}!`,
+];
 
 /** An admin creating a user with a weak password is refused (400 KASSA_VALIDATION naming `password`), and no user appears. */
 export async function tryWeakPasswords({ world, admin, seed, findings, counts }: SecurityRun): Promise<void> {
   const rule = 'a weak password is refused';
   const server = world.serverUrls[0]!;
   const before = await users(admin, server);
-  for (const [i, password] of WEAK_PASSWORDS.entries()) {
-    const answer = await admin.call(server, 'POST', '/api/users', { username: `chaos-weak-${seed}-${i}`, password, role: 'cashier' });
+  for (const [i, weak] of WEAK_PASSWORDS.entries()) {
+    const username = `chaos-weak-${seed}-${i}`;
+    const password = typeof weak === 'string' ? weak : weak(username);
+    const answer = await admin.call(server, 'POST', '/api/users', { username, password, role: 'cashier' });
     counts['security weak passwords tried'] = (counts['security weak passwords tried'] ?? 0) + 1;
     const issues = details(answer)['issues'];
     const named =

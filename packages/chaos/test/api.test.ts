@@ -299,11 +299,11 @@ describe('security sweep', () => {
     const posOf = async (name: string) =>
       ((await admin.call(server.url, 'POST', '/api/pos-configs', { name, paymentMethodIds: [cash!.id] })).body as { id: number }).id;
     const [counter, terrace] = [await posOf('Sweep counter'), await posOf('Sweep terrace')];
-    expect((await admin.call(server.url, 'POST', '/api/users', { username: 'sweep-terrace', password: 'sweep-terrace-cashier', role: 'cashier' })).status).toBe(
+    expect((await admin.call(server.url, 'POST', '/api/users', { username: 'sweep-terrace', password: 'terrace-cashier-sweep', role: 'cashier' })).status).toBe(
       201,
     );
     const other = new ApiClient([server.url]);
-    expect((await other.login('sweep-terrace', 'sweep-terrace-cashier')).status).toBe(200);
+    expect((await other.login('sweep-terrace', 'terrace-cashier-sweep')).status).toBe(200);
     const open = async (caller: ApiClient, posConfigId: number) =>
       ((await caller.call(server.url, 'POST', '/api/sessions', { posConfigId, openingCashCents: 0 })).body as { id: number }).id;
     const session = await open(cashier, counter);

@@ -55,13 +55,13 @@ export function checkNewAdmin(user: { username: string; password: string }): voi
   if (error === undefined) return;
   const field = error.instancePath.replace(/^\//, '') || 'user';
   throw new CliError(
-    `${field} ${error.message}${field === 'username' ? ' (letters, digits and _ . @ - only, at most 64)' : field === 'password' ? ' (12 to 256 characters, not a common password, a repeat or a run)' : ''}`,
+    `${field} ${error.message}${field === 'username' ? ' (letters, digits and _ . @ - only, at most 64)' : field === 'password' ? ' (12 to 256 characters, not a common password, a repeat, a run or the username)' : ''}`,
   );
 }
 
-/** The password rules beyond the schema (not common, not a repeat or a run), as a one-line CLI error. */
-function checkAdminPassword(password: string): void {
-  const weakness = passwordWeakness(password);
+/** The password rules beyond the schema (not common, not a repeat or a run, not the username), as a one-line CLI error. */
+function checkAdminPassword(password: string, username: string): void {
+  const weakness = passwordWeakness(password, username);
   if (weakness !== null) throw new CliError(passwordWeaknessMessage(weakness));
 }
 
@@ -72,7 +72,7 @@ export async function createAdmin({ target, username, password }: { target: Data
   }
   const secret = await readPassword(password);
   checkNewAdmin({ username, password: secret });
-  checkAdminPassword(secret);
+  checkAdminPassword(secret, username);
   const database = await openDatabase(chosen);
   try {
     const ctx = {

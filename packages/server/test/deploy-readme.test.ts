@@ -118,7 +118,7 @@ describe('the README: deploying in a shop', () => {
 
   it('runs the server on PostgreSQL, creates the first admin, pairs a box by code, reads the metrics and backs up', async () => {
     const env = { DATABASE_URL: databaseUrl };
-    const created = await run(['kassa-server', 'create-admin', '--username', 'owner'], { ...env, KASSA_ADMIN_PASSWORD: 'owner-password' });
+    const created = await run(['kassa-server', 'create-admin', '--username', 'owner'], { ...env, KASSA_ADMIN_PASSWORD: 'the shop keys 2026' });
     expect(created).toMatchObject({ code: 0, stdout: 'admin owner created\n' });
 
     const port = await freePort();
@@ -134,7 +134,7 @@ describe('the README: deploying in a shop', () => {
     const login = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'owner', password: 'owner-password' }),
+      body: JSON.stringify({ username: 'owner', password: 'the shop keys 2026' }),
     });
     const headers = {
       cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
@@ -178,7 +178,7 @@ describe('the README: deploying in a shop', () => {
 
   it('backs up the embedded database and restores it into an empty folder', async () => {
     const data = join(dir, 'kassa');
-    expect((await run(['kassa-server', 'create-admin', '--username', 'owner', '--data', data], { KASSA_ADMIN_PASSWORD: 'owner-password' })).code).toBe(0);
+    expect((await run(['kassa-server', 'create-admin', '--username', 'owner', '--data', data], { KASSA_ADMIN_PASSWORD: 'the shop keys 2026' })).code).toBe(0);
     const file = join(dir, 'backups', 'kassa.tar.gz');
     const backup = await run(['kassa-server', 'backup', '--to', file, '--data', data]);
     expect(backup.code).toBe(0);

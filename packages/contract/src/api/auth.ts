@@ -33,9 +33,9 @@ export const PASSWORD_MIN_LENGTH = 12;
  * Why the server refuses a new password (`details.reason` of its KASSA_VALIDATION refusal, with
  * `details.field`): shorter than PASSWORD_MIN_LENGTH; among the 10,000 most common passwords; one
  * character or a short block repeated, or a run of digits or letters (`123456789012`,
- * `abababababab`).
+ * `abababababab`); the user's own username written in it, whatever its case.
  */
-export const PASSWORD_WEAKNESSES = ['too-short', 'common', 'predictable'] as const;
+export const PASSWORD_WEAKNESSES = ['too-short', 'common', 'predictable', 'personal'] as const;
 export type PasswordWeakness = (typeof PASSWORD_WEAKNESSES)[number];
 const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 256 });
 

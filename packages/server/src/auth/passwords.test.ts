@@ -54,15 +54,24 @@ describe('new passwords', () => {
     for (const fine of ['1234567890ab', 'abcdefghijk1', 'abcdeabcdeab', 'Fries and cola 6.30', 'aaaaaaaaaaab']) expect(passwordWeakness(fine), fine).toBeNull();
   });
 
+  it('refuses the username inside the password whatever its case, but not a username too short to mean anything', () => {
+    expect(passwordWeakness('cashier1-2026!', 'cashier1')).toBe('personal');
+    expect(passwordWeakness('the Noor of the shop', 'noor')).toBe('personal');
+    expect(passwordWeakness('the Noor of the shop', 'anna')).toBeNull();
+    expect(passwordWeakness('cashier on duty', 'cas')).toBeNull();
+    expect(passwordWeakness('cashier1-2026!')).toBeNull();
+  });
+
   it('throws KASSA_VALIDATION naming the field', () => {
     let caught: unknown;
     try {
-      checkNewPassword('qwertyqwerty');
+      checkNewPassword('qwertyqwerty', 'noor');
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(KassaError);
     expect(caught).toMatchObject({ code: 'KASSA_VALIDATION', details: { field: 'password', reason: 'common', issues: [{ path: '/password' }] } });
-    expect(() => checkNewPassword('123456789012')).toThrow('The password is a repeat or a run of characters (such as 123456789012); choose another.');
+    expect(() => checkNewPassword('noor at the till', 'noor')).toThrow('The password contains the username; choose another.');
+    expect(() => checkNewPassword('123456789012', 'noor')).toThrow('The password is a repeat or a run of characters (such as 123456789012); choose another.');
   });
 });

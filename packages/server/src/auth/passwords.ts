@@ -88,16 +88,21 @@ function isRepeat(chars: readonly string[]): boolean {
   return false;
 }
 
+/** A username shorter than this (`cas`, `al`) is found inside too many good passwords to refuse them for it. */
+const SHORTEST_USERNAME_CHECKED = 4;
+
 /**
  * Why a new password is refused, or null when it may be used: too short; among the most common
- * (without regard to case); a repeat or a run, which guessers try first whatever their length.
- * Characters are counted as code points.
+ * (without regard to case); a repeat or a run, which guessers try first whatever their length; the
+ * username of its user inside it (`cashier1` for `cashier1-2026!`), the first guess of anyone who
+ * knows who they attack. Characters are counted as code points.
  */
-export function passwordWeakness(password: string): PasswordWeakness | null {
+export function passwordWeakness(password: string, username?: string): PasswordWeakness | null {
   const chars = [...password];
   if (chars.length < PASSWORD_MIN_LENGTH) return 'too-short';
   if (COMMON.has(password.toLowerCase())) return 'common';
   if (isRepeat(chars) || isRun(chars)) return 'predictable';
+  if (username !== undefined && username.length >= SHORTEST_USERNAME_CHECKED && password.toLowerCase().includes(username.toLowerCase())) return 'personal';
   return null;
 }
 
@@ -105,6 +110,7 @@ const WHY: Readonly<Record<PasswordWeakness, (field: string) => string>> = {
   'too-short': (field) => `The ${field} needs at least ${PASSWORD_MIN_LENGTH} characters.`,
   common: (field) => `The ${field} is among the 10,000 most common passwords; choose another.`,
   predictable: (field) => `The ${field} is a repeat or a run of characters (such as 123456789012); choose another.`,
+  personal: (field) => `The ${field} contains the username; choose another.`,
 };
 
 /** What a weak new password is told, in one sentence naming the field. */
@@ -112,9 +118,9 @@ export function passwordWeaknessMessage(weakness: PasswordWeakness, field = 'pas
   return WHY[weakness](field);
 }
 
-/** Refuses a weak new password with KASSA_VALIDATION naming the field, as a schema refusal does. */
-export function checkNewPassword(password: string, field = 'password'): void {
-  const weakness = passwordWeakness(password);
+/** Refuses a weak new password of `username` with KASSA_VALIDATION naming the field, as a schema refusal does. */
+export function checkNewPassword(password: string, username: string, field = 'password'): void {
+  const weakness = passwordWeakness(password, username);
   if (weakness === null) return;
   const message = passwordWeaknessMessage(weakness, field);
   throw new KassaError('KASSA_VALIDATION', message, { field, reason: weakness, issues: [{ path: `/${field}`, message }] });

@@ -256,7 +256,7 @@ describe.each(BACKENDS)('roles at the till on %s', (backend) => {
       const created = await shop.admin.inject({
         method: 'POST',
         url: '/api/users',
-        payload: { username: 'nora', password: 'nora-password', role: 'manager', pin: '123456' },
+        payload: { username: 'nora', password: 'manager of the day', role: 'manager', pin: '123456' },
       });
       expect(created.json()).toMatchObject({ username: 'nora', role: 'manager', active: true, hasPin: true });
       const id = created.json<{ id: number }>().id;

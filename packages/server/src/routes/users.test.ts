@@ -28,6 +28,7 @@ describe.each(BACKENDS)('user passwords on %s', (backend) => {
       ['common in another case', 'QwertyQwerty'],
       ['that is a run of digits', '123456789012'],
       ['that is one block repeated', 'abcdabcdabcd'],
+      ['that contains the username, in another case', 'Weak-and-proud'],
     ])('refuses a password %s with KASSA_VALIDATION naming the field, and creates nothing', async (_why, password) => {
       const response = await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'weak', password, role: 'cashier' } });
       expect(response.statusCode).toBe(400);
@@ -46,13 +47,18 @@ describe.each(BACKENDS)('user passwords on %s', (backend) => {
   describe('PATCH /api/users/:id', () => {
     it('refuses a weak new password and keeps the old one', async () => {
       const created = (
-        await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'keeper', password: 'keeper password', role: 'cashier' } })
+        await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'keeper', password: 'the old password', role: 'cashier' } })
       ).json<{ id: number }>();
-      for (const password of ['too short', 'sonyericsson']) {
+      for (const [password, reason] of [
+        ['too short', undefined],
+        ['sonyericsson', 'common'],
+        ['the KEEPER of keys', 'personal'],
+      ] as const) {
         const response = await admin.inject({ method: 'PATCH', url: `/api/users/${created.id}`, payload: { password } });
         expect(error(response)).toMatchObject({ code: 'KASSA_VALIDATION' });
+        if (reason !== undefined) expect(error(response).details).toMatchObject({ field: 'password', reason });
       }
-      await loginAs(t.app, { username: 'keeper', password: 'keeper password' });
+      await loginAs(t.app, { username: 'keeper', password: 'the old password' });
     });
   });
 

@@ -29,7 +29,7 @@ export async function openSetup(ctx: ServiceContext): Promise<string | null> {
  * two people using links at once only the first succeeds.
  */
 export async function createFirstAdmin(ctx: ServiceContext, body: SetupBody): Promise<User> {
-  checkNewPassword(body.password);
+  checkNewPassword(body.password, body.username);
   const passwordHash = await hashPassword(body.password, ctx.passwordCost);
   return ctx.db.transaction().execute(async (trx) => {
     const deleted = await trx.deleteFrom('setup_tokens').returning('token_hash').execute();
@@ -43,7 +43,7 @@ export async function createFirstAdmin(ctx: ServiceContext, body: SetupBody): Pr
 
 /** `kassa-server create-admin`: an admin made from the shell, at any time; any setup link stops working. */
 export async function createAdminFromShell(ctx: ServiceContext, body: Pick<CreateUserBody, 'username' | 'password'>): Promise<User> {
-  checkNewPassword(body.password);
+  checkNewPassword(body.password, body.username);
   const passwordHash = await hashPassword(body.password, ctx.passwordCost);
   return ctx.db.transaction().execute(async (trx) => {
     const user = await createUser(trx, { username: body.username, role: 'admin', passwordHash });

@@ -13,7 +13,7 @@ async function pinHashOf(ctx: ServiceContext, pin: string | null | undefined): P
 }
 
 export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promise<User> {
-  checkNewPassword(body.password);
+  checkNewPassword(body.password, body.username);
   const pinHash = await pinHashOf(ctx, body.pin);
   const user = await createUser(ctx.db, {
     username: body.username,
@@ -30,7 +30,12 @@ export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promis
  * The last admin stays.
  */
 export async function changeUser(ctx: ServiceContext, id: number, body: UpdateUserBody): Promise<User> {
-  if (body.password !== undefined) checkNewPassword(body.password);
+  if (body.password !== undefined) {
+    // Usernames never change, so the one read here is the one the password must not contain.
+    const user = await getUser(ctx.db, id);
+    if (user === null) throw notFound('User', id);
+    checkNewPassword(body.password, user.username);
+  }
   const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password, ctx.passwordCost);
   const pinHash = await pinHashOf(ctx, body.pin);
   return ctx.db.transaction().execute(async (trx) => {

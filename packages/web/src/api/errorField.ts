@@ -18,13 +18,16 @@ export function errorField(error: unknown): string | null {
 }
 
 /** The message of each of the contract's refusals of a new password, under the password field. */
-export const PASSWORD_REFUSAL_MESSAGES: Readonly<Record<PasswordWeakness, 'users.passwordHelp' | 'users.passwordCommon' | 'users.passwordPredictable'>> = {
+export const PASSWORD_REFUSAL_MESSAGES: Readonly<
+  Record<PasswordWeakness, 'users.passwordHelp' | 'users.passwordCommon' | 'users.passwordPredictable' | 'users.passwordPersonal'>
+> = {
   'too-short': 'users.passwordHelp',
   common: 'users.passwordCommon',
   predictable: 'users.passwordPredictable',
+  personal: 'users.passwordPersonal',
 };
 
-/** Why the server refused a new password (too short, among the most common, a repeat or a run), or null. */
+/** Why the server refused a new password (too short, among the most common, a repeat or a run, the username inside it), or null. */
 export function passwordRefusal(error: unknown): PasswordWeakness | null {
   if (!isApiError(error, 'KASSA_VALIDATION')) return null;
   const reason = error.details?.['reason'];

@@ -217,6 +217,7 @@ export const en = {
     unlock: 'Unlock sign-in',
     passwordCommon: 'This password is among the 10,000 most common ones; choose another.',
     passwordPredictable: 'This password is a repeat or a run of characters (such as 123456789012); choose another.',
+    passwordPersonal: 'This password contains the username; choose another.',
     role: 'Role',
     active: 'Active',
     pin: 'Approval PIN',

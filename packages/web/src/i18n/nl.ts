@@ -210,6 +210,7 @@ export const nl: Messages = {
     unlock: 'Aanmelden deblokkeren',
     passwordCommon: 'Dit wachtwoord hoort bij de 10.000 meest gebruikte; kies een ander.',
     passwordPredictable: 'Dit wachtwoord is een herhaling of een reeks tekens (zoals 123456789012); kies een ander.',
+    passwordPersonal: 'Dit wachtwoord bevat de gebruikersnaam; kies een ander.',
     role: 'Rol',
     active: 'Actief',
     pin: 'Goedkeurings-pincode',

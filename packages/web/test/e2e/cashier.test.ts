@@ -23,7 +23,7 @@ const PROCESSING_HELD: ScriptStep[] = [
 ];
 
 /** A manager who approves overrides at the till with a PIN. */
-const MANAGER = { username: 'manon', password: 'manon-approves-overrides', pin: '2468' };
+const MANAGER = { username: 'manon', password: 'approves-every-override', pin: '2468' };
 
 /**
  * The cashier sells with the demo's Lane/5000 (an emulated terminal behind a real box), watching

@@ -100,7 +100,7 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await expectAccessible(page);
   });
 
-  it('user: a blank username, a username taken (the server’s words), a common and a predictable password', async () => {
+  it('user: a blank username, a username taken (the server’s words), a common, a predictable and a personal password', async () => {
     await goTo('nav.users', 'users.title');
     const form = page.getByRole('form', { name: t('users.add') });
     const username = form.getByRole('textbox', { name: t('users.username') });
@@ -123,7 +123,10 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await password.fill('123456789012');
     await add.click();
     await expect.poll(() => refusal(password)).toBe(plain(t('users.passwordPredictable')));
-    await password.fill('noor-sells-on-saturdays');
+    await password.fill('Noor-sells-on-saturdays');
+    await add.click();
+    await expect.poll(() => refusal(password)).toBe(plain(t('users.passwordPersonal')));
+    await password.fill('sells-on-saturdays');
     await add.click();
     await page
       .getByRole('table', { name: t('users.title') })

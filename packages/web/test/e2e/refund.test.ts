@@ -8,7 +8,7 @@ import { docScreenshot, expectAccessible, launchBrowser, newContext, openPage, s
 import { Stack } from './support/stack.js';
 
 /** A manager who approves refunds at the till with a PIN. */
-const MANAGER = { username: 'ruben', password: 'ruben-approves-refunds', pin: '1357' };
+const MANAGER = { username: 'ruben', password: 'approves-refunds-daily', pin: '1357' };
 
 /**
  * A customer brings a cola back: from the validated order's receipt the cashier refunds that line to

@@ -6,7 +6,7 @@ import type { WatchedPage } from './support/browser.js';
 import { expectAccessible, launchBrowser, newContext, openPage, screenshot } from './support/browser.js';
 import { Stack } from './support/stack.js';
 
-const OWNER = { username: 'owner', password: 'frituur-owner-first-day' };
+const OWNER = { username: 'owner', password: 'frituur-first-day-2026' };
 
 /**
  * First run without demo data: the server starts on an empty database and prints a one-time setup

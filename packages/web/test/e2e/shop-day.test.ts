@@ -11,7 +11,7 @@ import { BROWSER_LOCALE, euros, plain, translator, typed } from './support/i18n.
 import { Stack } from './support/stack.js';
 
 /** A manager who approves the refund and the cash difference at the till with a PIN. */
-const MANAGER = { username: 'lotte', password: 'lotte-approves-the-day', pin: '8642' };
+const MANAGER = { username: 'lotte', password: 'approves-the-whole-day', pin: '8642' };
 
 /** Two fries (€3.50) and a cola (€2.80): €9.80, the order of every sale of the day. */
 const ORDER_CENTS = 980;
