@@ -42,7 +42,7 @@ export const fr: Messages = {
     intro: 'Aucun administrateur n’existe encore. Choisissez le nom d’utilisateur et le mot de passe du premier administrateur.',
     noLink:
       'Aucun administrateur n’existe encore. Ouvrez le lien de configuration affiché par le serveur au démarrage, ou lancez « kassa-server create-admin » sur le serveur.',
-    passwordHint: 'Au moins 12 caractères, et pas un mot de passe courant.',
+    passwordHint: 'Au moins 12 caractères, pas un mot de passe courant, et sans le nom d’utilisateur.',
     submit: 'Créer l’administrateur',
   },
   roles: { admin: 'Administrateur', manager: 'Responsable', cashier: 'Caissier' },
@@ -204,7 +204,7 @@ export const fr: Messages = {
     add: 'Ajouter un utilisateur',
     username: 'Nom d’utilisateur',
     password: 'Mot de passe',
-    passwordHelp: 'Au moins 12 caractères, pas un mot de passe courant.',
+    passwordHelp: 'Au moins 12 caractères, pas un mot de passe courant, sans le nom d’utilisateur.',
     signIn: 'Connexion',
     signInOpen: 'Ouverte',
     lockedUntil: 'Bloquée jusqu’à {{time}} après des tentatives échouées',
