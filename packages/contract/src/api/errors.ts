@@ -41,6 +41,10 @@ export const ERROR_CATALOGUE = {
   KASSA_DEVICE_IN_USE: { status: 409, message: 'Another payment method uses this payment terminal device.' },
   KASSA_POS_NO_METHOD: { status: 422, message: 'A POS configuration needs at least one payment method.' },
   KASSA_METHOD_IN_USE: { status: 409, message: 'This payment method is in use: archive it instead of deleting it.' },
+  KASSA_POS_LAST_METHOD: {
+    status: 409,
+    message: 'This is the only payment method in use of a POS configuration: give it another method first, or archive that POS configuration.',
+  },
   KASSA_METHOD_ARCHIVED: { status: 422, message: 'This payment method is archived: it is offered nowhere.' },
   KASSA_POS_IN_USE: { status: 409, message: 'Sessions were opened on this POS configuration: archive it instead of deleting it.' },
   KASSA_POS_ARCHIVED: { status: 422, message: 'This POS configuration is archived: no session opens on it.' },

@@ -90,14 +90,20 @@ export async function setPaymentMethodArchived(db: Executor, id: number, at: Dat
 }
 
 /** What still uses a method: its payment and refund lines, and the POS configurations that offer it. */
-export async function paymentMethodUses(db: Executor, id: number): Promise<{ paymentLines: number; posConfigIds: number[] }> {
+export async function paymentMethodUses(db: Executor, id: number): Promise<{ paymentLines: number; posConfigs: { id: number; name: string }[] }> {
   const lines = await db
     .selectFrom('payments')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('method_id', '=', id)
     .executeTakeFirstOrThrow();
-  const pos = await db.selectFrom('pos_config_methods').select('pos_config_id').where('payment_method_id', '=', id).orderBy('pos_config_id').execute();
-  return { paymentLines: Number(lines.n), posConfigIds: pos.map((p) => p.pos_config_id) };
+  const posConfigs = await db
+    .selectFrom('pos_config_methods as l')
+    .innerJoin('pos_configs as pc', 'pc.id', 'l.pos_config_id')
+    .select(['pc.id', 'pc.name'])
+    .where('l.payment_method_id', '=', id)
+    .orderBy('pc.id')
+    .execute();
+  return { paymentLines: Number(lines.n), posConfigs };
 }
 
 export async function deletePaymentMethod(db: Executor, id: number): Promise<void> {

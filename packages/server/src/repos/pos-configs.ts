@@ -83,3 +83,45 @@ export async function deletePosConfig(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('pos_config_methods').where('pos_config_id', '=', id).execute();
   await db.deleteFrom('pos_configs').where('id', '=', id).execute();
 }
+
+/**
+ * The POS configurations in use (not archived) that offer a method and no other method in use:
+ * archiving that method would leave them with nothing to pay by. Their rows are locked first, and
+ * the check reads again after the lock, so that two methods archived at once cannot each count on
+ * the other (under READ COMMITTED each statement sees what committed before it began).
+ */
+export async function posConfigsLeftWithoutMethod(db: Executor, methodId: number): Promise<{ id: number; name: string }[]> {
+  const offering = db.selectFrom('pos_config_methods').select('pos_config_id').where('payment_method_id', '=', methodId);
+  await db.selectFrom('pos_configs').select('id').where('id', 'in', offering).forUpdate().execute();
+  return db
+    .selectFrom('pos_configs as pc')
+    .select(['pc.id', 'pc.name'])
+    .where('pc.archived_at', 'is', null)
+    .where('pc.id', 'in', offering)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('pos_config_methods as l')
+            .innerJoin('payment_methods as m', 'm.id', 'l.payment_method_id')
+            .select('l.payment_method_id')
+            .whereRef('l.pos_config_id', '=', 'pc.id')
+            .where('l.payment_method_id', '<>', methodId)
+            .where('m.archived_at', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('pc.id')
+    .execute();
+}
+
+/** Whether a POS configuration offers at least one method in use (not archived). */
+export async function posConfigHasActiveMethod(db: Executor, id: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('pos_config_methods as l')
+    .innerJoin('payment_methods as m', 'm.id', 'l.payment_method_id')
+    .select('l.payment_method_id')
+    .where('l.pos_config_id', '=', id)
+    .where('m.archived_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}

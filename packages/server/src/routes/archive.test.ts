@@ -68,6 +68,30 @@ describe.each(BACKENDS)('archiving and deleting payment methods and POS configur
     ).not.toContain(coupon.id);
   });
 
+  it('refuses to archive the only method in use of a POS configuration in use, naming it, and to delete a method a POS offers', async () => {
+    const token = await newMethod('Token');
+    const stall = (await shop.admin.inject({ method: 'POST', url: '/api/pos-configs', payload: { name: 'Market stall', paymentMethodIds: [token.id] } })).json<{
+      id: number;
+    }>();
+
+    const refused = await shop.admin.inject({ method: 'POST', url: `/api/payment-methods/${token.id}/archive` });
+    expect([refused.statusCode, code(refused)]).toEqual([409, 'KASSA_POS_LAST_METHOD']);
+    expect(refused.json()).toMatchObject({ error: { details: { posConfigIds: [stall.id], posConfigNames: 'Market stall' } } });
+    expect(refused.json<{ error: { message: string } }>().error.message).toContain('Market stall');
+    expect((await methods()).find((m) => m.id === token.id)).toMatchObject({ archived: false });
+
+    const deleted = await shop.admin.inject({ method: 'DELETE', url: `/api/payment-methods/${token.id}` });
+    expect([deleted.statusCode, code(deleted)]).toEqual([409, 'KASSA_METHOD_IN_USE']);
+    expect(deleted.json()).toMatchObject({ error: { details: { posConfigIds: [stall.id], posConfigNames: 'Market stall' } } });
+
+    // An archived POS needs no method; it comes back only with one in use.
+    expect((await shop.admin.inject({ method: 'POST', url: `/api/pos-configs/${stall.id}/archive` })).statusCode).toBe(200);
+    expect((await shop.admin.inject({ method: 'POST', url: `/api/payment-methods/${token.id}/archive` })).json()).toMatchObject({ archived: true });
+    expect(code(await shop.admin.inject({ method: 'POST', url: `/api/pos-configs/${stall.id}/restore` }))).toBe('KASSA_POS_NO_METHOD');
+    await shop.admin.inject({ method: 'POST', url: `/api/payment-methods/${token.id}/restore` });
+    expect((await shop.admin.inject({ method: 'POST', url: `/api/pos-configs/${stall.id}/restore` })).json()).toMatchObject({ archived: false });
+  });
+
   it('deletes a payment method nothing used', async () => {
     const gift = await newMethod('Gift card');
     const deleted = await shop.admin.inject({ method: 'DELETE', url: `/api/payment-methods/${gift.id}` });

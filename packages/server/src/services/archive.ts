@@ -1,13 +1,21 @@
 import type { PaymentMethod, PosConfig } from '@kassa/contract';
-import { checkMethodDelete, checkPosArchive, checkPosDelete } from '../domain/archive.js';
+import { checkMethodArchive, checkMethodDelete, checkPosArchive, checkPosDelete, checkPosRestore } from '../domain/archive.js';
 import { notFound } from '../domain/errors.js';
 import { deletePaymentMethod, getPaymentMethod, paymentMethodUses, setPaymentMethodArchived } from '../repos/payment-methods.js';
-import { deletePosConfig, getPosConfig, posConfigSessions, setPosConfigArchived } from '../repos/pos-configs.js';
+import {
+  deletePosConfig,
+  getPosConfig,
+  posConfigHasActiveMethod,
+  posConfigSessions,
+  posConfigsLeftWithoutMethod,
+  setPosConfigArchived,
+} from '../repos/pos-configs.js';
 import type { ServiceContext } from './context.js';
 
-/** Archives a payment method (kept for history, offered nowhere) or brings it back. */
+/** Archives a payment method (kept for history, offered nowhere) or brings it back; a POS in use keeps a method to pay by. */
 export async function archivePaymentMethod(ctx: ServiceContext, id: number, archived: boolean): Promise<PaymentMethod> {
   return ctx.db.transaction().execute(async (trx) => {
+    if (archived) checkMethodArchive({ leftWithout: await posConfigsLeftWithoutMethod(trx, id) });
     const method = await setPaymentMethodArchived(trx, id, archived ? ctx.now() : null);
     if (method === null) throw notFound('Payment method', id);
     return method;
@@ -28,6 +36,7 @@ export async function archivePosConfig(ctx: ServiceContext, id: number, archived
   return ctx.db.transaction().execute(async (trx) => {
     if ((await getPosConfig(trx, id)) === null) throw notFound('POS configuration', id);
     if (archived) checkPosArchive({ openSessions: (await posConfigSessions(trx, id)).open });
+    else checkPosRestore({ hasActiveMethod: await posConfigHasActiveMethod(trx, id) });
     const config = await setPosConfigArchived(trx, id, archived ? ctx.now() : null);
     if (config === null) throw notFound('POS configuration', id);
     return config;

@@ -329,6 +329,8 @@ export const fr: Messages = {
     posConfig: 'Caisse',
     openingCash: 'Fond de caisse',
     open: 'Ouvrir la session',
+    noMethod:
+      'La configuration de cette caisse ne propose aucun moyen de paiement en usage (ils ont été archivés) : demandez à un administrateur d’en ajouter un dans Configurations de caisse.',
     noPos: 'Aucune configuration de caisse n’existe encore ; un administrateur en crée une dans le back-office.',
     session: 'Session {{id}}',
     products: 'Produits',
@@ -579,6 +581,8 @@ export const fr: Messages = {
     KASSA_ORDER_CARD_PAID: 'Un paiement par carte de cette commande est réglé : remboursez-le avant d’annuler la commande.',
     KASSA_ORDER_TOOK_MONEY: 'Cette commande a encaissé de l’argent : annulez-la avec Annuler la commande, qui la rembourse avec l’accord d’un responsable.',
     KASSA_METHOD_IN_USE: 'Ce moyen de paiement a servi (des paiements, ou une configuration de caisse le propose) : archivez-le plutôt que de le supprimer.',
+    KASSA_POS_LAST_METHOD:
+      'C’est le seul moyen de paiement en usage de {{posConfigNames}} : donnez d’abord un autre moyen à cette configuration de caisse, ou archivez-la.',
     KASSA_METHOD_ARCHIVED: 'Ce moyen de paiement est archivé : rétablissez-le avant de le proposer.',
     KASSA_POS_IN_USE: 'Des sessions ont été ouvertes sur cette configuration de caisse : archivez-la plutôt que de la supprimer.',
     KASSA_POS_ARCHIVED: 'Cette configuration de caisse est archivée : aucune session ne s’y ouvre.',

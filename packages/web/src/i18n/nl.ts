@@ -328,6 +328,8 @@ export const nl: Messages = {
     posConfig: 'Kassa',
     openingCash: 'Beginkas',
     open: 'Sessie openen',
+    noMethod:
+      'De kassaconfiguratie van deze kassa biedt geen betaalmethode in gebruik aan (ze werden gearchiveerd): vraag een beheerder er een toe te voegen onder Kassaconfiguraties.',
     noPos: 'Er is nog geen kassaconfiguratie; een beheerder maakt er een in de backoffice.',
     session: 'Sessie {{id}}',
     products: 'Producten',
@@ -576,6 +578,8 @@ export const nl: Messages = {
     KASSA_ORDER_TOOK_MONEY: 'Voor deze bestelling werd betaald: annuleer ze met Bestelling annuleren, dat met de goedkeuring van een manager terugbetaalt.',
     KASSA_METHOD_IN_USE:
       'Deze betaalmethode werd al gebruikt (betalingen, of een kassaconfiguratie biedt ze aan): archiveer ze in plaats van ze te verwijderen.',
+    KASSA_POS_LAST_METHOD:
+      'Dit is de enige gebruikte betaalmethode van {{posConfigNames}}: geef die kassaconfiguratie eerst een andere methode, of archiveer ze.',
     KASSA_METHOD_ARCHIVED: 'Deze betaalmethode is gearchiveerd: zet ze terug voor je ze aanbiedt.',
     KASSA_POS_IN_USE: 'Op deze kassaconfiguratie werden sessies geopend: archiveer ze in plaats van ze te verwijderen.',
     KASSA_POS_ARCHIVED: 'Deze kassaconfiguratie is gearchiveerd: er opent geen sessie op.',

@@ -155,7 +155,11 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
             <span>{t('pos.change')}</span> <strong className="num">{money(changeCents)}</strong>
           </p>
         ) : null}
-        {order.dueCents > 0 ? (
+        {order.dueCents > 0 && offered.length === 0 ? (
+          <p className="alert" role="alert" data-testid="no-method">
+            {t('pos.noMethod')}
+          </p>
+        ) : order.dueCents > 0 ? (
           <NewPayment
             key={order.dueCents}
             order={order}
