@@ -41,7 +41,8 @@ const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 256
 
 export const CreateUserBody = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }),
+    // Spaces around it are trimmed by the server, like other names; blank once trimmed is refused (KASSA_NAME_BLANK).
+    username: Type.String({ minLength: 1, maxLength: 64, pattern: '^\\s*[A-Za-z0-9_.@-]*\\s*$' }),
     password: NewPassword,
     role: Role,
     pin: Type.Optional(Pin),

@@ -94,3 +94,47 @@ export const API_ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ApiErrorCode[];
 export function isApiErrorCode(value: string): value is ApiErrorCode {
   return Object.hasOwn(ERROR_CATALOGUE, value);
 }
+
+/**
+ * Why the schema check refused a value: each issue of a `KASSA_VALIDATION` refusal's
+ * `details.issues` names its `path` (a missing property's own path), its `reason` (the JSON Schema
+ * rule it broke, `invalid` for any other) and, for a length, size or count, the `limit` that rule
+ * names, so that clients say "Username: 64 characters at most" in their own language.
+ */
+export const VALIDATION_REASONS = [
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'pattern',
+  'required',
+  'type',
+  'enum',
+  'format',
+  'additionalProperties',
+  'invalid',
+] as const;
+export type ValidationReason = (typeof VALIDATION_REASONS)[number];
+
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly reason: ValidationReason;
+  readonly limit?: number;
+}
+
+/** The rules whose limit an issue carries. */
+export const VALIDATION_LIMITS: readonly ValidationReason[] = [
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+];

@@ -20,3 +20,16 @@ export function checkNameFree({ kind, name, others, field = 'name' }: { kind: Na
     throw new KassaError('KASSA_NAME_TAKEN', `${field}: a ${kind.toLowerCase()} named "${name}" exists already.`, { field, reason: 'taken', kind, name });
   }
 }
+
+/** A username as typed, trimmed like other names (" cashier" is "cashier"); a blank one is refused. */
+export function cleanUsername(username: string): string {
+  return cleanName(username, 'username');
+}
+
+/**
+ * Usernames are unique whatever their case ("Cashier" beside "cashier" would be two people no one
+ * tells apart at login): the refusal carries the username so that clients say it in their words.
+ */
+export function usernameTaken(username: string): KassaError {
+  return new KassaError('KASSA_CONFLICT', `User ${username} exists.`, { field: 'username', reason: 'taken', username });
+}

@@ -1,5 +1,5 @@
-import type { ApiErrorCode } from '@kassa/contract';
-import { ERROR_CATALOGUE, ErrorBody } from '@kassa/contract';
+import type { ApiErrorCode, ValidationIssue } from '@kassa/contract';
+import { ERROR_CATALOGUE, ErrorBody, VALIDATION_LIMITS, VALIDATION_REASONS } from '@kassa/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isKassaError } from '../domain/errors.js';
 
@@ -39,7 +39,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isKassaError(error)) return reply.status(error.status).send(errorPayload(error.code, error.message, error.details));
     if (error.validation !== undefined) {
-      const issues = error.validation.map((v) => ({ path: v.instancePath, message: v.message ?? '' }));
+      const issues = error.validation.map(validationIssue);
       return reply.status(400).send(errorPayload('KASSA_VALIDATION', `Invalid ${error.validationContext ?? 'request'}: ${error.message}`, { issues }));
     }
     const sqlCode = databaseErrorCode(error);
@@ -51,6 +51,22 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorPayload('KASSA_INTERNAL'));
   });
+}
+
+/**
+ * One refusal of the schema check: the path of the value (for a missing property, the property's
+ * own path, so the field is named), the rule it broke (`reason`: minLength, pattern, required…,
+ * `invalid` for a rule the contract does not name), the limit that rule names, and the
+ * validator's own English words.
+ */
+function validationIssue(v: { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }): ValidationIssue {
+  // TypeBox names the missing properties in `requiredProperties` (Ajv in `missingProperty`): the first names the field.
+  const named = v.keyword === 'required' ? (v.params['requiredProperties'] ?? [v.params['missingProperty']]) : undefined;
+  const missing = Array.isArray(named) ? named[0] : undefined;
+  const path = typeof missing === 'string' ? `${v.instancePath}/${missing}` : v.instancePath;
+  const reason = VALIDATION_REASONS.find((r) => r === v.keyword) ?? 'invalid';
+  const limit = VALIDATION_LIMITS.includes(reason) ? v.params['limit'] : undefined;
+  return { path, message: v.message ?? '', reason, ...(typeof limit === 'number' ? { limit } : {}) };
 }
 
 /**

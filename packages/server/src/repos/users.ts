@@ -60,10 +60,31 @@ export async function findUserForLogin(db: Executor, username: string): Promise<
       };
 }
 
+/** A new user, or null when a user of that username exists already, whatever its case. */
 export async function createUser(db: Executor, user: { username: string; role: Role; passwordHash: string; pinHash?: string | null }): Promise<User | null> {
+  // One statement: the insert happens only when no username equal but for case exists (the unique
+  // index on the exact username still settles two identical inserts at once).
   const row = await db
     .insertInto('users')
-    .values({ username: user.username, role: user.role, password_hash: user.passwordHash, pin_hash: user.pinHash ?? null })
+    .columns(['username', 'role', 'password_hash', 'pin_hash'])
+    .expression(
+      db
+        .selectNoFrom([
+          sql.val(user.username).as('username'),
+          sql.val(user.role).as('role'),
+          sql.val(user.passwordHash).as('password_hash'),
+          sql.val(user.pinHash ?? null).as('pin_hash'),
+        ])
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('users')
+                .select('id')
+                .where(sql`lower(username)`, '=', sql`lower(${user.username})`),
+            ),
+          ),
+        ),
+    )
     .onConflict((c) => c.column('username').doNothing())
     .returning([...columns, hasPin])
     .executeTakeFirst();

@@ -37,6 +37,31 @@ describe.each(BACKENDS)('user passwords on %s', (backend) => {
       expect(await findUserForLogin(t.database.db, 'weak')).toBeNull();
     });
 
+    it('trims the username like other names and refuses one blank once trimmed', async () => {
+      const made = await admin.inject({ method: 'POST', url: '/api/users', payload: { username: ' trimmed ', password: 'kassa kassa!', role: 'cashier' } });
+      expect(made.statusCode, made.body).toBe(201);
+      expect(made.json()).toMatchObject({ username: 'trimmed' });
+      const blank = await admin.inject({ method: 'POST', url: '/api/users', payload: { username: '   ', password: 'kassa kassa!', role: 'cashier' } });
+      expect(error(blank)).toMatchObject({ code: 'KASSA_NAME_BLANK', details: { field: 'username' } });
+    });
+
+    it('refuses a username another user has in another case, with the conflict naming it', async () => {
+      await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'anna', password: 'kassa kassa!', role: 'cashier' } });
+      const twin = await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'Anna', password: 'kassa kassa!', role: 'cashier' } });
+      expect(twin.statusCode).toBe(409);
+      expect(error(twin)).toMatchObject({ code: 'KASSA_CONFLICT', details: { field: 'username', reason: 'taken', username: 'Anna' } });
+      expect(await findUserForLogin(t.database.db, 'Anna')).toBeNull();
+    });
+
+    it('says why the schema refused a value: the rule, its limit and the field, a missing one included', async () => {
+      const long = await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'x'.repeat(65), password: 'kassa kassa!', role: 'cashier' } });
+      expect(error(long)).toMatchObject({ code: 'KASSA_VALIDATION', details: { issues: [{ path: '/username', reason: 'maxLength', limit: 64 }] } });
+      const odd = await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'a b', password: 'kassa kassa!', role: 'cashier' } });
+      expect(error(odd)).toMatchObject({ details: { issues: [{ path: '/username', reason: 'pattern' }] } });
+      const missing = await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'nopass', role: 'cashier' } });
+      expect(error(missing)).toMatchObject({ details: { issues: [{ path: '/password', reason: 'required' }] } });
+    });
+
     it('accepts a password of 12 characters that is not common', async () => {
       expect(
         (await admin.inject({ method: 'POST', url: '/api/users', payload: { username: 'strong', password: 'kassa kassa!', role: 'cashier' } })).statusCode,

@@ -2,6 +2,7 @@ import type { CreateUserBody, SetupBody } from '@kassa/contract';
 import { checkNewPassword, hashPassword } from '../auth/passwords.js';
 import { randomToken, sha256 } from '../auth/tokens.js';
 import { KassaError } from '../domain/errors.js';
+import { cleanUsername, usernameTaken } from '../domain/names.js';
 import { addSetupToken, adminExists, clearSetupTokens } from '../repos/setup-tokens.js';
 import type { User } from '../repos/users.js';
 import { createUser } from '../repos/users.js';
@@ -29,25 +30,27 @@ export async function openSetup(ctx: ServiceContext): Promise<string | null> {
  * two people using links at once only the first succeeds.
  */
 export async function createFirstAdmin(ctx: ServiceContext, body: SetupBody): Promise<User> {
-  checkNewPassword(body.password, body.username);
+  const username = cleanUsername(body.username);
+  checkNewPassword(body.password, username);
   const passwordHash = await hashPassword(body.password, ctx.passwordCost);
   return ctx.db.transaction().execute(async (trx) => {
     const deleted = await trx.deleteFrom('setup_tokens').returning('token_hash').execute();
     if (await adminExists(trx)) throw new KassaError('KASSA_SETUP_DONE');
     if (!deleted.some((row) => row.token_hash === sha256(body.token))) throw new KassaError('KASSA_SETUP_TOKEN');
-    const user = await createUser(trx, { username: body.username, role: 'admin', passwordHash });
-    if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { field: 'username', username: body.username });
+    const user = await createUser(trx, { username, role: 'admin', passwordHash });
+    if (user === null) throw usernameTaken(username);
     return user;
   });
 }
 
 /** `kassa-server create-admin`: an admin made from the shell, at any time; any setup link stops working. */
 export async function createAdminFromShell(ctx: ServiceContext, body: Pick<CreateUserBody, 'username' | 'password'>): Promise<User> {
-  checkNewPassword(body.password, body.username);
+  const username = cleanUsername(body.username);
+  checkNewPassword(body.password, username);
   const passwordHash = await hashPassword(body.password, ctx.passwordCost);
   return ctx.db.transaction().execute(async (trx) => {
-    const user = await createUser(trx, { username: body.username, role: 'admin', passwordHash });
-    if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { field: 'username', username: body.username });
+    const user = await createUser(trx, { username, role: 'admin', passwordHash });
+    if (user === null) throw usernameTaken(username);
     await clearSetupTokens(trx);
     return user;
   });

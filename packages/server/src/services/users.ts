@@ -1,6 +1,7 @@
 import type { CreateUserBody, SetOwnPinBody, UpdateUserBody } from '@kassa/contract';
 import { checkNewPassword, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { KassaError, notFound } from '../domain/errors.js';
+import { cleanUsername, usernameTaken } from '../domain/names.js';
 import { mayOverride } from '../domain/roles.js';
 import { deleteUserSessions } from '../repos/auth-sessions.js';
 import type { User } from '../repos/users.js';
@@ -13,15 +14,16 @@ async function pinHashOf(ctx: ServiceContext, pin: string | null | undefined): P
 }
 
 export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promise<User> {
-  checkNewPassword(body.password, body.username);
+  const username = cleanUsername(body.username);
+  checkNewPassword(body.password, username);
   const pinHash = await pinHashOf(ctx, body.pin);
   const user = await createUser(ctx.db, {
-    username: body.username,
+    username,
     role: body.role,
     passwordHash: await hashPassword(body.password, ctx.passwordCost),
     pinHash: pinHash ?? null,
   });
-  if (user === null) throw new KassaError('KASSA_CONFLICT', `User ${body.username} exists.`, { field: 'username', username: body.username });
+  if (user === null) throw usernameTaken(username);
   return user;
 }
 

@@ -1,4 +1,4 @@
-import type { PasswordWeakness } from '@kassa/contract';
+import type { PasswordWeakness, ValidationReason } from '@kassa/contract';
 import { isApiError } from './client.js';
 
 /**
@@ -15,6 +15,38 @@ export function errorField(error: unknown): string | null {
   const path = Array.isArray(issues) ? (issues[0] as { path?: unknown } | undefined)?.path : undefined;
   if (typeof path !== 'string') return null;
   return path.split('/').find((part) => part !== '' && !/^[0-9]+$/.test(part)) ?? null;
+}
+
+const REASONS: readonly ValidationReason[] = [
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'pattern',
+  'required',
+  'type',
+  'enum',
+  'format',
+  'additionalProperties',
+];
+
+/**
+ * Why the schema check refused the first value of a refusal (`details.issues[0]`: its rule and the
+ * limit the rule names), or null when the server gave no reason the app knows (an older server).
+ * A minimum length of one is what a required text means, and is said so.
+ */
+export function validationReason(error: unknown): { reason: ValidationReason; limit: number | null } | null {
+  if (!isApiError(error, 'KASSA_VALIDATION')) return null;
+  const issues = error.details?.['issues'];
+  const first = Array.isArray(issues) ? (issues[0] as { reason?: unknown; limit?: unknown } | undefined) : undefined;
+  const reason = REASONS.find((r) => r === first?.reason);
+  if (reason === undefined) return null;
+  const limit = typeof first?.limit === 'number' ? first.limit : null;
+  return reason === 'minLength' && limit === 1 ? { reason: 'required', limit: null } : { reason, limit };
 }
 
 /** The message of each of the contract's refusals of a new password, under the password field. */

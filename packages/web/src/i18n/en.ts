@@ -1,11 +1,17 @@
-import type { ApiErrorCode } from '@kassa/contract';
+import type { ApiErrorCode, ValidationReason } from '@kassa/contract';
 
 /**
  * The words for every refusal: each code of the server's catalogue, the app's own (no answer, an
  * answer it cannot read, a copy refused) and a field named by a schema refusal. A code the contract
  * gains or loses fails the type-check until it is written here, and so in Dutch and French.
  */
-type ErrorWords = Record<ApiErrorCode | 'WEB_NETWORK' | 'WEB_BAD_RESPONSE' | 'WEB_COPY' | 'fieldInvalid', string>;
+type ErrorWords = Record<
+  ApiErrorCode | 'WEB_NETWORK' | 'WEB_BAD_RESPONSE' | 'WEB_COPY' | 'fieldInvalid' | 'fieldReason' | 'usernameTaken' | 'conflictSaid',
+  string
+>;
+
+/** Why the schema check refused a value, one text per reason of the contract (and the username's own rule of characters). */
+type ValidationWords = Record<ValidationReason | 'usernamePattern', string>;
 
 /** English, the reference: Dutch and French have exactly these keys (checked by the type of `Messages`). */
 export const en = {
@@ -471,6 +477,24 @@ export const en = {
     text: 'There is no page at {{path}}.',
     back: 'Back to the start page',
   },
+  validation: {
+    minLength: 'too short (at least {{limit}} characters)',
+    maxLength: 'too long ({{limit}} characters at most)',
+    minimum: 'must be {{limit}} or more',
+    maximum: 'must be {{limit}} or less',
+    exclusiveMinimum: 'must be more than {{limit}}',
+    exclusiveMaximum: 'must be less than {{limit}}',
+    minItems: 'choose at least {{limit}}',
+    maxItems: 'choose {{limit}} at most',
+    pattern: 'uses characters or a form that is not allowed',
+    required: 'this field is required',
+    type: 'not the expected kind of value',
+    enum: 'not one of the choices',
+    format: 'not in the expected format',
+    additionalProperties: 'not expected here',
+    invalid: 'this value is not valid',
+    usernamePattern: 'only letters, digits and _ . @ - (no spaces inside)',
+  } satisfies ValidationWords,
   fields: {
     name: 'Name',
     username: 'Username',
@@ -533,6 +557,9 @@ export const en = {
     KASSA_NAME_TAKEN: 'The name “{{name}}” is used already.',
     KASSA_DEVICE_IN_USE: 'The payment method “{{paymentMethodName}}” uses this payment terminal already.',
     KASSA_POS_NO_METHOD: 'Choose at least one payment method.',
+    fieldReason: '{{field}}: {{reason}}.',
+    usernameTaken: 'The username “{{username}}” is used already (usernames are compared whatever their case).',
+    conflictSaid: 'This conflicts with the current data. The server says: “{{message}}”',
     fieldInvalid: '{{field}}: this value is not valid.',
     KASSA_ORDER_NOT_VALIDATED: 'Only a validated order can be refunded.',
     KASSA_REFUND_EXCEEDS_PAID: 'The refunds would exceed what the order was paid.',

@@ -100,7 +100,7 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await expectAccessible(page);
   });
 
-  it('user: a blank username, a username taken (the server’s words), a common, a predictable and a personal password', async () => {
+  it('user: a blank username, one with a space inside (the schema’s reason), one taken in another case, a common, a predictable and a personal password', async () => {
     await goTo('nav.users', 'users.title');
     const form = page.getByRole('form', { name: t('users.add') });
     const username = form.getByRole('textbox', { name: t('users.username') });
@@ -109,10 +109,15 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await username.fill('   ');
     await password.fill('a-long-enough-passphrase');
     await add.click();
-    expect(await refusal(username)).toBe(plain(t('errors.fieldInvalid', { field: t('fields.username') })));
-    await username.fill('cashier');
+    expect(await refusal(username)).toBe(plain(t('errors.KASSA_NAME_BLANK')));
+    // The schema's reason, in the admin's language, beside the field.
+    await username.fill('ca shier');
     await add.click();
-    await expect.poll(() => refusal(username)).toBe('User cashier exists.');
+    await expect.poll(() => refusal(username)).toBe(plain(t('errors.fieldReason', { field: t('fields.username'), reason: t('validation.usernamePattern') })));
+    // Trimmed like other names, and taken whatever its case.
+    await username.fill(' Cashier');
+    await add.click();
+    await expect.poll(() => refusal(username)).toBe(plain(t('errors.usernameTaken', { username: 'Cashier' })));
     await username.fill('noor');
     await password.fill('123456qwerty');
     await add.click();
