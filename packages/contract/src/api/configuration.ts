@@ -133,9 +133,21 @@ export const PosConfig = Type.Object({
   name: Type.String(),
   paymentMethodIds: Type.Array(Type.Integer()),
   archived: Type.Boolean({ description: 'Archived: kept for the history of its sessions, not offered at the till, no new session opens on it.' }),
+  shop: Type.Union([Type.String(), Type.Null()], {
+    description: 'The shop (location) the till stands in, e.g. "Brussels – Rue Neuve"; null: none. Managers and admins can follow one shop’s tills live.',
+  }),
 });
 export type PosConfig = Static<typeof PosConfig>;
-export const PosConfigBody = Type.Object({ name: Name, paymentMethodIds: Type.Array(Id, { maxItems: 50 }) }, { additionalProperties: false });
+/** A shop's name as the back office types it: trimmed by the server, blank is no shop. */
+export const ShopName = Type.String({ maxLength: 80 });
+export const PosConfigBody = Type.Object(
+  {
+    name: Name,
+    paymentMethodIds: Type.Array(Id, { maxItems: 50 }),
+    shop: Type.Optional(Type.Union([ShopName, Type.Null()], { description: 'Left out: unchanged (none on a new POS configuration); null or blank: none.' })),
+  },
+  { additionalProperties: false },
+);
 export type PosConfigBody = Static<typeof PosConfigBody>;
 
 export const Product = Type.Object({ id: Type.Integer(), name: Type.String(), priceCents: Type.Integer(), vatRate: Type.Integer(), active: Type.Boolean() });

@@ -93,6 +93,14 @@ export const EventsQuery = Type.Object(
     posId: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Follow this POS only (managers and admins); absent: everything.', examples: [3] }),
     ),
+    shop: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 80,
+        description: 'Follow the tills of this shop only (managers and admins; a POS configuration’s `shop`); not with posId.',
+        examples: ['Brussels – Rue Neuve'],
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -590,6 +590,21 @@ const announcedEvents: Migration = {
   },
 };
 
+/**
+ * The shop (location) of each POS configuration, a short text, so that managers and admins can
+ * follow one shop's tills live. A shop change, like a POS's methods, is announced on the tills
+ * channel: the streams that follow a shop read again which tills it has.
+ */
+const posShops: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`alter table pos_configs add column shop text`.execute(db);
+    await sql`create index pos_configs_shop on pos_configs (shop) where shop is not null`.execute(db);
+    await sql`create trigger pos_configs_tills after insert or update of shop on pos_configs for each statement execute function kassa_tills_configured()`.execute(
+      db,
+    );
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_box_uplink': boxUplink,
@@ -609,6 +624,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0016_archiving': archiving,
   '0017_rescope_on_configuration': rescopeOnConfiguration,
   '0018_announced_events': announcedEvents,
+  '0022_pos_shops': posShops,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -105,6 +105,8 @@ export interface PosConfigTable {
   name: string;
   /** When it was archived; null while in use (migration 0016_archiving). */
   archived_at: Date | null;
+  /** The shop (location) it stands in; null: none (migration 0022_pos_shops). */
+  shop: Generated<string | null>;
 }
 
 export interface PosConfigMethodTable {

@@ -19,15 +19,23 @@ export interface EventStreamOptions {
 export const DEFAULT_EVENT_STREAM: EventStreamOptions = { replayLimit: 1000, heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024 };
 
 /**
- * What a stream follows: everything (a manager's or admin's choice), one POS (the same), or the
+ * What a stream follows: everything (a manager's or admin's choice), one POS or one shop (the same), or the
  * tills of the cashier's own open sessions (a cashier's only choice, followed as they open and
  * close sessions).
  */
-export type Follow = { readonly kind: 'all' } | { readonly kind: 'pos'; readonly posId: number } | { readonly kind: 'own'; readonly userId: number };
+export type Follow =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'pos'; readonly posId: number }
+  | { readonly kind: 'shop'; readonly shop: string }
+  | { readonly kind: 'own'; readonly userId: number };
 
+/**
+ * A shop is followed as its tills: the POS configurations it has now (read again when a POS's shop
+ * changes), so each event is still routed by one map lookup per key, whatever follows it.
+ */
 export async function scopeOf(ctx: ServiceContext, follow: Follow): Promise<StreamScope> {
   if (follow.kind === 'all') return { kind: 'all' };
-  return readTillScope(ctx.db, follow.kind === 'pos' ? { posId: follow.posId } : { userId: follow.userId });
+  return readTillScope(ctx.db, follow.kind === 'pos' ? { posId: follow.posId } : follow.kind === 'shop' ? { shop: follow.shop } : { userId: follow.userId });
 }
 
 /**

@@ -6,14 +6,17 @@ export interface PosConfig {
   readonly paymentMethodIds: number[];
   /** Kept for history, hidden from the till's choices, refused for new sessions. */
   readonly archived: boolean;
+  /** The shop (location) it stands in, or null. */
+  readonly shop: string | null;
 }
 
-const columns = ['id', 'name', 'archived_at'] as const;
-const toConfig = (row: { id: number; name: string; archived_at: Date | null }, paymentMethodIds: number[]): PosConfig => ({
+const columns = ['id', 'name', 'archived_at', 'shop'] as const;
+const toConfig = (row: { id: number; name: string; archived_at: Date | null; shop: string | null }, paymentMethodIds: number[]): PosConfig => ({
   id: row.id,
   name: row.name,
   paymentMethodIds,
   archived: row.archived_at !== null,
+  shop: row.shop,
 });
 
 export async function listPosConfigs(db: Executor): Promise<PosConfig[]> {
@@ -37,8 +40,19 @@ export async function getPosConfig(db: Executor, id: number): Promise<PosConfig 
   );
 }
 
-export async function createPosConfig(db: Executor, config: { name: string; paymentMethodIds: readonly number[] }): Promise<PosConfig> {
-  const row = await db.insertInto('pos_configs').values({ name: config.name }).returning(columns).executeTakeFirstOrThrow();
+/** `shop` left out: unchanged (none on a new one). */
+interface PosConfigInput {
+  readonly name: string;
+  readonly paymentMethodIds: readonly number[];
+  readonly shop?: string | null | undefined;
+}
+
+export async function createPosConfig(db: Executor, config: PosConfigInput): Promise<PosConfig> {
+  const row = await db
+    .insertInto('pos_configs')
+    .values({ name: config.name, shop: config.shop ?? null })
+    .returning(columns)
+    .executeTakeFirstOrThrow();
   await setPosMethods(db, row.id, config.paymentMethodIds);
   return toConfig(
     row,
@@ -46,8 +60,13 @@ export async function createPosConfig(db: Executor, config: { name: string; paym
   );
 }
 
-export async function updatePosConfig(db: Executor, id: number, config: { name: string; paymentMethodIds: readonly number[] }): Promise<PosConfig | null> {
-  const row = await db.updateTable('pos_configs').set({ name: config.name }).where('id', '=', id).returning(['id', 'name']).executeTakeFirst();
+export async function updatePosConfig(db: Executor, id: number, config: PosConfigInput): Promise<PosConfig | null> {
+  const row = await db
+    .updateTable('pos_configs')
+    .set({ name: config.name, ...(config.shop === undefined ? {} : { shop: config.shop }) })
+    .where('id', '=', id)
+    .returning(['id', 'name'])
+    .executeTakeFirst();
   if (row === undefined) return null;
   await setPosMethods(db, id, config.paymentMethodIds);
   return getPosConfig(db, id);

@@ -133,6 +133,39 @@ describe.each(BACKENDS)('GET /api/events scoped to the till on %s', (backend) =>
     expect([invalid.statusCode, invalid.json().error.code]).toEqual([400, 'KASSA_VALIDATION']);
   });
 
+  it('gives a manager following a shop the events of that shop’s tills only, and of a till moved into it without a reconnect', async () => {
+    const manager = await loginAs(t.app, { username: 'max', password: 'manager-password' });
+    const brusselsName = 'Brussels – Rue Neuve';
+    const counterPos = await ok<PosConfig>(shop.admin, 'PUT', `/api/pos-configs/${shop.pos.id}`, {
+      name: shop.pos.name,
+      paymentMethodIds: shop.pos.paymentMethodIds,
+      shop: `  ${brusselsName} `,
+    });
+    expect(counterPos.shop).toBe(brusselsName);
+    await ok(shop.admin, 'PUT', `/api/pos-configs/${other.pos.id}`, { name: other.pos.name, paymentMethodIds: other.pos.paymentMethodIds, shop: 'Ghent' });
+    const brussels = connect(manager.cookie, `?shop=${encodeURIComponent(brusselsName)}`);
+    expect(await brussels.status).toBe(200);
+    await expect.poll(() => t.app.liveEvents.streamCount, DEADLINE).toBeGreaterThanOrEqual(clients.length);
+
+    const ghentSale = await sell(other.cashier, other.session!);
+    const counterSale = await sell(shop.cashier, shop.session);
+    await expect.poll(() => objects(brussels), DEADLINE).toEqual(expect.arrayContaining([`order:${counterSale.order}`, `payment:${counterSale.payment}`]));
+    expect(objects(brussels).filter((o) => o === `order:${ghentSale.order}` || o === `payment:${ghentSale.payment}`)).toEqual([]);
+
+    // The Terrace moves into the Brussels shop: the open stream follows it from then on.
+    await ok(shop.admin, 'PUT', `/api/pos-configs/${other.pos.id}`, { name: other.pos.name, paymentMethodIds: other.pos.paymentMethodIds, shop: brusselsName });
+    const moved = await sell(other.cashier, other.session!);
+    await expect.poll(() => objects(brussels), DEADLINE).toContain(`payment:${moved.payment}`);
+    expect(objects(brussels)).not.toContain(`payment:${ghentSale.payment}`);
+  });
+
+  it('answers 403 to a cashier who names a shop, 404 to a shop no POS is in', async () => {
+    const cashierChoice = await t.app.inject({ method: 'GET', url: '/api/events?shop=Ghent', headers: { cookie: shop.cashier.cookie } });
+    expect([cashierChoice.statusCode, cashierChoice.json().error.code]).toEqual([403, 'KASSA_FORBIDDEN']);
+    const unknown = await t.app.inject({ method: 'GET', url: '/api/events?shop=Atlantis', headers: { cookie: shop.admin.cookie } });
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'KASSA_NOT_FOUND']);
+  });
+
   it('follows a terminal added to the till’s POS while the stream is open, without a reconnect', async () => {
     const counter = connect(shop.cashier.cookie);
     expect(await counter.status).toBe(200);

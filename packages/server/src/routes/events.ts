@@ -28,13 +28,17 @@ function resumeFrom(header: string | undefined, query: number | undefined): numb
   return query ?? null;
 }
 
-/** A cashier follows their own tills and chooses nothing; a manager or admin follows one POS or everything. */
-function followOf(user: { id: number; role: 'admin' | 'manager' | 'cashier' }, posId: number | undefined): Follow {
+/** A cashier follows their own tills and chooses nothing; a manager or admin follows one POS, one shop or everything. */
+function followOf(user: { id: number; role: 'admin' | 'manager' | 'cashier' }, posId: number | undefined, shop: string | undefined): Follow {
   if (!sellsOnAnyPos(user.role)) {
-    if (posId !== undefined)
-      throw new KassaError('KASSA_FORBIDDEN', 'A cashier’s stream follows the tills of their own sessions; it takes no posId.', { field: 'posId' });
+    if (posId !== undefined || shop !== undefined) {
+      const field = posId !== undefined ? 'posId' : 'shop';
+      throw new KassaError('KASSA_FORBIDDEN', `A cashier’s stream follows the tills of their own sessions; it takes no ${field}.`, { field });
+    }
     return { kind: 'own', userId: user.id };
   }
+  if (posId !== undefined && shop !== undefined) throw new KassaError('KASSA_VALIDATION', 'Follow one POS or one shop, not both.', { field: 'shop' });
+  if (shop !== undefined && shop.trim() !== '') return { kind: 'shop', shop: shop.trim() };
   return posId === undefined ? { kind: 'all' } : { kind: 'pos', posId };
 }
 
@@ -44,7 +48,7 @@ export function registerEventRoutes(app: App, { ctx, hub, events }: RouteDeps): 
     routeOptions(
       'user',
       'events',
-      'Server-Sent Events of payment, order, device and box changes; each has an id; reconnect with Last-Event-ID (or ?lastEventId=) to get what was missed. A cashier gets the events of the tills of their own open sessions; a manager or admin follows everything, or one POS with ?posId=',
+      'Server-Sent Events of payment, order, device and box changes; each has an id; reconnect with Last-Event-ID (or ?lastEventId=) to get what was missed. A cashier gets the events of the tills of their own open sessions; a manager or admin follows everything, one POS with ?posId=, or the tills of one shop with ?shop=',
       {
         querystring: EventsQuery,
         headers: EventHeaders,
@@ -60,9 +64,10 @@ export function registerEventRoutes(app: App, { ctx, hub, events }: RouteDeps): 
     async (request, reply) => {
       const lastEventId = resumeFrom(request.headers['last-event-id'], request.query.lastEventId);
       const user = userOf(request);
-      const follow = followOf(user, request.query.posId);
+      const follow = followOf(user, request.query.posId, request.query.shop);
       const scope = await scopeOf(ctx, follow);
       if (follow.kind === 'pos' && scope.kind === 'tills' && scope.posIds.length === 0) throw notFound('POS', follow.posId);
+      if (follow.kind === 'shop' && scope.kind === 'tills' && scope.posIds.length === 0) throw notFound('Shop', follow.shop);
       const token = request.cookies[SESSION_COOKIE] ?? '';
       const sessionAlive = async (): Promise<boolean> => (await resolveSession(ctx, token))?.user.role === user.role;
       reply.hijack();

@@ -100,7 +100,7 @@ export async function savePosConfig(ctx: ServiceContext, id: number | null, post
   return ctx.db.transaction().execute(async (trx) => {
     const before = id === null ? [] : ((await getPosConfig(trx, id))?.paymentMethodIds ?? null);
     if (before === null) throw notFound('POS configuration', id ?? 0);
-    const body = { ...posted, name: uniqueName('POS configuration', posted.name, id, await listPosConfigs(trx)) };
+    const body = { ...posted, name: uniqueName('POS configuration', posted.name, id, await listPosConfigs(trx)), shop: shopName(posted.shop) };
     if (body.paymentMethodIds.length === 0) {
       throw new KassaError('KASSA_POS_NO_METHOD', 'paymentMethodIds: choose at least one payment method.', { field: 'paymentMethodIds', reason: 'empty' });
     }
@@ -139,4 +139,11 @@ export async function saveProduct(ctx: ServiceContext, id: number | null, body: 
 
 export function methodMissing(id: number): never {
   throw new KassaError('KASSA_NOT_FOUND', `Payment method ${id} does not exist.`, { what: 'Payment method', id });
+}
+
+/** A shop's name trimmed; blank is no shop; left out stays left out (unchanged). */
+function shopName(shop: string | null | undefined): string | null | undefined {
+  if (shop === undefined || shop === null) return shop;
+  const trimmed = shop.trim();
+  return trimmed === '' ? null : trimmed;
 }
