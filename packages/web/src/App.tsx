@@ -12,7 +12,7 @@ import { ProductsPage } from './admin/ProductsPage';
 import { SettingsPage } from './admin/SettingsPage';
 import { UsersPage } from './admin/UsersPage';
 import { PinPage } from './account/PinPage';
-import { useFollowedPos } from './api/follow';
+import { useFollowed } from './api/follow';
 import { LiveEventsProvider } from './api/live';
 import { AuthGate, useAuth } from './auth';
 import { OrdersPage } from './orders/OrdersPage';
@@ -49,7 +49,7 @@ export function App() {
 /** The live stream follows what the signed-in manager or admin chose; a cashier's follows their till. */
 function FollowedLiveEvents({ children }: { children: ReactNode }) {
   const { user } = useAuth();
-  return <LiveEventsProvider posId={useFollowedPos(user)}>{children}</LiveEventsProvider>;
+  return <LiveEventsProvider followed={useFollowed(user)}>{children}</LiveEventsProvider>;
 }
 
 function Shell() {

@@ -34,11 +34,12 @@ export function PosConfigsPage() {
 function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null; methods: PaymentMethod[]; onSaved: () => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState(config?.name ?? '');
+  const [shop, setShop] = useState(config?.shop ?? '');
   const [selected, setSelected] = useState<number[]>(config?.paymentMethodIds ?? []);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const titleId = `pos-${config?.id ?? 'new'}-title`;
-  const { errorFor, formError } = fieldErrors(t, error, ['name', 'paymentMethodIds']);
+  const { errorFor, formError } = fieldErrors(t, error, ['name', 'shop', 'paymentMethodIds']);
   const methodsError = errorFor('paymentMethodIds');
 
   const submit = async (event: FormEvent) => {
@@ -46,7 +47,7 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
     setError(null);
     setSaved(false);
     try {
-      const body = { name, paymentMethodIds: selected };
+      const body = { name, shop: shop.trim() === '' ? null : shop, paymentMethodIds: selected };
       if (config === null) await posConfigs.create(body);
       else await posConfigs.update(config.id, body);
       setSaved(true);
@@ -65,6 +66,9 @@ function PosConfigForm({ config, methods, onSaved }: { config: PosConfig | null;
       </h2>
       <Field label={t('app.name')} error={errorFor('name')}>
         {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}
+      </Field>
+      <Field label={t('posConfigs.shop')} help={t('posConfigs.shopHelp')} error={errorFor('shop')}>
+        {(props) => <input {...props} value={shop} onChange={(e) => setShop(e.target.value)} maxLength={80} />}
       </Field>
       <fieldset aria-describedby={methodsError === null ? undefined : `${titleId}-methods-error`} aria-invalid={methodsError !== null}>
         <legend>{t('posConfigs.methods')}</legend>

@@ -2,6 +2,7 @@ import type { LiveEvent, LiveTopic } from '@kassa/contract';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { createContext, useContext, useEffect, useState } from 'react';
+import { followQuery, parseFollow } from './follow';
 import { applyLiveEvent, isWellFormed } from './liveCache';
 
 export type Topic = LiveTopic;
@@ -34,11 +35,11 @@ function parseEvent(raw: MessageEvent<string>): LiveEvent | null {
   }
 }
 
-function streamUrl(posId: number | null): string {
+function streamUrl(followed: string): string {
   const last = sessionStorage.getItem(LAST_ID_KEY);
   const query = new URLSearchParams();
   if (last !== null) query.set('lastEventId', last);
-  if (posId !== null) query.set('posId', String(posId));
+  followQuery(parseFollow(followed === '' ? null : followed), query);
   const search = query.toString();
   return search === '' ? '/api/events' : `/api/events?${search}`;
 }
@@ -48,8 +49,8 @@ function streamUrl(posId: number | null): string {
  * gives up (server down, 401), a new one is opened with backoff, starting from the last id seen,
  * which is also kept across a reload so a cashier's screen resumes where it was.
  */
-/** `posId`: the one POS a manager or admin follows (see api/follow.ts); null for everything, and always for a cashier. */
-export function LiveEventsProvider({ children, posId = null }: { children: ReactNode; posId?: number | null }) {
+/** `followed`: the one shop or POS a manager or admin follows (see api/follow.ts); '' for everything, and always for a cashier. */
+export function LiveEventsProvider({ children, followed = '' }: { children: ReactNode; followed?: string }) {
   const queryClient = useQueryClient();
   const [connection, setConnection] = useState<Connection>({ state: 'connecting', since: null });
   // "Since" is when it stopped being live, kept while it goes from reconnecting to offline and back.
@@ -79,7 +80,7 @@ export function LiveEventsProvider({ children, posId = null }: { children: React
     };
     const connect = () => {
       if (stopped) return;
-      source = new EventSource(streamUrl(posId), { withCredentials: true });
+      source = new EventSource(streamUrl(followed), { withCredentials: true });
       source.onopen = () => {
         attempt = 0;
         setState('live');
@@ -132,7 +133,7 @@ export function LiveEventsProvider({ children, posId = null }: { children: React
       window.removeEventListener('online', backOnline);
       document.removeEventListener('visibilitychange', becameVisible);
     };
-  }, [posId, queryClient]);
+  }, [followed, queryClient]);
 
   return <StateContext.Provider value={connection}>{children}</StateContext.Provider>;
 }

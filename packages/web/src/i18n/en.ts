@@ -44,6 +44,9 @@ export const en = {
     follow: 'Follow',
     followAll: 'All tills',
     followPos: 'POS {{id}}',
+    followShop: 'Shop: {{shop}}',
+    followShops: 'Shops',
+    followTills: 'Tills',
   },
   login: {
     title: 'Sign in to kassa',
@@ -199,6 +202,8 @@ export const en = {
   posConfigs: {
     title: 'POS configurations',
     add: 'Add POS configuration',
+    shop: 'Shop',
+    shopHelp: 'Where the till stands, e.g. “Brussels – Rue Neuve” (optional). Managers and admins can follow one shop’s tills live.',
     methods: 'Payment methods',
     empty: 'No POS configuration yet.',
   },
@@ -496,6 +501,7 @@ export const en = {
     usernamePattern: 'only letters, digits and _ . @ - (no spaces inside)',
   } satisfies ValidationWords,
   fields: {
+    shop: 'Shop',
     name: 'Name',
     username: 'Username',
     password: 'Password',

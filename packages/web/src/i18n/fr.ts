@@ -30,6 +30,9 @@ export const fr: Messages = {
     follow: 'Suivre',
     followAll: 'Toutes les caisses',
     followPos: 'Caisse {{id}}',
+    followShop: 'Magasin : {{shop}}',
+    followShops: 'Magasins',
+    followTills: 'Caisses',
   },
   login: {
     title: 'Connexion à kassa',
@@ -187,6 +190,9 @@ export const fr: Messages = {
   posConfigs: {
     title: 'Configurations de caisse',
     add: 'Ajouter une configuration de caisse',
+    shop: 'Magasin',
+    shopHelp:
+      'Où se trouve la caisse, p. ex. « Bruxelles – Rue Neuve » (facultatif). Les gérants et administrateurs peuvent suivre en direct les caisses d’un magasin.',
     methods: 'Modes de paiement',
     empty: 'Aucune configuration de caisse.',
   },
@@ -488,6 +494,7 @@ export const fr: Messages = {
     usernamePattern: 'seulement des lettres, des chiffres et _ . @ - (sans espace à l’intérieur)',
   },
   fields: {
+    shop: 'Magasin',
     name: 'Nom',
     username: 'Nom d’utilisateur',
     password: 'Mot de passe',

@@ -30,6 +30,9 @@ export const nl: Messages = {
     follow: 'Volgen',
     followAll: "Alle kassa's",
     followPos: 'Kassa {{id}}',
+    followShop: 'Winkel: {{shop}}',
+    followShops: 'Winkels',
+    followTills: 'Kassa’s',
   },
   login: {
     title: 'Aanmelden bij kassa',
@@ -186,6 +189,8 @@ export const nl: Messages = {
   posConfigs: {
     title: 'Kassaconfiguraties',
     add: 'Kassaconfiguratie toevoegen',
+    shop: 'Winkel',
+    shopHelp: 'Waar de kassa staat, bv. “Brussel – Nieuwstraat” (niet verplicht). Managers en beheerders kunnen de kassa’s van één winkel live volgen.',
     methods: 'Betaalmethoden',
     empty: 'Nog geen kassaconfiguratie.',
   },
@@ -486,6 +491,7 @@ export const nl: Messages = {
     usernamePattern: 'alleen letters, cijfers en _ . @ - (geen spaties erin)',
   },
   fields: {
+    shop: 'Winkel',
     name: 'Naam',
     username: 'Gebruikersnaam',
     password: 'Wachtwoord',
