@@ -378,7 +378,6 @@ export const nl: Messages = {
     cancelling: 'Annuleren…',
     retry: 'Opnieuw',
     checking: 'De terminal wordt gevraagd…',
-    checkAsked: 'De terminal gevraagd om {{time}}; het antwoord verschijnt hier.',
     terminalOffline: 'terminal offline',
     earlierAttempts_one: '{{count}} eerdere poging',
     earlierAttempts_other: '{{count}} eerdere pogingen',
@@ -410,10 +409,15 @@ export const nl: Messages = {
     silentCheckCustomer: 'Is de klant er nog mee bezig: kaart ingestoken of tegengehouden, pincode aan het typen?',
     silentCheckNetwork: 'Is hij verbonden: netwerkkabel of wifi, op zijn basis, de box aan?',
     askTerminal: 'Vraag het aan de terminal',
-    askOffline: 'De terminal is offline: de box kan hem niet bereiken. Controleer stroom en netwerk, of annuleer.',
+    askOffline:
+      'De terminal is offline: de box kan hem nu niet vragen (hij vraagt het zodra de terminal weer verbindt). Controleer de stroom en het netwerk van de terminal.',
     askRefused: 'De box kon het niet aan de terminal vragen: {{reason}}',
+    askNoAnswerTerminal:
+      'Geen antwoord van de terminal na {{seconds}} s. Controleer of hij aanstaat en verbonden is en vraag opnieuw, of regel de betaling met de hand volgens het ticket van de terminal.',
+    askAnswered: 'De terminal heeft geantwoord: de regel toont wat hij zei.',
     askWaiting: 'Gevraagd. Wachten op het antwoord van de terminal…',
-    askNoAnswer: 'Geen antwoord van de box: hij staat misschien uit of heeft geen verbinding met de server. Controleer de box, of annuleer.',
+    askNoAnswer:
+      'Geen antwoord van de box na {{seconds}} s: hij staat misschien uit of heeft geen verbinding met de server. Controleer de box en vraag opnieuw.',
     receiptSettledByHand: 'met de hand afgehandeld',
     attempt: 'Poging {{n}}',
     cancelOrder: 'Bestelling annuleren',

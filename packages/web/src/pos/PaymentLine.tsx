@@ -111,6 +111,7 @@ export function PaymentLine({
       {state === 'unknown' ? (
         <UnknownPanel
           uuid={line.uuid}
+          detail={detail.data}
           onChanged={() => {
             reload();
             onChanged();
@@ -120,6 +121,7 @@ export function PaymentLine({
       {state === 'mismatch' ? (
         <UnknownPanel
           uuid={line.uuid}
+          detail={detail.data}
           onChanged={() => {
             reload();
             onChanged();

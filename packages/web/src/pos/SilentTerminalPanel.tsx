@@ -4,12 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
 import { payments } from '../api/endpoints';
 import { ErrorAlert } from '../ui/components';
-import { askAnswer, lastNewsAt, silence, silentTerminalLimitMs } from './silentTerminal';
+import { AskStatus } from './AskStatus';
+import { lastNewsAt, noteAsked, silence, silentTerminalLimitMs } from './silentTerminal';
 
 /**
  * A running payment the terminal has said nothing about for the till's silence limit (60 s unless set): what to check on
  * the terminal, and "Ask the terminal" (the box asks it for its last transaction). The ask always
- * answers on screen: offline at once, the box's refusal, the new state, or that nothing came.
+ * answers on screen (AskStatus): offline at once, the box's refusal, the terminal's answer, or that
+ * nothing came within ASK_PATIENCE_MS, also once the ask has moved the payment to `unknown`.
  * Cancel stays beside it on the line.
  */
 export function SilentTerminalPanel({ detail, onAsked }: { detail: PaymentDetail; onAsked: () => void }) {
@@ -19,7 +21,6 @@ export function SilentTerminalPanel({ detail, onAsked }: { detail: PaymentDetail
   const latest = lastNewsAt(detail);
   if (latest > noticed.current.last) noticed.current = { at: Date.now(), last: latest };
   const [now, setNow] = useState(() => Date.now());
-  const [askedAt, setAskedAt] = useState<number | null>(null);
   const [offline, setOffline] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -37,7 +38,7 @@ export function SilentTerminalPanel({ detail, onAsked }: { detail: PaymentDetail
     setOffline(false);
     try {
       await payments.recover(detail.payment.uuid);
-      setAskedAt(Date.now());
+      noteAsked(detail.payment.uuid, Date.now());
       onAsked();
     } catch (caught) {
       if (isApiError(caught, 'KASSA_DEVICE_OFFLINE')) setOffline(true);
@@ -46,7 +47,6 @@ export function SilentTerminalPanel({ detail, onAsked }: { detail: PaymentDetail
       setBusy(false);
     }
   };
-  const answer = askedAt === null ? null : askAnswer({ detail, askedAtMs: askedAt, nowMs: now });
 
   return (
     <div className="silent-terminal" role="group" aria-label={t('pos.silentTitle')}>
@@ -59,17 +59,7 @@ export function SilentTerminalPanel({ detail, onAsked }: { detail: PaymentDetail
         <li>{t('pos.silentCheckCustomer')}</li>
         <li>{t('pos.silentCheckNetwork')}</li>
       </ul>
-      <p role="status" aria-live="polite">
-        {offline
-          ? t('pos.askOffline')
-          : answer === null
-            ? null
-            : answer.kind === 'refused'
-              ? t('pos.askRefused', { reason: answer.message ?? '' })
-              : answer.kind === 'noAnswer'
-                ? t('pos.askNoAnswer')
-                : t('pos.askWaiting')}
-      </p>
+      <AskStatus detail={detail} offlineNow={offline} />
       <ErrorAlert error={error} />
       <button type="button" disabled={busy} onClick={() => void ask()}>
         {t('pos.askTerminal')}

@@ -1,4 +1,4 @@
-import type { ManagerApproval } from '@kassa/contract';
+import type { ManagerApproval, PaymentDetail } from '@kassa/contract';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,9 @@ import { isApiError } from '../api/client';
 import { payments } from '../api/endpoints';
 import { useAuth } from '../auth';
 import { ErrorAlert, Field } from '../ui/components';
+import { AskStatus } from './AskStatus';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
+import { noteAsked } from './silentTerminal';
 
 type Settle = 'forceDone' | 'markFailed';
 
@@ -26,8 +28,19 @@ function needsApproval(error: unknown): boolean {
  * With `mismatch` (the terminal approved another amount than asked), the terminal has answered:
  * the panel says what it approved and offers only the settling by hand.
  */
-export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onChanged: () => void; mismatch?: { approved: string; requested: string } }) {
-  const { t, i18n } = useTranslation();
+export function UnknownPanel({
+  uuid,
+  detail,
+  onChanged,
+  mismatch,
+}: {
+  uuid: string;
+  /** The payment with its history, once read: what came of "Check again" is read from it. */
+  detail: PaymentDetail | undefined;
+  onChanged: () => void;
+  mismatch?: { approved: string; requested: string };
+}) {
+  const { t } = useTranslation();
   const { user } = useAuth();
   const approvesItself = APPROVES_ITSELF.has(user.role);
   const [settling, setSettling] = useState<Settle | null>(null);
@@ -35,8 +48,9 @@ export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onCh
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  // "Check again" always answers on screen: asked (and when), or why not (the terminal is offline…).
-  const [askedAt, setAskedAt] = useState<Date | null>(null);
+  // "Check again" always answers on screen (AskStatus): the terminal's answer, the box's refusal
+  // (the terminal is offline…), or no answer after ASK_PATIENCE_MS.
+  const [offline, setOffline] = useState(false);
 
   const settle = (how: Settle, text: string, approval?: ManagerApproval) =>
     how === 'forceDone' ? payments.forceDone(uuid, text, approval) : payments.markFailed(uuid, text, approval);
@@ -77,21 +91,23 @@ export function UnknownPanel({ uuid, onChanged, mismatch }: { uuid: string; onCh
               className="primary"
               disabled={busy}
               onClick={() => {
-                setAskedAt(null);
+                setOffline(false);
                 void run(async () => {
-                  await payments.recover(uuid);
-                  setAskedAt(new Date());
+                  try {
+                    await payments.recover(uuid);
+                  } catch (caught) {
+                    if (!isApiError(caught, 'KASSA_DEVICE_OFFLINE')) throw caught;
+                    setOffline(true);
+                    return;
+                  }
+                  noteAsked(uuid, Date.now());
                 });
               }}
             >
               {busy ? t('pos.checking') : t('pos.checkAgain')}
             </button>
           </div>
-          <p role="status" className="note">
-            {askedAt === null
-              ? ''
-              : t('pos.checkAsked', { time: new Intl.DateTimeFormat(i18n.resolvedLanguage ?? 'en', { timeStyle: 'medium' }).format(askedAt) })}
-          </p>
+          {detail === undefined ? null : <AskStatus detail={detail} offlineNow={offline} />}
           <p className="help">{t('pos.unknownManual')}</p>
         </>
       ) : (

@@ -43,18 +43,42 @@ describe('silence', () => {
 });
 
 describe('askAnswer', () => {
-  it('waits for the box, then says nothing came', () => {
+  it('waits for the box, then says nothing came, apart when not even the box took the ask', () => {
     expect(askAnswer({ detail: running, askedAtMs: 1000, nowMs: 1000 + ASK_PATIENCE_MS })).toEqual({ kind: 'waiting' });
-    expect(askAnswer({ detail: running, askedAtMs: 1000, nowMs: 1001 + ASK_PATIENCE_MS })).toEqual({ kind: 'noAnswer' });
+    expect(askAnswer({ detail: running, askedAtMs: 1000, nowMs: 1001 + ASK_PATIENCE_MS })).toEqual({
+      kind: 'noAnswer',
+      boxHeard: false,
+      seconds: ASK_PATIENCE_MS / 1000,
+    });
   });
 
-  it('gives the box’s refusal that came after the ask, not an older one', () => {
+  it('says the terminal did not answer when the box took the answer as lost and asked, with nothing after', () => {
+    const lost = detail('unknown', [...running.history, entry(51, 'lost', 'unknown')]);
+    expect(askAnswer({ detail: lost, askedAtMs: 0, nowMs: 1 })).toEqual({ kind: 'waiting' });
+    expect(askAnswer({ detail: lost, askedAtMs: 0, nowMs: ASK_PATIENCE_MS + 1 })).toMatchObject({ kind: 'noAnswer', boxHeard: true });
+  });
+
+  it('says the terminal answered when a result or a stage came after the ask', () => {
+    const settled = detail('retry', [...running.history, entry(51, 'lost', 'unknown'), entry(52, 'notRun', 'retry')]);
+    expect(askAnswer({ detail: settled, askedAtMs: 0, nowMs: ASK_PATIENCE_MS * 2 })).toEqual({ kind: 'answered' });
+  });
+
+  it('gives the box’s refusal that came after the ask, not an older one, and knows an offline terminal by its code', () => {
     const older = detail('waitingCard', [entry(4, 'recoverRefused', 'waitingCard', { message: 'old' }), ...running.history]);
     expect(askAnswer({ detail: older, askedAtMs: 0, nowMs: 1 })).toEqual({ kind: 'waiting' });
-    const refused = detail('waitingCard', [
+    const refused = detail('unknown', [
       ...running.history,
-      entry(51, 'recoverRefused', 'waitingCard', { message: 'terminal 1 is offline: it cannot be asked now' }),
+      entry(51, 'recoverRefused', 'unknown', {
+        message: 'TERMINAL_OFFLINE: terminal 1 is offline',
+        data: { commandKind: 'recoverTransaction', code: 'TERMINAL_OFFLINE' },
+      }),
     ]);
-    expect(askAnswer({ detail: refused, askedAtMs: 0, nowMs: 1 })).toEqual({ kind: 'refused', message: 'terminal 1 is offline: it cannot be asked now' });
+    expect(askAnswer({ detail: refused, askedAtMs: 0, nowMs: 1 })).toEqual({
+      kind: 'refused',
+      offline: true,
+      message: 'TERMINAL_OFFLINE: terminal 1 is offline',
+    });
+    const busy = detail('unknown', [...running.history, entry(51, 'recoverRefused', 'unknown', { message: 'PAYMENT_MISMATCH: runs elsewhere' })]);
+    expect(askAnswer({ detail: busy, askedAtMs: 0, nowMs: 1 })).toMatchObject({ kind: 'refused', offline: false });
   });
 });

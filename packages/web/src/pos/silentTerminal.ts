@@ -56,16 +56,51 @@ export function silence({
   return quiet >= limitMs ? quiet : null;
 }
 
-export type AskAnswer = { readonly kind: 'waiting' } | { readonly kind: 'refused'; readonly message: string | null } | { readonly kind: 'noAnswer' };
+export type AskAnswer =
+  | { readonly kind: 'waiting' }
+  | { readonly kind: 'answered' }
+  | { readonly kind: 'refused'; readonly offline: boolean; readonly message: string | null }
+  | { readonly kind: 'noAnswer'; readonly boxHeard: boolean; readonly seconds: number };
+
+/** Box entries that only say the box heard the ask (the answer taken as lost), not what the terminal answered. */
+const BOX_HEARD_ONLY = new Set(['lost', 'message']);
 
 /**
- * What the box answered to the last "Ask the terminal": a refusal (it could not ask: the terminal
- * is offline…) found after the cashier's ask in the history, nothing yet, or nothing for longer
- * than ASK_PATIENCE_MS. An answer that moves the payment (lost, a result) shows as its new state.
+ * What came of the last "Ask the terminal" or "Check again" (asked at `askedAtMs` on this screen's
+ * clock), read from the payment's history after the cashier's ask: the box's refusal (it could not
+ * ask: the terminal is offline, busy…), the terminal's answer (the line then shows its new state),
+ * nothing yet, or nothing for longer than ASK_PATIENCE_MS — said apart when the box took the ask
+ * (the terminal is silent) and when not even the box answered. Every ask ends on one of the
+ * answers within ASK_PATIENCE_MS.
  */
 export function askAnswer({ detail, askedAtMs, nowMs }: { detail: PaymentDetail; askedAtMs: number; nowMs: number }): AskAnswer {
   const asked = detail.history.findLastIndex((h) => h.source === 'user' && h.event === 'recover');
-  const refusal = asked < 0 ? undefined : detail.history.slice(asked + 1).find((h) => h.event === 'recoverRefused');
-  if (refusal !== undefined) return { kind: 'refused', message: refusal.message };
-  return nowMs - askedAtMs > ASK_PATIENCE_MS ? { kind: 'noAnswer' } : { kind: 'waiting' };
+  const after = asked < 0 ? [] : detail.history.slice(asked + 1).filter((h) => h.source === 'box');
+  const refusal = after.find((h) => h.event === 'recoverRefused');
+  if (refusal !== undefined) return { kind: 'refused', offline: refusalCode(refusal) === 'TERMINAL_OFFLINE', message: refusal.message };
+  if (after.some((h) => !BOX_HEARD_ONLY.has(h.event))) return { kind: 'answered' };
+  if (nowMs - askedAtMs <= ASK_PATIENCE_MS) return { kind: 'waiting' };
+  return { kind: 'noAnswer', boxHeard: after.length > 0, seconds: Math.round(ASK_PATIENCE_MS / 1000) };
+}
+
+/** The box's code of a refused command (`data.code`, or the start of its message, "TERMINAL_OFFLINE: …"). */
+function refusalCode(entry: PaymentDetail['history'][number]): string | null {
+  const data = entry.data as { code?: unknown } | null;
+  if (typeof data?.code === 'string') return data.code;
+  return /^([A-Z_]+):/.exec(entry.message ?? '')?.[1] ?? null;
+}
+
+/**
+ * When this till last asked about a payment (by its uuid, on this screen's clock): kept outside the
+ * panels, because an ask on a running payment moves it to `unknown`, where another panel shows what
+ * came of the same ask.
+ */
+const asks = new Map<string, number>();
+
+export function noteAsked(uuid: string, atMs: number): void {
+  asks.set(uuid, atMs);
+}
+
+export function askedAt(uuid: string): number | null {
+  return asks.get(uuid) ?? null;
 }
