@@ -42,11 +42,15 @@ function returnable(order: Order): number[] {
 export function RefundPanel({ orderId, onChanged }: { orderId: string; onChanged: () => void }) {
   const order = useQuery(queries.orders.detail(orderId));
   const methods = useOfferedMethods(order.data?.sessionId);
+  // Which terminals are offline, to mark their methods as the payment screen and the device picker do.
+  const terminals = useQuery(queries.devices());
+  const offlineDeviceIds = terminals.data?.filter((d) => !d.online).map((d) => d.id) ?? [];
   return (
     <LoadState query={allOf(order, methods)}>
       {([current, offered]) => (
         <RefundForm
           data={{ order: current, methods: offered }}
+          offlineDeviceIds={offlineDeviceIds}
           onChanged={() => {
             void order.refetch();
             onChanged();
@@ -57,7 +61,7 @@ export function RefundPanel({ orderId, onChanged }: { orderId: string; onChanged
   );
 }
 
-function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) {
+function RefundForm({ data, offlineDeviceIds, onChanged }: { data: Data; offlineDeviceIds: readonly number[]; onChanged: () => void }) {
   const { t } = useTranslation();
   const money = useMoney();
   const { user } = useAuth();
@@ -176,6 +180,7 @@ function RefundForm({ data, onChanged }: { data: Data; onChanged: () => void }) 
               {offered.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.name}
+                  {m.deviceId !== null && offlineDeviceIds.includes(m.deviceId) ? ` — ${t('pos.terminalOffline')}` : ''}
                 </option>
               ))}
             </select>

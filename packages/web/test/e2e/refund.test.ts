@@ -42,8 +42,8 @@ describe('the cashier refunds a returned line to the card', () => {
     await stack?.close();
   });
 
-  it('refunds one cola by card: approved by a manager, run by the terminal as a refund, with its receipt', async () => {
-    const lane = await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve', manualKeys: true });
+  it('refunds one cola by card (its method marked while the terminal is offline): approved by a manager, run by the terminal as a refund, with its receipt', async () => {
+    let lane = await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve', manualKeys: true });
     await page.goto(`${stack.url}/#/pos`);
     await till.ensureSession();
     await till.add('Fries', 2);
@@ -56,9 +56,18 @@ describe('the cashier refunds a returned line to the card', () => {
     lane.press('pin-ok');
     await till.waitForStatus(line, 'Approved');
     await till.validateOrder();
+    const sold = lane.ledger.map((e) => [e.kind, e.signedCents, e.result]);
 
+    // The terminal goes off: "Pay back by" marks its method, as the payment screen and the device
+    // picker do; back on, the mark goes.
+    await lane.close();
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
     const form = page.getByRole('form', { name: 'Refund' });
+    const card = form.getByRole('combobox', { name: 'Pay back by' }).locator('option', { hasText: 'Card' });
+    await expect.poll(async () => (await card.textContent())?.trim(), { timeout: 10_000 }).toBe('Card — terminal offline');
+    lane = await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'approve', manualKeys: true });
+    await expect.poll(async () => (await card.textContent())?.trim(), { timeout: 10_000 }).toBe('Card');
+
     await form.getByRole('spinbutton', { name: 'Cola' }).fill('1');
     await form.getByRole('combobox', { name: 'Pay back by' }).selectOption({ label: 'Card' });
     await form.getByRole('textbox', { name: /Reason/ }).fill('Cola returned unopened');
@@ -82,7 +91,7 @@ describe('the cashier refunds a returned line to the card', () => {
     await till.waitForStatus(refundLine, 'Enter PIN');
     lane.press('pin-ok');
     await till.waitForStatus(refundLine, 'Approved');
-    expect(lane.ledger.map((e) => [e.kind, e.signedCents, e.result])).toEqual([
+    expect([...sold, ...lane.ledger.map((e) => [e.kind, e.signedCents, e.result])]).toEqual([
       ['purchase', 980, 'Approved'],
       ['refund', -280, 'Approved'],
     ]);
