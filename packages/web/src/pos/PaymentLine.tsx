@@ -8,6 +8,7 @@ import { ErrorAlert } from '../ui/components';
 import { useMoney } from '../ui/hooks';
 import { CANCELLABLE_STATES, SETTLED_STATES, approvedOtherCents, paymentStatus, settlementApprover } from './paymentStatus';
 import { SilentTerminalPanel } from './SilentTerminalPanel';
+import { till } from './storage';
 import { UnknownPanel } from './UnknownPanel';
 
 type Line = Order['payments'][number];
@@ -73,14 +74,17 @@ export function PaymentLine({
   const action = useMutation({ mutationFn: (run: () => Promise<unknown>) => run(), onSuccess: onChanged, onSettled: reload });
   const busy = action.isPending;
   const act = (run: () => Promise<unknown>) => action.mutate(run);
+  // Retry tries again in this line's place: the new line is remembered as its Retry (tries.ts).
   const retry = () =>
-    act(() =>
-      payments.request(crypto.randomUUID(), {
+    act(() => {
+      const uuid = crypto.randomUUID();
+      till.noteRetry(uuid, line.uuid);
+      return payments.request(uuid, {
         orderId: order.id,
         paymentMethodId: line.methodId,
         amountCents: Math.min(line.amountCents, Math.max(order.dueCents, 1)),
-      }),
-    );
+      });
+    });
 
   return (
     <li

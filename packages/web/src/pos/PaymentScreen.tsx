@@ -173,7 +173,7 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
         <h2 id="payments-title">{t('pos.payments')}</h2>
         {order.payments.length === 0 ? <p>{t('pos.noPayments')}</p> : null}
         <ul className="payment-lines" aria-labelledby="payments-title">
-          {linesToShow(order.payments).map(({ line, attempt }) => (
+          {linesToShow(order.payments, (uuid) => till.retryOf(uuid)).map(({ line, attempt }) => (
             <PaymentLine
               key={line.uuid}
               line={line}
