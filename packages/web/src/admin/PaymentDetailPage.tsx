@@ -78,7 +78,7 @@ function Detail({ detail, people }: { detail: PaymentDetail; people: User[] }) {
                   <td>
                     {entry.fromState === entry.toState ? t(`state.${entry.toState}`) : `${t(`state.${entry.fromState}`)} → ${t(`state.${entry.toState}`)}`}
                   </td>
-                  <td>{entry.message ?? ''}</td>
+                  <td>{sameAsEvent(entry) ? '' : (entry.message ?? '')}</td>
                 </tr>
               ))}
             </tbody>
@@ -101,4 +101,9 @@ function Detail({ detail, people }: { detail: PaymentDetail; people: User[] }) {
       </section>
     </div>
   );
+}
+
+/** A message that only repeats the event ("Approved" on an approved entry) says nothing the change column does not: it is left out. */
+function sameAsEvent(entry: { event: string; message: string | null }): boolean {
+  return entry.message !== null && entry.message.trim().toLowerCase() === entry.event.toLowerCase();
 }

@@ -64,7 +64,8 @@ export function PaymentLine({
       ? t('pos.cashReceived', { tendered: money(line.tenderedCents), change: money(line.changeCents ?? 0) })
       : null;
   const words = cashWords ?? (status === null ? t(`state.${state}`) : t(status.key));
-  const messages = status?.terminalMessages.slice(-3) ?? [];
+  // The terminal's prompts ("Voer uw PIN in") belong to a payment that runs: once settled they are stale.
+  const messages = running ? (status?.terminalMessages.slice(-3) ?? []) : [];
   const cancelRefused = detail.data?.history.some((h) => h.event === 'cancelRefused') ?? false;
   const approver = detail.data === undefined ? null : settlementApprover(detail.data);
   // Why the box would not start it (busy, offline…), as the box said it.
