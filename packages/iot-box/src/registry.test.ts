@@ -43,8 +43,9 @@ describe('DeviceRegistry', () => {
     frameAt(LAST_SEEN_REPORT_EVERY_MS);
     frameAt(LAST_SEEN_REPORT_EVERY_MS + 5_000);
     frameAt(2 * LAST_SEEN_REPORT_EVERY_MS + 1_000);
-    expect(seen).toEqual(['2026-11-25T10:00:00.000Z', '2026-11-25T10:00:30.000Z', '2026-11-25T10:01:01.000Z']);
-    expect(registry.get('T1')?.lastSeen).toBe(Date.parse('2026-11-25T10:01:01.000Z'));
+    const iso = (ms: number) => new Date(Date.parse('2026-11-25T10:00:00Z') + ms).toISOString();
+    expect(seen).toEqual([iso(0), iso(LAST_SEEN_REPORT_EVERY_MS), iso(2 * LAST_SEEN_REPORT_EVERY_MS + 1_000)]);
+    expect(registry.get('T1')?.lastSeen).toBe(Date.parse(iso(2 * LAST_SEEN_REPORT_EVERY_MS + 1_000)));
     const stale = session('T1');
     registry.seen(stale);
     expect(seen).toHaveLength(3);

@@ -21,16 +21,19 @@ export interface Device {
 /**
  * A change of state alone (idle, in transaction, unknown) is reported at most this often per
  * terminal: the server keeps no such state (it follows each payment's own events), so the report
- * only refreshes the terminal's last-seen time there, which the server keeps to the minute. The
+ * only refreshes the terminal's last-seen time there (which LAST_SEEN_REPORT_EVERY_MS refreshes anyway). The
  * box's own registry and /status always have the current state, and every other report carries it.
  */
 export const STATE_REPORT_EVERY_MS = 60_000;
 
 /**
  * A terminal that stays online is reported again, for its last frame, at most this often: the
- * server's "last seen" moves while it talks (keep-alives included), without a report per frame.
+ * server's "last seen" is the time of a frame received (to the millisecond), never more than this
+ * behind while the terminal talks (keep-alives included), without a report per frame. One report
+ * per online terminal per 15 s is one small row write on the server (which stores a last-seen
+ * that moved by DEVICE_LAST_SEEN_PRECISION_MS, 10 s, or more: each of these reports).
  */
-export const LAST_SEEN_REPORT_EVERY_MS = 30_000;
+export const LAST_SEEN_REPORT_EVERY_MS = 15_000;
 
 /** `persist` is true when a field worth keeping across restarts (model, serial, address) changed. */
 export type DeviceListener = (device: Device, persist: boolean) => void;
