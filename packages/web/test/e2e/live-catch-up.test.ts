@@ -68,12 +68,39 @@ describe('the payment screen catches up after any gap', () => {
     await page.route('**/api/events**', (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 600000\n\n' }));
   };
 
+  /**
+   * Cuts the event stream for real: Chromium's offline mode leaves an open EventSource running (the
+   * events would still arrive), so new streams are refused at the network and the open one is
+   * closed as a dropped connection closes it (closed, then its error event).
+   */
+  const cutTheStream = async (): Promise<void> => {
+    await page.route('**/api/events**', (route) => route.abort('internetdisconnected'));
+    await page.evaluate(() => {
+      for (const source of (window as unknown as { kassaStreams: EventSource[] }).kassaStreams) {
+        source.close();
+        source.dispatchEvent(new Event('error'));
+      }
+    });
+  };
+
   beforeAll(async () => {
     stack = await Stack.start();
     box = await stack.startBox(stack.demo.boxToken);
     admin = await ApiClient.logIn(stack.url, stack.demo.admin);
     browser = await launchBrowser();
     context = await newContext(browser);
+    // Every EventSource the app opens is kept where the test can cut it (cutTheStream).
+    await context.addInitScript(() => {
+      const streams: EventSource[] = [];
+      const Native = window.EventSource;
+      (window as unknown as { kassaStreams: EventSource[] }).kassaStreams = streams;
+      window.EventSource = class extends Native {
+        constructor(url: string | URL, init?: EventSourceInit) {
+          super(url, init);
+          streams.push(this);
+        }
+      };
+    });
     watched = await openPage(context, stack.url);
     page = watched.page;
     till = new CashierPage(page);
@@ -106,9 +133,14 @@ describe('the payment screen catches up after any gap', () => {
   it('shows Approved without Cancel once back online, when the terminal approved while the browser was offline', async () => {
     const { lane, uuid } = await startCardPayment();
     await context.setOffline(true);
+    await cutTheStream();
     await expect.poll(() => shell.connection.getAttribute('data-state')).toBe('offline');
     expect(await shell.connection.textContent()).toMatch(/^Offline since \d/);
     await approveOnTerminal(lane, uuid);
+    // The screen really missed it: no event came, and it cannot read while offline.
+    await page.waitForTimeout(1_500);
+    expect(await till.statusOf(till.lastLine()).first().textContent()).toBe('Insert or tap the card');
+    await page.unroute('**/api/events**');
     await context.setOffline(false);
     // What the screen tried to read while offline failed, as it should have.
     const offlineFailures = watched.errors.filter((e) => e.includes('ERR_INTERNET_DISCONNECTED'));
