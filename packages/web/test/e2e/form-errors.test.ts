@@ -189,6 +189,31 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await page.getByText(`${t('pos.change')} ${eur(790)}`).waitFor();
   });
 
+  it('archiving: the only method of a POS in use is refused naming that POS; a method a POS offers is not deleted', async () => {
+    await goTo('nav.pos', 'posConfigs.title');
+    const form = page.getByRole('form', { name: t('posConfigs.add') });
+    await form.getByRole('textbox', { name: t('app.name') }).fill('Kiosk');
+    await form.getByRole('checkbox', { name: 'Cash' }).check();
+    await form.getByRole('button', { name: t('posConfigs.add') }).click();
+    await page.getByRole('form', { name: 'Kiosk' }).waitFor();
+
+    await goTo('nav.methods', 'methods.title');
+    await page.getByRole('button', { name: `${t('archive.archive')} Cash` }).click();
+    await page
+      .getByRole('group', { name: t('archive.archive') })
+      .getByRole('button', { name: t('archive.archive') })
+      .click();
+    const alerts = async (): Promise<string[]> => (await page.getByRole('alert').allTextContents()).map(plain);
+    await expect.poll(alerts).toContain(plain(t('errors.KASSA_POS_LAST_METHOD', { posConfigNames: 'Kiosk' })));
+    await page.getByRole('button', { name: `${t('app.remove')} Cash` }).click();
+    await page
+      .getByRole('group', { name: t('app.remove') })
+      .getByRole('button', { name: t('app.remove') })
+      .click();
+    await expect.poll(alerts).toContain(plain(t('errors.KASSA_METHOD_IN_USE')));
+    await expectAccessible(page);
+  });
+
   it('left no error in the browser console', () => {
     expect(watched.errors).toEqual([]);
   });
