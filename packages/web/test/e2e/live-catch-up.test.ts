@@ -200,7 +200,24 @@ describe('the payment screen catches up after any gap', () => {
     await expectApprovedOnScreen();
   });
 
-  it('says why a line was not paid, and Retry tries again in the same line', async () => {
+  it('no longer shows the terminal’s prompts once the payment is approved', async () => {
+    await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'pin-then-approve' });
+    await page.goto(`${stack.url}/#/pos`);
+    await till.ensureSession();
+    await till.add('Fries', 1);
+    await till.startPayment();
+    const line = await till.payWith('Card');
+    await till.waitForStatus(line, 'Approved');
+    const order = await admin.order(orderId());
+    const history = (await admin.payment(order.payments[0]?.uuid ?? '')).history;
+    // The terminal did say something during the payment ("wrong PIN, try again")…
+    expect(history.some((h) => h.event === 'message')).toBe(true);
+    // …which the approved line no longer shows.
+    expect(await line.getByRole('list', { name: 'Terminal messages' }).count()).toBe(0);
+    await till.validateOrder();
+  });
+
+  it('says why a line was not paid, Retry tries again in the same line, and a new payment has its own line', async () => {
     await stack.terminal(box, { terminalId: stack.demo.terminalId, scenario: 'decline' });
     await page.goto(`${stack.url}/#/pos`);
     await till.ensureSession();
@@ -216,6 +233,13 @@ describe('the payment screen catches up after any gap', () => {
     expect(await till.paymentLines.count()).toBe(1);
     await second.getByText('The card was declined: ask for another card, or pay another way.').waitFor();
     await second.getByRole('button', { name: 'Retry' }).waitFor();
+    // A new payment the cashier starts with the same method is a line of its own, not "Try 3": the
+    // declined line stays beside it.
+    const separate = await till.payWith('Card');
+    await till.waitForStatus(separate, 'Declined');
+    expect(await till.paymentLines.count()).toBe(2);
+    expect(await separate.getByText(/^Try \d/).count()).toBe(0);
+    await second.getByText('Try 2').waitFor();
     await till.payWith('Cash');
     await till.validateOrder();
   });
