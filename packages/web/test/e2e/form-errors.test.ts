@@ -50,7 +50,7 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await stack?.close();
   });
 
-  it('payment method: a blank name, a name taken, and the terminal another method uses', async () => {
+  it('payment method: a blank name, a name taken, the device picker marking an offline terminal, and the terminal another method uses', async () => {
     await goTo('nav.methods', 'methods.title');
     const form = page.getByRole('form', { name: t('methods.add') });
     const name = form.getByRole('textbox', { name: t('app.name') });
@@ -70,6 +70,8 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await name.fill(lang === 'nl' ? 'Kaart toog' : 'Carte comptoir');
     await form.getByRole('combobox', { name: t('methods.terminal'), exact: true }).selectOption({ label: t('methods.terminalIngenico') });
     const device = form.getByRole('combobox', { name: t('methods.device'), exact: true });
+    // No box runs in this test: the demo's terminal is offline, and the picker says so.
+    expect(plain(await device.locator('option').nth(1).textContent())).toContain(t('pos.terminalOffline'));
     await device.selectOption({ index: 1 });
     await save.click();
     expect(await refusal(device)).toBe(plain(t('errors.KASSA_DEVICE_IN_USE', { paymentMethodName: 'Card' })));
