@@ -191,7 +191,24 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
     await page.getByText(`${t('pos.change')} ${eur(790)}`).waitFor();
   });
 
-  it('archiving: the only method of a POS in use is refused naming that POS; a method a POS offers is not deleted', async () => {
+  it('journal: a blank name, a name taken, and a journal its methods use is not removed', async () => {
+    await goTo('nav.journals', 'journals.title');
+    const form = page.getByRole('form', { name: t('journals.add') });
+    const name = form.getByRole('textbox', { name: t('app.name') });
+    const add = form.getByRole('button', { name: t('journals.add') });
+    await name.fill('   ');
+    await add.click();
+    expect(await refusal(name)).toBe(t('errors.KASSA_NAME_BLANK'));
+    await name.fill('BANK');
+    await add.click();
+    await expect.poll(() => refusal(name)).toBe(plain(t('errors.KASSA_NAME_TAKEN', { name: 'BANK' })));
+    await page.getByRole('button', { name: `${t('app.remove')} Bank` }).click();
+    const alerts = async (): Promise<string[]> => (await page.getByRole('alert').allTextContents()).map(plain);
+    await expect.poll(alerts).toContain(plain(t('errors.KASSA_JOURNAL_IN_USE')));
+    await expectAccessible(page);
+  });
+
+  it('archiving: the only method of a POS in use is refused naming that POS; a method a POS offers is not deleted; an unused POS is', async () => {
     await goTo('nav.pos', 'posConfigs.title');
     const form = page.getByRole('form', { name: t('posConfigs.add') });
     await form.getByRole('textbox', { name: t('app.name') }).fill('Kiosk');
@@ -214,6 +231,15 @@ describe.each<Lang>(['nl', 'fr'])('the back office forms refuse in %s, beside th
       .click();
     await expect.poll(alerts).toContain(plain(t('errors.KASSA_METHOD_IN_USE')));
     await expectAccessible(page);
+
+    // A POS no session ever opened on is deleted, after a confirmation.
+    await goTo('nav.pos', 'posConfigs.title');
+    await page.getByRole('button', { name: `${t('app.remove')} Kiosk` }).click();
+    await page
+      .getByRole('group', { name: t('app.remove') })
+      .getByRole('button', { name: t('app.remove') })
+      .click();
+    await page.getByRole('form', { name: 'Kiosk' }).waitFor({ state: 'detached' });
   });
 
   it('left no error in the browser console', () => {
