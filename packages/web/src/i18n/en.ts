@@ -386,7 +386,8 @@ export const en = {
     unknownTitle: 'We are checking with the terminal',
     unknownText: 'The terminal’s answer was lost. We are asking the terminal what happened. Do not charge the card again.',
     unknownManual: 'If the terminal cannot answer, look at the terminal’s own ticket and settle the payment by hand.',
-    mismatchText: 'The terminal approved {{approved}} instead of {{requested}}: a manager must settle this payment.',
+    mismatchText:
+      'The terminal approved {{approved}} instead of {{requested}}: a manager must settle this payment. Settled as paid, it counts {{approved}}, and the rest stays due.',
     forceDone: 'Force done',
     markFailed: 'Mark failed',
     reason: 'Reason (recorded with your name)',

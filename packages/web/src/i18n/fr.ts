@@ -379,7 +379,8 @@ export const fr: Messages = {
     checkAgain: 'Vérifier à nouveau',
     unknownTitle: 'Nous vérifions auprès du terminal',
     unknownText: 'La réponse du terminal a été perdue. Nous demandons au terminal ce qui s’est passé. Ne débitez pas la carte une deuxième fois.',
-    mismatchText: 'Le terminal a approuvé {{approved}} au lieu de {{requested}} : un responsable doit régler ce paiement.',
+    mismatchText:
+      'Le terminal a approuvé {{approved}} au lieu de {{requested}} : un responsable doit régler ce paiement. Réglé comme payé, il compte pour {{approved}}, et le reste reste dû.',
     unknownManual: 'Si le terminal ne peut pas répondre, consultez le ticket du terminal et réglez le paiement à la main.',
     forceDone: 'Forcer comme réussi',
     markFailed: 'Marquer comme échoué',

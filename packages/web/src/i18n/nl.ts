@@ -378,7 +378,8 @@ export const nl: Messages = {
     checkAgain: 'Opnieuw navragen',
     unknownTitle: 'We vragen het na bij de terminal',
     unknownText: 'Het antwoord van de terminal is verloren gegaan. We vragen de terminal wat er gebeurd is. Reken de kaart niet opnieuw af.',
-    mismatchText: 'De terminal keurde {{approved}} goed in plaats van {{requested}}: een manager moet deze betaling afhandelen.',
+    mismatchText:
+      'De terminal keurde {{approved}} goed in plaats van {{requested}}: een manager moet deze betaling afhandelen. Als betaald afgehandeld telt ze voor {{approved}}, en de rest blijft te betalen.',
     unknownManual: 'Als de terminal niet kan antwoorden, kijk dan naar het ticket van de terminal en handel de betaling met de hand af.',
     forceDone: 'Als gelukt markeren',
     markFailed: 'Als mislukt markeren',
