@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, nextSequence, SequenceCounter, toHex, type MessageInput, TlvError } from '../src/index.js';
+import { encodeFrame, nextSequence, SequenceCounter, toHex, type MessageInput } from '../src/index.js';
 import { loadVectors } from './support/vectors.js';
 
 const header = (sequenceNumber: number) => ({ protocolId: '00000100', terminalId: '12345678', ecrId: 'odoo', sequenceNumber });
