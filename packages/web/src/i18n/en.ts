@@ -215,7 +215,7 @@ export const en = {
     signInOpen: 'Open',
     lockedUntil: 'Locked until {{time}} after failed attempts',
     unlock: 'Unlock sign-in',
-    passwordCommon: 'This password is among the 10,000 most common ones; choose another.',
+    passwordCommon: 'This password is one of the 10,000 most common ones, or one with digits or symbols around it; choose another.',
     passwordPredictable: 'This password is a repeat or a run of characters (such as 123456789012); choose another.',
     passwordPersonal: 'This password contains the username; choose another.',
     role: 'Role',

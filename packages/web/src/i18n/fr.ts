@@ -209,7 +209,7 @@ export const fr: Messages = {
     signInOpen: 'Ouverte',
     lockedUntil: 'Bloquée jusqu’à {{time}} après des tentatives échouées',
     unlock: 'Débloquer la connexion',
-    passwordCommon: 'Ce mot de passe fait partie des 10 000 plus courants ; choisissez-en un autre.',
+    passwordCommon: 'Ce mot de passe fait partie des 10 000 plus courants, ou en est un entouré de chiffres ou de signes ; choisissez-en un autre.',
     passwordPredictable: 'Ce mot de passe est une répétition ou une suite de caractères (comme 123456789012) ; choisissez-en un autre.',
     passwordPersonal: 'Ce mot de passe contient le nom d’utilisateur ; choisissez-en un autre.',
     role: 'Rôle',

@@ -208,7 +208,7 @@ export const nl: Messages = {
     signInOpen: 'Open',
     lockedUntil: 'Geblokkeerd tot {{time}} na mislukte pogingen',
     unlock: 'Aanmelden deblokkeren',
-    passwordCommon: 'Dit wachtwoord hoort bij de 10.000 meest gebruikte; kies een ander.',
+    passwordCommon: 'Dit wachtwoord hoort bij de 10.000 meest gebruikte, of is er een met cijfers of tekens eromheen; kies een ander.',
     passwordPredictable: 'Dit wachtwoord is een herhaling of een reeks tekens (zoals 123456789012); kies een ander.',
     passwordPersonal: 'Dit wachtwoord bevat de gebruikersnaam; kies een ander.',
     role: 'Rol',
