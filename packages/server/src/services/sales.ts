@@ -4,6 +4,8 @@ import { checkOrderCancel, checkOrderValidation } from '../domain/orders.js';
 import { amountDue, paidAndRunning } from '../domain/payments.js';
 import { PAID_STATES } from '../domain/payment-states.js';
 import type { ReturnedLine } from '../domain/refunds.js';
+import { checkMayOpen } from '../domain/roles.js';
+import type { Role } from '../domain/roles.js';
 import { checkSessionOpen } from '../domain/sessions.js';
 import { computeOrderTotals } from '../domain/totals.js';
 import { appendEvent } from '../repos/events.js';
@@ -79,11 +81,17 @@ export function orderView(o: Order): OrderApi {
   };
 }
 
-export async function openSession(ctx: ServiceContext, body: { posConfigId: number; openingCashCents: number }, userId: number): Promise<PosSessionApi> {
+export async function openSession(
+  ctx: ServiceContext,
+  body: { posConfigId: number; openingCashCents: number },
+  actor: { id: number; role: Role; posConfigIds: readonly number[] },
+): Promise<PosSessionApi> {
+  const userId = actor.id;
   return ctx.db.transaction().execute(async (trx) => {
     const config = await getPosConfig(trx, body.posConfigId);
     if (config === null) throw notFound('POS configuration', body.posConfigId);
     if (config.archived) throw new KassaError('KASSA_POS_ARCHIVED', undefined, { posConfigId: config.id });
+    checkMayOpen({ actor, posConfigId: config.id });
     checkSessionOpen({ openSessions: await countOpenSessions(trx, body.posConfigId), openingCashCents: body.openingCashCents });
     return sessionView(await openPosSession(trx, { ...body, userId }));
   });

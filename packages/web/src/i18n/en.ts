@@ -233,6 +233,10 @@ export const en = {
     pinSaved: 'PIN saved.',
     deactivate: 'Deactivate',
     activate: 'Activate',
+    tills: 'POS they may open',
+    tillsHelp: 'For a cashier: the POS they may open a session on. None chosen: any POS.',
+    tillsAny: 'Any POS',
+    tillsOf: 'POS {{name}} may open',
   },
   payments: {
     title: 'Payments',

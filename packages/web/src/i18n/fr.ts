@@ -227,6 +227,10 @@ export const fr: Messages = {
     pinSaved: 'PIN enregistré.',
     deactivate: 'Désactiver',
     activate: 'Activer',
+    tills: 'Caisses qu’il ou elle peut ouvrir',
+    tillsHelp: 'Pour un caissier : les caisses sur lesquelles il ou elle peut ouvrir une session. Aucune choisie : toutes les caisses.',
+    tillsAny: 'Toutes les caisses',
+    tillsOf: 'Caisses que {{name}} peut ouvrir',
   },
   payments: {
     title: 'Paiements',

@@ -226,6 +226,10 @@ export const nl: Messages = {
     pinSaved: 'Pincode bewaard.',
     deactivate: 'Deactiveren',
     activate: 'Activeren',
+    tills: 'Kassa’s die hij of zij mag openen',
+    tillsHelp: 'Voor een kassier: de kassa’s waarop hij of zij een sessie mag openen. Geen gekozen: elke kassa.',
+    tillsAny: 'Elke kassa',
+    tillsOf: 'Kassa’s die {{name}} mag openen',
   },
   payments: {
     title: 'Betalingen',
