@@ -107,6 +107,21 @@ describe('the API reference at /api/docs and its OpenAPI document', () => {
     expect(read.responses['200']!.content!['application/json']!.example).toMatchObject({ payment: { amountCents: 1000 }, history: expect.any(Array) });
   });
 
+  it("shows real values, not the sampler's placeholders, for pairing a box", () => {
+    const answer = (path: string, status: string) => document.paths[path]!['post']!.responses[status]!.content!['application/json']!.example;
+    expect(answer('/api/boxes/pairing-codes', '201')).toEqual({
+      code: '483-921',
+      expiresAt: expect.stringMatching(/^2026-/),
+      command: 'kassa-iotbox pair --server https://pos.example.com --code 483-921',
+    });
+    expect(answer('/api/boxes/pair', '201')).toEqual({
+      boxId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      token: expect.stringMatching(/^[0-9a-f-]{36}\.\S{20,}$/),
+    });
+    expect(answer('/api/boxes', '201')).toMatchObject({ box: { name: 'Counter box' }, command: expect.stringContaining('kassa-iotbox --server https://') });
+    for (const path of ['/api/boxes/pairing-codes', '/api/boxes/pair', '/api/boxes']) expect(JSON.stringify(answer(path, '201'))).not.toContain('"string"');
+  });
+
   it('shows the error shape with the codes of each error status', () => {
     const put = document.paths['/api/payments/{uuid}']!['put']!;
     const conflict = put.responses['409']!;
