@@ -122,6 +122,16 @@ describe('the API reference at /api/docs and its OpenAPI document', () => {
     for (const path of ['/api/boxes/pairing-codes', '/api/boxes/pair', '/api/boxes']) expect(JSON.stringify(answer(path, '201'))).not.toContain('"string"');
   });
 
+  it('lists only the codes a route names as its own: pairing a box', () => {
+    const codesOf = (path: string, status: string) => Object.keys(document.paths[path]!['post']!.responses[status]!.content!['application/json']!.examples!);
+    expect(codesOf('/api/boxes/pair', '422')).toEqual(['KASSA_PAIRING_CODE']);
+    expect(document.paths['/api/boxes/pair']!['post']!.responses['422']!.description).toBe('Breaks a business rule. Codes: KASSA_PAIRING_CODE.');
+    // A route that needs a user answers 409 KASSA_SETUP_REQUIRED too, before the first admin exists.
+    expect(codesOf('/api/boxes/pairing-codes', '409')).toEqual(['KASSA_CONFLICT', 'KASSA_SETUP_REQUIRED']);
+    // Statuses every route has keep the whole catalogue's codes of that status.
+    expect(codesOf('/api/boxes/pair', '400')).toEqual(errorCodesFor(400));
+  });
+
   it('shows the error shape with the codes of each error status', () => {
     const put = document.paths['/api/payments/{uuid}']!['put']!;
     const conflict = put.responses['409']!;
