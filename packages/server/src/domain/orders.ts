@@ -36,3 +36,26 @@ export function checkOrderCancel({ order }: { order: { state: OrderState; paymen
   const paid = order.payments.filter((p) => PAID_STATES.includes(p.state));
   if (paid.length > 0) throw new KassaError('KASSA_ORDER_TOOK_MONEY', undefined, { payments: paid.map((p) => p.uuid) });
 }
+
+/**
+ * Whether an order needs attention: the money it settled and what it should have disagree. A draft
+ * with a settled card line (the card was charged, the order never validated) needs it until it is
+ * validated or cancelled; a cancelled order needs it while its paid lines took more than its paid
+ * refund lines gave back (a refund refused, failed or still running). A validated order took what
+ * it should. The order search says the same in SQL (repos/order-search.ts).
+ */
+export function orderNeedsAttention({
+  state,
+  payments,
+  refunds,
+}: {
+  state: OrderState;
+  payments: readonly Pick<PaymentLineView, 'state' | 'amountCents' | 'deviceId'>[];
+  refunds: readonly Pick<PaymentLineView, 'state' | 'amountCents'>[];
+}): boolean {
+  const paid = (lines: readonly Pick<PaymentLineView, 'state' | 'amountCents'>[]): number =>
+    lines.filter((l) => PAID_STATES.includes(l.state)).reduce((sum, l) => sum + l.amountCents, 0);
+  if (state === 'draft') return payments.some((p) => p.deviceId !== null && PAID_STATES.includes(p.state));
+  if (state === 'cancelled') return paid(payments) > paid(refunds);
+  return false;
+}

@@ -55,8 +55,9 @@ interface Row {
 /**
  * The orders that match, newest first, one page, and how many match in all. The status and the
  * attention flag are defined here, once: a draft whose paid lines (done, forceDone) cover its total
- * is `paidNotValidated`, any other draft `open`; a draft with a settled card line (a line with a
- * device) needs attention until it is validated or its payment refunded.
+ * is `paidNotValidated`, any other draft `open`. Attention is domain/orders.ts `orderNeedsAttention`
+ * in SQL: a draft with a settled card line (a line with a device) until it is validated or
+ * cancelled, a cancelled order whose paid lines took more than its paid refund lines gave back.
  */
 export async function searchOrders(db: Executor, filter: OrderFilter): Promise<{ items: OrderRow[]; total: number }> {
   const paid = sql.join(PAID_STATES.map((s) => sql.lit(s)));
@@ -80,7 +81,8 @@ export async function searchOrders(db: Executor, filter: OrderFilter): Promise<{
         coalesce(p.paid_cents, 0)::integer as paid_cents, coalesce(p.refunded_cents, 0)::integer as refunded_cents,
         case when o.state = 'paid' then 'validated' when o.state = 'cancelled' then 'cancelled'
           when coalesce(p.paid_cents, 0) >= o.total_cents then 'paidNotValidated' else 'open' end as status,
-        (o.state = 'draft' and coalesce(p.card_paid, false)) as attention
+        ((o.state = 'draft' and coalesce(p.card_paid, false))
+          or (o.state = 'cancelled' and coalesce(p.paid_cents, 0) > coalesce(p.refunded_cents, 0))) as attention
       from orders o
       join pos_sessions s on s.id = o.session_id
       join pos_configs c on c.id = s.pos_config_id
