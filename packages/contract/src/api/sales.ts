@@ -197,7 +197,7 @@ export const OrderSummary = Type.Object({
   status: OrderStatus,
   attention: Type.Boolean({
     description:
-      'Settled money and what it should be disagree: a card payment of this draft order is settled but the order was never validated, or the order was cancelled and kept more than its refunds gave back.',
+      'Settled money and what it should be disagree: a card payment of this draft order is settled but the order was never validated, or the order was cancelled and kept more than its refunds gave back or are giving back (a refund refused or failed).',
   }),
   sessionId: Type.Integer(),
   posConfigId: Type.Integer(),

@@ -40,9 +40,10 @@ export function checkOrderCancel({ order }: { order: { state: OrderState; paymen
 /**
  * Whether an order needs attention: the money it settled and what it should have disagree. A draft
  * with a settled card line (the card was charged, the order never validated) needs it until it is
- * validated or cancelled; a cancelled order needs it while its paid lines took more than its paid
- * refund lines gave back (a refund refused, failed or still running). A validated order took what
- * it should. The order search says the same in SQL (repos/order-search.ts).
+ * validated or cancelled; a cancelled order needs it while its paid lines took more than its refund
+ * lines gave back or are still giving back (a refund refused or failed; one still running is
+ * followed on its own line, and stands in the way of closing by itself). A validated order took
+ * what it should. The order search says the same in SQL (repos/order-search.ts).
  */
 export function orderNeedsAttention({
   state,
@@ -53,9 +54,9 @@ export function orderNeedsAttention({
   payments: readonly Pick<PaymentLineView, 'state' | 'amountCents' | 'deviceId'>[];
   refunds: readonly Pick<PaymentLineView, 'state' | 'amountCents'>[];
 }): boolean {
-  const paid = (lines: readonly Pick<PaymentLineView, 'state' | 'amountCents'>[]): number =>
-    lines.filter((l) => PAID_STATES.includes(l.state)).reduce((sum, l) => sum + l.amountCents, 0);
+  const sum = (lines: readonly Pick<PaymentLineView, 'state' | 'amountCents'>[], states: readonly PaymentLineView['state'][]): number =>
+    lines.filter((l) => states.includes(l.state)).reduce((total, l) => total + l.amountCents, 0);
   if (state === 'draft') return payments.some((p) => p.deviceId !== null && PAID_STATES.includes(p.state));
-  if (state === 'cancelled') return paid(payments) > paid(refunds);
+  if (state === 'cancelled') return sum(payments, PAID_STATES) > sum(refunds, [...PAID_STATES, ...UNSETTLED_STATES]);
   return false;
 }

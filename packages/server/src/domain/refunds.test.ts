@@ -204,9 +204,11 @@ describe('orderNeedsAttention', () => {
     expect(orderNeedsAttention({ state: 'paid', payments: [card('done')], refunds: [] })).toBe(false);
   });
 
-  it('flags a cancelled order that kept more than its refunds gave back: refused, failed or still running', () => {
-    for (const refund of ['retry', 'failed', 'unknown', 'pending'] as const)
+  it('flags a cancelled order that kept more than its refunds gave back: refused or failed, not while one still runs', () => {
+    for (const refund of ['retry', 'failed'] as const)
       expect(orderNeedsAttention({ state: 'cancelled', payments: [card('done')], refunds: [card(refund)] }), refund).toBe(true);
+    for (const refund of ['pending', 'waitingCard', 'unknown', 'mismatch'] as const)
+      expect(orderNeedsAttention({ state: 'cancelled', payments: [card('done')], refunds: [card(refund)] }), refund).toBe(false);
     expect(orderNeedsAttention({ state: 'cancelled', payments: [card('done')], refunds: [card('done')] })).toBe(false);
     expect(orderNeedsAttention({ state: 'cancelled', payments: [card('forceDone')], refunds: [card('forceDone')] })).toBe(false);
     expect(orderNeedsAttention({ state: 'cancelled', payments: [card('retry')], refunds: [] })).toBe(false);

@@ -104,6 +104,9 @@ describe.each(BACKENDS)('closing blockers and refunds of the session on %s', (ba
     const cancelled = await manager.inject({ method: 'PUT', url: `/api/orders/${order.id}/cancellations/${uuid()}`, payload: {} });
     expect(cancelled.statusCode, cancelled.body).toBe(201);
     const cardRefund = cancelled.json<{ refunds: { uuid: string }[] }>().refunds[0]!.uuid;
+    // While its refund runs, the refund stands in the way; the order is not flagged yet.
+    expect((await shop.cashier.inject({ method: 'GET', url: `/api/orders/${order.id}` })).json()).toMatchObject({ attention: false });
+    expect((await preview()).blockers).toMatchObject({ orders: [], refunds: [{ uuid: cardRefund, orderId: order.id }] });
     await boxEvent(cardRefund, 'declined', { result: 'Declined' });
 
     const listed = await shop.cashier.inject({ method: 'GET', url: `/api/orders?attention=true&sessionId=${shop.session.id}` });
