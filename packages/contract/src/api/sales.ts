@@ -176,7 +176,7 @@ export const Order = Type.Object({
   refundedCents: Type.Integer({ description: 'What the refunds gave back (done and forceDone refund lines).' }),
   attention: Type.Boolean({
     description:
-      'Settled money and what it should be disagree: a draft with a settled card payment never validated, or a cancelled order that kept more than it gave back.',
+      'Settled money and what it should be disagree: a draft with a settled card payment never validated, or a cancelled order that kept more than its refunds gave back or are giving back (a refund refused or failed).',
   }),
   createdAt: DateTime,
   validatedAt: Type.Union([DateTime, Type.Null()]),
