@@ -1,6 +1,6 @@
 import type { Order as OrderApi, PosSession as PosSessionApi, PutOrderBody, Receipt, Refund as RefundApi } from '@kassa/contract';
 import { KassaError, notFound } from '../domain/errors.js';
-import { checkOrderCancel, checkOrderValidation } from '../domain/orders.js';
+import { checkOrderCancel, checkOrderValidation, orderNeedsAttention } from '../domain/orders.js';
 import { amountDue, paidAndRunning } from '../domain/payments.js';
 import { PAID_STATES } from '../domain/payment-states.js';
 import type { ReturnedLine } from '../domain/refunds.js';
@@ -75,6 +75,7 @@ export function orderView(o: Order): OrderApi {
     })),
     refunds: o.refunds.map((r) => refundView(o, r)),
     refundedCents: o.refunds.filter((r) => PAID_STATES.includes(r.state)).reduce((sum, r) => sum + r.amountCents, 0),
+    attention: orderNeedsAttention(o),
     createdAt: iso(o.createdAt),
     validatedAt: isoOrNull(o.validatedAt),
     receiptNumber: o.receiptNumber,
