@@ -103,7 +103,7 @@ function TillChoice({
 }) {
   const { t } = useTranslation();
   return (
-    <>
+    <div>
       <select
         {...fieldProps}
         multiple
@@ -118,8 +118,8 @@ function TillChoice({
           </option>
         ))}
       </select>
-      {chosen.length === 0 ? <small>{t('users.tillsAny')}</small> : null}
-    </>
+      {chosen.length === 0 ? <div className="help">{t('users.tillsAny')}</div> : null}
+    </div>
   );
 }
 
