@@ -1,13 +1,16 @@
 // The release as an integrator gets it: `npm run release`, the tarballs installed together into an
-// empty folder away from the repository, and one card payment through the installed server, box
-// and emulated terminal, driven over the HTTP API.
+// empty folder away from the repository (every engines range accepting this Node), and the issue's
+// whole first day on the installed server, box and emulated terminal, driven over the HTTP API:
+// an empty server, its first admin, a box paired by code, the terminal approved, a payment method
+// and a POS, one card payment, the API reference and the metrics.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -148,6 +151,8 @@ describe('npm run release, installed away from the repository', () => {
       expect(manifest).toMatchObject({ license: 'MIT', engines: { node: expect.any(String) } });
       expect(manifest['private']).toBeUndefined();
       expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toContain('MIT License');
+      // The systemd units' Documentation= names this file in /opt/kassa/node_modules.
+      expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/^# /);
       expect(readdirSync(join(dir, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.test\.|test-support/.test(file))).toEqual([]);
     }
     // The web app travels inside the server's package.
@@ -156,18 +161,43 @@ describe('npm run release, installed away from the repository', () => {
     );
   });
 
-  it('gives bins that answer --version and --help', async () => {
+  it('installs only packages whose engines accept this Node', () => {
+    const refused: string[] = [];
+    const visit = (modules: string): void => {
+      if (!existsSync(modules)) return;
+      for (const entry of readdirSync(modules)) {
+        if (entry.startsWith('.')) continue;
+        const names = entry.startsWith('@') ? readdirSync(join(modules, entry)).map((name) => join(entry, name)) : [entry];
+        for (const name of names) {
+          const manifest = join(modules, name, 'package.json');
+          if (!existsSync(manifest)) continue;
+          const { version, engines } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string; engines?: { node?: string } };
+          const range = engines?.node;
+          if (range !== undefined && !semver.satisfies(process.version, range)) refused.push(`${name}@${version} wants node ${range}`);
+          visit(join(modules, name, 'node_modules'));
+        }
+      }
+    };
+    visit(join(install, 'node_modules'));
+    expect(refused, `on ${process.version}`).toEqual([]);
+  });
+
+  it('gives bins that answer --version, --help and -h', async () => {
     for (const bin of BINS) {
       const version = await run(join(install, 'node_modules/.bin', bin), ['--version'], { cwd: install, env: cleanEnv() });
       expect(version.stdout).toMatch(new RegExp(`^${bin} \\d+\\.\\d+\\.\\d+\\n$`));
-      const help = await run(join(install, 'node_modules/.bin', bin), ['--help'], { cwd: install, env: cleanEnv() });
-      expect(help.stdout).toContain(bin);
+      for (const flag of ['--help', '-h']) {
+        const help = await run(join(install, 'node_modules/.bin', bin), [flag], { cwd: install, env: cleanEnv() });
+        expect(help.stdout, `${bin} ${flag}`).toContain(bin);
+      }
     }
   }, 60_000);
 
-  it('starts empty without --demo: the first admin comes from the setup link, and a box pairs by code', async () => {
-    const server = start('kassa-server', ['--port', '0', '--data', join(install, 'first-run'), '--log-level', 'warn']);
-    const [, base, token] = await server.waitFor(/(http:\/\/[^\s/]+)\/#\/setup\/([A-Za-z0-9_-]+)/, 120_000);
+  it('goes from an empty server to a card payment: first admin, a box paired by code, the terminal approved, a method and a POS, docs and metrics', async () => {
+    const metricsToken = 'release-metrics-token-0123456789';
+    const server = start('kassa-server', ['--port', '0', '--data', join(install, 'first-run'), '--metrics-token', metricsToken, '--log-level', 'warn']);
+    const [, base, setupToken] = await server.waitFor(/(http:\/\/[^\s/]+)\/#\/setup\/([A-Za-z0-9_-]+)/, 120_000);
+    expect(server.output()).not.toMatch(/admin:\s/);
     expect(await (await fetch(`${base}/api/setup`)).json()).toEqual({ needed: true });
     const refused = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
@@ -178,59 +208,35 @@ describe('npm run release, installed away from the repository', () => {
     const setup = await fetch(`${base}/api/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, username: 'owner', password: 'the shop keeper secret' }),
+      body: JSON.stringify({ token: setupToken, username: 'owner', password: 'the shop keeper secret' }),
     });
     expect(setup.status).toBe(200);
     const admin = await login(base!, 'owner', 'the shop keeper secret');
+
+    // The box, paired by code; the code works once.
     const code = await admin('POST', '/api/boxes/pairing-codes', { name: 'Counter box' });
     expect(code.status).toBe(201);
-
     const boxData = join(install, 'first-run-box');
-    const paired = await run(
-      join(install, 'node_modules/.bin/kassa-iotbox'),
-      ['pair', '--server', base!, '--code', String(code.json['code']), '--data', boxData],
-      { cwd: install, env: cleanEnv() },
-    );
+    const iotbox = join(install, 'node_modules/.bin/kassa-iotbox');
+    const paired = await run(iotbox, ['pair', '--server', base!, '--code', String(code.json['code']), '--data', boxData], { cwd: install, env: cleanEnv() });
     expect(paired.stdout).toContain('paired as box');
-    const again = await run(
-      join(install, 'node_modules/.bin/kassa-iotbox'),
-      ['pair', '--server', base!, '--code', String(code.json['code']), '--data', join(install, 'other-box')],
-      { cwd: install, env: cleanEnv() },
-    ).catch((error: { code: number; stderr: string }) => error);
-    expect(again).toMatchObject({ code: 1 });
-    start('kassa-iotbox', ['--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', boxData, '--log-level', 'info']);
+    const again = await run(iotbox, ['pair', '--server', base!, '--code', String(code.json['code']), '--data', join(install, 'other-box')], {
+      cwd: install,
+      env: cleanEnv(),
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining('already used') });
+    const box = start('kassa-iotbox', ['--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', boxData, '--log-level', 'info']);
+    const [, started] = await box.waitFor(/^(\{.*"box started".*\})$/m);
+    const { listen, http } = JSON.parse(started!) as { listen: { port: number }; http: { port: number } };
     await eventually('the paired box online', async () => {
       const { json } = await admin('GET', '/api/boxes');
       return (json['items'] as { name: string; online: boolean }[]).find((b) => b.name === 'Counter box' && b.online);
     });
-  }, 180_000);
 
-  it('takes a card payment through the installed server, box and emulated terminal, and serves the web app', async () => {
-    const server = start('kassa-server', ['--demo', '--port', '0', '--data', join(install, 'data'), '--log-level', 'warn']);
-    const [, base] = await server.waitFor(/running at (http:\/\/\S+)/, 120_000);
-    const [, adminName, adminPassword] = await server.waitFor(/admin:\s+(\S+) \/ (\S+)/);
-    const [, cashierName, cashierPassword] = await server.waitFor(/cashier:\s+(\S+) \/ (\S+)/);
-    const [, token] = await server.waitFor(/--token (\S+)/);
-
-    const box = start('kassa-iotbox', [
-      '--listen',
-      '127.0.0.1:0',
-      '--http',
-      '127.0.0.1:0',
-      '--server',
-      base!,
-      '--token',
-      token!,
-      '--data',
-      join(install, 'box'),
-      '--log-level',
-      'info',
-    ]);
-    const [, started] = await box.waitFor(/^(\{.*"box started".*\})$/m);
-    const terminalPort = (JSON.parse(started!) as { listen: { port: number } }).listen.port;
+    // The terminal dials the box and waits for an admin's approval.
     const terminal = start('kassa-terminal', [
       '--box',
-      `127.0.0.1:${terminalPort}`,
+      `127.0.0.1:${listen.port}`,
       '--terminal-id',
       '12345678',
       '--scenario',
@@ -239,36 +245,60 @@ describe('npm run release, installed away from the repository', () => {
       '20',
     ]);
     await terminal.waitFor(/connected/);
-
-    const admin = await login(base!, adminName!, adminPassword!);
-    await eventually('the demo terminal online', async () => {
+    const device = await eventually('the terminal in the devices, new', async () => {
       const { json } = await admin('GET', '/api/devices');
-      return (json['items'] as { terminalId: string; online: boolean }[]).some((d) => d.terminalId === '12345678' && d.online) ? true : undefined;
+      return (json['items'] as { id: number; terminalId: string; online: boolean; approval: string }[]).find((d) => d.terminalId === '12345678' && d.online);
     });
+    expect(device.approval).toBe('new');
+    expect((await admin('POST', `/api/devices/${device.id}/approve`)).json).toMatchObject({ approval: 'approved' });
 
-    const cashier = await login(base!, cashierName!, cashierPassword!);
-    const session = await cashier('POST', '/api/sessions', { posConfigId: 1, openingCashCents: 5000 });
+    // Ingenico on, a bank journal, the card method on the terminal, a POS with it, a product.
+    expect((await admin('PATCH', '/api/company', { name: 'Frituur Release', country: 'BE', ingenicoEnabled: true })).status).toBe(200);
+    const journal = await admin('POST', '/api/journals', { name: 'Bank', type: 'bank' });
+    expect(journal.status).toBe(201);
+    const method = await admin('POST', '/api/payment-methods', {
+      name: 'Card',
+      kind: 'bank',
+      journalId: journal.json['id'],
+      terminal: 'ingenico',
+      deviceId: device.id,
+    });
+    expect(method.status).toBe(201);
+    const pos = await admin('POST', '/api/pos-configs', { name: 'Counter', paymentMethodIds: [method.json['id']] });
+    expect(pos.status).toBe(201);
+    const product = await admin('POST', '/api/products', { name: 'Fries', priceCents: 450, vatRate: 6 });
+    expect(product.status).toBe(201);
+
+    // One card payment at the till (an admin may sell, as a manager may).
+    const session = await admin('POST', '/api/sessions', { posConfigId: pos.json['id'], openingCashCents: 5000 });
     expect(session.status).toBe(201);
     const order = randomUUID();
-    const created = await cashier('PUT', `/api/orders/${order}`, {
-      sessionId: session.json['id'],
-      lines: [
-        { productId: 1, quantity: 2 },
-        { productId: 4, quantity: 1 },
-      ],
-    });
+    const created = await admin('PUT', `/api/orders/${order}`, { sessionId: session.json['id'], lines: [{ productId: product.json['id'], quantity: 2 }] });
     expect(created.status).toBe(201);
     const payment = randomUUID();
-    const requested = await cashier('PUT', `/api/payments/${payment}`, { orderId: order, paymentMethodId: 1, amountCents: created.json['totalCents'] });
+    const requested = await admin('PUT', `/api/payments/${payment}`, {
+      orderId: order,
+      paymentMethodId: method.json['id'],
+      amountCents: created.json['totalCents'],
+    });
     expect(requested.status).toBe(201);
     const done = await eventually('the payment done', async () => {
-      const { json } = await cashier('GET', `/api/payments/${payment}`);
-      const read = json['payment'] as { state: string };
-      return read.state === 'done' ? json : undefined;
+      const { json } = await admin('GET', `/api/payments/${payment}`);
+      return (json['payment'] as { state: string }).state === 'done' ? json : undefined;
     });
     expect((done['history'] as unknown[]).length).toBeGreaterThan(2);
-    expect((await cashier('POST', `/api/orders/${order}/validate`)).status).toBe(200);
+    expect((await admin('POST', `/api/orders/${order}/validate`)).status).toBe(200);
 
+    // The API reference, the metrics of the server (token) and of the box, the web app.
+    const docs = await fetch(`${base}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toContain('text/html');
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const serverMetrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+    expect(serverMetrics).toContain('kassa_boxes_connected 1');
+    expect(serverMetrics).toContain('kassa_payments{state="done",method="Card"} 1');
+    const boxMetrics = await (await fetch(`http://127.0.0.1:${http.port}/metrics`)).text();
+    expect(boxMetrics).toContain('kassa_box_uplink_state{state="ready"} 1');
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toBe(readFileSync(join(ROOT, 'packages/web/dist/index.html'), 'utf8'));

@@ -1,4 +1,4 @@
-import { transactionIdFromUuid } from '@kassa/protocol';
+import { transactionIdFromUuid } from '@kassa/contract';
 import type { TerminalHandle } from '@kassa/terminal-sim';
 import type { ApiClient } from './api.js';
 import type { Till } from './till.js';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { BOX_CONTRACT_VERSION, boxUplinkUrl, MAX_BOX_TERMINALS, MAX_UPLINK_MESSAGE_BYTES } from '@kassa/contract';
+import { BOX_CONTRACT_VERSION, boxUplinkUrl, MAX_BOX_TERMINALS, MAX_UPLINK_MESSAGE_BYTES, transactionIdFromUuid } from '@kassa/contract';
 import type { ApiAnswer, ApiClient } from './api.js';
 import { Random } from './random.js';
 
 /**
  * A hostile box: it holds a valid box token, and sends the server malformed, oversized,
- * out-of-order and forged messages — results naming another terminal, another transaction or
+ * out-of-order and forged messages — results naming another terminal, another transaction (or none once one was reported sent) or
  * another amount, results for the payments of another box, hellos larger than a box can hold,
  * floods of events about nothing. The server must neither crash nor wedge (a normal payment goes
  * through afterwards), and no payment may be settled against the rules: a forged answer settles
@@ -250,16 +250,24 @@ export async function hostileBox(options: HostileBoxOptions): Promise<HostileBox
     box.send({ type: 'commandReceived', commandId: start['commandId'] });
     const amount = till.amountCents;
 
-    // Forged and out-of-order answers about a payment this box was asked to run.
-    const transactionId = String(random.int(1, 1_000_000_000));
+    // Forged and out-of-order answers about a payment this box was asked to run: another terminal,
+    // another transaction than the payment's own (before and after the box reports sending it),
+    // and, once it was reported sent, events that leave the transaction out.
+    const transactionId = transactionIdFromUuid(uuid).toString();
+    const forgedId = String(random.int(1, 1_000_000_000));
     await box.event(result(uuid, 'NOT-THE-TERMINAL', transactionId, 1));
     await box.event(result(uuid, 'IMPOSTOR-T', transactionId, amount));
+    await box.event(result(uuid, terminalId, forgedId, amount));
     await box.event({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'IMPOSTOR-T', reason: 'forged' });
     await box.event({ kind: 'transactionSent', paymentUuid: uuid, terminalId, transactionId, amountCents: amount });
-    await box.event({ kind: 'transactionSent', paymentUuid: uuid, terminalId, transactionId: `${transactionId}9`, amountCents: amount });
-    await box.event(result(uuid, terminalId, `${transactionId}9`, amount));
+    await box.event({ kind: 'transactionSent', paymentUuid: uuid, terminalId, transactionId: forgedId, amountCents: amount });
+    await box.event(result(uuid, terminalId, forgedId, amount));
     await box.event({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'IMPOSTOR-T', accepted: true, resultCode: 0 });
     await box.event({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'IMPOSTOR-T', reason: 'forged' });
+    await box.event({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId, reason: 'forged without its transaction' });
+    await box.event({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId, reason: 'forged without its transaction' });
+    await box.event({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId, accepted: true, resultCode: 0 });
+    await box.event({ kind: 'transactionStage', paymentUuid: uuid, terminalId, stage: 'WaitingForCard', stageId: 1 });
     await expectState(till, uuid, ['waiting'], 'after forged answers');
     if ((await till.validate(orderId)).status !== 409) problems.push('an order validated on forged answers');
 
@@ -311,9 +319,9 @@ export async function hostileBox(options: HostileBoxOptions): Promise<HostileBox
     const nextStart = await honest.waitFor((m) => m['type'] === 'command' && (m['command'] as Json)['paymentUuid'] === next);
     if (nextStart === undefined) problems.push('the start command of a normal payment never reached the box');
     else honest.send({ type: 'commandReceived', commandId: nextStart['commandId'] });
-    const nextId = String(random.int(1, 1_000_000_000));
+    const nextId = transactionIdFromUuid(next).toString();
     await honest.event({ kind: 'transactionSent', paymentUuid: next, terminalId, transactionId: nextId, amountCents: amount });
-    await honest.event({ kind: 'transactionStage', paymentUuid: next, terminalId, stage: 'WaitingForCard', stageId: 1 });
+    await honest.event({ kind: 'transactionStage', paymentUuid: next, terminalId, stage: 'WaitingForCard', stageId: 1, transactionId: nextId });
     await honest.event(result(next, terminalId, nextId, amount));
     await expectState(till, next, ['done'], 'a normal payment');
     const validated = await till.validate(nextOrder);

@@ -113,4 +113,35 @@ describe('verify', () => {
     ];
     expect(rules(facts({ ledger: [sale, back], started, payments: doubled }))).toContain('refunds within paid');
   });
+
+  it('accepts a cancelled order whose payments were refunded in full, and names one that kept money', () => {
+    const cancelled = {
+      ledger: [
+        { terminalId: 't1', transactionId: '1', amountCents: 1200, result: 'Approved', kind: 'purchase' as const },
+        { terminalId: 't1', transactionId: '2', amountCents: 1200, result: 'Approved', kind: 'refund' as const },
+      ],
+      started: [
+        { terminalId: 't1', transactionId: '1' },
+        { terminalId: 't1', transactionId: '2' },
+      ],
+      payments: [payment({ uuid: 'p1', transactionId: '1' }), payment({ uuid: 'r1', transactionId: '2', kind: 'refund' })],
+      orders: [{ id: 'o1', state: 'cancelled', totalCents: 1200 }],
+    };
+    expect(verify(facts(cancelled)).findings).toEqual([]);
+    const refused = facts({
+      ...cancelled,
+      ledger: [cancelled.ledger[0]!, { ...cancelled.ledger[1]!, result: 'Declined' }],
+      payments: [cancelled.payments[0]!, payment({ uuid: 'r1', transactionId: '2', kind: 'refund', state: 'retry' })],
+    });
+    expect(verify(refused).findings).toEqual([
+      { rule: 'order paid total', order: 'o1', detail: 'cancelled although 1200 cents were received and 0 given back' },
+    ]);
+    const noAnswer = facts({
+      ...cancelled,
+      ledger: [cancelled.ledger[0]!],
+      payments: [cancelled.payments[0]!, payment({ uuid: 'r1', transactionId: '2', kind: 'refund', state: 'unknown' })],
+      stillRunning: new Set(['2']),
+    });
+    expect(verify(noAnswer).findings).toEqual([]);
+  });
 });

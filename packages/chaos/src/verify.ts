@@ -156,7 +156,11 @@ export function verify(facts: RunFacts): Verdict {
   }
 
   // Every order's paid total matches: what the terminals approved plus cash. Refunds (what the
-  // terminals gave back plus cash) never exceed it: no refund doubled, none beyond what was paid.
+  // terminals gave back plus cash) never exceed it: no refund doubled, none beyond what was paid;
+  // a cancelled order gave back all it took.
+  const noAnswerRefund = new Set(
+    facts.payments.filter((p) => p.kind === 'refund' && p.card && OPEN.has(p.state) && facts.stillRunning.has(p.transactionId)).map((p) => p.orderId),
+  );
   const paidOf = new Map<string, number>();
   const refundedOf = new Map<string, number>();
   for (const payment of facts.payments) {
@@ -170,12 +174,17 @@ export function verify(facts: RunFacts): Verdict {
     const paid = paidOf.get(order.id) ?? 0;
     if (order.state === 'paid' && paid !== order.totalCents)
       findings.push({ rule: 'order paid total', order: order.id, detail: `paid with ${paid} cents really received of ${order.totalCents}` });
-    if (order.state === 'cancelled' && paid !== 0)
-      findings.push({ rule: 'order paid total', order: order.id, detail: `cancelled although ${paid} cents were received` });
     if (paid > order.totalCents) findings.push({ rule: 'order paid total', order: order.id, detail: `${paid} cents paid on an order of ${order.totalCents}` });
     const refunded = refundedOf.get(order.id) ?? 0;
     if (refunded > paid) findings.push({ rule: 'refunds within paid', order: order.id, detail: `${refunded} cents given back of ${paid} received` });
-    if (refunded > 0 && order.state !== 'paid')
+    // A cancelled order that took money gives it all back (its cancellation's refunds, or a refund
+    // made again): it keeps nothing. A refund still waiting for a terminal that never answered is
+    // counted with the no-answer lines, not held against the order.
+    if (order.state === 'cancelled' && paid > refunded) {
+      if (noAnswerRefund.has(order.id)) count('cancelled: refund waits for a terminal that never answered (no-answer)');
+      else findings.push({ rule: 'order paid total', order: order.id, detail: `cancelled although ${paid} cents were received and ${refunded} given back` });
+    }
+    if (refunded > 0 && order.state === 'draft')
       findings.push({ rule: 'refunds within paid', order: order.id, detail: `${refunded} cents given back on an order that is ${order.state}` });
   }
   count(

@@ -22,7 +22,8 @@ async function pair(argv: readonly string[]): Promise<void> {
   }
   try {
     const { boxId, path } = await pairByCode(args);
-    process.stdout.write(`kassa-iotbox: paired as box ${boxId}; token stored in ${path}\nStart the box with: kassa-iotbox --data ${args.dataDir}\n`);
+    const kept = args.insecure ? `; plain ${new URL(args.server).protocol}// to this server stays allowed (--insecure is kept with the pairing)` : '';
+    process.stdout.write(`kassa-iotbox: paired as box ${boxId}; token stored in ${path}${kept}\nStart the box with: kassa-iotbox --data ${args.dataDir}\n`);
   } catch (error) {
     if (!(error instanceof BoxError)) throw error;
     process.stderr.write(`kassa-iotbox pair: ${error.message}\n`);

@@ -204,6 +204,13 @@ describe('parseConfig', () => {
       expect(parsed.kind === 'run' && parsed.config).toMatchObject({ server: 'https://pos.example.be', token: 'stored-token-123' });
     });
 
+    it('keeps the --insecure given at pairing for the stored plain http server only', () => {
+      const plain = () => ({ server: 'http://192.0.2.7:8080', token: 'stored-token-123', insecure: true });
+      expect(parseConfig([], {}, plain)).toMatchObject({ kind: 'run', config: { server: 'http://192.0.2.7:8080', insecure: true } });
+      expect(codeOf(() => parseConfig([], {}, () => ({ server: 'http://192.0.2.7:8080', token: 'stored-token-123' })))).toBe('BOX_BAD_CONFIG');
+      expect(codeOf(() => parseConfig(['--server', 'http://192.0.2.8:8080'], {}, plain))).toBe('BOX_BAD_CONFIG');
+    });
+
     it('gives way to flags and variables', () => {
       const parsed = parseConfig(['--server', 'https://other.example.be'], { KASSA_BOX_TOKEN: 'env-token-456' }, stored);
       expect(parsed.kind === 'run' && parsed.config).toMatchObject({ server: 'https://other.example.be', token: 'env-token-456' });

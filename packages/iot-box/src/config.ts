@@ -29,6 +29,8 @@ export interface BoxConfig {
 export interface StoredPairing {
   readonly server: string;
   readonly token: string;
+  /** Paired with --insecure over plain http to a server off this machine: the box keeps that choice for this server. */
+  readonly insecure?: boolean;
 }
 
 function logLevel(text: string, name: string): LevelWithSilent {
@@ -98,8 +100,8 @@ export const USAGE = [
   'Usage: kassa-iotbox pair --server URL --code CODE [--data DIR] [--insecure]',
   '',
   'Exchanges the pairing code shown in the back office (Boxes → Pair a box) for the box token,',
-  'stores it with the server URL in DIR/pairing.json (mode 0600); from then on kassa-iotbox',
-  'starts without --server and --token.',
+  'stores it with the server URL (and --insecure, if given) in DIR/pairing.json (mode 0600,',
+  "owned by DIR's owner); from then on kassa-iotbox --data DIR starts without --server and --token.",
   '',
   ...helpLines(PAIR_FLAGS),
   '',
@@ -115,7 +117,8 @@ export function parseConfig(argv: readonly string[], env: Env, stored: (dataDir:
   const pairing = values.server !== undefined && values.token !== undefined ? null : stored(values.data);
   const server = values.server ?? pairing?.server;
   const token = values.token ?? pairing?.token;
-  if (server !== undefined) checkServerUrl(server, values.insecure);
+  const insecure = values.insecure || (pairing?.insecure === true && server === pairing.server);
+  if (server !== undefined) checkServerUrl(server, insecure);
   if (server !== undefined && token === undefined) throw bad('--server needs --token (or KASSA_BOX_TOKEN)');
   if (token !== undefined && !/^[\x21-\x7e]{8,512}$/.test(token)) throw bad('--token must be 8 to 512 printable characters without spaces');
   return {
@@ -129,7 +132,7 @@ export function parseConfig(argv: readonly string[], env: Env, stored: (dataDir:
       allow: values.allow,
       logLevel: values['log-level'],
       transactionTimeoutMs: values['transaction-timeout'] * 1000,
-      insecure: values.insecure,
+      insecure,
     },
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { transactionIdFromUuid } from '@kassa/protocol';
+import { transactionIdFromUuid } from '@kassa/contract';
 import { JOURNAL_FILE } from '../src/journal/journal.js';
 import { FakeServer } from '../src/test-support/fake-server.js';
 import { startTestBox } from '../src/test-support/harness.js';

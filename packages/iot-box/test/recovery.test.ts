@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isTyped, transactionIdFromUuid } from '@kassa/protocol';
+import { transactionIdFromUuid } from '@kassa/contract';
+import { isTyped } from '@kassa/protocol';
 import { FakeServer } from '../src/test-support/fake-server.js';
 import { startTestBox, tempDir } from '../src/test-support/harness.js';
 import { RawTerminal } from '../src/test-support/raw-terminal.js';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { transactionIdFromUuid } from '@kassa/protocol';
-import type { BoxEvent } from '@kassa/contract';
+import { transactionIdFromUuid, type BoxEvent } from '@kassa/contract';
 import { buildBox, freeTcpPort, spawnBox, type ChildBox } from '../src/test-support/child-box.js';
 import { FakeServer } from '../src/test-support/fake-server.js';
 import { removeDir, tempDir } from '../src/test-support/harness.js';

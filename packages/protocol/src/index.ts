@@ -37,7 +37,6 @@ export {
 } from './enums.js';
 export { BODY_TAGS, Tag, type FieldFormat, type RawKey, type TagSpec } from './tags.js';
 export { SequenceCounter, nextSequence } from './sequence.js';
-export { transactionIdFromUuid, TRANSACTION_ID_BITS } from './transaction-id.js';
 export { messageFromJson, messageToJson, type JsonValue } from './json.js';
 export { parseTree } from './tlv-tree.js';
 export { crc32 } from './crc32.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKUP_FLAGS, CliError, CREATE_ADMIN_FLAGS, parseCli, RUN_FLAGS, USAGE } from './cli-args.js';
+import { BACKUP_FLAGS, CliError, CREATE_ADMIN_FLAGS, createAdminCommand, parseCli, RUN_FLAGS, USAGE } from './cli-args.js';
 
 const run = (argv: string[], env: Record<string, string> = {}) => {
   const command = parseCli(argv, env);
@@ -214,5 +214,27 @@ describe('the server command line, flag by flag', () => {
         if ('env' in flag) expect(USAGE).toContain(flag.env);
       }
     }
+  });
+});
+
+describe('createAdminCommand', () => {
+  it("names the running server's embedded data folder as an absolute path, to run with the server stopped", () => {
+    expect(createAdminCommand({ dataDir: '/var/lib/kassa' })).toEqual({
+      command: 'kassa-server create-admin --username NAME --data /var/lib/kassa',
+      note: 'with this server stopped: the embedded database opens in one process at a time',
+    });
+    expect(createAdminCommand({ dataDir: 'data' }).command).toBe(`kassa-server create-admin --username NAME --data ${process.cwd()}/data`);
+    expect(createAdminCommand({ dataDir: "/srv/o'neil shop" }).command).toBe("kassa-server create-admin --username NAME --data '/srv/o'\\''neil shop'");
+  });
+
+  it("names the running server's PostgreSQL database without its password", () => {
+    expect(createAdminCommand({ dataDir: 'data', databaseUrl: 'postgres://kassa:s3cret@db.local:5432/kassa' })).toEqual({
+      command: "kassa-server create-admin --username NAME --database-url 'postgres://kassa:***@db.local:5432/kassa'",
+      note: "the database's password where *** stands",
+    });
+    expect(createAdminCommand({ dataDir: 'data', databaseUrl: 'postgres://kassa@localhost/kassa' })).toEqual({
+      command: 'kassa-server create-admin --username NAME --database-url postgres://kassa@localhost/kassa',
+      note: 'also while this server runs',
+    });
   });
 });

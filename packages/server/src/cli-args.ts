@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { helpLines, readFlags, type Env, type Flags } from './flags.js';
 import type { LogLevel, ServerOptions } from './main.js';
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, LOG_LEVELS } from './main.js';
@@ -186,6 +187,31 @@ function parseRestore(argv: readonly string[], env: Env): CliCommand {
   const from = parsed.positionals[0];
   if (from === undefined) throw bad('restore needs the backup FILE');
   return { kind: 'restore', dataDir: parsed.values.data, from };
+}
+
+/** A word as a POSIX shell reads it back: bare when plain, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_/.:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The create-admin command that reaches the database this server runs on: its absolute --data
+ * folder, or its --database-url with the password replaced by *** (never printed).
+ */
+export function createAdminCommand(target: DatabaseTarget): { command: string; note: string } {
+  if (target.databaseUrl === undefined) {
+    return {
+      command: `kassa-server create-admin --username NAME --data ${shellWord(resolve(target.dataDir))}`,
+      note: 'with this server stopped: the embedded database opens in one process at a time',
+    };
+  }
+  const url = new URL(target.databaseUrl);
+  const redacted = url.password !== '';
+  if (redacted) url.password = '***';
+  return {
+    command: `kassa-server create-admin --username NAME --database-url ${shellWord(url.toString())}`,
+    note: redacted ? "the database's password where *** stands" : 'also while this server runs',
+  };
 }
 
 /** Reads flags (which win) and environment variables into server options; a bad value is a CliError. */

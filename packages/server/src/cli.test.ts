@@ -1,5 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -59,4 +61,44 @@ describe('kassa-server command line', () => {
     expect(status === 0 ? result.stdout : result.stderr).toMatch(line);
     if (status !== 0) expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
+});
+
+describe('kassa-server on an empty database', () => {
+  it('prints the create-admin command for its own data folder, which then creates the admin there from any folder', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kassa-first-run-'));
+    try {
+      // A relative --data, as a person types it: the printed command must still reach it from elsewhere.
+      const server = spawn(process.execPath, [bin, '--port', '0', '--data', 'shop-data', '--log-level', 'warn'], {
+        cwd: home,
+        env: { PATH: process.env['PATH'] ?? '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      const printed = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no create-admin command printed:\n${output}`)), 60_000);
+        server.stdout.on('data', () => {
+          const match = /^ {4}(kassa-server create-admin .*)$/m.exec(output);
+          if (match === null) return;
+          clearTimeout(timer);
+          resolve(match[1]!);
+        });
+      });
+      server.kill('SIGTERM');
+      await exited;
+      expect(output).toContain('or in a shell (with this server stopped');
+      expect(printed).toBe(`kassa-server create-admin --username NAME --data ${join(home, 'shop-data')}`);
+      const args = printed.replace('NAME', 'owner').split(' ').slice(1);
+      const created = spawnSync(process.execPath, [bin, ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', KASSA_ADMIN_PASSWORD: 'the shop keys 2026' },
+        timeout: 60_000,
+      });
+      expect(created.stderr).toBe('');
+      expect(created.stdout).toBe('admin owner created\n');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

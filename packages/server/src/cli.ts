@@ -1,4 +1,4 @@
-import { CliError, parseCli, USAGE } from './cli-args.js';
+import { CliError, createAdminCommand, parseCli, USAGE, type DatabaseTarget } from './cli-args.js';
 import { backup, createAdmin, restore } from './commands.js';
 import { BackupError } from './db/backup.js';
 import { isKassaError } from './domain/errors.js';
@@ -9,14 +9,16 @@ import { restrictNewFiles } from './private-files.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function printSetup(server: RunningServer): void {
+function printSetup(server: RunningServer, target: DatabaseTarget): void {
   if (server.setupUrl === undefined) return;
+  const { command, note } = createAdminCommand(target);
   process.stdout.write(
     [
       '',
       `kassa is running at ${server.url} and has no admin yet. Create the first one:`,
       `  in a browser: ${server.setupUrl}`,
-      '  or in a shell: kassa-server create-admin --username NAME',
+      `  or in a shell (${note}):`,
+      `    ${command}`,
       'The link works once, until an admin exists.',
       '',
     ].join('\n'),
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   // Only once a stop request is handled: whoever waits for this banner may send one at once.
   printDemo(server);
-  printSetup(server);
+  printSetup(server, command.options);
 }
 
 main().catch((error: unknown) => {

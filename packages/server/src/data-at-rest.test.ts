@@ -36,13 +36,22 @@ describe('the server data folder', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('is created 0700 with the demo secrets 0600, and an existing one loses group and other rights', async () => {
+  it('is created 0700 with the demo secrets 0600 and the embedded database owner-only, and an existing one loses group and other rights', async () => {
     const dataDir = join(root, 'fresh', 'data');
-    const server = await startServer({ port: 0, dataDir, demo: true, logLevel: 'silent', webDist: null });
-    await server.close();
+    // As npm start and any embedder call it: in this process, whatever umask it had.
+    const before = process.umask(0o022);
+    try {
+      const server = await startServer({ port: 0, dataDir, demo: true, logLevel: 'silent', webDist: null });
+      await server.close();
+    } finally {
+      process.umask(before);
+    }
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(join(dataDir, 'pglite'))).toBe(0o700);
     expect(mode(join(dataDir, DEMO_FILE))).toBe(0o600);
+    const found = modes(dataDir);
+    expect(found.size).toBeGreaterThan(100);
+    expect([...found].filter(([, m]) => (m & 0o077) !== 0).map(([path]) => path)).toEqual([]);
 
     chmodSync(dataDir, 0o755);
     chmodSync(join(dataDir, DEMO_FILE), 0o644);

@@ -9,7 +9,7 @@ import type { DemoData } from './demo.js';
 import { seedDemo } from './demo.js';
 import type { LogLevel } from './logger.js';
 import { createLogger, logFormatFor } from './logger.js';
-import { makePrivateDir } from './private-files.js';
+import { makePrivateDir, restrictNewFiles } from './private-files.js';
 import { openSetup, setupLink } from './services/setup.js';
 
 export { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -89,6 +89,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.preparedStatements === false ? { preparedStatements: false } : {}),
   });
   if (chosen.kind === 'pglite' || options.demo === true) makePrivateDir(dataDir);
+  // PGlite creates its files with the process's umask: whoever starts the server (the command, npm
+  // start, a test), the embedded database's files are the owner's only.
+  if (chosen.kind === 'pglite') restrictNewFiles();
   if (chosen.kind === 'pglite' && (await serverHoldsData(dataDir)))
     throw new BackupError('KASSA_BACKUP_DATA_IN_USE', `another kassa-server runs on the data folder ${dataDir}`);
   const database = await openDatabase(

@@ -19,8 +19,9 @@ export function makePrivateDir(path: string): void {
 }
 
 /**
- * What the `kassa-server` command does first: every file this process creates, the embedded
- * database's included (PGlite creates its files with the process's umask), is the owner's only.
+ * What the `kassa-server` command does first, and startServer before it opens an embedded
+ * database: every file this process creates, the embedded database's included (PGlite creates its
+ * files with the process's umask), is the owner's only.
  */
 export function restrictNewFiles(): void {
   process.umask(0o077);

@@ -99,7 +99,7 @@ describe('the README: deploying in a shop', () => {
   const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
   const restoredUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${restoredDatabase}`);
   const metricsToken = randomBytes(24).toString('hex');
-  const boxData = join(dir, 'kassa-box');
+  const boxData = join(dir, 'kassa-iotbox');
   const children: ChildProcess[] = [];
   let url = '';
 
@@ -124,7 +124,21 @@ describe('the README: deploying in a shop', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     const server = start(
-      ['kassa-server', '--host', '127.0.0.1', '--port', String(port), '--public-url', url, '--metrics-token', metricsToken, '--log-level', 'warn'],
+      [
+        'kassa-server',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--public-url',
+        url,
+        '--trust-proxy',
+        '127.0.0.1',
+        '--metrics-token',
+        metricsToken,
+        '--log-level',
+        'warn',
+      ],
       env,
     );
     children.push(server.child);
@@ -192,6 +206,24 @@ describe('the README: deploying in a shop', () => {
       await database.close();
     }
   }, 300_000);
+
+  it("points to the services and the proxy, pairs into the box service's state directory, and keeps plain HTTP off the network", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Deploying in a shop'), readme.indexOf('\n## ', readme.indexOf('## Deploying in a shop') + 3));
+    for (const file of ['deploy/systemd/kassa-server.service', 'deploy/systemd/kassa-iotbox.service', 'deploy/nginx/kassa.conf']) {
+      expect(section).toContain(`](${file})`);
+    }
+    const unit = readFileSync(join(root, 'deploy/systemd/kassa-iotbox.service'), 'utf8');
+    const stateDir = /^Environment=KASSA_BOX_DATA=(\S+)$/m.exec(unit)?.[1];
+    const pair = readmeCommands().find((words) => words[0] === 'kassa-iotbox' && words[1] === 'pair');
+    const run = readmeCommands().find((words) => words[0] === 'kassa-iotbox' && words[1] !== 'pair');
+    expect(pair?.[pair.indexOf('--data') + 1]).toBe(stateDir);
+    expect(run).toEqual(['kassa-iotbox', '--data', stateDir]);
+    const server = readmeCommands().find((words) => words[0] === 'kassa-server' && words[1]?.startsWith('--'));
+    expect(server).toEqual(expect.arrayContaining(['--trust-proxy', '--public-url']));
+    expect(server?.[server.indexOf('--host') + 1]).toBe('127.0.0.1');
+    expect(section).not.toContain('--host 0.0.0.0');
+  });
 
   it('has run every command the section shows, with its flags', () => {
     const commands = readmeCommands();

@@ -29,6 +29,8 @@ export interface TerminalOptions {
   keepAliveIntervalMs?: number;
   /** How long to wait for a KeepAliveResponse before reconnecting (default: the interval, at least 1 s). */
   keepAliveTimeoutMs?: number;
+  /** How long a transaction that will never answer (no-answer) keeps the terminal busy before it gives up, ms (default 120 000). */
+  noAnswerGiveUpMs?: number;
   /** Wait for `press('card')` / `press('pin-ok')` instead of pressing them after the stage delay (interactive mode). */
   manualKeys?: boolean;
   /** SerialNumber (tag 82) of the VersionInformationResponse; default derived from the model and TerminalId. */
@@ -53,6 +55,7 @@ export interface ResolvedOptions {
   readonly logger: ((line: Record<string, unknown>) => void) | undefined;
   readonly keepAliveIntervalMs: number | undefined;
   readonly keepAliveTimeoutMs: number | undefined;
+  readonly noAnswerGiveUpMs: number;
   readonly manualKeys: boolean;
   readonly serialNumber: string;
   readonly localAddress: string | undefined;
@@ -61,6 +64,8 @@ export interface ResolvedOptions {
 export const DEFAULT_PORT = 9000;
 export const DEFAULT_PROTOCOL_ID = '00000100';
 export const DEFAULT_STAGE_DELAY_MS = 20;
+/** A no-answer transaction gives up after two minutes when the box neither cancels it nor asks for it. */
+export const DEFAULT_NO_ANSWER_GIVE_UP_MS = 120_000;
 const MAX_DELAY_MS = 3_600_000;
 
 function bad(reason: string): SimError {
@@ -137,6 +142,7 @@ export function resolveOptions(options: TerminalOptions): ResolvedOptions {
     keepAliveIntervalMs:
       options.keepAliveIntervalMs === undefined ? undefined : integerIn('keepAliveIntervalMs', options.keepAliveIntervalMs, 10, MAX_DELAY_MS),
     keepAliveTimeoutMs: options.keepAliveTimeoutMs === undefined ? undefined : integerIn('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 10, MAX_DELAY_MS),
+    noAnswerGiveUpMs: integerIn('noAnswerGiveUpMs', options.noAnswerGiveUpMs ?? DEFAULT_NO_ANSWER_GIVE_UP_MS, 10, MAX_DELAY_MS),
     manualKeys: options.manualKeys === true,
     serialNumber: options.serialNumber ?? serialNumberOf(model, options.terminalId),
     localAddress: options.localAddress,

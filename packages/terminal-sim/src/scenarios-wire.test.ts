@@ -1,4 +1,4 @@
-import { TlvErrorCode } from '@kassa/protocol';
+import { TlvErrorCode, TransactionResult } from '@kassa/protocol';
 import { describe, expect, it } from 'vitest';
 import { useBox } from './test-support/harness.js';
 import { waitUntil } from './test-support/wait.js';
@@ -166,6 +166,44 @@ describe('the amount-rule scenario', () => {
     expect(terminal.ledger.map((e) => [e.transactionId, e.result, e.reportedToBox])).toEqual([
       [205n, 'TechnicalProblem', false],
       [206n, 'Approved', false],
+    ]);
+  });
+
+  it('a terminal left without an answer (05) gives up after the give-up time: the LastTransaction asked meanwhile tells TechnicalProblem, and it is free again', async () => {
+    const { terminal, session } = await start({ scenario: 'amount-rule', noAnswerGiveUpMs: 300 });
+    session.sendTransaction(305n, 1305);
+    await waitUntil(() => session.trace(1).length === CHIP_AND_PIN.length, 'the four stages');
+    session.sendLastTransaction(305n);
+    session.sendTransaction(307n, 1300);
+    expect((await session.waitForFinal(307n)).body.transactionResult).toBe(TransactionResult.Error);
+    expect(terminal.ledger).toEqual([]);
+    const last = await session.waitFor((m) => m.type === 'LastTransactionResponse', 'LastTransactionResponse');
+    expect(last.body).toMatchObject({ transactionId: 305n, transactionResult: TransactionResult.TechnicalProblem });
+    expect(terminal.ledger.map((e) => [e.transactionId, e.result, e.reportedToBox])).toEqual([[305n, 'TechnicalProblem', false]]);
+    session.sendTransaction(306n, 1300);
+    expect((await session.waitForFinal(306n)).body.transactionResult).toBe(0);
+    // The result of the transaction that never answered was never sent.
+    expect(session.trace(1)).not.toContain('TransactionResponse:TechnicalProblem');
+  });
+
+  it('a terminal left without an answer is free again once the box cancels (too late to stop it) or the give-up time passes', async () => {
+    const { terminal, session } = await start({ scenario: 'amount-rule', noAnswerGiveUpMs: 300 });
+    session.sendTransaction(405n, 1405);
+    await waitUntil(() => session.trace(1).length === CHIP_AND_PIN.length, 'the four stages');
+    session.sendCancel();
+    const cancel = await session.waitFor((m) => m.type === 'CancelResponse', 'CancelResponse');
+    expect(cancel.body.resultCode).not.toBe(0);
+    session.sendTransaction(406n, 1400);
+    expect((await session.waitForFinal(406n)).body.transactionResult).toBe(0);
+    session.sendTransaction(505n, 1505);
+    await waitUntil(() => terminal.ledger.length === 3, 'the give-up time');
+    session.sendTransaction(506n, 1500);
+    expect((await session.waitForFinal(506n)).body.transactionResult).toBe(0);
+    expect(terminal.ledger.map((e) => [e.transactionId, e.result, e.reportedToBox])).toEqual([
+      [405n, 'TechnicalProblem', false],
+      [406n, 'Approved', true],
+      [505n, 'TechnicalProblem', false],
+      [506n, 'Approved', true],
     ]);
   });
 

@@ -291,12 +291,27 @@ class Terminal implements TerminalHandle {
     );
     this.current = tx;
     this.stepping.add(tx);
+    this.giveUpLater(tx);
     this.events.emit('transaction-started', { transactionId: id, amountCents: amount, kind });
     tx.start();
   }
 
+  /** A transaction that will never answer keeps the terminal busy only so long: then it gives up. */
+  private giveUpLater(tx: Transaction): void {
+    setTimeout(() => {
+      if (tx.isFinished || this.closed || this.current !== tx) return;
+      if (!tx.abandon()) this.giveUpLater(tx);
+    }, this.options.noAnswerGiveUpMs).unref();
+  }
+
   private cancelRequest(link: Link): void {
     const tx = this.current;
+    if (tx?.isHanging) {
+      // Too late to stop what the terminal sent for authorisation, but the box stops waiting: the terminal gives up and is free again.
+      this.sendOn(link, 'CancelResponse', { resultCode: SimResultCode.CancelTooLate });
+      tx.abandon();
+      return;
+    }
     if (tx && tx.canBeCancelled) {
       this.sendOn(link, 'CancelResponse', { resultCode: SimResultCode.Ok });
       tx.stopNow();
@@ -307,6 +322,7 @@ class Terminal implements TerminalHandle {
   }
 
   private lastTransactionRequest(link: Link, body: Body): void {
+    // About a transaction still running (no-answer too) the answer waits until it finishes, or gives up.
     const tx = this.current;
     if (tx && !tx.isFinished && body.transactionId === tx.id) {
       this.lastWaiters.push({ id: tx.id, link });

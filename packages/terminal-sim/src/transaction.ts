@@ -105,11 +105,17 @@ export class Transaction {
     this.finish({ result: 'Stopped' });
   }
 
-  /** The connection died while nothing more was going to happen: the terminal gives up (TechnicalProblem, unreported). */
-  abandon(): void {
-    if (!this.isHanging) return;
+  /**
+   * Nothing more was going to happen (no-answer) and the terminal gives up: the connection died,
+   * the box cancelled or asked for the last transaction, or the give-up time passed. It records
+   * TechnicalProblem, unreported: the answer is never sent, only LastTransaction tells it.
+   * Returns whether it gave up.
+   */
+  abandon(): boolean {
+    if (!this.isHanging) return false;
     this.halt();
-    this.finish({ result: 'TechnicalProblem', tickets: false });
+    this.finish({ result: 'TechnicalProblem', tickets: false }, false);
+    return true;
   }
 
   /** Stops every timer for good (the terminal closes). */
@@ -165,7 +171,7 @@ export class Transaction {
     this.env.screen(text);
   }
 
-  private finish(step: { result: ResultName; authorisationCode?: string; cardBrand?: string; tickets?: boolean }): void {
+  private finish(step: { result: ResultName; authorisationCode?: string; cardBrand?: string; tickets?: boolean }, report = true): void {
     this.done = true;
     this.stage = 'Finished';
     const card = cardFor(this.id);
@@ -204,7 +210,7 @@ export class Transaction {
       ...(withCard ? { cardBrandIdentifier: brandId } : {}),
       ...(tickets ? { tickets } : {}),
     };
-    const reportedToBox = this.env.send('TransactionResponse', body);
+    const reportedToBox = report && this.env.send('TransactionResponse', body);
     this.env.screen(`${stageText(this.env.language, 'Finished')}: ${result}`);
     const entry: LedgerEntry = {
       transactionId: this.id,

@@ -14,6 +14,9 @@ export const User = Type.Object({
   role: Role,
   active: Type.Boolean(),
   hasPin: Type.Boolean({ description: 'Whether the user has an approval PIN (used while the user is a manager or an admin).' }),
+  posConfigIds: Type.Array(Type.Integer(), {
+    description: 'The POS configurations this user may open a session on while a cashier (an admin sets them); empty: any POS.',
+  }),
   /** In the users list: until when failed logins lock this username (an admin can unlock it), or null. */
   lockedUntil: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
@@ -38,6 +41,8 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_WEAKNESSES = ['too-short', 'common', 'predictable', 'personal'] as const;
 export type PasswordWeakness = (typeof PASSWORD_WEAKNESSES)[number];
 const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 256 });
+/** The POS a cashier may open; an empty list: any POS. */
+const Tills = Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000, uniqueItems: true });
 
 export const CreateUserBody = Type.Object(
   {
@@ -46,6 +51,7 @@ export const CreateUserBody = Type.Object(
     password: NewPassword,
     role: Role,
     pin: Type.Optional(Pin),
+    posConfigIds: Type.Optional(Tills),
   },
   { additionalProperties: false },
 );
@@ -73,6 +79,7 @@ export const UpdateUserBody = Type.Object(
     password: Type.Optional(NewPassword),
     /** A new approval PIN, or null to remove it. */
     pin: Type.Optional(Type.Union([Pin, Type.Null()])),
+    posConfigIds: Type.Optional(Tills),
   },
   { additionalProperties: false },
 );

@@ -49,6 +49,12 @@ export type PairingCode = Static<typeof PairingCode>;
 /** What the box sends to POST /api/boxes/pair: the code, with or without its dash. */
 export const PairWithCodeBody = Type.Object({ code: Type.String({ pattern: PAIRING_CODE_PATTERN }) }, { additionalProperties: false });
 export type PairWithCodeBody = Static<typeof PairWithCodeBody>;
+/**
+ * Why POST /api/boxes/pair refused a code (`details.reason` of KASSA_PAIRING_CODE): no such code
+ * (mistyped), past its ten minutes, or already exchanged by a box. `kassa-iotbox pair` says which.
+ */
+export const PAIRING_REFUSALS = ['unknown', 'expired', 'used'] as const;
+export type PairingRefusal = (typeof PAIRING_REFUSALS)[number];
 /** The box's identity and token, given once in exchange for a pairing code. */
 export const BoxCredentials = Type.Object({ boxId: Type.String(), token: Type.String() });
 export type BoxCredentials = Static<typeof BoxCredentials>;

@@ -37,6 +37,7 @@ export const CardTotal = Type.Object({
 export type CardTotal = Static<typeof CardTotal>;
 export const SettledPayment = Type.Object({
   uuid: Uuid,
+  refund: Type.Boolean({ description: 'A refund line (money given back), not a payment.' }),
   orderId: Uuid,
   receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
   methodName: Type.String(),
@@ -48,8 +49,31 @@ export const SettledPayment = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
 });
 export type SettledPayment = Static<typeof SettledPayment>;
-/** The figures of a session before it is counted: what the closing form shows. */
-export const ClosingPreview = Type.Object({
+/** An order that stands in the way of closing: a draft, or an order that needs attention. */
+export const BlockingOrder = Type.Object({
+  id: Uuid,
+  state: Type.Union([Type.Literal('draft'), Type.Literal('paid'), Type.Literal('cancelled')]),
+  attention: Type.Boolean(),
+  totalCents: Type.Integer(),
+  paidCents: Type.Integer(),
+  refundedCents: Type.Integer(),
+  receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
+});
+/** A refund line of the session still running on a terminal, unknown or waiting for a person. */
+export const BlockingRefund = Type.Object({
+  uuid: Uuid,
+  orderId: Uuid,
+  receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
+  methodName: Type.String(),
+  amountCents: Type.Integer(),
+  state: PaymentState,
+});
+export const ClosingBlockers = Type.Object({
+  orders: Type.Array(BlockingOrder, { description: 'Draft orders, and orders that need attention (settled money and what it should be disagree).' }),
+  refunds: Type.Array(BlockingRefund, { description: 'Refund lines running or unknown: the session closes once they are settled.' }),
+});
+export type ClosingBlockers = Static<typeof ClosingBlockers>;
+const closingFigureProperties = {
   sessionId: Type.Integer(),
   openingCashCents: Type.Integer(),
   cashSalesCents: Type.Integer({ description: 'Cash lines, already net of the change.' }),
@@ -60,12 +84,17 @@ export const ClosingPreview = Type.Object({
   thresholdCents: Type.Integer({ description: 'A difference beyond this many cents needs a manager.' }),
   totals: Type.Array(MethodTotal),
   cards: Type.Array(CardTotal),
-  settledByHand: Type.Array(SettledPayment),
+  settledByHand: Type.Array(SettledPayment, { description: 'Payment and refund lines forced done or marked failed by a person.' }),
+};
+/** The figures of a session before it is counted, and what stands in the way of closing it: what the closing form shows. */
+export const ClosingPreview = Type.Object({
+  ...closingFigureProperties,
+  blockers: ClosingBlockers,
 });
 export type ClosingPreview = Static<typeof ClosingPreview>;
 /** The Z report of a closed session. */
 export const ZReport = Type.Object({
-  ...ClosingPreview.properties,
+  ...closingFigureProperties,
   posConfigId: Type.Integer(),
   posName: Type.String(),
   openedBy: Type.Union([Type.String(), Type.Null()]),
@@ -145,6 +174,10 @@ export const Order = Type.Object({
   payments: Type.Array(OrderPaymentLine, { description: 'The payment lines that took the money (refunds are apart).' }),
   refunds: Type.Array(Refund, { description: 'What was given back, newest last.' }),
   refundedCents: Type.Integer({ description: 'What the refunds gave back (done and forceDone refund lines).' }),
+  attention: Type.Boolean({
+    description:
+      'Settled money and what it should be disagree: a draft with a settled card payment never validated, or a cancelled order that kept more than its refunds gave back or are giving back (a refund refused or failed).',
+  }),
   createdAt: DateTime,
   validatedAt: Type.Union([DateTime, Type.Null()]),
   receiptNumber: Type.Union([Type.Integer(), Type.Null()]),
@@ -162,7 +195,10 @@ export const OrderSummary = Type.Object({
   id: Uuid,
   state: OrderState,
   status: OrderStatus,
-  attention: Type.Boolean({ description: 'A card payment of this draft order is settled but the order was never validated: validate or refund it.' }),
+  attention: Type.Boolean({
+    description:
+      'Settled money and what it should be disagree: a card payment of this draft order is settled but the order was never validated, or the order was cancelled and kept more than its refunds gave back or are giving back (a refund refused or failed).',
+  }),
   sessionId: Type.Integer(),
   posConfigId: Type.Integer(),
   posName: Type.String(),

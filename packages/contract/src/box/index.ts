@@ -5,3 +5,4 @@ export * from './commands.js';
 export * from './events.js';
 export * from './messages.js';
 export * from './validate.js';
+export * from './transaction-id.js';

@@ -5,10 +5,12 @@
 export const BOX_CONTRACT_VERSION = 2;
 
 /**
- * The versions a server accepts in a hello. Version 2 added the `terminalConflict` event; a box of
- * version 1 simply never sends it, so the server speaks both.
+ * The versions a server accepts in a hello. Version 2 added the `terminalConflict` event and names
+ * the transaction on every event about it; the server refuses an event that leaves it out once the
+ * box has reported sending the transaction (DESIGN.md, Security rules), so a version 1 box, which
+ * never names it there, is refused at its hello and must be upgraded.
  */
-export const SUPPORTED_BOX_CONTRACT_VERSIONS: readonly number[] = [1, 2];
+export const SUPPORTED_BOX_CONTRACT_VERSIONS: readonly number[] = [2];
 
 /** Where a box dials the server: `ws(s)://<server>/api/box/uplink`, token in `Authorization: Bearer …`. */
 export const BOX_UPLINK_PATH = '/api/box/uplink';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BOX_UPLINK_PATH, parseBoxToServer, type BoxCommand, type BoxEvent, type BoxToServer } from '@kassa/contract';
+import { BOX_UPLINK_PATH, parseBoxToServer, type BoxCommand, type BoxEvent, type BoxToServer, type PairingRefusal } from '@kassa/contract';
 
 export interface ReceivedEvent {
   readonly id: string;
@@ -18,10 +18,14 @@ export interface FakeServerOptions {
   readonly name?: string;
   /** Answer POST /api/boxes/pair: this code, once, gives the token. */
   readonly pairingCode?: string;
+  /** A code the server once showed, past its ten minutes. */
+  readonly expiredCode?: string;
+  /** Listen on this address instead of 127.0.0.1 (a box's --insecure is for servers off the machine). */
+  readonly host?: string;
 }
 
 /** POST /api/boxes/pair as the server answers it: the code once for the token, else KASSA_PAIRING_CODE. */
-function pairingHandler(code: string | undefined, token: string): (req: IncomingMessage, res: ServerResponse) => void {
+function pairingHandler(code: string | undefined, expired: string | undefined, token: string): (req: IncomingMessage, res: ServerResponse) => void {
   let used = false;
   return (req, res) => {
     if (req.method !== 'POST' || req.url !== '/api/boxes/pair' || code === undefined) return void res.writeHead(404).end();
@@ -30,10 +34,10 @@ function pairingHandler(code: string | undefined, token: string): (req: Incoming
     req.on('end', () => {
       const sent = (JSON.parse(body) as { code?: string }).code?.replace('-', '');
       const json = (status: number, value: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-      if (sent !== code.replace('-', '') || used)
-        return json(422, {
-          error: { code: 'KASSA_PAIRING_CODE', message: 'The pairing code is wrong, expired or already used.', details: { reason: used ? 'used' : 'unknown' } },
-        });
+      const reason: PairingRefusal | null = sent === expired?.replace('-', '') ? 'expired' : sent !== code.replace('-', '') ? 'unknown' : used ? 'used' : null;
+      if (reason !== null) {
+        return json(422, { error: { code: 'KASSA_PAIRING_CODE', message: 'The pairing code is wrong, expired or already used.', details: { reason } } });
+      }
       used = true;
       json(201, { boxId: token.split('.')[0], token });
     });
@@ -69,11 +73,11 @@ export class FakeServer {
 
   static async start(options: FakeServerOptions = {}): Promise<FakeServer> {
     const token = options.token ?? 'test-token-123';
-    const http = createServer(pairingHandler(options.pairingCode, token));
+    const http = createServer(pairingHandler(options.pairingCode, options.expiredCode, token));
     const wss = new WebSocketServer({ noServer: true });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
-      http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+      http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
     const server = new FakeServer(http, wss, (http.address() as AddressInfo).port, { ...options, token });
     http.on('upgrade', (request, socket, head) => {

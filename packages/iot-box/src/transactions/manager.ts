@@ -1,5 +1,5 @@
-import { transactionIdFromUuid, type Body, type TypedMessage } from '@kassa/protocol';
-import { DEFAULT_TRANSACTION_TYPE, type BoxCommand, type BoxCommandOf, type RefusalCode } from '@kassa/contract';
+import { type Body, type TypedMessage } from '@kassa/protocol';
+import { DEFAULT_TRANSACTION_TYPE, transactionIdFromUuid, type BoxCommand, type BoxCommandOf, type RefusalCode } from '@kassa/contract';
 import type { JournalWriter } from '../journal/journal.js';
 import type { FinalEvent, ReleasedRecord, ResumedRecord, StartedRecord, UnknownRecord } from '../journal/records.js';
 import { countSettled, KEEP_SETTLED_TRANSACTIONS, settledBeyondHistory, type JournalState } from '../journal/state.js';

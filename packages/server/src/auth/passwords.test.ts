@@ -37,6 +37,17 @@ describe('new passwords', () => {
     expect(passwordWeakness('1qaz2wsx3edc')).toBe('common');
   });
 
+  it('refuses a common password with digits or symbols around it, or said twice: as guessable as the word', () => {
+    expect(passwordWeakness('password1234')).toBe('common');
+    expect(passwordWeakness('Password!2024')).toBe('common');
+    expect(passwordWeakness('2024!dragon!!')).toBe('common');
+    expect(passwordWeakness('monkeymonkey')).toBe('common');
+    expect(passwordWeakness('SunshineSunshine1')).toBe('common');
+    // A common word inside a longer phrase is not the word: the rule looks at the whole core.
+    expect(passwordWeakness('password in a longer phrase')).toBeNull();
+    expect(passwordWeakness('correct horse battery')).toBeNull();
+  });
+
   it('refuses a repeat or a run of characters, however long, and keeps mixed ones', () => {
     for (const predictable of [
       '123456789012',

@@ -97,18 +97,37 @@ const SHORTEST_USERNAME_CHECKED = 4;
  * username of its user inside it (`cashier1` for `cashier1-2026!`), the first guess of anyone who
  * knows who they attack. Characters are counted as code points.
  */
+/**
+ * A common password with digits and symbols around it (password1234, !qwerty2024), or the same
+ * common word said twice or more (monkeymonkey): as guessable as the word itself, which is what
+ * guessing lists try first. A password of digits and symbols only is left to the other rules.
+ */
+function isCommonVariant(lower: string): boolean {
+  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  if (core.length === 0) return false;
+  if (COMMON.has(core)) return true;
+  for (let times = 2; times <= 4; times++) {
+    if (core.length % times !== 0) continue;
+    const word = core.slice(0, core.length / times);
+    if (word.repeat(times) === core && COMMON.has(word)) return true;
+  }
+  return false;
+}
+
 export function passwordWeakness(password: string, username?: string): PasswordWeakness | null {
   const chars = [...password];
   if (chars.length < PASSWORD_MIN_LENGTH) return 'too-short';
-  if (COMMON.has(password.toLowerCase())) return 'common';
+  const lower = password.toLowerCase();
+  if (COMMON.has(lower)) return 'common';
   if (isRepeat(chars) || isRun(chars)) return 'predictable';
+  if (isCommonVariant(lower)) return 'common';
   if (username !== undefined && username.length >= SHORTEST_USERNAME_CHECKED && password.toLowerCase().includes(username.toLowerCase())) return 'personal';
   return null;
 }
 
 const WHY: Readonly<Record<PasswordWeakness, (field: string) => string>> = {
   'too-short': (field) => `The ${field} needs at least ${PASSWORD_MIN_LENGTH} characters.`,
-  common: (field) => `The ${field} is among the 10,000 most common passwords; choose another.`,
+  common: (field) => `The ${field} is one of the 10,000 most common passwords, or one with digits or symbols around it; choose another.`,
   predictable: (field) => `The ${field} is a repeat or a run of characters (such as 123456789012); choose another.`,
   personal: (field) => `The ${field} contains the username; choose another.`,
 };

@@ -80,7 +80,7 @@ export async function openTills(ctx: ServiceContext, shop: Shop, deviceIds: read
   for (let start = 0; start < methodIds.length; start += METHODS_PER_POS) {
     const group = methodIds.slice(start, start + METHODS_PER_POS);
     const pos = await savePosConfig(ctx, null, { name: `Till ${start / METHODS_PER_POS + 1} ${suffix}`, paymentMethodIds: group });
-    const session = await openSession(ctx, { posConfigId: pos.id, openingCashCents: 0 }, shop.userId);
+    const session = await openSession(ctx, { posConfigId: pos.id, openingCashCents: 0 }, { id: shop.userId, role: 'admin', posConfigIds: [] });
     for (const methodId of group) sessionOfMethod.set(methodId, session.id);
   }
   return { methodOfDevice, sessionOfMethod };

@@ -591,6 +591,22 @@ const announcedEvents: Migration = {
 };
 
 /**
+ * The POS a cashier may open (an admin's list per cashier; none listed: any POS). A cashier's own
+ * POS is one they may open and hold: without a list a cashier could open any free till and act on
+ * its earlier sessions. Existing cashiers keep the tills they have already opened.
+ */
+const userTills: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await sql`create table user_pos_configs (
+      user_id integer not null references users (id) on delete cascade,
+      pos_config_id integer not null references pos_configs (id) on delete cascade,
+      primary key (user_id, pos_config_id))`.execute(db);
+    await sql`insert into user_pos_configs (user_id, pos_config_id)
+      select distinct s.opened_by, s.pos_config_id from pos_sessions s join users u on u.id = s.opened_by where u.role = 'cashier'`.execute(db);
+  },
+};
+
+/**
  * The shop (location) of each POS configuration, a short text, so that managers and admins can
  * follow one shop's tills live. A shop change, like a POS's methods, is announced on the tills
  * channel: the streams that follow a shop read again which tills it has.
@@ -624,6 +640,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0016_archiving': archiving,
   '0017_rescope_on_configuration': rescopeOnConfiguration,
   '0018_announced_events': announcedEvents,
+  '0019_user_tills': userTills,
   '0022_pos_shops': posShops,
 };
 

@@ -109,6 +109,12 @@ export interface PosConfigTable {
   shop: Generated<string | null>;
 }
 
+/** The POS a cashier may open (migration 0019_user_tills); none listed: any POS. */
+export interface UserPosConfigTable {
+  user_id: number;
+  pos_config_id: number;
+}
+
 export interface PosConfigMethodTable {
   pos_config_id: number;
   payment_method_id: number;
@@ -321,6 +327,7 @@ export interface Schema {
   payment_methods: PaymentMethodTable;
   pos_configs: PosConfigTable;
   pos_config_methods: PosConfigMethodTable;
+  user_pos_configs: UserPosConfigTable;
   products: ProductTable;
   pos_sessions: PosSessionTable;
   orders: OrderTable;

@@ -1,12 +1,18 @@
+import { transactionIdFromUuid } from '@kassa/contract';
 import { describe, expect, it } from 'vitest';
 import { approvedOtherAmount, distrust } from './box-trust.js';
 
-const payment = { amountCents: 301, terminalId: 'T1', transactionId: null };
+const uuid = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+/** The payment's own transaction: the one a box derives from its UUID. */
+const own = transactionIdFromUuid(uuid).toString();
+const payment = { uuid, amountCents: 301, terminalId: 'T1', transactionId: null };
+const sent = { ...payment, transactionId: own };
 
 describe('distrust', () => {
-  it('believes an event naming the payment terminal before any transaction was reported sent', () => {
-    expect(distrust({ payment, claim: { kind: 'transactionResult', terminalId: 'T1', transactionId: '5' } })).toBeNull();
+  it('believes an event naming the payment terminal and its own transaction, or none before it was reported sent', () => {
+    expect(distrust({ payment, claim: { kind: 'transactionResult', terminalId: 'T1', transactionId: own } })).toBeNull();
     expect(distrust({ payment, claim: { kind: 'transactionStage', terminalId: 'T1' } })).toBeNull();
+    expect(distrust({ payment, claim: { kind: 'transactionNotRun', terminalId: 'T1' } })).toBeNull();
   });
 
   it('refuses another terminal, and a payment sent to none', () => {
@@ -14,17 +20,30 @@ describe('distrust', () => {
     expect(distrust({ payment: { ...payment, terminalId: null }, claim: { kind: 'transactionStage', terminalId: 'T1' } })?.code).toBe('NO_TERMINAL');
   });
 
-  it('refuses another transaction once one was reported sent', () => {
-    const sent = { ...payment, transactionId: '5' };
+  it('refuses another transaction than the payment’s own, before and after it was reported sent', () => {
+    const forged = distrust({ payment, claim: { kind: 'transactionResult', terminalId: 'T1', transactionId: '4242' } });
+    expect(forged).toEqual({ code: 'OTHER_TRANSACTION', reason: `transactionResult refused: it names transaction 4242, this payment's is ${own}` });
+    expect(distrust({ payment, claim: { kind: 'transactionSent', terminalId: 'T1', transactionId: '4242', sentAmountCents: 301 } })?.code).toBe(
+      'OTHER_TRANSACTION',
+    );
     expect(distrust({ payment: sent, claim: { kind: 'transactionResult', terminalId: 'T1', transactionId: '6' } })?.code).toBe('OTHER_TRANSACTION');
-    expect(distrust({ payment: sent, claim: { kind: 'transactionResult', terminalId: 'T1', transactionId: '5' } })).toBeNull();
-    // Events that carry no transaction id are checked by their terminal.
-    expect(distrust({ payment: sent, claim: { kind: 'transactionStage', terminalId: 'T1' } })).toBeNull();
+    expect(distrust({ payment: sent, claim: { kind: 'transactionResult', terminalId: 'T1', transactionId: own } })).toBeNull();
   });
 
+  it.each(['transactionStage', 'transactionMessage', 'cancelAnswer', 'transactionUnknown', 'transactionNotRun'])(
+    'refuses %s that names no transaction once the box reported sending one',
+    (kind) => {
+      expect(distrust({ payment: sent, claim: { kind, terminalId: 'T1' } })).toEqual({
+        code: 'NO_TRANSACTION',
+        reason: `${kind} refused: it names no transaction, and the box sent ${own}`,
+      });
+      expect(distrust({ payment: sent, claim: { kind, terminalId: 'T1', transactionId: own } })).toBeNull();
+    },
+  );
+
   it('refuses a report of sending another amount than asked', () => {
-    expect(distrust({ payment, claim: { kind: 'transactionSent', terminalId: 'T1', transactionId: '5', sentAmountCents: 1 } })?.code).toBe('OTHER_AMOUNT');
-    expect(distrust({ payment, claim: { kind: 'transactionSent', terminalId: 'T1', transactionId: '5', sentAmountCents: 301 } })).toBeNull();
+    expect(distrust({ payment, claim: { kind: 'transactionSent', terminalId: 'T1', transactionId: own, sentAmountCents: 1 } })?.code).toBe('OTHER_AMOUNT');
+    expect(distrust({ payment, claim: { kind: 'transactionSent', terminalId: 'T1', transactionId: own, sentAmountCents: 301 } })).toBeNull();
   });
 });
 

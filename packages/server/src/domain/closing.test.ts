@@ -6,7 +6,7 @@ import type { ClosingPayment } from './closing.js';
 import { checkReopen, closingFigures, countedCash, countedFromDenominations, EURO_DENOMINATIONS_CENTS } from './closing.js';
 import type { PaymentState } from './payment-states.js';
 import { PAYMENT_STATES } from './payment-states.js';
-import { closeSession } from './sessions.js';
+import { checkClosingBlockers, closeSession } from './sessions.js';
 
 const base = { state: 'open' as const, openingCashCents: 10_000, draftOrders: [] };
 
@@ -184,5 +184,86 @@ describe('closing figures never drift by a cent', () => {
         },
       ),
     );
+  });
+});
+
+describe('refund lines of the session', () => {
+  const refundLine = (fields: Partial<ClosingPayment> & Pick<ClosingPayment, 'state'>): ClosingPayment =>
+    pay({
+      uuid: '00000000-0000-4000-8000-0000000000e1',
+      methodId: 2,
+      methodName: 'Card',
+      kind: 'bank',
+      amountCents: 250,
+      deviceId: 1,
+      terminalId: 'T1',
+      approvedBy: 'max',
+      ...fields,
+    });
+
+  it('counts paid cash refunds out of the drawer and paid card refunds on their terminal; running or void ones count nothing', () => {
+    const figures = closingFigures({
+      openingCashCents: 1_000,
+      payments: [],
+      refunds: [
+        refundLine({ state: 'done', kind: 'cash', methodId: 1, methodName: 'Cash', deviceId: null, terminalId: null, amountCents: 300 }),
+        refundLine({ state: 'done' }),
+        refundLine({ state: 'unknown' }),
+        refundLine({ state: 'retry' }),
+      ],
+    });
+    expect(figures).toMatchObject({ cashRefundsCents: 300, expectedCashCents: 700 });
+    expect(figures.cards).toEqual([expect.objectContaining({ terminalId: 'T1', refundsCount: 1, refundsCents: 250, salesCount: 0 })]);
+    expect(figures.settledByHand).toEqual([]);
+  });
+
+  it('lists a refund line forced done or marked failed by a person with the payments settled by hand, marked as a refund', () => {
+    const figures = closingFigures({
+      openingCashCents: 0,
+      payments: [
+        pay({
+          methodId: 2,
+          methodName: 'Card',
+          kind: 'bank',
+          amountCents: 950,
+          state: 'forceDone',
+          deviceId: 1,
+          terminalId: 'T1',
+          settledBy: 'ann',
+          approvedBy: 'max',
+        }),
+      ],
+      refunds: [
+        refundLine({ state: 'forceDone', settledBy: 'ann', settleReason: 'slip printed' }),
+        refundLine({ state: 'failed', settledBy: 'max', settleReason: 'no refund on the terminal' }),
+        // Refused by the terminal: its approver is the refund's, nobody settled it.
+        refundLine({ state: 'failed' }),
+      ],
+    });
+    expect(figures.settledByHand.map((p) => [p.refund, p.state, p.settledBy, p.reason])).toEqual([
+      [false, 'forceDone', 'ann', null],
+      [true, 'forceDone', 'ann', 'slip printed'],
+      [true, 'failed', 'max', 'no refund on the terminal'],
+    ]);
+    expect(figures.cards).toEqual([expect.objectContaining({ salesCents: 950, refundsCents: 250, refundsCount: 1 })]);
+  });
+
+  it('stands in the way of closing while a refund line runs, is unknown or waits for a person, and lists them', () => {
+    for (const state of ['pending', 'waiting', 'waitingCard', 'waitingCancel', 'unknown', 'mismatch'] as const) {
+      expect(
+        errorCode(() => closeSession({ ...base, payments: [], refunds: [refundLine({ state })], countedCashCents: 10_000 })),
+        state,
+      ).toBe('KASSA_SESSION_REFUNDS_RUNNING');
+    }
+    for (const state of ['done', 'forceDone', 'retry', 'failed'] as const)
+      expect(closeSession({ ...base, payments: [], refunds: [refundLine({ state })], countedCashCents: 10_000 }).cashDifferenceCents).toBe(0);
+  });
+
+  it('says first the open orders, then the running refunds, then the orders that need attention', () => {
+    const running = [{ uuid: 'r1', orderId: 'o2', state: 'unknown' as const }];
+    expect(errorCode(() => checkClosingBlockers({ draftOrders: ['o1'], refunds: running, attentionOrders: ['o3'] }))).toBe('KASSA_SESSION_ORDERS_OPEN');
+    expect(errorCode(() => checkClosingBlockers({ draftOrders: [], refunds: running, attentionOrders: ['o3'] }))).toBe('KASSA_SESSION_REFUNDS_RUNNING');
+    expect(errorCode(() => checkClosingBlockers({ draftOrders: [], refunds: [], attentionOrders: ['o3'] }))).toBe('KASSA_SESSION_ATTENTION');
+    expect(() => checkClosingBlockers({ draftOrders: [], refunds: [{ ...running[0]!, state: 'done' }], attentionOrders: [] })).not.toThrow();
   });
 });

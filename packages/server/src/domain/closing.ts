@@ -95,9 +95,11 @@ export interface CardTotal {
   readonly refundsCents: number;
 }
 
-/** A payment settled by hand (forced done or marked failed), for a manager's review. */
+/** A payment or refund line settled by hand (forced done or marked failed), for a manager's review. */
 export interface SettledPayment {
   readonly uuid: string;
+  /** A refund line (money given back), not a payment. */
+  readonly refund: boolean;
   readonly orderId: string;
   readonly receiptNumber: number | null;
   readonly methodName: string;
@@ -136,20 +138,27 @@ const cardKey = (methodId: number, deviceId: number | null, terminalId: string |
 /**
  * The closing figures of a session: expected cash = opening cash + cash sales (cash lines are net of
  * the change) − cash refunds; totals per payment method; card sales and refunds per method and
- * terminal; the payments settled by hand. Only paid payments (done, forceDone) count as sales.
- * `cashRefunds` and `cardRefunds` are the session's refunds (empty until refunds are recorded).
+ * terminal; the payment and refund lines settled by hand. Only paid lines (done, forceDone) count
+ * as sales or refunds. `refunds` are the refund lines of the session in any state (a paid cash
+ * one came out of the drawer, a paid card one went back through its terminal); `cashRefunds` and
+ * `cardRefunds` are paid refunds given as bare amounts.
  */
 export function closingFigures({
   openingCashCents,
   payments,
-  cashRefunds = [],
-  cardRefunds = [],
+  refunds = [],
+  cashRefunds: bareCashRefunds = [],
+  cardRefunds: bareCardRefunds = [],
 }: {
   openingCashCents: number;
   payments: readonly ClosingPayment[];
+  refunds?: readonly ClosingPayment[];
   cashRefunds?: readonly CashRefund[];
   cardRefunds?: readonly CardRefund[];
 }): ClosingFigures {
+  const paidRefunds = refunds.filter((r) => PAID_STATES.includes(r.state));
+  const cashRefunds = [...bareCashRefunds, ...paidRefunds.filter((r) => r.kind === 'cash')];
+  const cardRefunds = [...bareCardRefunds, ...paidRefunds.filter((r) => r.kind !== 'cash')];
   const totals = new Map<number, { methodId: number; methodName: string; totalCents: number; count: number }>();
   const cards = new Map<
     string,
@@ -174,21 +183,26 @@ export function closingFigures({
   let cashSalesCount = 0;
   let changeGivenCents = 0;
   const settledByHand: SettledPayment[] = [];
+  const byHand = (line: ClosingPayment, refund: boolean): void => {
+    if (line.state !== 'forceDone' && line.state !== 'failed') return;
+    // A refund line carries its refund's approver from the start: only who settled it says it was by hand.
+    if (line.settledBy === null && (refund || line.approvedBy === null)) return;
+    settledByHand.push({
+      uuid: line.uuid,
+      refund,
+      orderId: line.orderId,
+      receiptNumber: line.receiptNumber,
+      methodName: line.methodName,
+      amountCents: line.amountCents,
+      state: line.state,
+      terminalId: line.terminalId,
+      settledBy: line.settledBy,
+      approvedBy: line.approvedBy,
+      reason: line.settleReason,
+    });
+  };
   for (const payment of payments) {
-    if ((payment.state === 'forceDone' || payment.state === 'failed') && (payment.settledBy !== null || payment.approvedBy !== null)) {
-      settledByHand.push({
-        uuid: payment.uuid,
-        orderId: payment.orderId,
-        receiptNumber: payment.receiptNumber,
-        methodName: payment.methodName,
-        amountCents: payment.amountCents,
-        state: payment.state,
-        terminalId: payment.terminalId,
-        settledBy: payment.settledBy,
-        approvedBy: payment.approvedBy,
-        reason: payment.settleReason,
-      });
-    }
+    byHand(payment, false);
     if (!PAID_STATES.includes(payment.state)) continue;
     const total = totals.get(payment.methodId) ?? { methodId: payment.methodId, methodName: payment.methodName, totalCents: 0, count: 0 };
     total.totalCents += payment.amountCents;
@@ -204,6 +218,7 @@ export function closingFigures({
       entry.salesCents += payment.amountCents;
     }
   }
+  for (const refund of refunds) byHand(refund, true);
   for (const refund of cardRefunds) {
     const entry = card(refund.methodId, refund.methodName, refund.deviceId, refund.terminalId);
     entry.refundsCount += 1;

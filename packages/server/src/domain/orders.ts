@@ -36,3 +36,27 @@ export function checkOrderCancel({ order }: { order: { state: OrderState; paymen
   const paid = order.payments.filter((p) => PAID_STATES.includes(p.state));
   if (paid.length > 0) throw new KassaError('KASSA_ORDER_TOOK_MONEY', undefined, { payments: paid.map((p) => p.uuid) });
 }
+
+/**
+ * Whether an order needs attention: the money it settled and what it should have disagree. A draft
+ * with a settled card line (the card was charged, the order never validated) needs it until it is
+ * validated or cancelled; a cancelled order needs it while its paid lines took more than its refund
+ * lines gave back or are still giving back (a refund refused or failed; one still running is
+ * followed on its own line, and stands in the way of closing by itself). A validated order took
+ * what it should. The order search says the same in SQL (repos/order-search.ts).
+ */
+export function orderNeedsAttention({
+  state,
+  payments,
+  refunds,
+}: {
+  state: OrderState;
+  payments: readonly Pick<PaymentLineView, 'state' | 'amountCents' | 'deviceId'>[];
+  refunds: readonly Pick<PaymentLineView, 'state' | 'amountCents'>[];
+}): boolean {
+  const sum = (lines: readonly Pick<PaymentLineView, 'state' | 'amountCents'>[], states: readonly PaymentLineView['state'][]): number =>
+    lines.filter((l) => states.includes(l.state)).reduce((total, l) => total + l.amountCents, 0);
+  if (state === 'draft') return payments.some((p) => p.deviceId !== null && PAID_STATES.includes(p.state));
+  if (state === 'cancelled') return sum(payments, PAID_STATES) > sum(refunds, [...PAID_STATES, ...UNSETTLED_STATES]);
+  return false;
+}

@@ -33,6 +33,11 @@ export interface RefundCheck {
   readonly returned: readonly { readonly position: number; readonly quantity: number }[];
   readonly method: { readonly id: number; readonly kind: PaymentMethodKind; readonly terminal: Terminal; readonly device: Device | null };
   readonly posMethodIds: readonly number[];
+  /**
+   * Whether a session of the order's POS is open now: a refund is paid from that session's drawer
+   * or terminals and counted in its closing, so none is made while the POS has no open session.
+   */
+  readonly sessionOpen: boolean;
   /** Lines running on the method's device, whatever their order. */
   readonly deviceActivePayments: number;
   /** Either lines (position and quantity returned) or an amount. */
@@ -70,7 +75,8 @@ export function refundFigures(
  * Whether a refund may be made, and what it gives back. The order is validated (or cancelled, for an
  * amount: a refund of its cancellation that failed, made again); the method belongs
  * to its POS; lines are returned at most as many times as they were sold (earlier refunds counted),
- * or an amount is given. All refunds together never exceed what the order's payments took; a card
+ * or an amount is given; a session of the order's POS is open (the refund is paid from it and
+ * belongs to it: KASSA_REFUND_NO_SESSION otherwise). All refunds together never exceed what the order's payments took; a card
  * refund never exceeds what the order's card payments took on that terminal (a method without a
  * terminal: on that method), less what went back through it already. A terminal must be online,
  * trusted and idle.
@@ -80,6 +86,7 @@ export function checkRefund(check: RefundCheck): { amountCents: number; lines: R
   // A cancelled order is refunded by its cancellation; a refund of it that failed is made again as an amount.
   const cancelledAgain = order.state === 'cancelled' && request.lines === undefined;
   if (order.state !== 'paid' && !cancelledAgain) throw new KassaError('KASSA_ORDER_NOT_VALIDATED');
+  if (!check.sessionOpen) throw new KassaError('KASSA_REFUND_NO_SESSION');
   if (!check.posMethodIds.includes(method.id)) throw new KassaError('KASSA_METHOD_NOT_IN_POS', undefined, { paymentMethodId: method.id });
   const { lines, amountCents } = refundAmount(order.lines, check.returned, request);
   const total = refundFigures(order.payments);

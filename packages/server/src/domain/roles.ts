@@ -4,10 +4,11 @@ import { KassaError } from './errors.js';
  * Who may do what at a till. The roles and what each may do:
  * - admin: configuration (company, journals, boxes, devices, payment methods, POS, products,
  *   users), and everything a manager may.
- * - manager: overrides at the till (settle a payment by hand; later refunds, cancelling a paid
- *   order, accepting a cash difference), and selling on any POS. No configuration.
- * - cashier: selling on the tills of its own POS; an override only with a manager's approval
- *   given on the spot.
+ * - manager: overrides at the till (settle a payment by hand, refunds, cancelling an order that
+ *   took money, accepting a cash difference, reopening a session), and selling on any POS. No
+ *   configuration.
+ * - cashier: selling on the tills of its own POS (the POS an admin lists for it, checkMayOpen);
+ *   an override only with a manager's approval given on the spot.
  */
 export type Role = 'admin' | 'manager' | 'cashier';
 
@@ -37,8 +38,20 @@ export interface TillFacts {
 }
 
 /**
- * A cashier's own POS is the one whose session they opened. kassa has no list of cashiers per POS
- * configuration; a session is opened by the person who takes the till, so a cashier acts on the
+ * A cashier opens a session only on a POS an admin listed for them (none listed: any POS).
+ * Managers and admins open any. Otherwise KASSA_FORBIDDEN with `details.needs: 'ownPos'`.
+ */
+export function checkMayOpen({ actor, posConfigId }: { actor: { role: Role; posConfigIds: readonly number[] }; posConfigId: number }): void {
+  if (sellsOnAnyPos(actor.role) || actor.posConfigIds.length === 0 || actor.posConfigIds.includes(posConfigId)) return;
+  throw new KassaError('KASSA_FORBIDDEN', 'This POS is not one of yours: an admin lists the POS each cashier may open, under Users.', {
+    needs: 'ownPos',
+    posConfigId,
+  });
+}
+
+/**
+ * A cashier's own POS is the one whose session they opened (and they open only the POS an admin
+ * listed for them, checkMayOpen); a session is opened by the person who takes the till, so a cashier acts on the
  * orders and payments of the sessions they opened, and of any session of the POS whose session
  * they have open now (an order or payment of an earlier shift on that till). Anything else is
  * another till's: KASSA_FORBIDDEN. Managers and admins act on every POS.

@@ -2,6 +2,7 @@ import { KassaError } from './errors.js';
 import { assertCents } from './money.js';
 import type { CardRefund, CashRefund, ClosingFigures, ClosingPayment, DenominationCount } from './closing.js';
 import { closingFigures, DEFAULT_CLOSING_THRESHOLD_CENTS, differenceNeedsApproval } from './closing.js';
+import { UNSETTLED_STATES } from './payment-states.js';
 
 /** What a closed session keeps: the closing figures, the count and who approved a difference (its Z report's body). */
 export interface SessionClosing extends ClosingFigures {
@@ -23,7 +24,54 @@ export function checkSessionOpen({ openSessions, openingCashCents }: { openSessi
 }
 
 /**
- * Closes a session: no draft order may remain, the figures come from closingFigures, and a cash
+ * What stands in the way of closing a session, in the order a cashier deals with it: its draft
+ * orders (KASSA_SESSION_ORDERS_OPEN), its refund lines still running, unknown or waiting for a
+ * person (KASSA_SESSION_REFUNDS_RUNNING: the drawer or the terminal may still pay them back), and
+ * its orders that need attention, whose settled money and what it should be disagree
+ * (KASSA_SESSION_ATTENTION). Each error lists what to act on.
+ */
+export function checkClosingBlockers({
+  draftOrders,
+  refunds,
+  attentionOrders,
+}: {
+  draftOrders: readonly string[];
+  refunds: readonly Pick<ClosingPayment, 'uuid' | 'orderId' | 'state'>[];
+  attentionOrders: readonly string[];
+}): void {
+  if (draftOrders.length > 0) {
+    const n = draftOrders.length;
+    throw new KassaError('KASSA_SESSION_ORDERS_OPEN', `Validate or cancel the ${n} open order${n === 1 ? '' : 's'} of this session first.`, {
+      draftOrders: n,
+      orders: draftOrders,
+    });
+  }
+  const running = refunds.filter((r) => UNSETTLED_STATES.includes(r.state));
+  if (running.length > 0) {
+    const n = running.length;
+    throw new KassaError(
+      'KASSA_SESSION_REFUNDS_RUNNING',
+      `${n} refund${n === 1 ? ' is' : 's are'} still running or unknown: settle ${n === 1 ? 'it' : 'them'} first.`,
+      {
+        refunds: running.map((r) => r.uuid),
+        orders: [...new Set(running.map((r) => r.orderId))],
+      },
+    );
+  }
+  if (attentionOrders.length > 0) {
+    const n = attentionOrders.length;
+    throw new KassaError(
+      'KASSA_SESSION_ATTENTION',
+      `${n} order${n === 1 ? '' : 's'} of this session kept money ${n === 1 ? 'it' : 'they'} should have given back.`,
+      {
+        orders: attentionOrders,
+      },
+    );
+  }
+}
+
+/**
+ * Closes a session: nothing may stand in the way (checkClosingBlockers), the figures come from closingFigures, and a cash
  * difference beyond `thresholdCents` needs `approvedBy` (a verified manager or admin), else
  * KASSA_FORBIDDEN with `details.needs: 'managerApproval'`.
  */
@@ -33,7 +81,9 @@ export function closeSession({
   countedCashCents,
   count = null,
   draftOrders,
+  attentionOrders = [],
   payments,
+  refunds = [],
   cashRefunds = [],
   cardRefunds = [],
   thresholdCents = DEFAULT_CLOSING_THRESHOLD_CENTS,
@@ -47,7 +97,11 @@ export function closeSession({
   count?: readonly DenominationCount[] | null;
   /** Ids of the session's draft orders: each must be validated or cancelled first. */
   draftOrders: readonly string[];
+  /** Ids of the session's other orders that need attention (orderNeedsAttention). */
+  attentionOrders?: readonly string[];
   payments: readonly ClosingPayment[];
+  /** The refund lines made during the session, in any state. */
+  refunds?: readonly ClosingPayment[];
   cashRefunds?: readonly CashRefund[];
   cardRefunds?: readonly CardRefund[];
   thresholdCents?: number;
@@ -56,15 +110,9 @@ export function closeSession({
   reason?: string | null;
 }): SessionClosing {
   if (state !== 'open') throw new KassaError('KASSA_SESSION_CLOSED');
-  if (draftOrders.length > 0) {
-    const n = draftOrders.length;
-    throw new KassaError('KASSA_SESSION_ORDERS_OPEN', `Validate or cancel the ${n} open order${n === 1 ? '' : 's'} of this session first.`, {
-      draftOrders: n,
-      orders: draftOrders,
-    });
-  }
+  checkClosingBlockers({ draftOrders, refunds, attentionOrders });
   assertCents({ cents: countedCashCents, field: 'countedCashCents', allowZero: true });
-  const figures = closingFigures({ openingCashCents, payments, cashRefunds, cardRefunds });
+  const figures = closingFigures({ openingCashCents, payments, refunds, cashRefunds, cardRefunds });
   const cashDifferenceCents = countedCashCents - figures.expectedCashCents;
   const needsApproval = differenceNeedsApproval({ differenceCents: cashDifferenceCents, thresholdCents });
   if (needsApproval && approvedBy === null) {

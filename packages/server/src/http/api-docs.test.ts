@@ -107,6 +107,31 @@ describe('the API reference at /api/docs and its OpenAPI document', () => {
     expect(read.responses['200']!.content!['application/json']!.example).toMatchObject({ payment: { amountCents: 1000 }, history: expect.any(Array) });
   });
 
+  it("shows real values, not the sampler's placeholders, for pairing a box", () => {
+    const answer = (path: string, status: string) => document.paths[path]!['post']!.responses[status]!.content!['application/json']!.example;
+    expect(answer('/api/boxes/pairing-codes', '201')).toEqual({
+      code: '483-921',
+      expiresAt: expect.stringMatching(/^2026-/),
+      command: 'kassa-iotbox pair --server https://pos.example.com --code 483-921',
+    });
+    expect(answer('/api/boxes/pair', '201')).toEqual({
+      boxId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      token: expect.stringMatching(/^[0-9a-f-]{36}\.\S{20,}$/),
+    });
+    expect(answer('/api/boxes', '201')).toMatchObject({ box: { name: 'Counter box' }, command: expect.stringContaining('kassa-iotbox --server https://') });
+    for (const path of ['/api/boxes/pairing-codes', '/api/boxes/pair', '/api/boxes']) expect(JSON.stringify(answer(path, '201'))).not.toContain('"string"');
+  });
+
+  it('lists only the codes a route names as its own: pairing a box', () => {
+    const codesOf = (path: string, status: string) => Object.keys(document.paths[path]!['post']!.responses[status]!.content!['application/json']!.examples!);
+    expect(codesOf('/api/boxes/pair', '422')).toEqual(['KASSA_PAIRING_CODE']);
+    expect(document.paths['/api/boxes/pair']!['post']!.responses['422']!.description).toBe('Breaks a business rule. Codes: KASSA_PAIRING_CODE.');
+    // A route that needs a user answers 409 KASSA_SETUP_REQUIRED too, before the first admin exists.
+    expect(codesOf('/api/boxes/pairing-codes', '409')).toEqual(['KASSA_CONFLICT', 'KASSA_SETUP_REQUIRED']);
+    // Statuses every route has keep the whole catalogue's codes of that status.
+    expect(codesOf('/api/boxes/pair', '400')).toEqual(errorCodesFor(400));
+  });
+
   it('shows the error shape with the codes of each error status', () => {
     const put = document.paths['/api/payments/{uuid}']!['put']!;
     const conflict = put.responses['409']!;

@@ -1,6 +1,7 @@
 import type { ApiErrorCode, ValidationIssue } from '@kassa/contract';
 import { ERROR_CATALOGUE, ErrorBody, VALIDATION_LIMITS, VALIDATION_REASONS } from '@kassa/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from 'typebox';
 import { isKassaError } from '../domain/errors.js';
 
 export interface ErrorPayload {
@@ -11,10 +12,26 @@ export function errorPayload(code: ApiErrorCode, message?: string, details?: Rec
   return { error: { code, message: message ?? ERROR_CATALOGUE[code].message, ...(details === undefined ? {} : { details }) } };
 }
 
-/** The error responses a route may give, for its schema (and so the OpenAPI document). */
-export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
-  const all = [400, 401, 403, 429, 500, ...statuses];
-  return Object.fromEntries(all.map((status) => [status, ErrorBody]));
+/** How a route's own codes reach the OpenAPI document: the response's description, read back by openapi-responses. */
+export const OWN_CODES_PREFIX = 'Only: ';
+
+/**
+ * The error responses a route may give, for its schema (and so the OpenAPI document): 400, 401,
+ * 403, 429 and 500 as every route, plus its own, each given as a status (the document lists every
+ * code of the catalogue with that status) or, better, as the codes the route really answers with
+ * (the document lists only those under their status).
+ */
+export function errorResponses(...own: (number | ApiErrorCode)[]): Record<number, TSchema> {
+  const responses: Record<number, TSchema> = Object.fromEntries([400, 401, 403, 429, 500].map((status) => [status, ErrorBody]));
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const item of own) {
+    if (typeof item === 'number') responses[item] = ErrorBody;
+    else byStatus.set(ERROR_CATALOGUE[item].status, [...(byStatus.get(ERROR_CATALOGUE[item].status) ?? []), item]);
+  }
+  for (const [status, codes] of byStatus) {
+    responses[status] = Type.Object(ErrorBody.properties, { description: `${OWN_CODES_PREFIX}${codes.join(', ')}` });
+  }
+  return responses;
 }
 
 const FRAMEWORK_CODES: Record<number, ApiErrorCode> = {

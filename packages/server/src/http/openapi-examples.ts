@@ -1,6 +1,7 @@
 /**
  * Hand-written examples for the OpenAPI document, for the answers an integrator reads first: the
- * payment, the payment with its history and tickets, and a refund. An example is used for a response whose
+ * payment, the payment with its history and tickets, a refund, and pairing a box (the code, the
+ * credentials it buys, the token flow). An example is used for a response whose
  * schema has exactly its top-level properties; other answers get one sampled from their schema.
  */
 const PAYMENT = {
@@ -75,4 +76,20 @@ const REFUND = {
   createdAt: at(600),
 };
 
-export const RESPONSE_EXAMPLES: readonly Record<string, unknown>[] = [PAYMENT, PAYMENT_DETAIL, REFUND];
+const BOX_ID = '0b6c5f3e-8d2a-4c1e-9f7a-3e5d2c1b0a99';
+const BOX_TOKEN = `${BOX_ID}.q7Vd2kLm9xRt4Nw8Yb3Hc6Jf`;
+
+/** Boxes → Pair a box: the code to type on the box, and the command that uses it. */
+const PAIRING_CODE = { code: '483-921', expiresAt: '2026-03-14T10:31:05.000Z', command: 'kassa-iotbox pair --server https://pos.example.com --code 483-921' };
+
+/** What a box gets once for a pairing code (POST /api/boxes/pair). */
+const BOX_CREDENTIALS = { boxId: BOX_ID, token: BOX_TOKEN };
+
+/** Pair box (the token flow, for automation): the box and its token, shown once. */
+const PAIRED_BOX = {
+  box: { id: BOX_ID, name: 'Counter box', createdAt: '2026-03-14T10:21:05.000Z', revokedAt: null, online: false, lastSeenAt: null },
+  token: BOX_TOKEN,
+  command: `kassa-iotbox --server https://pos.example.com --token ${BOX_TOKEN}`,
+};
+
+export const RESPONSE_EXAMPLES: readonly Record<string, unknown>[] = [PAYMENT, PAYMENT_DETAIL, REFUND, PAIRING_CODE, BOX_CREDENTIALS, PAIRED_BOX];

@@ -1,6 +1,7 @@
 import type { ApiErrorCode } from '@kassa/contract';
 import { API_ERROR_CODES, ERROR_CATALOGUE } from '@kassa/contract';
 import { sample } from 'openapi-sampler';
+import { OWN_CODES_PREFIX } from './errors.js';
 import { RESPONSE_EXAMPLES } from './openapi-examples.js';
 
 /** The parts of an OpenAPI 3.1 document this module reads and fills in. */
@@ -15,6 +16,7 @@ interface Response {
 }
 interface Operation {
   responses?: Record<string, Response>;
+  'x-kassa-access'?: string;
 }
 export interface OpenApiDocument {
   paths?: Record<string, Record<string, Operation | unknown>>;
@@ -49,9 +51,9 @@ export function errorCodesFor(status: number): ApiErrorCode[] {
   return API_ERROR_CODES.filter((code) => ERROR_CATALOGUE[code].status === status);
 }
 
-function errorExamples(status: number): Record<string, { summary: string; value: unknown }> {
+function errorExamples(codes: readonly ApiErrorCode[]): Record<string, { summary: string; value: unknown }> {
   return Object.fromEntries(
-    errorCodesFor(status).map((code) => {
+    codes.map((code) => {
       const details = code === 'KASSA_VALIDATION' ? { details: { issues: [{ path: '/amountCents', message: 'Expected integer' }] } } : {};
       return [code, { summary: code, value: { error: { code, message: ERROR_CATALOGUE[code].message, ...details } } }];
     }),
@@ -72,19 +74,33 @@ function successExample(media: Media, document: OpenApiDocument): unknown {
   return media.schema === undefined ? undefined : sample(media.schema, { skipReadOnly: false }, document);
 }
 
-function describe(status: string, response: Response, document: OpenApiDocument): void {
+/**
+ * The codes a route named as its own for this status (errorResponses with codes), if it did; a
+ * route that needs a user also answers 409 KASSA_SETUP_REQUIRED before the first admin exists.
+ */
+function ownCodes(description: string | undefined, status: number, access: string | undefined): ApiErrorCode[] | undefined {
+  if (description?.startsWith(OWN_CODES_PREFIX) !== true) return undefined;
+  const codes = description
+    .slice(OWN_CODES_PREFIX.length)
+    .split(', ')
+    .filter((code): code is ApiErrorCode => (API_ERROR_CODES as readonly string[]).includes(code));
+  const setup = ERROR_CATALOGUE.KASSA_SETUP_REQUIRED.status === status && access !== 'public' && !codes.includes('KASSA_SETUP_REQUIRED');
+  return setup ? [...codes, 'KASSA_SETUP_REQUIRED'] : codes;
+}
+
+function describe(status: string, response: Response, document: OpenApiDocument, access: string | undefined): void {
   const code = Number(status);
   const isError = code >= 400;
+  const codes = isError ? (ownCodes(response.description, code, access) ?? errorCodesFor(code)) : [];
   // Every error answer has the one error shape (and its one description): say instead what this status means and which codes it carries.
   if (isError || response.description === undefined || response.description === 'Default Response') {
-    const codes = isError ? errorCodesFor(code) : [];
     const meaning = isError ? (ERROR_MEANING[status] ?? 'Refused.') : (SUCCESS[status] ?? 'OK.');
     response.description = codes.length === 0 ? meaning : `${meaning} Codes: ${codes.join(', ')}.`;
   }
   for (const media of Object.values(response.content ?? {})) {
     if (media.example !== undefined || media.examples !== undefined) continue;
     if (isError) {
-      const examples = errorExamples(code);
+      const examples = errorExamples(codes);
       if (Object.keys(examples).length > 0) media.examples = examples;
     } else {
       const example = successExample(media, document);
@@ -95,14 +111,15 @@ function describe(status: string, response: Response, document: OpenApiDocument)
 
 /**
  * Describes every response of every operation by its status: a sentence instead of "Default
- * Response", for errors the catalogue's codes of that status with an example of each, for answers
+ * Response", for errors the route's own codes of that status (where it names them) or else the
+ * catalogue's codes of that status, with an example of each, for answers
  * the hand-written example that fits the schema (the payment) or one sampled from the schema.
  */
 export function describeResponses<D extends OpenApiDocument>(document: D): D {
   for (const item of Object.values(document.paths ?? {})) {
     for (const method of METHODS) {
       const operation = item[method] as Operation | undefined;
-      for (const [status, response] of Object.entries(operation?.responses ?? {})) describe(status, response, document);
+      for (const [status, response] of Object.entries(operation?.responses ?? {})) describe(status, response, document, operation?.['x-kassa-access']);
     }
   }
   return document;

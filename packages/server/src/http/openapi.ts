@@ -56,7 +56,7 @@ export async function installOpenApi(app: App, version: string, publicUrl: () =>
         description: [
           'Point of sale and Ingenico payment-terminal gateway. Money is integer cents (EUR). Errors are `{"error":{"code","message","details?"}}` with a stable KASSA_ code; each response below lists the codes of its status.',
           'Log in with POST /api/auth/login; send the session cookie back and repeat the returned csrfToken in the x-csrf-token header of every POST, PUT, PATCH and DELETE.',
-          'x-kassa-access on each operation says who may call it: public, user (cashier or admin) or admin.',
+          "x-kassa-access on each operation says who may call it: public, user (a cashier, a manager or an admin) or admin. Among users, the overrides at the till (settling a payment by hand, refunds, cancelling an order that took money, accepting a cash difference at closing, reopening a session) are a manager's or an admin's; a cashier sends them with a manager's approval (username and PIN or password), and both users are recorded.",
           'The guide below (`docs/api-guide.md` in the server package) walks one payment with curl.',
           guide(),
         ].join('\n\n'),

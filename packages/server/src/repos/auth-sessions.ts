@@ -20,13 +20,24 @@ export async function findAuthSession(db: Executor, idHash: string, now: Date): 
   const row = await db
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.username', 'u.role', 'u.active', 's.csrf_token_hash', sql<boolean>`u.pin_hash is not null`.as('has_pin')])
+    .select([
+      'u.id',
+      'u.username',
+      'u.role',
+      'u.active',
+      's.csrf_token_hash',
+      sql<boolean>`u.pin_hash is not null`.as('has_pin'),
+      sql<number[]>`array(select t.pos_config_id from user_pos_configs t where t.user_id = u.id order by t.pos_config_id)`.as('pos_config_ids'),
+    ])
     .where('s.id', '=', idHash)
     .where('s.expires_at', '>', now)
     .where('u.active', '=', true)
     .executeTakeFirst();
   if (row === undefined) return null;
-  return { user: { id: row.id, username: row.username, role: row.role, active: row.active, hasPin: row.has_pin }, csrfTokenHash: row.csrf_token_hash };
+  return {
+    user: { id: row.id, username: row.username, role: row.role, active: row.active, hasPin: row.has_pin, posConfigIds: row.pos_config_ids },
+    csrfTokenHash: row.csrf_token_hash,
+  };
 }
 
 export async function deleteAuthSession(db: Executor, idHash: string): Promise<void> {

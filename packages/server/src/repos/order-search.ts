@@ -1,6 +1,6 @@
 import type { OrderStatus } from '@kassa/contract';
 import { sql } from 'kysely';
-import { PAID_STATES } from '../domain/payment-states.js';
+import { PAID_STATES, UNSETTLED_STATES } from '../domain/payment-states.js';
 import type { Executor } from './executor.js';
 import { escapeLike } from './like.js';
 
@@ -55,11 +55,14 @@ interface Row {
 /**
  * The orders that match, newest first, one page, and how many match in all. The status and the
  * attention flag are defined here, once: a draft whose paid lines (done, forceDone) cover its total
- * is `paidNotValidated`, any other draft `open`; a draft with a settled card line (a line with a
- * device) needs attention until it is validated or its payment refunded.
+ * is `paidNotValidated`, any other draft `open`. Attention is domain/orders.ts `orderNeedsAttention`
+ * in SQL: a draft with a settled card line (a line with a device) until it is validated or
+ * cancelled, a cancelled order whose paid lines took more than its refund lines gave back or are
+ * still giving back.
  */
 export async function searchOrders(db: Executor, filter: OrderFilter): Promise<{ items: OrderRow[]; total: number }> {
   const paid = sql.join(PAID_STATES.map((s) => sql.lit(s)));
+  const unsettled = sql.join(UNSETTLED_STATES.map((s) => sql.lit(s)));
   const where = [sql`true`];
   if (filter.sessionId !== undefined) where.push(sql`session_id = ${filter.sessionId}::integer`);
   if (filter.posConfigId !== undefined) where.push(sql`pos_config_id = ${filter.posConfigId}::integer`);
@@ -80,13 +83,15 @@ export async function searchOrders(db: Executor, filter: OrderFilter): Promise<{
         coalesce(p.paid_cents, 0)::integer as paid_cents, coalesce(p.refunded_cents, 0)::integer as refunded_cents,
         case when o.state = 'paid' then 'validated' when o.state = 'cancelled' then 'cancelled'
           when coalesce(p.paid_cents, 0) >= o.total_cents then 'paidNotValidated' else 'open' end as status,
-        (o.state = 'draft' and coalesce(p.card_paid, false)) as attention
+        ((o.state = 'draft' and coalesce(p.card_paid, false))
+          or (o.state = 'cancelled' and coalesce(p.paid_cents, 0) > coalesce(p.refunded_cents, 0) + coalesce(p.refunding_cents, 0))) as attention
       from orders o
       join pos_sessions s on s.id = o.session_id
       join pos_configs c on c.id = s.pos_config_id
       left join lateral (
         select sum(amount_cents) filter (where kind = 'payment' and state in (${paid})) as paid_cents,
           sum(amount_cents) filter (where kind = 'refund' and state in (${paid})) as refunded_cents,
+          sum(amount_cents) filter (where kind = 'refund' and state in (${unsettled})) as refunding_cents,
           bool_or(kind = 'payment' and device_id is not null and state in (${paid})) as card_paid
         from payments where order_id = o.id
       ) p on true

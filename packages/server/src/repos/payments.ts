@@ -103,7 +103,7 @@ export async function getPayment(db: Executor, uuid: string, options: { forUpdat
 export async function setPaymentState(
   db: Executor,
   uuid: string,
-  change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string; approvedBy?: number },
+  change: { state: PaymentState; at: Date; settledBy?: number; settleReason?: string; approvedBy?: number; amountCents?: number },
 ): Promise<Payment> {
   const row = await db
     .updateTable('payments')
@@ -113,6 +113,7 @@ export async function setPaymentState(
       ...(change.settledBy === undefined ? {} : { settled_by: change.settledBy }),
       ...(change.settleReason === undefined ? {} : { settle_reason: change.settleReason }),
       ...(change.approvedBy === undefined ? {} : { approved_by: change.approvedBy }),
+      ...(change.amountCents === undefined ? {} : { amount_cents: change.amountCents }),
     })
     .where('uuid', '=', uuid)
     .returningAll()

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { ClosingPayment } from '../domain/closing.js';
 import type { PaymentState } from '../domain/payment-states.js';
-import { PAID_STATES } from '../domain/payment-states.js';
 import type { SessionClosing } from '../domain/sessions.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
@@ -165,30 +164,66 @@ export async function lockPosSession(db: Executor, id: number): Promise<PosSessi
 }
 
 /**
- * The refunds paid back during a session: refund lines (done or forceDone) of any order of the
- * session's POS, made while the session was open. A refund belongs to the drawer it came out of,
- * not to the session of the sale it returns.
+ * The refund lines of a session, in any state: refund lines of any order of the session's POS,
+ * made while the session was open. A refund is made only while a session of the order's POS is
+ * open (services/refunds.ts), and belongs to the drawer it came out of, not to the session of the
+ * sale it returns.
  */
-export async function sessionRefundLines(
-  db: Executor,
-  sessionId: number,
-): Promise<{ methodId: number; methodName: string; kind: string; deviceId: number | null; terminalId: string | null; amountCents: number }[]> {
-  const { rows } = await sql<{ method_id: number; name: string; kind: string; device_id: number | null; terminal_id: string | null; amount_cents: number }>`
-    select p.method_id, m.name, m.kind, p.device_id, p.terminal_id, p.amount_cents
+export async function sessionRefundLines(db: Executor, sessionId: number): Promise<ClosingPayment[]> {
+  const { rows } = await sql<{
+    uuid: string;
+    order_id: string;
+    receipt_number: number | null;
+    method_id: number;
+    name: string;
+    kind: ClosingPayment['kind'];
+    amount_cents: number;
+    state: string;
+    device_id: number | null;
+    terminal_id: string | null;
+    settle_reason: string | null;
+    settled_by_name: string | null;
+    approved_by_name: string | null;
+  }>`
+    select p.uuid, p.order_id, o.receipt_number, p.method_id, m.name, m.kind, p.amount_cents, p.state, p.device_id, p.terminal_id,
+      p.settle_reason, su.username as settled_by_name, au.username as approved_by_name
     from pos_sessions s
     join pos_sessions os on os.pos_config_id = s.pos_config_id
     join orders o on o.session_id = os.id
     join payments p on p.order_id = o.id
     join payment_methods m on m.id = p.method_id
-    where s.id = ${sessionId}::integer and p.kind = 'refund' and p.state in (${sql.join(PAID_STATES.map((state) => sql.lit(state)))})
+    left join users su on su.id = p.settled_by
+    left join users au on au.id = p.approved_by
+    where s.id = ${sessionId}::integer and p.kind = 'refund'
       and p.created_at >= s.opened_at and (s.closed_at is null or p.created_at < s.closed_at)
     order by p.created_at, p.uuid`.execute(db);
   return rows.map((r) => ({
+    uuid: r.uuid,
+    orderId: r.order_id,
+    receiptNumber: r.receipt_number === null ? null : Number(r.receipt_number),
     methodId: r.method_id,
     methodName: r.name,
     kind: r.kind,
+    amountCents: r.amount_cents,
+    state: r.state as PaymentState,
     deviceId: r.device_id,
     terminalId: r.terminal_id,
-    amountCents: r.amount_cents,
+    tenderedCents: null,
+    changeCents: null,
+    settledBy: r.settled_by_name,
+    approvedBy: r.approved_by_name,
+    settleReason: r.settle_reason,
   }));
+}
+
+/** The open session of a POS, locked for share: a refund paid from it keeps it from closing until the refund is written. */
+export async function lockOpenSessionOfPos(db: Executor, posConfigId: number): Promise<PosSession | null> {
+  const row = await db
+    .selectFrom('pos_sessions')
+    .select(columns)
+    .where('pos_config_id', '=', posConfigId)
+    .where('state', '=', 'open')
+    .forShare()
+    .executeTakeFirst();
+  return row === undefined ? null : toSession(row);
 }

@@ -12,6 +12,8 @@ export interface User {
   readonly active: boolean;
   /** Whether an approval PIN is set (it counts only while the user is a manager or admin). */
   readonly hasPin: boolean;
+  /** The POS a cashier may open, in id order; empty: any POS. */
+  readonly posConfigIds: number[];
 }
 
 /** A user with the hashes an approval or a login is checked against. */
@@ -21,12 +23,15 @@ export interface UserSecrets extends User {
 }
 
 const hasPin = sql<boolean>`pin_hash is not null`.as('hasPin');
+const posConfigIds = sql<number[]>`array(select t.pos_config_id from user_pos_configs t where t.user_id = users.id order by t.pos_config_id)`.as(
+  'posConfigIds',
+);
 const columns = ['id', 'username', 'role', 'active'] as const;
 
 export async function listUsers(db: Executor): Promise<User[]> {
   return db
     .selectFrom('users')
-    .select([...columns, hasPin])
+    .select([...columns, hasPin, posConfigIds])
     .orderBy('id')
     .execute();
 }
@@ -35,7 +40,7 @@ export async function getUser(db: Executor, id: number): Promise<User | null> {
   return (
     (await db
       .selectFrom('users')
-      .select([...columns, hasPin])
+      .select([...columns, hasPin, posConfigIds])
       .where('id', '=', id)
       .executeTakeFirst()) ?? null
   );
@@ -44,7 +49,7 @@ export async function getUser(db: Executor, id: number): Promise<User | null> {
 export async function findUserForLogin(db: Executor, username: string): Promise<UserSecrets | null> {
   const row = await db
     .selectFrom('users')
-    .select([...columns, 'password_hash', 'pin_hash'])
+    .select([...columns, 'password_hash', 'pin_hash', posConfigIds])
     .where('username', '=', username)
     .executeTakeFirst();
   return row === undefined
@@ -55,6 +60,7 @@ export async function findUserForLogin(db: Executor, username: string): Promise<
         role: row.role,
         active: row.active,
         hasPin: row.pin_hash !== null,
+        posConfigIds: row.posConfigIds,
         passwordHash: row.password_hash,
         pinHash: row.pin_hash,
       };
@@ -86,7 +92,7 @@ export async function createUser(db: Executor, user: { username: string; role: R
         ),
     )
     .onConflict((c) => c.column('username').doNothing())
-    .returning([...columns, hasPin])
+    .returning([...columns, hasPin, posConfigIds])
     .executeTakeFirst();
   return row ?? null;
 }
@@ -106,7 +112,7 @@ export async function updateUser(
       ...(change.pinHash === undefined ? {} : { pin_hash: change.pinHash }),
     })
     .where('id', '=', id)
-    .returning([...columns, hasPin])
+    .returning([...columns, hasPin, posConfigIds])
     .executeTakeFirst();
   return row ?? null;
 }
@@ -119,4 +125,14 @@ export async function countActiveAdmins(db: Executor): Promise<number> {
     .where('active', '=', true)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Sets the POS a cashier may open (empty: any POS). */
+export async function setUserTills(db: Executor, userId: number, posConfigIds: readonly number[]): Promise<void> {
+  await db.deleteFrom('user_pos_configs').where('user_id', '=', userId).execute();
+  if (posConfigIds.length > 0)
+    await db
+      .insertInto('user_pos_configs')
+      .values(posConfigIds.map((id) => ({ user_id: userId, pos_config_id: id })))
+      .execute();
 }

@@ -43,7 +43,7 @@ export function registerBoxRoutes(app: App, { ctx, pairingLimit }: RouteDeps): v
       'Pair a box by code: a six-digit code, valid ten minutes and once, and the kassa-iotbox pair command to type on the box',
       {
         body: PairBoxBody,
-        response: { 201: PairingCode, ...errorResponses(409) },
+        response: { 201: PairingCode, ...errorResponses('KASSA_CONFLICT') },
       },
     ),
     async (request, reply) => reply.status(201).send(await createPairingCode(ctx, request.body.name)),
@@ -54,7 +54,7 @@ export function registerBoxRoutes(app: App, { ctx, pairingLimit }: RouteDeps): v
     'A box exchanges a pairing code for its id and token (once); wrong, expired and used codes are refused, and tries are limited per address',
     {
       body: PairWithCodeBody,
-      response: { 201: BoxCredentials, ...errorResponses(422) },
+      response: { 201: BoxCredentials, ...errorResponses('KASSA_PAIRING_CODE') },
     },
   );
   app.post(

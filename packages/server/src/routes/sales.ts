@@ -46,7 +46,7 @@ export function registerSalesRoutes(app: App, { ctx }: RouteDeps): void {
       body: OpenSessionBody,
       response: { 201: PosSession, ...errorResponses(404, 409, 422) },
     }),
-    async (request, reply) => reply.status(201).send(await openSession(ctx, request.body, userOf(request).id)),
+    async (request, reply) => reply.status(201).send(await openSession(ctx, request.body, userOf(request))),
   );
   app.get(
     '/api/sessions/:id/closing-preview',

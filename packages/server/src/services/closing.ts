@@ -1,11 +1,13 @@
-import type { ClosingPreview, CloseSessionBody, PosSession as PosSessionApi, ZReport } from '@kassa/contract';
+import type { ClosingBlockers, ClosingPreview, CloseSessionBody, PosSession as PosSessionApi, ZReport } from '@kassa/contract';
 import { checkReopen, closingFigures, countedCash, DEFAULT_CLOSING_THRESHOLD_CENTS, differenceNeedsApproval } from '../domain/closing.js';
-import type { CardRefund, CashRefund, ClosingFigures } from '../domain/closing.js';
+import type { ClosingFigures, ClosingPayment } from '../domain/closing.js';
 import { KassaError, notFound } from '../domain/errors.js';
 import type { Actor } from '../domain/roles.js';
 import type { SessionClosing } from '../domain/sessions.js';
-import { closeSession } from '../domain/sessions.js';
+import { checkClosingBlockers, closeSession } from '../domain/sessions.js';
+import { UNSETTLED_STATES } from '../domain/payment-states.js';
 import type { Executor } from '../repos/executor.js';
+import { searchOrders } from '../repos/order-search.js';
 import { getPosConfig } from '../repos/pos-configs.js';
 import type { PosSession } from '../repos/pos-sessions.js';
 import {
@@ -25,14 +27,34 @@ import { requireSession, sessionView } from './sales.js';
 
 const thresholdOf = (ctx: ServiceContext): number => ctx.closingThresholdCents ?? DEFAULT_CLOSING_THRESHOLD_CENTS;
 
-/** The session's refunds, as the closing counts them: cash paid back from the drawer, and card refunds per terminal. */
-async function sessionRefunds(db: Executor, sessionId: number): Promise<{ cashRefunds: CashRefund[]; cardRefunds: CardRefund[] }> {
-  const lines = await sessionRefundLines(db, sessionId);
+/** The session's refund lines, in any state, as the closing counts them. */
+async function sessionRefunds(db: Executor, sessionId: number): Promise<{ refunds: ClosingPayment[] }> {
+  return { refunds: await sessionRefundLines(db, sessionId) };
+}
+
+/** The session's orders that are not drafts and need attention (domain/orders.ts orderNeedsAttention, in the order search). */
+async function attentionOrderIds(db: Executor, sessionId: number): Promise<string[]> {
+  const { items } = await searchOrders(db, { sessionId, state: 'cancelled', attention: true, limit: 500, offset: 0 });
+  return items.map((o) => o.id);
+}
+
+/** What stands in the way of closing, for the closing form: each draft or attention order and each unsettled refund line. */
+async function closingBlockers(db: Executor, sessionId: number, refunds: readonly ClosingPayment[]): Promise<ClosingBlockers> {
+  const drafts = await searchOrders(db, { sessionId, state: 'draft', limit: 500, offset: 0 });
+  const attention = await searchOrders(db, { sessionId, state: 'cancelled', attention: true, limit: 500, offset: 0 });
   return {
-    cashRefunds: lines.filter((l) => l.kind === 'cash').map((l) => ({ amountCents: l.amountCents })),
-    cardRefunds: lines
-      .filter((l) => l.kind !== 'cash')
-      .map(({ methodId, methodName, deviceId, terminalId, amountCents }) => ({ methodId, methodName, deviceId, terminalId, amountCents })),
+    orders: [...drafts.items, ...attention.items].map((o) => ({
+      id: o.id,
+      state: o.state,
+      attention: o.attention,
+      totalCents: o.totalCents,
+      paidCents: o.paidCents,
+      refundedCents: o.refundedCents,
+      receiptNumber: o.receiptNumber,
+    })),
+    refunds: refunds
+      .filter((r) => UNSETTLED_STATES.includes(r.state))
+      .map((r) => ({ uuid: r.uuid, orderId: r.orderId, receiptNumber: r.receiptNumber, methodName: r.methodName, amountCents: r.amountCents, state: r.state })),
   };
 }
 
@@ -40,11 +62,8 @@ async function sessionRefunds(db: Executor, sessionId: number): Promise<{ cashRe
 export async function closingPreview(ctx: ServiceContext, id: number): Promise<ClosingPreview> {
   const session = await requireSession(ctx.db, id);
   if (session.state !== 'open') throw new KassaError('KASSA_SESSION_CLOSED');
-  const figures = closingFigures({
-    openingCashCents: session.openingCashCents,
-    payments: await sessionPayments(ctx.db, id),
-    ...(await sessionRefunds(ctx.db, id)),
-  });
+  const { refunds } = await sessionRefunds(ctx.db, id);
+  const figures = closingFigures({ openingCashCents: session.openingCashCents, payments: await sessionPayments(ctx.db, id), refunds });
   return {
     sessionId: id,
     ...figures,
@@ -52,6 +71,7 @@ export async function closingPreview(ctx: ServiceContext, id: number): Promise<C
     totals: [...figures.totals],
     cards: [...figures.cards],
     settledByHand: [...figures.settledByHand],
+    blockers: await closingBlockers(ctx.db, id, refunds),
   };
 }
 
@@ -66,13 +86,11 @@ export async function closeOpenSession(ctx: ServiceContext, actor: Actor, id: nu
   const thresholdCents = thresholdOf(ctx);
   const preview = await requireSession(ctx.db, id);
   let approvedBy: string | null = null;
-  // The approval is asked for last: a closed session or open orders are said first, changing nothing.
-  if (preview.state === 'open' && (await draftOrderIds(ctx.db, id)).length === 0) {
-    const figures = closingFigures({
-      openingCashCents: preview.openingCashCents,
-      payments: await sessionPayments(ctx.db, id),
-      ...(await sessionRefunds(ctx.db, id)),
-    });
+  // The approval is asked for last: a closed session or what stands in the way is said first, changing nothing.
+  if (preview.state === 'open') {
+    const { refunds } = await sessionRefunds(ctx.db, id);
+    checkClosingBlockers({ draftOrders: await draftOrderIds(ctx.db, id), refunds, attentionOrders: await attentionOrderIds(ctx.db, id) });
+    const figures = closingFigures({ openingCashCents: preview.openingCashCents, payments: await sessionPayments(ctx.db, id), refunds });
     if (differenceNeedsApproval({ differenceCents: countedCashCents - figures.expectedCashCents, thresholdCents })) {
       approvedBy = (await authorizeOverride(ctx, actor, body.approval)).approverName;
     }
@@ -85,6 +103,7 @@ export async function closeOpenSession(ctx: ServiceContext, actor: Actor, id: nu
       countedCashCents,
       count: body.count ?? null,
       draftOrders: await draftOrderIds(trx, id),
+      attentionOrders: await attentionOrderIds(trx, id),
       payments: await sessionPayments(trx, id),
       ...(await sessionRefunds(trx, id)),
       thresholdCents,
@@ -141,7 +160,8 @@ async function reportOf(ctx: ServiceContext, session: PosSession, closing: KeptC
     differenceReason: closing.differenceReason ?? null,
     totals: [...closing.totals],
     cards: [...figures.cards],
-    settledByHand: [...figures.settledByHand],
+    // A closing kept before refund lines were listed says nothing of them: its lines are payments.
+    settledByHand: figures.settledByHand.map((p) => ({ ...p, refund: p.refund ?? false })),
   };
 }
 

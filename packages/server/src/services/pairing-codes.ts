@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { BoxCredentials, PairingCode } from '@kassa/contract';
+import type { BoxCredentials, PairingCode, PairingRefusal } from '@kassa/contract';
 import { issueBoxToken, sha256 } from '../auth/tokens.js';
 import { KassaError } from '../domain/errors.js';
 import { createBox } from '../repos/boxes.js';
@@ -60,7 +60,7 @@ export async function pairWithCode(ctx: ServiceContext, code: string): Promise<B
       .executeTakeFirst();
     if (claimed === undefined) {
       const known = await trx.selectFrom('pairing_codes').select(['used_at', 'expires_at']).where('code_hash', '=', hash).executeTakeFirst();
-      const reason = known === undefined ? 'unknown' : known.used_at !== null ? 'used' : 'expired';
+      const reason: PairingRefusal = known === undefined ? 'unknown' : known.used_at !== null ? 'used' : 'expired';
       throw new KassaError('KASSA_PAIRING_CODE', undefined, { reason });
     }
     const issued = issueBoxToken();

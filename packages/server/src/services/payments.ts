@@ -1,9 +1,10 @@
 import type { BoxCommand, BoxCommandKind, Payment as PaymentApi, PaymentDetail, PutPaymentBody } from '@kassa/contract';
 import { MAX_RELEASE_REASON } from '@kassa/contract';
 import { sha256 } from '../auth/tokens.js';
+import { approvedAmountOf, mismatchCountedCents } from '../domain/box-trust.js';
 import { KassaError, notFound } from '../domain/errors.js';
 import type { StartReach } from '../domain/payments.js';
-import { checkMarkFailedWhilePending, checkPaymentRequest } from '../domain/payments.js';
+import { checkMarkFailedWhilePending, checkPaymentRequest, paidAndRunning } from '../domain/payments.js';
 import type { PaymentState, UserPaymentEvent } from '../domain/payment-states.js';
 import { applyUserEvent } from '../domain/payment-states.js';
 import { enqueueCommand } from '../repos/box-commands.js';
@@ -18,6 +19,7 @@ import type { Override } from './approvals.js';
 import type { ServiceContext } from './context.js';
 import { iso, noteFinished } from './context.js';
 import { methodMissing } from './configuration.js';
+import { requireOrder } from './sales.js';
 import { isUniqueViolation } from '../db/sql-errors.js';
 
 export function paymentView(p: Payment): PaymentApi {
@@ -171,11 +173,14 @@ export async function actOnPayment(
     if (action.event === 'recover' && payment.state !== 'unknown') await checkTerminalReachable(trx, payment);
     // Pending is only ever the first state: a payment pending now was pending when its box was read.
     if (reach !== null && payment.state === 'pending') checkMarkFailedWhilePending(reach);
+    // A mismatch settled as paid counts what the terminal approved, not what was asked.
+    const counted = next === 'forceDone' && payment.state === 'mismatch' ? await mismatchCounted(trx, payment) : null;
     noteFinished(ctx, payment, next, ctx.now());
     const updated = await setPaymentState(trx, uuid, {
       state: next,
       at: ctx.now(),
       ...(approval === null ? {} : { settledBy: action.userId, settleReason: action.reason ?? '', approvedBy: approval.approvedBy }),
+      ...(counted === null ? {} : { amountCents: counted }),
     });
     await addHistory(trx, uuid, {
       at: ctx.now(),
@@ -185,7 +190,14 @@ export async function actOnPayment(
       toState: next,
       userId: action.userId,
       message: action.reason ?? null,
-      ...(approval === null ? {} : { data: { approvedBy: { id: approval.approvedBy, username: approval.approverName } } }),
+      ...(approval === null
+        ? {}
+        : {
+            data: {
+              approvedBy: { id: approval.approvedBy, username: approval.approverName },
+              ...(counted === null ? {} : { requestedCents: payment.amountCents, countedCents: counted }),
+            },
+          }),
     });
     const kind = boxCommandKind(action, payment);
     const device = kind !== null && payment.deviceId !== null ? await getDevice(trx, payment.deviceId) : null;
@@ -193,6 +205,19 @@ export async function actOnPayment(
       await enqueueCommand(trx, ctx.prefix, payment.boxId, boxCommand(kind, { paymentUuid: uuid, terminalId: device.terminalId }, action.reason));
     await publish(trx, ctx, updated);
     return paymentView(updated);
+  });
+}
+
+/** The amount a mismatch settled as paid counts, checked against its order (domain/box-trust.ts). */
+async function mismatchCounted(trx: Executor, payment: Payment): Promise<number> {
+  const order = await requireOrder(trx, payment.orderId);
+  const { paidCents } = paidAndRunning(order.payments.filter((line) => line.uuid !== payment.uuid));
+  return mismatchCountedCents({
+    kind: payment.kind,
+    requestedCents: payment.amountCents,
+    approvedCents: approvedAmountOf(await getHistory(trx, payment.uuid)),
+    otherPaidCents: paidCents,
+    totalCents: order.totalCents,
   });
 }
 

@@ -9,6 +9,7 @@ import { appendEvent } from '../repos/events.js';
 import { getPaymentMethod } from '../repos/payment-methods.js';
 import { getPayment, getTickets } from '../repos/payments.js';
 import { getPosConfig } from '../repos/pos-configs.js';
+import { lockOpenSessionOfPos } from '../repos/pos-sessions.js';
 import { activeOnDevice, orderMoneyLines } from '../repos/refunds.js';
 import { authorizeOverride } from './approvals.js';
 import { loadCompany } from './configuration.js';
@@ -54,6 +55,8 @@ export async function requestRefund(
       const method = (await getPaymentMethod(trx, body.paymentMethodId)) ?? methodMissing(body.paymentMethodId);
       const device = method.deviceId === null ? null : await getDevice(trx, method.deviceId);
       const session = await requireSession(trx, order.sessionId);
+      // Locked for share: the session cannot close before this refund is written and counted in it.
+      const drawer = await lockOpenSessionOfPos(trx, session.posConfigId);
       // An archived method is offered nowhere: no refund goes back through it.
       const posMethodIds = method.archived ? [] : ((await getPosConfig(trx, session.posConfigId))?.paymentMethodIds ?? []);
       const payments = await orderMoneyLines(trx, orderId);
@@ -68,6 +71,7 @@ export async function requestRefund(
         returned,
         method: { ...method, device },
         posMethodIds,
+        sessionOpen: drawer !== null,
         deviceActivePayments,
         request,
       });

@@ -1,9 +1,11 @@
 import type { Order as OrderApi, PosSession as PosSessionApi, PutOrderBody, Receipt, Refund as RefundApi } from '@kassa/contract';
 import { KassaError, notFound } from '../domain/errors.js';
-import { checkOrderCancel, checkOrderValidation } from '../domain/orders.js';
+import { checkOrderCancel, checkOrderValidation, orderNeedsAttention } from '../domain/orders.js';
 import { amountDue, paidAndRunning } from '../domain/payments.js';
 import { PAID_STATES } from '../domain/payment-states.js';
 import type { ReturnedLine } from '../domain/refunds.js';
+import { checkMayOpen } from '../domain/roles.js';
+import type { Role } from '../domain/roles.js';
 import { checkSessionOpen } from '../domain/sessions.js';
 import { computeOrderTotals } from '../domain/totals.js';
 import { appendEvent } from '../repos/events.js';
@@ -73,17 +75,24 @@ export function orderView(o: Order): OrderApi {
     })),
     refunds: o.refunds.map((r) => refundView(o, r)),
     refundedCents: o.refunds.filter((r) => PAID_STATES.includes(r.state)).reduce((sum, r) => sum + r.amountCents, 0),
+    attention: orderNeedsAttention(o),
     createdAt: iso(o.createdAt),
     validatedAt: isoOrNull(o.validatedAt),
     receiptNumber: o.receiptNumber,
   };
 }
 
-export async function openSession(ctx: ServiceContext, body: { posConfigId: number; openingCashCents: number }, userId: number): Promise<PosSessionApi> {
+export async function openSession(
+  ctx: ServiceContext,
+  body: { posConfigId: number; openingCashCents: number },
+  actor: { id: number; role: Role; posConfigIds: readonly number[] },
+): Promise<PosSessionApi> {
+  const userId = actor.id;
   return ctx.db.transaction().execute(async (trx) => {
     const config = await getPosConfig(trx, body.posConfigId);
     if (config === null) throw notFound('POS configuration', body.posConfigId);
     if (config.archived) throw new KassaError('KASSA_POS_ARCHIVED', undefined, { posConfigId: config.id });
+    checkMayOpen({ actor, posConfigId: config.id });
     checkSessionOpen({ openSessions: await countOpenSessions(trx, body.posConfigId), openingCashCents: body.openingCashCents });
     return sessionView(await openPosSession(trx, { ...body, userId }));
   });

@@ -5,7 +5,8 @@ import { cleanUsername, usernameTaken } from '../domain/names.js';
 import { mayOverride } from '../domain/roles.js';
 import { deleteUserSessions } from '../repos/auth-sessions.js';
 import type { User } from '../repos/users.js';
-import { countActiveAdmins, createUser, findUserForLogin, getUser, updateUser } from '../repos/users.js';
+import type { Executor } from '../repos/executor.js';
+import { countActiveAdmins, createUser, findUserForLogin, getUser, setUserTills, updateUser } from '../repos/users.js';
 import type { ServiceContext } from './context.js';
 
 /** The hash of a new PIN, null to remove it, undefined to keep it: a PIN is hashed like a password. */
@@ -17,14 +18,29 @@ export async function addUser(ctx: ServiceContext, body: CreateUserBody): Promis
   const username = cleanUsername(body.username);
   checkNewPassword(body.password, username);
   const pinHash = await pinHashOf(ctx, body.pin);
-  const user = await createUser(ctx.db, {
-    username,
-    role: body.role,
-    passwordHash: await hashPassword(body.password, ctx.passwordCost),
-    pinHash: pinHash ?? null,
+  const passwordHash = await hashPassword(body.password, ctx.passwordCost);
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await createUser(trx, { username, role: body.role, passwordHash, pinHash: pinHash ?? null });
+    if (user === null) throw usernameTaken(username);
+    if (body.posConfigIds === undefined || body.posConfigIds.length === 0) return user;
+    await setTills(trx, user.id, body.posConfigIds);
+    return (await getUser(trx, user.id)) ?? user;
   });
-  if (user === null) throw usernameTaken(username);
-  return user;
+}
+
+/** Sets the POS a cashier may open, each of which must exist (KASSA_VALIDATION naming the field otherwise). */
+async function setTills(trx: Executor, userId: number, posConfigIds: readonly number[]): Promise<void> {
+  const known = await trx
+    .selectFrom('pos_configs')
+    .select('id')
+    .where('id', 'in', posConfigIds.length > 0 ? [...posConfigIds] : [0])
+    .execute();
+  const missing = posConfigIds.filter((id) => !known.some((row) => row.id === id));
+  if (missing.length > 0) {
+    const message = `No POS configuration ${missing.join(', ')}.`;
+    throw new KassaError('KASSA_VALIDATION', message, { field: 'posConfigIds', issues: [{ path: '/posConfigIds', message }] });
+  }
+  await setUserTills(trx, userId, posConfigIds);
 }
 
 /**
@@ -45,13 +61,20 @@ export async function changeUser(ctx: ServiceContext, id: number, body: UpdateUs
     if (user === null) throw notFound('User', id);
     const losesAdmin = user.role === 'admin' && user.active && ((body.role !== undefined && body.role !== 'admin') || body.active === false);
     if (losesAdmin && (await countActiveAdmins(trx)) <= 1) throw new KassaError('KASSA_LAST_ADMIN');
-    const updated = await updateUser(trx, id, {
+    const change = {
       ...(body.role === undefined ? {} : { role: body.role }),
       ...(body.active === undefined ? {} : { active: body.active }),
       ...(passwordHash === undefined ? {} : { passwordHash }),
       ...(pinHash === undefined ? {} : { pinHash }),
-    });
+    };
+    const updated = Object.keys(change).length === 0 ? user : await updateUser(trx, id, change);
     if (updated === null) throw notFound('User', id);
+    if (body.posConfigIds !== undefined) {
+      await setTills(trx, id, body.posConfigIds);
+      // A cashier taken off a POS leaves its tills now: their sessions end.
+      await deleteUserSessions(trx, id);
+      return (await getUser(trx, id)) ?? updated;
+    }
     if (body.role !== undefined || body.active === false || passwordHash !== undefined || pinHash !== undefined) await deleteUserSessions(trx, id);
     return updated;
   });

@@ -50,7 +50,7 @@ export function zReportCsv(report: ZReport): string {
   for (const p of report.settledByHand) {
     add(
       'settled by hand',
-      `${p.state} receipt ${p.receiptNumber ?? ''} by ${p.settledBy ?? ''} approved by ${p.approvedBy ?? ''}: ${p.reason ?? ''}`,
+      `${p.refund ? 'refund ' : ''}${p.state} receipt ${p.receiptNumber ?? ''} by ${p.settledBy ?? ''} approved by ${p.approvedBy ?? ''}: ${p.reason ?? ''}`,
       p.amountCents,
       { method: p.methodName, terminal: p.terminalId },
     );

@@ -1,12 +1,9 @@
 import type { BoxEvent, BoxEventMessage, Ticket, TransactionResultName } from '@kassa/contract';
-import { checkBoxEvent } from '@kassa/contract';
+import { checkBoxEvent, transactionIdFromUuid } from '@kassa/contract';
 import { getPayment } from '../repos/payments.js';
 import { applyBoxEvents } from '../services/box-events/apply.js';
 import type { BoxEventOutcome } from '../services/box-events/outcome.js';
 import type { ServiceContext } from '../services/context.js';
-
-/** The TransactionId the box reports for every payment these helpers speak of. */
-export const REPORTED_TRANSACTION_ID = '1';
 
 /** What the box says about a payment, in the words of the payment history. */
 export type BoxReport = 'accepted' | 'approved' | 'declined' | 'lost';
@@ -39,12 +36,13 @@ export async function reportFromBox(ctx: ServiceContext, paymentUuid: string, re
 
 function boxEvent(report: BoxReport, payment: { paymentUuid: string; terminalId: string; amountCents: number }, options: BoxReportOptions): BoxEvent {
   const { paymentUuid, terminalId } = payment;
-  const transactionId = REPORTED_TRANSACTION_ID;
+  // The payment's own transaction, as a box derives it: the server refuses any other.
+  const transactionId = transactionIdFromUuid(paymentUuid).toString();
   switch (report) {
     case 'accepted':
       return { kind: 'transactionSent', paymentUuid, terminalId, transactionId, amountCents: payment.amountCents };
     case 'lost':
-      return { kind: 'transactionUnknown', paymentUuid, terminalId, reason: 'the answer was lost' };
+      return { kind: 'transactionUnknown', paymentUuid, terminalId, reason: 'the answer was lost', transactionId };
     case 'approved':
     case 'declined':
       return {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BoxEvent, BoxEventMessage, DeviceReport, ServerToBox } from '@kassa/contract';
+import { transactionIdFromUuid } from '@kassa/contract';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Shop, ShopTill } from '../bench/shop.js';
 import { newOrder, openTills, serviceContext, setUpShop } from '../bench/shop.js';
@@ -23,6 +24,9 @@ function device(terminalId: string): DeviceReport {
   return { terminalId, model: 'desk5000', serialNumber: 'SN1', address: '10.0.0.5', online: true, lastSeen: new Date().toISOString(), state: 'idle' };
 }
 
+/** The payment's own transaction: the one a box derives from its UUID and reports sending. */
+const txOf = (paymentUuid: string): string => transactionIdFromUuid(paymentUuid).toString();
+
 let sequence = 0;
 function event(body: BoxEvent): BoxEventMessage {
   return { type: 'event', id: `trust-${++sequence}`, at: new Date().toISOString(), event: body };
@@ -33,7 +37,7 @@ function result(paymentUuid: string, change: Partial<Extract<BoxEvent, { kind: '
     kind: 'transactionResult',
     paymentUuid,
     terminalId: 'T1',
-    transactionId: '7001',
+    transactionId: txOf(paymentUuid),
     result: 'Approved',
     resultId: 0,
     amountCents: PRICE,
@@ -80,8 +84,7 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
       .where('device_id', '=', deviceId)
       .where('state', 'in', ['pending', 'waiting', 'waitingCard', 'waitingCancel'])
       .execute();
-    for (const p of running)
-      await send(event(result(p.uuid, { transactionId: p.transaction_id ?? '7001', result: 'Declined', amountCents: null, tickets: [] })));
+    for (const p of running) await send(event(result(p.uuid, { transactionId: txOf(p.uuid), result: 'Declined', amountCents: null, tickets: [] })));
   });
   afterAll(async () => {
     await box.close();
@@ -102,7 +105,7 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     return { uuid, orderId };
   }
 
-  async function sent(uuid: string, transactionId = '7001'): Promise<void> {
+  async function sent(uuid: string, transactionId = txOf(uuid)): Promise<void> {
     await send(event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId, amountCents: PRICE }));
     expect((await getPayment(ctx.db, uuid))?.state).toBe('waiting');
   }
@@ -130,31 +133,31 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
 
   it('refuses a result for another transaction than the one the box reported sending', async () => {
     const { uuid } = await pay();
-    await sent(uuid, '7001');
+    await sent(uuid);
     await send(event(result(uuid, { transactionId: '9999' })));
     expect((await getPayment(ctx.db, uuid))?.state).toBe('waiting');
     expect(await lastEntry(uuid)).toMatchObject({ event: 'untrusted', data: { refused: 'OTHER_TRANSACTION' } });
     // The real answer still settles it.
     await send(event(result(uuid)));
     expect((await getPayment(ctx.db, uuid))?.state).toBe('done');
-    expect((await getPayment(ctx.db, uuid))?.transactionId).toBe('7001');
+    expect((await getPayment(ctx.db, uuid))?.transactionId).toBe(txOf(uuid));
   });
 
   it('refuses a second report of sending another transaction or another amount', async () => {
     const { uuid } = await pay();
-    await sent(uuid, '7001');
+    await sent(uuid);
     await send(event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '7002', amountCents: PRICE }));
     expect(await lastEntry(uuid)).toMatchObject({ event: 'untrusted', data: { refused: 'OTHER_TRANSACTION' } });
-    await send(event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '7001', amountCents: 1 }));
+    await send(event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1 }));
     expect(await lastEntry(uuid)).toMatchObject({ event: 'untrusted', data: { refused: 'OTHER_AMOUNT' } });
-    expect((await getPayment(ctx.db, uuid))?.transactionId).toBe('7001');
+    expect((await getPayment(ctx.db, uuid))?.transactionId).toBe(txOf(uuid));
   });
 
   it.each<[string, (uuid: string) => BoxEvent]>([
-    ['a stage', (uuid) => ({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T2', stage: 'WaitingForCard', stageId: 1 })],
-    ['a cancel answer', (uuid) => ({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'T2', accepted: false, resultCode: 1 })],
-    ['an unknown', (uuid) => ({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T2', reason: 'forged' })],
-    ['a not-run', (uuid) => ({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T2', reason: 'forged' })],
+    ['a stage', (uuid) => ({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T2', stage: 'WaitingForCard', stageId: 1, transactionId: txOf(uuid) })],
+    ['a cancel answer', (uuid) => ({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'T2', accepted: false, resultCode: 1, transactionId: txOf(uuid) })],
+    ['an unknown', (uuid) => ({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T2', reason: 'forged', transactionId: txOf(uuid) })],
+    ['a not-run', (uuid) => ({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T2', reason: 'forged', transactionId: txOf(uuid) })],
     [
       'a refusal',
       (uuid) => ({ kind: 'commandRefused', commandKind: 'startTransaction', paymentUuid: uuid, terminalId: 'T2', code: 'TERMINAL_BUSY', message: 'forged' }),
@@ -174,16 +177,39 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     ['a not-run', (uuid) => ({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'forged', transactionId: '9999' })],
   ])('refuses %s naming another transaction than the one sent, and changes nothing', async (_name, forged) => {
     const { uuid } = await pay();
-    await sent(uuid, '7001');
+    await sent(uuid);
     await send(event(forged(uuid)));
     expect((await getPayment(ctx.db, uuid))?.state).toBe('waiting');
     expect(await lastEntry(uuid)).toMatchObject({ event: 'untrusted', toState: 'waiting', data: { refused: 'OTHER_TRANSACTION' } });
   });
 
+  it.each<[string, (uuid: string) => BoxEvent]>([
+    ['a stage', (uuid) => ({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 })],
+    ['a message', (uuid) => ({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'forged' })],
+    ['a cancel answer', (uuid) => ({ kind: 'cancelAnswer', paymentUuid: uuid, terminalId: 'T1', accepted: true, resultCode: 0 })],
+    ['an unknown', (uuid) => ({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T1', reason: 'forged' })],
+    ['a not-run', (uuid) => ({ kind: 'transactionNotRun', paymentUuid: uuid, terminalId: 'T1', reason: 'forged' })],
+  ])('refuses %s that leaves out the transaction once the box reported sending it, and changes nothing', async (_name, forged) => {
+    const { uuid } = await pay();
+    await sent(uuid);
+    await send(event(forged(uuid)));
+    expect((await getPayment(ctx.db, uuid))?.state).toBe('waiting');
+    expect(await lastEntry(uuid)).toMatchObject({ event: 'untrusted', toState: 'waiting', data: { refused: 'NO_TRANSACTION' } });
+  });
+
+  it('refuses a result naming another transaction than the payment’s own even before the box reported sending it', async () => {
+    const { uuid, orderId } = await pay();
+    await send(event(result(uuid, { transactionId: '4242' })));
+    expect((await getPayment(ctx.db, uuid))?.state).toBe('pending');
+    expect(await lastEntry(uuid)).toMatchObject({ event: 'untrusted', toState: 'pending', data: { refused: 'OTHER_TRANSACTION' } });
+    expect(await getTickets(ctx.db, uuid)).toEqual([]);
+    await expect(validateOrder(ctx, orderId)).rejects.toMatchObject({ code: 'KASSA_PAYMENT_IN_PROGRESS' });
+  });
+
   it('takes a stage naming the transaction sent', async () => {
     const { uuid } = await pay();
-    await sent(uuid, '7001');
-    await send(event({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1, transactionId: '7001' }));
+    await sent(uuid);
+    await send(event({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1, transactionId: txOf(uuid) }));
     expect((await getPayment(ctx.db, uuid))?.state).toBe('waitingCard');
   });
 
@@ -221,19 +247,32 @@ describe.each(BACKENDS)('the uplink believes a box only about what it asked, on 
     expect(settled).toMatchObject({ state: 'failed', settleReason: 'refunded the 1 cent on the terminal' });
   });
 
-  it('settles a mismatch as paid by hand, and then the order validates', async () => {
+  it('settles a mismatch as paid by hand at the amount the terminal approved: the order stays due the rest', async () => {
     const { uuid, orderId } = await pay();
     await sent(uuid);
     await send(event(result(uuid, { amountCents: 300 })));
     expect((await getPayment(ctx.db, uuid))?.state).toBe('mismatch');
-    expect(
-      await actOnPayment(ctx, uuid, {
-        event: 'forceDone',
-        userId: shop.userId,
-        reason: 'customer paid the cent in cash',
-        override: { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' },
-      }),
-    ).toMatchObject({ state: 'forceDone' });
-    expect(await validateOrder(ctx, orderId)).toMatchObject({ state: 'paid' });
+    const override = { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' };
+    const settled = await actOnPayment(ctx, uuid, { event: 'forceDone', userId: shop.userId, reason: 'the terminal took 3.00', override });
+    expect(settled).toMatchObject({ state: 'forceDone', amountCents: 300 });
+    expect(await lastEntry(uuid)).toMatchObject({ event: 'forceDone', data: { requestedCents: PRICE, countedCents: 300 } });
+    // Never on the requested amount: one cent is still due.
+    await expect(validateOrder(ctx, orderId)).rejects.toMatchObject({ code: 'KASSA_ORDER_UNPAID', details: { paidCents: 300, totalCents: PRICE } });
+  });
+
+  it('refuses to count as paid an approval beyond what the order is due', async () => {
+    const { uuid } = await pay();
+    await sent(uuid);
+    await send(event(result(uuid, { amountCents: PRICE + 100 })));
+    const override = { actorId: shop.userId, approvedBy: shop.userId, approverName: 'manager' };
+    await expect(actOnPayment(ctx, uuid, { event: 'forceDone', userId: shop.userId, reason: 'r', override })).rejects.toMatchObject({
+      code: 'KASSA_AMOUNT_EXCEEDS_DUE',
+      details: { amountCents: PRICE + 100, dueCents: PRICE },
+    });
+    expect((await getPayment(ctx.db, uuid))?.state).toBe('mismatch');
+    // Given back on the terminal by hand, it is marked failed.
+    expect(await actOnPayment(ctx, uuid, { event: 'markFailed', userId: shop.userId, reason: 'refunded on the terminal', override })).toMatchObject({
+      state: 'failed',
+    });
   });
 });

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BoxEvent, BoxEventMessage, DeviceReport, ServerToBox } from '@kassa/contract';
-import { BOX_UPLINK_PATH } from '@kassa/contract';
+import { BOX_UPLINK_PATH, transactionIdFromUuid } from '@kassa/contract';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Shop, ShopTill } from '../bench/shop.js';
 import { newOrder, openTills, serviceContext, setUpShop } from '../bench/shop.js';
@@ -239,8 +239,8 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
     }
 
     async function settle(box: FakeBox, uuid: string): Promise<void> {
-      // The transaction the box reported sending, if it did: a result for another one settles nothing.
-      const transactionId = (await getPayment(ctx.db, uuid))?.transactionId ?? '1';
+      // The payment's own transaction: a result for another one settles nothing.
+      const transactionId = transactionIdFromUuid(uuid).toString();
       box.send(
         event({
           kind: 'transactionResult',
@@ -263,8 +263,9 @@ describe.each(BACKENDS)('the box uplink on %s', (backend) => {
       const box = await connect();
       await box.hello([device('T1')]);
       const uuid = await pay();
-      const sent = event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '7', amountCents: shop.productPriceCents });
-      const stage = event({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
+      const transactionId = transactionIdFromUuid(uuid).toString();
+      const sent = event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId, amountCents: shop.productPriceCents });
+      const stage = event({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1, transactionId });
       for (const message of [stage, sent, stage, sent, stage]) box.send(message);
       const acked = (): string[] => box.received.flatMap((m) => (m.type === 'ack' ? m.ids : []));
       await vi.waitFor(() => expect(acked()).toHaveLength(5), PATIENCE);
@@ -449,7 +450,15 @@ describe.each(BACKENDS)('a payment requested in the process that holds its box, 
     await requestPayment({ ...ctx, prefix: `${ctx.prefix}_unheard` }, uuid, payment, shop.userId);
     const start = await box.waitFor((m) => isCommand(m) && m.command.paymentUuid === uuid);
     expect(start).toMatchObject({ command: { kind: 'startTransaction', terminalId: 'T1', amountCents: shop.productPriceCents } });
-    box.send(event({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '9', amountCents: shop.productPriceCents }));
+    box.send(
+      event({
+        kind: 'transactionSent',
+        paymentUuid: uuid,
+        terminalId: 'T1',
+        transactionId: transactionIdFromUuid(uuid).toString(),
+        amountCents: shop.productPriceCents,
+      }),
+    );
     await vi.waitFor(async () => expect((await getPayment(ctx.db, uuid))?.state).toBe('waiting'), PATIENCE);
     expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted']);
     expect(box.received.filter(isCommand)).toHaveLength(1);

@@ -1,4 +1,4 @@
-import type { CreateUserBody, Role, UpdateUserBody, User } from '@kassa/contract';
+import type { CreateUserBody, PosConfig, Role, UpdateUserBody, User } from '@kassa/contract';
 import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
@@ -25,15 +25,16 @@ export function UsersPage() {
       () => undefined,
     );
   const change = (user: User, body: UpdateUserBody) => act(() => users.update(user.id, body));
+  const tills = useQuery({ ...queries.posConfigs(), select: (list: PosConfig[]) => list.filter((c) => !c.archived) });
   return (
     <Page title={t('users.title')}>
-      <UserForm onSaved={() => void loaded.refetch()} />
+      <UserForm tills={tills.data ?? []} onSaved={() => void loaded.refetch()} />
       <ErrorAlert error={changing.error} />
       <LoadState query={loaded}>
         {(list) => (
           <DataTable
             label={t('users.title')}
-            columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('users.signIn'), t('app.actions')]}
+            columns={[t('users.username'), t('users.role'), t('users.active'), t('users.hasPin'), t('users.signIn'), t('users.tills'), t('app.actions')]}
           >
             {list.map((user) => (
               <tr key={user.id}>
@@ -50,6 +51,18 @@ export function UsersPage() {
                 <td>{user.active ? t('app.yes') : t('app.no')}</td>
                 <td>{user.hasPin ? t('app.yes') : t('app.no')}</td>
                 <td>{user.lockedUntil ? t('users.lockedUntil', { time: new Date(user.lockedUntil).toLocaleTimeString() }) : t('users.signInOpen')}</td>
+                <td>
+                  {user.role === 'cashier' ? (
+                    <TillChoice
+                      label={t('users.tillsOf', { name: user.username })}
+                      tills={tills.data ?? []}
+                      chosen={user.posConfigIds}
+                      onChange={(posConfigIds) => void change(user, { posConfigIds })}
+                    />
+                  ) : (
+                    t('users.tillsAny')
+                  )}
+                </td>
                 <td>
                   {user.lockedUntil ? (
                     <button type="button" onClick={() => void act(() => users.unlock(user.id))} aria-label={`${t('users.unlock')} ${user.username}`}>
@@ -74,19 +87,55 @@ export function UsersPage() {
   );
 }
 
-function UserForm({ onSaved }: { onSaved: () => void }) {
+/** The POS a cashier may open: several may be chosen; none chosen is any POS. */
+function TillChoice({
+  label,
+  tills,
+  chosen,
+  onChange,
+  fieldProps,
+}: {
+  label?: string;
+  tills: PosConfig[];
+  chosen: number[];
+  onChange: (ids: number[]) => void;
+  fieldProps?: { id: string; 'aria-describedby': string | undefined; 'aria-invalid': boolean };
+}) {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <select
+        {...fieldProps}
+        multiple
+        aria-label={label}
+        size={Math.min(4, Math.max(2, tills.length))}
+        value={chosen.map(String)}
+        onChange={(e) => onChange([...e.target.selectedOptions].map((option) => Number(option.value)))}
+      >
+        {tills.map((till) => (
+          <option key={till.id} value={till.id}>
+            {till.name}
+          </option>
+        ))}
+      </select>
+      {chosen.length === 0 ? <div className="help">{t('users.tillsAny')}</div> : null}
+    </div>
+  );
+}
+
+function UserForm({ tills, onSaved }: { tills: PosConfig[]; onSaved: () => void }) {
   const { t } = useTranslation();
   const [body, setBody] = useState<CreateUserBody>({ username: '', password: '', role: 'cashier' });
   const [pin, setPin] = useState('');
   const [error, setError] = useState<unknown>(null);
   const refusedPassword = passwordRefusal(error);
-  const { errorFor, formError } = fieldErrors(t, refusedPassword === null ? error : null, ['username', 'pin']);
+  const { errorFor, formError } = fieldErrors(t, refusedPassword === null ? error : null, ['username', 'pin', 'posConfigIds']);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
     try {
       await users.create(pin === '' ? body : { ...body, pin });
-      setBody({ username: '', password: '', role: body.role });
+      setBody({ username: '', password: '', role: body.role, posConfigIds: [] });
       setPin('');
       onSaved();
     } catch (caught) {
@@ -124,6 +173,13 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
       <Field label={t('users.pin')} help={t('users.pinHelp')} error={errorFor('pin')}>
         {(props) => <PinInput {...props} value={pin} onChange={setPin} />}
       </Field>
+      {body.role === 'cashier' ? (
+        <Field label={t('users.tills')} help={t('users.tillsHelp')} error={errorFor('posConfigIds')}>
+          {(props) => (
+            <TillChoice fieldProps={props} tills={tills} chosen={body.posConfigIds ?? []} onChange={(posConfigIds) => setBody({ ...body, posConfigIds })} />
+          )}
+        </Field>
+      ) : null}
       <button type="submit" className="primary">
         {t('users.add')}
       </button>

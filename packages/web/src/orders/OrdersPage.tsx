@@ -15,8 +15,9 @@ const TONE: Record<OrderSummary['status'], string> = { open: 'busy', paidNotVali
 
 /**
  * Every order findable: by status, by order number or receipt number, by amount, by POS, with the
- * filters and the page in the address. A cashier sees the orders of their own POS (`posConfigId`);
- * admins and managers choose. A draft whose card payment is settled is flagged until validated.
+ * filters and the page in the address: status, text or amount, from and to (date and time). A
+ * cashier sees the orders of their own POS (`posConfigId`); admins and managers choose the POS and
+ * the session. An order whose settled money and what it should be disagree is flagged.
  */
 export function OrdersPage({ basePath, search, posConfigId }: { basePath: string; search: string; posConfigId: number | null }) {
   const { t } = useTranslation();
@@ -37,6 +38,9 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
   // Order and payment events re-read it (`liveCache.ts`); another search keeps the last page shown until it is read.
   const found = useQuery({ ...queries.orders.list(toListQuery(scoped, parseCents)), placeholderData: keepPreviousData });
   const configs = useQuery({ ...queries.posConfigs(), enabled: posConfigId === null });
+  const sessions = useQuery({ ...queries.sessions.list(), enabled: posConfigId === null });
+  const posName = (id: number) => configs.data?.find((c) => c.id === id)?.name ?? `POS ${id}`;
+  const shownSessions = (sessions.data ?? []).filter((s) => filters.posConfigId === null || s.posConfigId === filters.posConfigId);
 
   return (
     <Page title={t('orders.title')}>
@@ -76,6 +80,40 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
             </select>
           </>
         ) : null}
+        {posConfigId === null ? (
+          <>
+            <label htmlFor={`${searchId}-session`}>{t('orders.session')}</label>
+            <select
+              id={`${searchId}-session`}
+              value={filters.sessionId ?? ''}
+              onChange={(e) => go({ sessionId: e.target.value === '' ? null : Number(e.target.value) })}
+            >
+              <option value="">{t('orders.anySession')}</option>
+              {filters.sessionId !== null && !shownSessions.some((s) => s.id === filters.sessionId) ? (
+                <option value={filters.sessionId}>{t('pos.session', { id: filters.sessionId })}</option>
+              ) : null}
+              {shownSessions.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {t('orders.sessionOption', { id: s.id, pos: posName(s.posConfigId), opened: dateTime(s.openedAt) })}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
+        <label htmlFor={`${searchId}-from`}>{t('orders.from')}</label>
+        <input
+          id={`${searchId}-from`}
+          type="datetime-local"
+          value={filters.from ?? ''}
+          onChange={(e) => go({ from: e.target.value === '' ? null : e.target.value })}
+        />
+        <label htmlFor={`${searchId}-to`}>{t('orders.to')}</label>
+        <input
+          id={`${searchId}-to`}
+          type="datetime-local"
+          value={filters.to ?? ''}
+          onChange={(e) => go({ to: e.target.value === '' ? null : e.target.value })}
+        />
         <label className="check">
           <input type="checkbox" checked={filters.attention} onChange={(e) => go({ attention: e.target.checked })} />
           {t('orders.attentionOnly')}
@@ -117,7 +155,9 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
                     <td>{o.posName}</td>
                     <td>
                       <span className={`badge badge-${o.attention ? 'off' : TONE[o.status]}`}>{t(`orders.statuses.${o.status}`)}</span>
-                      {o.attention ? <span className="attention-note">{t('orders.attention')}</span> : null}
+                      {o.attention ? (
+                        <span className="attention-note">{t(o.state === 'cancelled' ? 'orders.attentionCancelled' : 'orders.attention')}</span>
+                      ) : null}
                     </td>
                     <td className="num">{money(o.totalCents)}</td>
                     <td className="num">
@@ -129,7 +169,7 @@ export function OrdersPage({ basePath, search, posConfigId }: { basePath: string
                         <a href={`#/pos/order/${o.id}`}>{t('orders.resume')}</a>
                       ) : o.state === 'paid' ? (
                         <a href={`#/pos/receipt/${o.id}`}>{t('pos.receipt')}</a>
-                      ) : o.refundedCents > 0 ? (
+                      ) : o.refundedCents > 0 || o.attention ? (
                         // A cancelled order that paid back: its refunds, each with its refund receipt.
                         <a href={`#/pos/order/${o.id}`}>{t('pos.refundsDone')}</a>
                       ) : null}

@@ -17,7 +17,16 @@ export interface OrderFilters {
   readonly text: string;
   readonly posConfigId: number | null;
   readonly sessionId: number | null;
+  /** From and to (date and time, as a `datetime-local` field holds them, in the till's time zone). */
+  readonly from: string | null;
+  readonly to: string | null;
   readonly offset: number;
+}
+
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+function localTime(value: string | null): string | null {
+  return value !== null && LOCAL_TIME.test(value) && !Number.isNaN(new Date(value).getTime()) ? value : null;
 }
 
 function positiveInt(value: string | null): number | null {
@@ -34,6 +43,8 @@ export function parseOrderFilters(search: string): OrderFilters {
     text: (params.get('text') ?? '').slice(0, 100),
     posConfigId: positiveInt(params.get('pos')),
     sessionId: positiveInt(params.get('session')),
+    from: localTime(params.get('from')),
+    to: localTime(params.get('to')),
     offset: positiveInt(params.get('offset')) ?? 0,
   };
 }
@@ -46,6 +57,8 @@ export function formatOrderFilters(filters: OrderFilters): string {
   if (filters.text !== '') params.set('text', filters.text);
   if (filters.posConfigId !== null) params.set('pos', String(filters.posConfigId));
   if (filters.sessionId !== null) params.set('session', String(filters.sessionId));
+  if (filters.from !== null) params.set('from', filters.from);
+  if (filters.to !== null) params.set('to', filters.to);
   if (filters.offset > 0) params.set('offset', String(filters.offset));
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
@@ -53,7 +66,8 @@ export function formatOrderFilters(filters: OrderFilters): string {
 
 /**
  * The API query of these filters. A text of digits and a decimal separator is also an amount
- * (`6.30`, `6,30`): it searches the order total.
+ * (`6.30`, `6,30`): it searches the order total. From and to are sent as instants; `to` is
+ * exclusive, as the API reads it.
  */
 export function toListQuery(filters: OrderFilters, parseCents: (text: string) => number | null): ListOrdersQuery {
   const text = filters.text.trim();
@@ -64,6 +78,9 @@ export function toListQuery(filters: OrderFilters, parseCents: (text: string) =>
     ...(text === '' ? {} : amount === null ? { text } : { amountCents: amount }),
     ...(filters.posConfigId === null ? {} : { posConfigId: filters.posConfigId }),
     ...(filters.sessionId === null ? {} : { sessionId: filters.sessionId }),
+    // A local date and time (no zone) is read in the browser's time zone, as the person typed it.
+    ...(filters.from === null ? {} : { from: new Date(filters.from).toISOString() }),
+    ...(filters.to === null ? {} : { to: new Date(filters.to).toISOString() }),
     limit: ORDERS_PAGE,
     offset: filters.offset,
   };

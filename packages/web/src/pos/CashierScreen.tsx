@@ -7,6 +7,7 @@ import { isApiError } from '../api/client';
 import { sessions } from '../api/endpoints';
 import { queries } from '../api/queries';
 import { queryKeys } from '../api/queryKeys';
+import { useAuth } from '../auth';
 import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
 import { useCentsInput } from '../ui/hooks';
@@ -77,8 +78,10 @@ export function CashierScreen({ rest, search = '' }: { rest: string[]; search?: 
 
 function OpenSession({ onOpened }: { onOpened: (session: PosSession) => void }) {
   const { t } = useTranslation();
-  // An archived POS configuration is not offered at the till.
-  const configs = useQuery({ ...queries.posConfigs(), select: (list: PosConfig[]) => list.filter((c) => !c.archived) });
+  // An archived POS configuration is not offered at the till, nor one the cashier may not open.
+  const { user } = useAuth();
+  const mayOpen = (c: PosConfig) => user.role !== 'cashier' || user.posConfigIds.length === 0 || user.posConfigIds.includes(c.id);
+  const configs = useQuery({ ...queries.posConfigs(), select: (list: PosConfig[]) => list.filter((c) => !c.archived && mayOpen(c)) });
   return (
     <Page title={t('pos.openTitle')}>
       <LoadState query={configs}>{(list) => (list.length === 0 ? <p>{t('pos.noPos')}</p> : <OpenSessionForm configs={list} onOpened={onOpened} />)}</LoadState>

@@ -1,4 +1,4 @@
-import type { ClosingPreview, DenominationCount, EuroDenominationCents, ManagerApproval, PosSession } from '@kassa/contract';
+import type { ClosingBlockers as Blockers, ClosingPreview, DenominationCount, EuroDenominationCents, ManagerApproval, PosSession } from '@kassa/contract';
 import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useState } from 'react';
@@ -6,9 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
 import { sessions } from '../api/endpoints';
 import { queries } from '../api/queries';
-import { centsToInput, parseCents } from '../money';
+import { parseCents } from '../money';
 import { ErrorAlert, Field, LoadState, Page } from '../ui/components';
-import { useMoney } from '../ui/hooks';
+import { useCentsInput, useMoney } from '../ui/hooks';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
 import { CardTotalsTable, SettledByHandTable } from './ZReportView';
 
@@ -79,7 +79,6 @@ export function CloseSession({ session, onClosed, onReopen }: { session: PosSess
   }
   return (
     <Page title={t('pos.closeTitle')} actions={<a href="#/pos">{t('pos.backToProducts')}</a>}>
-      {session === null ? null : <ClosingBlockers sessionId={session.id} />}
       {session === null ? null : (
         <ClosingForm
           sessionId={session.id}
@@ -101,12 +100,22 @@ export function CloseSession({ session, onClosed, onReopen }: { session: PosSess
 function ClosingForm({ sessionId, onClosed }: { sessionId: number; onClosed: (session: PosSession) => void }) {
   // Order and payment events re-read it (`liveCache.ts`).
   const preview = useQuery(queries.sessions.closingPreview(sessionId));
-  return <LoadState query={preview}>{(preview) => <ClosingFormBody preview={preview} onClosed={onClosed} />}</LoadState>;
+  return (
+    <LoadState query={preview}>
+      {(preview) => (
+        <>
+          <ClosingBlockers blockers={preview.blockers} />
+          <ClosingFormBody preview={preview} onClosed={onClosed} />
+        </>
+      )}
+    </LoadState>
+  );
 }
 
 function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClosed: (session: PosSession) => void }) {
   const { t } = useTranslation();
   const money = useMoney();
+  const centsInput = useCentsInput();
   const [counted, setCounted] = useState('');
   const [countedError, setCountedError] = useState<string | null>(null);
   const [pieces, setPieces] = useState<Record<number, string>>({});
@@ -123,7 +132,7 @@ function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClo
     setPieces(next);
     setByCount(true);
     const sum = EURO_DENOMINATIONS_CENTS.reduce((s, v) => s + v * (Number.parseInt(next[v] ?? '', 10) || 0), 0);
-    setCounted(centsToInput(sum));
+    setCounted(centsInput(sum));
   };
   const countedCents = parseCents(counted);
   const difference = countedCents === null ? null : countedCents - preview.expectedCashCents;
@@ -225,25 +234,68 @@ function ClosingFormBody({ preview, onClosed }: { preview: ClosingPreview; onClo
   );
 }
 
-/** What stands in the way of closing: the session's open orders, each a link to resume it. */
-function ClosingBlockers({ sessionId }: { sessionId: number }) {
+/**
+ * What stands in the way of closing, as the closing preview lists it: the session's open orders and
+ * the orders that need attention (each a link to resume or pay it back), and its refund lines still
+ * running or unknown (each a link to the order, where the line is followed or settled by a manager).
+ */
+function ClosingBlockers({ blockers }: { blockers: Blockers }) {
   const { t } = useTranslation();
   const money = useMoney();
-  const list = useQuery(queries.orders.list({ sessionId, state: 'draft', limit: 500 })).data;
-  if (list === undefined || list.total === 0) return null;
+  if (blockers.orders.length === 0 && blockers.refunds.length === 0) return null;
+  const drafts = blockers.orders.filter((o) => o.state === 'draft');
+  const kept = blockers.orders.filter((o) => o.state !== 'draft');
+  const number = (o: { id: string; receiptNumber: number | null }) => (o.receiptNumber === null ? o.id.slice(0, 8) : `#${o.receiptNumber}`);
   return (
     <section className="card blockers" aria-labelledby="blockers-title">
-      <h2 id="blockers-title">{t('orders.blockersTitle', { count: list.total })}</h2>
-      <p>{t('orders.blockersText')}</p>
-      <ul>
-        {list.items.map((o) => (
-          <li key={o.id} className={o.attention ? 'attention' : undefined}>
-            <a href={`#/pos/order/${o.id}`}>{t('orders.resumeOrder', { number: o.id.slice(0, 8), total: money(o.totalCents) })}</a>{' '}
-            <span className={`badge badge-${o.attention ? 'off' : 'busy'}`}>{t(`orders.statuses.${o.status}`)}</span>
-            {o.attention ? <span className="attention-note">{t('orders.attention')}</span> : null}
-          </li>
-        ))}
-      </ul>
+      {drafts.length > 0 ? (
+        <>
+          <h2 id="blockers-title">{t('orders.blockersTitle', { count: drafts.length })}</h2>
+          <p>{t('orders.blockersText')}</p>
+          <ul aria-label={t('orders.blockersTitle', { count: drafts.length })}>
+            {drafts.map((o) => (
+              <li key={o.id} className={o.attention ? 'attention' : undefined}>
+                <a href={`#/pos/order/${o.id}`}>{t('orders.resumeOrder', { number: number(o), total: money(o.totalCents) })}</a>{' '}
+                {o.attention ? <span className="attention-note">{t('orders.attention')}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <h2 id="blockers-title">{t('closing.blockersTitle')}</h2>
+      )}
+      {blockers.refunds.length > 0 ? (
+        <>
+          <h3>{t('closing.refundsRunning', { count: blockers.refunds.length })}</h3>
+          <ul aria-label={t('closing.refundsRunning', { count: blockers.refunds.length })}>
+            {blockers.refunds.map((r) => (
+              <li key={r.uuid}>
+                <a href={`#/pos/order/${r.orderId}`}>
+                  {t('closing.refundRunning', {
+                    number: number({ id: r.orderId, receiptNumber: r.receiptNumber }),
+                    method: r.methodName,
+                    amount: money(r.amountCents),
+                  })}
+                </a>{' '}
+                <span className="badge badge-busy">{t(`state.${r.state}`, { defaultValue: r.state })}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {kept.length > 0 ? (
+        <>
+          <h3>{t('closing.ordersKept', { count: kept.length })}</h3>
+          <ul aria-label={t('closing.ordersKept', { count: kept.length })}>
+            {kept.map((o) => (
+              <li key={o.id} className="attention">
+                <a href={`#/pos/order/${o.id}`}>{t('closing.orderKept', { number: number(o), amount: money(o.paidCents - o.refundedCents) })}</a>{' '}
+                <span className="attention-note">{t('orders.attentionCancelled')}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </section>
   );
 }

@@ -93,7 +93,19 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
     }
   };
 
-  if (order.state === 'cancelled') return <CancelledOrder order={order} methods={methods} onChanged={onChanged} />;
+  const flag = order.attention ? (
+    <p className="attention-banner" role="alert">
+      {t(order.state === 'cancelled' ? 'orders.attentionCancelled' : 'orders.attention')}
+    </p>
+  ) : null;
+  if (order.state === 'cancelled') {
+    return (
+      <>
+        {flag}
+        <CancelledOrder order={order} methods={methods} onChanged={onChanged} />
+      </>
+    );
+  }
   if (order.state === 'paid') {
     return (
       <p>
@@ -103,6 +115,7 @@ function PaymentPanel({ data, offlineDeviceIds, onChanged }: { data: Data; offli
   }
   return (
     <div className="till">
+      {flag}
       <section className="card" aria-labelledby="pay-order-title">
         <h2 id="pay-order-title">{t('pos.order')}</h2>
         <ul className="order-lines static">

@@ -159,7 +159,7 @@ export function CardTotalsTable({ cards, compact = false }: { cards: readonly Ca
   );
 }
 
-/** The payments settled by hand (forced done or marked failed), for review. */
+/** The payment and refund lines settled by hand (forced done or marked failed), for review; a refund shows as one, its amount given back. */
 export function SettledByHandTable({ payments, compact = false }: { payments: readonly SettledPayment[]; compact?: boolean }) {
   const { t } = useTranslation();
   const money = useMoney();
@@ -173,9 +173,10 @@ export function SettledByHandTable({ payments, compact = false }: { payments: re
             <tr key={p.uuid}>
               <th scope="row">
                 {compact ? (
-                  `${t(`state.${p.state}`, { defaultValue: p.state })} · ${p.methodName}`
+                  `${p.refund ? `${t('closing.refundLine')} · ` : ''}${t(`state.${p.state}`, { defaultValue: p.state })} · ${p.methodName}`
                 ) : (
-                  <a href={`#/pos/receipt/${p.orderId}`}>
+                  <a href={p.refund ? `#/pos/order/${p.orderId}` : `#/pos/receipt/${p.orderId}`}>
+                    {p.refund ? `${t('closing.refundLine')} · ` : ''}
                     {t(`state.${p.state}`, { defaultValue: p.state })} · {p.methodName}
                   </a>
                 )}
@@ -183,7 +184,7 @@ export function SettledByHandTable({ payments, compact = false }: { payments: re
                   {t('closing.settledLine', { user: p.settledBy ?? '—', approver: p.approvedBy ?? '—', reason: p.reason ?? '' })}
                 </span>
               </th>
-              <td className="num">{money(p.amountCents)}</td>
+              <td className="num">{money(p.refund ? -p.amountCents : p.amountCents)}</td>
             </tr>
           ))}
         </tbody>

@@ -245,6 +245,11 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     await page.goto(`${stack.url}/#/pos/close`);
     await page.getByRole('heading', { level: 1, name: t('pos.closeTitle') }).waitFor();
     expect(plain(await page.getByTestId('expected-cash').textContent())).toBe(eur(EXPECTED_CASH_CENTS));
+    // A count by note and coin writes the counted cash as this language types an amount.
+    await page.getByText(t('closing.countByPiece')).click();
+    await page.getByRole('textbox', { name: t('closing.pieces', { value: eur(10_000) }) }).fill('1');
+    await page.getByRole('textbox', { name: t('closing.pieces', { value: eur(1_000) }) }).fill('1');
+    expect(await page.getByRole('textbox', { name: t('pos.countedCash') }).inputValue()).toBe(typed(lang, 11_000));
     await page.getByRole('textbox', { name: t('pos.countedCash') }).fill(typed(lang, COUNTED_CASH_CENTS));
     await expect.poll(async () => plain(await page.getByTestId('cash-difference').textContent())).toContain(eur(-750));
     expect(plain(await page.getByTestId('cash-difference').textContent())).toContain(t('closing.beyondThreshold', { threshold: eur(500) }));
@@ -280,6 +285,13 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     expect(width.paper).toBe(Math.round((74 / 25.4) * 96));
     expect(width.content).toBeLessThanOrEqual(width.paper);
     await picture(page, 'web-z-report', { fullPage: true });
+    // The page the printer is given: the roll's 80 mm width (226.77 pt) cut at an A4 length, and A4 when chosen
+    // (to half a point: the browser rounds to its pixels; a size it cannot read falls back to Letter, 612 × 792).
+    expectPageSize(await pdfPageSize(page), { width: 226.77, height: 841.89 });
+    await page.emulateMedia({ media: null });
+    await page.getByRole('radio', { name: t('closing.papers.a4') }).check();
+    await page.emulateMedia({ media: 'print' });
+    expectPageSize(await pdfPageSize(page), { width: 595.28, height: 841.89 });
     await page.emulateMedia({ media: null });
   });
 
@@ -287,3 +299,16 @@ describe.each<Lang>(['en', 'nl', 'fr'])('a day at the till in %s', (lang) => {
     expect(watched.errors).toEqual([]);
   });
 });
+
+/** The size of the first page the browser prints, in points, as the PDF's MediaBox says (the page size the CSS asks for). */
+async function pdfPageSize(page: Page): Promise<{ width: number; height: number }> {
+  const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+  const box = /\/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf);
+  if (box === null) throw new Error('the printed PDF has no MediaBox');
+  return { width: Number(box[3]) - Number(box[1]), height: Number(box[4]) - Number(box[2]) };
+}
+
+function expectPageSize(size: { width: number; height: number }, expected: { width: number; height: number }): void {
+  expect(size.width).toBeCloseTo(expected.width, 0);
+  expect(size.height).toBeCloseTo(expected.height, 0);
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BoxEvent, BoxEventMessage, BoxHello, DeviceReport } from '@kassa/contract';
-import { BOX_CONTRACT_VERSION } from '@kassa/contract';
+import { BOX_CONTRACT_VERSION, transactionIdFromUuid } from '@kassa/contract';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Shop, ShopTill } from '../../bench/shop.js';
@@ -42,16 +42,21 @@ function hello(devices: DeviceReport[]): BoxHello {
   return { type: 'hello', version: BOX_CONTRACT_VERSION, boxId: randomUUID(), software: 'kassa-iotbox 0.1.0', devices };
 }
 
+/** The payment's own transaction, as a box derives it from the UUID. */
+const txOf = (paymentUuid: string): string => transactionIdFromUuid(paymentUuid).toString();
+
 let sequence = 0;
+/** A box event as a box sends it: an event about a payment names the payment's transaction unless it says otherwise. */
 function message(event: BoxEvent, id = `e${++sequence}`): BoxEventMessage {
-  return { type: 'event', id, at: new Date().toISOString(), event };
+  const named = 'paymentUuid' in event && event.kind !== 'commandRefused' ? { transactionId: txOf(event.paymentUuid), ...event } : event;
+  return { type: 'event', id, at: new Date().toISOString(), event: named as BoxEvent };
 }
 
 const result = (paymentUuid: string, name: 'Approved' | 'Declined' | 'Stopped', tickets = 0): BoxEvent => ({
   kind: 'transactionResult',
   paymentUuid,
   terminalId: 'T1',
-  transactionId: '42',
+  transactionId: txOf(paymentUuid),
   result: name,
   resultId: 0,
   amountCents: 1250,
@@ -107,7 +112,11 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     const uuid = await pay();
     const before = await events.mark();
     expect(
-      await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 })),
+      await applyBoxEvent(
+        ctx,
+        shop.box.id,
+        message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 }),
+      ),
     ).toBe('applied');
     expect(await state(uuid)).toBe('waiting');
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }));
@@ -134,7 +143,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('applies each event id once however often and in whatever order the box sends it', async () => {
     const uuid = await pay();
-    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 });
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 });
     const approved = message(result(uuid, 'Approved', 1));
     expect(await applyBoxEvent(ctx, shop.box.id, approved)).toBe('applied');
     expect(await applyBoxEvent(ctx, shop.box.id, sent)).toBe('recorded');
@@ -157,7 +166,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     const uuid = await pay();
     const before = await events.mark();
     const outcomes = await applyBoxEvents(ctx, shop.box.id, [
-      message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }),
+      message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 }),
       message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }),
       message({ kind: 'transactionMessage', paymentUuid: uuid, terminalId: 'T1', text: 'PRESENT CARD' }),
       message(result(uuid, 'Approved', 1)),
@@ -208,7 +217,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
     it('takes an event as applied when another process applied it while this one waited for the payment', async () => {
       const uuid = await pay();
-      const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 });
+      const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 });
       const outcome = await appliedMeanwhile(uuid, sent, async (trx) => {
         await addHistory(trx, uuid, { at: new Date(), source: 'box', event: 'accepted', fromState: 'pending', toState: 'waiting', eventId: sent.id });
         await setPaymentState(trx, uuid, { state: 'waiting', at: new Date() });
@@ -275,7 +284,11 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('marks a lost answer unknown and voids it when the terminal never ran it', async () => {
     const uuid = await pay();
-    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }));
+    await applyBoxEvent(
+      ctx,
+      shop.box.id,
+      message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 }),
+    );
     await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionUnknown', paymentUuid: uuid, terminalId: 'T1', reason: 'box restarted' }));
     expect(await state(uuid)).toBe('unknown');
     await applyBoxEvent(
@@ -371,7 +384,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   it('writes the next events of a payment it remembers as its last write left it, in order', async () => {
     const known = new KnownPayments();
     const uuid = await pay();
-    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 });
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 });
     expect(await applyBoxEvents(ctx, shop.box.id, [sent], known)).toEqual(['applied']);
     expect(known.recall([uuid])?.payments.get(uuid)?.state).toBe('waiting');
     const stage = message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
@@ -392,7 +405,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     await applyBoxEvents(
       ctx,
       shop.box.id,
-      [message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 })],
+      [message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 })],
       known,
     );
     // A cashier forces it done meanwhile: the remembered row (waiting) is out of date.
@@ -412,7 +425,7 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
   it('tells an event already applied from a new one for a remembered payment', async () => {
     const known = new KnownPayments();
     const uuid = await pay();
-    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 });
+    const sent = message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 });
     await applyBoxEvents(ctx, shop.box.id, [sent], known);
     const stage = message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 });
     expect(await applyBoxEvents(ctx, shop.box.id, [sent, stage], known)).toEqual(['duplicate', 'applied']);
@@ -423,7 +436,11 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
 
   it('takes a box offline with its devices and running payments only while this process holds it', async () => {
     const uuid = await pay();
-    await applyBoxEvent(ctx, shop.box.id, message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: '42', amountCents: 1250 }));
+    await applyBoxEvent(
+      ctx,
+      shop.box.id,
+      message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 }),
+    );
     const other = serviceContext(database, { serverId: 'server-b' });
     expect(await boxDisconnected(other, shop.box.id)).toBe(false);
     expect((await getBox(ctx.db, shop.box.id))?.online).toBe(true);
