@@ -41,6 +41,12 @@ describe('distrust', () => {
     },
   );
 
+  it('believes a refused cancel, recovery or release (the box did nothing) that names no transaction, but not a refused start', () => {
+    expect(distrust({ payment: sent, claim: { kind: 'commandRefused', terminalId: 'T1', didNothing: true } })).toBeNull();
+    expect(distrust({ payment: sent, claim: { kind: 'commandRefused', terminalId: 'T1' } })?.code).toBe('NO_TRANSACTION');
+    expect(distrust({ payment: sent, claim: { kind: 'commandRefused', terminalId: 'T2', didNothing: true } })?.code).toBe('OTHER_TERMINAL');
+  });
+
   it('refuses a report of sending another amount than asked', () => {
     expect(distrust({ payment, claim: { kind: 'transactionSent', terminalId: 'T1', transactionId: own, sentAmountCents: 1 } })?.code).toBe('OTHER_AMOUNT');
     expect(distrust({ payment, claim: { kind: 'transactionSent', terminalId: 'T1', transactionId: own, sentAmountCents: 301 } })).toBeNull();

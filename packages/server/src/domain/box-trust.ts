@@ -36,6 +36,11 @@ export interface EventClaim {
   readonly transactionId?: string;
   /** Carried by transactionSent: the amount the box asked the terminal for. */
   readonly sentAmountCents?: number;
+  /**
+   * A refusal of a cancel, a recovery or a release: the box says it did nothing with the terminal,
+   * so it names no transaction, and it moves no money (the payment stays where it is).
+   */
+  readonly didNothing?: boolean;
 }
 
 /** Null when the event may be applied; otherwise why it may not. */
@@ -48,7 +53,7 @@ export function distrust({ payment, claim }: { payment: AskedPayment; claim: Eve
   if (claim.transactionId !== undefined && claim.transactionId !== own) {
     return { code: 'OTHER_TRANSACTION', reason: `${claim.kind} refused: it names transaction ${claim.transactionId}, this payment's is ${own}` };
   }
-  if (claim.transactionId === undefined && payment.transactionId !== null) {
+  if (claim.transactionId === undefined && payment.transactionId !== null && claim.didNothing !== true) {
     return { code: 'NO_TRANSACTION', reason: `${claim.kind} refused: it names no transaction, and the box sent ${payment.transactionId}` };
   }
   if (claim.sentAmountCents !== undefined && claim.sentAmountCents !== payment.amountCents) {

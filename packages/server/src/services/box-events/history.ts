@@ -85,6 +85,8 @@ export function claimOf(event: PaymentBoxEvent): EventClaim {
     return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId, sentAmountCents: event.amountCents };
   if ('transactionId' in event && event.transactionId !== undefined)
     return { kind: event.kind, terminalId: event.terminalId, transactionId: event.transactionId };
+  // "Terminal offline", "busy"…: the answer to a cancel or "Check again" is shown, never distrusted.
+  if (event.kind === 'commandRefused' && event.commandKind !== 'startTransaction') return { kind: event.kind, terminalId: event.terminalId, didNothing: true };
   return { kind: event.kind, terminalId: event.terminalId };
 }
 
