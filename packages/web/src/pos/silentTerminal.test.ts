@@ -58,9 +58,12 @@ describe('askAnswer', () => {
     expect(askAnswer({ detail: lost, askedAtMs: 0, nowMs: ASK_PATIENCE_MS + 1 })).toMatchObject({ kind: 'noAnswer', boxHeard: true });
   });
 
-  it('says the terminal answered when a result or a stage came after the ask', () => {
-    const settled = detail('retry', [...running.history, entry(51, 'lost', 'unknown'), entry(52, 'notRun', 'retry')]);
+  it('says the terminal answered when the payment moved on after the ask, to anything but unknown', () => {
+    const settled = detail('retry', [...running.history, entry(51, 'lost', 'unknown'), entry(52, 'notRun', 'retry', { fromState: 'unknown' })]);
     expect(askAnswer({ detail: settled, askedAtMs: 0, nowMs: ASK_PATIENCE_MS * 2 })).toEqual({ kind: 'answered' });
+    // An event the server did not believe is no answer.
+    const distrusted = detail('unknown', [...running.history, entry(51, 'lost', 'unknown'), entry(52, 'untrusted', 'unknown')]);
+    expect(askAnswer({ detail: distrusted, askedAtMs: 0, nowMs: 1 })).toEqual({ kind: 'waiting' });
   });
 
   it('gives the box’s refusal that came after the ask, not an older one, and knows an offline terminal by its code', () => {

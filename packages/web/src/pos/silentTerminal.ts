@@ -62,9 +62,6 @@ export type AskAnswer =
   | { readonly kind: 'refused'; readonly offline: boolean; readonly message: string | null }
   | { readonly kind: 'noAnswer'; readonly boxHeard: boolean; readonly seconds: number };
 
-/** Box entries that only say the box heard the ask (the answer taken as lost), not what the terminal answered. */
-const BOX_HEARD_ONLY = new Set(['lost', 'message']);
-
 /**
  * What came of the last "Ask the terminal" or "Check again" (asked at `askedAtMs` on this screen's
  * clock), read from the payment's history after the cashier's ask: the box's refusal (it could not
@@ -78,7 +75,10 @@ export function askAnswer({ detail, askedAtMs, nowMs }: { detail: PaymentDetail;
   const after = asked < 0 ? [] : detail.history.slice(asked + 1).filter((h) => h.source === 'box');
   const refusal = after.find((h) => h.event === 'recoverRefused');
   if (refusal !== undefined) return { kind: 'refused', offline: refusalCode(refusal) === 'TERMINAL_OFFLINE', message: refusal.message };
-  if (after.some((h) => !BOX_HEARD_ONLY.has(h.event))) return { kind: 'answered' };
+  // The terminal answered when the payment moved on to anything but `unknown` (a result, not run,
+  // running again); the box taking the answer as lost, a message or an event it was not believed
+  // about (`untrusted`) is no answer.
+  if (after.some((h) => h.fromState !== h.toState && h.toState !== 'unknown')) return { kind: 'answered' };
   if (nowMs - askedAtMs <= ASK_PATIENCE_MS) return { kind: 'waiting' };
   return { kind: 'noAnswer', boxHeard: after.length > 0, seconds: Math.round(ASK_PATIENCE_MS / 1000) };
 }
