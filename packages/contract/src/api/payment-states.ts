@@ -20,9 +20,9 @@ const VOID = ['retry', 'failed'] as const;
  * The active states a cashier may cancel: the terminal has not answered yet. The server's
  * transition table has a `cancel` cell in exactly these (a test there holds them together).
  */
-const CANCELLABLE = ['pending', 'waiting', 'waitingCard'] as const satisfies readonly (typeof ACTIVE)[number][];
+const CANCELLABLE = ['pending', 'waiting', 'waitingCard'] as const satisfies readonly ActiveState[];
 /** The active states in which the terminal runs the payment and ought to be sending news. */
-const RUNNING = ['waiting', 'waitingCard'] as const satisfies readonly (typeof ACTIVE)[number][];
+const RUNNING = ['waiting', 'waitingCard'] as const satisfies readonly ActiveState[];
 
 /** Every payment state, in the order the screens list them. */
 export const PAYMENT_STATES = [...ACTIVE, ...NEEDS_A_PERSON, ...PAID, ...VOID] as const;
@@ -30,7 +30,6 @@ export type PaymentState = (typeof PAYMENT_STATES)[number];
 export const PaymentState = LiteralUnion(PAYMENT_STATES);
 
 export type ActiveState = (typeof ACTIVE)[number];
-export type NeedsAPersonState = (typeof NEEDS_A_PERSON)[number];
 export type PaidState = (typeof PAID)[number];
 export type VoidState = (typeof VOID)[number];
 export type CancellableState = (typeof CANCELLABLE)[number];

@@ -137,10 +137,6 @@ export function LiveEventsProvider({ children, posId = null }: { children: React
   return <StateContext.Provider value={connection}>{children}</StateContext.Provider>;
 }
 
-export function useConnectionState(): ConnectionState {
-  return useContext(StateContext).state;
-}
-
 /** The stream's state and since when it has not been live. */
 export function useConnection(): Connection {
   return useContext(StateContext);
