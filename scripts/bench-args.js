@@ -1,5 +1,5 @@
 // The command line of npm run bench: it takes no option but help and version.
-import { helpLines, readFlags } from '@kassa/flags';
+import { helpLines, readFlags } from '@kassa/protocol';
 
 export const USAGE = [
   'Usage: npm run bench',

@@ -1,4 +1,4 @@
-import { helpLines, readFlags, type Flags, type Values } from '@kassa/flags';
+import { helpLines, readFlags, type Flags, type Values } from '../flags.js';
 import { PROTOCOL_VERSION } from '../version.js';
 
 class UsageError extends Error {}
