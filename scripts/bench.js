@@ -5,8 +5,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchArgs } from './bench-args.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const answer = benchArgs(process.argv.slice(2), JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version);
+if (answer !== null) {
+  if (answer.out !== undefined) process.stdout.write(`${answer.out}\n`);
+  if (answer.err !== undefined) process.stderr.write(`${answer.err}\n`);
+  process.exit(answer.exit);
+}
 const PACKAGES = ['protocol', 'contract', 'terminal-sim', 'iot-box', 'server', 'chaos'];
 const RESULTS = `${ROOT}test-output/bench/`;
 const OUTPUT = `${ROOT}BENCHMARKS.md`;

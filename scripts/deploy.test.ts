@@ -8,10 +8,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseConfig, writePairing } from '@kassa/iot-box';
+import { parseCli } from '@kassa/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../packages/iot-box/src/config.js';
-import { writePairing } from '../packages/iot-box/src/pairing.js';
-import { parseCli } from '../packages/server/src/cli-args.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEPLOY = join(ROOT, 'deploy/');

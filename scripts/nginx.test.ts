@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BOX_UPLINK_PATH } from '@kassa/contract';
+import { parseCli, USAGE as SERVER_USAGE } from '@kassa/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCli, USAGE as SERVER_USAGE } from '../packages/server/src/cli-args.js';
 
 const CONF = fileURLToPath(new URL('../deploy/nginx/kassa.conf', import.meta.url));
 const NGINX = '/usr/sbin/nginx';

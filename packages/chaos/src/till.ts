@@ -1,4 +1,4 @@
-import { FINAL_STATES } from '@kassa/contract';
+import { FINAL_STATES, PAID_STATES, RUNNING_STATES, VOID_STATES } from '@kassa/contract';
 import type { TerminalHandle } from '@kassa/terminal-sim';
 import { errorCode, type ApiAnswer, type ApiClient } from './api.js';
 import { sleep } from './processes.js';
@@ -37,6 +37,9 @@ export interface TillAnomaly {
 
 // mismatch waits for a manager: the till cannot move it, and the run's check names it.
 const FINAL = new Set<string>(FINAL_STATES);
+const PAID = new Set<string>(PAID_STATES);
+const VOID = new Set<string>(VOID_STATES);
+const RUNNING = new Set<string>(RUNNING_STATES);
 /** Answers after which a till sends the very same request again. */
 const RESEND_CODES = new Set(['KASSA_DEVICE_OFFLINE', 'KASSA_TERMINAL_BUSY', 'KASSA_DATABASE_UNAVAILABLE', 'KASSA_RATE_LIMITED', 'KASSA_INTERNAL']);
 /** Card attempts per order before the customer pays the rest in cash. */
@@ -121,7 +124,7 @@ export class Till {
       const card = attempt < CARD_ATTEMPTS;
       const state = await this.pay(orderId, due, card);
       if (state === null) return;
-      if (state === 'done' || state === 'forceDone') {
+      if (PAID.has(state)) {
         due = 0;
         paidByCard = card;
       }
@@ -162,7 +165,7 @@ export class Till {
       if (again === null) return;
     }
     const state = await this.follow(uuid, (created.body as { state: string }).state);
-    if (card && (state === 'retry' || state === 'failed')) await this.refund(orderId, amountCents, false);
+    if (card && state !== null && VOID.has(state)) await this.refund(orderId, amountCents, false);
   }
 
   /** One payment line, to its final state; null when the till had to give up. */
@@ -203,7 +206,7 @@ export class Till {
         this.stats.checks++;
         await this.api.call(this.server(), 'POST', `/api/payments/${uuid}/check`);
       }
-      if (!rebooted && (state === 'waitingCard' || state === 'waiting') && Date.now() - since > STUCK_MS) {
+      if (!rebooted && RUNNING.has(state) && Date.now() - since > STUCK_MS) {
         // The terminal shows nothing more: the cashier restarts it; recovery must then settle the line.
         rebooted = true;
         this.stats.reboots++;

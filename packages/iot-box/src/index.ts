@@ -8,3 +8,4 @@ export type { TransactionView } from './transactions/manager.js';
 export type { UplinkState, UplinkStatus } from './uplink/uplink.js';
 export { JOURNAL_FILE } from './journal/journal.js';
 export { BOX_SOFTWARE, BOX_VERSION } from './version.js';
+export { writePairing } from './pairing.js';

@@ -86,6 +86,8 @@ export const ERROR_CATALOGUE = {
   KASSA_SETUP_TOKEN: { status: 403, message: 'This setup link is not valid; use the newest link the server printed.' },
   KASSA_PAIRING_CODE: { status: 422, message: 'The pairing code is wrong, expired or already used; show a new one in the back office.' },
   KASSA_DATABASE_UNAVAILABLE: { status: 503, message: 'The database does not answer.' },
+  // A box dialling the uplink while this server process is closing (or lost the socket meanwhile).
+  KASSA_UNAVAILABLE: { status: 503, message: 'The uplink cannot take this box now.' },
   KASSA_INTERNAL: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

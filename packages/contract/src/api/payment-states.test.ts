@@ -2,11 +2,13 @@ import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import {
   ACTIVE_STATES,
+  CANCELLABLE_STATES,
   FINAL_STATES,
   NEEDS_A_PERSON_STATES,
   PAID_STATES,
   PAYMENT_STATES,
   PaymentState,
+  RUNNING_STATES,
   SETTLED_STATES,
   UNSETTLED_STATES,
   VOID_STATES,
@@ -25,6 +27,10 @@ describe('payment states', () => {
     expect(sorted([...SETTLED_STATES, ...UNSETTLED_STATES])).toEqual(sorted(PAYMENT_STATES));
     expect(SETTLED_STATES.filter((state) => UNSETTLED_STATES.includes(state))).toEqual([]);
     expect(sorted([...FINAL_STATES, ...ACTIVE_STATES])).toEqual(sorted(PAYMENT_STATES));
+  });
+
+  it('cancels and expects news from a terminal only in active states', () => {
+    for (const state of [...CANCELLABLE_STATES, ...RUNNING_STATES]) expect(ACTIVE_STATES).toContain(state);
   });
 
   it('accepts every state of the list in the schema and nothing else', () => {

@@ -63,6 +63,18 @@ export function settledBeyondHistory(transactions: ReadonlyMap<string, Transacti
   return beyond;
 }
 
+/**
+ * Forgets the settled transactions beyond the history kept, as a compacted journal leaves them
+ * out; `settled` is how many the map holds. Returns how many it holds after.
+ */
+export function dropSettledBeyondHistory(transactions: Map<string, TransactionEntry>, settled: number): number {
+  for (const uuid of settledBeyondHistory(transactions, settled)) {
+    transactions.delete(uuid);
+    settled--;
+  }
+  return settled;
+}
+
 export function countSettled(transactions: ReadonlyMap<string, TransactionEntry>): number {
   let settled = 0;
   for (const tx of transactions.values()) if (tx.status === 'settled') settled++;
@@ -115,7 +127,7 @@ export function snapshot(state: JournalState): JournalRecord[] {
  * kept), so a state kept live in memory stays as small as the compacted journal it mirrors.
  */
 export function pruneHistory(state: JournalState): void {
-  for (const uuid of settledBeyondHistory(state.transactions, countSettled(state.transactions))) state.transactions.delete(uuid);
+  dropSettledBeyondHistory(state.transactions, countSettled(state.transactions));
   let commands = state.commands.size - KEEP_COMMAND_IDS;
   for (const commandId of state.commands) {
     if (commands-- <= 0) break;

@@ -2,7 +2,7 @@ import { type Body, type TypedMessage } from '@kassa/protocol';
 import { DEFAULT_TRANSACTION_TYPE, transactionIdFromUuid, type BoxCommand, type BoxCommandOf, type RefusalCode } from '@kassa/contract';
 import type { JournalWriter } from '../journal/journal.js';
 import type { FinalEvent, ReleasedRecord, ResumedRecord, StartedRecord, UnknownRecord } from '../journal/records.js';
-import { countSettled, KEEP_SETTLED_TRANSACTIONS, settledBeyondHistory, type JournalState } from '../journal/state.js';
+import { countSettled, dropSettledBeyondHistory, KEEP_SETTLED_TRANSACTIONS, type JournalState } from '../journal/state.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox.js';
 import type { DeviceRegistry } from '../registry.js';
@@ -470,10 +470,7 @@ export class TransactionManager {
   /** Memory holds as much settled history as a compacted journal does. */
   private trimSettled(): void {
     if (this.settledCount <= KEEP_SETTLED_TRANSACTIONS) return;
-    for (const uuid of settledBeyondHistory(this.transactions, this.settledCount)) {
-      this.transactions.delete(uuid);
-      this.settledCount--;
-    }
+    this.settledCount = dropSettledBeyondHistory(this.transactions, this.settledCount);
   }
 
   /** Starts following a transaction not yet settled. */

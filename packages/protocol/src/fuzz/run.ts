@@ -1,20 +1,16 @@
 // npm run fuzz -w @kassa/protocol [-- --frames N --seed S]
 import { TlvError } from '../errors.js';
+import { fuzzArgs } from './args.js';
 import { FuzzFailure, runFuzz } from './fuzz.js';
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isSafeInteger(value) || value < 0) {
-    process.stderr.write(`fuzz: --${name} needs a non-negative integer\n`);
-    process.exit(2);
-  }
-  return value;
+const args = fuzzArgs(process.argv.slice(2));
+if ('exit' in args) {
+  if (args.out !== undefined) process.stdout.write(`${args.out}\n`);
+  if (args.err !== undefined) process.stderr.write(`${args.err}\n`);
+  process.exit(args.exit);
 }
-
-const frames = option('frames', 1_000_000);
-const seed = option('seed', Date.now() % 2 ** 31);
+const frames = args.frames;
+const seed = args.seed ?? Date.now() % 2 ** 31;
 process.stdout.write(`fuzz: ${frames.toLocaleString('en')} mutated frames through FrameDecoder, seed ${seed}\n`);
 
 const started = process.hrtime.bigint();

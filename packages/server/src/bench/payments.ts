@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { VOID_STATES, type PaymentState } from '@kassa/contract';
 import type { Database } from '../db/database.js';
 import { EVENTS_CHANNEL } from '../repos/events.js';
 import type { ServiceContext } from '../services/context.js';
@@ -43,7 +44,7 @@ export class PaymentWatch {
 
   #heard(payload: string): void {
     const now = performance.now();
-    const event = JSON.parse(payload) as { topic?: string; data?: { payment?: { uuid?: string; state?: string } } };
+    const event = JSON.parse(payload) as { topic?: string; data?: { payment?: { uuid?: string; state?: PaymentState } } };
     const payment = event.topic === 'payment' ? event.data?.payment : undefined;
     const entry = payment?.uuid === undefined ? undefined : this.#watched.get(payment.uuid);
     if (entry === undefined || payment?.state === undefined) return;
@@ -51,7 +52,7 @@ export class PaymentWatch {
     if (payment.state === 'done') {
       entry.doneAt = now;
       entry.resolve();
-    } else if (payment.state === 'retry' || payment.state === 'unknown' || payment.state === 'failed') {
+    } else if (VOID_STATES.includes(payment.state) || payment.state === 'unknown') {
       entry.reject(new Error(`payment ${payment.uuid} ended ${payment.state}`));
     }
   }

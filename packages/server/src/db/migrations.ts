@@ -607,6 +607,23 @@ const userTills: Migration = {
 };
 
 /**
+ * Commands queued before the contract's words were stored under the former kinds (`pay`, `cancel`,
+ * `recover`, `release`; their other fields already had the contract's names): rewritten once, in
+ * the column and in the payload, so the server reads stored commands in the contract's words only.
+ */
+const currentCommandWords: Migration = {
+  async up(db) {
+    await sql`
+      update box_commands
+      set kind = w.current,
+        payload = case when jsonb_typeof(payload) = 'object' and payload->>'kind' = w.former then jsonb_set(payload, '{kind}', to_jsonb(w.current)) else payload end
+      from (values ('pay', 'startTransaction'), ('cancel', 'cancelTransaction'), ('recover', 'recoverTransaction'), ('release', 'releaseTransaction'))
+        as w(former, current)
+      where box_commands.kind = w.former or (jsonb_typeof(box_commands.payload) = 'object' and box_commands.payload->>'kind' = w.former)`.execute(db);
+  },
+};
+
+/**
  * The shop (location) of each POS configuration, a short text, so that managers and admins can
  * follow one shop's tills live. A shop change, like a POS's methods, is announced on the tills
  * channel: the streams that follow a shop read again which tills it has.
@@ -641,6 +658,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0017_rescope_on_configuration': rescopeOnConfiguration,
   '0018_announced_events': announcedEvents,
   '0019_user_tills': userTills,
+  // 0020 is a number kept for a migration written on another branch.
+  '0021_current_command_words': currentCommandWords,
   '0022_pos_shops': posShops,
 };
 

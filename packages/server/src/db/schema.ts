@@ -348,7 +348,5 @@ export interface Schema {
   pairing_codes: PairingCodeTable;
 }
 
-export type UserRow = Selectable<UserTable>;
 export type DeviceRow = Selectable<DeviceTable>;
-export type PaymentRow = Selectable<PaymentTable>;
 export type NewPayment = Insertable<PaymentTable>;

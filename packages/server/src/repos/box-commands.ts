@@ -23,33 +23,17 @@ export interface UnreadableCommand {
 
 export const COMMANDS_CHANNEL = 'box_commands';
 
-/**
- * The kinds rows queued before the contract's words were stored under; such a row is read as the
- * contract command (its other fields already had the contract's names).
- */
-const STORED_BEFORE: Readonly<Record<string, BoxCommand['kind']>> = {
-  pay: 'startTransaction',
-  cancel: 'cancelTransaction',
-  recover: 'recoverTransaction',
-  release: 'releaseTransaction',
-};
-
-/** The stored kinds of a start command, the current one first. */
-export const START_KINDS: readonly string[] = ['startTransaction', 'pay'];
-
 /** A stored command read back (a row, or a NOTIFY that carried it), checked against the contract. */
 export function storedCommand(row: { id: number | string; boxId: string; payload: unknown }): QueuedCommand | UnreadableCommand {
   const id = Number(row.id);
   const payload = row.payload;
-  const kind = typeof payload === 'object' && payload !== null ? (payload as { kind?: unknown }).kind : undefined;
-  const renamed = typeof kind === 'string' && STORED_BEFORE[kind] !== undefined ? { ...(payload as object), kind: STORED_BEFORE[kind] } : payload;
   try {
-    checkBoxCommand(renamed);
+    checkBoxCommand(payload);
   } catch (error) {
     if (!(error instanceof ContractError)) throw error;
     return { id, boxId: row.boxId, error: `command ${id} does not match the box contract: ${error.message}` };
   }
-  return { id, boxId: row.boxId, command: renamed };
+  return { id, boxId: row.boxId, command: payload };
 }
 
 /**

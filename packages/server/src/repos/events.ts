@@ -6,7 +6,6 @@ import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
 import { MAX_NOTIFY_BYTES } from './notify.js';
 
-export type EventTopic = LiveTopic;
 export type Audience = 'admin' | 'cashier';
 
 /** An event to publish: its topic decides what its data is (the contract's LiveEvent), its audience who may see it. */

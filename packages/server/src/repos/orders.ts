@@ -1,6 +1,5 @@
 import type { OrderState } from '../domain/orders.js';
 import type { PaymentLineView } from '../domain/payment-states.js';
-import type { PaymentState } from '../domain/payment-states.js';
 import type { VatGroup } from '../domain/totals.js';
 import type { Executor } from './executor.js';
 import { toJson } from './executor.js';
@@ -118,7 +117,7 @@ export async function getOrder(db: Executor, id: string, options: { forUpdate?: 
     payments: payments.map((p) => ({
       uuid: p.uuid,
       amountCents: p.amount_cents,
-      state: p.state as PaymentState,
+      state: p.state,
       deviceId: p.device_id,
       methodId: p.method_id,
       tenderedCents: p.tendered_cents,

@@ -59,7 +59,7 @@ type FactsRow = {
   e_order_id: string;
   e_method_id: number;
   e_amount_cents: number;
-  e_state: string;
+  e_state: PaymentState;
   e_request_hash: string;
   e_device_id: number | null;
   e_box_id: string | null;

@@ -53,7 +53,7 @@ export type PaymentRecord = {
   order_id: string;
   method_id: number;
   amount_cents: number;
-  state: string;
+  state: PaymentState;
   request_hash: string;
   device_id: number | null;
   box_id: string | null;
@@ -76,7 +76,7 @@ export const toPayment = (r: PaymentRecord): Payment => ({
   orderId: r.order_id,
   methodId: r.method_id,
   amountCents: r.amount_cents,
-  state: r.state as PaymentState,
+  state: r.state,
   requestHash: r.request_hash,
   deviceId: r.device_id,
   boxId: r.box_id,
@@ -159,8 +159,8 @@ export async function getHistory(db: Executor, uuid: string): Promise<HistoryEnt
     at: r.at,
     source: r.source,
     event: r.event,
-    fromState: r.from_state as PaymentState,
-    toState: r.to_state as PaymentState,
+    fromState: r.from_state,
+    toState: r.to_state,
     message: r.message,
     userId: r.user_id,
     data: r.data,

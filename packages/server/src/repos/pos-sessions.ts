@@ -123,7 +123,7 @@ export async function sessionPayments(db: Executor, sessionId: number): Promise<
     methodName: r.name,
     kind: r.kind,
     amountCents: r.amount_cents,
-    state: r.state as PaymentState,
+    state: r.state,
     deviceId: r.device_id,
     terminalId: r.terminal_id,
     tenderedCents: r.tendered_cents,
@@ -178,7 +178,7 @@ export async function sessionRefundLines(db: Executor, sessionId: number): Promi
     name: string;
     kind: ClosingPayment['kind'];
     amount_cents: number;
-    state: string;
+    state: PaymentState;
     device_id: number | null;
     terminal_id: string | null;
     settle_reason: string | null;
@@ -205,7 +205,7 @@ export async function sessionRefundLines(db: Executor, sessionId: number): Promi
     methodName: r.name,
     kind: r.kind,
     amountCents: r.amount_cents,
-    state: r.state as PaymentState,
+    state: r.state,
     deviceId: r.device_id,
     terminalId: r.terminal_id,
     tenderedCents: null,

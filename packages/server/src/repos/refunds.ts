@@ -68,7 +68,7 @@ export async function listOrderRefunds(db: Executor, orderId: string): Promise<R
     methodId: r.method_id,
     methodName: r.name,
     amountCents: r.amount_cents,
-    state: r.state as PaymentState,
+    state: r.state,
     deviceId: r.device_id,
     reason: r.reason,
     lines: r.lines as ReturnedLine[],
@@ -128,7 +128,7 @@ export async function orderMoneyLines(
     kind: r.kind,
     methodId: r.method_id,
     amountCents: r.amount_cents,
-    state: r.state as PaymentState,
+    state: r.state,
     deviceId: r.device_id,
   }));
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
+import { MIGRATIONS } from '../db/migrations.js';
 import { createAuthSession, findAuthSession } from './auth-sessions.js';
 import { createBox, getActiveBoxTokenHash, revokeBox } from './boxes.js';
 import { enqueueCommand } from './box-commands.js';
@@ -163,7 +164,7 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
     expect(await undeliveredCommands(db, 'box-3')).toEqual([]);
   });
 
-  it('reads a command stored under the former kinds as the contract command, and reports one it cannot read', async () => {
+  it('reads a command stored under the former kinds as the contract command once migration 0021 rewrote it, and reports one it cannot read', async () => {
     const { db } = database;
     const paymentUuid = '3f0d1c52-8a4e-4c7b-9a57-1d2b6f0e9c11';
     const rows = [
@@ -175,6 +176,13 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
       .insertInto('box_commands')
       .values(rows.map((r) => ({ box_id: 'box-2', kind: r.kind, payload: JSON.stringify(r.payload) })))
       .execute();
+    await MIGRATIONS['0021_current_command_words']!.up(db);
+    const stored = await db.selectFrom('box_commands').select(['kind', 'payload']).where('box_id', '=', 'box-2').orderBy('id').execute();
+    expect(stored.slice(-rows.length).map((r) => [r.kind, (r.payload as { kind: string }).kind])).toEqual([
+      ['startTransaction', 'startTransaction'],
+      ['releaseTransaction', 'releaseTransaction'],
+      ['startTransaction', 'startTransaction'],
+    ]);
     expect(await undeliveredCommands(db, 'box-2')).toMatchObject([
       { command: { kind: 'startTransaction', paymentUuid, terminalId: 'T1', amountCents: 350 } },
       { command: { kind: 'releaseTransaction', reason: 'seen on the terminal' } },

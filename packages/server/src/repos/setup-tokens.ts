@@ -4,10 +4,6 @@ export async function addSetupToken(db: Executor, tokenHash: string): Promise<vo
   await db.insertInto('setup_tokens').values({ token_hash: tokenHash }).execute();
 }
 
-export async function hasSetupToken(db: Executor, tokenHash: string): Promise<boolean> {
-  return (await db.selectFrom('setup_tokens').select('token_hash').where('token_hash', '=', tokenHash).executeTakeFirst()) !== undefined;
-}
-
 /** Once an admin exists no setup link may work again. */
 export async function clearSetupTokens(db: Executor): Promise<void> {
   await db.deleteFrom('setup_tokens').execute();

@@ -1,6 +1,6 @@
+import type { BoxCommand } from '@kassa/contract';
 import { sql } from 'kysely';
 import type { StartReach } from '../domain/payments.js';
-import { START_KINDS } from './box-commands.js';
 import type { Executor } from './executor.js';
 
 /**
@@ -20,7 +20,7 @@ export async function startReach(db: Executor, payment: { uuid: string; boxId: s
             .selectFrom('box_commands')
             .select(sql<number>`1`.as('one'))
             .where('box_commands.box_id', '=', payment.boxId)
-            .where('box_commands.kind', 'in', START_KINDS)
+            .where('box_commands.kind', '=', 'startTransaction' satisfies BoxCommand['kind'])
             .where(sql<string>`box_commands.payload->>'paymentUuid'`, '=', payment.uuid)
             .where('box_commands.delivered_at', 'is not', null),
         )

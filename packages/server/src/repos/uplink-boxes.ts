@@ -24,13 +24,6 @@ export async function recordBoxHello(db: Executor, hello: BoxHelloRecord): Promi
     .execute();
 }
 
-export async function getBoxHello(db: Executor, boxId: string): Promise<BoxHelloRecord | null> {
-  const row = await db.selectFrom('box_hellos').selectAll().where('box_id', '=', boxId).executeTakeFirst();
-  return row === undefined
-    ? null
-    : { boxId: row.box_id, reportedId: row.reported_id, software: row.software, contractVersion: row.contract_version, at: row.at };
-}
-
 /**
  * Marks a box offline only if this server process still holds it: when the box has already
  * reconnected elsewhere, the old link's end changes nothing.
@@ -66,19 +59,6 @@ export async function recordUnmatchedEvents(
     on conflict (box_id, event_id) do nothing
     returning event_id`.execute(db);
   return new Set(rows.map((r) => r.event_id));
-}
-
-export async function listUnmatchedEvents(
-  db: Executor,
-  boxId: string,
-): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {
-  const rows = await db
-    .selectFrom('box_unmatched_events')
-    .select(['event_id', 'kind', 'payment_uuid', 'reason'])
-    .where('box_id', '=', boxId)
-    .orderBy('at')
-    .execute();
-  return rows.map((r) => ({ eventId: r.event_id, kind: r.kind, paymentUuid: r.payment_uuid, reason: r.reason }));
 }
 
 /** Devices of a box the box no longer reports (its hello lists what it sees now) go offline. */

@@ -1,13 +1,14 @@
+import type { PaymentState } from '@kassa/contract';
 import { sql } from 'kysely';
 import type { QueuedCommand, UnreadableCommand } from './box-commands.js';
 import { storedCommand } from './box-commands.js';
 import type { Executor } from './executor.js';
 
 /** An undelivered command as read back, with the state its payment is in now (null when it names none). */
-export type UndeliveredCommand = (QueuedCommand | UnreadableCommand) & { readonly paymentState: string | null };
+export type UndeliveredCommand = (QueuedCommand | UnreadableCommand) & { readonly paymentState: PaymentState | null };
 
 const columns = ['box_commands.id', 'box_commands.box_id', 'box_commands.payload', 'payments.state as payment_state'] as const;
-const toCommand = (r: { id: number; box_id: string; payload: unknown; payment_state: string | null }): UndeliveredCommand => ({
+const toCommand = (r: { id: number; box_id: string; payload: unknown; payment_state: PaymentState | null }): UndeliveredCommand => ({
   ...storedCommand({ id: r.id, boxId: r.box_id, payload: r.payload }),
   paymentState: r.payment_state,
 });

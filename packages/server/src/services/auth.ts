@@ -120,7 +120,12 @@ export async function login(ctx: ServiceContext, attempt: LoginAttempt): Promise
     expiresAt: new Date(now.getTime() + ctx.sessionTtlMs),
   });
   await saveLoginDevice(ctx.db, { tokenHash: sha256(deviceToken), userId: user.id, expiresAt: new Date(now.getTime() + DEVICE_TTL_MS), now });
-  return { sessionToken, csrfToken, deviceToken, user: { id: user.id, username: user.username, role: user.role, active: user.active, hasPin: user.hasPin, posConfigIds: user.posConfigIds } };
+  return {
+    sessionToken,
+    csrfToken,
+    deviceToken,
+    user: { id: user.id, username: user.username, role: user.role, active: user.active, hasPin: user.hasPin, posConfigIds: user.posConfigIds },
+  };
 }
 
 /** An admin lifts a user's login lock (the username's and those of the user's known devices) at once. */

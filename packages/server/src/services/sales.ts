@@ -167,7 +167,7 @@ export async function receiptOf(ctx: ServiceContext, id: string): Promise<Receip
     throw new KassaError('KASSA_CONFLICT', 'Only a validated order has a receipt.');
   const company = await loadCompany(ctx.db);
   const methods = await listPaymentMethods(ctx.db);
-  const paid = order.payments.filter((p) => p.state === 'done' || p.state === 'forceDone');
+  const paid = order.payments.filter((p) => PAID_STATES.includes(p.state));
   const tickets = (await Promise.all(paid.map((p) => getTickets(ctx.db, p.uuid)))).flat();
   const receipt = {
     company: { name: company.name, country: company.country },

@@ -5,6 +5,7 @@ import type { Payment } from '../repos/payments.js';
 import { toPayment } from '../repos/payments.js';
 import type { QueuedCommand, UnreadableCommand } from '../repos/box-commands.js';
 import { storedCommand } from '../repos/box-commands.js';
+import type { BoxHelloRecord } from '../repos/uplink-boxes.js';
 
 /**
  * Row-level reads and writes the tests use to set up or inspect the tables directly; the server
@@ -89,4 +90,24 @@ export async function markCommandsDelivered(db: Executor, ids: readonly number[]
     .set({ delivered_at: at })
     .where(sql<boolean>`id = any(${[...ids]}::bigint[])`)
     .execute();
+}
+
+export async function getBoxHello(db: Executor, boxId: string): Promise<BoxHelloRecord | null> {
+  const row = await db.selectFrom('box_hellos').selectAll().where('box_id', '=', boxId).executeTakeFirst();
+  return row === undefined
+    ? null
+    : { boxId: row.box_id, reportedId: row.reported_id, software: row.software, contractVersion: row.contract_version, at: row.at };
+}
+
+export async function listUnmatchedEvents(
+  db: Executor,
+  boxId: string,
+): Promise<{ eventId: string; kind: string; paymentUuid: string | null; reason: string }[]> {
+  const rows = await db
+    .selectFrom('box_unmatched_events')
+    .select(['event_id', 'kind', 'payment_uuid', 'reason'])
+    .where('box_id', '=', boxId)
+    .orderBy('at')
+    .execute();
+  return rows.map((r) => ({ eventId: r.event_id, kind: r.kind, paymentUuid: r.payment_uuid, reason: r.reason }));
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { BOX_UPLINK_PATH, MAX_UPLINK_MESSAGE_BYTES } from '@kassa/contract';
+import { BOX_UPLINK_PATH, ERROR_CATALOGUE, MAX_UPLINK_MESSAGE_BYTES, type ApiErrorCode } from '@kassa/contract';
 import { WebSocketServer } from 'ws';
 import { COMMANDS_CHANNEL, storedCommand } from '../repos/box-commands.js';
 import { toJson } from '../repos/executor.js';
@@ -116,20 +116,20 @@ export function attachUplink(server: Server, ctx: ServiceContext, log: UplinkLog
     socket.on('error', () => socket.destroy());
     void upgrade(request, socket, head).catch((error: unknown) => {
       log.error({ err: error }, 'uplink upgrade failed');
-      refuse(socket, 500, 'KASSA_INTERNAL');
+      refuse(socket, 'KASSA_INTERNAL', ERROR_CATALOGUE.KASSA_UNAVAILABLE.message);
     });
   };
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    if (closing) return refuse(socket, 503, 'KASSA_UNAVAILABLE');
+    if (closing) return refuse(socket, 'KASSA_UNAVAILABLE');
     // No box is taken before this process hears NOTIFYs, so no command can slip by unheard.
     await listening;
     const boxId = await authenticateBox(ctx.db, request.headers.authorization);
     if (boxId === null) {
       log.warn({ address: request.socket.remoteAddress }, 'box refused: missing, wrong or revoked token');
-      return refuse(socket, 401, 'KASSA_UNAUTHENTICATED');
+      return refuse(socket, 'KASSA_UNAUTHENTICATED', 'A valid box token is required.');
     }
-    if (socket.destroyed || closing) return refuse(socket, 503, 'KASSA_UNAVAILABLE');
+    if (socket.destroyed || closing) return refuse(socket, 'KASSA_UNAVAILABLE');
     wss.handleUpgrade(request, socket, head, (ws) => {
       const link = new BoxLink(ws, { boxId, ctx, log, hooks, helloTimeoutMs: settings.helloTimeoutMs });
       everyLink.add(link);
@@ -187,10 +187,11 @@ function parseNote(payload: string): Record<string, unknown> | null {
 
 const STATUS_TEXT: Readonly<Record<number, string>> = { 401: 'Unauthorized', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
-/** An HTTP answer on the raw socket: the upgrade never happens. */
-function refuse(socket: Duplex, status: number, code: string): void {
+/** An HTTP answer on the raw socket, with the catalogue's status and (unless given) message: the upgrade never happens. */
+function refuse(socket: Duplex, code: ApiErrorCode, message: string = ERROR_CATALOGUE[code].message): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ code, message: status === 401 ? 'A valid box token is required.' : 'The uplink cannot take this box now.' });
+  const { status } = ERROR_CATALOGUE[code];
+  const body = JSON.stringify({ code, message });
   const headers = [
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}`,
     'Connection: close',

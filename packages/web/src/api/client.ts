@@ -1,4 +1,4 @@
-import type { ErrorBody } from '@kassa/contract';
+import type { ApiErrorCode, ErrorBody } from '@kassa/contract';
 
 /** Any failed call of the kassa API, with the server's stable code (KASSA_…) or a local one. */
 export class ApiError extends Error {
@@ -19,6 +19,8 @@ export class ApiError extends Error {
 export const NETWORK_ERROR = 'WEB_NETWORK';
 /** The server answered with something that is not the API's JSON. */
 export const BAD_RESPONSE = 'WEB_BAD_RESPONSE';
+/** A code an ApiError may carry: the contract's catalogue, or one the app gives a failure of its own. */
+export type ErrorCode = ApiErrorCode | typeof NETWORK_ERROR | typeof BAD_RESPONSE;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -92,6 +94,6 @@ export async function api<T>(method: Method, path: string, body?: unknown, signa
   return payload as T;
 }
 
-export function isApiError(value: unknown, code?: string): value is ApiError {
+export function isApiError(value: unknown, code?: ErrorCode): value is ApiError {
   return value instanceof ApiError && (code === undefined || value.code === code);
 }

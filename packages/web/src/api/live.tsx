@@ -138,10 +138,6 @@ export function LiveEventsProvider({ children, followed = '' }: { children: Reac
   return <StateContext.Provider value={connection}>{children}</StateContext.Provider>;
 }
 
-export function useConnectionState(): ConnectionState {
-  return useContext(StateContext).state;
-}
-
 /** The stream's state and since when it has not been live. */
 export function useConnection(): Connection {
   return useContext(StateContext);

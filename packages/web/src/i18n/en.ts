@@ -656,6 +656,7 @@ export const en = {
     KASSA_BODY_TOO_LARGE: 'What was sent is too large for the server.',
     KASSA_UNSUPPORTED_MEDIA: 'The server could not read the request (it expects JSON).',
     KASSA_DATABASE_UNAVAILABLE: 'The server cannot reach its database; try again in a moment.',
+    KASSA_UNAVAILABLE: 'The server cannot take this connection now; try again in a moment.',
     KASSA_INTERNAL: 'Something went wrong on the server.',
   } satisfies ErrorWords,
 };

@@ -654,6 +654,7 @@ export const fr: Messages = {
     KASSA_BODY_TOO_LARGE: 'Ce qui a été envoyé est trop volumineux pour le serveur.',
     KASSA_UNSUPPORTED_MEDIA: 'Le serveur n’a pas pu lire la demande (il attend du JSON).',
     KASSA_DATABASE_UNAVAILABLE: 'Le serveur n’atteint pas sa base de données ; réessayez dans un instant.',
+    KASSA_UNAVAILABLE: 'Le serveur ne peut pas accepter cette connexion maintenant ; réessayez dans un instant.',
     KASSA_INTERNAL: 'Une erreur est survenue sur le serveur.',
   },
 };

@@ -651,6 +651,7 @@ export const nl: Messages = {
     KASSA_BODY_TOO_LARGE: 'Wat verstuurd werd, is te groot voor de server.',
     KASSA_UNSUPPORTED_MEDIA: 'De server kon het verzoek niet lezen (hij verwacht JSON).',
     KASSA_DATABASE_UNAVAILABLE: 'De server bereikt zijn database niet; probeer het zo meteen opnieuw.',
+    KASSA_UNAVAILABLE: 'De server kan deze verbinding nu niet aannemen; probeer het zo meteen opnieuw.',
     KASSA_INTERNAL: 'Er ging iets mis op de server.',
   },
 };

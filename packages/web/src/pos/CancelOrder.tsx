@@ -1,4 +1,4 @@
-import type { ManagerApproval, Order, PaymentMethod, PaymentState } from '@kassa/contract';
+import type { ManagerApproval, Order, PaymentMethod } from '@kassa/contract';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
@@ -99,7 +99,7 @@ export function CancelOrder({ order, onCancelled }: { order: Order; onCancelled:
 export function CancelledOrder({ order, methods, onChanged }: { order: Order; methods: readonly PaymentMethod[]; onChanged: () => void }) {
   const { t } = useTranslation();
   const money = useMoney();
-  const running = order.refunds.some((r) => !SETTLED_STATES.includes(r.state as PaymentState));
+  const running = order.refunds.some((r) => !SETTLED_STATES.includes(r.state));
   const paidBack = order.refundedCents >= order.paidCents;
   const next = () => {
     till.setRunningOrder(null);

@@ -1,4 +1,4 @@
-import type { Order, PaymentMethod, PaymentState } from '@kassa/contract';
+import type { Order, PaymentMethod } from '@kassa/contract';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../ui/router';
 import { PaymentLine } from './PaymentLine';
@@ -39,7 +39,7 @@ export function RefundEntry({
         />
       </ul>
       <p className="note">{t('pos.refundReasonIs', { reason: refund.reason })}</p>
-      {PAID_STATES.includes(refund.state as PaymentState) ? (
+      {PAID_STATES.includes(refund.state) ? (
         <button type="button" onClick={() => navigate(`/pos/refund/${order.id}/${refund.uuid}`)}>
           {t('pos.refundReceipt')}
         </button>

@@ -13,6 +13,7 @@ import { ErrorAlert, Field, LoadState } from '../ui/components';
 import { useMoney } from '../ui/hooks';
 import { ManagerApprovalDialog } from './ManagerApprovalDialog';
 import { useOfferedMethods } from './offeredMethods';
+import { VOID_STATES } from './paymentStatus';
 import { RefundEntry } from './RefundEntry';
 
 /** Whether the signed-in role approves its own overrides (the server decides; this only spares a cashier the refusal). */
@@ -27,7 +28,7 @@ interface Data {
 function returnable(order: Order): number[] {
   return order.lines.map((line, position) => {
     const back = order.refunds
-      .filter((r) => r.state !== 'retry' && r.state !== 'failed')
+      .filter((r) => !VOID_STATES.includes(r.state))
       .reduce((sum, r) => sum + r.lines.filter((l) => l.position === position).reduce((n, l) => n + l.quantity, 0), 0);
     return Math.max(0, line.quantity - back);
   });

@@ -1,4 +1,4 @@
-import type { CancellableState, PaidState, PaymentDetail, PaymentState, SettledState } from '@kassa/contract';
+import type { CancellableState, PaidState, PaymentDetail, PaymentState, RunningState, SettledState, VoidState } from '@kassa/contract';
 
 type HistoryEntry = PaymentDetail['history'][number];
 
@@ -44,7 +44,9 @@ export interface PaymentStatus {
 interface StateFacts<State extends PaymentState> {
   readonly paid: State extends PaidState ? true : false;
   readonly settled: State extends SettledState ? true : false;
+  readonly void: State extends VoidState ? true : false;
   readonly cancellable: State extends CancellableState ? true : false;
+  readonly running: State extends RunningState ? true : false;
 }
 
 /**
@@ -53,16 +55,16 @@ interface StateFacts<State extends PaymentState> {
  * one to another set.
  */
 const STATE_FACTS = {
-  pending: { paid: false, settled: false, cancellable: true },
-  waiting: { paid: false, settled: false, cancellable: true },
-  waitingCard: { paid: false, settled: false, cancellable: true },
-  waitingCancel: { paid: false, settled: false, cancellable: false },
-  unknown: { paid: false, settled: false, cancellable: false },
-  mismatch: { paid: false, settled: false, cancellable: false },
-  done: { paid: true, settled: true, cancellable: false },
-  forceDone: { paid: true, settled: true, cancellable: false },
-  retry: { paid: false, settled: true, cancellable: false },
-  failed: { paid: false, settled: true, cancellable: false },
+  pending: { paid: false, settled: false, void: false, cancellable: true, running: false },
+  waiting: { paid: false, settled: false, void: false, cancellable: true, running: true },
+  waitingCard: { paid: false, settled: false, void: false, cancellable: true, running: true },
+  waitingCancel: { paid: false, settled: false, void: false, cancellable: false, running: false },
+  unknown: { paid: false, settled: false, void: false, cancellable: false, running: false },
+  mismatch: { paid: false, settled: false, void: false, cancellable: false, running: false },
+  done: { paid: true, settled: true, void: false, cancellable: false, running: false },
+  forceDone: { paid: true, settled: true, void: false, cancellable: false, running: false },
+  retry: { paid: false, settled: true, void: true, cancellable: false, running: false },
+  failed: { paid: false, settled: true, void: true, cancellable: false, running: false },
 } as const satisfies { readonly [State in PaymentState]: StateFacts<State> };
 
 export const PAYMENT_STATES = Object.keys(STATE_FACTS) as PaymentState[];
@@ -70,8 +72,12 @@ export const PAYMENT_STATES = Object.keys(STATE_FACTS) as PaymentState[];
 export const PAID_STATES: readonly PaymentState[] = PAYMENT_STATES.filter((state) => STATE_FACTS[state].paid);
 /** Paid or void: nothing will change the line any more. */
 export const SETTLED_STATES: readonly PaymentState[] = PAYMENT_STATES.filter((state) => STATE_FACTS[state].settled);
+/** No money was taken and none can still be: the line is void. */
+export const VOID_STATES: readonly PaymentState[] = PAYMENT_STATES.filter((state) => STATE_FACTS[state].void);
 /** The terminal has not answered yet: the cashier may cancel. */
 export const CANCELLABLE_STATES: readonly PaymentState[] = PAYMENT_STATES.filter((state) => STATE_FACTS[state].cancellable);
+/** The terminal runs the payment and ought to be sending news. */
+export const RUNNING_STATES: readonly PaymentState[] = PAYMENT_STATES.filter((state) => STATE_FACTS[state].running);
 
 function field(entry: HistoryEntry, name: string): string | null {
   const data = entry.data;

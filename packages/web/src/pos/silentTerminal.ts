@@ -1,4 +1,5 @@
-import type { PaymentDetail, PaymentState } from '@kassa/contract';
+import type { PaymentDetail } from '@kassa/contract';
+import { RUNNING_STATES } from './paymentStatus';
 
 /** Seconds without news from the terminal about a running payment before the cashier is told, by default. */
 export const DEFAULT_SILENT_TERMINAL_SECONDS = 60;
@@ -30,9 +31,6 @@ export function silentTerminalLimitMs(): number {
 /** How long after "Ask the terminal" the screen waits for the box before it says nothing came. */
 export const ASK_PATIENCE_MS = 20_000;
 
-/** The states in which a terminal is running the payment and ought to be sending news. */
-const RUNNING: readonly PaymentState[] = ['waiting', 'waitingCard'];
-
 /** When the terminal (through the box) last said something about the payment, or the payment started. */
 export function lastNewsAt(detail: PaymentDetail): number {
   const news = detail.history.filter((h) => h.source !== 'user' || h.event === 'requested').map((h) => Date.parse(h.at));
@@ -51,7 +49,7 @@ export function silence({
   noticedAtMs: number | null;
   limitMs: number;
 }): number | null {
-  if (!RUNNING.includes(detail.payment.state as PaymentState)) return null;
+  if (!RUNNING_STATES.includes(detail.payment.state)) return null;
   const quiet = nowMs - Math.max(lastNewsAt(detail), noticedAtMs ?? 0);
   return quiet >= limitMs ? quiet : null;
 }

@@ -9,7 +9,7 @@ import { getBox } from '../../repos/boxes.js';
 import { findDeviceOfBox } from '../../repos/devices.js';
 import { addHistory, getHistory, getPayment, getTickets, setPaymentState } from '../../repos/payments.js';
 import type { Executor } from '../../repos/executor.js';
-import { getBoxHello, listUnmatchedEvents } from '../../repos/uplink-boxes.js';
+import { getBoxHello, listUnmatchedEvents } from '../../test-support/repos.js';
 import type { TestDatabase } from '../../test-support/databases.js';
 import type { EventLog } from '../../test-support/event-log.js';
 import { listenToEvents } from '../../test-support/event-log.js';
