@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import pino from 'pino';
 import { adminQuery, BENCH_DATABASE_URL as DATABASE_URL } from './database.js';
 import { randomToken, sha256 } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
@@ -15,10 +16,10 @@ import { openDatabase } from '../db/database.js';
 import { computeOrderTotals } from '../domain/totals.js';
 import { createAuthSession } from '../repos/auth-sessions.js';
 import { csrfTokenOf } from '../services/auth.js';
-import { applyBoxEvents } from '../services/box-events/apply.js';
 import type { ServiceContext } from '../services/context.js';
 import { requestPayment } from '../services/payments.js';
 import { validateOrder } from '../services/sales.js';
+import { EventInbox } from '../uplink/event-inbox.js';
 import type { Child } from './children.js';
 import { freePort, runCli, until } from './children.js';
 import { serviceContext } from './shop.js';
@@ -31,14 +32,14 @@ import { eventKey, FrameReader, StreamIsolation, TillMap } from './stream-check.
  * over them (500, 1,000 then 2,000: one, then two a till) and 10 admin streams following
  * everything, while card payments are made at 300 a second across all the tills.
  *
- * Each payment is written by the product's own functions, with real rows, in the four commits a
- * card payment makes: the cashier's request (requestPayment: the payment, its history, the box
- * command, the announced event), the box's transactionSent and its approved transactionResult with
- * a ticket (applyBoxEvents, as the uplink applies a batch: history, states, tickets, the announced
- * events), and the order's validation (validateOrder: paid, receipt number, its event through the
- * trigger). What is simulated: the HTTP request of the cashier and the box with its terminal (the
- * bench makes the box's events and calls the functions the routes and the uplink call), in the
- * bench's process, not the server's.
+ * Each payment is written by the product's own code, with real rows, as a card payment is: the
+ * cashier's request (requestPayment: the payment, its history, the box command, the announced
+ * event), the box's transactionSent and, a terminal's time later (KASSA_BENCH_TERMINAL_MS), its
+ * approved transactionResult with a ticket, given to an EventInbox per box as the uplink's link
+ * does (it applies them in batches through applyBoxEvents and writeBatch: history, states, tickets,
+ * announced events), and the order's validation (validateOrder: paid, receipt number, its event
+ * through the trigger). What is simulated: the cashier's HTTP request and the box's WebSocket with
+ * its terminal; the writing runs in the bench's process, the streams in the server's.
  *
  * Every cashier stream checks each event it receives against its own till (the payment's order,
  * the order's id and session): a foreign event fails the bench. Measured per size: commit →
@@ -59,10 +60,12 @@ const BROADCAST_SECONDS = Number(process.env['KASSA_BENCH_BROADCAST_SECONDS'] ??
 const TARGET_P99_MS = 100;
 const PRICE_CENTS = 1250;
 const TILLS_PER_BOX = 10;
+/** The terminal's time between taking the transaction and its result (a card read, a PIN). */
+const TERMINAL_MS = Number(process.env['KASSA_BENCH_TERMINAL_MS'] ?? 1000);
 
 const SIMULATED =
-  'simulated: the cashier’s HTTP request and the box with its terminal (the bench makes the box’s events); ' +
-  'written through the product’s own functions (requestPayment, applyBoxEvents, validateOrder) with real rows, in the bench process';
+  'simulated: the cashier’s HTTP request, and the box’s WebSocket with its terminal (the bench makes the box’s events, the result a terminal time after the start); ' +
+  'written by the product’s own code (requestPayment; the uplink’s EventInbox a box, which applies the events in batches; validateOrder) with real rows, in the bench process';
 
 interface Till {
   readonly posId: number;
@@ -275,16 +278,66 @@ function latencyOf(streams: readonly Stream[], committedAt: ReadonlyMap<string, 
 }
 
 let boxEventSequence = 0;
-function boxMessage(event: BoxEvent): BoxEventMessage {
-  return { type: 'event', id: `bench:${++boxEventSequence}`, at: new Date().toISOString(), event };
+
+/**
+ * The boxes' side of the uplink in this process: an EventInbox a box, as a link holds it (batches,
+ * workers, the payments it knows from their start commands), fed with the events the bench makes
+ * for the box; `sent` resolves when the inbox acknowledges the event, after its commit.
+ */
+class Boxes {
+  readonly #inboxes = new Map<string, EventInbox>();
+  readonly #acked = new Map<string, () => void>();
+  readonly #failed = new Map<string, (error: Error) => void>();
+
+  constructor(readonly ctx: ServiceContext) {
+    // A start command queued by a payment request reaches the link of its box in this process.
+    ctx.links.attach((command, started) => {
+      if (started !== undefined) this.#inbox(command.boxId).remember(started.payment, started.version, started.posId);
+    });
+  }
+
+  sent(boxId: string, event: BoxEvent): Promise<void> {
+    const message: BoxEventMessage = { type: 'event', id: `bench:${++boxEventSequence}`, at: new Date().toISOString(), event };
+    return new Promise((resolve, reject) => {
+      this.#acked.set(message.id, resolve);
+      this.#failed.set(message.id, reject);
+      this.#inbox(boxId).push(message);
+    });
+  }
+
+  #inbox(boxId: string): EventInbox {
+    let inbox = this.#inboxes.get(boxId);
+    if (inbox === undefined) {
+      const settle = (id: string, error?: Error): void => {
+        const done = error === undefined ? this.#acked.get(id) : () => this.#failed.get(id)?.(error);
+        this.#acked.delete(id);
+        this.#failed.delete(id);
+        done?.();
+      };
+      inbox = new EventInbox({
+        boxId,
+        ctx: this.ctx,
+        log: pino({ level: 'warn' }),
+        ack: (message) => message.ids.forEach((id) => settle(id)),
+        notStored: (id) => settle(id, new Error(`box event ${id} not stored`)),
+        failed: (error) => {
+          for (const id of [...this.#failed.keys()]) settle(id, error instanceof Error ? error : new Error(String(error)));
+        },
+      });
+      this.#inboxes.set(boxId, inbox);
+    }
+    return inbox;
+  }
 }
 
 /**
- * One card payment of a till, as the product writes it, in four commits; `committed` is told the
- * key of each event when its commit returns. The till is busy meanwhile: its terminal takes one
- * payment at a time.
+ * One card payment of a till, as the product writes it: the cashier's request (one commit), the
+ * box's transactionSent and, a terminal's time later, its approved result with a ticket (applied by
+ * the box's inbox in batches with the other payments' events of that box), then the order's
+ * validation (one commit). `committed` is told the key of each event when its commit returns. The
+ * till is busy meanwhile: its terminal takes one payment at a time.
  */
-async function cardPayment(ctx: ServiceContext, till: Till, committed: (key: string) => void): Promise<void> {
+async function cardPayment(ctx: ServiceContext, boxes: Boxes, till: Till, committed: (key: string) => void): Promise<void> {
   const orderId = till.orders.pop();
   if (orderId === undefined) throw new Error(`till ${till.posId} has no draft order left`);
   const uuid = randomUUID();
@@ -292,28 +345,23 @@ async function cardPayment(ctx: ServiceContext, till: Till, committed: (key: str
   if (!requested.created || requested.payment.state !== 'pending') throw new Error(`payment ${uuid} was not requested: ${JSON.stringify(requested)}`);
   committed(`payment:${uuid}:requested`);
   const transactionId = String(boxEventSequence);
-  const sent = await applyBoxEvents(ctx, till.boxId, [
-    boxMessage({ kind: 'transactionSent', paymentUuid: uuid, terminalId: till.terminalId, transactionId, amountCents: PRICE_CENTS }),
-  ]);
-  if (sent[0] !== 'applied') throw new Error(`transactionSent of ${uuid}: ${sent[0]}`);
+  await boxes.sent(till.boxId, { kind: 'transactionSent', paymentUuid: uuid, terminalId: till.terminalId, transactionId, amountCents: PRICE_CENTS });
   committed(`payment:${uuid}:accepted`);
+  await new Promise((resolve) => setTimeout(resolve, TERMINAL_MS));
   const ticket = { type: 1, header: null, text: `KAART: BANCONTACT\nBEDRAG: EUR 12,50\nAUT. CODE: A1B2C3\nTRX ${transactionId}\n`.repeat(4), footer: null };
-  const result = await applyBoxEvents(ctx, till.boxId, [
-    boxMessage({
-      kind: 'transactionResult',
-      paymentUuid: uuid,
-      terminalId: till.terminalId,
-      transactionId,
-      result: 'Approved',
-      resultId: 0,
-      amountCents: PRICE_CENTS,
-      authorisationCode: 'A1B2C3',
-      cardBrand: 'Bancontact',
-      tickets: [ticket],
-      recovered: false,
-    }),
-  ]);
-  if (result[0] !== 'applied') throw new Error(`transactionResult of ${uuid}: ${result[0]}`);
+  await boxes.sent(till.boxId, {
+    kind: 'transactionResult',
+    paymentUuid: uuid,
+    terminalId: till.terminalId,
+    transactionId,
+    result: 'Approved',
+    resultId: 0,
+    amountCents: PRICE_CENTS,
+    authorisationCode: 'A1B2C3',
+    cardBrand: 'Bancontact',
+    tickets: [ticket],
+    recovered: false,
+  });
   committed(`payment:${uuid}:approved`);
   await validateOrder(ctx, orderId);
   committed(`order:${orderId}:paid`);
@@ -325,6 +373,7 @@ async function cardPayment(ctx: ServiceContext, till: Till, committed: (key: str
  */
 async function runRound(args: {
   ctx: ServiceContext;
+  boxes: Boxes;
   chain: Chain;
   port: number;
   serverPid: number;
@@ -367,7 +416,7 @@ async function runRound(args: {
       writtenOf.set(till.posId, (writtenOf.get(till.posId) ?? 0) + 1);
       written++;
     };
-    const job = cardPayment(ctx, till, committed)
+    const job = cardPayment(ctx, args.boxes, till, committed)
       .then(
         () => void payments++,
         (error: unknown) => void failures.push(error),
@@ -531,7 +580,7 @@ async function main(): Promise<void> {
   await adminQuery(`create database ${name}`);
   const url = new URL(DATABASE_URL);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 20 });
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
   let server: Child | null = null;
   try {
     const seeding = performance.now();
@@ -558,7 +607,7 @@ async function main(): Promise<void> {
     const idle = readProcess(serverPid);
     process.stdout.write(`server idle: RSS ${Math.round(idle.rssBytes / 1024 / 1024)} MiB\n`);
     const ctx = serviceContext(database);
-    const base = { ctx, chain, port, serverPid };
+    const base = { ctx, boxes: new Boxes(ctx), chain, port, serverPid };
     const results: RoundResult[] = [];
     for (const streams of SIZES) {
       results.push(await runRound({ ...base, shape: 'scoped', streams, adminStreams: ADMIN_STREAMS, rate: RATE, seconds: SECONDS }));
