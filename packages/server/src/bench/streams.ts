@@ -60,6 +60,8 @@ const BROADCAST_SECONDS = Number(process.env['KASSA_BENCH_BROADCAST_SECONDS'] ??
 const TARGET_P99_MS = 100;
 const PRICE_CENTS = 1250;
 const TILLS_PER_BOX = 10;
+/** The writer's database connections: the server's default pool, as one process would have. */
+const POOL = Number(process.env['KASSA_BENCH_POOL'] ?? 10);
 /** The terminal's time between taking the transaction and its result (a card read, a PIN). */
 const TERMINAL_MS = Number(process.env['KASSA_BENCH_TERMINAL_MS'] ?? 1000);
 
@@ -584,7 +586,7 @@ async function main(): Promise<void> {
   await adminQuery(`create database ${name}`);
   const url = new URL(DATABASE_URL);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: POOL });
   let server: Child | null = null;
   try {
     const seeding = performance.now();
