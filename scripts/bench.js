@@ -20,7 +20,7 @@ const OUTPUT = `${ROOT}BENCHMARKS.md`;
 const COMMAND = 'npm run bench';
 /** Chaos runs too long for a bench (the hour-long one) are kept as records and shown as they were. */
 const CHAOS_RECORDS = `${ROOT}packages/chaos/records/`;
-/** Runs of the live-event streams bench (`npm run bench:streams -w @kassa/server`), kept as records too. */
+/** Runs of the live-event streams bench (`npm run bench:streams -w @kassa/server`, also run by the server's bench), kept as records. */
 const STREAM_RECORDS = `${ROOT}packages/server/bench-records/`;
 
 /** @typedef {{ name: string, value: number, unit: string, target?: string, reference?: string, bound?: string }} Figure */
@@ -37,14 +37,21 @@ function hasBenchScript(pkg) {
 function freshResults(since) {
   if (!existsSync(RESULTS)) return new Map();
   const found = new Map();
-  for (const name of readdirSync(RESULTS)) {
-    if (!name.endsWith('.json')) continue;
+  // A package may write more than one file (the server: server.json, server-streams.json): their
+  // figures are shown together, under the command of <pkg>.json.
+  const names = readdirSync(RESULTS)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => name.replace(/\.json$/, ''))
+    .sort()
+    .map((base) => `${base}.json`);
+  for (const name of names) {
     const path = `${RESULTS}${name}`;
     if (statSync(path).mtimeMs < since) continue;
     try {
       const json = JSON.parse(readFileSync(path, 'utf8'));
       const pkg = typeof json.package === 'string' ? json.package.replace(/^@kassa\//, '') : name.replace(/\.json$/, '');
-      found.set(pkg, json);
+      const before = found.get(pkg);
+      found.set(pkg, before === undefined ? json : { ...before, figures: [...figuresOf(before), ...figuresOf(json)] });
     } catch (error) {
       process.stderr.write(`bench: ${path} is not JSON (${error.message}); ignored\n`);
     }
@@ -172,20 +179,25 @@ function streamRecords() {
   const lines = [
     '## Live event streams on record',
     '',
-    'Kept in `packages/server/bench-records/` (each run writes its record to `test-output/bench/server-streams.json`); not re-run by `npm run bench`.',
+    'Runs of `npm run bench:streams -w @kassa/server` kept in `packages/server/bench-records/` (each run writes its record to `test-output/bench/server-streams.json`; `npm run bench` runs it too, and its figures are in the @kassa/server section above).',
     '',
   ];
+  const dash = (value, unit = '') => (value === undefined || value === null ? '—' : `${value}${unit}`);
+  const kib = (bytes) => (bytes === undefined || bytes === null ? '—' : `${(bytes / 1024).toFixed(1)} KiB`);
   for (const r of records) {
     lines.push(`### \`${r.command}\`, ${r.finishedAt}`, '');
     lines.push(`${r.machine}; load average ${r.loadAverage.join(', ')}; ${r.tills} tills; server idle RSS ${r.idleRssMiB} MiB.`, '');
+    if (r.simulated) lines.push(`Payments: ${r.simulated}.`, '');
     lines.push(
-      '| shape | streams | payments/s | events written | frames delivered (expected) | frames/s | commit → delivery p50 / p95 / p99 / max | server CPU (one core) | server RSS peak |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| shape | streams (+ admin) | payments/s offered for (written) | events written | frames delivered (expected) | own stream: commit → delivered p50 / p95 / p99 / max | admin streams p99 | a stream a minute: cashier / admin | foreign events: total (most on one stream) | server CPU (one core) | server RSS peak |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const x of r.results) {
       const l = x.latencyMs;
+      const bytes = x.bytesPerStreamPerMinute;
+      const foreign = x.foreignEvents;
       lines.push(
-        `| ${x.shape} | ${x.streams} | ${x.paymentsPerSecond} for ${x.seconds} s | ${x.eventsWritten} | ${x.framesDelivered} (${x.framesExpected}) | ${Math.round(x.framesDelivered / x.seconds)} | ${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms | ${x.serverCpuPercent} % | ${x.serverRssMiB} MiB |`,
+        `| ${x.shape} | ${x.streams}${x.adminStreams ? ` (+ ${x.adminStreams})` : ''} | ${x.paymentsPerSecond} for ${x.seconds} s${x.paymentsWritten === undefined ? '' : ` (${x.paymentsWritten})`} | ${x.eventsWritten} | ${x.framesDelivered} (${x.framesExpected}) | ${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms | ${dash(x.adminLatencyMs?.p99, ' ms')} | ${bytes ? `${kib(bytes.cashier)} / ${kib(bytes.admin)}` : '—'} | ${foreign ? `${foreign.total} (${foreign.mostOnOneStream})` : '—'} | ${x.serverCpuPercent} % | ${x.serverRssMiB} MiB |`,
       );
     }
     lines.push('');
@@ -206,7 +218,7 @@ const markdown = [
     .join(', ')} (the machine is shared; figures vary between runs)`,
   `- Command: \`${COMMAND}\` (builds, then runs each package's bench in order: ${PACKAGES.join(', ')})`,
   '',
-  'Each figure is the median of several runs, as the package bench prints it.',
+  'Each figure is the median of several runs, as the package bench prints it; the live streams figures of @kassa/server are one run of each size.',
   '',
   ...outcomes.map(section),
   ...streamRecords(),
