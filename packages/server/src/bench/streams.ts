@@ -1,4 +1,5 @@
 import type { BoxEvent, BoxEventMessage } from '@kassa/contract';
+import { transactionIdFromUuid } from '@kassa/contract';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
@@ -348,7 +349,8 @@ async function cardPayment(ctx: ServiceContext, boxes: Boxes, till: Till, commit
   const requested = await requestPayment(ctx, uuid, { orderId, paymentMethodId: till.methodId, amountCents: PRICE_CENTS }, till.userId);
   if (!requested.created || requested.payment.state !== 'pending') throw new Error(`payment ${uuid} was not requested: ${JSON.stringify(requested)}`);
   committed(`payment:${uuid}:requested`);
-  const transactionId = String(boxEventSequence);
+  // The payment's own transaction, as a box derives it: the server believes no other.
+  const transactionId = transactionIdFromUuid(uuid).toString();
   await boxes.sent(till.boxId, { kind: 'transactionSent', paymentUuid: uuid, terminalId: till.terminalId, transactionId, amountCents: PRICE_CENTS });
   committed(`payment:${uuid}:accepted`);
   await new Promise((resolve) => setTimeout(resolve, TERMINAL_MS));
