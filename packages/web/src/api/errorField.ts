@@ -17,22 +17,27 @@ export function errorField(error: unknown): string | null {
   return path.split('/').find((part) => part !== '' && !/^[0-9]+$/.test(part)) ?? null;
 }
 
-const REASONS: readonly ValidationReason[] = [
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minItems',
-  'maxItems',
-  'pattern',
-  'required',
-  'type',
-  'enum',
-  'format',
-  'additionalProperties',
-];
+/**
+ * The rules the app has words for: every reason of the contract's catalogue but `invalid` (no
+ * particular rule). Keyed by the contract's type, so a reason added there fails the type-check here.
+ */
+const KNOWN_REASONS: Readonly<Record<Exclude<ValidationReason, 'invalid'>, true>> = {
+  minLength: true,
+  maxLength: true,
+  minimum: true,
+  maximum: true,
+  exclusiveMinimum: true,
+  exclusiveMaximum: true,
+  minItems: true,
+  maxItems: true,
+  pattern: true,
+  required: true,
+  type: true,
+  enum: true,
+  format: true,
+  additionalProperties: true,
+};
+const REASONS = Object.keys(KNOWN_REASONS) as Exclude<ValidationReason, 'invalid'>[];
 
 /**
  * Why the schema check refused the first value of a refusal (`details.issues[0]`: its rule and the
