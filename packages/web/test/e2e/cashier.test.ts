@@ -284,7 +284,7 @@ describe('the cashier sells and sees every payment state live', () => {
     await panel.waitFor({ timeout: 30_000 });
     await panel.getByRole('button', { name: 'Check again' }).click();
     // "Check again" always answers on screen: asked, or why not.
-    await panel.locator('[role="status"]:has-text("Asked the terminal at"), [role="alert"]').first().waitFor();
+    await panel.locator('[role="status"]:has-text("Asked."), [role="alert"]').first().waitFor();
     // A cashier settles nothing by hand alone: the button asks for a manager.
     await panel.getByRole('button', { name: 'Force done' }).click();
     const dialog = till.approvalDialog();

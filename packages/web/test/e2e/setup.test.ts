@@ -57,7 +57,9 @@ describe('the setup link creates the first admin, once', () => {
     // Long enough for the form, but among the most common passwords: only the server knows.
     await password.fill('1q2w3e4r5t6y');
     await page.getByRole('button', { name: 'Create the admin' }).click();
-    expect(await new PaymentMethodsPage(page).errorBeside(password)).toBe('This password is among the 10,000 most common ones; choose another.');
+    expect(await new PaymentMethodsPage(page).errorBeside(password)).toBe(
+      'This password is one of the 10,000 most common ones, or one with digits or symbols around it; choose another.',
+    );
     await screenshot(page, 'setup-weak-password');
     await expectAccessible(page);
     // Still no admin: the login still answers that setup is required.
