@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_BOX_TERMINALS } from '@kassa/contract';
-import { DeviceRegistry, helloDevices, LAST_SEEN_REPORT_EVERY_MS, lastSeenOf, STATE_REPORT_EVERY_MS, type Device } from './registry.js';
+import { DeviceRegistry, helloDevices, LAST_SEEN_REPORT_EVERY_MS, lastSeenOf, lastSeenReportEvery, STATE_REPORT_EVERY_MS, type Device } from './registry.js';
 import type { TerminalSession } from './terminal/session.js';
 
 function session(terminalId: string): TerminalSession {
@@ -26,7 +26,7 @@ describe('DeviceRegistry', () => {
     ]);
   });
 
-  it('reports the last frame of a terminal that stays online at most every 30 s, and only for the session that speaks for it', () => {
+  it('reports the last frame of a terminal that stays online once a period of its own, 15 to 30 s, and only for the session that speaks for it', () => {
     vi.useFakeTimers({ now: new Date('2026-11-25T10:00:00Z') });
     const seen: string[] = [];
     const registry = new DeviceRegistry((device) => seen.push(new Date(lastSeenOf(device)).toISOString()));
@@ -37,18 +37,28 @@ describe('DeviceRegistry', () => {
       s.lastFrameAt = Date.now();
       registry.seen(s);
     };
+    const every = lastSeenReportEvery('T1');
     frameAt(10_000);
-    frameAt(LAST_SEEN_REPORT_EVERY_MS - 1);
+    frameAt(every - 1);
     expect(seen).toEqual(['2026-11-25T10:00:00.000Z']);
-    frameAt(LAST_SEEN_REPORT_EVERY_MS);
-    frameAt(LAST_SEEN_REPORT_EVERY_MS + 5_000);
-    frameAt(2 * LAST_SEEN_REPORT_EVERY_MS + 1_000);
+    frameAt(every);
+    frameAt(every + 5_000);
+    frameAt(2 * every + 1_000);
     const iso = (ms: number) => new Date(Date.parse('2026-11-25T10:00:00Z') + ms).toISOString();
-    expect(seen).toEqual([iso(0), iso(LAST_SEEN_REPORT_EVERY_MS), iso(2 * LAST_SEEN_REPORT_EVERY_MS + 1_000)]);
-    expect(registry.get('T1')?.lastSeen).toBe(Date.parse(iso(2 * LAST_SEEN_REPORT_EVERY_MS + 1_000)));
+    expect(seen).toEqual([iso(0), iso(every), iso(2 * every + 1_000)]);
+    expect(registry.get('T1')?.lastSeen).toBe(Date.parse(iso(2 * every + 1_000)));
     const stale = session('T1');
     registry.seen(stale);
     expect(seen).toHaveLength(3);
+  });
+
+  it('spreads the periods of terminals over 15 to 30 s by their TerminalId', () => {
+    const periods = Array.from({ length: 200 }, (_, i) => lastSeenReportEvery(String(12_345_600 + i)));
+    expect(Math.min(...periods)).toBeGreaterThanOrEqual(LAST_SEEN_REPORT_EVERY_MS);
+    expect(Math.max(...periods)).toBeLessThan(2 * LAST_SEEN_REPORT_EVERY_MS);
+    // Spread, not bunched: 200 terminals fall in at least 8 of the 10 slices of the period.
+    expect(new Set(periods.map((p) => Math.floor(((p - LAST_SEEN_REPORT_EVERY_MS) / LAST_SEEN_REPORT_EVERY_MS) * 10))).size).toBeGreaterThanOrEqual(8);
+    expect(lastSeenReportEvery('12345678')).toBe(lastSeenReportEvery('12345678'));
   });
 
   it('reports a change of state alone at most once a minute per terminal, and always knows the current state', () => {

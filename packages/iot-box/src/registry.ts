@@ -27,13 +27,29 @@ export interface Device {
 export const STATE_REPORT_EVERY_MS = 60_000;
 
 /**
- * A terminal that stays online is reported again, for its last frame, at most this often: the
- * server's "last seen" is the time of a frame received (to the millisecond), never more than this
- * behind while the terminal talks (keep-alives included), without a report per frame. One report
- * per online terminal per 15 s is one small row write on the server (which stores a last-seen
- * that moved by DEVICE_LAST_SEEN_PRECISION_MS, 10 s, or more: each of these reports).
+ * A terminal that stays online is reported again, for its last frame, after this long at least:
+ * the server's "last seen" is the time of a frame received (to the millisecond), never more than
+ * lastSeenReportEvery behind while the terminal talks (keep-alives included), without a report per
+ * frame. Each report is one small row write on the server (which stores a last-seen that moved by
+ * DEVICE_LAST_SEEN_PRECISION_MS, 10 s, or more: each of these reports).
  */
 export const LAST_SEEN_REPORT_EVERY_MS = 15_000;
+
+/**
+ * Each terminal's own period: LAST_SEEN_REPORT_EVERY_MS plus up to as much again, fixed by its
+ * TerminalId. Terminals that connected together (after a box restart, a power cut) then report
+ * spread over the period instead of all in one batch every 15 s, which showed as a tail on every
+ * payment running at that moment.
+ */
+export function lastSeenReportEvery(terminalId: string): number {
+  // FNV-1a, then a final mix, so that TerminalIds one apart (12345678, 12345679) land far apart.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < terminalId.length; i++) hash = Math.imul(hash ^ terminalId.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  hash = (hash ^ (hash >>> 16)) >>> 0;
+  return LAST_SEEN_REPORT_EVERY_MS + (hash % LAST_SEEN_REPORT_EVERY_MS);
+}
 
 /** `persist` is true when a field worth keeping across restarts (model, serial, address) changed. */
 export type DeviceListener = (device: Device, persist: boolean) => void;
@@ -133,7 +149,7 @@ export class DeviceRegistry {
     const device = session.terminalId === undefined ? undefined : this.devices.get(session.terminalId);
     if (!device || device.session !== session) return;
     device.lastSeen = session.lastFrameAt;
-    if (session.lastFrameAt - device.reportedAt >= LAST_SEEN_REPORT_EVERY_MS) this.report(device, false);
+    if (session.lastFrameAt - device.reportedAt >= lastSeenReportEvery(device.terminalId)) this.report(device, false);
   }
 
   private report(device: Device, persist: boolean): void {

@@ -9,7 +9,7 @@ import type { Announcer, BoxEventOutcome } from './outcome.js';
  * A report that changes nothing but the last-seen time writes nothing (no row, no live event)
  * unless it moves the stored last-seen by this much or more. The stored value is always the time of
  * the frame the box reported (to the millisecond, shown to the second); this only bounds the write
- * load: the box reports a talking terminal's last frame every 15 s (LAST_SEEN_REPORT_EVERY_MS in the
+ * load: the box reports a talking terminal's last frame every 15 to 30 s (lastSeenReportEvery in the
  * box), each of which passes, so an online terminal costs at most one row write and one `device`
  * event per 15 s (1,000 terminals: under 70 writes/s, batched per box), while the state changes the
  * box reports twice per payment, which the server keeps no trace of, write nothing.
