@@ -132,14 +132,5 @@ export interface ValidationIssue {
   readonly limit?: number;
 }
 
-/** The rules whose limit an issue carries. */
-export const VALIDATION_LIMITS: readonly ValidationReason[] = [
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minItems',
-  'maxItems',
-];
+/** The rules whose limit an issue carries: the length, size and count rules, which lead the list above. */
+export const VALIDATION_LIMITS: readonly ValidationReason[] = VALIDATION_REASONS.slice(0, VALIDATION_REASONS.indexOf('pattern'));
