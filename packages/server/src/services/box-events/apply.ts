@@ -26,16 +26,17 @@ export async function applyBoxEvent(ctx: ServiceContext, boxId: string, message:
  * Applies events in arrival order in one transaction, each with the record of its id: the outcome
  * is that of one transaction per event, with one commit and a few statements for the whole batch.
  * A box under load sends events faster than separate commits allow (every commit that NOTIFYs is
- * serialised by PostgreSQL). If anything fails, nothing of the batch is applied.
+ * serialised by PostgreSQL). If anything fails, nothing of the batch is applied (of its part, when
+ * it mixes terminal and payment events: see applySplit).
  *
  * The record of a payment event is its history entry; of an event that names no payment of the
  * box, its unmatched row; of a terminal event (device, terminalConflict), a box_events_seen row.
  *
  * A batch of payment events alone (the usual one) is first tried in two statements, each a
  * transaction of its own: a read without locks, and a write that locks the payments and writes
- * only if none changed since the read. Otherwise (a device event or an unmatched one, a payment
- * changed meanwhile, or an entry written meanwhile by another process) it runs in a transaction
- * that locks the payments before reading them.
+ * only if none changed since the read. Otherwise (an unmatched event, a payment changed meanwhile,
+ * or an entry written meanwhile by another process) it runs in a transaction that locks the
+ * payments before reading them, as terminal events always do.
  */
 export async function applyBoxEvents(
   ctx: ServiceContext,
@@ -43,13 +44,46 @@ export async function applyBoxEvents(
   messages: readonly BoxEventMessage[],
   known?: KnownPayments,
 ): Promise<BoxEventOutcome[]> {
+  const ofTerminal = messages.map((m) => isTerminalBoxEvent(m.event));
+  if (ofTerminal.includes(true) && ofTerminal.includes(false)) return applySplit(ctx, boxId, messages, ofTerminal, known);
   const uuids = [...new Set(messages.flatMap(paymentUuidOf))];
-  if (messages.every((m) => !isTerminalBoxEvent(m.event))) {
+  if (!ofTerminal.includes(true)) {
     const outcomes = await applyUnlocked(ctx, boxId, messages, uuids, known);
     if (outcomes !== null) return outcomes;
   }
   known?.forget(uuids);
   return inTransaction(ctx, (trx) => applyLocked(trx, ctx, boxId, messages, uuids));
+}
+
+/**
+ * A batch that mixes terminal and payment events, applied as two: the payment events first, the
+ * quick way when they can, then the terminal events, which always take the locking way. Mixed,
+ * every terminal's periodic report would send the payment events beside it the slow way too. An
+ * event id is of one kind, so each part dedupes its own; if the second part fails, the caller
+ * applies the events again one by one and the first part's are found applied.
+ */
+async function applySplit(
+  ctx: ServiceContext,
+  boxId: string,
+  messages: readonly BoxEventMessage[],
+  ofTerminal: readonly boolean[],
+  known?: KnownPayments,
+): Promise<BoxEventOutcome[]> {
+  const ofPayments = await applyBoxEvents(
+    ctx,
+    boxId,
+    messages.filter((_, i) => !ofTerminal[i]),
+    known,
+  );
+  const ofTerminals = await applyBoxEvents(
+    ctx,
+    boxId,
+    messages.filter((_, i) => ofTerminal[i]),
+    known,
+  );
+  let payment = 0;
+  let terminal = 0;
+  return ofTerminal.map((isTerminal) => (isTerminal ? ofTerminals[terminal++] : ofPayments[payment++]) ?? 'duplicate');
 }
 
 /**

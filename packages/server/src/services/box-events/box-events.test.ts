@@ -381,6 +381,26 @@ describe.each(BACKENDS)('box events on %s', (backend) => {
     ]);
   });
 
+  it('applies the payment events of a batch that also holds device reports the quick way, each outcome in its place', async () => {
+    const known = new KnownPayments();
+    const uuid = await pay();
+    const batch = [
+      message({ kind: 'device', device: report('T12') }),
+      message({ kind: 'transactionSent', paymentUuid: uuid, terminalId: 'T1', transactionId: txOf(uuid), amountCents: 1250 }),
+      message({ kind: 'device', device: report('T13', { online: false }) }),
+      message({ kind: 'transactionStage', paymentUuid: uuid, terminalId: 'T1', stage: 'WaitingForCard', stageId: 1 }),
+    ];
+    expect(await applyBoxEvents(ctx, shop.box.id, batch, known)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    expect(await state(uuid)).toBe('waitingCard');
+    expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T12')).toMatchObject({ online: true });
+    expect(await findDeviceOfBox(ctx.db, shop.box.id, 'T13')).toMatchObject({ online: false });
+    // Written without locks: the payment is remembered as that write left it (the locking way forgets it).
+    expect(known.recall([uuid])?.payments.get(uuid)?.state).toBe('waitingCard');
+    expect(await applyBoxEvents(ctx, shop.box.id, batch, known)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    expect((await getHistory(ctx.db, uuid)).map((h) => h.event)).toEqual(['requested', 'accepted', 'stage']);
+    expect(await applyBoxEvents(ctx, shop.box.id, [message(result(uuid, 'Approved'))], known)).toEqual(['applied']);
+  });
+
   it('writes the next events of a payment it remembers as its last write left it, in order', async () => {
     const known = new KnownPayments();
     const uuid = await pay();
