@@ -100,29 +100,16 @@ export function isApiErrorCode(value: string): value is ApiErrorCode {
   return Object.hasOwn(ERROR_CATALOGUE, value);
 }
 
+/** The length, size and count rules: an issue for one of them carries the limit it names. */
+const LIMIT_RULES = ['minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems'] as const;
+
 /**
  * Why the schema check refused a value: each issue of a `KASSA_VALIDATION` refusal's
  * `details.issues` names its `path` (a missing property's own path), its `reason` (the JSON Schema
  * rule it broke, `invalid` for any other) and, for a length, size or count, the `limit` that rule
  * names, so that clients say "Username: 64 characters at most" in their own language.
  */
-export const VALIDATION_REASONS = [
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minItems',
-  'maxItems',
-  'pattern',
-  'required',
-  'type',
-  'enum',
-  'format',
-  'additionalProperties',
-  'invalid',
-] as const;
+export const VALIDATION_REASONS = [...LIMIT_RULES, 'pattern', 'required', 'type', 'enum', 'format', 'additionalProperties', 'invalid'] as const;
 export type ValidationReason = (typeof VALIDATION_REASONS)[number];
 
 export interface ValidationIssue {
@@ -132,5 +119,5 @@ export interface ValidationIssue {
   readonly limit?: number;
 }
 
-/** The rules whose limit an issue carries: the length, size and count rules, which lead the list above. */
-export const VALIDATION_LIMITS: readonly ValidationReason[] = VALIDATION_REASONS.slice(0, VALIDATION_REASONS.indexOf('pattern'));
+/** The rules whose limit an issue carries. */
+export const VALIDATION_LIMITS: readonly ValidationReason[] = LIMIT_RULES;
