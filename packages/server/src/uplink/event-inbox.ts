@@ -1,4 +1,5 @@
-import type { BoxEvent, BoxEventMessage, ServerAck } from '@kassa/contract';
+import type { BoxEventMessage, ServerAck } from '@kassa/contract';
+import { isTerminalBoxEvent } from '@kassa/contract';
 import type { Payment } from '../repos/payments.js';
 import type { BoxEventOutcome } from '../services/box-events/outcome.js';
 import { applyBoxEvent, applyBoxEvents } from '../services/box-events/apply.js';
@@ -7,7 +8,9 @@ import { KnownPayments } from '../services/known-payments.js';
 import { EventPump } from './event-pump.js';
 import type { UplinkLogger } from './logger.js';
 
-const EVENT_WORKERS = 4;
+/** Workers for payment events; terminal events (device reports, conflicts) have one of their own. */
+const PAYMENT_WORKERS = 4;
+const TERMINAL_WORKERS = 1;
 const MAX_EVENT_BATCH = 200;
 const MAX_ACK_IDS = 1000;
 
@@ -27,26 +30,36 @@ export interface EventInboxOptions {
  * The box-to-server direction of a link: events are applied in arrival order per payment (or
  * terminal), side by side across them, in batches, and acknowledged once stored. Events taken
  * before the link closed are still applied: a replay would only repeat them.
+ *
+ * Terminal events go to workers of their own: they always take the locking way (see
+ * applyBoxEvents), and each terminal reports every 15 to 30 s, so among the payment events they
+ * would hold a payment worker for a transaction of several round trips a few times a second.
  */
 export class EventInbox {
   /** The running payments this link wrote last: their next events are written without reading them. */
   readonly #known = new KnownPayments();
-  readonly #pump: EventPump<ServiceContext>;
+  readonly #payments: EventPump<ServiceContext>;
+  readonly #terminals: EventPump<ServiceContext>;
   readonly #options: EventInboxOptions;
 
   constructor(options: EventInboxOptions) {
     this.#options = options;
-    this.#pump = new EventPump<ServiceContext>({
-      workers: EVENT_WORKERS,
-      maxBatch: MAX_EVENT_BATCH,
-      session: (work) => this.#session(work),
-      apply: (batch, ctx) => this.#apply(batch, ctx),
-      failed: options.failed,
-    });
+    const pump = (workers: number): EventPump<ServiceContext> =>
+      new EventPump<ServiceContext>({
+        workers,
+        maxBatch: MAX_EVENT_BATCH,
+        session: (work) => this.#session(work),
+        apply: (batch, ctx) => this.#apply(batch, ctx),
+        failed: options.failed,
+      });
+    this.#payments = pump(PAYMENT_WORKERS);
+    this.#terminals = pump(TERMINAL_WORKERS);
   }
 
   push(message: BoxEventMessage): void {
-    this.#pump.push(laneOf(message.event), message);
+    const { event } = message;
+    if (isTerminalBoxEvent(event)) this.#terminals.push(`device:${event.kind === 'device' ? event.device.terminalId : event.terminalId}`, message);
+    else this.#payments.push(`payment:${event.paymentUuid}`, message);
   }
 
   /** A payment as this process just wrote it (a start command's payment): its first events need no read. */
@@ -55,8 +68,8 @@ export class EventInbox {
   }
 
   /** Resolves when every event taken has been applied (or given up). */
-  settled(): Promise<void> {
-    return this.#pump.settled();
+  async settled(): Promise<void> {
+    await Promise.all([this.#payments.settled(), this.#terminals.settled()]);
   }
 
   /**
@@ -105,11 +118,4 @@ export class EventInbox {
     }
     return outcomes;
   }
-}
-
-/** Events of one lane are applied in order: a terminal's events together, each payment's together. */
-function laneOf(event: BoxEvent): string {
-  if (event.kind === 'device') return `device:${event.device.terminalId}`;
-  if (event.kind === 'terminalConflict') return `device:${event.terminalId}`;
-  return `payment:${event.paymentUuid}`;
 }
