@@ -4,6 +4,7 @@ import type { Payment } from '../repos/payments.js';
 import type { BoxEventOutcome } from '../services/box-events/outcome.js';
 import { applyBoxEvent, applyBoxEvents } from '../services/box-events/apply.js';
 import type { ServiceContext } from '../services/context.js';
+import { onOneConnection } from '../services/context.js';
 import { KnownPayments } from '../services/known-payments.js';
 import { EventPump } from './event-pump.js';
 import type { UplinkLogger } from './logger.js';
@@ -77,9 +78,7 @@ export class EventInbox {
    * never queue behind HTTP requests for a connection; PGlite has only one connection to share.
    */
   async #session(work: (ctx: ServiceContext) => Promise<void>): Promise<void> {
-    const { ctx } = this.#options;
-    if (ctx.database.kind !== 'postgres') return work(ctx);
-    await ctx.db.connection().execute((db) => work({ ...ctx, db }));
+    await onOneConnection(this.#options.ctx, work);
   }
 
   async #apply(batch: BoxEventMessage[], ctx: ServiceContext): Promise<void> {
