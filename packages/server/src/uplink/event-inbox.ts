@@ -1,4 +1,4 @@
-import type { BoxEventMessage, ServerAck } from '@kassa/contract';
+import type { BoxEvent, BoxEventMessage, ServerAck } from '@kassa/contract';
 import { isTerminalBoxEvent } from '@kassa/contract';
 import type { Payment } from '../repos/payments.js';
 import type { BoxEventOutcome } from '../services/box-events/outcome.js';
@@ -49,7 +49,9 @@ export class EventInbox {
       new EventPump<ServiceContext>({
         workers,
         maxBatch: MAX_EVENT_BATCH,
-        session: (work) => this.#session(work),
+        // On PostgreSQL a worker keeps one pool connection while it has events to apply, so box
+        // events never queue behind HTTP requests for a connection; PGlite has one to share.
+        session: (work) => onOneConnection(options.ctx, work),
         apply: (batch, ctx) => this.#apply(batch, ctx),
         failed: options.failed,
       });
@@ -58,9 +60,7 @@ export class EventInbox {
   }
 
   push(message: BoxEventMessage): void {
-    const { event } = message;
-    if (isTerminalBoxEvent(event)) this.#terminals.push(`device:${event.kind === 'device' ? event.device.terminalId : event.terminalId}`, message);
-    else this.#payments.push(`payment:${event.paymentUuid}`, message);
+    (isTerminalBoxEvent(message.event) ? this.#terminals : this.#payments).push(laneOf(message.event), message);
   }
 
   /** A payment as this process just wrote it (a start command's payment): its first events need no read. */
@@ -71,14 +71,6 @@ export class EventInbox {
   /** Resolves when every event taken has been applied (or given up). */
   async settled(): Promise<void> {
     await Promise.all([this.#payments.settled(), this.#terminals.settled()]);
-  }
-
-  /**
-   * On PostgreSQL a worker keeps one pool connection while it has events to apply, so box events
-   * never queue behind HTTP requests for a connection; PGlite has only one connection to share.
-   */
-  async #session(work: (ctx: ServiceContext) => Promise<void>): Promise<void> {
-    await onOneConnection(this.#options.ctx, work);
   }
 
   async #apply(batch: BoxEventMessage[], ctx: ServiceContext): Promise<void> {
@@ -117,4 +109,11 @@ export class EventInbox {
     }
     return outcomes;
   }
+}
+
+/** Events of one lane are applied in order: a terminal's events together, each payment's together. */
+function laneOf(event: BoxEvent): string {
+  if (event.kind === 'device') return `device:${event.device.terminalId}`;
+  if (event.kind === 'terminalConflict') return `device:${event.terminalId}`;
+  return `payment:${event.paymentUuid}`;
 }
