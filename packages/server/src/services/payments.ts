@@ -17,7 +17,7 @@ import { readPaymentRequest, writePaymentRequest } from '../repos/payment-reques
 import { startReach } from '../repos/start-reach.js';
 import type { Override } from './approvals.js';
 import type { ServiceContext } from './context.js';
-import { iso, noteFinished, onOneConnection } from './context.js';
+import { iso, noteFinished } from './context.js';
 import { methodMissing } from './configuration.js';
 import { requireOrder } from './sales.js';
 import { isUniqueViolation } from '../db/sql-errors.js';
@@ -62,8 +62,7 @@ const REQUEST_PASSES = 5;
  * uuid exists, so two identical requests arriving together make one payment and the second finds
  * it; a terminal payment is queued for its box in the same statement, so it starts exactly once.
  * One statement reads what the rules need, the rules decide, one statement writes if the order's
- * payment lines are still those read (otherwise it reads again). No transaction spans the two,
- * but they share one pool connection: under load a request waits for the pool once.
+ * payment lines are still those read (otherwise it reads again). No transaction spans the two.
  */
 export async function requestPayment(
   ctx: ServiceContext,
@@ -71,10 +70,6 @@ export async function requestPayment(
   body: PutPaymentBody,
   userId: number,
 ): Promise<{ created: boolean; payment: PaymentApi }> {
-  return onOneConnection(ctx, (on) => requestPaymentOn(on, uuid, body, userId));
-}
-
-async function requestPaymentOn(ctx: ServiceContext, uuid: string, body: PutPaymentBody, userId: number): Promise<{ created: boolean; payment: PaymentApi }> {
   const hash = requestHash(body);
   try {
     for (let pass = 1; pass <= REQUEST_PASSES; pass++) {
