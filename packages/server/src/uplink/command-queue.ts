@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BoxCommandMessage } from '@kassa/contract';
 import { FINAL_STATES } from '../domain/payment-states.js';
 import type { QueuedCommand } from '../repos/box-commands.js';
@@ -7,6 +8,13 @@ import type { ServiceContext } from '../services/context.js';
 import type { UplinkLogger } from './logger.js';
 
 const BACKLOG_PAGE = 200;
+/**
+ * Confirmations wait this long to be written together: at 300 payments a second, one UPDATE
+ * (and commit) for the commands a box journals in that time instead of one for nearly each. A
+ * confirmation not yet written only means the command is sent again on the box's next link, which
+ * the box answers as a repeat (never a second TransactionRequest).
+ */
+export const CONFIRM_WINDOW_MS = 20;
 /** Payment states in which a start command must no longer reach the terminal. */
 const SETTLED: ReadonlySet<string> = new Set(FINAL_STATES);
 
@@ -77,12 +85,13 @@ export class CommandQueue {
     if (this.#state === 'open') this.#step(() => this.#sendBacklog());
   }
 
-  /** The box journaled a command (or it must not be sent): written with the others that arrive meanwhile, in one UPDATE. */
+  /** The box journaled a command (or it must not be sent): written with the others of the next CONFIRM_WINDOW_MS, in one UPDATE. */
   confirm(commandId: number): void {
     this.#confirmations.push(commandId);
     if (this.#confirming !== null) return;
     const { ctx, boxId } = this.#options;
     this.#confirming = (async () => {
+      await delay(CONFIRM_WINDOW_MS);
       while (this.#confirmations.length > 0) {
         const ids = this.#confirmations;
         this.#confirmations = [];
