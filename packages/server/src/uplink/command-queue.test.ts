@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serviceContext } from '../bench/shop.js';
+import { pairBox } from '../services/boxes.js';
 import type { ServiceContext } from '../services/context.js';
 import type { TestDatabase } from '../test-support/databases.js';
 import { BACKENDS, openTestDatabase } from '../test-support/databases.js';
@@ -23,11 +24,7 @@ describe.each(BACKENDS)('the command queue’s confirmations on %s', (backend) =
   });
 
   it('writes the confirmations a box sends one after another in one UPDATE', async () => {
-    const boxId = `box-${backend}`;
-    await ctx.db
-      .insertInto('boxes')
-      .values({ id: boxId, name: 'Counter', token_hash: 'unused', revoked_at: null, last_seen_at: null, server_id: null })
-      .execute();
+    const boxId = (await pairBox(ctx, 'Counter')).box.id;
     const rows = await ctx.db
       .insertInto('box_commands')
       .values([1, 2, 3].map(() => ({ box_id: boxId, kind: 'startTransaction', payload: JSON.stringify({ kind: 'startTransaction' }) })))
