@@ -49,6 +49,26 @@ describe('ConflictLog', () => {
     expect(log.recent[0]).toMatchObject({ ...claim, at: new Date(now).toISOString() });
   });
 
+  it('hands out the refusals held back once their minute has ended, one report per claimant with the last of them', () => {
+    let now = 1_000_000;
+    const log = new ConflictLog(() => now);
+    expect(log.reportDueInMs(claim)).toBeNull();
+    log.record(claim);
+    expect(log.reportDueInMs(claim)).toBeNull();
+    now += 1000;
+    log.record(claim);
+    log.record({ ...claim, serialNumber: '999S0', reason: 'otherSerialNumber' });
+    expect(log.reportDueInMs(claim)).toBe(CONFLICT_REPORT_EVERY_MS - 1000);
+    expect(log.takeDue()).toEqual([]);
+    now += CONFLICT_REPORT_EVERY_MS - 1000;
+    expect(log.takeDue()).toEqual([{ conflict: { ...claim, serialNumber: '999S0', reason: 'otherSerialNumber' }, attempts: 2 }]);
+    expect(log.takeDue()).toEqual([]);
+    expect(log.reportDueInMs(claim)).toBeNull();
+    // The next refusal waits a minute from that report.
+    expect(log.record(claim)).toBe(0);
+    expect(log.reportDueInMs(claim)).toBe(CONFLICT_REPORT_EVERY_MS);
+  });
+
   it(`lists at most ${RECENT_CONFLICTS} refusals`, () => {
     const log = new ConflictLog();
     for (let i = 0; i < RECENT_CONFLICTS + 5; i++) log.record({ ...claim, address: `10.0.1.${i}` });

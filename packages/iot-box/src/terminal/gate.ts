@@ -3,7 +3,7 @@ import { SessionCloseReason } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DeviceRegistry } from '../registry.js';
 import { judgeHello, judgeIdentity, type LiveTerminal, type Verdict } from './claims.js';
-import { ConflictLog } from './conflicts.js';
+import { claimantKey, ConflictLog } from './conflicts.js';
 import type { TerminalIdentity } from './model.js';
 import type { TerminalSession } from './session.js';
 
@@ -16,7 +16,7 @@ export interface GateOptions {
   attach(session: TerminalSession, identity: TerminalIdentity | undefined): void;
   /** Asks the session for VersionInformation. */
   askIdentity(session: TerminalSession): void;
-  /** A refusal to report to the server (at most one per claimant a minute). */
+  /** Refusals to report to the server (at most one report per claimant a minute). */
   report(conflict: { terminalId: string; address: string; serialNumber: string | null; reason: TerminalConflictReason; attempts: number }): void;
 }
 
@@ -29,6 +29,8 @@ export interface GateOptions {
 export class TerminalGate {
   readonly conflicts = new ConflictLog();
   private readonly onHold = new Map<TerminalSession, NodeJS.Timeout>();
+  /** Per claimant with refusals held back: the timer that reports them when their minute ends. */
+  private readonly pendingReports = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: GateOptions) {}
 
@@ -78,8 +80,9 @@ export class TerminalGate {
   }
 
   stop(): void {
-    for (const timer of this.onHold.values()) clearTimeout(timer);
+    for (const timer of [...this.onHold.values(), ...this.pendingReports.values()]) clearTimeout(timer);
     this.onHold.clear();
+    this.pendingReports.clear();
   }
 
   private decide(session: TerminalSession, verdict: Verdict, identity: TerminalIdentity | undefined): void {
@@ -103,5 +106,19 @@ export class TerminalGate {
     this.options.logger.warn({ ...conflict, refusedSoFar: this.conflicts.total }, 'a connection claimed the TerminalId of an online terminal: refused');
     session.close(SessionCloseReason.TerminalConflict, `TerminalId ${terminalId} is online from another connection (${reason})`);
     if (attempts > 0) this.options.report({ ...conflict, attempts });
+    else this.reportLater(conflict);
+  }
+
+  /** Refusals held back are reported when the claimant's minute ends, whether or not it dials again. */
+  private reportLater(claim: { terminalId: string; address: string }): void {
+    const key = claimantKey(claim);
+    const dueInMs = this.conflicts.reportDueInMs(claim);
+    if (this.pendingReports.has(key) || dueInMs === null) return;
+    const timer = setTimeout(() => {
+      this.pendingReports.delete(key);
+      for (const { conflict, attempts } of this.conflicts.takeDue()) this.options.report({ ...conflict, attempts });
+    }, dueInMs);
+    timer.unref();
+    this.pendingReports.set(key, timer);
   }
 }
