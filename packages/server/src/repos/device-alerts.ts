@@ -12,42 +12,50 @@ export interface ImpostorReport {
 }
 
 /**
- * Raises an `impostor` alert on the device of the box with each report's TerminalId (one statement
- * for the batch); a report naming no device of the box raises nothing. Returns the ids of the
- * devices that got an alert.
+ * Raises an `impostor` alert on the device of the box with each report's TerminalId, in one
+ * statement for the batch. A claimant (device and address) that already has an open alert adds its
+ * attempts to it (the newest time, serial number and reason win) instead of raising another, so one
+ * episode of a process that keeps dialling is one alert whose count grows; once dismissed, its next
+ * report raises a new one. A report naming no device of the box raises nothing. Returns the ids of
+ * the devices whose alerts changed.
  */
 export async function raiseImpostorAlerts(db: Executor, boxId: string, reports: readonly ImpostorReport[]): Promise<number[]> {
   if (reports.length === 0) return [];
-  const rows = await db
-    .insertInto('device_alerts')
-    .columns(['device_id', 'kind', 'at', 'address', 'serial_number', 'reason', 'attempts'])
-    .expression(
-      db
-        .selectFrom(
-          sql<{
-            terminal_id: string;
-            at: Date;
-            address: string;
-            serial_number: string | null;
-            reason: string;
-            attempts: number;
-          }>`(select * from json_to_recordset(${JSON.stringify(
-            reports.map((r) => ({
-              terminal_id: r.terminalId,
-              at: r.at.toISOString(),
-              address: r.address,
-              serial_number: r.serialNumber,
-              reason: r.reason,
-              attempts: r.attempts,
-            })),
-          )}::json) as r(terminal_id text, at timestamptz, address text, serial_number text, reason text, attempts integer))`.as('r'),
-        )
-        .innerJoin('devices as d', (j) => j.onRef('d.terminal_id', '=', 'r.terminal_id').on('d.box_id', '=', boxId))
-        .select(['d.id', sql.lit('impostor').as('kind'), 'r.at', 'r.address', 'r.serial_number', 'r.reason', 'r.attempts']),
+  const input = JSON.stringify(
+    reports.map((r, i) => ({
+      terminal_id: r.terminalId,
+      at: r.at.toISOString(),
+      address: r.address,
+      serial_number: r.serialNumber,
+      reason: r.reason,
+      attempts: r.attempts,
+      i,
+    })),
+  );
+  const { rows } = await sql<{ device_id: number }>`
+    with reports as (
+      select d.id as device_id, r.address, max(r.at) as at, sum(r.attempts)::integer as attempts,
+        (array_agg(r.serial_number order by r.i desc))[1] as serial_number, (array_agg(r.reason order by r.i desc))[1] as reason
+      from json_to_recordset(${input}::json) as r(terminal_id text, at timestamptz, address text, serial_number text, reason text, attempts integer, i integer)
+      join devices d on d.terminal_id = r.terminal_id and d.box_id = ${boxId}::text
+      group by d.id, r.address
+    ),
+    added as (
+      update device_alerts a
+      set attempts = a.attempts + reports.attempts, at = greatest(a.at, reports.at), serial_number = reports.serial_number, reason = reports.reason
+      from reports
+      where a.id = (select max(o.id) from device_alerts o
+        where o.device_id = reports.device_id and o.kind = 'impostor' and o.address = reports.address and o.dismissed_at is null)
+      returning a.device_id, a.address
+    ),
+    raised as (
+      insert into device_alerts (device_id, kind, at, address, serial_number, reason, attempts)
+      select device_id, 'impostor', at, address, serial_number, reason, attempts from reports
+      where not exists (select 1 from added where added.device_id = reports.device_id and added.address = reports.address)
+      returning device_id
     )
-    .returning('device_id')
-    .execute();
-  return [...new Set(rows.map((r) => r.device_id))];
+    select device_id from added union select device_id from raised`.execute(db);
+  return rows.map((r) => r.device_id);
 }
 
 /** `dismissed`, or why not: no such open alert on that device (`missing`), or dismissed before (`already`). */

@@ -209,6 +209,12 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
       expect.objectContaining({ kind: 'impostor', address: '192.168.1.66', serialNumber: null, reason: 'otherAddress', attempts: 3 }),
     ]);
     expect(await lastDeviceEvent('12345678')).toMatchObject({ alerts: [expect.objectContaining({ kind: 'impostor' })] });
+    // The same claimant again (the box held its refusals back for a minute): its count grows on the open alert.
+    expect(await events(shop.device.boxId, [{ ...conflict, attempts: 4, serialNumber: '999S1', reason: 'otherSerialNumber' }])).toEqual(['applied']);
+    expect((await device('12345678')).alerts).toEqual([
+      expect.objectContaining({ id: alerted.alerts[0]!.id, address: '192.168.1.66', serialNumber: '999S1', reason: 'otherSerialNumber', attempts: 7 }),
+    ]);
+    expect(await lastDeviceEvent('12345678')).toMatchObject({ alerts: [expect.objectContaining({ attempts: 7 })] });
     // The terminal itself was not touched: it still takes payments.
     expect(alerted.approval).toBe('approved');
     expect((await pay()).response.statusCode).toBe(201);
@@ -220,6 +226,18 @@ describe.each(BACKENDS)('terminal approval on %s', (backend) => {
     expect(dismissed.statusCode).toBe(200);
     expect(dismissed.json()).toMatchObject({ id: alerted.id, alerts: [] });
     expect(code(await admin.inject({ method: 'POST', url }))).toBe('KASSA_ALERT_DISMISSED');
+    // Dismissed, the claimant's next report raises a new alert; another address has one of its own.
+    expect(await events(shop.device.boxId, [conflict, { ...conflict, address: '192.168.1.67', attempts: 1 }, conflict])).toEqual([
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    const raised = (await device('12345678')).alerts;
+    expect(raised.map((a) => [a.address, a.attempts]).sort()).toEqual([
+      ['192.168.1.66', 6],
+      ['192.168.1.67', 1],
+    ]);
+    expect(raised.map((a) => a.id)).not.toContain(alertId);
     expect(code(await admin.inject({ method: 'POST', url: `/api/devices/${alerted.id}/alerts/424242/dismiss` }))).toBe('KASSA_NOT_FOUND');
   });
 
