@@ -64,6 +64,20 @@ describe('TerminalGate', () => {
     expect(reports.map((r) => r.attempts)).toEqual([1, 2]);
   });
 
+  it('reports what was held back after a report that came before its timer, at the end of the new minute', () => {
+    gate.claim(claimant());
+    vi.advanceTimersByTime(1000);
+    gate.claim(claimant());
+    // The claimant's minute ends before the timer runs: its next refusal is reported at once.
+    vi.setSystemTime(Date.now() + CONFLICT_REPORT_EVERY_MS);
+    gate.claim(claimant());
+    gate.claim(claimant());
+    expect(reports.map((r) => r.attempts)).toEqual([1, 2]);
+    vi.advanceTimersByTime(2 * CONFLICT_REPORT_EVERY_MS);
+    expect(reports.map((r) => r.attempts)).toEqual([1, 2, 1]);
+    expect(reports.reduce((sum, r) => sum + r.attempts, 0)).toBe(gate.conflicts.total);
+  });
+
   it('reports nothing more once stopped', () => {
     gate.claim(claimant());
     gate.claim(claimant());

@@ -117,6 +117,8 @@ export class TerminalGate {
     const timer = setTimeout(() => {
       this.pendingReports.delete(key);
       for (const { conflict, attempts } of this.conflicts.takeDue()) this.options.report({ ...conflict, attempts });
+      // A refusal reported meanwhile started a new minute: what was held back since waits for its end.
+      this.reportLater(claim);
     }, dueInMs);
     timer.unref();
     this.pendingReports.set(key, timer);
