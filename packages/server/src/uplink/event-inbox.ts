@@ -6,20 +6,25 @@ import { applyBoxEvent, applyBoxEvents } from '../services/box-events/apply.js';
 import type { ServiceContext } from '../services/context.js';
 import { onOneConnection } from '../services/context.js';
 import { KnownPayments } from '../services/known-payments.js';
+import { AckWindow } from './ack-window.js';
 import { EventPump } from './event-pump.js';
 import type { UplinkLogger } from './logger.js';
 
-/** Workers for payment events; terminal events (device reports, conflicts) have one of their own. */
-const PAYMENT_WORKERS = 4;
+/**
+ * Workers for payment events; terminal events (device reports, conflicts) have one of their own.
+ * Each keeps a pool connection while it has events, so together they must leave most of the pool
+ * to payment requests: with four, a busy box held four of ten and requests queued for the rest. Two
+ * keep up at 300 payments a second, and each write carries more events when they come fast.
+ */
+const PAYMENT_WORKERS = 2;
 const TERMINAL_WORKERS = 1;
 const MAX_EVENT_BATCH = 200;
-const MAX_ACK_IDS = 1000;
 
 export interface EventInboxOptions {
   readonly boxId: string;
   readonly ctx: ServiceContext;
   readonly log: UplinkLogger;
-  /** Writes one acknowledgement on the link. */
+  /** Writes one acknowledgement on the link (those of the batches of ACK_WINDOW_MS go together). */
   readonly ack: (message: ServerAck) => void;
   /** An event could not be stored: it is not acknowledged, and the link must end. */
   readonly notStored: (eventId: string) => void;
@@ -42,9 +47,11 @@ export class EventInbox {
   readonly #payments: EventPump<ServiceContext>;
   readonly #terminals: EventPump<ServiceContext>;
   readonly #options: EventInboxOptions;
+  readonly #acks: AckWindow;
 
   constructor(options: EventInboxOptions) {
     this.#options = options;
+    this.#acks = new AckWindow(options.ack);
     const pump = (workers: number): EventPump<ServiceContext> =>
       new EventPump<ServiceContext>({
         workers,
@@ -68,9 +75,10 @@ export class EventInbox {
     this.#known.remember(payment, version, posId);
   }
 
-  /** Resolves when every event taken has been applied (or given up). */
+  /** Resolves when every event taken has been applied (or given up) and acknowledged. */
   async settled(): Promise<void> {
     await Promise.all([this.#payments.settled(), this.#terminals.settled()]);
+    this.#acks.flush();
   }
 
   async #apply(batch: BoxEventMessage[], ctx: ServiceContext): Promise<void> {
@@ -79,11 +87,7 @@ export class EventInbox {
     outcomes.forEach((outcome, i) => {
       if (outcome === 'unmatched') log.warn({ boxId, eventId: batch[i]?.id, kind: batch[i]?.event.kind }, 'box event names no payment of this box');
     });
-    const ids = batch.slice(0, outcomes.length).map((m) => m.id);
-    for (let start = 0; start < ids.length; start += MAX_ACK_IDS) {
-      const [first, ...rest] = ids.slice(start, start + MAX_ACK_IDS);
-      if (first !== undefined) this.#options.ack({ type: 'ack', ids: [first, ...rest] });
-    }
+    this.#acks.add(batch.slice(0, outcomes.length).map((m) => m.id));
   }
 
   /** The outcomes of the batch's first events, in order: all of them, or those before the one that could not be stored. */
