@@ -4,7 +4,8 @@ import type { ServerAck } from '@kassa/contract';
  * Acknowledgements wait this long to go out together: at 300 payments a second, one message for
  * the events of every batch applied in that time instead of one per batch (a write on the link,
  * and a journal record at the box, each). An acknowledgement not yet sent only means the box keeps
- * the event and sends it again on its next link, where it is found applied.
+ * the event and sends it again on its next link, where it is found applied. (A batch applied
+ * while nothing else is is acknowledged at once: see EventInbox.)
  */
 export const ACK_WINDOW_MS = 10;
 /** The most ids one acknowledgement carries (the contract's limit). */

@@ -49,6 +49,32 @@ describe('the event inbox of a box link, on postgres', () => {
     await database.close();
   });
 
+  it('acknowledges a batch at once when nothing else is being applied, and batches side by side together', async () => {
+    const acks: string[][] = [];
+    const inbox = new EventInbox({
+      boxId: shop.box.id,
+      ctx,
+      log: pino({ level: 'silent' }),
+      ack: (ack) => acks.push(ack.ids),
+      notStored: () => undefined,
+      failed: () => undefined,
+      // Longer than the test: an acknowledgement that waited for the window would never come.
+      ackWindowMs: 3_600_000,
+    });
+    const sent = (paymentUuid: string): BoxEventMessage =>
+      message({ kind: 'transactionSent', paymentUuid, terminalId: 'T1', transactionId: '1', amountCents: 100 });
+    const alone = sent(paymentUuids[0] ?? '');
+    inbox.push(alone);
+    await vi.waitFor(() => expect(acks).toEqual([[alone.id]]), PATIENCE);
+    // Forty payments over both workers: the first batch to finish waits for the other.
+    const together = paymentUuids.map(sent);
+    for (const m of together) inbox.push(m);
+    await vi.waitFor(() => expect(acks).toHaveLength(2), PATIENCE);
+    expect(new Set(acks[1])).toEqual(new Set(together.map((m) => m.id)));
+    await inbox.settled();
+    expect(acks).toHaveLength(2);
+  });
+
   it('acknowledges payment events while a terminal report waits for its device row', async () => {
     const acked = new Set<string>();
     const failures: unknown[] = [];

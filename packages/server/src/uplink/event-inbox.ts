@@ -24,12 +24,14 @@ export interface EventInboxOptions {
   readonly boxId: string;
   readonly ctx: ServiceContext;
   readonly log: UplinkLogger;
-  /** Writes one acknowledgement on the link (those of the batches of ACK_WINDOW_MS go together). */
+  /** Writes one acknowledgement on the link (those of batches applied side by side go together). */
   readonly ack: (message: ServerAck) => void;
   /** An event could not be stored: it is not acknowledged, and the link must end. */
   readonly notStored: (eventId: string) => void;
   /** A batch could not even be started (no database session): the link must end. */
   readonly failed: (error: unknown) => void;
+  /** How long the acknowledgements of batches applied side by side wait for each other (ACK_WINDOW_MS). */
+  readonly ackWindowMs?: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export class EventInbox {
 
   constructor(options: EventInboxOptions) {
     this.#options = options;
-    this.#acks = new AckWindow(options.ack);
+    this.#acks = new AckWindow(options.ack, options.ackWindowMs);
     const pump = (workers: number): EventPump<ServiceContext> =>
       new EventPump<ServiceContext>({
         workers,
@@ -88,6 +90,10 @@ export class EventInbox {
       if (outcome === 'unmatched') log.warn({ boxId, eventId: batch[i]?.id, kind: batch[i]?.event.kind }, 'box event names no payment of this box');
     });
     this.#acks.add(batch.slice(0, outcomes.length).map((m) => m.id));
+    // With nothing else being applied, no other batch's acknowledgement is coming to share a
+    // message: this one goes now, so that at a quiet till the box never takes it while it starts the
+    // next payment.
+    if (this.#payments.running + this.#terminals.running === 1 && this.#payments.queued + this.#terminals.queued === 0) this.#acks.flush();
   }
 
   /** The outcomes of the batch's first events, in order: all of them, or those before the one that could not be stored. */

@@ -32,6 +32,16 @@ export class EventPump<S> {
     this.#start(worker);
   }
 
+  /** Workers applying events now. */
+  get running(): number {
+    return this.#running.filter((r) => r !== null).length;
+  }
+
+  /** Events waiting for their worker. */
+  get queued(): number {
+    return this.#queues.reduce((sum, queue) => sum + queue.length, 0);
+  }
+
   /** Resolves when every queued event has been handed to `apply` and it finished. */
   async settled(): Promise<void> {
     while (this.#running.some((r) => r !== null)) await Promise.allSettled(this.#running);
