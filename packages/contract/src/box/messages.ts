@@ -49,7 +49,12 @@ export const ServerWelcome = Type.Object(
 );
 
 /** Events stored (or already seen): the box may drop them from its outbox. */
-export const ServerAck = Type.Object({ type: Type.Literal('ack'), ids: Type.Array(EventId, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+/** The most event ids one `ack` carries. */
+export const MAX_ACK_IDS = 1000;
+export const ServerAck = Type.Object(
+  { type: Type.Literal('ack'), ids: Type.Array(EventId, { minItems: 1, maxItems: MAX_ACK_IDS }) },
+  { additionalProperties: false },
+);
 
 /** A command; sent again on every reconnect until the box confirms it with commandReceived. */
 export const BoxCommandMessage = Type.Object({ type: Type.Literal('command'), commandId: CommandId, command: BoxCommand }, { additionalProperties: false });

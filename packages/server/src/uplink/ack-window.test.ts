@@ -1,6 +1,7 @@
 import type { ServerAck } from '@kassa/contract';
+import { MAX_ACK_IDS } from '@kassa/contract';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ACK_WINDOW_MS, AckWindow, MAX_ACK_IDS } from './ack-window.js';
+import { ACK_WINDOW_MS, AckWindow } from './ack-window.js';
 
 describe('the acknowledgement window of a box link', () => {
   let sent: ServerAck[];

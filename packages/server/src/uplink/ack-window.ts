@@ -1,4 +1,5 @@
 import type { ServerAck } from '@kassa/contract';
+import { MAX_ACK_IDS } from '@kassa/contract';
 
 /**
  * Acknowledgements wait this long to go out together: at 300 payments a second, one message for
@@ -8,8 +9,6 @@ import type { ServerAck } from '@kassa/contract';
  * while nothing else is is acknowledged at once: see EventInbox.)
  */
 export const ACK_WINDOW_MS = 10;
-/** The most ids one acknowledgement carries (the contract's limit). */
-export const MAX_ACK_IDS = 1000;
 
 /** Gathers the ids of applied events and acknowledges them together, a window after the first. */
 export class AckWindow {
