@@ -48,9 +48,10 @@ export const ServerWelcome = Type.Object(
   { additionalProperties: false },
 );
 
-/** Events stored (or already seen): the box may drop them from its outbox. */
 /** The most event ids one `ack` carries. */
 export const MAX_ACK_IDS = 1000;
+
+/** Events stored (or already seen): the box may drop them from its outbox. */
 export const ServerAck = Type.Object(
   { type: Type.Literal('ack'), ids: Type.Array(EventId, { minItems: 1, maxItems: MAX_ACK_IDS }) },
   { additionalProperties: false },

@@ -1,5 +1,4 @@
-import type { ServerAck } from '@kassa/contract';
-import { MAX_ACK_IDS } from '@kassa/contract';
+import { MAX_ACK_IDS, type ServerAck } from '@kassa/contract';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACK_WINDOW_MS, AckWindow } from './ack-window.js';
 

@@ -1,5 +1,4 @@
-import type { ServerAck } from '@kassa/contract';
-import { MAX_ACK_IDS } from '@kassa/contract';
+import { MAX_ACK_IDS, type ServerAck } from '@kassa/contract';
 
 /**
  * Acknowledgements wait this long to go out together: at 300 payments a second, one message for
@@ -38,9 +37,6 @@ export class AckWindow {
     this.#timer = null;
     const ids = this.#ids;
     this.#ids = [];
-    for (let start = 0; start < ids.length; start += MAX_ACK_IDS) {
-      const [first, ...rest] = ids.slice(start, start + MAX_ACK_IDS);
-      if (first !== undefined) this.#send({ type: 'ack', ids: [first, ...rest] });
-    }
+    for (let start = 0; start < ids.length; start += MAX_ACK_IDS) this.#send({ type: 'ack', ids: ids.slice(start, start + MAX_ACK_IDS) });
   }
 }
